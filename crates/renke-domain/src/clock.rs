@@ -1,0 +1,40 @@
+//! The only place that reads the clock. Everything else takes `now` as a parameter.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+/// Display time zone of the product.
+pub const SHANGHAI: Tz = chrono_tz::Asia::Shanghai;
+
+/// A source of the current time: the system clock, or a settable one in tests.
+#[derive(Clone, Debug)]
+pub enum Clock {
+    System,
+    /// Milliseconds since the epoch, shared so a test can move time for a running server.
+    Fixed(Arc<AtomicI64>),
+}
+
+impl Clock {
+    pub fn fixed(at: DateTime<Utc>) -> Self {
+        Clock::Fixed(Arc::new(AtomicI64::new(at.timestamp_millis())))
+    }
+
+    #[allow(clippy::disallowed_methods)]
+    pub fn now(&self) -> DateTime<Utc> {
+        match self {
+            Clock::System => Utc::now(),
+            Clock::Fixed(ms) => {
+                DateTime::from_timestamp_millis(ms.load(Ordering::SeqCst)).unwrap_or_default()
+            }
+        }
+    }
+
+    /// Moves a fixed clock; no effect on the system clock.
+    pub fn advance(&self, by: chrono::Duration) {
+        if let Clock::Fixed(ms) = self {
+            ms.fetch_add(by.num_milliseconds(), Ordering::SeqCst);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+//! Validation errors with stable codes. The web layer looks up the zh-CN / en message by
+//! `code`; `field` names the form field or column the problem is in.
+
+use serde::Serialize;
+use std::fmt;
+
+/// One problem with one field: a stable machine code plus parameters for the message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    pub field: String,
+    pub code: &'static str,
+    /// Parameters for the message, such as `max` and `actual`.
+    pub params: Vec<(&'static str, String)>,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, code: &'static str) -> Self {
+        Self {
+            field: field.into(),
+            code,
+            params: Vec::new(),
+        }
+    }
+
+    pub fn with(mut self, key: &'static str, value: impl ToString) -> Self {
+        self.params.push((key, value.to_string()));
+        self
+    }
+
+    pub fn param(&self, key: &str) -> Option<&str> {
+        self.params
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.code)?;
+        for (k, v) in &self.params {
+            write!(f, " {k}={v}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A set of field errors: input that was refused as a whole.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, thiserror::Error)]
+#[error("invalid input: {}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+pub struct Invalid(pub Vec<FieldError>);
+
+impl Invalid {
+    pub fn one(e: FieldError) -> Self {
+        Self(vec![e])
+    }
+    pub fn push(&mut self, e: FieldError) {
+        self.0.push(e);
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    /// `Ok(())` when no error was collected.
+    pub fn into_result(self) -> Result<(), Invalid> {
+        if self.0.is_empty() { Ok(()) } else { Err(self) }
+    }
+}
+
+impl From<FieldError> for Invalid {
+    fn from(e: FieldError) -> Self {
+        Self::one(e)
+    }
+}

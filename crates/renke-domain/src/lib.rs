@@ -1,0 +1,11 @@
+//! Renke's domain: validated values, the organisation tree, roles and the one permission
+//! function, campaigns. Pure: no I/O, no async, no database.
+
+pub mod campaign;
+pub mod clock;
+pub mod error;
+pub mod org;
+pub mod perm;
+pub mod text;
+
+pub use error::{FieldError, Invalid};

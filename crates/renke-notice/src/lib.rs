@@ -1,0 +1,1 @@
+//! Parser of official-notice text into a structured campaign draft.
