@@ -1,6 +1,7 @@
 //! Renke's domain: validated values, the organisation tree, roles and the one permission
 //! function, campaigns. Pure: no I/O, no async, no database.
 
+pub mod account;
 pub mod campaign;
 pub mod clock;
 pub mod error;
