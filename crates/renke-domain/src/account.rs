@@ -17,18 +17,18 @@ impl Login {
         if s.is_empty() {
             return Err(FieldError::new(field, "required"));
         }
+        if !s
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'))
+        {
+            return Err(FieldError::new(field, "invalid_login"));
+        }
         let n = s.chars().count();
         if !(3..=64).contains(&n) {
             return Err(FieldError::new(field, "length_out_of_range")
                 .with("min", 3)
                 .with("max", 64)
                 .with("actual", n));
-        }
-        if !s
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'))
-        {
-            return Err(FieldError::new(field, "invalid_login"));
         }
         Ok(Self(s))
     }
