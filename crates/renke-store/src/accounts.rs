@@ -1,0 +1,259 @@
+//! Accounts: people who log in, each acting for one organisation with one role.
+
+use crate::orgs::Page;
+use crate::{Db, StoreError, in_tx, on_db};
+use chrono::{DateTime, Utc};
+use renke_domain::account::Login;
+use renke_domain::org::OrgPath;
+use renke_domain::perm::{Actor, Role};
+use serde::Serialize;
+use sqlx::AssertSqlSafe;
+
+/// An account with the organisation it acts for. The password hash is never serialised.
+#[derive(Debug, Clone, Serialize)]
+pub struct Account {
+    pub id: i64,
+    pub login: String,
+    pub display_name: String,
+    pub org_id: i64,
+    pub org_name: String,
+    pub org_code: String,
+    #[serde(skip)]
+    pub org_path: OrgPath,
+    pub role: Role,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    #[serde(skip)]
+    pub password_hash: String,
+    pub locale: Option<String>,
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+impl Account {
+    /// The actor this account is for permission checks.
+    pub fn actor(&self) -> Actor {
+        Actor {
+            account_id: self.id,
+            role: self.role,
+            org_path: self.org_path.clone(),
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct AccountRow {
+    id: i64,
+    login: String,
+    display_name: String,
+    org_id: i64,
+    org_name: String,
+    org_code: String,
+    org_path: String,
+    role: String,
+    email: Option<String>,
+    phone: Option<String>,
+    password_hash: String,
+    locale: Option<String>,
+    active: bool,
+    created_at: DateTime<Utc>,
+}
+
+pub(crate) const ACCOUNT_COLS: &str = "a.id, a.login, a.display_name, a.org_id, o.name AS org_name, \
+    o.code AS org_code, o.path AS org_path, a.role, a.email, a.phone, a.password_hash, a.locale, a.active, a.created_at";
+
+impl TryFrom<AccountRow> for Account {
+    type Error = StoreError;
+    fn try_from(r: AccountRow) -> Result<Self, StoreError> {
+        Ok(Account {
+            org_path: OrgPath::from_stored(r.org_path.clone())
+                .ok_or_else(|| StoreError::Corrupt(r.org_path.clone()))?,
+            role: Role::parse("role", &r.role).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+            id: r.id,
+            login: r.login,
+            display_name: r.display_name,
+            org_id: r.org_id,
+            org_name: r.org_name,
+            org_code: r.org_code,
+            email: r.email,
+            phone: r.phone,
+            password_hash: r.password_hash,
+            locale: r.locale,
+            active: r.active,
+            created_at: r.created_at,
+        })
+    }
+}
+
+/// A new account; the password is already hashed by the caller.
+#[derive(Debug, Clone)]
+pub struct NewAccount {
+    pub login: Login,
+    pub display_name: String,
+    /// Code of the organisation the account acts for.
+    pub org_code: String,
+    pub role: Role,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub password_hash: String,
+}
+
+pub async fn create(db: &Db, a: &NewAccount, now: DateTime<Utc>) -> Result<Account, StoreError> {
+    let ids = create_many(db, std::slice::from_ref(a), now).await?;
+    get(db, ids.first().copied().ok_or(StoreError::NotFound)?).await
+}
+
+/// Creates many accounts in one transaction: all or none.
+pub async fn create_many(
+    db: &Db,
+    accounts: &[NewAccount],
+    now: DateTime<Utc>,
+) -> Result<Vec<i64>, StoreError> {
+    let sql = "INSERT INTO accounts (login, display_name, org_id, role, email, phone, password_hash, \
+               created_at, updated_at) \
+               SELECT $1, $2, o.id, $4, $5, $6, $7, $8, $8 FROM orgs o WHERE o.code = $3 RETURNING id";
+    let mut ids = Vec::with_capacity(accounts.len());
+    in_tx!(db, |tx| {
+        for a in accounts {
+            let id: Option<i64> = sqlx::query_scalar(sql)
+                .bind(a.login.as_str())
+                .bind(&a.display_name)
+                .bind(&a.org_code)
+                .bind(a.role.as_str())
+                .bind(&a.email)
+                .bind(&a.phone)
+                .bind(&a.password_hash)
+                .bind(now)
+                .fetch_optional(&mut *tx)
+                .await?;
+            ids.push(id.ok_or(StoreError::MissingReference)?);
+        }
+    });
+    Ok(ids)
+}
+
+pub async fn get(db: &Db, id: i64) -> Result<Account, StoreError> {
+    let sql = format!(
+        "SELECT {ACCOUNT_COLS} FROM accounts a JOIN orgs o ON o.id = a.org_id WHERE a.id = $1"
+    );
+    let row: AccountRow = on_db!(db, |p| sqlx::query_as(AssertSqlSafe(sql.as_str()))
+        .bind(id)
+        .fetch_one(p)
+        .await)?;
+    row.try_into()
+}
+
+pub async fn get_by_login(db: &Db, login: &str) -> Result<Account, StoreError> {
+    let sql = format!(
+        "SELECT {ACCOUNT_COLS} FROM accounts a JOIN orgs o ON o.id = a.org_id WHERE a.login = $1"
+    );
+    let row: AccountRow = on_db!(db, |p| sqlx::query_as(AssertSqlSafe(sql.as_str()))
+        .bind(login.trim().to_ascii_lowercase())
+        .fetch_one(p)
+        .await)?;
+    row.try_into()
+}
+
+/// Every login that exists, for import checks.
+pub async fn existing_logins(db: &Db) -> Result<std::collections::HashSet<String>, StoreError> {
+    let rows: Vec<String> = on_db!(db, |p| sqlx::query_scalar("SELECT login FROM accounts")
+        .fetch_all(p)
+        .await)?;
+    Ok(rows.into_iter().collect())
+}
+
+/// Accounts of the organisations in the subtree at `within`, one page at a time.
+pub async fn list(
+    db: &Db,
+    within: &OrgPath,
+    offset: i64,
+    limit: i64,
+) -> Result<Page<Account>, StoreError> {
+    let limit = limit.clamp(1, 500);
+    let offset = offset.max(0);
+    let filter = "o.path >= $1 AND o.path < $2";
+    let count_sql =
+        format!("SELECT COUNT(*) FROM accounts a JOIN orgs o ON o.id = a.org_id WHERE {filter}");
+    let sql = format!(
+        "SELECT {ACCOUNT_COLS} FROM accounts a JOIN orgs o ON o.id = a.org_id WHERE {filter} \
+         ORDER BY o.path, a.login LIMIT {limit} OFFSET {offset}"
+    );
+    let upper = within.upper_bound();
+    let (total, rows): (i64, Vec<AccountRow>) = on_db!(db, |p| (
+        sqlx::query_scalar(AssertSqlSafe(count_sql.as_str()))
+            .bind(within.as_str())
+            .bind(&upper)
+            .fetch_one(p)
+            .await?,
+        sqlx::query_as(AssertSqlSafe(sql.as_str()))
+            .bind(within.as_str())
+            .bind(&upper)
+            .fetch_all(p)
+            .await?
+    ));
+    Ok(Page {
+        items: rows
+            .into_iter()
+            .map(Account::try_from)
+            .collect::<Result<_, _>>()?,
+        total,
+        offset,
+        limit,
+    })
+}
+
+/// Replaces the password hash and ends every session of the account (a reset or change
+/// must log out other devices).
+pub async fn set_password(
+    db: &Db,
+    id: i64,
+    hash: &str,
+    keep_session: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    in_tx!(db, |tx| {
+        let done =
+            sqlx::query("UPDATE accounts SET password_hash = $1, updated_at = $2 WHERE id = $3")
+                .bind(hash)
+                .bind(now)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND token_hash <> $2")
+            .bind(id)
+            .bind(keep_session.unwrap_or(""))
+            .execute(&mut *tx)
+            .await?;
+    });
+    Ok(())
+}
+
+/// Sets the account's language (`zh-CN`, `en`) or clears it to follow the browser.
+pub async fn set_locale(
+    db: &Db,
+    id: i64,
+    locale: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    on_db!(db, |p| sqlx::query(
+        "UPDATE accounts SET locale = $1, updated_at = $2 WHERE id = $3"
+    )
+    .bind(locale)
+    .bind(now)
+    .bind(id)
+    .execute(p)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn count(db: &Db) -> Result<i64, StoreError> {
+    Ok(on_db!(db, |p| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM accounts"
+    )
+    .fetch_one(p)
+    .await)?)
+}

@@ -1,0 +1,247 @@
+//! Campaigns and their local themes.
+
+use crate::orgs::Page;
+use crate::{Db, StoreError, in_tx, on_db};
+use chrono::{DateTime, NaiveDate, Utc};
+use renke_domain::campaign::CampaignDraft;
+use renke_domain::org::OrgPath;
+use serde::Serialize;
+use sqlx::AssertSqlSafe;
+
+/// A campaign with its owner and local themes.
+#[derive(Debug, Clone, Serialize)]
+pub struct Campaign {
+    pub id: i64,
+    pub title: String,
+    pub edition: Option<i32>,
+    pub day: NaiveDate,
+    pub international_theme: Option<String>,
+    pub domestic_theme: Option<String>,
+    pub owner_org_id: i64,
+    pub owner_name: String,
+    #[serde(skip)]
+    pub owner_path: OrgPath,
+    pub public: bool,
+    pub local_themes: Vec<LocalTheme>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// One organiser's local theme, with the organiser's name.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct LocalTheme {
+    pub org_id: i64,
+    pub org_name: String,
+    pub theme: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct CampaignRow {
+    id: i64,
+    title: String,
+    edition: Option<i32>,
+    day: NaiveDate,
+    international_theme: Option<String>,
+    domestic_theme: Option<String>,
+    owner_org_id: i64,
+    owner_name: String,
+    owner_path: String,
+    public: bool,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+const COLS: &str = "c.id, c.title, c.edition, c.day, c.international_theme, c.domestic_theme, \
+    c.owner_org_id, o.name AS owner_name, o.path AS owner_path, c.public, c.created_at, c.updated_at";
+
+impl CampaignRow {
+    fn into_campaign(self, local_themes: Vec<LocalTheme>) -> Result<Campaign, StoreError> {
+        Ok(Campaign {
+            owner_path: OrgPath::from_stored(self.owner_path.clone())
+                .ok_or(StoreError::Corrupt(self.owner_path))?,
+            id: self.id,
+            title: self.title,
+            edition: self.edition,
+            day: self.day,
+            international_theme: self.international_theme,
+            domestic_theme: self.domestic_theme,
+            owner_org_id: self.owner_org_id,
+            owner_name: self.owner_name,
+            public: self.public,
+            local_themes,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        })
+    }
+}
+
+/// Stores a new campaign with its local themes in one transaction.
+pub async fn create(
+    db: &Db,
+    c: &CampaignDraft,
+    now: DateTime<Utc>,
+) -> Result<Campaign, StoreError> {
+    let sql = "INSERT INTO campaigns (title, edition, day, international_theme, domestic_theme, owner_org_id, \
+               public, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id";
+    let id: i64 = in_tx!(db, |tx| {
+        let id: i64 = sqlx::query_scalar(sql)
+            .bind(c.title.as_str())
+            .bind(c.edition.map(|e| e as i32))
+            .bind(c.day)
+            .bind(c.international_theme.as_ref().map(|t| t.as_str()))
+            .bind(c.domestic_theme.as_ref().map(|t| t.as_str()))
+            .bind(c.owner_org_id)
+            .bind(c.public)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+        for t in &c.local_themes {
+            sqlx::query("INSERT INTO campaign_local_themes (campaign_id, org_id, theme) VALUES ($1, $2, $3)")
+                .bind(id)
+                .bind(t.org_id)
+                .bind(t.theme.as_str())
+                .execute(&mut *tx)
+                .await?;
+        }
+        id
+    });
+    get(db, id).await
+}
+
+/// Replaces a campaign's fields and local themes in one transaction.
+pub async fn update(
+    db: &Db,
+    id: i64,
+    c: &CampaignDraft,
+    now: DateTime<Utc>,
+) -> Result<Campaign, StoreError> {
+    let sql = "UPDATE campaigns SET title = $1, edition = $2, day = $3, international_theme = $4, \
+               domestic_theme = $5, owner_org_id = $6, public = $7, updated_at = $8 WHERE id = $9";
+    in_tx!(db, |tx| {
+        let done = sqlx::query(sql)
+            .bind(c.title.as_str())
+            .bind(c.edition.map(|e| e as i32))
+            .bind(c.day)
+            .bind(c.international_theme.as_ref().map(|t| t.as_str()))
+            .bind(c.domestic_theme.as_ref().map(|t| t.as_str()))
+            .bind(c.owner_org_id)
+            .bind(c.public)
+            .bind(now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        sqlx::query("DELETE FROM campaign_local_themes WHERE campaign_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        for t in &c.local_themes {
+            sqlx::query("INSERT INTO campaign_local_themes (campaign_id, org_id, theme) VALUES ($1, $2, $3)")
+                .bind(id)
+                .bind(t.org_id)
+                .bind(t.theme.as_str())
+                .execute(&mut *tx)
+                .await?;
+        }
+    });
+    get(db, id).await
+}
+
+async fn local_themes(db: &Db, id: i64) -> Result<Vec<LocalTheme>, StoreError> {
+    let sql = "SELECT t.org_id, o.name AS org_name, t.theme FROM campaign_local_themes t \
+               JOIN orgs o ON o.id = t.org_id WHERE t.campaign_id = $1 ORDER BY o.path";
+    Ok(on_db!(db, |p| sqlx::query_as(sql)
+        .bind(id)
+        .fetch_all(p)
+        .await)?)
+}
+
+pub async fn get(db: &Db, id: i64) -> Result<Campaign, StoreError> {
+    let sql = format!(
+        "SELECT {COLS} FROM campaigns c JOIN orgs o ON o.id = c.owner_org_id WHERE c.id = $1"
+    );
+    let row: CampaignRow = on_db!(db, |p| sqlx::query_as(AssertSqlSafe(sql.as_str()))
+        .bind(id)
+        .fetch_one(p)
+        .await)?;
+    let themes = local_themes(db, id).await?;
+    row.into_campaign(themes)
+}
+
+/// Campaigns an actor may see: public ones, and those owned inside or above `org_path`
+/// (`None` = all, for administrators). Newest first.
+pub async fn list(
+    db: &Db,
+    visible_to: Option<&OrgPath>,
+    offset: i64,
+    limit: i64,
+) -> Result<Page<Campaign>, StoreError> {
+    let limit = limit.clamp(1, 200);
+    let offset = offset.max(0);
+    // Owned by an ancestor-or-self: the owner's path is a prefix of the actor's path.
+    // Owned by a descendant: the owner's path lies in the actor's subtree range.
+    let filter = if visible_to.is_some() {
+        "(c.public OR substr($1, 1, length(o.path)) = o.path OR (o.path >= $1 AND o.path < $2))"
+    } else {
+        "($1 = $1 AND $2 = $2)"
+    };
+    let (a, b) = visible_to.map_or((String::new(), String::new()), |p| {
+        (p.as_str().to_owned(), p.upper_bound())
+    });
+    let count_sql = format!(
+        "SELECT COUNT(*) FROM campaigns c JOIN orgs o ON o.id = c.owner_org_id WHERE {filter}"
+    );
+    let sql = format!(
+        "SELECT {COLS} FROM campaigns c JOIN orgs o ON o.id = c.owner_org_id WHERE {filter} \
+         ORDER BY c.day DESC, c.id DESC LIMIT {limit} OFFSET {offset}"
+    );
+    let (total, rows): (i64, Vec<CampaignRow>) = on_db!(db, |p| (
+        sqlx::query_scalar(AssertSqlSafe(count_sql.as_str()))
+            .bind(&a)
+            .bind(&b)
+            .fetch_one(p)
+            .await?,
+        sqlx::query_as(AssertSqlSafe(sql.as_str()))
+            .bind(&a)
+            .bind(&b)
+            .fetch_all(p)
+            .await?
+    ));
+    let mut items = Vec::with_capacity(rows.len());
+    for r in rows {
+        let themes = local_themes(db, r.id).await?;
+        items.push(r.into_campaign(themes)?);
+    }
+    Ok(Page {
+        items,
+        total,
+        offset,
+        limit,
+    })
+}
+
+/// The campaign the public home page shows: the next public campaign on or after `today`,
+/// else the most recent past one.
+pub async fn current_public(db: &Db, today: NaiveDate) -> Result<Option<Campaign>, StoreError> {
+    let upcoming = "SELECT id FROM campaigns WHERE public AND day >= $1 ORDER BY day, id LIMIT 1";
+    let past =
+        "SELECT id FROM campaigns WHERE public AND day < $1 ORDER BY day DESC, id DESC LIMIT 1";
+    let id: Option<i64> = on_db!(db, |p| match sqlx::query_scalar(upcoming)
+        .bind(today)
+        .fetch_optional(p)
+        .await?
+    {
+        Some(id) => Some(id),
+        None =>
+            sqlx::query_scalar(past)
+                .bind(today)
+                .fetch_optional(p)
+                .await?,
+    });
+    match id {
+        Some(id) => get(db, id).await.map(Some),
+        None => Ok(None),
+    }
+}

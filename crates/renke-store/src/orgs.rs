@@ -1,0 +1,505 @@
+//! The organisation tree, stored with materialised paths (`/1/7/42/`): a subtree is one
+//! range scan on the unique path index, and moving a subtree is one UPDATE.
+
+use crate::{Db, StoreError, in_tx, on_db};
+use chrono::{DateTime, Utc};
+use renke_domain::org::{AdminLevel, CmaLevel, OrgCode, OrgKind, OrgPath, Region};
+use serde::Serialize;
+use sqlx::AssertSqlSafe;
+use std::collections::HashMap;
+
+/// An organisation as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Org {
+    pub id: i64,
+    pub code: String,
+    pub parent_id: Option<i64>,
+    pub path: OrgPath,
+    pub depth: i32,
+    pub name: String,
+    pub short_name: Option<String>,
+    pub name_en: Option<String>,
+    pub kind: OrgKind,
+    pub admin_level: Option<AdminLevel>,
+    pub cma_level: Option<CmaLevel>,
+    pub region: Region,
+    pub contact_name: Option<String>,
+    pub contact_phone: Option<String>,
+    pub contact_email: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Org {
+    /// The short name when there is one, else the full name.
+    pub fn label(&self) -> &str {
+        self.short_name.as_deref().unwrap_or(&self.name)
+    }
+}
+
+/// An organisation with the number of its direct children, for tree pages.
+#[derive(Debug, Clone, Serialize)]
+pub struct OrgNode {
+    #[serde(flatten)]
+    pub org: Org,
+    pub child_count: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct OrgRow {
+    id: i64,
+    code: String,
+    parent_id: Option<i64>,
+    path: String,
+    depth: i32,
+    name: String,
+    short_name: Option<String>,
+    name_en: Option<String>,
+    kind: String,
+    admin_level: Option<String>,
+    cma_level: Option<String>,
+    region: String,
+    contact_name: Option<String>,
+    contact_phone: Option<String>,
+    contact_email: Option<String>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+#[derive(sqlx::FromRow)]
+struct OrgNodeRow {
+    #[sqlx(flatten)]
+    org: OrgRow,
+    child_count: i64,
+}
+
+const COLS: &str = "o.id, o.code, o.parent_id, o.path, o.depth, o.name, o.short_name, o.name_en, \
+    o.kind, o.admin_level, o.cma_level, o.region, o.contact_name, o.contact_phone, o.contact_email, \
+    o.created_at, o.updated_at";
+
+fn corrupt(e: renke_domain::FieldError) -> StoreError {
+    StoreError::Corrupt(e.to_string())
+}
+
+impl TryFrom<OrgRow> for Org {
+    type Error = StoreError;
+    fn try_from(r: OrgRow) -> Result<Self, StoreError> {
+        Ok(Org {
+            path: OrgPath::from_stored(r.path.clone())
+                .ok_or_else(|| StoreError::Corrupt(format!("path {}", r.path)))?,
+            kind: OrgKind::parse("kind", &r.kind).map_err(corrupt)?,
+            admin_level: r
+                .admin_level
+                .as_deref()
+                .map(|s| AdminLevel::parse("admin_level", s))
+                .transpose()
+                .map_err(corrupt)?,
+            cma_level: r
+                .cma_level
+                .as_deref()
+                .map(|s| CmaLevel::parse("cma_level", s))
+                .transpose()
+                .map_err(corrupt)?,
+            region: Region::parse("region", &r.region).map_err(corrupt)?,
+            id: r.id,
+            code: r.code,
+            parent_id: r.parent_id,
+            depth: r.depth,
+            name: r.name,
+            short_name: r.short_name,
+            name_en: r.name_en,
+            contact_name: r.contact_name,
+            contact_phone: r.contact_phone,
+            contact_email: r.contact_email,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        })
+    }
+}
+
+fn convert(rows: Vec<OrgRow>) -> Result<Vec<Org>, StoreError> {
+    rows.into_iter().map(Org::try_from).collect()
+}
+
+/// A new organisation. `parent` is a code so imports and the demo can refer to rows
+/// created earlier in the same transaction.
+#[derive(Debug, Clone)]
+pub struct NewOrg {
+    pub code: OrgCode,
+    pub parent: Option<OrgCode>,
+    pub name: String,
+    pub short_name: Option<String>,
+    pub name_en: Option<String>,
+    pub kind: OrgKind,
+    pub admin_level: Option<AdminLevel>,
+    pub cma_level: Option<CmaLevel>,
+    pub region: Region,
+    pub contact_name: Option<String>,
+    pub contact_phone: Option<String>,
+    pub contact_email: Option<String>,
+}
+
+impl NewOrg {
+    pub fn new(
+        code: OrgCode,
+        parent: Option<OrgCode>,
+        name: impl Into<String>,
+        kind: OrgKind,
+    ) -> Self {
+        NewOrg {
+            code,
+            parent,
+            name: name.into(),
+            short_name: None,
+            name_en: None,
+            kind,
+            admin_level: None,
+            cma_level: None,
+            region: Region::Mainland,
+            contact_name: None,
+            contact_phone: None,
+            contact_email: None,
+        }
+    }
+}
+
+/// A page of results with the total count, for server-side paging.
+#[derive(Debug, Clone, Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+/// Creates one organisation.
+pub async fn create(db: &Db, org: &NewOrg, now: DateTime<Utc>) -> Result<Org, StoreError> {
+    let ids = create_many(db, std::slice::from_ref(org), now).await?;
+    let id = ids.first().copied().ok_or(StoreError::NotFound)?;
+    get(db, id).await
+}
+
+/// Creates many organisations in one transaction: all or none. Parents must come before
+/// their children (or already exist). Returns the new ids in input order.
+pub async fn create_many(
+    db: &Db,
+    orgs: &[NewOrg],
+    now: DateTime<Utc>,
+) -> Result<Vec<i64>, StoreError> {
+    let mut known: HashMap<String, (i64, String)> = HashMap::new();
+    let mut ids = Vec::with_capacity(orgs.len());
+    in_tx!(db, |tx| {
+        for o in orgs {
+            let parent = match &o.parent {
+                None => None,
+                Some(code) => match known.get(code.as_str()) {
+                    Some(p) => Some(p.clone()),
+                    None => {
+                        let row: Option<(i64, String)> =
+                            sqlx::query_as("SELECT id, path FROM orgs WHERE code = $1")
+                                .bind(code.as_str())
+                                .fetch_optional(&mut *tx)
+                                .await?;
+                        Some(row.ok_or(StoreError::MissingReference)?)
+                    }
+                },
+            };
+            let depth = parent
+                .as_ref()
+                .map_or(0, |(_, p)| p.matches('/').count() as i32 - 1);
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO orgs (code, parent_id, path, depth, name, short_name, name_en, kind, admin_level, \
+                 cma_level, region, contact_name, contact_phone, contact_email, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) RETURNING id",
+            )
+            .bind(o.code.as_str())
+            .bind(parent.as_ref().map(|(id, _)| *id))
+            .bind(format!("#{}", o.code))
+            .bind(depth)
+            .bind(&o.name)
+            .bind(&o.short_name)
+            .bind(&o.name_en)
+            .bind(o.kind.as_str())
+            .bind(o.admin_level.map(|l| l.as_str()))
+            .bind(o.cma_level.map(|l| l.as_str()))
+            .bind(o.region.as_str())
+            .bind(&o.contact_name)
+            .bind(&o.contact_phone)
+            .bind(&o.contact_email)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+            let path = match &parent {
+                Some((_, p)) => format!("{p}{id}/"),
+                None => format!("/{id}/"),
+            };
+            sqlx::query("UPDATE orgs SET path = $1 WHERE id = $2")
+                .bind(&path)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            known.insert(o.code.as_str().to_owned(), (id, path));
+            ids.push(id);
+        }
+    });
+    Ok(ids)
+}
+
+pub async fn get(db: &Db, id: i64) -> Result<Org, StoreError> {
+    let sql = format!("SELECT {COLS} FROM orgs o WHERE o.id = $1");
+    let row: OrgRow = on_db!(db, |p| sqlx::query_as(AssertSqlSafe(sql.as_str()))
+        .bind(id)
+        .fetch_one(p)
+        .await)?;
+    row.try_into()
+}
+
+pub async fn get_by_code(db: &Db, code: &str) -> Result<Org, StoreError> {
+    let sql = format!("SELECT {COLS} FROM orgs o WHERE o.code = $1");
+    let row: OrgRow = on_db!(db, |p| sqlx::query_as(AssertSqlSafe(sql.as_str()))
+        .bind(code)
+        .fetch_one(p)
+        .await)?;
+    row.try_into()
+}
+
+/// Which of `codes` already exist.
+pub async fn existing_codes(db: &Db) -> Result<std::collections::HashSet<String>, StoreError> {
+    let rows: Vec<String> = on_db!(db, |p| sqlx::query_scalar("SELECT code FROM orgs")
+        .fetch_all(p)
+        .await)?;
+    Ok(rows.into_iter().collect())
+}
+
+/// The roots of the tree (organisations without a parent).
+pub async fn roots(db: &Db) -> Result<Vec<OrgNode>, StoreError> {
+    nodes(db, "o.parent_id IS NULL", None).await
+}
+
+/// The direct children of `parent_id`, ordered by name, with their own child counts.
+pub async fn children(db: &Db, parent_id: i64) -> Result<Vec<OrgNode>, StoreError> {
+    nodes(db, "o.parent_id = $1", Some(parent_id)).await
+}
+
+async fn nodes(db: &Db, filter: &str, arg: Option<i64>) -> Result<Vec<OrgNode>, StoreError> {
+    let sql = format!(
+        "SELECT {COLS}, (SELECT COUNT(*) FROM orgs c WHERE c.parent_id = o.id) AS child_count \
+         FROM orgs o WHERE {filter} ORDER BY o.kind <> 'regulator', o.kind <> 'department', o.code"
+    );
+    let rows: Vec<OrgNodeRow> = on_db!(db, |p| {
+        let mut q = sqlx::query_as(AssertSqlSafe(sql.as_str()));
+        if let Some(a) = arg {
+            q = q.bind(a);
+        }
+        q.fetch_all(p).await
+    })?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(OrgNode {
+                org: r.org.try_into()?,
+                child_count: r.child_count,
+            })
+        })
+        .collect()
+}
+
+/// The chain from the root down to (and including) `org`.
+pub async fn ancestors(db: &Db, path: &OrgPath) -> Result<Vec<Org>, StoreError> {
+    let ids: Vec<i64> = path.ids().collect();
+    let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT {COLS} FROM orgs o WHERE o.id IN ({}) ORDER BY o.depth",
+        placeholders.join(", ")
+    );
+    let rows: Vec<OrgRow> = on_db!(db, |p| {
+        let mut q = sqlx::query_as(AssertSqlSafe(sql.as_str()));
+        for id in &ids {
+            q = q.bind(*id);
+        }
+        q.fetch_all(p).await
+    })?;
+    convert(rows)
+}
+
+/// Number of organisations in the subtree rooted at `path`, the root included.
+pub async fn subtree_count(db: &Db, path: &OrgPath) -> Result<i64, StoreError> {
+    let sql = "SELECT COUNT(*) FROM orgs WHERE path >= $1 AND path < $2";
+    Ok(on_db!(db, |p| sqlx::query_scalar(sql)
+        .bind(path.as_str())
+        .bind(path.upper_bound())
+        .fetch_one(p)
+        .await)?)
+}
+
+/// Filters for listing or searching organisations.
+#[derive(Debug, Clone, Default)]
+pub struct OrgQuery {
+    /// Only inside this subtree.
+    pub within: Option<OrgPath>,
+    /// Part of the name, short name or code.
+    pub text: Option<String>,
+    pub kind: Option<OrgKind>,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+fn like_pattern(text: &str) -> String {
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+/// Organisations matching `q`, in tree order, one page at a time.
+pub async fn search(db: &Db, q: &OrgQuery) -> Result<Page<Org>, StoreError> {
+    let mut clauses = Vec::new();
+    let mut args: Vec<String> = Vec::new();
+    if let Some(w) = &q.within {
+        args.push(w.as_str().to_owned());
+        args.push(w.upper_bound());
+        clauses.push(format!(
+            "o.path >= ${} AND o.path < ${}",
+            args.len() - 1,
+            args.len()
+        ));
+    }
+    if let Some(t) = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        args.push(like_pattern(t));
+        let n = args.len();
+        clauses.push(format!(
+            "(o.name LIKE ${n} ESCAPE '\\' OR o.short_name LIKE ${n} ESCAPE '\\' OR o.code LIKE ${n} ESCAPE '\\')"
+        ));
+    }
+    if let Some(k) = q.kind {
+        args.push(k.as_str().to_owned());
+        clauses.push(format!("o.kind = ${}", args.len()));
+    }
+    let filter = if clauses.is_empty() {
+        "1 = 1".to_owned()
+    } else {
+        clauses.join(" AND ")
+    };
+    let limit = q.limit.clamp(1, 500);
+    let offset = q.offset.max(0);
+    let count_sql = format!("SELECT COUNT(*) FROM orgs o WHERE {filter}");
+    let sql = format!(
+        "SELECT {COLS} FROM orgs o WHERE {filter} ORDER BY o.path LIMIT {limit} OFFSET {offset}"
+    );
+    let (total, rows): (i64, Vec<OrgRow>) = on_db!(db, |p| {
+        let mut c = sqlx::query_scalar(AssertSqlSafe(count_sql.as_str()));
+        let mut s = sqlx::query_as(AssertSqlSafe(sql.as_str()));
+        for a in &args {
+            c = c.bind(a);
+            s = s.bind(a);
+        }
+        (c.fetch_one(p).await?, s.fetch_all(p).await?)
+    });
+    Ok(Page {
+        items: convert(rows)?,
+        total,
+        offset,
+        limit,
+    })
+}
+
+/// Editable fields of an organisation (its code, parent and path never change here).
+#[derive(Debug, Clone)]
+pub struct OrgUpdate {
+    pub name: String,
+    pub short_name: Option<String>,
+    pub name_en: Option<String>,
+    pub kind: OrgKind,
+    pub admin_level: Option<AdminLevel>,
+    pub cma_level: Option<CmaLevel>,
+    pub region: Region,
+    pub contact_name: Option<String>,
+    pub contact_phone: Option<String>,
+    pub contact_email: Option<String>,
+}
+
+pub async fn update(
+    db: &Db,
+    id: i64,
+    u: &OrgUpdate,
+    now: DateTime<Utc>,
+) -> Result<Org, StoreError> {
+    let sql = "UPDATE orgs SET name = $1, short_name = $2, name_en = $3, kind = $4, admin_level = $5, \
+               cma_level = $6, region = $7, contact_name = $8, contact_phone = $9, contact_email = $10, \
+               updated_at = $11 WHERE id = $12";
+    let done = on_db!(db, |p| sqlx::query(sql)
+        .bind(&u.name)
+        .bind(&u.short_name)
+        .bind(&u.name_en)
+        .bind(u.kind.as_str())
+        .bind(u.admin_level.map(|l| l.as_str()))
+        .bind(u.cma_level.map(|l| l.as_str()))
+        .bind(u.region.as_str())
+        .bind(&u.contact_name)
+        .bind(&u.contact_phone)
+        .bind(&u.contact_email)
+        .bind(now)
+        .bind(id)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))?;
+    if done == 0 {
+        return Err(StoreError::NotFound);
+    }
+    get(db, id).await
+}
+
+/// Moves the organisation `id` and its whole subtree under `new_parent_id`, in one
+/// transaction. Refuses a move under itself or one of its descendants.
+pub async fn move_subtree(
+    db: &Db,
+    id: i64,
+    new_parent_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Org, StoreError> {
+    in_tx!(db, |tx| {
+        let (old, old_depth): (String, i32) =
+            sqlx::query_as("SELECT path, depth FROM orgs WHERE id = $1")
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
+        let (parent_path, parent_depth): (String, i32) =
+            sqlx::query_as("SELECT path, depth FROM orgs WHERE id = $1")
+                .bind(new_parent_id)
+                .fetch_one(&mut *tx)
+                .await?;
+        if parent_path.starts_with(&old) {
+            return Err(StoreError::Rule("move_into_own_subtree"));
+        }
+        let new = format!("{parent_path}{id}/");
+        let old_p =
+            OrgPath::from_stored(old.clone()).ok_or_else(|| StoreError::Corrupt(old.clone()))?;
+        sqlx::query(
+            "UPDATE orgs SET path = $1 || substr(path, $2), depth = depth + $3, updated_at = $4 \
+             WHERE path >= $5 AND path < $6",
+        )
+        .bind(&new)
+        .bind(old.len() as i32 + 1)
+        .bind(parent_depth + 1 - old_depth)
+        .bind(now)
+        .bind(&old)
+        .bind(old_p.upper_bound())
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE orgs SET parent_id = $1 WHERE id = $2")
+            .bind(new_parent_id)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    });
+    get(db, id).await
+}
+
+/// Total number of organisations.
+pub async fn count(db: &Db) -> Result<i64, StoreError> {
+    Ok(on_db!(db, |p| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM orgs"
+    )
+    .fetch_one(p)
+    .await)?)
+}

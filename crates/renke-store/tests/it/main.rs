@@ -1,0 +1,9 @@
+//! Store tests: every test runs on SQLite, and on PostgreSQL when RENKE_TEST_POSTGRES_URL is set.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod accounts;
+mod backup;
+mod campaigns;
+mod fixtures;
+mod orgs;
