@@ -421,8 +421,8 @@ struct Link {
 /// Validates an organisation import. `existing(code)` says whether an organisation with
 /// that code is already stored.
 ///
-/// On success the rows come back so that every parent precedes its children; rows keep
-/// their file order otherwise. On failure every problem found is returned, in row order.
+/// On success the rows come back so that every parent precedes its children; a file
+/// already in that order keeps it. On failure every problem found is returned, in row order.
 pub fn validate_orgs(
     table: &Table,
     existing: &dyn Fn(&str) -> bool,
@@ -647,41 +647,36 @@ fn check_links(links: &[Link], existing: &dyn Fn(&str) -> bool, errs: &mut Vec<R
     }
 }
 
-/// Orders rows so that every parent in the file precedes its children, keeping the file
-/// order among rows of the same depth. The rows must be free of cycles and duplicates.
+/// Orders rows so that every parent in the file precedes its children. A file already in
+/// that order keeps it; a row listed before its parent moves to just after it (its own
+/// early children follow it). The rows must be free of cycles and duplicates.
 fn topological(rows: Vec<OrgRow>) -> Vec<OrgRow> {
-    let parent_of: HashMap<&str, &str> = rows
-        .iter()
-        .filter_map(|r| Some((r.code.as_str(), r.parent_code.as_ref()?.as_str())))
-        .collect();
-    let in_file: HashSet<&str> = rows.iter().map(|r| r.code.as_str()).collect();
-    let mut depth: HashMap<&str, usize> = HashMap::new();
-    for r in &rows {
-        // Climb until a code of known depth or a root of the file, then assign downwards.
-        let mut chain = vec![r.code.as_str()];
-        let mut base = 0;
-        while let Some(&top) = chain.last() {
-            if let Some(&d) = depth.get(top) {
-                chain.pop();
-                base = d + 1;
-                break;
+    let in_file: HashSet<String> = rows.iter().map(|r| r.code.as_str().to_owned()).collect();
+    let mut waiting: HashMap<String, Vec<OrgRow>> = HashMap::new();
+    let mut out = Vec::with_capacity(rows.len());
+    let mut emitted: HashSet<String> = HashSet::new();
+    for row in rows {
+        let parent = row.parent_code.as_ref().map(|p| p.as_str().to_owned());
+        match parent {
+            Some(p) if in_file.contains(&p) && !emitted.contains(&p) => {
+                waiting.entry(p).or_default().push(row);
             }
-            match parent_of.get(top) {
-                Some(p) if in_file.contains(p) && chain.len() <= rows.len() => chain.push(p),
-                _ => break,
+            _ => {
+                // Emit the row, then everything that was waiting for it, depth first.
+                let mut stack = vec![row];
+                while let Some(r) = stack.pop() {
+                    let code = r.code.as_str().to_owned();
+                    out.push(r);
+                    if let Some(mut kids) = waiting.remove(&code) {
+                        kids.reverse();
+                        stack.extend(kids);
+                    }
+                    emitted.insert(code);
+                }
             }
-        }
-        for (k, c) in chain.iter().rev().enumerate() {
-            depth.insert(c, base + k);
         }
     }
-    let keys: Vec<usize> = rows
-        .iter()
-        .map(|r| depth.get(r.code.as_str()).copied().unwrap_or(0))
-        .collect();
-    let mut indexed: Vec<(usize, OrgRow)> = keys.into_iter().zip(rows).collect();
-    indexed.sort_by_key(|(d, _)| *d);
-    indexed.into_iter().map(|(_, r)| r).collect()
+    out
 }
 
 /// A valid account row, ready to be written.

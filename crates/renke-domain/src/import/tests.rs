@@ -715,3 +715,20 @@ fn column_letters() {
     assert_eq!(column_letter(701), "ZZ");
     assert_eq!(column_letter(702), "AAA");
 }
+
+#[test]
+fn rows_before_their_parent_move_just_after_it() {
+    let rows = orgs(&[
+        &["C", "B", "丙", "association", ""],
+        &["A", "", "甲", "regulator", "national"],
+        &["E", "", "戊", "regulator", "national"],
+        &["B", "A", "乙", "association", ""],
+        &["D", "A", "丁", "association", ""],
+    ])
+    .unwrap();
+    assert_eq!(codes(&rows), ["A", "E", "B", "C", "D"]);
+    assert_eq!(
+        rows.iter().map(|r| r.row).collect::<Vec<_>>(),
+        [3, 4, 5, 2, 6]
+    );
+}
