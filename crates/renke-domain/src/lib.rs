@@ -5,6 +5,7 @@ pub mod account;
 pub mod campaign;
 pub mod clock;
 pub mod contact;
+pub mod demo;
 pub mod error;
 pub mod import;
 pub mod org;
