@@ -4,7 +4,10 @@
 pub mod account;
 pub mod campaign;
 pub mod clock;
+pub mod contact;
+pub mod demo;
 pub mod error;
+pub mod import;
 pub mod org;
 pub mod perm;
 pub mod text;

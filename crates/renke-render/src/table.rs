@@ -1,0 +1,378 @@
+//! Reading and writing spreadsheet tables: the import files of `renke import` (xlsx or CSV)
+//! and the xlsx exports.
+//!
+//! A [`Table`] is the header row plus the data rows below it; `rows[0]` is spreadsheet
+//! row 2, so the row numbers in import reports match what people see in Excel or WPS.
+
+use calamine::{Data, Range, Reader, Xlsx};
+use renke_domain::import::Table;
+use rust_xlsxwriter::{Format, Workbook};
+use std::io::Cursor;
+
+/// Why a file could not be read or a table could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum TableError {
+    #[error(
+        "不支持的文件类型「{name}」：请上传 .xlsx 或 .csv 文件 \
+         (unsupported file type {name:?}: use an .xlsx or .csv file)"
+    )]
+    UnsupportedType { name: String },
+    #[error(
+        "CSV 文件不是 UTF-8 编码（第{line}行起无法识别）：请在 Excel 或 WPS 中“另存为”\
+         “CSV UTF-8（逗号分隔）”后重新上传 \
+         (the CSV file is not UTF-8 encoded from line {line}: save it as \"CSV UTF-8\" and try again)"
+    )]
+    NotUtf8 { line: usize },
+    #[error("CSV 文件无法读取 (cannot read the CSV file): {0}")]
+    Csv(#[from] csv::Error),
+    #[error("xlsx 文件无法读取，请确认文件未损坏且不是旧版 .xls (cannot read the xlsx file): {0}")]
+    Xlsx(#[from] calamine::XlsxError),
+    #[error("xlsx 文件中没有工作表 (the xlsx file has no worksheet)")]
+    NoWorksheet,
+    #[error("无法生成 xlsx 文件 (cannot write the xlsx file): {0}")]
+    Write(#[from] rust_xlsxwriter::XlsxError),
+    #[error(
+        "表格过大：xlsx 最多 {max_rows} 行、{max_cols} 列 \
+         (table too large for xlsx: at most {max_rows} rows and {max_cols} columns)"
+    )]
+    TooLarge { max_rows: u32, max_cols: u16 },
+}
+
+/// Reads the table of an uploaded file, chosen by the extension of `file_name`:
+/// `.csv` (UTF-8, with or without BOM) or `.xlsx` (the first worksheet). Every cell is
+/// trimmed; rows may have different lengths.
+pub fn read_table(bytes: &[u8], file_name: &str) -> Result<Table, TableError> {
+    let lower = file_name.trim().to_lowercase();
+    if lower.ends_with(".csv") {
+        read_csv(bytes)
+    } else if lower.ends_with(".xlsx") {
+        read_xlsx(bytes)
+    } else {
+        Err(TableError::UnsupportedType {
+            name: file_name.to_owned(),
+        })
+    }
+}
+
+fn read_csv(bytes: &[u8]) -> Result<Table, TableError> {
+    let text = std::str::from_utf8(bytes).map_err(|e| TableError::NotUtf8 {
+        line: 1 + bytes[..e.valid_up_to()]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count(),
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut records = Vec::new();
+    for record in reader.records() {
+        let record = record?;
+        records.push(record.iter().map(|c| c.trim().to_owned()).collect());
+    }
+    Ok(split_header(records))
+}
+
+fn split_header(mut records: Vec<Vec<String>>) -> Table {
+    if records.is_empty() {
+        return Table::default();
+    }
+    let headers = records.remove(0);
+    Table {
+        headers,
+        rows: records,
+    }
+}
+
+fn read_xlsx(bytes: &[u8]) -> Result<Table, TableError> {
+    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))?;
+    let range = book
+        .worksheet_range_at(0)
+        .ok_or(TableError::NoWorksheet)??;
+    Ok(split_header(grid(&range)))
+}
+
+/// The cells of a worksheet as text, positioned absolutely: the range calamine returns
+/// starts at the first non-empty cell, so leading empty rows and columns are put back to
+/// keep row numbers and column letters as the spreadsheet shows them.
+fn grid(range: &Range<Data>) -> Vec<Vec<String>> {
+    let Some((top, left)) = range.start() else {
+        return Vec::new();
+    };
+    let mut out: Vec<Vec<String>> = vec![Vec::new(); top as usize];
+    for row in range.rows() {
+        let mut cells = vec![String::new(); left as usize];
+        cells.extend(row.iter().map(cell_text));
+        while cells.last().is_some_and(String::is_empty) {
+            cells.pop();
+        }
+        out.push(cells);
+    }
+    while out.last().is_some_and(|r| r.is_empty()) {
+        out.pop();
+    }
+    out
+}
+
+/// A cell as people read it: integers without `.0`, dates as ISO 8601.
+fn cell_text(cell: &Data) -> String {
+    match cell {
+        Data::Empty => String::new(),
+        Data::String(s) => s.trim().to_owned(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) => number_text(*f),
+        Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_owned(),
+        Data::DateTime(dt) if dt.is_duration() => {
+            let secs = (dt.as_f64() * 86_400.0).round() as i64;
+            format!("{}:{:02}:{:02}", secs / 3600, secs % 3600 / 60, secs % 60)
+        }
+        Data::DateTime(dt) => {
+            let (y, mo, d, h, mi, s, _ms) = dt.to_ymd_hms_milli();
+            if (h, mi, s) == (0, 0, 0) {
+                format!("{y:04}-{mo:02}-{d:02}")
+            } else {
+                format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02}")
+            }
+        }
+        Data::DateTimeIso(s) | Data::DurationIso(s) => s.trim().to_owned(),
+        Data::Error(e) => e.to_string(),
+    }
+}
+
+/// `12` for 12.0, `2.5` for 2.5; large integral values keep all their digits.
+fn number_text(f: f64) -> String {
+    if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e15 {
+        format!("{}", f as i64)
+    } else {
+        f.to_string()
+    }
+}
+
+/// Writes the table as an xlsx workbook with one worksheet: a bold, frozen header row and
+/// every cell as text (so codes such as `001` and phone numbers keep their form).
+pub fn write_xlsx(table: &Table) -> Result<Vec<u8>, TableError> {
+    const MAX_ROWS: u32 = 1_048_576;
+    const MAX_COLS: u16 = 16_384;
+    let too_large = TableError::TooLarge {
+        max_rows: MAX_ROWS,
+        max_cols: MAX_COLS,
+    };
+    let widest = table
+        .rows
+        .iter()
+        .map(Vec::len)
+        .chain([table.headers.len()])
+        .max()
+        .unwrap_or(0);
+    if table.rows.len() + 1 > MAX_ROWS as usize || widest > MAX_COLS as usize {
+        return Err(too_large);
+    }
+
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    let bold = Format::new().set_bold();
+    for (c, h) in table.headers.iter().enumerate() {
+        sheet.write_string_with_format(0, c as u16, h, &bold)?;
+    }
+    for (r, row) in table.rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            if !cell.is_empty() {
+                sheet.write_string(r as u32 + 1, c as u16, cell)?;
+            }
+        }
+    }
+    if !table.headers.is_empty() {
+        sheet.set_freeze_panes(1, 0)?;
+    }
+    sheet.autofit();
+    Ok(book.save_to_buffer()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(headers: &[&str], rows: &[&[&str]]) -> Table {
+        Table {
+            headers: headers.iter().map(|s| s.to_string()).collect(),
+            rows: rows
+                .iter()
+                .map(|r| r.iter().map(|s| s.to_string()).collect())
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn csv_with_bom_trims_cells_and_allows_ragged_rows() {
+        let text = "\u{feff}编码, 名称 ,类型\n GD ,广东省市场监督管理局,regulator\nGD-SZ,\"深圳市, 市场监督管理局\"\nX,Y,Z,extra\n";
+        let table = read_table(text.as_bytes(), "orgs.CSV").unwrap();
+        assert_eq!(
+            table,
+            t(
+                &["编码", "名称", "类型"],
+                &[
+                    &["GD", "广东省市场监督管理局", "regulator"],
+                    &["GD-SZ", "深圳市, 市场监督管理局"],
+                    &["X", "Y", "Z", "extra"],
+                ]
+            )
+        );
+    }
+
+    #[test]
+    fn empty_csv_is_an_empty_table() {
+        assert_eq!(read_table(b"", "a.csv").unwrap(), Table::default());
+        assert_eq!(
+            read_table("\u{feff}".as_bytes(), "a.csv").unwrap(),
+            Table::default()
+        );
+    }
+
+    #[test]
+    fn csv_in_gbk_asks_for_utf8() {
+        // "code,name\nGD,广东" with 广东 in GBK (B9 E3 B6 AB): line 2 is not UTF-8.
+        let mut gbk = b"code,name\nGD,".to_vec();
+        gbk.extend_from_slice(&[0xB9, 0xE3, 0xB6, 0xAB]);
+        let err = read_table(&gbk, "orgs.csv").unwrap_err();
+        assert!(matches!(err, TableError::NotUtf8 { line: 2 }), "{err:?}");
+        let msg = err.to_string();
+        assert!(msg.contains("UTF-8") && msg.contains("另存为"), "{msg}");
+    }
+
+    #[test]
+    fn unknown_extension_is_refused() {
+        for name in ["orgs.xls", "orgs.txt", "orgs", "orgs.csv.zip"] {
+            let err = read_table(b"a,b", name).unwrap_err();
+            assert!(matches!(err, TableError::UnsupportedType { .. }), "{name}");
+            assert!(err.to_string().contains(".xlsx"));
+        }
+    }
+
+    #[test]
+    fn broken_xlsx_is_a_clear_error() {
+        let err = read_table(b"not a zip file", "orgs.xlsx").unwrap_err();
+        assert!(matches!(err, TableError::Xlsx(_)), "{err:?}");
+    }
+
+    #[test]
+    fn xlsx_round_trip_keeps_chinese_text() {
+        let table = t(
+            &["编码", "上级编码", "名称", "类型", "行政级别", "联系电话"],
+            &[
+                &[
+                    "SAMR",
+                    "",
+                    "国家市场监督管理总局",
+                    "市场监管部门",
+                    "国家级",
+                    "",
+                ],
+                &[
+                    "GD",
+                    "SAMR",
+                    "广东省市场监督管理局",
+                    "regulator",
+                    "provincial",
+                    "020-12345678",
+                ],
+                &[
+                    "GD-001",
+                    "GD",
+                    "上海自贸区“一带一路”技术交流国际合作中心",
+                    "public_institution",
+                ],
+                &["", "", "", "", "", ""],
+                &["007", "GD", "认证认可检验检测：传递质量信任 服务绿色发展"],
+            ],
+        );
+        let bytes = write_xlsx(&table).unwrap();
+        let back = read_table(&bytes, "export.xlsx").unwrap();
+        // Trailing empty cells are not kept; the empty row in the middle is.
+        let mut want = table.clone();
+        want.rows[0].truncate(5);
+        want.rows[2].truncate(4);
+        want.rows[3].clear();
+        assert_eq!(back, want);
+    }
+
+    #[test]
+    fn xlsx_numbers_and_dates_read_as_people_see_them() {
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet();
+        let date = Format::new().set_num_format("yyyy-mm-dd");
+        let datetime = Format::new().set_num_format("yyyy-mm-dd hh:mm");
+        sheet.write_string(0, 0, "a").unwrap();
+        sheet.write_string(0, 1, "b").unwrap();
+        sheet.write_number(1, 0, 15.0).unwrap();
+        sheet.write_number(1, 1, 2.5).unwrap();
+        sheet.write_number(1, 2, 13_800_138_000.0).unwrap();
+        sheet.write_boolean(1, 3, true).unwrap();
+        let day = rust_xlsxwriter::ExcelDateTime::from_ymd(2022, 6, 9).unwrap();
+        sheet.write_datetime_with_format(2, 0, &day, &date).unwrap();
+        let at = rust_xlsxwriter::ExcelDateTime::from_ymd(2022, 6, 9)
+            .unwrap()
+            .and_hms(10, 0, 0)
+            .unwrap();
+        sheet
+            .write_datetime_with_format(2, 1, &at, &datetime)
+            .unwrap();
+        let bytes = book.save_to_buffer().unwrap();
+        let table = read_table(&bytes, "x.xlsx").unwrap();
+        assert_eq!(
+            table,
+            t(
+                &["a", "b"],
+                &[
+                    &["15", "2.5", "13800138000", "TRUE"],
+                    &["2022-06-09", "2022-06-09 10:00:00"]
+                ]
+            )
+        );
+    }
+
+    #[test]
+    fn xlsx_keeps_row_numbers_when_the_sheet_starts_lower() {
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet();
+        // Row 1 and column A are empty: the header row is still row 1.
+        sheet.write_string(1, 1, "code").unwrap();
+        sheet.write_string(2, 1, "GD").unwrap();
+        let bytes = book.save_to_buffer().unwrap();
+        let table = read_table(&bytes, "x.xlsx").unwrap();
+        assert_eq!(table, t(&[], &[&["", "code"], &["", "GD"]]));
+    }
+
+    #[test]
+    fn only_the_first_worksheet_is_read() {
+        let mut book = Workbook::new();
+        book.add_worksheet().write_string(0, 0, "first").unwrap();
+        book.add_worksheet().write_string(0, 0, "second").unwrap();
+        let bytes = book.save_to_buffer().unwrap();
+        assert_eq!(read_table(&bytes, "x.xlsx").unwrap().headers, ["first"]);
+    }
+
+    #[test]
+    fn empty_table_writes_an_empty_sheet() {
+        let bytes = write_xlsx(&Table::default()).unwrap();
+        assert_eq!(read_table(&bytes, "x.xlsx").unwrap(), Table::default());
+    }
+}
+
+#[cfg(test)]
+mod import_tests {
+    use super::*;
+    use renke_domain::import::validate_orgs;
+
+    #[test]
+    fn a_csv_file_feeds_the_import_check_with_spreadsheet_row_numbers() {
+        let text = "\u{feff}编码,上级编码,名称,类型,行政级别\r\nGD-SZ,GD,深圳市市场监督管理局,regulator,municipal\r\nGD,,广东省市场监督管理局,regulator,provincial\r\nGD-X,GD-XX,某机构,association,\r\n";
+        let table = read_table(text.as_bytes(), "orgs.csv").unwrap();
+        let errs = validate_orgs(&table, &|_| false).unwrap_err();
+        assert_eq!(errs.len(), 1);
+        assert_eq!(
+            errs[0].to_string(),
+            "第4行 上级编码: 上级编码不存在 unknown parent (GD-XX)"
+        );
+    }
+}
