@@ -170,11 +170,13 @@ pub async fn get(db: &Db, id: i64) -> Result<Campaign, StoreError> {
     row.into_campaign(themes)
 }
 
-/// Campaigns an actor may see: public ones, and those owned inside or above `org_path`
-/// (`None` = all, for administrators). Newest first.
+/// Campaigns an actor may see: public ones, those owned at or above `visible_to`, and —
+/// when `below` — those owned inside its subtree. `None` = all, for administrators.
+/// Newest first.
 pub async fn list(
     db: &Db,
     visible_to: Option<&OrgPath>,
+    below: bool,
     offset: i64,
     limit: i64,
 ) -> Result<Page<Campaign>, StoreError> {
@@ -182,8 +184,10 @@ pub async fn list(
     let offset = offset.max(0);
     // Owned by an ancestor-or-self: the owner's path is a prefix of the actor's path.
     // Owned by a descendant: the owner's path lies in the actor's subtree range.
-    let filter = if visible_to.is_some() {
+    let filter = if visible_to.is_some() && below {
         "(c.public OR substr($1, 1, length(o.path)) = o.path OR (o.path >= $1 AND o.path < $2))"
+    } else if visible_to.is_some() {
+        "(c.public OR substr($1, 1, length(o.path)) = o.path OR $2 = '')"
     } else {
         "($1 = $1 AND $2 = $2)"
     };

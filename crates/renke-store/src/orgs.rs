@@ -273,34 +273,59 @@ pub async fn existing_codes(db: &Db) -> Result<std::collections::HashSet<String>
 
 /// The roots of the tree (organisations without a parent).
 pub async fn roots(db: &Db) -> Result<Vec<OrgNode>, StoreError> {
-    nodes(db, "o.parent_id IS NULL", None).await
+    Ok(nodes(db, "o.parent_id IS NULL", None, 0, 500).await?.items)
 }
 
-/// The direct children of `parent_id`, ordered by name, with their own child counts.
-pub async fn children(db: &Db, parent_id: i64) -> Result<Vec<OrgNode>, StoreError> {
-    nodes(db, "o.parent_id = $1", Some(parent_id)).await
+/// The direct children of `parent_id` with their own child counts, regulators and
+/// departments first, one page at a time.
+pub async fn children(
+    db: &Db,
+    parent_id: i64,
+    offset: i64,
+    limit: i64,
+) -> Result<Page<OrgNode>, StoreError> {
+    nodes(db, "o.parent_id = $1", Some(parent_id), offset, limit).await
 }
 
-async fn nodes(db: &Db, filter: &str, arg: Option<i64>) -> Result<Vec<OrgNode>, StoreError> {
+async fn nodes(
+    db: &Db,
+    filter: &str,
+    arg: Option<i64>,
+    offset: i64,
+    limit: i64,
+) -> Result<Page<OrgNode>, StoreError> {
+    let limit = limit.clamp(1, 500);
+    let offset = offset.max(0);
     let sql = format!(
         "SELECT {COLS}, (SELECT COUNT(*) FROM orgs c WHERE c.parent_id = o.id) AS child_count \
-         FROM orgs o WHERE {filter} ORDER BY o.kind <> 'regulator', o.kind <> 'department', o.code"
+         FROM orgs o WHERE {filter} ORDER BY o.kind <> 'regulator', o.kind <> 'department', o.code \
+         LIMIT {limit} OFFSET {offset}"
     );
-    let rows: Vec<OrgNodeRow> = on_db!(db, |p| {
+    let count_sql = format!("SELECT COUNT(*) FROM orgs o WHERE {filter}");
+    let (total, rows): (i64, Vec<OrgNodeRow>) = on_db!(db, |p| {
         let mut q = sqlx::query_as(AssertSqlSafe(sql.as_str()));
+        let mut c = sqlx::query_scalar(AssertSqlSafe(count_sql.as_str()));
         if let Some(a) = arg {
             q = q.bind(a);
+            c = c.bind(a);
         }
-        q.fetch_all(p).await
-    })?;
-    rows.into_iter()
+        (c.fetch_one(p).await?, q.fetch_all(p).await?)
+    });
+    let items = rows
+        .into_iter()
         .map(|r| {
             Ok(OrgNode {
                 org: r.org.try_into()?,
                 child_count: r.child_count,
             })
         })
-        .collect()
+        .collect::<Result<_, StoreError>>()?;
+    Ok(Page {
+        items,
+        total,
+        offset,
+        limit,
+    })
 }
 
 /// The chain from the root down to (and including) `org`.

@@ -1,1 +1,61 @@
-//! renke-web
+//! Renke's web layer: server-rendered pages (askama, htmx where it helps) and the `/api/v1`
+//! JSON API. Both call the same service functions in [`service`], which own permission
+//! checks; handlers only parse input and render output.
+
+pub mod api;
+pub mod auth;
+pub mod csrf;
+pub mod error;
+pub mod i18n;
+pub mod metrics;
+pub mod pages;
+pub mod service;
+mod state;
+mod view;
+
+pub use state::{AppState, WebConfig};
+
+use axum::Router;
+use axum::routing::get;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+
+/// The whole application router.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(pages::routes())
+        .nest("/api/v1", api::routes())
+        .merge(api::docs_routes())
+        .route("/healthz", get(health))
+        .route("/metrics", get(metrics::render))
+        .route("/static/{*file}", get(pages::assets::serve))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            csrf::guard,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::load_identity,
+        ))
+        .layer(axum::middleware::from_fn(metrics::track))
+        .layer(RequestBodyLimitLayer::new(state.config.max_body_bytes))
+        .layer(CatchPanicLayer::new())
+        .with_state(state)
+}
+
+async fn health(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    match state.db.ping().await {
+        Ok(()) => (axum::http::StatusCode::OK, "ok").into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                "database unavailable",
+            )
+                .into_response()
+        }
+    }
+}

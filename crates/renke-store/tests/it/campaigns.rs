@@ -42,16 +42,27 @@ async fn campaigns_with_local_themes_and_visibility() {
             .await
             .unwrap();
         // Guangdong sees the public campaign but not Shanghai's internal one; SAMR (above) sees both.
-        let for_gd = campaigns::list(db, Some(&gd.path), 0, 20).await.unwrap();
+        let for_gd = campaigns::list(db, Some(&gd.path), true, 0, 20)
+            .await
+            .unwrap();
         assert_eq!(
             for_gd.items.iter().map(|c| c.id).collect::<Vec<_>>(),
             vec![c.id],
             "{}",
             t.label()
         );
-        let for_n = campaigns::list(db, Some(&n.path), 0, 20).await.unwrap();
+        let for_n = campaigns::list(db, Some(&n.path), true, 0, 20)
+            .await
+            .unwrap();
         assert_eq!(for_n.total, 2);
-        let for_sh = campaigns::list(db, Some(&sh.path), 0, 20).await.unwrap();
+        // Without sight of descendants (staff), SAMR sees only the public campaign.
+        let for_n_staff = campaigns::list(db, Some(&n.path), false, 0, 20)
+            .await
+            .unwrap();
+        assert_eq!(for_n_staff.total, 1, "{}", t.label());
+        let for_sh = campaigns::list(db, Some(&sh.path), true, 0, 20)
+            .await
+            .unwrap();
         assert_eq!(for_sh.total, 2);
 
         let mut edit = input.clone();

@@ -16,7 +16,7 @@ async fn creates_a_tree_with_paths_and_depths() {
         assert_eq!(codes, ["N", "GD", "GD-SZ", "GD-SZ-FT"], "{}", t.label());
         let gd = orgs::get_by_code(db, "GD").await.unwrap();
         assert_eq!(orgs::subtree_count(db, &gd.path).await.unwrap(), 4);
-        let kids = orgs::children(db, gd.id).await.unwrap();
+        let kids = orgs::children(db, gd.id, 0, 50).await.unwrap().items;
         assert_eq!(kids.len(), 2);
         let sz = kids.iter().find(|k| k.org.code == "GD-SZ").unwrap();
         assert_eq!(sz.child_count, 1);

@@ -1,0 +1,118 @@
+//! CSRF protection for every unsafe request: a synchronizer token kept in the session (or,
+//! before login, in a double-submit cookie) that forms send as `_csrf` and scripts as the
+//! `X-CSRF-Token` header, plus an `Origin` / `Sec-Fetch-Site` check. Requests that
+//! authenticate with a Bearer token carry no ambient credentials and are exempt.
+
+use crate::AppState;
+use crate::auth::{Ctx, Identity};
+use crate::error::{ApiError, AppError};
+use axum::body::{Body, to_bytes};
+use axum::extract::{Request, State};
+use axum::http::header::{CONTENT_TYPE, HOST, ORIGIN};
+use axum::http::{HeaderMap, Method};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+pub const HEADER: &str = "x-csrf-token";
+pub const FIELD: &str = "_csrf";
+
+fn refuse(path: &str, code: &'static str) -> Response {
+    let e = AppError::Csrf(code);
+    if path.starts_with("/api/") {
+        ApiError(e).into_response()
+    } else {
+        e.into_response()
+    }
+}
+
+/// Whether the request comes from our own pages, judged by the browser's own headers.
+fn same_origin(state: &AppState, headers: &HeaderMap) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok())
+        && !matches!(site, "same-origin" | "none")
+    {
+        return false;
+    }
+    match headers.get(ORIGIN).and_then(|v| v.to_str().ok()) {
+        None | Some("null") => true,
+        Some(origin) => {
+            let origin_host = url::Url::parse(origin).ok().and_then(|u| {
+                u.host_str().map(|h| match u.port() {
+                    Some(p) => format!("{h}:{p}"),
+                    None => h.to_owned(),
+                })
+            });
+            let host = headers
+                .get(HOST)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
+            let public = url::Url::parse(&state.config.public_url)
+                .ok()
+                .and_then(|u| {
+                    u.host_str().map(|h| match u.port() {
+                        Some(p) => format!("{h}:{p}"),
+                        None => h.to_owned(),
+                    })
+                });
+            origin_host.is_some() && (origin_host == host || origin_host == public)
+        }
+    }
+}
+
+pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    let path = req.uri().path().to_owned();
+    let Some(ctx) = req.extensions().get::<Ctx>().cloned() else {
+        return refuse(&path, "csrf_missing");
+    };
+    if matches!(ctx.identity, Identity::Token { .. } | Identity::BadToken) {
+        return next.run(req).await;
+    }
+    if !same_origin(&state, req.headers()) {
+        return refuse(&path, "cross_origin");
+    }
+    let expected = ctx.csrf();
+    if expected.is_empty() {
+        return refuse(&path, "csrf_missing");
+    }
+    if let Some(h) = req.headers().get(HEADER).and_then(|v| v.to_str().ok()) {
+        return if constant_time_eq(h, &expected) {
+            next.run(req).await
+        } else {
+            refuse(&path, "csrf_mismatch")
+        };
+    }
+    let is_form = req
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return refuse(&path, "csrf_missing");
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = match to_bytes(body, state.config.max_body_bytes).await {
+        Ok(b) => b,
+        Err(_) => return AppError::field("body", "too_long").into_response(),
+    };
+    let presented = url::form_urlencoded::parse(&bytes)
+        .find(|(k, _)| k == FIELD)
+        .map(|(_, v)| v.into_owned());
+    match presented {
+        None => refuse(&path, "csrf_missing"),
+        Some(t) if !constant_time_eq(&t, &expected) => refuse(&path, "csrf_mismatch"),
+        Some(_) => {
+            next.run(Request::from_parts(parts, Body::from(bytes)))
+                .await
+        }
+    }
+}
+
+fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}

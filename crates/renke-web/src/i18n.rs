@@ -1,0 +1,510 @@
+//! Chinese first, English second. Every text a page or message shows is looked up here by
+//! key, with the locale passed on every call (there is no process-wide locale).
+
+use renke_domain::FieldError;
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+/// The two languages of the product.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Locale {
+    #[default]
+    ZhCn,
+    En,
+}
+
+impl Locale {
+    pub fn code(self) -> &'static str {
+        match self {
+            Locale::ZhCn => "zh-CN",
+            Locale::En => "en",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Locale> {
+        let s = s.trim().to_ascii_lowercase();
+        if s.starts_with("zh") {
+            Some(Locale::ZhCn)
+        } else if s.starts_with("en") {
+            Some(Locale::En)
+        } else {
+            None
+        }
+    }
+    /// The first supported language in an `Accept-Language` header, by quality.
+    pub fn from_accept_language(header: &str) -> Option<Locale> {
+        let mut langs: Vec<(f32, &str)> = header
+            .split(',')
+            .map(|part| {
+                let mut it = part.split(';');
+                let tag = it.next().unwrap_or("").trim();
+                let q = it
+                    .find_map(|p| {
+                        p.trim()
+                            .strip_prefix("q=")
+                            .and_then(|v| v.parse::<f32>().ok())
+                    })
+                    .unwrap_or(1.0);
+                (q, tag)
+            })
+            .collect();
+        langs.sort_by(|a, b| b.0.partial_cmp(&a.0).unwrap_or(std::cmp::Ordering::Equal));
+        langs.into_iter().find_map(|(_, tag)| Locale::parse(tag))
+    }
+}
+
+/// Key, Chinese, English. Messages may hold `{name}` parameters.
+const MESSAGES: &[(&str, &str, &str)] = &[
+    ("app.name", "认可", "Renke"),
+    (
+        "app.tagline",
+        "认证认可检验检测活动协同平台",
+        "Conformity-assessment campaign platform",
+    ),
+    ("nav.home", "工作台", "Dashboard"),
+    ("nav.notices", "通知", "Notices"),
+    ("nav.reports", "报送", "Reporting"),
+    ("nav.activities", "活动", "Activities"),
+    ("nav.pt", "能力验证", "Proficiency testing"),
+    ("nav.publicity", "宣传", "Publicity"),
+    ("nav.orgs", "机构", "Organisations"),
+    ("nav.campaigns", "主题活动", "Campaigns"),
+    ("nav.accounts", "账号", "Accounts"),
+    ("nav.settings", "设置", "Settings"),
+    ("nav.public", "公开页面", "Public page"),
+    ("nav.api", "接口文档", "API"),
+    ("nav.coming", "即将上线", "coming soon"),
+    ("lang.switch", "English", "中文"),
+    ("auth.login", "登录", "Log in"),
+    ("auth.logout", "退出", "Log out"),
+    ("auth.login_name", "登录名", "Login name"),
+    ("auth.password", "密码", "Password"),
+    ("auth.login_title", "登录认可平台", "Log in to Renke"),
+    (
+        "auth.expired",
+        "会话已过期，请重新登录。",
+        "Your session has expired. Please log in again.",
+    ),
+    ("auth.logged_out", "您已退出登录。", "You have logged out."),
+    ("auth.acting_for", "所属机构", "Acting for"),
+    ("auth.role", "角色", "Role"),
+    ("pw.title", "修改密码", "Change password"),
+    ("pw.current", "当前密码", "Current password"),
+    ("pw.new", "新密码", "New password"),
+    ("pw.repeat", "再次输入新密码", "Repeat new password"),
+    (
+        "pw.changed",
+        "密码已修改，其他设备上的登录已退出。",
+        "Password changed; other sessions were logged out.",
+    ),
+    ("pw.reset", "重置密码", "Reset password"),
+    (
+        "pw.reset_done",
+        "密码已重置，该账号的所有登录已退出。",
+        "Password reset; all sessions of the account were logged out.",
+    ),
+    ("settings.language", "界面语言", "Language"),
+    ("settings.lang_auto", "跟随浏览器", "Follow the browser"),
+    ("settings.tokens", "个人 API 令牌", "Personal API tokens"),
+    ("settings.token_name", "令牌名称", "Token name"),
+    (
+        "settings.token_new",
+        "新令牌（只显示一次，请立即复制）",
+        "New token (shown once; copy it now)",
+    ),
+    (
+        "settings.token_none",
+        "还没有令牌。创建一个令牌后即可用 Bearer 方式调用 /api/v1。",
+        "No tokens yet. Create one to call /api/v1 with a Bearer header.",
+    ),
+    ("settings.revoke", "吊销", "Revoke"),
+    ("settings.revoked", "已吊销", "Revoked"),
+    ("settings.last_used", "最近使用", "Last used"),
+    ("common.save", "保存", "Save"),
+    ("common.create", "新建", "Create"),
+    ("common.edit", "编辑", "Edit"),
+    ("common.cancel", "取消", "Cancel"),
+    ("common.search", "搜索", "Search"),
+    ("common.name", "名称", "Name"),
+    ("common.code", "编码", "Code"),
+    ("common.kind", "类型", "Kind"),
+    ("common.actions", "操作", "Actions"),
+    ("common.none", "无", "None"),
+    ("common.yes", "是", "Yes"),
+    ("common.no", "否", "No"),
+    ("common.prev", "上一页", "Previous"),
+    ("common.next", "下一页", "Next"),
+    (
+        "common.page_of",
+        "第 {page} 页，共 {pages} 页（{total} 条）",
+        "Page {page} of {pages} ({total} items)",
+    ),
+    ("common.required", "必填", "required"),
+    (
+        "common.fix_errors",
+        "请修改标出的内容后再提交。",
+        "Please correct the marked fields.",
+    ),
+    ("common.saved", "已保存。", "Saved."),
+    ("common.created_at", "创建时间", "Created"),
+    ("home.welcome", "欢迎，{name}", "Welcome, {name}"),
+    ("home.your_org", "您代表的机构", "Your organisation"),
+    (
+        "home.subtree",
+        "下辖机构数",
+        "Organisations in your subtree",
+    ),
+    ("home.campaigns", "进行中的主题活动", "Campaigns"),
+    (
+        "home.no_campaigns",
+        "暂无主题活动。组织者可在“主题活动”中新建。",
+        "No campaigns yet. Organisers can create one under Campaigns.",
+    ),
+    ("org.tree", "机构树", "Organisation tree"),
+    ("org.children", "下级机构", "Child organisations"),
+    (
+        "org.no_children",
+        "没有下级机构。可以在此新建下级机构或导入机构表。",
+        "No child organisations. Create one here or import a spreadsheet.",
+    ),
+    ("org.details", "机构信息", "Details"),
+    ("org.parent", "上级机构", "Parent"),
+    ("org.short_name", "简称", "Short name"),
+    ("org.name_en", "英文名称", "English name"),
+    ("org.admin_level", "行政级别", "Administrative level"),
+    ("org.cma_level", "资质认定级别", "CMA level"),
+    ("org.region", "地区", "Region"),
+    ("org.contact", "联系人", "Contact"),
+    ("org.contact_name", "联系人姓名", "Contact name"),
+    ("org.contact_phone", "联系电话", "Contact phone"),
+    ("org.contact_email", "电子邮箱", "Contact e-mail"),
+    (
+        "org.subtree_size",
+        "下辖机构（含本级）",
+        "Subtree size (incl. itself)",
+    ),
+    ("org.new_child", "新建下级机构", "New child organisation"),
+    ("org.move", "调整上级机构", "Move to another parent"),
+    ("org.move_to", "新的上级机构编码", "Code of the new parent"),
+    ("org.moved", "已调整上级机构。", "Moved."),
+    (
+        "org.search_placeholder",
+        "输入机构名称的一部分，如“深圳”",
+        "Part of a name, e.g. 深圳",
+    ),
+    ("org.search_results", "搜索结果", "Search results"),
+    (
+        "org.no_results",
+        "没有找到匹配的机构。请换一个关键词。",
+        "No organisation matches. Try another term.",
+    ),
+    (
+        "org.accounts",
+        "本机构账号",
+        "Accounts of this organisation",
+    ),
+    ("acct.list", "账号列表", "Accounts"),
+    ("acct.new", "新建账号", "New account"),
+    ("acct.display_name", "姓名", "Name"),
+    ("acct.org_code", "机构编码", "Organisation code"),
+    ("acct.email", "电子邮箱", "E-mail"),
+    ("acct.phone", "联系电话", "Phone"),
+    ("acct.initial_password", "初始密码", "Initial password"),
+    (
+        "acct.none",
+        "该范围内还没有账号。",
+        "No accounts in this subtree yet.",
+    ),
+    ("camp.list", "主题活动", "Campaigns"),
+    ("camp.new", "新建主题活动", "New campaign"),
+    ("camp.edit", "编辑主题活动", "Edit campaign"),
+    ("camp.title", "标题", "Title"),
+    ("camp.edition", "届次", "Edition"),
+    ("camp.day", "活动日", "Day"),
+    (
+        "camp.international_theme",
+        "国际主题",
+        "International theme",
+    ),
+    ("camp.domestic_theme", "国内主题", "Domestic theme"),
+    ("camp.local_themes", "各地主题", "Local themes"),
+    (
+        "camp.local_theme_help",
+        "每行一个：机构编码 主题，如 GD 传递质量信任",
+        "One per line: org code, a space, the theme",
+    ),
+    ("camp.owner", "主办机构", "Owner"),
+    ("camp.public", "公开展示", "Public"),
+    ("camp.public_page", "查看公开页面", "View public page"),
+    ("camp.organisers", "组织单位", "Organisers"),
+    ("camp.none", "暂无主题活动。", "No campaigns yet."),
+    ("pub.title", "世界认可日", "World Accreditation Day"),
+    ("pub.themes", "活动主题", "Themes"),
+    (
+        "pub.no_campaign",
+        "目前没有公开的主题活动。",
+        "There is no public campaign at the moment.",
+    ),
+    ("pub.notices", "通知公告", "Notices"),
+    ("pub.calendar", "活动日历", "Calendar"),
+    ("pub.downloads", "宣传资料下载", "Downloads"),
+    (
+        "pub.section_soon",
+        "本栏目内容将在发布后显示。",
+        "This section fills as content is published.",
+    ),
+    ("pub.login_hint", "工作人员登录", "Staff login"),
+    ("err.title", "出错了", "Something went wrong"),
+    ("err.back", "返回首页", "Back to the home page"),
+    ("err.required", "此项为必填项。", "This field is required."),
+    (
+        "err.too_long",
+        "最多 {max} 个字，当前 {actual} 个字。",
+        "At most {max} characters; this has {actual}.",
+    ),
+    (
+        "err.single_line",
+        "不能包含换行。",
+        "Must be a single line.",
+    ),
+    (
+        "err.unknown_value",
+        "无法识别的取值：{value}",
+        "Unknown value: {value}",
+    ),
+    (
+        "err.invalid_code",
+        "编码只能包含字母、数字、“-”“_”“.”：{value}",
+        "Codes use letters, digits, -, _ and . only: {value}",
+    ),
+    (
+        "err.invalid_login",
+        "登录名只能包含字母、数字和 . _ - @",
+        "Login names use letters, digits and . _ - @ only",
+    ),
+    (
+        "err.length_out_of_range",
+        "长度应在 {min} 到 {max} 之间，当前为 {actual}。",
+        "Length must be {min}–{max}; it is {actual}.",
+    ),
+    (
+        "err.password_too_short",
+        "密码至少 {min} 个字符。",
+        "Passwords need at least {min} characters.",
+    ),
+    (
+        "err.password_only_digits",
+        "密码不能全是数字。",
+        "A password cannot be only digits.",
+    ),
+    (
+        "err.password_mismatch",
+        "两次输入的新密码不一致。",
+        "The new passwords differ.",
+    ),
+    (
+        "err.wrong_password",
+        "当前密码不正确。",
+        "The current password is wrong.",
+    ),
+    (
+        "err.invalid_number",
+        "请输入 1 到 1000 之间的整数：{value}",
+        "Enter a whole number from 1 to 1000: {value}",
+    ),
+    (
+        "err.invalid_date",
+        "日期格式不正确（应为 2022-06-09）：{value}",
+        "Invalid date (use 2022-06-09): {value}",
+    ),
+    (
+        "err.invalid_email",
+        "电子邮箱格式不正确。",
+        "Invalid e-mail address.",
+    ),
+    (
+        "err.code_taken",
+        "该编码已被使用。",
+        "This code is already taken.",
+    ),
+    (
+        "err.login_taken",
+        "该登录名已被使用。",
+        "This login name is already taken.",
+    ),
+    (
+        "err.unknown_org",
+        "没有这个机构编码：{value}",
+        "No organisation has the code {value}",
+    ),
+    (
+        "err.move_into_own_subtree",
+        "不能把机构移到它自己或它的下级机构之下。",
+        "An organisation cannot move under itself or its descendants.",
+    ),
+    (
+        "err.role_not_grantable",
+        "您不能授予该角色。",
+        "You cannot grant this role.",
+    ),
+    (
+        "err.bad_credentials",
+        "登录名或密码不正确。",
+        "Wrong login name or password.",
+    ),
+    (
+        "err.too_many_attempts",
+        "登录失败次数过多，请 {minutes} 分钟后再试。",
+        "Too many failed logins. Try again in {minutes} minutes.",
+    ),
+    ("err.not_logged_in", "请先登录。", "Please log in."),
+    (
+        "err.session_expired",
+        "会话已过期，请重新登录。",
+        "Your session has expired; please log in again.",
+    ),
+    (
+        "err.csrf_missing",
+        "请求缺少安全令牌（CSRF），请刷新页面后重试。",
+        "The request has no security (CSRF) token; reload the page and try again.",
+    ),
+    (
+        "err.csrf_mismatch",
+        "安全令牌（CSRF）不匹配，请刷新页面后重试。",
+        "The security (CSRF) token does not match; reload the page and try again.",
+    ),
+    (
+        "err.cross_origin",
+        "拒绝来自其他网站的请求。",
+        "Requests from other sites are refused.",
+    ),
+    (
+        "err.forbidden",
+        "您没有权限执行此操作。",
+        "You are not allowed to do this.",
+    ),
+    ("err.not_found", "没有找到您要的内容。", "Not found."),
+    (
+        "err.internal",
+        "服务器内部错误，已记录，请稍后重试。",
+        "Internal error; it was logged. Please try again later.",
+    ),
+    (
+        "err.invalid_token",
+        "API 令牌无效或已吊销。",
+        "The API token is invalid or revoked.",
+    ),
+];
+
+static CATALOG: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> =
+    LazyLock::new(|| {
+        MESSAGES
+            .iter()
+            .map(|(k, zh, en)| (*k, (*zh, *en)))
+            .collect()
+    });
+
+/// Translator for one request.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Tr {
+    pub locale: Locale,
+}
+
+impl Tr {
+    pub fn new(locale: Locale) -> Self {
+        Tr { locale }
+    }
+
+    /// The text for `key`; the key itself when missing (a test keeps that from happening).
+    pub fn t(&self, key: &str) -> &'static str {
+        match CATALOG.get(key) {
+            Some((zh, en)) => match self.locale {
+                Locale::ZhCn => zh,
+                Locale::En => en,
+            },
+            None => {
+                tracing::warn!(key, "missing message");
+                ""
+            }
+        }
+    }
+
+    /// The text for `key` with `{name}` parameters filled in.
+    pub fn tf(&self, key: &str, params: &[(&str, String)]) -> String {
+        let mut s = self.t(key).to_owned();
+        for (k, v) in params {
+            s = s.replace(&format!("{{{k}}}"), v);
+        }
+        s
+    }
+
+    /// The message for a field error, looked up by its stable code.
+    pub fn field_error(&self, e: &FieldError) -> String {
+        let params: Vec<(&str, String)> = e.params.iter().map(|(k, v)| (*k, v.clone())).collect();
+        let key = format!("err.{}", e.code);
+        if CATALOG.contains_key(key.as_str()) {
+            self.tf(&key, &params)
+        } else {
+            e.code.to_owned()
+        }
+    }
+
+    pub fn is_zh(&self) -> bool {
+        self.locale == Locale::ZhCn
+    }
+    pub fn lang(&self) -> &'static str {
+        self.locale.code()
+    }
+    /// A label in the current language from a (zh, en) pair.
+    pub fn pick<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
+        if self.is_zh() { zh } else { en }
+    }
+}
+
+/// Every key, for tests that check templates use only known keys.
+pub fn keys() -> impl Iterator<Item = &'static str> {
+    MESSAGES.iter().map(|(k, _, _)| *k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catalog_is_complete_and_unique() {
+        assert_eq!(CATALOG.len(), MESSAGES.len(), "duplicate keys");
+        for (k, zh, en) in MESSAGES {
+            assert!(!zh.is_empty() && !en.is_empty(), "{k}");
+            let pz: Vec<_> = zh.match_indices('{').collect();
+            let pe: Vec<_> = en.match_indices('{').collect();
+            assert_eq!(pz.len(), pe.len(), "parameters differ for {k}");
+        }
+    }
+
+    #[test]
+    fn accept_language() {
+        assert_eq!(
+            Locale::from_accept_language("en-US,en;q=0.9,zh-CN;q=0.8"),
+            Some(Locale::En)
+        );
+        assert_eq!(
+            Locale::from_accept_language("fr;q=1, zh-TW;q=0.5"),
+            Some(Locale::ZhCn)
+        );
+        assert_eq!(Locale::from_accept_language("fr"), None);
+    }
+
+    #[test]
+    fn field_errors_have_messages_in_both_languages() {
+        let e = FieldError::new("summary", "too_long")
+            .with("max", 500)
+            .with("actual", 612);
+        assert_eq!(
+            Tr::new(Locale::ZhCn).field_error(&e),
+            "最多 500 个字，当前 612 个字。"
+        );
+        assert_eq!(
+            Tr::new(Locale::En).field_error(&e),
+            "At most 500 characters; this has 612."
+        );
+    }
+}

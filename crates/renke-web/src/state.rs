@@ -1,0 +1,64 @@
+//! Shared state of the running server.
+
+use renke_domain::clock::Clock;
+use renke_store::Db;
+use serde::Deserialize;
+use std::sync::Arc;
+
+/// Web settings (part of the binary's configuration file, section `[web]`).
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct WebConfig {
+    /// The address people use to reach the server, e.g. `https://renke.example.gov.cn`.
+    /// An `https` address makes cookies `Secure`.
+    pub public_url: String,
+    /// Hours a login session lasts.
+    pub session_hours: i64,
+    /// Failed logins allowed per login name within `login_window_minutes`.
+    pub login_max_failures: i64,
+    /// Failed logins allowed per client address within `login_window_minutes`.
+    pub login_max_failures_per_ip: i64,
+    pub login_window_minutes: i64,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// Trust `X-Forwarded-For` / `X-Forwarded-Proto` from a reverse proxy.
+    pub trust_proxy: bool,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            public_url: "http://127.0.0.1:8080".into(),
+            session_hours: 12,
+            login_max_failures: 5,
+            login_max_failures_per_ip: 50,
+            login_window_minutes: 15,
+            max_body_bytes: 20 * 1024 * 1024,
+            trust_proxy: false,
+        }
+    }
+}
+
+impl WebConfig {
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub clock: Clock,
+    pub config: Arc<WebConfig>,
+}
+
+impl AppState {
+    pub fn new(db: Db, clock: Clock, config: WebConfig) -> Self {
+        AppState {
+            db,
+            clock,
+            config: Arc::new(config),
+        }
+    }
+}
