@@ -223,7 +223,8 @@ fn sig3(v: f64) -> String {
 /// # Ok::<(), renke_pt::PtError>(())
 /// ```
 pub fn algorithm_a(x: &[f64], opts: &AlgorithmAOptions) -> Result<AlgorithmAResult, PtError> {
-    let v = sorted(x, "algorithm_a", 3)?;
+    let mut v = sorted(x, "algorithm_a", 3)?;
+    let k0 = crate::data::prescale(&mut v);
     let p = v.len();
     let factor = opts.factor.value();
     let fixed = match opts.scale {
@@ -273,7 +274,7 @@ pub fn algorithm_a(x: &[f64], opts: &AlgorithmAOptions) -> Result<AlgorithmAResu
             if !(s.is_finite() && s > 0.0) {
                 return Err(PtError::invalid("scale", "must be finite and positive"));
             }
-            s / m
+            s / k0 / m
         }
         _ => MADE_FACTOR * mad_sorted(&a),
     };
@@ -291,8 +292,8 @@ pub fn algorithm_a(x: &[f64], opts: &AlgorithmAOptions) -> Result<AlgorithmAResu
     let mut x_star = 0.0_f64;
     let mut trace = vec![TraceStep {
         iteration: 0,
-        location: c,
-        scale: m * s_star,
+        location: k0 * c,
+        scale: k0 * m * s_star,
     }];
     let mut ratio: Option<f64> = None;
     let pm1 = (p - 1) as f64;
@@ -319,8 +320,8 @@ pub fn algorithm_a(x: &[f64], opts: &AlgorithmAOptions) -> Result<AlgorithmAResu
             }
             StopRule::ThreeFigures { compare_with_start } => {
                 (it > 1 || compare_with_start)
-                    && sig3(c + m * new_x) == sig3(c + m * x_star)
-                    && sig3(m * new_s) == sig3(m * s_star)
+                    && sig3(k0 * (c + m * new_x)) == sig3(k0 * (c + m * x_star))
+                    && sig3(k0 * m * new_s) == sig3(k0 * m * s_star)
             }
         };
         if fixed.is_none() {
@@ -350,15 +351,15 @@ pub fn algorithm_a(x: &[f64], opts: &AlgorithmAOptions) -> Result<AlgorithmAResu
         s_star = new_s;
         trace.push(TraceStep {
             iteration: it,
-            location: c + m * x_star,
-            scale: m * s_star,
+            location: k0 * (c + m * x_star),
+            scale: k0 * m * s_star,
         });
         if done {
             method.iterations = Some(it);
             method.trace = trace;
             return Ok(AlgorithmAResult {
-                x_star: c + m * x_star,
-                s_star: m * s_star,
+                x_star: crate::data::finite_result(k0 * (c + m * x_star), "x_star")?,
+                s_star: crate::data::finite_result(k0 * (m * s_star), "s_star")?,
                 iterations: it,
                 method,
             });

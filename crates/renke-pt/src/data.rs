@@ -75,18 +75,57 @@ pub(crate) fn finite(v: f64, name: &'static str) -> Result<f64, PtError> {
 }
 
 /// Mean and sample SD computed about the first value, so that identical values give an SD of
-/// exactly zero.
+/// exactly zero, on values rescaled when they are very large or very small (no overflow of
+/// squares).
 pub(crate) fn mean_sd(x: &[f64]) -> (f64, f64) {
     let n = x.len();
     if n == 0 {
         return (0.0, 0.0);
     }
-    let c = x[0];
-    let m = x.iter().map(|v| v - c).sum::<f64>() / n as f64;
-    let mean = c + m;
+    let amax = x.iter().fold(0.0_f64, |a, v| a.max(v.abs()));
+    let k = if amax > 1e100 || (amax > 0.0 && amax < 1e-100) {
+        amax
+    } else {
+        1.0
+    };
+    let c = x[0] / k;
+    let m = x.iter().map(|v| v / k - c).sum::<f64>() / n as f64;
+    let mean = (c + m) * k;
     if n < 2 {
         return (mean, 0.0);
     }
-    let ss: f64 = x.iter().map(|v| (v - c - m) * (v - c - m)).sum();
-    (mean, (ss / (n as f64 - 1.0)).sqrt())
+    let ss: f64 = x
+        .iter()
+        .map(|v| {
+            let d = v / k - c - m;
+            d * d
+        })
+        .sum();
+    (mean, (ss / (n as f64 - 1.0)).sqrt() * k)
+}
+
+/// A figure that overflowed is an error, never an infinity.
+pub(crate) fn finite_result(v: f64, what: &'static str) -> Result<f64, PtError> {
+    if v.is_finite() {
+        Ok(v)
+    } else {
+        Err(PtError::invalid(
+            what,
+            "the result overflows the range of f64",
+        ))
+    }
+}
+
+/// Divides sorted data by max|x| when that exceeds 1e300, so that differences cannot overflow;
+/// returns the factor to multiply location and scale results by.
+pub(crate) fn prescale(v: &mut [f64]) -> f64 {
+    let amax = v.iter().fold(0.0_f64, |a, x| a.max(x.abs()));
+    if amax > 1e300 {
+        for x in v.iter_mut() {
+            *x /= amax;
+        }
+        amax
+    } else {
+        1.0
+    }
 }

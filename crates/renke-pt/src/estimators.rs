@@ -86,7 +86,7 @@ pub(crate) fn quantile_sorted(v: &[f64], prob: f64, rule: QuartileRule) -> f64 {
 pub fn mean(x: &[f64]) -> Result<Estimate, PtError> {
     check(x, "mean", 1)?;
     Ok(Estimate {
-        value: mean_sd(x).0,
+        value: crate::data::finite_result(mean_sd(x).0, "mean")?,
         method: Method::new("mean", "ISO 13528:2022 7.7.1"),
     })
 }
@@ -103,7 +103,7 @@ pub fn mean(x: &[f64]) -> Result<Estimate, PtError> {
 pub fn sd(x: &[f64]) -> Result<Estimate, PtError> {
     check(x, "sd", 2)?;
     Ok(Estimate {
-        value: mean_sd(x).1,
+        value: crate::data::finite_result(mean_sd(x).1, "sd")?,
         method: Method::new("sd", "ISO 13528:2022 7.7.1"),
     })
 }
@@ -159,7 +159,7 @@ pub(crate) fn mad_sorted(v: &[f64]) -> f64 {
 pub fn made(x: &[f64]) -> Result<Estimate, PtError> {
     let v = sorted(x, "made", 1)?;
     Ok(Estimate {
-        value: MADE_FACTOR * mad_sorted(&v),
+        value: crate::data::finite_result(MADE_FACTOR * mad_sorted(&v), "made")?,
         method: Method::new("made", "ISO 13528:2022 C.2.2").with("factor", MADE_FACTOR),
     })
 }
@@ -219,7 +219,7 @@ pub fn quartiles(x: &[f64], rule: QuartileRule) -> Result<Quartiles, PtError> {
 pub fn niqr(x: &[f64], rule: QuartileRule) -> Result<Estimate, PtError> {
     let q = quartiles(x, rule)?;
     Ok(Estimate {
-        value: NIQR_FACTOR * (q.q3 - q.q1),
+        value: crate::data::finite_result(NIQR_FACTOR * (q.q3 - q.q1), "niqr")?,
         method: Method::new("niqr", "ISO 13528:2022 C.2.3")
             .with("factor", NIQR_FACTOR)
             .with("quartile_rule", rule.name()),

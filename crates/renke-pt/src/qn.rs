@@ -143,7 +143,8 @@ fn qn_bp(p: usize, precise: bool) -> f64 {
 /// # Ok::<(), renke_pt::PtError>(())
 /// ```
 pub fn qn(x: &[f64], variant: QnVariant) -> Result<crate::Estimate, PtError> {
-    let v = sorted(x, "qn", 2)?;
+    let mut v = sorted(x, "qn", 2)?;
+    let k0 = crate::data::prescale(&mut v);
     let p = v.len();
     let (h, factor) = match variant {
         QnVariant::Amd2026 => (p / 2 + 1, 2.2191),
@@ -163,7 +164,7 @@ pub fn qn(x: &[f64], variant: QnVariant) -> Result<crate::Estimate, PtError> {
     let d = kth_difference(&v, k.max(1));
     let bp = qn_bp(p, variant == QnVariant::RousseeuwCroux);
     Ok(crate::Estimate {
-        value: factor * bp * d,
+        value: crate::data::finite_result(k0 * (factor * bp * d), "qn")?,
         method: Method::new("qn", "ISO 13528:2022/Amd 1:2026 C.5.2.1")
             .with("variant", variant.name())
             .with("h", h)
@@ -192,7 +193,8 @@ pub fn qn(x: &[f64], variant: QnVariant) -> Result<crate::Estimate, PtError> {
 /// # Ok::<(), renke_pt::PtError>(())
 /// ```
 pub fn q_method(x: &[f64]) -> Result<crate::Estimate, PtError> {
-    let v = sorted(x, "q_method", 2)?;
+    let mut v = sorted(x, "q_method", 2)?;
+    let k0 = crate::data::prescale(&mut v);
     let p = v.len() as u64;
     let n_pairs = p * (p - 1) / 2;
     let nf = n_pairs as f64;
@@ -232,7 +234,7 @@ pub fn q_method(x: &[f64]) -> Result<crate::Estimate, PtError> {
     };
     let den = std::f64::consts::SQRT_2 * normal_quantile(0.625 + 0.375 * h0)?;
     Ok(crate::Estimate {
-        value: num / den,
+        value: crate::data::finite_result(k0 * (num / den), "q_method")?,
         method: Method::new("q_method", "ISO 13528:2022 C.5.2.2")
             .with("replicates", "one result per participant")
             .with("tie_tolerance", "4·eps·max|x|"),
@@ -273,16 +275,22 @@ fn psi_sum(q: &[f64], d: f64) -> f64 {
 /// # Ok::<(), renke_pt::PtError>(())
 /// ```
 pub fn hampel(x: &[f64], scale: f64) -> Result<crate::Estimate, PtError> {
-    let v = sorted(x, "hampel", 1)?;
+    let mut v = sorted(x, "hampel", 1)?;
     crate::data::non_negative(scale, "scale")?;
+    let k0 = crate::data::prescale(&mut v);
+    let scale = scale / k0;
     let med = median_sorted(&v);
+    let out = |r: f64| crate::data::finite_result(k0 * r, "hampel");
     let method = Method::new("hampel", "ISO 13528:2022 C.5.3.3")
         .with("a", 1.5)
         .with("b", 3.0)
         .with("c", 4.5)
         .with("scale", scale);
     if scale == 0.0 {
-        return Ok(crate::Estimate { value: med, method });
+        return Ok(crate::Estimate {
+            value: out(med)?,
+            method,
+        });
     }
     let q: Vec<f64> = v.iter().map(|y| (y - med) / scale).collect();
     // events: (position, element index, region entered)
@@ -331,7 +339,7 @@ pub fn hampel(x: &[f64], scale: f64) -> Result<crate::Estimate, PtError> {
     }
     if cands.is_empty() {
         return Ok(crate::Estimate {
-            value: med,
+            value: out(med)?,
             method: method.with("fallback", "median (no root)"),
         });
     }
@@ -364,22 +372,22 @@ pub fn hampel(x: &[f64], scale: f64) -> Result<crate::Estimate, PtError> {
     roots.dedup_by(|a, b| (*a - *b).abs() <= tiny);
     match roots.as_slice() {
         [] => Ok(crate::Estimate {
-            value: med,
+            value: out(med)?,
             method: method.with("fallback", "median (no root)"),
         }),
         [r] => Ok(crate::Estimate {
-            value: med + scale * r,
+            value: out(med + scale * r)?,
             method,
         }),
         [r, s, ..] => {
             if (r.abs() - s.abs()).abs() <= tiny {
                 Ok(crate::Estimate {
-                    value: med,
+                    value: out(med)?,
                     method: method.with("fallback", "median (two roots equally near)"),
                 })
             } else {
                 Ok(crate::Estimate {
-                    value: med + scale * r,
+                    value: out(med + scale * r)?,
                     method,
                 })
             }

@@ -285,3 +285,50 @@ pub fn read_items(path: &Path) -> anyhow::Result<Vec<(String, Vec<f64>)>> {
         })
         .collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    static N: AtomicUsize = AtomicUsize::new(0);
+
+    fn temp(bytes: &[u8], ext: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("renke-pt-input-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join(format!("{}.{ext}", N.fetch_add(1, Ordering::Relaxed)));
+        std::fs::write(&p, bytes).unwrap();
+        p
+    }
+
+    use std::path::PathBuf;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        /// Arbitrary bytes: the readers return Ok or an error, never panic.
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+            let p = temp(&bytes, "csv");
+            let _ = read_results(&p);
+            let _ = read_items(&p);
+            let x = temp(&bytes, "xlsx");
+            let _ = read_results(&x);
+            let _ = std::fs::remove_file(p);
+            let _ = std::fs::remove_file(x);
+        }
+
+        /// CSV-shaped text with arbitrary cells.
+        #[test]
+        fn arbitrary_csv_cells_never_panic(rows in prop::collection::vec(
+            prop::collection::vec("[ -~]{0,8}", 0..5), 0..12)) {
+            let mut text = String::from("participant,value,uncertainty,k\n");
+            for r in &rows { text.push_str(&r.join(",")); text.push('\n'); }
+            let p = temp(text.as_bytes(), "csv");
+            if let Ok(rs) = read_results(&p) {
+                for r in rs { prop_assert!(r.value.is_finite()); }
+            }
+            let _ = std::fs::remove_file(p);
+        }
+    }
+}
