@@ -1,1 +1,137 @@
-//! Helpers shared by page templates.
+//! Helpers shared by page templates: the page chrome, form errors, paging, dates.
+
+use crate::auth::Ctx;
+use crate::error::AppError;
+use crate::i18n::Tr;
+use askama::Template;
+use axum::response::{Html, IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use renke_domain::Invalid;
+use renke_store::accounts::Account;
+
+/// What every page's frame needs: language, the account, the CSRF token, the active module.
+pub struct Chrome {
+    pub tr: Tr,
+    pub account: Option<Account>,
+    pub csrf: String,
+    pub nav: &'static str,
+    pub title: String,
+    /// Where the language switch sends the browser back to.
+    pub here: String,
+    /// A one-line notice shown above the content (e.g. "Saved.").
+    pub flash: Option<String>,
+}
+
+impl Chrome {
+    pub fn new(ctx: &Ctx, nav: &'static str, title: impl Into<String>) -> Chrome {
+        Chrome {
+            tr: ctx.tr,
+            account: ctx.account().cloned(),
+            csrf: ctx.csrf(),
+            nav,
+            title: title.into(),
+            here: ctx.uri.clone(),
+            flash: None,
+        }
+    }
+
+    pub fn with_flash(mut self, msg: Option<String>) -> Self {
+        self.flash = msg;
+        self
+    }
+
+    /// The other language's code, for the switch.
+    pub fn other_lang(&self) -> &'static str {
+        if self.tr.is_zh() { "en" } else { "zh-CN" }
+    }
+
+    pub fn here_encoded(&self) -> String {
+        url::form_urlencoded::byte_serialize(self.here.as_bytes()).collect()
+    }
+
+    pub fn role_label(&self) -> &'static str {
+        match &self.account {
+            Some(a) => {
+                if self.tr.is_zh() {
+                    a.role.zh()
+                } else {
+                    a.role.en()
+                }
+            }
+            None => "",
+        }
+    }
+
+    pub fn is_nav(&self, key: &str) -> bool {
+        self.nav == key
+    }
+}
+
+/// Field errors of a refused form, as messages in the page's language.
+#[derive(Default)]
+pub struct Errors {
+    items: Vec<(String, String)>,
+}
+
+impl Errors {
+    pub fn from_invalid(tr: Tr, inv: &Invalid) -> Errors {
+        Errors { items: inv.0.iter().map(|e| (e.field.clone(), tr.field_error(e))).collect() }
+    }
+    /// The message for `field`, or empty.
+    pub fn of(&self, field: &str) -> String {
+        self.items.iter().filter(|(f, _)| f == field).map(|(_, m)| m.as_str()).collect::<Vec<_>>().join(" ")
+    }
+    pub fn has(&self, field: &str) -> bool {
+        self.items.iter().any(|(f, _)| f == field)
+    }
+    pub fn any(&self) -> bool {
+        !self.items.is_empty()
+    }
+    /// Messages for fields not shown next to an input.
+    pub fn others(&self, shown: &[&str]) -> Vec<String> {
+        self.items.iter().filter(|(f, _)| !shown.contains(&f.as_str())).map(|(f, m)| format!("{f}: {m}")).collect()
+    }
+}
+
+/// Server-side paging links.
+pub struct Pager {
+    pub offset: i64,
+    pub limit: i64,
+    pub total: i64,
+    /// The URL without the `offset` parameter, ending in `?` or `&`.
+    pub base: String,
+}
+
+impl Pager {
+    pub fn page(&self) -> i64 {
+        self.offset / self.limit.max(1) + 1
+    }
+    pub fn pages(&self) -> i64 {
+        ((self.total + self.limit - 1) / self.limit.max(1)).max(1)
+    }
+    pub fn prev(&self) -> Option<String> {
+        (self.offset > 0).then(|| format!("{}offset={}", self.base, (self.offset - self.limit).max(0)))
+    }
+    pub fn next(&self) -> Option<String> {
+        (self.offset + self.limit < self.total).then(|| format!("{}offset={}", self.base, self.offset + self.limit))
+    }
+    pub fn label(&self, tr: &Tr) -> String {
+        tr.tf(
+            "common.page_of",
+            &[("page", self.page().to_string()), ("pages", self.pages().to_string()), ("total", self.total.to_string())],
+        )
+    }
+}
+
+/// A timestamp shown in Beijing time.
+pub fn local_time(t: &DateTime<Utc>) -> String {
+    t.with_timezone(&renke_domain::clock::SHANGHAI).format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// Renders a template into a response, or a logged 500.
+pub fn render(t: &impl Template) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => AppError::Internal(anyhow::anyhow!("template: {e}")).into_response(),
+    }
+}

@@ -1,0 +1,161 @@
+//! Login, logout, language switch and the dashboard.
+
+use crate::AppState;
+use crate::auth::{ClientIp, Ctx, Identity, LANG_COOKIE, PRE_CSRF_COOKIE, SESSION_COOKIE, User, new_token, set_cookie};
+use crate::error::AppError;
+use crate::i18n::Tr;
+use crate::service;
+use crate::view::{Chrome, render};
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::header::SET_COOKIE;
+use axum::response::{IntoResponse, Redirect, Response};
+use renke_store::accounts::Account;
+use renke_store::campaigns::Campaign;
+use serde::Deserialize;
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    c: Chrome,
+    next: String,
+    login: String,
+    message: String,
+    is_error: bool,
+}
+
+#[derive(Deserialize, Default)]
+pub struct LoginQuery {
+    #[serde(default)]
+    next: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// Only local paths are followed after login (no open redirects).
+fn safe_next(next: &str) -> String {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') { next.to_owned() } else { "/home".into() }
+}
+
+pub async fn login_form(State(state): State<AppState>, mut ctx: Ctx, Query(q): Query<LoginQuery>) -> Response {
+    let mut cookie = None;
+    if let Identity::Anonymous { pre_csrf, .. } = &mut ctx.identity
+        && pre_csrf.is_none()
+    {
+        let t = new_token();
+        cookie = Some(set_cookie(&state, PRE_CSRF_COOKIE, &t, None));
+        *pre_csrf = Some(t);
+    }
+    let message = match q.reason.as_str() {
+        "session_expired" => ctx.tr.t("auth.expired"),
+        "logged_out" => ctx.tr.t("auth.logged_out"),
+        _ => "",
+    };
+    let page = LoginPage {
+        c: Chrome::new(&ctx, "login", ctx.tr.t("auth.login")),
+        next: safe_next(&q.next),
+        login: String::new(),
+        message: message.to_owned(),
+        is_error: q.reason == "session_expired",
+    };
+    let mut res = render(&page);
+    if let Some(c) = cookie
+        && let Ok(v) = c.parse()
+    {
+        res.headers_mut().append(SET_COOKIE, v);
+    }
+    res
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    login: String,
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+pub async fn login(State(state): State<AppState>, ctx: Ctx, ip: ClientIp, Form(f): Form<LoginForm>) -> Response {
+    match service::login(&state, &f.login, &f.password, &ip.0).await {
+        Ok(done) => {
+            let mut res = Redirect::to(&safe_next(&f.next)).into_response();
+            let cookie = set_cookie(&state, SESSION_COOKIE, &done.token, Some(done.max_age_secs));
+            if let Ok(v) = cookie.parse() {
+                res.headers_mut().append(SET_COOKIE, v);
+            }
+            res
+        }
+        Err(e @ (AppError::Unauthenticated(_) | AppError::TooMany { .. })) => {
+            let page = LoginPage {
+                c: Chrome::new(&ctx, "login", ctx.tr.t("auth.login")),
+                next: safe_next(&f.next),
+                login: f.login.clone(),
+                message: e.message(ctx.tr),
+                is_error: true,
+            };
+            (e.status(), render(&page)).into_response()
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+pub async fn logout(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    if let Identity::Session { token_hash, .. } = &ctx.identity {
+        service::logout(&state, token_hash).await?;
+    }
+    let mut res = Redirect::to("/login?reason=logged_out").into_response();
+    if let Ok(v) = set_cookie(&state, SESSION_COOKIE, "", Some(0)).parse() {
+        res.headers_mut().append(SET_COOKIE, v);
+    }
+    Ok(res)
+}
+
+#[derive(Deserialize, Default)]
+pub struct Back {
+    #[serde(default)]
+    back: String,
+}
+
+/// Switches the language: stored on the account when logged in, in a cookie otherwise.
+pub async fn switch_language(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    Query(b): Query<Back>,
+) -> Result<Response, AppError> {
+    let locale = crate::i18n::Locale::parse(&code).ok_or(AppError::NotFound)?;
+    if let Some(a) = ctx.account() {
+        service::set_locale(&state, a, Some(locale.code())).await?;
+    }
+    let back = if b.back.is_empty() { "/".to_owned() } else { safe_next(&b.back) };
+    let mut res = Redirect::to(&back).into_response();
+    if let Ok(v) = set_cookie(&state, LANG_COOKIE, locale.code(), Some(365 * 24 * 3600)).parse() {
+        res.headers_mut().append(SET_COOKIE, v);
+    }
+    Ok(res)
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    c: Chrome,
+    welcome: String,
+    account: Account,
+    subtree: i64,
+    campaigns: Vec<Campaign>,
+}
+
+pub async fn dashboard(State(state): State<AppState>, user: User) -> Result<Response, AppError> {
+    let tr: Tr = user.ctx.tr;
+    let subtree = renke_store::orgs::subtree_count(&state.db, &user.account.org_path).await?;
+    let campaigns = service::list_campaigns(&state, &user.account, 0, 10).await?.items;
+    let page = HomePage {
+        c: Chrome::new(&user.ctx, "home", tr.t("nav.home")),
+        welcome: tr.tf("home.welcome", &[("name", user.account.display_name.clone())]),
+        account: user.account,
+        subtree,
+        campaigns,
+    };
+    Ok(render(&page))
+}

@@ -1,0 +1,106 @@
+//! Personal settings: language, password, API tokens.
+
+use crate::AppState;
+use crate::auth::{Identity, User};
+use crate::error::AppError;
+use crate::service::{self, PasswordChange};
+use crate::view::{Chrome, Errors, local_time, render};
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+struct TokenRow {
+    id: i64,
+    name: String,
+    created: String,
+    last_used: String,
+    revoked: bool,
+}
+
+#[derive(Template)]
+#[template(path = "settings.html")]
+struct SettingsPage {
+    c: Chrome,
+    locale: String,
+    errors: Errors,
+    pw_fields: Vec<(&'static str, &'static str, &'static str)>,
+    tokens: Vec<TokenRow>,
+    new_token: Option<String>,
+}
+
+async fn page(state: &AppState, user: &User, errors: Errors, flash: Option<String>, new_token: Option<String>) -> Result<SettingsPage, AppError> {
+    let tokens = service::list_tokens(state, &user.account)
+        .await?
+        .into_iter()
+        .map(|t| TokenRow {
+            id: t.id,
+            name: t.name,
+            created: local_time(&t.created_at),
+            last_used: t.last_used_at.as_ref().map(local_time).unwrap_or_else(|| "—".into()),
+            revoked: t.revoked_at.is_some(),
+        })
+        .collect();
+    Ok(SettingsPage {
+        c: Chrome::new(&user.ctx, "settings", user.ctx.tr.t("nav.settings")).with_flash(flash),
+        locale: user.account.locale.clone().unwrap_or_default(),
+        errors,
+        pw_fields: vec![("current", "pw.current", "current-password"), ("new", "pw.new", "new-password"), ("repeat", "pw.repeat", "new-password")],
+        tokens,
+        new_token,
+    })
+}
+
+pub async fn show(State(state): State<AppState>, user: User) -> Result<Response, AppError> {
+    Ok(render(&page(&state, &user, Errors::default(), None, None).await?))
+}
+
+#[derive(Deserialize)]
+pub struct LanguageForm {
+    #[serde(default)]
+    locale: String,
+}
+
+pub async fn language(State(state): State<AppState>, user: User, Form(f): Form<LanguageForm>) -> Result<Response, AppError> {
+    let locale = Some(f.locale.as_str()).filter(|s| !s.is_empty());
+    service::set_locale(&state, &user.account, locale).await?;
+    Ok(Redirect::to("/settings").into_response())
+}
+
+pub async fn password(State(state): State<AppState>, user: User, Form(f): Form<PasswordChange>) -> Result<Response, AppError> {
+    let session = match &user.ctx.identity {
+        Identity::Session { token_hash, .. } => Some(token_hash.clone()),
+        _ => None,
+    };
+    match service::change_password(&state, &user.account, &f, session.as_deref()).await {
+        Ok(()) => Ok(render(&page(&state, &user, Errors::default(), Some(user.ctx.tr.t("pw.changed").into()), None).await?)),
+        Err(AppError::Invalid(inv)) => {
+            let p = page(&state, &user, Errors::from_invalid(user.ctx.tr, &inv), None, None).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct TokenForm {
+    name: String,
+}
+
+pub async fn create_token(State(state): State<AppState>, user: User, Form(f): Form<TokenForm>) -> Result<Response, AppError> {
+    match service::create_token(&state, &user.account, &f.name).await {
+        Ok(t) => Ok(render(&page(&state, &user, Errors::default(), None, Some(t)).await?)),
+        Err(AppError::Invalid(inv)) => {
+            let p = page(&state, &user, Errors::from_invalid(user.ctx.tr, &inv), None, None).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn revoke_token(State(state): State<AppState>, user: User, Path(id): Path<i64>) -> Result<Response, AppError> {
+    service::revoke_token(&state, &user.account, id).await?;
+    Ok(Redirect::to("/settings").into_response())
+}
