@@ -72,7 +72,7 @@ impl Db {
                     .synchronous(SqliteSynchronous::Normal)
                     .foreign_keys(true)
                     .busy_timeout(Duration::from_secs(10))
-                    .pragma("cache_size", "-32000")
+                    .pragma("cache_size", "-4000")
                     .pragma("temp_store", "memory");
                 let pool = SqlitePoolOptions::new()
                     .max_connections(max_connections)
