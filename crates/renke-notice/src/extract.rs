@@ -114,6 +114,7 @@ pub(crate) struct Extractor {
     attach_label: Regex,
     length: Regex,
     submit_verb: Regex,
+    no_paper: Regex,
 }
 
 /// One activity section item before extraction.
@@ -181,6 +182,7 @@ impl Extractor {
             )?,
             attach_label: Regex::new(r"^附件(\d*)(?:[：:](.*))?$")?,
             length: Regex::new(r"(\d{2,5})字(?:左右|以内|以上|内|为宜)?")?,
+            no_paper: Regex::new(r"(?:无需|无须|不需要|不需|不用|不必)(?:报送|提交|寄送|报)?纸质")?,
             submit_verb: Regex::new(
                 r"(报送至|报送到|报送|上报至|上报|提交至|提交到|提交|发送至|发送到|发送|发至|寄送至|寄送|寄至|送至|报至)",
             )?,
@@ -427,14 +429,24 @@ impl Extractor {
         };
 
         // content paragraphs: drop signature lines and publication notes
+        let signature_line = |k: usize| {
+            body.get(k)
+                .is_some_and(|p| p.level == 0 && self.s.is_date_line(&p.text))
+                || (body
+                    .get(k)
+                    .is_some_and(|p| p.level == 0 && is_short_org_line(&p.text))
+                    && body
+                        .get(k + 1)
+                        .is_some_and(|p| p.level == 0 && self.s.is_date_line(&p.text)))
+        };
         let content: Vec<Para> = body
             .iter()
-            .filter(|p| {
-                !(p.level == 0
-                    && (self.s.is_date_line(&p.text)
-                        || (p.text.starts_with("（此件") && p.text.ends_with('）'))))
+            .enumerate()
+            .filter(|(k, p)| {
+                !(signature_line(*k)
+                    || (p.level == 0 && p.text.starts_with("（此件") && p.text.ends_with('）')))
             })
-            .cloned()
+            .map(|(_, p)| p.clone())
             .collect();
 
         let mut warnings: Vec<String> = Vec::new();
@@ -821,13 +833,20 @@ impl Extractor {
             };
             for sentence in body.split(['。', '；']) {
                 let clauses = split_top(sentence, &['，']);
+                let has_deadline = |c: &str| {
+                    !c.contains("调试") && self.d.dates(c).iter().any(|h| is_deadline_at(c, h))
+                };
                 for (ci, clause) in clauses.iter().enumerate() {
                     for h in self.d.dates(clause) {
                         if !is_deadline_at(clause, &h) || clause.contains("调试") {
                             continue;
                         }
                         let time = self.d.time_at(&clause[h.end..]).map(|t| fmt_time(t.start));
-                        let task = clauses[ci..].join("，");
+                        // the task runs to the end of the sentence or to the next deadline
+                        let end = (ci + 1..clauses.len())
+                            .find(|&k| has_deadline(&clauses[k]))
+                            .unwrap_or(clauses.len());
+                        let task = clauses[ci..end].join("，");
                         out.push(self.deadline(&task, h, time, ctx));
                     }
                 }
@@ -848,22 +867,18 @@ impl Extractor {
             .captures(task)
             .and_then(|c| c.get(1)?.as_str().parse().ok());
         if task.contains("纸质") {
-            let neg = [
-                "无需纸质",
-                "不需纸质",
-                "不需要纸质",
-                "不用纸质",
-                "不报纸质",
-                "无须纸质",
-            ]
-            .iter()
-            .any(|x| task.contains(x));
-            d.paper_copy = Some(!neg);
+            d.paper_copy = Some(!self.no_paper.is_match(task));
         }
         // materials and where they go, in the part after the date
         let after_date = task
             .find(&h.text)
             .map_or(task, |i| &task[i + h.text.len()..]);
+        // the material may come first: `典型案例材料请于7月5日前…`
+        let topic = task
+            .find(&h.text)
+            .map(|i| &task[..i])
+            .and_then(|b| b.strip_suffix("请于").or_else(|| b.strip_suffix("请在")))
+            .filter(|b| !b.is_empty() && !b.contains(['，', '请']));
         let (materials, target) = if let Some(j) = after_date.find('将') {
             let tail = &after_date[j + '将'.len_utf8()..];
             match self.submit_verb.find(tail) {
@@ -872,12 +887,16 @@ impl Extractor {
             }
         } else if let Some(v) = self.submit_verb.find(after_date) {
             let tail = &after_date[v.end()..];
-            match tail.find(['至', '到']) {
-                Some(k) => (Some(&tail[..k]), Some(&tail[k + '至'.len_utf8()..])),
-                None => (Some(tail), None),
+            if v.as_str().ends_with(['至', '到']) {
+                (topic, Some(tail))
+            } else {
+                match tail.find(['至', '到']) {
+                    Some(k) => (Some(&tail[..k]), Some(&tail[k + '至'.len_utf8()..])),
+                    None => (Some(tail), None),
+                }
             }
         } else {
-            (None, None)
+            (topic, None)
         };
         if let Some(m) = materials {
             let mut s: String = m.to_string();

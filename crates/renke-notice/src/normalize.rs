@@ -27,7 +27,7 @@ const TRAD_SIMP: &str = "國国際际認认證证監监總总廳厅處处開开�
 莊庄葉叶蓋盖薦荐蘭兰處处蟲虫衆众裏里裡里襲袭覆覆訴诉詐诈該该詩诗誠诚誰谁課课諾诺謂谓證证譯译讚赞豐丰\
 貝贝負负貧贫貫贯貿贸賀贺資资賣卖賴赖贊赞贏赢趕赶躍跃輪轮辦办農农迴回遊游邀邀鄧邓醜丑釣钓鈴铃銀银鋪铺\
 錯错鍵键鎖锁鑒鉴鑑鉴閃闪闊阔闡阐陣阵際际雖虽雜杂電电需需韓韩頂顶項项順顺領领頻频題题顏颜願愿類类颱台\
-飼饲飾饰餐餐館馆驅驱驗验骯肮體体鬧闹魚鱼鳳凤鴻鸿麗丽黨党齒齿臺台灣湾溫温葯药";
+飼饲飾饰餐餐館馆驅驱驗验骯肮體体鬧闹魚鱼鳳凤鴻鸿麗丽黨党齒齿臺台灣湾溫温葯药粵粤內内曉晓鄒邹瀋沈麗丽凱凯蔣蒋";
 
 /// A map from traditional to simplified characters, built once.
 pub(crate) fn trad_map() -> HashMap<char, char> {
@@ -115,12 +115,9 @@ pub(crate) fn canon_punct(s: &str) -> String {
     let chars: Vec<char> = s.chars().collect();
     let mut out = String::with_capacity(s.len() + 8);
     for (i, &c) in chars.iter().enumerate() {
-        let prev = if i > 0 {
-            chars.get(i - 1).copied()
-        } else {
-            None
-        };
-        let next = chars.get(i + 1).copied();
+        // neighbours, looking past spaces (`10 : 00`)
+        let prev = chars[..i].iter().rev().copied().find(|c| *c != ' ');
+        let next = chars[i + 1..].iter().copied().find(|c| *c != ' ');
         let digit_both =
             prev.is_some_and(|p| p.is_ascii_digit()) && next.is_some_and(|n| n.is_ascii_digit());
         let alnum_both = prev.is_some_and(is_ascii_alnum) && next.is_some_and(is_ascii_alnum);
@@ -132,6 +129,8 @@ pub(crate) fn canon_punct(s: &str) -> String {
             ')' => '）',
             '!' if !alnum_both => '！',
             '?' if !alnum_both => '？',
+            '「' | '『' => '“',
+            '」' | '』' => '”',
             other => other,
         };
         out.push(mapped);
@@ -332,5 +331,14 @@ mod tests {
             .map(|c| m.get(&c).copied().unwrap_or(c))
             .collect();
         assert_eq!(s, "广东省市场监督管理局关于组织开展");
+        // pairs late in the table: a misaligned pair earlier would shift these
+        let s: String = "臺灣溫粵內曉蔣"
+            .chars()
+            .map(|c| m.get(&c).copied().unwrap_or(c))
+            .collect();
+        assert_eq!(s, "台湾温粤内晓蒋");
+        for (t, s) in &m {
+            assert!(t != s || "繁需覆邀餐".contains(*t), "identity pair {t}");
+        }
     }
 }

@@ -42,7 +42,11 @@ pub(crate) struct StructRx {
     label: Regex,
     docnum: Regex,
     date_line: Regex,
+    dept_contact: Regex,
 }
+
+/// How attachment titles other than documents end (forms, lists, templates).
+const ATTACHMENT_ENDS: [&str; 8] = ["表", "名单", "回执", "清单", "模板", "汇总", "指南", "目录"];
 
 pub(crate) const DOC_TYPES: [&str; 12] = [
     "通知", "通报", "决定", "公告", "通告", "意见", "方案", "函", "批复", "报告", "请示", "办法",
@@ -56,10 +60,13 @@ impl StructRx {
             l3: Regex::new(r"^\d{1,2}(?:、|\.(?:\d{1,2}月|[^\d]))")?,
             l4: Regex::new(r"^（\d{1,2}）")?,
             label: Regex::new(
-                r"^(?:(?:主办|承办|协办|指导)(?:单位)?|联系人|联系电话|电话|手机|传真|邮箱|电子邮箱|E-mail|Email|地址|地点|时间|附件\d*|抄送|主送|公开方式|公开属性|校对|成文日期|印发日期)[：:]",
+                r"^(?:(?:主办|承办|协办|指导)(?:单位)?|(?:报名|业务|技术|会务|财务|宣传|政策)?联系人|联系电话|电话|手机|传真|邮箱|电子邮箱|E-mail|Email|地址|地点|时间|附件\d*|抄送|主送|公开方式|公开属性|校对|成文日期|印发日期)[：:]",
             )?,
             docnum: Regex::new(r"^\S{1,20}?〔\d{4}〕\d{1,5}号(?:\s*签发人[：:].*)?$")?,
             date_line: Regex::new(r"^(?:成文日期[：:])?\d{4}年\d{1,2}月\d{1,2}日(?:印发|成文)?$")?,
+            dept_contact: Regex::new(
+                r"^(?:\d{1,2}[.、])?[\p{Han}（）]{2,30}[：:][\p{Han}]{2,4}(?:、[\p{Han}]{2,4})*(?:(?:联系)?电话[：:]?)?\d[\d\-—转]{6,}\d$",
+            )?,
         })
     }
 
@@ -124,7 +131,18 @@ impl StructRx {
                 return true;
             }
         }
-        if self.is_label(t) || self.is_docnum(t) || self.is_date_line(t) {
+        if self.is_docnum(t) || self.is_date_line(t) || self.dept_contact.is_match(t) {
+            return true;
+        }
+        // an attachment title ends with its document type or its parenthesised number
+        if t.starts_with("附件")
+            && self.is_label(t)
+            && (last == '）'
+                || DOC_TYPES
+                    .iter()
+                    .chain(ATTACHMENT_ENDS.iter())
+                    .any(|d| t.ends_with(d)))
+        {
             return true;
         }
         if Self::is_issuer_file_line(t) || Self::is_title_line(t) {
@@ -156,8 +174,9 @@ impl StructRx {
             || self.is_docnum(text)
             || self.is_date_line(text)
             || Self::is_issuer_file_line(text)
-            || text.starts_with("（此件")
-            || text.starts_with("(此件")
+            || self.dept_contact.is_match(text)
+            || (text.starts_with('（') && text.ends_with('）'))
+            || text.strip_prefix('（').is_some_and(|r| self.is_label(r))
     }
 
     /// Join lines into paragraphs. Blank lines do not end a paragraph by themselves: PDF text
@@ -175,7 +194,11 @@ impl StructRx {
             if sq.is_empty() {
                 continue;
             }
-            if open && !self.starts_new(&sq) {
+            // a label right after a comma continues the sentence (`…，\n电子邮箱：…`)
+            let after_comma = out
+                .last()
+                .is_some_and(|(_, s)| s.ends_with(['，', '、']) && self.is_label(&sq));
+            if open && (after_comma || !self.starts_new(&sq)) {
                 if let Some((r, s)) = out.last_mut() {
                     let need_space = r.chars().last().is_some_and(|c| c.is_ascii_alphanumeric())
                         && raw

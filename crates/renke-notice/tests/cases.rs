@@ -57,6 +57,18 @@ fn case_names() -> std::io::Result<Vec<String>> {
 }
 
 #[test]
+fn there_are_enough_cases() {
+    let names = case_names().unwrap();
+    assert!(names.len() >= 22, "only {} cases", names.len());
+    for n in &names {
+        assert!(
+            cases_dir().join(format!("{n}.expected.json")).exists(),
+            "{n}.txt has no expected JSON"
+        );
+    }
+}
+
+#[test]
 fn every_case_parses_to_its_expected_json() {
     let mut failures = Vec::new();
     for name in case_names().unwrap() {
