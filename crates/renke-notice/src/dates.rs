@@ -78,6 +78,9 @@ impl DateRx {
     /// of day or 前 follows (`6月8下午`), and are flagged.
     pub fn dates(&self, s: &str) -> Vec<DateHit> {
         let mut out = Vec::new();
+        if !s.contains('月') {
+            return out;
+        }
         for c in self.date.captures_iter(s) {
             let Some(m) = c.get(0) else { continue };
             let month: u32 = c.get(3).and_then(|x| x.as_str().parse().ok()).unwrap_or(0);
@@ -117,6 +120,9 @@ impl DateRx {
     /// The first period (month range or day range) in `s`.
     pub fn first_period(&self, s: &str) -> Option<PeriodHit> {
         let mut best: Option<PeriodHit> = None;
+        if !s.contains('月') {
+            return None;
+        }
         for c in self.day_range.captures_iter(s) {
             let Some(m) = c.get(0) else { continue };
             let y = c.get(1).and_then(|x| x.as_str().parse().ok());

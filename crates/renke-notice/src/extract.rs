@@ -228,7 +228,7 @@ impl Extractor {
                     || t.starts_with("公开属性")
                     || t.starts_with("抄送")
                     || t.starts_with("校对")
-                    || self.printed.is_match(t)
+                    || (t.ends_with("印发") && self.printed.is_match(t))
                     || (paras.get(i + 1).is_some_and(|n| {
                         self.printed
                             .captures(&n.text)
@@ -291,7 +291,7 @@ impl Extractor {
     }
 
     fn is_attach_label(&self, p: &Para) -> bool {
-        p.level == 0 && self.attach_label.is_match(&p.text)
+        p.level == 0 && p.text.starts_with("附件") && self.attach_label.is_match(&p.text)
     }
 
     fn parse_doc(&self, paras: &[Para], banji: &[Para], parent: YearCtx) -> Notice {
@@ -512,6 +512,9 @@ impl Extractor {
         let mut found: Vec<(usize, usize, Theme)> = Vec::new();
         for (pi, p) in paras.iter().enumerate() {
             let t = &p.text;
+            if !t.contains("主题") {
+                continue;
+            }
             for c in self.theme_a.captures_iter(t) {
                 let (Some(m), Some(x)) = (c.get(0), c.get(2)) else {
                     continue;
@@ -831,6 +834,9 @@ impl Extractor {
             } else {
                 p.text.as_str()
             };
+            if !body.contains('月') {
+                continue;
+            }
             for sentence in body.split(['。', '；']) {
                 let clauses = split_top(sentence, &['，']);
                 let has_deadline = |c: &str| {
@@ -943,6 +949,9 @@ impl Extractor {
             } else {
                 p.text.as_str()
             };
+            if !body.contains("调试") {
+                continue;
+            }
             for sentence in body.split(['。', '；']) {
                 for clause in split_top(sentence, &['，']) {
                     if !clause.contains("调试") {
@@ -973,7 +982,9 @@ impl Extractor {
         let mut i = 0;
         while i < paras.len() {
             let p = &paras[i];
-            if let Some(c) = self.contact_label.captures(&p.text) {
+            if p.text.contains("联系人")
+                && let Some(c) = self.contact_label.captures(&p.text)
+            {
                 let role = c.get(1).map(|x| x.as_str().to_string());
                 let end = c.get(0).map_or(0, |m| m.end());
                 let rest = p.text[end..].trim_end_matches(['）', '。']).trim();
@@ -1070,7 +1081,10 @@ impl Extractor {
             } else {
                 p.text.as_str()
             };
-            if let Some(c) = self.dept_contact.captures(t) {
+            if t.contains(['：', ':'])
+                && t.contains(|c: char| c.is_ascii_digit())
+                && let Some(c) = self.dept_contact.captures(t)
+            {
                 let left = c.get(1).map_or("", |x| x.as_str());
                 let names = c.get(2).map_or("", |x| x.as_str());
                 if ORG_SUFFIXES
@@ -1228,6 +1242,9 @@ impl Extractor {
     fn relayed(&self, paras: &[Para], title: Option<&str>) -> Option<Relayed> {
         let relays_title = title.is_some_and(|t| t.contains("转发"));
         for p in paras {
+            if !p.text.contains('《') {
+                continue;
+            }
             for c in self.relayed_cite.captures_iter(&p.text) {
                 let (Some(t), Some(num)) = (c.get(1), c.get(2)) else {
                     continue;

@@ -21,6 +21,7 @@ mod dates;
 mod extract;
 mod model;
 mod normalize;
+pub mod score;
 mod structure;
 
 pub use model::{Activity, Contact, Deadline, DebugSession, Notice, Organizers, Relayed, Theme};

@@ -86,12 +86,23 @@ pub(crate) fn fold_line(line: &str, map: &HashMap<char, char>) -> String {
         .chars()
         .map(|c| map.get(&c).copied().unwrap_or(c))
         .collect();
-    let folded: String = simp.nfkc().collect();
-    let folded = folded.replace("**", "");
-    folded
-        .chars()
-        .map(|c| if c.is_whitespace() { ' ' } else { c })
-        .collect()
+    let folded: String = match unicode_normalization::is_nfkc_quick(simp.chars()) {
+        unicode_normalization::IsNormalized::Yes => simp,
+        _ => simp.nfkc().collect(),
+    };
+    let folded = if folded.contains("**") {
+        folded.replace("**", "")
+    } else {
+        folded
+    };
+    if folded.chars().any(|c| c.is_whitespace() && c != ' ') {
+        folded
+            .chars()
+            .map(|c| if c.is_whitespace() { ' ' } else { c })
+            .collect()
+    } else {
+        folded
+    }
 }
 
 /// Strip a stray list marker such as `- ` or `• ` in front of a line.
@@ -213,9 +224,14 @@ fn digits_then_date_unit(rest: &[char]) -> bool {
 
 /// Chinese numerals of a date (二〇二二年六月二日) → Arabic, for signature dates.
 pub(crate) fn chinese_date_to_arabic(s: &str) -> String {
+    // every year from 2000 to 2099 written in Chinese numerals has a zero (二〇二二), often
+    // typed as ○; a date has 年
+    if !s.contains('年') || !s.contains(['〇', '零', '○']) {
+        return s.to_string();
+    }
     let digit = |c: char| -> Option<u32> {
         Some(match c {
-            '〇' | '零' | 'О' | 'O' | '0' => 0,
+            '〇' | '零' | '○' | 'О' | 'O' | '0' => 0,
             '一' => 1,
             '二' => 2,
             '三' => 3,

@@ -72,6 +72,11 @@ impl StructRx {
 
     /// Heading level and the byte length of its marker in squashed text.
     pub fn heading(&self, text: &str) -> (u8, usize) {
+        // every marker starts with a Chinese numeral, a full-width parenthesis or a digit
+        match text.chars().next() {
+            Some('一'..='十' | '（' | '0'..='9') => {}
+            _ => return (0, 0),
+        }
         if let Some(m) = self.l1.find(text) {
             return (1, m.end());
         }
@@ -92,16 +97,26 @@ impl StructRx {
         (0, 0)
     }
 
+    fn is_dept_contact(&self, t: &str) -> bool {
+        t.len() <= 160
+            && t.ends_with(|c: char| c.is_ascii_digit())
+            && t.contains(['：', ':'])
+            && self.dept_contact.is_match(t)
+    }
+
     pub fn is_label(&self, text: &str) -> bool {
-        self.label.is_match(text)
+        // first characters of every label
+        text.starts_with(|c: char| {
+            "主承协指报业技会财宣政联电手传邮EeＥ地时附抄公校成印".contains(c)
+        }) && self.label.is_match(text)
     }
 
     pub fn is_docnum(&self, text: &str) -> bool {
-        self.docnum.is_match(text)
+        text.contains('〔') && self.docnum.is_match(text)
     }
 
     pub fn is_date_line(&self, text: &str) -> bool {
-        self.date_line.is_match(text)
+        text.len() <= 64 && self.date_line.is_match(text)
     }
 
     fn is_issuer_file_line(text: &str) -> bool {
@@ -131,7 +146,7 @@ impl StructRx {
                 return true;
             }
         }
-        if self.is_docnum(t) || self.is_date_line(t) || self.dept_contact.is_match(t) {
+        if self.is_docnum(t) || self.is_date_line(t) || self.is_dept_contact(t) {
             return true;
         }
         // an attachment title ends with its document type or its parenthesised number
@@ -174,7 +189,7 @@ impl StructRx {
             || self.is_docnum(text)
             || self.is_date_line(text)
             || Self::is_issuer_file_line(text)
-            || self.dept_contact.is_match(text)
+            || self.is_dept_contact(text)
             || (text.starts_with('（') && text.ends_with('）'))
             || text.strip_prefix('（').is_some_and(|r| self.is_label(r))
     }
