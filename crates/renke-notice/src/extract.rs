@@ -4,12 +4,11 @@ use crate::ACTIVITY_KINDS;
 use crate::dates::{DateHit, DateRx, YearCtx, fmt_time};
 use crate::model::{Activity, Contact, Deadline, DebugSession, Notice, Organizers, Relayed, Theme};
 use crate::normalize::{
-    canon_punct, chinese_date_to_arabic, collapse_spaces, fold_line, is_debris, is_han,
-    strip_stray_marker, trad_map,
+    TradTable, canon_punct, chinese_date_to_arabic, collapse_spaces, fold_line, is_debris, is_han,
+    strip_stray_marker,
 };
 use crate::structure::{DOC_TYPES, Para, StructRx, paren_groups, split_top};
 use regex::Regex;
-use std::collections::HashMap;
 
 const ORG_SUFFIXES: [&str; 28] = [
     "处",
@@ -87,7 +86,7 @@ const WEB_META: [&str; 10] = [
 ];
 
 pub(crate) struct Extractor {
-    trad: HashMap<char, char>,
+    trad: TradTable,
     s: StructRx,
     d: DateRx,
     docnum_bracket: Regex,
@@ -127,7 +126,7 @@ impl Extractor {
     pub fn new() -> Result<Self, regex::Error> {
         let scope = "国际|国内|全国|本市|本省|我省|我市|全省|全市|本区|地方|本地";
         Ok(Self {
-            trad: trad_map(),
+            trad: TradTable::new(),
             s: StructRx::new()?,
             d: DateRx::new()?,
             docnum_bracket: Regex::new(
@@ -658,7 +657,11 @@ impl Extractor {
                     split_orgs(v.as_str().trim_end_matches('。')),
                 );
             }
-            for g in paren_groups(&p.text) {
+            for g in if p.text.contains('（') {
+                paren_groups(&p.text)
+            } else {
+                Vec::new()
+            } {
                 let clauses = split_top(g, &['，', '；']);
                 let mut parsed = Vec::new();
                 for cl in &clauses {
@@ -687,7 +690,10 @@ impl Extractor {
         if a.organizers.is_empty() {
             let mut by: Vec<String> = Vec::new();
             for p in &it.paras {
-                for c in self.org_by.captures_iter(&p.text) {
+                for c in
+                    self.org_by
+                        .captures_iter(if p.text.contains('由') { &p.text } else { "" })
+                {
                     if let Some(x) = c.get(1) {
                         by.extend(split_orgs(x.as_str()));
                     }
@@ -695,7 +701,10 @@ impl Extractor {
                         by.extend(split_orgs(y.as_str()));
                     }
                 }
-                for c in self.org_at.captures_iter(&p.text) {
+                for c in
+                    self.org_at
+                        .captures_iter(if p.text.contains('在') { &p.text } else { "" })
+                {
                     let place = c.get(2).map_or("", |x| x.as_str());
                     if ["收看", "观看", "参加", "的"]
                         .iter()
@@ -754,7 +763,10 @@ impl Extractor {
         // venues
         let mut venues: Vec<String> = Vec::new();
         for p in &texts {
-            for c in self.venue_at.captures_iter(p) {
+            for c in self
+                .venue_at
+                .captures_iter(if p.contains('在') { p } else { "" })
+            {
                 if let Some(x) = c.get(1) {
                     for part in split_and(x.as_str()) {
                         if VENUE_NOUNS.iter().any(|v| part.ends_with(v)) {
@@ -763,7 +775,10 @@ impl Extractor {
                     }
                 }
             }
-            for c in self.venue_label.captures_iter(p) {
+            for c in self
+                .venue_label
+                .captures_iter(if p.contains("地点") { p } else { "" })
+            {
                 if let Some(x) = c.get(1) {
                     venues.push(x.as_str().trim().to_string());
                 }
@@ -809,6 +824,9 @@ impl Extractor {
         }
         for p in paras {
             let mut best: Option<(usize, String)> = None;
+            if !p.text.contains(['员', '象', '培', '向']) {
+                continue;
+            }
             for rx in &self.aud_patterns {
                 if let Some(c) = rx.captures(&p.text)
                     && let (Some(m), Some(x)) = (c.get(0), c.get(1))

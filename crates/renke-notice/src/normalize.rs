@@ -29,7 +29,43 @@ const TRAD_SIMP: &str = "國国際际認认證证監监總总廳厅處处開开�
 錯错鍵键鎖锁鑒鉴鑑鉴閃闪闊阔闡阐陣阵際际雖虽雜杂電电需需韓韩頂顶項项順顺領领頻频題题顏颜願愿類类颱台\
 飼饲飾饰餐餐館馆驅驱驗验骯肮體体鬧闹魚鱼鳳凤鴻鸿麗丽黨党齒齿臺台灣湾溫温葯药粵粤內内曉晓鄒邹瀋沈麗丽凱凯蔣蒋";
 
-/// A map from traditional to simplified characters, built once.
+/// Traditional → simplified as a direct table over U+4E00..U+9FFF (the block every entry of
+/// [`TRAD_SIMP`] is in), for a lookup per character without hashing.
+pub(crate) struct TradTable {
+    table: Vec<char>,
+}
+
+const CJK_START: u32 = 0x4E00;
+const CJK_END: u32 = 0x9FFF;
+
+impl TradTable {
+    pub fn new() -> Self {
+        let mut table: Vec<char> = (CJK_START..=CJK_END).filter_map(char::from_u32).collect();
+        for (t, s) in trad_map() {
+            if let Some(slot) = (t as u32)
+                .checked_sub(CJK_START)
+                .and_then(|i| table.get_mut(i as usize))
+            {
+                *slot = s;
+            }
+        }
+        Self { table }
+    }
+
+    pub fn map(&self, c: char) -> char {
+        let u = c as u32;
+        if (CJK_START..=CJK_END).contains(&u) {
+            self.table
+                .get((u - CJK_START) as usize)
+                .copied()
+                .unwrap_or(c)
+        } else {
+            c
+        }
+    }
+}
+
+/// A map from traditional to simplified characters.
 pub(crate) fn trad_map() -> HashMap<char, char> {
     let chars: Vec<char> = TRAD_SIMP.chars().filter(|c| !c.is_whitespace()).collect();
     chars
@@ -51,6 +87,10 @@ fn is_ascii_alnum(c: char) -> bool {
 
 /// Is this line page-number debris from a PDF (`-3 -`, `— 2 —`, `第 3 页 共 5 页`)?
 pub(crate) fn is_debris(line: &str) -> bool {
+    // debris is short: a page number with dashes, or 第N页共M页
+    if line.len() > 48 {
+        return false;
+    }
     let t: String = line
         .chars()
         .filter(|c| !c.is_whitespace() && *c != '*')
@@ -80,15 +120,36 @@ pub(crate) fn is_debris(line: &str) -> bool {
     false
 }
 
+/// Characters NFKC leaves alone that notices are mostly made of: ASCII, CJK unified
+/// ideographs, CJK punctuation (except U+3000 and U+3036/U+3038–U+303A), curly quotes, dashes,
+/// the middle dot.
+fn nfkc_stable(c: char) -> bool {
+    let u = c as u32;
+    c.is_ascii()
+        || (0x4E00..=0x9FFF).contains(&u)
+        || (0x3001..=0x3035).contains(&u)
+        || matches!(
+            u,
+            0x3007 | 0x00B7 | 0x2014 | 0x2015 | 0x2018 | 0x2019 | 0x201C | 0x201D | 0x2022 | 0x25CB
+        )
+}
+
 /// Fold a line: traditional characters, NFKC widths, markdown emphasis, whitespace kinds.
-pub(crate) fn fold_line(line: &str, map: &HashMap<char, char>) -> String {
+pub(crate) fn fold_line(line: &str, map: &TradTable) -> String {
+    // full-width ASCII forms and the ideographic space are folded here, which leaves most
+    // Chinese lines already in NFKC (the quick check below then skips the full algorithm)
     let simp: String = line
         .chars()
-        .map(|c| map.get(&c).copied().unwrap_or(c))
+        .map(|c| match c as u32 {
+            0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            0x3000 => ' ',
+            _ => map.map(c),
+        })
         .collect();
-    let folded: String = match unicode_normalization::is_nfkc_quick(simp.chars()) {
-        unicode_normalization::IsNormalized::Yes => simp,
-        _ => simp.nfkc().collect(),
+    let folded: String = if simp.chars().all(nfkc_stable) {
+        simp
+    } else {
+        simp.nfkc().collect()
     };
     let folded = if folded.contains("**") {
         folded.replace("**", "")
@@ -123,9 +184,19 @@ pub(crate) fn strip_stray_marker(line: &str) -> &str {
 /// where it belongs to a number (10:00, 1,000), an e-mail or a web address. Quotes are paired
 /// separately, per paragraph, by [`pair_quotes`].
 pub(crate) fn canon_punct(s: &str) -> String {
+    if !s.contains([',', ':', ';', '(', ')', '!', '?', '「', '」', '『', '』']) {
+        return s.to_string();
+    }
     let chars: Vec<char> = s.chars().collect();
     let mut out = String::with_capacity(s.len() + 8);
     for (i, &c) in chars.iter().enumerate() {
+        if !matches!(
+            c,
+            ',' | ':' | ';' | '(' | ')' | '!' | '?' | '「' | '」' | '『' | '』'
+        ) {
+            out.push(c);
+            continue;
+        }
         // neighbours, looking past spaces (`10 : 00`)
         let prev = chars[..i].iter().rev().copied().find(|c| *c != ' ');
         let next = chars[i + 1..].iter().copied().find(|c| *c != ' ');
@@ -151,6 +222,9 @@ pub(crate) fn canon_punct(s: &str) -> String {
 
 /// Pair straight double quotes into “ ” within one paragraph; curly quotes keep their sense.
 pub(crate) fn pair_quotes(s: &str) -> String {
+    if !s.contains('"') {
+        return s.to_string();
+    }
     let mut open = false;
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -307,6 +381,23 @@ pub(crate) fn chinese_date_to_arabic(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fast_path_characters_are_nfkc_stable() {
+        let sample: String = (0x3001..=0x3035u32)
+            .chain([
+                0x3007, 0x00B7, 0x2014, 0x2015, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x25CB,
+            ])
+            .chain((0x4E00..=0x9FFFu32).step_by(7))
+            .chain(0x20..0x7F)
+            .filter_map(char::from_u32)
+            .collect();
+        for c in sample.chars() {
+            assert!(nfkc_stable(c));
+            let n: String = c.to_string().nfkc().collect();
+            assert_eq!(n, c.to_string(), "U+{:04X}", c as u32);
+        }
+    }
 
     #[test]
     fn debris_lines() {

@@ -317,8 +317,8 @@ pub(crate) fn split_top(t: &str, seps: &[char]) -> Vec<String> {
     let mut out = Vec::new();
     let mut depth = 0i32;
     let mut quote = false;
-    let mut cur = String::new();
-    for c in t.chars() {
+    let mut from = 0usize;
+    for (i, c) in t.char_indices() {
         match c {
             '（' | '(' | '《' => depth += 1,
             '）' | ')' | '》' => depth -= 1,
@@ -327,18 +327,16 @@ pub(crate) fn split_top(t: &str, seps: &[char]) -> Vec<String> {
             _ => {}
         }
         if depth <= 0 && !quote && seps.contains(&c) {
-            let s = cur.trim().to_string();
-            if !s.is_empty() {
-                out.push(s);
+            let piece = t[from..i].trim();
+            if !piece.is_empty() {
+                out.push(piece.to_string());
             }
-            cur.clear();
-        } else {
-            cur.push(c);
+            from = i + c.len_utf8();
         }
     }
-    let s = cur.trim().to_string();
-    if !s.is_empty() {
-        out.push(s);
+    let piece = t[from..].trim();
+    if !piece.is_empty() {
+        out.push(piece.to_string());
     }
     out
 }
