@@ -1,0 +1,1586 @@
+//! Extraction of the draft's fields from paragraphs.
+
+use crate::ACTIVITY_KINDS;
+use crate::dates::{DateHit, DateRx, YearCtx, fmt_time};
+use crate::model::{Activity, Contact, Deadline, DebugSession, Notice, Organizers, Relayed, Theme};
+use crate::normalize::{
+    TradTable, canon_punct, chinese_date_to_arabic, collapse_spaces, fold_line, is_debris, is_han,
+    strip_stray_marker,
+};
+use crate::structure::{DOC_TYPES, Para, StructRx, paren_groups, split_top};
+use regex::Regex;
+
+const ORG_SUFFIXES: [&str; 28] = [
+    "处",
+    "科",
+    "室",
+    "司",
+    "局",
+    "中心",
+    "办公室",
+    "协会",
+    "院",
+    "所",
+    "部",
+    "组",
+    "会",
+    "站",
+    "队",
+    "厅",
+    "委",
+    "公司",
+    "学会",
+    "联盟",
+    "学院",
+    "大学",
+    "政府",
+    "办",
+    "集团",
+    "分中心",
+    "）",
+    "基地",
+];
+
+const CONTACT_ROLES: [&str; 9] = [
+    "技术保障",
+    "技术支持",
+    "技术咨询",
+    "业务咨询",
+    "政策咨询",
+    "报名咨询",
+    "会务保障",
+    "会务",
+    "报名",
+];
+
+const VENUE_NOUNS: [&str; 16] = [
+    "会议室",
+    "会场",
+    "礼堂",
+    "报告厅",
+    "多功能厅",
+    "大厅",
+    "展厅",
+    "演播厅",
+    "会议中心",
+    "展览中心",
+    "会展中心",
+    "体育馆",
+    "广场",
+    "大楼",
+    "酒店",
+    "宾馆",
+];
+
+const WEB_META: [&str; 10] = [
+    "发布时间",
+    "发布日期",
+    "来源",
+    "信息来源",
+    "浏览次数",
+    "点击数",
+    "访问次数",
+    "字号",
+    "【字体",
+    "打印本页",
+];
+
+pub(crate) struct Extractor {
+    trad: TradTable,
+    s: StructRx,
+    d: DateRx,
+    docnum_bracket: Regex,
+    docnum_in: Regex,
+    year_in: Regex,
+    printed: Regex,
+    theme_a: Regex,
+    theme_b: Regex,
+    label_org: Regex,
+    paren_clause: Regex,
+    paren_clause_colon: Regex,
+    org_by: Regex,
+    org_at: Regex,
+    venue_at: Regex,
+    venue_label: Regex,
+    aud_label: Regex,
+    aud_patterns: Vec<Regex>,
+    phone: Regex,
+    bare_phone: Regex,
+    email: Regex,
+    contact_label: Regex,
+    dept_contact: Regex,
+    relayed_cite: Regex,
+    attach_label: Regex,
+    length: Regex,
+    submit_verb: Regex,
+    no_paper: Regex,
+}
+
+/// One activity section item before extraction.
+struct Item {
+    title: String,
+    paras: Vec<Para>,
+}
+
+impl Extractor {
+    pub fn new() -> Result<Self, regex::Error> {
+        let scope = "国际|国内|全国|本市|本省|我省|我市|全省|全市|本区|地方|本地";
+        Ok(Self {
+            trad: TradTable::new(),
+            s: StructRx::new()?,
+            d: DateRx::new()?,
+            docnum_bracket: Regex::new(
+                r"[\[【〔(（［]\s*((?:19|20)\d{2})\s*[\]】〕)）］]\s*(\d{1,5})\s*号",
+            )?,
+            docnum_in: Regex::new(r"〔(\d{4})〕")?,
+            year_in: Regex::new(r"(\d{4})年")?,
+            printed: Regex::new(r"^(.*?)(\d{4})年(\d{1,2})月(\d{1,2})日印发$")?,
+            theme_a: Regex::new(&format!(
+                r"({scope})?主题(?:为|是)?(?:——|—|：)?“([^”]{{2,80}})”"
+            ))?,
+            theme_b: Regex::new(&format!(r"以“([^”]{{2,80}})”为({scope})?主题"))?,
+            label_org: Regex::new(r"^(主办|承办|协办|指导)(?:单位)?[：:](.+)$")?,
+            paren_clause: Regex::new(r"^(.+?)(?:分别|联合|共同)?(主办|承办|协办|指导)(?:单位)?$")?,
+            paren_clause_colon: Regex::new(r"^(主办|承办|协办|指导)(?:单位)?[：:](.+)$")?,
+            org_by: Regex::new(
+                r"由([^，。；：由]{2,40}?)(?:联合([^，。；：]{2,30}?))?(?:共同)?(?:举办|主办|组织开展|组织|开展|承办|牵头|发布)",
+            )?,
+            org_at: Regex::new(
+                r"(?:^|[。；，])([^，。；：]{2,25}?(?:局|委|会|中心|院|厅|处|）))在([^，。；]{1,25}?)(?:举办|召开|举行)",
+            )?,
+            venue_at: Regex::new(
+                r"在([^，。；在]{2,60}?)(?:设|举办|举行|召开|收看|观看|进行|开展)",
+            )?,
+            venue_label: Regex::new(r"(?:^|[，。；])(?:活动|会议|培训)?地点[：:]([^，。；]+)")?,
+            aud_label: Regex::new(r"^(?:参加|参会|参训|培训|参与)(?:人员|对象)$")?,
+            aud_patterns: vec![
+                Regex::new(
+                    r"(?:参会|参加|参训|培训|参与)(?:人员|对象)(?:范围)?(?:为|是)?[：:]([^。；]+)",
+                )?,
+                Regex::new(r"重点培训([^，。；]+)")?,
+                Regex::new(r"面向([^，。；]{2,40}?)(?:开展|举办|组织|进行|提供)")?,
+                Regex::new(
+                    r"向([^，。；]{2,40}?)(?:做|作)[^，。；]{0,40}?(?:讲座|报告|培训|宣讲)",
+                )?,
+            ],
+            phone: Regex::new(
+                r"(?:联系电话|电话|手机|座机)[：:]?\s*(（?\d[\d\-—–（）/]*\d(?:(?:转|或|、|/)\d[\d\-]*)*(?:分机)?)",
+            )?,
+            bare_phone: Regex::new(r"(?:^|[^\d])(0\d{2,3}-\d{7,8}(?:转\d+)?|1[3-9]\d{9})")?,
+            email: Regex::new(
+                r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}",
+            )?,
+            contact_label: Regex::new(
+                r"(报名|业务|技术|会务|财务|宣传|政策)?联系人(?:及联系方式|及电话)?[：:]",
+            )?,
+            dept_contact: Regex::new(
+                r"^([\p{Han}（）]{2,30}?)[：:]([\p{Han}]{2,4}(?:、[\p{Han}]{2,4})*)[，,\s]*(?:(?:联系)?电话[：:]?)?(\d[\d\-—转]{6,}\d)",
+            )?,
+            relayed_cite: Regex::new(
+                r"《([^》]{4,120})》（([^（）]*?〔\d{4}〕\d{1,5}号)([^（）]*)）",
+            )?,
+            attach_label: Regex::new(r"^附件(\d*)(?:[：:](.*))?$")?,
+            length: Regex::new(r"(\d{2,5})字(?:左右|以内|以上|内|为宜)?")?,
+            no_paper: Regex::new(r"(?:无需|无须|不需要|不需|不用|不必)(?:报送|提交|寄送|报)?纸质")?,
+            submit_verb: Regex::new(
+                r"(报送至|报送到|报送|上报至|上报|提交至|提交到|提交|发送至|发送到|发送|发至|寄送至|寄送|寄至|送至|报至)",
+            )?,
+        })
+    }
+
+    // ----- normalisation -------------------------------------------------------------
+
+    fn lines(&self, text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for line in text.lines() {
+            let l = fold_line(line, &self.trad);
+            if is_debris(&l) {
+                continue;
+            }
+            let l = chinese_date_to_arabic(&l);
+            let l = strip_stray_marker(&l);
+            let t = l.trim_start();
+            if WEB_META.iter().any(|m| {
+                t.strip_prefix(m)
+                    .is_some_and(|r| r.trim_start().starts_with([':', '：']))
+            }) {
+                continue;
+            }
+            let l = self.docnum_bracket.replace_all(t, "〔$1〕$2号");
+            let l = canon_punct(&l);
+            out.push(collapse_spaces(&l));
+        }
+        out
+    }
+
+    pub fn parse(&self, text: &str) -> Notice {
+        let lines = self.lines(text);
+        let paras = self.s.paragraphs(&lines);
+        // 版记: belongs to the main notice wherever it stands (it ends the whole document,
+        // after the attachments).
+        let mut banji: Vec<Para> = Vec::new();
+        let mut rest: Vec<Para> = Vec::new();
+        for (i, p) in paras.iter().enumerate() {
+            let t = p.text.as_str();
+            let is_banji = p.level == 0
+                && (t.starts_with("公开方式")
+                    || t.starts_with("公开属性")
+                    || t.starts_with("抄送")
+                    || t.starts_with("校对")
+                    || (t.ends_with("印发") && self.printed.is_match(t))
+                    || (paras.get(i + 1).is_some_and(|n| {
+                        self.printed
+                            .captures(&n.text)
+                            .is_some_and(|c| c.get(1).is_some_and(|x| x.as_str().trim().is_empty()))
+                    }) && is_short_org_line(t)));
+            if is_banji {
+                banji.push(p.clone());
+            } else {
+                rest.push(p.clone());
+            }
+        }
+        self.parse_doc(&rest, &banji, YearCtx::default())
+    }
+
+    // ----- document level ------------------------------------------------------------
+
+    /// Indices where notices attached after the 附件 list start.
+    fn attached_starts(&self, paras: &[Para]) -> Vec<usize> {
+        let Some(a) = paras.iter().position(|p| self.is_attach_label(p)) else {
+            return Vec::new();
+        };
+        let mut starts = Vec::new();
+        let mut k = a + 1;
+        while k < paras.len() {
+            let t = &paras[k].text;
+            let header = self.s.is_docnum(t) || (t.ends_with("文件") && is_short_org_line(t));
+            if header {
+                let mut s = k;
+                // back up over issuer lines and a bare 附件 line
+                while s > a + 1 && s + 2 >= k {
+                    let prev = &paras[s - 1];
+                    if (is_short_org_line(&prev.text)
+                        && prev.level == 0
+                        && !self.s.is_docnum(&prev.text))
+                        || self
+                            .attach_label
+                            .captures(&prev.text)
+                            .is_some_and(|c| c.get(2).is_none())
+                    {
+                        s -= 1;
+                    } else {
+                        break;
+                    }
+                }
+                if starts.last().is_none_or(|&l| s > l + 2) {
+                    starts.push(s);
+                }
+                k += 1;
+                // skip this notice's own header
+                while k < paras.len()
+                    && (self.s.is_docnum(&paras[k].text) || paras[k].text.ends_with("文件"))
+                {
+                    k += 1;
+                }
+                continue;
+            }
+            k += 1;
+        }
+        starts
+    }
+
+    fn is_attach_label(&self, p: &Para) -> bool {
+        p.level == 0 && p.text.starts_with("附件") && self.attach_label.is_match(&p.text)
+    }
+
+    fn parse_doc(&self, paras: &[Para], banji: &[Para], parent: YearCtx) -> Notice {
+        let starts = self.attached_starts(paras);
+        let own_end = starts.first().copied().unwrap_or(paras.len());
+        let own = &paras[..own_end];
+        let mut n = Notice::default();
+
+        // header
+        let mut i = 0;
+        while i < own.len() && i < 6 {
+            let t = own[i].text.as_str();
+            if own[i].level != 0 {
+                break;
+            }
+            if t.ends_with("文件") && is_short_org_line(t) {
+                let name = t.trim_end_matches("文件").trim_end_matches("联合");
+                if !name.is_empty() {
+                    n.issuer.push(name.to_string());
+                }
+                i += 1;
+                continue;
+            }
+            if self.s.is_docnum(t) && n.document_number.is_none() {
+                let num = t.split("签发人").next().unwrap_or(t).trim();
+                n.document_number = Some(num.to_string());
+                i += 1;
+                continue;
+            }
+            if n.document_number.is_none()
+                && is_short_org_line(t)
+                && own.get(i + 1).is_some_and(|p| {
+                    self.s.is_docnum(&p.text)
+                        || p.text.ends_with("文件") && is_short_org_line(&p.text)
+                })
+            {
+                n.issuer.push(t.to_string());
+                i += 1;
+                continue;
+            }
+            break;
+        }
+        if let Some(p) = own.get(i)
+            && p.level == 0
+            && looks_like_title(&p.text)
+        {
+            n.title = Some(p.text.clone());
+            i += 1;
+        }
+        if let Some(p) = own.get(i) {
+            let t = p.text.as_str();
+            if p.level == 0
+                && (t.ends_with('：'))
+                && !self.s.is_label(t)
+                && !t.contains("如下")
+                && !t.contains("联系人")
+            {
+                n.recipients = split_top(t.trim_end_matches('：'), &['，', '；']);
+                i += 1;
+            }
+        }
+        let body: Vec<Para> = own[i..].to_vec();
+        for p in &body {
+            if let Some(r) = p.text.strip_prefix("主送：") {
+                n.recipients = split_top(r.trim_end_matches('。'), &['，', '；', '、']);
+            }
+        }
+        if n.issuer.is_empty()
+            && let Some(t) = &n.title
+            && let Some((pre, _)) = t.split_once("关于")
+            && !pre.is_empty()
+            && ORG_SUFFIXES.iter().any(|s| pre.ends_with(s))
+        {
+            n.issuer = split_top(pre, &['、']);
+        }
+
+        // signature and 版记
+        let mut sign_date: Option<(i32, u32, u32)> = None;
+        for p in &body {
+            let t = p.text.trim_start_matches("成文日期：");
+            if p.level == 0
+                && self.s.is_date_line(&p.text)
+                && !p.text.ends_with("印发")
+                && let Some(d) = self.d.dates(t).first()
+                && let crate::dates::YearSpec::Explicit(y) = d.date.year
+            {
+                sign_date = Some((y, d.date.month, d.date.day));
+            }
+        }
+        let mut printed: Option<(i32, u32, u32)> = None;
+        for p in banji {
+            if let Some(c) = self.printed.captures(&p.text) {
+                let y = c.get(2).and_then(|x| x.as_str().parse().ok());
+                let m = c.get(3).and_then(|x| x.as_str().parse().ok());
+                let d = c.get(4).and_then(|x| x.as_str().parse().ok());
+                if let (Some(y), Some(m), Some(d)) = (y, m, d)
+                    && crate::dates::valid_md(m, d)
+                {
+                    printed = Some((y, m, d));
+                }
+            }
+            if let Some(v) = label_value(&p.text, &["公开方式", "公开属性"]) {
+                n.publication = Some(v.trim_end_matches('。').to_string());
+            }
+            if let Some(v) = label_value(&p.text, &["抄送"]) {
+                n.cc = split_top(v.trim_end_matches('。'), &['，', '、', '；']);
+            }
+        }
+        if n.publication.is_none() {
+            n.publication = body.iter().find_map(|p| {
+                let t = p.text.strip_prefix('（')?.strip_suffix('）')?;
+                t.starts_with("此件").then(|| t.to_string())
+            });
+        }
+        let issue = sign_date.or(printed);
+        n.issue_date = issue.map(|(y, m, d)| format!("{y:04}-{m:02}-{d:02}"));
+
+        // year context
+        let year = n
+            .document_number
+            .as_deref()
+            .and_then(|d| self.docnum_in.captures(d))
+            .and_then(|c| c.get(1)?.as_str().parse().ok())
+            .or(issue.map(|x| x.0))
+            .or_else(|| {
+                n.title
+                    .as_deref()
+                    .and_then(|t| self.year_in.captures(t))
+                    .and_then(|c| c.get(1)?.as_str().parse().ok())
+            })
+            .or(parent.year);
+        let ctx = YearCtx {
+            year,
+            issue_month: issue.map(|x| x.1),
+        };
+
+        // content paragraphs: drop signature lines and publication notes
+        let signature_line = |k: usize| {
+            body.get(k)
+                .is_some_and(|p| p.level == 0 && self.s.is_date_line(&p.text))
+                || (body
+                    .get(k)
+                    .is_some_and(|p| p.level == 0 && is_short_org_line(&p.text))
+                    && body
+                        .get(k + 1)
+                        .is_some_and(|p| p.level == 0 && self.s.is_date_line(&p.text)))
+        };
+        let content: Vec<Para> = body
+            .iter()
+            .enumerate()
+            .filter(|(k, p)| {
+                !(signature_line(*k)
+                    || (p.level == 0 && p.text.starts_with("（此件") && p.text.ends_with('）')))
+            })
+            .map(|(_, p)| p.clone())
+            .collect();
+
+        let mut warnings: Vec<String> = Vec::new();
+        n.themes = self.themes(&content);
+        n.activities = self.activities(&content, ctx);
+        n.deadlines = self.deadlines(&content, ctx);
+        let debug = self.debug_sessions(&content, ctx);
+        attach_debug(&mut n.activities, debug, &mut warnings);
+        n.contacts = self.contacts(&content);
+        n.attachments = self.attachments(&content);
+        n.relayed = self.relayed(&content, n.title.as_deref());
+
+        // warnings
+        let mut w: Vec<String> = Vec::new();
+        if n.document_number.is_none() {
+            w.push("no_document_number".into());
+        }
+        if n.issue_date.is_none() {
+            w.push("no_issue_date".into());
+        }
+        for p in &content {
+            for h in self.d.dates(&p.text) {
+                let s = format!("date_missing_day: {}", h.text);
+                if h.missing_day && !w.contains(&s) {
+                    w.push(s);
+                }
+                if ctx.year.is_none() && !matches!(h.date.year, crate::dates::YearSpec::Explicit(_))
+                {
+                    let s = format!("year_unknown: {}", h.text);
+                    if !w.contains(&s) {
+                        w.push(s);
+                    }
+                }
+            }
+        }
+        w.extend(warnings);
+        n.warnings = w;
+
+        // attached notices
+        for (k, &s) in starts.iter().enumerate() {
+            let e = starts.get(k + 1).copied().unwrap_or(paras.len());
+            let sub = &paras[s..e];
+            // skip a bare 附件 line in front
+            let sub = match sub.first() {
+                Some(p)
+                    if self
+                        .attach_label
+                        .captures(&p.text)
+                        .is_some_and(|c| c.get(2).is_none()) =>
+                {
+                    &sub[1..]
+                }
+                _ => sub,
+            };
+            n.attached_notices.push(self.parse_doc(sub, &[], ctx));
+        }
+        n
+    }
+
+    // ----- themes --------------------------------------------------------------------
+
+    fn themes(&self, paras: &[Para]) -> Vec<Theme> {
+        let mut found: Vec<(usize, usize, Theme)> = Vec::new();
+        for (pi, p) in paras.iter().enumerate() {
+            let t = &p.text;
+            if !t.contains("主题") {
+                continue;
+            }
+            for c in self.theme_a.captures_iter(t) {
+                let (Some(m), Some(x)) = (c.get(0), c.get(2)) else {
+                    continue;
+                };
+                if t[m.end()..].starts_with('的') {
+                    continue;
+                }
+                found.push((
+                    pi,
+                    m.start(),
+                    Theme {
+                        text: x.as_str().to_string(),
+                        scope: scope_of(c.get(1).map(|s| s.as_str())),
+                    },
+                ));
+            }
+            for c in self.theme_b.captures_iter(t) {
+                let (Some(m), Some(x)) = (c.get(0), c.get(1)) else {
+                    continue;
+                };
+                if t[m.end()..].starts_with('的') {
+                    continue;
+                }
+                found.push((
+                    pi,
+                    m.start(),
+                    Theme {
+                        text: x.as_str().to_string(),
+                        scope: scope_of(c.get(2).map(|s| s.as_str())),
+                    },
+                ));
+            }
+        }
+        found.sort_by_key(|(p, s, _)| (*p, *s));
+        let mut out: Vec<Theme> = Vec::new();
+        for (_, _, th) in found {
+            if !out.contains(&th) {
+                out.push(th);
+            }
+        }
+        out
+    }
+
+    // ----- activities ----------------------------------------------------------------
+
+    fn items(&self, paras: &[Para]) -> Vec<Item> {
+        // sections
+        let mut sections: Vec<(String, Vec<Para>)> = Vec::new();
+        for p in paras {
+            if p.level == 1 {
+                let title = p
+                    .heading_only()
+                    .map_or_else(|| first_sentence(&p.content), str::to_string);
+                sections.push((title, Vec::new()));
+            } else if let Some((_, v)) = sections.last_mut() {
+                v.push(p.clone());
+            }
+        }
+        let mut items = Vec::new();
+        for (title, ps) in sections {
+            if !is_activity_section(&title) {
+                continue;
+            }
+            let level = if ps.iter().any(|p| p.level == 2) {
+                2
+            } else {
+                3
+            };
+            let mut cur: Option<Item> = None;
+            for p in ps {
+                if p.level == level {
+                    if let Some(it) = cur.take() {
+                        items.push(it);
+                    }
+                    let (t, rest) = match p.heading_only() {
+                        Some(h) => (h.to_string(), None),
+                        None => {
+                            let fs = first_sentence(&p.content);
+                            if fs.chars().count() <= 40 && fs.len() < p.content.len() {
+                                let r = p.content[fs.len()..].trim_start_matches('。').to_string();
+                                (fs, Some(r))
+                            } else {
+                                (String::new(), Some(p.content.clone()))
+                            }
+                        }
+                    };
+                    let mut it = Item {
+                        title: t,
+                        paras: Vec::new(),
+                    };
+                    if let Some(r) = rest.filter(|r| !r.is_empty()) {
+                        it.paras.push(Para {
+                            text: r.clone(),
+                            raw: r.clone(),
+                            level: 0,
+                            content: r.clone(),
+                            raw_content: r,
+                        });
+                    }
+                    cur = Some(it);
+                } else if let Some(it) = cur.as_mut() {
+                    it.paras.push(p);
+                }
+            }
+            if let Some(it) = cur.take() {
+                items.push(it);
+            }
+        }
+        items
+    }
+
+    fn activities(&self, paras: &[Para], ctx: YearCtx) -> Vec<Activity> {
+        self.items(paras)
+            .into_iter()
+            .filter(|it| !it.title.is_empty())
+            .map(|it| self.activity(it, ctx))
+            .collect()
+    }
+
+    fn activity(&self, it: Item, ctx: YearCtx) -> Activity {
+        let mut a = Activity {
+            title: it.title.clone(),
+            ..Default::default()
+        };
+        a.kind = ACTIVITY_KINDS
+            .iter()
+            .find(|(_, kws)| kws.iter().any(|k| it.title.contains(k)))
+            .map(|(k, _)| (*k).to_string());
+        let texts: Vec<&str> = it.paras.iter().map(|p| p.text.as_str()).collect();
+        let all = format!("{}。{}", it.title, texts.join("\n"));
+
+        // organisers
+        let mut org = Organizers::default();
+        for p in &it.paras {
+            if let Some(c) = self.label_org.captures(&p.text)
+                && let (Some(r), Some(v)) = (c.get(1), c.get(2))
+            {
+                push_role(
+                    &mut org,
+                    r.as_str(),
+                    split_orgs(v.as_str().trim_end_matches('。')),
+                );
+            }
+            for g in if p.text.contains('（') {
+                paren_groups(&p.text)
+            } else {
+                Vec::new()
+            } {
+                let clauses = split_top(g, &['，', '；']);
+                let mut parsed = Vec::new();
+                for cl in &clauses {
+                    if let Some(c) = self.paren_clause_colon.captures(cl)
+                        && let (Some(r), Some(v)) = (c.get(1), c.get(2))
+                    {
+                        parsed.push((r.as_str().to_string(), split_orgs(v.as_str())));
+                        continue;
+                    }
+                    if let Some(c) = self.paren_clause.captures(cl)
+                        && let (Some(v), Some(r)) = (c.get(1), c.get(2))
+                    {
+                        parsed.push((r.as_str().to_string(), split_orgs(v.as_str())));
+                        continue;
+                    }
+                    break;
+                }
+                if !clauses.is_empty() && parsed.len() == clauses.len() {
+                    for (r, v) in parsed {
+                        push_role(&mut org, &r, v);
+                    }
+                }
+            }
+        }
+        a.organizers = org;
+        if a.organizers.is_empty() {
+            let mut by: Vec<String> = Vec::new();
+            for p in &it.paras {
+                for c in
+                    self.org_by
+                        .captures_iter(if p.text.contains('由') { &p.text } else { "" })
+                {
+                    if let Some(x) = c.get(1) {
+                        by.extend(split_orgs(x.as_str()));
+                    }
+                    if let Some(y) = c.get(2) {
+                        by.extend(split_orgs(y.as_str()));
+                    }
+                }
+                for c in
+                    self.org_at
+                        .captures_iter(if p.text.contains('在') { &p.text } else { "" })
+                {
+                    let place = c.get(2).map_or("", |x| x.as_str());
+                    if ["收看", "观看", "参加", "的"]
+                        .iter()
+                        .any(|w| place.contains(w))
+                    {
+                        continue;
+                    }
+                    if let Some(x) = c.get(1) {
+                        by.extend(split_orgs(x.as_str()));
+                    }
+                }
+            }
+            dedup(&mut by);
+            a.organized_by = by;
+        }
+
+        // schedule: the first date, time or period that is not a deadline or a test run
+        'outer: for p in std::iter::once(it.title.as_str()).chain(texts.iter().copied()) {
+            for sentence in p.split(['。', '；']) {
+                for clause in split_top(sentence, &['，']) {
+                    if clause.contains("调试") {
+                        continue;
+                    }
+                    let period = self.d.first_period(&clause);
+                    let dates: Vec<DateHit> = self
+                        .d
+                        .dates(&clause)
+                        .into_iter()
+                        .filter(|h| !is_deadline_at(&clause, h))
+                        .collect();
+                    let first_date = dates.first();
+                    match (period, first_date) {
+                        (Some(pd), fd) if fd.is_none_or(|d| pd.start <= d.start) => {
+                            if is_deadline_tail(&clause[pd.start + pd.text.len()..]) {
+                                continue;
+                            }
+                            a.date = ctx.iso(pd.from);
+                            a.end_date = ctx.iso(pd.to);
+                            a.period_text = Some(pd.text.clone());
+                            break 'outer;
+                        }
+                        (_, Some(d)) => {
+                            a.date = ctx.iso(d.date);
+                            if let Some(t) = self.d.time_at(&clause[d.end..]) {
+                                a.start_time = Some(fmt_time(t.start));
+                                a.end_time = t.end.map(fmt_time);
+                            }
+                            break 'outer;
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+
+        // venues
+        let mut venues: Vec<String> = Vec::new();
+        for p in &texts {
+            for c in self
+                .venue_at
+                .captures_iter(if p.contains('在') { p } else { "" })
+            {
+                if let Some(x) = c.get(1) {
+                    for part in split_and(x.as_str()) {
+                        if VENUE_NOUNS.iter().any(|v| part.ends_with(v)) {
+                            venues.push(part);
+                        }
+                    }
+                }
+            }
+            for c in self
+                .venue_label
+                .captures_iter(if p.contains("地点") { p } else { "" })
+            {
+                if let Some(x) = c.get(1) {
+                    venues.push(x.as_str().trim().to_string());
+                }
+            }
+        }
+        dedup(&mut venues);
+        a.venues = venues;
+
+        // mode
+        let modes: [(&str, &[&str]); 4] = [
+            ("online", &["线上", "网上", "在线", "云端"]),
+            ("offline", &["线下", "现场", "实地"]),
+            ("livestream", &["直播"]),
+            (
+                "video_conference",
+                &["视频会议", "视频连线", "电视电话会议"],
+            ),
+        ];
+        a.mode = modes
+            .iter()
+            .filter(|(_, kws)| kws.iter().any(|k| all.contains(k)))
+            .map(|(m, _)| (*m).to_string())
+            .collect();
+
+        // audience
+        a.audience = self.audience(&it.paras);
+        a
+    }
+
+    fn audience(&self, paras: &[Para]) -> Option<String> {
+        // a sub-heading 参加人员 with its block
+        for (i, p) in paras.iter().enumerate() {
+            if p.level >= 3 && p.heading_only().is_some_and(|h| self.aud_label.is_match(h)) {
+                let block: Vec<&str> = paras[i + 1..]
+                    .iter()
+                    .take_while(|q| q.level == 0 || q.level > p.level)
+                    .map(|q| q.text.as_str())
+                    .collect();
+                if !block.is_empty() {
+                    return Some(block.join("\n"));
+                }
+            }
+        }
+        for p in paras {
+            let mut best: Option<(usize, String)> = None;
+            if !p.text.contains(['员', '象', '培', '向']) {
+                continue;
+            }
+            for rx in &self.aud_patterns {
+                if let Some(c) = rx.captures(&p.text)
+                    && let (Some(m), Some(x)) = (c.get(0), c.get(1))
+                    && best.as_ref().is_none_or(|(s, _)| m.start() < *s)
+                {
+                    best = Some((m.start(), x.as_str().trim().to_string()));
+                }
+            }
+            if let Some((_, s)) = best {
+                return Some(s);
+            }
+        }
+        None
+    }
+
+    // ----- deadlines -----------------------------------------------------------------
+
+    fn deadlines(&self, paras: &[Para], ctx: YearCtx) -> Vec<Deadline> {
+        let mut out = Vec::new();
+        for p in paras {
+            let body = if p.level > 0 {
+                p.content.as_str()
+            } else {
+                p.text.as_str()
+            };
+            if !body.contains('月') {
+                continue;
+            }
+            for sentence in body.split(['。', '；']) {
+                let clauses = split_top(sentence, &['，']);
+                let has_deadline = |c: &str| {
+                    !c.contains("调试") && self.d.dates(c).iter().any(|h| is_deadline_at(c, h))
+                };
+                for (ci, clause) in clauses.iter().enumerate() {
+                    for h in self.d.dates(clause) {
+                        if !is_deadline_at(clause, &h) || clause.contains("调试") {
+                            continue;
+                        }
+                        let time = self.d.time_at(&clause[h.end..]).map(|t| fmt_time(t.start));
+                        // the task runs to the end of the sentence or to the next deadline
+                        let end = (ci + 1..clauses.len())
+                            .find(|&k| has_deadline(&clauses[k]))
+                            .unwrap_or(clauses.len());
+                        let task = clauses[ci..end].join("，");
+                        out.push(self.deadline(&task, h, time, ctx));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn deadline(&self, task: &str, h: DateHit, time: Option<String>, ctx: YearCtx) -> Deadline {
+        let mut d = Deadline {
+            date: ctx.iso(h.date),
+            time,
+            task: task.to_string(),
+            ..Default::default()
+        };
+        d.length_chars = self
+            .length
+            .captures(task)
+            .and_then(|c| c.get(1)?.as_str().parse().ok());
+        if task.contains("纸质") {
+            d.paper_copy = Some(!self.no_paper.is_match(task));
+        }
+        // materials and where they go, in the part after the date
+        let after_date = task
+            .find(&h.text)
+            .map_or(task, |i| &task[i + h.text.len()..]);
+        // the material may come first: `典型案例材料请于7月5日前…`
+        let topic = task
+            .find(&h.text)
+            .map(|i| &task[..i])
+            .and_then(|b| b.strip_suffix("请于").or_else(|| b.strip_suffix("请在")))
+            .filter(|b| !b.is_empty() && !b.contains(['，', '请']));
+        let (materials, target) = if let Some(j) = after_date.find('将') {
+            let tail = &after_date[j + '将'.len_utf8()..];
+            match self.submit_verb.find(tail) {
+                Some(v) => (Some(&tail[..v.start()]), Some(&tail[v.end()..])),
+                None => (None, None),
+            }
+        } else if let Some(v) = self.submit_verb.find(after_date) {
+            let tail = &after_date[v.end()..];
+            if v.as_str().ends_with(['至', '到']) {
+                (topic, Some(tail))
+            } else {
+                match tail.find(['至', '到']) {
+                    Some(k) => (Some(&tail[..k]), Some(&tail[k + '至'.len_utf8()..])),
+                    None => (Some(tail), None),
+                }
+            }
+        } else {
+            (topic, None)
+        };
+        if let Some(m) = materials {
+            let mut s: String = m.to_string();
+            for g in paren_groups(m) {
+                s = s.replace(&format!("（{g}）"), "");
+            }
+            for w in [
+                "纸质版",
+                "电子版",
+                "纸质稿",
+                "电子稿",
+                "纸质材料",
+                "电子文档",
+                "的",
+            ] {
+                s = s.replace(w, "、");
+            }
+            let s = s.trim_start_matches(['前', '之', '以']);
+            d.materials = split_and(s)
+                .into_iter()
+                .map(|x| x.trim_matches(['、', '，', ' ']).to_string())
+                .filter(|x| x.chars().count() >= 2)
+                .collect();
+        }
+        if let Some(t) = target {
+            let t = t
+                .split(['，', '。', '；'])
+                .next()
+                .unwrap_or("")
+                .trim_start_matches(['至', '到', '给']);
+            let t = t.trim();
+            if !t.is_empty() {
+                d.submit_to = Some(t.to_string());
+            }
+        }
+        d
+    }
+
+    fn debug_sessions(&self, paras: &[Para], ctx: YearCtx) -> Vec<(String, DebugSession)> {
+        let mut out = Vec::new();
+        for p in paras {
+            let body = if p.level > 0 {
+                p.content.as_str()
+            } else {
+                p.text.as_str()
+            };
+            if !body.contains("调试") {
+                continue;
+            }
+            for sentence in body.split(['。', '；']) {
+                for clause in split_top(sentence, &['，']) {
+                    if !clause.contains("调试") {
+                        continue;
+                    }
+                    if let Some(h) = self.d.dates(&clause).into_iter().next() {
+                        let time = self.d.time_at(&clause[h.end..]).map(|t| fmt_time(t.start));
+                        let subject = clause[..h.start].to_string();
+                        out.push((
+                            subject,
+                            DebugSession {
+                                date: ctx.iso(h.date),
+                                time,
+                                note: clause.clone(),
+                            },
+                        ));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    // ----- contacts ------------------------------------------------------------------
+
+    fn contacts(&self, paras: &[Para]) -> Vec<Contact> {
+        let mut out: Vec<Contact> = Vec::new();
+        let mut i = 0;
+        while i < paras.len() {
+            let p = &paras[i];
+            if p.text.contains("联系人")
+                && let Some(c) = self.contact_label.captures(&p.text)
+            {
+                let role = c.get(1).map(|x| x.as_str().to_string());
+                let end = c.get(0).map_or(0, |m| m.end());
+                let rest = p.text[end..].trim_end_matches(['）', '。']).trim();
+                if rest.is_empty() {
+                    // a list of contacts follows
+                    i += 1;
+                    let mut group_start = out.len();
+                    while i < paras.len() {
+                        let q = &paras[i];
+                        if self.is_phone_line(&q.text) {
+                            self.fill_phone_email(&mut out[group_start..], &q.text);
+                            i += 1;
+                            continue;
+                        }
+                        match self.entry(&q.raw_content, &q.content) {
+                            Some(mut group) => {
+                                for g in &mut group {
+                                    if g.role.is_none() {
+                                        g.role = role.clone();
+                                    }
+                                }
+                                group_start = out.len();
+                                out.extend(group);
+                                self.fill_phone_email(&mut out[group_start..], &q.content);
+                                i += 1;
+                            }
+                            None => break,
+                        }
+                    }
+                    continue;
+                }
+                // inline: 联系人：A、B，联系电话：…，电子邮箱：…
+                let raw_rest = p.raw.find("联系人").map_or("", |k| &p.raw[k..]);
+                let raw_rest = raw_rest.split_once(['：', ':']).map_or("", |x| x.1).trim();
+                let names_part = cut_before_any(
+                    rest,
+                    &[
+                        "，",
+                        "；",
+                        "（",
+                        "联系电话",
+                        "电话",
+                        "手机",
+                        "邮箱",
+                        "。",
+                        "）",
+                    ],
+                );
+                let raw_names = cut_before_any(
+                    raw_rest,
+                    &[
+                        "，",
+                        "；",
+                        "（",
+                        "联系电话",
+                        "电话",
+                        "手机",
+                        "邮箱",
+                        "。",
+                        "）",
+                    ],
+                );
+                let (org, names) = match raw_names.trim().rsplit_once(' ') {
+                    Some((o, nm)) if valid_names(nm) => {
+                        (Some(o.trim().to_string()), nm.to_string())
+                    }
+                    _ => (None, names_part.to_string()),
+                };
+                let start = out.len();
+                for name in split_names(&names) {
+                    out.push(Contact {
+                        name: Some(name),
+                        org: org.clone(),
+                        phone: None,
+                        email: None,
+                        role: role.clone(),
+                    });
+                }
+                if out.len() > start {
+                    self.fill_phone_email(&mut out[start..], &p.text);
+                    i += 1;
+                    while i < paras.len() && self.is_phone_line(&paras[i].text) {
+                        self.fill_phone_email(&mut out[start..], &paras[i].text);
+                        i += 1;
+                    }
+                    continue;
+                }
+                i += 1;
+                continue;
+            }
+            // 部门：姓名 电话, without a 联系人 label
+            let t = if p.level == 3 {
+                p.content.as_str()
+            } else {
+                p.text.as_str()
+            };
+            if t.contains(['：', ':'])
+                && t.contains(|c: char| c.is_ascii_digit())
+                && let Some(c) = self.dept_contact.captures(t)
+            {
+                let left = c.get(1).map_or("", |x| x.as_str());
+                let names = c.get(2).map_or("", |x| x.as_str());
+                if ORG_SUFFIXES
+                    .iter()
+                    .chain(CONTACT_ROLES.iter())
+                    .any(|s| left.ends_with(s))
+                {
+                    let (org, role) = split_role(left);
+                    let start = out.len();
+                    for name in split_names(names) {
+                        out.push(Contact {
+                            name: Some(name),
+                            org: org.clone(),
+                            phone: None,
+                            email: None,
+                            role: role.clone(),
+                        });
+                    }
+                    self.fill_phone_email(&mut out[start..], t);
+                    i += 1;
+                    while i < paras.len() && self.is_phone_line(&paras[i].text) {
+                        self.fill_phone_email(&mut out[start..], &paras[i].text);
+                        i += 1;
+                    }
+                    continue;
+                }
+            }
+            i += 1;
+        }
+        out
+    }
+
+    fn is_phone_line(&self, t: &str) -> bool {
+        [
+            "电话",
+            "联系电话",
+            "手机",
+            "邮箱",
+            "电子邮箱",
+            "E-mail",
+            "Email",
+            "传真",
+        ]
+        .iter()
+        .any(|l| {
+            t.strip_prefix(l)
+                .is_some_and(|r| r.starts_with(['：', ':']))
+        })
+    }
+
+    fn fill_phone_email(&self, group: &mut [Contact], t: &str) {
+        let phone = self
+            .phone
+            .captures(t)
+            .and_then(|c| c.get(1))
+            .map(|m| m.as_str().to_string())
+            .or_else(|| {
+                self.bare_phone
+                    .captures(t)
+                    .and_then(|c| c.get(1))
+                    .map(|m| m.as_str().to_string())
+            });
+        let email = self.email.find(t).map(|m| m.as_str().to_string());
+        for c in group {
+            if c.phone.is_none() {
+                c.phone.clone_from(&phone);
+            }
+            if c.email.is_none() {
+                c.email.clone_from(&email);
+            }
+        }
+    }
+
+    /// One entry of a contact list: `ORG 姓名（role）`, `ORG：姓名`, or squashed `ORG姓名`.
+    fn entry(&self, raw: &str, text: &str) -> Option<Vec<Contact>> {
+        let head = cut_before_any(text, &["电话", "联系电话", "手机", "邮箱"]);
+        let raw_head = cut_before_any(raw, &["电话", "联系电话", "手机", "邮箱"]).trim();
+        let (left, right) = if let Some((l, r)) = head.split_once('：') {
+            (l.to_string(), r.to_string())
+        } else if let Some((l, r)) = raw_head.rsplit_once(' ') {
+            (crate::normalize::squash(l), crate::normalize::squash(r))
+        } else {
+            // squashed: the organisation ends at its last suffix
+            let (role_part, core) = strip_paren_tail(head);
+            let mut split = None;
+            for s in ORG_SUFFIXES {
+                if let Some(k) = core.rfind(s) {
+                    let cut = k + s.len();
+                    let nm = &core[cut..];
+                    if valid_names(nm) && split.is_none_or(|(c, _): (usize, &str)| cut > c) {
+                        split = Some((cut, nm));
+                    }
+                }
+            }
+            let (cut, _) = split?;
+            let right = match role_part {
+                Some(r) => format!("{}（{}）", &core[cut..], r),
+                None => core[cut..].to_string(),
+            };
+            (core[..cut].to_string(), right)
+        };
+        let (role_paren, names) = strip_paren_tail(right.trim());
+        let names = names.trim_end_matches(['，', '。', ' ']);
+        if !valid_names(names) {
+            return None;
+        }
+        let (org, role) = split_role(left.trim());
+        let role = role_paren.map(str::to_string).or(role);
+        Some(
+            split_names(names)
+                .into_iter()
+                .map(|n| Contact {
+                    name: Some(n),
+                    org: org.clone(),
+                    phone: None,
+                    email: None,
+                    role: role.clone(),
+                })
+                .collect(),
+        )
+    }
+
+    // ----- attachments, relayed --------------------------------------------------------
+
+    fn attachments(&self, paras: &[Para]) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < paras.len() {
+            let p = &paras[i];
+            if p.level == 0
+                && let Some(c) = self.attach_label.captures(&p.text)
+            {
+                let v = c.get(2).map_or("", |x| x.as_str()).trim();
+                if c.get(2).is_none() {
+                    i += 1;
+                    continue;
+                }
+                let (lvl, mlen) = self.s.heading(v);
+                let v = if lvl == 3 { &v[mlen..] } else { v };
+                if !v.is_empty() {
+                    out.push(v.trim_end_matches('。').to_string());
+                }
+                i += 1;
+                while i < paras.len() && paras[i].level == 3 && !paras[i].content.is_empty() {
+                    out.push(paras[i].content.trim_end_matches('。').to_string());
+                    i += 1;
+                }
+                continue;
+            }
+            i += 1;
+        }
+        out
+    }
+
+    fn relayed(&self, paras: &[Para], title: Option<&str>) -> Option<Relayed> {
+        let relays_title = title.is_some_and(|t| t.contains("转发"));
+        for p in paras {
+            if !p.text.contains('《') {
+                continue;
+            }
+            for c in self.relayed_cite.captures_iter(&p.text) {
+                let (Some(t), Some(num)) = (c.get(1), c.get(2)) else {
+                    continue;
+                };
+                let extra = c.get(3).map_or("", |x| x.as_str());
+                let m = c.get(0).map_or(0, |m| m.end());
+                let tail = &p.text[m..];
+                let relays = extra.contains("附件")
+                    || extra.contains("附后")
+                    || relays_title
+                    || tail.starts_with("转发")
+                    || p.text.contains("现转发")
+                    || p.text.contains("转发给你们");
+                if !relays {
+                    continue;
+                }
+                let title = t.as_str().to_string();
+                let issuer = title
+                    .split_once("关于")
+                    .map(|(pre, _)| pre.to_string())
+                    .filter(|s| !s.is_empty());
+                let num = num.as_str().trim_start_matches(['，', ' ']).to_string();
+                return Some(Relayed {
+                    issuer,
+                    title: Some(title),
+                    document_number: Some(num),
+                });
+            }
+        }
+        // 关于转发《X》的通知, with no citation in the body
+        let t = title?;
+        let k = t.find("转发《")?;
+        let inner = &t[k + "转发《".len()..];
+        let e = inner.find('》')?;
+        let rt = inner[..e].to_string();
+        let issuer = rt
+            .split_once("关于")
+            .map(|(pre, _)| pre.to_string())
+            .filter(|s| !s.is_empty());
+        Some(Relayed {
+            issuer,
+            title: Some(rt),
+            document_number: None,
+        })
+    }
+}
+
+// ----- helpers ---------------------------------------------------------------------------
+
+fn scope_of(q: Option<&str>) -> Option<String> {
+    match q? {
+        "国际" => Some("international".into()),
+        "国内" | "全国" => Some("domestic".into()),
+        _ => Some("local".into()),
+    }
+}
+
+fn looks_like_title(t: &str) -> bool {
+    let n = t.chars().count();
+    !t.contains('。')
+        && !t.ends_with('：')
+        && n <= 120
+        && DOC_TYPES.iter().any(|d| t.ends_with(d))
+        && (t.contains("关于") || n <= 60)
+}
+
+/// A short line naming an organisation: no sentence punctuation.
+fn is_short_org_line(t: &str) -> bool {
+    let n = t.chars().count();
+    (2..=40).contains(&n)
+        && !t.contains(['，', '。', '：', '；', '、', '“', '《'])
+        && t.chars()
+            .all(|c| is_han(c) || matches!(c, '（' | '）') || c.is_ascii_alphanumeric())
+        && !t.chars().any(|c| c.is_ascii_digit())
+        && !t.contains("关于")
+}
+
+fn is_activity_section(title: &str) -> bool {
+    let yes = ["活动", "内容", "安排", "日程", "议程"]
+        .iter()
+        .any(|k| title.contains(k));
+    let no = [
+        "要求", "主题", "事项", "实施", "保障", "目标", "意义", "思想", "背景", "领导",
+    ]
+    .iter()
+    .any(|k| title.contains(k));
+    yes && !no
+}
+
+fn first_sentence(t: &str) -> String {
+    t.split('。').next().unwrap_or(t).to_string()
+}
+
+fn label_value<'a>(t: &'a str, labels: &[&str]) -> Option<&'a str> {
+    labels.iter().find_map(|l| {
+        let r = t.strip_prefix(l)?;
+        r.strip_prefix('：')
+            .or_else(|| r.strip_prefix(':'))
+            .map(str::trim)
+    })
+}
+
+fn push_role(org: &mut Organizers, role: &str, names: Vec<String>) {
+    let v = match role {
+        "主办" => &mut org.host,
+        "承办" => &mut org.undertaker,
+        "协办" => &mut org.co_organizer,
+        _ => &mut org.guide,
+    };
+    for n in names {
+        if !v.contains(&n) {
+            v.push(n);
+        }
+    }
+}
+
+fn ends_with_org(s: &str) -> bool {
+    ORG_SUFFIXES.iter().any(|x| s.ends_with(x))
+}
+
+/// Split a list of organisations: on 、，； and on 和/及 between two organisation names.
+pub(crate) fn split_orgs(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for part in split_top(s.trim(), &['、', '，', '；']) {
+        for p in split_and(&part) {
+            let p = p.trim().trim_start_matches('由');
+            let p = p
+                .strip_suffix("等单位")
+                .or_else(|| p.strip_suffix('等'))
+                .unwrap_or(p)
+                .trim();
+            if !p.is_empty() {
+                out.push(p.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// Split on 和 / 及 / 以及 / 、 where the left side ends like an organisation or a noun phrase
+/// of its own; used for venues and materials.
+fn split_and(s: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for part in split_top(s, &['、', '，']) {
+        let mut rest = part.as_str();
+        loop {
+            let cut = ["以及", "和", "及"].iter().find_map(|w| {
+                let k = rest.find(w)?;
+                let left = &rest[..k];
+                (ends_with_org(left)
+                    || VENUE_NOUNS.iter().any(|v| left.ends_with(v))
+                    || left.ends_with("情况")
+                    || left.ends_with("资料")
+                    || left.ends_with("方案")
+                    || left.ends_with("总结")
+                    || left.ends_with("素材"))
+                .then_some((k, w.len()))
+            });
+            match cut {
+                Some((k, l)) => {
+                    out.push(rest[..k].to_string());
+                    rest = &rest[k + l..];
+                }
+                None => {
+                    out.push(rest.to_string());
+                    break;
+                }
+            }
+        }
+    }
+    out.into_iter()
+        .map(|x| x.trim().to_string())
+        .filter(|x| !x.is_empty())
+        .collect()
+}
+
+fn dedup(v: &mut Vec<String>) {
+    let mut seen: Vec<String> = Vec::new();
+    v.retain(|x| {
+        if seen.contains(x) {
+            false
+        } else {
+            seen.push(x.clone());
+            true
+        }
+    });
+}
+
+fn is_deadline_tail(after: &str) -> bool {
+    (after.starts_with('前') && !after.starts_with("前后"))
+        || after.starts_with("之前")
+        || after.starts_with("以前")
+}
+
+/// Is the date hit a deadline: `…日前` (not 前后), optionally with a time before 前, or after
+/// 截止/截至/最迟/不晚于?
+fn is_deadline_at(clause: &str, h: &DateHit) -> bool {
+    let after = &clause[h.end..];
+    // skip a time: digits, colon, 时, 点, 分, 上午/下午
+    let skipped = after.trim_start_matches(|c: char| {
+        c.is_ascii_digit()
+            || matches!(
+                c,
+                ':' | '时' | '点' | '分' | '半' | '上' | '下' | '午' | '晚' | '中' | '早'
+            )
+    });
+    if is_deadline_tail(skipped) {
+        return true;
+    }
+    let before = &clause[..h.start];
+    let tail: String = before
+        .chars()
+        .rev()
+        .take(6)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    ["截止", "截至", "最迟", "不晚于"]
+        .iter()
+        .any(|w| tail.contains(w))
+}
+
+fn attach_debug(
+    acts: &mut [Activity],
+    debug: Vec<(String, DebugSession)>,
+    warnings: &mut Vec<String>,
+) {
+    for (subject, ds) in debug {
+        let mut best: Option<(usize, usize)> = None;
+        let mut tie = false;
+        for (i, a) in acts.iter().enumerate() {
+            let l = lcs_len(&subject, &a.title);
+            if l >= 2 {
+                match best {
+                    Some((_, b)) if l == b => tie = true,
+                    Some((_, b)) if l < b => {}
+                    _ => {
+                        best = Some((i, l));
+                        tie = false;
+                    }
+                }
+            }
+        }
+        let target = match best {
+            Some((i, _)) if !tie => Some(i),
+            _ if ds.note.contains("视频会议") || ds.note.contains("会议系统") => acts
+                .iter()
+                .position(|a| a.mode.iter().any(|m| m == "video_conference")),
+            _ => None,
+        };
+        match target.and_then(|i| acts.get_mut(i)) {
+            Some(a) => a.debug_sessions.push(ds),
+            None => warnings.push(format!("debug_session_unmatched: {}", ds.note)),
+        }
+    }
+}
+
+fn lcs_len(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut best = 0;
+    let mut prev = vec![0usize; b.len() + 1];
+    for x in &a {
+        let mut cur = vec![0usize; b.len() + 1];
+        for (j, y) in b.iter().enumerate() {
+            if x == y {
+                cur[j + 1] = prev[j] + 1;
+                best = best.max(cur[j + 1]);
+            }
+        }
+        prev = cur;
+    }
+    best
+}
+
+fn cut_before_any<'a>(s: &'a str, stops: &[&str]) -> &'a str {
+    let k = stops
+        .iter()
+        .filter_map(|x| s.find(x))
+        .min()
+        .unwrap_or(s.len());
+    &s[..k]
+}
+
+fn strip_paren_tail(s: &str) -> (Option<&str>, &str) {
+    if let Some(inner) = s.strip_suffix('）')
+        && let Some(k) = inner.rfind('（')
+    {
+        return (Some(&inner[k + '（'.len_utf8()..]), &inner[..k]);
+    }
+    (None, s)
+}
+
+fn split_names(s: &str) -> Vec<String> {
+    s.split(['、', '，', '/', ' '])
+        .flat_map(|x| x.split('和'))
+        .map(|x| x.trim().to_string())
+        .filter(|x| !x.is_empty())
+        .collect()
+}
+
+/// Person names: 2–4 Chinese characters (a middle dot allowed), separated by 、 or 和.
+fn valid_names(s: &str) -> bool {
+    let names = split_names(s.trim());
+    !names.is_empty()
+        && names.iter().all(|n| {
+            let k = n.chars().count();
+            (2..=4).contains(&k) && n.chars().all(|c| is_han(c) || c == '·')
+        })
+}
+
+fn split_role(left: &str) -> (Option<String>, Option<String>) {
+    for r in CONTACT_ROLES {
+        if let Some(o) = left.strip_suffix(r) {
+            let o = o.trim();
+            return ((!o.is_empty()).then(|| o.to_string()), Some(r.to_string()));
+        }
+    }
+    ((!left.is_empty()).then(|| left.to_string()), None)
+}
