@@ -240,3 +240,42 @@ fn degenerate_data_is_a_typed_error() {
         .collect();
     assert!(evaluate(&rs, &EvaluateOptions::default()).is_err());
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Computing only what the round needs changes nothing in the round.
+    #[test]
+    fn round_only_report_gives_the_same_round(v in data()) {
+        use renke_pt::assigned::{Consensus, MedianScale};
+        use renke_pt::evaluate::{AssignedChoice, Report, SigmaChoice};
+        let rs: Vec<ParticipantResult> = v
+            .iter()
+            .enumerate()
+            .map(|(i, x)| ParticipantResult::new(&format!("L{i}"), *x))
+            .collect();
+        for assigned in [
+            AssignedChoice::Consensus(Consensus::AlgorithmA(AlgorithmAOptions::default())),
+            AssignedChoice::Consensus(Consensus::QHampel),
+            AssignedChoice::Consensus(Consensus::Median { scale: MedianScale::Made }),
+            AssignedChoice::Consensus(Consensus::Mean),
+            AssignedChoice::Reference { value: 12.0, u: Some(0.01) },
+        ] {
+            for sigma_pt in [SigmaChoice::Robust, SigmaChoice::Rsd(10.0)] {
+                let all = EvaluateOptions { assigned, sigma_pt, ..Default::default() };
+                let round = EvaluateOptions { report: Report::ROUND_ONLY, ..all };
+                match (evaluate(&rs, &all), evaluate(&rs, &round)) {
+                    (Ok(a), Ok(b)) => {
+                        prop_assert_eq!(a.assigned_value, b.assigned_value);
+                        prop_assert_eq!(a.u_assigned, b.u_assigned);
+                        prop_assert_eq!(a.sigma_pt, b.sigma_pt);
+                        prop_assert_eq!(&a.assigned_detail, &b.assigned_detail);
+                        prop_assert_eq!(&a.participants, &b.participants);
+                    }
+                    (Err(a), Err(b)) => prop_assert_eq!(a, b),
+                    (a, b) => prop_assert!(false, "{a:?}\n{b:?}"),
+                }
+            }
+        }
+    }
+}
