@@ -209,6 +209,22 @@ fn sig3(v: f64) -> String {
 /// equal) or when s* collapses towards zero because a large majority of the results is
 /// identical; [`PtError::NoConvergence`] after `max_iter` iterations.
 ///
+/// With [`StopRule::Converge`] (the default) each iteration costs O(log p) instead of O(p):
+/// the results are sorted once, and with prefix sums Sᵏ(j) of yᵢ and yᵢ² over the sorted
+/// (centred and scaled) results, the winsorized sums of Formulae (C.8) and (C.9) are
+///
+/// Σxᵢ* = i·(x* − δ) + (S¹(j) − S¹(i)) + (p − j)·(x* + δ),
+/// Σ(xᵢ* − x̄*)² = i·(x* − δ − x̄*)² + Σᵢ≤ₜ<ⱼ(yₜ − x̄*)² + (p − j)·(x* + δ − x̄*)²,
+///
+/// where i results lie below x* − δ and p − j above x* + δ (two binary searches) and the
+/// middle term is (S²(j) − S²(i)) − x̄*·(2·(S¹(j) − S¹(i)) − (j − i)·x̄*). The prefix sums are
+/// anchored at the median, so they hold only the results between the median and the cut
+/// points. The iterates, and so the fixed point, are those of the plain iteration
+/// [`algorithm_a_reference`] up to rounding: tests check every iterate to 1e-12 and the
+/// result to 1e-9 relative to s* (rounding can move the stop by one iteration when a change
+/// falls right at the 1e-10·s* threshold). The three-significant-figure rule, which compares
+/// rounded figures, always uses the plain iteration.
+///
 /// # Examples
 /// ```
 /// use renke_pt::algorithm_a::{algorithm_a, AlgorithmAOptions, StopRule};
@@ -223,6 +239,139 @@ fn sig3(v: f64) -> String {
 /// # Ok::<(), renke_pt::PtError>(())
 /// ```
 pub fn algorithm_a(x: &[f64], opts: &AlgorithmAOptions) -> Result<AlgorithmAResult, PtError> {
+    let prefix = matches!(opts.stop, StopRule::Converge { .. });
+    run(x, opts, prefix)
+}
+
+/// Algorithm A computed exactly as ISO 13528:2022 C.3.1 writes it: every iteration
+/// winsorizes all p results at x* ± δ (Formula C.7) and sums them (Formulae C.8 to C.10),
+/// O(p) per iteration. The reference against which [`algorithm_a`] is tested; same options,
+/// errors and results (to rounding).
+///
+/// # Examples
+/// ```
+/// use renke_pt::algorithm_a::{algorithm_a, algorithm_a_reference, AlgorithmAOptions};
+/// let x = [18.2, 18.2, 18.4, 18.4, 18.4, 18.4, 18.6, 19.8, 20.5, 20.9, 22.3];
+/// let plain = algorithm_a_reference(&x, &AlgorithmAOptions::default())?;
+/// let fast = algorithm_a(&x, &AlgorithmAOptions::default())?;
+/// assert!((plain.s_star - 1.3298937962).abs() < 1e-9);
+/// assert!((plain.x_star - fast.x_star).abs() < 1e-12 * plain.x_star.abs());
+/// assert_eq!(plain.iterations, fast.iterations);
+/// # Ok::<(), renke_pt::PtError>(())
+/// ```
+pub fn algorithm_a_reference(
+    x: &[f64],
+    opts: &AlgorithmAOptions,
+) -> Result<AlgorithmAResult, PtError> {
+    run(x, opts, false)
+}
+
+/// One iteration's winsorized sums.
+struct Step {
+    /// x̄* = Σxᵢ*/p (Formula C.8).
+    mean: f64,
+    /// Σ(xᵢ* − x̄*)² (Formula C.9), when asked for.
+    ss: f64,
+    /// Whether all results within [x* − δ, x* + δ] are identical (and there is one).
+    inside_identical: bool,
+}
+
+/// How the winsorized sums are computed over the sorted, centred and scaled results.
+enum Sums<'a> {
+    /// Winsorize and sum all p results.
+    Plain(&'a [f64]),
+    /// Prefix sums anchored at `mid`: `s1[k]` = Σ_{mid ≤ t < k} yₜ for k ≥ mid and
+    /// −Σ_{k ≤ t < mid} yₜ for k < mid (so S¹(j) − S¹(i) = Σ_{i ≤ t < j} yₜ), `s2` likewise
+    /// for yₜ².
+    Prefix {
+        y: &'a [f64],
+        s1: Vec<f64>,
+        s2: Vec<f64>,
+    },
+}
+
+impl<'a> Sums<'a> {
+    fn prefix(y: &'a [f64]) -> Self {
+        let p = y.len();
+        let mid = p / 2;
+        let mut s1 = vec![0.0; p + 1];
+        let mut s2 = vec![0.0; p + 1];
+        let (mut a1, mut a2) = (0.0, 0.0);
+        for k in mid..p {
+            a1 += y[k];
+            a2 += y[k] * y[k];
+            s1[k + 1] = a1;
+            s2[k + 1] = a2;
+        }
+        let (mut b1, mut b2) = (0.0, 0.0);
+        for k in (0..mid).rev() {
+            b1 -= y[k];
+            b2 -= y[k] * y[k];
+            s1[k] = b1;
+            s2[k] = b2;
+        }
+        Sums::Prefix { y, s1, s2 }
+    }
+
+    fn step(&self, lo: f64, hi: f64, need_ss: bool, need_inside: bool) -> Step {
+        match self {
+            Sums::Plain(a) => {
+                let p = a.len() as f64;
+                let mean = a.iter().map(|y| y.clamp(lo, hi)).sum::<f64>() / p;
+                let ss = if need_ss {
+                    a.iter()
+                        .map(|y| {
+                            let d = y.clamp(lo, hi) - mean;
+                            d * d
+                        })
+                        .sum()
+                } else {
+                    0.0
+                };
+                let inside_identical = need_inside && {
+                    let mut inside = a.iter().filter(|y| **y >= lo && **y <= hi);
+                    let first = inside.next().copied();
+                    first.is_some_and(|f| inside.all(|y| *y == f))
+                };
+                Step {
+                    mean,
+                    ss,
+                    inside_identical,
+                }
+            }
+            Sums::Prefix { y, s1, s2 } => {
+                let p = y.len();
+                // y[..i] < lo ≤ y[i..j] ≤ hi < y[j..]
+                let i = y.partition_point(|v| *v < lo);
+                let j = y.partition_point(|v| *v <= hi).max(i);
+                let (below, middle, above) = (i as f64, (j - i) as f64, (p - j) as f64);
+                let m1 = s1[j] - s1[i];
+                let mean = (below * lo + m1 + above * hi) / p as f64;
+                let identical = j > i && y[i] == y[j - 1];
+                let ss = if need_ss {
+                    let mid_ss = if identical {
+                        let d = y[i] - mean;
+                        middle * d * d
+                    } else {
+                        let m2 = s2[j] - s2[i];
+                        (m2 - mean * (2.0 * m1 - middle * mean)).max(0.0)
+                    };
+                    let (dl, dh) = (lo - mean, hi - mean);
+                    below * dl * dl + mid_ss + above * dh * dh
+                } else {
+                    0.0
+                };
+                Step {
+                    mean,
+                    ss,
+                    inside_identical: identical,
+                }
+            }
+        }
+    }
+}
+
+fn run(x: &[f64], opts: &AlgorithmAOptions, prefix: bool) -> Result<AlgorithmAResult, PtError> {
     let mut v = sorted(x, "algorithm_a", 3)?;
     let k0 = crate::data::prescale(&mut v);
     let p = v.len();
@@ -261,14 +410,14 @@ pub fn algorithm_a(x: &[f64], opts: &AlgorithmAOptions) -> Result<AlgorithmAResu
     }
 
     let c = median_sorted(&v);
-    let a: Vec<f64> = v.iter().map(|x| x - c).collect();
-    let m = a.iter().fold(0.0_f64, |acc, y| acc.max(y.abs()));
+    // v is sorted: the largest |x − c| is at one end.
+    let m = (v[0] - c).abs().max((v[p - 1] - c).abs());
     if m == 0.0 {
         return Err(PtError::ZeroScale {
             what: "algorithm_a",
         });
     }
-    let a: Vec<f64> = a.iter().map(|y| y / m).collect();
+    let a: Vec<f64> = v.iter().map(|x| (x - c) / m).collect();
     let mut s_star = match fixed {
         Some(Some(s)) => {
             if !(s.is_finite() && s > 0.0) {
@@ -297,21 +446,20 @@ pub fn algorithm_a(x: &[f64], opts: &AlgorithmAOptions) -> Result<AlgorithmAResu
     }];
     let mut ratio: Option<f64> = None;
     let pm1 = (p - 1) as f64;
+    let sums = if prefix {
+        Sums::prefix(&a)
+    } else {
+        Sums::Plain(&a)
+    };
     for it in 1..=opts.max_iter {
         let delta = DELTA_FACTOR * s_star;
         let (lo, hi) = (x_star - delta, x_star + delta);
-        let new_x = a.iter().map(|y| y.clamp(lo, hi)).sum::<f64>() / p as f64;
+        let step = sums.step(lo, hi, fixed.is_none(), fixed.is_none());
+        let new_x = step.mean;
         let new_s = if fixed.is_some() {
             s_star
         } else {
-            let ss: f64 = a
-                .iter()
-                .map(|y| {
-                    let d = y.clamp(lo, hi) - new_x;
-                    d * d
-                })
-                .sum();
-            factor * (ss / pm1).sqrt()
+            factor * (step.ss / pm1).sqrt()
         };
         let done = match opts.stop {
             StopRule::Converge { rel_tol } => {
@@ -332,9 +480,7 @@ pub fn algorithm_a(x: &[f64], opts: &AlgorithmAOptions) -> Result<AlgorithmAResu
             }
             // All results inside the limits identical: s* shrinks by a constant factor for
             // ever, i.e. towards zero.
-            let mut inside = a.iter().filter(|y| **y >= lo && **y <= hi);
-            let first = inside.next().copied();
-            let all_same = first.is_some_and(|f| inside.all(|y| *y == f));
+            let all_same = step.inside_identical;
             if all_same && new_s < s_star {
                 let r = new_s / s_star;
                 if ratio.is_some_and(|q| (r - q).abs() <= 1e-12) {

@@ -1,10 +1,10 @@
 //! The assigned value x_pt and its standard uncertainty, ISO 13528:2022 Clause 7, and the
 //! check of 9.2.1.
 
-use crate::algorithm_a::{AlgorithmAOptions, algorithm_a};
+use crate::algorithm_a::{AlgorithmAOptions, AlgorithmAResult, algorithm_a};
 use crate::data::{check, mean_sd, non_negative, positive};
 use crate::estimators::{made, median, niqr};
-use crate::qn::q_hampel;
+use crate::qn::{QHampelResult, q_hampel};
 use crate::{Method, PtError, QuartileRule};
 use serde::Serialize;
 
@@ -240,6 +240,19 @@ pub enum MedianScale {
 /// # Ok::<(), renke_pt::PtError>(())
 /// ```
 pub fn consensus(x: &[f64], how: Consensus, rule: QuartileRule) -> Result<AssignedValue, PtError> {
+    consensus_reusing(x, how, rule, None, None)
+}
+
+/// [`consensus`], taking the Algorithm A or Q/Hampel result from `algorithm_a` or `q_hampel`
+/// when the caller has already computed it on the same `x` with the same options (the result
+/// or error is then the same as computing it again).
+pub(crate) fn consensus_reusing(
+    x: &[f64],
+    how: Consensus,
+    rule: QuartileRule,
+    algorithm_a_done: Option<&Result<AlgorithmAResult, PtError>>,
+    q_hampel_done: Option<&Result<QHampelResult, PtError>>,
+) -> Result<AssignedValue, PtError> {
     check(x, "consensus", 3)?;
     let p = x.len();
     let (x_pt, s, inner) = match how {
@@ -252,11 +265,17 @@ pub fn consensus(x: &[f64], how: Consensus, rule: QuartileRule) -> Result<Assign
             (m.value, s.value, s.method)
         }
         Consensus::AlgorithmA(o) => {
-            let r = algorithm_a(x, &o)?;
+            let r = match algorithm_a_done {
+                Some(done) => done.clone()?,
+                None => algorithm_a(x, &o)?,
+            };
             (r.x_star, r.s_star, r.method)
         }
         Consensus::QHampel => {
-            let r = q_hampel(x)?;
+            let r = match q_hampel_done {
+                Some(done) => done.clone()?,
+                None => q_hampel(x)?,
+            };
             (r.x_star, r.s_star, r.method)
         }
         Consensus::Mean => {

@@ -24,8 +24,70 @@ pub(crate) fn check(x: &[f64], what: &'static str, min: usize) -> Result<(), PtE
 pub(crate) fn sorted(x: &[f64], what: &'static str, min: usize) -> Result<Vec<f64>, PtError> {
     check(x, what, min)?;
     let mut v = x.to_vec();
-    v.sort_by(f64::total_cmp);
+    sort_f64(&mut v);
     Ok(v)
+}
+
+/// Below this length the comparison sort is faster than the radix sort.
+const RADIX_MIN: usize = 1024;
+/// Bits per radix digit: six passes of 2,048 buckets cover the 64-bit key.
+const RADIX_BITS: u32 = 11;
+
+/// The order-preserving key of an f64: its bits with the sign bit flipped for positive
+/// values and all bits flipped for negative ones, so that unsigned order is
+/// [`f64::total_cmp`] order (−0.0 before +0.0).
+fn order_key(x: f64) -> u64 {
+    let b = x.to_bits();
+    if b >> 63 == 1 { !b } else { b | (1 << 63) }
+}
+
+/// The inverse of [`order_key`].
+fn from_order_key(k: u64) -> f64 {
+    f64::from_bits(if k >> 63 == 1 { k & !(1 << 63) } else { !k })
+}
+
+/// Sorts ascending in [`f64::total_cmp`] order, with the same result as
+/// `v.sort_by(f64::total_cmp)`: a least-significant-digit radix sort on the
+/// order-preserving 64-bit key for long slices (passes whose digit is the same for every
+/// value are skipped), a comparison sort for short ones.
+pub(crate) fn sort_f64(v: &mut [f64]) {
+    let n = v.len();
+    if n < RADIX_MIN {
+        v.sort_unstable_by(f64::total_cmp);
+        return;
+    }
+    const PASSES: usize = 64_usize.div_ceil(RADIX_BITS as usize);
+    const BUCKETS: usize = 1 << RADIX_BITS;
+    let mask = (BUCKETS - 1) as u64;
+    let mut keys: Vec<u64> = v.iter().map(|x| order_key(*x)).collect();
+    let mut counts = vec![[0usize; BUCKETS]; PASSES];
+    for k in &keys {
+        for (p, c) in counts.iter_mut().enumerate() {
+            c[((k >> (p as u32 * RADIX_BITS)) & mask) as usize] += 1;
+        }
+    }
+    let mut buf = vec![0u64; n];
+    for (p, c) in counts.iter_mut().enumerate() {
+        if c.contains(&n) {
+            continue; // every key has the same digit here
+        }
+        let mut total = 0;
+        for slot in c.iter_mut() {
+            let here = *slot;
+            *slot = total;
+            total += here;
+        }
+        let shift = p as u32 * RADIX_BITS;
+        for k in &keys {
+            let d = ((k >> shift) & mask) as usize;
+            buf[c[d]] = *k;
+            c[d] += 1;
+        }
+        std::mem::swap(&mut keys, &mut buf);
+    }
+    for (x, k) in v.iter_mut().zip(&keys) {
+        *x = from_order_key(*k);
+    }
 }
 
 /// Median of sorted, non-empty data.
@@ -127,5 +189,48 @@ pub(crate) fn prescale(v: &mut [f64]) -> f64 {
         amax
     } else {
         1.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn radix_sort_equals_comparison_sort() {
+        let mut s = 0x2545_F491_4F6C_DD1D_u64;
+        let mut next = move || {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            s
+        };
+        for n in [0, 1, 2, 1023, 1024, 1025, 5000, 70_000] {
+            let specials = [
+                0.0,
+                -0.0,
+                1.0,
+                -1.0,
+                f64::MIN_POSITIVE,
+                -f64::MAX,
+                f64::MAX,
+                5e-324,
+            ];
+            let v: Vec<f64> = (0..n)
+                .map(|i| match next() % 4 {
+                    0 => specials[i % specials.len()],
+                    1 => f64::from_bits(next()).clamp(-f64::MAX, f64::MAX),
+                    2 => (next() % 1000) as f64 / 1000.0 + 10.0,
+                    _ => -((next() % 7) as f64),
+                })
+                .map(|x| if x.is_nan() { 3.5 } else { x })
+                .collect();
+            let mut a = v.clone();
+            let mut b = v;
+            sort_f64(&mut a);
+            b.sort_by(f64::total_cmp);
+            let bits = |w: &[f64]| w.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&a), bits(&b), "n = {n}");
+        }
     }
 }

@@ -5,7 +5,7 @@
 
 use crate::algorithm_a::{AlgorithmAOptions, algorithm_a};
 use crate::assigned::{
-    AssignedValue, Consensus, MedianScale, ScoreKind, Source, check_uncertainty, consensus,
+    AssignedValue, Consensus, MedianScale, ScoreKind, Source, check_uncertainty, consensus_reusing,
     from_reference,
 };
 use crate::data::mean_sd;
@@ -139,6 +139,97 @@ pub enum SigmaChoice {
     Fixed(f64),
 }
 
+/// Which summary statistics (the `statistics` of an [`Evaluation`]) [`evaluate`] computes and
+/// reports besides what the round itself needs. The assigned value, its uncertainty, σpt and
+/// the scores are always computed; an estimator that x_pt or σpt needs (e.g. Algorithm A for
+/// `--assigned algorithm-a`, ISO 13528:2022 C.3.1) is computed once and reported whether
+/// listed or not. A statistic neither listed nor needed is not computed and is `None`.
+/// The default, [`Report::ALL`], reports everything (the JSON of `renke pt evaluate`);
+/// [`Report::ROUND_ONLY`] computes only the round.
+///
+/// # Examples
+/// ```
+/// use renke_pt::evaluate::{evaluate, EvaluateOptions, ParticipantResult, Report};
+/// let rs: Vec<_> = [9.8, 10.1, 10.0, 9.9, 10.2, 10.0, 13.0]
+///     .iter().enumerate()
+///     .map(|(i, v)| ParticipantResult::new(&format!("L{i}"), *v)).collect();
+/// let all = evaluate(&rs, &EvaluateOptions::default())?;
+/// let o = EvaluateOptions { report: Report::ROUND_ONLY, ..Default::default() };
+/// let round = evaluate(&rs, &o)?;
+/// assert_eq!(round.statistics.qn, None);
+/// assert!(all.statistics.qn.is_some());
+/// // Algorithm A gives x_pt here, so it is reported anyway.
+/// assert_eq!(round.statistics.algorithm_a, all.statistics.algorithm_a);
+/// assert_eq!(round.participants, all.participants);
+/// # Ok::<(), renke_pt::PtError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// Arithmetic mean and SD (7.7.1).
+    pub mean_sd: bool,
+    /// Median, quartiles, MADe and nIQR (C.2).
+    pub median_quartiles: bool,
+    /// Algorithm A (C.3.1).
+    pub algorithm_a: bool,
+    /// Q/Hampel (C.5.4); O(p log p) but the slowest of the statistics.
+    pub q_hampel: bool,
+    /// Qn (C.5.2, as amended in 2026).
+    pub qn: bool,
+}
+
+impl Report {
+    /// Every statistic. The default.
+    pub const ALL: Report = Report {
+        mean_sd: true,
+        median_quartiles: true,
+        algorithm_a: true,
+        q_hampel: true,
+        qn: true,
+    };
+    /// No statistic beyond what x_pt and σpt need.
+    pub const ROUND_ONLY: Report = Report {
+        mean_sd: false,
+        median_quartiles: false,
+        algorithm_a: false,
+        q_hampel: false,
+        qn: false,
+    };
+
+    /// The names of the statistics listed, comma-separated (`none` when empty).
+    ///
+    /// # Examples
+    /// ```
+    /// use renke_pt::evaluate::Report;
+    /// assert_eq!(Report::ROUND_ONLY.describe(), "none");
+    /// let r = Report { qn: true, ..Report::ROUND_ONLY };
+    /// assert_eq!(r.describe(), "qn");
+    /// ```
+    pub fn describe(&self) -> String {
+        let names: Vec<&str> = [
+            (self.mean_sd, "mean_sd"),
+            (self.median_quartiles, "median_quartiles"),
+            (self.algorithm_a, "algorithm_a"),
+            (self.q_hampel, "q_hampel"),
+            (self.qn, "qn"),
+        ]
+        .iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, n)| *n)
+        .collect();
+        if names.is_empty() {
+            "none".into()
+        } else {
+            names.join(",")
+        }
+    }
+}
+
+impl Default for Report {
+    fn default() -> Self {
+        Report::ALL
+    }
+}
+
 /// Options of [`evaluate`].
 ///
 /// # Examples
@@ -162,6 +253,8 @@ pub struct EvaluateOptions {
     pub boundaries: Boundaries,
     /// Coverage factor assumed when a row gives U without k.
     pub k_default: f64,
+    /// Summary statistics to compute and report (default: all).
+    pub report: Report,
 }
 
 impl Default for EvaluateOptions {
@@ -176,6 +269,7 @@ impl Default for EvaluateOptions {
             log10: false,
             boundaries: Boundaries::default(),
             k_default: 2.0,
+            report: Report::ALL,
         }
     }
 }
@@ -201,7 +295,8 @@ pub struct QHampelSummary {
 }
 
 /// Summary statistics of the (possibly transformed) values; a figure that cannot be
-/// computed is `None` and a warning says why.
+/// computed is `None` and a warning says why. A figure not asked for in
+/// [`EvaluateOptions::report`] (and not needed for x_pt or σpt) is `None` without a warning.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Statistics {
     /// Arithmetic mean.
@@ -331,18 +426,53 @@ pub fn evaluate(results: &[ParticipantResult], o: &EvaluateOptions) -> Result<Ev
         raw
     };
     let mut w = Vec::new();
-    let (m, s) = mean_sd(&values);
-    let q = opt(quartiles(&values, o.quartile_rule), "quartiles", &mut w);
-    let aa = opt(algorithm_a(&values, &o.algorithm_a), "algorithm_a", &mut w);
-    let qh = opt(q_hampel(&values), "q_hampel", &mut w);
+    let r = o.report;
+    let consensus_by = match o.assigned {
+        AssignedChoice::Consensus(c) => Some(c),
+        AssignedChoice::Reference { .. } => None,
+    };
+    // Algorithm A: listed, the consensus estimator, or the robust σpt of a reference value.
+    let aa_res = (r.algorithm_a
+        || matches!(consensus_by, Some(Consensus::AlgorithmA(_)))
+        || (consensus_by.is_none() && matches!(o.sigma_pt, SigmaChoice::Robust)))
+    .then(|| algorithm_a(&values, &o.algorithm_a));
+    let qh_res =
+        (r.q_hampel || matches!(consensus_by, Some(Consensus::QHampel))).then(|| q_hampel(&values));
+    let (m, s) = if r.mean_sd {
+        let (m, s) = mean_sd(&values);
+        (Some(m), (values.len() >= 2).then_some(s))
+    } else {
+        (None, None)
+    };
+    let q = if r.median_quartiles {
+        opt(quartiles(&values, o.quartile_rule), "quartiles", &mut w)
+    } else {
+        None
+    };
+    let aa = aa_res
+        .clone()
+        .and_then(|res| opt(res, "algorithm_a", &mut w));
+    let qh = qh_res.clone().and_then(|res| opt(res, "q_hampel", &mut w));
     let statistics = Statistics {
-        mean: Some(m),
-        sd: (values.len() >= 2).then_some(s),
-        median: opt(median(&values), "median", &mut w).map(|e| e.value),
+        mean: m,
+        sd: s,
+        median: if r.median_quartiles {
+            opt(median(&values), "median", &mut w).map(|e| e.value)
+        } else {
+            None
+        },
         q1: q.as_ref().map(|q| q.q1),
         q3: q.as_ref().map(|q| q.q3),
-        made: opt(made(&values), "made", &mut w).map(|e| e.value),
-        niqr: opt(niqr(&values, o.quartile_rule), "niqr", &mut w).map(|e| e.value),
+        made: if r.median_quartiles {
+            opt(made(&values), "made", &mut w).map(|e| e.value)
+        } else {
+            None
+        },
+        niqr: if r.median_quartiles {
+            opt(niqr(&values, o.quartile_rule), "niqr", &mut w).map(|e| e.value)
+        } else {
+            None
+        },
         algorithm_a: aa.as_ref().map(|r| AlgorithmASummary {
             mean: r.x_star,
             sd: r.s_star,
@@ -352,14 +482,24 @@ pub fn evaluate(results: &[ParticipantResult], o: &EvaluateOptions) -> Result<Ev
             mean: r.x_star,
             sd: r.s_star,
         }),
-        qn: opt(qn(&values, QnVariant::Amd2026), "qn", &mut w).map(|e| e.value),
+        qn: if r.qn {
+            opt(qn(&values, QnVariant::Amd2026), "qn", &mut w).map(|e| e.value)
+        } else {
+            None
+        },
     };
     let consensus_choice = |c: Consensus| match c {
         Consensus::AlgorithmA(_) => Consensus::AlgorithmA(o.algorithm_a),
         other => other,
     };
     let assigned = match o.assigned {
-        AssignedChoice::Consensus(c) => consensus(&values, consensus_choice(c), o.quartile_rule)?,
+        AssignedChoice::Consensus(c) => consensus_reusing(
+            &values,
+            consensus_choice(c),
+            o.quartile_rule,
+            aa_res.as_ref(),
+            qh_res.as_ref(),
+        )?,
         AssignedChoice::Reference { value, u } => {
             from_reference(Source::ReferenceLaboratory, value, u.unwrap_or(0.0))?
         }
@@ -478,6 +618,9 @@ pub fn evaluate(results: &[ParticipantResult], o: &EvaluateOptions) -> Result<Ev
     method.insert("qn".into(), QnVariant::Amd2026.name().into());
     method.insert("k_default".into(), o.k_default.to_string());
     method.insert("boundaries".into(), o.boundaries.describe());
+    if o.report != Report::ALL {
+        method.insert("statistics".into(), o.report.describe());
+    }
     method.insert(
         "uncertainty_check".into(),
         "u(x_pt) ≤ 0.3·sigma_pt, else z′ (ISO 13528:2022 9.2.1)".into(),

@@ -4,7 +4,9 @@
 
 use proptest::prelude::*;
 use renke_pt::QuartileRule;
-use renke_pt::algorithm_a::{AlgorithmAOptions, algorithm_a};
+use renke_pt::algorithm_a::{
+    AlgorithmAOptions, ConsistencyFactor, ScaleMode, algorithm_a, algorithm_a_reference,
+};
 use renke_pt::algorithm_s::algorithm_s;
 use renke_pt::estimators::{made, mean, median, niqr, sd};
 use renke_pt::evaluate::{EvaluateOptions, ParticipantResult, evaluate};
@@ -23,6 +25,84 @@ fn data() -> impl Strategy<Value = Vec<f64>> {
 
 fn close(a: f64, b: f64, scale: f64, tol: f64) -> bool {
     (a - b).abs() <= tol * scale.abs().max(b.abs() * 1e-3).max(1e-300)
+}
+
+/// The O(log p) iteration of `algorithm_a` and the plain one of `algorithm_a_reference` give
+/// the same outcome: the same error, or the same iterates (every trace step to 1e-12
+/// relative to that step's s*). The stop rule compares a change with 1e-10·s*; when rounding
+/// puts that change on different sides of the threshold the counts differ by one, so the
+/// results are compared to 1e-9 relative to s* (the iteration is only converged to about
+/// 1e-10·s*/(1 − contraction) anyway).
+fn same_algorithm_a(x: &[f64], o: &AlgorithmAOptions) -> Result<(), TestCaseError> {
+    let (fast, plain) = (algorithm_a(x, o), algorithm_a_reference(x, o));
+    match (fast, plain) {
+        (Ok(f), Ok(p)) => {
+            for (a, b) in f.method.trace.iter().zip(&p.method.trace) {
+                let tol = 1e-12 * b.scale;
+                prop_assert!(
+                    (a.location - b.location).abs()
+                        <= tol.max(4.0 * f64::EPSILON * b.location.abs()),
+                    "{a:?} {b:?}"
+                );
+                prop_assert!((a.scale - b.scale).abs() <= tol, "{a:?} {b:?}");
+            }
+            let tol = 1e-9 * p.s_star;
+            prop_assert!(
+                (f.x_star - p.x_star).abs() <= tol,
+                "fast {f:?}\nplain {p:?}"
+            );
+            prop_assert!(
+                (f.s_star - p.s_star).abs() <= tol,
+                "fast {f:?}\nplain {p:?}"
+            );
+            prop_assert!(f.iterations.abs_diff(p.iterations) <= 1);
+        }
+        (Err(f), Err(p)) => prop_assert_eq!(f.code(), p.code()),
+        (f, p) => prop_assert!(false, "fast {f:?}\nplain {p:?}"),
+    }
+    Ok(())
+}
+
+/// Larger samples: normal core, contamination, ties from rounding, and sometimes a large
+/// block of identical results.
+fn big_data() -> impl Strategy<Value = Vec<f64>> {
+    (3usize..3000, any::<u64>(), 0u32..4, 0usize..100).prop_map(|(n, seed, digits, tie_pct)| {
+        let mut s = seed | 1;
+        let mut u = move || {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            ((s >> 11) as f64 + 0.5) / (1u64 << 53) as f64
+        };
+        let scale = 10f64.powi(digits as i32);
+        (0..n)
+            .map(|_| {
+                if u() * 100.0 < tie_pct as f64 {
+                    return 42.0;
+                }
+                let z = (-2.0 * u().ln()).sqrt() * (2.0 * std::f64::consts::PI * u()).cos();
+                let x = if u() < 0.1 { 50.0 + 20.0 * z } else { 42.0 + z };
+                (x * scale).round() / scale
+            })
+            .collect()
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn algorithm_a_fast_iteration_equals_plain_iteration(v in big_data(), w in data()) {
+        for o in [
+            AlgorithmAOptions::default(),
+            AlgorithmAOptions { factor: ConsistencyFactor::Exact, ..Default::default() },
+            AlgorithmAOptions { scale: ScaleMode::Fixed(None), ..Default::default() },
+            AlgorithmAOptions { scale: ScaleMode::Fixed(Some(0.7)), ..Default::default() },
+        ] {
+            same_algorithm_a(&v, &o)?;
+            same_algorithm_a(&w, &o)?;
+        }
+    }
 }
 
 proptest! {
@@ -159,4 +239,43 @@ fn degenerate_data_is_a_typed_error() {
         .map(|v| ParticipantResult::new("a", *v))
         .collect();
     assert!(evaluate(&rs, &EvaluateOptions::default()).is_err());
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Computing only what the round needs changes nothing in the round.
+    #[test]
+    fn round_only_report_gives_the_same_round(v in data()) {
+        use renke_pt::assigned::{Consensus, MedianScale};
+        use renke_pt::evaluate::{AssignedChoice, Report, SigmaChoice};
+        let rs: Vec<ParticipantResult> = v
+            .iter()
+            .enumerate()
+            .map(|(i, x)| ParticipantResult::new(&format!("L{i}"), *x))
+            .collect();
+        for assigned in [
+            AssignedChoice::Consensus(Consensus::AlgorithmA(AlgorithmAOptions::default())),
+            AssignedChoice::Consensus(Consensus::QHampel),
+            AssignedChoice::Consensus(Consensus::Median { scale: MedianScale::Made }),
+            AssignedChoice::Consensus(Consensus::Mean),
+            AssignedChoice::Reference { value: 12.0, u: Some(0.01) },
+        ] {
+            for sigma_pt in [SigmaChoice::Robust, SigmaChoice::Rsd(10.0)] {
+                let all = EvaluateOptions { assigned, sigma_pt, ..Default::default() };
+                let round = EvaluateOptions { report: Report::ROUND_ONLY, ..all };
+                match (evaluate(&rs, &all), evaluate(&rs, &round)) {
+                    (Ok(a), Ok(b)) => {
+                        prop_assert_eq!(a.assigned_value, b.assigned_value);
+                        prop_assert_eq!(a.u_assigned, b.u_assigned);
+                        prop_assert_eq!(a.sigma_pt, b.sigma_pt);
+                        prop_assert_eq!(&a.assigned_detail, &b.assigned_detail);
+                        prop_assert_eq!(&a.participants, &b.participants);
+                    }
+                    (Err(a), Err(b)) => prop_assert_eq!(a, b),
+                    (a, b) => prop_assert!(false, "{a:?}\n{b:?}"),
+                }
+            }
+        }
+    }
 }
