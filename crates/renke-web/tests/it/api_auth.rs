@@ -273,3 +273,38 @@ async fn password_change_and_admin_reset() {
         app.finish().await;
     }
 }
+
+#[tokio::test]
+async fn per_address_limit_uses_forwarded_for_only_behind_a_trusted_proxy() {
+    for trust_proxy in [true, false] {
+        let config = WebConfig {
+            trust_proxy,
+            login_max_failures: 100,
+            login_max_failures_per_ip: 2,
+            ..WebConfig::default()
+        };
+        for app in TestApp::spawn_all_with(config).await {
+            let anon = app.anonymous();
+            let attempt = |ip: &'static str| {
+                anon.send(
+                    anon.request(reqwest::Method::POST, "/api/v1/session")
+                        .header("x-forwarded-for", format!("203.0.113.9, {ip}"))
+                        .json(&json!({"login": "nobody", "password": "wrong-password"})),
+                )
+            };
+            assert_eq!(attempt("10.0.0.1").await.status, 401);
+            assert_eq!(attempt("10.0.0.1").await.status, 401);
+            assert_eq!(attempt("10.0.0.1").await.status, 429, "{}", app.label());
+            // Another address behind the proxy is its own client; without a trusted
+            // proxy the header is ignored and every attempt comes from 127.0.0.1.
+            let other = attempt("10.0.0.2").await.status;
+            assert_eq!(
+                other,
+                if trust_proxy { 401 } else { 429 },
+                "{}",
+                app.label()
+            );
+            app.finish().await;
+        }
+    }
+}
