@@ -180,7 +180,7 @@ pub async fn list(
     offset: i64,
     limit: i64,
 ) -> Result<Page<Campaign>, StoreError> {
-    let limit = limit.clamp(1, 200);
+    let limit = limit.clamp(1, 500);
     let offset = offset.max(0);
     // Owned by an ancestor-or-self: the owner's path is a prefix of the actor's path.
     // Owned by a descendant: the owner's path lies in the actor's subtree range.

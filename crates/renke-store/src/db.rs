@@ -133,7 +133,9 @@ impl Db {
 
     /// Checks that the database answers.
     pub async fn ping(&self) -> Result<(), StoreError> {
-        let _: i64 = crate::on_db!(self, |p| sqlx::query_scalar("SELECT 1").fetch_one(p).await)?;
+        let _: i64 = crate::on_db!(self, |p| sqlx::query_scalar("SELECT CAST(1 AS BIGINT)")
+            .fetch_one(p)
+            .await)?;
         Ok(())
     }
 

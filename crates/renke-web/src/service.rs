@@ -24,6 +24,8 @@ use serde::Deserialize;
 /// A new session: the cookie value (secret) and its account.
 pub struct LoggedIn {
     pub token: String,
+    /// The session's CSRF token, for clients that send `X-CSRF-Token`.
+    pub csrf_token: String,
     pub account: Account,
     pub max_age_secs: i64,
 }
@@ -55,18 +57,20 @@ pub async fn login(
     };
     sessions::clear_login_failures(&state.db, &name).await?;
     let token = new_token();
+    let csrf_token = new_token();
     let expires = now + Duration::hours(cfg.session_hours);
     sessions::create(
         &state.db,
         &token_hash(&token),
         account.id,
-        &new_token(),
+        &csrf_token,
         now,
         expires,
     )
     .await?;
     Ok(LoggedIn {
         token,
+        csrf_token,
         account,
         max_age_secs: cfg.session_hours * 3600,
     })
@@ -142,17 +146,34 @@ pub async fn set_locale(
 
 /// A new API token: the secret, shown once.
 pub async fn create_token(state: &AppState, me: &Account, name: &str) -> Result<String, AppError> {
+    Ok(issue_token(state, me, name).await?.1)
+}
+
+/// A new API token: its listing entry and the secret, shown once.
+pub async fn issue_token(
+    state: &AppState,
+    me: &Account,
+    name: &str,
+) -> Result<(sessions::ApiToken, String), AppError> {
     let name = Line::parse("name", name, 100)?;
     let token = format!("rk_{}", new_token());
-    sessions::create_token(
+    let now = state.clock.now();
+    let id = sessions::create_token(
         &state.db,
         me.id,
         name.as_str(),
         &auth::token_hash(&token),
-        state.clock.now(),
+        now,
     )
     .await?;
-    Ok(token)
+    let entry = sessions::ApiToken {
+        id,
+        name: name.into_inner(),
+        created_at: now,
+        last_used_at: None,
+        revoked_at: None,
+    };
+    Ok((entry, token))
 }
 
 pub async fn list_tokens(

@@ -1,0 +1,366 @@
+//! API types: what `/api/v1` sends and accepts. Kept apart from the store models so the
+//! database can change without changing the API. Dates are ISO 8601 (`2022-06-09`),
+//! timestamps RFC 3339 in UTC.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use renke_store::accounts::Account;
+use renke_store::campaigns::{Campaign, LocalTheme};
+use renke_store::orgs::{Org, OrgNode, Page};
+use renke_store::sessions::ApiToken;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+/// One page of results with the total number of matches.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PageDto<T> {
+    pub items: Vec<T>,
+    /// Number of matches over all pages.
+    pub total: i64,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+impl<T> PageDto<T> {
+    pub fn map<S>(page: Page<S>, f: impl Fn(S) -> T) -> Self {
+        PageDto {
+            items: page.items.into_iter().map(f).collect(),
+            total: page.total,
+            offset: page.offset,
+            limit: page.limit,
+        }
+    }
+}
+
+/// Paging parameters: `offset` (default 0) and `limit` (default 50, at most 500).
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// Items to skip (default 0).
+    pub offset: Option<i64>,
+    /// Items per page (default 50, at most 500).
+    pub limit: Option<i64>,
+}
+
+pub const DEFAULT_LIMIT: i64 = 50;
+pub const MAX_LIMIT: i64 = 500;
+
+impl PageQuery {
+    pub fn offset(&self) -> i64 {
+        self.offset.unwrap_or(0).max(0)
+    }
+    pub fn limit(&self) -> i64 {
+        self.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT)
+    }
+}
+
+/// An organisation.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrgDto {
+    pub id: i64,
+    /// Stable code, unchanged by renames and moves.
+    pub code: String,
+    pub parent_id: Option<i64>,
+    /// Materialised path of ids from the root, e.g. `/1/7/42/`.
+    pub path: String,
+    /// 0 for a root.
+    pub depth: i32,
+    pub name: String,
+    pub short_name: Option<String>,
+    pub name_en: Option<String>,
+    /// `regulator`, `department`, `accreditation_body`, `certification_body`, `lab`,
+    /// `association`, `research_institute`, `university`, `company`, `archive`,
+    /// `public_institution`.
+    pub kind: String,
+    /// For regulators: `national`, `provincial`, `municipal`, `district`.
+    pub admin_level: Option<String>,
+    /// For labs: `national` or `provincial`.
+    pub cma_level: Option<String>,
+    /// `mainland`, `hong_kong` or `macau`.
+    pub region: String,
+    pub contact_name: Option<String>,
+    pub contact_phone: Option<String>,
+    pub contact_email: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<Org> for OrgDto {
+    fn from(o: Org) -> Self {
+        OrgDto {
+            id: o.id,
+            code: o.code,
+            parent_id: o.parent_id,
+            path: o.path.as_str().to_owned(),
+            depth: o.depth,
+            name: o.name,
+            short_name: o.short_name,
+            name_en: o.name_en,
+            kind: o.kind.as_str().to_owned(),
+            admin_level: o.admin_level.map(|l| l.as_str().to_owned()),
+            cma_level: o.cma_level.map(|l| l.as_str().to_owned()),
+            region: o.region.as_str().to_owned(),
+            contact_name: o.contact_name,
+            contact_phone: o.contact_phone,
+            contact_email: o.contact_email,
+            created_at: o.created_at,
+            updated_at: o.updated_at,
+        }
+    }
+}
+
+/// An organisation in a tree listing, with the number of its direct children.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrgNodeDto {
+    #[serde(flatten)]
+    pub org: OrgDto,
+    pub child_count: i64,
+}
+
+impl From<OrgNode> for OrgNodeDto {
+    fn from(n: OrgNode) -> Self {
+        OrgNodeDto {
+            org: n.org.into(),
+            child_count: n.child_count,
+        }
+    }
+}
+
+/// A short reference to an organisation (breadcrumbs).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrgRefDto {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+}
+
+impl From<Org> for OrgRefDto {
+    fn from(o: Org) -> Self {
+        OrgRefDto {
+            id: o.id,
+            code: o.code,
+            name: o.name,
+        }
+    }
+}
+
+/// An organisation with its place in the tree and what the caller may do to it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrgDetailDto {
+    #[serde(flatten)]
+    pub org: OrgDto,
+    /// From the root down to the organisation itself.
+    pub ancestors: Vec<OrgRefDto>,
+    /// Organisations in the subtree, the organisation itself included.
+    pub subtree_count: i64,
+    /// Direct children.
+    pub child_count: i64,
+    pub may_manage: bool,
+    pub may_move: bool,
+    pub may_manage_accounts: bool,
+}
+
+/// An account; never its password hash.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AccountDto {
+    pub id: i64,
+    pub login: String,
+    pub display_name: String,
+    pub org_id: i64,
+    pub org_code: String,
+    pub org_name: String,
+    /// `admin`, `organiser`, `staff` or `viewer`.
+    pub role: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    /// `zh-CN`, `en`, or none to follow the browser.
+    pub locale: Option<String>,
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<Account> for AccountDto {
+    fn from(a: Account) -> Self {
+        AccountDto {
+            id: a.id,
+            login: a.login,
+            display_name: a.display_name,
+            org_id: a.org_id,
+            org_code: a.org_code,
+            org_name: a.org_name,
+            role: a.role.as_str().to_owned(),
+            email: a.email,
+            phone: a.phone,
+            locale: a.locale,
+            active: a.active,
+            created_at: a.created_at,
+        }
+    }
+}
+
+/// The calling account and how it authenticated.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeDto {
+    pub account: AccountDto,
+    /// `session` (cookie) or `token` (Bearer).
+    pub auth: String,
+    /// For cookie sessions: the value unsafe requests must send as `X-CSRF-Token`.
+    pub csrf_token: Option<String>,
+}
+
+/// A personal API token as listed (never the secret).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenDto {
+    pub id: i64,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+impl From<ApiToken> for TokenDto {
+    fn from(t: ApiToken) -> Self {
+        TokenDto {
+            id: t.id,
+            name: t.name,
+            created_at: t.created_at,
+            last_used_at: t.last_used_at,
+            revoked_at: t.revoked_at,
+        }
+    }
+}
+
+/// A new token with its secret, shown this once.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NewTokenDto {
+    #[serde(flatten)]
+    pub entry: TokenDto,
+    /// Send as `Authorization: Bearer <token>`. Not retrievable later.
+    pub token: String,
+}
+
+/// A campaign such as a World Accreditation Day.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CampaignDto {
+    pub id: i64,
+    pub title: String,
+    pub edition: Option<i32>,
+    /// The edition in Chinese, e.g. `第十五个`.
+    pub edition_zh: Option<String>,
+    pub day: NaiveDate,
+    pub international_theme: Option<String>,
+    pub domestic_theme: Option<String>,
+    pub owner_org_id: i64,
+    pub owner_name: String,
+    pub public: bool,
+    pub local_themes: Vec<LocalThemeDto>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// One organiser's local theme.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LocalThemeDto {
+    pub org_id: i64,
+    pub org_name: String,
+    pub theme: String,
+}
+
+impl From<LocalTheme> for LocalThemeDto {
+    fn from(t: LocalTheme) -> Self {
+        LocalThemeDto {
+            org_id: t.org_id,
+            org_name: t.org_name,
+            theme: t.theme,
+        }
+    }
+}
+
+impl From<Campaign> for CampaignDto {
+    fn from(c: Campaign) -> Self {
+        CampaignDto {
+            id: c.id,
+            title: c.title,
+            edition: c.edition,
+            edition_zh: c
+                .edition
+                .and_then(|e| u32::try_from(e).ok())
+                .map(renke_domain::campaign::edition_zh),
+            day: c.day,
+            international_theme: c.international_theme,
+            domestic_theme: c.domestic_theme,
+            owner_org_id: c.owner_org_id,
+            owner_name: c.owner_name,
+            public: c.public,
+            local_themes: c.local_themes.into_iter().map(Into::into).collect(),
+            created_at: c.created_at,
+            updated_at: c.updated_at,
+        }
+    }
+}
+
+// ---------------------------------------------------------------- request bodies
+
+/// Login with name and password.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct LoginBody {
+    pub login: String,
+    pub password: String,
+}
+
+/// The interface language: `zh-CN`, `en`, or null to follow the browser.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct LocaleBody {
+    pub locale: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NewTokenBody {
+    /// A name to recognise the token by, e.g. `报送脚本`.
+    pub name: String,
+}
+
+/// A new organisation under `parent_id`.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NewOrgBody {
+    pub parent_id: i64,
+    #[serde(flatten)]
+    pub org: crate::service::OrgInput,
+}
+
+/// Move to the organisation with this code (the subtree moves along).
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct MoveBody {
+    pub parent_code: String,
+}
+
+/// A new password set by an administrator or organiser.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ResetPasswordBody {
+    pub password: String,
+}
+
+// ---------------------------------------------------------------- query strings
+
+/// Organisation search.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OrgSearchQuery {
+    /// Part of the name, short name or code, e.g. `深圳`.
+    pub q: Option<String>,
+    /// Only this kind, e.g. `lab` (code, Chinese or English label).
+    pub kind: Option<String>,
+    /// Only inside the subtree of this organisation id.
+    pub within: Option<i64>,
+    pub offset: Option<i64>,
+    pub limit: Option<i64>,
+}
+
+/// Accounts of an organisation's subtree.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AccountQuery {
+    /// Organisation id (default: the caller's own organisation).
+    pub org: Option<i64>,
+    pub offset: Option<i64>,
+    pub limit: Option<i64>,
+}

@@ -1,0 +1,310 @@
+//! Login, sessions, CSRF and Bearer tokens through `/api/v1`.
+
+use crate::support::{PASSWORD, TestApp};
+use chrono::Duration;
+use renke_domain::perm::Role;
+use renke_web::WebConfig;
+use serde_json::json;
+
+#[tokio::test]
+async fn login_sets_session_cookie_and_returns_me_and_csrf() {
+    for app in TestApp::spawn_all().await {
+        app.tree().await;
+        app.account("gd.organiser", Role::Organiser, "GD").await;
+        let anon = app.anonymous();
+        let r = anon
+            .post(
+                "/api/v1/session",
+                json!({"login": "GD.Organiser", "password": PASSWORD}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}: {}", app.label(), r.text);
+        assert_eq!(r.body["account"]["login"], "gd.organiser");
+        assert_eq!(r.body["account"]["role"], "organiser");
+        assert_eq!(r.body["account"]["org_code"], "GD");
+        assert_eq!(r.body["auth"], "session");
+        assert!(r.body["account"].get("password_hash").is_none());
+        let csrf = r.body["csrf_token"].as_str().unwrap();
+        assert!(csrf.len() >= 32);
+        let cookie = r.headers["set-cookie"].to_str().unwrap();
+        assert!(cookie.starts_with("renke_session="), "{cookie}");
+        assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"));
+        assert!(!cookie.contains("Secure"), "plain http: no Secure flag");
+
+        // The cookie now authenticates; /me repeats the CSRF token.
+        let me = anon.get("/api/v1/me").await;
+        assert_eq!(me.status, 200);
+        assert_eq!(me.body["csrf_token"], csrf);
+
+        // Logout ends the session.
+        let mut c = anon;
+        c.csrf = csrf.to_owned();
+        assert_eq!(c.delete("/api/v1/session").await.status, 204);
+        let after = c.get("/api/v1/me").await;
+        assert_eq!(after.status, 401);
+        assert_eq!(after.code(), "not_logged_in");
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn wrong_password_is_401_bad_credentials() {
+    for app in TestApp::spawn_all().await {
+        app.tree().await;
+        app.account("gd.staff", Role::Staff, "GD").await;
+        let anon = app.anonymous();
+        for login in ["gd.staff", "nobody"] {
+            let r = anon
+                .post(
+                    "/api/v1/session",
+                    json!({"login": login, "password": "wrong-password"}),
+                )
+                .await;
+            assert_eq!(r.status, 401, "{}: {}", app.label(), r.text);
+            assert_eq!(r.code(), "bad_credentials");
+            assert_eq!(r.body["message_zh"], "登录名或密码不正确。");
+            assert!(r.headers.get("set-cookie").is_none());
+        }
+        let unauth = anon.get("/api/v1/me").await;
+        assert_eq!(unauth.status, 401);
+        assert_eq!(unauth.code(), "not_logged_in");
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn login_is_rate_limited_after_failures() {
+    let config = WebConfig {
+        login_max_failures: 3,
+        ..WebConfig::default()
+    };
+    for app in TestApp::spawn_all_with(config).await {
+        app.tree().await;
+        app.account("sz.viewer", Role::Viewer, "GD-SZ").await;
+        let anon = app.anonymous();
+        for _ in 0..3 {
+            let r = anon
+                .post(
+                    "/api/v1/session",
+                    json!({"login": "sz.viewer", "password": "wrong-password"}),
+                )
+                .await;
+            assert_eq!(r.status, 401, "{}", app.label());
+        }
+        // Even the right password is refused while the window lasts.
+        let r = anon
+            .post(
+                "/api/v1/session",
+                json!({"login": "sz.viewer", "password": PASSWORD}),
+            )
+            .await;
+        assert_eq!(r.status, 429, "{}: {}", app.label(), r.text);
+        assert_eq!(r.code(), "too_many_attempts");
+        // After the window the account can log in again.
+        app.clock.advance(Duration::minutes(16));
+        app.login("sz.viewer", PASSWORD).await;
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn expired_session_is_401_session_expired() {
+    for app in TestApp::spawn_all().await {
+        app.tree().await;
+        app.account("sh.staff", Role::Staff, "SH").await;
+        let c = app.login("sh.staff", PASSWORD).await;
+        assert_eq!(c.get("/api/v1/me").await.status, 200);
+        app.clock
+            .advance(Duration::hours(12) + Duration::seconds(1));
+        let r = c.get("/api/v1/me").await;
+        assert_eq!(r.status, 401, "{}", app.label());
+        assert_eq!(r.code(), "session_expired");
+        assert_eq!(r.body["message_zh"], "会话已过期，请重新登录。");
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn unsafe_cookie_requests_need_the_csrf_token() {
+    for app in TestApp::spawn_all().await {
+        app.tree().await;
+        app.account("gd.viewer", Role::Viewer, "GD").await;
+        let c = app.login("gd.viewer", PASSWORD).await;
+        let body = json!({"locale": "en"});
+
+        let missing = c
+            .send(c.http.put(c.url("/api/v1/me/locale")).json(&body))
+            .await;
+        assert_eq!(missing.status, 403, "{}: {}", app.label(), missing.text);
+        assert_eq!(missing.code(), "csrf_missing");
+
+        let wrong = c
+            .send(
+                c.http
+                    .put(c.url("/api/v1/me/locale"))
+                    .header("x-csrf-token", "not-the-token")
+                    .json(&body),
+            )
+            .await;
+        assert_eq!(wrong.status, 403);
+        assert_eq!(wrong.code(), "csrf_mismatch");
+
+        let cross = c
+            .send(
+                c.request(reqwest::Method::PUT, "/api/v1/me/locale")
+                    .header("origin", "https://evil.example")
+                    .json(&body),
+            )
+            .await;
+        assert_eq!(cross.status, 403);
+        assert_eq!(cross.code(), "cross_origin");
+
+        // Nothing was changed by the refused requests; the right token works.
+        assert_eq!(
+            c.get("/api/v1/me").await.body["account"]["locale"],
+            json!(null)
+        );
+        let ok = c.put("/api/v1/me/locale", body).await;
+        assert_eq!(ok.status, 204, "{}", ok.text);
+        assert_eq!(c.get("/api/v1/me").await.body["account"]["locale"], "en");
+        let bad = c.put("/api/v1/me/locale", json!({"locale": "fr"})).await;
+        assert_eq!(bad.status, 422);
+        assert_eq!(bad.field_code("locale").as_deref(), Some("unknown_value"));
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn bearer_token_works_without_csrf_until_revoked() {
+    for app in TestApp::spawn_all().await {
+        let tree = app.tree().await;
+        app.account("gd.admin", Role::Admin, "GD").await;
+        let c = app.login("gd.admin", PASSWORD).await;
+        let created = c
+            .post("/api/v1/me/tokens", json!({"name": "报送脚本"}))
+            .await;
+        assert_eq!(created.status, 201, "{}: {}", app.label(), created.text);
+        let token = created.body["token"].as_str().unwrap().to_owned();
+        let id = created.body["id"].as_i64().unwrap();
+        assert!(token.starts_with("rk_"));
+
+        let listed = c.get("/api/v1/me/tokens").await;
+        assert_eq!(listed.body[0]["id"], id);
+        assert_eq!(listed.body[0]["name"], "报送脚本");
+        assert!(
+            listed.body[0].get("token").is_none(),
+            "the secret is never listed"
+        );
+
+        let b = app.bearer(&token);
+        let me = b.get("/api/v1/me").await;
+        assert_eq!(me.status, 200);
+        assert_eq!(me.body["auth"], "token");
+        assert_eq!(me.body["csrf_token"], json!(null));
+        // Unsafe requests need no CSRF token with a Bearer token.
+        let org = b.get(&format!("/api/v1/orgs/{}", tree.sz)).await;
+        let mut body = crate::support::org_body(&org.body);
+        body["contact_name"] = json!("王小明");
+        let put = b.put(&format!("/api/v1/orgs/{}", tree.sz), body).await;
+        assert_eq!(put.status, 200, "{}", put.text);
+        assert_eq!(put.body["contact_name"], "王小明");
+        assert!(b.get("/api/v1/me/tokens").await.body[0]["last_used_at"].is_string());
+
+        assert_eq!(
+            c.delete(&format!("/api/v1/me/tokens/{id}")).await.status,
+            204
+        );
+        let after = b.get("/api/v1/me").await;
+        assert_eq!(after.status, 401);
+        assert_eq!(after.code(), "invalid_token");
+        assert_eq!(
+            c.delete(&format!("/api/v1/me/tokens/{id}")).await.status,
+            404
+        );
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn password_change_and_admin_reset() {
+    for app in TestApp::spawn_all().await {
+        app.tree().await;
+        app.account("gd.organiser", Role::Organiser, "GD").await;
+        let staff = app.account("sz.staff", Role::Staff, "GD-SZ").await;
+        let other = app.account("sh.staff", Role::Staff, "SH").await;
+
+        let s = app.login("sz.staff", PASSWORD).await;
+        let bad = s
+            .post(
+                "/api/v1/me/password",
+                json!({"current": "nope-nope", "new": "1234", "repeat": "12345"}),
+            )
+            .await;
+        assert_eq!(bad.status, 422, "{}", app.label());
+        assert_eq!(bad.fields(), ["new", "repeat", "current"]);
+        let ok = s
+            .post(
+                "/api/v1/me/password",
+                json!({"current": PASSWORD, "new": "新的密码-2022", "repeat": "新的密码-2022"}),
+            )
+            .await;
+        assert_eq!(ok.status, 204, "{}", ok.text);
+        assert_eq!(s.get("/api/v1/me").await.status, 200, "own session stays");
+        app.login("sz.staff", "新的密码-2022").await;
+
+        let o = app.login("gd.organiser", PASSWORD).await;
+        let reset = o
+            .post(
+                &format!("/api/v1/accounts/{staff}/password"),
+                json!({"password": "reset-by-gd-1"}),
+            )
+            .await;
+        assert_eq!(reset.status, 204, "{}", reset.text);
+        assert_eq!(s.get("/api/v1/me").await.status, 401, "reset ends sessions");
+        app.login("sz.staff", "reset-by-gd-1").await;
+        let denied = o
+            .post(
+                &format!("/api/v1/accounts/{other}/password"),
+                json!({"password": "reset-by-gd-1"}),
+            )
+            .await;
+        assert_eq!(denied.status, 403);
+        assert_eq!(denied.code(), "forbidden");
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn per_address_limit_uses_forwarded_for_only_behind_a_trusted_proxy() {
+    for trust_proxy in [true, false] {
+        let config = WebConfig {
+            trust_proxy,
+            login_max_failures: 100,
+            login_max_failures_per_ip: 2,
+            ..WebConfig::default()
+        };
+        for app in TestApp::spawn_all_with(config).await {
+            let anon = app.anonymous();
+            let attempt = |ip: &'static str| {
+                anon.send(
+                    anon.request(reqwest::Method::POST, "/api/v1/session")
+                        .header("x-forwarded-for", format!("203.0.113.9, {ip}"))
+                        .json(&json!({"login": "nobody", "password": "wrong-password"})),
+                )
+            };
+            assert_eq!(attempt("10.0.0.1").await.status, 401);
+            assert_eq!(attempt("10.0.0.1").await.status, 401);
+            assert_eq!(attempt("10.0.0.1").await.status, 429, "{}", app.label());
+            // Another address behind the proxy is its own client; without a trusted
+            // proxy the header is ignored and every attempt comes from 127.0.0.1.
+            let other = attempt("10.0.0.2").await.status;
+            assert_eq!(
+                other,
+                if trust_proxy { 401 } else { 429 },
+                "{}",
+                app.label()
+            );
+            app.finish().await;
+        }
+    }
+}

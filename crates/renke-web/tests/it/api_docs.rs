@@ -1,0 +1,102 @@
+//! The OpenAPI document, its viewer, health and metrics.
+
+use crate::support::TestApp;
+
+/// Every documented path with its methods; a new endpoint must be added here and to the
+/// document.
+const PATHS: &[(&str, &[&str])] = &[
+    ("/api/v1/session", &["post", "delete"]),
+    ("/api/v1/me", &["get"]),
+    ("/api/v1/me/locale", &["put"]),
+    ("/api/v1/me/password", &["post"]),
+    ("/api/v1/me/tokens", &["get", "post"]),
+    ("/api/v1/me/tokens/{id}", &["delete"]),
+    ("/api/v1/orgs", &["get", "post"]),
+    ("/api/v1/orgs/{id}", &["get", "put"]),
+    ("/api/v1/orgs/{id}/children", &["get"]),
+    ("/api/v1/orgs/{id}/move", &["post"]),
+    ("/api/v1/accounts", &["get", "post"]),
+    ("/api/v1/accounts/{id}/password", &["post"]),
+    ("/api/v1/campaigns", &["get", "post"]),
+    ("/api/v1/campaigns/{id}", &["get", "put"]),
+    ("/api/v1/public/campaign", &["get"]),
+];
+
+#[tokio::test]
+async fn openapi_document_lists_every_endpoint() {
+    for app in TestApp::spawn_all().await {
+        let anon = app.anonymous();
+        let r = anon.get("/api/openapi.json").await;
+        assert_eq!(r.status, 200, "{}: {}", app.label(), r.text);
+        let doc = &r.body;
+        assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+        let paths = doc["paths"].as_object().unwrap();
+        let mut documented: Vec<_> = paths.keys().cloned().collect();
+        documented.sort();
+        let mut expected: Vec<_> = PATHS.iter().map(|(p, _)| (*p).to_owned()).collect();
+        expected.sort();
+        assert_eq!(documented, expected);
+        for (path, methods) in PATHS {
+            let item = paths[*path].as_object().unwrap();
+            for m in *methods {
+                let op = &item[*m];
+                assert!(op.is_object(), "{m} {path} is not documented");
+                assert!(op["responses"].as_object().is_some_and(|r| !r.is_empty()));
+            }
+        }
+        let schemes = &doc["components"]["securitySchemes"];
+        assert_eq!(schemes["bearer"]["scheme"], "bearer");
+        assert_eq!(schemes["session"]["in"], "cookie");
+        assert_eq!(schemes["session"]["name"], "renke_session");
+        let schemas = doc["components"]["schemas"].as_object().unwrap();
+        for s in [
+            "ErrorBody",
+            "FieldProblem",
+            "OrgDto",
+            "CampaignDto",
+            "AccountDto",
+            "MeDto",
+        ] {
+            assert!(schemas.contains_key(s), "schema {s} missing");
+        }
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn swagger_ui_is_served_without_internet() {
+    for app in TestApp::spawn_all().await {
+        let anon = app.anonymous();
+        let r = anon.get("/api/docs").await; // redirected to /api/docs/
+        assert_eq!(r.status, 200, "{}", app.label());
+        let ct = r.headers["content-type"].to_str().unwrap().to_owned();
+        assert!(ct.starts_with("text/html"), "{ct}");
+        assert!(r.text.contains("swagger-ui"), "{}", r.text);
+        let init = anon.get("/api/docs/swagger-initializer.js").await;
+        assert_eq!(init.status, 200);
+        assert!(init.text.contains("/api/openapi.json"));
+        let bundle = anon.get("/api/docs/swagger-ui-bundle.js").await;
+        assert_eq!(bundle.status, 200);
+        assert!(
+            bundle.text.len() > 100_000,
+            "the bundle is served from the binary"
+        );
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn health_and_metrics() {
+    for app in TestApp::spawn_all().await {
+        let anon = app.anonymous();
+        let h = anon.get("/healthz").await;
+        assert_eq!(h.status, 200, "{}", app.label());
+        assert_eq!(h.text, "ok");
+        let m = anon.get("/metrics").await;
+        assert_eq!(m.status, 200);
+        assert!(m.text.contains("http_requests_total"), "{}", m.text);
+        assert!(m.text.contains("http_request_duration_seconds"));
+        assert!(m.text.contains("db_pool_connections"));
+        app.finish().await;
+    }
+}

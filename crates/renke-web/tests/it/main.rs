@@ -1,0 +1,10 @@
+//! renke-web's integration tests: the real router over a fresh database, on SQLite and —
+//! when `RENKE_TEST_POSTGRES_URL` is set — on PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod api_auth;
+mod api_campaigns;
+mod api_docs;
+mod api_orgs;
+mod api_perm;
+mod support;

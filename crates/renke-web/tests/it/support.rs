@@ -1,0 +1,377 @@
+//! The test harness: the real router on 127.0.0.1:0 over a fresh database per backend,
+//! fixture builders for an organisation tree and accounts, and HTTP clients that log in.
+//!
+//! ```ignore
+//! for app in TestApp::spawn_all().await {
+//!     let tree = app.tree().await;
+//!     app.account("gd.org", Role::Organiser, "GD").await;
+//!     let c = app.login("gd.org", PASSWORD).await;
+//!     let r = c.get("/api/v1/me").await;
+//!     assert_eq!(r.status, 200, "{}", app.label());
+//!     app.finish().await;
+//! }
+//! ```
+
+// Helpers here serve the API tests and the page tests alike; not every binary uses each.
+#![allow(dead_code)]
+
+use chrono::{DateTime, TimeZone, Utc};
+use renke_domain::clock::Clock;
+use renke_domain::org::{AdminLevel, OrgCode, OrgKind};
+use renke_domain::perm::Role;
+use renke_store::Db;
+use renke_store::accounts::NewAccount;
+use renke_store::orgs::NewOrg;
+use renke_store::testing::{TestDb, backends};
+use renke_web::{AppState, WebConfig};
+use reqwest::Method;
+use serde_json::Value;
+use std::net::SocketAddr;
+use tokio::sync::OnceCell;
+
+/// The password of every fixture account.
+pub const PASSWORD: &str = "renke-test-2022";
+
+/// The fixed time every test starts at: 2022-05-01 10:00 in Shanghai.
+pub fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2022, 5, 1, 2, 0, 0).unwrap()
+}
+
+/// One running server over one test database.
+pub struct TestApp {
+    pub base: String,
+    pub state: AppState,
+    /// The server's clock; `app.clock.advance(..)` moves time for the running server.
+    pub clock: Clock,
+    db: TestDb,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl TestApp {
+    /// One app per backend under test (SQLite; PostgreSQL too with `RENKE_TEST_POSTGRES_URL`).
+    pub async fn spawn_all() -> Vec<TestApp> {
+        Self::spawn_all_with(WebConfig::default()).await
+    }
+
+    pub async fn spawn_all_with(config: WebConfig) -> Vec<TestApp> {
+        let mut apps = Vec::new();
+        for db in backends().await {
+            apps.push(Self::spawn(db, config.clone()).await);
+        }
+        apps
+    }
+
+    /// Starts the real router with a fixed clock at [`t0`] over `db`.
+    pub async fn spawn(db: TestDb, config: WebConfig) -> TestApp {
+        let clock = Clock::fixed(t0());
+        let state = AppState::new(db.db.clone(), clock.clone(), config);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let app = renke_web::router(state.clone());
+        let server = tokio::spawn(async move {
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await
+            .unwrap();
+        });
+        TestApp {
+            base: format!("http://{addr}"),
+            state,
+            clock,
+            db,
+            server,
+        }
+    }
+
+    /// "sqlite" or "postgres", for assertion messages.
+    pub fn label(&self) -> &'static str {
+        self.db.label()
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db.db
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// A client without a session (cookie store on, redirects followed).
+    pub fn anonymous(&self) -> Client {
+        Client {
+            http: reqwest::Client::builder()
+                .cookie_store(true)
+                .build()
+                .unwrap(),
+            base: self.base.clone(),
+            csrf: String::new(),
+            bearer: None,
+            me: Value::Null,
+        }
+    }
+
+    /// A client that authenticates with a Bearer token and has no cookies.
+    pub fn bearer(&self, token: &str) -> Client {
+        Client {
+            http: reqwest::Client::new(),
+            base: self.base.clone(),
+            csrf: String::new(),
+            bearer: Some(token.to_owned()),
+            me: Value::Null,
+        }
+    }
+
+    /// Logs in through `POST /api/v1/session`; panics unless it succeeds.
+    pub async fn login(&self, login: &str, password: &str) -> Client {
+        let mut c = self.anonymous();
+        let r = c
+            .post(
+                "/api/v1/session",
+                serde_json::json!({ "login": login, "password": password }),
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            200,
+            "login {login} on {}: {}",
+            self.label(),
+            r.body
+        );
+        c.csrf = r.body["csrf_token"].as_str().unwrap().to_owned();
+        c.me = r.body;
+        c
+    }
+
+    /// The standard organisation tree.
+    pub async fn tree(&self) -> Tree {
+        Tree::build(self.db(), t0()).await
+    }
+
+    /// Creates an account with [`PASSWORD`] at the organisation with `org_code`.
+    pub async fn account(&self, login: &str, role: Role, org_code: &str) -> i64 {
+        let new = NewAccount {
+            login: renke_domain::account::Login::parse("login", login).unwrap(),
+            display_name: format!("测试{login}"),
+            org_code: org_code.to_owned(),
+            role,
+            email: None,
+            phone: None,
+            password_hash: password_hash().await,
+        };
+        renke_store::accounts::create(self.db(), &new, t0())
+            .await
+            .unwrap()
+            .id
+    }
+
+    /// Stops the server and drops the database.
+    pub async fn finish(self) {
+        self.server.abort();
+        let _ = self.server.await;
+        self.db.cleanup().await;
+    }
+}
+
+/// The argon2id hash of [`PASSWORD`], computed once per test binary.
+pub async fn password_hash() -> String {
+    static HASH: OnceCell<String> = OnceCell::const_new();
+    HASH.get_or_init(|| async { renke_web::auth::hash_password(PASSWORD).await.unwrap() })
+        .await
+        .clone()
+}
+
+/// A response: status and JSON body (`Null` when the body is empty or not JSON).
+#[derive(Debug)]
+pub struct Resp {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+    pub text: String,
+}
+
+impl Resp {
+    /// The stable error code of a failed call.
+    pub fn code(&self) -> &str {
+        self.body["code"].as_str().unwrap_or("")
+    }
+    /// The field names of a 422, in order.
+    pub fn fields(&self) -> Vec<String> {
+        self.body["fields"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|f| f["field"].as_str().unwrap_or("").to_owned())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+    /// The code reported for `field` in a 422.
+    pub fn field_code(&self, field: &str) -> Option<String> {
+        self.body["fields"].as_array()?.iter().find_map(|f| {
+            (f["field"] == field).then(|| f["code"].as_str().unwrap_or("").to_owned())
+        })
+    }
+}
+
+/// An HTTP client bound to one app; sends the session's CSRF token on unsafe requests.
+pub struct Client {
+    pub http: reqwest::Client,
+    pub base: String,
+    /// The session's CSRF token (empty when not logged in by cookie).
+    pub csrf: String,
+    pub bearer: Option<String>,
+    /// The login response (`MeDto`), `Null` for anonymous and Bearer clients.
+    pub me: Value,
+}
+
+impl Client {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// A request with this client's credentials and CSRF header, for custom headers.
+    pub fn request(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
+        let mut rb = self.http.request(method.clone(), self.url(path));
+        if let Some(t) = &self.bearer {
+            rb = rb.bearer_auth(t);
+        }
+        let safe = matches!(method, Method::GET | Method::HEAD | Method::OPTIONS);
+        if !safe && !self.csrf.is_empty() {
+            rb = rb.header("x-csrf-token", &self.csrf);
+        }
+        rb
+    }
+
+    pub async fn send(&self, rb: reqwest::RequestBuilder) -> Resp {
+        let res = rb.send().await.unwrap();
+        let status = res.status().as_u16();
+        let headers = res.headers().clone();
+        let text = res.text().await.unwrap();
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Resp {
+            status,
+            headers,
+            body,
+            text,
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Resp {
+        self.send(self.request(Method::GET, path)).await
+    }
+    pub async fn post(&self, path: &str, body: Value) -> Resp {
+        self.send(self.request(Method::POST, path).json(&body))
+            .await
+    }
+    pub async fn put(&self, path: &str, body: Value) -> Resp {
+        self.send(self.request(Method::PUT, path).json(&body)).await
+    }
+    pub async fn delete(&self, path: &str) -> Resp {
+        self.send(self.request(Method::DELETE, path)).await
+    }
+}
+
+/// The standard tree:
+///
+/// ```text
+/// CN 国家市场监督管理总局
+/// ├── GD 广东省市场监督管理局
+/// │   ├── GD-SZ 深圳市市场监督管理局
+/// │   │   ├── GD-SZ-FT 深圳市市场监督管理局福田监管局
+/// │   │   └── LAB-SZ 深圳市计量质量检测研究院 (lab)
+/// │   └── GD-GZ 广州市市场监督管理局
+/// └── SH 上海市市场监督管理局
+///     └── SH-PD 上海市浦东新区市场监督管理局
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct Tree {
+    pub national: i64,
+    pub gd: i64,
+    pub sz: i64,
+    pub futian: i64,
+    pub lab: i64,
+    pub gz: i64,
+    pub sh: i64,
+    pub pudong: i64,
+}
+
+fn regulator(code: &str, parent: Option<&str>, name: &str, level: AdminLevel) -> NewOrg {
+    let mut o = NewOrg::new(
+        OrgCode::parse("code", code).unwrap(),
+        parent.map(|p| OrgCode::parse("parent", p).unwrap()),
+        name,
+        OrgKind::Regulator,
+    );
+    o.admin_level = Some(level);
+    o
+}
+
+impl Tree {
+    pub async fn build(db: &Db, now: DateTime<Utc>) -> Tree {
+        use AdminLevel::*;
+        let mut lab = NewOrg::new(
+            OrgCode::parse("code", "LAB-SZ").unwrap(),
+            Some(OrgCode::parse("parent", "GD-SZ").unwrap()),
+            "深圳市计量质量检测研究院",
+            OrgKind::Lab,
+        );
+        lab.short_name = Some("深圳计量院".into());
+        let orgs = [
+            regulator("CN", None, "国家市场监督管理总局", National),
+            regulator("GD", Some("CN"), "广东省市场监督管理局", Provincial),
+            regulator("GD-SZ", Some("GD"), "深圳市市场监督管理局", Municipal),
+            regulator(
+                "GD-SZ-FT",
+                Some("GD-SZ"),
+                "深圳市市场监督管理局福田监管局",
+                District,
+            ),
+            lab,
+            regulator("GD-GZ", Some("GD"), "广州市市场监督管理局", Municipal),
+            regulator("SH", Some("CN"), "上海市市场监督管理局", Provincial),
+            regulator(
+                "SH-PD",
+                Some("SH"),
+                "上海市浦东新区市场监督管理局",
+                District,
+            ),
+        ];
+        let ids = renke_store::orgs::create_many(db, &orgs, now)
+            .await
+            .unwrap();
+        Tree {
+            national: ids[0],
+            gd: ids[1],
+            sz: ids[2],
+            futian: ids[3],
+            lab: ids[4],
+            gz: ids[5],
+            sh: ids[6],
+            pudong: ids[7],
+        }
+    }
+}
+
+/// An organisation as returned by the API turned back into an `OrgInput` body.
+pub fn org_body(org: &Value) -> Value {
+    let mut body = serde_json::Map::new();
+    for key in [
+        "code",
+        "name",
+        "short_name",
+        "name_en",
+        "kind",
+        "admin_level",
+        "cma_level",
+        "region",
+        "contact_name",
+        "contact_phone",
+        "contact_email",
+    ] {
+        let v = org[key].as_str().unwrap_or("").to_owned();
+        body.insert(key.to_owned(), Value::String(v));
+    }
+    Value::Object(body)
+}
