@@ -298,23 +298,34 @@ pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age_secs: Optio
     c
 }
 
-/// The client's address for rate limiting: the socket peer, or the first
-/// `X-Forwarded-For` entry when the server is configured to trust its proxy.
+/// The client's address for rate limiting: the socket peer, or — when `trust_proxy` is
+/// set — the address the reverse proxy appended last to `X-Forwarded-For` (earlier entries
+/// are client-supplied and could be forged). `unknown` when the server runs without
+/// connect info.
 pub struct ClientIp(pub String);
 
 impl FromRequestParts<AppState> for ClientIp {
     type Rejection = std::convert::Infallible;
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         if state.config.trust_proxy
-            && let Some(first) = parts
+            && let Some(ip) = parts
                 .headers
-                .get("x-forwarded-for")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.split(',').next())
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                .map(str::trim)
+                .rfind(|s| !s.is_empty())
         {
-            return Ok(ClientIp(first.trim().to_owned()));
+            return Ok(ClientIp(ip.to_owned()));
         }
-        let peer = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string());
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip().to_string());
         Ok(ClientIp(peer.unwrap_or_else(|| "unknown".into())))
     }
 }

@@ -75,11 +75,22 @@ pub struct Errors {
 
 impl Errors {
     pub fn from_invalid(tr: Tr, inv: &Invalid) -> Errors {
-        Errors { items: inv.0.iter().map(|e| (e.field.clone(), tr.field_error(e))).collect() }
+        Errors {
+            items: inv
+                .0
+                .iter()
+                .map(|e| (e.field.clone(), tr.field_error(e)))
+                .collect(),
+        }
     }
     /// The message for `field`, or empty.
     pub fn of(&self, field: &str) -> String {
-        self.items.iter().filter(|(f, _)| f == field).map(|(_, m)| m.as_str()).collect::<Vec<_>>().join(" ")
+        self.items
+            .iter()
+            .filter(|(f, _)| f == field)
+            .map(|(_, m)| m.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
     }
     pub fn has(&self, field: &str) -> bool {
         self.items.iter().any(|(f, _)| f == field)
@@ -89,7 +100,11 @@ impl Errors {
     }
     /// Messages for fields not shown next to an input.
     pub fn others(&self, shown: &[&str]) -> Vec<String> {
-        self.items.iter().filter(|(f, _)| !shown.contains(&f.as_str())).map(|(f, m)| format!("{f}: {m}")).collect()
+        self.items
+            .iter()
+            .filter(|(f, _)| !shown.contains(&f.as_str()))
+            .map(|(f, m)| format!("{f}: {m}"))
+            .collect()
     }
 }
 
@@ -110,22 +125,30 @@ impl Pager {
         ((self.total + self.limit - 1) / self.limit.max(1)).max(1)
     }
     pub fn prev(&self) -> Option<String> {
-        (self.offset > 0).then(|| format!("{}offset={}", self.base, (self.offset - self.limit).max(0)))
+        (self.offset > 0)
+            .then(|| format!("{}offset={}", self.base, (self.offset - self.limit).max(0)))
     }
     pub fn next(&self) -> Option<String> {
-        (self.offset + self.limit < self.total).then(|| format!("{}offset={}", self.base, self.offset + self.limit))
+        (self.offset + self.limit < self.total)
+            .then(|| format!("{}offset={}", self.base, self.offset + self.limit))
     }
     pub fn label(&self, tr: &Tr) -> String {
         tr.tf(
             "common.page_of",
-            &[("page", self.page().to_string()), ("pages", self.pages().to_string()), ("total", self.total.to_string())],
+            &[
+                ("page", self.page().to_string()),
+                ("pages", self.pages().to_string()),
+                ("total", self.total.to_string()),
+            ],
         )
     }
 }
 
 /// A timestamp shown in Beijing time.
 pub fn local_time(t: &DateTime<Utc>) -> String {
-    t.with_timezone(&renke_domain::clock::SHANGHAI).format("%Y-%m-%d %H:%M").to_string()
+    t.with_timezone(&renke_domain::clock::SHANGHAI)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
 }
 
 /// Renders a template into a response, or a logged 500.

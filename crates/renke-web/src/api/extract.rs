@@ -1,13 +1,11 @@
 //! Extractors whose rejections are API errors with stable codes (not axum's plain text),
 //! and the client address used for login rate limiting.
 
-use crate::AppState;
 use crate::error::{ApiError, AppError};
-use axum::extract::{ConnectInfo, FromRef, FromRequest, FromRequestParts, Request};
+use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use renke_domain::FieldError;
 use serde::de::DeserializeOwned;
-use std::net::SocketAddr;
 
 fn bad(field: &str, detail: String) -> ApiError {
     AppError::from(FieldError::new(field, "unknown_value").with("value", detail)).into()
@@ -64,35 +62,4 @@ where
     }
 }
 
-/// The client's address: the socket peer, or — when `trust_proxy` is set — the address the
-/// reverse proxy appended last to `X-Forwarded-For` (earlier entries are client-supplied
-/// and could be forged). `unknown` when the server runs without connect info.
-pub struct ClientIp(pub String);
-
-impl<S> FromRequestParts<S> for ClientIp
-where
-    AppState: FromRef<S>,
-    S: Send + Sync,
-{
-    type Rejection = ApiError;
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let state = AppState::from_ref(state);
-        if state.config.trust_proxy
-            && let Some(ip) = parts
-                .headers
-                .get_all("x-forwarded-for")
-                .iter()
-                .filter_map(|v| v.to_str().ok())
-                .flat_map(|v| v.split(','))
-                .map(str::trim)
-                .rfind(|s| !s.is_empty())
-        {
-            return Ok(ClientIp(ip.to_owned()));
-        }
-        let peer = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(addr)| addr.ip().to_string());
-        Ok(ClientIp(peer.unwrap_or_else(|| "unknown".to_owned())))
-    }
-}
+pub use crate::auth::ClientIp;

@@ -23,10 +23,23 @@ struct ListPage {
     pager: Pager,
 }
 
-pub async fn list(State(state): State<AppState>, user: User, Query(p): Query<Paging>) -> Result<Response, AppError> {
+pub async fn list(
+    State(state): State<AppState>,
+    user: User,
+    Query(p): Query<Paging>,
+) -> Result<Response, AppError> {
     let page = service::list_campaigns(&state, &user.account, p.offset, PAGE_SIZE).await?;
-    let pager = Pager { offset: page.offset, limit: page.limit, total: page.total, base: "/manage/campaigns?".into() };
-    Ok(render(&ListPage { c: Chrome::new(&user.ctx, "campaigns", user.ctx.tr.t("camp.list")), page, pager }))
+    let pager = Pager {
+        offset: page.offset,
+        limit: page.limit,
+        total: page.total,
+        base: "/manage/campaigns?".into(),
+    };
+    Ok(render(&ListPage {
+        c: Chrome::new(&user.ctx, "campaigns", user.ctx.tr.t("camp.list")),
+        page,
+        pager,
+    }))
 }
 
 /// The form as posted: local themes as lines of "CODE theme".
@@ -64,7 +77,10 @@ impl PageForm {
                 .map(|l| {
                     let l = l.trim();
                     let (code, theme) = l.split_once(char::is_whitespace).unwrap_or((l, ""));
-                    LocalThemeInput { org_code: code.into(), theme: theme.trim().into() }
+                    LocalThemeInput {
+                        org_code: code.into(),
+                        theme: theme.trim().into(),
+                    }
                 })
                 .collect(),
         }
@@ -81,30 +97,72 @@ struct FormPage {
     shown: &'static [&'static str],
 }
 
-const SHOWN: &[&str] = &["title", "edition", "day", "international_theme", "domestic_theme", "owner_code"];
+const SHOWN: &[&str] = &[
+    "title",
+    "edition",
+    "day",
+    "international_theme",
+    "domestic_theme",
+    "owner_code",
+];
 
-fn form_page(user: &User, title: &str, f: CampaignForm, local_text: String, errors: Errors) -> FormPage {
-    FormPage { c: Chrome::new(&user.ctx, "campaigns", title), f, local_text, errors, shown: SHOWN }
+fn form_page(
+    user: &User,
+    title: &str,
+    f: CampaignForm,
+    local_text: String,
+    errors: Errors,
+) -> FormPage {
+    FormPage {
+        c: Chrome::new(&user.ctx, "campaigns", title),
+        f,
+        local_text,
+        errors,
+        shown: SHOWN,
+    }
 }
 
 pub async fn new_form(user: User) -> Response {
-    let f = CampaignForm { owner_code: user.account.org_code.clone(), ..Default::default() };
-    render(&form_page(&user, user.ctx.tr.t("camp.new"), f, String::new(), Errors::default()))
+    let f = CampaignForm {
+        owner_code: user.account.org_code.clone(),
+        ..Default::default()
+    };
+    render(&form_page(
+        &user,
+        user.ctx.tr.t("camp.new"),
+        f,
+        String::new(),
+        Errors::default(),
+    ))
 }
 
-pub async fn create(State(state): State<AppState>, user: User, Form(pf): Form<PageForm>) -> Result<Response, AppError> {
+pub async fn create(
+    State(state): State<AppState>,
+    user: User,
+    Form(pf): Form<PageForm>,
+) -> Result<Response, AppError> {
     let f = pf.to_service();
     match service::create_campaign(&state, &user.account, &f).await {
         Ok(c) => Ok(Redirect::to(&format!("/campaigns/{}", c.id)).into_response()),
         Err(AppError::Invalid(inv)) => {
-            let page = form_page(&user, user.ctx.tr.t("camp.new"), f, pf.local_themes, Errors::from_invalid(user.ctx.tr, &inv));
+            let page = form_page(
+                &user,
+                user.ctx.tr.t("camp.new"),
+                f,
+                pf.local_themes,
+                Errors::from_invalid(user.ctx.tr, &inv),
+            );
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
         }
         Err(e) => Err(e),
     }
 }
 
-pub async fn edit_form(State(state): State<AppState>, user: User, Path(id): Path<i64>) -> Result<Response, AppError> {
+pub async fn edit_form(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
     let k = service::get_campaign(&state, Some(&user.account), id).await?;
     if !service::may_edit_campaign(&user.account, &k) {
         return Err(AppError::Forbidden);
@@ -125,7 +183,13 @@ pub async fn edit_form(State(state): State<AppState>, user: User, Path(id): Path
         public: k.public,
         local_themes: Vec::new(),
     };
-    Ok(render(&form_page(&user, user.ctx.tr.t("camp.edit"), f, local_text, Errors::default())))
+    Ok(render(&form_page(
+        &user,
+        user.ctx.tr.t("camp.edit"),
+        f,
+        local_text,
+        Errors::default(),
+    )))
 }
 
 pub async fn update(
@@ -138,7 +202,13 @@ pub async fn update(
     match service::update_campaign(&state, &user.account, id, &f).await {
         Ok(c) => Ok(Redirect::to(&format!("/campaigns/{}", c.id)).into_response()),
         Err(AppError::Invalid(inv)) => {
-            let page = form_page(&user, user.ctx.tr.t("camp.edit"), f, pf.local_themes, Errors::from_invalid(user.ctx.tr, &inv));
+            let page = form_page(
+                &user,
+                user.ctx.tr.t("camp.edit"),
+                f,
+                pf.local_themes,
+                Errors::from_invalid(user.ctx.tr, &inv),
+            );
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
         }
         Err(e) => Err(e),

@@ -29,8 +29,14 @@ pub fn routes() -> Router<AppState> {
         .route("/accounts", get(orgs::accounts).post(orgs::create_account))
         .route("/accounts/{id}/reset", post(orgs::reset_password))
         .route("/manage/campaigns", get(campaigns::list))
-        .route("/manage/campaigns/new", get(campaigns::new_form).post(campaigns::create))
-        .route("/manage/campaigns/{id}/edit", get(campaigns::edit_form).post(campaigns::update))
+        .route(
+            "/manage/campaigns/new",
+            get(campaigns::new_form).post(campaigns::create),
+        )
+        .route(
+            "/manage/campaigns/{id}/edit",
+            get(campaigns::edit_form).post(campaigns::update),
+        )
         .route("/settings", get(settings::show))
         .route("/settings/language", post(settings::language))
         .route("/settings/password", post(settings::password))

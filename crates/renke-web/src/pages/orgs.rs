@@ -57,14 +57,29 @@ async fn org_page(
     let (results, search_pager) = if q.is_empty() {
         (None, None)
     } else {
-        let query = OrgQuery { within: Some(d.org.path.clone()), text: Some(q.clone()), kind: None, offset: p.soffset, limit: PAGE_SIZE };
+        let query = OrgQuery {
+            within: Some(d.org.path.clone()),
+            text: Some(q.clone()),
+            kind: None,
+            offset: p.soffset,
+            limit: PAGE_SIZE,
+        };
         let r = service::search_orgs(state, &user.account, query).await?;
         let enc: String = url::form_urlencoded::byte_serialize(q.as_bytes()).collect();
-        let pager = Pager { offset: r.offset, limit: r.limit, total: r.total, base: format!("/orgs/{id}?q={enc}&s") };
+        let pager = Pager {
+            offset: r.offset,
+            limit: r.limit,
+            total: r.total,
+            base: format!("/orgs/{id}?q={enc}&s"),
+        };
         (Some(r), Some(pager))
     };
-    let children_pager =
-        Pager { offset: d.children.offset, limit: d.children.limit, total: d.children.total, base: format!("/orgs/{id}?") };
+    let children_pager = Pager {
+        offset: d.children.offset,
+        limit: d.children.limit,
+        total: d.children.total,
+        base: format!("/orgs/{id}?"),
+    };
     Ok(OrgPage {
         c: Chrome::new(&user.ctx, "orgs", d.org.name.clone()),
         d,
@@ -83,7 +98,9 @@ pub async fn show(
     Path(id): Path<i64>,
     Query(p): Query<OrgQueryParams>,
 ) -> Result<Response, AppError> {
-    Ok(render(&org_page(&state, &user, id, &p, String::new(), String::new()).await?))
+    Ok(render(
+        &org_page(&state, &user, id, &p, String::new(), String::new()).await?,
+    ))
 }
 
 #[derive(Template)]
@@ -102,7 +119,15 @@ struct OrgFormPage {
     regions: &'static [Region],
 }
 
-fn org_form(user: &User, title: &str, creating: bool, parent: &Org, back_id: i64, f: OrgInput, errors: Errors) -> OrgFormPage {
+fn org_form(
+    user: &User,
+    title: &str,
+    creating: bool,
+    parent: &Org,
+    back_id: i64,
+    f: OrgInput,
+    errors: Errors,
+) -> OrgFormPage {
     OrgFormPage {
         c: Chrome::new(&user.ctx, "orgs", title),
         creating,
@@ -118,11 +143,29 @@ fn org_form(user: &User, title: &str, creating: bool, parent: &Org, back_id: i64
     }
 }
 
-pub async fn new_form(State(state): State<AppState>, user: User, Path(id): Path<i64>) -> Result<Response, AppError> {
+pub async fn new_form(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
     let parent = service::get_org(&state, &user.account, id).await?;
-    user.account.actor().may(renke_domain::perm::Action::Manage, &parent.path)?;
-    let f = OrgInput { kind: OrgKind::Regulator.as_str().into(), region: Region::Mainland.as_str().into(), ..Default::default() };
-    Ok(render(&org_form(&user, user.ctx.tr.t("org.new_child"), true, &parent, id, f, Errors::default())))
+    user.account
+        .actor()
+        .may(renke_domain::perm::Action::Manage, &parent.path)?;
+    let f = OrgInput {
+        kind: OrgKind::Regulator.as_str().into(),
+        region: Region::Mainland.as_str().into(),
+        ..Default::default()
+    };
+    Ok(render(&org_form(
+        &user,
+        user.ctx.tr.t("org.new_child"),
+        true,
+        &parent,
+        id,
+        f,
+        Errors::default(),
+    )))
 }
 
 pub async fn create(
@@ -135,7 +178,15 @@ pub async fn create(
         Ok(org) => Ok(Redirect::to(&format!("/orgs/{}", org.id)).into_response()),
         Err(AppError::Invalid(inv)) => {
             let parent = service::get_org(&state, &user.account, id).await?;
-            let page = org_form(&user, user.ctx.tr.t("org.new_child"), true, &parent, id, f, Errors::from_invalid(user.ctx.tr, &inv));
+            let page = org_form(
+                &user,
+                user.ctx.tr.t("org.new_child"),
+                true,
+                &parent,
+                id,
+                f,
+                Errors::from_invalid(user.ctx.tr, &inv),
+            );
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
         }
         Err(e) => Err(e),
@@ -149,8 +200,14 @@ fn input_of(o: &Org) -> OrgInput {
         short_name: o.short_name.clone().unwrap_or_default(),
         name_en: o.name_en.clone().unwrap_or_default(),
         kind: o.kind.as_str().into(),
-        admin_level: o.admin_level.map(|l| l.as_str().to_owned()).unwrap_or_default(),
-        cma_level: o.cma_level.map(|l| l.as_str().to_owned()).unwrap_or_default(),
+        admin_level: o
+            .admin_level
+            .map(|l| l.as_str().to_owned())
+            .unwrap_or_default(),
+        cma_level: o
+            .cma_level
+            .map(|l| l.as_str().to_owned())
+            .unwrap_or_default(),
         region: o.region.as_str().into(),
         contact_name: o.contact_name.clone().unwrap_or_default(),
         contact_phone: o.contact_phone.clone().unwrap_or_default(),
@@ -158,11 +215,25 @@ fn input_of(o: &Org) -> OrgInput {
     }
 }
 
-pub async fn edit_form(State(state): State<AppState>, user: User, Path(id): Path<i64>) -> Result<Response, AppError> {
+pub async fn edit_form(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
     let org = service::get_org(&state, &user.account, id).await?;
-    user.account.actor().may(renke_domain::perm::Action::Manage, &org.path)?;
+    user.account
+        .actor()
+        .may(renke_domain::perm::Action::Manage, &org.path)?;
     let title = format!("{} · {}", user.ctx.tr.t("common.edit"), org.name);
-    Ok(render(&org_form(&user, &title, false, &org, id, input_of(&org), Errors::default())))
+    Ok(render(&org_form(
+        &user,
+        &title,
+        false,
+        &org,
+        id,
+        input_of(&org),
+        Errors::default(),
+    )))
 }
 
 pub async fn update(
@@ -176,7 +247,15 @@ pub async fn update(
         Err(AppError::Invalid(inv)) => {
             let org = service::get_org(&state, &user.account, id).await?;
             let title = format!("{} · {}", user.ctx.tr.t("common.edit"), org.name);
-            let page = org_form(&user, &title, false, &org, id, f, Errors::from_invalid(user.ctx.tr, &inv));
+            let page = org_form(
+                &user,
+                &title,
+                false,
+                &org,
+                id,
+                f,
+                Errors::from_invalid(user.ctx.tr, &inv),
+            );
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
         }
         Err(e) => Err(e),
@@ -197,8 +276,14 @@ pub async fn move_org(
     match service::move_org(&state, &user.account, id, &f.parent).await {
         Ok(org) => Ok(Redirect::to(&format!("/orgs/{}", org.id)).into_response()),
         Err(AppError::Invalid(inv)) => {
-            let msg = inv.0.iter().map(|e| user.ctx.tr.field_error(e)).collect::<Vec<_>>().join(" ");
-            let page = org_page(&state, &user, id, &OrgQueryParams::default(), f.parent, msg).await?;
+            let msg = inv
+                .0
+                .iter()
+                .map(|e| user.ctx.tr.field_error(e))
+                .collect::<Vec<_>>()
+                .join(" ");
+            let page =
+                org_page(&state, &user, id, &OrgQueryParams::default(), f.parent, msg).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
         }
         Err(e) => Err(e),
@@ -225,11 +310,27 @@ pub struct AccountsQuery {
     offset: i64,
 }
 
-async fn accounts_page(state: &AppState, user: &User, org_id: i64, offset: i64, f: AccountInput, errors: Errors) -> Result<AccountsPage, AppError> {
+async fn accounts_page(
+    state: &AppState,
+    user: &User,
+    org_id: i64,
+    offset: i64,
+    f: AccountInput,
+    errors: Errors,
+) -> Result<AccountsPage, AppError> {
     let org = service::get_org(state, &user.account, org_id).await?;
     let page = service::list_accounts(state, &user.account, org_id, offset, PAGE_SIZE).await?;
-    let pager = Pager { offset: page.offset, limit: page.limit, total: page.total, base: format!("/accounts?org={org_id}&") };
-    let roles = Role::ALL.iter().copied().filter(|r| user.account.role.may_grant(*r)).collect();
+    let pager = Pager {
+        offset: page.offset,
+        limit: page.limit,
+        total: page.total,
+        base: format!("/accounts?org={org_id}&"),
+    };
+    let roles = Role::ALL
+        .iter()
+        .copied()
+        .filter(|r| user.account.role.may_grant(*r))
+        .collect();
     Ok(AccountsPage {
         c: Chrome::new(&user.ctx, "accounts", user.ctx.tr.t("acct.list")),
         org,
@@ -237,16 +338,34 @@ async fn accounts_page(state: &AppState, user: &User, org_id: i64, offset: i64, 
         pager,
         f,
         errors,
-        shown: &["login", "display_name", "org_code", "role", "email", "phone", "password"],
+        shown: &[
+            "login",
+            "display_name",
+            "org_code",
+            "role",
+            "email",
+            "phone",
+            "password",
+        ],
         roles,
     })
 }
 
-pub async fn accounts(State(state): State<AppState>, user: User, Query(q): Query<AccountsQuery>) -> Result<Response, AppError> {
+pub async fn accounts(
+    State(state): State<AppState>,
+    user: User,
+    Query(q): Query<AccountsQuery>,
+) -> Result<Response, AppError> {
     let org_id = q.org.unwrap_or(user.account.org_id);
     let org = service::get_org(&state, &user.account, org_id).await?;
-    let f = AccountInput { org_code: org.code.clone(), role: Role::Staff.as_str().into(), ..Default::default() };
-    Ok(render(&accounts_page(&state, &user, org_id, q.offset, f, Errors::default()).await?))
+    let f = AccountInput {
+        org_code: org.code.clone(),
+        role: Role::Staff.as_str().into(),
+        ..Default::default()
+    };
+    Ok(render(
+        &accounts_page(&state, &user, org_id, q.offset, f, Errors::default()).await?,
+    ))
 }
 
 pub async fn create_account(
@@ -259,8 +378,19 @@ pub async fn create_account(
     match service::create_account(&state, &user.account, &f).await {
         Ok(a) => Ok(Redirect::to(&format!("/accounts?org={}", a.org_id)).into_response()),
         Err(AppError::Invalid(inv)) => {
-            let f = AccountInput { password: String::new(), ..f };
-            let page = accounts_page(&state, &user, org_id, 0, f, Errors::from_invalid(user.ctx.tr, &inv)).await?;
+            let f = AccountInput {
+                password: String::new(),
+                ..f
+            };
+            let page = accounts_page(
+                &state,
+                &user,
+                org_id,
+                0,
+                f,
+                Errors::from_invalid(user.ctx.tr, &inv),
+            )
+            .await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
         }
         Err(e) => Err(e),
@@ -281,12 +411,30 @@ pub async fn reset_password(
 ) -> Result<Response, AppError> {
     match service::reset_password(&state, &user.account, id, &f.password).await {
         Ok(()) => {
-            let mut page = accounts_page(&state, &user, f.org, 0, AccountInput::default(), Errors::default()).await?;
-            page.c = page.c.with_flash(Some(user.ctx.tr.t("pw.reset_done").into()));
+            let mut page = accounts_page(
+                &state,
+                &user,
+                f.org,
+                0,
+                AccountInput::default(),
+                Errors::default(),
+            )
+            .await?;
+            page.c = page
+                .c
+                .with_flash(Some(user.ctx.tr.t("pw.reset_done").into()));
             Ok(render(&page))
         }
         Err(AppError::Invalid(inv)) => {
-            let page = accounts_page(&state, &user, f.org, 0, AccountInput::default(), Errors::from_invalid(user.ctx.tr, &inv)).await?;
+            let page = accounts_page(
+                &state,
+                &user,
+                f.org,
+                0,
+                AccountInput::default(),
+                Errors::from_invalid(user.ctx.tr, &inv),
+            )
+            .await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
         }
         Err(e) => Err(e),

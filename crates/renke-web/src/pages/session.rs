@@ -1,7 +1,10 @@
 //! Login, logout, language switch and the dashboard.
 
 use crate::AppState;
-use crate::auth::{ClientIp, Ctx, Identity, LANG_COOKIE, PRE_CSRF_COOKIE, SESSION_COOKIE, User, new_token, set_cookie};
+use crate::auth::{
+    ClientIp, Ctx, Identity, LANG_COOKIE, PRE_CSRF_COOKIE, SESSION_COOKIE, User, new_token,
+    set_cookie,
+};
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::service;
@@ -35,10 +38,18 @@ pub struct LoginQuery {
 
 /// Only local paths are followed after login (no open redirects).
 fn safe_next(next: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') { next.to_owned() } else { "/home".into() }
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next.to_owned()
+    } else {
+        "/home".into()
+    }
 }
 
-pub async fn login_form(State(state): State<AppState>, mut ctx: Ctx, Query(q): Query<LoginQuery>) -> Response {
+pub async fn login_form(
+    State(state): State<AppState>,
+    mut ctx: Ctx,
+    Query(q): Query<LoginQuery>,
+) -> Response {
     let mut cookie = None;
     if let Identity::Anonymous { pre_csrf, .. } = &mut ctx.identity
         && pre_csrf.is_none()
@@ -76,7 +87,12 @@ pub struct LoginForm {
     next: String,
 }
 
-pub async fn login(State(state): State<AppState>, ctx: Ctx, ip: ClientIp, Form(f): Form<LoginForm>) -> Response {
+pub async fn login(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ip: ClientIp,
+    Form(f): Form<LoginForm>,
+) -> Response {
     match service::login(&state, &f.login, &f.password, &ip.0).await {
         Ok(done) => {
             let mut res = Redirect::to(&safe_next(&f.next)).into_response();
@@ -128,7 +144,11 @@ pub async fn switch_language(
     if let Some(a) = ctx.account() {
         service::set_locale(&state, a, Some(locale.code())).await?;
     }
-    let back = if b.back.is_empty() { "/".to_owned() } else { safe_next(&b.back) };
+    let back = if b.back.is_empty() {
+        "/".to_owned()
+    } else {
+        safe_next(&b.back)
+    };
     let mut res = Redirect::to(&back).into_response();
     if let Ok(v) = set_cookie(&state, LANG_COOKIE, locale.code(), Some(365 * 24 * 3600)).parse() {
         res.headers_mut().append(SET_COOKIE, v);
@@ -149,10 +169,15 @@ struct HomePage {
 pub async fn dashboard(State(state): State<AppState>, user: User) -> Result<Response, AppError> {
     let tr: Tr = user.ctx.tr;
     let subtree = renke_store::orgs::subtree_count(&state.db, &user.account.org_path).await?;
-    let campaigns = service::list_campaigns(&state, &user.account, 0, 10).await?.items;
+    let campaigns = service::list_campaigns(&state, &user.account, 0, 10)
+        .await?
+        .items;
     let page = HomePage {
         c: Chrome::new(&user.ctx, "home", tr.t("nav.home")),
-        welcome: tr.tf("home.welcome", &[("name", user.account.display_name.clone())]),
+        welcome: tr.tf(
+            "home.welcome",
+            &[("name", user.account.display_name.clone())],
+        ),
         account: user.account,
         subtree,
         campaigns,

@@ -31,7 +31,13 @@ struct SettingsPage {
     new_token: Option<String>,
 }
 
-async fn page(state: &AppState, user: &User, errors: Errors, flash: Option<String>, new_token: Option<String>) -> Result<SettingsPage, AppError> {
+async fn page(
+    state: &AppState,
+    user: &User,
+    errors: Errors,
+    flash: Option<String>,
+    new_token: Option<String>,
+) -> Result<SettingsPage, AppError> {
     let tokens = service::list_tokens(state, &user.account)
         .await?
         .into_iter()
@@ -39,7 +45,11 @@ async fn page(state: &AppState, user: &User, errors: Errors, flash: Option<Strin
             id: t.id,
             name: t.name,
             created: local_time(&t.created_at),
-            last_used: t.last_used_at.as_ref().map(local_time).unwrap_or_else(|| "—".into()),
+            last_used: t
+                .last_used_at
+                .as_ref()
+                .map(local_time)
+                .unwrap_or_else(|| "—".into()),
             revoked: t.revoked_at.is_some(),
         })
         .collect();
@@ -47,14 +57,20 @@ async fn page(state: &AppState, user: &User, errors: Errors, flash: Option<Strin
         c: Chrome::new(&user.ctx, "settings", user.ctx.tr.t("nav.settings")).with_flash(flash),
         locale: user.account.locale.clone().unwrap_or_default(),
         errors,
-        pw_fields: vec![("current", "pw.current", "current-password"), ("new", "pw.new", "new-password"), ("repeat", "pw.repeat", "new-password")],
+        pw_fields: vec![
+            ("current", "pw.current", "current-password"),
+            ("new", "pw.new", "new-password"),
+            ("repeat", "pw.repeat", "new-password"),
+        ],
         tokens,
         new_token,
     })
 }
 
 pub async fn show(State(state): State<AppState>, user: User) -> Result<Response, AppError> {
-    Ok(render(&page(&state, &user, Errors::default(), None, None).await?))
+    Ok(render(
+        &page(&state, &user, Errors::default(), None, None).await?,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -63,21 +79,45 @@ pub struct LanguageForm {
     locale: String,
 }
 
-pub async fn language(State(state): State<AppState>, user: User, Form(f): Form<LanguageForm>) -> Result<Response, AppError> {
+pub async fn language(
+    State(state): State<AppState>,
+    user: User,
+    Form(f): Form<LanguageForm>,
+) -> Result<Response, AppError> {
     let locale = Some(f.locale.as_str()).filter(|s| !s.is_empty());
     service::set_locale(&state, &user.account, locale).await?;
     Ok(Redirect::to("/settings").into_response())
 }
 
-pub async fn password(State(state): State<AppState>, user: User, Form(f): Form<PasswordChange>) -> Result<Response, AppError> {
+pub async fn password(
+    State(state): State<AppState>,
+    user: User,
+    Form(f): Form<PasswordChange>,
+) -> Result<Response, AppError> {
     let session = match &user.ctx.identity {
         Identity::Session { token_hash, .. } => Some(token_hash.clone()),
         _ => None,
     };
     match service::change_password(&state, &user.account, &f, session.as_deref()).await {
-        Ok(()) => Ok(render(&page(&state, &user, Errors::default(), Some(user.ctx.tr.t("pw.changed").into()), None).await?)),
+        Ok(()) => Ok(render(
+            &page(
+                &state,
+                &user,
+                Errors::default(),
+                Some(user.ctx.tr.t("pw.changed").into()),
+                None,
+            )
+            .await?,
+        )),
         Err(AppError::Invalid(inv)) => {
-            let p = page(&state, &user, Errors::from_invalid(user.ctx.tr, &inv), None, None).await?;
+            let p = page(
+                &state,
+                &user,
+                Errors::from_invalid(user.ctx.tr, &inv),
+                None,
+                None,
+            )
+            .await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)).into_response())
         }
         Err(e) => Err(e),
@@ -89,18 +129,35 @@ pub struct TokenForm {
     name: String,
 }
 
-pub async fn create_token(State(state): State<AppState>, user: User, Form(f): Form<TokenForm>) -> Result<Response, AppError> {
+pub async fn create_token(
+    State(state): State<AppState>,
+    user: User,
+    Form(f): Form<TokenForm>,
+) -> Result<Response, AppError> {
     match service::create_token(&state, &user.account, &f.name).await {
-        Ok(t) => Ok(render(&page(&state, &user, Errors::default(), None, Some(t)).await?)),
+        Ok(t) => Ok(render(
+            &page(&state, &user, Errors::default(), None, Some(t)).await?,
+        )),
         Err(AppError::Invalid(inv)) => {
-            let p = page(&state, &user, Errors::from_invalid(user.ctx.tr, &inv), None, None).await?;
+            let p = page(
+                &state,
+                &user,
+                Errors::from_invalid(user.ctx.tr, &inv),
+                None,
+                None,
+            )
+            .await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)).into_response())
         }
         Err(e) => Err(e),
     }
 }
 
-pub async fn revoke_token(State(state): State<AppState>, user: User, Path(id): Path<i64>) -> Result<Response, AppError> {
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
     service::revoke_token(&state, &user.account, id).await?;
     Ok(Redirect::to("/settings").into_response())
 }

@@ -7,4 +7,5 @@ mod api_campaigns;
 mod api_docs;
 mod api_orgs;
 mod api_perm;
+mod pages;
 mod support;

@@ -1,0 +1,361 @@
+//! Page tests: forms, CSRF, sessions, permissions and languages as a browser meets them.
+
+use crate::support::{PASSWORD, TestApp};
+use chrono::Duration;
+use renke_domain::perm::Role;
+
+/// A browser-like client: cookies on, redirects not followed (so tests can see them).
+fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// The value of the first hidden `_csrf` field in a page.
+fn csrf_field(html: &str) -> String {
+    let at = html
+        .find("name=\"_csrf\" value=\"")
+        .expect("page has a _csrf field");
+    let rest = &html[at + "name=\"_csrf\" value=\"".len()..];
+    rest[..rest.find('"').unwrap()].to_owned()
+}
+
+async fn get(c: &reqwest::Client, app: &TestApp, path: &str) -> (u16, String, String) {
+    let r = c.get(app.url(path)).send().await.unwrap();
+    let status = r.status().as_u16();
+    let location = r
+        .headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    (status, location, r.text().await.unwrap())
+}
+
+async fn post(
+    c: &reqwest::Client,
+    app: &TestApp,
+    path: &str,
+    form: &[(&str, &str)],
+) -> (u16, String, String) {
+    let r = c.post(app.url(path)).form(form).send().await.unwrap();
+    let status = r.status().as_u16();
+    let location = r
+        .headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    (status, location, r.text().await.unwrap())
+}
+
+/// Logs in through the login form; returns the client and the session's CSRF token.
+async fn form_login(app: &TestApp, login: &str) -> (reqwest::Client, String) {
+    let c = browser();
+    let (_, _, html) = get(&c, app, "/login").await;
+    let token = csrf_field(&html);
+    let (status, location, _) = post(
+        &c,
+        app,
+        "/login",
+        &[
+            ("login", login),
+            ("password", PASSWORD),
+            ("_csrf", &token),
+            ("next", "/home"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        (status, location.as_str()),
+        (303, "/home"),
+        "{}",
+        app.label()
+    );
+    let (_, _, home) = get(&c, app, "/home").await;
+    (c, csrf_field(&home))
+}
+
+#[tokio::test]
+async fn login_form_csrf_wrong_password_and_expiry() {
+    for app in TestApp::spawn_all().await {
+        app.tree().await;
+        app.account("gd.org", Role::Organiser, "GD").await;
+        let c = browser();
+        let (status, _, html) = get(&c, &app, "/login").await;
+        assert_eq!(status, 200);
+        assert!(html.contains("登录认可平台"), "Chinese by default");
+        // No token: refused with a clear page and code.
+        let (status, _, html) = post(
+            &c,
+            &app,
+            "/login",
+            &[("login", "gd.org"), ("password", PASSWORD)],
+        )
+        .await;
+        assert_eq!(status, 403, "{}", app.label());
+        assert!(
+            html.contains("csrf_missing") && html.contains("安全令牌"),
+            "{html}"
+        );
+        // A wrong token.
+        let (status, _, html) = post(
+            &c,
+            &app,
+            "/login",
+            &[
+                ("login", "gd.org"),
+                ("password", PASSWORD),
+                ("_csrf", "forged"),
+            ],
+        )
+        .await;
+        assert_eq!(status, 403);
+        assert!(html.contains("csrf_mismatch"));
+        // Wrong password: the form again with the message and the login name kept.
+        let token = csrf_field(&get(&c, &app, "/login").await.2);
+        let (status, _, html) = post(
+            &c,
+            &app,
+            "/login",
+            &[
+                ("login", "gd.org"),
+                ("password", "nope-nope"),
+                ("_csrf", &token),
+            ],
+        )
+        .await;
+        assert_eq!(status, 401);
+        assert!(
+            html.contains("登录名或密码不正确") && html.contains("value=\"gd.org\""),
+            "{html}"
+        );
+
+        let (c, _) = form_login(&app, "gd.org").await;
+        let (status, _, html) = get(&c, &app, "/home").await;
+        assert_eq!(status, 200);
+        assert!(html.contains("欢迎") && html.contains("广东省市场监督管理局"));
+        // After the session's lifetime the browser is sent to log in, with the reason.
+        app.clock
+            .advance(Duration::hours(app.state.config.session_hours + 1));
+        let (status, location, _) = get(&c, &app, "/home").await;
+        assert_eq!(status, 303);
+        assert!(
+            location.starts_with("/login?next=%2Fhome")
+                && location.ends_with("reason=session_expired"),
+            "{location}"
+        );
+        let (_, _, html) = get(&c, &app, &location).await;
+        assert!(html.contains("会话已过期"), "{html}");
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn org_tree_search_and_permissions() {
+    for app in TestApp::spawn_all().await {
+        let t = app.tree().await;
+        app.account("gd.org", Role::Organiser, "GD").await;
+        let (c, _) = form_login(&app, "gd.org").await;
+        let (status, location, _) = get(&c, &app, "/orgs").await;
+        assert_eq!((status, location), (303, format!("/orgs/{}", t.gd)));
+        let (status, _, html) = get(&c, &app, &format!("/orgs/{}", t.gd)).await;
+        assert_eq!(status, 200, "{}", app.label());
+        for text in [
+            "广东省市场监督管理局",
+            "下级机构",
+            "深圳市市场监督管理局",
+            "广州市市场监督管理局",
+            "国家市场监督管理总局",
+        ] {
+            assert!(html.contains(text), "{text} on the tree page");
+        }
+        let (_, _, html) = get(&c, &app, &format!("/orgs/{}?q=%E6%B7%B1%E5%9C%B3", t.gd)).await;
+        assert!(
+            html.contains("搜索结果")
+                && !html.contains("深圳计量院")
+                && html.contains("深圳市计量质量检测研究院")
+        );
+        let (_, _, html) = get(
+            &c,
+            &app,
+            &format!("/orgs/{}?q=%E4%B8%8D%E5%AD%98%E5%9C%A8", t.gd),
+        )
+        .await;
+        assert!(html.contains("没有找到匹配的机构"), "empty state");
+        // Shanghai is a sibling: not visible to Guangdong's organiser.
+        let (status, _, html) = get(&c, &app, &format!("/orgs/{}", t.sh)).await;
+        assert_eq!(status, 403);
+        assert!(html.contains("您没有权限"));
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn org_form_keeps_values_and_names_errors() {
+    for app in TestApp::spawn_all().await {
+        let t = app.tree().await;
+        app.account("gd.org", Role::Organiser, "GD").await;
+        let (c, token) = form_login(&app, "gd.org").await;
+        let path = format!("/orgs/{}/new", t.gd);
+        let (status, _, html) = get(&c, &app, &path).await;
+        assert_eq!(status, 200);
+        let bad = [
+            ("_csrf", token.as_str()),
+            ("code", "珠海"),
+            ("name", "珠海市市场监督管理局"),
+            ("kind", "regulator"),
+            ("admin_level", ""),
+            ("contact_email", "not-mail"),
+        ];
+        let (status, _, html2) = post(&c, &app, &path, &bad).await;
+        assert_eq!(status, 422, "{}", app.label());
+        assert!(
+            html2.contains("编码只能包含字母"),
+            "code error inline: {html2}"
+        );
+        assert!(
+            html2.contains("value=\"珠海市市场监督管理局\""),
+            "entered name kept"
+        );
+        assert!(
+            html2.contains("id=\"admin_level-err\"") || html2.contains("此项为必填项"),
+            "level required"
+        );
+        assert!(html.contains("name=\"code\""));
+        let good = [
+            ("_csrf", token.as_str()),
+            ("code", "GD-ZH"),
+            ("name", "珠海市市场监督管理局"),
+            ("kind", "regulator"),
+            ("admin_level", "municipal"),
+            ("region", "mainland"),
+        ];
+        let (status, location, _) = post(&c, &app, &path, &good).await;
+        assert_eq!(status, 303);
+        let (_, _, html) = get(&c, &app, &location).await;
+        assert!(html.contains("珠海市市场监督管理局") && html.contains("GD-ZH"));
+        // The same code again: refused on the code field, nothing written.
+        let before = renke_store::orgs::count(app.db()).await.unwrap();
+        let (status, _, html) = post(&c, &app, &path, &good).await;
+        assert_eq!(status, 422);
+        assert!(html.contains("该编码已被使用"));
+        assert_eq!(renke_store::orgs::count(app.db()).await.unwrap(), before);
+        // Moving under one's own descendant is refused with the reason.
+        let (status, _, html) = post(
+            &c,
+            &app,
+            &format!("/orgs/{}/move", t.sz),
+            &[("_csrf", token.as_str()), ("parent", "GD-SZ-FT")],
+        )
+        .await;
+        assert_eq!(status, 422);
+        assert!(
+            html.contains("不能把机构移到它自己或它的下级机构之下"),
+            "{html}"
+        );
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn campaign_form_and_public_page_in_both_languages() {
+    for app in TestApp::spawn_all().await {
+        let t = app.tree().await;
+        app.account("cn.org", Role::Organiser, "CN").await;
+        let anon = browser();
+        let (status, _, html) = get(&anon, &app, "/").await;
+        assert_eq!(status, 200);
+        assert!(html.contains("目前没有公开的主题活动"), "empty public page");
+
+        let (c, token) = form_login(&app, "cn.org").await;
+        let mut form = vec![
+            ("_csrf", token.as_str()),
+            ("title", "第十五个世界认可日"),
+            ("edition", "15"),
+            ("day", "2022-13-09"),
+            ("international_theme", "认可：促进经济和环境可持续发展"),
+            ("domestic_theme", "传递质量信任 服务绿色发展"),
+            ("owner_code", "CN"),
+            ("public", "true"),
+            (
+                "local_themes",
+                "GD 传递质量信任，服务绿色发展\nSH-PD 检测认证助力疫情防控 助推复工复产",
+            ),
+        ];
+        let (status, _, html) = post(&c, &app, "/manage/campaigns/new", &form).await;
+        assert_eq!(status, 422, "{}", app.label());
+        assert!(
+            html.contains("日期格式不正确") && html.contains("value=\"第十五个世界认可日\""),
+            "{html}"
+        );
+        form[3] = ("day", "2022-06-09");
+        let (status, location, _) = post(&c, &app, "/manage/campaigns/new", &form).await;
+        assert_eq!(status, 303);
+        assert!(location.starts_with("/campaigns/"));
+
+        let (_, _, html) = get(&anon, &app, "/").await;
+        for text in [
+            "传递质量信任 服务绿色发展",
+            "认可：促进经济和环境可持续发展",
+            "第十五个",
+            "2022年6月9日",
+            "上海市浦东新区市场监督管理局",
+            "检测认证助力疫情防控 助推复工复产",
+            "通知公告",
+            "活动日历",
+        ] {
+            assert!(html.contains(text), "public page shows {text}");
+        }
+        let en = anon
+            .get(app.url("/"))
+            .header("accept-language", "en-US,en;q=0.9")
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            en.contains("World Accreditation Day") && en.contains("Domestic theme"),
+            "English by Accept-Language"
+        );
+        // The switch stores the choice on the account and beats the header.
+        let (status, _, _) = get(&c, &app, "/lang/en?back=%2Fhome").await;
+        assert_eq!(status, 303);
+        let home = c
+            .get(app.url("/home"))
+            .header("accept-language", "zh-CN")
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(home.contains("Welcome"), "account language wins");
+        let _ = t;
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn staff_cannot_manage_and_logout_ends_the_session() {
+    for app in TestApp::spawn_all().await {
+        let t = app.tree().await;
+        app.account("gd.staff", Role::Staff, "GD").await;
+        let (c, token) = form_login(&app, "gd.staff").await;
+        let (status, _, _) = get(&c, &app, &format!("/orgs/{}/new", t.gd)).await;
+        assert_eq!(status, 403, "{}", app.label());
+        let (status, _, _) = get(&c, &app, &format!("/accounts?org={}", t.gd)).await;
+        assert_eq!(status, 403);
+        let (status, location, _) = post(&c, &app, "/logout", &[("_csrf", token.as_str())]).await;
+        assert_eq!(
+            (status, location.as_str()),
+            (303, "/login?reason=logged_out")
+        );
+        let (status, location, _) = get(&c, &app, "/home").await;
+        assert_eq!(status, 303);
+        assert!(location.starts_with("/login"), "{location}");
+        app.finish().await;
+    }
+}
