@@ -1,4 +1,5 @@
-//! The `renke` binary: every command of the platform.
+//! The `renke` binary: every command of the platform. The commands live in the library
+//! (`lib.rs`) so tests can call them; this file parses the command line and dispatches.
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -9,7 +10,7 @@ mod cmd;
 #[command(
     name = "renke",
     version,
-    about = "Renke (认可): conformity-assessment campaigns"
+    about = "认可 Renke: conformity-assessment campaigns"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -18,15 +19,44 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// 运行服务 Run the web server.
+    Serve(renke::serve::ServeArgs),
+    /// 演示 Build a fresh demo database from the seeds and serve it.
+    Demo(renke::demo::DemoArgs),
+    /// 数据库迁移 Apply pending migrations to a database.
+    Migrate(renke::backup::MigrateArgs),
+    /// 备份 Back up the database to a file (SQLite: VACUUM INTO; PostgreSQL: COPY-based logical dump).
+    Backup(renke::backup::BackupArgs),
+    /// 恢复 Restore a backup into an empty, migrated database.
+    Restore(renke::backup::RestoreArgs),
+    /// 导入 Import organisations or accounts from xlsx/CSV (dry run unless --apply).
+    Import(renke::import::ImportArgs),
+    /// 账号管理 Create accounts from the command line.
+    Admin(renke::admin::AdminArgs),
     /// Proficiency-testing statistics (ISO 13528:2022, CNAS-GL002).
     Pt(cmd::pt::PtArgs),
     /// Parse the text of an official notice into a structured draft.
     Notice(cmd::notice::NoticeArgs),
 }
 
+fn block_on<F>(f: F) -> anyhow::Result<ExitCode>
+where
+    F: std::future::Future<Output = anyhow::Result<()>>,
+{
+    renke::runtime()?.block_on(f)?;
+    Ok(ExitCode::SUCCESS)
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Serve(a) => block_on(renke::serve::run(a)),
+        Command::Demo(a) => block_on(renke::demo::run(a)),
+        Command::Migrate(a) => block_on(renke::backup::migrate(a)),
+        Command::Backup(a) => block_on(renke::backup::backup(a)),
+        Command::Restore(a) => block_on(renke::backup::restore(a)),
+        Command::Import(a) => renke::runtime().and_then(|rt| rt.block_on(renke::import::run(a))),
+        Command::Admin(a) => block_on(renke::admin::run(a)),
         Command::Pt(args) => cmd::pt::run(args),
         Command::Notice(args) => cmd::notice::run(args),
     };

@@ -1,0 +1,238 @@
+//! `renke demo`: a fresh demo database built from the seeds, served at once.
+
+use crate::config::{Settings, sqlite_url};
+use anyhow::{Context, anyhow};
+use chrono::{DateTime, Utc};
+use renke_domain::account::Login;
+use renke_domain::clock::Clock;
+use renke_domain::demo::{self, DEMO_PASSWORD};
+use renke_domain::org::OrgCode;
+use renke_store::Db;
+use renke_store::accounts::NewAccount;
+use renke_store::orgs::NewOrg;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Build a fresh demo database and serve it.
+#[derive(clap::Args, Debug)]
+pub struct DemoArgs {
+    /// 监听地址 Address to listen on.
+    #[arg(long, default_value = crate::config::DEFAULT_LISTEN)]
+    pub listen: SocketAddr,
+    /// 演示数据目录（每次运行都会删除并重建）Demo directory, deleted and rebuilt on every run.
+    #[arg(long, default_value = "./renke-demo")]
+    pub data_dir: PathBuf,
+}
+
+/// What [`load_demo`] wrote.
+#[derive(Debug, Clone)]
+pub struct DemoSummary {
+    pub orgs: usize,
+    pub accounts: usize,
+    pub campaign_id: i64,
+}
+
+/// Loads the whole demo dataset into an empty, migrated database: the organisations, the
+/// demo accounts (all with [`DEMO_PASSWORD`], hashed once) and the 2022 campaign.
+pub async fn load_demo(db: &Db, now: DateTime<Utc>) -> anyhow::Result<DemoSummary> {
+    let orgs = demo::orgs();
+    let new_orgs = orgs
+        .iter()
+        .map(|o| {
+            let code =
+                OrgCode::parse("code", o.code).map_err(|e| anyhow!("demo org {}: {e}", o.code))?;
+            let parent = o
+                .parent
+                .map(|p| OrgCode::parse("parent_code", p))
+                .transpose()
+                .map_err(|e| anyhow!("demo org {}: {e}", o.code))?;
+            let mut n = NewOrg::new(code, parent, o.name, o.kind);
+            n.short_name = o.short_name.map(str::to_owned);
+            n.name_en = o.name_en.map(str::to_owned);
+            n.admin_level = o.admin_level;
+            n.cma_level = o.cma_level;
+            n.region = o.region;
+            if let Some((name, phone, email)) = o.contact {
+                n.contact_name = Some(name.to_owned());
+                n.contact_phone = Some(phone.to_owned());
+                n.contact_email = Some(email.to_owned());
+            }
+            Ok(n)
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let ids = renke_store::orgs::create_many(db, &new_orgs, now)
+        .await
+        .context("演示机构写入失败 cannot store the demo organisations")?;
+    let id_of: HashMap<&str, i64> = orgs.iter().map(|o| o.code).zip(ids).collect();
+
+    // One argon2 hash for every demo account: they share the password, and hashing is the
+    // slow part of start-up.
+    let hash = renke_web::auth::hash_password(DEMO_PASSWORD)
+        .await
+        .map_err(|e| anyhow!("argon2: {e}"))?;
+    let accounts = demo::accounts()
+        .iter()
+        .map(|a| {
+            Ok(NewAccount {
+                login: Login::parse("login", a.login)
+                    .map_err(|e| anyhow!("demo account {}: {e}", a.login))?,
+                display_name: a.display_name.to_owned(),
+                org_code: a.org_code.to_owned(),
+                role: a.role,
+                email: None,
+                phone: None,
+                password_hash: hash.clone(),
+            })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    renke_store::accounts::create_many(db, &accounts, now)
+        .await
+        .context("演示账号写入失败 cannot store the demo accounts")?;
+
+    let input = demo::campaign()
+        .to_input(&|code| id_of.get(code).copied())
+        .ok_or_else(|| {
+            anyhow!("demo campaign names an organisation that is not in the demo tree")
+        })?;
+    let draft = input
+        .validate()
+        .map_err(|e| anyhow!("demo campaign is invalid: {e}"))?;
+    let campaign = renke_store::campaigns::create(db, &draft, now)
+        .await
+        .context("演示活动写入失败 cannot store the demo campaign")?;
+    Ok(DemoSummary {
+        orgs: new_orgs.len(),
+        accounts: accounts.len(),
+        campaign_id: campaign.id,
+    })
+}
+
+/// The table of demo accounts printed at start-up.
+pub fn accounts_table() -> String {
+    let orgs: HashMap<&str, &str> = demo::orgs()
+        .iter()
+        .map(|o| (o.code, o.short_name.unwrap_or(o.name)))
+        .collect();
+    let rows: Vec<[String; 4]> = demo::accounts()
+        .iter()
+        .map(|a| {
+            [
+                a.login.to_owned(),
+                a.password.to_owned(),
+                format!("{} {}", a.role.zh(), a.role.as_str()),
+                format!(
+                    "{} ({})",
+                    orgs.get(a.org_code).copied().unwrap_or(a.org_code),
+                    a.org_code
+                ),
+            ]
+        })
+        .collect();
+    let header = [
+        "登录名 login".to_owned(),
+        "密码 password".to_owned(),
+        "角色 role".to_owned(),
+        "机构 organisation".to_owned(),
+    ];
+    format_table(&header, &rows)
+}
+
+/// Display width of a string in a terminal: CJK characters take two columns.
+fn width(s: &str) -> usize {
+    s.chars()
+        .map(|c| {
+            let cp = c as u32;
+            if (0x1100..=0x115F).contains(&cp)
+                || (0x2E80..=0xA4CF).contains(&cp)
+                || (0xAC00..=0xD7A3).contains(&cp)
+                || (0xF900..=0xFAFF).contains(&cp)
+                || (0xFE30..=0xFE4F).contains(&cp)
+                || (0xFF00..=0xFF60).contains(&cp)
+                || (0xFFE0..=0xFFE6).contains(&cp)
+            {
+                2
+            } else {
+                1
+            }
+        })
+        .sum()
+}
+
+/// A plain text table with columns padded to the widest cell.
+pub fn format_table<const N: usize>(header: &[String; N], rows: &[[String; N]]) -> String {
+    let mut widths = [0usize; N];
+    for r in std::iter::once(header).chain(rows.iter()) {
+        for (w, cell) in widths.iter_mut().zip(r.iter()) {
+            *w = (*w).max(width(cell));
+        }
+    }
+    let line = |r: &[String; N]| {
+        let mut out = String::new();
+        for (i, (cell, w)) in r.iter().zip(widths.iter()).enumerate() {
+            out.push_str(cell);
+            if i + 1 < N {
+                out.push_str(&" ".repeat(w - width(cell) + 2));
+            }
+        }
+        out.trim_end().to_owned()
+    };
+    let mut out = line(header);
+    out.push('\n');
+    out.push_str(&"-".repeat(widths.iter().sum::<usize>() + 2 * (N - 1)));
+    out.push('\n');
+    for r in rows {
+        out.push_str(&line(r));
+        out.push('\n');
+    }
+    out
+}
+
+/// `renke demo`.
+pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
+    crate::serve::init_tracing("info");
+    let dir = &args.data_dir;
+    if dir.exists() {
+        // Only a directory this command made earlier is deleted.
+        let marker = dir.join(MARKER);
+        if !marker.exists() && std::fs::read_dir(dir)?.next().is_some() {
+            anyhow::bail!(
+                "{} 不是演示目录，拒绝删除 is not a demo directory (no {MARKER}); choose another --data-dir",
+                dir.display()
+            );
+        }
+        std::fs::remove_dir_all(dir)
+            .with_context(|| format!("无法删除旧的演示目录 cannot remove {}", dir.display()))?;
+    }
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("无法创建演示目录 cannot create {}", dir.display()))?;
+    std::fs::write(
+        dir.join(MARKER),
+        "renke demo directory: deleted and rebuilt by `renke demo`\n",
+    )?;
+
+    let url = sqlite_url(&dir.join("renke.db"));
+    let db = crate::open_migrated(&url).await?;
+    let clock = Clock::System;
+    let summary = load_demo(&db, clock.now()).await?;
+
+    let mut settings = Settings {
+        data_dir: dir.clone(),
+        database_url: Some(url),
+        listen: args.listen,
+        ..Settings::default()
+    };
+    settings.web.public_url = format!("http://{}", args.listen);
+    println!(
+        "演示数据已就绪 demo ready: {} 个机构 organisations, {} 个账号 accounts, 活动 campaign #{}",
+        summary.orgs, summary.accounts, summary.campaign_id
+    );
+    println!("访问地址 Open: http://{}/\n", args.listen);
+    println!("演示账号（密码相同）Demo accounts (same password):");
+    print!("{}", accounts_table());
+    println!();
+    crate::serve::serve(db, clock, &settings).await
+}
+
+/// File that marks a directory as made by `renke demo`, so only such a directory is deleted.
+pub const MARKER: &str = ".renke-demo";

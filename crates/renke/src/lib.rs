@@ -1,0 +1,31 @@
+//! The `renke` binary's commands as a library, so integration tests can call them directly.
+//! `main.rs` only parses the command line and dispatches here.
+
+pub mod admin;
+pub mod backup;
+pub mod config;
+pub mod demo;
+pub mod import;
+pub mod serve;
+
+/// Opens the database named by `url` and applies every pending migration.
+pub async fn open_migrated(url: &str) -> anyhow::Result<renke_store::Db> {
+    use anyhow::Context;
+    let db = renke_store::Db::connect(url).await.with_context(|| {
+        format!(
+            "无法连接数据库 cannot open the database {}",
+            config::redact_url(url)
+        )
+    })?;
+    db.migrate()
+        .await
+        .context("数据库迁移失败 migrations failed")?;
+    Ok(db)
+}
+
+/// The Tokio runtime a command runs on.
+pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
+}

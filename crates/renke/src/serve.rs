@@ -1,0 +1,127 @@
+//! `renke serve`: the web server.
+
+use crate::config::{Overrides, Settings};
+use anyhow::Context;
+use renke_domain::clock::Clock;
+use renke_store::Db;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Run the web server.
+#[derive(clap::Args, Debug)]
+pub struct ServeArgs {
+    /// 配置文件 Configuration file (TOML); see config/renke.example.toml.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// 数据库地址 sqlite://PATH or postgres://… [default: sqlite://<data-dir>/renke.db]
+    #[arg(long, value_name = "URL")]
+    pub database_url: Option<String>,
+    /// 监听地址 Address to listen on [default: 127.0.0.1:8080].
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<SocketAddr>,
+    /// 数据目录 Data directory [default: ./renke-data].
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+}
+
+/// Builds the settings for a command from `--config`, the environment and its flags.
+pub fn settings(config: Option<&std::path::Path>, flags: &Overrides) -> anyhow::Result<Settings> {
+    Settings::load(config, std::env::vars(), flags)
+}
+
+/// Starts logging with `filter` (RUST_LOG, when set, wins). Safe to call twice.
+pub fn init_tracing(filter: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .or_else(|_| tracing_subscriber::EnvFilter::try_new(filter))
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
+}
+
+/// `renke serve`.
+pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
+    let s = settings(
+        args.config.as_deref(),
+        &Overrides {
+            database_url: args.database_url,
+            data_dir: args.data_dir,
+            listen: args.listen,
+        },
+    )?;
+    init_tracing(&s.log);
+    tracing::info!(settings = ?s, "starting");
+    let url = s.database_url();
+    // Check the scheme before creating anything on disk.
+    renke_store::Backend::from_url(&url)?;
+    std::fs::create_dir_all(&s.data_dir).with_context(|| {
+        format!(
+            "无法创建数据目录 cannot create the data directory {}",
+            s.data_dir.display()
+        )
+    })?;
+    let db = crate::open_migrated(&url).await?;
+    serve(db, Clock::System, &s).await
+}
+
+/// Serves the application on `settings.listen` until Ctrl-C or SIGTERM, purging expired
+/// sessions every hour.
+pub async fn serve(db: Db, clock: Clock, settings: &Settings) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(settings.listen)
+        .await
+        .with_context(|| format!("无法监听 cannot listen on {}", settings.listen))?;
+    let purge = tokio::spawn(purge_sessions(db.clone(), clock.clone()));
+    let state = renke_web::AppState::new(db.clone(), clock, settings.web.clone());
+    let app = renke_web::router(state);
+    tracing::info!(listen = %settings.listen, "服务已启动 serving");
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("server error")?;
+    purge.abort();
+    db.close().await;
+    tracing::info!("已停止 stopped");
+    Ok(())
+}
+
+async fn purge_sessions(db: Db, clock: Clock) {
+    let mut every = tokio::time::interval(Duration::from_secs(3600));
+    loop {
+        every.tick().await;
+        match renke_store::sessions::purge_expired(&db, clock.now()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(purged = n, "expired sessions removed"),
+            Err(e) => tracing::warn!(error = %e, "could not purge expired sessions"),
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::warn!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("正在停止 shutting down");
+}

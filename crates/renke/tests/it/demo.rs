@@ -1,0 +1,88 @@
+use chrono::{TimeZone, Utc};
+use renke_domain::demo::{self, DEMO_PASSWORD};
+use renke_domain::org::AdminLevel;
+use renke_store::testing::backends;
+
+#[tokio::test]
+async fn demo_dataset_loads_and_every_account_can_log_in() {
+    let now = Utc.with_ymd_and_hms(2022, 5, 20, 8, 0, 0).unwrap();
+    for t in backends().await {
+        let db = &t.db;
+        let summary = renke::demo::load_demo(db, now).await.unwrap();
+        assert_eq!(summary.orgs, demo::orgs().len(), "{}", t.label());
+
+        let samr = renke_store::orgs::get_by_code(db, "SAMR").await.unwrap();
+        assert!(samr.parent_id.is_none());
+        let children = renke_store::orgs::children(db, samr.id, 0, 500)
+            .await
+            .unwrap();
+        let provincial: Vec<_> = children
+            .items
+            .iter()
+            .filter(|n| n.org.admin_level == Some(AdminLevel::Provincial))
+            .collect();
+        assert_eq!(
+            provincial.len(),
+            32,
+            "{}: provincial bureaus under SAMR",
+            t.label()
+        );
+        assert!(
+            provincial
+                .iter()
+                .any(|n| n.org.name == "新疆生产建设兵团市场监督管理局")
+        );
+
+        for a in demo::accounts() {
+            let acc = renke_store::accounts::get_by_login(db, a.login)
+                .await
+                .unwrap();
+            assert_eq!(acc.role, a.role);
+            assert_eq!(acc.org_code, a.org_code);
+            assert!(
+                renke_web::auth::verify_password(&acc.password_hash, DEMO_PASSWORD).await,
+                "{}: {} cannot log in",
+                t.label(),
+                a.login
+            );
+        }
+        assert_eq!(
+            renke_store::accounts::count(db).await.unwrap() as usize,
+            demo::accounts().len()
+        );
+
+        let c = renke_store::campaigns::get(db, summary.campaign_id)
+            .await
+            .unwrap();
+        assert_eq!(
+            c.domestic_theme.as_deref(),
+            Some("传递质量信任 服务绿色发展")
+        );
+        assert_eq!(
+            c.international_theme.as_deref(),
+            Some("认可：促进经济和环境可持续发展")
+        );
+        assert_eq!(c.local_themes.len(), 2);
+        assert!(c.public);
+        let today = chrono::NaiveDate::from_ymd_opt(2022, 5, 20).unwrap();
+        let public = renke_store::campaigns::current_public(db, today)
+            .await
+            .unwrap();
+        assert_eq!(public.map(|p| p.id), Some(c.id));
+        t.cleanup().await;
+    }
+}
+
+#[test]
+fn the_printed_table_names_every_demo_account_with_its_password() {
+    let table = renke::demo::accounts_table();
+    for a in demo::accounts() {
+        let line = table
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(a.login))
+            .unwrap_or_else(|| panic!("{} missing from\n{table}", a.login));
+        assert!(line.contains(DEMO_PASSWORD));
+        assert!(line.contains(a.role.zh()), "{line}");
+        assert!(line.contains(a.org_code), "{line}");
+    }
+}

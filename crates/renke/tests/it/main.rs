@@ -1,0 +1,11 @@
+//! Integration tests of the `renke` commands: the binary through `CARGO_BIN_EXE_renke`, and
+//! the library functions behind it.
+
+// Test helpers outside #[test] functions may fail loudly too.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod backup;
+mod config;
+mod demo;
+mod import;
+mod support;
