@@ -151,7 +151,7 @@ pub async fn update(
 
 async fn local_themes(db: &Db, id: i64) -> Result<Vec<LocalTheme>, StoreError> {
     let sql = "SELECT t.org_id, o.name AS org_name, t.theme FROM campaign_local_themes t \
-               JOIN orgs o ON o.id = t.org_id WHERE t.campaign_id = $1 ORDER BY o.path";
+               JOIN orgs o ON o.id = t.org_id WHERE t.campaign_id = $1 ORDER BY o.depth, o.code";
     Ok(on_db!(db, |p| sqlx::query_as(sql)
         .bind(id)
         .fetch_all(p)

@@ -1,0 +1,257 @@
+//! Browser test: the real `renke demo` server driven by headless Chromium through
+//! chromium-driver (WebDriver). Runs when RENKE_TEST_BROWSER=1 (CI sets it); then a
+//! missing browser is a failure, never a skip. Screenshots go to
+//! `$CARGO_TARGET_TMPDIR/screenshots/` (printed), for a person to look at.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use fantoccini::{ClientBuilder, Locator};
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+
+struct Killed(Child);
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Starts a process and reads its output until a line contains `ready`.
+fn start_until(mut cmd: Command, ready: &str) -> (Killed, Vec<String>) {
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("spawn");
+    let out = child.stdout.take().unwrap();
+    let mut lines = Vec::new();
+    let mut reader = BufReader::new(out);
+    loop {
+        let mut line = String::new();
+        let n = reader.read_line(&mut line).unwrap();
+        assert!(
+            n > 0,
+            "process ended before printing {ready:?}; output: {lines:#?}"
+        );
+        let found = line.contains(ready);
+        lines.push(line);
+        if found {
+            break;
+        }
+    }
+    // Keep draining so the child never blocks on a full pipe.
+    std::thread::spawn(move || for _ in reader.lines() {});
+    (Killed(child), lines)
+}
+
+#[tokio::test]
+async fn organiser_logs_in_browses_the_tree_and_reads_the_public_page() {
+    if std::env::var("RENKE_TEST_BROWSER").as_deref() != Ok("1") {
+        eprintln!("RENKE_TEST_BROWSER is not 1: browser test not run");
+        return;
+    }
+    let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut demo = Command::new(env!("CARGO_BIN_EXE_renke"));
+    demo.args([
+        "demo",
+        "--listen",
+        &format!("127.0.0.1:{port}"),
+        "--data-dir",
+    ])
+    .arg(data.path().join("demo"));
+    let (_server, _) = start_until(demo, &base);
+
+    let driver_port = free_port();
+    let mut driver = Command::new("chromedriver");
+    driver.arg(format!("--port={driver_port}"));
+    let (_driver, _) = start_until(driver, "started successfully");
+
+    // Both rustls providers are compiled in (through different crates); pick one.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let caps: serde_json::Map<String, serde_json::Value> = serde_json::from_value(serde_json::json!({
+        "goog:chromeOptions": {
+            "binary": "/usr/bin/chromium",
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     "--window-size=1280,900", "--lang=zh-CN", "--accept-lang=zh-CN,zh"],
+            "prefs": { "intl.accept_languages": "zh-CN,zh" }
+        }
+    }))
+    .unwrap();
+    let c = ClientBuilder::rustls()
+        .unwrap()
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{driver_port}"))
+        .await
+        .expect("connect to chromedriver");
+
+    // Log in as the Guangdong organiser.
+    c.goto(&format!("{base}/login")).await.unwrap();
+    c.find(Locator::Id("login"))
+        .await
+        .unwrap()
+        .send_keys("gd.organiser")
+        .await
+        .unwrap();
+    c.find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(renke_domain::demo::DEMO_PASSWORD)
+        .await
+        .unwrap();
+    c.find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css(".sidenav"))
+        .await
+        .unwrap();
+    let body = c
+        .find(Locator::Css("body"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(body.contains("欢迎"), "dashboard greets in Chinese: {body}");
+    assert!(
+        body.contains("广东省市场监督管理局"),
+        "acting for Guangdong: {body}"
+    );
+
+    // The organisation tree: Guangdong with its city bureaus.
+    c.goto(&format!("{base}/orgs")).await.unwrap();
+    c.wait().for_element(Locator::Css("h1")).await.unwrap();
+    let body = c
+        .find(Locator::Css("body"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for text in [
+        "广东省市场监督管理局",
+        "下级机构",
+        "深圳市市场监督管理局",
+        "广州市市场监督管理局",
+        "认监处",
+    ] {
+        assert!(body.contains(text), "tree page shows {text}: {body}");
+    }
+    std::fs::write(shots.join("org-tree.png"), c.screenshot().await.unwrap()).unwrap();
+
+    // Search by part of a Chinese name.
+    c.find(Locator::Id("q"))
+        .await
+        .unwrap()
+        .send_keys("深圳")
+        .await
+        .unwrap();
+    c.find(Locator::Css("form.search button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait().for_element(Locator::Id("results")).await.unwrap();
+    let results = c
+        .find(Locator::Id("results"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        results.contains("深圳市市场监督管理局"),
+        "search finds Shenzhen: {results}"
+    );
+
+    // The public campaign page, without logging out: the themes are there.
+    c.goto(&format!("{base}/")).await.unwrap();
+    c.wait().for_element(Locator::Css(".hero")).await.unwrap();
+    let body = c
+        .find(Locator::Css("body"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for text in [
+        "传递质量信任 服务绿色发展",
+        "认可：促进经济和环境可持续发展",
+        "第十五个",
+        "2022年6月9日",
+    ] {
+        assert!(body.contains(text), "public page shows {text}: {body}");
+    }
+    std::fs::write(
+        shots.join("public-campaign.png"),
+        c.screenshot().await.unwrap(),
+    )
+    .unwrap();
+
+    // And in English after the switch.
+    c.find(Locator::Css("a.lang"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait().for_element(Locator::Css(".hero")).await.unwrap();
+    let body = c
+        .find(Locator::Css("body"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        body.contains("World Accreditation Day"),
+        "English page: {body}"
+    );
+    std::fs::write(
+        shots.join("public-campaign-en.png"),
+        c.screenshot().await.unwrap(),
+    )
+    .unwrap();
+
+    // Log out: the public page as a visitor sees it, without the staff navigation.
+    c.find(Locator::Css("form[action='/logout'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait().for_element(Locator::Id("login")).await.unwrap();
+    c.goto(&format!("{base}/")).await.unwrap();
+    c.wait().for_element(Locator::Css(".hero")).await.unwrap();
+    assert!(
+        c.find(Locator::Css(".sidenav")).await.is_err(),
+        "no staff navigation for visitors"
+    );
+    std::fs::write(
+        shots.join("public-visitor.png"),
+        c.screenshot().await.unwrap(),
+    )
+    .unwrap();
+
+    eprintln!("screenshots in {}", shots.display());
+    c.close().await.unwrap();
+}
