@@ -33,6 +33,8 @@ enum Command {
     Import(renke::import::ImportArgs),
     /// 账号管理 Create accounts from the command line.
     Admin(renke::admin::AdminArgs),
+    /// 性能测试 National-scale data, load test, permission-check timing.
+    Bench(renke::bench::BenchArgs),
     /// Proficiency-testing statistics (ISO 13528:2022, CNAS-GL002).
     Pt(cmd::pt::PtArgs),
     /// Parse the text of an official notice into a structured draft.
@@ -57,6 +59,7 @@ fn main() -> ExitCode {
         Command::Restore(a) => block_on(renke::backup::restore(a)),
         Command::Import(a) => renke::runtime().and_then(|rt| rt.block_on(renke::import::run(a))),
         Command::Admin(a) => block_on(renke::admin::run(a)),
+        Command::Bench(a) => block_on(renke::bench::run(a)),
         Command::Pt(args) => cmd::pt::run(args),
         Command::Notice(args) => cmd::notice::run(args),
     };

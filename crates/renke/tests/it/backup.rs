@@ -56,3 +56,53 @@ async fn backup_then_restore_gives_identical_data() {
         source.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn bench_gen_builds_a_small_national_tree() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = crate::support::sqlite_url(&dir.path().join("bench.db"));
+    let out = renke(
+        &[
+            "bench",
+            "gen",
+            "--orgs",
+            "1500",
+            "--accounts",
+            "300",
+            "--database-url",
+            &url,
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("bench.organiser.gd"), "{}", text(&out));
+    let db = renke_store::Db::connect(&url).await.unwrap();
+    assert_eq!(renke_store::orgs::count(&db).await.unwrap(), 1500);
+    assert_eq!(renke_store::accounts::count(&db).await.unwrap(), 304);
+    let gd = renke_store::orgs::get_by_code(&db, "GD").await.unwrap();
+    assert_eq!(gd.name, "广东省市场监督管理局");
+    let a = renke_store::accounts::get_by_login(&db, "bench.organiser.gd")
+        .await
+        .unwrap();
+    assert_eq!(a.org_id, gd.id);
+    db.close().await;
+    // Refuses a database that already has data.
+    let out = renke(
+        &[
+            "bench",
+            "gen",
+            "--orgs",
+            "1500",
+            "--accounts",
+            "0",
+            "--database-url",
+            &url,
+        ],
+        None,
+    );
+    assert!(!out.status.success());
+
+    let out = renke(&["bench", "perm", "--orgs", "1500", "--rounds", "1"], None);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("ns per check"), "{}", text(&out));
+}

@@ -1,0 +1,56 @@
+//! `renke bench`: national-scale synthetic data, a load driver for a running server, and a
+//! micro-benchmark of the permission check.
+
+pub mod r#gen;
+pub mod load;
+pub mod perm;
+pub mod tree;
+
+/// Benchmarks at national scale.
+#[derive(clap::Args, Debug)]
+pub struct BenchArgs {
+    #[command(subcommand)]
+    pub command: BenchCommand,
+}
+
+#[derive(clap::Subcommand, Debug)]
+pub enum BenchCommand {
+    /// 生成全国规模的合成数据 Build a synthetic national tree and accounts in an empty database.
+    Gen(r#gen::GenArgs),
+    /// 压力测试 Drive a running server with concurrent clients (login, tree page, API read).
+    Load(load::LoadArgs),
+    /// 权限检查耗时 Time the subtree permission check on the paths of the synthetic tree.
+    Perm(perm::PermArgs),
+}
+
+pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
+    match args.command {
+        BenchCommand::Gen(a) => r#gen::run(a).await,
+        BenchCommand::Load(a) => load::run(a).await,
+        BenchCommand::Perm(a) => perm::run(a),
+    }
+}
+
+/// Deterministic pseudo-random numbers (SplitMix64): the same seed gives the same tree.
+#[derive(Debug, Clone)]
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Self {
+        Rng(seed)
+    }
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    /// A number in `0..n` (`n` > 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n.max(1) as u64) as usize
+    }
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
