@@ -452,6 +452,22 @@ pub async fn update_org(
     Ok(orgs::update(&state.db, id, &u, state.clock.now()).await?)
 }
 
+/// The organisation with `code`; an unknown code is an `unknown_org` error on `field`
+/// (the inner result), a database failure the outer one.
+async fn org_for_field(
+    state: &AppState,
+    field: &str,
+    code: &str,
+) -> Result<Result<Org, FieldError>, AppError> {
+    match orgs::get_by_code(&state.db, code.trim()).await {
+        Ok(o) => Ok(Ok(o)),
+        Err(renke_store::StoreError::NotFound) => Ok(Err(
+            FieldError::new(field, "unknown_org").with("value", code.trim())
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// Moves an organisation (with its subtree) under the organisation with `new_parent_code`.
 pub async fn move_org(
     state: &AppState,
@@ -462,15 +478,7 @@ pub async fn move_org(
     let org = orgs::get(&state.db, id).await?;
     me.actor().may(Action::Move, &org.path)?;
     let code = OrgCode::parse("parent", new_parent_code)?;
-    let parent = match orgs::get_by_code(&state.db, code.as_str()).await {
-        Ok(p) => p,
-        Err(renke_store::StoreError::NotFound) => {
-            return Err(FieldError::new("parent", "unknown_org")
-                .with("value", code.as_str())
-                .into());
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let parent = org_for_field(state, "parent", code.as_str()).await??;
     me.actor().may(Action::Manage, &parent.path)?;
     Ok(orgs::move_subtree(&state.db, id, parent.id, state.clock.now()).await?)
 }
@@ -522,16 +530,10 @@ pub async fn create_account(
     let password = NewPassword::parse("password", &input.password)
         .map_err(|e| errs.push(e))
         .ok();
-    let org = match orgs::get_by_code(&state.db, input.org_code.trim()).await {
-        Ok(o) => Some(o),
-        Err(renke_store::StoreError::NotFound) => {
-            errs.push(
-                FieldError::new("org_code", "unknown_org").with("value", input.org_code.trim()),
-            );
-            None
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let org = org_for_field(state, "org_code", &input.org_code)
+        .await?
+        .map_err(|e| errs.push(e))
+        .ok();
     if let Some(org) = &org {
         me.actor().may(Action::ManageAccounts, &org.path)?;
     }
@@ -634,25 +636,15 @@ async fn campaign_input(
     f: &CampaignForm,
 ) -> Result<(CampaignInput, OrgPath), AppError> {
     let mut errs = Invalid::default();
-    let owner = match orgs::get_by_code(&state.db, f.owner_code.trim()).await {
-        Ok(o) => Some(o),
-        Err(renke_store::StoreError::NotFound) => {
-            errs.push(
-                FieldError::new("owner_code", "unknown_org").with("value", f.owner_code.trim()),
-            );
-            None
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let owner = org_for_field(state, "owner_code", &f.owner_code)
+        .await?
+        .map_err(|e| errs.push(e))
+        .ok();
     let mut local = Vec::new();
     for (i, lt) in f.local_themes.iter().enumerate() {
-        match orgs::get_by_code(&state.db, lt.org_code.trim()).await {
+        match org_for_field(state, &format!("local_themes[{i}]"), &lt.org_code).await? {
             Ok(o) => local.push((o.id, lt.theme.clone())),
-            Err(renke_store::StoreError::NotFound) => errs.push(
-                FieldError::new(format!("local_themes[{i}]"), "unknown_org")
-                    .with("value", lt.org_code.trim()),
-            ),
-            Err(e) => return Err(e.into()),
+            Err(e) => errs.push(e),
         }
     }
     let input = CampaignInput {
