@@ -33,9 +33,22 @@ pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
+/// Password hashing is deliberately expensive: argon2id with the default parameters uses
+/// 19 MiB and tens of milliseconds of CPU per call. At most one call per CPU runs at a time,
+/// so a login storm queues instead of exhausting memory (each blocking thread would keep its
+/// own 19 MiB in its allocator arena) or starving page requests of CPU.
+static HASHING: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
+    let n = std::thread::available_parallelism().map_or(2, |n| n.get());
+    tokio::sync::Semaphore::new(n)
+});
+
 /// Hashes a password with argon2id (default parameters) on a blocking thread.
 pub async fn hash_password(password: &str) -> Result<String, AppError> {
     let pw = password.to_owned();
+    let _permit = HASHING
+        .acquire()
+        .await
+        .map_err(|e| anyhow::anyhow!("hash permit: {e}"))?;
     tokio::task::spawn_blocking(move || {
         Argon2::default()
             .hash_password(pw.as_bytes())
@@ -50,6 +63,9 @@ pub async fn hash_password(password: &str) -> Result<String, AppError> {
 /// Checks a password against a stored hash on a blocking thread.
 pub async fn verify_password(hash: &str, password: &str) -> bool {
     let (h, pw) = (hash.to_owned(), password.to_owned());
+    let Ok(_permit) = HASHING.acquire().await else {
+        return false;
+    };
     tokio::task::spawn_blocking(move || {
         Argon2::default()
             .verify_password(pw.as_bytes(), h.as_str())

@@ -6,6 +6,12 @@ use std::process::ExitCode;
 
 mod cmd;
 
+/// mimalloc returns large freed blocks (argon2id's 19 MiB per password check) to the
+/// operating system; glibc's malloc keeps them in per-thread arenas, which under a login
+/// storm grew the server past a gigabyte.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "renke",
