@@ -2,7 +2,9 @@
 //! through the login form (GET /login for the `renke_csrf` cookie and the hidden `_csrf`
 //! field, then POST /login), then repeatedly opens its organisation's tree page
 //! (GET /orgs/{id}) and reads its children through the API (GET /api/v1/orgs/{id}/children,
-//! with the session cookie); every 50th round it logs in again with a fresh client.
+//! with the session cookie); every `--relogin-every` rounds (default 50) it logs in again
+//! with a fresh client (0: only once). Logins cost an argon2id hash each, so the re-login
+//! rate decides how much of the CPU the page requests get.
 
 use anyhow::{Context, anyhow, bail};
 use std::collections::BTreeMap;
@@ -29,6 +31,9 @@ pub struct LoadArgs {
     /// 机构 id The organisation whose tree page and children are read (printed by `bench gen`).
     #[arg(long, value_name = "ID")]
     pub org: i64,
+    /// 重新登录间隔 Rounds between fresh logins per client; 0 logs in only once.
+    #[arg(long, default_value_t = 50)]
+    pub relogin_every: u64,
     /// 服务进程号 The server's process id, to report its memory (VmRSS).
     #[arg(long)]
     pub pid: Option<u32>,
@@ -132,7 +137,9 @@ async fn worker(args: std::sync::Arc<LoadArgs>, until: Instant) -> Kinds {
     let mut session: Option<reqwest::Client> = None;
     let mut round = 0u64;
     while Instant::now() < until {
-        if session.is_none() || round.is_multiple_of(50) {
+        let relogin =
+            args.relogin_every > 0 && round > 0 && round.is_multiple_of(args.relogin_every);
+        if session.is_none() || relogin {
             let t = Instant::now();
             let r = login(base, &args.login, &args.password).await;
             record(&mut stats, "login", t.elapsed(), r.is_ok());
@@ -195,12 +202,13 @@ pub async fn run(args: LoadArgs) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("无法登录 cannot log in to {base} as {}", args.login))?;
     println!(
-        "压测 load: {} clients, {:.0} s, {} as {}, org {}",
+        "压测 load: {} clients, {:.0} s, {} as {}, org {}, relogin every {} rounds",
         args.clients,
         args.duration.as_secs_f64(),
         base,
         args.login,
-        args.org
+        args.org,
+        args.relogin_every
     );
     let args = std::sync::Arc::new(args);
     let started = Instant::now();
