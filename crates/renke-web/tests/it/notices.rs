@@ -43,6 +43,7 @@ async fn setup(app: &TestApp) {
     app.account("gd.org", Role::Organiser, "GD").await;
     app.account("gd.staff", Role::Staff, "GD").await;
     app.account("sz.staff", Role::Staff, "GD-SZ").await;
+    app.account("sz.org", Role::Organiser, "GD-SZ").await;
     app.account("sh.staff", Role::Staff, "SH").await;
 }
 
