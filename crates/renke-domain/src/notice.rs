@@ -247,7 +247,7 @@ pub fn body_blocks(body: &str) -> Vec<Block> {
             continue;
         }
         let marker = heading_marker(line).or_else(|| numbered_marker(line).map(|n| (3, n)));
-        let Some((level, _)) = marker else {
+        let Some((level, marker_len)) = marker else {
             out.push(Block {
                 level: 0,
                 heading: String::new(),
@@ -260,6 +260,11 @@ pub fn body_blocks(body: &str) -> Vec<Block> {
                 let cut = i + '。'.len_utf8();
                 (line[..cut].to_owned(), line[cut..].trim().to_owned())
             }
+            // One long sentence after the marker is a numbered paragraph, not a heading.
+            _ if line.ends_with('。') && char_len(line) > 30 => (
+                line[..marker_len].to_owned(),
+                line[marker_len..].trim().to_owned(),
+            ),
             _ => (line.to_owned(), String::new()),
         };
         out.push(Block {

@@ -118,23 +118,24 @@ pub async fn show(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let v = service::notice_view(&state, ctx.account(), id).await?;
-    let tr = ctx.tr;
+    // The document itself is Chinese whatever the interface language.
+    let zh = Tr::new(crate::i18n::Locale::ZhCn);
     let recipients = v
         .notice
         .recipients
         .iter()
-        .map(|r| recipient_label(&tr, r))
+        .map(|r| recipient_label(&zh, r))
         .collect::<Vec<_>>()
         .join("，");
     let page = NoticePage {
         c: Chrome::new(&ctx, "notices", v.notice.title.clone()),
         blocks: body_blocks(&v.notice.body),
         recipients,
-        written_on: long_date(&tr, &v.notice.written_on),
+        written_on: long_date(&zh, &v.notice.written_on),
         printed_on: v
             .notice
             .printed_on
-            .map(|d| long_date(&tr, &d))
+            .map(|d| long_date(&zh, &d))
             .unwrap_or_default(),
         v,
     };
