@@ -773,5 +773,7 @@ pub fn accounts_table() -> Table {
     }
 }
 
+pub mod notices;
+
 #[cfg(test)]
 mod tests;

@@ -8,6 +8,7 @@ pub mod contact;
 pub mod demo;
 pub mod error;
 pub mod import;
+pub mod notice;
 pub mod org;
 pub mod perm;
 pub mod text;

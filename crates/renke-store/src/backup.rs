@@ -29,6 +29,12 @@ pub const TABLES: &[&str] = &[
     "login_failures",
     "campaigns",
     "campaign_local_themes",
+    "notices",
+    "notice_recipients",
+    "notice_contacts",
+    "notice_attachments",
+    "notice_deliveries",
+    "notice_relays",
 ];
 
 /// Tables that have an identity column named `id` to resynchronise after a PostgreSQL restore.
@@ -38,6 +44,7 @@ const IDENTITY_TABLES: &[&str] = &[
     "api_tokens",
     "login_failures",
     "campaigns",
+    "notices",
 ];
 
 const PG_MAGIC: &str = "RENKE-BACKUP postgres";

@@ -19,6 +19,10 @@ pub enum StoreError {
     /// The operation is not possible in the current state (e.g. moving an org under itself).
     #[error("{0}")]
     Rule(&'static str),
+    /// The record is not in a state that allows this (e.g. editing an issued notice); the
+    /// code says which (`notice_issued`, `already_acknowledged`).
+    #[error("state: {0}")]
+    State(&'static str),
     /// A stored value could not be read back as its domain type.
     #[error("corrupt stored value: {0}")]
     Corrupt(String),

@@ -9,6 +9,7 @@ pub mod backup;
 pub mod campaigns;
 mod db;
 pub mod error;
+pub mod notices;
 pub mod orgs;
 pub mod sessions;
 #[cfg(feature = "testing")]

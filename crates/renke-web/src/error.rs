@@ -27,6 +27,10 @@ pub enum AppError {
     Forbidden,
     #[error("not found")]
     NotFound,
+    /// The record's state does not allow this (editing an issued notice, acknowledging
+    /// twice): 409 with the code, e.g. `notice_issued`, `already_acknowledged`.
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
     /// Anything else: logged with its cause chain, answered with a generic 500.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -44,6 +48,7 @@ impl AppError {
             AppError::TooMany { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Csrf(_) | AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -52,7 +57,7 @@ impl AppError {
     pub fn code(&self) -> &'static str {
         match self {
             AppError::Invalid(_) => "invalid_input",
-            AppError::Unauthenticated(c) | AppError::Csrf(c) => c,
+            AppError::Unauthenticated(c) | AppError::Csrf(c) | AppError::Conflict(c) => c,
             AppError::TooMany { .. } => "too_many_attempts",
             AppError::Forbidden => "forbidden",
             AppError::NotFound => "not_found",
@@ -89,6 +94,7 @@ impl From<StoreError> for AppError {
             },
             StoreError::MissingReference => AppError::field("org_code", "unknown_org"),
             StoreError::Rule(code) => AppError::field("parent", code),
+            StoreError::State(code) => AppError::Conflict(code),
             other => AppError::Internal(anyhow::Error::new(other)),
         }
     }

@@ -31,6 +31,79 @@ pub struct DemoSummary {
     pub orgs: usize,
     pub accounts: usize,
     pub campaign_id: i64,
+    /// Ids of the demo notices, in the order of `demo::notices::notices()`.
+    pub notices: Vec<i64>,
+}
+
+/// The seed notices, issued: SAMR's to every provincial bureau, Guangdong's relaying it to
+/// its city bureaus; some recipients have acknowledged.
+async fn load_notices(
+    db: &Db,
+    id_of: &HashMap<&str, i64>,
+    campaign_id: i64,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Vec<i64>> {
+    use renke_domain::notice::{ContactInput, NoticeInput, RecipientSpec};
+    use renke_store::notices;
+    let org = |code: &str| {
+        id_of
+            .get(code)
+            .copied()
+            .ok_or_else(|| anyhow!("demo notice names unknown organisation {code}"))
+    };
+    let admin = renke_store::accounts::get_by_login(db, "admin").await?.id;
+    let mut ids: Vec<i64> = Vec::new();
+    for n in demo::notices::notices() {
+        let mut recipients = Vec::new();
+        for (code, kind, label) in &n.recipients {
+            recipients.push(RecipientSpec {
+                org_id: org(code)?,
+                children_kind: *kind,
+                label: renke_domain::text::Line::parse_opt("label", label, 100)
+                    .map_err(|e| anyhow!("demo notice {}: {e}", n.doc_number))?,
+            });
+        }
+        let input = NoticeInput {
+            issuer_org_id: org(n.issuer_code)?,
+            doc_number: n.doc_number.into(),
+            title: n.title.into(),
+            recipients,
+            body: n.body.into(),
+            attachments: Vec::new(),
+            signature: n.signature.into(),
+            written_on: n.written_on.into(),
+            notes: String::new(),
+            contacts: n
+                .contacts
+                .iter()
+                .map(|(name, phone, email)| ContactInput {
+                    name: (*name).into(),
+                    phone: (*phone).into(),
+                    email: (*email).into(),
+                })
+                .collect(),
+            publication: "active".into(),
+            cc: n.cc.into(),
+            printed_by: n.printed_by.into(),
+            printed_on: n.printed_on.into(),
+            proofreader: n.proofreader.into(),
+            campaign_id: Some(campaign_id),
+        };
+        let draft = input
+            .validate()
+            .map_err(|e| anyhow!("demo notice {} is invalid: {e}", n.doc_number))?;
+        let relays = n.relays.and_then(|i| ids.get(i).copied());
+        let created = notices::create(db, &draft, admin, relays, now)
+            .await
+            .context("演示通知写入失败 cannot store a demo notice")?;
+        notices::issue(db, created.id, admin, now).await?;
+        for (code, login) in &n.acknowledged_by {
+            let who = renke_store::accounts::get_by_login(db, login).await?.id;
+            notices::acknowledge(db, created.id, org(code)?, who, now).await?;
+        }
+        ids.push(created.id);
+    }
+    Ok(ids)
 }
 
 /// Loads the whole demo dataset into an empty, migrated database: the organisations, the
@@ -101,10 +174,12 @@ pub async fn load_demo(db: &Db, now: DateTime<Utc>) -> anyhow::Result<DemoSummar
     let campaign = renke_store::campaigns::create(db, &draft, now)
         .await
         .context("演示活动写入失败 cannot store the demo campaign")?;
+    let notices = load_notices(db, &id_of, campaign.id, now).await?;
     Ok(DemoSummary {
         orgs: new_orgs.len(),
         accounts: accounts.len(),
         campaign_id: campaign.id,
+        notices,
     })
 }
 

@@ -6,4 +6,5 @@ mod accounts;
 mod backup;
 mod campaigns;
 mod fixtures;
+mod notices;
 mod orgs;

@@ -5,6 +5,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use renke_store::accounts::Account;
 use renke_store::campaigns::{Campaign, LocalTheme};
+use renke_store::notices::{ChainEntry, Delivery, DeliveryStatus, Notice, NoticeRef};
 use renke_store::orgs::{Org, OrgNode, Page};
 use renke_store::sessions::ApiToken;
 use serde::{Deserialize, Serialize};
@@ -363,4 +364,251 @@ pub struct AccountQuery {
     pub org: Option<i64>,
     pub offset: Option<i64>,
     pub limit: Option<i64>,
+}
+
+// ---------------------------------------------------------------- notices
+
+/// One entry of 主送.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RecipientDto {
+    pub org_id: i64,
+    pub org_code: String,
+    pub org_name: String,
+    /// Set for a group: every direct child of the organisation of this kind.
+    pub children_kind: Option<String>,
+    pub label: Option<String>,
+}
+
+/// A contact person (联系人).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ContactDto {
+    pub name: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+/// A notice with every element of GB/T 9704-2012.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NoticeDto {
+    pub id: i64,
+    pub issuer_org_id: i64,
+    pub issuer_name: String,
+    /// Normalised, e.g. `粤市监认监〔2022〕253号`.
+    pub doc_number: String,
+    pub title: String,
+    pub recipients: Vec<RecipientDto>,
+    /// Plain text; headings start with 一、 （一） 1. （1）.
+    pub body: String,
+    pub attachments: Vec<String>,
+    pub signature: Option<String>,
+    pub written_on: NaiveDate,
+    pub notes: Option<String>,
+    pub contacts: Vec<ContactDto>,
+    /// `active` 主动公开, `on_request` 依申请公开, `not_public` 不予公开.
+    pub publication: String,
+    pub cc: Option<String>,
+    pub printed_by: Option<String>,
+    pub printed_on: Option<NaiveDate>,
+    pub proofreader: Option<String>,
+    pub campaign_id: Option<i64>,
+    /// `draft` or `issued`.
+    pub status: String,
+    pub version: i32,
+    pub supersedes_id: Option<i64>,
+    /// The notice this one relays (转发).
+    pub relays_id: Option<i64>,
+    pub issued_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<Notice> for NoticeDto {
+    fn from(n: Notice) -> Self {
+        NoticeDto {
+            id: n.id,
+            issuer_org_id: n.issuer_org_id,
+            issuer_name: n.issuer_name,
+            doc_number: n.doc_number,
+            title: n.title,
+            recipients: n
+                .recipients
+                .into_iter()
+                .map(|r| RecipientDto {
+                    org_id: r.org_id,
+                    org_code: r.org_code,
+                    org_name: r.org_name,
+                    children_kind: r.children_kind.map(|k| k.as_str().to_owned()),
+                    label: r.label,
+                })
+                .collect(),
+            body: n.body,
+            attachments: n.attachments,
+            signature: n.signature,
+            written_on: n.written_on,
+            notes: n.notes,
+            contacts: n
+                .contacts
+                .into_iter()
+                .map(|c| ContactDto {
+                    name: c.name,
+                    phone: c.phone,
+                    email: c.email,
+                })
+                .collect(),
+            publication: n.publication.as_str().to_owned(),
+            cc: n.cc,
+            printed_by: n.printed_by,
+            printed_on: n.printed_on,
+            proofreader: n.proofreader,
+            campaign_id: n.campaign_id,
+            status: n.status.as_str().to_owned(),
+            version: n.version,
+            supersedes_id: n.supersedes_id,
+            relays_id: n.relays_id,
+            issued_at: n.issued_at,
+            created_at: n.created_at,
+            updated_at: n.updated_at,
+        }
+    }
+}
+
+/// A short reference to a notice.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NoticeRefDto {
+    pub id: i64,
+    pub doc_number: String,
+    pub title: String,
+    pub issuer_org_id: i64,
+    pub issuer_name: String,
+    pub status: String,
+    pub version: i32,
+    pub written_on: NaiveDate,
+    pub issued_at: Option<DateTime<Utc>>,
+}
+
+impl From<NoticeRef> for NoticeRefDto {
+    fn from(n: NoticeRef) -> Self {
+        NoticeRefDto {
+            id: n.id,
+            doc_number: n.doc_number,
+            title: n.title,
+            issuer_org_id: n.issuer_org_id,
+            issuer_name: n.issuer_name,
+            status: n.status,
+            version: n.version,
+            written_on: n.written_on,
+            issued_at: n.issued_at,
+        }
+    }
+}
+
+/// A notice in a relay chain; `depth` 1 is the nearest.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChainEntryDto {
+    pub notice: NoticeRefDto,
+    pub depth: i32,
+}
+
+impl From<ChainEntry> for ChainEntryDto {
+    fn from(c: ChainEntry) -> Self {
+        ChainEntryDto {
+            notice: c.notice.into(),
+            depth: c.depth,
+        }
+    }
+}
+
+/// The delivery of a notice to one organisation.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeliveryDto {
+    pub org_id: i64,
+    pub delivered_at: DateTime<Utc>,
+    pub acknowledged_at: Option<DateTime<Utc>>,
+    pub acknowledged_by: Option<i64>,
+}
+
+impl From<Delivery> for DeliveryDto {
+    fn from(d: Delivery) -> Self {
+        DeliveryDto {
+            org_id: d.org_id,
+            delivered_at: d.delivered_at,
+            acknowledged_at: d.acknowledged_at,
+            acknowledged_by: d.acknowledged_by,
+        }
+    }
+}
+
+/// A notice with its relay chain both ways, its versions and the caller's delivery.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NoticeDetailDto {
+    pub notice: NoticeDto,
+    /// The notices it relays, from the top (national first).
+    pub relays: Vec<ChainEntryDto>,
+    /// The notices relaying it, and their relays, in tree order.
+    pub relayed_by: Vec<ChainEntryDto>,
+    /// Every version, oldest first.
+    pub versions: Vec<NoticeRefDto>,
+    /// The delivery to the caller's organisation, when it is a recipient.
+    pub my_delivery: Option<DeliveryDto>,
+}
+
+/// A notice in an inbox.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InboxItemDto {
+    pub notice: NoticeRefDto,
+    pub delivered_at: DateTime<Utc>,
+    pub acknowledged_at: Option<DateTime<Utc>>,
+}
+
+/// An organisation's inbox, unacknowledged first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InboxDto {
+    pub items: Vec<InboxItemDto>,
+    pub total: i64,
+    /// Not yet acknowledged.
+    pub unacknowledged: i64,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+/// One recipient organisation's acknowledgement.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeliveryStatusDto {
+    pub notice_id: i64,
+    pub doc_number: String,
+    pub issuer_name: String,
+    /// 0 for the notice itself, 1 for its relays, 2 for relays of relays.
+    pub depth: i32,
+    pub org_id: i64,
+    pub org_name: String,
+    pub delivered_at: DateTime<Utc>,
+    pub acknowledged_at: Option<DateTime<Utc>>,
+    /// Display name of who acknowledged.
+    pub acknowledged_by: Option<String>,
+}
+
+/// Who has and has not acknowledged, down the relay cascade.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AckStatusDto {
+    pub notice_id: i64,
+    pub total: usize,
+    pub acknowledged: usize,
+    pub not_acknowledged: usize,
+    pub rows: Vec<DeliveryStatusDto>,
+}
+
+impl From<DeliveryStatus> for DeliveryStatusDto {
+    fn from(d: DeliveryStatus) -> Self {
+        DeliveryStatusDto {
+            notice_id: d.notice_id,
+            doc_number: d.doc_number,
+            issuer_name: d.issuer_name,
+            depth: d.depth,
+            org_id: d.org_id,
+            org_name: d.org_name,
+            delivered_at: d.delivered_at,
+            acknowledged_at: d.acknowledged_at,
+            acknowledged_by: d.acknowledged_by,
+        }
+    }
 }

@@ -7,6 +7,7 @@ mod campaigns;
 pub mod dto;
 pub mod extract;
 mod me;
+mod notices;
 mod orgs;
 
 use crate::AppState;
@@ -48,6 +49,14 @@ pub fn routes() -> Router<AppState> {
             get(campaigns::get).put(campaigns::update),
         )
         .route("/public/campaign", get(campaigns::current_public))
+        .route("/notices", get(notices::sent).post(notices::create))
+        .route("/notices/inbox", get(notices::inbox))
+        .route("/notices/{id}", get(notices::get).put(notices::update))
+        .route("/notices/{id}/issue", post(notices::issue))
+        .route("/notices/{id}/acknowledge", post(notices::acknowledge))
+        .route("/notices/{id}/status", get(notices::status))
+        .route("/notices/{id}/correct", post(notices::correct))
+        .route("/notices/{id}/relay", post(notices::relay))
         .fallback(not_found)
 }
 
@@ -75,6 +84,8 @@ async fn not_found() -> ApiError {
         accounts::list, accounts::create, accounts::reset_password,
         campaigns::list, campaigns::get, campaigns::create, campaigns::update,
         campaigns::current_public,
+        notices::inbox, notices::sent, notices::create, notices::get, notices::update,
+        notices::issue, notices::acknowledge, notices::status, notices::correct, notices::relay,
     ),
     components(schemas(ErrorBody, FieldProblem)),
     modifiers(&SecuritySchemes),
@@ -83,6 +94,7 @@ async fn not_found() -> ApiError {
         (name = "orgs", description = "机构树 The organisation tree"),
         (name = "accounts", description = "账号 Accounts"),
         (name = "campaigns", description = "主题活动 Campaigns"),
+        (name = "notices", description = "通知、签收、转发 Notices, acknowledgement, relays"),
     ),
 )]
 pub struct ApiDoc;

@@ -3,6 +3,7 @@
 
 pub mod assets;
 mod campaigns;
+mod notices;
 mod orgs;
 mod public;
 mod session;
@@ -37,6 +38,21 @@ pub fn routes() -> Router<AppState> {
             "/manage/campaigns/{id}/edit",
             get(campaigns::edit_form).post(campaigns::update),
         )
+        .route("/notices", get(notices::list))
+        .route("/notices/new", get(notices::new_form).post(notices::create))
+        .route("/notices/{id}", get(notices::show))
+        .route(
+            "/notices/{id}/edit",
+            get(notices::edit_form).post(notices::update),
+        )
+        .route("/notices/{id}/issue", post(notices::issue))
+        .route("/notices/{id}/acknowledge", post(notices::acknowledge))
+        .route("/notices/{id}/correct", post(notices::correct))
+        .route(
+            "/notices/{id}/relay",
+            get(notices::relay_form).post(notices::relay),
+        )
+        .route("/notices/{id}/status", get(notices::status))
         .route("/settings", get(settings::show))
         .route("/settings/language", post(settings::language))
         .route("/settings/password", post(settings::password))

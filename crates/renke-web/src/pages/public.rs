@@ -2,7 +2,7 @@
 
 use crate::AppState;
 use crate::auth::Ctx;
-use crate::error::AppError;
+use crate::error::{AppError, escape};
 use crate::i18n::Tr;
 use crate::service;
 use crate::view::{Chrome, render};
@@ -27,14 +27,35 @@ struct PublicPage {
 /// the activity calendar, downloads) contributes its section here; an empty body shows
 /// the "published soon" text.
 async fn public_sections(
-    _state: &AppState,
-    _campaign: &Campaign,
+    state: &AppState,
+    campaign: &Campaign,
 ) -> Result<Vec<(&'static str, String)>, AppError> {
     Ok(vec![
-        ("pub.notices", String::new()),
+        ("pub.notices", notices_section(state, campaign).await?),
         ("pub.calendar", String::new()),
         ("pub.downloads", String::new()),
     ])
+}
+
+/// Issued 主动公开 notices of the campaign, newest first: title, 发文字号, issuer, date.
+async fn notices_section(state: &AppState, campaign: &Campaign) -> Result<String, AppError> {
+    let list = service::public_notices(state, campaign).await?;
+    if list.is_empty() {
+        return Ok(String::new());
+    }
+    let mut html = String::from("<ul class=\"plain notices\">");
+    for n in list {
+        html.push_str(&format!(
+            "<li><a href=\"/notices/{}\">{}</a> <span class=\"muted\">{} · {} · {}</span></li>",
+            n.id,
+            escape(&n.title),
+            escape(&n.doc_number),
+            escape(&n.issuer_name),
+            n.written_on.format("%Y-%m-%d"),
+        ));
+    }
+    html.push_str("</ul>");
+    Ok(html)
 }
 
 async fn page(

@@ -20,6 +20,14 @@ const PATHS: &[(&str, &[&str])] = &[
     ("/api/v1/campaigns", &["get", "post"]),
     ("/api/v1/campaigns/{id}", &["get", "put"]),
     ("/api/v1/public/campaign", &["get"]),
+    ("/api/v1/notices", &["get", "post"]),
+    ("/api/v1/notices/inbox", &["get"]),
+    ("/api/v1/notices/{id}", &["get", "put"]),
+    ("/api/v1/notices/{id}/issue", &["post"]),
+    ("/api/v1/notices/{id}/acknowledge", &["post"]),
+    ("/api/v1/notices/{id}/status", &["get"]),
+    ("/api/v1/notices/{id}/correct", &["post"]),
+    ("/api/v1/notices/{id}/relay", &["post"]),
 ];
 
 #[tokio::test]
@@ -56,6 +64,9 @@ async fn openapi_document_lists_every_endpoint() {
             "CampaignDto",
             "AccountDto",
             "MeDto",
+            "NoticeDto",
+            "NoticeDetailDto",
+            "AckStatusDto",
         ] {
             assert!(schemas.contains_key(s), "schema {s} missing");
         }

@@ -7,5 +7,6 @@ mod api_campaigns;
 mod api_docs;
 mod api_orgs;
 mod api_perm;
+mod notices;
 mod pages;
 mod support;

@@ -5,7 +5,7 @@ use chrono::Duration;
 use renke_domain::perm::Role;
 
 /// A browser-like client: cookies on, redirects not followed (so tests can see them).
-fn browser() -> reqwest::Client {
+pub(crate) fn browser() -> reqwest::Client {
     reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
@@ -14,7 +14,7 @@ fn browser() -> reqwest::Client {
 }
 
 /// The value of the first hidden `_csrf` field in a page.
-fn csrf_field(html: &str) -> String {
+pub(crate) fn csrf_field(html: &str) -> String {
     let at = html
         .find("name=\"_csrf\" value=\"")
         .expect("page has a _csrf field");
@@ -22,7 +22,7 @@ fn csrf_field(html: &str) -> String {
     rest[..rest.find('"').unwrap()].to_owned()
 }
 
-async fn get(c: &reqwest::Client, app: &TestApp, path: &str) -> (u16, String, String) {
+pub(crate) async fn get(c: &reqwest::Client, app: &TestApp, path: &str) -> (u16, String, String) {
     let r = c.get(app.url(path)).send().await.unwrap();
     let status = r.status().as_u16();
     let location = r
@@ -33,7 +33,7 @@ async fn get(c: &reqwest::Client, app: &TestApp, path: &str) -> (u16, String, St
     (status, location, r.text().await.unwrap())
 }
 
-async fn post(
+pub(crate) async fn post(
     c: &reqwest::Client,
     app: &TestApp,
     path: &str,
@@ -50,7 +50,7 @@ async fn post(
 }
 
 /// Logs in through the login form; returns the client and the session's CSRF token.
-async fn form_login(app: &TestApp, login: &str) -> (reqwest::Client, String) {
+pub(crate) async fn form_login(app: &TestApp, login: &str) -> (reqwest::Client, String) {
     let c = browser();
     let (_, _, html) = get(&c, app, "/login").await;
     let token = csrf_field(&html);

@@ -33,6 +33,25 @@ async fn demo_dataset_loads_and_every_account_can_log_in() {
                 .any(|n| n.org.name == "新疆生产建设兵团市场监督管理局")
         );
 
+        // The seed notices: SAMR's to every province, Guangdong's relaying it to its cities.
+        assert_eq!(summary.notices.len(), 2);
+        let st = renke_store::notices::ack_status(db, summary.notices[0])
+            .await
+            .unwrap();
+        let top = st.iter().filter(|r| r.depth == 0).count();
+        let cities = st.iter().filter(|r| r.depth == 1).count();
+        assert_eq!((top, cities), (32, 21), "{}", t.label());
+        assert_eq!(st.iter().filter(|r| r.acknowledged_at.is_some()).count(), 3);
+        let gd = renke_store::notices::get(db, summary.notices[1])
+            .await
+            .unwrap();
+        assert_eq!(gd.doc_number, "粤市监认监〔2022〕253号");
+        assert_eq!(gd.relays_id, Some(summary.notices[0]));
+        let public = renke_store::notices::public_for_campaign(db, summary.campaign_id)
+            .await
+            .unwrap();
+        assert_eq!(public.len(), 2);
+
         for a in demo::accounts() {
             let acc = renke_store::accounts::get_by_login(db, a.login)
                 .await

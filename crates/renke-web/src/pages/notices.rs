@@ -1,0 +1,554 @@
+//! Notices: inbox and sent lists, the notice in the official order, forms for drafts and
+//! relays, issue, 签收, corrections and the sender's acknowledgement status.
+
+use super::{PAGE_SIZE, Paging};
+use crate::AppState;
+use crate::auth::{Ctx, User};
+use crate::error::AppError;
+use crate::i18n::Tr;
+use crate::service::{self, ContactForm, NoticeForm, NoticeView, RecipientInput};
+use crate::view::{Chrome, Errors, Pager, local_time, render};
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
+use renke_domain::notice::{Block, body_blocks};
+use renke_store::notices::{DeliveryStatus, InboxItem, Notice, NoticeRef, Recipient};
+use renke_store::orgs::Page;
+use serde::Deserialize;
+
+/// 2022年6月1日 in Chinese, 1 June 2022 in English.
+pub fn long_date(tr: &Tr, d: &NaiveDate) -> String {
+    if tr.is_zh() {
+        d.format("%Y年%-m月%-d日").to_string()
+    } else {
+        d.format("%-d %B %Y").to_string()
+    }
+}
+
+fn recipient_label(tr: &Tr, r: &Recipient) -> String {
+    match (&r.label, r.children_kind) {
+        (Some(l), _) => l.clone(),
+        (None, None) => r.org_name.clone(),
+        (None, Some(k)) => {
+            if tr.is_zh() {
+                format!("{}所属{}", r.org_name, k.zh())
+            } else {
+                format!("{}s under {}", k.en(), r.org_name)
+            }
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "notices.html")]
+struct ListPage {
+    c: Chrome,
+    inbox: Page<InboxItem>,
+    open: i64,
+    pager: Pager,
+    sent: Vec<NoticeRef>,
+    may_create: bool,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    user: User,
+    Query(p): Query<Paging>,
+) -> Result<Response, AppError> {
+    let (inbox, open) = service::notice_inbox(&state, &user.account, p.offset, PAGE_SIZE).await?;
+    let sent = service::sent_notices(&state, &user.account, 0, 100)
+        .await?
+        .items;
+    let pager = Pager {
+        offset: inbox.offset,
+        limit: inbox.limit,
+        total: inbox.total,
+        base: "/notices?".into(),
+    };
+    let may_create = user
+        .account
+        .actor()
+        .may(renke_domain::perm::Action::Manage, &user.account.org_path)
+        .is_ok();
+    Ok(render(&ListPage {
+        c: Chrome::new(&user.ctx, "notices", user.ctx.tr.t("notice.list")),
+        inbox,
+        open,
+        pager,
+        sent,
+        may_create,
+    }))
+}
+
+impl ListPage {
+    fn time(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
+        local_time(t)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "notice.html")]
+struct NoticePage {
+    c: Chrome,
+    v: NoticeView,
+    blocks: Vec<Block>,
+    recipients: String,
+    written_on: String,
+    printed_on: String,
+}
+
+impl NoticePage {
+    fn n(&self) -> &Notice {
+        &self.v.notice
+    }
+    fn time(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
+        local_time(t)
+    }
+    fn attachment_count(&self) -> usize {
+        self.v.notice.attachments.len() + usize::from(self.v.original.is_some())
+    }
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let v = service::notice_view(&state, ctx.account(), id).await?;
+    // The document itself is Chinese whatever the interface language.
+    let zh = Tr::new(crate::i18n::Locale::ZhCn);
+    let recipients = v
+        .notice
+        .recipients
+        .iter()
+        .map(|r| recipient_label(&zh, r))
+        .collect::<Vec<_>>()
+        .join("，");
+    let page = NoticePage {
+        c: Chrome::new(&ctx, "notices", v.notice.title.clone()),
+        blocks: body_blocks(&v.notice.body),
+        recipients,
+        written_on: long_date(&zh, &v.notice.written_on),
+        printed_on: v
+            .notice
+            .printed_on
+            .map(|d| long_date(&zh, &d))
+            .unwrap_or_default(),
+        v,
+    };
+    Ok(render(&page))
+}
+
+/// The form as posted: lists as lines.
+#[derive(Deserialize, Default)]
+pub struct PageForm {
+    #[serde(default)]
+    issuer_code: String,
+    #[serde(default)]
+    doc_number: String,
+    #[serde(default)]
+    title: String,
+    /// One per line: `CODE`, or `CODE/kind label` for a group of children.
+    #[serde(default)]
+    recipients: String,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    attachments: String,
+    #[serde(default)]
+    signature: String,
+    #[serde(default)]
+    written_on: String,
+    #[serde(default)]
+    notes: String,
+    /// One per line: name, phone, e-mail separated by spaces.
+    #[serde(default)]
+    contacts: String,
+    #[serde(default)]
+    publication: String,
+    #[serde(default)]
+    cc: String,
+    #[serde(default)]
+    printed_by: String,
+    #[serde(default)]
+    printed_on: String,
+    #[serde(default)]
+    proofreader: String,
+    #[serde(default)]
+    campaign_id: String,
+}
+
+fn lines(s: &str) -> impl Iterator<Item = &str> {
+    s.lines().map(str::trim).filter(|l| !l.is_empty())
+}
+
+impl PageForm {
+    fn to_service(&self) -> NoticeForm {
+        NoticeForm {
+            issuer_code: self.issuer_code.clone(),
+            doc_number: self.doc_number.clone(),
+            title: self.title.clone(),
+            recipients: lines(&self.recipients)
+                .map(|l| {
+                    let (head, label) = l.split_once(char::is_whitespace).unwrap_or((l, ""));
+                    let (code, kind) = head.split_once('/').unwrap_or((head, ""));
+                    RecipientInput {
+                        org_code: code.into(),
+                        children_kind: kind.into(),
+                        label: label.trim().into(),
+                    }
+                })
+                .collect(),
+            body: self.body.clone(),
+            attachments: lines(&self.attachments).map(str::to_owned).collect(),
+            signature: self.signature.clone(),
+            written_on: self.written_on.clone(),
+            notes: self.notes.clone(),
+            contacts: lines(&self.contacts)
+                .map(|l| {
+                    let mut parts = l.split_whitespace();
+                    let name = parts.next().unwrap_or("").to_owned();
+                    let (email, phone): (Vec<&str>, Vec<&str>) =
+                        parts.partition(|p| p.contains('@') || p.contains('＠'));
+                    ContactForm {
+                        name,
+                        phone: phone.join(" "),
+                        email: email.join(" "),
+                    }
+                })
+                .collect(),
+            publication: self.publication.clone(),
+            cc: self.cc.clone(),
+            printed_by: self.printed_by.clone(),
+            printed_on: self.printed_on.clone(),
+            proofreader: self.proofreader.clone(),
+            campaign_id: self.campaign_id.trim().parse().ok(),
+        }
+    }
+
+    fn from_service(f: &NoticeForm) -> PageForm {
+        PageForm {
+            issuer_code: f.issuer_code.clone(),
+            doc_number: f.doc_number.clone(),
+            title: f.title.clone(),
+            recipients: f
+                .recipients
+                .iter()
+                .map(|r| {
+                    let mut l = r.org_code.clone();
+                    if !r.children_kind.is_empty() {
+                        l = format!("{l}/{}", r.children_kind);
+                    }
+                    if !r.label.is_empty() {
+                        l = format!("{l} {}", r.label);
+                    }
+                    l
+                })
+                .collect::<Vec<_>>()
+                .join("\n"),
+            body: f.body.clone(),
+            attachments: f.attachments.join("\n"),
+            signature: f.signature.clone(),
+            written_on: f.written_on.clone(),
+            notes: f.notes.clone(),
+            contacts: f
+                .contacts
+                .iter()
+                .map(|c| {
+                    format!("{} {} {}", c.name, c.phone, c.email)
+                        .trim()
+                        .to_owned()
+                })
+                .collect::<Vec<_>>()
+                .join("\n"),
+            publication: f.publication.clone(),
+            cc: f.cc.clone(),
+            printed_by: f.printed_by.clone(),
+            printed_on: f.printed_on.clone(),
+            proofreader: f.proofreader.clone(),
+            campaign_id: f.campaign_id.map(|c| c.to_string()).unwrap_or_default(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "notice_form.html")]
+struct FormPage {
+    c: Chrome,
+    f: PageForm,
+    errors: Errors,
+    shown: &'static [&'static str],
+    /// Whether the issuer can be chosen (new notices).
+    choose_issuer: bool,
+    /// The notice being relayed, if any.
+    relaying: Option<Notice>,
+    cancel: String,
+}
+
+const SHOWN: &[&str] = &[
+    "issuer_code",
+    "doc_number",
+    "title",
+    "recipients",
+    "body",
+    "signature",
+    "written_on",
+    "notes",
+    "publication",
+    "cc",
+    "printed_by",
+    "printed_on",
+    "proofreader",
+    "campaign_id",
+];
+
+impl FormPage {
+    fn publications(&self) -> Vec<(&'static str, &'static str)> {
+        renke_domain::notice::Publication::ALL
+            .iter()
+            .map(|p| (p.as_str(), if self.c.tr.is_zh() { p.zh() } else { p.en() }))
+            .collect()
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn form_page(
+    user: &User,
+    title: &str,
+    f: PageForm,
+    errors: Errors,
+    choose_issuer: bool,
+    relaying: Option<Notice>,
+    cancel: String,
+) -> FormPage {
+    FormPage {
+        c: Chrome::new(&user.ctx, "notices", title),
+        f,
+        errors,
+        shown: SHOWN,
+        choose_issuer,
+        relaying,
+        cancel,
+    }
+}
+
+fn refused(page: FormPage) -> Response {
+    (StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response()
+}
+
+pub async fn new_form(user: User) -> Response {
+    let f = PageForm {
+        issuer_code: user.account.org_code.clone(),
+        publication: "active".into(),
+        ..Default::default()
+    };
+    render(&form_page(
+        &user,
+        user.ctx.tr.t("notice.new"),
+        f,
+        Errors::default(),
+        true,
+        None,
+        "/notices".into(),
+    ))
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    user: User,
+    Form(pf): Form<PageForm>,
+) -> Result<Response, AppError> {
+    match service::create_notice(&state, &user.account, &pf.to_service()).await {
+        Ok(n) => Ok(Redirect::to(&format!("/notices/{}", n.id)).into_response()),
+        Err(AppError::Invalid(inv)) => {
+            let errors = Errors::from_invalid(user.ctx.tr, &inv);
+            let t = user.ctx.tr.t("notice.new");
+            Ok(refused(form_page(
+                &user,
+                t,
+                pf,
+                errors,
+                true,
+                None,
+                "/notices".into(),
+            )))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn edit_form(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let v = service::notice_view(&state, Some(&user.account), id).await?;
+    if !v.may_edit {
+        return Err(if v.notice.is_issued() {
+            AppError::Conflict("notice_issued")
+        } else {
+            AppError::Forbidden
+        });
+    }
+    let f = PageForm::from_service(&service::notice_form_from(&v.notice, None));
+    Ok(render(&form_page(
+        &user,
+        user.ctx.tr.t("notice.edit"),
+        f,
+        Errors::default(),
+        false,
+        None,
+        format!("/notices/{id}"),
+    )))
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<i64>,
+    Form(pf): Form<PageForm>,
+) -> Result<Response, AppError> {
+    match service::update_notice(&state, &user.account, id, &pf.to_service()).await {
+        Ok(n) => Ok(Redirect::to(&format!("/notices/{}", n.id)).into_response()),
+        Err(AppError::Invalid(inv)) => {
+            let errors = Errors::from_invalid(user.ctx.tr, &inv);
+            let t = user.ctx.tr.t("notice.edit");
+            Ok(refused(form_page(
+                &user,
+                t,
+                pf,
+                errors,
+                false,
+                None,
+                format!("/notices/{id}"),
+            )))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn relay_form(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let v = service::notice_view(&state, Some(&user.account), id).await?;
+    if !v.may_relay {
+        return Err(AppError::Forbidden);
+    }
+    let f = PageForm::from_service(&service::notice_form_from(&v.notice, Some(&user.account)));
+    Ok(render(&form_page(
+        &user,
+        user.ctx.tr.t("notice.relay"),
+        f,
+        Errors::default(),
+        false,
+        Some(v.notice),
+        format!("/notices/{id}"),
+    )))
+}
+
+pub async fn relay(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<i64>,
+    Form(pf): Form<PageForm>,
+) -> Result<Response, AppError> {
+    let mut f = pf.to_service();
+    f.issuer_code = user.account.org_code.clone();
+    match service::relay_notice(&state, &user.account, id, &f).await {
+        Ok(n) => Ok(Redirect::to(&format!("/notices/{}", n.id)).into_response()),
+        Err(AppError::Invalid(inv)) => {
+            let errors = Errors::from_invalid(user.ctx.tr, &inv);
+            let original = renke_store::notices::get(&state.db, id).await?;
+            let t = user.ctx.tr.t("notice.relay");
+            Ok(refused(form_page(
+                &user,
+                t,
+                pf,
+                errors,
+                false,
+                Some(original),
+                format!("/notices/{id}"),
+            )))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn issue(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    service::issue_notice(&state, &user.account, id).await?;
+    Ok(Redirect::to(&format!("/notices/{id}/status")).into_response())
+}
+
+pub async fn acknowledge(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    service::acknowledge_notice(&state, &user.account, id, None).await?;
+    Ok(Redirect::to(&format!("/notices/{id}")).into_response())
+}
+
+pub async fn correct(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let n = service::correct_notice(&state, &user.account, id).await?;
+    Ok(Redirect::to(&format!("/notices/{}/edit", n.id)).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "notice_status.html")]
+struct StatusPage {
+    c: Chrome,
+    notice: Notice,
+    rows: Vec<DeliveryStatus>,
+    total: usize,
+    acknowledged: usize,
+}
+
+impl StatusPage {
+    fn time(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
+        local_time(t)
+    }
+    /// Whether `rows[i]` starts a new notice's group.
+    fn starts_group(&self, i: &usize) -> bool {
+        *i == 0
+            || self.rows.get(i - 1).map(|r| r.notice_id) != self.rows.get(*i).map(|r| r.notice_id)
+    }
+    fn group_counts(&self, notice_id: &i64) -> (usize, usize) {
+        let g: Vec<_> = self
+            .rows
+            .iter()
+            .filter(|r| r.notice_id == *notice_id)
+            .collect();
+        (
+            g.iter().filter(|r| r.acknowledged_at.is_some()).count(),
+            g.len(),
+        )
+    }
+}
+
+pub async fn status(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let s = service::notice_status(&state, &user.account, id).await?;
+    Ok(render(&StatusPage {
+        c: Chrome::new(&user.ctx, "notices", user.ctx.tr.t("notice.status")),
+        notice: s.notice,
+        rows: s.rows,
+        total: s.total,
+        acknowledged: s.acknowledged,
+    }))
+}
