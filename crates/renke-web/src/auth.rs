@@ -60,6 +60,15 @@ pub async fn hash_password(password: &str) -> Result<String, AppError> {
     .map_err(AppError::Internal)
 }
 
+/// A hash of a random password, computed once: checked against when a login name does not
+/// exist, so that case takes as long as a wrong password.
+pub async fn dummy_hash() -> &'static str {
+    static HASH: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    HASH.get_or_init(|| async { hash_password(&new_token()).await.unwrap_or_default() })
+        .await
+        .as_str()
+}
+
 /// Checks a password against a stored hash on a blocking thread.
 pub async fn verify_password(hash: &str, password: &str) -> bool {
     let (h, pw) = (hash.to_owned(), password.to_owned());
@@ -343,5 +352,26 @@ impl FromRequestParts<AppState> for ClientIp {
             .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
             .map(|c| c.0.ip().to_string());
         Ok(ClientIp(peer.unwrap_or_else(|| "unknown".into())))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn dummy_hash_is_a_real_argon2id_hash_that_matches_nothing_typed() {
+        let h = dummy_hash().await;
+        assert!(h.starts_with("$argon2id$"), "{h}");
+        assert!(!verify_password(h, "renke-demo-2022").await);
+        assert_eq!(dummy_hash().await, h, "computed once");
+    }
+
+    #[tokio::test]
+    async fn passwords_round_trip() {
+        let h = hash_password("传递质量信任-2022").await.unwrap();
+        assert!(verify_password(&h, "传递质量信任-2022").await);
+        assert!(!verify_password(&h, "传递质量信任-2023").await);
+        assert_eq!(token_hash("abc").len(), 64);
     }
 }

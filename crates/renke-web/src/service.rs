@@ -51,13 +51,22 @@ pub async fn login(
             minutes: cfg.login_window_minutes,
         });
     }
-    let account = match accounts::get_by_login(&state.db, &name).await {
-        Ok(a) if a.active && verify_password(&a.password_hash, password).await => a,
-        Ok(_) | Err(renke_store::StoreError::NotFound) => {
+    let found = match accounts::get_by_login(&state.db, &name).await {
+        Ok(a) => Some(a),
+        Err(renke_store::StoreError::NotFound) => None,
+        Err(e) => return Err(e.into()),
+    };
+    let account = match found {
+        Some(a) if a.active && verify_password(&a.password_hash, password).await => a,
+        found => {
+            // An unknown or inactive login name costs the same hash as a wrong password,
+            // so response times do not tell which login names exist.
+            if !found.is_some_and(|a| a.active) {
+                let _ = verify_password(crate::auth::dummy_hash().await, password).await;
+            }
             sessions::record_login_failure(&state.db, &name, ip, now).await?;
             return Err(AppError::Unauthenticated("bad_credentials"));
         }
-        Err(e) => return Err(e.into()),
     };
     sessions::clear_login_failures(&state.db, &name).await?;
     let token = new_token();
