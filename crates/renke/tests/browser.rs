@@ -18,6 +18,16 @@ impl Drop for Killed {
     }
 }
 
+/// The visible text of the current page.
+async fn body_text(c: &fantoccini::Client) -> String {
+    c.find(Locator::Css("body"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -123,13 +133,7 @@ async fn organiser_logs_in_browses_the_tree_and_reads_the_public_page() {
         .for_element(Locator::Css(".sidenav"))
         .await
         .unwrap();
-    let body = c
-        .find(Locator::Css("body"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let body = body_text(&c).await;
     assert!(body.contains("欢迎"), "dashboard greets in Chinese: {body}");
     assert!(
         body.contains("广东省市场监督管理局"),
@@ -139,13 +143,7 @@ async fn organiser_logs_in_browses_the_tree_and_reads_the_public_page() {
     // The organisation tree: Guangdong with its city bureaus.
     c.goto(&format!("{base}/orgs")).await.unwrap();
     c.wait().for_element(Locator::Css("h1")).await.unwrap();
-    let body = c
-        .find(Locator::Css("body"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let body = body_text(&c).await;
     for text in [
         "广东省市场监督管理局",
         "下级机构",
@@ -184,13 +182,7 @@ async fn organiser_logs_in_browses_the_tree_and_reads_the_public_page() {
     // The public campaign page, without logging out: the themes are there.
     c.goto(&format!("{base}/")).await.unwrap();
     c.wait().for_element(Locator::Css(".hero")).await.unwrap();
-    let body = c
-        .find(Locator::Css("body"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let body = body_text(&c).await;
     for text in [
         "传递质量信任 服务绿色发展",
         "认可：促进经济和环境可持续发展",
@@ -213,13 +205,7 @@ async fn organiser_logs_in_browses_the_tree_and_reads_the_public_page() {
         .await
         .unwrap();
     c.wait().for_element(Locator::Css(".hero")).await.unwrap();
-    let body = c
-        .find(Locator::Css("body"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let body = body_text(&c).await;
     assert!(
         body.contains("World Accreditation Day"),
         "English page: {body}"
