@@ -184,25 +184,13 @@ pub async fn create(
     relays: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<Notice, StoreError> {
-    let sql = "INSERT INTO notices (issuer_org_id, doc_number, title, body, signature, written_on, notes, \
-               publication, cc, printed_by, printed_on, proofreader, campaign_id, status, version, created_by, \
+    let sql = "INSERT INTO notices (doc_number, title, body, signature, written_on, notes, publication, cc, \
+               printed_by, printed_on, proofreader, campaign_id, issuer_org_id, status, version, created_by, \
                created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'draft', 1, \
                $14, $15, $15) RETURNING id";
     let id: i64 = in_tx!(db, |tx| {
-        let id: i64 = sqlx::query_scalar(sql)
+        let id: i64 = bind_fields!(sqlx::query_scalar(sql), d)
             .bind(d.issuer_org_id)
-            .bind(d.doc_number.to_string())
-            .bind(d.title.as_str())
-            .bind(&d.body)
-            .bind(d.signature.as_ref().map(|s| s.as_str()))
-            .bind(d.written_on)
-            .bind(&d.notes)
-            .bind(d.publication.as_str())
-            .bind(d.cc.as_ref().map(|s| s.as_str()))
-            .bind(d.printed_by.as_ref().map(|s| s.as_str()))
-            .bind(d.printed_on)
-            .bind(d.proofreader.as_ref().map(|s| s.as_str()))
-            .bind(d.campaign_id)
             .bind(created_by)
             .bind(now)
             .fetch_one(&mut *tx)
@@ -219,6 +207,27 @@ pub async fn create(
     });
     get(db, id).await
 }
+
+/// Binds the twelve editable fields of draft `$d` to `$q`, as `$1`…`$12` in the order
+/// doc_number, title, body, signature, written_on, notes, publication, cc, printed_by,
+/// printed_on, proofreader, campaign_id (the order of `create` and `update`).
+macro_rules! bind_fields {
+    ($q:expr, $d:expr) => {
+        $q.bind($d.doc_number.to_string())
+            .bind($d.title.as_str())
+            .bind(&$d.body)
+            .bind($d.signature.as_ref().map(|s| s.as_str()))
+            .bind($d.written_on)
+            .bind(&$d.notes)
+            .bind($d.publication.as_str())
+            .bind($d.cc.as_ref().map(|s| s.as_str()))
+            .bind($d.printed_by.as_ref().map(|s| s.as_str()))
+            .bind($d.printed_on)
+            .bind($d.proofreader.as_ref().map(|s| s.as_str()))
+            .bind($d.campaign_id)
+    };
+}
+use bind_fields;
 
 /// Inserts recipients, contacts and attachment titles of draft `$d` for notice `$id`.
 macro_rules! write_parts {
@@ -274,19 +283,7 @@ pub async fn update(
                notes = $6, publication = $7, cc = $8, printed_by = $9, printed_on = $10, proofreader = $11, \
                campaign_id = $12, updated_at = $13 WHERE id = $14 AND status = 'draft'";
     in_tx!(db, |tx| {
-        let done = sqlx::query(sql)
-            .bind(d.doc_number.to_string())
-            .bind(d.title.as_str())
-            .bind(&d.body)
-            .bind(d.signature.as_ref().map(|s| s.as_str()))
-            .bind(d.written_on)
-            .bind(&d.notes)
-            .bind(d.publication.as_str())
-            .bind(d.cc.as_ref().map(|s| s.as_str()))
-            .bind(d.printed_by.as_ref().map(|s| s.as_str()))
-            .bind(d.printed_on)
-            .bind(d.proofreader.as_ref().map(|s| s.as_str()))
-            .bind(d.campaign_id)
+        let done = bind_fields!(sqlx::query(sql), d)
             .bind(now)
             .bind(id)
             .execute(&mut *tx)
