@@ -20,15 +20,13 @@ use axum::routing::get;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 
-/// The whole application router.
+/// The whole application router. Pages and the API resolve the identity and check CSRF;
+/// static files, the API document, `/healthz` and `/metrics` need neither, so they skip
+/// the session lookup.
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    let app = Router::new()
         .merge(pages::routes())
         .nest("/api/v1", api::routes())
-        .merge(api::docs_routes())
-        .route("/healthz", get(health))
-        .route("/metrics", get(metrics::render))
-        .route("/static/{*file}", get(pages::assets::serve))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             csrf::guard,
@@ -36,7 +34,13 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::load_identity,
-        ))
+        ));
+    Router::new()
+        .merge(app)
+        .merge(api::docs_routes())
+        .route("/healthz", get(health))
+        .route("/metrics", get(metrics::render))
+        .route("/static/{*file}", get(pages::assets::serve))
         .layer(axum::middleware::from_fn(metrics::track))
         .layer(RequestBodyLimitLayer::new(state.config.max_body_bytes))
         .layer(CatchPanicLayer::new())
