@@ -133,7 +133,7 @@ pub async fn create_token(
         .await)?)
 }
 
-/// The account of an unrevoked token; records its use.
+/// The account of an unrevoked token; records its use (to the minute).
 pub async fn find_token(
     db: &Db,
     token_hash: &str,
@@ -148,11 +148,15 @@ pub async fn find_token(
         .fetch_optional(p)
         .await)?;
     if row.is_some() {
+        // Recorded at most once a minute, so a busy API client does not turn every read
+        // into a write.
         on_db!(db, |p| sqlx::query(
-            "UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2"
+            "UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2 \
+             AND (last_used_at IS NULL OR last_used_at < $3)"
         )
         .bind(now)
         .bind(token_hash)
+        .bind(now - chrono::Duration::minutes(1))
         .execute(p)
         .await
         .map(|r| r.rows_affected()))?;

@@ -88,6 +88,21 @@ async fn accounts_sessions_and_tokens() {
             sessions::list_tokens(db, a.id).await.unwrap()[0].last_used_at,
             Some(now())
         );
+        // Use is recorded to the minute: a second call within it writes nothing.
+        sessions::find_token(db, "th", now() + Duration::seconds(30))
+            .await
+            .unwrap();
+        assert_eq!(
+            sessions::list_tokens(db, a.id).await.unwrap()[0].last_used_at,
+            Some(now())
+        );
+        sessions::find_token(db, "th", now() + Duration::minutes(2))
+            .await
+            .unwrap();
+        assert_eq!(
+            sessions::list_tokens(db, a.id).await.unwrap()[0].last_used_at,
+            Some(now() + Duration::minutes(2))
+        );
         sessions::revoke_token(db, a.id, tid, now()).await.unwrap();
         assert!(
             sessions::find_token(db, "th", now())
