@@ -7,6 +7,7 @@ use renke_domain::campaign::CampaignDraft;
 use renke_domain::org::OrgPath;
 use serde::Serialize;
 use sqlx::AssertSqlSafe;
+use std::collections::HashMap;
 
 /// A campaign with its owner and local themes.
 #[derive(Debug, Clone, Serialize)]
@@ -149,13 +150,36 @@ pub async fn update(
     get(db, id).await
 }
 
-async fn local_themes(db: &Db, id: i64) -> Result<Vec<LocalTheme>, StoreError> {
-    let sql = "SELECT t.org_id, o.name AS org_name, t.theme FROM campaign_local_themes t \
-               JOIN orgs o ON o.id = t.org_id WHERE t.campaign_id = $1 ORDER BY o.depth, o.code";
-    Ok(on_db!(db, |p| sqlx::query_as(sql)
-        .bind(id)
-        .fetch_all(p)
-        .await)?)
+#[derive(sqlx::FromRow)]
+struct ThemeRow {
+    campaign_id: i64,
+    #[sqlx(flatten)]
+    theme: LocalTheme,
+}
+
+/// The local themes of the campaigns `ids` in one query, by campaign, in tree order.
+async fn local_themes(db: &Db, ids: &[i64]) -> Result<HashMap<i64, Vec<LocalTheme>>, StoreError> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT t.campaign_id, t.org_id, o.name AS org_name, t.theme FROM campaign_local_themes t \
+         JOIN orgs o ON o.id = t.org_id WHERE t.campaign_id IN ({}) ORDER BY o.depth, o.code",
+        placeholders.join(", ")
+    );
+    let rows: Vec<ThemeRow> = on_db!(db, |p| {
+        let mut q = sqlx::query_as(AssertSqlSafe(sql.as_str()));
+        for id in ids {
+            q = q.bind(*id);
+        }
+        q.fetch_all(p).await
+    })?;
+    let mut out: HashMap<i64, Vec<LocalTheme>> = HashMap::new();
+    for r in rows {
+        out.entry(r.campaign_id).or_default().push(r.theme);
+    }
+    Ok(out)
 }
 
 pub async fn get(db: &Db, id: i64) -> Result<Campaign, StoreError> {
@@ -166,7 +190,10 @@ pub async fn get(db: &Db, id: i64) -> Result<Campaign, StoreError> {
         .bind(id)
         .fetch_one(p)
         .await)?;
-    let themes = local_themes(db, id).await?;
+    let themes = local_themes(db, &[id])
+        .await?
+        .remove(&id)
+        .unwrap_or_default();
     row.into_campaign(themes)
 }
 
@@ -213,11 +240,15 @@ pub async fn list(
             .fetch_all(p)
             .await?
     ));
-    let mut items = Vec::with_capacity(rows.len());
-    for r in rows {
-        let themes = local_themes(db, r.id).await?;
-        items.push(r.into_campaign(themes)?);
-    }
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut themes = local_themes(db, &ids).await?;
+    let items = rows
+        .into_iter()
+        .map(|r| {
+            let t = themes.remove(&r.id).unwrap_or_default();
+            r.into_campaign(t)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(Page {
         items,
         total,
