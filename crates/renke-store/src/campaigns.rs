@@ -20,6 +20,7 @@ pub struct Campaign {
     pub domestic_theme: Option<String>,
     pub owner_org_id: i64,
     pub owner_name: String,
+    pub owner_code: String,
     #[serde(skip)]
     pub owner_path: OrgPath,
     pub public: bool,
@@ -33,6 +34,7 @@ pub struct Campaign {
 pub struct LocalTheme {
     pub org_id: i64,
     pub org_name: String,
+    pub org_code: String,
     pub theme: String,
 }
 
@@ -46,6 +48,7 @@ struct CampaignRow {
     domestic_theme: Option<String>,
     owner_org_id: i64,
     owner_name: String,
+    owner_code: String,
     owner_path: String,
     public: bool,
     created_at: DateTime<Utc>,
@@ -53,7 +56,7 @@ struct CampaignRow {
 }
 
 const COLS: &str = "c.id, c.title, c.edition, c.day, c.international_theme, c.domestic_theme, \
-    c.owner_org_id, o.name AS owner_name, o.path AS owner_path, c.public, c.created_at, c.updated_at";
+    c.owner_org_id, o.name AS owner_name, o.code AS owner_code, o.path AS owner_path, c.public, c.created_at, c.updated_at";
 
 impl CampaignRow {
     fn into_campaign(self, local_themes: Vec<LocalTheme>) -> Result<Campaign, StoreError> {
@@ -68,6 +71,7 @@ impl CampaignRow {
             domestic_theme: self.domestic_theme,
             owner_org_id: self.owner_org_id,
             owner_name: self.owner_name,
+            owner_code: self.owner_code,
             public: self.public,
             local_themes,
             created_at: self.created_at,
@@ -164,7 +168,7 @@ async fn local_themes(db: &Db, ids: &[i64]) -> Result<HashMap<i64, Vec<LocalThem
     }
     let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
     let sql = format!(
-        "SELECT t.campaign_id, t.org_id, o.name AS org_name, t.theme FROM campaign_local_themes t \
+        "SELECT t.campaign_id, t.org_id, o.name AS org_name, o.code AS org_code, t.theme FROM campaign_local_themes t \
          JOIN orgs o ON o.id = t.org_id WHERE t.campaign_id IN ({}) ORDER BY o.depth, o.code",
         placeholders.join(", ")
     );

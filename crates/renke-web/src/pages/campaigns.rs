@@ -167,19 +167,18 @@ pub async fn edit_form(
     if !service::may_edit_campaign(&user.account, &k) {
         return Err(AppError::Forbidden);
     }
-    let owner = renke_store::orgs::get(&state.db, k.owner_org_id).await?;
-    let mut local_text = String::new();
-    for l in &k.local_themes {
-        let org = renke_store::orgs::get(&state.db, l.org_id).await?;
-        local_text.push_str(&format!("{} {}\n", org.code, l.theme));
-    }
+    let local_text: String = k
+        .local_themes
+        .iter()
+        .map(|l| format!("{} {}\n", l.org_code, l.theme))
+        .collect();
     let f = CampaignForm {
         title: k.title.clone(),
         edition: k.edition.map(|e| e.to_string()).unwrap_or_default(),
         day: k.day.to_string(),
         international_theme: k.international_theme.clone().unwrap_or_default(),
         domestic_theme: k.domestic_theme.clone().unwrap_or_default(),
-        owner_code: owner.code,
+        owner_code: k.owner_code.clone(),
         public: k.public,
         local_themes: Vec::new(),
     };

@@ -293,6 +293,15 @@ async fn campaign_form_and_public_page_in_both_languages() {
         let (status, location, _) = post(&c, &app, "/manage/campaigns/new", &form).await;
         assert_eq!(status, 303);
         assert!(location.starts_with("/campaigns/"));
+        // The edit form comes back filled in, local themes as "CODE theme" lines.
+        let id = location.trim_start_matches("/campaigns/");
+        let (status, _, html) = get(&c, &app, &format!("/manage/campaigns/{id}/edit")).await;
+        assert_eq!(status, 200);
+        assert!(
+            html.contains("GD 传递质量信任，服务绿色发展\nSH-PD 检测认证助力疫情防控 助推复工复产"),
+            "{html}"
+        );
+        assert!(html.contains("name=\"owner_code\" value=\"CN\""), "{html}");
 
         let (_, _, html) = get(&anon, &app, "/").await;
         for text in [
