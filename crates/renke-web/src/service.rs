@@ -465,22 +465,6 @@ pub async fn update_org(
     Ok(orgs::update(&state.db, id, &u, state.clock.now()).await?)
 }
 
-/// The organisation with `code`; an unknown code is an `unknown_org` error on `field`
-/// (the inner result), a database failure the outer one.
-async fn org_for_field(
-    state: &AppState,
-    field: &str,
-    code: &str,
-) -> Result<Result<Org, FieldError>, AppError> {
-    match orgs::get_by_code(&state.db, code.trim()).await {
-        Ok(o) => Ok(Ok(o)),
-        Err(renke_store::StoreError::NotFound) => Ok(Err(
-            FieldError::new(field, "unknown_org").with("value", code.trim())
-        )),
-        Err(e) => Err(e.into()),
-    }
-}
-
 /// Moves an organisation (with its subtree) under the organisation with `new_parent_code`.
 pub async fn move_org(
     state: &AppState,
@@ -491,7 +475,10 @@ pub async fn move_org(
     let org = orgs::get(&state.db, id).await?;
     me.actor().may(Action::Move, &org.path)?;
     let code = OrgCode::parse("parent", new_parent_code)?;
-    let parent = org_for_field(state, "parent", code.as_str()).await??;
+    let mut errs = Invalid::default();
+    let Some(parent) = org_by_code(state, &mut errs, "parent", code.as_str()).await? else {
+        return Err(AppError::Invalid(errs));
+    };
     me.actor().may(Action::Manage, &parent.path)?;
     Ok(orgs::move_subtree(&state.db, id, parent.id, state.clock.now()).await?)
 }
@@ -543,10 +530,7 @@ pub async fn create_account(
     let password = NewPassword::parse("password", &input.password)
         .map_err(|e| errs.push(e))
         .ok();
-    let org = org_for_field(state, "org_code", &input.org_code)
-        .await?
-        .map_err(|e| errs.push(e))
-        .ok();
+    let org = org_by_code(state, &mut errs, "org_code", &input.org_code).await?;
     if let Some(org) = &org {
         me.actor().may(Action::ManageAccounts, &org.path)?;
     }
@@ -649,15 +633,12 @@ async fn campaign_input(
     f: &CampaignForm,
 ) -> Result<(CampaignInput, OrgPath), AppError> {
     let mut errs = Invalid::default();
-    let owner = org_for_field(state, "owner_code", &f.owner_code)
-        .await?
-        .map_err(|e| errs.push(e))
-        .ok();
+    let owner = org_by_code(state, &mut errs, "owner_code", &f.owner_code).await?;
     let mut local = Vec::new();
     for (i, lt) in f.local_themes.iter().enumerate() {
-        match org_for_field(state, &format!("local_themes[{i}]"), &lt.org_code).await? {
-            Ok(o) => local.push((o.id, lt.theme.clone())),
-            Err(e) => errs.push(e),
+        let field = format!("local_themes[{i}]");
+        if let Some(o) = org_by_code(state, &mut errs, &field, &lt.org_code).await? {
+            local.push((o.id, lt.theme.clone()));
         }
     }
     let input = CampaignInput {
@@ -768,6 +749,8 @@ pub struct NoticeForm {
     pub campaign_id: Option<i64>,
 }
 
+/// The organisation with `code`; an unknown code adds an `unknown_org` error on `field`
+/// to `errs` and gives `None`.
 async fn org_by_code(
     state: &AppState,
     errs: &mut Invalid,

@@ -463,7 +463,9 @@ pub async fn relay(
         Ok(n) => Ok(Redirect::to(&format!("/notices/{}", n.id)).into_response()),
         Err(AppError::Invalid(inv)) => {
             let errors = Errors::from_invalid(user.ctx.tr, &inv);
-            let original = renke_store::notices::get(&state.db, id).await?;
+            let original = service::notice_view(&state, Some(&user.account), id)
+                .await?
+                .notice;
             let t = user.ctx.tr.t("notice.relay");
             Ok(refused(form_page(
                 &user,
