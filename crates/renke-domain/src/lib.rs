@@ -7,6 +7,7 @@ pub mod clock;
 pub mod contact;
 pub mod demo;
 pub mod error;
+pub mod file;
 pub mod import;
 pub mod notice;
 pub mod org;

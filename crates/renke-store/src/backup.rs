@@ -29,12 +29,14 @@ pub const TABLES: &[&str] = &[
     "login_failures",
     "campaigns",
     "campaign_local_themes",
+    "files",
     "notices",
     "notice_recipients",
     "notice_contacts",
     "notice_attachments",
     "notice_deliveries",
     "notice_relays",
+    "jobs",
 ];
 
 /// Tables that have an identity column named `id` to resynchronise after a PostgreSQL restore.
@@ -45,6 +47,8 @@ const IDENTITY_TABLES: &[&str] = &[
     "login_failures",
     "campaigns",
     "notices",
+    "jobs",
+    "files",
 ];
 
 const PG_MAGIC: &str = "RENKE-BACKUP postgres";

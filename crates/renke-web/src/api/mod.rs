@@ -3,6 +3,7 @@
 //! permission check) and turn the result into API types from [`dto`].
 
 mod accounts;
+mod attachments;
 mod campaigns;
 pub mod dto;
 pub mod extract;
@@ -57,6 +58,11 @@ pub fn routes() -> Router<AppState> {
         .route("/notices/{id}/status", get(notices::status))
         .route("/notices/{id}/correct", post(notices::correct))
         .route("/notices/{id}/relay", post(notices::relay))
+        .route("/notices/{id}/attachments", post(attachments::upload))
+        .route(
+            "/notices/{id}/attachments/{pos}",
+            get(attachments::download),
+        )
         .fallback(not_found)
 }
 
@@ -86,6 +92,7 @@ async fn not_found() -> ApiError {
         campaigns::current_public,
         notices::inbox, notices::sent, notices::create, notices::get, notices::update,
         notices::issue, notices::acknowledge, notices::status, notices::correct, notices::relay,
+        attachments::upload, attachments::download,
     ),
     components(schemas(ErrorBody, FieldProblem)),
     modifiers(&SecuritySchemes),

@@ -28,6 +28,8 @@ const PATHS: &[(&str, &[&str])] = &[
     ("/api/v1/notices/{id}/status", &["get"]),
     ("/api/v1/notices/{id}/correct", &["post"]),
     ("/api/v1/notices/{id}/relay", &["post"]),
+    ("/api/v1/notices/{id}/attachments", &["post"]),
+    ("/api/v1/notices/{id}/attachments/{pos}", &["get"]),
 ];
 
 #[tokio::test]

@@ -7,6 +7,8 @@ mod api_campaigns;
 mod api_docs;
 mod api_orgs;
 mod api_perm;
+mod attachments;
+mod mail;
 mod notices;
 mod pages;
 mod support;
