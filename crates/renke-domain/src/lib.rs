@@ -12,6 +12,7 @@ pub mod import;
 pub mod notice;
 pub mod org;
 pub mod perm;
+pub mod reminder;
 pub mod text;
 
 pub use error::{FieldError, Invalid};
