@@ -11,6 +11,7 @@ pub mod import;
 pub mod notice;
 pub mod org;
 pub mod perm;
+pub mod task;
 pub mod text;
 
 pub use error::{FieldError, Invalid};

@@ -35,6 +35,11 @@ pub const TABLES: &[&str] = &[
     "notice_attachments",
     "notice_deliveries",
     "notice_relays",
+    "tasks",
+    "task_recipients",
+    "submissions",
+    "submission_versions",
+    "rollup_sources",
 ];
 
 /// Tables that have an identity column named `id` to resynchronise after a PostgreSQL restore.
@@ -45,6 +50,8 @@ const IDENTITY_TABLES: &[&str] = &[
     "login_failures",
     "campaigns",
     "notices",
+    "tasks",
+    "submissions",
 ];
 
 const PG_MAGIC: &str = "RENKE-BACKUP postgres";

@@ -12,6 +12,7 @@ pub mod error;
 pub mod notices;
 pub mod orgs;
 pub mod sessions;
+pub mod tasks;
 #[cfg(feature = "testing")]
 pub mod testing;
 

@@ -10,3 +10,4 @@ mod api_perm;
 mod notices;
 mod pages;
 mod support;
+mod tasks;
