@@ -925,3 +925,154 @@ async fn who_reads_which_submission() {
         app.finish().await;
     }
 }
+
+/// The pages a browser meets: the relay form with a refused deadline, the submission form
+/// with the character counter and an over-long summary, the dashboard with chips and
+/// drill-down, the home page's due list, the review form.
+#[tokio::test]
+async fn pages_relay_submit_review_and_dashboard() {
+    use crate::pages::{form_login, get, post};
+    for app in TestApp::spawn_all().await {
+        let l = app.label();
+        setup(&app).await;
+        let c = issue_and_relay(&app).await;
+        let t2 = c.relay_task;
+
+        // The relay form of SAMR's task on a second relay draft refuses a late deadline.
+        let gd_api = app.login("gd.org", PASSWORD).await;
+        let r = gd_api
+            .post(&format!("/api/v1/notices/{}/relay", c.notice), {
+                let mut n = gd_relay();
+                n["doc_number"] = json!("粤市监认监〔2022〕254号");
+                n
+            })
+            .await;
+        let relay2 = r.body["id"].as_i64().unwrap();
+        let (gd, gd_csrf) = form_login(&app, "gd.org").await;
+        let (s, _, html) = get(&gd, &app, &format!("/notices/{relay2}/tasks")).await;
+        assert_eq!(s, 200, "{l}");
+        assert!(html.contains("转发上级任务"), "{l}: relay form shown");
+        let tid = c.task.to_string();
+        let (s, _, html) = post(
+            &gd,
+            &app,
+            &format!("/notices/{relay2}/tasks"),
+            &[
+                ("_csrf", &gd_csrf),
+                ("parent_task_id", &tid),
+                ("deadline", "2022-07-05"),
+            ],
+        )
+        .await;
+        assert_eq!(s, 422, "{l}");
+        assert!(
+            html.contains("必须早于上级截止时间 2022-06-30 23:59"),
+            "{l}: {html}"
+        );
+        assert!(
+            html.contains("value=\"2022-07-05\""),
+            "{l}: the entered value is kept"
+        );
+
+        // 深圳 sees its task on the home page and in 报送, grey.
+        let (sz, sz_csrf) = form_login(&app, "sz.staff").await;
+        let (_, _, home) = get(&sz, &app, "/home").await;
+        assert!(
+            home.contains("活动开展情况和宣传报道素材") && home.contains("chip grey"),
+            "{l}"
+        );
+        let (_, _, page) = get(&sz, &app, &format!("/tasks/{t2}")).await;
+        assert!(page.contains("字数 0 / 500"), "{l}: counter");
+        // Over the limit: 422, the message gives limit and count, the text is kept.
+        let long = "认".repeat(601);
+        let (s, _, page) = post(
+            &sz,
+            &app,
+            &format!("/tasks/{t2}/submission"),
+            &[
+                ("_csrf", &sz_csrf),
+                ("summary", &long),
+                ("action", "submit"),
+            ],
+        )
+        .await;
+        assert_eq!(s, 422, "{l}");
+        assert!(page.contains("最多 600 字，当前 601 字"), "{l}");
+        assert!(page.contains("字数 601 / 500"), "{l}");
+        let (s, location, _) = post(
+            &sz,
+            &app,
+            &format!("/tasks/{t2}/submission"),
+            &[
+                ("_csrf", &sz_csrf),
+                ("summary", "深圳市开展活动三场。"),
+                ("activities", "3"),
+                ("action", "submit"),
+            ],
+        )
+        .await;
+        assert_eq!(s, 303, "{l}");
+        assert!(location.starts_with("/tasks/submissions/"), "{location}");
+        let sub = location
+            .trim_start_matches("/tasks/submissions/")
+            .to_owned();
+
+        // Guangdong's dashboard: counts, chips with text, drill-down links, the list.
+        let (s, _, dash) = get(&gd, &app, &format!("/tasks/{t2}/dashboard")).await;
+        assert_eq!(s, 200, "{l}");
+        assert!(dash.contains("应报 <strong>4</strong>"), "{l}: {dash}");
+        assert!(dash.contains("已报送 <strong>1</strong>"), "{l}");
+        assert!(dash.contains("chip grey\">未开始"), "{l}");
+        assert!(dash.contains("深圳市市场监督管理局"));
+        let (_, _, missing) =
+            get(&gd, &app, &format!("/tasks/{t2}/dashboard?filter=missing")).await;
+        assert!(
+            !missing.contains("1em\">深圳市市场监督管理局</td>"),
+            "{l}: 深圳 submitted"
+        );
+        assert!(
+            missing.contains("1em\">广州市市场监督管理局</td>"),
+            "{l}: 广州 has not"
+        );
+        // 总局's view of its own task drills down into Guangdong.
+        let (cn, _) = form_login(&app, "cn.org").await;
+        let (_, _, top) = get(&cn, &app, &format!("/tasks/{}/dashboard", c.task)).await;
+        assert!(top.contains("?org="), "{l}: drill-down links");
+        assert!(top.contains("第1级转发"), "{l}: per level");
+
+        // Guangdong returns it with a reason through the review form.
+        let (_, _, page) = get(&gd, &app, &format!("/tasks/submissions/{sub}")).await;
+        assert!(page.contains("退回原因"), "{l}");
+        let (s, _, page) = post(
+            &gd,
+            &app,
+            &format!("/tasks/submissions/{sub}/review"),
+            &[("_csrf", &gd_csrf), ("decision", "return"), ("reason", "")],
+        )
+        .await;
+        assert_eq!(s, 422, "{l}: a reason is required");
+        assert!(page.contains("退回原因"));
+        let (s, _, _) = post(
+            &gd,
+            &app,
+            &format!("/tasks/submissions/{sub}/review"),
+            &[
+                ("_csrf", &gd_csrf),
+                ("decision", "return"),
+                ("reason", "请补充材料。"),
+            ],
+        )
+        .await;
+        assert_eq!(s, 303, "{l}");
+        let (_, _, page) = get(&sz, &app, &format!("/tasks/submissions/{sub}")).await;
+        assert!(
+            page.contains("请补充材料。") && page.contains("chip yellow"),
+            "{l}"
+        );
+        // Another city's staff cannot open it.
+        let (gz, _) = form_login(&app, "gz.staff").await;
+        let (s, _, _) = get(&gz, &app, &format!("/tasks/submissions/{sub}")).await;
+        assert_eq!(s, 403, "{l}");
+        app.finish().await;
+    }
+}
