@@ -1041,3 +1041,14 @@ pub async fn collecting(db: &Db, org_id: i64, limit: i64) -> Result<Vec<Collecti
         .fetch_all(p)
         .await)?)
 }
+
+/// Ids and parents of every organisation of `kind`, in tree order (for benchmarks and bulk
+/// recipient lists).
+pub async fn orgs_of_kind(db: &Db, kind: &str) -> Result<Vec<(i64, Option<i64>)>, StoreError> {
+    Ok(on_db!(db, |p| sqlx::query_as(
+        "SELECT id, parent_id FROM orgs WHERE kind = $1 ORDER BY path"
+    )
+    .bind(kind)
+    .fetch_all(p)
+    .await)?)
+}
