@@ -774,6 +774,7 @@ pub fn accounts_table() -> Table {
 }
 
 pub mod notices;
+pub mod tasks;
 
 #[cfg(test)]
 mod tests;

@@ -13,6 +13,7 @@ pub mod notice;
 pub mod org;
 pub mod perm;
 pub mod reminder;
+pub mod task;
 pub mod text;
 
 pub use error::{FieldError, Invalid};

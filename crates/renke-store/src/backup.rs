@@ -37,6 +37,11 @@ pub const TABLES: &[&str] = &[
     "notice_deliveries",
     "notice_relays",
     "jobs",
+    "tasks",
+    "task_recipients",
+    "submissions",
+    "submission_versions",
+    "rollup_sources",
 ];
 
 /// Tables that have an identity column named `id` to resynchronise after a PostgreSQL restore.
@@ -49,6 +54,8 @@ const IDENTITY_TABLES: &[&str] = &[
     "notices",
     "jobs",
     "files",
+    "tasks",
+    "submissions",
 ];
 
 const PG_MAGIC: &str = "RENKE-BACKUP postgres";

@@ -14,6 +14,7 @@ pub mod jobs;
 pub mod notices;
 pub mod orgs;
 pub mod sessions;
+pub mod tasks;
 #[cfg(feature = "testing")]
 pub mod testing;
 

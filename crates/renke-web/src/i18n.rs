@@ -542,6 +542,71 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "Your organisation is not a recipient of this notice.",
     ),
     (
+        "err.invalid_count",
+        "请输入 0 到 {max} 之间的整数：{value}",
+        "Enter a whole number from 0 to {max}: {value}",
+    ),
+    (
+        "err.summary_too_long",
+        "总结超出字数要求：最多 {max} 字，当前 {actual} 字。",
+        "The summary is too long: at most {max} characters; this has {actual}.",
+    ),
+    (
+        "err.deadline_past",
+        "截止时间 {value} 已过（现在是 {now}），请填写将来的时间。",
+        "The deadline {value} has passed (it is now {now}); enter a time in the future.",
+    ),
+    (
+        "err.deadline_not_before_parent",
+        "转发任务的截止时间 {value} 必须早于上级截止时间 {before}。",
+        "A relayed deadline ({value}) must come before the parent's deadline {before}.",
+    ),
+    (
+        "err.invalid_deadline",
+        "截止时间格式不正确：{value}（例如 2022-06-20 18:00）",
+        "Not a deadline: {value} (e.g. 2022-06-20 18:00)",
+    ),
+    (
+        "err.invalid_file_type",
+        "文件类型不正确：{value}（例如 pdf、docx、jpg）",
+        "Not a file type: {value} (e.g. pdf, docx, jpg)",
+    ),
+    (
+        "err.not_relayed_task",
+        "任务 {value} 不属于本通知所转发的通知。",
+        "Task {value} does not belong to the notice this one relays.",
+    ),
+    (
+        "err.task_already_relayed",
+        "该任务已在本通知中转发过。",
+        "This task has already been relayed on this notice.",
+    ),
+    (
+        "err.not_a_notice_recipient",
+        "{value} 不是该通知的主送单位。",
+        "{value} is not a recipient of the notice.",
+    ),
+    (
+        "err.already_submitted",
+        "已报送，正在等待审核，不能修改。",
+        "Already submitted and awaiting review; it cannot be changed.",
+    ),
+    (
+        "err.submission_accepted",
+        "报送材料已被采纳，不能修改。",
+        "The submission has been accepted and cannot be changed.",
+    ),
+    (
+        "err.submission_not_submitted",
+        "该报送尚未提交或已处理。",
+        "Nothing is awaiting review in this submission.",
+    ),
+    (
+        "err.nothing_to_compile",
+        "下级单位还没有被采纳的报送材料，无法汇总。",
+        "No accepted submissions from units below yet; nothing to compile.",
+    ),
+    (
         "err.already_corrected",
         "该版本已有更正版本。",
         "This version has already been corrected.",

@@ -2,6 +2,7 @@
 //! their `/api/v1` twins call these and differ only in how they render the result.
 
 pub mod attachments;
+pub mod tasks;
 
 use crate::AppState;
 use crate::auth::{self, hash_password, new_token, token_hash, verify_password};

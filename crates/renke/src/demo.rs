@@ -33,6 +33,120 @@ pub struct DemoSummary {
     pub campaign_id: i64,
     /// Ids of the demo notices, in the order of `demo::notices::notices()`.
     pub notices: Vec<i64>,
+    /// Shanghai's notice with its 活动总结 task.
+    pub shanghai_notice: i64,
+    /// Ids of the demo tasks, in the order of `demo::tasks::tasks()`.
+    pub tasks: Vec<i64>,
+}
+
+/// Shanghai's notice and the reporting tasks of the seeds, with submissions in every state
+/// (on time and accepted, returned, late, draft, missing) at the times the demo data names.
+async fn load_reporting(
+    db: &Db,
+    id_of: &HashMap<&str, i64>,
+    campaign_id: i64,
+    notices: &[i64],
+    now: DateTime<Utc>,
+) -> anyhow::Result<(i64, Vec<i64>)> {
+    use demo::tasks::Outcome;
+    use renke_domain::task::{Deadline, SubmissionInput, TaskInput};
+    use renke_store::tasks::{self, Decision, Write};
+    let org = |code: &str| {
+        id_of
+            .get(code)
+            .copied()
+            .ok_or_else(|| anyhow!("demo task names unknown organisation {code}"))
+    };
+    let at = |s: &str| {
+        Deadline::parse_any("at", s)
+            .map(Deadline::at)
+            .map_err(|e| anyhow!("demo time {s}: {e}"))
+    };
+    let sh = store_notice(
+        db,
+        id_of,
+        campaign_id,
+        &demo::tasks::shanghai_notice(),
+        None,
+        now,
+    )
+    .await?;
+    let mut all_notices = notices.to_vec();
+    all_notices.push(sh);
+    let admin = renke_store::accounts::get_by_login(db, "admin").await?.id;
+    // The demo tasks are set up as of 1 May 2022, before their deadlines.
+    let set_up = at("2022-05-01 09:00")?;
+    let mut created: Vec<tasks::Task> = Vec::new();
+    for t in demo::tasks::tasks() {
+        let parent = t.parent.and_then(|p| created.get(p));
+        let input = TaskInput {
+            kind: t.kind.into(),
+            title: t.title.into(),
+            deadline: t.deadline.into(),
+            submit_to_org_id: org(t.submit_to)?,
+            submit_to_dept: t.submit_to_dept.into(),
+            length_target: t.length_target.into(),
+            paper_required: t.paper_required,
+            ..Default::default()
+        };
+        let draft = input
+            .validate(set_up, parent.map(|p| p.deadline))
+            .map_err(|e| anyhow!("demo task {} is invalid: {e}", t.title))?;
+        let notice = *all_notices
+            .get(t.notice)
+            .ok_or_else(|| anyhow!("demo task {} names no notice", t.title))?;
+        let task = tasks::create(db, notice, parent.map(|p| p.id), &draft, admin, set_up)
+            .await
+            .context("演示报送任务写入失败 cannot store a demo task")?;
+        created.push(task);
+    }
+    for s in demo::tasks::submissions() {
+        let task = created
+            .get(s.task)
+            .ok_or_else(|| anyhow!("demo submission names no task"))?;
+        let by = renke_store::accounts::get_by_login(db, s.by).await?.id;
+        let unit = org(s.org)?;
+        let content = SubmissionInput {
+            summary: s.summary.into(),
+            activities: s.activities.to_string(),
+            participants: s.participants.to_string(),
+            publicity_items: s.publicity_items.to_string(),
+            ..Default::default()
+        }
+        .validate(task.length)
+        .map_err(|e| anyhow!("demo submission of {}: {e}", s.org))?;
+        let (mode, when) = match s.submitted_at {
+            Some(t) => (Write::Submit, at(t)?),
+            None => (Write::Draft, at("2022-06-10 10:00")?),
+        };
+        if renke_store::notices::delivery(db, task.notice_id, unit)
+            .await?
+            .is_some_and(|d| d.acknowledged_at.is_none())
+        {
+            renke_store::notices::acknowledge(db, task.notice_id, unit, by, when).await?;
+        }
+        let sub = tasks::write(db, task, unit, &content, mode, None, by, when).await?;
+        let reviewer = renke_store::accounts::get_by_login(db, "admin").await?.id;
+        let decided = when + chrono::Duration::days(1);
+        match s.outcome {
+            Outcome::None => {}
+            Outcome::Accepted => {
+                tasks::decide(db, sub.id, Decision::Accept, None, reviewer, decided).await?;
+            }
+            Outcome::Returned(reason) => {
+                tasks::decide(
+                    db,
+                    sub.id,
+                    Decision::Return,
+                    Some(reason),
+                    reviewer,
+                    decided,
+                )
+                .await?;
+            }
+        }
+    }
+    Ok((sh, created.iter().map(|t| t.id).collect()))
 }
 
 /// The seed notices, issued: SAMR's to every provincial bureau, Guangdong's relaying it to
@@ -43,6 +157,23 @@ async fn load_notices(
     campaign_id: i64,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Vec<i64>> {
+    let mut ids: Vec<i64> = Vec::new();
+    for n in demo::notices::notices() {
+        let relays = n.relays.and_then(|i| ids.get(i).copied());
+        ids.push(store_notice(db, id_of, campaign_id, &n, relays, now).await?);
+    }
+    Ok(ids)
+}
+
+/// Stores one demo notice, issues it and records its acknowledgements.
+async fn store_notice(
+    db: &Db,
+    id_of: &HashMap<&str, i64>,
+    campaign_id: i64,
+    n: &demo::notices::DemoNotice,
+    relays: Option<i64>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<i64> {
     use renke_domain::notice::{ContactInput, NoticeInput, RecipientSpec};
     use renke_store::notices;
     let org = |code: &str| {
@@ -52,58 +183,53 @@ async fn load_notices(
             .ok_or_else(|| anyhow!("demo notice names unknown organisation {code}"))
     };
     let admin = renke_store::accounts::get_by_login(db, "admin").await?.id;
-    let mut ids: Vec<i64> = Vec::new();
-    for n in demo::notices::notices() {
-        let mut recipients = Vec::new();
-        for (code, kind, label) in &n.recipients {
-            recipients.push(RecipientSpec {
-                org_id: org(code)?,
-                children_kind: *kind,
-                label: renke_domain::text::Line::parse_opt("label", label, 100)
-                    .map_err(|e| anyhow!("demo notice {}: {e}", n.doc_number))?,
-            });
-        }
-        let input = NoticeInput {
-            issuer_org_id: org(n.issuer_code)?,
-            doc_number: n.doc_number.into(),
-            title: n.title.into(),
-            recipients,
-            body: n.body.into(),
-            attachments: Vec::new(),
-            signature: n.signature.into(),
-            written_on: n.written_on.into(),
-            notes: String::new(),
-            contacts: n
-                .contacts
-                .iter()
-                .map(|(name, phone, email)| ContactInput {
-                    name: (*name).into(),
-                    phone: (*phone).into(),
-                    email: (*email).into(),
-                })
-                .collect(),
-            publication: "active".into(),
-            cc: n.cc.into(),
-            printed_by: n.printed_by.into(),
-            printed_on: n.printed_on.into(),
-            proofreader: n.proofreader.into(),
-            campaign_id: Some(campaign_id),
-        };
-        let draft = input
-            .validate()
-            .map_err(|e| anyhow!("demo notice {} is invalid: {e}", n.doc_number))?;
-        let relays = n.relays.and_then(|i| ids.get(i).copied());
-        let created = notices::create(db, &draft, admin, relays, now)
-            .await
-            .context("演示通知写入失败 cannot store a demo notice")?;
-        notices::issue(db, created.id, admin, now).await?;
-        for (code, login) in &n.acknowledged_by {
-            let who = renke_store::accounts::get_by_login(db, login).await?.id;
-            notices::acknowledge(db, created.id, org(code)?, who, now).await?;
-        }
-        ids.push(created.id);
+    let mut recipients = Vec::new();
+    for (code, kind, label) in &n.recipients {
+        recipients.push(RecipientSpec {
+            org_id: org(code)?,
+            children_kind: *kind,
+            label: renke_domain::text::Line::parse_opt("label", label, 100)
+                .map_err(|e| anyhow!("demo notice {}: {e}", n.doc_number))?,
+        });
     }
-    Ok(ids)
+    let input = NoticeInput {
+        issuer_org_id: org(n.issuer_code)?,
+        doc_number: n.doc_number.into(),
+        title: n.title.into(),
+        recipients,
+        body: n.body.into(),
+        attachments: Vec::new(),
+        signature: n.signature.into(),
+        written_on: n.written_on.into(),
+        notes: String::new(),
+        contacts: n
+            .contacts
+            .iter()
+            .map(|(name, phone, email)| ContactInput {
+                name: (*name).into(),
+                phone: (*phone).into(),
+                email: (*email).into(),
+            })
+            .collect(),
+        publication: "active".into(),
+        cc: n.cc.into(),
+        printed_by: n.printed_by.into(),
+        printed_on: n.printed_on.into(),
+        proofreader: n.proofreader.into(),
+        campaign_id: Some(campaign_id),
+    };
+    let draft = input
+        .validate()
+        .map_err(|e| anyhow!("demo notice {} is invalid: {e}", n.doc_number))?;
+    let created = notices::create(db, &draft, admin, relays, now)
+        .await
+        .context("演示通知写入失败 cannot store a demo notice")?;
+    notices::issue(db, created.id, admin, now).await?;
+    for (code, login) in &n.acknowledged_by {
+        let who = renke_store::accounts::get_by_login(db, login).await?.id;
+        notices::acknowledge(db, created.id, org(code)?, who, now).await?;
+    }
+    Ok(created.id)
 }
 
 /// Loads the whole demo dataset into an empty, migrated database: the organisations, the
@@ -175,11 +301,14 @@ pub async fn load_demo(db: &Db, now: DateTime<Utc>) -> anyhow::Result<DemoSummar
         .await
         .context("演示活动写入失败 cannot store the demo campaign")?;
     let notices = load_notices(db, &id_of, campaign.id, now).await?;
+    let (shanghai_notice, tasks) = load_reporting(db, &id_of, campaign.id, &notices, now).await?;
     Ok(DemoSummary {
         orgs: new_orgs.len(),
         accounts: accounts.len(),
         campaign_id: campaign.id,
         notices,
+        shanghai_notice,
+        tasks,
     })
 }
 

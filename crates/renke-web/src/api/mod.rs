@@ -10,6 +10,7 @@ pub mod extract;
 mod me;
 mod notices;
 mod orgs;
+mod tasks;
 
 use crate::AppState;
 use crate::error::{ApiError, ErrorBody, FieldProblem};
@@ -63,6 +64,20 @@ pub fn routes() -> Router<AppState> {
             "/notices/{id}/attachments/{pos}",
             get(attachments::download),
         )
+        .route("/notices/{id}/tasks", get(tasks::list).post(tasks::create))
+        .route("/notices/{id}/dashboard", get(tasks::notice_dashboard))
+        .route("/tasks/{id}", get(tasks::get))
+        .route(
+            "/tasks/{id}/submission",
+            put(tasks::save).post(tasks::submit),
+        )
+        .route("/tasks/{id}/compile", post(tasks::compile))
+        .route("/tasks/{id}/dashboard", get(tasks::task_dashboard))
+        .route("/submissions/{id}", get(tasks::submission))
+        .route("/submissions/{id}/submit", post(tasks::submit_current))
+        .route("/submissions/{id}/review", post(tasks::review))
+        .route("/submissions/{id}/paper", post(tasks::paper))
+        .route("/me/tasks", get(tasks::mine))
         .fallback(not_found)
 }
 
@@ -93,6 +108,9 @@ async fn not_found() -> ApiError {
         notices::inbox, notices::sent, notices::create, notices::get, notices::update,
         notices::issue, notices::acknowledge, notices::status, notices::correct, notices::relay,
         attachments::upload, attachments::download,
+        tasks::list, tasks::create, tasks::get, tasks::save, tasks::submit, tasks::compile,
+        tasks::task_dashboard, tasks::notice_dashboard, tasks::submission, tasks::submit_current,
+        tasks::review, tasks::paper, tasks::mine,
     ),
     components(schemas(ErrorBody, FieldProblem)),
     modifiers(&SecuritySchemes),
@@ -102,6 +120,7 @@ async fn not_found() -> ApiError {
         (name = "accounts", description = "账号 Accounts"),
         (name = "campaigns", description = "主题活动 Campaigns"),
         (name = "notices", description = "通知、签收、转发 Notices, acknowledgement, relays"),
+        (name = "tasks", description = "报送任务、报送、汇总 Reporting tasks, submissions, dashboards, roll-up"),
     ),
 )]
 pub struct ApiDoc;

@@ -8,6 +8,7 @@ mod orgs;
 mod public;
 mod session;
 mod settings;
+mod tasks;
 
 use crate::AppState;
 use crate::error::AppError;
@@ -65,6 +66,23 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/notices/{id}/attachments/{pos}",
             get(notices::download_attachment),
+        )
+        .route(
+            "/notices/{id}/tasks",
+            get(tasks::notice_tasks).post(tasks::create_task),
+        )
+        .route("/notices/{id}/dashboard", get(tasks::notice_dashboard))
+        .route("/tasks", get(tasks::mine))
+        .route("/tasks/{id}", get(tasks::show))
+        .route("/tasks/{id}/submission", post(tasks::save_submission))
+        .route("/tasks/{id}/compile", post(tasks::compile))
+        .route("/tasks/{id}/dashboard", get(tasks::task_dashboard))
+        .route("/tasks/submissions/{id}", get(tasks::submission))
+        .route("/tasks/submissions/{id}/review", post(tasks::review))
+        .route("/tasks/submissions/{id}/paper", post(tasks::paper))
+        .route(
+            "/tasks/submissions/{id}/submit",
+            post(tasks::submit_current),
         )
         .route("/settings", get(settings::show))
         .route("/settings/language", post(settings::language))

@@ -164,6 +164,26 @@ struct HomePage {
     account: Account,
     subtree: i64,
     campaigns: Vec<Campaign>,
+    due: Vec<renke_store::tasks::Due>,
+    collecting: Vec<renke_store::tasks::Collecting>,
+    now: chrono::DateTime<chrono::Utc>,
+}
+
+impl HomePage {
+    fn time(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
+        crate::view::local_time(t)
+    }
+    fn chip(&self, d: &renke_store::tasks::Due) -> (&'static str, &'static str) {
+        let chip = d.chip(self.now);
+        (
+            chip.colour(),
+            if self.c.tr.is_zh() {
+                chip.zh()
+            } else {
+                chip.en()
+            },
+        )
+    }
 }
 
 pub async fn dashboard(State(state): State<AppState>, user: User) -> Result<Response, AppError> {
@@ -172,6 +192,7 @@ pub async fn dashboard(State(state): State<AppState>, user: User) -> Result<Resp
     let campaigns = service::list_campaigns(&state, &user.account, 0, 10)
         .await?
         .items;
+    let (due, collecting) = service::tasks::home(&state, &user.account).await?;
     let page = HomePage {
         c: Chrome::new(&user.ctx, "home", tr.t("nav.home")),
         welcome: tr.tf(
@@ -181,6 +202,9 @@ pub async fn dashboard(State(state): State<AppState>, user: User) -> Result<Resp
         account: user.account,
         subtree,
         campaigns,
+        due,
+        collecting,
+        now: state.clock.now(),
     };
     Ok(render(&page))
 }

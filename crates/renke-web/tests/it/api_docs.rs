@@ -30,6 +30,17 @@ const PATHS: &[(&str, &[&str])] = &[
     ("/api/v1/notices/{id}/relay", &["post"]),
     ("/api/v1/notices/{id}/attachments", &["post"]),
     ("/api/v1/notices/{id}/attachments/{pos}", &["get"]),
+    ("/api/v1/notices/{id}/tasks", &["get", "post"]),
+    ("/api/v1/notices/{id}/dashboard", &["get"]),
+    ("/api/v1/tasks/{id}", &["get"]),
+    ("/api/v1/tasks/{id}/submission", &["put", "post"]),
+    ("/api/v1/tasks/{id}/compile", &["post"]),
+    ("/api/v1/tasks/{id}/dashboard", &["get"]),
+    ("/api/v1/submissions/{id}", &["get"]),
+    ("/api/v1/submissions/{id}/submit", &["post"]),
+    ("/api/v1/submissions/{id}/review", &["post"]),
+    ("/api/v1/submissions/{id}/paper", &["post"]),
+    ("/api/v1/me/tasks", &["get"]),
 ];
 
 #[tokio::test]
@@ -69,6 +80,9 @@ async fn openapi_document_lists_every_endpoint() {
             "NoticeDto",
             "NoticeDetailDto",
             "AckStatusDto",
+            "TaskDto",
+            "SubmissionDto",
+            "DashboardDto",
         ] {
             assert!(schemas.contains_key(s), "schema {s} missing");
         }

@@ -12,3 +12,4 @@ mod mail;
 mod notices;
 mod pages;
 mod support;
+mod tasks;

@@ -4,6 +4,7 @@
 pub mod r#gen;
 pub mod load;
 pub mod perm;
+pub mod tasks;
 pub mod tree;
 
 /// Benchmarks at national scale.
@@ -21,6 +22,8 @@ pub enum BenchCommand {
     Load(load::LoadArgs),
     /// 权限检查耗时 Time the subtree permission check on the paths of the synthetic tree.
     Perm(perm::PermArgs),
+    /// 报送任务压测 Issue a task to every lab, time its dashboard and a submission rush.
+    Tasks(tasks::TasksArgs),
 }
 
 pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
@@ -28,6 +31,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         BenchCommand::Gen(a) => r#gen::run(a).await,
         BenchCommand::Load(a) => load::run(a).await,
         BenchCommand::Perm(a) => perm::run(a),
+        BenchCommand::Tasks(a) => tasks::run(a).await,
     }
 }
 

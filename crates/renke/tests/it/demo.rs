@@ -41,7 +41,9 @@ async fn demo_dataset_loads_and_every_account_can_log_in() {
         let top = st.iter().filter(|r| r.depth == 0).count();
         let cities = st.iter().filter(|r| r.depth == 1).count();
         assert_eq!((top, cities), (32, 21), "{}", t.label());
-        assert_eq!(st.iter().filter(|r| r.acknowledged_at.is_some()).count(), 3);
+        // Guangdong and Shanghai; 深圳 (with the notice), 广州, 佛山 and 东莞 (with their
+        // submissions, below).
+        assert_eq!(st.iter().filter(|r| r.acknowledged_at.is_some()).count(), 6);
         let gd = renke_store::notices::get(db, summary.notices[1])
             .await
             .unwrap();
@@ -50,7 +52,61 @@ async fn demo_dataset_loads_and_every_account_can_log_in() {
         let public = renke_store::notices::public_for_campaign(db, summary.campaign_id)
             .await
             .unwrap();
-        assert_eq!(public.len(), 2);
+        // The two seed notices and Shanghai's.
+        assert_eq!(public.len(), 3);
+
+        // Reporting: Guangdong's relayed task has one unit on time and accepted, one
+        // returned, one late, one draft and the rest missing; Shanghai's 活动总结 one on time
+        // and one late.
+        assert_eq!(summary.tasks.len(), 3);
+        let gd_task = renke_store::tasks::get(db, summary.tasks[1]).await.unwrap();
+        assert_eq!(gd_task.parent_task_id, Some(summary.tasks[0]));
+        assert_eq!(gd_task.deadline.shanghai(), "2022-06-20 23:59");
+        assert_eq!(gd_task.submit_to_dept.as_deref(), Some("认监处"));
+        let after = Utc.with_ymd_and_hms(2022, 6, 28, 2, 0, 0).unwrap();
+        let gd_org = renke_store::orgs::get_by_code(db, "GD").await.unwrap();
+        let d = renke_store::tasks::dashboard(
+            db,
+            renke_store::tasks::Scope::Task(gd_task.id),
+            gd_org.id,
+            &gd_org.path,
+            after,
+        )
+        .await
+        .unwrap();
+        let k = &d.total;
+        assert_eq!(
+            (
+                k.expected,
+                k.submitted,
+                k.on_time,
+                k.late,
+                k.accepted,
+                k.returned
+            ),
+            (21, 3, 2, 1, 1, 1),
+            "{}",
+            t.label()
+        );
+        assert_eq!(k.missing, 18);
+        let sh_task = renke_store::tasks::get(db, summary.tasks[2]).await.unwrap();
+        assert_eq!(sh_task.notice_id, summary.shanghai_notice);
+        assert_eq!(sh_task.length.map(|l| l.target), Some(500));
+        assert!(sh_task.paper_required);
+        let sh_org = renke_store::orgs::get_by_code(db, "SH").await.unwrap();
+        let d = renke_store::tasks::dashboard(
+            db,
+            renke_store::tasks::Scope::Task(sh_task.id),
+            sh_org.id,
+            &sh_org.path,
+            after,
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            (d.total.submitted, d.total.late, d.total.accepted),
+            (2, 1, 1)
+        );
 
         for a in demo::accounts() {
             let acc = renke_store::accounts::get_by_login(db, a.login)

@@ -1,0 +1,1054 @@
+//! Reporting tasks (报送任务), submissions with every version kept, dashboards computed live,
+//! and the sources of a compiled (roll-up) submission.
+//!
+//! A task's recipients are the deliveries of its notice (`all_recipients`) or the subset
+//! listed in `task_recipients`, always intersected with the deliveries, so a task on a draft
+//! notice expects nobody until the notice is issued. A relayed task points at the task it
+//! relays (`parent_task_id`); dashboards walk that tree with one recursive CTE and count per
+//! subtree of the org tree with the materialised paths, in one grouped query per view.
+//!
+//! For reminders (催办), a task exposes its deadline, its recipients and who has submitted
+//! ([`expected`]) and its parent task.
+
+use crate::orgs::Page;
+use crate::{Db, StoreError, in_tx, on_db};
+use chrono::{DateTime, NaiveDate, Utc};
+use renke_domain::org::OrgPath;
+use renke_domain::task::{
+    AttachmentRule, Chip, Deadline, LengthRule, SubmissionContent, SubmissionStatus, TaskDraft,
+    TaskKind,
+};
+use serde::Serialize;
+use sqlx::AssertSqlSafe;
+
+/// A task as stored, with its notice and the organisation it is submitted to.
+#[derive(Debug, Clone, Serialize)]
+pub struct Task {
+    pub id: i64,
+    pub notice_id: i64,
+    pub notice_doc_number: String,
+    pub notice_title: String,
+    pub notice_issued: bool,
+    pub issuer_org_id: i64,
+    #[serde(skip)]
+    pub issuer_path: OrgPath,
+    pub parent_task_id: Option<i64>,
+    pub kind: TaskKind,
+    pub title: String,
+    pub instructions: Option<String>,
+    pub deadline: Deadline,
+    pub submit_to_org_id: i64,
+    pub submit_to_name: String,
+    #[serde(skip)]
+    pub submit_to_path: OrgPath,
+    pub submit_to_dept: Option<String>,
+    pub length: Option<LengthRule>,
+    pub attachments: AttachmentRule,
+    pub attachment_types: Vec<String>,
+    pub attachment_max_bytes: i64,
+    pub paper_required: bool,
+    pub all_recipients: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(sqlx::FromRow)]
+struct TaskRow {
+    id: i64,
+    notice_id: i64,
+    notice_doc_number: String,
+    notice_title: String,
+    notice_status: String,
+    issuer_org_id: i64,
+    issuer_path: String,
+    parent_task_id: Option<i64>,
+    kind: String,
+    title: String,
+    instructions: Option<String>,
+    deadline: DateTime<Utc>,
+    submit_to_org_id: i64,
+    submit_to_name: String,
+    submit_to_path: String,
+    submit_to_dept: Option<String>,
+    length_target: Option<i32>,
+    length_tolerance: Option<i32>,
+    attachments: String,
+    attachment_types: String,
+    attachment_max_bytes: i64,
+    paper_required: bool,
+    all_recipients: bool,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+const TASK_COLS: &str = "t.id, t.notice_id, n.doc_number AS notice_doc_number, n.title AS notice_title, \
+    n.status AS notice_status, n.issuer_org_id, io.path AS issuer_path, t.parent_task_id, t.kind, t.title, \
+    t.instructions, t.deadline, t.submit_to_org_id, so.name AS submit_to_name, so.path AS submit_to_path, \
+    t.submit_to_dept, t.length_target, t.length_tolerance, t.attachments, t.attachment_types, \
+    t.attachment_max_bytes, t.paper_required, t.all_recipients, t.created_at, t.updated_at";
+const TASK_FROM: &str = "FROM tasks t JOIN notices n ON n.id = t.notice_id JOIN orgs io ON io.id = n.issuer_org_id \
+    JOIN orgs so ON so.id = t.submit_to_org_id";
+
+fn corrupt(e: renke_domain::FieldError) -> StoreError {
+    StoreError::Corrupt(e.to_string())
+}
+
+fn path(s: String) -> Result<OrgPath, StoreError> {
+    OrgPath::from_stored(s.clone()).ok_or(StoreError::Corrupt(s))
+}
+
+impl TryFrom<TaskRow> for Task {
+    type Error = StoreError;
+    fn try_from(r: TaskRow) -> Result<Task, StoreError> {
+        Ok(Task {
+            kind: TaskKind::parse("kind", &r.kind).map_err(corrupt)?,
+            attachments: AttachmentRule::parse("attachments", &r.attachments).map_err(corrupt)?,
+            issuer_path: path(r.issuer_path)?,
+            submit_to_path: path(r.submit_to_path)?,
+            length: r.length_target.map(|t| LengthRule {
+                target: t.max(0) as u32,
+                tolerance: r.length_tolerance.unwrap_or(0).max(0) as u32,
+            }),
+            attachment_types: r
+                .attachment_types
+                .split(',')
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            id: r.id,
+            notice_id: r.notice_id,
+            notice_doc_number: r.notice_doc_number,
+            notice_title: r.notice_title,
+            notice_issued: r.notice_status == "issued",
+            issuer_org_id: r.issuer_org_id,
+            parent_task_id: r.parent_task_id,
+            title: r.title,
+            instructions: r.instructions,
+            deadline: Deadline::from_utc(r.deadline),
+            submit_to_org_id: r.submit_to_org_id,
+            submit_to_name: r.submit_to_name,
+            submit_to_dept: r.submit_to_dept,
+            attachment_max_bytes: r.attachment_max_bytes,
+            paper_required: r.paper_required,
+            all_recipients: r.all_recipients,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        })
+    }
+}
+
+/// Stores a validated task on a notice; `parent` links a relayed task to the task it relays
+/// (one relay per task and notice: `tasks_notice_id_parent_task_id_key`).
+pub async fn create(
+    db: &Db,
+    notice_id: i64,
+    parent: Option<i64>,
+    d: &TaskDraft,
+    by: i64,
+    now: DateTime<Utc>,
+) -> Result<Task, StoreError> {
+    let sql = "INSERT INTO tasks (notice_id, parent_task_id, kind, title, instructions, deadline, \
+               submit_to_org_id, submit_to_dept, length_target, length_tolerance, attachments, attachment_types, \
+               attachment_max_bytes, paper_required, all_recipients, created_by, created_at, updated_at) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) RETURNING id";
+    let id: i64 = in_tx!(db, |tx| {
+        let id: i64 = sqlx::query_scalar(sql)
+            .bind(notice_id)
+            .bind(parent)
+            .bind(d.kind.as_str())
+            .bind(d.title.as_str())
+            .bind(&d.instructions)
+            .bind(d.deadline.at())
+            .bind(d.submit_to_org_id)
+            .bind(d.submit_to_dept.as_ref().map(|s| s.as_str()))
+            .bind(d.length.map(|l| l.target as i32))
+            .bind(d.length.map(|l| l.tolerance as i32))
+            .bind(d.attachments.as_str())
+            .bind(d.attachment_types.join(","))
+            .bind(d.attachment_max_bytes)
+            .bind(d.paper_required)
+            .bind(d.recipient_org_ids.is_empty())
+            .bind(by)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+        for org in &d.recipient_org_ids {
+            sqlx::query(
+                "INSERT INTO task_recipients (task_id, org_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            )
+            .bind(id)
+            .bind(org)
+            .execute(&mut *tx)
+            .await?;
+        }
+        id
+    });
+    get(db, id).await
+}
+
+pub async fn get(db: &Db, id: i64) -> Result<Task, StoreError> {
+    let sql = format!("SELECT {TASK_COLS} {TASK_FROM} WHERE t.id = $1");
+    let row: TaskRow = on_db!(db, |p| sqlx::query_as(AssertSqlSafe(sql.as_str()))
+        .bind(id)
+        .fetch_one(p)
+        .await)?;
+    row.try_into()
+}
+
+/// The tasks of a notice, by deadline.
+pub async fn for_notice(db: &Db, notice_id: i64) -> Result<Vec<Task>, StoreError> {
+    let sql =
+        format!("SELECT {TASK_COLS} {TASK_FROM} WHERE t.notice_id = $1 ORDER BY t.deadline, t.id");
+    let rows: Vec<TaskRow> = on_db!(db, |p| sqlx::query_as(AssertSqlSafe(sql.as_str()))
+        .bind(notice_id)
+        .fetch_all(p)
+        .await)?;
+    rows.into_iter().map(Task::try_from).collect()
+}
+
+/// The tasks relaying this one (one per relaying notice).
+pub async fn relays_of(db: &Db, task_id: i64) -> Result<Vec<Task>, StoreError> {
+    let sql = format!(
+        "SELECT {TASK_COLS} {TASK_FROM} WHERE t.parent_task_id = $1 ORDER BY io.path, t.id"
+    );
+    let rows: Vec<TaskRow> = on_db!(db, |p| sqlx::query_as(AssertSqlSafe(sql.as_str()))
+        .bind(task_id)
+        .fetch_all(p)
+        .await)?;
+    rows.into_iter().map(Task::try_from).collect()
+}
+
+/// The explicit recipients of a task (empty when it goes to every recipient of its notice).
+pub async fn explicit_recipients(db: &Db, task_id: i64) -> Result<Vec<i64>, StoreError> {
+    Ok(on_db!(db, |p| sqlx::query_scalar(
+        "SELECT org_id FROM task_recipients WHERE task_id = $1 ORDER BY org_id"
+    )
+    .bind(task_id)
+    .fetch_all(p)
+    .await)?)
+}
+
+/// The expected recipients of task `$1`: deliveries of its notice, limited to the explicit
+/// recipients when there are any. Columns: org_id, acknowledged_at.
+const EXPECTED_ONE: &str = "SELECT d.org_id, d.acknowledged_at FROM tasks t \
+    JOIN notice_deliveries d ON d.notice_id = t.notice_id WHERE t.id = $1 \
+    AND (t.all_recipients OR EXISTS (SELECT 1 FROM task_recipients r WHERE r.task_id = t.id AND r.org_id = d.org_id))";
+
+/// Whether `org_id` is expected to answer task `task_id`.
+pub async fn is_recipient(db: &Db, task_id: i64, org_id: i64) -> Result<bool, StoreError> {
+    let sql = format!("SELECT COUNT(*) FROM ({EXPECTED_ONE}) e WHERE e.org_id = $2");
+    let n: i64 = on_db!(db, |p| sqlx::query_scalar(AssertSqlSafe(sql.as_str()))
+        .bind(task_id)
+        .bind(org_id)
+        .fetch_one(p)
+        .await)?;
+    Ok(n > 0)
+}
+
+/// One expected recipient of a task and where its submission stands.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct ExpectedRow {
+    pub task_id: i64,
+    /// 0 for the task asked about, 1 for its relays, 2 for relays of relays.
+    pub depth: i32,
+    pub deadline: DateTime<Utc>,
+    pub org_id: i64,
+    pub org_name: String,
+    pub org_path: String,
+    pub acknowledged_at: Option<DateTime<Utc>>,
+    pub submission_id: Option<i64>,
+    pub status: Option<String>,
+    pub version: Option<i32>,
+    pub first_submitted_at: Option<DateTime<Utc>>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub late: Option<bool>,
+}
+
+impl ExpectedRow {
+    pub fn has_submitted(&self) -> bool {
+        self.version.unwrap_or(0) > 0
+    }
+    pub fn chip(&self, now: DateTime<Utc>) -> Chip {
+        Chip::of(
+            self.deadline,
+            self.first_submitted_at.filter(|_| self.has_submitted()),
+            self.status.as_deref() == Some("returned"),
+            self.status.as_deref() == Some("accepted"),
+            now,
+        )
+    }
+}
+
+/// The task tree (`tt`: the roots and their relays, with depth) and its expected recipients
+/// (`ex`). `$1` is a task id, `$2` a notice id (every task of the notice); pass -1 for the
+/// one not used.
+const TREE: &str = "WITH RECURSIVE tt(id, depth) AS ( \
+      SELECT id, 0 FROM tasks WHERE id = $1 OR notice_id = $2 \
+      UNION ALL \
+      SELECT t.id, tt.depth + 1 FROM tasks t JOIN tt ON t.parent_task_id = tt.id WHERE tt.depth < 16), \
+    ex AS ( \
+      SELECT tt.id AS task_id, tt.depth, t.deadline, d.org_id, d.acknowledged_at FROM tt \
+      JOIN tasks t ON t.id = tt.id JOIN notice_deliveries d ON d.notice_id = t.notice_id \
+      WHERE t.all_recipients OR EXISTS ( \
+        SELECT 1 FROM task_recipients r WHERE r.task_id = t.id AND r.org_id = d.org_id))";
+
+const EXPECTED_COLS: &str = "e.task_id, e.depth, e.deadline, e.org_id, o.name AS org_name, o.path AS org_path, \
+    e.acknowledged_at, s.id AS submission_id, s.status, s.version, s.first_submitted_at, s.submitted_at, s.late";
+
+/// Which recipients a list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Filter {
+    #[default]
+    All,
+    /// Not submitted yet.
+    Missing,
+    Late,
+    Returned,
+    Submitted,
+}
+
+impl Filter {
+    pub fn parse(s: &str) -> Filter {
+        match s {
+            "missing" => Filter::Missing,
+            "late" => Filter::Late,
+            "returned" => Filter::Returned,
+            "submitted" => Filter::Submitted,
+            _ => Filter::All,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Filter::All => "all",
+            Filter::Missing => "missing",
+            Filter::Late => "late",
+            Filter::Returned => "returned",
+            Filter::Submitted => "submitted",
+        }
+    }
+    fn sql(self) -> &'static str {
+        match self {
+            Filter::All => "",
+            Filter::Missing => " AND COALESCE(s.version, 0) = 0",
+            Filter::Late => " AND COALESCE(s.version, 0) > 0 AND s.late",
+            Filter::Returned => " AND s.status = 'returned'",
+            Filter::Submitted => " AND COALESCE(s.version, 0) > 0",
+        }
+    }
+}
+
+/// Every expected recipient of a task and of its relays, with its submission state (for
+/// reminders: who has not submitted, and the deadline that applies to each).
+pub async fn expected(db: &Db, task_id: i64) -> Result<Vec<ExpectedRow>, StoreError> {
+    let sql = format!(
+        "{TREE} SELECT {EXPECTED_COLS} FROM ex e JOIN orgs o ON o.id = e.org_id \
+         LEFT JOIN submissions s ON s.task_id = e.task_id AND s.org_id = e.org_id \
+         ORDER BY e.depth, o.path"
+    );
+    Ok(on_db!(db, |p| sqlx::query_as(AssertSqlSafe(sql.as_str()))
+        .bind(task_id)
+        .bind(-1_i64)
+        .fetch_all(p)
+        .await)?)
+}
+
+/// What a dashboard scopes to: one task (with its relays) or every task of a notice.
+#[derive(Debug, Clone, Copy)]
+pub enum Scope {
+    Task(i64),
+    Notice(i64),
+}
+
+impl Scope {
+    fn ids(self) -> (i64, i64) {
+        match self {
+            Scope::Task(t) => (t, -1),
+            Scope::Notice(n) => (-1, n),
+        }
+    }
+}
+
+/// The recipients in the subtree of `within`, filtered and paged: missing and returned
+/// first, then in tree order.
+pub async fn recipients(
+    db: &Db,
+    scope: Scope,
+    within: &OrgPath,
+    filter: Filter,
+    offset: i64,
+    limit: i64,
+) -> Result<Page<ExpectedRow>, StoreError> {
+    let limit = limit.clamp(1, 500);
+    let offset = offset.max(0);
+    let cond = filter.sql();
+    let from = format!(
+        "FROM ex e JOIN orgs o ON o.id = e.org_id \
+         LEFT JOIN submissions s ON s.task_id = e.task_id AND s.org_id = e.org_id \
+         WHERE o.path >= $3 AND o.path < $4{cond}"
+    );
+    let sql = format!(
+        "{TREE} SELECT {EXPECTED_COLS} {from} ORDER BY (COALESCE(s.version, 0) > 0), \
+         (s.status = 'returned') DESC, e.depth, o.path, e.task_id LIMIT {limit} OFFSET {offset}"
+    );
+    let count = format!("{TREE} SELECT COUNT(*) {from}");
+    let (t, n) = scope.ids();
+    let (items, total): (Vec<ExpectedRow>, i64) = on_db!(db, |p| (
+        sqlx::query_as(AssertSqlSafe(sql.as_str()))
+            .bind(t)
+            .bind(n)
+            .bind(within.as_str())
+            .bind(within.upper_bound())
+            .fetch_all(p)
+            .await?,
+        sqlx::query_scalar(AssertSqlSafe(count.as_str()))
+            .bind(t)
+            .bind(n)
+            .bind(within.as_str())
+            .bind(within.upper_bound())
+            .fetch_one(p)
+            .await?,
+    ));
+    Ok(Page {
+        items,
+        total,
+        offset,
+        limit,
+    })
+}
+
+/// Counts of one group of expected recipients.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct Counts {
+    pub expected: i64,
+    pub acknowledged: i64,
+    pub submitted: i64,
+    pub on_time: i64,
+    pub late: i64,
+    pub missing: i64,
+    pub accepted: i64,
+    pub returned: i64,
+    /// Not submitted and past the deadline.
+    pub overdue: i64,
+    /// Not submitted and due within three days.
+    pub due_soon: i64,
+}
+
+impl Counts {
+    /// The chip of a group: red when someone is overdue, yellow when someone is due soon or
+    /// returned, green when everyone has submitted, grey otherwise.
+    pub fn chip(&self) -> Chip {
+        if self.overdue > 0 {
+            Chip::Overdue
+        } else if self.returned > 0 {
+            Chip::Returned
+        } else if self.due_soon > 0 {
+            Chip::DueSoon
+        } else if self.expected > 0 && self.missing == 0 {
+            if self.late > 0 {
+                Chip::Late
+            } else {
+                Chip::OnTime
+            }
+        } else {
+            Chip::NotStarted
+        }
+    }
+}
+
+const COUNT_COLS: &str = "COUNT(*) AS expected, \
+    COALESCE(SUM(CASE WHEN e.acknowledged_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS acknowledged, \
+    COALESCE(SUM(CASE WHEN COALESCE(s.version, 0) > 0 THEN 1 ELSE 0 END), 0) AS submitted, \
+    COALESCE(SUM(CASE WHEN COALESCE(s.version, 0) > 0 AND NOT s.late THEN 1 ELSE 0 END), 0) AS on_time, \
+    COALESCE(SUM(CASE WHEN COALESCE(s.version, 0) > 0 AND s.late THEN 1 ELSE 0 END), 0) AS late, \
+    COALESCE(SUM(CASE WHEN COALESCE(s.version, 0) = 0 THEN 1 ELSE 0 END), 0) AS missing, \
+    COALESCE(SUM(CASE WHEN s.status = 'accepted' THEN 1 ELSE 0 END), 0) AS accepted, \
+    COALESCE(SUM(CASE WHEN s.status = 'returned' THEN 1 ELSE 0 END), 0) AS returned, \
+    COALESCE(SUM(CASE WHEN COALESCE(s.version, 0) = 0 AND e.deadline < $3 THEN 1 ELSE 0 END), 0) AS overdue, \
+    COALESCE(SUM(CASE WHEN COALESCE(s.version, 0) = 0 AND e.deadline >= $3 AND e.deadline < $4 THEN 1 ELSE 0 END), 0) AS due_soon";
+
+/// One row of a dashboard: an organisation and the counts of its subtree.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct OrgCounts {
+    pub org_id: i64,
+    pub org_name: String,
+    pub org_path: String,
+    #[sqlx(flatten)]
+    #[serde(flatten)]
+    pub counts: Counts,
+}
+
+/// Counts per relay level (0: the task's own recipients, 1: recipients of its relays …).
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct LevelCounts {
+    pub depth: i32,
+    #[sqlx(flatten)]
+    #[serde(flatten)]
+    pub counts: Counts,
+}
+
+/// A dashboard at one node of the org tree: totals of its subtree, the node itself when it
+/// is a recipient, each child with its subtree's counts, and totals per relay level.
+#[derive(Debug, Clone, Serialize)]
+pub struct Dashboard {
+    pub total: Counts,
+    pub own: Option<Counts>,
+    pub children: Vec<OrgCounts>,
+    pub levels: Vec<LevelCounts>,
+}
+
+/// The dashboard of `scope` at the node `node` (id and path): four grouped queries over the
+/// same CTE, each one index range scan over the subtree.
+pub async fn dashboard(
+    db: &Db,
+    scope: Scope,
+    node_id: i64,
+    node: &OrgPath,
+    now: DateTime<Utc>,
+) -> Result<Dashboard, StoreError> {
+    let soon = now + chrono::Duration::days(renke_domain::task::DUE_SOON_DAYS);
+    let joins = "FROM ex e JOIN orgs o ON o.id = e.org_id \
+                 LEFT JOIN submissions s ON s.task_id = e.task_id AND s.org_id = e.org_id";
+    let total = format!("{TREE} SELECT {COUNT_COLS} {joins} WHERE o.path >= $5 AND o.path < $6");
+    let own = format!("{TREE} SELECT {COUNT_COLS} {joins} WHERE o.id = $5 AND $6 = $6");
+    let levels = format!(
+        "{TREE} SELECT e.depth, {COUNT_COLS} {joins} WHERE o.path >= $5 AND o.path < $6 \
+         GROUP BY e.depth ORDER BY e.depth"
+    );
+    let children = format!(
+        "{TREE} SELECT c.id AS org_id, c.name AS org_name, c.path AS org_path, {COUNT_COLS} {joins} \
+         JOIN orgs c ON c.parent_id = $5 AND o.path >= c.path \
+           AND o.path < substr(c.path, 1, length(c.path) - 1) || '0' \
+         WHERE $6 = $6 GROUP BY c.id, c.name, c.path ORDER BY c.path"
+    );
+    let (t, n) = scope.ids();
+    let node_s = node.as_str();
+    let upper = node.upper_bound();
+    let (total, own, levels, children): (Counts, Counts, Vec<LevelCounts>, Vec<OrgCounts>) =
+        on_db!(db, |p| (
+            sqlx::query_as(AssertSqlSafe(total.as_str()))
+                .bind(t)
+                .bind(n)
+                .bind(now)
+                .bind(soon)
+                .bind(node_s)
+                .bind(&upper)
+                .fetch_one(p)
+                .await?,
+            sqlx::query_as(AssertSqlSafe(own.as_str()))
+                .bind(t)
+                .bind(n)
+                .bind(now)
+                .bind(soon)
+                .bind(node_id)
+                .bind(&upper)
+                .fetch_one(p)
+                .await?,
+            sqlx::query_as(AssertSqlSafe(levels.as_str()))
+                .bind(t)
+                .bind(n)
+                .bind(now)
+                .bind(soon)
+                .bind(node_s)
+                .bind(&upper)
+                .fetch_all(p)
+                .await?,
+            sqlx::query_as(AssertSqlSafe(children.as_str()))
+                .bind(t)
+                .bind(n)
+                .bind(now)
+                .bind(soon)
+                .bind(node_id)
+                .bind(&upper)
+                .fetch_all(p)
+                .await?,
+        ));
+    Ok(Dashboard {
+        total,
+        own: (own.expected > 0).then_some(own),
+        children,
+        levels,
+    })
+}
+
+// ---------------------------------------------------------------- submissions
+
+/// A submission: the working copy (what a draft holds, or the latest version sent) and
+/// where it stands.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Submission {
+    pub id: i64,
+    pub task_id: i64,
+    pub org_id: i64,
+    pub org_name: String,
+    #[serde(skip)]
+    pub org_path: String,
+    pub status: String,
+    pub summary: Option<String>,
+    pub body: Option<String>,
+    pub activities: Option<i64>,
+    pub participants: Option<i64>,
+    pub publicity_items: Option<i64>,
+    pub compiled: bool,
+    /// Number of versions sent.
+    pub version: i32,
+    pub first_submitted_at: Option<DateTime<Utc>>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    /// First sent after the deadline.
+    pub late: bool,
+    pub paper_received_on: Option<NaiveDate>,
+    pub paper_recorded_by: Option<String>,
+    pub paper_recorded_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Submission {
+    pub fn status(&self) -> SubmissionStatus {
+        SubmissionStatus::parse("status", &self.status).unwrap_or(SubmissionStatus::Draft)
+    }
+    pub fn has_submitted(&self) -> bool {
+        self.version > 0
+    }
+    pub fn path(&self) -> Option<OrgPath> {
+        OrgPath::from_stored(self.org_path.clone())
+    }
+}
+
+const SUB_COLS: &str = "s.id, s.task_id, s.org_id, o.name AS org_name, o.path AS org_path, s.status, s.summary, \
+    s.body, s.activities, s.participants, s.publicity_items, s.compiled, s.version, s.first_submitted_at, \
+    s.submitted_at, s.late, s.paper_received_on, a.display_name AS paper_recorded_by, s.paper_recorded_at, \
+    s.created_at, s.updated_at";
+const SUB_FROM: &str = "FROM submissions s JOIN orgs o ON o.id = s.org_id \
+    LEFT JOIN accounts a ON a.id = s.paper_recorded_by";
+
+/// One version sent, with its outcome.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Version {
+    pub version: i32,
+    pub summary: Option<String>,
+    pub body: Option<String>,
+    pub activities: Option<i64>,
+    pub participants: Option<i64>,
+    pub publicity_items: Option<i64>,
+    pub submitted_at: DateTime<Utc>,
+    pub submitted_by: Option<String>,
+    pub late: bool,
+    /// `returned`, `accepted`, or none while under review.
+    pub outcome: Option<String>,
+    pub reason: Option<String>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub decided_by: Option<String>,
+}
+
+pub async fn submission(db: &Db, id: i64) -> Result<Submission, StoreError> {
+    let sql = format!("SELECT {SUB_COLS} {SUB_FROM} WHERE s.id = $1");
+    Ok(on_db!(db, |p| sqlx::query_as(AssertSqlSafe(sql.as_str()))
+        .bind(id)
+        .fetch_one(p)
+        .await)?)
+}
+
+/// The submission of `org_id` for `task_id`, if it has started one.
+pub async fn submission_of(
+    db: &Db,
+    task_id: i64,
+    org_id: i64,
+) -> Result<Option<Submission>, StoreError> {
+    let sql = format!("SELECT {SUB_COLS} {SUB_FROM} WHERE s.task_id = $1 AND s.org_id = $2");
+    Ok(on_db!(db, |p| sqlx::query_as(AssertSqlSafe(sql.as_str()))
+        .bind(task_id)
+        .bind(org_id)
+        .fetch_optional(p)
+        .await)?)
+}
+
+/// Every version sent, oldest first.
+pub async fn versions(db: &Db, submission_id: i64) -> Result<Vec<Version>, StoreError> {
+    let sql = "SELECT v.version, v.summary, v.body, v.activities, v.participants, v.publicity_items, \
+               v.submitted_at, sa.display_name AS submitted_by, v.late, v.outcome, v.reason, v.decided_at, \
+               da.display_name AS decided_by FROM submission_versions v \
+               LEFT JOIN accounts sa ON sa.id = v.submitted_by LEFT JOIN accounts da ON da.id = v.decided_by \
+               WHERE v.submission_id = $1 ORDER BY v.version";
+    Ok(on_db!(db, |p| sqlx::query_as(sql)
+        .bind(submission_id)
+        .fetch_all(p)
+        .await)?)
+}
+
+/// What a write does with the working copy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Write {
+    /// Save as a draft.
+    Draft,
+    /// Save and send as a new version.
+    Submit,
+}
+
+/// Saves (and with [`Write::Submit`] sends) the submission of `org_id` for `task`, in one
+/// transaction that re-checks everything: the organisation must be a recipient
+/// (`not_a_recipient`), and a submission under review or accepted is not changed
+/// (`already_submitted`, `submission_accepted`). A version sent after the deadline is
+/// recorded and marked late. `compiled` marks a roll-up draft; `sources` lists the
+/// submissions (id, version) it was compiled from.
+#[allow(clippy::too_many_arguments)]
+pub async fn write(
+    db: &Db,
+    task: &Task,
+    org_id: i64,
+    c: &SubmissionContent,
+    mode: Write,
+    compiled: Option<&[(i64, i32)]>,
+    by: i64,
+    now: DateTime<Utc>,
+) -> Result<Submission, StoreError> {
+    let recipient_sql = format!("SELECT COUNT(*) FROM ({EXPECTED_ONE}) e WHERE e.org_id = $2");
+    let late = now > task.deadline.at();
+    let id: i64 = in_tx!(db, |tx| {
+        let n: i64 = sqlx::query_scalar(AssertSqlSafe(recipient_sql.as_str()))
+            .bind(task.id)
+            .bind(org_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        if n == 0 {
+            return Err(StoreError::State("not_a_recipient"));
+        }
+        // Create the row if needed; the unique (task_id, org_id) makes a race harmless.
+        sqlx::query(
+            "INSERT INTO submissions (task_id, org_id, status, created_by, created_at, updated_at) \
+             VALUES ($1, $2, 'draft', $3, $4, $4) ON CONFLICT (task_id, org_id) DO NOTHING",
+        )
+        .bind(task.id)
+        .bind(org_id)
+        .bind(by)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        let (id, status, version): (i64, String, i32) = sqlx::query_as(
+            "SELECT id, status, version FROM submissions WHERE task_id = $1 AND org_id = $2",
+        )
+        .bind(task.id)
+        .bind(org_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        match status.as_str() {
+            "submitted" => return Err(StoreError::State("already_submitted")),
+            "accepted" => return Err(StoreError::State("submission_accepted")),
+            _ => {}
+        }
+        let summary = c.summary.as_ref().map(|s| s.as_str());
+        match mode {
+            Write::Draft => {
+                sqlx::query(
+                    "UPDATE submissions SET summary = $1, body = $2, activities = $3, participants = $4, \
+                     publicity_items = $5, compiled = (compiled OR $6), updated_at = $7 WHERE id = $8",
+                )
+                .bind(summary)
+                .bind(&c.body)
+                .bind(c.activities)
+                .bind(c.participants)
+                .bind(c.publicity_items)
+                .bind(compiled.is_some())
+                .bind(now)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            }
+            Write::Submit => {
+                let v = version + 1;
+                sqlx::query(
+                    "UPDATE submissions SET summary = $1, body = $2, activities = $3, participants = $4, \
+                     publicity_items = $5, status = 'submitted', version = $6, \
+                     first_submitted_at = COALESCE(first_submitted_at, $7), submitted_at = $7, \
+                     late = CASE WHEN first_submitted_at IS NULL THEN $8 ELSE late END, updated_at = $7 \
+                     WHERE id = $9",
+                )
+                .bind(summary)
+                .bind(&c.body)
+                .bind(c.activities)
+                .bind(c.participants)
+                .bind(c.publicity_items)
+                .bind(v)
+                .bind(now)
+                .bind(late)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "INSERT INTO submission_versions (submission_id, version, summary, body, activities, \
+                     participants, publicity_items, submitted_at, submitted_by, late) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                )
+                .bind(id)
+                .bind(v)
+                .bind(summary)
+                .bind(&c.body)
+                .bind(c.activities)
+                .bind(c.participants)
+                .bind(c.publicity_items)
+                .bind(now)
+                .bind(by)
+                .bind(late)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        if let Some(sources) = compiled {
+            sqlx::query("DELETE FROM rollup_sources WHERE submission_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            for (src, ver) in sources {
+                sqlx::query(
+                    "INSERT INTO rollup_sources (submission_id, source_submission_id, source_version) \
+                     VALUES ($1, $2, $3)",
+                )
+                .bind(id)
+                .bind(src)
+                .bind(ver)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        id
+    });
+    submission(db, id).await
+}
+
+/// The reviewer's decision on the version under review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Accept,
+    Return,
+}
+
+/// Accepts or returns (with `reason`) the version under review. Refuses
+/// `submission_not_submitted` unless the submission is waiting for a decision.
+pub async fn decide(
+    db: &Db,
+    id: i64,
+    decision: Decision,
+    reason: Option<&str>,
+    by: i64,
+    now: DateTime<Utc>,
+) -> Result<Submission, StoreError> {
+    let (status, outcome) = match decision {
+        Decision::Accept => ("accepted", "accepted"),
+        Decision::Return => ("returned", "returned"),
+    };
+    in_tx!(db, |tx| {
+        let done = sqlx::query(
+            "UPDATE submissions SET status = $1, updated_at = $2 WHERE id = $3 AND status = 'submitted'",
+        )
+        .bind(status)
+        .bind(now)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            let exists: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM submissions WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            return Err(match exists {
+                Some(_) => StoreError::State("submission_not_submitted"),
+                None => StoreError::NotFound,
+            });
+        }
+        sqlx::query(
+            "UPDATE submission_versions SET outcome = $1, reason = $2, decided_at = $3, decided_by = $4 \
+             WHERE submission_id = $5 AND version = (SELECT version FROM submissions WHERE id = $5)",
+        )
+        .bind(outcome)
+        .bind(reason)
+        .bind(now)
+        .bind(by)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    });
+    submission(db, id).await
+}
+
+/// Records receipt of the paper copy (the date it arrived; who recorded it and when).
+/// Refuses `submission_not_submitted` before anything was sent.
+pub async fn record_paper(
+    db: &Db,
+    id: i64,
+    received_on: NaiveDate,
+    by: i64,
+    now: DateTime<Utc>,
+) -> Result<Submission, StoreError> {
+    in_tx!(db, |tx| {
+        let done = sqlx::query(
+            "UPDATE submissions SET paper_received_on = $1, paper_recorded_by = $2, paper_recorded_at = $3, \
+             updated_at = $3 WHERE id = $4 AND version > 0",
+        )
+        .bind(received_on)
+        .bind(by)
+        .bind(now)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            let exists: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM submissions WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            return Err(match exists {
+                Some(_) => StoreError::State("submission_not_submitted"),
+                None => StoreError::NotFound,
+            });
+        }
+    });
+    submission(db, id).await
+}
+
+// ---------------------------------------------------------------- roll-up
+
+/// An accepted submission of a unit below, for a compiled report: the accepted version's
+/// content.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Source {
+    pub submission_id: i64,
+    pub task_id: i64,
+    pub org_id: i64,
+    pub org_name: String,
+    pub version: i32,
+    pub summary: Option<String>,
+    pub body: Option<String>,
+    pub activities: Option<i64>,
+    pub participants: Option<i64>,
+    pub publicity_items: Option<i64>,
+    pub submitted_at: DateTime<Utc>,
+    pub late: bool,
+}
+
+/// The accepted submissions answering the relays of `parent_task_id` that were sent to
+/// `org_id` (its own relay of the task), in tree order.
+pub async fn accepted_below(
+    db: &Db,
+    parent_task_id: i64,
+    org_id: i64,
+) -> Result<Vec<Source>, StoreError> {
+    let sql = "SELECT s.id AS submission_id, s.task_id, s.org_id, o.name AS org_name, v.version, v.summary, \
+               v.body, v.activities, v.participants, v.publicity_items, v.submitted_at, v.late \
+               FROM tasks t JOIN submissions s ON s.task_id = t.id AND s.status = 'accepted' \
+               JOIN submission_versions v ON v.submission_id = s.id AND v.version = s.version \
+               JOIN orgs o ON o.id = s.org_id \
+               WHERE t.parent_task_id = $1 AND t.submit_to_org_id = $2 ORDER BY o.path";
+    Ok(on_db!(db, |p| sqlx::query_as(sql)
+        .bind(parent_task_id)
+        .bind(org_id)
+        .fetch_all(p)
+        .await)?)
+}
+
+/// The sources a compiled submission was made from, with their task and unit.
+pub async fn rollup_sources(db: &Db, submission_id: i64) -> Result<Vec<Source>, StoreError> {
+    let sql = "SELECT s.id AS submission_id, s.task_id, s.org_id, o.name AS org_name, v.version, v.summary, \
+               v.body, v.activities, v.participants, v.publicity_items, v.submitted_at, v.late \
+               FROM rollup_sources r JOIN submissions s ON s.id = r.source_submission_id \
+               JOIN submission_versions v ON v.submission_id = s.id AND v.version = r.source_version \
+               JOIN orgs o ON o.id = s.org_id WHERE r.submission_id = $1 ORDER BY o.path";
+    Ok(on_db!(db, |p| sqlx::query_as(sql)
+        .bind(submission_id)
+        .fetch_all(p)
+        .await)?)
+}
+
+// ---------------------------------------------------------------- home page
+
+/// A task an organisation is expected to answer, with where it stands.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Due {
+    pub task_id: i64,
+    pub title: String,
+    pub notice_id: i64,
+    pub doc_number: String,
+    pub deadline: DateTime<Utc>,
+    pub submit_to_name: String,
+    pub status: Option<String>,
+    pub version: Option<i32>,
+    pub first_submitted_at: Option<DateTime<Utc>>,
+    pub late: Option<bool>,
+}
+
+impl Due {
+    pub fn chip(&self, now: DateTime<Utc>) -> Chip {
+        Chip::of(
+            self.deadline,
+            self.first_submitted_at
+                .filter(|_| self.version.unwrap_or(0) > 0),
+            self.status.as_deref() == Some("returned"),
+            self.status.as_deref() == Some("accepted"),
+            now,
+        )
+    }
+}
+
+/// Tasks `org_id` must answer and has not had accepted, soonest deadline first.
+pub async fn due_for(db: &Db, org_id: i64, limit: i64) -> Result<Vec<Due>, StoreError> {
+    let limit = limit.clamp(1, 200);
+    let sql = format!(
+        "SELECT t.id AS task_id, t.title, n.id AS notice_id, n.doc_number, t.deadline, so.name AS submit_to_name, \
+         s.status, s.version, s.first_submitted_at, s.late \
+         FROM notice_deliveries d JOIN tasks t ON t.notice_id = d.notice_id JOIN notices n ON n.id = t.notice_id \
+         JOIN orgs so ON so.id = t.submit_to_org_id \
+         LEFT JOIN submissions s ON s.task_id = t.id AND s.org_id = d.org_id \
+         WHERE d.org_id = $1 AND (t.all_recipients OR EXISTS ( \
+           SELECT 1 FROM task_recipients r WHERE r.task_id = t.id AND r.org_id = d.org_id)) \
+         AND COALESCE(s.status, 'draft') <> 'accepted' ORDER BY t.deadline, t.id LIMIT {limit}"
+    );
+    Ok(on_db!(db, |p| sqlx::query_as(AssertSqlSafe(sql.as_str()))
+        .bind(org_id)
+        .fetch_all(p)
+        .await)?)
+}
+
+/// A task collected by an organisation, with its counts.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Collecting {
+    pub task_id: i64,
+    pub title: String,
+    pub notice_id: i64,
+    pub doc_number: String,
+    pub deadline: DateTime<Utc>,
+    pub expected: i64,
+    pub submitted: i64,
+    pub late: i64,
+    pub returned: i64,
+}
+
+/// Tasks submitted to `org_id` (its own recipients only), latest deadline first.
+pub async fn collecting(db: &Db, org_id: i64, limit: i64) -> Result<Vec<Collecting>, StoreError> {
+    let limit = limit.clamp(1, 200);
+    let sql = format!(
+        "SELECT t.id AS task_id, t.title, n.id AS notice_id, n.doc_number, t.deadline, COUNT(d.org_id) AS expected, \
+         COALESCE(SUM(CASE WHEN COALESCE(s.version, 0) > 0 THEN 1 ELSE 0 END), 0) AS submitted, \
+         COALESCE(SUM(CASE WHEN COALESCE(s.version, 0) > 0 AND s.late THEN 1 ELSE 0 END), 0) AS late, \
+         COALESCE(SUM(CASE WHEN s.status = 'returned' THEN 1 ELSE 0 END), 0) AS returned \
+         FROM tasks t JOIN notices n ON n.id = t.notice_id \
+         LEFT JOIN notice_deliveries d ON d.notice_id = t.notice_id AND (t.all_recipients OR EXISTS ( \
+           SELECT 1 FROM task_recipients r WHERE r.task_id = t.id AND r.org_id = d.org_id)) \
+         LEFT JOIN submissions s ON s.task_id = t.id AND s.org_id = d.org_id \
+         WHERE t.submit_to_org_id = $1 GROUP BY t.id, t.title, n.id, n.doc_number, t.deadline \
+         ORDER BY t.deadline DESC, t.id LIMIT {limit}"
+    );
+    Ok(on_db!(db, |p| sqlx::query_as(AssertSqlSafe(sql.as_str()))
+        .bind(org_id)
+        .fetch_all(p)
+        .await)?)
+}
+
+/// Ids and parents of every organisation of `kind`, in tree order (for benchmarks and bulk
+/// recipient lists).
+pub async fn orgs_of_kind(db: &Db, kind: &str) -> Result<Vec<(i64, Option<i64>)>, StoreError> {
+    Ok(on_db!(db, |p| sqlx::query_as(
+        "SELECT id, parent_id FROM orgs WHERE kind = $1 ORDER BY path"
+    )
+    .bind(kind)
+    .fetch_all(p)
+    .await)?)
+}

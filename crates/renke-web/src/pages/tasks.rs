@@ -1,0 +1,590 @@
+//! Reporting (报送) pages: my tasks, a notice's tasks with the forms to add or relay one, a
+//! task with its submission form, a submission with its versions and the review forms, and
+//! the live dashboard with drill-down.
+
+use super::PAGE_SIZE;
+use crate::AppState;
+use crate::auth::User;
+use crate::error::AppError;
+use crate::service::tasks::{
+    self as svc, DashboardView, PaperForm, ReviewForm, SubmissionView, TaskForm, TaskView,
+};
+use crate::view::{Chrome, Errors, Pager, local_time, render};
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{DateTime, Utc};
+use renke_domain::task::{AttachmentRule, Chip, SubmissionInput, TaskKind};
+use renke_store::tasks::{Collecting, Counts, Due, Filter, Scope, Task};
+use serde::Deserialize;
+
+fn chip_label(c: &Chrome, chip: Chip) -> &'static str {
+    if c.tr.is_zh() { chip.zh() } else { chip.en() }
+}
+
+// ---------------------------------------------------------------- my tasks
+
+#[derive(Template)]
+#[template(path = "tasks.html")]
+struct MinePage {
+    c: Chrome,
+    due: Vec<Due>,
+    collecting: Vec<Collecting>,
+    now: DateTime<Utc>,
+}
+
+impl MinePage {
+    fn time(&self, t: &DateTime<Utc>) -> String {
+        local_time(t)
+    }
+    fn chip(&self, d: &Due) -> (&'static str, &'static str) {
+        let chip = d.chip(self.now);
+        (chip.colour(), chip_label(&self.c, chip))
+    }
+}
+
+pub async fn mine(State(state): State<AppState>, user: User) -> Result<Response, AppError> {
+    let (due, collecting) = svc::home(&state, &user.account).await?;
+    Ok(render(&MinePage {
+        c: Chrome::new(&user.ctx, "tasks", user.ctx.tr.pick("报送", "Reporting")),
+        due,
+        collecting,
+        now: state.clock.now(),
+    }))
+}
+
+// ---------------------------------------------------------------- a notice's tasks
+
+/// The task form as posted.
+#[derive(Deserialize, Default)]
+pub struct TaskPageForm {
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    instructions: String,
+    #[serde(default)]
+    deadline: String,
+    #[serde(default)]
+    submit_to_code: String,
+    #[serde(default)]
+    submit_to_dept: String,
+    #[serde(default)]
+    length_target: String,
+    #[serde(default)]
+    length_tolerance: String,
+    #[serde(default)]
+    attachments: String,
+    #[serde(default)]
+    attachment_types: String,
+    #[serde(default)]
+    attachment_max_mb: String,
+    #[serde(default)]
+    paper_required: Option<String>,
+    /// Organisation codes, one per line or separated by spaces; empty = all recipients.
+    #[serde(default)]
+    recipients: String,
+    #[serde(default)]
+    parent_task_id: String,
+}
+
+impl TaskPageForm {
+    fn to_service(&self) -> TaskForm {
+        TaskForm {
+            kind: self.kind.clone(),
+            title: self.title.clone(),
+            instructions: self.instructions.clone(),
+            deadline: self.deadline.clone(),
+            submit_to_code: self.submit_to_code.clone(),
+            submit_to_dept: self.submit_to_dept.clone(),
+            length_target: self.length_target.clone(),
+            length_tolerance: self.length_tolerance.clone(),
+            attachments: self.attachments.clone(),
+            attachment_types: self.attachment_types.clone(),
+            attachment_max_mb: self.attachment_max_mb.clone(),
+            paper_required: self.paper_required.is_some(),
+            recipient_codes: self
+                .recipients
+                .split([',', '，', ' ', '\n', '\r', '、'])
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            parent_task_id: self.parent_task_id.trim().parse().ok(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "notice_tasks.html")]
+struct NoticeTasksPage {
+    c: Chrome,
+    notice_id: i64,
+    notice_title: String,
+    tasks: Vec<Task>,
+    /// Tasks of the relayed notice not yet relayed here.
+    to_relay: Vec<Task>,
+    may_manage: bool,
+    f: TaskPageForm,
+    errors: Errors,
+}
+
+impl NoticeTasksPage {
+    fn kinds(&self) -> Vec<(&'static str, &'static str)> {
+        TaskKind::ALL
+            .iter()
+            .map(|k| (k.as_str(), if self.c.tr.is_zh() { k.zh() } else { k.en() }))
+            .collect()
+    }
+    fn rules(&self) -> Vec<(&'static str, &'static str)> {
+        AttachmentRule::ALL
+            .iter()
+            .map(|k| (k.as_str(), if self.c.tr.is_zh() { k.zh() } else { k.en() }))
+            .collect()
+    }
+    fn kind_label(&self, t: &Task) -> &'static str {
+        if self.c.tr.is_zh() {
+            t.kind.zh()
+        } else {
+            t.kind.en()
+        }
+    }
+}
+
+async fn notice_tasks_page(
+    state: &AppState,
+    user: &User,
+    id: i64,
+    f: TaskPageForm,
+    errors: Errors,
+) -> Result<NoticeTasksPage, AppError> {
+    let v = crate::service::notice_view(state, Some(&user.account), id).await?;
+    let tasks = svc::notice_tasks(state, Some(&user.account), id).await?;
+    let may_manage = v.may_edit || {
+        user.account
+            .actor()
+            .may(renke_domain::perm::Action::Manage, &v.notice.issuer_path)
+            .is_ok()
+    };
+    let to_relay = match (&v.notice.relays_id, may_manage) {
+        (Some(orig), true) => svc::notice_tasks(state, Some(&user.account), *orig)
+            .await?
+            .into_iter()
+            .filter(|p| !tasks.iter().any(|t| t.parent_task_id == Some(p.id)))
+            .collect(),
+        _ => Vec::new(),
+    };
+    Ok(NoticeTasksPage {
+        c: Chrome::new(
+            &user.ctx,
+            "tasks",
+            user.ctx.tr.pick("报送任务", "Reporting tasks"),
+        ),
+        notice_id: id,
+        notice_title: v.notice.title,
+        tasks,
+        to_relay,
+        may_manage,
+        f,
+        errors,
+    })
+}
+
+pub async fn notice_tasks(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let f = TaskPageForm {
+        attachments: "allowed".into(),
+        ..Default::default()
+    };
+    Ok(render(
+        &notice_tasks_page(&state, &user, id, f, Errors::default()).await?,
+    ))
+}
+
+pub async fn create_task(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<i64>,
+    Form(pf): Form<TaskPageForm>,
+) -> Result<Response, AppError> {
+    match svc::create_task(&state, &user.account, id, &pf.to_service()).await {
+        Ok(t) => Ok(Redirect::to(&format!("/tasks/{}", t.id)).into_response()),
+        Err(AppError::Invalid(inv)) => {
+            let errors = Errors::from_invalid(user.ctx.tr, &inv);
+            let page = notice_tasks_page(&state, &user, id, pf, errors).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+// ---------------------------------------------------------------- a task
+
+/// The submission form as posted; `action` is `draft` or `submit`.
+#[derive(Deserialize, Default)]
+pub struct SubmissionPageForm {
+    #[serde(default)]
+    summary: String,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    activities: String,
+    #[serde(default)]
+    participants: String,
+    #[serde(default)]
+    publicity_items: String,
+    #[serde(default)]
+    action: String,
+}
+
+impl SubmissionPageForm {
+    fn input(&self) -> SubmissionInput {
+        SubmissionInput {
+            summary: self.summary.clone(),
+            body: self.body.clone(),
+            activities: self.activities.clone(),
+            participants: self.participants.clone(),
+            publicity_items: self.publicity_items.clone(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "task.html")]
+struct TaskPage {
+    c: Chrome,
+    v: TaskView,
+    f: SubmissionPageForm,
+    errors: Errors,
+    now: DateTime<Utc>,
+}
+
+impl TaskPage {
+    fn t(&self) -> &Task {
+        &self.v.task
+    }
+    fn kind_label(&self) -> &'static str {
+        if self.c.tr.is_zh() {
+            self.v.task.kind.zh()
+        } else {
+            self.v.task.kind.en()
+        }
+    }
+    fn attachments_label(&self) -> &'static str {
+        let a = self.v.task.attachments;
+        if self.c.tr.is_zh() { a.zh() } else { a.en() }
+    }
+    fn summary_chars(&self) -> usize {
+        svc::count_chars(&self.f.summary)
+    }
+    fn my_chip(&self) -> (&'static str, &'static str) {
+        let s = self.v.mine.as_ref();
+        let chip = Chip::of(
+            self.v.task.deadline.at(),
+            s.and_then(|s| s.first_submitted_at.filter(|_| s.has_submitted())),
+            s.is_some_and(|s| s.status == "returned"),
+            s.is_some_and(|s| s.status == "accepted"),
+            self.now,
+        );
+        (chip.colour(), chip_label(&self.c, chip))
+    }
+}
+
+async fn task_page(
+    state: &AppState,
+    user: &User,
+    id: i64,
+    f: Option<SubmissionPageForm>,
+    errors: Errors,
+) -> Result<TaskPage, AppError> {
+    let v = svc::task_view(state, &user.account, id).await?;
+    let f = f.unwrap_or_else(|| match &v.mine {
+        Some(s) => SubmissionPageForm {
+            summary: s.summary.clone().unwrap_or_default(),
+            body: s.body.clone().unwrap_or_default(),
+            activities: s.activities.map(|n| n.to_string()).unwrap_or_default(),
+            participants: s.participants.map(|n| n.to_string()).unwrap_or_default(),
+            publicity_items: s.publicity_items.map(|n| n.to_string()).unwrap_or_default(),
+            action: String::new(),
+        },
+        None => SubmissionPageForm::default(),
+    });
+    Ok(TaskPage {
+        c: Chrome::new(&user.ctx, "tasks", v.task.title.clone()),
+        v,
+        f,
+        errors,
+        now: state.clock.now(),
+    })
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    Ok(render(
+        &task_page(&state, &user, id, None, Errors::default()).await?,
+    ))
+}
+
+pub async fn save_submission(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<i64>,
+    Form(pf): Form<SubmissionPageForm>,
+) -> Result<Response, AppError> {
+    let submit = pf.action == "submit";
+    match svc::save_submission(&state, &user.account, id, None, &pf.input(), submit).await {
+        Ok(s) if submit => {
+            Ok(Redirect::to(&format!("/tasks/submissions/{}", s.id)).into_response())
+        }
+        Ok(_) => Ok(Redirect::to(&format!("/tasks/{id}")).into_response()),
+        Err(AppError::Invalid(inv)) => {
+            let errors = Errors::from_invalid(user.ctx.tr, &inv);
+            let page = task_page(&state, &user, id, Some(pf), errors).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn compile(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let s = svc::compile(&state, &user.account, id, None).await?;
+    Ok(Redirect::to(&format!("/tasks/{}#submission", s.task_id)).into_response())
+}
+
+// ---------------------------------------------------------------- a submission
+
+#[derive(Template)]
+#[template(path = "submission.html")]
+struct SubmissionPage {
+    c: Chrome,
+    v: SubmissionView,
+    errors: Errors,
+}
+
+impl SubmissionPage {
+    /// Fields with an input next to them (the others are listed at the top).
+    fn shown(&self) -> &'static [&'static str] {
+        &["reason", "received_on"]
+    }
+    fn time(&self, t: &DateTime<Utc>) -> String {
+        local_time(t)
+    }
+    fn status_label(&self) -> &'static str {
+        let s = self.v.submission.status();
+        if self.c.tr.is_zh() { s.zh() } else { s.en() }
+    }
+    fn status_colour(&self) -> &'static str {
+        match self.v.submission.status.as_str() {
+            "accepted" => "green",
+            "returned" => "yellow",
+            "submitted" => "green",
+            _ => "grey",
+        }
+    }
+}
+
+async fn submission_page(
+    state: &AppState,
+    user: &User,
+    id: i64,
+    errors: Errors,
+) -> Result<SubmissionPage, AppError> {
+    let v = svc::submission_view(state, &user.account, id).await?;
+    let title = format!("{} · {}", v.task.title, v.submission.org_name);
+    Ok(SubmissionPage {
+        c: Chrome::new(&user.ctx, "tasks", title),
+        v,
+        errors,
+    })
+}
+
+pub async fn submission(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    Ok(render(
+        &submission_page(&state, &user, id, Errors::default()).await?,
+    ))
+}
+
+async fn or_form_error<T>(
+    state: &AppState,
+    user: &User,
+    id: i64,
+    r: Result<T, AppError>,
+) -> Result<Response, AppError> {
+    match r {
+        Ok(_) => Ok(Redirect::to(&format!("/tasks/submissions/{id}")).into_response()),
+        Err(AppError::Invalid(inv)) => {
+            let errors = Errors::from_invalid(user.ctx.tr, &inv);
+            let page = submission_page(state, user, id, errors).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn review(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<i64>,
+    Form(f): Form<ReviewForm>,
+) -> Result<Response, AppError> {
+    let r = svc::review_submission(&state, &user.account, id, &f).await;
+    or_form_error(&state, &user, id, r).await
+}
+
+pub async fn paper(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<i64>,
+    Form(f): Form<PaperForm>,
+) -> Result<Response, AppError> {
+    let r = svc::record_paper(&state, &user.account, id, &f).await;
+    or_form_error(&state, &user, id, r).await
+}
+
+pub async fn submit_current(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let r = svc::submit_current(&state, &user.account, id).await;
+    or_form_error(&state, &user, id, r).await
+}
+
+// ---------------------------------------------------------------- dashboards
+
+#[derive(Deserialize, Default)]
+pub struct DashQuery {
+    org: Option<i64>,
+    #[serde(default)]
+    filter: String,
+    #[serde(default)]
+    offset: i64,
+}
+
+#[derive(Template)]
+#[template(path = "task_dashboard.html")]
+struct DashboardPage {
+    c: Chrome,
+    v: DashboardView,
+    base: String,
+    pager: Pager,
+}
+
+impl DashboardPage {
+    fn time(&self, t: &DateTime<Utc>) -> String {
+        local_time(t)
+    }
+    fn chip(&self, k: &Counts) -> (&'static str, &'static str) {
+        let chip = k.chip();
+        (chip.colour(), chip_label(&self.c, chip))
+    }
+    fn row_chip(&self, r: &renke_store::tasks::ExpectedRow) -> (&'static str, &'static str) {
+        let chip = r.chip(self.v.now);
+        (chip.colour(), chip_label(&self.c, chip))
+    }
+    fn status_label(&self, s: &Option<String>) -> &'static str {
+        match s
+            .as_deref()
+            .map(|s| renke_domain::task::SubmissionStatus::parse("s", s))
+        {
+            Some(Ok(st)) if self.c.tr.is_zh() => st.zh(),
+            Some(Ok(st)) => st.en(),
+            _ => self.c.tr.pick("未报送", "Not submitted"),
+        }
+    }
+    fn filters(&self) -> Vec<(&'static str, &'static str, bool)> {
+        [
+            (Filter::All, "全部", "All"),
+            (Filter::Missing, "未报送", "Missing"),
+            (Filter::Late, "逾期报送", "Late"),
+            (Filter::Returned, "退回修改", "Returned"),
+            (Filter::Submitted, "已报送", "Submitted"),
+        ]
+        .into_iter()
+        .map(|(f, zh, en)| (f.as_str(), self.c.tr.pick(zh, en), f == self.v.filter))
+        .collect()
+    }
+    fn level_label(&self, depth: &i32) -> String {
+        match (*depth, self.c.tr.is_zh()) {
+            (0, true) => "本级任务".to_owned(),
+            (0, false) => "This task".to_owned(),
+            (d, true) => format!("第{d}级转发"),
+            (d, false) => format!("Relay level {d}"),
+        }
+    }
+}
+
+async fn dashboard(
+    state: &AppState,
+    user: &User,
+    scope: Scope,
+    q: DashQuery,
+) -> Result<Response, AppError> {
+    let filter = Filter::parse(&q.filter);
+    let v = svc::dashboard(
+        state,
+        &user.account,
+        scope,
+        q.org,
+        filter,
+        q.offset,
+        PAGE_SIZE,
+    )
+    .await?;
+    let base = match scope {
+        Scope::Task(id) => format!("/tasks/{id}/dashboard"),
+        Scope::Notice(id) => format!("/notices/{id}/dashboard"),
+    };
+    let pager = Pager {
+        offset: v.recipients.offset,
+        limit: v.recipients.limit,
+        total: v.recipients.total,
+        base: format!("{base}?org={}&filter={}&", v.node.id, filter.as_str()),
+    };
+    let title = format!(
+        "{} · {}",
+        user.ctx.tr.pick("报送情况", "Dashboard"),
+        v.title
+    );
+    Ok(render(&DashboardPage {
+        c: Chrome::new(&user.ctx, "tasks", title),
+        v,
+        base,
+        pager,
+    }))
+}
+
+pub async fn task_dashboard(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<i64>,
+    Query(q): Query<DashQuery>,
+) -> Result<Response, AppError> {
+    dashboard(&state, &user, Scope::Task(id), q).await
+}
+
+pub async fn notice_dashboard(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<i64>,
+    Query(q): Query<DashQuery>,
+) -> Result<Response, AppError> {
+    dashboard(&state, &user, Scope::Notice(id), q).await
+}

@@ -1,0 +1,714 @@
+//! Reporting tasks (报送任务), submissions, dashboards and roll-up. Every permission check of
+//! the reporting module lives here.
+//!
+//! Who may do what:
+//! - create a task on a notice, or relay a task onto one's relay notice: Manage on the
+//!   notice's issuer;
+//! - read a task: whoever may read its notice;
+//! - write and send a submission: Act on the submitting organisation, which must be a
+//!   recipient (`not_a_recipient` otherwise);
+//! - read a submission: its own organisation (drafts included); otherwise only versions that
+//!   were sent, and only for accounts acting for the task's submit-to organisation or an
+//!   ancestor of it ([`collects`]);
+//! - return, accept, record the paper copy: Act on the submit-to organisation;
+//! - dashboards: the same reach as reading sent submissions.
+
+use super::{org_by_code, readable_notice};
+use crate::AppState;
+use crate::error::AppError;
+use chrono::{DateTime, Utc};
+use renke_domain::org::Relation;
+use renke_domain::perm::{Action, permits};
+use renke_domain::task::{
+    Deadline, SubmissionContent, SubmissionInput, Summary, TaskInput, parse_reason,
+};
+use renke_domain::text::char_len;
+use renke_domain::{FieldError, Invalid};
+use renke_store::StoreError;
+use renke_store::accounts::Account;
+use renke_store::notices;
+use renke_store::orgs::{self, Org, Page};
+use renke_store::tasks::{
+    self, Collecting, Dashboard, Decision, Due, ExpectedRow, Filter, Scope, Source, Submission,
+    Task, Version, Write,
+};
+use serde::{Deserialize, Deserializer};
+
+/// Accepts `true`/`false` (JSON) and `on`/`true`/`1` (HTML check boxes).
+fn de_bool<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum B {
+        B(bool),
+        S(String),
+    }
+    Ok(match B::deserialize(d)? {
+        B::B(b) => b,
+        B::S(s) => matches!(s.as_str(), "on" | "true" | "1" | "yes"),
+    })
+}
+
+/// A task as typed. The deadline is Shanghai time (`2022-06-20 18:00`, or a date for the end
+/// of that day); the submit-to organisation defaults to the notice's issuer.
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, utoipa::ToSchema)]
+pub struct TaskForm {
+    /// plan, progress, summary, publicity, case, news, other (or the Chinese label).
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub instructions: String,
+    #[serde(default)]
+    pub deadline: String,
+    /// Organisation code; empty = the notice's issuer.
+    #[serde(default)]
+    pub submit_to_code: String,
+    #[serde(default)]
+    pub submit_to_dept: String,
+    #[serde(default)]
+    pub length_target: String,
+    #[serde(default)]
+    pub length_tolerance: String,
+    /// none, allowed, required.
+    #[serde(default)]
+    pub attachments: String,
+    #[serde(default)]
+    pub attachment_types: String,
+    #[serde(default)]
+    pub attachment_max_mb: String,
+    #[serde(default, deserialize_with = "de_bool")]
+    pub paper_required: bool,
+    /// Organisation codes; empty = every recipient of the notice.
+    #[serde(default)]
+    pub recipient_codes: Vec<String>,
+    /// For a relay notice: the task of the relayed notice this task relays.
+    #[serde(default)]
+    pub parent_task_id: Option<i64>,
+}
+
+fn conflict_to_field(e: StoreError) -> AppError {
+    match e {
+        StoreError::Conflict { constraint }
+            if constraint == "tasks_notice_id_parent_task_id_key" =>
+        {
+            AppError::field("parent_task_id", "task_already_relayed")
+        }
+        other => other.into(),
+    }
+}
+
+/// Creates a task on a notice (Manage on its issuer). With `parent_task_id` it relays a task
+/// of the notice this one relays; its deadline must come before the parent's.
+pub async fn create_task(
+    state: &AppState,
+    me: &Account,
+    notice_id: i64,
+    f: &TaskForm,
+) -> Result<Task, AppError> {
+    let notice = notices::get(&state.db, notice_id).await?;
+    me.actor().may(Action::Manage, &notice.issuer_path)?;
+    let mut errs = Invalid::default();
+    let parent = match f.parent_task_id {
+        None => None,
+        Some(pid) => match tasks::get(&state.db, pid).await {
+            Ok(p) if Some(p.notice_id) == notice.relays_id => Some(p),
+            Ok(_) | Err(StoreError::NotFound) => {
+                errs.push(FieldError::new("parent_task_id", "not_relayed_task").with("value", pid));
+                None
+            }
+            Err(e) => return Err(e.into()),
+        },
+    };
+    let submit_to = if f.submit_to_code.trim().is_empty() {
+        Some(orgs::get(&state.db, notice.issuer_org_id).await?)
+    } else {
+        org_by_code(state, &mut errs, "submit_to", &f.submit_to_code).await?
+    };
+    let deliveries: Option<Vec<i64>> = if notice.is_issued() {
+        Some(delivered_orgs(state, notice_id).await?)
+    } else {
+        None
+    };
+    let mut recipient_org_ids = Vec::new();
+    for (i, code) in f.recipient_codes.iter().enumerate() {
+        if code.trim().is_empty() {
+            continue;
+        }
+        let field = format!("recipients[{i}]");
+        if let Some(o) = org_by_code(state, &mut errs, &field, code).await? {
+            if deliveries.as_ref().is_some_and(|d| !d.contains(&o.id)) {
+                errs.push(
+                    FieldError::new(field, "not_a_notice_recipient").with("value", code.trim()),
+                );
+            } else {
+                recipient_org_ids.push(o.id);
+            }
+        }
+    }
+    let input = TaskInput {
+        kind: match (&parent, f.kind.trim()) {
+            (Some(p), "") => p.kind.as_str().to_owned(),
+            _ => f.kind.clone(),
+        },
+        title: match (&parent, f.title.trim()) {
+            (Some(p), "") => p.title.clone(),
+            _ => f.title.clone(),
+        },
+        instructions: f.instructions.clone(),
+        deadline: f.deadline.clone(),
+        submit_to_org_id: submit_to.as_ref().map_or(-1, |o| o.id),
+        submit_to_dept: f.submit_to_dept.clone(),
+        length_target: match (&parent, f.length_target.trim()) {
+            (Some(p), "") => p.length.map(|l| l.target.to_string()).unwrap_or_default(),
+            _ => f.length_target.clone(),
+        },
+        length_tolerance: match (&parent, f.length_tolerance.trim()) {
+            (Some(p), "") => p
+                .length
+                .map(|l| l.tolerance.to_string())
+                .unwrap_or_default(),
+            _ => f.length_tolerance.clone(),
+        },
+        attachments: match (&parent, f.attachments.trim()) {
+            (Some(p), "") => p.attachments.as_str().to_owned(),
+            _ => f.attachments.clone(),
+        },
+        attachment_types: match (&parent, f.attachment_types.trim()) {
+            (Some(p), "") => p.attachment_types.join(","),
+            _ => f.attachment_types.clone(),
+        },
+        attachment_max_mb: match (&parent, f.attachment_max_mb.trim()) {
+            (Some(p), "") => (p.attachment_max_bytes / 1024 / 1024).to_string(),
+            _ => f.attachment_max_mb.clone(),
+        },
+        paper_required: f.paper_required || parent.as_ref().is_some_and(|p| p.paper_required),
+        recipient_org_ids,
+    };
+    let draft = match input.validate(state.clock.now(), parent.as_ref().map(|p| p.deadline)) {
+        Ok(d) if errs.is_empty() => d,
+        Ok(_) => return Err(AppError::Invalid(errs)),
+        Err(e) => {
+            // A missing submit-to organisation was already reported by its code.
+            let unknown_submit_to = errs.0.iter().any(|e| e.field == "submit_to");
+            errs.0.extend(
+                e.0.into_iter()
+                    .filter(|e| !(unknown_submit_to && e.field == "submit_to")),
+            );
+            return Err(AppError::Invalid(errs));
+        }
+    };
+    tasks::create(
+        &state.db,
+        notice_id,
+        parent.map(|p| p.id),
+        &draft,
+        me.id,
+        state.clock.now(),
+    )
+    .await
+    .map_err(conflict_to_field)
+}
+
+async fn delivered_orgs(state: &AppState, notice_id: i64) -> Result<Vec<i64>, AppError> {
+    let rows = notices::ack_status(&state.db, notice_id).await?;
+    Ok(rows
+        .into_iter()
+        .filter(|r| r.depth == 0)
+        .map(|r| r.org_id)
+        .collect())
+}
+
+/// Whether `me` acts for the submit-to organisation `path` or an ancestor of it (and so may
+/// read what is sent there and see the dashboards).
+pub fn collects(me: &Account, submit_to: &renke_domain::org::OrgPath) -> bool {
+    let rel = Relation::between(&me.org_path, submit_to);
+    matches!(rel, Relation::Own | Relation::Descendant) && permits(me.role, Action::View, rel)
+        || me.actor().is_admin()
+}
+
+/// Whether `me` may review (return, accept, record paper) what is sent to `submit_to`.
+fn reviews(me: &Account, submit_to: &renke_domain::org::OrgPath) -> bool {
+    me.actor().may(Action::Act, submit_to).is_ok()
+}
+
+/// A task readable by `me`: its notice must be.
+pub async fn get_task(state: &AppState, me: &Account, id: i64) -> Result<Task, AppError> {
+    let task = tasks::get(&state.db, id).await?;
+    if !collects(me, &task.submit_to_path) {
+        readable_notice(state, Some(me), task.notice_id).await?;
+    }
+    Ok(task)
+}
+
+/// The tasks of a notice readable by `me`.
+pub async fn notice_tasks(
+    state: &AppState,
+    me: Option<&Account>,
+    notice_id: i64,
+) -> Result<Vec<Task>, AppError> {
+    readable_notice(state, me, notice_id).await?;
+    Ok(tasks::for_notice(&state.db, notice_id).await?)
+}
+
+/// A task with what its page shows around it.
+pub struct TaskView {
+    pub task: Task,
+    pub parent: Option<Task>,
+    pub relays: Vec<Task>,
+    /// The account's organisation's submission, if it started one.
+    pub mine: Option<Submission>,
+    pub is_recipient: bool,
+    pub may_submit: bool,
+    pub may_see_dashboard: bool,
+    /// Whether the account's organisation relays this task below and may compile a roll-up.
+    pub may_compile: bool,
+}
+
+pub async fn task_view(state: &AppState, me: &Account, id: i64) -> Result<TaskView, AppError> {
+    let task = get_task(state, me, id).await?;
+    let parent = match task.parent_task_id {
+        Some(p) => Some(tasks::get(&state.db, p).await?),
+        None => None,
+    };
+    let relays = tasks::relays_of(&state.db, id).await?;
+    let is_recipient = tasks::is_recipient(&state.db, id, me.org_id).await?;
+    let mine = tasks::submission_of(&state.db, id, me.org_id).await?;
+    let acting = me.actor().may(Action::Act, &me.org_path).is_ok();
+    let open = mine
+        .as_ref()
+        .is_none_or(|s| matches!(s.status.as_str(), "draft" | "returned"));
+    Ok(TaskView {
+        may_submit: acting && is_recipient && open,
+        may_see_dashboard: collects(me, &task.submit_to_path),
+        may_compile: acting
+            && is_recipient
+            && open
+            && relays.iter().any(|r| r.submit_to_org_id == me.org_id),
+        task,
+        parent,
+        relays,
+        mine,
+        is_recipient,
+    })
+}
+
+/// Saves the submission of the account's organisation (or `org_id`, on which it may Act) as
+/// a draft, or with `submit` sends it as a new version. The summary is checked against the
+/// task's length (`summary_too_long` with `max` and `actual`); nothing is saved on error.
+pub async fn save_submission(
+    state: &AppState,
+    me: &Account,
+    task_id: i64,
+    org_id: Option<i64>,
+    input: &SubmissionInput,
+    submit: bool,
+) -> Result<Submission, AppError> {
+    let task = tasks::get(&state.db, task_id).await?;
+    let org = orgs::get(&state.db, org_id.unwrap_or(me.org_id)).await?;
+    me.actor().may(Action::Act, &org.path)?;
+    let content = input.validate(task.length)?;
+    if submit {
+        content.check_submittable()?;
+    }
+    let mode = if submit { Write::Submit } else { Write::Draft };
+    Ok(tasks::write(
+        &state.db,
+        &task,
+        org.id,
+        &content,
+        mode,
+        None,
+        me.id,
+        state.clock.now(),
+    )
+    .await?)
+}
+
+/// Sends the current working copy (e.g. a compiled draft after editing) as a new version.
+pub async fn submit_current(
+    state: &AppState,
+    me: &Account,
+    submission_id: i64,
+) -> Result<Submission, AppError> {
+    let sub = tasks::submission(&state.db, submission_id).await?;
+    let path = sub.path().ok_or(AppError::NotFound)?;
+    me.actor().may(Action::Act, &path)?;
+    let task = tasks::get(&state.db, sub.task_id).await?;
+    let input = SubmissionInput {
+        summary: sub.summary.clone().unwrap_or_default(),
+        body: sub.body.clone().unwrap_or_default(),
+        activities: sub.activities.map(|n| n.to_string()).unwrap_or_default(),
+        participants: sub.participants.map(|n| n.to_string()).unwrap_or_default(),
+        publicity_items: sub
+            .publicity_items
+            .map(|n| n.to_string())
+            .unwrap_or_default(),
+    };
+    let content = input.validate(task.length)?;
+    content.check_submittable()?;
+    Ok(tasks::write(
+        &state.db,
+        &task,
+        sub.org_id,
+        &content,
+        Write::Submit,
+        None,
+        me.id,
+        state.clock.now(),
+    )
+    .await?)
+}
+
+/// A submission with its task, its versions and (for a compiled report) its sources.
+pub struct SubmissionView {
+    pub task: Task,
+    pub submission: Submission,
+    pub versions: Vec<Version>,
+    pub sources: Vec<Source>,
+    /// The account belongs to the submitting organisation (and sees the working copy).
+    pub own: bool,
+    pub may_edit: bool,
+    pub may_review: bool,
+}
+
+/// Reads a submission: its own organisation sees everything; accounts acting for the
+/// submit-to organisation or an ancestor see what was sent; nobody else sees anything.
+pub async fn submission_view(
+    state: &AppState,
+    me: &Account,
+    id: i64,
+) -> Result<SubmissionView, AppError> {
+    let mut submission = tasks::submission(&state.db, id).await?;
+    let task = tasks::get(&state.db, submission.task_id).await?;
+    let path = submission.path().ok_or(AppError::NotFound)?;
+    let own = me.org_id == submission.org_id && me.actor().may(Action::View, &path).is_ok();
+    let collector = collects(me, &task.submit_to_path);
+    if !(own || me.actor().is_admin() || (collector && submission.has_submitted())) {
+        return Err(AppError::Forbidden);
+    }
+    let versions = tasks::versions(&state.db, id).await?;
+    if !own && matches!(submission.status.as_str(), "draft" | "returned") {
+        // The working copy of a returned submission is a draft again: show what was sent.
+        if let Some(v) = versions.last() {
+            submission.summary = v.summary.clone();
+            submission.body = v.body.clone();
+            submission.activities = v.activities;
+            submission.participants = v.participants;
+            submission.publicity_items = v.publicity_items;
+        }
+    }
+    let sources = if submission.compiled {
+        tasks::rollup_sources(&state.db, id).await?
+    } else {
+        Vec::new()
+    };
+    let may_edit = me.actor().may(Action::Act, &path).is_ok()
+        && own
+        && matches!(submission.status.as_str(), "draft" | "returned");
+    Ok(SubmissionView {
+        may_review: reviews(me, &task.submit_to_path) && submission.status == "submitted",
+        may_edit,
+        own,
+        task,
+        submission,
+        versions,
+        sources,
+    })
+}
+
+/// What the receiving side decides.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct ReviewForm {
+    /// `accept` or `return`.
+    #[serde(default)]
+    pub decision: String,
+    /// Required when returning.
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// Accepts or returns (with a reason) the version under review: Act on the submit-to
+/// organisation.
+pub async fn review_submission(
+    state: &AppState,
+    me: &Account,
+    id: i64,
+    f: &ReviewForm,
+) -> Result<Submission, AppError> {
+    let sub = tasks::submission(&state.db, id).await?;
+    let task = tasks::get(&state.db, sub.task_id).await?;
+    if !reviews(me, &task.submit_to_path) {
+        return Err(AppError::Forbidden);
+    }
+    let (decision, reason) = match f.decision.trim() {
+        "accept" => (Decision::Accept, None),
+        "return" => (Decision::Return, Some(parse_reason(&f.reason)?)),
+        other => {
+            return Err(FieldError::new("decision", "unknown_value")
+                .with("value", other)
+                .into());
+        }
+    };
+    Ok(tasks::decide(
+        &state.db,
+        id,
+        decision,
+        reason.as_deref(),
+        me.id,
+        state.clock.now(),
+    )
+    .await?)
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct PaperForm {
+    /// The date the paper copy arrived, e.g. 2022-06-24.
+    #[serde(default)]
+    pub received_on: String,
+}
+
+/// Records receipt of the paper copy: Act on the submit-to organisation.
+pub async fn record_paper(
+    state: &AppState,
+    me: &Account,
+    id: i64,
+    f: &PaperForm,
+) -> Result<Submission, AppError> {
+    let sub = tasks::submission(&state.db, id).await?;
+    let task = tasks::get(&state.db, sub.task_id).await?;
+    if !reviews(me, &task.submit_to_path) {
+        return Err(AppError::Forbidden);
+    }
+    let on = renke_domain::campaign::parse_date("received_on", &f.received_on)?;
+    Ok(tasks::record_paper(&state.db, id, on, me.id, state.clock.now()).await?)
+}
+
+/// A dashboard with the node it is shown at and the way back up.
+pub struct DashboardView {
+    pub scope: Scope,
+    pub title: String,
+    pub deadline: Option<Deadline>,
+    pub node: Org,
+    /// From the top of what the account may see down to the node's parent.
+    pub breadcrumbs: Vec<Org>,
+    pub dashboard: Dashboard,
+    pub recipients: Page<ExpectedRow>,
+    pub filter: Filter,
+    pub now: DateTime<Utc>,
+}
+
+/// The live dashboard of a task (with its relays) or of every task of a notice, at `node`
+/// (default: the task's submit-to organisation or the notice's issuer).
+pub async fn dashboard(
+    state: &AppState,
+    me: &Account,
+    scope: Scope,
+    node: Option<i64>,
+    filter: Filter,
+    offset: i64,
+    limit: i64,
+) -> Result<DashboardView, AppError> {
+    let (top_id, top_path, title, deadline) = match scope {
+        Scope::Task(id) => {
+            let t = tasks::get(&state.db, id).await?;
+            (
+                t.submit_to_org_id,
+                t.submit_to_path.clone(),
+                t.title.clone(),
+                Some(t.deadline),
+            )
+        }
+        Scope::Notice(id) => {
+            let n = notices::get(&state.db, id).await?;
+            (
+                n.issuer_org_id,
+                n.issuer_path.clone(),
+                n.title.clone(),
+                None,
+            )
+        }
+    };
+    if !collects(me, &top_path) {
+        return Err(AppError::Forbidden);
+    }
+    let node = orgs::get(&state.db, node.unwrap_or(top_id)).await?;
+    let breadcrumbs = orgs::ancestors(&state.db, &node.path).await?;
+    let now = state.clock.now();
+    let dashboard = tasks::dashboard(&state.db, scope, node.id, &node.path, now).await?;
+    let recipients = tasks::recipients(&state.db, scope, &node.path, filter, offset, limit).await?;
+    Ok(DashboardView {
+        scope,
+        title,
+        deadline,
+        node,
+        breadcrumbs,
+        dashboard,
+        recipients,
+        filter,
+        now,
+    })
+}
+
+/// The organiser's home: what the account's organisation must report, and what it collects.
+pub async fn home(state: &AppState, me: &Account) -> Result<(Vec<Due>, Vec<Collecting>), AppError> {
+    me.actor().may(Action::View, &me.org_path)?;
+    let due = tasks::due_for(&state.db, me.org_id, 20).await?;
+    let collecting = if collects(me, &me.org_path) {
+        tasks::collecting(&state.db, me.org_id, 20).await?
+    } else {
+        Vec::new()
+    };
+    Ok((due, collecting))
+}
+
+/// Roll-up: compiles the accepted submissions that the account's organisation collected
+/// through its relays of `task_id` into a draft of its own submission for `task_id` —
+/// per-unit summaries, a table of the activities and figures reported, an index of the
+/// materials — to be edited and sent upward. Refuses `nothing_to_compile` when nothing was
+/// accepted yet.
+pub async fn compile(
+    state: &AppState,
+    me: &Account,
+    task_id: i64,
+    org_id: Option<i64>,
+) -> Result<Submission, AppError> {
+    let task = tasks::get(&state.db, task_id).await?;
+    let org = orgs::get(&state.db, org_id.unwrap_or(me.org_id)).await?;
+    me.actor().may(Action::Act, &org.path)?;
+    let sources = tasks::accepted_below(&state.db, task_id, org.id).await?;
+    if sources.is_empty() {
+        return Err(AppError::Conflict("nothing_to_compile"));
+    }
+    let content = compiled_content(&task, &org, &sources);
+    let ids: Vec<(i64, i32)> = sources
+        .iter()
+        .map(|s| (s.submission_id, s.version))
+        .collect();
+    Ok(tasks::write(
+        &state.db,
+        &task,
+        org.id,
+        &content,
+        Write::Draft,
+        Some(&ids),
+        me.id,
+        state.clock.now(),
+    )
+    .await?)
+}
+
+/// The compiled draft: a summary sentence within the task's length, and the report text.
+fn compiled_content(task: &Task, org: &Org, sources: &[Source]) -> SubmissionContent {
+    let sum = |f: fn(&Source) -> Option<i64>| -> Option<i64> {
+        let v: Vec<i64> = sources.iter().filter_map(f).collect();
+        (!v.is_empty()).then(|| v.iter().sum())
+    };
+    let activities = sum(|s| s.activities);
+    let participants = sum(|s| s.participants);
+    let publicity = sum(|s| s.publicity_items);
+    let fig = |n: Option<i64>| n.map_or_else(|| "—".to_owned(), |n| n.to_string());
+    let mut summary = format!(
+        "{}汇总{}个单位报送的{}：共开展活动{}场，参与{}人次，宣传报道{}篇。",
+        org.name,
+        sources.len(),
+        task.title,
+        fig(activities),
+        fig(participants),
+        fig(publicity)
+    );
+    if let Some(rule) = task.length {
+        summary = summary.chars().take(rule.max()).collect();
+    }
+    let mut body = String::from("一、各单位报送情况\n");
+    for (i, s) in sources.iter().enumerate() {
+        body.push_str(&format!(
+            "（{}）{}\n{}\n",
+            chinese_number(i + 1),
+            s.org_name,
+            s.summary
+                .as_deref()
+                .or(s.body.as_deref())
+                .unwrap_or("（无摘要）")
+        ));
+    }
+    body.push_str("二、活动和数据汇总\n");
+    body.push_str("单位 | 活动（场） | 参与（人次） | 宣传报道（篇）\n");
+    for s in sources {
+        body.push_str(&format!(
+            "{} | {} | {} | {}\n",
+            s.org_name,
+            fig(s.activities),
+            fig(s.participants),
+            fig(s.publicity_items)
+        ));
+    }
+    body.push_str(&format!(
+        "合计 | {} | {} | {}\n",
+        fig(activities),
+        fig(participants),
+        fig(publicity)
+    ));
+    body.push_str("三、材料索引\n");
+    for (i, s) in sources.iter().enumerate() {
+        body.push_str(&format!(
+            "{}. {} 第{}版 /tasks/submissions/{}\n",
+            i + 1,
+            s.org_name,
+            s.version,
+            s.submission_id
+        ));
+    }
+    SubmissionContent {
+        summary: Summary::parse("summary", &summary, task.length)
+            .ok()
+            .flatten(),
+        body: Some(body.trim_end().to_owned()),
+        activities,
+        participants,
+        publicity_items: publicity,
+    }
+}
+
+fn chinese_number(n: usize) -> String {
+    const D: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    match n {
+        0..=9 => D[n].to_owned(),
+        10 => "十".to_owned(),
+        11..=19 => format!("十{}", D[n - 10]),
+        20..=99 => format!(
+            "{}十{}",
+            D[n / 10],
+            if n.is_multiple_of(10) { "" } else { D[n % 10] }
+        ),
+        _ => n.to_string(),
+    }
+}
+
+/// A form prefilled to relay `parent` onto the account's relay notice: its own deadline is
+/// left for the bureau to set (it must be earlier).
+pub fn relay_form(parent: &Task) -> TaskForm {
+    TaskForm {
+        kind: parent.kind.as_str().to_owned(),
+        title: parent.title.clone(),
+        instructions: parent.instructions.clone().unwrap_or_default(),
+        parent_task_id: Some(parent.id),
+        ..Default::default()
+    }
+}
+
+/// Characters in a text, for counters on pages.
+pub fn count_chars(s: &str) -> usize {
+    char_len(s)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn chinese_numbers() {
+        assert_eq!(super::chinese_number(1), "一");
+        assert_eq!(super::chinese_number(12), "十二");
+        assert_eq!(super::chinese_number(20), "二十");
+        assert_eq!(super::chinese_number(21), "二十一");
+    }
+}

@@ -1,0 +1,1078 @@
+//! Reporting (报送) through `/api/v1`: the whole cascade SAMR → Guangdong → cities with
+//! relayed tasks, submissions (on time, late, returned and resubmitted, missing), roll-up
+//! and the dashboards at every level; bad input with nothing changed; who may read which
+//! submission, as a table.
+
+use crate::support::{PASSWORD, TestApp, t0};
+use chrono::{Duration, TimeZone, Utc};
+use renke_domain::org::{AdminLevel, OrgCode, OrgKind};
+use renke_domain::perm::Role;
+use renke_store::orgs::NewOrg;
+use serde_json::{Value, json};
+
+fn city(code: &str, name: &str) -> NewOrg {
+    let mut o = NewOrg::new(
+        OrgCode::parse("code", code).unwrap(),
+        Some(OrgCode::parse("parent", "GD").unwrap()),
+        name,
+        OrgKind::Regulator,
+    );
+    o.admin_level = Some(AdminLevel::Municipal);
+    o
+}
+
+/// The standard tree plus two more Guangdong cities (佛山, 珠海) and an account per unit.
+async fn setup(app: &TestApp) {
+    app.tree().await;
+    renke_store::orgs::create_many(
+        app.db(),
+        &[
+            city("GD-FS", "佛山市市场监督管理局"),
+            city("GD-ZH", "珠海市市场监督管理局"),
+        ],
+        t0(),
+    )
+    .await
+    .unwrap();
+    for (login, role, org) in [
+        ("cn.org", Role::Organiser, "CN"),
+        ("gd.org", Role::Organiser, "GD"),
+        ("gd.staff", Role::Staff, "GD"),
+        ("sz.staff", Role::Staff, "GD-SZ"),
+        ("sz.org", Role::Organiser, "GD-SZ"),
+        ("gz.staff", Role::Staff, "GD-GZ"),
+        ("fs.staff", Role::Staff, "GD-FS"),
+        ("zh.staff", Role::Staff, "GD-ZH"),
+        ("sh.staff", Role::Staff, "SH"),
+    ] {
+        app.account(login, role, org).await;
+    }
+}
+
+fn samr_notice() -> Value {
+    json!({
+        "issuer_code": "CN",
+        "doc_number": "市监认证函〔2022〕764号",
+        "title": "市场监管总局办公厅关于组织开展第十五个“世界认可日”活动的通知",
+        "recipients": [{"org_code": "CN", "children_kind": "regulator", "label": "各省、自治区、直辖市市场监管局"}],
+        "body": "请及时报送活动方案、活动开展情况和宣传报道素材。",
+        "written_on": "2022-05-27",
+        "publication": "active",
+    })
+}
+
+fn gd_relay() -> Value {
+    json!({
+        "issuer_code": "GD",
+        "doc_number": "粤市监认监〔2022〕253号",
+        "title": "广东省市场监督管理局关于组织开展第十五个“世界认可日”活动的通知",
+        "recipients": [{"org_code": "GD", "children_kind": "regulator", "label": "各地级以上市市场监管局"}],
+        "body": "请于6月20日前将活动开展情况和宣传报道资料报送省局认监处。",
+        "written_on": "2022-06-01",
+        "publication": "active",
+    })
+}
+
+fn content(summary: &str, activities: i64, participants: i64, publicity: i64) -> Value {
+    json!({
+        "summary": summary,
+        "activities": activities.to_string(),
+        "participants": participants.to_string(),
+        "publicity_items": publicity.to_string(),
+    })
+}
+
+/// Moves the server's clock to a Shanghai local time in 2022.
+fn set_clock(app: &TestApp, month: u32, day: u32, hour: u32) {
+    let target = Utc.with_ymd_and_hms(2022, month, day, hour, 0, 0).unwrap() - Duration::hours(8);
+    let now = app.clock.now();
+    app.clock.advance(target - now);
+}
+
+/// Ids of the cascade: SAMR's notice and task, Guangdong's relay notice and task.
+struct Cascade {
+    notice: i64,
+    task: i64,
+    relay: i64,
+    relay_task: i64,
+}
+
+/// SAMR issues its notice with a task; Guangdong acknowledges, relays it with an earlier
+/// deadline (after a refused later one) and issues; three cities acknowledge.
+async fn issue_and_relay(app: &TestApp) -> Cascade {
+    let l = app.label();
+    let cn = app.login("cn.org", PASSWORD).await;
+    let gd = app.login("gd.org", PASSWORD).await;
+    let r = cn.post("/api/v1/notices", samr_notice()).await;
+    assert_eq!(r.status, 201, "{l}: {}", r.text);
+    let notice = r.body["id"].as_i64().unwrap();
+    let r = cn
+        .post(
+            &format!("/api/v1/notices/{notice}/tasks"),
+            json!({
+                "kind": "progress",
+                "title": "活动开展情况和宣传报道素材",
+                "deadline": "2022-06-30",
+                "length_target": "500",
+                "length_tolerance": "100",
+                "attachments": "allowed",
+                "attachment_types": "pdf, docx, jpg",
+                "attachment_max_mb": "20",
+            }),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{l}: {}", r.text);
+    let task = r.body["id"].as_i64().unwrap();
+    assert_eq!(r.body["deadline_shanghai"], "2022-06-30 23:59");
+    assert_eq!(r.body["deadline"], "2022-06-30T15:59:00Z");
+    assert_eq!(r.body["submit_to_name"], "国家市场监督管理总局");
+    assert_eq!(r.body["length_max"], 600);
+    let r = cn
+        .post(&format!("/api/v1/notices/{notice}/issue"), json!({}))
+        .await;
+    assert_eq!(r.status, 200, "{l}: {}", r.text);
+
+    // Guangdong acknowledges and relays.
+    let r = gd
+        .post(&format!("/api/v1/notices/{notice}/acknowledge"), json!({}))
+        .await;
+    assert_eq!(r.status, 200, "{l}: {}", r.text);
+    let r = gd
+        .post(&format!("/api/v1/notices/{notice}/relay"), gd_relay())
+        .await;
+    assert_eq!(r.status, 201, "{l}: {}", r.text);
+    let relay = r.body["id"].as_i64().unwrap();
+    // A deadline at or after the parent's is refused with the date it must precede.
+    let bad = gd
+        .post(
+            &format!("/api/v1/notices/{relay}/tasks"),
+            json!({"parent_task_id": task, "deadline": "2022-06-30 23:59"}),
+        )
+        .await;
+    assert_eq!(bad.status, 422, "{l}: {}", bad.text);
+    assert_eq!(
+        bad.field_code("deadline").as_deref(),
+        Some("deadline_not_before_parent")
+    );
+    let msg = bad.body["fields"][0]["message_zh"].as_str().unwrap();
+    assert!(msg.contains("2022-06-30 23:59"), "{msg}");
+    let none = gd.get(&format!("/api/v1/notices/{relay}/tasks")).await;
+    assert_eq!(
+        none.body.as_array().map(Vec::len),
+        Some(0),
+        "{l}: nothing saved"
+    );
+    let r = gd
+        .post(
+            &format!("/api/v1/notices/{relay}/tasks"),
+            json!({"parent_task_id": task, "deadline": "2022-06-20", "submit_to_dept": "认监处"}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{l}: {}", r.text);
+    let relay_task = r.body["id"].as_i64().unwrap();
+    assert_eq!(r.body["parent_task_id"], task);
+    assert_eq!(r.body["title"], "活动开展情况和宣传报道素材");
+    assert_eq!(r.body["submit_to_name"], "广东省市场监督管理局");
+    assert_eq!(r.body["submit_to_dept"], "认监处");
+    assert_eq!(r.body["length_max"], 600, "rules travel with the relay");
+    // The same task is relayed once per notice.
+    let twice = gd
+        .post(
+            &format!("/api/v1/notices/{relay}/tasks"),
+            json!({"parent_task_id": task, "deadline": "2022-06-19"}),
+        )
+        .await;
+    assert_eq!(
+        (twice.status, twice.field_code("parent_task_id").as_deref()),
+        (422, Some("task_already_relayed")),
+        "{l}: {}",
+        twice.text
+    );
+    let r = gd
+        .post(&format!("/api/v1/notices/{relay}/issue"), json!({}))
+        .await;
+    assert_eq!(r.status, 200, "{l}: {}", r.text);
+
+    // Three cities acknowledge; 珠海 does not.
+    for login in ["sz.staff", "gz.staff", "fs.staff"] {
+        let c = app.login(login, PASSWORD).await;
+        let r = c
+            .post(&format!("/api/v1/notices/{relay}/acknowledge"), json!({}))
+            .await;
+        assert_eq!(r.status, 200, "{l} {login}: {}", r.text);
+    }
+    Cascade {
+        notice,
+        task,
+        relay,
+        relay_task,
+    }
+}
+
+fn counts(v: &Value) -> [i64; 8] {
+    [
+        "expected",
+        "acknowledged",
+        "submitted",
+        "on_time",
+        "late",
+        "missing",
+        "accepted",
+        "returned",
+    ]
+    .map(|k| v[k].as_i64().unwrap_or(-1))
+}
+
+#[tokio::test]
+async fn cascade_submit_return_late_missing_rollup_and_dashboards() {
+    for app in TestApp::spawn_all().await {
+        let l = app.label();
+        setup(&app).await;
+        let c = issue_and_relay(&app).await;
+        let sz = app.login("sz.staff", PASSWORD).await;
+        let t2 = c.relay_task;
+
+        // The cities see the task in their home list, grey (not started).
+        let mine = sz.get("/api/v1/me/tasks").await;
+        assert_eq!(mine.body["due"][0]["task_id"], t2, "{l}: {}", mine.text);
+        assert_eq!(mine.body["due"][0]["colour"], "grey");
+
+        // 6月10日: 深圳 saves a draft, then submits; 广州 submits.
+        set_clock(&app, 6, 10, 9);
+        // Sessions expire over the weeks the clock moves: log in again.
+        let sz = app.login("sz.staff", PASSWORD).await;
+        let gz = app.login("gz.staff", PASSWORD).await;
+        let gd = app.login("gd.org", PASSWORD).await;
+        let r = sz
+            .put(
+                &format!("/api/v1/tasks/{t2}/submission"),
+                content("深圳草稿", 1, 10, 1),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.body["status"].as_str()),
+            (200, Some("draft")),
+            "{l}: {}",
+            r.text
+        );
+        assert_eq!(r.body["version"], 0);
+        let r = sz
+            .post(
+                &format!("/api/v1/tasks/{t2}/submission"),
+                content("深圳市开展认可日宣传活动三场。", 3, 120, 5),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{l}: {}", r.text);
+        assert_eq!(
+            (
+                r.body["status"].as_str(),
+                r.body["version"].as_i64(),
+                r.body["late"].as_bool()
+            ),
+            (Some("submitted"), Some(1), Some(false))
+        );
+        let sz_sub = r.body["id"].as_i64().unwrap();
+        let r = gz
+            .post(
+                &format!("/api/v1/tasks/{t2}/submission"),
+                content("广州市开展活动。", 2, 80, 3),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{l}: {}", r.text);
+        let gz_sub = r.body["id"].as_i64().unwrap();
+        // Under review it cannot change.
+        let r = gz
+            .put(
+                &format!("/api/v1/tasks/{t2}/submission"),
+                content("改", 1, 1, 1),
+            )
+            .await;
+        assert_eq!((r.status, r.code()), (409, "already_submitted"), "{l}");
+
+        // Guangdong accepts 深圳 and returns 广州 with a reason.
+        let r = gd
+            .post(
+                &format!("/api/v1/submissions/{sz_sub}/review"),
+                json!({"decision": "accept"}),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.body["status"].as_str()),
+            (200, Some("accepted")),
+            "{l}: {}",
+            r.text
+        );
+        let r = gd
+            .post(
+                &format!("/api/v1/submissions/{gz_sub}/review"),
+                json!({"decision": "return", "reason": ""}),
+            )
+            .await;
+        assert_eq!(r.field_code("reason").as_deref(), Some("required"), "{l}");
+        let r = gd
+            .post(
+                &format!("/api/v1/submissions/{gz_sub}/review"),
+                json!({"decision": "return", "reason": "请补充宣传报道数量。"}),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.body["status"].as_str()),
+            (200, Some("returned")),
+            "{l}: {}",
+            r.text
+        );
+        let d = gd.get(&format!("/api/v1/tasks/{t2}/dashboard")).await;
+        assert_eq!(d.status, 200, "{l}: {}", d.text);
+        // expected, acknowledged, submitted, on_time, late, missing, accepted, returned
+        assert_eq!(counts(&d.body["total"]), [4, 3, 2, 2, 0, 2, 1, 1], "{l}");
+        assert_eq!(
+            d.body["total"]["colour"], "yellow",
+            "{l}: returned shows yellow"
+        );
+
+        // 6月15日: 广州 resubmits (version 2, both versions kept); accepted.
+        set_clock(&app, 6, 15, 9);
+        let gz = app.login("gz.staff", PASSWORD).await;
+        let gd = app.login("gd.org", PASSWORD).await;
+        let r = gz
+            .post(
+                &format!("/api/v1/tasks/{t2}/submission"),
+                content("广州市开展活动两场，宣传报道六篇。", 2, 80, 6),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.body["version"].as_i64()),
+            (200, Some(2)),
+            "{l}: {}",
+            r.text
+        );
+        let r = gd
+            .post(
+                &format!("/api/v1/submissions/{gz_sub}/review"),
+                json!({"decision": "accept"}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{l}: {}", r.text);
+        let detail = gd.get(&format!("/api/v1/submissions/{gz_sub}")).await;
+        let versions = detail.body["versions"].as_array().unwrap();
+        assert_eq!(versions.len(), 2, "{l}");
+        assert_eq!(versions[0]["outcome"], "returned");
+        assert_eq!(versions[0]["reason"], "请补充宣传报道数量。");
+        assert_eq!(versions[0]["summary"], "广州市开展活动。");
+        assert_eq!(versions[1]["outcome"], "accepted");
+
+        // 6月19日: 珠海 is due within three days (yellow); 6月22日: overdue (red) and 佛山
+        // submits late — accepted and marked late.
+        set_clock(&app, 6, 19, 9);
+        let zh = app.login("zh.staff", PASSWORD).await;
+        let mine = zh.get("/api/v1/me/tasks").await;
+        assert_eq!(
+            mine.body["due"][0]["colour"], "yellow",
+            "{l}: {}",
+            mine.text
+        );
+        set_clock(&app, 6, 22, 9);
+        let zh = app.login("zh.staff", PASSWORD).await;
+        let fs = app.login("fs.staff", PASSWORD).await;
+        let gd = app.login("gd.org", PASSWORD).await;
+        let cn = app.login("cn.org", PASSWORD).await;
+        let mine = zh.get("/api/v1/me/tasks").await;
+        assert_eq!(mine.body["due"][0]["chip"], "overdue", "{l}");
+        let r = fs
+            .post(
+                &format!("/api/v1/tasks/{t2}/submission"),
+                content("佛山市开展活动一场。", 1, 40, 2),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{l}: {}", r.text);
+        assert_eq!(r.body["late"], true, "{l}");
+        let fs_sub = r.body["id"].as_i64().unwrap();
+        let r = gd
+            .post(
+                &format!("/api/v1/submissions/{fs_sub}/review"),
+                json!({"decision": "accept"}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{l}: {}", r.text);
+        // Paper copy received.
+        let r = gd
+            .post(
+                &format!("/api/v1/submissions/{fs_sub}/paper"),
+                json!({"received_on": "2022-06-23"}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{l}: {}", r.text);
+        assert_eq!(r.body["paper_received_on"], "2022-06-23");
+        assert_eq!(r.body["paper_recorded_by"], "测试gd.org");
+
+        // --- 催办 reminders and escalation: the reminder test steps go here (see the
+        // --- reminders module); they run on these same tables at these same clock times.
+
+        // Guangdong's dashboard of its relay: who is late and who is missing.
+        let d = gd
+            .get(&format!("/api/v1/tasks/{t2}/dashboard?filter=missing"))
+            .await;
+        assert_eq!(counts(&d.body["total"]), [4, 3, 3, 2, 1, 1, 3, 0], "{l}");
+        assert_eq!(d.body["recipients_total"], 1);
+        assert_eq!(d.body["recipients"][0]["org_name"], "珠海市市场监督管理局");
+        assert_eq!(d.body["recipients"][0]["colour"], "red");
+        let d = gd
+            .get(&format!("/api/v1/tasks/{t2}/dashboard?filter=late"))
+            .await;
+        assert_eq!(
+            d.body["recipients"][0]["org_name"], "佛山市市场监督管理局",
+            "{l}"
+        );
+        assert_eq!(d.body["recipients"][0]["chip"], "late");
+
+        // Roll-up: Guangdong compiles the accepted submissions into its own draft for
+        // SAMR's task, edits it and submits upward.
+        let r = gd
+            .post(&format!("/api/v1/tasks/{}/compile", c.task), json!({}))
+            .await;
+        assert_eq!(r.status, 200, "{l}: {}", r.text);
+        assert_eq!(r.body["compiled"], true);
+        assert_eq!(r.body["status"], "draft");
+        assert_eq!(
+            (
+                r.body["activities"].as_i64(),
+                r.body["participants"].as_i64(),
+                r.body["publicity_items"].as_i64()
+            ),
+            (Some(6), Some(240), Some(13)),
+            "{l}: figures add up"
+        );
+        let body = r.body["body"].as_str().unwrap();
+        for needle in [
+            "一、各单位报送情况",
+            "深圳市开展认可日宣传活动三场。",
+            "广州市开展活动两场，宣传报道六篇。",
+            "二、活动和数据汇总",
+            "合计 | 6 | 240 | 13",
+            "三、材料索引",
+            &format!("/tasks/submissions/{fs_sub}"),
+        ] {
+            assert!(body.contains(needle), "{l}: {needle} not in {body}");
+        }
+        let gd_sub = r.body["id"].as_i64().unwrap();
+        let detail = gd.get(&format!("/api/v1/submissions/{gd_sub}")).await;
+        let sources = detail.body["sources"].as_array().unwrap();
+        assert_eq!(sources.len(), 3, "{l}");
+        assert_eq!(
+            sources[1]["version"], 2,
+            "{l}: the accepted version of 广州"
+        );
+        let mut edited = content(
+            "广东省各地市共开展活动6场，参与240人次，宣传报道13篇。",
+            6,
+            240,
+            13,
+        );
+        edited["body"] = json!(format!("{body}\n四、下一步工作"));
+        let r = gd
+            .put(&format!("/api/v1/tasks/{}/submission", c.task), edited)
+            .await;
+        assert_eq!(r.status, 200, "{l}: {}", r.text);
+        assert_eq!(
+            r.body["compiled"], true,
+            "{l}: editing keeps the roll-up mark"
+        );
+        let r = gd
+            .post(&format!("/api/v1/submissions/{gd_sub}/submit"), json!({}))
+            .await;
+        assert_eq!(r.status, 200, "{l}: {}", r.text);
+        assert_eq!(
+            (r.body["version"].as_i64(), r.body["late"].as_bool()),
+            (Some(1), Some(false))
+        );
+
+        // SAMR's dashboard, computed live, at every level.
+        let d = cn.get(&format!("/api/v1/tasks/{}/dashboard", c.task)).await;
+        assert_eq!(d.status, 200, "{l}: {}", d.text);
+        assert_eq!(
+            counts(&d.body["total"]),
+            [6, 4, 4, 3, 1, 2, 3, 0],
+            "{l}: {}",
+            d.text
+        );
+        let levels = d.body["levels"].as_array().unwrap();
+        assert_eq!(levels.len(), 2);
+        assert_eq!(
+            counts(&levels[0]["counts"]),
+            [2, 1, 1, 1, 0, 1, 0, 0],
+            "{l}: provinces"
+        );
+        assert_eq!(
+            counts(&levels[1]["counts"]),
+            [4, 3, 3, 2, 1, 1, 3, 0],
+            "{l}: cities"
+        );
+        let children = d.body["children"].as_array().unwrap();
+        let names: Vec<_> = children
+            .iter()
+            .map(|c| c["org_name"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            names,
+            ["广东省市场监督管理局", "上海市市场监督管理局"],
+            "{l}"
+        );
+        assert_eq!(
+            counts(&children[0]["counts"]),
+            [5, 4, 4, 3, 1, 1, 3, 0],
+            "{l}"
+        );
+        assert_eq!(
+            children[0]["counts"]["colour"], "red",
+            "{l}: 珠海 is overdue"
+        );
+        assert_eq!(
+            counts(&children[1]["counts"]),
+            [1, 0, 0, 0, 0, 1, 0, 0],
+            "{l}"
+        );
+        assert_eq!(
+            children[1]["counts"]["colour"], "grey",
+            "{l}: 上海 not started"
+        );
+        // Drill down into Guangdong: its own submission and each city.
+        let gd_id = children[0]["org_id"].as_i64().unwrap();
+        let d = cn
+            .get(&format!("/api/v1/tasks/{}/dashboard?org={gd_id}", c.task))
+            .await;
+        assert_eq!(
+            counts(&d.body["own"]),
+            [1, 1, 1, 1, 0, 0, 0, 0],
+            "{l}: {}",
+            d.text
+        );
+        let cities: Vec<_> = d.body["children"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["org_name"].as_str().unwrap().to_owned(),
+                    c["counts"]["chip"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        assert_eq!(cities.len(), 4, "{l}: {cities:?}");
+        assert!(
+            cities.contains(&("佛山市市场监督管理局".into(), "late".into())),
+            "{cities:?}"
+        );
+        assert!(
+            cities.contains(&("珠海市市场监督管理局".into(), "overdue".into())),
+            "{cities:?}"
+        );
+        assert!(
+            cities.contains(&("深圳市市场监督管理局".into(), "on_time".into())),
+            "{cities:?}"
+        );
+        // The notice's dashboard counts the same tasks.
+        let d = cn
+            .get(&format!("/api/v1/notices/{}/dashboard", c.notice))
+            .await;
+        assert_eq!(
+            counts(&d.body["total"]),
+            [6, 4, 4, 3, 1, 2, 3, 0],
+            "{l}: {}",
+            d.text
+        );
+        // SAMR's home lists what it collects.
+        let mine = cn.get("/api/v1/me/tasks").await;
+        assert_eq!(
+            mine.body["collecting"][0]["task_id"], c.task,
+            "{l}: {}",
+            mine.text
+        );
+        assert_eq!(mine.body["collecting"][0]["submitted"], 1);
+        let _ = c.relay;
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn bad_input_is_refused_and_nothing_changes() {
+    for app in TestApp::spawn_all().await {
+        let l = app.label();
+        setup(&app).await;
+        let c = issue_and_relay(&app).await;
+        let cn = app.login("cn.org", PASSWORD).await;
+        let sz = app.login("sz.staff", PASSWORD).await;
+        let sh = app.login("sh.staff", PASSWORD).await;
+        let gd = app.login("gd.org", PASSWORD).await;
+
+        // A deadline in the past (the clock is at 2022-05-01 10:00 Shanghai).
+        let r = cn
+            .post(
+                &format!("/api/v1/notices/{}/tasks", c.notice),
+                json!({"kind": "summary", "deadline": "2022-04-30 18:00"}),
+            )
+            .await;
+        assert_eq!(r.status, 422, "{l}: {}", r.text);
+        assert_eq!(r.field_code("deadline").as_deref(), Some("deadline_past"));
+        let msg = r.body["fields"][0]["message_zh"].as_str().unwrap();
+        assert!(
+            msg.contains("2022-04-30 18:00") && msg.contains("2022-05-01 10:00"),
+            "{msg}"
+        );
+        let tasks = cn.get(&format!("/api/v1/notices/{}/tasks", c.notice)).await;
+        assert_eq!(
+            tasks.body.as_array().map(Vec::len),
+            Some(1),
+            "{l}: nothing added"
+        );
+
+        // A summary over its limit: the message gives the limit and the count.
+        let r = sz
+            .post(
+                &format!("/api/v1/tasks/{}/submission", c.relay_task),
+                json!({"summary": "认".repeat(601)}),
+            )
+            .await;
+        assert_eq!(r.status, 422, "{l}: {}", r.text);
+        assert_eq!(r.field_code("summary").as_deref(), Some("summary_too_long"));
+        let f = &r.body["fields"][0];
+        assert_eq!(
+            (f["params"]["max"].as_str(), f["params"]["actual"].as_str()),
+            (Some("600"), Some("601"))
+        );
+        let msg = f["message_zh"].as_str().unwrap();
+        assert!(msg.contains("600") && msg.contains("601"), "{msg}");
+        assert!(f["message_en"].as_str().unwrap().contains("601"));
+        // Exactly 600 characters (1800 bytes) is fine as a draft; then the over-long
+        // submit leaves that draft as it was.
+        let r = sz
+            .put(
+                &format!("/api/v1/tasks/{}/submission", c.relay_task),
+                json!({"summary": "认".repeat(600)}),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.body["summary_chars"].as_i64()),
+            (200, Some(600)),
+            "{l}: {}",
+            r.text
+        );
+        let r = sz
+            .put(
+                &format!("/api/v1/tasks/{}/submission", c.relay_task),
+                json!({"summary": "可".repeat(700)}),
+            )
+            .await;
+        assert_eq!(r.status, 422, "{l}");
+        let t = sz.get(&format!("/api/v1/tasks/{}", c.relay_task)).await;
+        assert_eq!(
+            t.body["my_submission"]["summary_chars"], 600,
+            "{l}: draft unchanged"
+        );
+        assert_eq!(t.body["my_submission"]["status"], "draft");
+        assert!(
+            t.body["my_submission"]["summary"]
+                .as_str()
+                .unwrap()
+                .starts_with('认')
+        );
+
+        // A submission from an organisation that is not a recipient.
+        let r = sh
+            .post(
+                &format!("/api/v1/tasks/{}/submission", c.relay_task),
+                json!({"summary": "上海"}),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.code()),
+            (409, "not_a_recipient"),
+            "{l}: {}",
+            r.text
+        );
+        let r = gd
+            .post(
+                &format!("/api/v1/tasks/{}/submission", c.relay_task),
+                json!({"summary": "广东"}),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.code()),
+            (409, "not_a_recipient"),
+            "{l}: {}",
+            r.text
+        );
+        let d = gd
+            .get(&format!("/api/v1/tasks/{}/dashboard", c.relay_task))
+            .await;
+        assert_eq!(d.body["total"]["submitted"], 0, "{l}: nothing submitted");
+        assert_eq!(d.body["total"]["expected"], 4);
+
+        // A second acknowledgement.
+        let r = sz
+            .post(
+                &format!("/api/v1/notices/{}/acknowledge", c.relay),
+                json!({}),
+            )
+            .await;
+        assert_eq!((r.status, r.code()), (409, "already_acknowledged"), "{l}");
+
+        // A relayed task must name a task of the relayed notice; a notice's own task is
+        // not one.
+        let r = gd
+            .post(
+                &format!("/api/v1/notices/{}/tasks", c.relay),
+                json!({"parent_task_id": c.relay_task, "deadline": "2022-06-10"}),
+            )
+            .await;
+        assert_eq!(
+            r.field_code("parent_task_id").as_deref(),
+            Some("not_relayed_task"),
+            "{l}"
+        );
+        // Staff may not add tasks; recipients outside the notice are refused.
+        let gd_staff = app.login("gd.staff", PASSWORD).await;
+        let r = gd_staff
+            .post(
+                &format!("/api/v1/notices/{}/tasks", c.relay),
+                json!({"deadline": "2022-06-10"}),
+            )
+            .await;
+        assert_eq!(r.status, 403, "{l}");
+        let r = gd
+            .post(
+                &format!("/api/v1/notices/{}/tasks", c.relay),
+                json!({"deadline": "2022-06-10", "recipient_codes": ["SH"]}),
+            )
+            .await;
+        assert_eq!(
+            r.field_code("recipients[0]").as_deref(),
+            Some("not_a_notice_recipient"),
+            "{l}"
+        );
+        // Returning needs a submitted version; compiling needs accepted ones.
+        let r = gd
+            .post(&format!("/api/v1/tasks/{}/compile", c.task), json!({}))
+            .await;
+        assert_eq!((r.status, r.code()), (409, "nothing_to_compile"), "{l}");
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn task_for_some_recipients_only() {
+    for app in TestApp::spawn_all().await {
+        let l = app.label();
+        setup(&app).await;
+        let c = issue_and_relay(&app).await;
+        let gd = app.login("gd.org", PASSWORD).await;
+        let r = gd
+            .post(
+                &format!("/api/v1/notices/{}/tasks", c.relay),
+                json!({"kind": "典型事例", "deadline": "2022-06-15 17:00", "recipient_codes": ["GD-SZ", "GD-GZ"], "paper_required": true}),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{l}: {}", r.text);
+        assert_eq!(
+            (r.body["kind"].as_str(), r.body["all_recipients"].as_bool()),
+            (Some("case"), Some(false))
+        );
+        assert_eq!(r.body["paper_required"], true);
+        let id = r.body["id"].as_i64().unwrap();
+        let d = gd.get(&format!("/api/v1/tasks/{id}/dashboard")).await;
+        assert_eq!(d.body["total"]["expected"], 2, "{l}: {}", d.text);
+        let fs = app.login("fs.staff", PASSWORD).await;
+        let r = fs
+            .post(
+                &format!("/api/v1/tasks/{id}/submission"),
+                json!({"summary": "佛山"}),
+            )
+            .await;
+        assert_eq!((r.status, r.code()), (409, "not_a_recipient"), "{l}");
+        app.finish().await;
+    }
+}
+
+/// No account reads another organisation's drafts or submissions unless it acts for the
+/// task's submit-to organisation or an ancestor of it.
+#[tokio::test]
+async fn who_reads_which_submission() {
+    for app in TestApp::spawn_all().await {
+        let l = app.label();
+        setup(&app).await;
+        let c = issue_and_relay(&app).await;
+        set_clock(&app, 6, 10, 9);
+        let sz = app.login("sz.staff", PASSWORD).await;
+        let gz = app.login("gz.staff", PASSWORD).await;
+        let zh = app.login("zh.staff", PASSWORD).await;
+        let gd = app.login("gd.org", PASSWORD).await;
+        let t2 = c.relay_task;
+        let sz_sub = sz
+            .post(
+                &format!("/api/v1/tasks/{t2}/submission"),
+                content("深圳", 1, 1, 1),
+            )
+            .await
+            .body["id"]
+            .as_i64()
+            .unwrap();
+        let gz_sub = gz
+            .post(
+                &format!("/api/v1/tasks/{t2}/submission"),
+                content("广州", 1, 1, 1),
+            )
+            .await
+            .body["id"]
+            .as_i64()
+            .unwrap();
+        let zh_draft = zh
+            .put(
+                &format!("/api/v1/tasks/{t2}/submission"),
+                content("珠海草稿", 1, 1, 1),
+            )
+            .await
+            .body["id"]
+            .as_i64()
+            .unwrap();
+        let gd_draft = gd
+            .put(
+                &format!("/api/v1/tasks/{}/submission", c.task),
+                content("广东草稿", 1, 1, 1),
+            )
+            .await
+            .body["id"]
+            .as_i64()
+            .unwrap();
+        // (login, submission, expected status)
+        let table: &[(&str, i64, u16)] = &[
+            // The submitting organisation reads its own, drafts included.
+            ("sz.staff", sz_sub, 200),
+            ("zh.staff", zh_draft, 200),
+            ("gd.org", gd_draft, 200),
+            ("gd.staff", gd_draft, 200),
+            // The submit-to organisation (广东) reads what was sent to it…
+            ("gd.org", sz_sub, 200),
+            ("gd.staff", gz_sub, 200),
+            // …and so does its ancestor (总局).
+            ("cn.org", sz_sub, 200),
+            // Nobody else's drafts.
+            ("gd.org", zh_draft, 403),
+            ("cn.org", zh_draft, 403),
+            ("cn.org", gd_draft, 403),
+            // Siblings, their organisers and unrelated organisations read nothing.
+            ("sz.staff", gz_sub, 403),
+            ("sz.org", gz_sub, 403),
+            ("gz.staff", zh_draft, 403),
+            ("sh.staff", sz_sub, 403),
+            ("sh.staff", gd_draft, 403),
+            ("fs.staff", sz_sub, 403),
+        ];
+        let mut clients = std::collections::HashMap::new();
+        for (login, sub, want) in table {
+            if !clients.contains_key(login) {
+                clients.insert(*login, app.login(login, PASSWORD).await);
+            }
+            let r = clients[login]
+                .get(&format!("/api/v1/submissions/{sub}"))
+                .await;
+            assert_eq!(
+                r.status, *want,
+                "{l}: {login} reads submission {sub}: {}",
+                r.text
+            );
+        }
+        // Dashboards: the same reach.
+        let dash: &[(&str, i64, u16)] = &[
+            ("cn.org", c.task, 200),
+            ("cn.org", t2, 200),
+            ("gd.org", t2, 200),
+            ("gd.staff", t2, 200),
+            ("gd.org", c.task, 403),
+            ("sz.org", t2, 403),
+            ("sh.staff", c.task, 403),
+        ];
+        for (login, task, want) in dash {
+            if !clients.contains_key(login) {
+                clients.insert(*login, app.login(login, PASSWORD).await);
+            }
+            let r = clients[login]
+                .get(&format!("/api/v1/tasks/{task}/dashboard"))
+                .await;
+            assert_eq!(r.status, *want, "{l}: {login} dashboard of {task}");
+        }
+        // Reviewing: only for the submit-to organisation (and organisers above it).
+        let r = clients["sz.org"]
+            .post(
+                &format!("/api/v1/submissions/{gz_sub}/review"),
+                json!({"decision": "accept"}),
+            )
+            .await;
+        assert_eq!(r.status, 403, "{l}");
+        let r = clients["cn.org"]
+            .post(
+                &format!("/api/v1/submissions/{gz_sub}/review"),
+                json!({"decision": "accept"}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{l}: {}", r.text);
+        // Writing for another organisation needs Act on it.
+        let r = clients["sh.staff"]
+            .put(
+                &format!("/api/v1/tasks/{t2}/submission"),
+                json!({"org_id": gz.me["account"]["org_id"], "summary": "x"}),
+            )
+            .await;
+        assert_eq!(r.status, 403, "{l}: {}", r.text);
+        app.finish().await;
+    }
+}
+
+/// The pages a browser meets: the relay form with a refused deadline, the submission form
+/// with the character counter and an over-long summary, the dashboard with chips and
+/// drill-down, the home page's due list, the review form.
+#[tokio::test]
+async fn pages_relay_submit_review_and_dashboard() {
+    use crate::pages::{form_login, get, post};
+    for app in TestApp::spawn_all().await {
+        let l = app.label();
+        setup(&app).await;
+        let c = issue_and_relay(&app).await;
+        let t2 = c.relay_task;
+
+        // The relay form of SAMR's task on a second relay draft refuses a late deadline.
+        let gd_api = app.login("gd.org", PASSWORD).await;
+        let r = gd_api
+            .post(&format!("/api/v1/notices/{}/relay", c.notice), {
+                let mut n = gd_relay();
+                n["doc_number"] = json!("粤市监认监〔2022〕254号");
+                n
+            })
+            .await;
+        let relay2 = r.body["id"].as_i64().unwrap();
+        let (gd, gd_csrf) = form_login(&app, "gd.org").await;
+        let (s, _, html) = get(&gd, &app, &format!("/notices/{relay2}/tasks")).await;
+        assert_eq!(s, 200, "{l}");
+        assert!(html.contains("转发上级任务"), "{l}: relay form shown");
+        let tid = c.task.to_string();
+        let (s, _, html) = post(
+            &gd,
+            &app,
+            &format!("/notices/{relay2}/tasks"),
+            &[
+                ("_csrf", &gd_csrf),
+                ("parent_task_id", &tid),
+                ("deadline", "2022-07-05"),
+            ],
+        )
+        .await;
+        assert_eq!(s, 422, "{l}");
+        assert!(
+            html.contains("必须早于上级截止时间 2022-06-30 23:59"),
+            "{l}: {html}"
+        );
+        assert!(
+            html.contains("value=\"2022-07-05\""),
+            "{l}: the entered value is kept"
+        );
+
+        // 深圳 sees its task on the home page and in 报送, grey.
+        let (sz, sz_csrf) = form_login(&app, "sz.staff").await;
+        let (_, _, home) = get(&sz, &app, "/home").await;
+        assert!(
+            home.contains("活动开展情况和宣传报道素材") && home.contains("chip grey"),
+            "{l}"
+        );
+        let (_, _, page) = get(&sz, &app, &format!("/tasks/{t2}")).await;
+        assert!(page.contains("字数 0 / 500"), "{l}: counter");
+        // Over the limit: 422, the message gives limit and count, the text is kept.
+        let long = "认".repeat(601);
+        let (s, _, page) = post(
+            &sz,
+            &app,
+            &format!("/tasks/{t2}/submission"),
+            &[
+                ("_csrf", &sz_csrf),
+                ("summary", &long),
+                ("action", "submit"),
+            ],
+        )
+        .await;
+        assert_eq!(s, 422, "{l}");
+        assert!(page.contains("最多 600 字，当前 601 字"), "{l}");
+        assert!(page.contains("字数 601 / 500"), "{l}");
+        let (s, location, _) = post(
+            &sz,
+            &app,
+            &format!("/tasks/{t2}/submission"),
+            &[
+                ("_csrf", &sz_csrf),
+                ("summary", "深圳市开展活动三场。"),
+                ("activities", "3"),
+                ("action", "submit"),
+            ],
+        )
+        .await;
+        assert_eq!(s, 303, "{l}");
+        assert!(location.starts_with("/tasks/submissions/"), "{location}");
+        let sub = location
+            .trim_start_matches("/tasks/submissions/")
+            .to_owned();
+
+        // Guangdong's dashboard: counts, chips with text, drill-down links, the list.
+        let (s, _, dash) = get(&gd, &app, &format!("/tasks/{t2}/dashboard")).await;
+        assert_eq!(s, 200, "{l}");
+        assert!(dash.contains("应报 <strong>4</strong>"), "{l}: {dash}");
+        assert!(dash.contains("已报送 <strong>1</strong>"), "{l}");
+        assert!(dash.contains("chip grey\">未开始"), "{l}");
+        assert!(dash.contains("深圳市市场监督管理局"));
+        let (_, _, missing) =
+            get(&gd, &app, &format!("/tasks/{t2}/dashboard?filter=missing")).await;
+        assert!(
+            !missing.contains("1em\">深圳市市场监督管理局</td>"),
+            "{l}: 深圳 submitted"
+        );
+        assert!(
+            missing.contains("1em\">广州市市场监督管理局</td>"),
+            "{l}: 广州 has not"
+        );
+        // 总局's view of its own task drills down into Guangdong.
+        let (cn, _) = form_login(&app, "cn.org").await;
+        let (_, _, top) = get(&cn, &app, &format!("/tasks/{}/dashboard", c.task)).await;
+        assert!(top.contains("?org="), "{l}: drill-down links");
+        assert!(top.contains("第1级转发"), "{l}: per level");
+
+        // Guangdong returns it with a reason through the review form.
+        let (_, _, page) = get(&gd, &app, &format!("/tasks/submissions/{sub}")).await;
+        assert!(page.contains("退回原因"), "{l}");
+        let (s, _, page) = post(
+            &gd,
+            &app,
+            &format!("/tasks/submissions/{sub}/review"),
+            &[("_csrf", &gd_csrf), ("decision", "return"), ("reason", "")],
+        )
+        .await;
+        assert_eq!(s, 422, "{l}: a reason is required");
+        assert!(page.contains("退回原因"));
+        let (s, _, _) = post(
+            &gd,
+            &app,
+            &format!("/tasks/submissions/{sub}/review"),
+            &[
+                ("_csrf", &gd_csrf),
+                ("decision", "return"),
+                ("reason", "请补充材料。"),
+            ],
+        )
+        .await;
+        assert_eq!(s, 303, "{l}");
+        let (_, _, page) = get(&sz, &app, &format!("/tasks/submissions/{sub}")).await;
+        assert!(
+            page.contains("请补充材料。") && page.contains("chip yellow"),
+            "{l}"
+        );
+        // Another city's staff cannot open it.
+        let (gz, _) = form_login(&app, "gz.staff").await;
+        let (s, _, _) = get(&gz, &app, &format!("/tasks/submissions/{sub}")).await;
+        assert_eq!(s, 403, "{l}");
+        app.finish().await;
+    }
+}

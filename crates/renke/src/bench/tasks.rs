@@ -1,0 +1,297 @@
+//! `renke bench tasks`: on the national dataset (`renke bench gen`), a notice from SAMR with
+//! a task sent to every lab is issued and distributed; its dashboard is computed; then a
+//! deadline rush of concurrent clients each sends 500-character summaries through the real
+//! router (in this process, over HTTP on 127.0.0.1) and the count afterwards is compared
+//! with the successful answers.
+
+use anyhow::{Context, anyhow, bail};
+use renke_domain::clock::Clock;
+use renke_domain::notice::{NoticeInput, RecipientSpec};
+use renke_domain::perm::Role;
+use renke_domain::task::TaskInput;
+use renke_store::accounts::NewAccount;
+use renke_store::tasks::{self, Filter, Scope};
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Issue a task to every lab, time its dashboard and a submission rush.
+#[derive(clap::Args, Debug)]
+pub struct TasksArgs {
+    /// 数据库地址（已由 bench gen 生成）Database URL of a `renke bench gen` dataset.
+    #[arg(long, value_name = "URL")]
+    pub database_url: String,
+    /// 并发客户端数 Concurrent clients in the rush.
+    #[arg(long, default_value_t = 200)]
+    pub clients: usize,
+    /// 每个客户端的报送数 Submissions per client (each for another lab of its bureau).
+    #[arg(long, default_value_t = 40)]
+    pub per_client: usize,
+    /// 连接池大小 Database pool size for the in-process server.
+    #[arg(long, default_value_t = 16)]
+    pub pool: u32,
+}
+
+fn secs(d: Duration) -> String {
+    format!("{:.3} s", d.as_secs_f64())
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+pub async fn run(args: TasksArgs) -> anyhow::Result<()> {
+    let db = renke_store::Db::connect_with(&args.database_url, args.pool)
+        .await
+        .context("无法连接数据库 cannot open the database")?;
+    db.migrate()
+        .await
+        .context("数据库迁移失败 migrations failed")?;
+    let clock = Clock::System;
+    let samr = renke_store::orgs::get_by_code(&db, "SAMR")
+        .await
+        .context("没有 SAMR：请先运行 renke bench gen (no SAMR: run `renke bench gen` first)")?;
+    let admin = renke_store::accounts::get_by_login(&db, "bench.admin").await?;
+    let labs = tasks::orgs_of_kind(&db, "lab").await?;
+    if labs.is_empty() {
+        bail!("数据集中没有检验检测机构 the dataset has no labs");
+    }
+    println!("检验检测机构 labs: {}", labs.len());
+
+    // 1. Issue and distribute: a notice to every lab with a task.
+    let now = clock.now();
+    let serial = now.timestamp() % 900_000 + 1;
+    let input = NoticeInput {
+        issuer_org_id: samr.id,
+        doc_number: format!("市监认证函〔2022〕{serial}号"),
+        title: "关于报送检验检测机构“世界认可日”活动总结的通知（压测）".into(),
+        recipients: labs
+            .iter()
+            .map(|(id, _)| RecipientSpec {
+                org_id: *id,
+                children_kind: None,
+                label: None,
+            })
+            .collect(),
+        body: "请各检验检测机构报送活动总结（500字左右）。".into(),
+        written_on: now.date_naive().to_string(),
+        publication: "not_public".into(),
+        ..Default::default()
+    };
+    let draft = input
+        .validate()
+        .map_err(|e| anyhow!("bench notice is invalid: {e}"))?;
+    let t = Instant::now();
+    let notice = renke_store::notices::create(&db, &draft, admin.id, None, now).await?;
+    let created = t.elapsed();
+    let t1 = Instant::now();
+    let delivered = renke_store::notices::issue(&db, notice.id, admin.id, clock.now()).await?;
+    let issued = t1.elapsed();
+    let t2 = Instant::now();
+    let deadline = (now + chrono::Duration::days(30))
+        .with_timezone(&renke_domain::clock::SHANGHAI)
+        .format("%Y-%m-%d %H:%M")
+        .to_string();
+    let task_draft = TaskInput {
+        kind: "summary".into(),
+        title: "活动总结".into(),
+        deadline,
+        submit_to_org_id: samr.id,
+        length_target: "500".into(),
+        ..Default::default()
+    }
+    .validate(clock.now(), None)
+    .map_err(|e| anyhow!("bench task is invalid: {e}"))?;
+    let task = tasks::create(&db, notice.id, None, &task_draft, admin.id, clock.now()).await?;
+    let tasked = t2.elapsed();
+    println!(
+        "下发 issue and distribute to {delivered} labs: {} (draft with {} recipients {}, issue {}, task {}) — target < 10 s",
+        secs(t.elapsed()),
+        labs.len(),
+        secs(created),
+        secs(issued),
+        secs(tasked)
+    );
+
+    // 2. The dashboard at SAMR: counts, per child, per level, first page of recipients.
+    let mut times = Vec::new();
+    for _ in 0..7 {
+        let t = Instant::now();
+        let d =
+            tasks::dashboard(&db, Scope::Task(task.id), samr.id, &samr.path, clock.now()).await?;
+        let page = tasks::recipients(
+            &db,
+            Scope::Task(task.id),
+            &samr.path,
+            Filter::Missing,
+            0,
+            50,
+        )
+        .await?;
+        times.push(t.elapsed());
+        if d.total.expected != delivered || page.total != delivered {
+            bail!(
+                "dashboard counts {} expected, {} missing; {delivered} delivered",
+                d.total.expected,
+                page.total
+            );
+        }
+    }
+    times.sort();
+    println!(
+        "看板 dashboard of {delivered} recipients (counts, children, levels, first page): median {}, max {} over 7 runs — target < 100 ms",
+        ms(times[times.len() / 2]),
+        ms(times[times.len() - 1])
+    );
+
+    // 3. The rush: organisers of the bureaus with the most labs, each sending for its labs.
+    let mut by_parent: HashMap<i64, Vec<i64>> = HashMap::new();
+    for (id, parent) in &labs {
+        if let Some(p) = parent {
+            by_parent.entry(*p).or_default().push(*id);
+        }
+    }
+    let mut bureaus: Vec<(i64, Vec<i64>)> = by_parent.into_iter().collect();
+    bureaus.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0)));
+    bureaus.truncate(args.clients);
+    let hash = renke_web::auth::hash_password(super::r#gen::BENCH_PASSWORD)
+        .await
+        .map_err(|e| anyhow!("argon2: {e}"))?;
+    let mut new_accounts = Vec::new();
+    let tag = serial;
+    for (i, (bureau, _)) in bureaus.iter().enumerate() {
+        let org = renke_store::orgs::get(&db, *bureau).await?;
+        new_accounts.push(NewAccount {
+            login: renke_domain::account::Login::parse("login", &format!("rush{tag}x{i}"))
+                .map_err(|e| anyhow!("{e}"))?,
+            display_name: format!("压测报送 {i}"),
+            org_code: org.code.clone(),
+            role: Role::Organiser,
+            email: None,
+            phone: None,
+            password_hash: hash.clone(),
+        });
+    }
+    renke_store::accounts::create_many(&db, &new_accounts, clock.now()).await?;
+
+    let state =
+        renke_web::AppState::new(db.clone(), clock.clone(), renke_web::WebConfig::default());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let app = renke_web::router(state);
+    let server = tokio::spawn(async move {
+        let _ = axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await;
+    });
+    let base = Arc::new(format!("http://{addr}"));
+    let summary: Arc<String> = Arc::new(
+        "认可传递信任，服务绿色发展。"
+            .repeat(36)
+            .chars()
+            .take(500)
+            .collect(),
+    );
+
+    // Log every client in first (argon2 is not what is measured).
+    let mut clients = Vec::new();
+    for (i, (_, labs)) in bureaus.iter().enumerate() {
+        let c = reqwest::Client::builder()
+            .cookie_store(true)
+            .timeout(Duration::from_secs(60))
+            .build()?;
+        let r = c
+            .post(format!("{base}/api/v1/session"))
+            .json(&serde_json::json!({"login": format!("rush{tag}x{i}"), "password": super::r#gen::BENCH_PASSWORD}))
+            .send()
+            .await?;
+        if !r.status().is_success() {
+            bail!("login rush{tag}x{i}: {}", r.status());
+        }
+        let body: serde_json::Value = r.json().await?;
+        let csrf = body["csrf_token"].as_str().unwrap_or("").to_owned();
+        let mine: Vec<i64> = labs.iter().take(args.per_client).copied().collect();
+        clients.push((c, csrf, mine));
+    }
+    let total_planned: usize = clients.iter().map(|c| c.2.len()).sum();
+    println!(
+        "报送高峰 rush: {} clients, {total_planned} submissions of {} characters",
+        clients.len(),
+        summary.chars().count()
+    );
+    let start = Instant::now();
+    let mut handles = Vec::new();
+    for (c, csrf, mine) in clients {
+        let base = base.clone();
+        let summary = summary.clone();
+        let task_id = task.id;
+        handles.push(tokio::spawn(async move {
+            let mut lat = Vec::with_capacity(mine.len());
+            let mut errors = 0u64;
+            for lab in mine {
+                let t = Instant::now();
+                let r = c
+                    .post(format!("{base}/api/v1/tasks/{task_id}/submission"))
+                    .header("x-csrf-token", &csrf)
+                    .json(&serde_json::json!({"org_id": lab, "summary": summary.as_str()}))
+                    .send()
+                    .await;
+                let ok = match r {
+                    Ok(r) => r.status().is_success() && r.bytes().await.is_ok(),
+                    Err(_) => false,
+                };
+                if ok {
+                    lat.push(t.elapsed());
+                } else {
+                    errors += 1;
+                }
+            }
+            (lat, errors)
+        }));
+    }
+    let mut lat = Vec::new();
+    let mut errors = 0;
+    for h in handles {
+        let (l, e) = h.await?;
+        lat.extend(l);
+        errors += e;
+    }
+    let wall = start.elapsed();
+    lat.sort();
+    let ok = lat.len();
+    println!(
+        "报送 submissions: {ok} ok, {errors} failed in {} = {:.0} submissions/s; latency p50 {}, p99 {}, max {} — targets ≥ 300/s, p99 < 200 ms",
+        secs(wall),
+        ok as f64 / wall.as_secs_f64().max(1e-9),
+        ms(percentile(&lat, 0.50)),
+        ms(percentile(&lat, 0.99)),
+        ms(percentile(&lat, 1.0)),
+    );
+    let d = tasks::dashboard(&db, Scope::Task(task.id), samr.id, &samr.path, clock.now()).await?;
+    println!(
+        "核对 count afterwards: {} submitted in the database, {ok} answered ok — {}",
+        d.total.submitted,
+        if d.total.submitted == ok as i64 {
+            "none lost"
+        } else {
+            "MISMATCH"
+        }
+    );
+    server.abort();
+    db.close().await;
+    if d.total.submitted != ok as i64 {
+        bail!("submissions lost or duplicated");
+    }
+    Ok(())
+}
