@@ -42,6 +42,9 @@ pub const TABLES: &[&str] = &[
     "submissions",
     "submission_versions",
     "rollup_sources",
+    "task_reminder_plans",
+    "reminders",
+    "messages",
 ];
 
 /// Tables that have an identity column named `id` to resynchronise after a PostgreSQL restore.
@@ -56,6 +59,8 @@ const IDENTITY_TABLES: &[&str] = &[
     "files",
     "tasks",
     "submissions",
+    "reminders",
+    "messages",
 ];
 
 const PG_MAGIC: &str = "RENKE-BACKUP postgres";

@@ -13,6 +13,7 @@ pub mod files;
 pub mod jobs;
 pub mod notices;
 pub mod orgs;
+pub mod reminders;
 pub mod sessions;
 pub mod tasks;
 #[cfg(feature = "testing")]

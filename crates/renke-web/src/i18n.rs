@@ -63,6 +63,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("nav.home", "工作台", "Dashboard"),
     ("nav.notices", "通知", "Notices"),
     ("nav.reports", "报送", "Reporting"),
+    ("nav.messages", "站内消息", "Messages"),
     ("nav.activities", "活动", "Activities"),
     ("nav.pt", "能力验证", "Proficiency testing"),
     ("nav.publicity", "宣传", "Publicity"),
@@ -359,6 +360,11 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("err.title", "出错了", "Something went wrong"),
     ("err.back", "返回首页", "Back to the home page"),
     ("err.required", "此项为必填项。", "This field is required."),
+    (
+        "err.days_out_of_range",
+        "“{value}”不是 {min} 到 {max} 之间的天数。",
+        "“{value}” is not a number of days from {min} to {max}.",
+    ),
     (
         "err.file_empty",
         "文件“{name}”是空的。",

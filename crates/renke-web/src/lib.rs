@@ -10,6 +10,7 @@ pub mod i18n;
 pub mod mail;
 pub mod metrics;
 pub mod pages;
+pub mod reminders;
 pub mod service;
 mod state;
 mod view;

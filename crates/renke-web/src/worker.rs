@@ -4,9 +4,10 @@
 
 use crate::AppState;
 use crate::mail::{self, Mail};
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use renke_store::StoreError;
 use renke_store::jobs::{self, Job};
+use std::sync::{Arc, Mutex};
 
 /// How long a claimed job is held before another server may take it over.
 const LEASE_MINUTES: i64 = 5;
@@ -16,6 +17,9 @@ const BATCH: i64 = 20;
 /// What one pass of the worker did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Pass {
+    /// Reminders (催办) newly recorded.
+    pub reminders: usize,
+    /// Jobs run.
     pub done: usize,
     pub failed: usize,
 }
@@ -25,6 +29,8 @@ pub struct Pass {
 pub struct Worker {
     state: AppState,
     name: String,
+    /// When this worker last scanned for due reminders.
+    last_scan: Arc<Mutex<Option<DateTime<Utc>>>>,
 }
 
 impl Worker {
@@ -32,12 +38,17 @@ impl Worker {
         Worker {
             state,
             name: name.into(),
+            last_scan: Arc::new(Mutex::new(None)),
         }
     }
 
-    /// Runs every job due now, in batches, until none is left.
+    /// Sends the reminders due now, then runs every job due now, in batches, until none
+    /// is left.
     pub async fn run_once(&self) -> Result<Pass, StoreError> {
         let mut pass = Pass::default();
+        if self.scan_due() {
+            pass.reminders = crate::reminders::run(&self.state).await?;
+        }
         loop {
             let now = self.state.clock.now();
             let batch = jobs::claim(
@@ -66,6 +77,19 @@ impl Worker {
                 }
             }
         }
+    }
+
+    /// Reminders are scanned at most once a minute per worker; jobs on every pass.
+    fn scan_due(&self) -> bool {
+        let now = self.state.clock.now();
+        let Ok(mut last) = self.last_scan.lock() else {
+            return true;
+        };
+        if last.is_some_and(|t| now - t < Duration::minutes(1)) {
+            return false;
+        }
+        *last = Some(now);
+        true
     }
 
     async fn handle(&self, job: &Job) -> Result<(), String> {

@@ -10,6 +10,7 @@ pub mod extract;
 mod me;
 mod notices;
 mod orgs;
+mod reminders;
 mod tasks;
 
 use crate::AppState;
@@ -78,6 +79,12 @@ pub fn routes() -> Router<AppState> {
         .route("/submissions/{id}/review", post(tasks::review))
         .route("/submissions/{id}/paper", post(tasks::paper))
         .route("/me/tasks", get(tasks::mine))
+        .route(
+            "/tasks/{id}/reminders",
+            get(reminders::get).put(reminders::put),
+        )
+        .route("/me/messages", get(reminders::messages))
+        .route("/me/messages/{id}/read", post(reminders::read))
         .fallback(not_found)
 }
 
@@ -111,6 +118,7 @@ async fn not_found() -> ApiError {
         tasks::list, tasks::create, tasks::get, tasks::save, tasks::submit, tasks::compile,
         tasks::task_dashboard, tasks::notice_dashboard, tasks::submission, tasks::submit_current,
         tasks::review, tasks::paper, tasks::mine,
+        reminders::get, reminders::put, reminders::messages, reminders::read,
     ),
     components(schemas(ErrorBody, FieldProblem)),
     modifiers(&SecuritySchemes),

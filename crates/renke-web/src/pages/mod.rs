@@ -6,6 +6,7 @@ mod campaigns;
 mod notices;
 mod orgs;
 mod public;
+mod reminders;
 mod session;
 mod settings;
 mod tasks;
@@ -84,6 +85,12 @@ pub fn routes() -> Router<AppState> {
             "/tasks/submissions/{id}/submit",
             post(tasks::submit_current),
         )
+        .route(
+            "/tasks/{id}/reminders",
+            get(reminders::show).post(reminders::save),
+        )
+        .route("/messages", get(reminders::messages))
+        .route("/messages/{id}/read", post(reminders::read))
         .route("/settings", get(settings::show))
         .route("/settings/language", post(settings::language))
         .route("/settings/password", post(settings::password))

@@ -41,6 +41,9 @@ const PATHS: &[(&str, &[&str])] = &[
     ("/api/v1/submissions/{id}/review", &["post"]),
     ("/api/v1/submissions/{id}/paper", &["post"]),
     ("/api/v1/me/tasks", &["get"]),
+    ("/api/v1/tasks/{id}/reminders", &["get", "put"]),
+    ("/api/v1/me/messages", &["get"]),
+    ("/api/v1/me/messages/{id}/read", &["post"]),
 ];
 
 #[tokio::test]

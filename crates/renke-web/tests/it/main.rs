@@ -11,5 +11,6 @@ mod attachments;
 mod mail;
 mod notices;
 mod pages;
+mod reminders;
 mod support;
 mod tasks;
