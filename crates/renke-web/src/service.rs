@@ -2,6 +2,7 @@
 //! their `/api/v1` twins call these and differ only in how they render the result.
 
 pub mod attachments;
+pub mod exports;
 pub mod reminders;
 pub mod tasks;
 

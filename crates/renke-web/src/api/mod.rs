@@ -6,6 +6,7 @@ mod accounts;
 mod attachments;
 mod campaigns;
 pub mod dto;
+mod exports;
 pub mod extract;
 mod me;
 mod notices;
@@ -83,6 +84,8 @@ pub fn routes() -> Router<AppState> {
             "/tasks/{id}/reminders",
             get(reminders::get).put(reminders::put),
         )
+        .route("/tasks/{id}/export.xlsx", get(exports::status_xlsx))
+        .route("/tasks/{id}/materials.zip", get(exports::materials_zip))
         .route("/me/messages", get(reminders::messages))
         .route("/me/messages/{id}/read", post(reminders::read))
         .fallback(not_found)
@@ -119,6 +122,7 @@ async fn not_found() -> ApiError {
         tasks::task_dashboard, tasks::notice_dashboard, tasks::submission, tasks::submit_current,
         tasks::review, tasks::paper, tasks::mine,
         reminders::get, reminders::put, reminders::messages, reminders::read,
+        exports::status_xlsx, exports::materials_zip,
     ),
     components(schemas(ErrorBody, FieldProblem)),
     modifiers(&SecuritySchemes),

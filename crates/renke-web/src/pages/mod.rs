@@ -3,8 +3,10 @@
 
 pub mod assets;
 mod campaigns;
+mod exports;
 mod notices;
 mod orgs;
+pub use exports::XLSX;
 mod public;
 mod reminders;
 mod session;
@@ -89,6 +91,8 @@ pub fn routes() -> Router<AppState> {
             "/tasks/{id}/reminders",
             get(reminders::show).post(reminders::save),
         )
+        .route("/tasks/{id}/export.xlsx", get(exports::status_xlsx))
+        .route("/tasks/{id}/materials.zip", get(exports::materials_zip))
         .route("/messages", get(reminders::messages))
         .route("/messages/{id}/read", post(reminders::read))
         .route("/settings", get(settings::show))
@@ -138,16 +142,21 @@ pub async fn read_upload(mut form: Multipart) -> Result<UploadForm, AppError> {
     Ok(up)
 }
 
-/// A stored file as a download: its type, and its (Chinese) name encoded per RFC 6266/5987.
+/// A stored file as a download.
 pub fn file_response(file: &StoredFile, bytes: Vec<u8>) -> Response {
+    download(&file.name, file.kind.content_type(), bytes)
+}
+
+/// Bytes as a download: their type, and the (Chinese) name encoded per RFC 6266/5987.
+pub fn download(name: &str, content_type: &str, bytes: Vec<u8>) -> Response {
     let disposition = format!(
         "attachment; filename=\"{}\"; filename*=UTF-8''{}",
-        ascii_fallback(&file.name),
-        percent_encode(&file.name)
+        ascii_fallback(name),
+        percent_encode(name)
     );
     (
         [
-            (header::CONTENT_TYPE, file.kind.content_type().to_owned()),
+            (header::CONTENT_TYPE, content_type.to_owned()),
             (header::CONTENT_DISPOSITION, disposition),
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
         ],

@@ -43,6 +43,8 @@ const PATHS: &[(&str, &[&str])] = &[
     ("/api/v1/me/tasks", &["get"]),
     ("/api/v1/tasks/{id}/reminders", &["get", "put"]),
     ("/api/v1/me/messages", &["get"]),
+    ("/api/v1/tasks/{id}/export.xlsx", &["get"]),
+    ("/api/v1/tasks/{id}/materials.zip", &["get"]),
     ("/api/v1/me/messages/{id}/read", &["post"]),
 ];
 

@@ -8,6 +8,7 @@ mod api_docs;
 mod api_orgs;
 mod api_perm;
 mod attachments;
+mod exports;
 mod mail;
 mod notices;
 mod pages;

@@ -595,6 +595,8 @@ async fn cascade_submit_return_late_missing_rollup_and_dashboards() {
         // 6月24日: 珠海 has still not submitted: escalation to Guangdong's organisers.
         set_clock(&app, 6, 24, 9);
         crate::reminders::cascade_escalation(&app, t2).await;
+        // Guangdong exports the status and the materials of its relay.
+        crate::exports::cascade_exports(&app, t2).await;
         app.finish().await;
     }
 }
