@@ -35,6 +35,16 @@ pub const TABLES: &[&str] = &[
     "notice_attachments",
     "notice_deliveries",
     "notice_relays",
+    "activities",
+    "activity_organisers",
+    "activity_venues",
+    "venue_participants",
+    "activity_sessions",
+    "registrations",
+    "checkins",
+    "debug_slots",
+    "venue_checks",
+    "registration_messages",
 ];
 
 /// Tables that have an identity column named `id` to resynchronise after a PostgreSQL restore.
@@ -45,6 +55,12 @@ const IDENTITY_TABLES: &[&str] = &[
     "login_failures",
     "campaigns",
     "notices",
+    "activities",
+    "activity_venues",
+    "activity_sessions",
+    "registrations",
+    "debug_slots",
+    "registration_messages",
 ];
 
 const PG_MAGIC: &str = "RENKE-BACKUP postgres";
