@@ -305,14 +305,28 @@ fn join_codes<T: Copy>(items: &[T], code: impl Fn(T) -> &'static str) -> String 
     items.iter().map(|i| code(*i)).collect::<Vec<_>>().join(",")
 }
 
-/// Stores a validated activity with its organisers and venues in one transaction.
+/// Everything an activity is created with.
+#[derive(Debug, Clone, Default)]
+pub struct NewActivity<'a> {
+    pub venues: &'a [VenueSpec],
+    /// Organisations that each get a branch venue (分会场) named after them.
+    pub branch_orgs: &'a [i64],
+    /// Sessions, each optionally at the venue with that index in `venues`.
+    pub sessions: &'a [(SessionDraft, Option<usize>)],
+    /// Debugging slots (联调): label and start.
+    pub debug_slots: &'a [(String, DateTime<Utc>)],
+}
+
+/// Stores a validated activity with its organisers, venues, branch venues, sessions and
+/// debugging slots in one transaction.
 pub async fn create(
     db: &Db,
     d: &ActivityDraft,
-    venues: &[VenueSpec],
+    parts: &NewActivity<'_>,
     created_by: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<i64, StoreError> {
+    let venues = parts.venues;
     let sql = "INSERT INTO activities (campaign_id, owner_org_id, kind, title, description, schedule_kind, \
                starts_at, ends_at, period_label, mode, audience, audience_roles, form_fields, public, notice_id, \
                created_by, created_at, updated_at) \
@@ -359,6 +373,7 @@ pub async fn create(
             .execute(&mut *tx)
             .await?;
         }
+        let mut vids = Vec::new();
         for (i, v) in venues.iter().enumerate() {
             let vid: i64 = sqlx::query_scalar(
                 "INSERT INTO activity_venues (activity_id, position, kind, name, org_id, address, room, capacity, url) \
@@ -375,6 +390,7 @@ pub async fn create(
             .bind(v.url.as_ref().map(|s| s.as_str()))
             .fetch_one(&mut *tx)
             .await?;
+            vids.push(vid);
             for (j, p) in v.participants.iter().enumerate() {
                 sqlx::query(
                     "INSERT INTO venue_participants (venue_id, position, category, org_id, label) \
@@ -388,6 +404,46 @@ pub async fn create(
                 .execute(&mut *tx)
                 .await?;
             }
+        }
+        for (k, org) in parts.branch_orgs.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO activity_venues (activity_id, position, kind, name, org_id) \
+                 SELECT $1, $2, 'branch', o.name, o.id FROM orgs o WHERE o.id = $3 \
+                 ON CONFLICT (activity_id, org_id) DO NOTHING",
+            )
+            .bind(id)
+            .bind((venues.len() + k) as i32)
+            .bind(org)
+            .execute(&mut *tx)
+            .await?;
+        }
+        for (s, venue) in parts.sessions {
+            let venue_id = venue.and_then(|i| vids.get(i).copied()).or(s.venue_id);
+            sqlx::query(
+                "INSERT INTO activity_sessions (activity_id, title, starts_at, ends_at, capacity, \
+                 registration_closes_at, venue_id, city, online_url) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(id)
+            .bind(s.title.as_str())
+            .bind(s.starts_at)
+            .bind(s.ends_at)
+            .bind(s.capacity)
+            .bind(s.registration_closes_at)
+            .bind(venue_id)
+            .bind(s.city.as_ref().map(|c| c.as_str()))
+            .bind(s.online_url.as_ref().map(|c| c.as_str()))
+            .execute(&mut *tx)
+            .await?;
+        }
+        for (label, at) in parts.debug_slots {
+            sqlx::query(
+                "INSERT INTO debug_slots (activity_id, label, starts_at) VALUES ($1, $2, $3)",
+            )
+            .bind(id)
+            .bind(label)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
         }
         id
     });

@@ -41,7 +41,7 @@ async fn activity_with_session(db: &Db, capacity: &str) -> (i64, i64) {
         public: true,
         ..Default::default()
     };
-    let id = activities::create(db, &a.validate().unwrap(), &[], None, now())
+    let id = activities::create(db, &a.validate().unwrap(), &Default::default(), None, now())
         .await
         .unwrap();
     let s = SessionInput {

@@ -3,6 +3,7 @@
 //! permission check) and turn the result into API types from [`dto`].
 
 mod accounts;
+mod activities;
 mod campaigns;
 pub mod dto;
 pub mod extract;
@@ -57,6 +58,24 @@ pub fn routes() -> Router<AppState> {
         .route("/notices/{id}/status", get(notices::status))
         .route("/notices/{id}/correct", post(notices::correct))
         .route("/notices/{id}/relay", post(notices::relay))
+        .route(
+            "/activities",
+            get(activities::calendar).post(activities::create),
+        )
+        .route("/activities/{id}", get(activities::get))
+        .route("/activities/{id}/sessions", post(activities::add_session))
+        .route("/activities/{id}/board", get(activities::board))
+        .route(
+            "/activities/{id}/venues/{venue_id}/slots/{slot_id}",
+            put(activities::report_readiness),
+        )
+        .route("/sessions/{id}/capacity", put(activities::set_capacity))
+        .route(
+            "/sessions/{id}/registrations",
+            get(activities::registrations).post(activities::register),
+        )
+        .route("/sessions/{id}/checkins", post(activities::check_in))
+        .route("/tickets/{ticket}/cancel", post(activities::cancel))
         .fallback(not_found)
 }
 
@@ -86,6 +105,9 @@ async fn not_found() -> ApiError {
         campaigns::current_public,
         notices::inbox, notices::sent, notices::create, notices::get, notices::update,
         notices::issue, notices::acknowledge, notices::status, notices::correct, notices::relay,
+        activities::create, activities::calendar, activities::get, activities::add_session,
+        activities::set_capacity, activities::register, activities::registrations,
+        activities::cancel, activities::check_in, activities::report_readiness, activities::board,
     ),
     components(schemas(ErrorBody, FieldProblem)),
     modifiers(&SecuritySchemes),
@@ -95,6 +117,7 @@ async fn not_found() -> ApiError {
         (name = "accounts", description = "账号 Accounts"),
         (name = "campaigns", description = "主题活动 Campaigns"),
         (name = "notices", description = "通知、签收、转发 Notices, acknowledgement, relays"),
+        (name = "activities", description = "活动、报名、签到、会场就绪 Activities, registration, check-in, venue readiness"),
     ),
 )]
 pub struct ApiDoc;
