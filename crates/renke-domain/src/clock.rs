@@ -14,9 +14,18 @@ pub enum Clock {
     System,
     /// Milliseconds since the epoch, shared so a test can move time for a running server.
     Fixed(Arc<AtomicI64>),
+    /// The system clock moved by a number of milliseconds: a demo that lives on a chosen
+    /// day while time still passes.
+    Offset(i64),
 }
 
 impl Clock {
+    /// The system clock, moved so that it reads `at` now and runs on from there.
+    #[allow(clippy::disallowed_methods)]
+    pub fn starting_at(at: DateTime<Utc>) -> Self {
+        Clock::Offset((at - Utc::now()).num_milliseconds())
+    }
+
     pub fn fixed(at: DateTime<Utc>) -> Self {
         Clock::Fixed(Arc::new(AtomicI64::new(at.timestamp_millis())))
     }
@@ -28,6 +37,7 @@ impl Clock {
             Clock::Fixed(ms) => {
                 DateTime::from_timestamp_millis(ms.load(Ordering::SeqCst)).unwrap_or_default()
             }
+            Clock::Offset(ms) => Utc::now() + chrono::Duration::milliseconds(*ms),
         }
     }
 

@@ -773,6 +773,7 @@ pub fn accounts_table() -> Table {
     }
 }
 
+pub mod activities;
 pub mod notices;
 pub mod tasks;
 

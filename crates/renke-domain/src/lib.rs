@@ -2,6 +2,7 @@
 //! function, campaigns. Pure: no I/O, no async, no database.
 
 pub mod account;
+pub mod activity;
 pub mod campaign;
 pub mod clock;
 pub mod contact;

@@ -45,6 +45,16 @@ pub const TABLES: &[&str] = &[
     "task_reminder_plans",
     "reminders",
     "messages",
+    "activities",
+    "activity_organisers",
+    "activity_venues",
+    "venue_participants",
+    "activity_sessions",
+    "registrations",
+    "checkins",
+    "debug_slots",
+    "venue_checks",
+    "registration_messages",
 ];
 
 /// Tables that have an identity column named `id` to resynchronise after a PostgreSQL restore.
@@ -61,6 +71,12 @@ const IDENTITY_TABLES: &[&str] = &[
     "submissions",
     "reminders",
     "messages",
+    "activities",
+    "activity_venues",
+    "activity_sessions",
+    "registrations",
+    "debug_slots",
+    "registration_messages",
 ];
 
 const PG_MAGIC: &str = "RENKE-BACKUP postgres";

@@ -5,6 +5,7 @@
 //! [`on_db!`]. The few places where the dialects truly differ are marked `DIALECT:`.
 
 pub mod accounts;
+pub mod activities;
 pub mod backup;
 pub mod campaigns;
 mod db;

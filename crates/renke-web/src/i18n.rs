@@ -1,6 +1,8 @@
 //! Chinese first, English second. Every text a page or message shows is looked up here by
 //! key, with the locale passed on every call (there is no process-wide locale).
 
+mod activities;
+
 use renke_domain::FieldError;
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -655,12 +657,12 @@ const MESSAGES: &[(&str, &str, &str)] = &[
 ];
 
 static CATALOG: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> =
-    LazyLock::new(|| {
-        MESSAGES
-            .iter()
-            .map(|(k, zh, en)| (*k, (*zh, *en)))
-            .collect()
-    });
+    LazyLock::new(|| all_messages().map(|(k, zh, en)| (*k, (*zh, *en))).collect());
+
+/// Every message: the shared table, then each module's.
+fn all_messages() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
+    MESSAGES.iter().chain(activities::MESSAGES.iter())
+}
 
 /// Translator for one request.
 #[derive(Debug, Clone, Copy, Default)]
@@ -721,7 +723,7 @@ impl Tr {
 
 /// Every key, for tests that check templates use only known keys.
 pub fn keys() -> impl Iterator<Item = &'static str> {
-    MESSAGES.iter().map(|(k, _, _)| *k)
+    all_messages().map(|(k, _, _)| *k)
 }
 
 #[cfg(test)]
@@ -730,8 +732,8 @@ mod tests {
 
     #[test]
     fn catalog_is_complete_and_unique() {
-        assert_eq!(CATALOG.len(), MESSAGES.len(), "duplicate keys");
-        for (k, zh, en) in MESSAGES {
+        assert_eq!(CATALOG.len(), all_messages().count(), "duplicate keys");
+        for (k, zh, en) in all_messages() {
             assert!(!zh.is_empty() && !en.is_empty(), "{k}");
             let pz: Vec<_> = zh.match_indices('{').collect();
             let pe: Vec<_> = en.match_indices('{').collect();

@@ -1,6 +1,7 @@
 //! Service functions: the one place where permission checks happen. Page handlers and
 //! their `/api/v1` twins call these and differ only in how they render the result.
 
+pub mod activities;
 pub mod attachments;
 pub mod exports;
 pub mod reminders;

@@ -23,6 +23,11 @@ pub struct DemoArgs {
     /// 演示数据目录（每次运行都会删除并重建）Demo directory, deleted and rebuilt on every run.
     #[arg(long, default_value = "./renke-demo")]
     pub data_dir: PathBuf,
+    /// 演示时钟从此刻开始走（如 2022-05-20T09:00:00+08:00），用于在活动报名期间演示
+    /// Run the demo's clock from this moment (e.g. 2022-05-20T09:00:00+08:00), to show the
+    /// campaign while registration is open.
+    #[arg(long)]
+    pub clock: Option<String>,
 }
 
 /// What [`load_demo`] wrote.
@@ -37,6 +42,8 @@ pub struct DemoSummary {
     pub shanghai_notice: i64,
     /// Ids of the demo tasks, in the order of `demo::tasks::tasks()`.
     pub tasks: Vec<i64>,
+    /// How many activities were loaded.
+    pub activities: usize,
 }
 
 /// Shanghai's notice and the reporting tasks of the seeds, with submissions in every state
@@ -232,6 +239,150 @@ async fn store_notice(
     Ok(created.id)
 }
 
+/// Every activity of both seed notices, with organisers, venues (branch venues one per
+/// province or city), sessions, debugging slots and the demo registrations.
+async fn load_activities(
+    db: &Db,
+    id_of: &HashMap<&str, i64>,
+    campaign_id: i64,
+    notices: &[i64],
+    now: DateTime<Utc>,
+) -> anyhow::Result<usize> {
+    use renke_domain::activity::{
+        ActivityInput, ParticipantCategory, ParticipantSpec, RegistrationInput, SessionInput,
+        VenueKind, VenueSpec,
+    };
+    use renke_domain::demo::activities::DemoWhen;
+    use renke_domain::text::Line;
+    use renke_store::activities::{self, NewActivity};
+    let org = |code: &str| {
+        id_of
+            .get(code)
+            .copied()
+            .ok_or_else(|| anyhow!("demo activity names unknown organisation {code}"))
+    };
+    let all = demo::activities::activities();
+    for a in &all {
+        let (schedule_kind, starts_at, ends_at, period_from, period_to, period_label) = match a.when
+        {
+            DemoWhen::Window(s, e) => ("window", s, e, "", "", ""),
+            DemoWhen::Period(f, t, l) => ("period", "", "", f, t, l),
+        };
+        let mut organisers = Vec::new();
+        for (role, code, name) in &a.organisers {
+            let id = code.map(org).transpose()?;
+            organisers.push(((*role).to_owned(), id, name.unwrap_or("").to_owned()));
+        }
+        let input = ActivityInput {
+            campaign_id,
+            owner_org_id: org(a.owner)?,
+            kind: a.kind.into(),
+            title: a.title.into(),
+            description: a.description.into(),
+            organisers,
+            schedule_kind: schedule_kind.into(),
+            starts_at: starts_at.into(),
+            ends_at: ends_at.into(),
+            period_from: period_from.into(),
+            period_to: period_to.into(),
+            period_label: period_label.into(),
+            mode: a.mode.into(),
+            audience: a.audience.into(),
+            audience_roles: a.audience_roles.iter().map(|r| (*r).to_owned()).collect(),
+            public: a.public,
+            notice_id: a.notice.and_then(|i| notices.get(i).copied()),
+            form_fields: a.form_fields.iter().map(|f| (*f).to_owned()).collect(),
+        };
+        let draft = input
+            .validate()
+            .map_err(|e| anyhow!("demo activity {}: {e}", a.title))?;
+        let line = |s: &str| Line::parse("demo", s, 300).map_err(|e| anyhow!("{}: {e}", a.title));
+        let mut venues = Vec::new();
+        for v in &a.venues {
+            let mut participants = Vec::new();
+            for (cat, code, label) in &v.participants {
+                participants.push(ParticipantSpec {
+                    category: ParticipantCategory::parse("category", cat)
+                        .map_err(|e| anyhow!("{}: {e}", a.title))?,
+                    org_id: code.map(org).transpose()?,
+                    label: line(label)?,
+                });
+            }
+            venues.push(VenueSpec {
+                kind: VenueKind::parse("kind", v.kind).map_err(|e| anyhow!("{}: {e}", a.title))?,
+                name: line(v.name)?,
+                org_id: v.org.map(org).transpose()?,
+                address: v.address.map(line).transpose()?,
+                room: v.room.map(line).transpose()?,
+                capacity: v.capacity,
+                url: v.url.map(line).transpose()?,
+                participants,
+            });
+        }
+        let branch_orgs = match a.branch_venues {
+            Some((parent, kind)) => activities::children_of_kind(db, org(parent)?, kind).await?,
+            None => Vec::new(),
+        };
+        let mut sessions = Vec::new();
+        for s in &a.sessions {
+            let d = SessionInput {
+                title: s.title.into(),
+                starts_at: s.starts_at.into(),
+                ends_at: s.ends_at.into(),
+                capacity: s.capacity.into(),
+                registration_closes_at: s.closes_at.into(),
+                venue_id: None,
+                city: s.city.into(),
+                online_url: s.online_url.into(),
+            }
+            .validate()
+            .map_err(|e| anyhow!("demo session {}: {e}", s.title))?;
+            sessions.push((d, None));
+        }
+        let mut slots = Vec::new();
+        for (label, at) in &a.debug_slots {
+            let t = renke_domain::activity::parse_local_datetime("debug_slot", at)
+                .map_err(|e| anyhow!("{}: {e}", a.title))?;
+            slots.push(((*label).to_owned(), t));
+        }
+        let parts = NewActivity {
+            venues: &venues,
+            branch_orgs: &branch_orgs,
+            sessions: &sessions,
+            debug_slots: &slots,
+        };
+        let id = activities::create(db, &draft, &parts, None, now)
+            .await
+            .with_context(|| format!("演示活动写入失败 cannot store {}", a.title))?;
+        if a.registrations.is_empty() {
+            continue;
+        }
+        let stored = activities::get(db, id).await?;
+        for (i, name, company, position, phone, email, role) in &a.registrations {
+            let sid = stored
+                .sessions
+                .get(*i)
+                .map(|s| s.id)
+                .ok_or_else(|| anyhow!("demo registration for session {i} of {}", a.title))?;
+            let reg = RegistrationInput {
+                name: (*name).into(),
+                company: (*company).into(),
+                position: (*position).into(),
+                phone: (*phone).into(),
+                email: (*email).into(),
+                attendance: "on_site".into(),
+                audience_role: (*role).into(),
+            }
+            .validate(&draft.form_fields, &draft.audience_roles)
+            .map_err(|e| anyhow!("demo registration {name}: {e}"))?;
+            // The demo's registrations are taken in May 2022, before registration closes.
+            let at = stored.sessions[*i].starts_at - chrono::Duration::days(7);
+            activities::register(db, sid, &reg, None, at).await?;
+        }
+    }
+    Ok(all.len())
+}
+
 /// Loads the whole demo dataset into an empty, migrated database: the organisations, the
 /// demo accounts (all with [`DEMO_PASSWORD`], hashed once) and the 2022 campaign.
 pub async fn load_demo(db: &Db, now: DateTime<Utc>) -> anyhow::Result<DemoSummary> {
@@ -302,7 +453,9 @@ pub async fn load_demo(db: &Db, now: DateTime<Utc>) -> anyhow::Result<DemoSummar
         .context("演示活动写入失败 cannot store the demo campaign")?;
     let notices = load_notices(db, &id_of, campaign.id, now).await?;
     let (shanghai_notice, tasks) = load_reporting(db, &id_of, campaign.id, &notices, now).await?;
+    let activities = load_activities(db, &id_of, campaign.id, &notices, now).await?;
     Ok(DemoSummary {
+        activities,
         orgs: new_orgs.len(),
         accounts: accounts.len(),
         campaign_id: campaign.id,
@@ -417,7 +570,16 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
 
     let url = sqlite_url(&dir.join("renke.db"));
     let db = crate::open_migrated(&url).await?;
-    let clock = Clock::System;
+    let clock = match &args.clock {
+        Some(t) => Clock::starting_at(
+            DateTime::parse_from_rfc3339(t.trim())
+                .with_context(|| {
+                    format!("--clock {t}: 须为 RFC 3339 时间 must be an RFC 3339 time")
+                })?
+                .with_timezone(&Utc),
+        ),
+        None => Clock::System,
+    };
     let summary = load_demo(&db, clock.now()).await?;
 
     let mut settings = Settings {

@@ -3,6 +3,7 @@
 //! permission check) and turn the result into API types from [`dto`].
 
 mod accounts;
+mod activities;
 mod attachments;
 mod campaigns;
 pub mod dto;
@@ -88,6 +89,24 @@ pub fn routes() -> Router<AppState> {
         .route("/tasks/{id}/materials.zip", get(exports::materials_zip))
         .route("/me/messages", get(reminders::messages))
         .route("/me/messages/{id}/read", post(reminders::read))
+        .route(
+            "/activities",
+            get(activities::calendar).post(activities::create),
+        )
+        .route("/activities/{id}", get(activities::get))
+        .route("/activities/{id}/sessions", post(activities::add_session))
+        .route("/activities/{id}/board", get(activities::board))
+        .route(
+            "/activities/{id}/venues/{venue_id}/slots/{slot_id}",
+            put(activities::report_readiness),
+        )
+        .route("/sessions/{id}/capacity", put(activities::set_capacity))
+        .route(
+            "/sessions/{id}/registrations",
+            get(activities::registrations).post(activities::register),
+        )
+        .route("/sessions/{id}/checkins", post(activities::check_in))
+        .route("/tickets/{ticket}/cancel", post(activities::cancel))
         .fallback(not_found)
 }
 
@@ -123,6 +142,9 @@ async fn not_found() -> ApiError {
         tasks::review, tasks::paper, tasks::mine,
         reminders::get, reminders::put, reminders::messages, reminders::read,
         exports::status_xlsx, exports::materials_zip,
+        activities::create, activities::calendar, activities::get, activities::add_session,
+        activities::set_capacity, activities::register, activities::registrations,
+        activities::cancel, activities::check_in, activities::report_readiness, activities::board,
     ),
     components(schemas(ErrorBody, FieldProblem)),
     modifiers(&SecuritySchemes),
@@ -133,6 +155,7 @@ async fn not_found() -> ApiError {
         (name = "campaigns", description = "主题活动 Campaigns"),
         (name = "notices", description = "通知、签收、转发 Notices, acknowledgement, relays"),
         (name = "tasks", description = "报送任务、报送、汇总 Reporting tasks, submissions, dashboards, roll-up"),
+        (name = "activities", description = "活动、报名、签到、会场就绪 Activities, registration, check-in, venue readiness"),
     ),
 )]
 pub struct ApiDoc;

@@ -16,6 +16,11 @@ const FILES: &[(&str, &str, &[u8])] = &[
         include_bytes!("../../static/htmx.min.js"),
     ),
     (
+        "checkin.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../static/checkin.js"),
+    ),
+    (
         "app.js",
         "text/javascript; charset=utf-8",
         include_bytes!("../../static/app.js"),

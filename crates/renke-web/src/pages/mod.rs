@@ -1,6 +1,7 @@
 //! Server-rendered pages. Handlers parse input, call [`crate::service`], and render; every
 //! page works without JavaScript (htmx only speeds up search).
 
+mod activities;
 pub mod assets;
 mod campaigns;
 mod exports;
@@ -95,6 +96,35 @@ pub fn routes() -> Router<AppState> {
         .route("/tasks/{id}/materials.zip", get(exports::materials_zip))
         .route("/messages", get(reminders::messages))
         .route("/messages/{id}/read", post(reminders::read))
+        .route("/activities", get(activities::calendar))
+        .route("/activities/{id}", get(activities::show))
+        .route("/activities/{id}/board", get(activities::board))
+        .route("/activities/{id}/board/rows", get(activities::board_rows))
+        .route(
+            "/activities/{id}/venues/{venue_id}/slots/{slot_id}",
+            post(activities::report_readiness),
+        )
+        .route(
+            "/sessions/{id}/register",
+            get(activities::register_form).post(activities::register),
+        )
+        .route(
+            "/sessions/{id}/registrations",
+            get(activities::registrations),
+        )
+        .route(
+            "/sessions/{id}/checkin",
+            get(activities::checkin_page).post(activities::check_in_from_list),
+        )
+        .route("/sessions/{id}/capacity", post(activities::set_capacity))
+        .route("/tickets/{ticket}", get(activities::ticket))
+        .route("/tickets/{ticket}/cancel", post(activities::cancel_ticket))
+        .route("/tickets/{ticket}/event.ics", get(activities::ticket_ics))
+        .route(
+            "/tickets/{ticket}/calendar.ics",
+            get(activities::personal_feed),
+        )
+        .route("/campaigns/{id}/calendar.ics", get(activities::public_feed))
         .route("/settings", get(settings::show))
         .route("/settings/language", post(settings::language))
         .route("/settings/password", post(settings::password))

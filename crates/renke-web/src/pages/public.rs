@@ -28,11 +28,15 @@ struct PublicPage {
 /// the "published soon" text.
 async fn public_sections(
     state: &AppState,
+    tr: &Tr,
     campaign: &Campaign,
 ) -> Result<Vec<(&'static str, String)>, AppError> {
     Ok(vec![
         ("pub.notices", notices_section(state, campaign).await?),
-        ("pub.calendar", String::new()),
+        (
+            "pub.calendar",
+            super::activities::public_section(state, tr, campaign).await?,
+        ),
         ("pub.downloads", String::new()),
     ])
 }
@@ -78,7 +82,7 @@ async fn page(
             } else {
                 k.day.format("%-d %B %Y").to_string()
             },
-            public_sections(state, k).await?,
+            public_sections(state, &tr, k).await?,
             k.title.clone(),
         ),
         None => (

@@ -46,6 +46,18 @@ const PATHS: &[(&str, &[&str])] = &[
     ("/api/v1/tasks/{id}/export.xlsx", &["get"]),
     ("/api/v1/tasks/{id}/materials.zip", &["get"]),
     ("/api/v1/me/messages/{id}/read", &["post"]),
+    ("/api/v1/activities", &["get", "post"]),
+    ("/api/v1/activities/{id}", &["get"]),
+    ("/api/v1/activities/{id}/sessions", &["post"]),
+    ("/api/v1/activities/{id}/board", &["get"]),
+    (
+        "/api/v1/activities/{id}/venues/{venue_id}/slots/{slot_id}",
+        &["put"],
+    ),
+    ("/api/v1/sessions/{id}/capacity", &["put"]),
+    ("/api/v1/sessions/{id}/registrations", &["get", "post"]),
+    ("/api/v1/sessions/{id}/checkins", &["post"]),
+    ("/api/v1/tickets/{ticket}/cancel", &["post"]),
 ];
 
 #[tokio::test]
@@ -88,6 +100,9 @@ async fn openapi_document_lists_every_endpoint() {
             "TaskDto",
             "SubmissionDto",
             "DashboardDto",
+            "ActivityDto",
+            "RegistrationDto",
+            "BoardRowDto",
         ] {
             assert!(schemas.contains_key(s), "schema {s} missing");
         }

@@ -2,6 +2,7 @@
 //! when `RENKE_TEST_POSTGRES_URL` is set — on PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod activities;
 mod api_auth;
 mod api_campaigns;
 mod api_docs;

@@ -161,3 +161,156 @@ fn the_printed_table_names_every_demo_account_with_its_password() {
         assert!(line.contains(a.org_code), "{line}");
     }
 }
+
+#[tokio::test]
+async fn demo_has_every_seed_activity_with_organisers_venues_and_sessions() {
+    use renke_store::activities::{self, CalendarQuery};
+    let now = Utc.with_ymd_and_hms(2022, 5, 20, 8, 0, 0).unwrap();
+    for t in backends().await {
+        let db = &t.db;
+        let l = t.label();
+        let summary = renke::demo::load_demo(db, now).await.unwrap();
+        assert_eq!(
+            summary.activities, 16,
+            "{l}: SAMR 2, Guangdong 6 (viewing, lecture, three PT areas, training), Shanghai 8"
+        );
+        let q = CalendarQuery {
+            campaign_id: Some(summary.campaign_id),
+            ..Default::default()
+        };
+        let (rows, total) = activities::calendar(db, &q).await.unwrap();
+        assert_eq!(total, 16, "{l}");
+        let find = |title: &str| {
+            rows.iter()
+                .find(|a| a.title == title)
+                .unwrap_or_else(|| panic!("{title}"))
+                .id
+        };
+
+        // SAMR's main event: two main venues, a branch venue in each province, the test slot.
+        let main = activities::get(db, find("第十五个“世界认可日”主场活动"))
+            .await
+            .unwrap();
+        let roles: Vec<_> = main
+            .organisers
+            .iter()
+            .map(|o| (o.role.as_str(), o.name.as_str()))
+            .collect();
+        assert_eq!(
+            roles[..2],
+            [
+                ("host", "国家市场监督管理总局"),
+                ("undertaker", "中国合格评定国家认可中心")
+            ],
+            "{l}"
+        );
+        assert_eq!(
+            main.venues.iter().filter(|v| v.kind == "main").count(),
+            2,
+            "{l}"
+        );
+        assert_eq!(
+            main.venues.iter().filter(|v| v.kind == "branch").count(),
+            32,
+            "{l}: one per provincial bureau"
+        );
+        assert_eq!(
+            main.debug_slots[0].starts_at.to_rfc3339(),
+            "2022-06-08T01:00:00+00:00",
+            "{l}: 6月8日 09:00"
+        );
+        assert_eq!(
+            activities::board(db, main.row.id).await.unwrap().len(),
+            32,
+            "{l}"
+        );
+
+        // Guangdong: viewing in room 1301 with the listed departments, the lecture, PT, training.
+        let viewing = activities::get(db, find("集中收看总局“世界认可日”主场活动"))
+            .await
+            .unwrap();
+        assert_eq!(viewing.venues[0].room.as_deref(), Some("1301会议室"), "{l}");
+        let labels: Vec<_> = viewing.venues[0]
+            .participants
+            .iter()
+            .map(|p| p.label.as_str())
+            .collect();
+        assert!(
+            labels.contains(&"计量处负责人")
+                && labels.contains(&"认监处全体人员")
+                && labels.len() == 11,
+            "{l}: {labels:?}"
+        );
+        assert_eq!(
+            viewing.venues.iter().filter(|v| v.kind == "branch").count(),
+            21,
+            "{l}: the city bureaus"
+        );
+        let lecture = activities::get(db, find("专题讲座：认证认可：服务绿色发展"))
+            .await
+            .unwrap();
+        assert_eq!(
+            lecture.debug_slots[0].starts_at.to_rfc3339(),
+            "2022-06-07T06:30:00+00:00",
+            "{l}: 6月7日 14:30"
+        );
+        assert_eq!(
+            rows.iter()
+                .filter(|a| a.kind == "proficiency_testing")
+                .count(),
+            3,
+            "{l}"
+        );
+        let qms = activities::get(db, find("全省中小微企业质量管理体系免费培训"))
+            .await
+            .unwrap();
+        assert_eq!(qms.row.schedule().label_zh(), "5月—6月", "{l}");
+        assert_eq!(qms.sessions.len(), 6, "{l}");
+        assert!(
+            qms.sessions.iter().any(|s| s.online_url.is_some())
+                && qms
+                    .sessions
+                    .iter()
+                    .any(|s| s.city.as_deref() == Some("汕头")),
+            "{l}"
+        );
+        assert_eq!(
+            qms.sessions.iter().map(|s| s.confirmed).sum::<i64>(),
+            4,
+            "{l}: demo registrations"
+        );
+
+        // Shanghai's eight with their 主办 and 承办.
+        let sh = renke_store::orgs::get_by_code(db, "SH").await.unwrap();
+        let shq = CalendarQuery {
+            org_id: Some(sh.id),
+            ..Default::default()
+        };
+        let (sh_rows, _) = activities::calendar(db, &shq).await.unwrap();
+        assert_eq!(sh_rows.len(), 8, "{l}");
+        let publicity = activities::get(db, find("“传递质量信任，服务绿色发展”线上主题宣传活动"))
+            .await
+            .unwrap();
+        let hosts: Vec<_> = publicity
+            .organisers
+            .iter()
+            .filter(|o| o.role == "host")
+            .map(|o| o.name.as_str())
+            .collect();
+        assert_eq!(
+            hosts,
+            ["上海市市场监督管理局", "上海市浦东新区市场监督管理局"],
+            "{l}"
+        );
+        assert_eq!(
+            publicity
+                .organisers
+                .iter()
+                .filter(|o| o.role == "undertaker")
+                .count(),
+            5,
+            "{l}"
+        );
+        t.cleanup().await;
+    }
+}

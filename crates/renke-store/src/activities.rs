@@ -1,0 +1,1192 @@
+//! Activities (活动): organisers, venues with their participants, sessions with capacity,
+//! registrations with a waiting list, idempotent check-ins, and the readiness of each
+//! branch venue for each video-conference debugging slot.
+//!
+//! **Capacity under concurrency.** Every write that depends on how many places a session
+//! has left (register, cancel with promotion, change of capacity) runs in a transaction that
+//! first takes a lock that serialises writers of that session, then counts and writes:
+//!
+//! - SQLite: the transaction starts with `BEGIN IMMEDIATE`, which takes the database's
+//!   write lock at once (waiting up to the busy timeout). A deferred transaction would read
+//!   the count under a snapshot and could then fail to upgrade to a writer with
+//!   `SQLITE_BUSY_SNAPSHOT`, which the busy timeout does not retry.
+//! - PostgreSQL: `SELECT … FOR UPDATE` on the session's row; writers of other sessions are
+//!   not held up.
+//!
+//! Under that lock the count of confirmed registrations is exact, so a session never goes
+//! over capacity, and the first waiting registration is promoted exactly once per freed
+//! place. A partial unique index (`registrations_person_key`) refuses a second live
+//! registration of the same person for the same session whatever the timing.
+
+use crate::{Db, StoreError, in_tx, on_db};
+use chrono::{DateTime, NaiveDate, Utc};
+use rand::RngExt;
+use renke_domain::activity::{
+    ActivityDraft, Readiness, RegistrationDraft, RegistrationStatus, Schedule, SessionDraft,
+    VenueSpec,
+};
+use serde::Serialize;
+
+/// Runs `$body` in a transaction that holds the write lock for session `$sid` (see the
+/// module documentation).
+macro_rules! in_session_lock {
+    ($db:expr, $sid:expr, |$tx:ident| $body:expr) => {
+        match $db {
+            // DIALECT: SQLite takes the database write lock when the transaction begins.
+            $crate::Db::Sqlite(pool) => {
+                let mut $tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                let out = $body;
+                $tx.commit().await?;
+                out
+            }
+            // DIALECT: PostgreSQL locks the session's row.
+            $crate::Db::Pg(pool) => {
+                let mut $tx = pool.begin().await?;
+                let found: Option<i64> =
+                    sqlx::query_scalar("SELECT id FROM activity_sessions WHERE id = $1 FOR UPDATE")
+                        .bind($sid)
+                        .fetch_optional(&mut *$tx)
+                        .await?;
+                if found.is_none() {
+                    return Err(StoreError::NotFound);
+                }
+                let out = $body;
+                $tx.commit().await?;
+                out
+            }
+        }
+    };
+}
+
+/// Runs `$body` in a transaction that writes: on SQLite it begins with `BEGIN IMMEDIATE`, so
+/// a transaction that reads before it writes waits for the write lock up front instead of
+/// failing with `SQLITE_BUSY` when it upgrades; on PostgreSQL it is a plain transaction.
+macro_rules! in_write_tx {
+    ($db:expr, |$tx:ident| $body:expr) => {
+        match $db {
+            // DIALECT: take SQLite's write lock at the start.
+            $crate::Db::Sqlite(pool) => {
+                let mut $tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                let out = $body;
+                $tx.commit().await?;
+                out
+            }
+            $crate::Db::Pg(pool) => {
+                let mut $tx = pool.begin().await?;
+                let out = $body;
+                $tx.commit().await?;
+                out
+            }
+        }
+    };
+}
+
+/// Queues a message about registration `$id` in transaction `$tx` (same transaction as the
+/// change that causes it).
+macro_rules! queue_message {
+    ($tx:ident, $id:expr, $kind:expr, $now:expr) => {
+        sqlx::query(
+            "INSERT INTO registration_messages (registration_id, kind, created_at) VALUES ($1, $2, $3)",
+        )
+        .bind($id)
+        .bind($kind)
+        .bind($now)
+        .execute(&mut *$tx)
+        .await?
+    };
+}
+
+// ---------------------------------------------------------------- registration
+
+// ---------------------------------------------------------------- read models
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct ActivityRow {
+    pub id: i64,
+    pub campaign_id: i64,
+    pub owner_org_id: i64,
+    pub owner_name: String,
+    #[serde(skip)]
+    pub owner_path: String,
+    pub kind: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub schedule_kind: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub period_label: Option<String>,
+    pub mode: String,
+    pub audience: Option<String>,
+    pub audience_roles: String,
+    pub form_fields: String,
+    pub public: bool,
+    pub notice_id: Option<i64>,
+    pub task_id: Option<i64>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl ActivityRow {
+    /// The schedule back as the domain type.
+    pub fn schedule(&self) -> Schedule {
+        if self.schedule_kind == "period" {
+            let sh = renke_domain::clock::SHANGHAI;
+            let from = self.starts_at.with_timezone(&sh).date_naive();
+            let to = (self.ends_at - chrono::Duration::seconds(1))
+                .with_timezone(&sh)
+                .date_naive();
+            Schedule::Period {
+                from,
+                to,
+                label: self.period_label.clone(),
+            }
+        } else {
+            Schedule::Window {
+                starts_at: self.starts_at,
+                ends_at: self.ends_at,
+            }
+        }
+    }
+    /// Codes of the audience roles, in order.
+    pub fn audience_role_codes(&self) -> Vec<&str> {
+        split_codes(&self.audience_roles)
+    }
+    pub fn form_field_codes(&self) -> Vec<&str> {
+        split_codes(&self.form_fields)
+    }
+}
+
+fn split_codes(s: &str) -> Vec<&str> {
+    s.split(',').filter(|c| !c.is_empty()).collect()
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Organiser {
+    pub role: String,
+    pub org_id: Option<i64>,
+    /// The directory name of `org_id`, or the name as written.
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Venue {
+    pub id: i64,
+    pub kind: String,
+    pub name: String,
+    pub org_id: Option<i64>,
+    pub address: Option<String>,
+    pub room: Option<String>,
+    pub capacity: Option<i32>,
+    pub url: Option<String>,
+    #[sqlx(skip)]
+    pub participants: Vec<Participant>,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Participant {
+    #[serde(skip)]
+    pub venue_id: i64,
+    pub position: i32,
+    pub category: String,
+    pub org_id: Option<i64>,
+    pub label: String,
+    pub attended: Option<bool>,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Session {
+    pub id: i64,
+    pub activity_id: i64,
+    pub title: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub capacity: Option<i32>,
+    pub registration_closes_at: Option<DateTime<Utc>>,
+    pub venue_id: Option<i64>,
+    pub city: Option<String>,
+    pub online_url: Option<String>,
+    pub confirmed: i64,
+    pub waiting: i64,
+    pub checked_in: i64,
+}
+
+impl Session {
+    /// When registration closes: the set time, or the session's start.
+    pub fn closes_at(&self) -> DateTime<Utc> {
+        self.registration_closes_at.unwrap_or(self.starts_at)
+    }
+    /// Places left, `None` when unlimited.
+    pub fn places_left(&self) -> Option<i64> {
+        self.capacity
+            .map(|c| (i64::from(c) - self.confirmed).max(0))
+    }
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct DebugSlot {
+    pub id: i64,
+    pub label: String,
+    pub starts_at: DateTime<Utc>,
+}
+
+/// An activity with everything its page shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct Activity {
+    #[serde(flatten)]
+    pub row: ActivityRow,
+    pub organisers: Vec<Organiser>,
+    pub venues: Vec<Venue>,
+    pub sessions: Vec<Session>,
+    pub debug_slots: Vec<DebugSlot>,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Registration {
+    pub id: i64,
+    pub session_id: i64,
+    pub activity_id: i64,
+    pub status: String,
+    pub name: String,
+    pub company: Option<String>,
+    pub position: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub attendance: Option<String>,
+    pub audience_role: Option<String>,
+    #[serde(skip)]
+    pub ticket: String,
+    pub account_id: Option<i64>,
+    pub created_at: DateTime<Utc>,
+    pub promoted_at: Option<DateTime<Utc>>,
+    pub cancelled_at: Option<DateTime<Utc>>,
+    pub checked_in_at: Option<DateTime<Utc>>,
+    /// 1-based place on the waiting list (0 when not waiting).
+    pub queue_position: i64,
+}
+
+impl Registration {
+    pub fn status(&self) -> RegistrationStatus {
+        RegistrationStatus::parse("status", &self.status).unwrap_or(RegistrationStatus::Cancelled)
+    }
+}
+
+/// One row of the day-of board: a branch venue and its report for a debugging slot.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct BoardRow {
+    pub venue_id: i64,
+    pub venue_name: String,
+    pub org_id: Option<i64>,
+    pub slot_id: i64,
+    pub slot_label: String,
+    pub slot_starts_at: DateTime<Utc>,
+    pub readiness: String,
+    pub test_confirmed: bool,
+    pub technician_name: Option<String>,
+    pub technician_phone: Option<String>,
+    pub note: Option<String>,
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+/// A queued message about a registration (the mail queue sends it).
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct RegistrationMessage {
+    pub id: i64,
+    pub registration_id: i64,
+    pub kind: String,
+    pub created_at: DateTime<Utc>,
+}
+
+// ---------------------------------------------------------------- activities
+
+const ACTIVITY_COLS: &str = "a.id, a.campaign_id, a.owner_org_id, o.name AS owner_name, o.path AS owner_path, \
+    a.kind, a.title, a.description, a.schedule_kind, a.starts_at, a.ends_at, a.period_label, a.mode, \
+    a.audience, a.audience_roles, a.form_fields, a.public, a.notice_id, a.task_id, a.created_at";
+
+fn join_codes<T: Copy>(items: &[T], code: impl Fn(T) -> &'static str) -> String {
+    items.iter().map(|i| code(*i)).collect::<Vec<_>>().join(",")
+}
+
+/// Everything an activity is created with.
+#[derive(Debug, Clone, Default)]
+pub struct NewActivity<'a> {
+    pub venues: &'a [VenueSpec],
+    /// Organisations that each get a branch venue (分会场) named after them.
+    pub branch_orgs: &'a [i64],
+    /// Sessions, each optionally at the venue with that index in `venues`.
+    pub sessions: &'a [(SessionDraft, Option<usize>)],
+    /// Debugging slots (联调): label and start.
+    pub debug_slots: &'a [(String, DateTime<Utc>)],
+}
+
+/// Stores a validated activity with its organisers, venues, branch venues, sessions and
+/// debugging slots in one transaction.
+pub async fn create(
+    db: &Db,
+    d: &ActivityDraft,
+    parts: &NewActivity<'_>,
+    created_by: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<i64, StoreError> {
+    let venues = parts.venues;
+    let sql = "INSERT INTO activities (campaign_id, owner_org_id, kind, title, description, schedule_kind, \
+               starts_at, ends_at, period_label, mode, audience, audience_roles, form_fields, public, notice_id, \
+               created_by, created_at, updated_at) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) RETURNING id";
+    let period_label = match &d.schedule {
+        Schedule::Period { label, .. } => label.clone(),
+        Schedule::Window { .. } => None,
+    };
+    let id: i64 = in_tx!(db, |tx| {
+        let id: i64 = sqlx::query_scalar(sql)
+            .bind(d.campaign_id)
+            .bind(d.owner_org_id)
+            .bind(d.kind.as_str())
+            .bind(d.title.as_str())
+            .bind(&d.description)
+            .bind(if d.schedule.is_period() {
+                "period"
+            } else {
+                "window"
+            })
+            .bind(d.schedule.starts_at())
+            .bind(d.schedule.ends_at())
+            .bind(&period_label)
+            .bind(d.mode.as_str())
+            .bind(d.audience.as_ref().map(|a| a.as_str()))
+            .bind(join_codes(&d.audience_roles, |r| r.as_str()))
+            .bind(join_codes(&d.form_fields, |f| f.as_str()))
+            .bind(d.public)
+            .bind(d.notice_id)
+            .bind(created_by)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+        for (i, o) in d.organisers.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO activity_organisers (activity_id, position, role, org_id, name) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(id)
+            .bind(i as i32)
+            .bind(o.role.as_str())
+            .bind(o.org_id)
+            .bind(o.name.as_ref().map(|n| n.as_str()))
+            .execute(&mut *tx)
+            .await?;
+        }
+        let mut vids = Vec::new();
+        for (i, v) in venues.iter().enumerate() {
+            let vid: i64 = sqlx::query_scalar(
+                "INSERT INTO activity_venues (activity_id, position, kind, name, org_id, address, room, capacity, url) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+            )
+            .bind(id)
+            .bind(i as i32)
+            .bind(v.kind.as_str())
+            .bind(v.name.as_str())
+            .bind(v.org_id)
+            .bind(v.address.as_ref().map(|s| s.as_str()))
+            .bind(v.room.as_ref().map(|s| s.as_str()))
+            .bind(v.capacity)
+            .bind(v.url.as_ref().map(|s| s.as_str()))
+            .fetch_one(&mut *tx)
+            .await?;
+            vids.push(vid);
+            for (j, p) in v.participants.iter().enumerate() {
+                sqlx::query(
+                    "INSERT INTO venue_participants (venue_id, position, category, org_id, label) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(vid)
+                .bind(j as i32)
+                .bind(p.category.as_str())
+                .bind(p.org_id)
+                .bind(p.label.as_str())
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        for (k, org) in parts.branch_orgs.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO activity_venues (activity_id, position, kind, name, org_id) \
+                 SELECT $1, $2, 'branch', o.name, o.id FROM orgs o WHERE o.id = $3 \
+                 ON CONFLICT (activity_id, org_id) DO NOTHING",
+            )
+            .bind(id)
+            .bind((venues.len() + k) as i32)
+            .bind(org)
+            .execute(&mut *tx)
+            .await?;
+        }
+        for (s, venue) in parts.sessions {
+            let venue_id = venue.and_then(|i| vids.get(i).copied()).or(s.venue_id);
+            sqlx::query(
+                "INSERT INTO activity_sessions (activity_id, title, starts_at, ends_at, capacity, \
+                 registration_closes_at, venue_id, city, online_url) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(id)
+            .bind(s.title.as_str())
+            .bind(s.starts_at)
+            .bind(s.ends_at)
+            .bind(s.capacity)
+            .bind(s.registration_closes_at)
+            .bind(venue_id)
+            .bind(s.city.as_ref().map(|c| c.as_str()))
+            .bind(s.online_url.as_ref().map(|c| c.as_str()))
+            .execute(&mut *tx)
+            .await?;
+        }
+        for (label, at) in parts.debug_slots {
+            sqlx::query(
+                "INSERT INTO debug_slots (activity_id, label, starts_at) VALUES ($1, $2, $3)",
+            )
+            .bind(id)
+            .bind(label)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+        }
+        id
+    });
+    Ok(id)
+}
+
+/// Adds one branch venue per organisation (name = the organisation's name), skipping
+/// organisations that already have a venue in the activity. Returns how many were added.
+pub async fn add_branch_venues(
+    db: &Db,
+    activity_id: i64,
+    org_ids: &[i64],
+) -> Result<u64, StoreError> {
+    let mut added = 0;
+    in_write_tx!(db, |tx| {
+        let mut pos: i32 = sqlx::query_scalar(
+            "SELECT CAST(COALESCE(MAX(position), -1) + 1 AS INTEGER) FROM activity_venues WHERE activity_id = $1",
+        )
+        .bind(activity_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        for org in org_ids {
+            let done = sqlx::query(
+                "INSERT INTO activity_venues (activity_id, position, kind, name, org_id) \
+                 SELECT $1, $2, 'branch', o.name, o.id FROM orgs o WHERE o.id = $3 \
+                 ON CONFLICT (activity_id, org_id) DO NOTHING",
+            )
+            .bind(activity_id)
+            .bind(pos)
+            .bind(org)
+            .execute(&mut *tx)
+            .await?;
+            if done.rows_affected() > 0 {
+                added += done.rows_affected();
+                pos += 1;
+            }
+        }
+    });
+    Ok(added)
+}
+
+/// The direct children of `parent` of kind `kind` (e.g. every provincial bureau), for
+/// generating branch venues from a list.
+pub async fn children_of_kind(db: &Db, parent: i64, kind: &str) -> Result<Vec<i64>, StoreError> {
+    let sql = "SELECT id FROM orgs WHERE parent_id = $1 AND kind = $2 ORDER BY id";
+    Ok(on_db!(db, |p| sqlx::query_scalar(sql)
+        .bind(parent)
+        .bind(kind)
+        .fetch_all(p)
+        .await?))
+}
+
+/// Adds a session to an activity.
+pub async fn add_session(db: &Db, activity_id: i64, s: &SessionDraft) -> Result<i64, StoreError> {
+    let sql = "INSERT INTO activity_sessions (activity_id, title, starts_at, ends_at, capacity, \
+               registration_closes_at, venue_id, city, online_url) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id";
+    Ok(on_db!(db, |p| sqlx::query_scalar(sql)
+        .bind(activity_id)
+        .bind(s.title.as_str())
+        .bind(s.starts_at)
+        .bind(s.ends_at)
+        .bind(s.capacity)
+        .bind(s.registration_closes_at)
+        .bind(s.venue_id)
+        .bind(s.city.as_ref().map(|c| c.as_str()))
+        .bind(s.online_url.as_ref().map(|c| c.as_str()))
+        .fetch_one(p)
+        .await?))
+}
+
+/// Adds a debugging slot (联调) before a video-conference event.
+pub async fn add_debug_slot(
+    db: &Db,
+    activity_id: i64,
+    label: &str,
+    starts_at: DateTime<Utc>,
+) -> Result<i64, StoreError> {
+    let sql =
+        "INSERT INTO debug_slots (activity_id, label, starts_at) VALUES ($1, $2, $3) RETURNING id";
+    Ok(on_db!(db, |p| sqlx::query_scalar(sql)
+        .bind(activity_id)
+        .bind(label)
+        .bind(starts_at)
+        .fetch_one(p)
+        .await?))
+}
+
+const SESSION_COLS: &str = "s.id, s.activity_id, s.title, s.starts_at, s.ends_at, s.capacity, \
+    s.registration_closes_at, s.venue_id, s.city, s.online_url, \
+    (SELECT COUNT(*) FROM registrations r WHERE r.session_id = s.id AND r.status = 'confirmed') AS confirmed, \
+    (SELECT COUNT(*) FROM registrations r WHERE r.session_id = s.id AND r.status = 'waiting') AS waiting, \
+    (SELECT COUNT(*) FROM checkins c WHERE c.session_id = s.id) AS checked_in";
+
+#[allow(clippy::type_complexity)]
+pub async fn get(db: &Db, id: i64) -> Result<Activity, StoreError> {
+    let sql = format!(
+        "SELECT {ACTIVITY_COLS} FROM activities a JOIN orgs o ON o.id = a.owner_org_id WHERE a.id = $1"
+    );
+    let osql = "SELECT ao.role, ao.org_id, COALESCE(o.name, ao.name, '') AS name FROM activity_organisers ao \
+                LEFT JOIN orgs o ON o.id = ao.org_id WHERE ao.activity_id = $1 ORDER BY ao.position";
+    let vsql = "SELECT id, kind, name, org_id, address, room, capacity, url FROM activity_venues \
+                WHERE activity_id = $1 ORDER BY position";
+    let psql = "SELECT p.venue_id, p.position, p.category, p.org_id, p.label, p.attended FROM venue_participants p \
+                JOIN activity_venues v ON v.id = p.venue_id WHERE v.activity_id = $1 ORDER BY p.venue_id, p.position";
+    let ssql = format!(
+        "SELECT {SESSION_COLS} FROM activity_sessions s WHERE s.activity_id = $1 ORDER BY s.starts_at, s.id"
+    );
+    let dsql = "SELECT id, label, starts_at FROM debug_slots WHERE activity_id = $1 ORDER BY starts_at, id";
+    let (row, organisers, mut venues, participants, sessions, debug_slots): (
+        ActivityRow,
+        Vec<Organiser>,
+        Vec<Venue>,
+        Vec<Participant>,
+        Vec<Session>,
+        Vec<DebugSlot>,
+    ) = on_db!(db, |p| (
+        sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_one(p)
+            .await?,
+        sqlx::query_as(osql).bind(id).fetch_all(p).await?,
+        sqlx::query_as(vsql).bind(id).fetch_all(p).await?,
+        sqlx::query_as(psql).bind(id).fetch_all(p).await?,
+        sqlx::query_as(sqlx::AssertSqlSafe(ssql))
+            .bind(id)
+            .fetch_all(p)
+            .await?,
+        sqlx::query_as(dsql).bind(id).fetch_all(p).await?,
+    ));
+    for p in participants {
+        if let Some(v) = venues.iter_mut().find(|v| v.id == p.venue_id) {
+            v.participants.push(p);
+        }
+    }
+    Ok(Activity {
+        row,
+        organisers,
+        venues,
+        sessions,
+        debug_slots,
+    })
+}
+
+/// Which activities a calendar shows.
+#[derive(Debug, Clone, Default)]
+pub struct CalendarQuery {
+    pub campaign_id: Option<i64>,
+    /// Activities this organisation owns or organises in any role.
+    pub org_id: Option<i64>,
+    pub public_only: bool,
+    /// Activities that overlap `[from, to)`.
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+/// Activities in start order, for calendars and lists; with the total for paging.
+pub async fn calendar(db: &Db, q: &CalendarQuery) -> Result<(Vec<ActivityRow>, i64), StoreError> {
+    let filter = "($1 IS NULL OR a.campaign_id = $1) \
+        AND ($2 IS NULL OR a.owner_org_id = $2 OR EXISTS (SELECT 1 FROM activity_organisers ao WHERE ao.activity_id = a.id AND ao.org_id = $2)) \
+        AND ($3 = FALSE OR a.public = TRUE) \
+        AND ($4 IS NULL OR a.ends_at > $4) AND ($5 IS NULL OR a.starts_at < $5)";
+    let sql = format!(
+        "SELECT {ACTIVITY_COLS} FROM activities a JOIN orgs o ON o.id = a.owner_org_id WHERE {filter} \
+         ORDER BY a.starts_at, a.id LIMIT $6 OFFSET $7"
+    );
+    let csql = format!("SELECT COUNT(*) FROM activities a WHERE {filter}");
+    let limit = if q.limit <= 0 { 1000 } else { q.limit };
+    let (rows, total): (Vec<ActivityRow>, i64) = on_db!(db, |p| (
+        sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(q.campaign_id)
+            .bind(q.org_id)
+            .bind(q.public_only)
+            .bind(q.from)
+            .bind(q.to)
+            .bind(limit)
+            .bind(q.offset.max(0))
+            .fetch_all(p)
+            .await?,
+        sqlx::query_scalar(sqlx::AssertSqlSafe(csql))
+            .bind(q.campaign_id)
+            .bind(q.org_id)
+            .bind(q.public_only)
+            .bind(q.from)
+            .bind(q.to)
+            .fetch_one(p)
+            .await?,
+    ));
+    Ok((rows, total))
+}
+
+/// Organisers of many activities at once (for calendar rows), as (activity id, organiser).
+pub async fn organisers_of(db: &Db, ids: &[i64]) -> Result<Vec<(i64, Organiser)>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    // Built from integers only.
+    let sql = format!(
+        "SELECT ao.activity_id, ao.role, ao.org_id, COALESCE(o.name, ao.name, '') AS name FROM activity_organisers ao \
+         LEFT JOIN orgs o ON o.id = ao.org_id WHERE ao.activity_id IN ({list}) ORDER BY ao.activity_id, ao.position"
+    );
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        activity_id: i64,
+        role: String,
+        org_id: Option<i64>,
+        name: String,
+    }
+    let rows: Vec<Row> = on_db!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .fetch_all(p)
+        .await?);
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            (
+                r.activity_id,
+                Organiser {
+                    role: r.role,
+                    org_id: r.org_id,
+                    name: r.name,
+                },
+            )
+        })
+        .collect())
+}
+
+pub async fn session(db: &Db, id: i64) -> Result<Session, StoreError> {
+    let sql = format!("SELECT {SESSION_COLS} FROM activity_sessions s WHERE s.id = $1");
+    Ok(on_db!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_one(p)
+        .await?))
+}
+
+/// What changing a session's capacity did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CapacityChange {
+    /// Changed; the ids of waiting registrations promoted into new places.
+    Changed { promoted: Vec<i64> },
+    /// Refused: fewer places than confirmed registrations; nothing changed.
+    BelowRegistrations { confirmed: i64 },
+}
+
+/// Sets a session's capacity (`None` = unlimited). Refuses a capacity below the confirmed
+/// registrations; a larger capacity promotes from the waiting list into the new places.
+pub async fn set_capacity(
+    db: &Db,
+    session_id: i64,
+    capacity: Option<i32>,
+    now: DateTime<Utc>,
+) -> Result<CapacityChange, StoreError> {
+    let out = in_session_lock!(db, session_id, |tx| {
+        let confirmed: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM registrations WHERE session_id = $1 AND status = 'confirmed'",
+        )
+        .bind(session_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        if let Some(c) = capacity
+            && i64::from(c) < confirmed
+        {
+            return Ok(CapacityChange::BelowRegistrations { confirmed });
+        }
+        let done = sqlx::query("UPDATE activity_sessions SET capacity = $1 WHERE id = $2")
+            .bind(capacity)
+            .bind(session_id)
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        let free = capacity.map_or(i64::MAX, |c| i64::from(c) - confirmed);
+        let mut promoted = Vec::new();
+        while (promoted.len() as i64) < free {
+            let next: Option<i64> = sqlx::query_scalar(
+                "UPDATE registrations SET status = 'confirmed', promoted_at = $1 WHERE id = \
+                 (SELECT id FROM registrations WHERE session_id = $2 AND status = 'waiting' ORDER BY id LIMIT 1) \
+                 RETURNING id",
+            )
+            .bind(now)
+            .bind(session_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some(id) = next else { break };
+            queue_message!(tx, id, "promoted", now);
+            promoted.push(id);
+        }
+        CapacityChange::Changed { promoted }
+    });
+    Ok(out)
+}
+
+/// What a registration attempt did.
+#[derive(Debug, Clone)]
+pub enum RegisterOutcome {
+    Registered(Box<Registration>),
+    /// Registration closed at this time; nothing was stored.
+    Closed {
+        closes_at: DateTime<Utc>,
+    },
+    /// The same person already holds a live registration for the session.
+    Duplicate,
+}
+
+/// A new unguessable ticket code (128 bits, hex): the registrant's key to the ticket
+/// page, cancellation, the personal calendar feed and check-in.
+pub fn new_ticket() -> String {
+    let mut rng = rand::rng();
+    format!("{:016x}{:016x}", rng.random::<u64>(), rng.random::<u64>())
+}
+
+/// Registers a person for a session: confirmed while places are left, else on the waiting
+/// list. Refuses after closing and refuses duplicates; both leave nothing behind.
+pub async fn register(
+    db: &Db,
+    session_id: i64,
+    r: &RegistrationDraft,
+    account_id: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<RegisterOutcome, StoreError> {
+    let ticket = new_ticket();
+    let key = r.dedupe_key();
+    enum Inner {
+        Id(i64),
+        Closed(DateTime<Utc>),
+    }
+    let result: Result<Inner, StoreError> = async {
+        let inner = in_session_lock!(db, session_id, |tx| {
+            #[derive(sqlx::FromRow)]
+            struct S {
+                activity_id: i64,
+                capacity: Option<i32>,
+                starts_at: DateTime<Utc>,
+                registration_closes_at: Option<DateTime<Utc>>,
+            }
+            let s: S = sqlx::query_as(
+                "SELECT activity_id, capacity, starts_at, registration_closes_at FROM activity_sessions WHERE id = $1",
+            )
+            .bind(session_id)
+            .fetch_one(&mut *tx)
+            .await?;
+            let closes_at = s.registration_closes_at.unwrap_or(s.starts_at);
+            if now >= closes_at {
+                return Ok(Inner::Closed(closes_at));
+            }
+            let taken: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM registrations WHERE session_id = $1 AND status = 'confirmed'",
+            )
+            .bind(session_id)
+            .fetch_one(&mut *tx)
+            .await?;
+            let status = match s.capacity {
+                Some(c) if taken >= i64::from(c) => RegistrationStatus::Waiting,
+                _ => RegistrationStatus::Confirmed,
+            };
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO registrations (session_id, activity_id, status, name, company, position, phone, email, \
+                 attendance, audience_role, dedupe_key, ticket, account_id, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+            )
+            .bind(session_id)
+            .bind(s.activity_id)
+            .bind(status.as_str())
+            .bind(r.name.as_str())
+            .bind(r.company.as_ref().map(|v| v.as_str()))
+            .bind(r.position.as_ref().map(|v| v.as_str()))
+            .bind(r.phone.as_ref().map(|v| v.as_str()))
+            .bind(r.email.as_ref().map(|v| v.as_str()))
+            .bind(r.attendance.map(|v| v.as_str()))
+            .bind(r.audience_role.map(|v| v.as_str()))
+            .bind(&key)
+            .bind(&ticket)
+            .bind(account_id)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+            queue_message!(tx, id, status.as_str(), now);
+            Inner::Id(id)
+        });
+        Ok(inner)
+    }
+    .await;
+    match result {
+        Ok(Inner::Id(id)) => Ok(RegisterOutcome::Registered(Box::new(
+            registration(db, id).await?,
+        ))),
+        Ok(Inner::Closed(closes_at)) => Ok(RegisterOutcome::Closed { closes_at }),
+        Err(StoreError::Conflict { constraint })
+            if constraint.starts_with("registrations_person")
+                || constraint == "registrations_session_id_dedupe_key_key" =>
+        {
+            Ok(RegisterOutcome::Duplicate)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+const REG_COLS: &str = "r.id, r.session_id, r.activity_id, r.status, r.name, r.company, r.position, r.phone, \
+    r.email, r.attendance, r.audience_role, r.ticket, r.account_id, r.created_at, r.promoted_at, r.cancelled_at, \
+    c.checked_in_at, \
+    CASE WHEN r.status = 'waiting' THEN (SELECT COUNT(*) FROM registrations w WHERE w.session_id = r.session_id \
+      AND w.status = 'waiting' AND w.id <= r.id) ELSE 0 END AS queue_position";
+
+pub async fn registration(db: &Db, id: i64) -> Result<Registration, StoreError> {
+    let sql = format!(
+        "SELECT {REG_COLS} FROM registrations r LEFT JOIN checkins c ON c.registration_id = r.id WHERE r.id = $1"
+    );
+    Ok(on_db!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_one(p)
+        .await?))
+}
+
+pub async fn registration_by_ticket(db: &Db, ticket: &str) -> Result<Registration, StoreError> {
+    let sql = format!(
+        "SELECT {REG_COLS} FROM registrations r LEFT JOIN checkins c ON c.registration_id = r.id WHERE r.ticket = $1"
+    );
+    Ok(on_db!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(ticket)
+        .fetch_one(p)
+        .await?))
+}
+
+/// A session's registrations: confirmed and waiting first (in order), cancelled last.
+pub async fn registrations(db: &Db, session_id: i64) -> Result<Vec<Registration>, StoreError> {
+    let sql = format!(
+        "SELECT {REG_COLS} FROM registrations r LEFT JOIN checkins c ON c.registration_id = r.id \
+         WHERE r.session_id = $1 ORDER BY CASE r.status WHEN 'confirmed' THEN 0 WHEN 'waiting' THEN 1 ELSE 2 END, r.id"
+    );
+    Ok(on_db!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(session_id)
+        .fetch_all(p)
+        .await?))
+}
+
+/// Every live registration holding one of these tickets' e-mail addresses, for the
+/// personal calendar feed: the registrations of the same person (same e-mail or phone).
+pub async fn registrations_like(db: &Db, ticket: &str) -> Result<Vec<Registration>, StoreError> {
+    let sql = format!(
+        "SELECT {REG_COLS} FROM registrations r LEFT JOIN checkins c ON c.registration_id = r.id \
+         WHERE r.status <> 'cancelled' AND r.dedupe_key = (SELECT dedupe_key FROM registrations WHERE ticket = $1) \
+         ORDER BY r.id"
+    );
+    Ok(on_db!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(ticket)
+        .fetch_all(p)
+        .await?))
+}
+
+/// Cancels a registration. When it held a place, the first on the waiting list is promoted
+/// into it in the same transaction (exactly once). Returns the promoted registration's id.
+/// Cancelling twice is refused with `already_cancelled`.
+pub async fn cancel(
+    db: &Db,
+    registration_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>, StoreError> {
+    let session_id: i64 = on_db!(db, |p| sqlx::query_scalar(
+        "SELECT session_id FROM registrations WHERE id = $1"
+    )
+    .bind(registration_id)
+    .fetch_one(p)
+    .await?);
+    let promoted = in_session_lock!(db, session_id, |tx| {
+        let was: Option<i64> = sqlx::query_scalar(
+            "UPDATE registrations SET status = 'cancelled', cancelled_at = $1 \
+             WHERE id = $2 AND status <> 'cancelled' RETURNING id",
+        )
+        .bind(now)
+        .bind(registration_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(_) = was else {
+            return Err(StoreError::State("already_cancelled"));
+        };
+        // Under the session lock the count is exact: promote only into a free place.
+        #[derive(sqlx::FromRow)]
+        struct Cap {
+            capacity: Option<i32>,
+            confirmed: i64,
+        }
+        let cap: Cap = sqlx::query_as(
+            "SELECT s.capacity, (SELECT COUNT(*) FROM registrations r WHERE r.session_id = s.id \
+             AND r.status = 'confirmed') AS confirmed FROM activity_sessions s WHERE s.id = $1",
+        )
+        .bind(session_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let free = cap.capacity.is_none_or(|c| cap.confirmed < i64::from(c));
+        let mut promoted = None;
+        if free {
+            promoted = sqlx::query_scalar(
+                "UPDATE registrations SET status = 'confirmed', promoted_at = $1 WHERE id = \
+                 (SELECT id FROM registrations WHERE session_id = $2 AND status = 'waiting' ORDER BY id LIMIT 1) \
+                 RETURNING id",
+            )
+            .bind(now)
+            .bind(session_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some(id) = promoted {
+                queue_message!(tx, id, "promoted", now);
+            }
+        }
+        queue_message!(tx, registration_id, "cancelled", now);
+        promoted
+    });
+    Ok(promoted)
+}
+
+/// Messages queued for a registration, oldest first.
+pub async fn messages(
+    db: &Db,
+    registration_id: i64,
+) -> Result<Vec<RegistrationMessage>, StoreError> {
+    let sql = "SELECT id, registration_id, kind, created_at FROM registration_messages \
+               WHERE registration_id = $1 ORDER BY id";
+    Ok(on_db!(db, |p| sqlx::query_as(sql)
+        .bind(registration_id)
+        .fetch_all(p)
+        .await?))
+}
+
+/// Every message of a kind for a session, for counting.
+pub async fn message_count(db: &Db, session_id: i64, kind: &str) -> Result<i64, StoreError> {
+    let sql = "SELECT COUNT(*) FROM registration_messages m JOIN registrations r ON r.id = m.registration_id \
+               WHERE r.session_id = $1 AND m.kind = $2";
+    Ok(on_db!(db, |p| sqlx::query_scalar(sql)
+        .bind(session_id)
+        .bind(kind)
+        .fetch_one(p)
+        .await?))
+}
+
+// ---------------------------------------------------------------- check-in
+
+/// What one check-in did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckinOutcome {
+    /// A new attendance record.
+    Recorded,
+    /// This client id was already received (a resent offline check-in): nothing changed.
+    Repeated,
+    /// The person was already checked in by another device or from the list.
+    AlreadyCheckedIn,
+}
+
+/// Records attendance of the registration with `ticket` at `session_id`, idempotently: each
+/// check-in carries a client-generated id; the same id twice, or a second check-in of the
+/// same registration, counts once. `checked_in_at` is when it happened on the device.
+/// Refuses `not_confirmed` for a registration that holds no place and NotFound for a ticket
+/// of another session.
+#[allow(clippy::too_many_arguments)]
+pub async fn check_in(
+    db: &Db,
+    session_id: i64,
+    client_id: &str,
+    ticket: &str,
+    method: &str,
+    checked_in_at: DateTime<Utc>,
+    by: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<CheckinOutcome, StoreError> {
+    let out = in_write_tx!(db, |tx| {
+        let seen: Option<i64> =
+            sqlx::query_scalar("SELECT registration_id FROM checkins WHERE client_id = $1")
+                .bind(client_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if seen.is_some() {
+            return Ok(CheckinOutcome::Repeated);
+        }
+        #[derive(sqlx::FromRow)]
+        struct RegRow {
+            id: i64,
+            status: String,
+        }
+        let r: Option<RegRow> = sqlx::query_as(
+            "SELECT id, status FROM registrations WHERE ticket = $1 AND session_id = $2",
+        )
+        .bind(ticket)
+        .bind(session_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(r) = r else {
+            return Err(StoreError::NotFound);
+        };
+        if r.status != "confirmed" {
+            return Err(StoreError::State("not_confirmed"));
+        }
+        let done = sqlx::query(
+            "INSERT INTO checkins (client_id, registration_id, session_id, method, checked_in_at, received_at, by_account) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
+        )
+        .bind(client_id)
+        .bind(r.id)
+        .bind(session_id)
+        .bind(method)
+        .bind(checked_in_at)
+        .bind(now)
+        .bind(by)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 1 {
+            CheckinOutcome::Recorded
+        } else {
+            // Lost a race on the client id or the registration: find which.
+            let again: Option<i64> =
+                sqlx::query_scalar("SELECT registration_id FROM checkins WHERE client_id = $1")
+                    .bind(client_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if again.is_some() {
+                CheckinOutcome::Repeated
+            } else {
+                CheckinOutcome::AlreadyCheckedIn
+            }
+        }
+    });
+    Ok(out)
+}
+
+/// Marks a venue participant entry as present or absent (attendance per venue).
+pub async fn set_participant_attendance(
+    db: &Db,
+    venue_id: i64,
+    position: i32,
+    attended: bool,
+) -> Result<(), StoreError> {
+    let sql = "UPDATE venue_participants SET attended = $1 WHERE venue_id = $2 AND position = $3";
+    let done = on_db!(db, |p| sqlx::query(sql)
+        .bind(attended)
+        .bind(venue_id)
+        .bind(position)
+        .execute(p)
+        .await?
+        .rows_affected());
+    if done == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------- readiness
+
+/// A branch venue's report for one debugging slot.
+#[derive(Debug, Clone)]
+pub struct CheckReport {
+    pub readiness: Readiness,
+    pub test_confirmed: bool,
+    pub technician_name: Option<String>,
+    pub technician_phone: Option<String>,
+    pub note: Option<String>,
+}
+
+/// Records (or replaces) a venue's report for a slot of the same activity.
+pub async fn report_check(
+    db: &Db,
+    venue_id: i64,
+    slot_id: i64,
+    r: &CheckReport,
+    by: i64,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    in_write_tx!(db, |tx| {
+        let same: Option<i64> = sqlx::query_scalar(
+            "SELECT v.id FROM activity_venues v JOIN debug_slots d ON d.activity_id = v.activity_id \
+             WHERE v.id = $1 AND d.id = $2",
+        )
+        .bind(venue_id)
+        .bind(slot_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if same.is_none() {
+            return Err(StoreError::NotFound);
+        }
+        sqlx::query(
+            "INSERT INTO venue_checks (venue_id, slot_id, readiness, test_confirmed, technician_name, technician_phone, \
+             note, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+             ON CONFLICT (venue_id, slot_id) DO UPDATE SET readiness = excluded.readiness, \
+             test_confirmed = excluded.test_confirmed, technician_name = excluded.technician_name, \
+             technician_phone = excluded.technician_phone, note = excluded.note, \
+             updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+        )
+        .bind(venue_id)
+        .bind(slot_id)
+        .bind(r.readiness.as_str())
+        .bind(r.test_confirmed)
+        .bind(&r.technician_name)
+        .bind(&r.technician_phone)
+        .bind(&r.note)
+        .bind(by)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    });
+    Ok(())
+}
+
+/// The day-of board: every branch venue of the activity with its report for every slot
+/// (`pending` where none came in), in venue order then slot time.
+pub async fn board(db: &Db, activity_id: i64) -> Result<Vec<BoardRow>, StoreError> {
+    let sql = "SELECT v.id AS venue_id, v.name AS venue_name, v.org_id, d.id AS slot_id, d.label AS slot_label, \
+               d.starts_at AS slot_starts_at, COALESCE(c.readiness, 'pending') AS readiness, \
+               COALESCE(c.test_confirmed, FALSE) AS test_confirmed, c.technician_name, c.technician_phone, c.note, \
+               c.updated_at \
+               FROM activity_venues v JOIN debug_slots d ON d.activity_id = v.activity_id \
+               LEFT JOIN venue_checks c ON c.venue_id = v.id AND c.slot_id = d.id \
+               WHERE v.activity_id = $1 AND v.kind = 'branch' ORDER BY v.position, d.starts_at, d.id";
+    Ok(on_db!(db, |p| sqlx::query_as(sql)
+        .bind(activity_id)
+        .fetch_all(p)
+        .await?))
+}
+
+/// The venue of an activity hosted by `org_id`, if any.
+pub async fn venue_of_org(
+    db: &Db,
+    activity_id: i64,
+    org_id: i64,
+) -> Result<Option<i64>, StoreError> {
+    let sql = "SELECT id FROM activity_venues WHERE activity_id = $1 AND org_id = $2";
+    Ok(on_db!(db, |p| sqlx::query_scalar(sql)
+        .bind(activity_id)
+        .bind(org_id)
+        .fetch_optional(p)
+        .await?))
+}
+
+/// Dates of activities in a month, for the month view: activities overlapping `[from, to)`.
+pub fn month_bounds(year: i32, month: u32) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+    let first = NaiveDate::from_ymd_opt(year, month, 1)?;
+    let next = if month == 12 {
+        NaiveDate::from_ymd_opt(year + 1, 1, 1)?
+    } else {
+        NaiveDate::from_ymd_opt(year, month + 1, 1)?
+    };
+    Some((
+        renke_domain::activity::day_start(first),
+        renke_domain::activity::day_start(next),
+    ))
+}

@@ -1,0 +1,915 @@
+//! Activity pages: the calendar (list and month), an activity with its organisers, venues
+//! and sessions, registration on a phone, the ticket with its QR code, the organiser's
+//! registration list with check-in, the offline QR check-in page, venue readiness and the
+//! day-of board; iCalendar feeds.
+
+use crate::AppState;
+use crate::auth::{Ctx, User};
+use crate::error::AppError;
+use crate::i18n::Tr;
+use crate::service::activities::{
+    self as svc, ActivityView, CalendarItem, CalendarParams, CheckinInput, ReadinessForm,
+    RegistrationForm, Ticket,
+};
+use crate::view::{Chrome, Errors, Pager, local_time, render};
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use renke_domain::activity::{
+    ActivityKind, ActivityMode, AudienceRole, FormField, OrganiserRole, ParticipantCategory,
+    Readiness, VenueKind,
+};
+use renke_domain::clock::SHANGHAI;
+use renke_store::activities::{BoardRow, Organiser, Registration, Session};
+use serde::Deserialize;
+
+fn label<T: Copy>(
+    tr: &Tr,
+    v: Option<T>,
+    zh: fn(T) -> &'static str,
+    en: fn(T) -> &'static str,
+    raw: &str,
+) -> String {
+    match v {
+        Some(v) => (if tr.is_zh() { zh(v) } else { en(v) }).to_owned(),
+        None => raw.to_owned(),
+    }
+}
+
+pub fn kind_label(tr: &Tr, code: &str) -> String {
+    label(
+        tr,
+        ActivityKind::parse("", code).ok(),
+        ActivityKind::zh,
+        ActivityKind::en,
+        code,
+    )
+}
+pub fn mode_label(tr: &Tr, code: &str) -> String {
+    label(
+        tr,
+        ActivityMode::parse("", code).ok(),
+        ActivityMode::zh,
+        ActivityMode::en,
+        code,
+    )
+}
+fn venue_label(tr: &Tr, code: &str) -> String {
+    label(
+        tr,
+        VenueKind::parse("", code).ok(),
+        VenueKind::zh,
+        VenueKind::en,
+        code,
+    )
+}
+fn category_label(tr: &Tr, code: &str) -> String {
+    label(
+        tr,
+        ParticipantCategory::parse("", code).ok(),
+        ParticipantCategory::zh,
+        ParticipantCategory::en,
+        code,
+    )
+}
+
+/// 主办：A、B；承办：C — in the page's language.
+pub fn organisers_line(tr: &Tr, orgs: &[Organiser]) -> String {
+    let mut parts = Vec::new();
+    for role in OrganiserRole::ALL {
+        let names: Vec<&str> = orgs
+            .iter()
+            .filter(|o| o.role == role.as_str())
+            .map(|o| o.name.as_str())
+            .collect();
+        if !names.is_empty() {
+            parts.push(format!(
+                "{}{}{}",
+                if tr.is_zh() { role.zh() } else { role.en() },
+                if tr.is_zh() { "：" } else { ": " },
+                names.join(if tr.is_zh() { "、" } else { ", " })
+            ));
+        }
+    }
+    parts.join(if tr.is_zh() { "；" } else { "; " })
+}
+
+/// A time given to a template helper by value or by any depth of reference.
+trait Moment {
+    fn moment(&self) -> DateTime<Utc>;
+}
+impl Moment for DateTime<Utc> {
+    fn moment(&self) -> DateTime<Utc> {
+        *self
+    }
+}
+impl<T: Moment> Moment for &T {
+    fn moment(&self) -> DateTime<Utc> {
+        (**self).moment()
+    }
+}
+
+fn readiness_chip(code: &str) -> &'static str {
+    match code {
+        "ready" => "green",
+        "not_ready" => "red",
+        _ => "grey",
+    }
+}
+
+fn readiness_label(tr: &Tr, code: &str) -> String {
+    label(
+        tr,
+        Readiness::parse("", code).ok(),
+        Readiness::zh,
+        Readiness::en,
+        code,
+    )
+}
+
+// ---------------------------------------------------------------- calendar
+
+#[derive(Debug, Default, Deserialize)]
+pub struct CalendarQuery {
+    #[serde(default)]
+    view: Option<String>,
+    #[serde(default)]
+    month: Option<String>,
+    #[serde(default)]
+    org: Option<String>,
+    #[serde(default)]
+    campaign_id: Option<i64>,
+    #[serde(default)]
+    offset: Option<i64>,
+}
+
+/// One day cell of the month view.
+pub struct DayCell {
+    pub day: Option<u32>,
+    pub items: Vec<(i64, String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "activities.html")]
+struct CalendarPage {
+    c: Chrome,
+    items: Vec<CalendarItem>,
+    month_view: bool,
+    month_label: String,
+    prev_month: String,
+    next_month: String,
+    weeks: Vec<Vec<DayCell>>,
+    org: String,
+    campaign: String,
+    month: String,
+    pager: Pager,
+}
+
+impl CalendarPage {
+    fn kind(&self, code: &str) -> String {
+        kind_label(&self.c.tr, code)
+    }
+    fn mode(&self, code: &str) -> String {
+        mode_label(&self.c.tr, code)
+    }
+    fn organisers(&self, orgs: &[Organiser]) -> String {
+        organisers_line(&self.c.tr, orgs)
+    }
+    fn when(&self, i: &CalendarItem) -> String {
+        i.activity.schedule().label_zh()
+    }
+    fn query(&self) -> String {
+        let mut q = String::new();
+        if !self.org.is_empty() {
+            q.push_str(&format!("&org={}", urlenc(&self.org)));
+        }
+        if !self.campaign.is_empty() {
+            q.push_str(&format!("&campaign_id={}", self.campaign));
+        }
+        q
+    }
+}
+
+fn urlenc(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+fn add_months(y: i32, m: u32, by: i32) -> (i32, u32) {
+    let idx = y * 12 + (m as i32 - 1) + by;
+    (idx.div_euclid(12), (idx.rem_euclid(12) + 1) as u32)
+}
+
+pub async fn calendar(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<CalendarQuery>,
+) -> Result<Response, AppError> {
+    let tr = ctx.tr;
+    let month_view = q.view.as_deref() == Some("month");
+    let today = state.clock.now().with_timezone(&SHANGHAI).date_naive();
+    let month = match q.month.as_deref().map(str::trim) {
+        Some(m) if !m.is_empty() => m.to_owned(),
+        _ if month_view => format!("{:04}-{:02}", today.year(), today.month()),
+        _ => String::new(),
+    };
+    let p = CalendarParams {
+        campaign_id: q.campaign_id,
+        org: q.org.clone(),
+        month: (!month.is_empty()).then(|| month.clone()),
+        offset: if month_view { Some(0) } else { q.offset },
+        limit: Some(if month_view { 500 } else { 50 }),
+    };
+    let (items, total) = svc::calendar(&state, ctx.account(), &p).await?;
+    let (mut month_label, mut prev_month, mut next_month, mut weeks) =
+        (String::new(), String::new(), String::new(), Vec::new());
+    if month_view && let Ok((y, m)) = svc::parse_month(&month) {
+        month_label = if tr.is_zh() {
+            format!("{y}年{m}月")
+        } else {
+            format!("{y}-{m:02}")
+        };
+        let (py, pm) = add_months(y, m, -1);
+        let (ny, nm) = add_months(y, m, 1);
+        prev_month = format!("{py:04}-{pm:02}");
+        next_month = format!("{ny:04}-{nm:02}");
+        if let Some(first) = NaiveDate::from_ymd_opt(y, m, 1) {
+            let (ny2, nm2) = add_months(y, m, 1);
+            let days = NaiveDate::from_ymd_opt(ny2, nm2, 1)
+                .map(|n| (n - first).num_days() as u32)
+                .unwrap_or(30);
+            let lead = first.weekday().num_days_from_monday();
+            let mut cells: Vec<DayCell> = (0..lead)
+                .map(|_| DayCell {
+                    day: None,
+                    items: Vec::new(),
+                })
+                .collect();
+            for d in 1..=days {
+                let date = first.with_day(d).unwrap_or(first);
+                let start = renke_domain::activity::day_start(date);
+                let end = start + chrono::Duration::days(1);
+                let its = items
+                    .iter()
+                    .filter(|i| i.activity.starts_at < end && i.activity.ends_at > start)
+                    .map(|i| {
+                        let time = if i.activity.schedule_kind == "window" {
+                            i.activity
+                                .starts_at
+                                .with_timezone(&SHANGHAI)
+                                .format("%H:%M")
+                                .to_string()
+                        } else {
+                            String::new()
+                        };
+                        (i.activity.id, time, i.activity.title.clone())
+                    })
+                    .collect();
+                cells.push(DayCell {
+                    day: Some(d),
+                    items: its,
+                });
+            }
+            while !cells.len().is_multiple_of(7) {
+                cells.push(DayCell {
+                    day: None,
+                    items: Vec::new(),
+                });
+            }
+            let mut it = cells.into_iter().peekable();
+            while it.peek().is_some() {
+                weeks.push(it.by_ref().take(7).collect());
+            }
+        }
+    }
+    let org = q.org.clone().unwrap_or_default();
+    let campaign = q.campaign_id.map(|c| c.to_string()).unwrap_or_default();
+    let mut base = String::from("/activities?");
+    if !org.is_empty() {
+        base.push_str(&format!("org={}&", urlenc(&org)));
+    }
+    if !campaign.is_empty() {
+        base.push_str(&format!("campaign_id={campaign}&"));
+    }
+    let pager = Pager {
+        offset: q.offset.unwrap_or(0),
+        limit: 50,
+        total,
+        base,
+    };
+    Ok(render(&CalendarPage {
+        c: Chrome::new(&ctx, "activities", tr.t("act.list")),
+        items,
+        month_view,
+        month_label,
+        prev_month,
+        next_month,
+        weeks,
+        org,
+        campaign,
+        month,
+        pager,
+    }))
+}
+
+// ---------------------------------------------------------------- one activity
+
+#[derive(Template)]
+#[template(path = "activity.html")]
+struct ActivityPage {
+    c: Chrome,
+    v: ActivityView,
+    organisers: String,
+    when: String,
+    now: DateTime<Utc>,
+}
+
+impl ActivityPage {
+    fn kind(&self) -> String {
+        kind_label(&self.c.tr, &self.v.activity.row.kind)
+    }
+    fn mode(&self) -> String {
+        mode_label(&self.c.tr, &self.v.activity.row.mode)
+    }
+    fn venue_kind(&self, code: &str) -> String {
+        venue_label(&self.c.tr, code)
+    }
+    fn category(&self, code: &str) -> String {
+        category_label(&self.c.tr, code)
+    }
+    fn time(&self, t: impl Moment) -> String {
+        local_time(&t.moment())
+    }
+    fn open(&self, s: &Session) -> bool {
+        self.now < s.closes_at()
+    }
+    fn audience_roles(&self) -> String {
+        svc::audience_roles(&self.v.activity.row)
+            .iter()
+            .map(|r| if self.c.tr.is_zh() { r.zh() } else { r.en() })
+            .collect::<Vec<_>>()
+            .join(if self.c.tr.is_zh() { "、" } else { ", " })
+    }
+    fn venue_name(&self, id: &Option<i64>) -> String {
+        id.and_then(|id| self.v.activity.venues.iter().find(|v| v.id == id))
+            .map(|v| v.name.clone())
+            .unwrap_or_default()
+    }
+    fn branch_count(&self) -> usize {
+        self.v
+            .activity
+            .venues
+            .iter()
+            .filter(|v| v.kind == "branch")
+            .count()
+    }
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let v = svc::activity_view(&state, ctx.account(), id).await?;
+    let organisers = organisers_line(&ctx.tr, &v.activity.organisers);
+    let when = v.activity.row.schedule().label_zh();
+    Ok(render(&ActivityPage {
+        c: Chrome::new(&ctx, "activities", v.activity.row.title.clone()),
+        organisers,
+        when,
+        now: state.clock.now(),
+        v,
+    }))
+}
+
+// ---------------------------------------------------------------- registration
+
+#[derive(Template)]
+#[template(path = "register.html")]
+struct RegisterPage {
+    c: Chrome,
+    v: ActivityView,
+    session: Session,
+    f: RegistrationForm,
+    errors: Errors,
+    fields: Vec<FormField>,
+    roles: Vec<AudienceRole>,
+    closed: bool,
+}
+
+impl RegisterPage {
+    fn asks(&self, f: &str) -> bool {
+        self.fields.iter().any(|x| x.as_str() == f)
+    }
+    fn role_options(&self) -> Vec<(&'static str, &'static str)> {
+        let all: Vec<AudienceRole> = if self.roles.is_empty() {
+            AudienceRole::ALL.to_vec()
+        } else {
+            self.roles.clone()
+        };
+        all.iter()
+            .map(|r| (r.as_str(), if self.c.tr.is_zh() { r.zh() } else { r.en() }))
+            .collect()
+    }
+    fn time(&self, t: impl Moment) -> String {
+        local_time(&t.moment())
+    }
+    fn field_label(&self, f: FormField) -> &'static str {
+        if self.c.tr.is_zh() { f.zh() } else { f.en() }
+    }
+    fn full(&self) -> bool {
+        self.session.places_left() == Some(0)
+    }
+}
+
+async fn register_page(
+    state: &AppState,
+    ctx: &Ctx,
+    session_id: i64,
+    f: RegistrationForm,
+    errors: Errors,
+) -> Result<RegisterPage, AppError> {
+    let session = renke_store::activities::session(&state.db, session_id).await?;
+    let v = svc::activity_view(state, ctx.account(), session.activity_id).await?;
+    let fields = svc::form_fields(&v.activity.row);
+    let roles = svc::audience_roles(&v.activity.row);
+    let closed = state.clock.now() >= session.closes_at();
+    Ok(RegisterPage {
+        c: Chrome::new(
+            ctx,
+            "activities",
+            format!("{} · {}", ctx.tr.t("act.register"), session.title),
+        ),
+        v,
+        session,
+        f,
+        errors,
+        fields,
+        roles,
+        closed,
+    })
+}
+
+/// A visitor without a session gets the pre-login CSRF cookie the form's token is
+/// checked against (as on the login page).
+fn ensure_pre_csrf(state: &AppState, ctx: &mut Ctx) -> Option<String> {
+    if let crate::auth::Identity::Anonymous { pre_csrf, .. } = &mut ctx.identity
+        && pre_csrf.is_none()
+    {
+        let t = crate::auth::new_token();
+        let cookie = crate::auth::set_cookie(state, crate::auth::PRE_CSRF_COOKIE, &t, None);
+        *pre_csrf = Some(t);
+        return Some(cookie);
+    }
+    None
+}
+
+fn with_cookie(mut res: Response, cookie: Option<String>) -> Response {
+    if let Some(c) = cookie
+        && let Ok(v) = c.parse()
+    {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
+}
+
+pub async fn register_form(
+    State(state): State<AppState>,
+    mut ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let cookie = ensure_pre_csrf(&state, &mut ctx);
+    let f = RegistrationForm {
+        attendance: "on_site".into(),
+        ..Default::default()
+    };
+    let page = register_page(&state, &ctx, id, f, Errors::default()).await?;
+    Ok(with_cookie(render(&page), cookie))
+}
+
+pub async fn register(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<RegistrationForm>,
+) -> Result<Response, AppError> {
+    match svc::register(&state, ctx.account(), id, &f).await {
+        Ok(r) => Ok(Redirect::to(&format!("/tickets/{}", r.ticket)).into_response()),
+        Err(AppError::Invalid(inv)) => {
+            let errors = Errors::from_invalid(ctx.tr, &inv);
+            let page = register_page(&state, &ctx, id, f, errors).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "ticket.html")]
+struct TicketPage {
+    c: Chrome,
+    t: Ticket,
+    qr: String,
+    organisers: String,
+}
+
+impl TicketPage {
+    fn time(&self, t: impl Moment) -> String {
+        local_time(&t.moment())
+    }
+    fn waiting_text(&self) -> String {
+        self.c.tr.tf(
+            "act.ticket_waiting",
+            &[("n", self.t.registration.queue_position.to_string())],
+        )
+    }
+    fn venue(&self) -> String {
+        self.t
+            .session
+            .venue_id
+            .and_then(|id| self.t.activity.venues.iter().find(|v| v.id == id))
+            .map(|v| {
+                [
+                    Some(v.name.as_str()),
+                    v.address.as_deref(),
+                    v.room.as_deref(),
+                ]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ")
+            })
+            .or_else(|| self.t.session.city.clone())
+            .unwrap_or_default()
+    }
+}
+
+/// The ticket code as a QR code, as inline SVG.
+fn qr_svg(data: &str) -> String {
+    match qrcode::QrCode::new(data.as_bytes()) {
+        Ok(code) => code
+            .render::<qrcode::render::svg::Color>()
+            .min_dimensions(200, 200)
+            .quiet_zone(true)
+            .build(),
+        Err(_) => String::new(),
+    }
+}
+
+pub async fn ticket(
+    State(state): State<AppState>,
+    mut ctx: Ctx,
+    Path(code): Path<String>,
+) -> Result<Response, AppError> {
+    let cookie = ensure_pre_csrf(&state, &mut ctx);
+    let t = svc::ticket(&state, &code).await?;
+    let qr = qr_svg(&t.registration.ticket);
+    let organisers = organisers_line(&ctx.tr, &t.activity.organisers);
+    let page = TicketPage {
+        c: Chrome::new(&ctx, "activities", ctx.tr.t("act.ticket")),
+        t,
+        qr,
+        organisers,
+    };
+    Ok(with_cookie(render(&page), cookie))
+}
+
+pub async fn cancel_ticket(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Response, AppError> {
+    svc::cancel_by_ticket(&state, &code).await?;
+    Ok(Redirect::to(&format!("/tickets/{code}")).into_response())
+}
+
+fn ics(body: String, name: &str) -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                "text/calendar; charset=utf-8".to_owned(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"{name}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+pub async fn ticket_ics(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Response, AppError> {
+    Ok(ics(svc::ticket_ics(&state, &code).await?, "event.ics"))
+}
+
+pub async fn personal_feed(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Response, AppError> {
+    Ok(ics(
+        svc::personal_feed(&state, &code).await?,
+        "my-activities.ics",
+    ))
+}
+
+pub async fn public_feed(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    Ok(ics(svc::public_feed(&state, id).await?, "calendar.ics"))
+}
+
+// ---------------------------------------------------------------- organiser: list and check-in
+
+#[derive(Template)]
+#[template(path = "registrations.html")]
+struct RegistrationsPage {
+    c: Chrome,
+    session: Session,
+    activity_id: i64,
+    activity_title: String,
+    regs: Vec<Registration>,
+    may_manage: bool,
+    errors: Errors,
+}
+
+impl RegistrationsPage {
+    fn time(&self, t: impl Moment) -> String {
+        local_time(&t.moment())
+    }
+    fn status_chip(&self, s: &str) -> &'static str {
+        match s {
+            "confirmed" => "green",
+            "waiting" => "yellow",
+            _ => "grey",
+        }
+    }
+    fn status_label(&self, s: &str) -> String {
+        label(
+            &self.c.tr,
+            renke_domain::activity::RegistrationStatus::parse("", s).ok(),
+            renke_domain::activity::RegistrationStatus::zh,
+            renke_domain::activity::RegistrationStatus::en,
+            s,
+        )
+    }
+    fn client_id(&self, r: &Registration) -> String {
+        format!("list-registration-{}", r.id)
+    }
+}
+
+async fn registrations_page(
+    state: &AppState,
+    user: &User,
+    id: i64,
+    errors: Errors,
+) -> Result<Response, AppError> {
+    let (session, activity, regs) = svc::registrations(state, &user.account, id).await?;
+    let may_manage = svc::may_manage(Some(&user.account), &activity.row);
+    Ok(render(&RegistrationsPage {
+        c: Chrome::new(
+            &user.ctx,
+            "activities",
+            format!("{} · {}", user.ctx.tr.t("act.registrations"), session.title),
+        ),
+        activity_id: activity.row.id,
+        activity_title: activity.row.title,
+        session,
+        regs,
+        may_manage,
+        errors,
+    }))
+}
+
+pub async fn registrations(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    registrations_page(&state, &user, id, Errors::default()).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ListCheckin {
+    ticket: String,
+    client_id: String,
+}
+
+/// Check-in from the list: the row's button posts its ticket; the client id is fixed per
+/// registration, so a double click counts once.
+pub async fn check_in_from_list(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<i64>,
+    Form(f): Form<ListCheckin>,
+) -> Result<Response, AppError> {
+    let item = CheckinInput {
+        client_id: f.client_id,
+        ticket: f.ticket,
+        checked_in_at: String::new(),
+        method: "list".into(),
+    };
+    svc::check_in(&state, &user.account, id, &[item]).await?;
+    Ok(Redirect::to(&format!("/sessions/{id}/registrations")).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CapacityForm {
+    capacity: String,
+}
+
+pub async fn set_capacity(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<i64>,
+    Form(f): Form<CapacityForm>,
+) -> Result<Response, AppError> {
+    match svc::set_capacity(&state, &user.account, id, &f.capacity).await {
+        Ok(_) => Ok(Redirect::to(&format!("/sessions/{id}/registrations")).into_response()),
+        Err(AppError::Invalid(inv)) => {
+            let errors = Errors::from_invalid(user.ctx.tr, &inv);
+            let page = registrations_page(&state, &user, id, errors).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "checkin.html")]
+struct CheckinPage {
+    c: Chrome,
+    session: Session,
+}
+
+/// The phone check-in page: scans or takes typed ticket codes, keeps a queue in
+/// localStorage and sends it whenever the network is there.
+pub async fn checkin_page(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let (session, _, _) = svc::registrations(&state, &user.account, id).await?;
+    Ok(render(&CheckinPage {
+        c: Chrome::new(&user.ctx, "activities", user.ctx.tr.t("act.check_in_page")),
+        session,
+    }))
+}
+
+// ---------------------------------------------------------------- readiness and board
+
+#[derive(Template)]
+#[template(path = "board_rows.html")]
+struct BoardRows {
+    c: Chrome,
+    rows: Vec<BoardRow>,
+}
+
+impl BoardRows {
+    fn chip(&self, code: &str) -> &'static str {
+        readiness_chip(code)
+    }
+    fn state(&self, code: &str) -> String {
+        readiness_label(&self.c.tr, code)
+    }
+    fn time(&self, t: impl Moment) -> String {
+        local_time(&t.moment())
+    }
+    fn summary(&self) -> String {
+        let n = |s: &str| {
+            self.rows
+                .iter()
+                .filter(|r| r.readiness == s)
+                .count()
+                .to_string()
+        };
+        self.c.tr.tf(
+            "act.summary_ready",
+            &[
+                ("ready", n("ready")),
+                ("not_ready", n("not_ready")),
+                ("pending", n("pending")),
+            ],
+        )
+    }
+}
+
+#[derive(Template)]
+#[template(path = "board.html")]
+struct BoardPage {
+    c: Chrome,
+    activity_id: i64,
+    title: String,
+    rows_html: String,
+}
+
+async fn board_page(
+    state: &AppState,
+    user: &User,
+    id: i64,
+    fragment: bool,
+) -> Result<Response, AppError> {
+    let (a, rows) = svc::board(state, &user.account, id).await?;
+    let frag = BoardRows {
+        c: Chrome::new(&user.ctx, "activities", user.ctx.tr.t("act.board")),
+        rows,
+    };
+    if fragment {
+        return Ok(render(&frag));
+    }
+    let rows_html = frag
+        .render()
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("template: {e}")))?;
+    Ok(render(&BoardPage {
+        c: Chrome::new(&user.ctx, "activities", user.ctx.tr.t("act.board")),
+        activity_id: id,
+        title: a.row.title,
+        rows_html,
+    }))
+}
+
+pub async fn board(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    board_page(&state, &user, id, false).await
+}
+
+/// The board's table alone, for htmx polling.
+pub async fn board_rows(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    board_page(&state, &user, id, true).await
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct ReadinessPageForm {
+    #[serde(default)]
+    readiness: String,
+    #[serde(default)]
+    test_confirmed: Option<String>,
+    #[serde(default)]
+    technician_name: String,
+    #[serde(default)]
+    technician_phone: String,
+    #[serde(default)]
+    note: String,
+}
+
+pub async fn report_readiness(
+    State(state): State<AppState>,
+    user: User,
+    Path((id, venue_id, slot_id)): Path<(i64, i64, i64)>,
+    Form(f): Form<ReadinessPageForm>,
+) -> Result<Response, AppError> {
+    let form = ReadinessForm {
+        readiness: f.readiness,
+        test_confirmed: f.test_confirmed.is_some(),
+        technician_name: f.technician_name,
+        technician_phone: f.technician_phone,
+        note: f.note,
+    };
+    svc::report_readiness(&state, &user.account, id, venue_id, slot_id, &form).await?;
+    Ok(Redirect::to(&format!("/activities/{id}#readiness")).into_response())
+}
+
+/// The public calendar section of the campaign page.
+pub async fn public_section(
+    state: &AppState,
+    tr: &Tr,
+    campaign: &renke_store::campaigns::Campaign,
+) -> Result<String, AppError> {
+    use crate::error::escape;
+    let items = svc::public_calendar(state, campaign).await?;
+    if items.is_empty() {
+        return Ok(String::new());
+    }
+    let mut html = String::from("<ul class=\"plain calendar\">");
+    for i in items {
+        let a = &i.activity;
+        html.push_str(&format!(
+            "<li><span class=\"when\">{}</span> <a href=\"/activities/{}\">{}</a> <span class=\"chip grey\">{}</span> <span class=\"muted\">{}</span></li>",
+            escape(&a.schedule().label_zh()),
+            a.id,
+            escape(&a.title),
+            escape(&kind_label(tr, &a.kind)),
+            escape(&organisers_line(tr, &i.organisers)),
+        ));
+    }
+    html.push_str("</ul>");
+    html.push_str(&format!(
+        "<p><a href=\"/campaigns/{}/calendar.ics\">{}</a></p>",
+        campaign.id,
+        escape(tr.t("act.feed"))
+    ));
+    Ok(html)
+}

@@ -1,0 +1,1097 @@
+//! Activities (活动): creation with organisers, venues, sessions and debugging slots;
+//! registration with a waiting list; cancellation; check-in; branch-venue readiness;
+//! calendars and iCalendar feeds. Every permission check of the module is here.
+
+use super::org_by_code;
+use crate::AppState;
+use crate::error::AppError;
+use chrono::{DateTime, Utc};
+use renke_domain::activity::{
+    ActivityInput, AudienceRole, FormField, ParticipantCategory, ParticipantSpec, Readiness,
+    RegistrationInput, SessionInput, VenueKind, VenueSpec, local_input, parse_capacity,
+    parse_client_id, parse_local_datetime, parse_url,
+};
+use renke_domain::org::OrgPath;
+use renke_domain::perm::Action;
+use renke_domain::text::Line;
+use renke_domain::{FieldError, Invalid};
+use renke_render::ical::{self, IcsEvent, When};
+use renke_store::accounts::Account;
+use renke_store::activities::{
+    self, Activity, ActivityRow, BoardRow, CalendarQuery, CapacityChange, CheckReport,
+    CheckinOutcome, NewActivity, Organiser, RegisterOutcome, Registration, Session,
+};
+use renke_store::campaigns::{self, Campaign};
+use renke_store::{StoreError, orgs};
+use serde::{Deserialize, Serialize};
+
+// ---------------------------------------------------------------- input
+
+/// One organiser as typed: a directory organisation (`org_code`) or a named outside body.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+pub struct OrganiserInput {
+    /// `host` 主办, `undertaker` 承办, `co_organiser` 协办, `guide` 指导 (or the Chinese word).
+    pub role: String,
+    #[serde(default)]
+    pub org_code: String,
+    /// The name as written, for bodies outside the directory.
+    #[serde(default)]
+    pub name: String,
+}
+
+/// Who is invited to a venue.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+pub struct ParticipantInput {
+    /// `leaders`, `department_heads`, `department_staff`, `institutions`, `others`.
+    pub category: String,
+    #[serde(default)]
+    pub org_code: String,
+    pub label: String,
+}
+
+/// A venue as typed.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+pub struct VenueInput {
+    /// `main` 主会场, `branch` 分会场, `room` 会场, `online`, `livestream`.
+    pub kind: String,
+    pub name: String,
+    #[serde(default)]
+    pub org_code: String,
+    #[serde(default)]
+    pub address: String,
+    #[serde(default)]
+    pub room: String,
+    #[serde(default)]
+    pub capacity: String,
+    #[serde(default)]
+    pub url: String,
+    #[serde(default)]
+    pub participants: Vec<ParticipantInput>,
+}
+
+/// A session as typed; times in Beijing time (`2022-06-15 09:00`).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+pub struct SessionForm {
+    pub title: String,
+    pub starts_at: String,
+    pub ends_at: String,
+    #[serde(default)]
+    pub capacity: String,
+    #[serde(default)]
+    pub registration_closes_at: String,
+    /// Index of the venue in `venues` when created with the activity.
+    #[serde(default)]
+    pub venue_index: Option<usize>,
+    #[serde(default)]
+    pub city: String,
+    #[serde(default)]
+    pub online_url: String,
+}
+
+/// A debugging slot (联调) as typed.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+pub struct DebugSlotInput {
+    pub label: String,
+    pub starts_at: String,
+}
+
+/// Branch venues generated from a list: every direct child of `parent_code` of `kind`
+/// (每个省级局一个分会场), and/or the organisations named by code.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+pub struct BranchVenueList {
+    #[serde(default)]
+    pub parent_code: String,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub org_codes: Vec<String>,
+}
+
+/// An activity as typed. Times in Beijing time.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+pub struct ActivityForm {
+    pub campaign_id: i64,
+    /// The organisation whose activity it is (the caller must manage it).
+    pub owner_code: String,
+    /// One of the activity types (`main_event`, `collective_viewing`, `lecture`, `training` …).
+    pub kind: String,
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub organisers: Vec<OrganiserInput>,
+    /// `window` (starts_at, ends_at) or `period` (period_from, period_to, period_label).
+    #[serde(default)]
+    pub schedule_kind: String,
+    #[serde(default)]
+    pub starts_at: String,
+    #[serde(default)]
+    pub ends_at: String,
+    #[serde(default)]
+    pub period_from: String,
+    #[serde(default)]
+    pub period_to: String,
+    #[serde(default)]
+    pub period_label: String,
+    /// `offline`, `online`, `livestream`, `video_conference`, `hybrid`.
+    pub mode: String,
+    #[serde(default)]
+    pub audience: String,
+    /// Who may register (`company_head`, `quality_manager` …); empty = anyone.
+    #[serde(default)]
+    pub audience_roles: Vec<String>,
+    #[serde(default)]
+    pub public: bool,
+    #[serde(default)]
+    pub notice_id: Option<i64>,
+    /// Fields the registration form asks for: `name`, `company`, `position`, `phone`,
+    /// `email`, `attendance`.
+    #[serde(default)]
+    pub form_fields: Vec<String>,
+    #[serde(default)]
+    pub venues: Vec<VenueInput>,
+    #[serde(default)]
+    pub branch_venues: Option<BranchVenueList>,
+    #[serde(default)]
+    pub sessions: Vec<SessionForm>,
+    #[serde(default)]
+    pub debug_slots: Vec<DebugSlotInput>,
+}
+
+fn ok<T>(r: Result<T, FieldError>, errs: &mut Invalid) -> Option<T> {
+    r.map_err(|e| errs.push(e)).ok()
+}
+
+fn prefixed(prefix: &str, inv: Invalid) -> impl Iterator<Item = FieldError> + '_ {
+    inv.0.into_iter().map(move |mut e| {
+        e.field = format!("{prefix}.{}", e.field);
+        e
+    })
+}
+
+fn session_input(f: &SessionForm) -> SessionInput {
+    SessionInput {
+        title: f.title.clone(),
+        starts_at: f.starts_at.clone(),
+        ends_at: f.ends_at.clone(),
+        capacity: f.capacity.clone(),
+        registration_closes_at: f.registration_closes_at.clone(),
+        venue_id: None,
+        city: f.city.clone(),
+        online_url: f.online_url.clone(),
+    }
+}
+
+/// Creates an activity of an organisation the caller manages, in a campaign it can see,
+/// with everything typed in one transaction. Every bad field is reported at once.
+pub async fn create_activity(
+    state: &AppState,
+    me: &Account,
+    f: &ActivityForm,
+) -> Result<Activity, AppError> {
+    let mut errs = Invalid::default();
+    let owner = org_by_code(state, &mut errs, "owner_code", &f.owner_code).await?;
+    if let Some(o) = &owner {
+        me.actor().may(Action::Manage, &o.path)?;
+    }
+    match campaigns::get(&state.db, f.campaign_id).await {
+        Ok(_) => {}
+        Err(StoreError::NotFound) => errs
+            .push(FieldError::new("campaign_id", "unknown_campaign").with("value", f.campaign_id)),
+        Err(e) => return Err(e.into()),
+    }
+    let mut organisers = Vec::new();
+    for (i, o) in f.organisers.iter().enumerate() {
+        let org_id = if o.org_code.trim().is_empty() {
+            None
+        } else {
+            org_by_code(
+                state,
+                &mut errs,
+                &format!("organisers[{i}].org_code"),
+                &o.org_code,
+            )
+            .await?
+            .map(|o| o.id)
+        };
+        organisers.push((o.role.clone(), org_id, o.name.clone()));
+    }
+    let input = ActivityInput {
+        campaign_id: f.campaign_id,
+        owner_org_id: owner.as_ref().map_or(0, |o| o.id),
+        kind: f.kind.clone(),
+        title: f.title.clone(),
+        description: f.description.clone(),
+        organisers,
+        schedule_kind: f.schedule_kind.clone(),
+        starts_at: f.starts_at.clone(),
+        ends_at: f.ends_at.clone(),
+        period_from: f.period_from.clone(),
+        period_to: f.period_to.clone(),
+        period_label: f.period_label.clone(),
+        mode: f.mode.clone(),
+        audience: f.audience.clone(),
+        audience_roles: f.audience_roles.clone(),
+        public: f.public,
+        notice_id: f.notice_id,
+        form_fields: f.form_fields.clone(),
+    };
+    let draft = input.validate().map_err(|e| errs.0.extend(e.0)).ok();
+    let mut venues = Vec::new();
+    for (i, v) in f.venues.iter().enumerate() {
+        let p = format!("venues[{i}]");
+        let kind = ok(VenueKind::parse(&format!("{p}.kind"), &v.kind), &mut errs);
+        let name = ok(Line::parse(&format!("{p}.name"), &v.name, 200), &mut errs);
+        let org_id = if v.org_code.trim().is_empty() {
+            None
+        } else {
+            org_by_code(state, &mut errs, &format!("{p}.org_code"), &v.org_code)
+                .await?
+                .map(|o| o.id)
+        };
+        let address = ok(
+            Line::parse_opt(&format!("{p}.address"), &v.address, 300),
+            &mut errs,
+        );
+        let room = ok(
+            Line::parse_opt(&format!("{p}.room"), &v.room, 100),
+            &mut errs,
+        );
+        let capacity = ok(
+            parse_capacity(&format!("{p}.capacity"), &v.capacity),
+            &mut errs,
+        );
+        let url = ok(parse_url(&format!("{p}.url"), &v.url), &mut errs);
+        let mut participants = Vec::new();
+        for (j, pt) in v.participants.iter().enumerate() {
+            let q = format!("{p}.participants[{j}]");
+            let category = ok(
+                ParticipantCategory::parse(&format!("{q}.category"), &pt.category),
+                &mut errs,
+            );
+            let label = ok(
+                Line::parse(&format!("{q}.label"), &pt.label, 200),
+                &mut errs,
+            );
+            let org_id = if pt.org_code.trim().is_empty() {
+                None
+            } else {
+                org_by_code(state, &mut errs, &format!("{q}.org_code"), &pt.org_code)
+                    .await?
+                    .map(|o| o.id)
+            };
+            if let (Some(category), Some(label)) = (category, label) {
+                participants.push(ParticipantSpec {
+                    category,
+                    org_id,
+                    label,
+                });
+            }
+        }
+        if let (Some(kind), Some(name), Some(address), Some(room), Some(capacity), Some(url)) =
+            (kind, name, address, room, capacity, url)
+        {
+            venues.push(VenueSpec {
+                kind,
+                name,
+                org_id,
+                address,
+                room,
+                capacity,
+                url,
+                participants,
+            });
+        }
+    }
+    let mut branch_orgs = Vec::new();
+    if let Some(b) = &f.branch_venues {
+        if !b.parent_code.trim().is_empty()
+            && let Some(parent) = org_by_code(
+                state,
+                &mut errs,
+                "branch_venues.parent_code",
+                &b.parent_code,
+            )
+            .await?
+        {
+            let kind = if b.kind.trim().is_empty() {
+                "regulator".to_owned()
+            } else {
+                match renke_domain::org::OrgKind::parse("branch_venues.kind", &b.kind) {
+                    Ok(k) => k.as_str().to_owned(),
+                    Err(e) => {
+                        errs.push(e);
+                        String::new()
+                    }
+                }
+            };
+            branch_orgs.extend(activities::children_of_kind(&state.db, parent.id, &kind).await?);
+        }
+        for (i, code) in b.org_codes.iter().enumerate() {
+            if let Some(o) = org_by_code(
+                state,
+                &mut errs,
+                &format!("branch_venues.org_codes[{i}]"),
+                code,
+            )
+            .await?
+                && !branch_orgs.contains(&o.id)
+            {
+                branch_orgs.push(o.id);
+            }
+        }
+    }
+    let mut sessions = Vec::new();
+    for (i, s) in f.sessions.iter().enumerate() {
+        match session_input(s).validate() {
+            Ok(d) => {
+                if let Some(v) = s.venue_index
+                    && v >= f.venues.len()
+                {
+                    errs.push(
+                        FieldError::new(format!("sessions[{i}].venue_index"), "unknown_value")
+                            .with("value", v),
+                    );
+                }
+                sessions.push((d, s.venue_index));
+            }
+            Err(e) => errs.0.extend(prefixed(&format!("sessions[{i}]"), e)),
+        }
+    }
+    let mut slots = Vec::new();
+    for (i, s) in f.debug_slots.iter().enumerate() {
+        let label = ok(
+            Line::parse(&format!("debug_slots[{i}].label"), &s.label, 100),
+            &mut errs,
+        );
+        let at = ok(
+            parse_local_datetime(&format!("debug_slots[{i}].starts_at"), &s.starts_at),
+            &mut errs,
+        );
+        if let (Some(label), Some(at)) = (label, at) {
+            slots.push((label.into_inner(), at));
+        }
+    }
+    errs.into_result()?;
+    let (Some(draft), Some(_)) = (draft, owner) else {
+        return Err(AppError::NotFound);
+    };
+    let parts = NewActivity {
+        venues: &venues,
+        branch_orgs: &branch_orgs,
+        sessions: &sessions,
+        debug_slots: &slots,
+    };
+    let id = activities::create(&state.db, &draft, &parts, Some(me.id), state.clock.now()).await?;
+    Ok(activities::get(&state.db, id).await?)
+}
+
+// ---------------------------------------------------------------- reading
+
+fn owner_path(a: &ActivityRow) -> Result<OrgPath, AppError> {
+    OrgPath::from_stored(a.owner_path.clone())
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("bad stored path {}", a.owner_path)))
+}
+
+/// Whether `me` runs the activity (Manage on its owner).
+pub fn may_manage(me: Option<&Account>, a: &ActivityRow) -> bool {
+    match (me, owner_path(a)) {
+        (Some(me), Ok(p)) => me.actor().may(Action::Manage, &p).is_ok(),
+        _ => false,
+    }
+}
+
+/// Whether `me` may check people in (Act on the owner: its staff and organisers above).
+pub fn may_check_in(me: Option<&Account>, a: &ActivityRow) -> bool {
+    match (me, owner_path(a)) {
+        (Some(me), Ok(p)) => me.actor().may(Action::Act, &p).is_ok(),
+        _ => false,
+    }
+}
+
+/// Public activities are for everyone; internal ones for whoever may view the owner or
+/// hosts one of its venues.
+async fn readable(state: &AppState, me: Option<&Account>, id: i64) -> Result<Activity, AppError> {
+    let a = activities::get(&state.db, id).await?;
+    if a.row.public {
+        return Ok(a);
+    }
+    let Some(me) = me else {
+        return Err(AppError::NotFound);
+    };
+    if me.actor().may(Action::View, &owner_path(&a.row)?).is_ok()
+        || a.venues.iter().any(|v| v.org_id == Some(me.org_id))
+        || a.organisers.iter().any(|o| o.org_id == Some(me.org_id))
+    {
+        Ok(a)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// An activity with what its page shows around it.
+pub struct ActivityView {
+    pub activity: Activity,
+    pub campaign: Campaign,
+    pub may_manage: bool,
+    pub may_check_in: bool,
+    /// The branch venue the caller's organisation hosts, if any.
+    pub my_venue: Option<i64>,
+}
+
+pub async fn activity_view(
+    state: &AppState,
+    me: Option<&Account>,
+    id: i64,
+) -> Result<ActivityView, AppError> {
+    let activity = readable(state, me, id).await?;
+    let campaign = campaigns::get(&state.db, activity.row.campaign_id).await?;
+    let my_venue = me.and_then(|m| {
+        activity
+            .venues
+            .iter()
+            .find(|v| v.org_id == Some(m.org_id))
+            .map(|v| v.id)
+    });
+    Ok(ActivityView {
+        may_manage: may_manage(me, &activity.row),
+        may_check_in: may_check_in(me, &activity.row),
+        my_venue,
+        activity,
+        campaign,
+    })
+}
+
+/// One row of a calendar: the activity and its organisers.
+pub struct CalendarItem {
+    pub activity: ActivityRow,
+    pub organisers: Vec<Organiser>,
+}
+
+/// Filters of a calendar, as in the URL.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+pub struct CalendarParams {
+    /// Only this campaign.
+    #[serde(default)]
+    pub campaign_id: Option<i64>,
+    /// Only activities this organisation (code) owns or organises.
+    #[serde(default)]
+    pub org: Option<String>,
+    /// Month `2022-06` (month view); empty = every date (list view).
+    #[serde(default)]
+    pub month: Option<String>,
+    #[serde(default)]
+    pub offset: Option<i64>,
+    #[serde(default)]
+    pub limit: Option<i64>,
+}
+
+/// The (year, month) of a `2022-06` parameter.
+pub fn parse_month(raw: &str) -> Result<(i32, u32), FieldError> {
+    let bad = || FieldError::new("month", "invalid_month").with("value", raw.trim());
+    let (y, m) = raw.trim().split_once('-').ok_or_else(bad)?;
+    let y: i32 = y.parse().map_err(|_| bad())?;
+    let m: u32 = m.parse().map_err(|_| bad())?;
+    if (1..=12).contains(&m) && (1949..=2999).contains(&y) {
+        Ok((y, m))
+    } else {
+        Err(bad())
+    }
+}
+
+/// Activities for a calendar: everything the caller may see (public activities for the
+/// public; for staff also their own organisation's subtree's internal activities).
+pub async fn calendar(
+    state: &AppState,
+    me: Option<&Account>,
+    p: &CalendarParams,
+) -> Result<(Vec<CalendarItem>, i64), AppError> {
+    let mut errs = Invalid::default();
+    let org_id = match p.org.as_deref().map(str::trim) {
+        Some(code) if !code.is_empty() => org_by_code(state, &mut errs, "org", code)
+            .await?
+            .map(|o| o.id),
+        _ => None,
+    };
+    let (from, to) = match p.month.as_deref().map(str::trim) {
+        Some(m) if !m.is_empty() => match parse_month(m) {
+            Ok((y, mo)) => match activities::month_bounds(y, mo) {
+                Some((a, b)) => (Some(a), Some(b)),
+                None => (None, None),
+            },
+            Err(e) => {
+                errs.push(e);
+                (None, None)
+            }
+        },
+        _ => (None, None),
+    };
+    errs.into_result()?;
+    let q = CalendarQuery {
+        campaign_id: p.campaign_id,
+        org_id,
+        public_only: me.is_none(),
+        from,
+        to,
+        offset: p.offset.unwrap_or(0),
+        limit: p.limit.unwrap_or(200).clamp(1, 500),
+    };
+    let (mut rows, mut total) = activities::calendar(&state.db, &q).await?;
+    if let Some(me) = me {
+        let before = rows.len();
+        rows.retain(|a| {
+            a.public
+                || OrgPath::from_stored(a.owner_path.clone()).is_some_and(|p| {
+                    me.actor().may(Action::View, &p).is_ok()
+                        || p.is_within(&me.org_path)
+                        || me.org_path.is_within(&p)
+                })
+        });
+        total -= (before - rows.len()) as i64;
+    }
+    let ids: Vec<i64> = rows.iter().map(|a| a.id).collect();
+    let mut orgs = activities::organisers_of(&state.db, &ids).await?;
+    let items = rows
+        .into_iter()
+        .map(|a| {
+            let mine: Vec<Organiser> = orgs
+                .iter()
+                .filter(|(id, _)| *id == a.id)
+                .map(|(_, o)| o.clone())
+                .collect();
+            CalendarItem {
+                activity: a,
+                organisers: mine,
+            }
+        })
+        .collect();
+    orgs.clear();
+    Ok((items, total))
+}
+
+/// Public activities of a public campaign, for its public page.
+pub async fn public_calendar(
+    state: &AppState,
+    c: &Campaign,
+) -> Result<Vec<CalendarItem>, AppError> {
+    if !c.public {
+        return Ok(Vec::new());
+    }
+    let p = CalendarParams {
+        campaign_id: Some(c.id),
+        limit: Some(500),
+        ..Default::default()
+    };
+    Ok(calendar(state, None, &p).await?.0)
+}
+
+// ---------------------------------------------------------------- sessions and capacity
+
+async fn session_and_activity(
+    state: &AppState,
+    session_id: i64,
+) -> Result<(Session, Activity), AppError> {
+    let s = activities::session(&state.db, session_id).await?;
+    let a = activities::get(&state.db, s.activity_id).await?;
+    Ok((s, a))
+}
+
+/// Adds a session to an activity the caller manages.
+pub async fn add_session(
+    state: &AppState,
+    me: &Account,
+    activity_id: i64,
+    f: &SessionForm,
+) -> Result<Session, AppError> {
+    let a = activities::get(&state.db, activity_id).await?;
+    me.actor().may(Action::Manage, &owner_path(&a.row)?)?;
+    let d = session_input(f).validate()?;
+    let id = activities::add_session(&state.db, activity_id, &d).await?;
+    Ok(activities::session(&state.db, id).await?)
+}
+
+/// Changes a session's capacity (empty = unlimited). A capacity below the confirmed
+/// registrations is refused (`capacity_below_registrations`) and nothing changes.
+pub async fn set_capacity(
+    state: &AppState,
+    me: &Account,
+    session_id: i64,
+    capacity: &str,
+) -> Result<Session, AppError> {
+    let (_, a) = session_and_activity(state, session_id).await?;
+    me.actor().may(Action::Manage, &owner_path(&a.row)?)?;
+    let cap = parse_capacity("capacity", capacity)?;
+    match activities::set_capacity(&state.db, session_id, cap, state.clock.now()).await? {
+        CapacityChange::Changed { .. } => Ok(activities::session(&state.db, session_id).await?),
+        CapacityChange::BelowRegistrations { confirmed } => {
+            Err(FieldError::new("capacity", "capacity_below_registrations")
+                .with("value", capacity.trim())
+                .with("confirmed", confirmed)
+                .into())
+        }
+    }
+}
+
+// ---------------------------------------------------------------- registration
+
+/// A registration as typed; which fields are required depends on the activity.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+pub struct RegistrationForm {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub company: String,
+    #[serde(default)]
+    pub position: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub email: String,
+    /// `on_site` or `online`.
+    #[serde(default)]
+    pub attendance: String,
+    /// `company_head`, `quality_manager`, `regulatory_staff`, `institution_staff`, `public`.
+    #[serde(default)]
+    pub audience_role: String,
+}
+
+impl From<&RegistrationForm> for RegistrationInput {
+    fn from(f: &RegistrationForm) -> Self {
+        RegistrationInput {
+            name: f.name.clone(),
+            company: f.company.clone(),
+            position: f.position.clone(),
+            phone: f.phone.clone(),
+            email: f.email.clone(),
+            attendance: f.attendance.clone(),
+            audience_role: f.audience_role.clone(),
+        }
+    }
+}
+
+/// The registration form's field codes of an activity.
+pub fn form_fields(a: &ActivityRow) -> Vec<FormField> {
+    a.form_field_codes()
+        .into_iter()
+        .filter_map(|c| FormField::parse("form_fields", c).ok())
+        .collect()
+}
+
+pub fn audience_roles(a: &ActivityRow) -> Vec<AudienceRole> {
+    a.audience_role_codes()
+        .into_iter()
+        .filter_map(|c| AudienceRole::parse("audience_roles", c).ok())
+        .collect()
+}
+
+/// Registers for a session of a public activity (anyone) or of an internal one (those who
+/// may read it). Refuses, with the field named and nothing stored: a bad or missing field,
+/// an audience outside the activity's rules, registration after closing
+/// (`registration_closed`), and a second registration of the same person
+/// (`already_registered`).
+pub async fn register(
+    state: &AppState,
+    me: Option<&Account>,
+    session_id: i64,
+    form: &RegistrationForm,
+) -> Result<Registration, AppError> {
+    let input = RegistrationInput::from(form);
+    let s = activities::session(&state.db, session_id).await?;
+    let a = readable(state, me, s.activity_id).await?;
+    let d = input.validate(&form_fields(&a.row), &audience_roles(&a.row))?;
+    match activities::register(
+        &state.db,
+        session_id,
+        &d,
+        me.map(|m| m.id),
+        state.clock.now(),
+    )
+    .await?
+    {
+        RegisterOutcome::Registered(r) => Ok(*r),
+        RegisterOutcome::Closed { closes_at } => {
+            Err(FieldError::new("session_id", "registration_closed")
+                .with("closes_at", local_input(&closes_at))
+                .into())
+        }
+        RegisterOutcome::Duplicate => {
+            let field = if d.email.is_some() {
+                "email"
+            } else if d.phone.is_some() {
+                "phone"
+            } else {
+                "name"
+            };
+            Err(FieldError::new(field, "already_registered").into())
+        }
+    }
+}
+
+/// A registration with its session and activity, for the ticket page.
+pub struct Ticket {
+    pub registration: Registration,
+    pub session: Session,
+    pub activity: Activity,
+}
+
+/// The registration holding `ticket` (the ticket code is the registrant's key).
+pub async fn ticket(state: &AppState, ticket: &str) -> Result<Ticket, AppError> {
+    if ticket.len() != 32 || !ticket.chars().all(|c| c.is_ascii_hexdigit()) {
+        return Err(AppError::NotFound);
+    }
+    let registration = activities::registration_by_ticket(&state.db, ticket).await?;
+    let (session, activity) = session_and_activity(state, registration.session_id).await?;
+    Ok(Ticket {
+        registration,
+        session,
+        activity,
+    })
+}
+
+/// Cancels by ticket (the registrant) — the first on the waiting list moves up.
+pub async fn cancel_by_ticket(state: &AppState, code: &str) -> Result<Ticket, AppError> {
+    let t = ticket(state, code).await?;
+    activities::cancel(&state.db, t.registration.id, state.clock.now()).await?;
+    ticket(state, code).await
+}
+
+/// Cancels a registration of an activity the caller manages.
+pub async fn cancel_registration(
+    state: &AppState,
+    me: &Account,
+    registration_id: i64,
+) -> Result<Registration, AppError> {
+    let r = activities::registration(&state.db, registration_id).await?;
+    let a = activities::get(&state.db, r.activity_id).await?;
+    me.actor().may(Action::Manage, &owner_path(&a.row)?)?;
+    activities::cancel(&state.db, registration_id, state.clock.now()).await?;
+    Ok(activities::registration(&state.db, registration_id).await?)
+}
+
+/// A session's registrations, for whoever may check people in.
+pub async fn registrations(
+    state: &AppState,
+    me: &Account,
+    session_id: i64,
+) -> Result<(Session, Activity, Vec<Registration>), AppError> {
+    let (s, a) = session_and_activity(state, session_id).await?;
+    me.actor().may(Action::Act, &owner_path(&a.row)?)?;
+    let regs = activities::registrations(&state.db, session_id).await?;
+    Ok((s, a, regs))
+}
+
+// ---------------------------------------------------------------- check-in
+
+/// One check-in as the phone sends it (possibly long after, from its offline queue).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+pub struct CheckinInput {
+    /// Generated on the device; the same id sent twice counts once.
+    pub client_id: String,
+    /// The ticket code from the QR code or the list.
+    pub ticket: String,
+    /// When it happened on the device (RFC 3339); empty = now.
+    #[serde(default)]
+    pub checked_in_at: String,
+    /// `qr` or `list`.
+    #[serde(default)]
+    pub method: String,
+}
+
+/// What became of one check-in.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CheckinResult {
+    pub client_id: String,
+    /// `recorded`, `repeated`, `already_checked_in`, `unknown_ticket`, `not_confirmed`,
+    /// `invalid`.
+    pub outcome: String,
+    pub name: Option<String>,
+}
+
+/// Records a batch of check-ins for a session (Act on the activity's owner). Each item
+/// succeeds or fails on its own; none is counted twice.
+pub async fn check_in(
+    state: &AppState,
+    me: &Account,
+    session_id: i64,
+    items: &[CheckinInput],
+) -> Result<Vec<CheckinResult>, AppError> {
+    let (_, a) = session_and_activity(state, session_id).await?;
+    me.actor().may(Action::Act, &owner_path(&a.row)?)?;
+    let now = state.clock.now();
+    let mut out = Vec::new();
+    for it in items {
+        let client_id = match parse_client_id("client_id", &it.client_id) {
+            Ok(c) => c,
+            Err(_) => {
+                out.push(CheckinResult {
+                    client_id: it.client_id.clone(),
+                    outcome: "invalid".into(),
+                    name: None,
+                });
+                continue;
+            }
+        };
+        let at = DateTime::parse_from_rfc3339(it.checked_in_at.trim())
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or(now)
+            .min(now);
+        let method = if it.method == "list" { "list" } else { "qr" };
+        let ticket = it.ticket.trim().to_ascii_lowercase();
+        let res = activities::check_in(
+            &state.db,
+            session_id,
+            &client_id,
+            &ticket,
+            method,
+            at,
+            Some(me.id),
+            now,
+        )
+        .await;
+        let outcome = match res {
+            Ok(CheckinOutcome::Recorded) => "recorded",
+            Ok(CheckinOutcome::Repeated) => "repeated",
+            Ok(CheckinOutcome::AlreadyCheckedIn) => "already_checked_in",
+            Err(StoreError::NotFound) => "unknown_ticket",
+            Err(StoreError::State(_)) => "not_confirmed",
+            Err(e) => return Err(e.into()),
+        };
+        let name = match outcome {
+            "unknown_ticket" | "invalid" => None,
+            _ => activities::registration_by_ticket(&state.db, &ticket)
+                .await
+                .ok()
+                .map(|r| r.name),
+        };
+        out.push(CheckinResult {
+            client_id,
+            outcome: outcome.into(),
+            name,
+        });
+    }
+    Ok(out)
+}
+
+// ---------------------------------------------------------------- readiness
+
+/// A branch venue's report as typed.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+pub struct ReadinessForm {
+    /// `ready`, `not_ready` or `pending`.
+    pub readiness: String,
+    /// The venue took part in the test (联调) and confirms it.
+    #[serde(default)]
+    pub test_confirmed: bool,
+    #[serde(default)]
+    pub technician_name: String,
+    #[serde(default)]
+    pub technician_phone: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Records a venue's test and readiness for a debugging slot: the organisation hosting
+/// the venue (Act on it) or the activity's organiser (Manage). A venue reported ready
+/// must name its technician.
+pub async fn report_readiness(
+    state: &AppState,
+    me: &Account,
+    activity_id: i64,
+    venue_id: i64,
+    slot_id: i64,
+    f: &ReadinessForm,
+) -> Result<(), AppError> {
+    let a = activities::get(&state.db, activity_id).await?;
+    let venue = a
+        .venues
+        .iter()
+        .find(|v| v.id == venue_id)
+        .ok_or(AppError::NotFound)?;
+    let by_host = match venue.org_id {
+        Some(o) => {
+            let org = orgs::get(&state.db, o).await?;
+            me.actor().may(Action::Act, &org.path).is_ok()
+        }
+        None => false,
+    };
+    if !by_host {
+        me.actor().may(Action::Manage, &owner_path(&a.row)?)?;
+    }
+    let mut errs = Invalid::default();
+    let readiness = ok(Readiness::parse("readiness", &f.readiness), &mut errs);
+    let name = ok(
+        Line::parse_opt("technician_name", &f.technician_name, 50),
+        &mut errs,
+    );
+    let phone = ok(
+        renke_domain::contact::parse_phone("technician_phone", &f.technician_phone),
+        &mut errs,
+    );
+    let note = ok(Line::parse_opt("note", &f.note, 500), &mut errs);
+    if readiness == Some(Readiness::Ready) && name.as_ref().is_some_and(Option::is_none) {
+        errs.push(FieldError::new("technician_name", "required"));
+    }
+    errs.into_result()?;
+    let report = CheckReport {
+        readiness: readiness.unwrap_or(Readiness::Pending),
+        test_confirmed: f.test_confirmed,
+        technician_name: name.flatten().map(Line::into_inner),
+        technician_phone: phone.flatten().map(Line::into_inner),
+        note: note.flatten().map(Line::into_inner),
+    };
+    activities::report_check(
+        &state.db,
+        venue_id,
+        slot_id,
+        &report,
+        me.id,
+        state.clock.now(),
+    )
+    .await?;
+    Ok(())
+}
+
+/// The day-of board: for those who may read the activity.
+pub async fn board(
+    state: &AppState,
+    me: &Account,
+    activity_id: i64,
+) -> Result<(Activity, Vec<BoardRow>), AppError> {
+    let a = readable(state, Some(me), activity_id).await?;
+    let rows = activities::board(&state.db, activity_id).await?;
+    Ok((a, rows))
+}
+
+// ---------------------------------------------------------------- iCalendar
+
+fn organiser_line(orgs: &[Organiser]) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for role in ["host", "undertaker", "co_organiser", "guide"] {
+        let names: Vec<&str> = orgs
+            .iter()
+            .filter(|o| o.role == role)
+            .map(|o| o.name.as_str())
+            .collect();
+        if !names.is_empty() {
+            let label = renke_domain::activity::OrganiserRole::parse("role", role)
+                .map(|r| r.zh())
+                .unwrap_or(role);
+            parts.push(format!("{label}：{}", names.join("、")));
+        }
+    }
+    parts.join("；")
+}
+
+fn activity_event(base: &str, a: &ActivityRow, orgs: &[Organiser], now: DateTime<Utc>) -> IcsEvent {
+    let when = match a_schedule(a) {
+        renke_domain::activity::Schedule::Window { starts_at, ends_at } => {
+            When::Window { starts_at, ends_at }
+        }
+        renke_domain::activity::Schedule::Period { from, to, .. } => When::Days { from, to },
+    };
+    let mut desc = organiser_line(orgs);
+    if let Some(d) = &a.description {
+        if !desc.is_empty() {
+            desc.push('\n');
+        }
+        desc.push_str(d);
+    }
+    IcsEvent {
+        uid: format!("activity-{}@renke", a.id),
+        summary: a.title.clone(),
+        description: (!desc.is_empty()).then_some(desc),
+        location: None,
+        url: Some(format!("{base}/activities/{}", a.id)),
+        when,
+        stamp: now,
+        cancelled: false,
+    }
+}
+
+fn a_schedule(a: &ActivityRow) -> renke_domain::activity::Schedule {
+    a.schedule()
+}
+
+/// The public iCalendar feed of a public campaign's public activities.
+pub async fn public_feed(state: &AppState, campaign_id: i64) -> Result<String, AppError> {
+    let c = super::get_campaign(state, None, campaign_id).await?;
+    let items = public_calendar(state, &c).await?;
+    let base = state.config.public_url.trim_end_matches('/');
+    let now = state.clock.now();
+    let events: Vec<IcsEvent> = items
+        .iter()
+        .map(|i| activity_event(base, &i.activity, &i.organisers, now))
+        .collect();
+    Ok(ical::calendar(&c.title, &events))
+}
+
+/// One registration's session as a calendar event (the e-mail attachment and the personal
+/// feed).
+pub fn session_event(
+    base: &str,
+    a: &Activity,
+    s: &Session,
+    r: &Registration,
+    now: DateTime<Utc>,
+) -> IcsEvent {
+    let venue = s
+        .venue_id
+        .and_then(|v| a.venues.iter().find(|x| x.id == v))
+        .map(|v| {
+            [
+                Some(v.name.as_str()),
+                v.address.as_deref(),
+                v.room.as_deref(),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ")
+        })
+        .or_else(|| s.city.clone())
+        .or_else(|| s.online_url.clone());
+    IcsEvent {
+        uid: format!("registration-{}@renke", r.id),
+        summary: format!("{}（{}）", a.row.title, s.title),
+        description: Some(organiser_line(&a.organisers)),
+        location: venue,
+        url: Some(format!("{base}/tickets/{}", r.ticket)),
+        when: When::Window {
+            starts_at: s.starts_at,
+            ends_at: s.ends_at,
+        },
+        stamp: now,
+        cancelled: r.status == "cancelled",
+    }
+}
+
+/// The personal feed of the person holding `ticket`: every live registration of theirs.
+pub async fn personal_feed(state: &AppState, code: &str) -> Result<String, AppError> {
+    let t = ticket(state, code).await?;
+    let regs = activities::registrations_like(&state.db, code).await?;
+    let base = state.config.public_url.trim_end_matches('/');
+    let now = state.clock.now();
+    let mut events = Vec::new();
+    for r in regs {
+        let (s, a) = session_and_activity(state, r.session_id).await?;
+        events.push(session_event(base, &a, &s, &r, now));
+    }
+    Ok(ical::calendar(
+        &format!("{} 的活动", t.registration.name),
+        &events,
+    ))
+}
+
+/// A registration's own event, for the confirmation e-mail's attachment and download.
+pub async fn ticket_ics(state: &AppState, code: &str) -> Result<String, AppError> {
+    let t = ticket(state, code).await?;
+    let base = state.config.public_url.trim_end_matches('/');
+    let ev = session_event(
+        base,
+        &t.activity,
+        &t.session,
+        &t.registration,
+        state.clock.now(),
+    );
+    Ok(ical::calendar(&t.activity.row.title, &[ev]))
+}
