@@ -4,6 +4,7 @@
 pub mod r#gen;
 pub mod load;
 pub mod perm;
+pub mod register;
 pub mod tree;
 
 /// Benchmarks at national scale.
@@ -21,6 +22,8 @@ pub enum BenchCommand {
     Load(load::LoadArgs),
     /// 权限检查耗时 Time the subtree permission check on the paths of the synthetic tree.
     Perm(perm::PermArgs),
+    /// 并发报名 Many registrations at once for one session with limited places.
+    Register(register::RegisterArgs),
 }
 
 pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
@@ -28,6 +31,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         BenchCommand::Gen(a) => r#gen::run(a).await,
         BenchCommand::Load(a) => load::run(a).await,
         BenchCommand::Perm(a) => perm::run(a),
+        BenchCommand::Register(a) => register::run(a).await,
     }
 }
 
