@@ -4,6 +4,7 @@
 pub mod r#gen;
 pub mod load;
 pub mod perm;
+pub mod register;
 pub mod tasks;
 pub mod tree;
 
@@ -24,6 +25,8 @@ pub enum BenchCommand {
     Perm(perm::PermArgs),
     /// 报送任务压测 Issue a task to every lab, time its dashboard and a submission rush.
     Tasks(tasks::TasksArgs),
+    /// 并发报名 Many registrations at once for one session with limited places.
+    Register(register::RegisterArgs),
 }
 
 pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
@@ -32,6 +35,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         BenchCommand::Load(a) => load::run(a).await,
         BenchCommand::Perm(a) => perm::run(a),
         BenchCommand::Tasks(a) => tasks::run(a).await,
+        BenchCommand::Register(a) => register::run(a).await,
     }
 }
 
