@@ -536,7 +536,9 @@ pub async fn dashboard(
     let breadcrumbs = orgs::ancestors(&state.db, &node.path).await?;
     let now = state.clock.now();
     let dashboard = tasks::dashboard(&state.db, scope, node.id, &node.path, now).await?;
-    let recipients = tasks::recipients(&state.db, scope, &node.path, filter, offset, limit).await?;
+    let known = Some(dashboard.total.matching(filter));
+    let recipients =
+        tasks::recipients(&state.db, scope, &node.path, filter, offset, limit, known).await?;
     Ok(DashboardView {
         scope,
         title,
