@@ -7,10 +7,12 @@ pub mod clock;
 pub mod contact;
 pub mod demo;
 pub mod error;
+pub mod file;
 pub mod import;
 pub mod notice;
 pub mod org;
 pub mod perm;
+pub mod reminder;
 pub mod task;
 pub mod text;
 

@@ -29,17 +29,22 @@ pub const TABLES: &[&str] = &[
     "login_failures",
     "campaigns",
     "campaign_local_themes",
+    "files",
     "notices",
     "notice_recipients",
     "notice_contacts",
     "notice_attachments",
     "notice_deliveries",
     "notice_relays",
+    "jobs",
     "tasks",
     "task_recipients",
     "submissions",
     "submission_versions",
     "rollup_sources",
+    "task_reminder_plans",
+    "reminders",
+    "messages",
 ];
 
 /// Tables that have an identity column named `id` to resynchronise after a PostgreSQL restore.
@@ -50,8 +55,12 @@ const IDENTITY_TABLES: &[&str] = &[
     "login_failures",
     "campaigns",
     "notices",
+    "jobs",
+    "files",
     "tasks",
     "submissions",
+    "reminders",
+    "messages",
 ];
 
 const PG_MAGIC: &str = "RENKE-BACKUP postgres";

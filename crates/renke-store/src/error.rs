@@ -26,6 +26,9 @@ pub enum StoreError {
     /// A stored value could not be read back as its domain type.
     #[error("corrupt stored value: {0}")]
     Corrupt(String),
+    /// A job payload could not be written as JSON.
+    #[error("job payload: {0}")]
+    Payload(String),
     #[error("backup: {0}")]
     Backup(String),
     #[error(transparent)]

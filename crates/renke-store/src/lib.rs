@@ -9,8 +9,11 @@ pub mod backup;
 pub mod campaigns;
 mod db;
 pub mod error;
+pub mod files;
+pub mod jobs;
 pub mod notices;
 pub mod orgs;
+pub mod reminders;
 pub mod sessions;
 pub mod tasks;
 #[cfg(feature = "testing")]
@@ -30,8 +33,10 @@ macro_rules! on_db {
     };
 }
 
-/// Runs the same body inside a transaction on either backend; commits when the body
-/// returns `Ok`, rolls back otherwise.
+/// Runs the same body inside a transaction on either backend. The transaction commits
+/// when the body runs to its end and its value is returned; leaving the body early (`?` or
+/// `return Err(..)`) drops the transaction, which rolls it back. A body that merely
+/// *evaluates* to an `Err` value still commits, so fail with `?` or `return`.
 #[macro_export]
 macro_rules! in_tx {
     ($db:expr, |$tx:ident| $body:expr) => {

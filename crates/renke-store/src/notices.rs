@@ -43,6 +43,8 @@ pub struct Notice {
     pub recipients: Vec<Recipient>,
     pub contacts: Vec<NoticeContact>,
     pub attachments: Vec<String>,
+    /// The uploaded file of each attachment, by position (`None`: a title only).
+    pub attachment_files: Vec<Option<i64>>,
 }
 
 impl Notice {
@@ -298,6 +300,13 @@ pub async fn update(
                 None => StoreError::NotFound,
             });
         }
+        let mut files: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT title, file_id FROM notice_attachments \
+             WHERE notice_id = $1 AND file_id IS NOT NULL ORDER BY position",
+        )
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await?;
         for table in ["notice_recipients", "notice_contacts", "notice_attachments"] {
             let del = format!("DELETE FROM {table} WHERE notice_id = $1");
             sqlx::query(AssertSqlSafe(del))
@@ -306,9 +315,26 @@ pub async fn update(
                 .await?;
         }
         write_parts!(tx, id, d);
+        // An uploaded file stays with the attachment title it was uploaded under.
+        for (i, t) in d.attachments.iter().enumerate() {
+            if let Some(k) = files.iter().position(|(title, _)| title == t.as_str()) {
+                let (_, file_id) = files.remove(k);
+                sqlx::query(
+                    "UPDATE notice_attachments SET file_id = $1 WHERE notice_id = $2 AND position = $3",
+                )
+                .bind(file_id)
+                .bind(id)
+                .bind(i as i32)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
     });
     get(db, id).await
 }
+
+/// An attachment's title and uploaded file.
+type AttachmentRow = (String, Option<i64>);
 
 pub async fn get(db: &Db, id: i64) -> Result<Notice, StoreError> {
     let sql = "SELECT n.id, n.issuer_org_id, o.name AS issuer_name, o.path AS issuer_path, n.doc_number, \
@@ -321,18 +347,20 @@ pub async fn get(db: &Db, id: i64) -> Result<Notice, StoreError> {
                 FROM notice_recipients r JOIN orgs o ON o.id = r.org_id WHERE r.notice_id = $1 ORDER BY r.position";
     let csql =
         "SELECT name, phone, email FROM notice_contacts WHERE notice_id = $1 ORDER BY position";
-    let asql = "SELECT title FROM notice_attachments WHERE notice_id = $1 ORDER BY position";
+    let asql =
+        "SELECT title, file_id FROM notice_attachments WHERE notice_id = $1 ORDER BY position";
     let (row, recipients, contacts, attachments): (
         NoticeRow,
         Vec<RecipientRow>,
         Vec<NoticeContact>,
-        Vec<String>,
+        Vec<AttachmentRow>,
     ) = on_db!(db, |p| (
         sqlx::query_as(sql).bind(id).fetch_one(p).await?,
         sqlx::query_as(rsql).bind(id).fetch_all(p).await?,
         sqlx::query_as(csql).bind(id).fetch_all(p).await?,
-        sqlx::query_scalar(asql).bind(id).fetch_all(p).await?,
+        sqlx::query_as(asql).bind(id).fetch_all(p).await?,
     ));
+    let (attachments, attachment_files) = attachments.into_iter().unzip();
     let recipients = recipients
         .into_iter()
         .map(|r| {
@@ -378,6 +406,47 @@ pub async fn get(db: &Db, id: i64) -> Result<Notice, StoreError> {
         recipients,
         contacts,
         attachments,
+        attachment_files,
+    })
+}
+
+/// Adds an uploaded file to a draft as its next attachment, titled `title`. Refuses
+/// `notice_issued` for an issued notice. Returns the attachment's position.
+pub async fn attach_file(
+    db: &Db,
+    id: i64,
+    title: &str,
+    file_id: i64,
+    now: DateTime<Utc>,
+) -> Result<i32, StoreError> {
+    in_tx!(db, |tx| {
+        let done =
+            sqlx::query("UPDATE notices SET updated_at = $1 WHERE id = $2 AND status = 'draft'")
+                .bind(now)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        if done.rows_affected() == 0 {
+            let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM notices WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            return Err(match exists {
+                Some(_) => StoreError::State("notice_issued"),
+                None => StoreError::NotFound,
+            });
+        }
+        let pos: i32 = sqlx::query_scalar(
+            "INSERT INTO notice_attachments (notice_id, position, title, file_id) \
+             SELECT $1, COALESCE(MAX(position) + 1, 0), $2, $3 FROM notice_attachments \
+             WHERE notice_id = $1 RETURNING position",
+        )
+        .bind(id)
+        .bind(title)
+        .bind(file_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        Ok(pos)
     })
 }
 
@@ -492,8 +561,8 @@ pub async fn correct(db: &Db, id: i64, by: i64, now: DateTime<Utc>) -> Result<i6
              SELECT $1, position, org_id, children_kind, label FROM notice_recipients WHERE notice_id = $2",
             "INSERT INTO notice_contacts (notice_id, position, name, phone, email) \
              SELECT $1, position, name, phone, email FROM notice_contacts WHERE notice_id = $2",
-            "INSERT INTO notice_attachments (notice_id, position, title) \
-             SELECT $1, position, title FROM notice_attachments WHERE notice_id = $2",
+            "INSERT INTO notice_attachments (notice_id, position, title, file_id) \
+             SELECT $1, position, title, file_id FROM notice_attachments WHERE notice_id = $2",
             "INSERT INTO notice_relays (notice_id, original_id) \
              SELECT $1, original_id FROM notice_relays WHERE notice_id = $2",
         ] {

@@ -86,12 +86,14 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
             refuse(&path, "csrf_mismatch")
         };
     }
-    let is_form = req
+    let content_type = req
         .headers()
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+        .unwrap_or("")
+        .to_owned();
+    let boundary = multer::parse_boundary(&content_type).ok();
+    if !content_type.starts_with("application/x-www-form-urlencoded") && boundary.is_none() {
         return refuse(&path, "csrf_missing");
     }
     let (parts, body) = req.into_parts();
@@ -99,9 +101,13 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
         Ok(b) => b,
         Err(_) => return AppError::field("body", "too_long").into_response(),
     };
-    let presented = url::form_urlencoded::parse(&bytes)
-        .find(|(k, _)| k == FIELD)
-        .map(|(_, v)| v.into_owned());
+    let presented = match boundary {
+        // An upload form: `_csrf` is one of its parts (forms put it first).
+        Some(boundary) => multipart_field(bytes.clone(), boundary, FIELD).await,
+        None => url::form_urlencoded::parse(&bytes)
+            .find(|(k, _)| k == FIELD)
+            .map(|(_, v)| v.into_owned()),
+    };
     match presented {
         None => refuse(&path, "csrf_missing"),
         Some(t) if !constant_time_eq(&t, &expected) => refuse(&path, "csrf_mismatch"),
@@ -110,6 +116,18 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
                 .await
         }
     }
+}
+
+/// The text of the first part named `name` of a multipart body.
+async fn multipart_field(body: axum::body::Bytes, boundary: String, name: &str) -> Option<String> {
+    let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(body) });
+    let mut form = multer::Multipart::new(stream, boundary);
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.name() == Some(name) {
+            return field.text().await.ok();
+        }
+    }
+    None
 }
 
 /// `POST /api/v1/session` from a client without a live session carries no ambient

@@ -63,6 +63,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("nav.home", "工作台", "Dashboard"),
     ("nav.notices", "通知", "Notices"),
     ("nav.reports", "报送", "Reporting"),
+    ("nav.messages", "站内消息", "Messages"),
     ("nav.activities", "活动", "Activities"),
     ("nav.pt", "能力验证", "Proficiency testing"),
     ("nav.publicity", "宣传", "Publicity"),
@@ -288,6 +289,20 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ),
     ("notice.attachments", "附件说明", "Attachments"),
     (
+        "notice.upload_attachment",
+        "上传附件",
+        "Upload an attachment",
+    ),
+    ("notice.attachment_title", "附件名称", "Attachment title"),
+    ("notice.attachment_file", "文件", "File"),
+    (
+        "notice.attachment_help",
+        "PDF、OFD、Word、Excel、PowerPoint、图片或 ZIP，最大 10 MB。名称留空则使用文件名。",
+        "PDF, OFD, Word, Excel, PowerPoint, images or ZIP, up to 10 MB. Leave the title empty to use the file name.",
+    ),
+    ("notice.upload", "上传", "Upload"),
+    ("notice.download", "下载", "Download"),
+    (
         "notice.attachments_help",
         "每行一个附件名称；转发时原件自动作为附件。",
         "One attachment title per line; a relayed notice is attached automatically.",
@@ -345,6 +360,36 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("err.title", "出错了", "Something went wrong"),
     ("err.back", "返回首页", "Back to the home page"),
     ("err.required", "此项为必填项。", "This field is required."),
+    (
+        "err.days_out_of_range",
+        "“{value}”不是 {min} 到 {max} 之间的天数。",
+        "“{value}” is not a number of days from {min} to {max}.",
+    ),
+    (
+        "err.file_empty",
+        "文件“{name}”是空的。",
+        "The file “{name}” is empty.",
+    ),
+    (
+        "err.file_too_large",
+        "文件“{name}”为 {size}，超过上限 {limit}。",
+        "The file “{name}” is {size}; the limit is {limit}.",
+    ),
+    (
+        "err.file_type_refused",
+        "不接受文件“{name}”的类型；允许的类型：{allowed}。",
+        "The file “{name}” is of a type not accepted; allowed: {allowed}.",
+    ),
+    (
+        "err.file_content_mismatch",
+        "文件“{name}”的内容不是 {kind} 格式，与扩展名不符。",
+        "The content of “{name}” is not {kind}, as its extension says.",
+    ),
+    (
+        "err.upload_unreadable",
+        "上传的文件无法读取，请重试。",
+        "The upload could not be read; please try again.",
+    ),
     (
         "err.too_long",
         "最多 {max} 个字，当前 {actual} 个字。",

@@ -7,11 +7,14 @@ pub mod auth;
 pub mod csrf;
 pub mod error;
 pub mod i18n;
+pub mod mail;
 pub mod metrics;
 pub mod pages;
+pub mod reminders;
 pub mod service;
 mod state;
 mod view;
+pub mod worker;
 
 pub use state::{AppState, WebConfig};
 
@@ -42,7 +45,10 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(metrics::render))
         .route("/static/{*file}", get(pages::assets::serve))
         .layer(axum::middleware::from_fn(metrics::track))
+        // One limit for every body: the configured one (uploads included), not axum's
+        // 2 MB extractor default.
         .layer(RequestBodyLimitLayer::new(state.config.max_body_bytes))
+        .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(CatchPanicLayer::new())
         .with_state(state)
 }

@@ -1,6 +1,8 @@
 //! Service functions: the one place where permission checks happen. Page handlers and
 //! their `/api/v1` twins call these and differ only in how they render the result.
 
+pub mod attachments;
+pub mod reminders;
 pub mod tasks;
 
 use crate::AppState;

@@ -1,7 +1,9 @@
 //! Shared state of the running server.
 
+use crate::mail::Mailer;
 use renke_domain::clock::Clock;
 use renke_store::Db;
+use renke_store::files::FileStore;
 use serde::Deserialize;
 use std::sync::Arc;
 
@@ -51,6 +53,10 @@ pub struct AppState {
     pub db: Db,
     pub clock: Clock,
     pub config: Arc<WebConfig>,
+    /// Sends queued e-mail (in memory unless the binary configures a transport).
+    pub mailer: Mailer,
+    /// Where uploaded files are kept (in memory unless the binary configures a directory).
+    pub files: FileStore,
 }
 
 impl AppState {
@@ -59,6 +65,20 @@ impl AppState {
             db,
             clock,
             config: Arc::new(config),
+            mailer: Mailer::memory(),
+            files: FileStore::memory(),
         }
+    }
+
+    /// The same state keeping uploaded files in `files`.
+    pub fn with_files(mut self, files: FileStore) -> Self {
+        self.files = files;
+        self
+    }
+
+    /// The same state sending e-mail through `mailer`.
+    pub fn with_mailer(mut self, mailer: Mailer) -> Self {
+        self.mailer = mailer;
+        self
     }
 }

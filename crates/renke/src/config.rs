@@ -9,6 +9,7 @@
 //! alone. There is no global: the settings are passed to whatever needs them.
 
 use anyhow::{Context, bail};
+use renke_web::mail::MailConfig;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::net::SocketAddr;
@@ -30,7 +31,12 @@ pub struct Settings {
     pub listen: SocketAddr,
     /// Log filter in `tracing` syntax, e.g. `info` or `info,renke_web=debug`.
     pub log: String,
+    /// Uploaded files; a relative path is under `data_dir`.
+    pub files_dir: PathBuf,
+    /// Seconds between two passes of the job worker (e-mail, reminders).
+    pub worker_poll_seconds: u64,
     pub web: WebConfig,
+    pub mail: MailConfig,
 }
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
@@ -42,7 +48,10 @@ impl Default for Settings {
             data_dir: PathBuf::from("./renke-data"),
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             log: "info".to_owned(),
+            files_dir: PathBuf::from("files"),
+            worker_poll_seconds: 5,
             web: WebConfig::default(),
+            mail: MailConfig::default(),
         }
     }
 }
@@ -57,7 +66,10 @@ impl fmt::Debug for Settings {
             .field("data_dir", &self.data_dir)
             .field("listen", &self.listen)
             .field("log", &self.log)
+            .field("files_dir", &self.files_dir)
+            .field("worker_poll_seconds", &self.worker_poll_seconds)
             .field("web", &self.web)
+            .field("mail", &redacted_mail(&self.mail))
             .finish()
     }
 }
@@ -167,12 +179,24 @@ impl Settings {
         }
     }
 
+    /// The directory uploaded files are kept in.
+    pub fn files_dir(&self) -> PathBuf {
+        self.data_dir.join(&self.files_dir)
+    }
+
     /// The database URL in effect: the configured one, or SQLite inside the data directory.
     pub fn database_url(&self) -> String {
         match &self.database_url {
             Some(u) => u.clone(),
             None => sqlite_url(&self.data_dir.join("renke.db")),
         }
+    }
+}
+
+fn redacted_mail(m: &MailConfig) -> MailConfig {
+    MailConfig {
+        smtp_url: m.smtp_url.as_deref().map(redact_url),
+        ..m.clone()
     }
 }
 

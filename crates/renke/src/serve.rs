@@ -70,7 +70,21 @@ pub async fn serve(db: Db, clock: Clock, settings: &Settings) -> anyhow::Result<
         .await
         .with_context(|| format!("无法监听 cannot listen on {}", settings.listen))?;
     let purge = tokio::spawn(purge_sessions(db.clone(), clock.clone()));
-    let state = renke_web::AppState::new(db.clone(), clock, settings.web.clone());
+    let mailer = renke_web::mail::Mailer::from_config(&settings.mail, &settings.data_dir)
+        .context("邮件配置有误 invalid [mail] settings")?;
+    let files = renke_store::files::FileStore::local(&settings.files_dir()).with_context(|| {
+        format!(
+            "无法使用文件目录 cannot use the files directory {}",
+            settings.files_dir().display()
+        )
+    })?;
+    let state = renke_web::AppState::new(db.clone(), clock, settings.web.clone())
+        .with_mailer(mailer)
+        .with_files(files);
+    let worker = renke_web::worker::Worker::new(state.clone(), worker_name());
+    let worker = tokio::spawn(worker.run(std::time::Duration::from_secs(
+        settings.worker_poll_seconds.max(1),
+    )));
     let app = renke_web::router(state);
     tracing::info!(listen = %settings.listen, "服务已启动 serving");
     axum::serve(
@@ -81,6 +95,7 @@ pub async fn serve(db: Db, clock: Clock, settings: &Settings) -> anyhow::Result<
     .await
     .context("server error")?;
     purge.abort();
+    worker.abort();
     db.close().await;
     tracing::info!("已停止 stopped");
     Ok(())
@@ -124,4 +139,10 @@ async fn shutdown_signal() {
         _ = term => {},
     }
     tracing::info!("正在停止 shutting down");
+}
+
+/// A name for this server's job worker, unique among servers sharing a database.
+fn worker_name() -> String {
+    let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "renke".to_owned());
+    format!("{host}:{}", std::process::id())
 }

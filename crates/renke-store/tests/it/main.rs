@@ -6,5 +6,6 @@ mod accounts;
 mod backup;
 mod campaigns;
 mod fixtures;
+mod jobs;
 mod notices;
 mod orgs;

@@ -3,12 +3,14 @@
 //! permission check) and turn the result into API types from [`dto`].
 
 mod accounts;
+mod attachments;
 mod campaigns;
 pub mod dto;
 pub mod extract;
 mod me;
 mod notices;
 mod orgs;
+mod reminders;
 mod tasks;
 
 use crate::AppState;
@@ -58,6 +60,11 @@ pub fn routes() -> Router<AppState> {
         .route("/notices/{id}/status", get(notices::status))
         .route("/notices/{id}/correct", post(notices::correct))
         .route("/notices/{id}/relay", post(notices::relay))
+        .route("/notices/{id}/attachments", post(attachments::upload))
+        .route(
+            "/notices/{id}/attachments/{pos}",
+            get(attachments::download),
+        )
         .route("/notices/{id}/tasks", get(tasks::list).post(tasks::create))
         .route("/notices/{id}/dashboard", get(tasks::notice_dashboard))
         .route("/tasks/{id}", get(tasks::get))
@@ -72,6 +79,12 @@ pub fn routes() -> Router<AppState> {
         .route("/submissions/{id}/review", post(tasks::review))
         .route("/submissions/{id}/paper", post(tasks::paper))
         .route("/me/tasks", get(tasks::mine))
+        .route(
+            "/tasks/{id}/reminders",
+            get(reminders::get).put(reminders::put),
+        )
+        .route("/me/messages", get(reminders::messages))
+        .route("/me/messages/{id}/read", post(reminders::read))
         .fallback(not_found)
 }
 
@@ -101,9 +114,11 @@ async fn not_found() -> ApiError {
         campaigns::current_public,
         notices::inbox, notices::sent, notices::create, notices::get, notices::update,
         notices::issue, notices::acknowledge, notices::status, notices::correct, notices::relay,
+        attachments::upload, attachments::download,
         tasks::list, tasks::create, tasks::get, tasks::save, tasks::submit, tasks::compile,
         tasks::task_dashboard, tasks::notice_dashboard, tasks::submission, tasks::submit_current,
         tasks::review, tasks::paper, tasks::mine,
+        reminders::get, reminders::put, reminders::messages, reminders::read,
     ),
     components(schemas(ErrorBody, FieldProblem)),
     modifiers(&SecuritySchemes),

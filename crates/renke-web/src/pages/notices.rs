@@ -98,9 +98,15 @@ struct NoticePage {
     recipients: String,
     written_on: String,
     printed_on: String,
+    /// Why the last upload was refused.
+    upload_errors: Errors,
 }
 
 impl NoticePage {
+    /// Whether attachment `i` has an uploaded file to download.
+    fn has_file(&self, i: &usize) -> bool {
+        matches!(self.v.notice.attachment_files.get(*i), Some(Some(_)))
+    }
     fn n(&self) -> &Notice {
         &self.v.notice
     }
@@ -117,7 +123,16 @@ pub async fn show(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let v = service::notice_view(&state, ctx.account(), id).await?;
+    notice_page(&state, &ctx, id, Errors::default()).await
+}
+
+async fn notice_page(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    upload_errors: Errors,
+) -> Result<Response, AppError> {
+    let v = service::notice_view(state, ctx.account(), id).await?;
     // The document itself is Chinese whatever the interface language.
     let zh = Tr::new(crate::i18n::Locale::ZhCn);
     let recipients = v
@@ -128,8 +143,9 @@ pub async fn show(
         .collect::<Vec<_>>()
         .join("，");
     let page = NoticePage {
-        c: Chrome::new(&ctx, "notices", v.notice.title.clone()),
+        c: Chrome::new(ctx, "notices", v.notice.title.clone()),
         blocks: body_blocks(&v.notice.body),
+        upload_errors,
         recipients,
         written_on: long_date(&zh, &v.notice.written_on),
         printed_on: v
@@ -140,6 +156,47 @@ pub async fn show(
         v,
     };
     Ok(render(&page))
+}
+
+/// `POST /notices/{id}/attachments`: a file (and optional title) added to a draft; a
+/// refused file shows the notice again with the reason next to the upload form.
+pub async fn upload_attachment(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<i64>,
+    multipart: axum::extract::Multipart,
+) -> Result<Response, AppError> {
+    let up = super::read_upload(multipart).await?;
+    match service::attachments::attach_to_notice(
+        &state,
+        &user.account,
+        id,
+        &up.name,
+        &up.title,
+        &up.bytes,
+    )
+    .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/notices/{id}")).into_response()),
+        Err(AppError::Invalid(inv)) => {
+            let errors = Errors::from_invalid(user.ctx.tr, &inv);
+            let mut r = notice_page(&state, &user.ctx, id, errors).await?;
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(r)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// `GET /notices/{id}/attachments/{pos}`: the uploaded file, for readers of the notice.
+pub async fn download_attachment(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, pos)): Path<(i64, usize)>,
+) -> Result<Response, AppError> {
+    let (file, bytes) =
+        service::attachments::notice_attachment(&state, ctx.account(), id, pos).await?;
+    Ok(super::file_response(&file, bytes))
 }
 
 /// The form as posted: lists as lines.

@@ -28,6 +28,8 @@ const PATHS: &[(&str, &[&str])] = &[
     ("/api/v1/notices/{id}/status", &["get"]),
     ("/api/v1/notices/{id}/correct", &["post"]),
     ("/api/v1/notices/{id}/relay", &["post"]),
+    ("/api/v1/notices/{id}/attachments", &["post"]),
+    ("/api/v1/notices/{id}/attachments/{pos}", &["get"]),
     ("/api/v1/notices/{id}/tasks", &["get", "post"]),
     ("/api/v1/notices/{id}/dashboard", &["get"]),
     ("/api/v1/tasks/{id}", &["get"]),
@@ -39,6 +41,9 @@ const PATHS: &[(&str, &[&str])] = &[
     ("/api/v1/submissions/{id}/review", &["post"]),
     ("/api/v1/submissions/{id}/paper", &["post"]),
     ("/api/v1/me/tasks", &["get"]),
+    ("/api/v1/tasks/{id}/reminders", &["get", "put"]),
+    ("/api/v1/me/messages", &["get"]),
+    ("/api/v1/me/messages/{id}/read", &["post"]),
 ];
 
 #[tokio::test]

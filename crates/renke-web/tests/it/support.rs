@@ -166,6 +166,19 @@ impl TestApp {
             .id
     }
 
+    /// Runs every job due at the server's clock (e-mail, reminders), as the worker would.
+    pub async fn run_jobs(&self) -> renke_web::worker::Pass {
+        renke_web::worker::Worker::new(self.state.clone(), "test-worker")
+            .run_once()
+            .await
+            .unwrap()
+    }
+
+    /// The e-mails sent so far (the test server's mailer keeps them in memory).
+    pub fn mails(&self) -> Vec<renke_web::mail::Mail> {
+        self.state.mailer.sent()
+    }
+
     /// Stops the server and drops the database.
     pub async fn finish(self) {
         self.server.abort();

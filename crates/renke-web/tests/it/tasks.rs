@@ -371,6 +371,8 @@ async fn cascade_submit_return_late_missing_rollup_and_dashboards() {
             "{l}: {}",
             mine.text
         );
+        // 催办: the "3 days before" reminder reaches 佛山 and 珠海 only, once.
+        crate::reminders::cascade_before_deadline(&app, t2).await;
         set_clock(&app, 6, 22, 9);
         let zh = app.login("zh.staff", PASSWORD).await;
         let fs = app.login("fs.staff", PASSWORD).await;
@@ -405,8 +407,8 @@ async fn cascade_submit_return_late_missing_rollup_and_dashboards() {
         assert_eq!(r.body["paper_received_on"], "2022-06-23");
         assert_eq!(r.body["paper_recorded_by"], "测试gd.org");
 
-        // --- 催办 reminders and escalation: the reminder test steps go here (see the
-        // --- reminders module); they run on these same tables at these same clock times.
+        // 催办: overdue, only 珠海 (佛山 has just submitted) is reminded.
+        crate::reminders::cascade_overdue(&app, t2).await;
 
         // Guangdong's dashboard of its relay: who is late and who is missing.
         let d = gd
@@ -589,6 +591,10 @@ async fn cascade_submit_return_late_missing_rollup_and_dashboards() {
         );
         assert_eq!(mine.body["collecting"][0]["submitted"], 1);
         let _ = c.relay;
+
+        // 6月24日: 珠海 has still not submitted: escalation to Guangdong's organisers.
+        set_clock(&app, 6, 24, 9);
+        crate::reminders::cascade_escalation(&app, t2).await;
         app.finish().await;
     }
 }

@@ -1,0 +1,333 @@
+//! 催办 records and in-app messages.
+//!
+//! A reminder is recorded once per task, unit and slot (`reminders_task_id_org_id_slot_key`);
+//! its in-app message and its e-mail job are written in the same transaction, only when the
+//! record is new. That is what makes a rerun of the scheduler — or two servers running it at
+//! once — send nothing twice.
+
+use crate::jobs::{Enqueue, NewJob};
+use crate::orgs::Page;
+use crate::{Db, StoreError, in_tx, on_db};
+use chrono::{DateTime, Utc};
+use renke_domain::reminder::ReminderPlan;
+use serde::Serialize;
+use sqlx::AssertSqlSafe;
+use std::collections::HashMap;
+
+/// A task's reminder plan: its own, or the default.
+pub async fn plan(db: &Db, task_id: i64) -> Result<ReminderPlan, StoreError> {
+    let sql = "SELECT plan FROM task_reminder_plans WHERE task_id = $1";
+    let raw: Option<String> = on_db!(db, |p| sqlx::query_scalar(sql)
+        .bind(task_id)
+        .fetch_optional(p)
+        .await)?;
+    match raw {
+        None => Ok(ReminderPlan::default()),
+        Some(s) => serde_json::from_str(&s).map_err(|e| StoreError::Corrupt(e.to_string())),
+    }
+}
+
+/// Sets a task's own plan.
+pub async fn set_plan(
+    db: &Db,
+    task_id: i64,
+    plan: &ReminderPlan,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let json = serde_json::to_string(plan).map_err(|e| StoreError::Payload(e.to_string()))?;
+    let sql = "INSERT INTO task_reminder_plans (task_id, plan, updated_at) VALUES ($1, $2, $3) \
+               ON CONFLICT (task_id) DO UPDATE SET plan = $2, updated_at = $3";
+    on_db!(db, |p| sqlx::query(sql)
+        .bind(task_id)
+        .bind(&json)
+        .bind(now)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// A task whose reminders may be due: issued, deadline within the scheduler's horizon.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OpenTask {
+    pub id: i64,
+    pub title: String,
+    pub deadline: DateTime<Utc>,
+    pub notice_doc_number: String,
+    pub submit_to_name: String,
+    pub plan: Option<String>,
+}
+
+impl OpenTask {
+    pub fn plan(&self) -> Result<ReminderPlan, StoreError> {
+        match &self.plan {
+            None => Ok(ReminderPlan::default()),
+            Some(s) => serde_json::from_str(s).map_err(|e| StoreError::Corrupt(e.to_string())),
+        }
+    }
+}
+
+/// Tasks of issued notices with a deadline in `[from, to)`.
+pub async fn open_tasks(
+    db: &Db,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<OpenTask>, StoreError> {
+    let sql = "SELECT t.id, t.title, t.deadline, n.doc_number AS notice_doc_number, \
+               o.name AS submit_to_name, p.plan FROM tasks t \
+               JOIN notices n ON n.id = t.notice_id AND n.status = 'issued' \
+               JOIN orgs o ON o.id = t.submit_to_org_id \
+               LEFT JOIN task_reminder_plans p ON p.task_id = t.id \
+               WHERE t.deadline >= $1 AND t.deadline < $2 ORDER BY t.deadline, t.id";
+    Ok(on_db!(db, |p| sqlx::query_as(sql)
+        .bind(from)
+        .bind(to)
+        .fetch_all(p)
+        .await)?)
+}
+
+/// Who to reach at one organisation.
+#[derive(Debug, Clone, Default)]
+pub struct OrgContacts {
+    pub name: String,
+    pub parent_id: Option<i64>,
+    /// `(role, "显示名 <address>")` of active accounts with an e-mail address.
+    pub emails: Vec<(String, String)>,
+}
+
+/// id, name, parent.
+type OrgRow = (i64, String, Option<i64>);
+/// org, role, display name, address.
+type EmailRow = (i64, String, String, String);
+
+/// Names, parents and e-mail addresses of the given organisations.
+pub async fn contacts(db: &Db, org_ids: &[i64]) -> Result<HashMap<i64, OrgContacts>, StoreError> {
+    let mut out: HashMap<i64, OrgContacts> = HashMap::new();
+    for chunk in org_ids.chunks(500) {
+        let list = chunk
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        // The ids are integers formatted here, never user text.
+        let orgs_sql = format!("SELECT id, name, parent_id FROM orgs WHERE id IN ({list})");
+        let acc_sql = format!(
+            "SELECT org_id, role, display_name, email FROM accounts \
+             WHERE active AND email IS NOT NULL AND org_id IN ({list}) ORDER BY id"
+        );
+        let (orgs, accounts): (Vec<OrgRow>, Vec<EmailRow>) = on_db!(db, |p| (
+            sqlx::query_as(AssertSqlSafe(orgs_sql)).fetch_all(p).await?,
+            sqlx::query_as(AssertSqlSafe(acc_sql)).fetch_all(p).await?,
+        ));
+        for (id, name, parent_id) in orgs {
+            out.insert(
+                id,
+                OrgContacts {
+                    name,
+                    parent_id,
+                    emails: Vec::new(),
+                },
+            );
+        }
+        for (org_id, role, display_name, email) in accounts {
+            if let Some(c) = out.get_mut(&org_id) {
+                c.emails.push((role, format!("{display_name} <{email}>")));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// An in-app message to write with a reminder.
+#[derive(Debug, Clone)]
+pub struct NewMessage {
+    pub kind: &'static str,
+    pub title: String,
+    pub body: String,
+    pub link: Option<String>,
+}
+
+/// One reminder to record and deliver.
+#[derive(Debug, Clone)]
+pub struct Notify {
+    /// The unit that has not submitted.
+    pub org_id: i64,
+    /// The slot key (`before3@2022-06-17`, `escalation`).
+    pub slot: String,
+    /// Who gets the message: the unit itself, or its parent bureau for an escalation.
+    pub notified_org_id: i64,
+    pub message: NewMessage,
+    /// The e-mail job, when the notified organisation has addresses.
+    pub mail: Option<NewJob>,
+    pub emails: i32,
+}
+
+/// Records and delivers the reminders of one task in one transaction; those already
+/// recorded are skipped. Returns how many were new.
+pub async fn record(
+    db: &Db,
+    task_id: i64,
+    items: &[Notify],
+    now: DateTime<Utc>,
+) -> Result<usize, StoreError> {
+    let sent: usize = in_tx!(db, |tx| {
+        let mut sent = 0;
+        for n in items {
+            let id: Option<i64> = sqlx::query_scalar(
+                "INSERT INTO reminders (task_id, org_id, slot, notified_org_id, emails, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6) \
+                 ON CONFLICT (task_id, org_id, slot) DO NOTHING RETURNING id",
+            )
+            .bind(task_id)
+            .bind(n.org_id)
+            .bind(&n.slot)
+            .bind(n.notified_org_id)
+            .bind(n.emails)
+            .bind(now)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some(id) = id else { continue };
+            sqlx::query(
+                "INSERT INTO messages (org_id, kind, title, body, link, reminder_id, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(n.notified_org_id)
+            .bind(n.message.kind)
+            .bind(&n.message.title)
+            .bind(&n.message.body)
+            .bind(n.message.link.as_deref())
+            .bind(id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            if let Some(job) = &n.mail {
+                let job = job.clone().dedupe(format!("reminder:{id}"));
+                tx.enqueue(&job, now).await?;
+            }
+            sent += 1;
+        }
+        sent
+    });
+    Ok(sent)
+}
+
+/// Whether slot `slot` of a task has been processed (it is recorded for some unit). Each
+/// task's reminders of one pass are written in one transaction, so a recorded slot is a
+/// finished slot.
+pub async fn slot_done(db: &Db, task_id: i64, slot: &str) -> Result<bool, StoreError> {
+    let sql = "SELECT COUNT(*) FROM reminders WHERE task_id = $1 AND slot = $2";
+    let n: i64 = on_db!(db, |p| sqlx::query_scalar(sql)
+        .bind(task_id)
+        .bind(slot)
+        .fetch_one(p)
+        .await)?;
+    Ok(n > 0)
+}
+
+/// A recorded reminder, for the task's reminder log.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct SentReminder {
+    pub id: i64,
+    pub org_id: i64,
+    pub org_name: String,
+    pub slot: String,
+    pub notified_org_id: i64,
+    pub notified_org_name: String,
+    pub emails: i32,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The reminders recorded for a task, newest first.
+pub async fn sent_for_task(
+    db: &Db,
+    task_id: i64,
+    offset: i64,
+    limit: i64,
+) -> Result<Page<SentReminder>, StoreError> {
+    let sql = "SELECT r.id, r.org_id, o.name AS org_name, r.slot, r.notified_org_id, \
+               n.name AS notified_org_name, r.emails, r.created_at FROM reminders r \
+               JOIN orgs o ON o.id = r.org_id JOIN orgs n ON n.id = r.notified_org_id \
+               WHERE r.task_id = $1 ORDER BY r.id DESC LIMIT $2 OFFSET $3";
+    let count = "SELECT COUNT(*) FROM reminders WHERE task_id = $1";
+    let (items, total): (Vec<SentReminder>, i64) = on_db!(db, |p| (
+        sqlx::query_as(sql)
+            .bind(task_id)
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(p)
+            .await?,
+        sqlx::query_scalar(count).bind(task_id).fetch_one(p).await?,
+    ));
+    Ok(Page {
+        items,
+        total,
+        offset,
+        limit,
+    })
+}
+
+/// An in-app message.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Message {
+    pub id: i64,
+    pub org_id: i64,
+    pub kind: String,
+    pub title: String,
+    pub body: String,
+    pub link: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub read_at: Option<DateTime<Utc>>,
+}
+
+/// An organisation's messages, unread first, then newest; and how many are unread.
+pub async fn messages(
+    db: &Db,
+    org_id: i64,
+    offset: i64,
+    limit: i64,
+) -> Result<(Page<Message>, i64), StoreError> {
+    let sql = "SELECT id, org_id, kind, title, body, link, created_at, read_at FROM messages \
+               WHERE org_id = $1 ORDER BY (read_at IS NULL) DESC, id DESC LIMIT $2 OFFSET $3";
+    let count = "SELECT COUNT(*), COALESCE(SUM(CASE WHEN read_at IS NULL THEN 1 ELSE 0 END), 0) \
+                 FROM messages WHERE org_id = $1";
+    let (items, (total, unread)): (Vec<Message>, (i64, i64)) = on_db!(db, |p| (
+        sqlx::query_as(sql)
+            .bind(org_id)
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(p)
+            .await?,
+        sqlx::query_as(count).bind(org_id).fetch_one(p).await?,
+    ));
+    Ok((
+        Page {
+            items,
+            total,
+            offset,
+            limit,
+        },
+        unread,
+    ))
+}
+
+/// Marks a message of `org_id` read (again is harmless); `false` when it is not that
+/// organisation's.
+pub async fn mark_read(
+    db: &Db,
+    id: i64,
+    org_id: i64,
+    by: i64,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let sql = "UPDATE messages SET read_at = COALESCE(read_at, $1), \
+               read_by = COALESCE(read_by, $2) WHERE id = $3 AND org_id = $4";
+    let n = on_db!(db, |p| sqlx::query(sql)
+        .bind(now)
+        .bind(by)
+        .bind(id)
+        .bind(org_id)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}

@@ -1,0 +1,191 @@
+//! 催办 pages: a task's reminder plan and log, and the organisation's in-app messages.
+
+use super::{PAGE_SIZE, Paging};
+use crate::AppState;
+use crate::auth::User;
+use crate::error::AppError;
+use crate::service::reminders::{self as svc, ReminderForm, ReminderView};
+use crate::view::{Chrome, Errors, Pager, local_time, render};
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{DateTime, Utc};
+use renke_store::orgs::Page;
+use renke_store::reminders::Message;
+
+#[derive(Template)]
+#[template(path = "task_reminders.html")]
+struct PlanPage {
+    c: Chrome,
+    v: ReminderView,
+    form: ReminderForm,
+    errors: Errors,
+    pager: Pager,
+    saved: bool,
+}
+
+impl PlanPage {
+    fn time(&self, t: &DateTime<Utc>) -> String {
+        local_time(t)
+    }
+    /// A slot key for people: `截止前 3 天（2022-06-17）`, `逾期上报`.
+    fn slot_label(&self, slot: &str) -> String {
+        let (kind, date) = slot.split_once('@').unwrap_or((slot, ""));
+        let zh = self.c.tr.is_zh();
+        let label = if kind == crate::reminders::ESCALATION {
+            self.c
+                .tr
+                .pick("逾期上报上级", "escalated to the parent bureau")
+                .to_owned()
+        } else if kind == "day" {
+            self.c.tr.pick("截止当日", "on the day").to_owned()
+        } else if let Some(n) = kind.strip_prefix("before") {
+            if zh {
+                format!("截止前 {n} 天")
+            } else {
+                format!("{n} day(s) before")
+            }
+        } else if let Some(n) = kind.strip_prefix("overdue") {
+            if zh {
+                format!("逾期第 {n} 天")
+            } else {
+                format!("overdue day {n}")
+            }
+        } else {
+            kind.to_owned()
+        };
+        if date.is_empty() {
+            label
+        } else {
+            format!("{label}（{date}）")
+        }
+    }
+}
+
+async fn plan_page(
+    state: &AppState,
+    user: &User,
+    id: i64,
+    offset: i64,
+    form: Option<ReminderForm>,
+    errors: Errors,
+    saved: bool,
+) -> Result<PlanPage, AppError> {
+    let v = svc::reminder_view(state, &user.account, id, offset, PAGE_SIZE).await?;
+    let pager = Pager {
+        offset: v.sent.offset,
+        limit: v.sent.limit,
+        total: v.sent.total,
+        base: format!("/tasks/{id}/reminders?"),
+    };
+    Ok(PlanPage {
+        c: Chrome::new(
+            &user.ctx,
+            "tasks",
+            format!(
+                "{}：{}",
+                user.ctx.tr.pick("催办", "Reminders"),
+                v.task.title
+            ),
+        ),
+        form: form.unwrap_or_else(|| ReminderForm::from_plan(&v.plan)),
+        v,
+        errors,
+        pager,
+        saved,
+    })
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct PlanQuery {
+    #[serde(default)]
+    offset: i64,
+    #[serde(default)]
+    saved: bool,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<i64>,
+    Query(q): Query<PlanQuery>,
+) -> Result<Response, AppError> {
+    let page = plan_page(
+        &state,
+        &user,
+        id,
+        q.offset,
+        None,
+        Errors::default(),
+        q.saved,
+    )
+    .await?;
+    Ok(render(&page))
+}
+
+pub async fn save(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<i64>,
+    Form(f): Form<ReminderForm>,
+) -> Result<Response, AppError> {
+    match svc::set_reminder_plan(&state, &user.account, id, &f).await {
+        Ok(_) => Ok(Redirect::to(&format!("/tasks/{id}/reminders?saved=true")).into_response()),
+        Err(AppError::Invalid(inv)) => {
+            let errors = Errors::from_invalid(user.ctx.tr, &inv);
+            let page = plan_page(&state, &user, id, 0, Some(f), errors, false).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "messages.html")]
+struct MessagesPage {
+    c: Chrome,
+    page: Page<Message>,
+    unread: i64,
+    pager: Pager,
+}
+
+impl MessagesPage {
+    fn time(&self, t: &DateTime<Utc>) -> String {
+        local_time(t)
+    }
+}
+
+pub async fn messages(
+    State(state): State<AppState>,
+    user: User,
+    Query(p): Query<Paging>,
+) -> Result<Response, AppError> {
+    let (page, unread) = svc::messages(&state, &user.account, p.offset, PAGE_SIZE).await?;
+    let pager = Pager {
+        offset: page.offset,
+        limit: page.limit,
+        total: page.total,
+        base: "/messages?".into(),
+    };
+    Ok(render(&MessagesPage {
+        c: Chrome::new(
+            &user.ctx,
+            "messages",
+            user.ctx.tr.pick("站内消息", "Messages").to_owned(),
+        ),
+        page,
+        unread,
+        pager,
+    }))
+}
+
+pub async fn read(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    svc::read_message(&state, &user.account, id).await?;
+    Ok(Redirect::to("/messages").into_response())
+}

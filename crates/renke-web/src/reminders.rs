@@ -1,0 +1,221 @@
+//! The 催办 scheduler: for every open task, the current slot of its reminder plan goes to
+//! each recipient unit that has not submitted (or whose submission was returned), as an
+//! in-app message and an e-mail to its organisers and staff; N days after the deadline the
+//! unit's parent bureau's organisers are told. The worker runs it before each pass over the
+//! job queue; [`renke_store::reminders::record`] makes every reminder happen once.
+
+use crate::AppState;
+use crate::mail::Mail;
+use chrono::{DateTime, Duration, Utc};
+use renke_domain::perm::Role;
+use renke_domain::reminder::{Due, MAX_OVERDUE_DAYS, Slot};
+use renke_store::StoreError;
+use renke_store::reminders::{self, NewMessage, Notify, OpenTask, OrgContacts};
+use renke_store::tasks::{self, ExpectedRow};
+use std::collections::HashMap;
+
+/// The slot key of an escalation (one per task and unit).
+pub const ESCALATION: &str = "escalation";
+
+/// Whether a unit still owes the task a submission.
+fn owes(r: &ExpectedRow) -> bool {
+    !r.has_submitted() || r.status.as_deref() == Some("returned")
+}
+
+fn shanghai(t: DateTime<Utc>) -> String {
+    t.with_timezone(&renke_domain::clock::SHANGHAI)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+fn addresses(c: Option<&OrgContacts>, roles: &[Role]) -> Vec<String> {
+    c.map(|c| {
+        c.emails
+            .iter()
+            .filter(|(role, _)| roles.iter().any(|r| r.as_str() == role))
+            .map(|(_, a)| a.clone())
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+/// How the deadline stands, in both languages: `还有 3 天` / `已逾期 2 天`.
+fn standing(deadline: DateTime<Utc>, now: DateTime<Utc>) -> (String, String) {
+    let days = (deadline - now).num_hours().div_euclid(24);
+    if deadline > now {
+        if days == 0 {
+            ("今日截止".into(), "due today".into())
+        } else {
+            (format!("还有 {days} 天"), format!("{days} day(s) left"))
+        }
+    } else {
+        let late = (now - deadline).num_hours().div_euclid(24).max(1);
+        (
+            format!("已逾期 {late} 天"),
+            format!("{late} day(s) overdue"),
+        )
+    }
+}
+
+struct Ctx<'a> {
+    task: &'a OpenTask,
+    now: DateTime<Utc>,
+    link: String,
+}
+
+impl Ctx<'_> {
+    fn mail(
+        &self,
+        to: Vec<String>,
+        subject: String,
+        text: String,
+    ) -> Result<Option<renke_store::jobs::NewJob>, StoreError> {
+        if to.is_empty() {
+            return Ok(None);
+        }
+        Mail {
+            to,
+            subject,
+            text,
+            attachments: Vec::new(),
+        }
+        .job(self.now)
+        .map(Some)
+    }
+
+    fn reminder(
+        &self,
+        r: &ExpectedRow,
+        due: Due,
+        c: Option<&OrgContacts>,
+    ) -> Result<Notify, StoreError> {
+        let t = self.task;
+        let deadline = shanghai(t.deadline);
+        let (zh, en) = standing(t.deadline, self.now);
+        let title = format!("【催办】{}（截止 {deadline}，{zh}）", t.title);
+        let body = format!(
+            "{org}：{doc} 的报送任务“{task}”截止时间为 {deadline}（{zh}），贵单位尚未报送，请按时报送至{to}。\n\
+             Reminder: “{task}” ({doc}) is due {deadline} ({en}); your organisation has not submitted yet.",
+            org = r.org_name,
+            doc = t.notice_doc_number,
+            task = t.title,
+            to = t.submit_to_name,
+        );
+        let to = addresses(c, &[Role::Organiser, Role::Staff]);
+        let emails = to.len() as i32;
+        let text = format!("{body}\n\n{}", self.link);
+        Ok(Notify {
+            org_id: r.org_id,
+            slot: due.key(),
+            notified_org_id: r.org_id,
+            message: NewMessage {
+                kind: "reminder",
+                title: title.clone(),
+                body,
+                link: Some(format!("/tasks/{}", t.id)),
+            },
+            mail: self.mail(to, title, text)?,
+            emails,
+        })
+    }
+
+    fn escalation(
+        &self,
+        r: &ExpectedRow,
+        parent_id: i64,
+        parent: Option<&OrgContacts>,
+    ) -> Result<Notify, StoreError> {
+        let t = self.task;
+        let deadline = shanghai(t.deadline);
+        let (zh, en) = standing(t.deadline, self.now);
+        let title = format!("【逾期提醒】{}未报送“{}”（{zh}）", r.org_name, t.title);
+        let body = format!(
+            "下级单位{org}未按期报送 {doc} 的报送任务“{task}”（截止 {deadline}，{zh}），请督促报送。\n\
+             Escalation: {org} has not submitted “{task}” ({doc}), due {deadline} ({en}).",
+            org = r.org_name,
+            doc = t.notice_doc_number,
+            task = t.title,
+        );
+        let to = addresses(parent, &[Role::Organiser]);
+        let emails = to.len() as i32;
+        let text = format!("{body}\n\n{}", self.link);
+        Ok(Notify {
+            org_id: r.org_id,
+            slot: ESCALATION.to_owned(),
+            notified_org_id: parent_id,
+            message: NewMessage {
+                kind: "escalation",
+                title: title.clone(),
+                body,
+                link: Some(format!("/tasks/{}/dashboard", t.id)),
+            },
+            mail: self.mail(to, title, text)?,
+            emails,
+        })
+    }
+}
+
+/// Sends the reminders due at the state's clock time; returns how many were new.
+pub async fn run(state: &AppState) -> Result<usize, StoreError> {
+    let now = state.clock.now();
+    let db = &state.db;
+    // Deadlines far enough ahead for the earliest "days before" slot, and back far enough
+    // for the last overdue reminder and the escalation.
+    let from = now - Duration::days(i64::from(MAX_OVERDUE_DAYS) + 31);
+    let to = now + Duration::days(61);
+    let mut sent = 0;
+    for task in reminders::open_tasks(db, from, to).await? {
+        let plan = task.plan()?;
+        let due = match plan.due(task.deadline, now) {
+            Some(d) if !reminders::slot_done(db, task.id, &d.key()).await? => Some(d),
+            _ => None,
+        };
+        let escalate = plan.escalation_due(task.deadline, now)
+            && !reminders::slot_done(db, task.id, ESCALATION).await?;
+        if due.is_none() && !escalate {
+            continue;
+        }
+        let owing: Vec<ExpectedRow> = tasks::expected(db, task.id)
+            .await?
+            .into_iter()
+            .filter(|r| r.task_id == task.id && owes(r))
+            .collect();
+        if owing.is_empty() {
+            continue;
+        }
+        let ids: Vec<i64> = owing.iter().map(|r| r.org_id).collect();
+        let mut contacts: HashMap<i64, OrgContacts> = reminders::contacts(db, &ids).await?;
+        if escalate {
+            let parents: Vec<i64> = contacts.values().filter_map(|c| c.parent_id).collect();
+            let mut parents = reminders::contacts(db, &parents).await?;
+            for (id, c) in parents.drain() {
+                contacts.entry(id).or_insert(c);
+            }
+        }
+        let cx = Ctx {
+            task: &task,
+            now,
+            link: format!(
+                "{}/tasks/{}",
+                state.config.public_url.trim_end_matches('/'),
+                task.id
+            ),
+        };
+        let mut items = Vec::new();
+        for r in &owing {
+            let own = contacts.get(&r.org_id);
+            if let Some(d) = due {
+                // "On the day" and "before" slots only make sense before the deadline passes.
+                let stale = matches!(d.slot, Slot::Before(_) | Slot::OnDay) && now > task.deadline;
+                if !stale {
+                    items.push(cx.reminder(r, d, own)?);
+                }
+            }
+            if escalate && let Some(parent_id) = own.and_then(|c| c.parent_id) {
+                items.push(cx.escalation(r, parent_id, contacts.get(&parent_id))?);
+            }
+        }
+        sent += reminders::record(db, task.id, &items, now).await?;
+    }
+    Ok(sent)
+}

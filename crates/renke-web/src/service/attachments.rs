@@ -1,0 +1,78 @@
+//! Files attached to notices: uploaded to a draft by whoever may edit it, downloaded by
+//! whoever may read the notice.
+
+use super::readable_notice;
+use crate::AppState;
+use crate::error::AppError;
+use renke_domain::file::{UploadRule, clean_name};
+use renke_domain::perm::Action;
+use renke_domain::text::Line;
+use renke_store::accounts::Account;
+use renke_store::files::{self, StoredFile, Upload};
+use renke_store::notices;
+
+/// What a notice attachment may be: office documents, PDF/OFD, images and archives up to
+/// 20 MB.
+pub fn notice_rule() -> UploadRule {
+    UploadRule::documents(10)
+}
+
+/// Adds an uploaded file to draft notice `id` as its next attachment. The title defaults to
+/// the file name without its extension. Returns the attachment's position.
+pub async fn attach_to_notice(
+    state: &AppState,
+    me: &Account,
+    id: i64,
+    name: &str,
+    title: &str,
+    bytes: &[u8],
+) -> Result<i32, AppError> {
+    let n = notices::get(&state.db, id).await?;
+    me.actor().may(Action::Manage, &n.issuer_path)?;
+    if n.is_issued() {
+        return Err(AppError::Conflict("notice_issued"));
+    }
+    let name = clean_name(name);
+    let kind = notice_rule().check("file", &name, bytes)?;
+    let title = if title.trim().is_empty() {
+        name.rsplit_once('.')
+            .map_or(name.as_str(), |(stem, _)| stem)
+    } else {
+        title
+    };
+    let title = Line::parse("title", title, 200)?;
+    let stored = state
+        .files
+        .put(
+            &state.db,
+            &Upload {
+                name: &name,
+                kind,
+                bytes,
+                org_id: n.issuer_org_id,
+                uploaded_by: Some(me.id),
+            },
+            state.clock.now(),
+        )
+        .await?;
+    Ok(notices::attach_file(&state.db, id, title.as_str(), stored.id, state.clock.now()).await?)
+}
+
+/// The file of attachment `pos` of notice `id`, with its bytes, for a reader of the notice.
+pub async fn notice_attachment(
+    state: &AppState,
+    me: Option<&Account>,
+    id: i64,
+    pos: usize,
+) -> Result<(StoredFile, Vec<u8>), AppError> {
+    let n = readable_notice(state, me, id).await?;
+    let file_id = n
+        .attachment_files
+        .get(pos)
+        .copied()
+        .flatten()
+        .ok_or(AppError::NotFound)?;
+    let file = files::get(&state.db, file_id).await?;
+    let bytes = state.files.read(&file).await?;
+    Ok((file, bytes))
+}

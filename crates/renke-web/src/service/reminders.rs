@@ -1,0 +1,119 @@
+//! 催办 plans of tasks, their log, and the in-app messages reminders leave.
+
+use super::tasks::get_task;
+use crate::AppState;
+use crate::error::AppError;
+use renke_domain::perm::Action;
+use renke_domain::reminder::ReminderPlan;
+use renke_store::accounts::Account;
+use renke_store::orgs::Page;
+use renke_store::reminders::{self, Message, SentReminder};
+use renke_store::tasks::Task;
+use serde::Deserialize;
+
+/// A task's reminder plan with what has been sent.
+pub struct ReminderView {
+    pub task: Task,
+    pub plan: ReminderPlan,
+    pub sent: Page<SentReminder>,
+    /// Whether `me` may change the plan (Manage on the task's issuer).
+    pub may_edit: bool,
+}
+
+/// The plan as a form sends it.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct ReminderForm {
+    /// 提前提醒天数 Days before the deadline, e.g. `3` or `7,3,1`.
+    #[serde(default)]
+    pub days_before: String,
+    /// 截止当日提醒 Remind on the deadline's day.
+    #[serde(default)]
+    pub on_day: bool,
+    /// 逾期每日提醒 Remind daily while overdue.
+    #[serde(default)]
+    pub overdue_daily: bool,
+    /// 逾期几天后上报上级 Escalate to the parent bureau after this many days overdue; empty
+    /// for never.
+    #[serde(default)]
+    pub escalate_after_days: String,
+}
+
+impl ReminderForm {
+    pub fn from_plan(p: &ReminderPlan) -> ReminderForm {
+        ReminderForm {
+            days_before: p
+                .days_before
+                .iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(","),
+            on_day: p.on_day,
+            overdue_daily: p.overdue_daily,
+            escalate_after_days: p
+                .escalate_after_days
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// The reminder plan and log of a task, for whoever may read the task.
+pub async fn reminder_view(
+    state: &AppState,
+    me: &Account,
+    task_id: i64,
+    offset: i64,
+    limit: i64,
+) -> Result<ReminderView, AppError> {
+    let task = get_task(state, me, task_id).await?;
+    let plan = reminders::plan(&state.db, task_id).await?;
+    let sent =
+        reminders::sent_for_task(&state.db, task_id, offset.max(0), limit.clamp(1, 200)).await?;
+    let may_edit = me.actor().may(Action::Manage, &task.issuer_path).is_ok();
+    Ok(ReminderView {
+        task,
+        plan,
+        sent,
+        may_edit,
+    })
+}
+
+/// Changes a task's reminder plan (Manage on the task's issuer).
+pub async fn set_reminder_plan(
+    state: &AppState,
+    me: &Account,
+    task_id: i64,
+    f: &ReminderForm,
+) -> Result<ReminderPlan, AppError> {
+    let task = get_task(state, me, task_id).await?;
+    me.actor().may(Action::Manage, &task.issuer_path)?;
+    let plan = ReminderPlan::parse(
+        &f.days_before,
+        f.on_day,
+        f.overdue_daily,
+        &f.escalate_after_days,
+    )?;
+    reminders::set_plan(&state.db, task_id, &plan, state.clock.now()).await?;
+    Ok(plan)
+}
+
+/// The messages of `me`'s organisation and how many are unread.
+pub async fn messages(
+    state: &AppState,
+    me: &Account,
+    offset: i64,
+    limit: i64,
+) -> Result<(Page<Message>, i64), AppError> {
+    me.actor().may(Action::View, &me.org_path)?;
+    Ok(reminders::messages(&state.db, me.org_id, offset.max(0), limit.clamp(1, 200)).await?)
+}
+
+/// Marks a message of `me`'s organisation read.
+pub async fn read_message(state: &AppState, me: &Account, id: i64) -> Result<(), AppError> {
+    me.actor().may(Action::Act, &me.org_path)?;
+    if reminders::mark_read(&state.db, id, me.org_id, me.id, state.clock.now()).await? {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}

@@ -1,0 +1,121 @@
+//! The background worker: claims due jobs from the database queue and runs them. Every app
+//! server runs one; the queue hands each job to exactly one of them (see
+//! [`renke_store::jobs`]). Tests call [`Worker::run_once`] at the time they choose.
+
+use crate::AppState;
+use crate::mail::{self, Mail};
+use chrono::{DateTime, Duration, Utc};
+use renke_store::StoreError;
+use renke_store::jobs::{self, Job};
+use std::sync::{Arc, Mutex};
+
+/// How long a claimed job is held before another server may take it over.
+const LEASE_MINUTES: i64 = 5;
+/// Jobs claimed per round trip.
+const BATCH: i64 = 20;
+
+/// What one pass of the worker did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Pass {
+    /// Reminders (催办) newly recorded.
+    pub reminders: usize,
+    /// Jobs run.
+    pub done: usize,
+    pub failed: usize,
+}
+
+/// A job runner with a name unique among the servers (host and process id by default).
+#[derive(Clone)]
+pub struct Worker {
+    state: AppState,
+    name: String,
+    /// When this worker last scanned for due reminders.
+    last_scan: Arc<Mutex<Option<DateTime<Utc>>>>,
+}
+
+impl Worker {
+    pub fn new(state: AppState, name: impl Into<String>) -> Worker {
+        Worker {
+            state,
+            name: name.into(),
+            last_scan: Arc::new(Mutex::new(None)),
+        }
+    }
+
+    /// Sends the reminders due now, then runs every job due now, in batches, until none
+    /// is left.
+    pub async fn run_once(&self) -> Result<Pass, StoreError> {
+        let mut pass = Pass::default();
+        if self.scan_due() {
+            pass.reminders = crate::reminders::run(&self.state).await?;
+        }
+        loop {
+            let now = self.state.clock.now();
+            let batch = jobs::claim(
+                &self.state.db,
+                &self.name,
+                BATCH,
+                now,
+                Duration::minutes(LEASE_MINUTES),
+            )
+            .await?;
+            if batch.is_empty() {
+                return Ok(pass);
+            }
+            for job in batch {
+                let now = self.state.clock.now();
+                match self.handle(&job).await {
+                    Ok(()) => {
+                        jobs::complete(&self.state.db, job.id, &self.name, now).await?;
+                        pass.done += 1;
+                    }
+                    Err(error) => {
+                        tracing::warn!(job = job.id, kind = %job.kind, %error, "job failed");
+                        jobs::fail(&self.state.db, &job, &self.name, &error, now).await?;
+                        pass.failed += 1;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Reminders are scanned at most once a minute per worker; jobs on every pass.
+    fn scan_due(&self) -> bool {
+        let now = self.state.clock.now();
+        let Ok(mut last) = self.last_scan.lock() else {
+            return true;
+        };
+        if last.is_some_and(|t| now - t < Duration::minutes(1)) {
+            return false;
+        }
+        *last = Some(now);
+        true
+    }
+
+    async fn handle(&self, job: &Job) -> Result<(), String> {
+        match job.kind.as_str() {
+            mail::KIND => {
+                let mail: Mail =
+                    serde_json::from_str(&job.payload).map_err(|e| format!("payload: {e}"))?;
+                self.state
+                    .mailer
+                    .send(&mail)
+                    .await
+                    .map_err(|e| e.to_string())
+            }
+            other => Err(format!("unknown job kind {other:?}")),
+        }
+    }
+
+    /// Runs passes every `every` until the task is dropped or aborted.
+    pub async fn run(self, every: std::time::Duration) {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if let Err(e) = self.run_once().await {
+                tracing::error!(error = %e, "job queue unavailable");
+            }
+        }
+    }
+}
