@@ -475,41 +475,38 @@ pub async fn issue(db: &Db, id: i64, by: i64, now: DateTime<Utc>) -> Result<i64,
                 None => StoreError::NotFound,
             });
         }
-        let recipients: Vec<(i32, i64, Option<String>)> = sqlx::query_as(
-            "SELECT position, org_id, children_kind FROM notice_recipients WHERE notice_id = $1 ORDER BY position",
+        // Organisations named one by one: one statement for all of them (a notice to every
+        // lab names 52,000), the first position of each organisation.
+        sqlx::query(
+            "INSERT INTO notice_deliveries (notice_id, org_id, recipient_pos, delivered_at) \
+             SELECT $1, r.org_id, MIN(r.position), $2 FROM notice_recipients r \
+             WHERE r.notice_id = $1 AND r.children_kind IS NULL GROUP BY r.org_id \
+             ON CONFLICT (notice_id, org_id) DO NOTHING",
+        )
+        .bind(id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        let groups: Vec<(i32, i64, String)> = sqlx::query_as(
+            "SELECT position, org_id, children_kind FROM notice_recipients \
+             WHERE notice_id = $1 AND children_kind IS NOT NULL ORDER BY position",
         )
         .bind(id)
         .fetch_all(&mut *tx)
         .await?;
-        for (pos, org_id, kind) in recipients {
-            match kind {
-                None => {
-                    sqlx::query(
-                        "INSERT INTO notice_deliveries (notice_id, org_id, recipient_pos, delivered_at) \
-                         VALUES ($1, $2, $3, $4) ON CONFLICT (notice_id, org_id) DO NOTHING",
-                    )
-                    .bind(id)
-                    .bind(org_id)
-                    .bind(pos)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                Some(kind) => {
-                    sqlx::query(
-                        "INSERT INTO notice_deliveries (notice_id, org_id, recipient_pos, delivered_at) \
-                         SELECT $1, o.id, $2, $3 FROM orgs o WHERE o.parent_id = $4 AND o.kind = $5 \
-                         ON CONFLICT (notice_id, org_id) DO NOTHING",
-                    )
-                    .bind(id)
-                    .bind(pos)
-                    .bind(now)
-                    .bind(org_id)
-                    .bind(kind)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-            }
+        for (pos, org_id, kind) in groups {
+            sqlx::query(
+                "INSERT INTO notice_deliveries (notice_id, org_id, recipient_pos, delivered_at) \
+                 SELECT $1, o.id, $2, $3 FROM orgs o WHERE o.parent_id = $4 AND o.kind = $5 \
+                 ON CONFLICT (notice_id, org_id) DO NOTHING",
+            )
+            .bind(id)
+            .bind(pos)
+            .bind(now)
+            .bind(org_id)
+            .bind(kind)
+            .execute(&mut *tx)
+            .await?;
         }
         let n: i64 =
             sqlx::query_scalar("SELECT COUNT(*) FROM notice_deliveries WHERE notice_id = $1")

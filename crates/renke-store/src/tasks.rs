@@ -370,6 +370,7 @@ impl Scope {
 
 /// The recipients in the subtree of `within`, filtered and paged: missing and returned
 /// first, then in tree order.
+/// `known_total` skips the count when the caller has it (from the dashboard's counts).
 pub async fn recipients(
     db: &Db,
     scope: Scope,
@@ -377,6 +378,7 @@ pub async fn recipients(
     filter: Filter,
     offset: i64,
     limit: i64,
+    known_total: Option<i64>,
 ) -> Result<Page<ExpectedRow>, StoreError> {
     let limit = limit.clamp(1, 500);
     let offset = offset.max(0);
@@ -392,22 +394,23 @@ pub async fn recipients(
     );
     let count = format!("{TREE} SELECT COUNT(*) {from}");
     let (t, n) = scope.ids();
-    let (items, total): (Vec<ExpectedRow>, i64) = on_db!(db, |p| (
-        sqlx::query_as(AssertSqlSafe(sql.as_str()))
-            .bind(t)
-            .bind(n)
-            .bind(within.as_str())
-            .bind(within.upper_bound())
-            .fetch_all(p)
-            .await?,
-        sqlx::query_scalar(AssertSqlSafe(count.as_str()))
+    let items: Vec<ExpectedRow> = on_db!(db, |p| sqlx::query_as(AssertSqlSafe(sql.as_str()))
+        .bind(t)
+        .bind(n)
+        .bind(within.as_str())
+        .bind(within.upper_bound())
+        .fetch_all(p)
+        .await)?;
+    let total = match known_total {
+        Some(k) => k,
+        None => on_db!(db, |p| sqlx::query_scalar(AssertSqlSafe(count.as_str()))
             .bind(t)
             .bind(n)
             .bind(within.as_str())
             .bind(within.upper_bound())
             .fetch_one(p)
-            .await?,
-    ));
+            .await)?,
+    };
     Ok(Page {
         items,
         total,
@@ -496,8 +499,46 @@ pub struct Dashboard {
     pub levels: Vec<LevelCounts>,
 }
 
-/// The dashboard of `scope` at the node `node` (id and path): four grouped queries over the
-/// same CTE, each one index range scan over the subtree.
+#[derive(sqlx::FromRow)]
+struct GroupRow {
+    depth: i32,
+    /// The path of the node's child the recipient lies under (the node's own path for the
+    /// node itself).
+    child: String,
+    #[sqlx(flatten)]
+    counts: Counts,
+}
+
+impl Counts {
+    fn add(&mut self, o: &Counts) {
+        self.expected += o.expected;
+        self.acknowledged += o.acknowledged;
+        self.submitted += o.submitted;
+        self.on_time += o.on_time;
+        self.late += o.late;
+        self.missing += o.missing;
+        self.accepted += o.accepted;
+        self.returned += o.returned;
+        self.overdue += o.overdue;
+        self.due_soon += o.due_soon;
+    }
+
+    /// How many recipients a list with `filter` shows.
+    pub fn matching(&self, filter: Filter) -> i64 {
+        match filter {
+            Filter::All => self.expected,
+            Filter::Missing => self.missing,
+            Filter::Late => self.late,
+            Filter::Returned => self.returned,
+            Filter::Submitted => self.submitted,
+        }
+    }
+}
+
+/// The dashboard of `scope` at the node `node` (id and path): one grouped query over the
+/// node's subtree (a range on `orgs.path`), grouped by relay level and by the child of the
+/// node each recipient lies under; totals, the node's own row, the children and the levels
+/// are summed from its rows.
 pub async fn dashboard(
     db: &Db,
     scope: Scope,
@@ -506,62 +547,67 @@ pub async fn dashboard(
     now: DateTime<Utc>,
 ) -> Result<Dashboard, StoreError> {
     let soon = now + chrono::Duration::days(renke_domain::task::DUE_SOON_DAYS);
-    let joins = "FROM ex e JOIN orgs o ON o.id = e.org_id \
-                 LEFT JOIN submissions s ON s.task_id = e.task_id AND s.org_id = e.org_id";
-    let total = format!("{TREE} SELECT {COUNT_COLS} {joins} WHERE o.path >= $5 AND o.path < $6");
-    let own = format!("{TREE} SELECT {COUNT_COLS} {joins} WHERE o.id = $5 AND $6 = $6");
-    let levels = format!(
-        "{TREE} SELECT e.depth, {COUNT_COLS} {joins} WHERE o.path >= $5 AND o.path < $6 \
-         GROUP BY e.depth ORDER BY e.depth"
+    // DIALECT: the position of a character in a string is instr() in SQLite and strpos()
+    // in PostgreSQL. The child a recipient lies under is its path cut after the segment
+    // that follows the node's path: one string expression, no join per child.
+    let find = match db {
+        Db::Sqlite(_) => "instr",
+        Db::Pg(_) => "strpos",
+    };
+    let sql = format!(
+        "{TREE} SELECT e.depth, substr(o.path, 1, $5 + {find}(substr(o.path, $5 + 1), '/')) AS child, \
+         {COUNT_COLS} FROM ex e JOIN orgs o ON o.id = e.org_id \
+         LEFT JOIN submissions s ON s.task_id = e.task_id AND s.org_id = e.org_id \
+         WHERE o.path >= $6 AND o.path < $7 GROUP BY e.depth, child"
     );
-    let children = format!(
-        "{TREE} SELECT c.id AS org_id, c.name AS org_name, c.path AS org_path, {COUNT_COLS} {joins} \
-         JOIN orgs c ON c.parent_id = $5 AND o.path >= c.path \
-           AND o.path < substr(c.path, 1, length(c.path) - 1) || '0' \
-         WHERE $6 = $6 GROUP BY c.id, c.name, c.path ORDER BY c.path"
-    );
+    let node_len = node.as_str().len() as i32;
     let (t, n) = scope.ids();
-    let node_s = node.as_str();
-    let upper = node.upper_bound();
-    let (total, own, levels, children): (Counts, Counts, Vec<LevelCounts>, Vec<OrgCounts>) =
-        on_db!(db, |p| (
-            sqlx::query_as(AssertSqlSafe(total.as_str()))
-                .bind(t)
-                .bind(n)
-                .bind(now)
-                .bind(soon)
-                .bind(node_s)
-                .bind(&upper)
-                .fetch_one(p)
-                .await?,
-            sqlx::query_as(AssertSqlSafe(own.as_str()))
-                .bind(t)
-                .bind(n)
-                .bind(now)
-                .bind(soon)
-                .bind(node_id)
-                .bind(&upper)
-                .fetch_one(p)
-                .await?,
-            sqlx::query_as(AssertSqlSafe(levels.as_str()))
-                .bind(t)
-                .bind(n)
-                .bind(now)
-                .bind(soon)
-                .bind(node_s)
-                .bind(&upper)
-                .fetch_all(p)
-                .await?,
-            sqlx::query_as(AssertSqlSafe(children.as_str()))
-                .bind(t)
-                .bind(n)
-                .bind(now)
-                .bind(soon)
-                .bind(node_id)
-                .bind(&upper)
-                .fetch_all(p)
-                .await?,
-        ));
+    let rows: Vec<GroupRow> = on_db!(db, |p| sqlx::query_as(AssertSqlSafe(sql.as_str()))
+        .bind(t)
+        .bind(n)
+        .bind(now)
+        .bind(soon)
+        .bind(node_len)
+        .bind(node.as_str())
+        .bind(node.upper_bound())
+        .fetch_all(p)
+        .await)?;
+    let kids: Vec<(i64, String, String)> = on_db!(db, |p| sqlx::query_as(
+        "SELECT id, name, path FROM orgs WHERE parent_id = $1"
+    )
+    .bind(node_id)
+    .fetch_all(p)
+    .await)?;
+    let mut total = Counts::default();
+    let mut own = Counts::default();
+    let mut children: Vec<OrgCounts> = Vec::new();
+    let mut levels: Vec<LevelCounts> = Vec::new();
+    for r in rows {
+        total.add(&r.counts);
+        match levels.iter_mut().find(|l| l.depth == r.depth) {
+            Some(l) => l.counts.add(&r.counts),
+            None => levels.push(LevelCounts {
+                depth: r.depth,
+                counts: r.counts.clone(),
+            }),
+        }
+        if r.child == node.as_str() {
+            own.add(&r.counts);
+        } else if let Some(c) = children.iter_mut().find(|c| c.org_path == r.child) {
+            c.counts.add(&r.counts);
+        } else if let Some((id, name, path)) = kids.iter().find(|k| k.2 == r.child) {
+            children.push(OrgCounts {
+                org_id: *id,
+                org_name: name.clone(),
+                org_path: path.clone(),
+                counts: r.counts,
+            });
+        } else {
+            return Err(StoreError::Corrupt(format!("no child at {}", r.child)));
+        }
+    }
+    levels.sort_by_key(|l| l.depth);
+    children.sort_by(|a, b| a.org_path.cmp(&b.org_path));
     Ok(Dashboard {
         total,
         own: (own.expected > 0).then_some(own),
@@ -704,15 +750,9 @@ pub async fn write(
     let recipient_sql = format!("SELECT COUNT(*) FROM ({EXPECTED_ONE}) e WHERE e.org_id = $2");
     let late = now > task.deadline.at();
     let id: i64 = in_tx!(db, |tx| {
-        let n: i64 = sqlx::query_scalar(AssertSqlSafe(recipient_sql.as_str()))
-            .bind(task.id)
-            .bind(org_id)
-            .fetch_one(&mut *tx)
-            .await?;
-        if n == 0 {
-            return Err(StoreError::State("not_a_recipient"));
-        }
-        // Create the row if needed; the unique (task_id, org_id) makes a race harmless.
+        // Write first, so the transaction takes the write lock at once (SQLite answers a
+        // read-then-write upgrade under contention with SQLITE_BUSY instead of waiting);
+        // the unique (task_id, org_id) makes a race harmless and a refusal rolls it back.
         sqlx::query(
             "INSERT INTO submissions (task_id, org_id, status, created_by, created_at, updated_at) \
              VALUES ($1, $2, 'draft', $3, $4, $4) ON CONFLICT (task_id, org_id) DO NOTHING",
@@ -723,6 +763,14 @@ pub async fn write(
         .bind(now)
         .execute(&mut *tx)
         .await?;
+        let n: i64 = sqlx::query_scalar(AssertSqlSafe(recipient_sql.as_str()))
+            .bind(task.id)
+            .bind(org_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        if n == 0 {
+            return Err(StoreError::State("not_a_recipient"));
+        }
         let (id, status, version): (i64, String, i32) = sqlx::query_as(
             "SELECT id, status, version FROM submissions WHERE task_id = $1 AND org_id = $2",
         )

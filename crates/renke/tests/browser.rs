@@ -155,6 +155,47 @@ async fn organiser_logs_in_browses_the_tree_and_reads_the_public_page() {
     }
     std::fs::write(shots.join("org-tree.png"), c.screenshot().await.unwrap()).unwrap();
 
+    // Reporting: Guangdong collects 活动开展情况和宣传报道资料 from its cities. The demo's
+    // deadline (2022-06-20) is long past, so the missing cities are red; 深圳 was accepted,
+    // 广州 returned, 佛山 late.
+    c.goto(&format!("{base}/tasks")).await.unwrap();
+    c.wait().for_element(Locator::Css("h1")).await.unwrap();
+    let body = body_text(&c).await;
+    assert!(
+        body.contains("活动开展情况和宣传报道资料"),
+        "reporting page lists the task Guangdong collects: {body}"
+    );
+    c.find(Locator::Css("a[href$='/dashboard']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait().for_element(Locator::Css("#rec-h")).await.unwrap();
+    let body = body_text(&c).await;
+    for text in [
+        "应报 21",
+        "已报送 3",
+        "逾期报送 1",
+        "退回修改 1",
+        "已采纳 1",
+        "未报送 18",
+        "深圳市市场监督管理局",
+    ] {
+        assert!(body.contains(text), "dashboard shows {text}: {body}");
+    }
+    let red = c.find_all(Locator::Css(".chip.red")).await.unwrap();
+    assert!(!red.is_empty(), "overdue and late units are red");
+    let yellow = c.find_all(Locator::Css(".chip.yellow")).await.unwrap();
+    assert!(!yellow.is_empty(), "the returned unit is yellow");
+    std::fs::write(
+        shots.join("task-dashboard.png"),
+        c.screenshot().await.unwrap(),
+    )
+    .unwrap();
+    c.goto(&format!("{base}/orgs")).await.unwrap();
+    c.wait().for_element(Locator::Css("h1")).await.unwrap();
+
     // Search by part of a Chinese name: htmx replaces the results as one types (the
     // form without JavaScript is covered by the page tests).
     c.find(Locator::Id("q"))

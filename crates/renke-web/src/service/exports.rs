@@ -27,6 +27,7 @@ async fn all_recipients(
             Filter::All,
             offset,
             PAGE,
+            Some(v.recipients.total),
         )
         .await?;
         rows.extend(page.items);

@@ -533,10 +533,13 @@ pub async fn dashboard(
         return Err(AppError::Forbidden);
     }
     let node = orgs::get(&state.db, node.unwrap_or(top_id)).await?;
-    let breadcrumbs = orgs::ancestors(&state.db, &node.path).await?;
+    let mut breadcrumbs = orgs::ancestors(&state.db, &node.path).await?;
+    breadcrumbs.retain(|a| a.id != node.id);
     let now = state.clock.now();
     let dashboard = tasks::dashboard(&state.db, scope, node.id, &node.path, now).await?;
-    let recipients = tasks::recipients(&state.db, scope, &node.path, filter, offset, limit).await?;
+    let known = Some(dashboard.total.matching(filter));
+    let recipients =
+        tasks::recipients(&state.db, scope, &node.path, filter, offset, limit, known).await?;
     Ok(DashboardView {
         scope,
         title,
