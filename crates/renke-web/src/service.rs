@@ -1,6 +1,8 @@
 //! Service functions: the one place where permission checks happen. Page handlers and
 //! their `/api/v1` twins call these and differ only in how they render the result.
 
+pub mod pdf;
+
 use crate::AppState;
 use crate::auth::{self, hash_password, new_token, token_hash, verify_password};
 use crate::error::AppError;

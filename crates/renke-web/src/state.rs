@@ -1,6 +1,7 @@
 //! Shared state of the running server.
 
 use renke_domain::clock::Clock;
+use renke_render::pdf::{PdfError, PdfRenderer};
 use renke_store::Db;
 use serde::Deserialize;
 use std::sync::Arc;
@@ -51,6 +52,8 @@ pub struct AppState {
     pub db: Db,
     pub clock: Clock,
     pub config: Arc<WebConfig>,
+    /// The PDF renderer with the configured fonts; `None`: the bundled fonts only.
+    pub pdf: Option<Arc<PdfRenderer>>,
 }
 
 impl AppState {
@@ -59,6 +62,21 @@ impl AppState {
             db,
             clock,
             config: Arc::new(config),
+            pdf: None,
+        }
+    }
+
+    /// Renders PDFs with `renderer` (e.g. one with a configured font directory).
+    pub fn with_pdf(mut self, renderer: PdfRenderer) -> Self {
+        self.pdf = Some(Arc::new(renderer));
+        self
+    }
+
+    /// The renderer in effect: the configured one, or the shared one with bundled fonts.
+    pub fn pdf_renderer(&self) -> Result<Arc<PdfRenderer>, PdfError> {
+        match &self.pdf {
+            Some(r) => Ok(r.clone()),
+            None => renke_render::pdf::shared(),
         }
     }
 }

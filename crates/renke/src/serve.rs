@@ -70,7 +70,17 @@ pub async fn serve(db: Db, clock: Clock, settings: &Settings) -> anyhow::Result<
         .await
         .with_context(|| format!("无法监听 cannot listen on {}", settings.listen))?;
     let purge = tokio::spawn(purge_sessions(db.clone(), clock.clone()));
-    let state = renke_web::AppState::new(db.clone(), clock, settings.web.clone());
+    let mut state = renke_web::AppState::new(db.clone(), clock, settings.web.clone());
+    if let Some(dir) = settings.font_dir.clone() {
+        // Reads every font file's tables once: blocking I/O, off the runtime.
+        let shown = dir.display().to_string();
+        let renderer =
+            tokio::task::spawn_blocking(move || renke_render::pdf::PdfRenderer::new(Some(&dir)))
+                .await
+                .context("font scan stopped")??;
+        tracing::info!(font_dir = %shown, faces = renderer.fonts().len(), "PDF 字体 fonts");
+        state = state.with_pdf(renderer);
+    }
     let app = renke_web::router(state);
     tracing::info!(listen = %settings.listen, "服务已启动 serving");
     axum::serve(

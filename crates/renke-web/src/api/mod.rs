@@ -9,6 +9,7 @@ pub mod extract;
 mod me;
 mod notices;
 mod orgs;
+mod pdf;
 
 use crate::AppState;
 use crate::error::{ApiError, ErrorBody, FieldProblem};
@@ -57,6 +58,7 @@ pub fn routes() -> Router<AppState> {
         .route("/notices/{id}/status", get(notices::status))
         .route("/notices/{id}/correct", post(notices::correct))
         .route("/notices/{id}/relay", post(notices::relay))
+        .route("/notices/{id}/pdf", get(pdf::notice_pdf))
         .fallback(not_found)
 }
 
@@ -86,6 +88,7 @@ async fn not_found() -> ApiError {
         campaigns::current_public,
         notices::inbox, notices::sent, notices::create, notices::get, notices::update,
         notices::issue, notices::acknowledge, notices::status, notices::correct, notices::relay,
+        pdf::notice_pdf,
     ),
     components(schemas(ErrorBody, FieldProblem)),
     modifiers(&SecuritySchemes),

@@ -5,6 +5,7 @@ pub mod assets;
 mod campaigns;
 mod notices;
 mod orgs;
+mod pdf;
 mod public;
 mod session;
 mod settings;
@@ -53,6 +54,7 @@ pub fn routes() -> Router<AppState> {
             get(notices::relay_form).post(notices::relay),
         )
         .route("/notices/{id}/status", get(notices::status))
+        .route("/notices/{id}/pdf", get(pdf::notice))
         .route("/settings", get(settings::show))
         .route("/settings/language", post(settings::language))
         .route("/settings/password", post(settings::password))

@@ -9,4 +9,5 @@ mod api_orgs;
 mod api_perm;
 mod notices;
 mod pages;
+mod pdf;
 mod support;

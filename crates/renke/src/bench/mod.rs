@@ -1,8 +1,9 @@
-//! `renke bench`: national-scale synthetic data, a load driver for a running server, and a
-//! micro-benchmark of the permission check.
+//! `renke bench`: national-scale synthetic data, a load driver for a running server, a
+//! micro-benchmark of the permission check, and PDF rendering times.
 
 pub mod r#gen;
 pub mod load;
+pub mod pdf;
 pub mod perm;
 pub mod tree;
 
@@ -21,6 +22,8 @@ pub enum BenchCommand {
     Load(load::LoadArgs),
     /// 权限检查耗时 Time the subtree permission check on the paths of the synthetic tree.
     Perm(perm::PermArgs),
+    /// PDF 渲染耗时 Time rendering the 764号 notice PDF, first and warm.
+    Pdf(pdf::PdfArgs),
 }
 
 pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
@@ -28,6 +31,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         BenchCommand::Gen(a) => r#gen::run(a).await,
         BenchCommand::Load(a) => load::run(a).await,
         BenchCommand::Perm(a) => perm::run(a),
+        BenchCommand::Pdf(a) => pdf::run(a),
     }
 }
 
