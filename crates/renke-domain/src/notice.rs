@@ -177,6 +177,17 @@ impl Block {
     pub fn is_standalone_heading(&self) -> bool {
         self.level > 0 && self.text.is_empty()
     }
+
+    /// A numbered paragraph: the heading is the marker alone (“（二）”, “1.”), the rest is
+    /// ordinary text.
+    pub fn is_numbered_paragraph(&self) -> bool {
+        self.level > 0
+            && !self.text.is_empty()
+            && heading_marker(&self.heading)
+                .map(|(_, n)| n)
+                .or_else(|| numbered_marker(&self.heading))
+                .is_some_and(|n| n == self.heading.len())
+    }
 }
 
 const ZH_DIGITS: &str = "一二三四五六七八九十百零〇";
@@ -233,6 +244,10 @@ fn numbered_marker(line: &str) -> Option<usize> {
     Some(digits + dot.len_utf8())
 }
 
+/// Longest heading, in characters, marker included: a longer line after a marker is a
+/// numbered paragraph (its `heading` is the marker alone).
+pub const HEADING_MAX: usize = 30;
+
 /// Splits a stored body into blocks. Never produces markup: the page escapes every text
 /// and chooses the element per level.
 pub fn body_blocks(body: &str) -> Vec<Block> {
@@ -255,16 +270,26 @@ pub fn body_blocks(body: &str) -> Vec<Block> {
             });
             continue;
         };
+        let numbered = || {
+            (
+                line[..marker_len].to_owned(),
+                line[marker_len..].trim().to_owned(),
+            )
+        };
         let (heading, text) = match line.find('。') {
             Some(i) if i + '。'.len_utf8() < line.len() => {
                 let cut = i + '。'.len_utf8();
-                (line[..cut].to_owned(), line[cut..].trim().to_owned())
+                // A long first sentence is the start of a numbered paragraph, not a
+                // run-in heading such as “（一）精心组织，突出重点。”.
+                if char_len(&line[..cut]) > HEADING_MAX {
+                    numbered()
+                } else {
+                    (line[..cut].to_owned(), line[cut..].trim().to_owned())
+                }
             }
-            // One long sentence after the marker is a numbered paragraph, not a heading.
-            _ if line.ends_with('。') && char_len(line) > 30 => (
-                line[..marker_len].to_owned(),
-                line[marker_len..].trim().to_owned(),
-            ),
+            // One long sentence (or a long line cut by text extraction) after the marker is
+            // a numbered paragraph, not a heading.
+            _ if char_len(line) > HEADING_MAX => numbered(),
             _ => (line.to_owned(), String::new()),
         };
         out.push(Block {
@@ -599,6 +624,22 @@ mod tests {
             b[8].text, "<script>alert(1)</script>",
             "kept as text, escaped on render"
         );
+        assert!(!b[4].is_numbered_paragraph());
+    }
+
+    #[test]
+    fn long_first_sentences_are_numbered_paragraphs() {
+        let body = "（一）请各省、自治区、直辖市和新疆生产建设兵团市场监管局（厅、委）做好各分会场的会议组织工作。总局信息中心将调试。\n\
+                    （二）请各省、自治区、直辖市和新疆生产建设兵团市场监管局（厅、委）及时报送活动方案、活动开展情\n\
+                    （三）精心组织，突出重点。各地市局要按照部署要求。";
+        let b = body_blocks(body);
+        assert_eq!((b[0].level, b[0].heading.as_str()), (2, "（一）"));
+        assert!(b[0].text.starts_with("请各省") && b[0].text.ends_with("将调试。"));
+        assert!(b[0].is_numbered_paragraph());
+        assert_eq!((b[1].level, b[1].heading.as_str()), (2, "（二）"));
+        assert!(b[1].is_numbered_paragraph());
+        assert_eq!(b[2].heading, "（三）精心组织，突出重点。");
+        assert!(!b[2].is_numbered_paragraph());
     }
 
     fn valid() -> NoticeInput {

@@ -1,5 +1,7 @@
-//! renke-render: file formats and rendering. Pure functions from bytes to values and back;
-//! no database, no web, no async.
+//! renke-render: file formats and rendering. Pure functions from values to bytes and back;
+//! no database, no web, no async (PDF rendering is CPU-heavy: async callers run it on a
+//! blocking thread).
 
 pub mod ical;
+pub mod pdf;
 pub mod table;

@@ -340,6 +340,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("notice.version_n", "第 {n} 版", "Version {n}"),
     ("notice.versions", "版本记录", "Versions"),
     ("notice.chain", "转发链", "Relay chain"),
+    ("notice.pdf", "下载 PDF", "Download PDF"),
     ("notice.this", "本文", "This notice"),
     ("notice.relayed_by", "转发：", "Relayed by"),
     ("notice.org", "收文单位", "Recipient"),

@@ -4,6 +4,7 @@
 pub mod activities;
 pub mod attachments;
 pub mod exports;
+pub mod pdf;
 pub mod reminders;
 pub mod tasks;
 

@@ -2,6 +2,7 @@
 
 use crate::mail::Mailer;
 use renke_domain::clock::Clock;
+use renke_render::pdf::{PdfError, PdfRenderer};
 use renke_store::Db;
 use renke_store::files::FileStore;
 use serde::Deserialize;
@@ -57,6 +58,8 @@ pub struct AppState {
     pub mailer: Mailer,
     /// Where uploaded files are kept (in memory unless the binary configures a directory).
     pub files: FileStore,
+    /// The PDF renderer with the configured fonts; `None`: the bundled fonts only.
+    pub pdf: Option<Arc<PdfRenderer>>,
 }
 
 impl AppState {
@@ -67,6 +70,21 @@ impl AppState {
             config: Arc::new(config),
             mailer: Mailer::memory(),
             files: FileStore::memory(),
+            pdf: None,
+        }
+    }
+
+    /// Renders PDFs with `renderer` (e.g. one with a configured font directory).
+    pub fn with_pdf(mut self, renderer: PdfRenderer) -> Self {
+        self.pdf = Some(Arc::new(renderer));
+        self
+    }
+
+    /// The renderer in effect: the configured one, or the shared one with bundled fonts.
+    pub fn pdf_renderer(&self) -> Result<Arc<PdfRenderer>, PdfError> {
+        match &self.pdf {
+            Some(r) => Ok(r.clone()),
+            None => renke_render::pdf::shared(),
         }
     }
 

@@ -2,7 +2,7 @@
 //! file (`--config FILE`), then `RENKE_…` environment variables, then command-line flags.
 //!
 //! Environment variables: `RENKE_DATABASE_URL`, `RENKE_DATA_DIR`, `RENKE_LISTEN`,
-//! `RENKE_LOG`, and `RENKE_WEB__<KEY>` for a key of the `[web]` section (two underscores
+//! `RENKE_LOG`, `RENKE_FONT_DIR`, and `RENKE_WEB__<KEY>` for a key of the `[web]` section (two underscores
 //! separate the section, e.g. `RENKE_WEB__PUBLIC_URL`, `RENKE_WEB__SESSION_HOURS`).
 //! Unknown keys in the file and unknown `RENKE_WEB__…` variables are refused; other
 //! `RENKE_…` variables (such as `RENKE_TEST_POSTGRES_URL`, read by the test suite) are left
@@ -35,6 +35,11 @@ pub struct Settings {
     pub files_dir: PathBuf,
     /// Seconds between two passes of the job worker (e-mail, reminders).
     pub worker_poll_seconds: u64,
+    /// Extra fonts for PDFs, e.g. `/usr/share/fonts`: searched when the bundled Noto CJK
+    /// subset lacks a character, and used first for the official families (仿宋_GB2312,
+    /// 黑体, 楷体, 小标宋) when present. When unset: the bundled fonts only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub font_dir: Option<PathBuf>,
     pub web: WebConfig,
     pub mail: MailConfig,
 }
@@ -50,6 +55,7 @@ impl Default for Settings {
             log: "info".to_owned(),
             files_dir: PathBuf::from("files"),
             worker_poll_seconds: 5,
+            font_dir: None,
             web: WebConfig::default(),
             mail: MailConfig::default(),
         }
@@ -68,6 +74,7 @@ impl fmt::Debug for Settings {
             .field("log", &self.log)
             .field("files_dir", &self.files_dir)
             .field("worker_poll_seconds", &self.worker_poll_seconds)
+            .field("font_dir", &self.font_dir)
             .field("web", &self.web)
             .field("mail", &redacted_mail(&self.mail))
             .finish()
@@ -132,6 +139,9 @@ impl Settings {
                     })?
                 }
                 "LOG" => self.log = value,
+                "FONT_DIR" => {
+                    self.font_dir = (!value.trim().is_empty()).then(|| PathBuf::from(value))
+                }
                 _ => {
                     if let Some(field) = name.strip_prefix("WEB__") {
                         web_changes.push((key.clone(), field.to_ascii_lowercase(), value));

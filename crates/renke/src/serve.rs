@@ -78,9 +78,19 @@ pub async fn serve(db: Db, clock: Clock, settings: &Settings) -> anyhow::Result<
             settings.files_dir().display()
         )
     })?;
-    let state = renke_web::AppState::new(db.clone(), clock, settings.web.clone())
+    let mut state = renke_web::AppState::new(db.clone(), clock, settings.web.clone())
         .with_mailer(mailer)
         .with_files(files);
+    if let Some(dir) = settings.font_dir.clone() {
+        // Reads every font file's tables once: blocking I/O, off the runtime.
+        let shown = dir.display().to_string();
+        let renderer =
+            tokio::task::spawn_blocking(move || renke_render::pdf::PdfRenderer::new(Some(&dir)))
+                .await
+                .context("font scan stopped")??;
+        tracing::info!(font_dir = %shown, faces = renderer.fonts().len(), "PDF 字体 fonts");
+        state = state.with_pdf(renderer);
+    }
     let worker = renke_web::worker::Worker::new(state.clone(), worker_name());
     let worker = tokio::spawn(worker.run(std::time::Duration::from_secs(
         settings.worker_poll_seconds.max(1),

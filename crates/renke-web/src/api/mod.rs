@@ -12,6 +12,7 @@ pub mod extract;
 mod me;
 mod notices;
 mod orgs;
+mod pdf;
 mod reminders;
 mod tasks;
 
@@ -107,6 +108,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/sessions/{id}/checkins", post(activities::check_in))
         .route("/tickets/{ticket}/cancel", post(activities::cancel))
+        .route("/notices/{id}/pdf", get(pdf::notice_pdf))
         .fallback(not_found)
 }
 
@@ -145,6 +147,7 @@ async fn not_found() -> ApiError {
         activities::create, activities::calendar, activities::get, activities::add_session,
         activities::set_capacity, activities::register, activities::registrations,
         activities::cancel, activities::check_in, activities::report_readiness, activities::board,
+        pdf::notice_pdf,
     ),
     components(schemas(ErrorBody, FieldProblem)),
     modifiers(&SecuritySchemes),

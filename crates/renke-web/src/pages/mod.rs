@@ -8,6 +8,7 @@ mod exports;
 mod notices;
 mod orgs;
 pub use exports::XLSX;
+mod pdf;
 mod public;
 mod reminders;
 mod session;
@@ -125,6 +126,7 @@ pub fn routes() -> Router<AppState> {
             get(activities::personal_feed),
         )
         .route("/campaigns/{id}/calendar.ics", get(activities::public_feed))
+        .route("/notices/{id}/pdf", get(pdf::notice))
         .route("/settings", get(settings::show))
         .route("/settings/language", post(settings::language))
         .route("/settings/password", post(settings::password))

@@ -58,6 +58,7 @@ const PATHS: &[(&str, &[&str])] = &[
     ("/api/v1/sessions/{id}/registrations", &["get", "post"]),
     ("/api/v1/sessions/{id}/checkins", &["post"]),
     ("/api/v1/tickets/{ticket}/cancel", &["post"]),
+    ("/api/v1/notices/{id}/pdf", &["get"]),
 ];
 
 #[tokio::test]
@@ -82,6 +83,8 @@ async fn openapi_document_lists_every_endpoint() {
                 assert!(op["responses"].as_object().is_some_and(|r| !r.is_empty()));
             }
         }
+        let pdf = &paths["/api/v1/notices/{id}/pdf"]["get"]["responses"]["200"]["content"];
+        assert!(pdf["application/pdf"].is_object(), "PDF response: {pdf}");
         let schemes = &doc["components"]["securitySchemes"];
         assert_eq!(schemes["bearer"]["scheme"], "bearer");
         assert_eq!(schemes["session"]["in"], "cookie");

@@ -13,6 +13,7 @@ mod exports;
 mod mail;
 mod notices;
 mod pages;
+mod pdf;
 mod reminders;
 mod support;
 mod tasks;

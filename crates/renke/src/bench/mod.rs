@@ -1,8 +1,9 @@
-//! `renke bench`: national-scale synthetic data, a load driver for a running server, and a
-//! micro-benchmark of the permission check.
+//! `renke bench`: national-scale synthetic data, a load driver for a running server, a
+//! micro-benchmark of the permission check, and PDF rendering times.
 
 pub mod r#gen;
 pub mod load;
+pub mod pdf;
 pub mod perm;
 pub mod register;
 pub mod tasks;
@@ -27,6 +28,8 @@ pub enum BenchCommand {
     Tasks(tasks::TasksArgs),
     /// 并发报名 Many registrations at once for one session with limited places.
     Register(register::RegisterArgs),
+    /// PDF 渲染耗时 Time rendering the 764号 notice PDF, first and warm.
+    Pdf(pdf::PdfArgs),
 }
 
 pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
@@ -36,6 +39,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         BenchCommand::Perm(a) => perm::run(a),
         BenchCommand::Tasks(a) => tasks::run(a).await,
         BenchCommand::Register(a) => register::run(a).await,
+        BenchCommand::Pdf(a) => pdf::run(a),
     }
 }
 

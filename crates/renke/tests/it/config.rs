@@ -18,6 +18,7 @@ fn example_config_is_in_sync_with_settings() {
     // Every key of the struct appears in the file, set or (for optional ones) commented.
     let all = Settings {
         database_url: Some("sqlite://./renke-data/renke.db".into()),
+        font_dir: Some("/usr/share/fonts".into()),
         ..Settings::default()
     };
     let table = toml::Table::try_from(&all).unwrap();

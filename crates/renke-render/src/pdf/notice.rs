@@ -1,0 +1,137 @@
+//! The notice as its PDF shows it: a plain data struct the web layer fills from the stored
+//! notice, turned into the JSON the template reads.
+
+use super::zh_date;
+use chrono::NaiveDate;
+use renke_domain::notice::{Publication, body_blocks};
+use serde::Serialize;
+
+/// A notice, element by element in the official order (GB/T 9704-2012 §7).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoticeDoc {
+    /// 发文机关标志, e.g. 广东省市场监督管理局文件.
+    pub issuer_mark: String,
+    /// 发文字号, already normalised (粤市监认监〔2022〕253号).
+    pub doc_number: String,
+    pub title: String,
+    /// 主送机关 as written, in order; joined with “，” and closed with “：”.
+    pub recipients: Vec<String>,
+    /// The body as stored: one paragraph per line, headings 一、 （一） 1. （1）.
+    pub body: String,
+    /// 附件说明: attachment titles in order.
+    pub attachments: Vec<String>,
+    /// 署名.
+    pub signature: String,
+    /// 成文日期.
+    pub written_on: NaiveDate,
+    /// 附注 (without brackets).
+    pub notes: Option<String>,
+    pub contacts: Vec<ContactLine>,
+    /// 公开方式.
+    pub publication: Publication,
+    /// 抄送.
+    pub cc: Option<String>,
+    /// 印发机关 and 印发日期.
+    pub printed_by: Option<String>,
+    pub printed_on: Option<NaiveDate>,
+    /// 校对.
+    pub proofreader: Option<String>,
+    /// Not yet issued: every page carries a 草稿 watermark.
+    pub draft: bool,
+}
+
+/// A contact person of the 附注.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ContactLine {
+    pub name: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Data<'a> {
+    issuer_mark: &'a str,
+    doc_number: &'a str,
+    title: &'a str,
+    recipients: String,
+    blocks: Vec<BlockData>,
+    attachments: &'a [String],
+    signature: &'a str,
+    written_on: String,
+    notes: Option<String>,
+    publication_note: Option<&'static str>,
+    publication: &'static str,
+    cc: Option<String>,
+    printed_by: Option<&'a str>,
+    printed_on: Option<String>,
+    proofreader: Option<&'a str>,
+    draft: bool,
+}
+
+#[derive(Serialize)]
+struct BlockData {
+    level: u8,
+    /// The heading is only its marker (“（二）”): an ordinary numbered paragraph.
+    numbered: bool,
+    heading: String,
+    text: String,
+}
+
+impl NoticeDoc {
+    /// 附注: the notes and the contact persons in one bracketed line, as on the page.
+    pub fn notes_line(&self) -> Option<String> {
+        let mut parts: Vec<String> = self.notes.iter().cloned().collect();
+        let contacts: Vec<String> = self
+            .contacts
+            .iter()
+            .map(|c| {
+                let mut s = c.name.clone().unwrap_or_default();
+                if let Some(p) = &c.phone {
+                    s.push_str(&format!("，电话：{p}"));
+                }
+                if let Some(e) = &c.email {
+                    s.push_str(&format!("，邮箱：{e}"));
+                }
+                s
+            })
+            .collect();
+        if !contacts.is_empty() {
+            parts.push(format!("联系人：{}", contacts.join("；")));
+        }
+        (!parts.is_empty()).then(|| format!("（{}）", parts.join("；")))
+    }
+
+    pub(super) fn to_data(&self) -> impl Serialize + '_ {
+        let cc = self.cc.as_deref().map(|c| {
+            let c = c.trim_end_matches(['。', '.']);
+            format!("{c}。")
+        });
+        Data {
+            issuer_mark: &self.issuer_mark,
+            doc_number: &self.doc_number,
+            title: &self.title,
+            recipients: format!("{}：", self.recipients.join("，")),
+            blocks: body_blocks(&self.body)
+                .into_iter()
+                .map(|b| BlockData {
+                    level: b.level,
+                    numbered: b.is_numbered_paragraph(),
+                    heading: b.heading,
+                    text: b.text,
+                })
+                .collect(),
+            attachments: &self.attachments,
+            signature: &self.signature,
+            written_on: zh_date(&self.written_on),
+            notes: self.notes_line(),
+            publication_note: (self.publication == Publication::Active)
+                .then_some("（此件公开发布）"),
+            publication: self.publication.zh(),
+            cc,
+            printed_by: self.printed_by.as_deref(),
+            printed_on: self.printed_on.as_ref().map(zh_date),
+            proofreader: self.proofreader.as_deref(),
+            draft: self.draft,
+        }
+    }
+}

@@ -1,0 +1,31 @@
+//! PDF downloads: the notice in the official layout.
+
+use super::extract::ApiPath;
+use crate::AppState;
+use crate::auth::Ctx;
+use crate::error::{ApiError, ErrorBody};
+use crate::service;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+
+/// The notice as a PDF in the official layout (GB/T 9704-2012), with its fonts embedded;
+/// downloaded as `<发文字号>.pdf`. Readable by whoever may read the notice; 主动公开 issued
+/// notices need no login. A draft carries a 草稿 watermark.
+#[utoipa::path(
+    get, path = "/api/v1/notices/{id}/pdf", tag = "notices",
+    params(("id" = i64, Path, description = "通知编号 Notice id")),
+    responses(
+        (status = 200, description = "通知 PDF The notice as PDF", body = [u8], content_type = "application/pdf"),
+        (status = 403, description = "无权查看 Not allowed", body = ErrorBody),
+        (status = 404, description = "没有这个通知 No such notice", body = ErrorBody),
+    ),
+    security((), ("session" = []), ("bearer" = [])),
+)]
+pub async fn notice_pdf(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Response, ApiError> {
+    let file = service::pdf::notice_pdf(&state, ctx.account(), id).await?;
+    Ok(file.into_response())
+}

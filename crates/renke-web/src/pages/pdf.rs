@@ -1,0 +1,18 @@
+//! PDF downloads from the pages: same permission as viewing the record.
+
+use crate::AppState;
+use crate::auth::Ctx;
+use crate::error::AppError;
+use crate::service;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+
+/// `GET /notices/{id}/pdf`: the notice in the official layout.
+pub async fn notice(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let file = service::pdf::notice_pdf(&state, ctx.account(), id).await?;
+    Ok(file.into_response())
+}

@@ -1,0 +1,153 @@
+//! PDF downloads. Permission is checked by the same service call as the page that shows
+//! the record; the document is then mapped into renke-render's plain data struct and
+//! rendered on a blocking thread, never on the async runtime.
+
+use super::{NoticeView, notice_view};
+use crate::AppState;
+use crate::error::AppError;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use renke_render::pdf::{ContactLine, NoticeDoc, Pdf, PdfError, PdfRenderer};
+use renke_store::accounts::Account;
+use renke_store::notices::Recipient;
+use std::sync::Arc;
+
+/// A rendered PDF with the name it is downloaded as.
+pub struct PdfFile {
+    pub bytes: Vec<u8>,
+    /// The file name people see, e.g. `粤市监认监〔2022〕253号.pdf`.
+    pub filename: String,
+    /// An ASCII name for clients that ignore `filename*`.
+    pub fallback: String,
+}
+
+/// The notice `id` as a PDF in the official layout, for whoever may read the notice.
+pub async fn notice_pdf(
+    state: &AppState,
+    me: Option<&Account>,
+    id: i64,
+) -> Result<PdfFile, AppError> {
+    let v = notice_view(state, me, id).await?;
+    let doc = notice_doc(&v);
+    let pdf = render(state, move |r| r.notice(&doc)).await?;
+    if !pdf.missing_chars.is_empty() {
+        let chars: String = pdf.missing_chars.iter().collect();
+        tracing::warn!(notice = id, missing = %chars, "PDF: characters without a font are drawn as empty boxes; configure a font directory that has them");
+    }
+    Ok(PdfFile {
+        bytes: pdf.bytes,
+        filename: format!("{}.pdf", v.notice.doc_number),
+        fallback: format!("notice-{id}.pdf"),
+    })
+}
+
+/// Runs a render on a blocking thread: typesetting is CPU-heavy and synchronous.
+pub async fn render<F>(state: &AppState, f: F) -> Result<Pdf, AppError>
+where
+    F: FnOnce(&PdfRenderer) -> Result<Pdf, PdfError> + Send + 'static,
+{
+    let renderer: Arc<PdfRenderer> = state
+        .pdf_renderer()
+        .map_err(|e| AppError::Internal(e.into()))?;
+    tokio::task::spawn_blocking(move || f(&renderer))
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("PDF rendering stopped: {e}")))?
+        .map_err(|e| AppError::Internal(e.into()))
+}
+
+/// 主送 as written: a group's label, or the organisation's name.
+fn recipient_label(r: &Recipient) -> String {
+    match (&r.label, r.children_kind) {
+        (Some(l), _) => l.clone(),
+        (None, None) => r.org_name.clone(),
+        (None, Some(k)) => format!("{}所属{}", r.org_name, k.zh()),
+    }
+}
+
+/// The stored notice as its PDF shows it (the same elements, in the same order, as the
+/// notice page).
+pub fn notice_doc(v: &NoticeView) -> NoticeDoc {
+    let n = &v.notice;
+    let mut attachments = Vec::new();
+    if let Some(o) = &v.original {
+        attachments.push(format!("{}（{}）", o.title, o.doc_number));
+    }
+    attachments.extend(n.attachments.iter().cloned());
+    NoticeDoc {
+        issuer_mark: format!("{}文件", n.issuer_name),
+        doc_number: n.doc_number.clone(),
+        title: n.title.clone(),
+        recipients: n.recipients.iter().map(recipient_label).collect(),
+        body: n.body.clone(),
+        attachments,
+        signature: n.signature.clone().unwrap_or_else(|| n.issuer_name.clone()),
+        written_on: n.written_on,
+        notes: n.notes.clone(),
+        contacts: n
+            .contacts
+            .iter()
+            .map(|c| ContactLine {
+                name: c.name.clone(),
+                phone: c.phone.clone(),
+                email: c.email.clone(),
+            })
+            .collect(),
+        publication: n.publication,
+        cc: n.cc.clone(),
+        printed_by: n.printed_by.clone(),
+        printed_on: n.printed_on,
+        proofreader: n.proofreader.clone(),
+        draft: !n.is_issued(),
+    }
+}
+
+/// `filename*` per RFC 5987/8187: UTF-8, every byte outside `attr-char` percent-encoded.
+pub fn rfc5987(name: &str) -> String {
+    let mut out = String::from("UTF-8''");
+    for b in name.bytes() {
+        if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+impl IntoResponse for PdfFile {
+    fn into_response(self) -> Response {
+        let disposition = format!(
+            "attachment; filename=\"{}\"; filename*={}",
+            self.fallback.replace(['"', '\\'], "_"),
+            rfc5987(&self.filename)
+        );
+        let mut res = self.bytes.into_response();
+        let h = res.headers_mut();
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/pdf"),
+        );
+        if let Ok(v) = HeaderValue::from_str(&disposition) {
+            h.insert(header::CONTENT_DISPOSITION, v);
+        }
+        h.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-store"),
+        );
+        res
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc5987_encodes_chinese_names() {
+        assert_eq!(
+            rfc5987("粤〔2022〕253号.pdf"),
+            "UTF-8''%E7%B2%A4%E3%80%942022%E3%80%95253%E5%8F%B7.pdf"
+        );
+        assert_eq!(rfc5987("a b\"c;.pdf"), "UTF-8''a%20b%22c%3B.pdf");
+    }
+}

@@ -1,0 +1,128 @@
+//! PDF downloads: `GET /notices/{id}/pdf` and `GET /api/v1/notices/{id}/pdf` answer
+//! `application/pdf` with the 发文字号 as file name to whoever may read the notice, and
+//! refuse everyone else exactly as the notice page does.
+
+use crate::support::{Client, PASSWORD, TestApp};
+use renke_domain::perm::Role;
+use reqwest::Method;
+use serde_json::json;
+
+struct Download {
+    status: u16,
+    content_type: String,
+    disposition: String,
+    bytes: Vec<u8>,
+}
+
+async fn download(c: &Client, path: &str) -> Download {
+    let res = c.request(Method::GET, path).send().await.unwrap();
+    let header = |name: &str| {
+        res.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned()
+    };
+    let (content_type, disposition) = (header("content-type"), header("content-disposition"));
+    Download {
+        status: res.status().as_u16(),
+        content_type,
+        disposition,
+        bytes: res.bytes().await.unwrap().to_vec(),
+    }
+}
+
+fn assert_pdf(d: &Download, label: &str, what: &str) {
+    assert_eq!(
+        d.status,
+        200,
+        "{label} {what}: {}",
+        String::from_utf8_lossy(&d.bytes)
+    );
+    assert_eq!(d.content_type, "application/pdf", "{label} {what}");
+    // 市监认证函〔2022〕764号.pdf, RFC 5987-encoded, with an ASCII fallback.
+    assert!(
+        d.disposition.starts_with("attachment; filename=\"notice-"),
+        "{label} {what}: {}",
+        d.disposition
+    );
+    assert!(
+        d.disposition.contains(
+            "filename*=UTF-8''%E5%B8%82%E7%9B%91%E8%AE%A4%E8%AF%81%E5%87%BD%E3%80%942022%E3%80%95764%E5%8F%B7.pdf"
+        ),
+        "{label} {what}: {}",
+        d.disposition
+    );
+    let doc = lopdf::Document::load_mem(&d.bytes).expect("a PDF");
+    assert!(!doc.get_pages().is_empty(), "{label} {what}");
+}
+
+#[tokio::test]
+async fn notice_pdf_for_readers_only() {
+    for app in TestApp::spawn_all().await {
+        let l = app.label();
+        app.tree().await;
+        app.account("gd.org", Role::Organiser, "GD").await;
+        app.account("sz.staff", Role::Staff, "GD-SZ").await;
+        app.account("sh.staff", Role::Staff, "SH").await;
+        // Guangdong issues to its cities; Shanghai is an outsider.
+        let cn = app.login("gd.org", PASSWORD).await;
+        let gd = app.login("sz.staff", PASSWORD).await;
+        let sz = app.login("sh.staff", PASSWORD).await;
+        let anonymous = app.anonymous();
+
+        let r = cn
+            .post(
+                "/api/v1/notices",
+                json!({
+                    "issuer_code": "GD",
+                    "doc_number": "市监认证函 [2022] 764号",
+                    "title": "市场监管总局办公厅关于组织开展第十五个“世界认可日”活动的通知",
+                    "recipients": [{"org_code": "GD", "children_kind": "regulator", "label": "各地级以上市市场监管局"}],
+                    "body": "一、总体安排\n（一）主场活动\n市场监管总局（认监委）在北京举办主场活动。",
+                    "written_on": "2022-05-27",
+                    "publication": "not_public",
+                    "printed_by": "市场监管总局办公厅",
+                    "printed_on": "2022-05-27",
+                }),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{l}: {}", r.text);
+        let id = r.body["id"].as_i64().unwrap();
+        let page = format!("/notices/{id}/pdf");
+        let api = format!("/api/v1/notices/{id}/pdf");
+
+        // A draft: its issuer gets it (with the 草稿 mark), a recipient-to-be does not.
+        assert_pdf(&download(&cn, &page).await, l, "draft, issuer");
+        assert_eq!(download(&gd, &api).await.status, 403, "{l}");
+
+        let r = cn
+            .post(&format!("/api/v1/notices/{id}/issue"), json!({}))
+            .await;
+        assert_eq!(r.status, 200, "{l}: {}", r.text);
+
+        // Shenzhen received it: page and API.
+        assert_pdf(&download(&gd, &page).await, l, "page, recipient");
+        assert_pdf(&download(&gd, &api).await, l, "api, recipient");
+        // Shanghai staff did not receive it and may not view Guangdong.
+        let d = download(&sz, &api).await;
+        assert_eq!(d.status, 403, "{l}");
+        assert!(d.content_type.starts_with("application/json"), "{l}");
+        assert_eq!(download(&sz, &page).await.status, 403, "{l}");
+        // Not public: a visitor learns nothing.
+        assert_eq!(download(&anonymous, &api).await.status, 404, "{l}");
+        assert_eq!(download(&anonymous, &page).await.status, 404, "{l}");
+        // No such notice.
+        assert_eq!(
+            download(&gd, "/api/v1/notices/999999/pdf").await.status,
+            404,
+            "{l}"
+        );
+
+        // The notice page links to its PDF.
+        let html = gd.get(&format!("/notices/{id}")).await.text;
+        assert!(html.contains(&format!("href=\"/notices/{id}/pdf\"")), "{l}");
+        assert!(html.contains("下载 PDF"), "{l}");
+        app.finish().await;
+    }
+}
