@@ -283,12 +283,24 @@ async fn sme_registers_on_a_phone_organiser_checks_in_and_the_board_shows_venues
         .send_keys("020-00000000")
         .await
         .unwrap();
+    // The form posts and the page reloads; wait until the old page is gone (its section
+    // goes stale) before using the new one, or a click could land on the old page.
+    let old_section = c.find(Locator::Id("readiness")).await.unwrap();
     c.find(Locator::Css("#readiness form button.primary"))
         .await
         .unwrap()
         .click()
         .await
         .unwrap();
+    let mut reloaded = false;
+    for _ in 0..200 {
+        if old_section.text().await.is_err() {
+            reloaded = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(reloaded, "the readiness form did not reload the page");
     c.wait()
         .for_element(Locator::Id("readiness"))
         .await
