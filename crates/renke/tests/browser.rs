@@ -5,109 +5,18 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use fantoccini::{ClientBuilder, Locator};
-use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+mod browser_support;
 
-struct Killed(Child);
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// The visible text of the current page.
-async fn body_text(c: &fantoccini::Client) -> String {
-    c.find(Locator::Css("body"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// Starts a process and reads its output until a line contains `ready`.
-fn start_until(mut cmd: Command, ready: &str) -> (Killed, Vec<String>) {
-    let mut child = cmd
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("spawn");
-    let out = child.stdout.take().unwrap();
-    let mut lines = Vec::new();
-    let mut reader = BufReader::new(out);
-    loop {
-        let mut line = String::new();
-        let n = reader.read_line(&mut line).unwrap();
-        assert!(
-            n > 0,
-            "process ended before printing {ready:?}; output: {lines:#?}"
-        );
-        let found = line.contains(ready);
-        lines.push(line);
-        if found {
-            break;
-        }
-    }
-    // Keep draining so the child never blocks on a full pipe.
-    std::thread::spawn(move || for _ in reader.lines() {});
-    (Killed(child), lines)
-}
+use browser_support::{body_text, enabled, start};
+use fantoccini::Locator;
 
 #[tokio::test]
 async fn organiser_logs_in_browses_the_tree_and_reads_the_public_page() {
-    if std::env::var("RENKE_TEST_BROWSER").as_deref() != Ok("1") {
-        eprintln!("RENKE_TEST_BROWSER is not 1: browser test not run");
+    if !enabled() {
         return;
     }
-    let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
-    std::fs::create_dir_all(&shots).unwrap();
-    let data = tempfile::tempdir().unwrap();
-    let port = free_port();
-    let base = format!("http://127.0.0.1:{port}");
-    let mut demo = Command::new(env!("CARGO_BIN_EXE_renke"));
-    demo.args([
-        "demo",
-        "--listen",
-        &format!("127.0.0.1:{port}"),
-        "--data-dir",
-    ])
-    .arg(data.path().join("demo"));
-    let (_server, _) = start_until(demo, &base);
-
-    let driver_port = free_port();
-    let mut driver = Command::new("chromedriver");
-    driver.arg(format!("--port={driver_port}"));
-    let (_driver, _) = start_until(driver, "started successfully");
-
-    // Both rustls providers are compiled in (through different crates); pick one.
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let caps: serde_json::Map<String, serde_json::Value> = serde_json::from_value(serde_json::json!({
-        "goog:chromeOptions": {
-            "binary": "/usr/bin/chromium",
-            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                     "--window-size=1280,900", "--lang=zh-CN", "--accept-lang=zh-CN,zh"],
-            "prefs": { "intl.accept_languages": "zh-CN,zh" }
-        }
-    }))
-    .unwrap();
-    let c = ClientBuilder::rustls()
-        .unwrap()
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{driver_port}"))
-        .await
-        .expect("connect to chromedriver");
+    let b = start(&[], 1280, 900).await;
+    let (c, base, shots) = (&b.c, b.base.as_str(), &b.shots);
 
     // Log in as the Guangdong organiser.
     c.goto(&format!("{base}/login")).await.unwrap();
@@ -133,7 +42,7 @@ async fn organiser_logs_in_browses_the_tree_and_reads_the_public_page() {
         .for_element(Locator::Css(".sidenav"))
         .await
         .unwrap();
-    let body = body_text(&c).await;
+    let body = body_text(c).await;
     assert!(body.contains("欢迎"), "dashboard greets in Chinese: {body}");
     assert!(
         body.contains("广东省市场监督管理局"),
@@ -143,7 +52,7 @@ async fn organiser_logs_in_browses_the_tree_and_reads_the_public_page() {
     // The organisation tree: Guangdong with its city bureaus.
     c.goto(&format!("{base}/orgs")).await.unwrap();
     c.wait().for_element(Locator::Css("h1")).await.unwrap();
-    let body = body_text(&c).await;
+    let body = body_text(c).await;
     for text in [
         "广东省市场监督管理局",
         "下级机构",
@@ -160,7 +69,7 @@ async fn organiser_logs_in_browses_the_tree_and_reads_the_public_page() {
     // 广州 returned, 佛山 late.
     c.goto(&format!("{base}/tasks")).await.unwrap();
     c.wait().for_element(Locator::Css("h1")).await.unwrap();
-    let body = body_text(&c).await;
+    let body = body_text(c).await;
     assert!(
         body.contains("活动开展情况和宣传报道资料"),
         "reporting page lists the task Guangdong collects: {body}"
@@ -172,7 +81,7 @@ async fn organiser_logs_in_browses_the_tree_and_reads_the_public_page() {
         .await
         .unwrap();
     c.wait().for_element(Locator::Css("#rec-h")).await.unwrap();
-    let body = body_text(&c).await;
+    let body = body_text(c).await;
     for text in [
         "应报 21",
         "已报送 3",
@@ -223,7 +132,7 @@ async fn organiser_logs_in_browses_the_tree_and_reads_the_public_page() {
     // The public campaign page, without logging out: the themes are there.
     c.goto(&format!("{base}/")).await.unwrap();
     c.wait().for_element(Locator::Css(".hero")).await.unwrap();
-    let body = body_text(&c).await;
+    let body = body_text(c).await;
     for text in [
         "传递质量信任 服务绿色发展",
         "认可：促进经济和环境可持续发展",
@@ -246,7 +155,7 @@ async fn organiser_logs_in_browses_the_tree_and_reads_the_public_page() {
         .await
         .unwrap();
     c.wait().for_element(Locator::Css(".hero")).await.unwrap();
-    let body = body_text(&c).await;
+    let body = body_text(c).await;
     assert!(
         body.contains("World Accreditation Day"),
         "English page: {body}"
@@ -278,5 +187,5 @@ async fn organiser_logs_in_browses_the_tree_and_reads_the_public_page() {
     .unwrap();
 
     eprintln!("screenshots in {}", shots.display());
-    c.close().await.unwrap();
+    c.clone().close().await.unwrap();
 }

@@ -5,110 +5,18 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use fantoccini::{ClientBuilder, Locator};
-use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+mod browser_support;
 
-struct Killed(Child);
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// The visible text of the current page.
-async fn body_text(c: &fantoccini::Client) -> String {
-    c.find(Locator::Css("body"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// Starts a process and reads its output until a line contains `ready`.
-fn start_until(mut cmd: Command, ready: &str) -> (Killed, Vec<String>) {
-    let mut child = cmd
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("spawn");
-    let out = child.stdout.take().unwrap();
-    let mut lines = Vec::new();
-    let mut reader = BufReader::new(out);
-    loop {
-        let mut line = String::new();
-        let n = reader.read_line(&mut line).unwrap();
-        assert!(
-            n > 0,
-            "process ended before printing {ready:?}; output: {lines:#?}"
-        );
-        let found = line.contains(ready);
-        lines.push(line);
-        if found {
-            break;
-        }
-    }
-    // Keep draining so the child never blocks on a full pipe.
-    std::thread::spawn(move || for _ in reader.lines() {});
-    (Killed(child), lines)
-}
+use browser_support::{body_text, enabled, start};
+use fantoccini::Locator;
 
 #[tokio::test]
 async fn sme_registers_on_a_phone_organiser_checks_in_and_the_board_shows_venues() {
-    if std::env::var("RENKE_TEST_BROWSER").as_deref() != Ok("1") {
-        eprintln!("RENKE_TEST_BROWSER is not 1: browser test not run");
+    if !enabled() {
         return;
     }
-    let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
-    std::fs::create_dir_all(&shots).unwrap();
-    let data = tempfile::tempdir().unwrap();
-    let port = free_port();
-    let base = format!("http://127.0.0.1:{port}");
-    let mut demo = Command::new(env!("CARGO_BIN_EXE_renke"));
-    demo.args([
-        "demo",
-        "--clock",
-        "2022-05-20T09:00:00+08:00",
-        "--listen",
-        &format!("127.0.0.1:{port}"),
-        "--data-dir",
-    ])
-    .arg(data.path().join("demo"));
-    let (_server, _) = start_until(demo, &base);
-
-    let driver_port = free_port();
-    let mut driver = Command::new("chromedriver");
-    driver.arg(format!("--port={driver_port}"));
-    let (_driver, _) = start_until(driver, "started successfully");
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let caps: serde_json::Map<String, serde_json::Value> = serde_json::from_value(serde_json::json!({
-        "goog:chromeOptions": {
-            "binary": "/usr/bin/chromium",
-            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                     "--window-size=390,844", "--lang=zh-CN", "--accept-lang=zh-CN,zh"],
-            "prefs": { "intl.accept_languages": "zh-CN,zh" }
-        }
-    }))
-    .unwrap();
-    let c = ClientBuilder::rustls()
-        .unwrap()
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{driver_port}"))
-        .await
-        .expect("connect to chromedriver");
-    c.set_window_size(390, 844).await.unwrap();
+    let b = start(&["--clock", "2022-05-20T09:00:00+08:00"], 390, 844).await;
+    let (c, base, shots) = (&b.c, b.base.as_str(), &b.shots);
 
     // An SME on a phone: the calendar, the training series, the Shantou regional session.
     c.goto(&format!("{base}/activities")).await.unwrap();
@@ -123,7 +31,7 @@ async fn sme_registers_on_a_phone_organiser_checks_in_and_the_board_shows_venues
         .for_element(Locator::Css(".sessions"))
         .await
         .unwrap();
-    let body = body_text(&c).await;
+    let body = body_text(c).await;
     assert!(
         body.contains("5月—6月") && body.contains("网上直播课堂"),
         "series page: {body}"
@@ -139,7 +47,7 @@ async fn sme_registers_on_a_phone_organiser_checks_in_and_the_board_shows_venues
     c.wait().for_element(Locator::Id("name")).await.unwrap();
     let register_url = c.current_url().await.unwrap().to_string();
     let session_path = register_url
-        .trim_start_matches(&base)
+        .trim_start_matches(base)
         .trim_end_matches("/register")
         .to_owned();
     for (id, value) in [
@@ -176,7 +84,7 @@ async fn sme_registers_on_a_phone_organiser_checks_in_and_the_board_shows_venues
         .await
         .unwrap();
     c.wait().for_element(Locator::Css(".ticket")).await.unwrap();
-    let body = body_text(&c).await;
+    let body = body_text(c).await;
     assert!(
         body.contains("报名成功") && body.contains("粤东片区现场培训（汕头）"),
         "confirmation: {body}"
@@ -220,7 +128,7 @@ async fn sme_registers_on_a_phone_organiser_checks_in_and_the_board_shows_venues
         .await
         .unwrap();
     c.wait().for_element(Locator::Css("h1")).await.unwrap();
-    let body = body_text(&c).await;
+    let body = body_text(c).await;
     assert!(
         body.contains("周测试") && body.contains("汕头示例包装有限公司"),
         "registration listed: {body}"
@@ -344,5 +252,5 @@ async fn sme_registers_on_a_phone_organiser_checks_in_and_the_board_shows_venues
     std::fs::write(shots.join("board.png"), c.screenshot().await.unwrap()).unwrap();
 
     eprintln!("screenshots in {}", shots.display());
-    c.close().await.unwrap();
+    c.clone().close().await.unwrap();
 }

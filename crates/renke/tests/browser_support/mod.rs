@@ -1,0 +1,132 @@
+//! The harness of the browser tests: the real `renke demo` server and chromium-driver as
+//! child processes, and a WebDriver client for headless Chromium. The tests run when
+//! RENKE_TEST_BROWSER=1 (CI sets it); then a missing browser is a failure, never a skip.
+//! Screenshots go to `$CARGO_TARGET_TMPDIR/screenshots/`, for a person to look at.
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+
+struct Killed(Child);
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A demo server, a browser driving it, and where screenshots go. Dropping it stops the
+/// server and the driver.
+pub struct Browser {
+    pub c: Client,
+    /// `http://127.0.0.1:PORT` of the demo server.
+    pub base: String,
+    pub shots: PathBuf,
+    _server: Killed,
+    _driver: Killed,
+    _data: tempfile::TempDir,
+}
+
+/// Whether the browser tests are switched on; prints why not when they are off.
+pub fn enabled() -> bool {
+    let on = std::env::var("RENKE_TEST_BROWSER").as_deref() == Ok("1");
+    if !on {
+        eprintln!("RENKE_TEST_BROWSER is not 1: browser test not run");
+    }
+    on
+}
+
+/// Starts `renke demo` with `demo_args` and a headless Chromium window of `width`×`height`.
+pub async fn start(demo_args: &[&str], width: u32, height: u32) -> Browser {
+    let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut demo = Command::new(env!("CARGO_BIN_EXE_renke"));
+    demo.arg("demo")
+        .args(demo_args)
+        .args(["--listen", &format!("127.0.0.1:{port}"), "--data-dir"])
+        .arg(data.path().join("demo"));
+    let (server, _) = start_until(demo, &base);
+
+    let driver_port = free_port();
+    let mut driver = Command::new("chromedriver");
+    driver.arg(format!("--port={driver_port}"));
+    let (driver, _) = start_until(driver, "started successfully");
+
+    // Both rustls providers are compiled in (through different crates); pick one.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let caps: serde_json::Map<String, serde_json::Value> = serde_json::from_value(serde_json::json!({
+        "goog:chromeOptions": {
+            "binary": "/usr/bin/chromium",
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     format!("--window-size={width},{height}"), "--lang=zh-CN", "--accept-lang=zh-CN,zh"],
+            "prefs": { "intl.accept_languages": "zh-CN,zh" }
+        }
+    }))
+    .unwrap();
+    let c = ClientBuilder::rustls()
+        .unwrap()
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{driver_port}"))
+        .await
+        .expect("connect to chromedriver");
+    c.set_window_size(width, height).await.unwrap();
+    Browser {
+        c,
+        base,
+        shots,
+        _server: server,
+        _driver: driver,
+        _data: data,
+    }
+}
+
+/// The visible text of the current page.
+pub async fn body_text(c: &Client) -> String {
+    c.find(Locator::Css("body"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Starts a process and reads its output until a line contains `ready`.
+fn start_until(mut cmd: Command, ready: &str) -> (Killed, Vec<String>) {
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("spawn");
+    let out = child.stdout.take().unwrap();
+    let mut lines = Vec::new();
+    let mut reader = BufReader::new(out);
+    loop {
+        let mut line = String::new();
+        let n = reader.read_line(&mut line).unwrap();
+        assert!(
+            n > 0,
+            "process ended before printing {ready:?}; output: {lines:#?}"
+        );
+        let found = line.contains(ready);
+        lines.push(line);
+        if found {
+            break;
+        }
+    }
+    // Keep draining so the child never blocks on a full pipe.
+    std::thread::spawn(move || for _ in reader.lines() {});
+    (Killed(child), lines)
+}
