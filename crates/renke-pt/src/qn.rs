@@ -325,6 +325,10 @@ pub fn hampel(x: &[f64], scale: f64) -> Result<crate::Estimate, PtError> {
     let qmax = q.iter().fold(1.0_f64, |a, y| a.max(y.abs()));
     let zero_tol = 1e-12_f64.max(64.0 * f64::EPSILON * nodes.len() as f64 * (qmax + 4.5));
     let tiny = 1e-12 * qmax;
+    // Two roots closer than the rounding noise of the data are one tie. The noise scales with
+    // the data's distance from zero in units of `scale` (|med|/scale), so the test stays the
+    // same when every value is shifted or rescaled (affine equivariance).
+    let tie = tiny.max(64.0 * f64::EPSILON * (med.abs() / scale + qmax));
     // candidate brackets (node index m, node index m+1) or exact node roots
     let mut cands: Vec<(f64, usize)> = Vec::new();
     for m in 0..nodes.len().saturating_sub(1) {
@@ -369,7 +373,7 @@ pub fn hampel(x: &[f64], scale: f64) -> Result<crate::Estimate, PtError> {
         }
     }
     roots.sort_by(|a, b| a.abs().total_cmp(&b.abs()));
-    roots.dedup_by(|a, b| (*a - *b).abs() <= tiny);
+    roots.dedup_by(|a, b| (*a - *b).abs() <= tie);
     match roots.as_slice() {
         [] => Ok(crate::Estimate {
             value: out(med)?,
@@ -380,7 +384,7 @@ pub fn hampel(x: &[f64], scale: f64) -> Result<crate::Estimate, PtError> {
             method,
         }),
         [r, s, ..] => {
-            if (r.abs() - s.abs()).abs() <= tiny {
+            if (r.abs() - s.abs()).abs() <= tie {
                 Ok(crate::Estimate {
                     value: out(med)?,
                     method: method.with("fallback", "median (two roots equally near)"),
