@@ -6,6 +6,7 @@
 
 use crate::AppState;
 use crate::mail::Mail;
+use crate::view::local_time;
 use chrono::{DateTime, Duration, Utc};
 use renke_domain::perm::Role;
 use renke_domain::reminder::{Due, MAX_OVERDUE_DAYS, Slot};
@@ -20,12 +21,6 @@ pub const ESCALATION: &str = "escalation";
 /// Whether a unit still owes the task a submission.
 fn owes(r: &ExpectedRow) -> bool {
     !r.has_submitted() || r.status.as_deref() == Some("returned")
-}
-
-fn shanghai(t: DateTime<Utc>) -> String {
-    t.with_timezone(&renke_domain::clock::SHANGHAI)
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
 }
 
 fn addresses(c: Option<&OrgContacts>, roles: &[Role]) -> Vec<String> {
@@ -90,7 +85,7 @@ impl Ctx<'_> {
         c: Option<&OrgContacts>,
     ) -> Result<Notify, StoreError> {
         let t = self.task;
-        let deadline = shanghai(t.deadline);
+        let deadline = local_time(&t.deadline);
         let (zh, en) = standing(t.deadline, self.now);
         let title = format!("【催办】{}（截止 {deadline}，{zh}）", t.title);
         let body = format!(
@@ -126,7 +121,7 @@ impl Ctx<'_> {
         parent: Option<&OrgContacts>,
     ) -> Result<Notify, StoreError> {
         let t = self.task;
-        let deadline = shanghai(t.deadline);
+        let deadline = local_time(&t.deadline);
         let (zh, en) = standing(t.deadline, self.now);
         let title = format!("【逾期提醒】{}未报送“{}”（{zh}）", r.org_name, t.title);
         let body = format!(

@@ -4,6 +4,7 @@
 use super::tasks::{DashboardView, dashboard};
 use crate::AppState;
 use crate::error::AppError;
+use crate::view::local_time;
 use renke_domain::import::Table;
 use renke_store::accounts::Account;
 use renke_store::tasks::{self, ExpectedRow, Filter, Scope};
@@ -34,12 +35,6 @@ async fn all_recipients(
         offset += PAGE;
     }
     Ok((v, rows))
-}
-
-fn shanghai(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.with_timezone(&renke_domain::clock::SHANGHAI)
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
 }
 
 fn status_zh(r: &ExpectedRow) -> &'static str {
@@ -85,11 +80,15 @@ pub async fn status_xlsx(
             } else {
                 format!("转发第{}级 relay {}", r.depth, r.depth)
             },
-            shanghai(r.deadline),
-            r.acknowledged_at.map(shanghai).unwrap_or_default(),
+            local_time(&r.deadline),
+            r.acknowledged_at
+                .map(|t| local_time(&t))
+                .unwrap_or_default(),
             status_zh(r).to_owned(),
-            r.first_submitted_at.map(shanghai).unwrap_or_default(),
-            r.submitted_at.map(shanghai).unwrap_or_default(),
+            r.first_submitted_at
+                .map(|t| local_time(&t))
+                .unwrap_or_default(),
+            r.submitted_at.map(|t| local_time(&t)).unwrap_or_default(),
             if r.late == Some(true) { "是" } else { "" }.to_owned(),
             r.version.unwrap_or(0).to_string(),
             r.chip(now).zh().to_owned(),
@@ -129,7 +128,7 @@ pub async fn materials_zip(
             "单位：{}\n版本：{}\n报送时间：{}{}\n状态：{}\n\n",
             r.org_name,
             last.version,
-            shanghai(last.submitted_at),
+            local_time(&last.submitted_at),
             if last.late { "（逾期）" } else { "" },
             status_zh(r),
         );
