@@ -767,45 +767,68 @@ pub async fn register(
     account_id: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<RegisterOutcome, StoreError> {
-    let ticket = new_ticket();
-    let key = r.dedupe_key();
-    enum Inner {
-        Id(i64),
-        Closed(DateTime<Utc>),
+    let mut out = register_many(db, session_id, &[(r.clone(), account_id)], now).await?;
+    out.pop()
+        .ok_or_else(|| StoreError::Corrupt("register_many answered nothing".into()))
+}
+
+/// Registers several people for one session in one transaction under the session's lock,
+/// in the order given (group commit: the web layer gathers the registrations that arrive
+/// together and writes them at once). Each gets its own outcome: confirmed while places are
+/// left, else waiting; `Duplicate` when the same person already holds a live registration
+/// (also earlier in the same batch); `Closed` for all when registration has closed. The
+/// registrations come back as written, without reading them again.
+pub async fn register_many(
+    db: &Db,
+    session_id: i64,
+    people: &[(RegistrationDraft, Option<i64>)],
+    now: DateTime<Utc>,
+) -> Result<Vec<RegisterOutcome>, StoreError> {
+    if people.is_empty() {
+        return Ok(Vec::new());
     }
-    let result: Result<Inner, StoreError> = async {
-        let inner = in_session_lock!(db, session_id, |tx| {
-            #[derive(sqlx::FromRow)]
-            struct S {
-                activity_id: i64,
-                capacity: Option<i32>,
-                starts_at: DateTime<Utc>,
-                registration_closes_at: Option<DateTime<Utc>>,
-            }
-            let s: S = sqlx::query_as(
-                "SELECT activity_id, capacity, starts_at, registration_closes_at FROM activity_sessions WHERE id = $1",
-            )
-            .bind(session_id)
-            .fetch_one(&mut *tx)
-            .await?;
-            let closes_at = s.registration_closes_at.unwrap_or(s.starts_at);
-            if now >= closes_at {
-                return Ok(Inner::Closed(closes_at));
-            }
-            let taken: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM registrations WHERE session_id = $1 AND status = 'confirmed'",
-            )
-            .bind(session_id)
-            .fetch_one(&mut *tx)
-            .await?;
+    let out = in_session_lock!(db, session_id, |tx| {
+        #[derive(sqlx::FromRow)]
+        struct S {
+            activity_id: i64,
+            capacity: Option<i32>,
+            starts_at: DateTime<Utc>,
+            registration_closes_at: Option<DateTime<Utc>>,
+            confirmed: i64,
+            waiting: i64,
+        }
+        let s: S = sqlx::query_as(
+            "SELECT s.activity_id, s.capacity, s.starts_at, s.registration_closes_at, \
+             (SELECT COUNT(*) FROM registrations r WHERE r.session_id = s.id AND r.status = 'confirmed') AS confirmed, \
+             (SELECT COUNT(*) FROM registrations r WHERE r.session_id = s.id AND r.status = 'waiting') AS waiting \
+             FROM activity_sessions s WHERE s.id = $1",
+        )
+        .bind(session_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let closes_at = s.registration_closes_at.unwrap_or(s.starts_at);
+        if now >= closes_at {
+            return Ok(people
+                .iter()
+                .map(|_| RegisterOutcome::Closed { closes_at })
+                .collect());
+        }
+        let (mut confirmed, mut waiting) = (s.confirmed, s.waiting);
+        let mut out = Vec::with_capacity(people.len());
+        for (r, account_id) in people {
             let status = match s.capacity {
-                Some(c) if taken >= i64::from(c) => RegistrationStatus::Waiting,
+                Some(c) if confirmed >= i64::from(c) => RegistrationStatus::Waiting,
                 _ => RegistrationStatus::Confirmed,
             };
-            let id: i64 = sqlx::query_scalar(
+            let ticket = new_ticket();
+            // A live registration of the same person (registrations_person_key) makes the
+            // insert do nothing, which is the answer `Duplicate`.
+            let id: Option<i64> = sqlx::query_scalar(
                 "INSERT INTO registrations (session_id, activity_id, status, name, company, position, phone, email, \
                  attendance, audience_role, dedupe_key, ticket, account_id, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
+                 ON CONFLICT DO NOTHING RETURNING id",
             )
             .bind(session_id)
             .bind(s.activity_id)
@@ -817,31 +840,48 @@ pub async fn register(
             .bind(r.email.as_ref().map(|v| v.as_str()))
             .bind(r.attendance.map(|v| v.as_str()))
             .bind(r.audience_role.map(|v| v.as_str()))
-            .bind(&key)
+            .bind(r.dedupe_key())
             .bind(&ticket)
             .bind(account_id)
             .bind(now)
-            .fetch_one(&mut *tx)
+            .fetch_optional(&mut *tx)
             .await?;
+            let Some(id) = id else {
+                out.push(RegisterOutcome::Duplicate);
+                continue;
+            };
             queue_message!(tx, id, status.as_str(), now);
-            Inner::Id(id)
-        });
-        Ok(inner)
-    }
-    .await;
-    match result {
-        Ok(Inner::Id(id)) => Ok(RegisterOutcome::Registered(Box::new(
-            registration(db, id).await?,
-        ))),
-        Ok(Inner::Closed(closes_at)) => Ok(RegisterOutcome::Closed { closes_at }),
-        Err(StoreError::Conflict { constraint })
-            if constraint.starts_with("registrations_person")
-                || constraint == "registrations_session_id_dedupe_key_key" =>
-        {
-            Ok(RegisterOutcome::Duplicate)
+            let queue_position = if status == RegistrationStatus::Waiting {
+                waiting += 1;
+                waiting
+            } else {
+                confirmed += 1;
+                0
+            };
+            out.push(RegisterOutcome::Registered(Box::new(Registration {
+                id,
+                session_id,
+                activity_id: s.activity_id,
+                status: status.as_str().to_owned(),
+                name: r.name.as_str().to_owned(),
+                company: r.company.as_ref().map(|v| v.as_str().to_owned()),
+                position: r.position.as_ref().map(|v| v.as_str().to_owned()),
+                phone: r.phone.as_ref().map(|v| v.as_str().to_owned()),
+                email: r.email.as_ref().map(|v| v.as_str().to_owned()),
+                attendance: r.attendance.map(|v| v.as_str().to_owned()),
+                audience_role: r.audience_role.map(|v| v.as_str().to_owned()),
+                ticket,
+                account_id: *account_id,
+                created_at: now,
+                promoted_at: None,
+                cancelled_at: None,
+                checked_in_at: None,
+                queue_position,
+            })));
         }
-        Err(e) => Err(e),
-    }
+        out
+    });
+    Ok(out)
 }
 
 const REG_COLS: &str = "r.id, r.session_id, r.activity_id, r.status, r.name, r.company, r.position, r.phone, \

@@ -5,6 +5,7 @@ pub mod activities;
 pub mod attachments;
 pub mod exports;
 pub mod pdf;
+pub mod registrar;
 pub mod reminders;
 pub mod tasks;
 

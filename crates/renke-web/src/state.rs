@@ -1,6 +1,7 @@
 //! Shared state of the running server.
 
 use crate::mail::Mailer;
+use crate::service::registrar::Registrar;
 use renke_domain::clock::Clock;
 use renke_render::pdf::{PdfError, PdfRenderer};
 use renke_store::Db;
@@ -60,6 +61,8 @@ pub struct AppState {
     pub files: FileStore,
     /// The PDF renderer with the configured fonts; `None`: the bundled fonts only.
     pub pdf: Option<Arc<PdfRenderer>>,
+    /// Registrations waiting to be written together (group commit).
+    pub registrar: Registrar,
 }
 
 impl AppState {
@@ -71,6 +74,7 @@ impl AppState {
             mailer: Mailer::memory(),
             files: FileStore::memory(),
             pdf: None,
+            registrar: Registrar::default(),
         }
     }
 

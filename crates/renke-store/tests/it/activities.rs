@@ -533,3 +533,70 @@ async fn account(db: &Db) -> i64 {
     };
     accounts::create(db, &a, now()).await.unwrap().id
 }
+
+/// One batch: places in order of the batch, the rest waiting with their positions, a
+/// person already registered and a person twice in the batch each refused once, and the
+/// registrations answered are exactly the ones stored.
+#[tokio::test]
+async fn a_batch_of_registrations_in_one_transaction() {
+    for t in backends().await {
+        let db = &t.db;
+        let l = t.label();
+        tree(db).await;
+        let (_, sid) = activity_with_session(db, "3").await;
+        register(db, sid, 0).await;
+        let batch: Vec<_> = [1, 0, 2, 3, 2, 4]
+            .into_iter()
+            .map(|i| (person(i), None))
+            .collect();
+        let out = activities::register_many(db, sid, &batch, now())
+            .await
+            .unwrap();
+        let got: Vec<String> = out.iter().map(status).collect();
+        assert_eq!(
+            got,
+            [
+                "confirmed",
+                "duplicate",
+                "confirmed",
+                "waiting",
+                "duplicate",
+                "waiting"
+            ],
+            "{l}"
+        );
+        let stored = activities::registrations(db, sid).await.unwrap();
+        assert_eq!(stored.len(), 5, "{l}: nothing extra stored");
+        for o in &out {
+            if let RegisterOutcome::Registered(r) = o {
+                let s = stored.iter().find(|s| s.id == r.id).unwrap();
+                assert_eq!(
+                    (&s.status, &s.name, &s.phone, &s.ticket, s.queue_position),
+                    (&r.status, &r.name, &r.phone, &r.ticket, r.queue_position),
+                    "{l}"
+                );
+            }
+        }
+        let positions: Vec<i64> = stored.iter().map(|s| s.queue_position).collect();
+        assert_eq!(positions, [0, 0, 0, 1, 2], "{l}");
+        let late = activities::register_many(
+            db,
+            sid,
+            &[(person(8), None), (person(9), None)],
+            now() + Duration::days(30),
+        )
+        .await
+        .unwrap();
+        assert!(
+            late.iter()
+                .all(|o| matches!(o, RegisterOutcome::Closed { .. })),
+            "{l}: {late:?}"
+        );
+        assert_eq!(
+            activities::registrations(db, sid).await.unwrap().len(),
+            5,
+            "{l}"
+        );
+        t.cleanup().await;
+    }
+}

@@ -8,8 +8,8 @@ use crate::error::AppError;
 use chrono::{DateTime, Utc};
 use renke_domain::activity::{
     ActivityInput, AudienceRole, FormField, ParticipantCategory, ParticipantSpec, Readiness,
-    RegistrationInput, SessionInput, VenueKind, VenueSpec, local_input, parse_capacity,
-    parse_client_id, parse_local_datetime, parse_url,
+    RegistrationDraft, RegistrationInput, SessionInput, VenueKind, VenueSpec, local_input,
+    parse_capacity, parse_client_id, parse_local_datetime, parse_url,
 };
 use renke_domain::org::OrgPath;
 use renke_domain::perm::Action;
@@ -413,8 +413,14 @@ pub fn may_check_in(me: Option<&Account>, a: &ActivityRow) -> bool {
 /// hosts one of its venues.
 async fn readable(state: &AppState, me: Option<&Account>, id: i64) -> Result<Activity, AppError> {
     let a = activities::get(&state.db, id).await?;
+    may_read(me, &a)?;
+    Ok(a)
+}
+
+/// Whether `me` may read activity `a` (see [`readable`]).
+pub(super) fn may_read(me: Option<&Account>, a: &Activity) -> Result<(), AppError> {
     if a.row.public {
-        return Ok(a);
+        return Ok(());
     }
     let Some(me) = me else {
         return Err(AppError::NotFound);
@@ -423,7 +429,7 @@ async fn readable(state: &AppState, me: Option<&Account>, id: i64) -> Result<Act
         || a.venues.iter().any(|v| v.org_id == Some(me.org_id))
         || a.organisers.iter().any(|o| o.org_id == Some(me.org_id))
     {
-        Ok(a)
+        Ok(())
     } else {
         Err(AppError::Forbidden)
     }
@@ -688,26 +694,23 @@ pub fn audience_roles(a: &ActivityRow) -> Vec<AudienceRole> {
 /// may read it). Refuses, with the field named and nothing stored: a bad or missing field,
 /// an audience outside the activity's rules, registration after closing
 /// (`registration_closed`), and a second registration of the same person
-/// (`already_registered`).
+/// (`already_registered`). Registrations that arrive together are written together (see
+/// [`super::registrar`]).
 pub async fn register(
     state: &AppState,
     me: Option<&Account>,
     session_id: i64,
     form: &RegistrationForm,
 ) -> Result<Registration, AppError> {
-    let input = RegistrationInput::from(form);
-    let s = activities::session(&state.db, session_id).await?;
-    let a = readable(state, me, s.activity_id).await?;
-    let d = input.validate(&form_fields(&a.row), &audience_roles(&a.row))?;
-    match activities::register(
-        &state.db,
-        session_id,
-        &d,
-        me.map(|m| m.id),
-        state.clock.now(),
-    )
-    .await?
-    {
+    super::registrar::register(state, me, session_id, RegistrationInput::from(form)).await
+}
+
+/// The answer to one registration attempt of `d`.
+pub(super) fn registered(
+    outcome: RegisterOutcome,
+    d: &RegistrationDraft,
+) -> Result<Registration, AppError> {
+    match outcome {
         RegisterOutcome::Registered(r) => Ok(*r),
         RegisterOutcome::Closed { closes_at } => {
             Err(FieldError::new("session_id", "registration_closed")

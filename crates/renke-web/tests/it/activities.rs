@@ -689,3 +689,92 @@ async fn calendars_and_feeds() {
         app.finish().await;
     }
 }
+
+/// Many people register at once through the API (their registrations are written in
+/// batches): the places go to exactly as many as there are, everyone else waits in order of
+/// arrival, a bad form or a duplicate in the same rush gets its own error, and the answers
+/// agree with what is stored.
+#[tokio::test]
+async fn a_rush_of_registrations_is_exact() {
+    for app in TestApp::spawn_all().await {
+        let l = app.label();
+        let campaign = setup(&app).await;
+        let gd = app.login("gd.org", PASSWORD).await;
+        let r = gd
+            .post("/api/v1/activities", training(campaign, "10"))
+            .await;
+        assert_eq!(r.status, 201, "{l}: {}", r.text);
+        let sid = r.body["sessions"][0]["id"].as_i64().unwrap();
+        let mut calls = Vec::new();
+        for i in 0..60usize {
+            let client = gd.clone();
+            let body = match i {
+                // No name: refused with the field named, alone.
+                7 => {
+                    let mut p = person(i);
+                    p["name"] = json!("");
+                    p
+                }
+                // The same person as number 3.
+                40 => person(3),
+                _ => person(i),
+            };
+            calls.push(tokio::spawn(async move {
+                client
+                    .post(&format!("/api/v1/sessions/{sid}/registrations"), body)
+                    .await
+            }));
+        }
+        let mut confirmed = Vec::new();
+        let mut waiting = Vec::new();
+        let mut refused = Vec::new();
+        for (i, call) in calls.into_iter().enumerate() {
+            let r = call.await.unwrap();
+            match (r.status, r.body["status"].as_str()) {
+                (201, Some("confirmed")) => confirmed.push(r.body["id"].as_i64().unwrap()),
+                (201, Some("waiting")) => waiting.push((
+                    r.body["id"].as_i64().unwrap(),
+                    r.body["queue_position"].as_i64().unwrap(),
+                )),
+                (422, _) => refused.push((i, r.fields(), r.field_code(&r.fields()[0]))),
+                other => panic!("{l}: {i}: {other:?} {}", r.text),
+            }
+        }
+        assert_eq!(confirmed.len(), 10, "{l}");
+        assert_eq!(waiting.len(), 48, "{l}");
+        // Numbers 3 and 40 are the same person: whichever arrived second is refused.
+        assert_eq!(refused.len(), 2, "{l}: {refused:?}");
+        let (bad, dup): (Vec<_>, Vec<_>) = refused.into_iter().partition(|r| r.0 == 7);
+        assert_eq!(
+            bad,
+            [(7, vec!["name".to_owned()], Some("required".to_owned()))],
+            "{l}"
+        );
+        assert!(
+            [3, 40].contains(&dup[0].0)
+                && dup[0].1 == ["email"]
+                && dup[0].2.as_deref() == Some("already_registered"),
+            "{l}: {dup:?}"
+        );
+        // Waiting positions are 1..=48 in the order the registrations were stored.
+        waiting.sort();
+        let positions: Vec<i64> = waiting.iter().map(|w| w.1).collect();
+        assert_eq!(positions, (1..=48).collect::<Vec<_>>(), "{l}");
+        let stored = gd
+            .get(&format!("/api/v1/sessions/{sid}/registrations"))
+            .await;
+        let stored = stored.body.as_array().unwrap();
+        assert_eq!(stored.len(), 58, "{l}: none lost, none extra");
+        let stored_confirmed: Vec<i64> = stored
+            .iter()
+            .filter(|r| r["status"] == "confirmed")
+            .map(|r| r["id"].as_i64().unwrap())
+            .collect();
+        confirmed.sort();
+        assert_eq!(
+            stored_confirmed, confirmed,
+            "{l}: the answers are what is stored"
+        );
+        app.finish().await;
+    }
+}

@@ -229,6 +229,7 @@ impl Resp {
 }
 
 /// An HTTP client bound to one app; sends the session's CSRF token on unsafe requests.
+#[derive(Clone)]
 pub struct Client {
     pub http: reqwest::Client,
     pub base: String,
