@@ -31,6 +31,12 @@ pub struct TasksArgs {
     /// 连接池大小 Database pool size for the in-process server.
     #[arg(long, default_value_t = 16)]
     pub pool: u32,
+    /// 目标到达速率（次/秒，0 = 各客户端收到答复后立即再发）Offered rate of the rush in
+    /// submissions/s, spread evenly over the clients; latency counts from each submission's
+    /// scheduled time, so falling behind shows. 0 = every client sends its next submission
+    /// as soon as the last is answered (closed loop: measures the most the server sustains).
+    #[arg(long, default_value_t = 0.0)]
+    pub rate: f64,
 }
 
 fn secs(d: Duration) -> String {
@@ -239,18 +245,35 @@ pub async fn run(args: TasksArgs) -> anyhow::Result<()> {
         clients.len(),
         summary.chars().count()
     );
+    if args.rate > 0.0 {
+        println!(
+            "  开环 open loop: offered {:.0} submissions/s spread over the clients",
+            args.rate
+        );
+    } else {
+        println!("  闭环 closed loop: each client sends again as soon as it is answered");
+    }
+    let n_clients = clients.len();
     let start = Instant::now();
     let mut handles = Vec::new();
-    for (c, csrf, mine) in clients {
+    for (i, (c, csrf, mine)) in clients.into_iter().enumerate() {
         let base = base.clone();
         let summary = summary.clone();
         let task_id = task.id;
+        let rate = args.rate;
         handles.push(tokio::spawn(async move {
             let mut lat = Vec::with_capacity(mine.len());
             let mut errors = 0u64;
             let mut first_error: Option<String> = None;
-            for lab in mine {
-                let t = Instant::now();
+            for (k, lab) in mine.into_iter().enumerate() {
+                let t = if rate > 0.0 {
+                    let at = start
+                        + Duration::from_secs_f64((k * n_clients + i) as f64 / rate);
+                    tokio::time::sleep_until(at.into()).await;
+                    at
+                } else {
+                    Instant::now()
+                };
                 let r = c
                     .post(format!("{base}/api/v1/tasks/{task_id}/submission"))
                     .header("x-csrf-token", &csrf)
