@@ -82,19 +82,26 @@ macro_rules! in_write_tx {
 }
 
 /// Queues a message about registration `$id` in transaction `$tx` (same transaction as the
-/// change that causes it).
+/// change that causes it), with the job that e-mails it ([`MAIL_JOB`], payload the message
+/// id, deduplicated per message so it is sent at most once).
 macro_rules! queue_message {
-    ($tx:ident, $id:expr, $kind:expr, $now:expr) => {
-        sqlx::query(
-            "INSERT INTO registration_messages (registration_id, kind, created_at) VALUES ($1, $2, $3)",
+    ($tx:ident, $id:expr, $kind:expr, $now:expr) => {{
+        let message_id: i64 = sqlx::query_scalar(
+            "INSERT INTO registration_messages (registration_id, kind, created_at) VALUES ($1, $2, $3) RETURNING id",
         )
         .bind($id)
         .bind($kind)
         .bind($now)
-        .execute(&mut *$tx)
-        .await?
-    };
+        .fetch_one(&mut *$tx)
+        .await?;
+        let job = $crate::jobs::NewJob::new(MAIL_JOB, &message_id, $now)?
+            .dedupe(format!("{MAIL_JOB}:{message_id}"));
+        $crate::jobs::Enqueue::enqueue(&mut *$tx, &job, $now).await?;
+    }};
 }
+
+/// The job kind that e-mails a registration message; its payload is the message id.
+pub const MAIL_JOB: &str = "registration_mail";
 
 // ---------------------------------------------------------------- registration
 
@@ -1010,6 +1017,16 @@ pub async fn messages(
         .await?))
 }
 
+/// One queued message.
+pub async fn message(db: &Db, id: i64) -> Result<RegistrationMessage, StoreError> {
+    let sql =
+        "SELECT id, registration_id, kind, created_at FROM registration_messages WHERE id = $1";
+    Ok(on_db!(db, |p| sqlx::query_as(sql)
+        .bind(id)
+        .fetch_one(p)
+        .await?))
+}
+
 /// Every message of a kind for a session, for counting.
 pub async fn message_count(db: &Db, session_id: i64, kind: &str) -> Result<i64, StoreError> {
     let sql = "SELECT COUNT(*) FROM registration_messages m JOIN registrations r ON r.id = m.registration_id \
@@ -1229,4 +1246,129 @@ pub fn month_bounds(year: i32, month: u32) -> Option<(DateTime<Utc>, DateTime<Ut
         renke_domain::activity::day_start(first),
         renke_domain::activity::day_start(next),
     ))
+}
+
+// ---------------------------------------------------------------- editing
+
+/// Replaces an activity's own fields and its organisers (campaign and owner stay) in one
+/// transaction. Venues, sessions and registrations are untouched.
+pub async fn update(
+    db: &Db,
+    id: i64,
+    d: &ActivityDraft,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let sql = "UPDATE activities SET kind = $1, title = $2, description = $3, schedule_kind = $4, \
+               starts_at = $5, ends_at = $6, period_label = $7, mode = $8, audience = $9, audience_roles = $10, \
+               form_fields = $11, public = $12, notice_id = $13, updated_at = $14 WHERE id = $15";
+    let period_label = match &d.schedule {
+        Schedule::Period { label, .. } => label.clone(),
+        Schedule::Window { .. } => None,
+    };
+    in_tx!(db, |tx| {
+        let done = sqlx::query(sql)
+            .bind(d.kind.as_str())
+            .bind(d.title.as_str())
+            .bind(&d.description)
+            .bind(if d.schedule.is_period() {
+                "period"
+            } else {
+                "window"
+            })
+            .bind(d.schedule.starts_at())
+            .bind(d.schedule.ends_at())
+            .bind(&period_label)
+            .bind(d.mode.as_str())
+            .bind(d.audience.as_ref().map(|a| a.as_str()))
+            .bind(join_codes(&d.audience_roles, |r| r.as_str()))
+            .bind(join_codes(&d.form_fields, |f| f.as_str()))
+            .bind(d.public)
+            .bind(d.notice_id)
+            .bind(now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        sqlx::query("DELETE FROM activity_organisers WHERE activity_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        for (i, o) in d.organisers.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO activity_organisers (activity_id, position, role, org_id, name) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(id)
+            .bind(i as i32)
+            .bind(o.role.as_str())
+            .bind(o.org_id)
+            .bind(o.name.as_ref().map(|n| n.as_str()))
+            .execute(&mut *tx)
+            .await?;
+        }
+    });
+    Ok(())
+}
+
+/// Changes a session (title, times, capacity, closing time, place) under the session's
+/// write lock, like [`set_capacity`]: a capacity below the confirmed registrations is
+/// refused and nothing changes; a larger one promotes from the waiting list, each
+/// promotion with its message, in the same transaction.
+pub async fn update_session(
+    db: &Db,
+    session_id: i64,
+    s: &SessionDraft,
+    now: DateTime<Utc>,
+) -> Result<CapacityChange, StoreError> {
+    let out = in_session_lock!(db, session_id, |tx| {
+        let confirmed: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM registrations WHERE session_id = $1 AND status = 'confirmed'",
+        )
+        .bind(session_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        if let Some(c) = s.capacity
+            && i64::from(c) < confirmed
+        {
+            return Ok(CapacityChange::BelowRegistrations { confirmed });
+        }
+        let done = sqlx::query(
+            "UPDATE activity_sessions SET title = $1, starts_at = $2, ends_at = $3, capacity = $4, \
+             registration_closes_at = $5, venue_id = $6, city = $7, online_url = $8 WHERE id = $9",
+        )
+        .bind(s.title.as_str())
+        .bind(s.starts_at)
+        .bind(s.ends_at)
+        .bind(s.capacity)
+        .bind(s.registration_closes_at)
+        .bind(s.venue_id)
+        .bind(s.city.as_ref().map(|c| c.as_str()))
+        .bind(s.online_url.as_ref().map(|c| c.as_str()))
+        .bind(session_id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        let free = s.capacity.map_or(i64::MAX, |c| i64::from(c) - confirmed);
+        let mut promoted = Vec::new();
+        while (promoted.len() as i64) < free {
+            let next: Option<i64> = sqlx::query_scalar(
+                "UPDATE registrations SET status = 'confirmed', promoted_at = $1 WHERE id = \
+                 (SELECT id FROM registrations WHERE session_id = $2 AND status = 'waiting' ORDER BY id LIMIT 1) \
+                 RETURNING id",
+            )
+            .bind(now)
+            .bind(session_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some(id) = next else { break };
+            queue_message!(tx, id, "promoted", now);
+            promoted.push(id);
+        }
+        CapacityChange::Changed { promoted }
+    });
+    Ok(out)
 }

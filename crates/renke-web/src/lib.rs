@@ -44,6 +44,10 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health))
         .route("/metrics", get(metrics::render))
         .route("/static/{*file}", get(pages::assets::serve))
+        .route(
+            "/sessions/checkin-sw.js",
+            get(pages::assets::checkin_worker),
+        )
         .layer(axum::middleware::from_fn(metrics::track))
         // One limit for every body: the configured one (uploads included), not axum's
         // 2 MB extractor default.

@@ -103,6 +103,23 @@ impl Worker {
                     .await
                     .map_err(|e| e.to_string())
             }
+            renke_store::activities::MAIL_JOB => {
+                let id: i64 =
+                    serde_json::from_str(&job.payload).map_err(|e| format!("payload: {e}"))?;
+                let mail = crate::service::activities::registration_mail(&self.state, id)
+                    .await
+                    .map_err(|e| format!("registration message {id}: {e}"))?;
+                match mail {
+                    Some(mail) => self
+                        .state
+                        .mailer
+                        .send(&mail)
+                        .await
+                        .map_err(|e| e.to_string()),
+                    // No e-mail address: nothing to send, the job is done.
+                    None => Ok(()),
+                }
+            }
             other => Err(format!("unknown job kind {other:?}")),
         }
     }

@@ -36,6 +36,7 @@
     q.push({ client_id: newId(), ticket: ticket, checked_in_at: new Date().toISOString(), method: "qr" });
     save(q);
     note(ticket.slice(0, 8) + "… " + root.dataset.tPending, "pending");
+    if (!navigator.onLine) { askForSync(); }
     sync();
   }
   function sync() {
@@ -57,7 +58,7 @@
         note((res.name || res.client_id.slice(0, 8)) + " · " + res.outcome, res.outcome === "recorded" ? "ok" : "warn");
       });
       save(load().filter(function (it) { return !done[it.client_id]; }));
-    }).catch(function () { /* stays queued; retried later */ })
+    }).catch(function () { askForSync(); /* stays queued; retried later */ })
       .then(function () { sending = false; });
   }
 
@@ -86,6 +87,21 @@
         tick();
       }).catch(function () { btn.hidden = true; });
     });
+  }
+
+  // The service worker keeps this page and its files for a reload without network, and
+  // wakes the page to send its queue when the network is back (Background Sync).
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register("/sessions/checkin-sw.js", { scope: "/sessions/" }).catch(function () {});
+    navigator.serviceWorker.addEventListener("message", function (e) {
+      if (e.data === "renke-checkin-sync") { sync(); }
+    });
+  }
+  function askForSync() {
+    if (!("serviceWorker" in navigator)) { return; }
+    navigator.serviceWorker.ready.then(function (reg) {
+      if (reg.sync) { return reg.sync.register("renke-checkin"); }
+    }).catch(function () {});
   }
 
   window.addEventListener("online", function () { showNet(); sync(); });

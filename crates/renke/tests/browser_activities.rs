@@ -15,7 +15,7 @@ async fn sme_registers_on_a_phone_organiser_checks_in_and_the_board_shows_venues
     if !enabled() {
         return;
     }
-    let b = start(&["--clock", "2022-05-20T09:00:00+08:00"], 390, 844).await;
+    let mut b = start(&["--clock", "2022-05-20T09:00:00+08:00"], 390, 844).await;
     let (c, base, shots) = (&b.c, b.base.as_str(), &b.shots);
 
     // An SME on a phone: the calendar, the training series, the Shantou regional session.
@@ -250,6 +250,88 @@ async fn sme_registers_on_a_phone_organiser_checks_in_and_the_board_shows_venues
         "every provincial branch venue: {board}"
     );
     std::fs::write(shots.join("board.png"), c.screenshot().await.unwrap()).unwrap();
+
+    // The QR check-in page registers its service worker (scope /sessions/), which keeps
+    // the page: with the server gone, a reload still opens it and a check-in is queued.
+    c.goto(&format!("{base}{session_path}/checkin"))
+        .await
+        .unwrap();
+    c.wait().for_element(Locator::Id("checkin")).await.unwrap();
+    let scope = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             navigator.serviceWorker.ready.then(r => done(r.scope), e => done('error: ' + e));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        scope.as_str(),
+        Some(format!("{base}/sessions/").as_str()),
+        "service worker registered"
+    );
+    // Controlled from the next load on, which the worker keeps.
+    c.refresh().await.unwrap();
+    c.wait().for_element(Locator::Id("checkin")).await.unwrap();
+    let kept = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             const look = n => caches.match(location.pathname).then(r => {
+               if (r && navigator.serviceWorker.controller) { done(true); }
+               else if (n > 0) { setTimeout(() => look(n - 1), 100); } else { done(false); }
+             });
+             look(50);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(kept, serde_json::json!(true), "the check-in page is cached");
+    let base = base.to_owned();
+    b.stop_server();
+    let (c, shots) = (&b.c, &b.shots);
+    assert!(
+        reqwest::get(format!("{base}/healthz")).await.is_err(),
+        "the server is down"
+    );
+    c.refresh().await.unwrap();
+    c.wait().for_element(Locator::Id("ticket")).await.unwrap();
+    let body = body_text(c).await;
+    assert!(
+        body.contains("扫码签到") && body.contains("粤东片区现场培训"),
+        "the check-in page opens offline: {body}"
+    );
+    c.find(Locator::Id("ticket"))
+        .await
+        .unwrap()
+        .send_keys("0123456789abcdef0123456789abcdef")
+        .await
+        .unwrap();
+    c.find(Locator::Css("#manual button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let mut pending = String::new();
+    for _ in 0..50 {
+        pending = c
+            .find(Locator::Id("pending"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        if pending == "1" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(pending, "1", "the offline check-in waits in the queue");
+    std::fs::write(
+        shots.join("checkin-offline.png"),
+        c.screenshot().await.unwrap(),
+    )
+    .unwrap();
 
     eprintln!("screenshots in {}", shots.display());
     c.clone().close().await.unwrap();

@@ -109,6 +109,10 @@ pub fn routes() -> Router<AppState> {
         .route("/sessions/{id}/checkins", post(activities::check_in))
         .route("/tickets/{ticket}/cancel", post(activities::cancel))
         .route("/notices/{id}/pdf", get(pdf::notice_pdf))
+        .route(
+            "/tickets/{ticket}/certificate.pdf",
+            get(pdf::certificate_pdf),
+        )
         .fallback(not_found)
 }
 
@@ -148,6 +152,7 @@ async fn not_found() -> ApiError {
         activities::set_capacity, activities::register, activities::registrations,
         activities::cancel, activities::check_in, activities::report_readiness, activities::board,
         pdf::notice_pdf,
+        pdf::certificate_pdf,
     ),
     components(schemas(ErrorBody, FieldProblem)),
     modifiers(&SecuritySchemes),

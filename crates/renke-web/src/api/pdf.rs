@@ -29,3 +29,24 @@ pub async fn notice_pdf(
     let file = service::pdf::notice_pdf(&state, ctx.account(), id).await?;
     Ok(file.into_response())
 }
+
+/// The certificate of attendance (参加证明) of the registration holding `ticket`, as a PDF;
+/// only once the person has checked in (409 `not_checked_in` before). The ticket code is the
+/// registrant's key; no login needed.
+#[utoipa::path(
+    get, path = "/api/v1/tickets/{ticket}/certificate.pdf", tag = "activities",
+    params(("ticket" = String, Path, description = "电子票号 Ticket code")),
+    responses(
+        (status = 200, description = "参加证明 PDF The certificate as PDF", body = [u8], content_type = "application/pdf"),
+        (status = 404, description = "没有这张票 No such ticket", body = ErrorBody),
+        (status = 409, description = "尚未签到 Not checked in", body = ErrorBody),
+    ),
+    security(()),
+)]
+pub async fn certificate_pdf(
+    State(state): State<AppState>,
+    ApiPath(ticket): ApiPath<String>,
+) -> Result<Response, ApiError> {
+    let file = service::pdf::certificate_pdf(&state, &ticket).await?;
+    Ok(file.into_response())
+}

@@ -913,3 +913,403 @@ pub async fn public_section(
     ));
     Ok(html)
 }
+
+// ---------------------------------------------------------------- create and edit
+
+/// The activity form (new or edit), with every bad field next to its input.
+#[derive(Template)]
+#[template(path = "activity_form.html")]
+struct ActivityFormPage {
+    c: Chrome,
+    /// `None` for a new activity.
+    editing: Option<(i64, String)>,
+    f: svc::ActivityForm,
+    errors: Errors,
+    /// Campaigns to choose from (id, title), for a new activity.
+    campaigns: Vec<(i64, String)>,
+    /// Organisations to pick (code, name).
+    orgs: Vec<(String, String)>,
+}
+
+/// Organiser rows shown: the typed ones and at least two empty ones to fill.
+const ORGANISER_ROWS_MIN: usize = 4;
+
+impl ActivityFormPage {
+    fn action(&self) -> String {
+        match &self.editing {
+            Some((id, _)) => format!("/activities/{id}/edit"),
+            None => "/activities/new".to_owned(),
+        }
+    }
+    fn kinds(&self) -> Vec<(&'static str, &'static str)> {
+        ActivityKind::ALL
+            .iter()
+            .map(|k| (k.as_str(), if self.c.tr.is_zh() { k.zh() } else { k.en() }))
+            .collect()
+    }
+    fn modes(&self) -> Vec<(&'static str, &'static str)> {
+        ActivityMode::ALL
+            .iter()
+            .map(|k| (k.as_str(), if self.c.tr.is_zh() { k.zh() } else { k.en() }))
+            .collect()
+    }
+    fn roles(&self) -> Vec<(&'static str, &'static str)> {
+        OrganiserRole::ALL
+            .iter()
+            .map(|k| (k.as_str(), if self.c.tr.is_zh() { k.zh() } else { k.en() }))
+            .collect()
+    }
+    fn audiences(&self) -> Vec<(&'static str, &'static str)> {
+        AudienceRole::ALL
+            .iter()
+            .map(|k| (k.as_str(), if self.c.tr.is_zh() { k.zh() } else { k.en() }))
+            .collect()
+    }
+    fn fields(&self) -> Vec<(&'static str, &'static str)> {
+        FormField::ALL
+            .iter()
+            .map(|k| (k.as_str(), if self.c.tr.is_zh() { k.zh() } else { k.en() }))
+            .collect()
+    }
+    fn has_audience(&self, code: &str) -> bool {
+        self.f
+            .audience_roles
+            .iter()
+            .any(|r| AudienceRole::parse("", r).is_ok_and(|r| r.as_str() == code))
+    }
+    fn has_field(&self, code: &str) -> bool {
+        self.f
+            .form_fields
+            .iter()
+            .any(|r| FormField::parse("", r).is_ok_and(|r| r.as_str() == code))
+    }
+    fn is_kind(&self, code: &str) -> bool {
+        ActivityKind::parse("", &self.f.kind).is_ok_and(|k| k.as_str() == code)
+    }
+    fn is_mode(&self, code: &str) -> bool {
+        ActivityMode::parse("", &self.f.mode).is_ok_and(|k| k.as_str() == code)
+    }
+    fn period(&self) -> bool {
+        self.f.schedule_kind == "period"
+    }
+    fn notice(&self) -> String {
+        self.f.notice_id.map(|n| n.to_string()).unwrap_or_default()
+    }
+    /// (index, role code, org code, name) for each row shown.
+    fn organiser_rows(&self) -> Vec<(usize, String, String, String)> {
+        let n = (self.f.organisers.len() + 2).max(ORGANISER_ROWS_MIN);
+        (0..n)
+            .map(|i| match self.f.organisers.get(i) {
+                Some(o) => (
+                    i,
+                    OrganiserRole::parse("", &o.role)
+                        .map(|r| r.as_str().to_owned())
+                        .unwrap_or_else(|_| o.role.clone()),
+                    o.org_code.clone(),
+                    o.name.clone(),
+                ),
+                None => (i, String::new(), String::new(), String::new()),
+            })
+            .collect()
+    }
+    fn err(&self, field: &str) -> String {
+        self.errors.of(field)
+    }
+    fn row_err(&self, i: &usize, part: &str) -> String {
+        self.errors.of(&format!("organisers[{i}].{part}"))
+    }
+    /// Messages of fields that have no input of their own on this form.
+    fn other_errors(&self) -> Vec<String> {
+        let mut shown: Vec<String> = [
+            "campaign_id",
+            "owner_code",
+            "kind",
+            "title",
+            "description",
+            "schedule_kind",
+            "starts_at",
+            "ends_at",
+            "period_from",
+            "period_to",
+            "period_label",
+            "mode",
+            "audience",
+            "notice_id",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+        for i in 0..self.organiser_rows().len() {
+            for part in ["role", "org_code", "name"] {
+                shown.push(format!("organisers[{i}].{part}"));
+            }
+        }
+        let refs: Vec<&str> = shown.iter().map(String::as_str).collect();
+        self.errors.others(&refs)
+    }
+}
+
+async fn org_choices(state: &AppState) -> Result<Vec<(String, String)>, AppError> {
+    let q = renke_store::orgs::OrgQuery {
+        limit: 500,
+        ..Default::default()
+    };
+    Ok(renke_store::orgs::search(&state.db, &q)
+        .await?
+        .items
+        .into_iter()
+        .map(|o| (o.code, o.name))
+        .collect())
+}
+
+async fn activity_form_page(
+    state: &AppState,
+    user: &User,
+    editing: Option<(i64, String)>,
+    f: svc::ActivityForm,
+    errors: Errors,
+) -> Result<Response, AppError> {
+    let tr = user.ctx.tr;
+    let campaigns = if editing.is_none() {
+        crate::service::list_campaigns(state, &user.account, 0, 100)
+            .await?
+            .items
+            .into_iter()
+            .map(|c| (c.id, c.title))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let title = match &editing {
+        Some((_, t)) => format!("{} · {t}", tr.t("act.edit")),
+        None => tr.t("act.new").to_owned(),
+    };
+    let status = if errors.any() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let page = ActivityFormPage {
+        c: Chrome::new(&user.ctx, "activities", title),
+        editing,
+        f,
+        errors,
+        campaigns,
+        orgs: org_choices(state).await?,
+    };
+    Ok((status, render(&page)).into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct NewActivityQuery {
+    #[serde(default)]
+    campaign_id: Option<i64>,
+}
+
+/// `GET /activities/new`: an empty form, the caller's organisation as owner and host.
+pub async fn new_form(
+    State(state): State<AppState>,
+    user: User,
+    Query(q): Query<NewActivityQuery>,
+) -> Result<Response, AppError> {
+    let me = &user.account;
+    let f = svc::ActivityForm {
+        campaign_id: q.campaign_id.unwrap_or(0),
+        owner_code: me.org_code.clone(),
+        schedule_kind: "window".into(),
+        mode: "offline".into(),
+        form_fields: vec!["name".into(), "phone".into()],
+        organisers: vec![svc::OrganiserInput {
+            role: "host".into(),
+            org_code: me.org_code.clone(),
+            name: String::new(),
+        }],
+        ..Default::default()
+    };
+    activity_form_page(&state, &user, None, f, Errors::default()).await
+}
+
+/// `POST /activities/new`.
+pub async fn create(
+    State(state): State<AppState>,
+    user: User,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let f = svc::activity_form_from_pairs(&pairs);
+    match svc::create_activity(&state, &user.account, &f).await {
+        Ok(a) => Ok(Redirect::to(&format!("/activities/{}", a.row.id)).into_response()),
+        Err(AppError::Invalid(inv)) => {
+            let errors = Errors::from_invalid(user.ctx.tr, &inv);
+            activity_form_page(&state, &user, None, f, errors).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// `GET /activities/{id}/edit`, for those who manage the activity.
+pub async fn edit_form(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let v = svc::activity_view(&state, Some(&user.account), id).await?;
+    if !v.may_manage {
+        return Err(AppError::Forbidden);
+    }
+    let f = svc::activity_form_of(&state, &v.activity).await?;
+    let editing = Some((id, v.activity.row.title.clone()));
+    activity_form_page(&state, &user, editing, f, Errors::default()).await
+}
+
+/// `POST /activities/{id}/edit`.
+pub async fn update(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let f = svc::activity_form_from_pairs(&pairs);
+    match svc::update_activity(&state, &user.account, id, &f).await {
+        Ok(_) => Ok(Redirect::to(&format!("/activities/{id}")).into_response()),
+        Err(AppError::Invalid(inv)) => {
+            let errors = Errors::from_invalid(user.ctx.tr, &inv);
+            let a = renke_store::activities::get(&state.db, id).await?;
+            activity_form_page(&state, &user, Some((id, a.row.title)), f, errors).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The session form (add or change) of an activity.
+#[derive(Template)]
+#[template(path = "session_form.html")]
+struct SessionFormPage {
+    c: Chrome,
+    activity_id: i64,
+    activity_title: String,
+    /// `None` when adding.
+    session_id: Option<i64>,
+    /// Venues to choose from (id, name).
+    venues: Vec<(i64, String)>,
+    f: svc::SessionPageForm,
+    errors: Errors,
+}
+
+impl SessionFormPage {
+    fn action(&self) -> String {
+        match self.session_id {
+            Some(s) => format!("/activities/{}/sessions/{s}/edit", self.activity_id),
+            None => format!("/activities/{}/sessions/new", self.activity_id),
+        }
+    }
+    fn venue_selected(&self, id: &i64) -> bool {
+        self.f.venue_id.trim() == id.to_string()
+    }
+}
+
+async fn session_form_page(
+    state: &AppState,
+    user: &User,
+    activity_id: i64,
+    session_id: Option<i64>,
+    f: Option<svc::SessionPageForm>,
+    errors: Errors,
+) -> Result<Response, AppError> {
+    let v = svc::activity_view(state, Some(&user.account), activity_id).await?;
+    if !v.may_manage {
+        return Err(AppError::Forbidden);
+    }
+    let a = v.activity;
+    let f = match (f, session_id) {
+        (Some(f), _) => f,
+        (None, Some(sid)) => {
+            let s = a
+                .sessions
+                .iter()
+                .find(|s| s.id == sid)
+                .ok_or(AppError::NotFound)?;
+            svc::SessionPageForm::of(s)
+        }
+        (None, None) => svc::SessionPageForm::default(),
+    };
+    let tr = user.ctx.tr;
+    let title = if session_id.is_some() {
+        tr.t("act.edit_session")
+    } else {
+        tr.t("act.add_session")
+    };
+    let status = if errors.any() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let page = SessionFormPage {
+        c: Chrome::new(
+            &user.ctx,
+            "activities",
+            format!("{title} · {}", a.row.title),
+        ),
+        activity_id,
+        activity_title: a.row.title.clone(),
+        session_id,
+        venues: a.venues.iter().map(|v| (v.id, v.name.clone())).collect(),
+        f,
+        errors,
+    };
+    Ok((status, render(&page)).into_response())
+}
+
+/// `GET /activities/{id}/sessions/new`.
+pub async fn new_session_form(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    session_form_page(&state, &user, id, None, None, Errors::default()).await
+}
+
+/// `GET /activities/{id}/sessions/{sid}/edit`.
+pub async fn edit_session_form(
+    State(state): State<AppState>,
+    user: User,
+    Path((id, sid)): Path<(i64, i64)>,
+) -> Result<Response, AppError> {
+    session_form_page(&state, &user, id, Some(sid), None, Errors::default()).await
+}
+
+async fn save_session_page(
+    state: &AppState,
+    user: &User,
+    id: i64,
+    sid: Option<i64>,
+    f: svc::SessionPageForm,
+) -> Result<Response, AppError> {
+    match svc::save_session(state, &user.account, id, sid, &f).await {
+        Ok(_) => Ok(Redirect::to(&format!("/activities/{id}")).into_response()),
+        Err(AppError::Invalid(inv)) => {
+            let errors = Errors::from_invalid(user.ctx.tr, &inv);
+            session_form_page(state, user, id, sid, Some(f), errors).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// `POST /activities/{id}/sessions/new`.
+pub async fn create_session(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<i64>,
+    Form(f): Form<svc::SessionPageForm>,
+) -> Result<Response, AppError> {
+    save_session_page(&state, &user, id, None, f).await
+}
+
+/// `POST /activities/{id}/sessions/{sid}/edit`.
+pub async fn update_session(
+    State(state): State<AppState>,
+    user: User,
+    Path((id, sid)): Path<(i64, i64)>,
+    Form(f): Form<svc::SessionPageForm>,
+) -> Result<Response, AppError> {
+    save_session_page(&state, &user, id, Some(sid), f).await
+}

@@ -40,3 +40,21 @@ pub async fn serve(Path(file): Path<String>) -> Response {
         None => StatusCode::NOT_FOUND.into_response(),
     }
 }
+
+/// `GET /sessions/checkin-sw.js`: the check-in page's service worker. Served under
+/// `/sessions/` so that its scope covers `/sessions/{id}/checkin`; never cached by HTTP, so a
+/// new version is picked up at the next visit.
+pub async fn checkin_worker() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+            (
+                header::HeaderName::from_static("service-worker-allowed"),
+                "/sessions/",
+            ),
+        ],
+        include_bytes!("../../static/checkin-sw.js").as_slice(),
+    )
+        .into_response()
+}

@@ -99,6 +99,22 @@ pub fn routes() -> Router<AppState> {
         .route("/messages/{id}/read", post(reminders::read))
         .route("/activities", get(activities::calendar))
         .route("/activities/{id}", get(activities::show))
+        .route(
+            "/activities/new",
+            get(activities::new_form).post(activities::create),
+        )
+        .route(
+            "/activities/{id}/edit",
+            get(activities::edit_form).post(activities::update),
+        )
+        .route(
+            "/activities/{id}/sessions/new",
+            get(activities::new_session_form).post(activities::create_session),
+        )
+        .route(
+            "/activities/{id}/sessions/{sid}/edit",
+            get(activities::edit_session_form).post(activities::update_session),
+        )
         .route("/activities/{id}/board", get(activities::board))
         .route("/activities/{id}/board/rows", get(activities::board_rows))
         .route(
@@ -127,6 +143,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/campaigns/{id}/calendar.ics", get(activities::public_feed))
         .route("/notices/{id}/pdf", get(pdf::notice))
+        .route("/tickets/{ticket}/certificate.pdf", get(pdf::certificate))
         .route("/settings", get(settings::show))
         .route("/settings/language", post(settings::language))
         .route("/settings/password", post(settings::password))

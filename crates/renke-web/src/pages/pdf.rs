@@ -16,3 +16,12 @@ pub async fn notice(
     let file = service::pdf::notice_pdf(&state, ctx.account(), id).await?;
     Ok(file.into_response())
 }
+
+/// `GET /tickets/{ticket}/certificate.pdf`: the certificate of attendance, once checked in.
+pub async fn certificate(
+    State(state): State<AppState>,
+    Path(ticket): Path<String>,
+) -> Result<Response, AppError> {
+    let file = service::pdf::certificate_pdf(&state, &ticket).await?;
+    Ok(file.into_response())
+}

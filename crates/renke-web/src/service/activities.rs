@@ -200,6 +200,7 @@ pub async fn create_activity(
             .push(FieldError::new("campaign_id", "unknown_campaign").with("value", f.campaign_id)),
         Err(e) => return Err(e.into()),
     }
+    check_notice(state, &mut errs, f.notice_id).await?;
     let mut organisers = Vec::new();
     for (i, o) in f.organisers.iter().enumerate() {
         let org_id = if o.org_code.trim().is_empty() {
@@ -1097,4 +1098,398 @@ pub async fn ticket_ics(state: &AppState, code: &str) -> Result<String, AppError
         state.clock.now(),
     );
     Ok(ical::calendar(&t.activity.row.title, &[ev]))
+}
+
+// ---------------------------------------------------------------- e-mail
+
+/// The e-mail for registration message `message_id` (confirmation, waiting list,
+/// promotion, cancellation), Chinese first and English after; `None` when the registrant
+/// gave no e-mail address. Confirmations and promotions carry the registration's own
+/// `.ics`; a cancellation carries it with `STATUS:CANCELLED`, so calendars drop the event.
+pub async fn registration_mail(
+    state: &AppState,
+    message_id: i64,
+) -> Result<Option<crate::mail::Mail>, AppError> {
+    use crate::view::local_time;
+    let m = activities::message(&state.db, message_id).await?;
+    let r = activities::registration(&state.db, m.registration_id).await?;
+    let Some(email) = r.email.clone().filter(|e| !e.trim().is_empty()) else {
+        return Ok(None);
+    };
+    if m.kind == "waiting" && r.status != "waiting" {
+        // Moved up (or cancelled) before the notice went out: that message follows.
+        return Ok(None);
+    }
+    let (s, a) = session_and_activity(state, r.session_id).await?;
+    let base = state.config.public_url.trim_end_matches('/');
+    let link = format!("{base}/tickets/{}", r.ticket);
+    let what = format!("{}（{}）", a.row.title, s.title);
+    let when = format!(
+        "{} — {}（北京时间）",
+        local_time(&s.starts_at),
+        local_time(&s.ends_at)
+    );
+    let when_en = format!(
+        "{} – {} (Beijing time)",
+        local_time(&s.starts_at),
+        local_time(&s.ends_at)
+    );
+    let (subject, zh, en, ics) = match m.kind.as_str() {
+        "confirmed" => (
+            format!("【报名成功】{what}"),
+            format!(
+                "{name}：您已成功报名“{what}”，时间 {when}。请凭电子票入场（签到时出示二维码），如需取消请在电子票页面办理：",
+                name = r.name
+            ),
+            format!(
+                "Dear {name}, your registration for “{what}” on {when_en} is confirmed. Show the QR code on your ticket to check in; you can cancel on the ticket page.",
+                name = r.name
+            ),
+            true,
+        ),
+        "waiting" => (
+            format!("【候补登记】{what}"),
+            format!(
+                "{name}：“{what}”（{when}）名额已满，您已进入候补名单第 {pos} 位。有名额空出时将按顺序自动递补，并另行邮件通知。查看状态：",
+                name = r.name,
+                pos = r.queue_position
+            ),
+            format!(
+                "Dear {name}, “{what}” ({when_en}) is full; you are number {pos} on the waiting list. You will move up automatically when a place frees, and we will e-mail you.",
+                name = r.name,
+                pos = r.queue_position
+            ),
+            false,
+        ),
+        "promoted" => (
+            format!("【候补转正】{what}"),
+            format!(
+                "{name}：有名额空出，您在“{what}”（{when}）的候补报名已自动转为正式报名。请凭电子票入场：",
+                name = r.name
+            ),
+            format!(
+                "Dear {name}, a place has freed: your waiting-list registration for “{what}” ({when_en}) is now confirmed. Show the QR code on your ticket to check in.",
+                name = r.name
+            ),
+            true,
+        ),
+        "cancelled" => (
+            format!("【报名已取消】{what}"),
+            format!(
+                "{name}：您在“{what}”（{when}）的报名已取消。",
+                name = r.name
+            ),
+            format!(
+                "Dear {name}, your registration for “{what}” ({when_en}) has been cancelled.",
+                name = r.name
+            ),
+            true,
+        ),
+        other => {
+            return Err(AppError::Internal(anyhow::anyhow!(
+                "unknown registration message kind {other:?}"
+            )));
+        }
+    };
+    let mut attachments = Vec::new();
+    if ics {
+        let ev = session_event(base, &a, &s, &r, state.clock.now());
+        attachments.push(crate::mail::Attachment {
+            filename: "event.ics".into(),
+            content_type: "text/calendar; charset=utf-8; method=PUBLISH".into(),
+            data: ical::calendar(&a.row.title, &[ev]).into_bytes(),
+        });
+    }
+    Ok(Some(crate::mail::Mail {
+        to: vec![email],
+        subject,
+        text: format!("{zh}\n{link}\n\n{en}\n{link}\n"),
+        attachments,
+    }))
+}
+
+// ---------------------------------------------------------------- forms on the pages
+
+/// The activity form of the pages, read from the posted fields in order (repeated
+/// `audience_roles` and `form_fields` checkboxes; organiser rows as repeated
+/// `organiser_role`, `organiser_org`, `organiser_name`, one of each per row).
+pub fn activity_form_from_pairs(pairs: &[(String, String)]) -> ActivityForm {
+    let mut f = ActivityForm::default();
+    let (mut roles, mut orgs, mut names) = (Vec::new(), Vec::new(), Vec::new());
+    for (k, v) in pairs {
+        match k.as_str() {
+            "campaign_id" => f.campaign_id = v.trim().parse().unwrap_or(0),
+            "owner_code" => f.owner_code = v.clone(),
+            "kind" => f.kind = v.clone(),
+            "title" => f.title = v.clone(),
+            "description" => f.description = v.clone(),
+            "schedule_kind" => f.schedule_kind = v.clone(),
+            "starts_at" => f.starts_at = v.clone(),
+            "ends_at" => f.ends_at = v.clone(),
+            "period_from" => f.period_from = v.clone(),
+            "period_to" => f.period_to = v.clone(),
+            "period_label" => f.period_label = v.clone(),
+            "mode" => f.mode = v.clone(),
+            "audience" => f.audience = v.clone(),
+            "audience_roles" => f.audience_roles.push(v.clone()),
+            "form_fields" => f.form_fields.push(v.clone()),
+            "public" => f.public = !v.is_empty(),
+            "notice_id" => f.notice_id = v.trim().parse().ok(),
+            "organiser_role" => roles.push(v.clone()),
+            "organiser_org" => orgs.push(v.clone()),
+            "organiser_name" => names.push(v.clone()),
+            _ => {}
+        }
+    }
+    for (i, role) in roles.into_iter().enumerate() {
+        let org_code = orgs.get(i).cloned().unwrap_or_default();
+        let name = names.get(i).cloned().unwrap_or_default();
+        // A row left empty is no organiser.
+        if org_code.trim().is_empty() && name.trim().is_empty() {
+            continue;
+        }
+        f.organisers.push(OrganiserInput {
+            role,
+            org_code,
+            name,
+        });
+    }
+    f
+}
+
+/// `notice_id`, when given, must name an existing notice (`unknown_notice`).
+async fn check_notice(
+    state: &AppState,
+    errs: &mut Invalid,
+    notice_id: Option<i64>,
+) -> Result<(), AppError> {
+    if let Some(n) = notice_id {
+        match renke_store::notices::get(&state.db, n).await {
+            Ok(_) => {}
+            Err(StoreError::NotFound) => {
+                errs.push(FieldError::new("notice_id", "unknown_notice").with("value", n))
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(())
+}
+
+/// Changes an activity the caller manages: its type, title, description, organisers,
+/// schedule, mode, audience, public or internal, form fields and notice. The campaign and
+/// the owner stay. Every bad field is reported at once and nothing changes.
+pub async fn update_activity(
+    state: &AppState,
+    me: &Account,
+    id: i64,
+    f: &ActivityForm,
+) -> Result<Activity, AppError> {
+    let a = activities::get(&state.db, id).await?;
+    me.actor().may(Action::Manage, &owner_path(&a.row)?)?;
+    let mut errs = Invalid::default();
+    check_notice(state, &mut errs, f.notice_id).await?;
+    let mut organisers = Vec::new();
+    for (i, o) in f.organisers.iter().enumerate() {
+        let org_id = if o.org_code.trim().is_empty() {
+            None
+        } else {
+            org_by_code(
+                state,
+                &mut errs,
+                &format!("organisers[{i}].org_code"),
+                &o.org_code,
+            )
+            .await?
+            .map(|o| o.id)
+        };
+        organisers.push((o.role.clone(), org_id, o.name.clone()));
+    }
+    let input = ActivityInput {
+        campaign_id: a.row.campaign_id,
+        owner_org_id: a.row.owner_org_id,
+        kind: f.kind.clone(),
+        title: f.title.clone(),
+        description: f.description.clone(),
+        organisers,
+        schedule_kind: f.schedule_kind.clone(),
+        starts_at: f.starts_at.clone(),
+        ends_at: f.ends_at.clone(),
+        period_from: f.period_from.clone(),
+        period_to: f.period_to.clone(),
+        period_label: f.period_label.clone(),
+        mode: f.mode.clone(),
+        audience: f.audience.clone(),
+        audience_roles: f.audience_roles.clone(),
+        public: f.public,
+        notice_id: f.notice_id,
+        form_fields: f.form_fields.clone(),
+    };
+    let draft = input.validate().map_err(|e| errs.0.extend(e.0)).ok();
+    errs.into_result()?;
+    let Some(draft) = draft else {
+        return Err(AppError::NotFound);
+    };
+    activities::update(&state.db, id, &draft, state.clock.now()).await?;
+    Ok(activities::get(&state.db, id).await?)
+}
+
+/// The activity as its edit form shows it (the stored values, in the typed format;
+/// directory organisers by their code).
+pub async fn activity_form_of(state: &AppState, a: &Activity) -> Result<ActivityForm, AppError> {
+    let r = &a.row;
+    let mut organisers = Vec::new();
+    for o in &a.organisers {
+        let (org_code, name) = match o.org_id {
+            Some(id) => (orgs::get(&state.db, id).await?.code, String::new()),
+            None => (String::new(), o.name.clone()),
+        };
+        organisers.push(OrganiserInput {
+            role: o.role.clone(),
+            org_code,
+            name,
+        });
+    }
+    let mut f = ActivityForm {
+        campaign_id: r.campaign_id,
+        kind: r.kind.clone(),
+        title: r.title.clone(),
+        description: r.description.clone().unwrap_or_default(),
+        schedule_kind: r.schedule_kind.clone(),
+        mode: r.mode.clone(),
+        audience: r.audience.clone().unwrap_or_default(),
+        audience_roles: r
+            .audience_role_codes()
+            .into_iter()
+            .map(String::from)
+            .collect(),
+        form_fields: r.form_field_codes().into_iter().map(String::from).collect(),
+        public: r.public,
+        notice_id: r.notice_id,
+        organisers,
+        ..ActivityForm::default()
+    };
+    match r.schedule() {
+        renke_domain::activity::Schedule::Window { starts_at, ends_at } => {
+            f.starts_at = local_input(&starts_at);
+            f.ends_at = local_input(&ends_at);
+        }
+        renke_domain::activity::Schedule::Period { from, to, label } => {
+            f.period_from = from.to_string();
+            f.period_to = to.to_string();
+            f.period_label = label.unwrap_or_default();
+        }
+    }
+    Ok(f)
+}
+
+/// A session as typed on the page: the venue chosen by its id among the activity's venues.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct SessionPageForm {
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub starts_at: String,
+    #[serde(default)]
+    pub ends_at: String,
+    #[serde(default)]
+    pub capacity: String,
+    #[serde(default)]
+    pub registration_closes_at: String,
+    /// Empty = no venue.
+    #[serde(default)]
+    pub venue_id: String,
+    #[serde(default)]
+    pub city: String,
+    #[serde(default)]
+    pub online_url: String,
+}
+
+impl SessionPageForm {
+    /// The stored session as its edit form shows it.
+    pub fn of(s: &Session) -> SessionPageForm {
+        SessionPageForm {
+            title: s.title.clone(),
+            starts_at: local_input(&s.starts_at),
+            ends_at: local_input(&s.ends_at),
+            capacity: s.capacity.map(|c| c.to_string()).unwrap_or_default(),
+            registration_closes_at: s
+                .registration_closes_at
+                .map(|t| local_input(&t))
+                .unwrap_or_default(),
+            venue_id: s.venue_id.map(|v| v.to_string()).unwrap_or_default(),
+            city: s.city.clone().unwrap_or_default(),
+            online_url: s.online_url.clone().unwrap_or_default(),
+        }
+    }
+}
+
+/// Adds (`session_id` = `None`) or changes a session of an activity the caller manages.
+/// Refused with the field named and nothing changed: a session that ends before it
+/// starts (`ends_before_start`), registration closing after the session has ended
+/// (`closes_after_end`), a venue of another activity, and a capacity below the confirmed
+/// registrations (`capacity_below_registrations`).
+pub async fn save_session(
+    state: &AppState,
+    me: &Account,
+    activity_id: i64,
+    session_id: Option<i64>,
+    f: &SessionPageForm,
+) -> Result<Session, AppError> {
+    let a = activities::get(&state.db, activity_id).await?;
+    me.actor().may(Action::Manage, &owner_path(&a.row)?)?;
+    if let Some(sid) = session_id
+        && !a.sessions.iter().any(|s| s.id == sid)
+    {
+        return Err(AppError::NotFound);
+    }
+    let mut errs = Invalid::default();
+    let venue_id = match f.venue_id.trim() {
+        "" => None,
+        raw => match raw.parse::<i64>() {
+            Ok(v) if a.venues.iter().any(|x| x.id == v) => Some(v),
+            _ => {
+                errs.push(FieldError::new("venue_id", "unknown_value").with("value", raw));
+                None
+            }
+        },
+    };
+    let input = SessionInput {
+        title: f.title.clone(),
+        starts_at: f.starts_at.clone(),
+        ends_at: f.ends_at.clone(),
+        capacity: f.capacity.clone(),
+        registration_closes_at: f.registration_closes_at.clone(),
+        venue_id,
+        city: f.city.clone(),
+        online_url: f.online_url.clone(),
+    };
+    let d = input.validate().map_err(|e| errs.0.extend(e.0)).ok();
+    if let Some(d) = &d
+        && let Some(closes) = d.registration_closes_at
+        && closes > d.ends_at
+    {
+        errs.push(
+            FieldError::new("registration_closes_at", "closes_after_end")
+                .with("value", local_input(&closes))
+                .with("ends_at", local_input(&d.ends_at)),
+        );
+    }
+    errs.into_result()?;
+    let Some(d) = d else {
+        return Err(AppError::NotFound);
+    };
+    let id = match session_id {
+        None => activities::add_session(&state.db, activity_id, &d).await?,
+        Some(sid) => match activities::update_session(&state.db, sid, &d, state.clock.now()).await?
+        {
+            CapacityChange::Changed { .. } => sid,
+            CapacityChange::BelowRegistrations { confirmed } => {
+                return Err(FieldError::new("capacity", "capacity_below_registrations")
+                    .with("value", f.capacity.trim())
+                    .with("confirmed", confirmed)
+                    .into());
+            }
+        },
+    };
+    Ok(activities::session(&state.db, id).await?)
 }

@@ -7,7 +7,7 @@ use crate::AppState;
 use crate::error::AppError;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use renke_render::pdf::{ContactLine, NoticeDoc, Pdf, PdfError, PdfRenderer};
+use renke_render::pdf::{Certificate, ContactLine, NoticeDoc, Pdf, PdfError, PdfRenderer};
 use renke_store::accounts::Account;
 use renke_store::notices::Recipient;
 use std::sync::Arc;
@@ -38,6 +38,57 @@ pub async fn notice_pdf(
         bytes: pdf.bytes,
         filename: format!("{}.pdf", v.notice.doc_number),
         fallback: format!("notice-{id}.pdf"),
+    })
+}
+
+/// The certificate of attendance (参加证明) of the registration holding `ticket` (the
+/// ticket code is the registrant's key), for a checked-in registration only
+/// (`not_checked_in` otherwise).
+pub async fn certificate_pdf(state: &AppState, ticket: &str) -> Result<PdfFile, AppError> {
+    let t = super::activities::ticket(state, ticket).await?;
+    let r = &t.registration;
+    let Some(checked_in_at) = r.checked_in_at else {
+        return Err(AppError::Conflict("not_checked_in"));
+    };
+    let sh = renke_domain::clock::SHANGHAI;
+    let starts_on = t.session.starts_at.with_timezone(&sh).date_naive();
+    let ends_on = t.session.ends_at.with_timezone(&sh).date_naive();
+    let hosts: Vec<&str> = t
+        .activity
+        .organisers
+        .iter()
+        .filter(|o| o.role == "host")
+        .map(|o| o.name.as_str())
+        .collect();
+    let organiser = if hosts.is_empty() {
+        t.activity.row.owner_name.clone()
+    } else {
+        hosts.join("、")
+    };
+    let issued_on = state.clock.now().with_timezone(&sh).date_naive();
+    let cert = Certificate {
+        number: format!(
+            "RK-{}-{:04}-{:06}",
+            checked_in_at.with_timezone(&sh).format("%Y"),
+            t.activity.row.id,
+            r.id
+        ),
+        person: r.name.clone(),
+        person_org: r.company.clone(),
+        activity: t.activity.row.title.clone(),
+        session: (t.activity.sessions.len() > 1 || t.session.title != t.activity.row.title)
+            .then(|| t.session.title.clone()),
+        starts_on,
+        ends_on: (ends_on != starts_on).then_some(ends_on),
+        organiser,
+        issued_on,
+    };
+    let number = cert.number.clone();
+    let pdf = render(state, move |r| r.certificate(&cert)).await?;
+    Ok(PdfFile {
+        bytes: pdf.bytes,
+        filename: format!("参加证明-{}-{number}.pdf", r.name),
+        fallback: format!("certificate-{number}.pdf"),
     })
 }
 

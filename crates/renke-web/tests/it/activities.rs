@@ -10,7 +10,7 @@ use chrono::Duration;
 use renke_domain::perm::Role;
 use serde_json::{Value, json};
 
-async fn setup(app: &TestApp) -> i64 {
+pub(crate) async fn setup(app: &TestApp) -> i64 {
     app.tree().await;
     app.account("cn.org", Role::Organiser, "CN").await;
     app.account("gd.org", Role::Organiser, "GD").await;
@@ -55,7 +55,7 @@ fn main_event(campaign: i64) -> Value {
     })
 }
 
-fn training(campaign: i64, capacity: &str) -> Value {
+pub(crate) fn training(campaign: i64, capacity: &str) -> Value {
     json!({
         "campaign_id": campaign,
         "owner_code": "GD",
@@ -80,7 +80,7 @@ fn training(campaign: i64, capacity: &str) -> Value {
     })
 }
 
-fn person(i: usize) -> Value {
+pub(crate) fn person(i: usize) -> Value {
     json!({
         "name": format!("学员{i}"),
         "company": "佛山某电器有限公司",

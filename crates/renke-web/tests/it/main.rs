@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod activities;
+mod activity_extras;
 mod api_auth;
 mod api_campaigns;
 mod api_docs;

@@ -130,3 +130,13 @@ fn start_until(mut cmd: Command, ready: &str) -> (Killed, Vec<String>) {
     std::thread::spawn(move || for _ in reader.lines() {});
     (Killed(child), lines)
 }
+
+impl Browser {
+    /// Stops the demo server: from now on every request of the browser fails as it would
+    /// without a network.
+    #[allow(dead_code)] // not every browser test cuts the network
+    pub fn stop_server(&mut self) {
+        let _ = self._server.0.kill();
+        let _ = self._server.0.wait();
+    }
+}
