@@ -79,6 +79,10 @@ pub fn routes() -> Router<AppState> {
         .route("/tasks/{id}/dashboard", get(tasks::task_dashboard))
         .route("/submissions/{id}", get(tasks::submission))
         .route("/submissions/{id}/submit", post(tasks::submit_current))
+        .route(
+            "/submissions/{id}/files/{version}/{pos}",
+            get(tasks::submission_file),
+        )
         .route("/submissions/{id}/review", post(tasks::review))
         .route("/submissions/{id}/paper", post(tasks::paper))
         .route("/me/tasks", get(tasks::mine))
@@ -109,6 +113,7 @@ pub fn routes() -> Router<AppState> {
         .route("/sessions/{id}/checkins", post(activities::check_in))
         .route("/tickets/{ticket}/cancel", post(activities::cancel))
         .route("/notices/{id}/pdf", get(pdf::notice_pdf))
+        .route("/submissions/{id}/report.pdf", get(pdf::report_pdf))
         .fallback(not_found)
 }
 
@@ -141,13 +146,13 @@ async fn not_found() -> ApiError {
         attachments::upload, attachments::download,
         tasks::list, tasks::create, tasks::get, tasks::save, tasks::submit, tasks::compile,
         tasks::task_dashboard, tasks::notice_dashboard, tasks::submission, tasks::submit_current,
-        tasks::review, tasks::paper, tasks::mine,
+        tasks::review, tasks::paper, tasks::mine, tasks::submission_file,
         reminders::get, reminders::put, reminders::messages, reminders::read,
         exports::status_xlsx, exports::materials_zip,
         activities::create, activities::calendar, activities::get, activities::add_session,
         activities::set_capacity, activities::register, activities::registrations,
         activities::cancel, activities::check_in, activities::report_readiness, activities::board,
-        pdf::notice_pdf,
+        pdf::notice_pdf, pdf::report_pdf,
     ),
     components(schemas(ErrorBody, FieldProblem)),
     modifiers(&SecuritySchemes),

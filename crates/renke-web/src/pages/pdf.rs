@@ -16,3 +16,13 @@ pub async fn notice(
     let file = service::pdf::notice_pdf(&state, ctx.account(), id).await?;
     Ok(file.into_response())
 }
+
+/// `GET /tasks/submissions/{id}/report.pdf`: a compiled submission as its report.
+pub async fn report(
+    State(state): State<AppState>,
+    user: crate::auth::User,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let file = service::pdf::report_pdf(&state, &user.account, id).await?;
+    Ok(file.into_response())
+}

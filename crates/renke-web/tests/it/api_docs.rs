@@ -59,6 +59,8 @@ const PATHS: &[(&str, &[&str])] = &[
     ("/api/v1/sessions/{id}/checkins", &["post"]),
     ("/api/v1/tickets/{ticket}/cancel", &["post"]),
     ("/api/v1/notices/{id}/pdf", &["get"]),
+    ("/api/v1/submissions/{id}/files/{version}/{pos}", &["get"]),
+    ("/api/v1/submissions/{id}/report.pdf", &["get"]),
 ];
 
 #[tokio::test]
