@@ -958,11 +958,9 @@ pub async fn relay_notice(
         }
         (Err(e), _) | (_, Err(e)) => return Err(e),
     };
-    Ok(
-        notices::create_relay(&state.db, &d, me.id, Some(id), &relayed, state.clock.now())
-            .await
-            .map_err(tasks::conflict_to_field)?,
-    )
+    notices::create_relay(&state.db, &d, me.id, Some(id), &relayed, state.clock.now())
+        .await
+        .map_err(tasks::conflict_to_field)
 }
 
 /// Whether `me` (or a visitor, `None`) may read `n`: 主动公开 issued notices are public;

@@ -156,6 +156,10 @@ pub async fn cascade_report(app: &TestApp, gd_sub: i64, plain: i64) {
     assert_eq!(d.status, 200, "{l}: {}", String::from_utf8_lossy(&d.bytes));
     assert_eq!(d.content_type, "application/pdf", "{l}");
     assert!(d.disposition.contains("report-"), "{l}: {}", d.disposition);
+    // Kept for a person to look at (pdftoppm renders it to PNG).
+    let keep =
+        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("compiled-report-{l}.pdf"));
+    std::fs::write(&keep, &d.bytes).unwrap();
     let text = pdf_text(&d.bytes);
     for needle in [
         "广东省市场监督管理局",
