@@ -42,6 +42,7 @@ pub const TABLES: &[&str] = &[
     "submissions",
     "submission_versions",
     "rollup_sources",
+    "submission_files",
     "task_reminder_plans",
     "reminders",
     "messages",

@@ -86,6 +86,25 @@ pub struct Upload<'a> {
     pub uploaded_by: Option<i64>,
 }
 
+/// An upload whose bytes are stored and whose `files` row is still to be written, in the
+/// transaction of the write it belongs to ([`Staged::INSERT`]).
+#[derive(Debug, Clone)]
+pub struct Staged {
+    pub name: String,
+    pub kind: FileKind,
+    pub size: i64,
+    pub sha256: String,
+    pub org_id: i64,
+    pub uploaded_by: Option<i64>,
+}
+
+impl Staged {
+    /// Inserts the row; binds name, kind, size, sha256, org_id, uploaded_by, created_at and
+    /// returns the id.
+    pub const INSERT: &'static str = "INSERT INTO files (name, kind, size, sha256, org_id, uploaded_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";
+}
+
 fn object_path(sha256: &str) -> ObjectPath {
     // Two levels of fan-out keep directories small on local disk.
     ObjectPath::from(format!("{}/{}/{sha256}", &sha256[..2], &sha256[2..4]))
@@ -142,6 +161,28 @@ impl FileStore {
             .fetch_one(p)
             .await)?;
         row.try_into()
+    }
+
+    /// Stores the bytes of a checked upload (once per content) without recording the file:
+    /// the caller inserts the row inside its own transaction (see [`Staged`]), so a refused
+    /// write leaves no `files` row. An object whose row never commits is harmless.
+    pub async fn stage(&self, upload: &Upload<'_>) -> Result<Staged, StoreError> {
+        let sha256 = hex::encode(Sha256::digest(upload.bytes));
+        let path = object_path(&sha256);
+        if self.store.head(&path).await.is_err() {
+            self.store
+                .put(&path, upload.bytes.to_vec().into())
+                .await
+                .map_err(store_err)?;
+        }
+        Ok(Staged {
+            name: upload.name.to_owned(),
+            kind: upload.kind,
+            size: upload.bytes.len() as i64,
+            sha256,
+            org_id: upload.org_id,
+            uploaded_by: upload.uploaded_by,
+        })
     }
 
     /// The bytes of a stored file.

@@ -186,6 +186,20 @@ pub async fn create(
     relays: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<Notice, StoreError> {
+    create_relay(db, d, created_by, relays, &[], now).await
+}
+
+/// Stores a validated draft relaying `relays` together with its relayed tasks — each a
+/// (parent task id, validated draft) — in one transaction: the relay and its tasks are
+/// written together or not at all.
+pub async fn create_relay(
+    db: &Db,
+    d: &NoticeDraft,
+    created_by: i64,
+    relays: Option<i64>,
+    tasks: &[(i64, renke_domain::task::TaskDraft)],
+    now: DateTime<Utc>,
+) -> Result<Notice, StoreError> {
     let sql = "INSERT INTO notices (doc_number, title, body, signature, written_on, notes, publication, cc, \
                printed_by, printed_on, proofreader, campaign_id, issuer_org_id, status, version, created_by, \
                created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'draft', 1, \
@@ -205,6 +219,9 @@ pub async fn create(
                 .await?;
         }
         write_parts!(tx, id, d);
+        for (parent, draft) in tasks {
+            crate::tasks::insert_task!(tx, id, Some(*parent), draft, created_by, now);
+        }
         id
     });
     get(db, id).await

@@ -10,6 +10,7 @@
 //! For reminders (催办), a task exposes its deadline, its recipients and who has submitted
 //! ([`expected`]) and its parent task.
 
+use crate::files::Staged;
 use crate::orgs::Page;
 use crate::{Db, StoreError, in_tx, on_db};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -137,24 +138,21 @@ impl TryFrom<TaskRow> for Task {
     }
 }
 
-/// Stores a validated task on a notice; `parent` links a relayed task to the task it relays
-/// (one relay per task and notice: `tasks_notice_id_parent_task_id_key`).
-pub async fn create(
-    db: &Db,
-    notice_id: i64,
-    parent: Option<i64>,
-    d: &TaskDraft,
-    by: i64,
-    now: DateTime<Utc>,
-) -> Result<Task, StoreError> {
-    let sql = "INSERT INTO tasks (notice_id, parent_task_id, kind, title, instructions, deadline, \
-               submit_to_org_id, submit_to_dept, length_target, length_tolerance, attachments, attachment_types, \
-               attachment_max_bytes, paper_required, all_recipients, created_by, created_at, updated_at) \
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) RETURNING id";
-    let id: i64 = in_tx!(db, |tx| {
-        let id: i64 = sqlx::query_scalar(sql)
-            .bind(notice_id)
-            .bind(parent)
+pub(crate) const INSERT_TASK: &str = "INSERT INTO tasks (notice_id, parent_task_id, kind, title, instructions, deadline, \
+    submit_to_org_id, submit_to_dept, length_target, length_tolerance, attachments, attachment_types, \
+    attachment_max_bytes, paper_required, all_recipients, created_by, created_at, updated_at) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) RETURNING id";
+
+/// Inserts task draft `$d` on notice `$notice_id` (relaying `$parent`, an `Option<i64>`)
+/// with its explicit recipients, on transaction `$tx`; evaluates to the new id. Used by
+/// [`create`] and by `notices::create_relay`, which writes a relay notice and its tasks in
+/// one transaction.
+macro_rules! insert_task {
+    ($tx:ident, $notice_id:expr, $parent:expr, $d:expr, $by:expr, $now:expr) => {{
+        let d: &renke_domain::task::TaskDraft = $d;
+        let id: i64 = sqlx::query_scalar($crate::tasks::INSERT_TASK)
+            .bind($notice_id)
+            .bind($parent)
             .bind(d.kind.as_str())
             .bind(d.title.as_str())
             .bind(&d.instructions)
@@ -168,9 +166,9 @@ pub async fn create(
             .bind(d.attachment_max_bytes)
             .bind(d.paper_required)
             .bind(d.recipient_org_ids.is_empty())
-            .bind(by)
-            .bind(now)
-            .fetch_one(&mut *tx)
+            .bind($by)
+            .bind($now)
+            .fetch_one(&mut *$tx)
             .await?;
         for org in &d.recipient_org_ids {
             sqlx::query(
@@ -178,11 +176,25 @@ pub async fn create(
             )
             .bind(id)
             .bind(org)
-            .execute(&mut *tx)
+            .execute(&mut *$tx)
             .await?;
         }
         id
-    });
+    }};
+}
+pub(crate) use insert_task;
+
+/// Stores a validated task on a notice; `parent` links a relayed task to the task it relays
+/// (one relay per task and notice: `tasks_notice_id_parent_task_id_key`).
+pub async fn create(
+    db: &Db,
+    notice_id: i64,
+    parent: Option<i64>,
+    d: &TaskDraft,
+    by: i64,
+    now: DateTime<Utc>,
+) -> Result<Task, StoreError> {
+    let id: i64 = in_tx!(db, |tx| insert_task!(tx, notice_id, parent, d, by, now));
     get(db, id).await
 }
 
@@ -736,6 +748,11 @@ pub enum Write {
 /// (`already_submitted`, `submission_accepted`). A version sent after the deadline is
 /// recorded and marked late. `compiled` marks a roll-up draft; `sources` lists the
 /// submissions (id, version) it was compiled from.
+///
+/// `files` (checked and staged by the caller) replace the working copy's file list when
+/// there are any; none keeps the list as it is. Sending copies the working list to the new
+/// version, so every version keeps its own list and a resubmission without new files
+/// carries the previous ones forward. The `files` rows are written in this transaction.
 #[allow(clippy::too_many_arguments)]
 pub async fn write(
     db: &Db,
@@ -744,6 +761,7 @@ pub async fn write(
     c: &SubmissionContent,
     mode: Write,
     compiled: Option<&[(i64, i32)]>,
+    files: &[Staged],
     by: i64,
     now: DateTime<Utc>,
 ) -> Result<Submission, StoreError> {
@@ -782,6 +800,34 @@ pub async fn write(
             "submitted" => return Err(StoreError::State("already_submitted")),
             "accepted" => return Err(StoreError::State("submission_accepted")),
             _ => {}
+        }
+        if !files.is_empty() {
+            sqlx::query("DELETE FROM submission_files WHERE submission_id = $1 AND version = 0")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            for (pos, f) in files.iter().enumerate() {
+                let file_id: i64 = sqlx::query_scalar(Staged::INSERT)
+                    .bind(&f.name)
+                    .bind(f.kind.as_str())
+                    .bind(f.size)
+                    .bind(&f.sha256)
+                    .bind(f.org_id)
+                    .bind(f.uploaded_by)
+                    .bind(now)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                sqlx::query(
+                    "INSERT INTO submission_files (submission_id, version, position, file_id, name) \
+                     VALUES ($1, 0, $2, $3, $4)",
+                )
+                .bind(id)
+                .bind(pos as i32)
+                .bind(file_id)
+                .bind(&f.name)
+                .execute(&mut *tx)
+                .await?;
+            }
         }
         let summary = c.summary.as_ref().map(|s| s.as_str());
         match mode {
@@ -838,6 +884,15 @@ pub async fn write(
                 .bind(late)
                 .execute(&mut *tx)
                 .await?;
+                sqlx::query(
+                    "INSERT INTO submission_files (submission_id, version, position, file_id, name) \
+                     SELECT submission_id, $2, position, file_id, name FROM submission_files \
+                     WHERE submission_id = $1 AND version = 0",
+                )
+                .bind(id)
+                .bind(v)
+                .execute(&mut *tx)
+                .await?;
             }
         }
         if let Some(sources) = compiled {
@@ -860,6 +915,49 @@ pub async fn write(
         id
     });
     submission(db, id).await
+}
+
+/// A file attached to a submission: to the working copy (`version` 0) or to a version sent.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct SubmissionFile {
+    pub submission_id: i64,
+    pub version: i32,
+    /// Position in that version's list, from 0.
+    pub position: i32,
+    pub file_id: i64,
+    pub name: String,
+    pub kind: String,
+    pub size: i64,
+}
+
+const SF_SELECT: &str = "SELECT sf.submission_id, sf.version, sf.position, sf.file_id, sf.name, f.kind, f.size \
+    FROM submission_files sf JOIN files f ON f.id = sf.file_id";
+
+/// Every file of a submission, by version (the working copy's first) and position.
+pub async fn submission_files(
+    db: &Db,
+    submission_id: i64,
+) -> Result<Vec<SubmissionFile>, StoreError> {
+    let sql = format!("{SF_SELECT} WHERE sf.submission_id = $1 ORDER BY sf.version, sf.position");
+    Ok(on_db!(db, |p| sqlx::query_as(AssertSqlSafe(sql.as_str()))
+        .bind(submission_id)
+        .fetch_all(p)
+        .await)?)
+}
+
+/// The files of one version (0: the working copy), in order.
+pub async fn version_files(
+    db: &Db,
+    submission_id: i64,
+    version: i32,
+) -> Result<Vec<SubmissionFile>, StoreError> {
+    let sql =
+        format!("{SF_SELECT} WHERE sf.submission_id = $1 AND sf.version = $2 ORDER BY sf.position");
+    Ok(on_db!(db, |p| sqlx::query_as(AssertSqlSafe(sql.as_str()))
+        .bind(submission_id)
+        .bind(version)
+        .fetch_all(p)
+        .await)?)
 }
 
 /// The reviewer's decision on the version under review.

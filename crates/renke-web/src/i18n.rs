@@ -651,6 +651,16 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "The printing date cannot be before the date of writing, {written_on}.",
     ),
     (
+        "err.attachment_required",
+        "本任务须附附件，请至少上传一个文件后再报送。",
+        "This task requires attachments: upload at least one file before submitting.",
+    ),
+    (
+        "err.attachments_not_accepted",
+        "本任务不接受附件。",
+        "This task takes no attachments.",
+    ),
+    (
         "err.invalid_token",
         "API 令牌无效或已吊销。",
         "The API token is invalid or revoked.",

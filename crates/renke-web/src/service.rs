@@ -755,6 +755,11 @@ pub struct NoticeForm {
     pub proofreader: String,
     #[serde(default)]
     pub campaign_id: Option<i64>,
+    /// When relaying (转发): the tasks of the original to relay with the notice, each with
+    /// its own deadline, which must come before the original task's. A blank deadline
+    /// relays that task later, by hand.
+    #[serde(default)]
+    pub relay_tasks: Vec<tasks::RelayTaskForm>,
 }
 
 /// The organisation with `code`; an unknown code adds an `unknown_org` error on `field`
@@ -943,8 +948,20 @@ pub async fn relay_notice(
     if notices::delivery(&state.db, id, issuer.id).await?.is_none() {
         return Err(AppError::Conflict("not_a_recipient"));
     }
-    let d = notice_draft(state, &issuer, f).await?;
-    Ok(notices::create(&state.db, &d, me.id, Some(id), state.clock.now()).await?)
+    // Every problem at once: the notice's fields and each relayed task's deadline.
+    let d = notice_draft(state, &issuer, f).await;
+    let relayed = tasks::relay_drafts(state, id, &issuer, &f.relay_tasks).await;
+    let (d, relayed) = match (d, relayed) {
+        (Ok(d), Ok(t)) => (d, t),
+        (Err(AppError::Invalid(mut a)), Err(AppError::Invalid(b))) => {
+            a.0.extend(b.0);
+            return Err(AppError::Invalid(a));
+        }
+        (Err(e), _) | (_, Err(e)) => return Err(e),
+    };
+    notices::create_relay(&state.db, &d, me.id, Some(id), &relayed, state.clock.now())
+        .await
+        .map_err(tasks::conflict_to_field)
 }
 
 /// Whether `me` (or a visitor, `None`) may read `n`: 主动公开 issued notices are public;
@@ -1169,6 +1186,7 @@ pub fn notice_form_from(n: &Notice, relay_by: Option<&Account>) -> NoticeForm {
             printed_on: n.printed_on.map(|d| d.to_string()).unwrap_or_default(),
             proofreader: n.proofreader.clone().unwrap_or_default(),
             campaign_id: n.campaign_id,
+            relay_tasks: Vec::new(),
         },
         Some(a) => NoticeForm {
             issuer_code: a.org_code.clone(),

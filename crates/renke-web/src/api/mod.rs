@@ -79,6 +79,10 @@ pub fn routes() -> Router<AppState> {
         .route("/tasks/{id}/dashboard", get(tasks::task_dashboard))
         .route("/submissions/{id}", get(tasks::submission))
         .route("/submissions/{id}/submit", post(tasks::submit_current))
+        .route(
+            "/submissions/{id}/files/{version}/{pos}",
+            get(tasks::submission_file),
+        )
         .route("/submissions/{id}/review", post(tasks::review))
         .route("/submissions/{id}/paper", post(tasks::paper))
         .route("/me/tasks", get(tasks::mine))
@@ -113,6 +117,7 @@ pub fn routes() -> Router<AppState> {
             "/tickets/{ticket}/certificate.pdf",
             get(pdf::certificate_pdf),
         )
+        .route("/submissions/{id}/report.pdf", get(pdf::report_pdf))
         .fallback(not_found)
 }
 
@@ -145,7 +150,7 @@ async fn not_found() -> ApiError {
         attachments::upload, attachments::download,
         tasks::list, tasks::create, tasks::get, tasks::save, tasks::submit, tasks::compile,
         tasks::task_dashboard, tasks::notice_dashboard, tasks::submission, tasks::submit_current,
-        tasks::review, tasks::paper, tasks::mine,
+        tasks::review, tasks::paper, tasks::mine, tasks::submission_file,
         reminders::get, reminders::put, reminders::messages, reminders::read,
         exports::status_xlsx, exports::materials_zip,
         activities::create, activities::calendar, activities::get, activities::add_session,
@@ -153,6 +158,7 @@ async fn not_found() -> ApiError {
         activities::cancel, activities::check_in, activities::report_readiness, activities::board,
         pdf::notice_pdf,
         pdf::certificate_pdf,
+        pdf::report_pdf,
     ),
     components(schemas(ErrorBody, FieldProblem)),
     modifiers(&SecuritySchemes),

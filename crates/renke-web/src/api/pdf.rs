@@ -50,3 +50,25 @@ pub async fn certificate_pdf(
     let file = service::pdf::certificate_pdf(&state, &ticket).await?;
     Ok(file.into_response())
 }
+
+/// A compiled (roll-up) submission as its report PDF: the bureau's summary, each unit's
+/// accepted summary, the table of figures and the index of materials. Readable by whoever
+/// may read the submission; 404 for a submission that was not compiled.
+#[utoipa::path(
+    get, path = "/api/v1/submissions/{id}/report.pdf", tag = "tasks",
+    params(("id" = i64, Path, description = "报送编号 Submission id")),
+    responses(
+        (status = 200, description = "汇总报告 PDF The report as PDF", body = [u8], content_type = "application/pdf"),
+        (status = 403, description = "无权查看 Not allowed", body = ErrorBody),
+        (status = 404, description = "不是汇总报送 Not a compiled submission", body = ErrorBody),
+    ),
+    security(("session" = []), ("bearer" = [])),
+)]
+pub async fn report_pdf(
+    State(state): State<AppState>,
+    user: crate::auth::ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Response, ApiError> {
+    let file = service::pdf::report_pdf(&state, &user.account, id).await?;
+    Ok(file.into_response())
+}

@@ -9,13 +9,14 @@ use crate::auth::ApiUser;
 use crate::error::ErrorBody;
 use crate::service::tasks::{self as svc, PaperForm, ReviewForm, TaskForm};
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{FromRequest, Request, State};
 use axum::http::StatusCode;
+use axum::response::Response;
 use chrono::{DateTime, NaiveDate, Utc};
 use renke_domain::task::SubmissionInput;
 use renke_store::tasks::{
-    Collecting, Counts, Due, ExpectedRow, Filter, OrgCounts, Scope, Source, Submission, Task,
-    Version,
+    Collecting, Counts, Due, ExpectedRow, Filter, OrgCounts, Scope, Source, Submission,
+    SubmissionFile, Task, Version,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -216,6 +217,31 @@ pub struct SubmissionDetailDto {
     pub submission: SubmissionDto,
     pub versions: Vec<VersionDto>,
     pub sources: Vec<SourceDto>,
+    /// 附件 Files by version (version 0 is the working copy, shown to its own organisation).
+    pub files: Vec<SubmissionFileDto>,
+}
+
+/// A file attached to a submission's version; download it at
+/// `/api/v1/submissions/{id}/files/{version}/{position}`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SubmissionFileDto {
+    pub version: i32,
+    pub position: i32,
+    pub name: String,
+    pub kind: String,
+    pub size: i64,
+}
+
+impl From<SubmissionFile> for SubmissionFileDto {
+    fn from(f: SubmissionFile) -> Self {
+        SubmissionFileDto {
+            version: f.version,
+            position: f.position,
+            name: f.name,
+            kind: f.kind,
+            size: f.size,
+        }
+    }
 }
 
 /// A task with its relays and the caller's submission.
@@ -491,12 +517,15 @@ pub async fn get(
 #[utoipa::path(
     put, path = "/api/v1/tasks/{id}/submission", tag = "tasks",
     params(("id" = i64, Path, description = "任务编号 Task id")),
-    request_body = SubmissionBody,
+    request_body(content(
+        (SubmissionBody = "application/json"),
+        (SubmissionUploadDto = "multipart/form-data"),
+    )),
     responses(
         (status = 200, description = "草稿已保存 Draft saved", body = SubmissionDto),
         (status = 403, description = "无权报送 Not allowed", body = ErrorBody),
         (status = 409, description = "`not_a_recipient`, `already_submitted`, `submission_accepted`", body = ErrorBody),
-        (status = 422, description = "`summary_too_long` (max, actual) …", body = ErrorBody),
+        (status = 422, description = "`summary_too_long` (max, actual); on `file`: `file_too_large`, `file_type_refused`, `file_content_mismatch`, `attachment_required`, `attachments_not_accepted` …", body = ErrorBody),
     ),
     security(("session" = []), ("bearer" = [])),
 )]
@@ -504,11 +533,54 @@ pub async fn save(
     State(state): State<AppState>,
     user: ApiUser,
     ApiPath(id): ApiPath<i64>,
-    ApiJson(body): ApiJson<SubmissionBody>,
+    req: Request,
 ) -> ApiResult<Json<SubmissionDto>> {
-    let s =
-        svc::save_submission(&state, &user.account, id, body.org_id, &body.input(), false).await?;
+    let (body, files) = submission_request(req).await?;
+    let s = svc::save_submission(
+        &state,
+        &user.account,
+        id,
+        body.org_id,
+        &body.input(),
+        &files,
+        false,
+    )
+    .await?;
     Ok(Json(s.into()))
+}
+
+/// The submission as multipart: the content's fields as text parts, and the files as `file`
+/// parts (as many as needed). They replace the working copy's files; without any, the files
+/// already attached are kept.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct SubmissionUploadDto {
+    org_id: Option<i64>,
+    summary: Option<String>,
+    body: Option<String>,
+    activities: Option<String>,
+    participants: Option<String>,
+    publicity_items: Option<String>,
+    /// 附件 Files.
+    #[schema(format = Binary, value_type = Vec<String>)]
+    file: Vec<Vec<u8>>,
+}
+
+/// A submission body as JSON, or as a multipart form with files.
+async fn submission_request(
+    req: Request,
+) -> Result<(SubmissionBody, Vec<svc::UploadedFile>), crate::error::ApiError> {
+    let multipart = req
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if multipart {
+        Ok(crate::pages::read_form_with_files(req).await?)
+    } else {
+        let ApiJson(body) = ApiJson::<SubmissionBody>::from_request(req, &()).await?;
+        Ok((body, Vec::new()))
+    }
 }
 
 /// Send the caller's organisation's submission (a new version; after the deadline it is
@@ -516,12 +588,15 @@ pub async fn save(
 #[utoipa::path(
     post, path = "/api/v1/tasks/{id}/submission", tag = "tasks",
     params(("id" = i64, Path, description = "任务编号 Task id")),
-    request_body = SubmissionBody,
+    request_body(content(
+        (SubmissionBody = "application/json"),
+        (SubmissionUploadDto = "multipart/form-data"),
+    )),
     responses(
         (status = 200, description = "已报送 Submitted", body = SubmissionDto),
         (status = 403, description = "无权报送 Not allowed", body = ErrorBody),
         (status = 409, description = "`not_a_recipient`, `already_submitted`, `submission_accepted`", body = ErrorBody),
-        (status = 422, description = "`summary_too_long` (max, actual) …", body = ErrorBody),
+        (status = 422, description = "`summary_too_long` (max, actual); on `file`: `file_too_large`, `file_type_refused`, `file_content_mismatch`, `attachment_required`, `attachments_not_accepted` …", body = ErrorBody),
     ),
     security(("session" = []), ("bearer" = [])),
 )]
@@ -529,11 +604,45 @@ pub async fn submit(
     State(state): State<AppState>,
     user: ApiUser,
     ApiPath(id): ApiPath<i64>,
-    ApiJson(body): ApiJson<SubmissionBody>,
+    req: Request,
 ) -> ApiResult<Json<SubmissionDto>> {
-    let s =
-        svc::save_submission(&state, &user.account, id, body.org_id, &body.input(), true).await?;
+    let (body, files) = submission_request(req).await?;
+    let s = svc::save_submission(
+        &state,
+        &user.account,
+        id,
+        body.org_id,
+        &body.input(),
+        &files,
+        true,
+    )
+    .await?;
     Ok(Json(s.into()))
+}
+
+/// Download file `pos` of version `version` of a submission (version 0: the working copy,
+/// for its own organisation only), under the submission's read permission.
+#[utoipa::path(
+    get, path = "/api/v1/submissions/{id}/files/{version}/{pos}", tag = "tasks",
+    params(
+        ("id" = i64, Path, description = "报送编号 Submission id"),
+        ("version" = i32, Path, description = "版本 Version (0: working copy)"),
+        ("pos" = i32, Path, description = "序号 Position, from 0"),
+    ),
+    responses(
+        (status = 200, description = "文件 The file", content_type = "application/octet-stream"),
+        (status = 403, description = "无权查看 Not allowed", body = ErrorBody),
+        (status = 404, description = "没有这个文件 No such file", body = ErrorBody),
+    ),
+    security(("session" = []), ("bearer" = [])),
+)]
+pub async fn submission_file(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiPath((id, version, pos)): ApiPath<(i64, i32, i32)>,
+) -> ApiResult<Response> {
+    let (file, bytes) = svc::submission_file(&state, &user.account, id, version, pos).await?;
+    Ok(crate::pages::file_response(&file, bytes))
 }
 
 /// Which organisation compiles; default the caller's own.
@@ -646,6 +755,7 @@ pub async fn submission(
         submission: v.submission.into(),
         versions: v.versions.into_iter().map(Into::into).collect(),
         sources: v.sources.into_iter().map(Into::into).collect(),
+        files: v.files.into_iter().map(Into::into).collect(),
     }))
 }
 

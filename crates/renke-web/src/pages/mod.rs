@@ -84,6 +84,10 @@ pub fn routes() -> Router<AppState> {
         .route("/tasks/{id}/dashboard", get(tasks::task_dashboard))
         .route("/tasks/submissions/{id}", get(tasks::submission))
         .route("/tasks/submissions/{id}/review", post(tasks::review))
+        .route(
+            "/tasks/submissions/{id}/files/{version}/{pos}",
+            get(tasks::submission_file),
+        )
         .route("/tasks/submissions/{id}/paper", post(tasks::paper))
         .route(
             "/tasks/submissions/{id}/submit",
@@ -144,6 +148,7 @@ pub fn routes() -> Router<AppState> {
         .route("/campaigns/{id}/calendar.ics", get(activities::public_feed))
         .route("/notices/{id}/pdf", get(pdf::notice))
         .route("/tickets/{ticket}/certificate.pdf", get(pdf::certificate))
+        .route("/tasks/submissions/{id}/report.pdf", get(pdf::report))
         .route("/settings", get(settings::show))
         .route("/settings/language", post(settings::language))
         .route("/settings/password", post(settings::password))
@@ -189,6 +194,64 @@ pub async fn read_upload(mut form: Multipart) -> Result<UploadForm, AppError> {
         return Err(AppError::field("file", "required"));
     }
     Ok(up)
+}
+
+/// A form posted urlencoded, or as multipart with files in its `file` parts (a file input
+/// left empty is skipped; `_csrf` was checked by the guard): the text fields as `T`, and the
+/// files.
+pub async fn read_form_with_files<T: serde::de::DeserializeOwned>(
+    req: axum::extract::Request,
+) -> Result<(T, Vec<crate::service::tasks::UploadedFile>), AppError> {
+    use axum::extract::FromRequest;
+    let unreadable = |_| AppError::field("file", "upload_unreadable");
+    let multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    let mut files = Vec::new();
+    if multipart {
+        let mut form = Multipart::from_request(req, &())
+            .await
+            .map_err(|_| AppError::field("file", "upload_unreadable"))?;
+        while let Some(field) = form.next_field().await.map_err(unreadable)? {
+            let Some(name) = field.name().map(str::to_owned) else {
+                continue;
+            };
+            match name.as_str() {
+                "_csrf" => {}
+                "file" => {
+                    let file_name = field.file_name().unwrap_or_default().to_owned();
+                    let bytes = field.bytes().await.map_err(unreadable)?;
+                    if !(file_name.is_empty() && bytes.is_empty()) {
+                        files.push(crate::service::tasks::UploadedFile {
+                            name: file_name,
+                            bytes: bytes.to_vec(),
+                        });
+                    }
+                }
+                _ => pairs.push((name, field.text().await.map_err(unreadable)?)),
+            }
+        }
+    } else {
+        let body = axum::body::Bytes::from_request(req, &())
+            .await
+            .map_err(|_| AppError::field("body", "upload_unreadable"))?;
+        pairs = serde_urlencoded::from_bytes(&body).map_err(|e| {
+            AppError::from(
+                renke_domain::FieldError::new("body", "unknown_value").with("value", e.to_string()),
+            )
+        })?;
+    }
+    let encoded = serde_urlencoded::to_string(&pairs)
+        .map_err(|e| AppError::Internal(anyhow::Error::new(e)))?;
+    let form = serde_urlencoded::from_str(&encoded).map_err(|e| {
+        AppError::from(
+            renke_domain::FieldError::new("body", "unknown_value").with("value", e.to_string()),
+        )
+    })?;
+    Ok((form, files))
 }
 
 /// A stored file as a download.

@@ -283,6 +283,7 @@ impl PageForm {
             printed_on: self.printed_on.clone(),
             proofreader: self.proofreader.clone(),
             campaign_id: self.campaign_id.trim().parse().ok(),
+            relay_tasks: Vec::new(),
         }
     }
 
@@ -342,6 +343,9 @@ struct FormPage {
     choose_issuer: bool,
     /// The notice being relayed, if any.
     relaying: Option<Notice>,
+    /// When relaying: the original's tasks this bureau received, with the deadline typed
+    /// for each (`relay_deadline_{task id}`).
+    relay_tasks: Vec<(renke_store::tasks::Task, String)>,
     cancel: String,
 }
 
@@ -363,6 +367,10 @@ const SHOWN: &[&str] = &[
 ];
 
 impl FormPage {
+    /// The error key of the deadline of the `i`-th task offered for relay.
+    fn relay_key(&self, i: impl std::fmt::Display) -> String {
+        format!("relay_tasks[{i}].deadline")
+    }
     fn publications(&self) -> Vec<(&'static str, &'static str)> {
         renke_domain::notice::Publication::ALL
             .iter()
@@ -388,6 +396,7 @@ fn form_page(
         shown: SHOWN,
         choose_issuer,
         relaying,
+        relay_tasks: Vec::new(),
         cancel,
     }
 }
@@ -497,7 +506,8 @@ pub async fn relay_form(
         return Err(AppError::Forbidden);
     }
     let f = PageForm::from_service(&service::notice_form_from(&v.notice, Some(&user.account)));
-    Ok(render(&form_page(
+    let offered = service::tasks::relayable(&state, id, user.account.org_id).await?;
+    let mut page = form_page(
         &user,
         user.ctx.tr.t("notice.relay"),
         f,
@@ -505,17 +515,50 @@ pub async fn relay_form(
         false,
         Some(v.notice),
         format!("/notices/{id}"),
-    )))
+    );
+    page.relay_tasks = offered.into_iter().map(|t| (t, String::new())).collect();
+    Ok(render(&page))
 }
 
 pub async fn relay(
     State(state): State<AppState>,
     user: User,
     Path(id): Path<i64>,
-    Form(pf): Form<PageForm>,
+    Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
+    // The notice's fields, and one `relay_deadline_{task id}` per task offered for relay.
+    let encoded = serde_urlencoded::to_string(&pairs)
+        .map_err(|e| AppError::Internal(anyhow::Error::new(e)))?;
+    let pf: PageForm = serde_urlencoded::from_str(&encoded).map_err(|e| {
+        AppError::from(
+            renke_domain::FieldError::new("body", "unknown_value").with("value", e.to_string()),
+        )
+    })?;
+    let offered = service::tasks::relayable(&state, id, user.account.org_id).await?;
+    let typed = |task_id: i64| {
+        let key = format!("relay_deadline_{task_id}");
+        pairs
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let relay_tasks: Vec<(renke_store::tasks::Task, String)> = offered
+        .into_iter()
+        .map(|t| {
+            let v = typed(t.id);
+            (t, v)
+        })
+        .collect();
     let mut f = pf.to_service();
     f.issuer_code = user.account.org_code.clone();
+    f.relay_tasks = relay_tasks
+        .iter()
+        .map(|(t, d)| service::tasks::RelayTaskForm {
+            task_id: t.id,
+            deadline: d.clone(),
+        })
+        .collect();
     match service::relay_notice(&state, &user.account, id, &f).await {
         Ok(n) => Ok(Redirect::to(&format!("/notices/{}", n.id)).into_response()),
         Err(AppError::Invalid(inv)) => {
@@ -524,7 +567,7 @@ pub async fn relay(
                 .await?
                 .notice;
             let t = user.ctx.tr.t("notice.relay");
-            Ok(refused(form_page(
+            let mut page = form_page(
                 &user,
                 t,
                 pf,
@@ -532,7 +575,9 @@ pub async fn relay(
                 false,
                 Some(original),
                 format!("/notices/{id}"),
-            )))
+            );
+            page.relay_tasks = relay_tasks;
+            Ok(refused(page))
         }
         Err(e) => Err(e),
     }

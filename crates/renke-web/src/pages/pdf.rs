@@ -25,3 +25,13 @@ pub async fn certificate(
     let file = service::pdf::certificate_pdf(&state, &ticket).await?;
     Ok(file.into_response())
 }
+
+/// `GET /tasks/submissions/{id}/report.pdf`: a compiled submission as its report.
+pub async fn report(
+    State(state): State<AppState>,
+    user: crate::auth::User,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let file = service::pdf::report_pdf(&state, &user.account, id).await?;
+    Ok(file.into_response())
+}

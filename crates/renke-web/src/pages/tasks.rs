@@ -16,6 +16,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
+use renke_domain::file::human_size;
 use renke_domain::task::{AttachmentRule, Chip, SubmissionInput, TaskKind};
 use renke_store::tasks::{Collecting, Counts, Due, Filter, Scope, Task};
 use serde::Deserialize;
@@ -280,6 +281,28 @@ impl TaskPage {
         let a = self.v.task.attachments;
         if self.c.tr.is_zh() { a.zh() } else { a.en() }
     }
+    /// Whether the form takes files.
+    fn takes_files(&self) -> bool {
+        self.v.task.attachments != AttachmentRule::None
+    }
+    fn files_required(&self) -> bool {
+        self.v.task.attachments == AttachmentRule::Required
+    }
+    /// The `accept` list of the file input: `.pdf,.docx,…`.
+    fn accept(&self) -> String {
+        svc::upload_rule(&self.v.task)
+            .kinds
+            .iter()
+            .map(|k| format!(".{}", k.as_str()))
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+    fn max_size(&self) -> String {
+        human_size(self.v.task.attachment_max_bytes.max(0) as u64)
+    }
+    fn size(&self, bytes: impl std::borrow::Borrow<i64>) -> String {
+        human_size((*bytes.borrow()).max(0) as u64)
+    }
     fn summary_chars(&self) -> usize {
         svc::count_chars(&self.f.summary)
     }
@@ -338,10 +361,11 @@ pub async fn save_submission(
     State(state): State<AppState>,
     user: User,
     Path(id): Path<i64>,
-    Form(pf): Form<SubmissionPageForm>,
+    req: axum::extract::Request,
 ) -> Result<Response, AppError> {
+    let (pf, files): (SubmissionPageForm, _) = super::read_form_with_files(req).await?;
     let submit = pf.action == "submit";
-    match svc::save_submission(&state, &user.account, id, None, &pf.input(), submit).await {
+    match svc::save_submission(&state, &user.account, id, None, &pf.input(), &files, submit).await {
         Ok(s) if submit => {
             Ok(Redirect::to(&format!("/tasks/submissions/{}", s.id)).into_response())
         }
@@ -456,6 +480,16 @@ pub async fn paper(
 ) -> Result<Response, AppError> {
     let r = svc::record_paper(&state, &user.account, id, &f).await;
     or_form_error(&state, &user, id, r).await
+}
+
+/// A file of a submission, under the submission's read permission.
+pub async fn submission_file(
+    State(state): State<AppState>,
+    user: User,
+    Path((id, version, pos)): Path<(i64, i32, i32)>,
+) -> Result<Response, AppError> {
+    let (file, bytes) = svc::submission_file(&state, &user.account, id, version, pos).await?;
+    Ok(super::file_response(&file, bytes))
 }
 
 pub async fn submit_current(

@@ -101,8 +101,7 @@ pub async fn status_xlsx(
     Ok((format!("{}-报送情况.xlsx", v.title), bytes))
 }
 
-/// One unit's folder in the materials zip: its text, and its files (filled once
-/// submissions carry uploaded files).
+/// One unit's folder in the materials zip: its text, and the files of its latest version.
 struct Folder {
     name: String,
     text: String,
@@ -110,7 +109,7 @@ struct Folder {
 }
 
 /// Every sent submission of a task (latest version) as a zip: a folder per unit with
-/// `报送内容.txt`.
+/// `报送内容.txt` and the version's files under their names.
 pub async fn materials_zip(
     state: &AppState,
     me: &Account,
@@ -148,10 +147,21 @@ pub async fn materials_zip(
                 text.push_str(&format!("{label}：{n}\n"));
             }
         }
+        let mut files = Vec::new();
+        for f in tasks::version_files(&state.db, sid, last.version).await? {
+            let stored = renke_store::files::get(&state.db, f.file_id).await?;
+            files.push((f.name, state.files.read(&stored).await?));
+        }
+        if !files.is_empty() {
+            text.push_str("\n【附件】\n");
+            for (name, _) in &files {
+                text.push_str(&format!("{name}\n"));
+            }
+        }
         folders.push(Folder {
             name: r.org_name.clone(),
             text,
-            files: Vec::new(),
+            files,
         });
     }
     let bytes = tokio::task::spawn_blocking(move || zip_folders(&folders))

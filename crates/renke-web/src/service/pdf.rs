@@ -7,7 +7,10 @@ use crate::AppState;
 use crate::error::AppError;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use renke_render::pdf::{Certificate, ContactLine, NoticeDoc, Pdf, PdfError, PdfRenderer};
+use renke_render::pdf::{
+    ActivityRow, Certificate, ContactLine, Figure, Material, NoticeDoc, Pdf, PdfError,
+    PdfRenderer, Report, UnitSummary,
+};
 use renke_store::accounts::Account;
 use renke_store::notices::Recipient;
 use std::sync::Arc;
@@ -90,6 +93,124 @@ pub async fn certificate_pdf(state: &AppState, ticket: &str) -> Result<PdfFile, 
         filename: format!("参加证明-{}-{number}.pdf", r.name),
         fallback: format!("certificate-{number}.pdf"),
     })
+}
+
+/// The compiled (roll-up) submission `id` as a report PDF, for whoever may read the
+/// submission: the bureau's summary as introduction, each source unit's accepted summary,
+/// the table of figures per unit, and an index of the materials (each source submission and
+/// each of its files, with their addresses on this server). A submission that was not
+/// compiled has no report (404).
+pub async fn report_pdf(state: &AppState, me: &Account, id: i64) -> Result<PdfFile, AppError> {
+    let v = super::tasks::submission_view(state, me, id).await?;
+    if !v.submission.compiled {
+        return Err(AppError::NotFound);
+    }
+    let mut materials = Vec::new();
+    for src in &v.sources {
+        materials.push(Material {
+            unit: src.org_name.clone(),
+            title: format!("第{}版报送内容", src.version),
+            kind: v.task.kind.zh().to_owned(),
+            link: Some(format!("/tasks/submissions/{}", src.submission_id)),
+        });
+        for f in
+            renke_store::tasks::version_files(&state.db, src.submission_id, src.version).await?
+        {
+            materials.push(Material {
+                unit: src.org_name.clone(),
+                title: f.name.clone(),
+                kind: "附件".to_owned(),
+                link: Some(format!(
+                    "/tasks/submissions/{}/files/{}/{}",
+                    src.submission_id, f.version, f.position
+                )),
+            });
+        }
+    }
+    let doc = report_doc(&v, materials);
+    let pdf = render(state, move |r| r.report(&doc)).await?;
+    if !pdf.missing_chars.is_empty() {
+        let chars: String = pdf.missing_chars.iter().collect();
+        tracing::warn!(submission = id, missing = %chars, "PDF: characters without a font are drawn as empty boxes");
+    }
+    Ok(PdfFile {
+        bytes: pdf.bytes,
+        filename: format!("{}-{}-汇总报告.pdf", v.submission.org_name, v.task.title),
+        fallback: format!("report-{id}.pdf"),
+    })
+}
+
+/// The date in Shanghai.
+fn shanghai_date(t: &chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
+    t.with_timezone(&renke_domain::clock::SHANGHAI).date_naive()
+}
+
+/// A compiled submission as renke-render's report.
+fn report_doc(v: &super::tasks::SubmissionView, materials: Vec<Material>) -> Report {
+    let s = &v.submission;
+    let t = &v.task;
+    let figures = |activities: Option<i64>, publicity: Option<i64>| {
+        let mut out = Vec::new();
+        if let Some(n) = activities {
+            out.push(Figure {
+                label: "活动场次".to_owned(),
+                value: n.to_string(),
+            });
+        }
+        if let Some(n) = publicity {
+            out.push(Figure {
+                label: "宣传报道".to_owned(),
+                value: format!("{n}篇"),
+            });
+        }
+        out
+    };
+    Report {
+        title: format!("{}{}汇总报告", s.org_name, t.title),
+        organisation: s.org_name.clone(),
+        task: Some(t.title.clone()),
+        notice: Some(t.notice_doc_number.clone()),
+        submit_to: Some(match &t.submit_to_dept {
+            Some(d) => format!("{}{d}", t.submit_to_name),
+            None => t.submit_to_name.clone(),
+        }),
+        compiled_on: shanghai_date(&s.submitted_at.unwrap_or(s.updated_at)),
+        introduction: s.summary.clone(),
+        units: v
+            .sources
+            .iter()
+            .map(|src| UnitSummary {
+                unit: src.org_name.clone(),
+                status: if src.late {
+                    "已采纳（逾期报送）".to_owned()
+                } else {
+                    "已采纳".to_owned()
+                },
+                submitted_on: Some(shanghai_date(&src.submitted_at)),
+                summary: src
+                    .summary
+                    .clone()
+                    .or_else(|| src.body.clone())
+                    .unwrap_or_else(|| "（无摘要）".to_owned()),
+            })
+            .collect(),
+        activities: v
+            .sources
+            .iter()
+            .map(|src| ActivityRow {
+                unit: src.org_name.clone(),
+                title: t.title.clone(),
+                when: src
+                    .submitted_at
+                    .with_timezone(&renke_domain::clock::SHANGHAI)
+                    .format("%-m月%-d日报送")
+                    .to_string(),
+                participants: src.participants.map(|n| n.max(0) as u64),
+                figures: figures(src.activities, src.publicity_items),
+            })
+            .collect(),
+        materials,
+    }
 }
 
 /// Runs a render on a blocking thread: typesetting is CPU-heavy and synchronous.

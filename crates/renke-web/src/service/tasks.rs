@@ -17,20 +17,22 @@ use super::{org_by_code, readable_notice};
 use crate::AppState;
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
+use renke_domain::file::{FileKind, UploadRule, clean_name};
 use renke_domain::org::Relation;
 use renke_domain::perm::{Action, permits};
 use renke_domain::task::{
-    Deadline, SubmissionContent, SubmissionInput, Summary, TaskInput, parse_reason,
+    AttachmentRule, Deadline, SubmissionContent, SubmissionInput, Summary, TaskInput, parse_reason,
 };
 use renke_domain::text::char_len;
 use renke_domain::{FieldError, Invalid};
 use renke_store::StoreError;
 use renke_store::accounts::Account;
+use renke_store::files::{self, StoredFile, Upload};
 use renke_store::notices;
 use renke_store::orgs::{self, Org, Page};
 use renke_store::tasks::{
     self, Collecting, Dashboard, Decision, Due, ExpectedRow, Filter, Scope, Source, Submission,
-    Task, Version, Write,
+    SubmissionFile, Task, Version, Write,
 };
 use serde::{Deserialize, Deserializer};
 
@@ -87,7 +89,7 @@ pub struct TaskForm {
     pub parent_task_id: Option<i64>,
 }
 
-fn conflict_to_field(e: StoreError) -> AppError {
+pub(crate) fn conflict_to_field(e: StoreError) -> AppError {
     match e {
         StoreError::Conflict { constraint }
             if constraint == "tasks_notice_id_parent_task_id_key" =>
@@ -258,6 +260,8 @@ pub struct TaskView {
     pub relays: Vec<Task>,
     /// The account's organisation's submission, if it started one.
     pub mine: Option<Submission>,
+    /// The files of its working copy.
+    pub my_files: Vec<SubmissionFile>,
     pub is_recipient: bool,
     pub may_submit: bool,
     pub may_see_dashboard: bool,
@@ -274,6 +278,10 @@ pub async fn task_view(state: &AppState, me: &Account, id: i64) -> Result<TaskVi
     let relays = tasks::relays_of(&state.db, id).await?;
     let is_recipient = tasks::is_recipient(&state.db, id, me.org_id).await?;
     let mine = tasks::submission_of(&state.db, id, me.org_id).await?;
+    let my_files = match &mine {
+        Some(s) => tasks::version_files(&state.db, s.id, 0).await?,
+        None => Vec::new(),
+    };
     let acting = me.actor().may(Action::Act, &me.org_path).is_ok();
     let open = mine
         .as_ref()
@@ -289,27 +297,113 @@ pub async fn task_view(state: &AppState, me: &Account, id: i64) -> Result<TaskVi
         parent,
         relays,
         mine,
+        my_files,
         is_recipient,
     })
 }
 
+/// A file sent with a submission, as uploaded.
+#[derive(Debug, Clone)]
+pub struct UploadedFile {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// What a task's attachments must meet: its size limit, and its types (those we know; a
+/// task without a type list takes every kind of document and image).
+pub fn upload_rule(task: &Task) -> UploadRule {
+    let kinds: Vec<FileKind> = task
+        .attachment_types
+        .iter()
+        .filter_map(|t| FileKind::from_name(&format!("f.{t}")))
+        .collect();
+    UploadRule {
+        max_bytes: task.attachment_max_bytes.max(0) as u64,
+        kinds: if kinds.is_empty() {
+            UploadRule::documents(1).kinds
+        } else {
+            kinds
+        },
+    }
+}
+
+/// Checks the uploads against the task's rule, every problem at once (field `file`):
+/// `attachments_not_accepted` when the task takes none, then each file's size, type and
+/// content. Returns the cleaned names with their kinds.
+fn check_files(task: &Task, files: &[UploadedFile], errs: &mut Invalid) -> Vec<(String, FileKind)> {
+    if files.is_empty() {
+        return Vec::new();
+    }
+    if task.attachments == AttachmentRule::None {
+        errs.push(FieldError::new("file", "attachments_not_accepted"));
+        return Vec::new();
+    }
+    let rule = upload_rule(task);
+    let mut ok = Vec::new();
+    for f in files {
+        let name = clean_name(&f.name);
+        match rule.check("file", &name, &f.bytes) {
+            Ok(kind) => ok.push((name, kind)),
+            Err(e) => errs.push(e),
+        }
+    }
+    ok
+}
+
 /// Saves the submission of the account's organisation (or `org_id`, on which it may Act) as
 /// a draft, or with `submit` sends it as a new version. The summary is checked against the
-/// task's length (`summary_too_long` with `max` and `actual`); nothing is saved on error.
+/// task's length (`summary_too_long` with `max` and `actual`) and the files against the
+/// task's attachment rule (`file_too_large`, `file_type_refused`, …; a task that requires
+/// attachments refuses a sending without any: `attachment_required`), all before anything
+/// is stored; nothing is saved on error. Files replace the working copy's list; without
+/// files the list is kept (and sent again with a resubmission).
 pub async fn save_submission(
     state: &AppState,
     me: &Account,
     task_id: i64,
     org_id: Option<i64>,
     input: &SubmissionInput,
+    files: &[UploadedFile],
     submit: bool,
 ) -> Result<Submission, AppError> {
     let task = tasks::get(&state.db, task_id).await?;
     let org = orgs::get(&state.db, org_id.unwrap_or(me.org_id)).await?;
     me.actor().may(Action::Act, &org.path)?;
-    let content = input.validate(task.length)?;
+    let mut errs = Invalid::default();
+    let content = match input.validate(task.length) {
+        Ok(c) => Some(c),
+        Err(e) => {
+            errs.0.extend(e.0);
+            None
+        }
+    };
+    let checked = check_files(&task, files, &mut errs);
     if submit {
-        content.check_submittable()?;
+        if let Some(Err(e)) = content.as_ref().map(SubmissionContent::check_submittable) {
+            errs.0.extend(e.0);
+        }
+        if errs.is_empty() && files.is_empty() {
+            check_required(state, &task, org.id).await?;
+        }
+    }
+    let content = match content {
+        Some(c) if errs.is_empty() => c,
+        _ => return Err(AppError::Invalid(errs)),
+    };
+    let mut staged = Vec::with_capacity(checked.len());
+    for ((name, kind), f) in checked.iter().zip(files) {
+        staged.push(
+            state
+                .files
+                .stage(&Upload {
+                    name,
+                    kind: *kind,
+                    bytes: &f.bytes,
+                    org_id: org.id,
+                    uploaded_by: Some(me.id),
+                })
+                .await?,
+        );
     }
     let mode = if submit { Write::Submit } else { Write::Draft };
     Ok(tasks::write(
@@ -319,10 +413,32 @@ pub async fn save_submission(
         &content,
         mode,
         None,
+        &staged,
         me.id,
         state.clock.now(),
     )
     .await?)
+}
+
+/// A task that requires attachments refuses sending a working copy without files
+/// (`attachment_required` on `file`). Lists are only ever replaced by non-empty ones, so a
+/// list seen non-empty here is still non-empty when the write commits.
+async fn check_required(state: &AppState, task: &Task, org_id: i64) -> Result<(), AppError> {
+    if task.attachments != AttachmentRule::Required {
+        return Ok(());
+    }
+    let has_files = match tasks::submission_of(&state.db, task.id, org_id).await? {
+        Some(s) => !tasks::version_files(&state.db, s.id, 0).await?.is_empty(),
+        None => false,
+    };
+    if has_files {
+        Ok(())
+    } else {
+        Err(AppError::Invalid(Invalid::one(FieldError::new(
+            "file",
+            "attachment_required",
+        ))))
+    }
 }
 
 /// Sends the current working copy (e.g. a compiled draft after editing) as a new version.
@@ -347,6 +463,7 @@ pub async fn submit_current(
     };
     let content = input.validate(task.length)?;
     content.check_submittable()?;
+    check_required(state, &task, sub.org_id).await?;
     Ok(tasks::write(
         &state.db,
         &task,
@@ -354,6 +471,7 @@ pub async fn submit_current(
         &content,
         Write::Submit,
         None,
+        &[],
         me.id,
         state.clock.now(),
     )
@@ -366,6 +484,8 @@ pub struct SubmissionView {
     pub submission: Submission,
     pub versions: Vec<Version>,
     pub sources: Vec<Source>,
+    /// Files by version; the working copy's (version 0) only for its own organisation.
+    pub files: Vec<SubmissionFile>,
     /// The account belongs to the submitting organisation (and sees the working copy).
     pub own: bool,
     pub may_edit: bool,
@@ -403,6 +523,10 @@ pub async fn submission_view(
     } else {
         Vec::new()
     };
+    let mut files = tasks::submission_files(&state.db, id).await?;
+    if !own {
+        files.retain(|f| f.version > 0);
+    }
     let may_edit = me.actor().may(Action::Act, &path).is_ok()
         && own
         && matches!(submission.status.as_str(), "draft" | "returned");
@@ -414,7 +538,29 @@ pub async fn submission_view(
         submission,
         versions,
         sources,
+        files,
     })
+}
+
+/// File `pos` of version `version` (0: the working copy) of a submission, with its bytes,
+/// for whoever may read that version: the working copy only for its own organisation, a
+/// version sent also for those who collect the task.
+pub async fn submission_file(
+    state: &AppState,
+    me: &Account,
+    id: i64,
+    version: i32,
+    pos: i32,
+) -> Result<(StoredFile, Vec<u8>), AppError> {
+    let v = submission_view(state, me, id).await?;
+    let f = v
+        .files
+        .iter()
+        .find(|f| f.version == version && f.position == pos)
+        .ok_or(AppError::NotFound)?;
+    let file = files::get(&state.db, f.file_id).await?;
+    let bytes = state.files.read(&file).await?;
+    Ok((file, bytes))
 }
 
 /// What the receiving side decides.
@@ -595,6 +741,7 @@ pub async fn compile(
         &content,
         Write::Draft,
         Some(&ids),
+        &[],
         me.id,
         state.clock.now(),
     )
@@ -685,6 +832,103 @@ fn chinese_number(n: usize) -> String {
             if n.is_multiple_of(10) { "" } else { D[n % 10] }
         ),
         _ => n.to_string(),
+    }
+}
+
+/// One task of the original to relay with a notice (转发), with the relaying bureau's own
+/// deadline (Shanghai time, as for a task).
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, utoipa::ToSchema)]
+pub struct RelayTaskForm {
+    /// The original's task.
+    pub task_id: i64,
+    /// The relayed task's deadline; must come before the original's. Blank: not relayed now.
+    #[serde(default)]
+    pub deadline: String,
+}
+
+/// The tasks of notice `original_id` that organisation `org_id` received, which its relay
+/// of the notice offers to relay.
+pub async fn relayable(
+    state: &AppState,
+    original_id: i64,
+    org_id: i64,
+) -> Result<Vec<Task>, AppError> {
+    let mut out = Vec::new();
+    for t in tasks::for_notice(&state.db, original_id).await? {
+        if tasks::is_recipient(&state.db, t.id, org_id).await? {
+            out.push(t);
+        }
+    }
+    Ok(out)
+}
+
+/// Validates the tasks relayed with a notice: each must be a task of the original that the
+/// relaying bureau received (`not_relayed_task`), relayed once, with a deadline in the
+/// future and before the original task's (`deadline_not_before_parent` with the date it
+/// must precede). Errors are on `relay_tasks[i].task_id` / `relay_tasks[i].deadline`. The
+/// relayed task keeps the original's kind, title, rules and paper requirement, is submitted
+/// to the relaying bureau and goes to every recipient of the relay notice.
+pub async fn relay_drafts(
+    state: &AppState,
+    original_id: i64,
+    issuer: &Org,
+    items: &[RelayTaskForm],
+) -> Result<Vec<(i64, renke_domain::task::TaskDraft)>, AppError> {
+    let offered = relayable(state, original_id, issuer.id).await?;
+    let now = state.clock.now();
+    let mut errs = Invalid::default();
+    let mut out: Vec<(i64, renke_domain::task::TaskDraft)> = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        if item.deadline.trim().is_empty() {
+            continue;
+        }
+        let Some(parent) = offered.iter().find(|t| t.id == item.task_id) else {
+            errs.push(
+                FieldError::new(format!("relay_tasks[{i}].task_id"), "not_relayed_task")
+                    .with("value", item.task_id),
+            );
+            continue;
+        };
+        if out.iter().any(|(p, _)| *p == parent.id) {
+            errs.push(FieldError::new(
+                format!("relay_tasks[{i}].task_id"),
+                "task_already_relayed",
+            ));
+            continue;
+        }
+        let input = TaskInput {
+            kind: parent.kind.as_str().to_owned(),
+            title: parent.title.clone(),
+            instructions: parent.instructions.clone().unwrap_or_default(),
+            deadline: item.deadline.clone(),
+            submit_to_org_id: issuer.id,
+            submit_to_dept: String::new(),
+            length_target: parent
+                .length
+                .map(|l| l.target.to_string())
+                .unwrap_or_default(),
+            length_tolerance: parent
+                .length
+                .map(|l| l.tolerance.to_string())
+                .unwrap_or_default(),
+            attachments: parent.attachments.as_str().to_owned(),
+            attachment_types: parent.attachment_types.join(","),
+            attachment_max_mb: (parent.attachment_max_bytes / 1024 / 1024).to_string(),
+            paper_required: parent.paper_required,
+            recipient_org_ids: Vec::new(),
+        };
+        match input.validate(now, Some(parent.deadline)) {
+            Ok(d) => out.push((parent.id, d)),
+            Err(e) => errs.0.extend(e.0.into_iter().map(|mut fe| {
+                fe.field = format!("relay_tasks[{i}].{}", fe.field);
+                fe
+            })),
+        }
+    }
+    if errs.is_empty() {
+        Ok(out)
+    } else {
+        Err(AppError::Invalid(errs))
     }
 }
 

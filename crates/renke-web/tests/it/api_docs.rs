@@ -60,6 +60,8 @@ const PATHS: &[(&str, &[&str])] = &[
     ("/api/v1/tickets/{ticket}/cancel", &["post"]),
     ("/api/v1/notices/{id}/pdf", &["get"]),
     ("/api/v1/tickets/{ticket}/certificate.pdf", &["get"]),
+    ("/api/v1/submissions/{id}/files/{version}/{pos}", &["get"]),
+    ("/api/v1/submissions/{id}/report.pdf", &["get"]),
 ];
 
 #[tokio::test]

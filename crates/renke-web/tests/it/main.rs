@@ -15,6 +15,8 @@ mod mail;
 mod notices;
 mod pages;
 mod pdf;
+mod relay_tasks;
 mod reminders;
+mod submission_files;
 mod support;
 mod tasks;

@@ -126,3 +126,69 @@ async fn notice_pdf_for_readers_only() {
         app.finish().await;
     }
 }
+
+/// The text of a PDF as poppler reads it, without whitespace (phrases wrap).
+fn pdf_text(bytes: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("doc.pdf");
+    std::fs::write(&path, bytes).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) must be installed");
+    assert!(out.status.success(), "pdftotext failed");
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
+/// After the cascade: Guangdong's compiled submission `gd_sub` (sent upward to SAMR) as a
+/// report PDF, with the per-unit summaries and the table read back from the PDF; `plain` is
+/// a submission that was not compiled, which has no report.
+pub async fn cascade_report(app: &TestApp, gd_sub: i64, plain: i64) {
+    let l = app.label();
+    let cn = app.login("cn.org", PASSWORD).await;
+    let d = download(&cn, &format!("/api/v1/submissions/{gd_sub}/report.pdf")).await;
+    assert_eq!(d.status, 200, "{l}: {}", String::from_utf8_lossy(&d.bytes));
+    assert_eq!(d.content_type, "application/pdf", "{l}");
+    assert!(d.disposition.contains("report-"), "{l}: {}", d.disposition);
+    // Kept for a person to look at (pdftoppm renders it to PNG).
+    let keep =
+        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("compiled-report-{l}.pdf"));
+    std::fs::write(&keep, &d.bytes).unwrap();
+    let text = pdf_text(&d.bytes);
+    for needle in [
+        "广东省市场监督管理局",
+        "市监认证函〔2022〕764号",
+        // The bureau's own summary, then each unit's accepted summary.
+        "广东省各地市共开展活动6场，参与240人次，宣传报道13篇。",
+        "一、各单位报送情况",
+        "深圳市市场监督管理局",
+        "深圳市开展认可日宣传活动三场。",
+        "广州市开展活动两场，宣传报道六篇。",
+        "已采纳（逾期报送）",
+        // The table with its header and total.
+        "二、活动及数据",
+        "参加人数",
+        "合计240",
+        "活动场次：3",
+        "三、材料索引",
+        &format!("/tasks/submissions/{plain}"),
+    ] {
+        assert!(text.contains(needle), "{l}: {needle} not in {text}");
+    }
+    // The page route serves the same to SAMR; nobody else reads it; a plain submission has
+    // no report.
+    let page = download(&cn, &format!("/tasks/submissions/{gd_sub}/report.pdf")).await;
+    assert_eq!(page.status, 200, "{l}");
+    let sh = app.login("sh.staff", PASSWORD).await;
+    let d = download(&sh, &format!("/api/v1/submissions/{gd_sub}/report.pdf")).await;
+    assert_eq!(d.status, 403, "{l}");
+    let gd = app.login("gd.org", PASSWORD).await;
+    let d = download(&gd, &format!("/api/v1/submissions/{plain}/report.pdf")).await;
+    assert_eq!(d.status, 404, "{l}");
+}

@@ -597,6 +597,8 @@ async fn cascade_submit_return_late_missing_rollup_and_dashboards() {
         crate::reminders::cascade_escalation(&app, t2).await;
         // Guangdong exports the status and the materials of its relay.
         crate::exports::cascade_exports(&app, t2).await;
+        // SAMR downloads Guangdong's compiled report as PDF.
+        crate::pdf::cascade_report(&app, gd_sub, fs_sub).await;
         app.finish().await;
     }
 }

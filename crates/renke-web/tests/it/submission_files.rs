@@ -1,0 +1,432 @@
+//! Files sent with submissions: checked against the task's rule before anything is stored
+//! (size, type, required), kept per version (a resubmission without files carries the
+//! previous ones forward), downloaded under the submission's read permission, and packed
+//! into the materials zip; the page form posts them as multipart with its `_csrf` part.
+
+use crate::support::{Client, PASSWORD, Resp, TestApp};
+use renke_domain::perm::Role;
+use reqwest::Method;
+use reqwest::multipart::{Form, Part};
+use serde_json::json;
+use std::io::{Cursor, Read};
+
+const PDF: &[u8] = b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj\n<<>>\nendobj\n%%EOF\n";
+const JPG: &[u8] = b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xFF\xD9";
+const DOCX: &[u8] = b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00";
+
+/// Guangdong's notice to its cities with one task: attachments required, PDF and JPEG only,
+/// at most 1 MB each. Returns the task id.
+async fn setup(app: &TestApp) -> i64 {
+    let l = app.label();
+    app.tree().await;
+    for (login, role, org) in [
+        ("cn.org", Role::Organiser, "CN"),
+        ("gd.org", Role::Organiser, "GD"),
+        ("sz.staff", Role::Staff, "GD-SZ"),
+        ("gz.staff", Role::Staff, "GD-GZ"),
+        ("sh.org", Role::Organiser, "SH"),
+    ] {
+        app.account(login, role, org).await;
+    }
+    let gd = app.login("gd.org", PASSWORD).await;
+    let r = gd
+        .post(
+            "/api/v1/notices",
+            json!({
+                "issuer_code": "GD",
+                "doc_number": "粤市监认监〔2022〕253号",
+                "title": "广东省市场监督管理局关于组织开展第十五个“世界认可日”活动的通知",
+                "recipients": [{"org_code": "GD", "children_kind": "regulator", "label": "各地级以上市市场监管局"}],
+                "body": "请于6月20日前将活动开展情况和宣传报道资料报送省局认监处。",
+                "written_on": "2022-05-01",
+                "publication": "not_public",
+            }),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{l}: {}", r.text);
+    let notice = r.body["id"].as_i64().unwrap();
+    let r = gd
+        .post(
+            &format!("/api/v1/notices/{notice}/tasks"),
+            json!({
+                "kind": "publicity",
+                "title": "活动开展情况和宣传报道资料",
+                "deadline": "2022-06-20",
+                "attachments": "required",
+                "attachment_types": "pdf, jpg",
+                "attachment_max_mb": "1",
+            }),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{l}: {}", r.text);
+    let task = r.body["id"].as_i64().unwrap();
+    let r = gd
+        .post(&format!("/api/v1/notices/{notice}/issue"), json!({}))
+        .await;
+    assert_eq!(r.status, 200, "{l}: {}", r.text);
+    task
+}
+
+/// Sends (`POST`) or saves (`PUT`) a submission as multipart with the given files.
+async fn send(
+    c: &Client,
+    method: Method,
+    task: i64,
+    summary: &str,
+    files: &[(&str, &[u8])],
+) -> Resp {
+    let mut form = Form::new()
+        .text("summary", summary.to_owned())
+        .text("activities", "2");
+    for (name, bytes) in files {
+        form = form.part(
+            "file",
+            Part::bytes(bytes.to_vec()).file_name((*name).to_owned()),
+        );
+    }
+    c.send(
+        c.request(method, &format!("/api/v1/tasks/{task}/submission"))
+            .multipart(form),
+    )
+    .await
+}
+
+/// Rows of (submissions, versions, files, submission files).
+async fn counts(app: &TestApp) -> [i64; 4] {
+    let mut out = [0; 4];
+    for (i, table) in [
+        "submissions",
+        "submission_versions",
+        "files",
+        "submission_files",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let sql = format!("SELECT COUNT(*) FROM {table}");
+        out[i] = renke_store::on_db!(app.db(), |p| sqlx::query_scalar(sqlx::AssertSqlSafe(
+            sql.as_str()
+        ))
+        .fetch_one(p)
+        .await)
+        .unwrap();
+    }
+    out
+}
+
+async fn download(c: &Client, path: &str) -> (u16, Vec<u8>) {
+    let r = c.request(Method::GET, path).send().await.unwrap();
+    (r.status().as_u16(), r.bytes().await.unwrap().to_vec())
+}
+
+#[tokio::test]
+async fn files_are_checked_kept_per_version_guarded_and_zipped() {
+    for app in TestApp::spawn_all().await {
+        let l = app.label();
+        let task = setup(&app).await;
+        let sz = app.login("sz.staff", PASSWORD).await;
+        let gz = app.login("gz.staff", PASSWORD).await;
+        let gd = app.login("gd.org", PASSWORD).await;
+        let before = counts(&app).await;
+        assert_eq!(before, [0, 0, 0, 0], "{l}");
+
+        // Over the task's limit: a field error with the limit and the size; nothing stored.
+        let big = [PDF, &vec![b' '; 1536 * 1024]].concat();
+        let r = send(
+            &sz,
+            Method::POST,
+            task,
+            "深圳开展活动两场。",
+            &[("总结.pdf", big.as_slice())],
+        )
+        .await;
+        assert_eq!(r.status, 422, "{l}: {}", r.text);
+        assert_eq!(
+            r.field_code("file").as_deref(),
+            Some("file_too_large"),
+            "{l}"
+        );
+        assert!(
+            r.text.contains("1 MB"),
+            "{l}: the limit is named: {}",
+            r.text
+        );
+        assert!(
+            r.text.contains("总结.pdf"),
+            "{l}: the file is named: {}",
+            r.text
+        );
+        // A type the task does not take, even alongside a good file.
+        let r = send(
+            &sz,
+            Method::POST,
+            task,
+            "深圳开展活动两场。",
+            &[("方案.pdf", PDF), ("方案.docx", DOCX)],
+        )
+        .await;
+        assert_eq!(r.status, 422, "{l}: {}", r.text);
+        assert_eq!(
+            r.field_code("file").as_deref(),
+            Some("file_type_refused"),
+            "{l}"
+        );
+        assert!(
+            r.text.contains("pdf, jpg"),
+            "{l}: the allowed types: {}",
+            r.text
+        );
+        // Saving a draft is refused the same way.
+        let r = send(
+            &sz,
+            Method::PUT,
+            task,
+            "草稿",
+            &[("a.exe", &b"MZ\x90\x00"[..])],
+        )
+        .await;
+        assert_eq!(
+            r.field_code("file").as_deref(),
+            Some("file_type_refused"),
+            "{l}"
+        );
+        // Required: sending without any file is refused.
+        let r = sz
+            .post(
+                &format!("/api/v1/tasks/{task}/submission"),
+                json!({"summary": "深圳开展活动两场。"}),
+            )
+            .await;
+        assert_eq!(r.status, 422, "{l}: {}", r.text);
+        assert_eq!(
+            r.field_code("file").as_deref(),
+            Some("attachment_required"),
+            "{l}"
+        );
+        assert!(r.text.contains("须附附件"), "{l}: {}", r.text);
+        assert_eq!(counts(&app).await, before, "{l}: refusals change nothing");
+
+        // Two good files: sent as version 1.
+        let r = send(
+            &sz,
+            Method::POST,
+            task,
+            "深圳开展活动两场。",
+            &[("C:\\材料\\活动方案.pdf", PDF), ("现场照片.JPG", JPG)],
+        )
+        .await;
+        assert_eq!(r.status, 200, "{l}: {}", r.text);
+        let sz_sub = r.body["id"].as_i64().unwrap();
+        assert_eq!(r.body["version"], 1, "{l}");
+        let d = sz.get(&format!("/api/v1/submissions/{sz_sub}")).await;
+        let files: Vec<(i64, String)> = d.body["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["version"].as_i64().unwrap(),
+                    f["name"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            files,
+            vec![
+                (0, "活动方案.pdf".to_owned()),
+                (0, "现场照片.JPG".to_owned()),
+                (1, "活动方案.pdf".to_owned()),
+                (1, "现场照片.JPG".to_owned()),
+            ],
+            "{l}: the working copy and version 1 each list the files"
+        );
+
+        // Returned, then resent without new files: version 2 carries the files forward.
+        let r = gd
+            .post(
+                &format!("/api/v1/submissions/{sz_sub}/review"),
+                json!({"decision": "return", "reason": "请补充参与人次"}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{l}: {}", r.text);
+        let r = sz
+            .post(
+                &format!("/api/v1/tasks/{task}/submission"),
+                json!({"summary": "深圳开展活动两场，参与三百人次。", "participants": "300"}),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.body["version"].as_i64()),
+            (200, Some(2)),
+            "{l}: {}",
+            r.text
+        );
+        let d = gd.get(&format!("/api/v1/submissions/{sz_sub}")).await;
+        let seen: Vec<(i64, i64)> = d.body["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["version"].as_i64().unwrap(),
+                    f["position"].as_i64().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            vec![(1, 0), (1, 1), (2, 0), (2, 1)],
+            "{l}: the collector sees the versions sent, not the working copy"
+        );
+        // 广州 sends one picture.
+        let r = send(
+            &gz,
+            Method::POST,
+            task,
+            "广州开展活动一场。",
+            &[("海报.jpg", JPG)],
+        )
+        .await;
+        assert_eq!(r.status, 200, "{l}: {}", r.text);
+        let gz_sub = r.body["id"].as_i64().unwrap();
+
+        // Downloads under the submission's read permission: (login, path, status).
+        let api = |sub: i64, v: i32, p: i32| format!("/api/v1/submissions/{sub}/files/{v}/{p}");
+        let page = |sub: i64, v: i32, p: i32| format!("/tasks/submissions/{sub}/files/{v}/{p}");
+        let table: Vec<(&str, String, u16)> = vec![
+            // Its own organisation: the working copy and every version.
+            ("sz.staff", api(sz_sub, 0, 0), 200),
+            ("sz.staff", api(sz_sub, 2, 1), 200),
+            // The submit-to organisation and its ancestor: versions sent.
+            ("gd.org", api(sz_sub, 2, 0), 200),
+            ("gd.org", page(sz_sub, 1, 1), 200),
+            ("cn.org", api(gz_sub, 1, 0), 200),
+            // …but not the working copy, nor what does not exist.
+            ("gd.org", api(sz_sub, 0, 0), 404),
+            ("gd.org", api(sz_sub, 3, 0), 404),
+            ("gd.org", api(sz_sub, 2, 5), 404),
+            // A sibling unit and another province read nothing.
+            ("gz.staff", api(sz_sub, 1, 0), 403),
+            ("gz.staff", page(sz_sub, 1, 0), 403),
+            ("sz.staff", api(gz_sub, 1, 0), 403),
+            ("sh.org", api(sz_sub, 2, 0), 403),
+            ("sh.org", page(gz_sub, 1, 0), 403),
+        ];
+        let mut clients = std::collections::HashMap::new();
+        for (login, path, want) in &table {
+            if !clients.contains_key(login) {
+                clients.insert(*login, app.login(login, PASSWORD).await);
+            }
+            let (status, bytes) = download(&clients[login], path).await;
+            assert_eq!(status, *want, "{l}: {login} GET {path}");
+            if status == 200 {
+                assert!(bytes == PDF || bytes == JPG, "{l}: {path} serves the file");
+            }
+        }
+        let r = gd
+            .request(Method::GET, &api(sz_sub, 2, 1))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.headers()["content-type"], "image/jpeg", "{l}");
+        assert_eq!(r.bytes().await.unwrap().as_ref(), JPG, "{l}");
+
+        // The materials zip holds each unit's latest files next to its text.
+        let (status, bytes) = download(&gd, &format!("/api/v1/tasks/{task}/materials.zip")).await;
+        assert_eq!(status, 200, "{l}");
+        let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+        let mut names: Vec<String> = zip.file_names().map(str::to_owned).collect();
+        names.sort();
+        let mut expected = vec![
+            "深圳市市场监督管理局/报送内容.txt",
+            "深圳市市场监督管理局/活动方案.pdf",
+            "深圳市市场监督管理局/现场照片.JPG",
+            "广州市市场监督管理局/报送内容.txt",
+            "广州市市场监督管理局/海报.jpg",
+        ];
+        expected.sort();
+        assert_eq!(names, expected, "{l}");
+        let mut got = Vec::new();
+        zip.by_name("深圳市市场监督管理局/活动方案.pdf")
+            .unwrap()
+            .read_to_end(&mut got)
+            .unwrap();
+        assert_eq!(got, PDF, "{l}");
+        let mut text = String::new();
+        zip.by_name("深圳市市场监督管理局/报送内容.txt")
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap();
+        assert!(
+            text.contains("版本：2") && text.contains("现场照片.JPG"),
+            "{l}: {text}"
+        );
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn the_page_form_sends_files_as_multipart_and_shows_refusals() {
+    for app in TestApp::spawn_all().await {
+        let l = app.label();
+        let task = setup(&app).await;
+        let sz = app.login("sz.staff", PASSWORD).await;
+        let page = sz.get(&format!("/tasks/{task}")).await;
+        assert!(page.text.contains("enctype=\"multipart/form-data\""), "{l}");
+        assert!(page.text.contains("type=\"file\""), "{l}");
+        assert!(
+            page.text.contains("accept=\".pdf,.jpg\""),
+            "{l}: {}",
+            page.text
+        );
+
+        let form = |name: &str, bytes: &[u8], action: &str| {
+            Form::new()
+                .text("_csrf", sz.csrf.clone())
+                .text("summary", "深圳开展活动两场。")
+                .text("action", action.to_owned())
+                .part(
+                    "file",
+                    Part::bytes(bytes.to_vec()).file_name(name.to_owned()),
+                )
+        };
+        let post = |f: Form| {
+            sz.http
+                .post(sz.url(&format!("/tasks/{task}/submission")))
+                .multipart(f)
+                .send()
+        };
+        let before = counts(&app).await;
+        let big = [PDF, &vec![b' '; 1536 * 1024]].concat();
+        let r = post(form("总结.pdf", &big, "submit")).await.unwrap();
+        assert_eq!(r.status(), 422, "{l}");
+        let text = r.text().await.unwrap();
+        assert!(text.contains("超过上限 1 MB"), "{l}: {text}");
+        assert!(
+            text.contains("深圳开展活动两场。"),
+            "{l}: the typed text is kept"
+        );
+        // A file input left empty is no file: the task requires one.
+        let r = post(form("", b"", "submit")).await.unwrap();
+        assert_eq!(r.status(), 422, "{l}");
+        assert!(r.text().await.unwrap().contains("须附附件"), "{l}");
+        assert_eq!(counts(&app).await, before, "{l}: nothing stored");
+
+        // A draft with a file, then sent from the form without choosing again.
+        let r = post(form("活动方案.pdf", PDF, "draft")).await.unwrap();
+        assert_eq!(r.status(), 200, "{l}: redirected to the task");
+        let text = r.text().await.unwrap();
+        assert!(
+            text.contains("/files/0/0\">活动方案.pdf</a>"),
+            "{l}: {text}"
+        );
+        let r = post(form("", b"", "submit")).await.unwrap();
+        assert_eq!(r.status(), 200, "{l}");
+        let text = r.text().await.unwrap();
+        assert!(
+            text.contains("/files/1/0\">活动方案.pdf</a>"),
+            "{l}: the version lists it: {text}"
+        );
+        app.finish().await;
+    }
+}
