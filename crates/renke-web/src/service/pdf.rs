@@ -8,8 +8,8 @@ use crate::error::AppError;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use renke_render::pdf::{
-    ActivityRow, Certificate, ContactLine, Figure, Material, NoticeDoc, Pdf, PdfError,
-    PdfRenderer, Report, UnitSummary,
+    ActivityRow, Certificate, ContactLine, Figure, Material, NoticeDoc, Pdf, PdfError, PdfRenderer,
+    Report, UnitSummary,
 };
 use renke_store::accounts::Account;
 use renke_store::notices::Recipient;

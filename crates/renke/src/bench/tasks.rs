@@ -267,8 +267,7 @@ pub async fn run(args: TasksArgs) -> anyhow::Result<()> {
             let mut first_error: Option<String> = None;
             for (k, lab) in mine.into_iter().enumerate() {
                 let t = if rate > 0.0 {
-                    let at = start
-                        + Duration::from_secs_f64((k * n_clients + i) as f64 / rate);
+                    let at = start + Duration::from_secs_f64((k * n_clients + i) as f64 / rate);
                     tokio::time::sleep_until(at.into()).await;
                     at
                 } else {
