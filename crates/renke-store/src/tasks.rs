@@ -1198,3 +1198,14 @@ pub async fn orgs_of_kind(db: &Db, kind: &str) -> Result<Vec<(i64, Option<i64>)>
     .fetch_all(p)
     .await)?)
 }
+
+/// How many files the sent versions of a task's submissions carry (the latest version of
+/// each), for checking a load test's count afterwards.
+pub async fn sent_file_count(db: &Db, task_id: i64) -> Result<i64, StoreError> {
+    let sql = "SELECT COUNT(*) FROM submission_files f JOIN submissions s ON s.id = f.submission_id \
+               WHERE s.task_id = $1 AND s.version > 0 AND f.version = s.version";
+    Ok(on_db!(db, |p| sqlx::query_scalar(sql)
+        .bind(task_id)
+        .fetch_one(p)
+        .await?))
+}

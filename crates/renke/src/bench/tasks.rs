@@ -28,6 +28,10 @@ pub struct TasksArgs {
     /// 每个客户端的报送数 Submissions per client (each for another lab of its bureau).
     #[arg(long, default_value_t = 40)]
     pub per_client: usize,
+    /// 每份报送的附件大小（KB，0 = 不带附件）Size of the PDF attached to each submission,
+    /// in KB; 0 = none.
+    #[arg(long, default_value_t = 200)]
+    pub attachment_kb: usize,
     /// 连接池大小 Database pool size for the in-process server.
     #[arg(long, default_value_t = 16)]
     pub pool: u32,
@@ -113,6 +117,8 @@ pub async fn run(args: TasksArgs) -> anyhow::Result<()> {
         deadline,
         submit_to_org_id: samr.id,
         length_target: "500".into(),
+        attachments: "allowed".into(),
+        attachment_types: "pdf".into(),
         ..Default::default()
     }
     .validate(clock.now(), None)
@@ -198,8 +204,12 @@ pub async fn run(args: TasksArgs) -> anyhow::Result<()> {
     }
     renke_store::accounts::create_many(&db, &new_accounts, clock.now()).await?;
 
+    // Files go to disk as in production, in a directory removed afterwards.
+    let files_dir =
+        std::env::temp_dir().join(format!("renke-bench-tasks-files-{}", std::process::id()));
     let state =
-        renke_web::AppState::new(db.clone(), clock.clone(), renke_web::WebConfig::default());
+        renke_web::AppState::new(db.clone(), clock.clone(), renke_web::WebConfig::default())
+            .with_files(renke_store::files::FileStore::local(&files_dir)?);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     let app = renke_web::router(state);
@@ -241,9 +251,10 @@ pub async fn run(args: TasksArgs) -> anyhow::Result<()> {
     }
     let total_planned: usize = clients.iter().map(|c| c.2.len()).sum();
     println!(
-        "报送高峰 rush: {} clients, {total_planned} submissions of {} characters",
+        "报送高峰 rush: {} clients, {total_planned} submissions of {} characters, each with a {} KB attachment",
         clients.len(),
-        summary.chars().count()
+        summary.chars().count(),
+        args.attachment_kb
     );
     if args.rate > 0.0 {
         println!(
@@ -254,11 +265,18 @@ pub async fn run(args: TasksArgs) -> anyhow::Result<()> {
         println!("  闭环 closed loop: each client sends again as soon as it is answered");
     }
     let n_clients = clients.len();
+    // One PDF-looking file of the asked size (the upload check reads its first bytes).
+    let attachment: Arc<Vec<u8>> = Arc::new({
+        let mut f = b"%PDF-1.7\n% renke bench attachment\n".to_vec();
+        f.resize(args.attachment_kb * 1024, b' ');
+        f
+    });
     let start = Instant::now();
     let mut handles = Vec::new();
     for (i, (c, csrf, mine)) in clients.into_iter().enumerate() {
         let base = base.clone();
         let summary = summary.clone();
+        let attachment = attachment.clone();
         let task_id = task.id;
         let rate = args.rate;
         handles.push(tokio::spawn(async move {
@@ -273,12 +291,27 @@ pub async fn run(args: TasksArgs) -> anyhow::Result<()> {
                 } else {
                     Instant::now()
                 };
-                let r = c
-                    .post(format!("{base}/api/v1/tasks/{task_id}/submission"))
-                    .header("x-csrf-token", &csrf)
-                    .json(&serde_json::json!({"org_id": lab, "summary": summary.as_str()}))
-                    .send()
-                    .await;
+                let url = format!("{base}/api/v1/tasks/{task_id}/submission");
+                let request = if attachment.is_empty() {
+                    c.post(url)
+                        .json(&serde_json::json!({"org_id": lab, "summary": summary.as_str()}))
+                } else {
+                    // Each file differs (files are stored by content, so identical
+                    // ones would be stored once).
+                    let mut bytes = attachment.to_vec();
+                    let tag = format!("% lab {lab}\n");
+                    bytes[9..9 + tag.len()].copy_from_slice(tag.as_bytes());
+                    let file = reqwest::multipart::Part::bytes(bytes)
+                        .file_name("活动总结.pdf")
+                        .mime_str("application/pdf")
+                        .unwrap_or_else(|_| reqwest::multipart::Part::bytes(Vec::new()));
+                    let form = reqwest::multipart::Form::new()
+                        .text("org_id", lab.to_string())
+                        .text("summary", summary.to_string())
+                        .part("file", file);
+                    c.post(url).multipart(form)
+                };
+                let r = request.header("x-csrf-token", &csrf).send().await;
                 let ok = match r {
                     Ok(r) if r.status().is_success() => r.bytes().await.is_ok(),
                     Ok(r) => {
@@ -341,10 +374,21 @@ pub async fn run(args: TasksArgs) -> anyhow::Result<()> {
             "MISMATCH"
         }
     );
+    let files = tasks::sent_file_count(&db, task.id).await?;
+    let files_expected = if args.attachment_kb > 0 { ok as i64 } else { 0 };
+    println!(
+        "核对 attachments afterwards: {files} files in sent versions, {files_expected} expected — {}",
+        if files == files_expected {
+            "none lost"
+        } else {
+            "MISMATCH"
+        }
+    );
     server.abort();
     db.close().await;
-    if d.total.submitted != ok as i64 {
-        bail!("submissions lost or duplicated");
+    let _ = std::fs::remove_dir_all(&files_dir);
+    if d.total.submitted != ok as i64 || files != files_expected {
+        bail!("submissions or attachments lost or duplicated");
     }
     Ok(())
 }
