@@ -146,12 +146,10 @@ async fn city_bureau_acknowledges_and_submits_the_province_counts_and_returns() 
         ("org_code", "GD-ZH"),
         ("password", pw),
     ] {
-        c.find(Locator::Id(id))
-            .await
-            .unwrap()
-            .send_keys(value)
-            .await
-            .unwrap();
+        // The organisation code starts filled in with the organiser's own.
+        let input = c.find(Locator::Id(id)).await.unwrap();
+        input.clear().await.unwrap();
+        input.send_keys(value).await.unwrap();
     }
     click(c, Locator::Css("#role option[value='staff']")).await;
     click(
