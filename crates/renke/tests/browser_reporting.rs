@@ -219,6 +219,17 @@ async fn city_bureau_acknowledges_and_submits_the_province_counts_and_returns() 
             .await
             .unwrap();
     }
+    let count = c
+        .find(Locator::Id("summary-count"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        count.contains(&format!("字数 {}", summary.chars().count())),
+        "the character count follows the typing: {count}"
+    );
     shot(c, shots, "reporting-task-form.png").await;
     click(c, Locator::Css("button[name=action][value=submit]")).await;
     c.wait()
