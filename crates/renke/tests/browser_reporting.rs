@@ -195,6 +195,40 @@ async fn city_bureau_acknowledges_and_submits_the_province_counts_and_returns() 
     );
     shot(c, shots, "reporting-notice.png").await;
 
+    // The notice's PDF, fetched as the 下载 PDF link would, rendered to PNG for a person to look at.
+    let href = c
+        .find(Locator::Css("a[href$='/pdf']"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    let hex = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];\
+             fetch(arguments[0]).then(r => r.arrayBuffer()).then(b => done(Array.from(new Uint8Array(b), \
+             x => x.toString(16).padStart(2, '0')).join('')));",
+            vec![serde_json::json!(href)],
+        )
+        .await
+        .unwrap();
+    let hex = hex.as_str().unwrap();
+    let pdf: Vec<u8> = (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+        .collect();
+    assert!(pdf.starts_with(b"%PDF"), "the notice downloads as a PDF");
+    let pdf_path = shots.join("reporting-notice.pdf");
+    std::fs::write(&pdf_path, &pdf).unwrap();
+    let rendered = std::process::Command::new("pdftoppm")
+        .args(["-png", "-r", "60", "-f", "1", "-l", "1"])
+        .arg(&pdf_path)
+        .arg(shots.join("reporting-notice-pdf"))
+        .status()
+        .expect("pdftoppm (poppler-utils) renders the notice PDF");
+    assert!(rendered.success(), "pdftoppm renders the notice PDF");
+
     // The notice's tasks, the task, the summary written and submitted.
     click(c, Locator::Css("a[href$='/tasks'].button")).await;
     click(c, Locator::LinkText("活动开展情况和宣传报道资料")).await;
