@@ -362,6 +362,26 @@ async fn city_bureau_acknowledges_and_submits_the_province_counts_and_returns() 
     c.goto(&format!("{base}/messages")).await.unwrap();
     c.wait().for_element(Locator::Css("h1")).await.unwrap();
     shot(c, shots, "reporting-messages.png").await;
+    log_out(c).await;
+
+    // 珠海 sees the reminder it was sent and the reason its submission came back.
+    log_in(c, base, "gdzh.staff", pw).await;
+    c.goto(&format!("{base}/messages")).await.unwrap();
+    c.wait().for_element(Locator::Css("h1")).await.unwrap();
+    shot(c, shots, "reporting-messages-city.png").await;
+    c.goto(&format!("{base}/tasks")).await.unwrap();
+    click(c, Locator::LinkText("活动开展情况和宣传报道资料")).await;
+    c.wait().for_element(Locator::Id("summary")).await.unwrap();
+    shot(c, shots, "reporting-task-returned-city.png").await;
+    // The task page does not say why; the versions page does.
+    click(c, Locator::LinkText("查看全部版本")).await;
+    c.wait().for_element(Locator::Css("h1")).await.unwrap();
+    let body = body_text(c).await;
+    assert!(
+        body.contains("退回修改") && body.contains("请补充活动照片和媒体报道链接。"),
+        "the city sees why it was returned: {body}"
+    );
+    shot(c, shots, "reporting-submission-returned-city.png").await;
 
     eprintln!("screenshots in {}", shots.display());
     c.clone().close().await.unwrap();
