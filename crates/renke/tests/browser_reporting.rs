@@ -1,0 +1,388 @@
+//! Browser walk of the reporting cascade: the real `renke demo` server (its clock set to
+//! 18 June 2022, two days before Guangdong's 6月20日 deadline) driven by headless Chromium
+//! through chromium-driver. A Guangdong city bureau acknowledges 粤市监认监〔2022〕253号 and
+//! submits its summary; the Guangdong organiser sees it counted on the dashboard and returns
+//! a submission for revision. Runs when RENKE_TEST_BROWSER=1 (CI sets it); then a missing
+//! browser is a failure, never a skip. Screenshots go to `$CARGO_TARGET_TMPDIR/screenshots/`
+//! (printed), for a person to look at.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod browser_support;
+
+use browser_support::{body_text, enabled, start};
+use fantoccini::{Client, Locator};
+use std::path::Path;
+
+/// Logs in through the login form and waits for the staff navigation.
+async fn log_in(c: &Client, base: &str, login: &str, password: &str) {
+    c.goto(&format!("{base}/login")).await.unwrap();
+    c.wait().for_element(Locator::Id("login")).await.unwrap();
+    c.find(Locator::Id("login"))
+        .await
+        .unwrap()
+        .send_keys(login)
+        .await
+        .unwrap();
+    c.find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(password)
+        .await
+        .unwrap();
+    c.find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css(".sidenav"))
+        .await
+        .unwrap();
+}
+
+/// Logs out with the button in the page header.
+async fn log_out(c: &Client) {
+    c.find(Locator::Css("form[action='/logout'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait().for_element(Locator::Id("login")).await.unwrap();
+}
+
+async fn click(c: &Client, at: Locator<'_>) {
+    c.wait()
+        .for_element(at)
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+async fn shot(c: &Client, shots: &Path, name: &str) {
+    std::fs::write(shots.join(name), c.screenshot().await.unwrap()).unwrap();
+}
+
+/// The number after `label` in the dashboard's total counts (`应报 21 · 已签收 …`).
+async fn total(c: &Client, label: &str) -> u32 {
+    let counts = c
+        .find(Locator::Css("section[aria-labelledby=tot-h] .counts"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let rest = counts
+        .split(label)
+        .nth(1)
+        .unwrap_or_else(|| panic!("no {label} in the counts: {counts}"));
+    rest.split_whitespace()
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no number after {label}: {counts}"))
+}
+
+/// The CSS class list and computed background colour of the status chip in the row of the
+/// recipients table that names `unit`.
+async fn row_chip(c: &Client, unit: &str) -> (String, String) {
+    let chip = c
+        .find(Locator::XPath(&format!(
+            "//section[@aria-labelledby='rec-h']//tr[td[1][contains(., '{unit}')]]//span[contains(@class, 'chip')]"
+        )))
+        .await
+        .unwrap_or_else(|e| panic!("no status chip for {unit}: {e}"));
+    let class = chip.attr("class").await.unwrap().unwrap_or_default();
+    let colour = chip.css_value("background-color").await.unwrap();
+    (class, colour)
+}
+
+/// Opens Guangdong's task dashboard from the reporting page, as the organiser would.
+async fn open_dashboard(c: &Client, base: &str) {
+    c.goto(&format!("{base}/tasks")).await.unwrap();
+    c.wait().for_element(Locator::Css("h1")).await.unwrap();
+    click(c, Locator::Css("a[href$='/dashboard']")).await;
+    c.wait().for_element(Locator::Css("#rec-h")).await.unwrap();
+}
+
+#[tokio::test]
+async fn city_bureau_acknowledges_and_submits_the_province_counts_and_returns() {
+    if !enabled() {
+        return;
+    }
+    let b = start(&["--clock", "2022-06-18T10:00:00+08:00"], 1280, 900).await;
+    let (c, base, shots) = (&b.c, b.base.as_str(), &b.shots);
+    let pw = renke_domain::demo::DEMO_PASSWORD;
+
+    // The organiser looks at the dashboard first, and gives 珠海 (which has not acknowledged
+    // 253号) an account through the accounts page.
+    log_in(c, base, "gd.organiser", pw).await;
+    open_dashboard(c, base).await;
+    let before_submitted = total(c, "已报送").await;
+    let before_acknowledged = total(c, "已签收").await;
+    let before_on_time = total(c, "按时").await;
+    assert_eq!(
+        total(c, "应报").await,
+        21,
+        "Guangdong expects its 21 cities"
+    );
+    let (class, _) = row_chip(c, "珠海市市场监督管理局").await;
+    assert!(
+        class.split_whitespace().any(|k| k == "yellow"),
+        "珠海 has not reported two days before the deadline: due soon, yellow ({class})"
+    );
+    let body = body_text(c).await;
+    assert!(body.contains("3天内到期"), "due-soon count shown: {body}");
+
+    c.goto(&format!("{base}/orgs")).await.unwrap();
+    click(c, Locator::Css("a[href^='/accounts']")).await;
+    c.wait().for_element(Locator::Id("org_code")).await.unwrap();
+    for (id, value) in [
+        ("login", "gdzh.staff"),
+        ("display_name", "珠海市局工作人员（测试）"),
+        ("org_code", "GD-ZH"),
+        ("password", pw),
+    ] {
+        // The organisation code starts filled in with the organiser's own.
+        let input = c.find(Locator::Id(id)).await.unwrap();
+        input.clear().await.unwrap();
+        input.send_keys(value).await.unwrap();
+    }
+    click(c, Locator::Css("#role option[value='staff']")).await;
+    click(
+        c,
+        Locator::XPath("//form[starts-with(@action, '/accounts?')]//button[@type='submit']"),
+    )
+    .await;
+    c.wait()
+        .for_element(Locator::XPath("//code[text()='gdzh.staff']"))
+        .await
+        .unwrap();
+    log_out(c).await;
+
+    // 1. 珠海 opens its inbox, reads and acknowledges the notice.
+    log_in(c, base, "gdzh.staff", pw).await;
+    c.goto(&format!("{base}/notices")).await.unwrap();
+    click(
+        c,
+        Locator::XPath(
+            "//tr[td[contains(., '粤市监认监〔2022〕253号')]]//a[starts-with(@href, '/notices/')]",
+        ),
+    )
+    .await;
+    c.wait().for_element(Locator::Css("h1")).await.unwrap();
+    let body = body_text(c).await;
+    assert!(
+        body.contains("未签收") && body.contains("请于6月20日前将活动开展情况"),
+        "the notice, not yet acknowledged: {body}"
+    );
+    shot(c, shots, "reporting-notice-before-ack.png").await;
+    click(c, Locator::Css("form[action$='/acknowledge'] button")).await;
+    c.wait()
+        .for_element(Locator::Css(".chip.green"))
+        .await
+        .unwrap();
+    let body = body_text(c).await;
+    assert!(body.contains("已签收"), "acknowledged: {body}");
+    assert!(
+        c.find(Locator::Css("form[action$='/acknowledge']"))
+            .await
+            .is_err(),
+        "no second acknowledgement button"
+    );
+    shot(c, shots, "reporting-notice.png").await;
+
+    // The notice's PDF, fetched as the 下载 PDF link would, rendered to PNG for a person to look at.
+    let href = c
+        .find(Locator::Css("a[href$='/pdf']"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    let hex = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];\
+             fetch(arguments[0]).then(r => r.arrayBuffer()).then(b => done(Array.from(new Uint8Array(b), \
+             x => x.toString(16).padStart(2, '0')).join('')));",
+            vec![serde_json::json!(href)],
+        )
+        .await
+        .unwrap();
+    let hex = hex.as_str().unwrap();
+    let pdf: Vec<u8> = (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+        .collect();
+    assert!(pdf.starts_with(b"%PDF"), "the notice downloads as a PDF");
+    let pdf_path = shots.join("reporting-notice.pdf");
+    std::fs::write(&pdf_path, &pdf).unwrap();
+    let rendered = std::process::Command::new("pdftoppm")
+        .args(["-png", "-r", "60", "-f", "1", "-l", "1"])
+        .arg(&pdf_path)
+        .arg(shots.join("reporting-notice-pdf"))
+        .status()
+        .expect("pdftoppm (poppler-utils) renders the notice PDF");
+    assert!(rendered.success(), "pdftoppm renders the notice PDF");
+
+    // The notice's tasks, the task, the summary written and submitted.
+    click(c, Locator::Css("a[href$='/tasks'].button")).await;
+    click(c, Locator::LinkText("活动开展情况和宣传报道资料")).await;
+    c.wait().for_element(Locator::Id("summary")).await.unwrap();
+    let summary = "珠海市局6月9日组织收看总局主场活动，举办检验检测机构开放日2场，\
+                   走访中小微企业12家，发布宣传报道5篇。";
+    c.find(Locator::Id("summary"))
+        .await
+        .unwrap()
+        .send_keys(summary)
+        .await
+        .unwrap();
+    for (id, value) in [
+        ("activities", "3"),
+        ("participants", "260"),
+        ("publicity_items", "5"),
+    ] {
+        c.find(Locator::Id(id))
+            .await
+            .unwrap()
+            .send_keys(value)
+            .await
+            .unwrap();
+    }
+    let count = c
+        .find(Locator::Id("summary-count"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        count.contains(&format!("字数 {}", summary.chars().count())),
+        "the character count follows the typing: {count}"
+    );
+    shot(c, shots, "reporting-task-form.png").await;
+    click(c, Locator::Css("button[name=action][value=submit]")).await;
+    c.wait()
+        .for_element(Locator::XPath("//*[contains(., '已报送')]"))
+        .await
+        .unwrap();
+    let body = body_text(c).await;
+    assert!(
+        body.contains("走访中小微企业12家"),
+        "the submission shows the summary: {body}"
+    );
+    assert!(
+        c.current_url()
+            .await
+            .unwrap()
+            .path()
+            .starts_with("/tasks/submissions/"),
+        "submitting leads to the submission page"
+    );
+    shot(c, shots, "reporting-submission-city.png").await;
+    log_out(c).await;
+
+    // 2. The organiser: the submission counted once, on time; 珠海's chip green.
+    log_in(c, base, "gd.organiser", pw).await;
+    open_dashboard(c, base).await;
+    assert_eq!(total(c, "已报送").await, before_submitted + 1);
+    assert_eq!(total(c, "已签收").await, before_acknowledged + 1);
+    assert_eq!(total(c, "按时").await, before_on_time + 1);
+    let (class, green) = row_chip(c, "珠海市市场监督管理局").await;
+    assert!(
+        class.split_whitespace().any(|k| k == "green"),
+        "珠海 reported on time: green ({class})"
+    );
+    let (class, yellow) = row_chip(c, "江门市市场监督管理局").await;
+    assert!(
+        class.split_whitespace().any(|k| k == "yellow"),
+        "江门 still missing, due soon: yellow ({class})"
+    );
+    let (class, red) = row_chip(c, "佛山市市场监督管理局").await;
+    assert!(
+        class.split_whitespace().any(|k| k == "red"),
+        "佛山 reported late: red ({class})"
+    );
+    assert!(
+        green != yellow && yellow != red && green != red,
+        "the three chips are painted differently: {green} {yellow} {red}"
+    );
+    shot(c, shots, "reporting-dashboard.png").await;
+
+    // Return 珠海's submission for revision, with a reason.
+    click(
+        c,
+        Locator::XPath(
+            "//section[@aria-labelledby='rec-h']//tr[td[1][contains(., '珠海市市场监督管理局')]]//a[starts-with(@href, '/tasks/submissions/')]",
+        ),
+    )
+    .await;
+    c.wait().for_element(Locator::Id("reason")).await.unwrap();
+    shot(c, shots, "reporting-submission.png").await;
+    c.find(Locator::Id("reason"))
+        .await
+        .unwrap()
+        .send_keys("请补充活动照片和媒体报道链接。")
+        .await
+        .unwrap();
+    click(
+        c,
+        Locator::XPath("//form[.//input[@name='decision'][@value='return']]//button"),
+    )
+    .await;
+    c.wait()
+        .for_element(Locator::XPath(
+            "//*[contains(., '请补充活动照片和媒体报道链接。')]",
+        ))
+        .await
+        .unwrap();
+    let body = body_text(c).await;
+    assert!(body.contains("退回修改"), "returned for revision: {body}");
+    shot(c, shots, "reporting-submission-returned.png").await;
+
+    open_dashboard(c, base).await;
+    let (class, _) = row_chip(c, "珠海市市场监督管理局").await;
+    assert!(
+        class.split_whitespace().any(|k| k == "yellow"),
+        "the returned unit is yellow ({class})"
+    );
+    let returned = total(c, "退回修改").await;
+    assert_eq!(returned, 2, "广州 and now 珠海 returned");
+
+    // 3. The reminder plan and the messages.
+    click(c, Locator::Css("a[href$='/reminders']")).await;
+    c.wait().for_element(Locator::Css("h1")).await.unwrap();
+    let body = body_text(c).await;
+    assert!(body.contains("催办"), "reminder plan page: {body}");
+    shot(c, shots, "reporting-reminders.png").await;
+    c.goto(&format!("{base}/messages")).await.unwrap();
+    c.wait().for_element(Locator::Css("h1")).await.unwrap();
+    shot(c, shots, "reporting-messages.png").await;
+    log_out(c).await;
+
+    // 珠海 sees the reminder it was sent and the reason its submission came back.
+    log_in(c, base, "gdzh.staff", pw).await;
+    c.goto(&format!("{base}/messages")).await.unwrap();
+    c.wait().for_element(Locator::Css("h1")).await.unwrap();
+    shot(c, shots, "reporting-messages-city.png").await;
+    c.goto(&format!("{base}/tasks")).await.unwrap();
+    click(c, Locator::LinkText("活动开展情况和宣传报道资料")).await;
+    c.wait().for_element(Locator::Id("summary")).await.unwrap();
+    shot(c, shots, "reporting-task-returned-city.png").await;
+    // The task page does not say why; the versions page does.
+    click(c, Locator::LinkText("查看全部版本")).await;
+    c.wait().for_element(Locator::Css("h1")).await.unwrap();
+    let body = body_text(c).await;
+    assert!(
+        body.contains("退回修改") && body.contains("请补充活动照片和媒体报道链接。"),
+        "the city sees why it was returned: {body}"
+    );
+    shot(c, shots, "reporting-submission-returned-city.png").await;
+
+    eprintln!("screenshots in {}", shots.display());
+    c.clone().close().await.unwrap();
+}
