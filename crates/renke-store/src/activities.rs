@@ -135,23 +135,12 @@ pub struct ActivityRow {
 impl ActivityRow {
     /// The schedule back as the domain type.
     pub fn schedule(&self) -> Schedule {
-        if self.schedule_kind == "period" {
-            let sh = renke_domain::clock::SHANGHAI;
-            let from = self.starts_at.with_timezone(&sh).date_naive();
-            let to = (self.ends_at - chrono::Duration::seconds(1))
-                .with_timezone(&sh)
-                .date_naive();
-            Schedule::Period {
-                from,
-                to,
-                label: self.period_label.clone(),
-            }
-        } else {
-            Schedule::Window {
-                starts_at: self.starts_at,
-                ends_at: self.ends_at,
-            }
-        }
+        stored_schedule(
+            &self.schedule_kind,
+            self.starts_at,
+            self.ends_at,
+            &self.period_label,
+        )
     }
     /// Codes of the audience roles, in order.
     pub fn audience_role_codes(&self) -> Vec<&str> {
@@ -159,6 +148,29 @@ impl ActivityRow {
     }
     pub fn form_field_codes(&self) -> Vec<&str> {
         split_codes(&self.form_fields)
+    }
+}
+
+/// A schedule back from its stored columns.
+fn stored_schedule(
+    kind: &str,
+    starts_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
+    period_label: &Option<String>,
+) -> Schedule {
+    if kind == "period" {
+        let sh = renke_domain::clock::SHANGHAI;
+        let from = starts_at.with_timezone(&sh).date_naive();
+        let to = (ends_at - chrono::Duration::seconds(1))
+            .with_timezone(&sh)
+            .date_naive();
+        Schedule::Period {
+            from,
+            to,
+            label: period_label.clone(),
+        }
+    } else {
+        Schedule::Window { starts_at, ends_at }
     }
 }
 
@@ -322,6 +334,8 @@ pub struct NewActivity<'a> {
     pub sessions: &'a [(SessionDraft, Option<usize>)],
     /// Debugging slots (联调): label and start.
     pub debug_slots: &'a [(String, DateTime<Utc>)],
+    /// The activity plan task (活动方案) it is listed in; checked by the caller.
+    pub task_id: Option<i64>,
 }
 
 /// Stores a validated activity with its organisers, venues, branch venues, sessions and
@@ -336,8 +350,8 @@ pub async fn create(
     let venues = parts.venues;
     let sql = "INSERT INTO activities (campaign_id, owner_org_id, kind, title, description, schedule_kind, \
                starts_at, ends_at, period_label, mode, audience, audience_roles, form_fields, public, notice_id, \
-               created_by, created_at, updated_at) \
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) RETURNING id";
+               created_by, created_at, updated_at, task_id) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17, $18) RETURNING id";
     let period_label = match &d.schedule {
         Schedule::Period { label, .. } => label.clone(),
         Schedule::Window { .. } => None,
@@ -365,6 +379,7 @@ pub async fn create(
             .bind(d.notice_id)
             .bind(created_by)
             .bind(now)
+            .bind(parts.task_id)
             .fetch_one(&mut *tx)
             .await?;
         for (i, o) in d.organisers.iter().enumerate() {
@@ -1248,19 +1263,71 @@ pub fn month_bounds(year: i32, month: u32) -> Option<(DateTime<Utc>, DateTime<Ut
     ))
 }
 
+// ---------------------------------------------------------------- activity plans
+
+/// An activity listed in an activity plan task (活动方案), with its figures: confirmed
+/// registrations and attendance (people checked in, each registration once).
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct LinkedActivity {
+    pub id: i64,
+    pub owner_org_id: i64,
+    pub owner_name: String,
+    pub title: String,
+    pub schedule_kind: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub period_label: Option<String>,
+    pub registrations: i64,
+    pub checked_in: i64,
+}
+
+impl LinkedActivity {
+    pub fn schedule(&self) -> Schedule {
+        stored_schedule(
+            &self.schedule_kind,
+            self.starts_at,
+            self.ends_at,
+            &self.period_label,
+        )
+    }
+}
+
+/// The activities linked to task `task_id`, those of organisation `org_id` only when given,
+/// by start.
+pub async fn linked_to_task(
+    db: &Db,
+    task_id: i64,
+    org_id: Option<i64>,
+) -> Result<Vec<LinkedActivity>, StoreError> {
+    let sql = "SELECT a.id, a.owner_org_id, o.name AS owner_name, a.title, a.schedule_kind, a.starts_at, \
+               a.ends_at, a.period_label, \
+               (SELECT COUNT(*) FROM registrations r WHERE r.activity_id = a.id AND r.status = 'confirmed') \
+                 AS registrations, \
+               (SELECT COUNT(*) FROM checkins c JOIN activity_sessions s ON s.id = c.session_id \
+                 WHERE s.activity_id = a.id) AS checked_in \
+               FROM activities a JOIN orgs o ON o.id = a.owner_org_id \
+               WHERE a.task_id = $1 AND ($2 IS NULL OR a.owner_org_id = $2) ORDER BY a.starts_at, a.id";
+    Ok(on_db!(db, |p| sqlx::query_as(sql)
+        .bind(task_id)
+        .bind(org_id)
+        .fetch_all(p)
+        .await)?)
+}
+
 // ---------------------------------------------------------------- editing
 
-/// Replaces an activity's own fields and its organisers (campaign and owner stay) in one
-/// transaction. Venues, sessions and registrations are untouched.
+/// Replaces an activity's own fields, its activity plan task and its organisers (campaign
+/// and owner stay) in one transaction. Venues, sessions and registrations are untouched.
 pub async fn update(
     db: &Db,
     id: i64,
     d: &ActivityDraft,
+    task_id: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let sql = "UPDATE activities SET kind = $1, title = $2, description = $3, schedule_kind = $4, \
                starts_at = $5, ends_at = $6, period_label = $7, mode = $8, audience = $9, audience_roles = $10, \
-               form_fields = $11, public = $12, notice_id = $13, updated_at = $14 WHERE id = $15";
+               form_fields = $11, public = $12, notice_id = $13, updated_at = $14, task_id = $16 WHERE id = $15";
     let period_label = match &d.schedule {
         Schedule::Period { label, .. } => label.clone(),
         Schedule::Window { .. } => None,
@@ -1286,6 +1353,7 @@ pub async fn update(
             .bind(d.notice_id)
             .bind(now)
             .bind(id)
+            .bind(task_id)
             .execute(&mut *tx)
             .await?;
         if done.rows_affected() == 0 {

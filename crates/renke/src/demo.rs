@@ -350,6 +350,7 @@ async fn load_activities(
             branch_orgs: &branch_orgs,
             sessions: &sessions,
             debug_slots: &slots,
+            task_id: None,
         };
         let id = activities::create(db, &draft, &parts, None, now)
             .await

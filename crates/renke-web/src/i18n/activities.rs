@@ -296,4 +296,43 @@ pub(super) const MESSAGES: &[(&str, &str, &str)] = &[
         "Empty: registration closes when the session starts.",
     ),
     ("act.venue", "会场", "Venue"),
+    (
+        "act.task_id",
+        "所属活动方案任务编号",
+        "Activity plan task (number)",
+    ),
+    (
+        "act.task_help",
+        "选填：本单位收到的“活动方案”任务编号，活动将列入该任务的报送和汇总。",
+        "Optional: the number of an activity plan task your organisation received; the activity is then listed in its reporting and roll-up.",
+    ),
+    (
+        "err.not_plan_task",
+        "任务 {value} 不是“活动方案”任务，只能关联活动方案任务。",
+        "Task {value} is not an activity plan task; only those can list activities.",
+    ),
+    (
+        "err.not_task_recipient",
+        "本活动的举办单位不是任务 {value} 的报送单位。",
+        "The activity's organisation is not a recipient of task {value}.",
+    ),
+    (
+        "err.unknown_task",
+        "没有编号为 {value} 的任务。",
+        "There is no task {value}.",
+    ),
+    (
+        "act.plan_activities",
+        "列入本方案的活动",
+        "Activities in this plan",
+    ),
+    (
+        "act.plan_empty",
+        "还没有活动关联到本任务。",
+        "No activity is linked to this task yet.",
+    ),
+    ("act.plan_registrations", "报名人数", "Registrations"),
+    ("act.plan_checked_in", "签到人数", "Checked in"),
+    ("act.plan_time", "时间", "Time"),
+    ("act.plan_unit", "单位", "Unit"),
 ];

@@ -995,6 +995,9 @@ impl ActivityFormPage {
     fn notice(&self) -> String {
         self.f.notice_id.map(|n| n.to_string()).unwrap_or_default()
     }
+    fn task(&self) -> String {
+        self.f.task_id.map(|n| n.to_string()).unwrap_or_default()
+    }
     /// (index, role code, org code, name) for each row shown.
     fn organiser_rows(&self) -> Vec<(usize, String, String, String)> {
         let n = (self.f.organisers.len() + 2).max(ORGANISER_ROWS_MIN);
@@ -1035,6 +1038,7 @@ impl ActivityFormPage {
             "mode",
             "audience",
             "notice_id",
+            "task_id",
         ]
         .iter()
         .map(|s| (*s).to_owned())

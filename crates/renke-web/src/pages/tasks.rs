@@ -270,6 +270,10 @@ impl TaskPage {
     fn t(&self) -> &Task {
         &self.v.task
     }
+    /// An activity plan task (活动方案), which lists the unit's linked activities.
+    fn is_plan(&self) -> bool {
+        self.v.task.kind == TaskKind::Plan
+    }
     fn kind_label(&self) -> &'static str {
         if self.c.tr.is_zh() {
             self.v.task.kind.zh()
@@ -399,6 +403,9 @@ struct SubmissionPage {
 }
 
 impl SubmissionPage {
+    fn is_plan(&self) -> bool {
+        self.v.task.kind == TaskKind::Plan
+    }
     /// Fields with an input next to them (the others are listed at the top).
     fn shown(&self) -> &'static [&'static str] {
         &["reason", "received_on"]

@@ -13,6 +13,7 @@ use renke_domain::activity::{
 };
 use renke_domain::org::OrgPath;
 use renke_domain::perm::Action;
+use renke_domain::task::TaskKind;
 use renke_domain::text::Line;
 use renke_domain::{FieldError, Invalid};
 use renke_render::ical::{self, IcsEvent, When};
@@ -144,6 +145,10 @@ pub struct ActivityForm {
     pub public: bool,
     #[serde(default)]
     pub notice_id: Option<i64>,
+    /// The activity plan task (活动方案) that lists it: a task of kind `plan` whose
+    /// recipients include the owner organisation.
+    #[serde(default)]
+    pub task_id: Option<i64>,
     /// Fields the registration form asks for: `name`, `company`, `position`, `phone`,
     /// `email`, `attendance`.
     #[serde(default)]
@@ -201,6 +206,9 @@ pub async fn create_activity(
         Err(e) => return Err(e.into()),
     }
     check_notice(state, &mut errs, f.notice_id).await?;
+    if let Some(o) = &owner {
+        check_plan_task(state, &mut errs, f.task_id, o.id).await?;
+    }
     let mut organisers = Vec::new();
     for (i, o) in f.organisers.iter().enumerate() {
         let org_id = if o.org_code.trim().is_empty() {
@@ -382,6 +390,7 @@ pub async fn create_activity(
         branch_orgs: &branch_orgs,
         sessions: &sessions,
         debug_slots: &slots,
+        task_id: f.task_id,
     };
     let id = activities::create(&state.db, &draft, &parts, Some(me.id), state.clock.now()).await?;
     Ok(activities::get(&state.db, id).await?)
@@ -1235,6 +1244,7 @@ pub fn activity_form_from_pairs(pairs: &[(String, String)]) -> ActivityForm {
             "form_fields" => f.form_fields.push(v.clone()),
             "public" => f.public = !v.is_empty(),
             "notice_id" => f.notice_id = v.trim().parse().ok(),
+            "task_id" => f.task_id = v.trim().parse().ok(),
             "organiser_role" => roles.push(v.clone()),
             "organiser_org" => orgs.push(v.clone()),
             "organiser_name" => names.push(v.clone()),
@@ -1275,6 +1285,35 @@ async fn check_notice(
     Ok(())
 }
 
+/// `task_id`, when given, must name an activity plan task (`not_plan_task` for a task of
+/// another kind, `unknown_task` for none) that organisation `owner` is a recipient of
+/// (`not_task_recipient`).
+async fn check_plan_task(
+    state: &AppState,
+    errs: &mut Invalid,
+    task_id: Option<i64>,
+    owner: i64,
+) -> Result<(), AppError> {
+    let Some(t) = task_id else {
+        return Ok(());
+    };
+    match renke_store::tasks::get(&state.db, t).await {
+        Ok(task) if task.kind != TaskKind::Plan => {
+            errs.push(FieldError::new("task_id", "not_plan_task").with("value", t))
+        }
+        Ok(_) => {
+            if !renke_store::tasks::is_recipient(&state.db, t, owner).await? {
+                errs.push(FieldError::new("task_id", "not_task_recipient").with("value", t));
+            }
+        }
+        Err(StoreError::NotFound) => {
+            errs.push(FieldError::new("task_id", "unknown_task").with("value", t))
+        }
+        Err(e) => return Err(e.into()),
+    }
+    Ok(())
+}
+
 /// Changes an activity the caller manages: its type, title, description, organisers,
 /// schedule, mode, audience, public or internal, form fields and notice. The campaign and
 /// the owner stay. Every bad field is reported at once and nothing changes.
@@ -1288,6 +1327,7 @@ pub async fn update_activity(
     me.actor().may(Action::Manage, &owner_path(&a.row)?)?;
     let mut errs = Invalid::default();
     check_notice(state, &mut errs, f.notice_id).await?;
+    check_plan_task(state, &mut errs, f.task_id, a.row.owner_org_id).await?;
     let mut organisers = Vec::new();
     for (i, o) in f.organisers.iter().enumerate() {
         let org_id = if o.org_code.trim().is_empty() {
@@ -1329,7 +1369,7 @@ pub async fn update_activity(
     let Some(draft) = draft else {
         return Err(AppError::NotFound);
     };
-    activities::update(&state.db, id, &draft, state.clock.now()).await?;
+    activities::update(&state.db, id, &draft, f.task_id, state.clock.now()).await?;
     Ok(activities::get(&state.db, id).await?)
 }
 
@@ -1365,6 +1405,7 @@ pub async fn activity_form_of(state: &AppState, a: &Activity) -> Result<Activity
         form_fields: r.form_field_codes().into_iter().map(String::from).collect(),
         public: r.public,
         notice_id: r.notice_id,
+        task_id: r.task_id,
         organisers,
         ..ActivityForm::default()
     };

@@ -21,12 +21,14 @@ use renke_domain::file::{FileKind, UploadRule, clean_name};
 use renke_domain::org::Relation;
 use renke_domain::perm::{Action, permits};
 use renke_domain::task::{
-    AttachmentRule, Deadline, SubmissionContent, SubmissionInput, Summary, TaskInput, parse_reason,
+    AttachmentRule, Deadline, SubmissionContent, SubmissionInput, Summary, TaskInput, TaskKind,
+    parse_reason,
 };
 use renke_domain::text::char_len;
 use renke_domain::{FieldError, Invalid};
 use renke_store::StoreError;
 use renke_store::accounts::Account;
+use renke_store::activities::LinkedActivity;
 use renke_store::files::{self, StoredFile, Upload};
 use renke_store::notices;
 use renke_store::orgs::{self, Org, Page};
@@ -267,6 +269,21 @@ pub struct TaskView {
     pub may_see_dashboard: bool,
     /// Whether the account's organisation relays this task below and may compile a roll-up.
     pub may_compile: bool,
+    /// For an activity plan task (活动方案): the account's organisation's activities linked
+    /// to it, with registrations and attendance.
+    pub plan_activities: Vec<LinkedActivity>,
+}
+
+/// The activities of organisation `org_id` linked to `task` when it is an activity plan.
+async fn plan_activities(
+    state: &AppState,
+    task: &Task,
+    org_id: i64,
+) -> Result<Vec<LinkedActivity>, AppError> {
+    if task.kind != TaskKind::Plan {
+        return Ok(Vec::new());
+    }
+    Ok(renke_store::activities::linked_to_task(&state.db, task.id, Some(org_id)).await?)
 }
 
 pub async fn task_view(state: &AppState, me: &Account, id: i64) -> Result<TaskView, AppError> {
@@ -286,7 +303,9 @@ pub async fn task_view(state: &AppState, me: &Account, id: i64) -> Result<TaskVi
     let open = mine
         .as_ref()
         .is_none_or(|s| matches!(s.status.as_str(), "draft" | "returned"));
+    let plan_activities = plan_activities(state, &task, me.org_id).await?;
     Ok(TaskView {
+        plan_activities,
         may_submit: acting && is_recipient && open,
         may_see_dashboard: collects(me, &task.submit_to_path),
         may_compile: acting
@@ -490,6 +509,8 @@ pub struct SubmissionView {
     pub own: bool,
     pub may_edit: bool,
     pub may_review: bool,
+    /// For an activity plan task: the submitting unit's activities linked to the task.
+    pub plan_activities: Vec<LinkedActivity>,
 }
 
 /// Reads a submission: its own organisation sees everything; accounts acting for the
@@ -530,7 +551,9 @@ pub async fn submission_view(
     let may_edit = me.actor().may(Action::Act, &path).is_ok()
         && own
         && matches!(submission.status.as_str(), "draft" | "returned");
+    let plan_activities = plan_activities(state, &task, submission.org_id).await?;
     Ok(SubmissionView {
+        plan_activities,
         may_review: reviews(me, &task.submit_to_path) && submission.status == "submitted",
         may_edit,
         own,
@@ -729,7 +752,17 @@ pub async fn compile(
     if sources.is_empty() {
         return Err(AppError::Conflict("nothing_to_compile"));
     }
-    let content = compiled_content(&task, &org, &sources);
+    // An activity plan (活动方案): the activities each unit linked to the task it answered.
+    let mut linked = Vec::new();
+    if task.kind == TaskKind::Plan {
+        for s in &sources {
+            linked.extend(
+                renke_store::activities::linked_to_task(&state.db, s.task_id, Some(s.org_id))
+                    .await?,
+            );
+        }
+    }
+    let content = compiled_content(&task, &org, &sources, &linked);
     let ids: Vec<(i64, i32)> = sources
         .iter()
         .map(|s| (s.submission_id, s.version))
@@ -749,7 +782,13 @@ pub async fn compile(
 }
 
 /// The compiled draft: a summary sentence within the task's length, and the report text.
-fn compiled_content(task: &Task, org: &Org, sources: &[Source]) -> SubmissionContent {
+/// `linked`: the activities the source units listed in an activity plan, with attendance.
+fn compiled_content(
+    task: &Task,
+    org: &Org,
+    sources: &[Source],
+    linked: &[LinkedActivity],
+) -> SubmissionContent {
     let sum = |f: fn(&Source) -> Option<i64>| -> Option<i64> {
         let v: Vec<i64> = sources.iter().filter_map(f).collect();
         (!v.is_empty()).then(|| v.iter().sum())
@@ -799,6 +838,26 @@ fn compiled_content(task: &Task, org: &Org, sources: &[Source]) -> SubmissionCon
         fig(participants),
         fig(publicity)
     ));
+    if !linked.is_empty() {
+        body.push_str("列入活动方案的活动\n");
+        body.push_str("单位 | 活动 | 时间 | 报名（人） | 签到（人）\n");
+        for a in linked {
+            body.push_str(&format!(
+                "{} | {} | {} | {} | {}\n",
+                a.owner_name,
+                a.title,
+                a.schedule().label_zh(),
+                a.registrations,
+                a.checked_in
+            ));
+        }
+        body.push_str(&format!(
+            "合计 | {}项 | — | {} | {}\n",
+            linked.len(),
+            linked.iter().map(|a| a.registrations).sum::<i64>(),
+            linked.iter().map(|a| a.checked_in).sum::<i64>()
+        ));
+    }
     body.push_str("三、材料索引\n");
     for (i, s) in sources.iter().enumerate() {
         body.push_str(&format!(

@@ -15,6 +15,7 @@ mod mail;
 mod notices;
 mod pages;
 mod pdf;
+mod plan_link;
 mod relay_tasks;
 mod reminders;
 mod submission_files;
