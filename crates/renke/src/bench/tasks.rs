@@ -264,7 +264,19 @@ pub async fn run(args: TasksArgs) -> anyhow::Result<()> {
     } else {
         println!("  闭环 closed loop: each client sends again as soon as it is answered");
     }
-    let n_clients = clients.len();
+    // Open loop: the submissions are numbered round-robin over the clients (clients of
+    // smaller bureaus have fewer labs) and submission n is sent at n / rate seconds.
+    let mut slots: Vec<Vec<usize>> = vec![Vec::new(); clients.len()];
+    let longest = clients.iter().map(|c| c.2.len()).max().unwrap_or(0);
+    let mut n = 0usize;
+    for k in 0..longest {
+        for (i, c) in clients.iter().enumerate() {
+            if k < c.2.len() {
+                slots[i].push(n);
+                n += 1;
+            }
+        }
+    }
     // One PDF-looking file of the asked size (the upload check reads its first bytes).
     let attachment: Arc<Vec<u8>> = Arc::new({
         let mut f = b"%PDF-1.7\n% renke bench attachment\n".to_vec();
@@ -273,7 +285,7 @@ pub async fn run(args: TasksArgs) -> anyhow::Result<()> {
     });
     let start = Instant::now();
     let mut handles = Vec::new();
-    for (i, (c, csrf, mine)) in clients.into_iter().enumerate() {
+    for ((c, csrf, mine), slots) in clients.into_iter().zip(slots) {
         let base = base.clone();
         let summary = summary.clone();
         let attachment = attachment.clone();
@@ -283,9 +295,9 @@ pub async fn run(args: TasksArgs) -> anyhow::Result<()> {
             let mut lat = Vec::with_capacity(mine.len());
             let mut errors = 0u64;
             let mut first_error: Option<String> = None;
-            for (k, lab) in mine.into_iter().enumerate() {
+            for (lab, slot) in mine.into_iter().zip(slots) {
                 let t = if rate > 0.0 {
-                    let at = start + Duration::from_secs_f64((k * n_clients + i) as f64 / rate);
+                    let at = start + Duration::from_secs_f64(slot as f64 / rate);
                     tokio::time::sleep_until(at.into()).await;
                     at
                 } else {
