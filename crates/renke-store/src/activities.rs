@@ -324,6 +324,58 @@ fn join_codes<T: Copy>(items: &[T], code: impl Fn(T) -> &'static str) -> String 
     items.iter().map(|i| code(*i)).collect::<Vec<_>>().join(",")
 }
 
+/// Binds an activity's own fields, in the order of the columns [`ACTIVITY_FIELDS`] names,
+/// to `$q` (the first thirteen parameters of the insert and of the update).
+macro_rules! bind_activity_fields {
+    ($q:expr, $d:expr) => {{
+        let d: &ActivityDraft = $d;
+        let period_label = match &d.schedule {
+            Schedule::Period { label, .. } => label.clone(),
+            Schedule::Window { .. } => None,
+        };
+        $q.bind(d.kind.as_str())
+            .bind(d.title.as_str())
+            .bind(d.description.clone())
+            .bind(if d.schedule.is_period() {
+                "period"
+            } else {
+                "window"
+            })
+            .bind(d.schedule.starts_at())
+            .bind(d.schedule.ends_at())
+            .bind(period_label)
+            .bind(d.mode.as_str())
+            .bind(d.audience.as_ref().map(|a| a.as_str()))
+            .bind(join_codes(&d.audience_roles, |r| r.as_str()))
+            .bind(join_codes(&d.form_fields, |f| f.as_str()))
+            .bind(d.public)
+            .bind(d.notice_id)
+    }};
+}
+
+/// The columns [`bind_activity_fields`] binds, in its order.
+const ACTIVITY_FIELDS: &str = "kind, title, description, schedule_kind, starts_at, ends_at, period_label, mode, \
+    audience, audience_roles, form_fields, public, notice_id";
+
+/// Writes the organisers of activity `$id` in transaction `$tx`, in their order.
+macro_rules! insert_organisers {
+    ($tx:ident, $id:expr, $organisers:expr) => {
+        for (i, o) in $organisers.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO activity_organisers (activity_id, position, role, org_id, name) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind($id)
+            .bind(i as i32)
+            .bind(o.role.as_str())
+            .bind(o.org_id)
+            .bind(o.name.as_ref().map(|n| n.as_str()))
+            .execute(&mut *$tx)
+            .await?;
+        }
+    };
+}
+
 /// Everything an activity is created with.
 #[derive(Debug, Clone, Default)]
 pub struct NewActivity<'a> {
@@ -348,53 +400,22 @@ pub async fn create(
     now: DateTime<Utc>,
 ) -> Result<i64, StoreError> {
     let venues = parts.venues;
-    let sql = "INSERT INTO activities (campaign_id, owner_org_id, kind, title, description, schedule_kind, \
-               starts_at, ends_at, period_label, mode, audience, audience_roles, form_fields, public, notice_id, \
-               created_by, created_at, updated_at, task_id) \
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17, $18) RETURNING id";
-    let period_label = match &d.schedule {
-        Schedule::Period { label, .. } => label.clone(),
-        Schedule::Window { .. } => None,
-    };
+    let sql = format!(
+        "INSERT INTO activities ({ACTIVITY_FIELDS}, task_id, campaign_id, owner_org_id, created_by, \
+         created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18) RETURNING id"
+    );
     let id: i64 = in_tx!(db, |tx| {
-        let id: i64 = sqlx::query_scalar(sql)
-            .bind(d.campaign_id)
-            .bind(d.owner_org_id)
-            .bind(d.kind.as_str())
-            .bind(d.title.as_str())
-            .bind(&d.description)
-            .bind(if d.schedule.is_period() {
-                "period"
-            } else {
-                "window"
-            })
-            .bind(d.schedule.starts_at())
-            .bind(d.schedule.ends_at())
-            .bind(&period_label)
-            .bind(d.mode.as_str())
-            .bind(d.audience.as_ref().map(|a| a.as_str()))
-            .bind(join_codes(&d.audience_roles, |r| r.as_str()))
-            .bind(join_codes(&d.form_fields, |f| f.as_str()))
-            .bind(d.public)
-            .bind(d.notice_id)
-            .bind(created_by)
-            .bind(now)
-            .bind(parts.task_id)
-            .fetch_one(&mut *tx)
-            .await?;
-        for (i, o) in d.organisers.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO activity_organisers (activity_id, position, role, org_id, name) \
-                 VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(id)
-            .bind(i as i32)
-            .bind(o.role.as_str())
-            .bind(o.org_id)
-            .bind(o.name.as_ref().map(|n| n.as_str()))
-            .execute(&mut *tx)
-            .await?;
-        }
+        let id: i64 =
+            bind_activity_fields!(sqlx::query_scalar(sqlx::AssertSqlSafe(sql.as_str())), d)
+                .bind(parts.task_id)
+                .bind(d.campaign_id)
+                .bind(d.owner_org_id)
+                .bind(created_by)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+        insert_organisers!(tx, id, d.organisers);
         let mut vids = Vec::new();
         for (i, v) in venues.iter().enumerate() {
             let vid: i64 = sqlx::query_scalar(
@@ -1325,35 +1346,20 @@ pub async fn update(
     task_id: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let sql = "UPDATE activities SET kind = $1, title = $2, description = $3, schedule_kind = $4, \
-               starts_at = $5, ends_at = $6, period_label = $7, mode = $8, audience = $9, audience_roles = $10, \
-               form_fields = $11, public = $12, notice_id = $13, updated_at = $14, task_id = $16 WHERE id = $15";
-    let period_label = match &d.schedule {
-        Schedule::Period { label, .. } => label.clone(),
-        Schedule::Window { .. } => None,
-    };
+    let sets: Vec<String> = ACTIVITY_FIELDS
+        .split(", ")
+        .enumerate()
+        .map(|(i, c)| format!("{c} = ${}", i + 1))
+        .collect();
+    let sql = format!(
+        "UPDATE activities SET {}, task_id = $14, updated_at = $15 WHERE id = $16",
+        sets.join(", ")
+    );
     in_tx!(db, |tx| {
-        let done = sqlx::query(sql)
-            .bind(d.kind.as_str())
-            .bind(d.title.as_str())
-            .bind(&d.description)
-            .bind(if d.schedule.is_period() {
-                "period"
-            } else {
-                "window"
-            })
-            .bind(d.schedule.starts_at())
-            .bind(d.schedule.ends_at())
-            .bind(&period_label)
-            .bind(d.mode.as_str())
-            .bind(d.audience.as_ref().map(|a| a.as_str()))
-            .bind(join_codes(&d.audience_roles, |r| r.as_str()))
-            .bind(join_codes(&d.form_fields, |f| f.as_str()))
-            .bind(d.public)
-            .bind(d.notice_id)
+        let done = bind_activity_fields!(sqlx::query(sqlx::AssertSqlSafe(sql.as_str())), d)
+            .bind(task_id)
             .bind(now)
             .bind(id)
-            .bind(task_id)
             .execute(&mut *tx)
             .await?;
         if done.rows_affected() == 0 {
@@ -1363,19 +1369,7 @@ pub async fn update(
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        for (i, o) in d.organisers.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO activity_organisers (activity_id, position, role, org_id, name) \
-                 VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(id)
-            .bind(i as i32)
-            .bind(o.role.as_str())
-            .bind(o.org_id)
-            .bind(o.name.as_ref().map(|n| n.as_str()))
-            .execute(&mut *tx)
-            .await?;
-        }
+        insert_organisers!(tx, id, d.organisers);
     });
     Ok(())
 }
