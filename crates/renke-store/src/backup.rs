@@ -39,6 +39,7 @@ pub const TABLES: &[&str] = &[
     "jobs",
     "tasks",
     "task_recipients",
+    "task_tallies",
     "submissions",
     "submission_versions",
     "rollup_sources",

@@ -16,6 +16,7 @@ pub mod notices;
 pub mod orgs;
 pub mod reminders;
 pub mod sessions;
+pub mod tallies;
 pub mod tasks;
 #[cfg(feature = "testing")]
 pub mod testing;

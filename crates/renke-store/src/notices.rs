@@ -473,6 +473,7 @@ pub async fn attach_file(
 /// issued notice and `no_recipient_orgs` when the recipients name no organisation.
 pub async fn issue(db: &Db, id: i64, by: i64, now: DateTime<Utc>) -> Result<i64, StoreError> {
     let count: i64 = in_tx!(db, |tx| {
+        crate::tallies::lock!(db, tx, exclusive);
         let done = sqlx::query(
             "UPDATE notices SET status = 'issued', issued_at = $1, issued_by = $2, updated_at = $1 \
              WHERE id = $3 AND status = 'draft'",
@@ -532,6 +533,13 @@ pub async fn issue(db: &Db, id: i64, by: i64, now: DateTime<Utc>) -> Result<i64,
                 .await?;
         if n == 0 {
             return Err(StoreError::State("no_recipient_orgs"));
+        }
+        let tasks: Vec<i64> = sqlx::query_scalar("SELECT id FROM tasks WHERE notice_id = $1")
+            .bind(id)
+            .fetch_all(&mut *tx)
+            .await?;
+        for task_id in tasks {
+            crate::tallies::refresh!(tx, task_id);
         }
         n
     });
@@ -604,6 +612,7 @@ pub async fn acknowledge(
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     in_tx!(db, |tx| {
+        crate::tallies::lock!(db, tx, share);
         let done = sqlx::query(
             "UPDATE notice_deliveries SET acknowledged_at = $1, acknowledged_by = $2 \
              WHERE notice_id = $3 AND org_id = $4 AND acknowledged_at IS NULL",
@@ -626,6 +635,26 @@ pub async fn acknowledge(
                 Some(_) => StoreError::State("already_acknowledged"),
                 None => StoreError::State("not_a_recipient"),
             });
+        }
+        // Every task of the notice that expects this organisation counts one more 签收.
+        let path: String = sqlx::query_scalar("SELECT path FROM orgs WHERE id = $1")
+            .bind(org_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let tasks: Vec<i64> = sqlx::query_scalar(
+            "SELECT t.id FROM tasks t WHERE t.notice_id = $1 AND (t.all_recipients OR EXISTS ( \
+             SELECT 1 FROM task_recipients r WHERE r.task_id = t.id AND r.org_id = $2)) ORDER BY t.id",
+        )
+        .bind(id)
+        .bind(org_id)
+        .fetch_all(&mut *tx)
+        .await?;
+        let acknowledged = crate::tallies::Mark {
+            acknowledged: true,
+            ..Default::default()
+        };
+        for task_id in tasks {
+            crate::tallies::shift!(tx, task_id, &path, Default::default(), acknowledged);
         }
     });
     Ok(())

@@ -483,6 +483,7 @@ pub async fn move_subtree(
     now: DateTime<Utc>,
 ) -> Result<Org, StoreError> {
     in_tx!(db, |tx| {
+        crate::tallies::lock!(db, tx, exclusive);
         let (old, old_depth): (String, i32) =
             sqlx::query_as("SELECT path, depth FROM orgs WHERE id = $1")
                 .bind(id)
@@ -516,6 +517,19 @@ pub async fn move_subtree(
             .bind(id)
             .execute(&mut *tx)
             .await?;
+        // The recipients in the subtree now lie under other organisations.
+        let new_p = OrgPath::from_stored(new.clone()).ok_or_else(|| StoreError::Corrupt(new))?;
+        let tasks: Vec<i64> = sqlx::query_scalar(
+            "SELECT DISTINCT t.id FROM orgs o JOIN notice_deliveries d ON d.org_id = o.id \
+             JOIN tasks t ON t.notice_id = d.notice_id WHERE o.path >= $1 AND o.path < $2",
+        )
+        .bind(new_p.as_str())
+        .bind(new_p.upper_bound())
+        .fetch_all(&mut *tx)
+        .await?;
+        for task_id in tasks {
+            crate::tallies::refresh!(tx, task_id);
+        }
     });
     get(db, id).await
 }

@@ -12,6 +12,7 @@
 
 use crate::files::Staged;
 use crate::orgs::Page;
+use crate::tallies::{self, Mark, Tally};
 use crate::{Db, StoreError, in_tx, on_db};
 use chrono::{DateTime, NaiveDate, Utc};
 use renke_domain::org::OrgPath;
@@ -21,6 +22,7 @@ use renke_domain::task::{
 };
 use serde::Serialize;
 use sqlx::AssertSqlSafe;
+use std::collections::HashMap;
 
 /// A task as stored, with its notice and the organisation it is submitted to.
 #[derive(Debug, Clone, Serialize)]
@@ -179,6 +181,8 @@ macro_rules! insert_task {
             .execute(&mut *$tx)
             .await?;
         }
+        // A task on an issued notice has recipients at once.
+        $crate::tallies::refresh!($tx, id);
         id
     }};
 }
@@ -194,7 +198,10 @@ pub async fn create(
     by: i64,
     now: DateTime<Utc>,
 ) -> Result<Task, StoreError> {
-    let id: i64 = in_tx!(db, |tx| insert_task!(tx, notice_id, parent, d, by, now));
+    let id: i64 = in_tx!(db, |tx| {
+        tallies::lock!(db, tx, exclusive);
+        insert_task!(tx, notice_id, parent, d, by, now)
+    });
     get(db, id).await
 }
 
@@ -338,15 +345,6 @@ impl Filter {
             Filter::Submitted => "submitted",
         }
     }
-    fn sql(self) -> &'static str {
-        match self {
-            Filter::All => "",
-            Filter::Missing => " AND COALESCE(s.version, 0) = 0",
-            Filter::Late => " AND COALESCE(s.version, 0) > 0 AND s.late",
-            Filter::Returned => " AND s.status = 'returned'",
-            Filter::Submitted => " AND COALESCE(s.version, 0) > 0",
-        }
-    }
 }
 
 /// Every expected recipient of a task and of its relays, with its submission state (for
@@ -380,49 +378,121 @@ impl Scope {
     }
 }
 
-/// The recipients in the subtree of `within`, filtered and paged: missing and returned
-/// first, then in tree order.
-/// `known_total` skips the count when the caller has it (from the dashboard's counts).
+/// Which rows of a recipient list a segment holds: the list shows the missing first, then
+/// the returned, then the rest sent, each by relay level and tree order.
+#[derive(Debug, Clone, Copy)]
+enum Segment {
+    Missing,
+    Returned { late_only: bool },
+    Sent { late_only: bool },
+}
+
+impl Segment {
+    fn of(filter: Filter) -> &'static [Segment] {
+        use Segment::*;
+        match filter {
+            Filter::All => &[
+                Missing,
+                Returned { late_only: false },
+                Sent { late_only: false },
+            ],
+            Filter::Missing => &[Missing],
+            Filter::Late => &[Returned { late_only: true }, Sent { late_only: true }],
+            Filter::Returned => &[Returned { late_only: false }],
+            Filter::Submitted => &[Returned { late_only: false }, Sent { late_only: false }],
+        }
+    }
+
+    /// How many recipients of one task (its tally at the node) the segment holds.
+    fn count(self, t: &Tally) -> i64 {
+        match self {
+            Segment::Missing => t.expected - t.submitted,
+            Segment::Returned { late_only: false } => t.returned,
+            Segment::Returned { late_only: true } => t.late_returned,
+            Segment::Sent { late_only: false } => t.submitted - t.returned,
+            Segment::Sent { late_only: true } => t.late - t.late_returned,
+        }
+    }
+
+    fn sql(self) -> &'static str {
+        match self {
+            Segment::Missing => "COALESCE(s.version, 0) = 0",
+            Segment::Returned { late_only: false } => "s.status = 'returned'",
+            Segment::Returned { late_only: true } => "s.status = 'returned' AND s.late",
+            Segment::Sent { late_only: false } => {
+                "COALESCE(s.version, 0) > 0 AND s.status <> 'returned'"
+            }
+            Segment::Sent { late_only: true } => {
+                "COALESCE(s.version, 0) > 0 AND s.status <> 'returned' AND s.late"
+            }
+        }
+    }
+}
+
+/// The recipients in the subtree of the dashboard's node, filtered and paged: the missing
+/// first, then the returned, then the rest, each by relay level and tree order. The
+/// dashboard's tallies say how many rows each segment and level holds, so a page reads
+/// only its own rows: each query walks the organisations in path order from the node and
+/// stops at the page's end.
 pub async fn recipients(
     db: &Db,
-    scope: Scope,
-    within: &OrgPath,
+    dash: &Dashboard,
     filter: Filter,
     offset: i64,
     limit: i64,
-    known_total: Option<i64>,
 ) -> Result<Page<ExpectedRow>, StoreError> {
     let limit = limit.clamp(1, 500);
     let offset = offset.max(0);
-    let cond = filter.sql();
-    let from = format!(
-        "FROM ex e JOIN orgs o ON o.id = e.org_id \
-         LEFT JOIN submissions s ON s.task_id = e.task_id AND s.org_id = e.org_id \
-         WHERE o.path >= $3 AND o.path < $4{cond}"
-    );
-    let sql = format!(
-        "{TREE} SELECT {EXPECTED_COLS} {from} ORDER BY (COALESCE(s.version, 0) > 0), \
-         (s.status = 'returned') DESC, e.depth, o.path, e.task_id LIMIT {limit} OFFSET {offset}"
-    );
-    let count = format!("{TREE} SELECT COUNT(*) {from}");
-    let (t, n) = scope.ids();
-    let items: Vec<ExpectedRow> = on_db!(db, |p| sqlx::query_as(AssertSqlSafe(sql.as_str()))
-        .bind(t)
-        .bind(n)
-        .bind(within.as_str())
-        .bind(within.upper_bound())
-        .fetch_all(p)
-        .await)?;
-    let total = match known_total {
-        Some(k) => k,
-        None => on_db!(db, |p| sqlx::query_scalar(AssertSqlSafe(count.as_str()))
-            .bind(t)
-            .bind(n)
-            .bind(within.as_str())
-            .bind(within.upper_bound())
-            .fetch_one(p)
-            .await)?,
-    };
+    let mut depths: Vec<i32> = dash.tasks.iter().map(|t| t.depth).collect();
+    depths.sort_unstable();
+    depths.dedup();
+    let segments = Segment::of(filter);
+    let mut total = 0;
+    let mut parts = Vec::new();
+    for seg in segments {
+        for &depth in &depths {
+            let at: Vec<&TaskAtNode> = dash.tasks.iter().filter(|t| t.depth == depth).collect();
+            let n: i64 = at.iter().map(|t| seg.count(&t.tally)).sum();
+            if n > 0 {
+                parts.push((*seg, depth, at, total, n));
+                total += n;
+            }
+        }
+    }
+    let mut items: Vec<ExpectedRow> = Vec::new();
+    for (seg, depth, at, start, n) in parts {
+        let want = limit - items.len() as i64;
+        if want == 0 {
+            break;
+        }
+        if start + n <= offset {
+            continue;
+        }
+        let skip = (offset - start).max(0);
+        let ids: Vec<i64> = at.iter().map(|t| t.task_id).collect();
+        // DIALECT: CROSS JOIN makes SQLite walk the organisations in path order (the
+        // planner keeps the written order); PostgreSQL reads it as an inner join.
+        let sql = format!(
+            "SELECT t.id AS task_id, CAST({depth} AS INTEGER) AS depth, t.deadline, o.id AS org_id, \
+             o.name AS org_name, o.path AS org_path, d.acknowledged_at, s.id AS submission_id, \
+             s.status, s.version, s.first_submitted_at, s.submitted_at, s.late \
+             FROM orgs o CROSS JOIN tasks t \
+             JOIN notice_deliveries d ON d.notice_id = t.notice_id AND d.org_id = o.id \
+             LEFT JOIN submissions s ON s.task_id = t.id AND s.org_id = o.id \
+             WHERE o.path >= $1 AND o.path < $2 AND t.id IN ({}) AND (t.all_recipients OR EXISTS ( \
+               SELECT 1 FROM task_recipients r WHERE r.task_id = t.id AND r.org_id = o.id)) \
+             AND {} ORDER BY o.path, t.id LIMIT {} OFFSET {skip}",
+            tallies::ints(&ids),
+            seg.sql(),
+            want.min(n - skip),
+        );
+        let rows: Vec<ExpectedRow> = on_db!(db, |p| sqlx::query_as(AssertSqlSafe(sql.as_str()))
+            .bind(dash.node_path.as_str())
+            .bind(dash.node_path.upper_bound())
+            .fetch_all(p)
+            .await)?;
+        items.extend(rows);
+    }
     Ok(Page {
         items,
         total,
@@ -470,17 +540,6 @@ impl Counts {
     }
 }
 
-const COUNT_COLS: &str = "COUNT(*) AS expected, \
-    COALESCE(SUM(CASE WHEN e.acknowledged_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS acknowledged, \
-    COALESCE(SUM(CASE WHEN COALESCE(s.version, 0) > 0 THEN 1 ELSE 0 END), 0) AS submitted, \
-    COALESCE(SUM(CASE WHEN COALESCE(s.version, 0) > 0 AND NOT s.late THEN 1 ELSE 0 END), 0) AS on_time, \
-    COALESCE(SUM(CASE WHEN COALESCE(s.version, 0) > 0 AND s.late THEN 1 ELSE 0 END), 0) AS late, \
-    COALESCE(SUM(CASE WHEN COALESCE(s.version, 0) = 0 THEN 1 ELSE 0 END), 0) AS missing, \
-    COALESCE(SUM(CASE WHEN s.status = 'accepted' THEN 1 ELSE 0 END), 0) AS accepted, \
-    COALESCE(SUM(CASE WHEN s.status = 'returned' THEN 1 ELSE 0 END), 0) AS returned, \
-    COALESCE(SUM(CASE WHEN COALESCE(s.version, 0) = 0 AND e.deadline < $3 THEN 1 ELSE 0 END), 0) AS overdue, \
-    COALESCE(SUM(CASE WHEN COALESCE(s.version, 0) = 0 AND e.deadline >= $3 AND e.deadline < $4 THEN 1 ELSE 0 END), 0) AS due_soon";
-
 /// One row of a dashboard: an organisation and the counts of its subtree.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct OrgCounts {
@@ -509,16 +568,21 @@ pub struct Dashboard {
     pub own: Option<Counts>,
     pub children: Vec<OrgCounts>,
     pub levels: Vec<LevelCounts>,
+    /// The node's path (the subtree [`recipients`] lists).
+    #[serde(skip)]
+    pub node_path: OrgPath,
+    /// Each task of the scope with its tally over the node's subtree, node included.
+    #[serde(skip)]
+    pub tasks: Vec<TaskAtNode>,
 }
 
-#[derive(sqlx::FromRow)]
-struct GroupRow {
-    depth: i32,
-    /// The path of the node's child the recipient lies under (the node's own path for the
-    /// node itself).
-    child: String,
-    #[sqlx(flatten)]
-    counts: Counts,
+/// One task of a dashboard's scope and its recipients in the node's subtree.
+#[derive(Debug, Clone)]
+pub struct TaskAtNode {
+    pub task_id: i64,
+    pub depth: i32,
+    pub deadline: DateTime<Utc>,
+    pub tally: Tally,
 }
 
 impl Counts {
@@ -535,6 +599,29 @@ impl Counts {
         self.due_soon += o.due_soon;
     }
 
+    /// The counts of a tally of one task due at `deadline`, seen at `now`: its missing are
+    /// overdue past the deadline and due soon within three days of it.
+    fn of(t: &Tally, deadline: DateTime<Utc>, now: DateTime<Utc>) -> Counts {
+        let soon = now + chrono::Duration::days(renke_domain::task::DUE_SOON_DAYS);
+        let missing = t.expected - t.submitted;
+        Counts {
+            expected: t.expected,
+            acknowledged: t.acknowledged,
+            submitted: t.submitted,
+            on_time: t.submitted - t.late,
+            late: t.late,
+            missing,
+            accepted: t.accepted,
+            returned: t.returned,
+            overdue: if deadline < now { missing } else { 0 },
+            due_soon: if deadline >= now && deadline < soon {
+                missing
+            } else {
+                0
+            },
+        }
+    }
+
     /// How many recipients a list with `filter` shows.
     pub fn matching(&self, filter: Filter) -> i64 {
         match filter {
@@ -547,10 +634,18 @@ impl Counts {
     }
 }
 
-/// The dashboard of `scope` at the node `node` (id and path): one grouped query over the
-/// node's subtree (a range on `orgs.path`), grouped by relay level and by the child of the
-/// node each recipient lies under; totals, the node's own row, the children and the levels
-/// are summed from its rows.
+/// The tasks of a scope (the roots and their relays, with depth): `$1` is a task id, `$2` a
+/// notice id (every task of the notice); -1 for the one not used.
+const TASK_TREE: &str = "WITH RECURSIVE tt(id, depth) AS ( \
+      SELECT id, 0 FROM tasks WHERE id = $1 OR notice_id = $2 \
+      UNION ALL \
+      SELECT t.id, tt.depth + 1 FROM tasks t JOIN tt ON t.parent_task_id = tt.id WHERE tt.depth < 16) \
+    SELECT tt.id, tt.depth, t.deadline FROM tt JOIN tasks t ON t.id = tt.id ORDER BY tt.depth, tt.id";
+
+/// The dashboard of `scope` at the node `node` (id and path). Reads the tallies of the node
+/// and of its children (see [`crate::tallies`]) and the own state of the node and of each
+/// child that is itself a recipient: its cost follows the number of children and tasks,
+/// not the number of recipients below.
 pub async fn dashboard(
     db: &Db,
     scope: Scope,
@@ -558,30 +653,10 @@ pub async fn dashboard(
     node: &OrgPath,
     now: DateTime<Utc>,
 ) -> Result<Dashboard, StoreError> {
-    let soon = now + chrono::Duration::days(renke_domain::task::DUE_SOON_DAYS);
-    // DIALECT: the position of a character in a string is instr() in SQLite and strpos()
-    // in PostgreSQL. The child a recipient lies under is its path cut after the segment
-    // that follows the node's path: one string expression, no join per child.
-    let find = match db {
-        Db::Sqlite(_) => "instr",
-        Db::Pg(_) => "strpos",
-    };
-    let sql = format!(
-        "{TREE} SELECT e.depth, substr(o.path, 1, $5 + {find}(substr(o.path, $5 + 1), '/')) AS child, \
-         {COUNT_COLS} FROM ex e JOIN orgs o ON o.id = e.org_id \
-         LEFT JOIN submissions s ON s.task_id = e.task_id AND s.org_id = e.org_id \
-         WHERE o.path >= $6 AND o.path < $7 GROUP BY e.depth, child"
-    );
-    let node_len = node.as_str().len() as i32;
     let (t, n) = scope.ids();
-    let rows: Vec<GroupRow> = on_db!(db, |p| sqlx::query_as(AssertSqlSafe(sql.as_str()))
+    let tree: Vec<(i64, i32, DateTime<Utc>)> = on_db!(db, |p| sqlx::query_as(TASK_TREE)
         .bind(t)
         .bind(n)
-        .bind(now)
-        .bind(soon)
-        .bind(node_len)
-        .bind(node.as_str())
-        .bind(node.upper_bound())
         .fetch_all(p)
         .await)?;
     let kids: Vec<(i64, String, String)> = on_db!(db, |p| sqlx::query_as(
@@ -590,41 +665,117 @@ pub async fn dashboard(
     .bind(node_id)
     .fetch_all(p)
     .await)?;
+    let (below, own) = if tree.is_empty() {
+        (Vec::new(), Vec::new())
+    } else {
+        let ids = tallies::ints(&tree.iter().map(|t| t.0).collect::<Vec<_>>());
+        let at_node = "(org_id = $1 OR org_id IN (SELECT id FROM orgs WHERE parent_id = $1))";
+        let below_sql = format!(
+            "SELECT task_id, org_id, expected, acknowledged, submitted, late, accepted, returned, \
+             late_returned FROM task_tallies WHERE task_id IN ({ids}) AND {at_node}"
+        );
+        let below: Vec<Tally> = on_db!(db, |p| sqlx::query_as(AssertSqlSafe(below_sql.as_str()))
+            .bind(node_id)
+            .fetch_all(p)
+            .await)?;
+        let own_sql = format!(
+            "SELECT t.id, d.org_id, d.acknowledged_at, s.status, s.version, s.late FROM tasks t \
+             JOIN notice_deliveries d ON d.notice_id = t.notice_id \
+             LEFT JOIN submissions s ON s.task_id = t.id AND s.org_id = d.org_id \
+             WHERE t.id IN ({ids}) AND {} AND (t.all_recipients OR EXISTS ( \
+               SELECT 1 FROM task_recipients r WHERE r.task_id = t.id AND r.org_id = d.org_id))",
+            at_node.replace("org_id", "d.org_id")
+        );
+        type OwnRow = (
+            i64,
+            i64,
+            Option<DateTime<Utc>>,
+            Option<String>,
+            Option<i32>,
+            Option<bool>,
+        );
+        let own: Vec<OwnRow> = on_db!(db, |p| sqlx::query_as(AssertSqlSafe(own_sql.as_str()))
+            .bind(node_id)
+            .fetch_all(p)
+            .await)?;
+        (below, own)
+    };
+    // Per task: the node's subtree (its tally plus its own state), and per child the same.
+    let below: HashMap<(i64, i64), Tally> = below
+        .into_iter()
+        .map(|b| ((b.task_id, b.org_id), b))
+        .collect();
+    let mut itself: HashMap<(i64, i64), Tally> = HashMap::new();
+    for (task_id, org_id, ack, status, version, late) in own {
+        let sub = status
+            .as_deref()
+            .zip(version)
+            .map(|(s, v)| (s, v, late.unwrap_or(false)));
+        itself
+            .entry((task_id, org_id))
+            .or_default()
+            .add(Mark::of(ack.is_some(), sub));
+    }
     let mut total = Counts::default();
-    let mut own = Counts::default();
+    let mut own_counts = Counts::default();
     let mut children: Vec<OrgCounts> = Vec::new();
+    let mut child_at: HashMap<i64, usize> = HashMap::new();
     let mut levels: Vec<LevelCounts> = Vec::new();
-    for r in rows {
-        total.add(&r.counts);
-        match levels.iter_mut().find(|l| l.depth == r.depth) {
-            Some(l) => l.counts.add(&r.counts),
-            None => levels.push(LevelCounts {
-                depth: r.depth,
-                counts: r.counts.clone(),
-            }),
+    let mut tasks = Vec::with_capacity(tree.len());
+    for &(task_id, depth, deadline) in &tree {
+        let at = |org: i64| {
+            let own = itself.get(&(task_id, org)).copied().unwrap_or_default();
+            let mut sum = below.get(&(task_id, org)).copied().unwrap_or_default();
+            sum.absorb(&own);
+            (sum, own)
+        };
+        let (mut sum, itself) = at(node_id);
+        for (kid, name, path) in &kids {
+            let (k, _) = at(*kid);
+            if k.expected == 0 {
+                continue;
+            }
+            let c = Counts::of(&k, deadline, now);
+            match child_at.get(kid) {
+                Some(&i) => children[i].counts.add(&c),
+                None => {
+                    child_at.insert(*kid, children.len());
+                    children.push(OrgCounts {
+                        org_id: *kid,
+                        org_name: name.clone(),
+                        org_path: path.clone(),
+                        counts: c,
+                    });
+                }
+            }
         }
-        if r.child == node.as_str() {
-            own.add(&r.counts);
-        } else if let Some(c) = children.iter_mut().find(|c| c.org_path == r.child) {
-            c.counts.add(&r.counts);
-        } else if let Some((id, name, path)) = kids.iter().find(|k| k.2 == r.child) {
-            children.push(OrgCounts {
-                org_id: *id,
-                org_name: name.clone(),
-                org_path: path.clone(),
-                counts: r.counts,
-            });
-        } else {
-            return Err(StoreError::Corrupt(format!("no child at {}", r.child)));
+        own_counts.add(&Counts::of(&itself, deadline, now));
+        let c = Counts::of(&sum, deadline, now);
+        total.add(&c);
+        if sum.expected > 0 {
+            match levels.iter_mut().find(|l| l.depth == depth) {
+                Some(l) => l.counts.add(&c),
+                None => levels.push(LevelCounts { depth, counts: c }),
+            }
         }
+        sum.task_id = task_id;
+        sum.org_id = node_id;
+        tasks.push(TaskAtNode {
+            task_id,
+            depth,
+            deadline,
+            tally: sum,
+        });
     }
     levels.sort_by_key(|l| l.depth);
     children.sort_by(|a, b| a.org_path.cmp(&b.org_path));
     Ok(Dashboard {
         total,
-        own: (own.expected > 0).then_some(own),
+        own: (own_counts.expected > 0).then_some(own_counts),
         children,
         levels,
+        node_path: node.clone(),
+        tasks,
     })
 }
 
@@ -768,6 +919,7 @@ pub async fn write(
     let recipient_sql = format!("SELECT COUNT(*) FROM ({EXPECTED_ONE}) e WHERE e.org_id = $2");
     let late = now > task.deadline.at();
     let id: i64 = in_tx!(db, |tx| {
+        tallies::lock!(db, tx, share);
         // Write first, so the transaction takes the write lock at once (SQLite answers a
         // read-then-write upgrade under contention with SQLITE_BUSY instead of waiting);
         // the unique (task_id, org_id) makes a race harmless and a refusal rolls it back.
@@ -789,13 +941,15 @@ pub async fn write(
         if n == 0 {
             return Err(StoreError::State("not_a_recipient"));
         }
-        let (id, status, version): (i64, String, i32) = sqlx::query_as(
-            "SELECT id, status, version FROM submissions WHERE task_id = $1 AND org_id = $2",
-        )
-        .bind(task.id)
-        .bind(org_id)
-        .fetch_one(&mut *tx)
-        .await?;
+        let (id, status, version, was_late, path): (i64, String, i32, bool, String) =
+            sqlx::query_as(
+                "SELECT s.id, s.status, s.version, s.late, o.path FROM submissions s \
+             JOIN orgs o ON o.id = s.org_id WHERE s.task_id = $1 AND s.org_id = $2",
+            )
+            .bind(task.id)
+            .bind(org_id)
+            .fetch_one(&mut *tx)
+            .await?;
         match status.as_str() {
             "submitted" => return Err(StoreError::State("already_submitted")),
             "accepted" => return Err(StoreError::State("submission_accepted")),
@@ -912,6 +1066,13 @@ pub async fn write(
                 .await?;
             }
         }
+        // Last, so the tallies' rows stay locked for the shortest time.
+        if mode == Write::Submit {
+            let before = Mark::of(false, Some((status.as_str(), version, was_late)));
+            let now_late = if version == 0 { late } else { was_late };
+            let after = Mark::of(false, Some(("submitted", version + 1, now_late)));
+            tallies::shift!(tx, task.id, &path, before, after);
+        }
         id
     });
     submission(db, id).await
@@ -982,6 +1143,7 @@ pub async fn decide(
         Decision::Return => ("returned", "returned"),
     };
     in_tx!(db, |tx| {
+        tallies::lock!(db, tx, share);
         let done = sqlx::query(
             "UPDATE submissions SET status = $1, updated_at = $2 WHERE id = $3 AND status = 'submitted'",
         )
@@ -1012,6 +1174,16 @@ pub async fn decide(
         .bind(id)
         .execute(&mut *tx)
         .await?;
+        let (task_id, version, late, path): (i64, i32, bool, String) = sqlx::query_as(
+            "SELECT s.task_id, s.version, s.late, o.path FROM submissions s \
+             JOIN orgs o ON o.id = s.org_id WHERE s.id = $1",
+        )
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let before = Mark::of(false, Some(("submitted", version, late)));
+        let after = Mark::of(false, Some((status, version, late)));
+        tallies::shift!(tx, task_id, &path, before, after);
     });
     submission(db, id).await
 }

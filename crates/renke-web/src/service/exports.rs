@@ -21,16 +21,7 @@ async fn all_recipients(
     let mut rows = v.recipients.items.clone();
     let mut offset = PAGE;
     while offset < v.recipients.total {
-        let page = tasks::recipients(
-            &state.db,
-            Scope::Task(task_id),
-            &v.node.path,
-            Filter::All,
-            offset,
-            PAGE,
-            Some(v.recipients.total),
-        )
-        .await?;
+        let page = tasks::recipients(&state.db, &v.dashboard, Filter::All, offset, PAGE).await?;
         rows.extend(page.items);
         offset += PAGE;
     }

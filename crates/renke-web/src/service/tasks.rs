@@ -706,9 +706,7 @@ pub async fn dashboard(
     breadcrumbs.retain(|a| a.id != node.id);
     let now = state.clock.now();
     let dashboard = tasks::dashboard(&state.db, scope, node.id, &node.path, now).await?;
-    let known = Some(dashboard.total.matching(filter));
-    let recipients =
-        tasks::recipients(&state.db, scope, &node.path, filter, offset, limit, known).await?;
+    let recipients = tasks::recipients(&state.db, &dashboard, filter, offset, limit).await?;
     Ok(DashboardView {
         scope,
         title,

@@ -144,6 +144,12 @@ impl TestApp {
         c
     }
 
+    /// Every task's dashboard tallies agree with a recount of its recipients.
+    pub async fn assert_tallies(&self) {
+        let diffs = renke_store::tallies::check_all(self.db()).await.unwrap();
+        assert!(diffs.is_empty(), "{}: {diffs:#?}", self.label());
+    }
+
     /// The standard organisation tree.
     pub async fn tree(&self) -> Tree {
         Tree::build(self.db(), t0()).await

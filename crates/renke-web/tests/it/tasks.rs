@@ -489,6 +489,7 @@ async fn cascade_submit_return_late_missing_rollup_and_dashboards() {
         );
 
         // SAMR's dashboard, computed live, at every level.
+        app.assert_tallies().await;
         let d = cn.get(&format!("/api/v1/tasks/{}/dashboard", c.task)).await;
         assert_eq!(d.status, 200, "{l}: {}", d.text);
         assert_eq!(
@@ -599,6 +600,7 @@ async fn cascade_submit_return_late_missing_rollup_and_dashboards() {
         crate::exports::cascade_exports(&app, t2).await;
         // SAMR downloads Guangdong's compiled report as PDF.
         crate::pdf::cascade_report(&app, gd_sub, fs_sub).await;
+        app.assert_tallies().await;
         app.finish().await;
     }
 }
@@ -768,6 +770,188 @@ async fn bad_input_is_refused_and_nothing_changes() {
     }
 }
 
+/// The dashboards read tallies kept on every write (see `renke_store::tallies`): after each
+/// kind of write they agree with a recount; every filter's list holds as many rows as the
+/// counts say; moving an organisation moves its counts.
+#[tokio::test]
+async fn tallies_follow_every_write() {
+    for app in TestApp::spawn_all().await {
+        let l = app.label();
+        setup(&app).await;
+        let c = issue_and_relay(&app).await;
+        app.assert_tallies().await;
+        let t2 = c.relay_task;
+        let gd = app.login("gd.org", PASSWORD).await;
+        let sz = app.login("sz.staff", PASSWORD).await;
+        let at_gd = |filter: &str| format!("/api/v1/tasks/{t2}/dashboard?filter={filter}&limit=2");
+
+        // A draft counts nothing; sending does.
+        let r = sz
+            .put(
+                &format!("/api/v1/tasks/{t2}/submission"),
+                content("深圳草稿", 1, 1, 1),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{l}: {}", r.text);
+        app.assert_tallies().await;
+        let r = sz
+            .post(
+                &format!("/api/v1/tasks/{t2}/submission"),
+                content("深圳", 1, 1, 1),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{l}: {}", r.text);
+        let sz_sub = r.body["id"].as_i64().unwrap();
+        app.assert_tallies().await;
+        // Returned, then sent again: still on time (late is fixed at the first sending).
+        let r = gd
+            .post(
+                &format!("/api/v1/submissions/{sz_sub}/review"),
+                json!({"decision": "return", "reason": "请补充。"}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{l}: {}", r.text);
+        app.assert_tallies().await;
+        set_clock(&app, 6, 21, 9);
+        // Sessions lapse over seven weeks: log in again.
+        let gd = app.login("gd.org", PASSWORD).await;
+        let sz = app.login("sz.staff", PASSWORD).await;
+        let zh = app.login("zh.staff", PASSWORD).await;
+        let r = sz
+            .post(
+                &format!("/api/v1/tasks/{t2}/submission"),
+                content("深圳补充", 2, 2, 2),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.body["late"].as_bool()),
+            (200, Some(false)),
+            "{l}: {}",
+            r.text
+        );
+        // 珠海 acknowledges and sends after the deadline, and is returned: late and returned.
+        let r = zh
+            .post(
+                &format!("/api/v1/notices/{}/acknowledge", c.relay),
+                json!({}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{l}: {}", r.text);
+        app.assert_tallies().await;
+        let r = zh
+            .post(
+                &format!("/api/v1/tasks/{t2}/submission"),
+                content("珠海", 1, 1, 1),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.body["late"].as_bool()),
+            (200, Some(true)),
+            "{l}: {}",
+            r.text
+        );
+        let zh_sub = r.body["id"].as_i64().unwrap();
+        let r = gd
+            .post(
+                &format!("/api/v1/submissions/{zh_sub}/review"),
+                json!({"decision": "return", "reason": "请重写。"}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{l}: {}", r.text);
+        let r = gd
+            .post(
+                &format!("/api/v1/submissions/{sz_sub}/review"),
+                json!({"decision": "accept"}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{l}: {}", r.text);
+        app.assert_tallies().await;
+
+        // expected, acknowledged, submitted, on_time, late, missing, accepted, returned
+        let d = gd.get(&at_gd("all")).await;
+        assert_eq!(
+            counts(&d.body["total"]),
+            [4, 4, 2, 1, 1, 2, 1, 1],
+            "{l}: {}",
+            d.text
+        );
+        // Each filter lists as many as its count, in pages of two: missing, then returned,
+        // then the rest.
+        for (filter, key, want) in [
+            (
+                "all",
+                "expected",
+                vec![
+                    "广州市市场监督管理局",
+                    "佛山市市场监督管理局",
+                    "珠海市市场监督管理局",
+                    "深圳市市场监督管理局",
+                ],
+            ),
+            (
+                "missing",
+                "missing",
+                vec!["广州市市场监督管理局", "佛山市市场监督管理局"],
+            ),
+            ("late", "late", vec!["珠海市市场监督管理局"]),
+            ("returned", "returned", vec!["珠海市市场监督管理局"]),
+            (
+                "submitted",
+                "submitted",
+                vec!["珠海市市场监督管理局", "深圳市市场监督管理局"],
+            ),
+        ] {
+            let mut names = Vec::new();
+            let mut offset = 0;
+            loop {
+                let r = gd.get(&format!("{}&offset={offset}", at_gd(filter))).await;
+                assert_eq!(r.status, 200, "{l}: {}", r.text);
+                assert_eq!(
+                    r.body["recipients_total"], d.body["total"][key],
+                    "{l}: {filter}"
+                );
+                let page = r.body["recipients"].as_array().unwrap();
+                names.extend(
+                    page.iter()
+                        .map(|x| x["org_name"].as_str().unwrap().to_owned()),
+                );
+                offset += 2;
+                if page.is_empty() || offset >= r.body["recipients_total"].as_i64().unwrap() {
+                    break;
+                }
+            }
+            assert_eq!(names, want, "{l}: {filter}");
+        }
+
+        // 珠海 moves under Shanghai: SAMR's dashboard counts it there.
+        let zh_org = renke_store::orgs::get_by_code(app.db(), "GD-ZH")
+            .await
+            .unwrap();
+        let sh_org = renke_store::orgs::get_by_code(app.db(), "SH")
+            .await
+            .unwrap();
+        renke_store::orgs::move_subtree(app.db(), zh_org.id, sh_org.id, app.clock.now())
+            .await
+            .unwrap();
+        app.assert_tallies().await;
+        let cn = app.login("cn.org", PASSWORD).await;
+        let d = cn.get(&format!("/api/v1/tasks/{}/dashboard", c.task)).await;
+        let sh = d.body["children"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["org_id"] == sh_org.id)
+            .unwrap();
+        assert_eq!(
+            counts(&sh["counts"]),
+            [2, 1, 1, 0, 1, 1, 0, 1],
+            "{l}: {}",
+            d.text
+        );
+        app.finish().await;
+    }
+}
+
 #[tokio::test]
 async fn task_for_some_recipients_only() {
     for app in TestApp::spawn_all().await {
@@ -790,6 +974,7 @@ async fn task_for_some_recipients_only() {
         let id = r.body["id"].as_i64().unwrap();
         let d = gd.get(&format!("/api/v1/tasks/{id}/dashboard")).await;
         assert_eq!(d.body["total"]["expected"], 2, "{l}: {}", d.text);
+        app.assert_tallies().await;
         let fs = app.login("fs.staff", PASSWORD).await;
         let r = fs
             .post(

@@ -1,0 +1,304 @@
+//! Per-task tallies behind the dashboards (migration 0009, `task_tallies`).
+//!
+//! For every task and every organisation above at least one of its expected recipients, a
+//! row counts the recipients strictly below that organisation: expected, acknowledged,
+//! submitted, late, accepted, returned, and returned-and-late. A dashboard at a node reads
+//! the rows of the node and of its children and adds the node's and the children's own
+//! states, so its cost follows the number of children, not of recipients (a task to all
+//! 52,000 labs has a few thousand rows, one per bureau).
+//!
+//! The rows are kept in the transaction of every write that changes them:
+//! - [`refresh`] recomputes a task's rows from the recipients when its deliveries change
+//!   (issuing its notice, creating the task, moving an organisation);
+//! - [`shift`] moves one recipient's [`Mark`] from its old to its new state (签收, submit,
+//!   accept, return) on the rows of its ancestors, as the last statement of the transaction
+//!   so the rows it locks are held for the shortest time.
+//!
+//! Both take [`lock!`] first on PostgreSQL. [`check`] recomputes and compares: the tests
+//! call it after every kind of write.
+
+use crate::{Db, StoreError, on_db};
+use sqlx::AssertSqlSafe;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The recipients of the tasks matched by `{filter}` with their marks (`e`), and each mark
+/// repeated for every organisation above the recipient (`up`).
+const MARKS: &str = "WITH RECURSIVE e(task_id, org_id, ack, sub, late, acc, ret, lret) AS ( \
+      SELECT t.id, d.org_id, \
+        CASE WHEN d.acknowledged_at IS NOT NULL THEN 1 ELSE 0 END, \
+        CASE WHEN COALESCE(s.version, 0) > 0 THEN 1 ELSE 0 END, \
+        CASE WHEN COALESCE(s.version, 0) > 0 AND s.late THEN 1 ELSE 0 END, \
+        CASE WHEN s.status = 'accepted' THEN 1 ELSE 0 END, \
+        CASE WHEN s.status = 'returned' THEN 1 ELSE 0 END, \
+        CASE WHEN s.status = 'returned' AND s.late THEN 1 ELSE 0 END \
+      FROM tasks t JOIN notice_deliveries d ON d.notice_id = t.notice_id \
+      LEFT JOIN submissions s ON s.task_id = t.id AND s.org_id = d.org_id \
+      WHERE t.id = $1 AND (t.all_recipients OR EXISTS ( \
+        SELECT 1 FROM task_recipients r WHERE r.task_id = t.id AND r.org_id = d.org_id))), \
+    up(task_id, anc_id, ack, sub, late, acc, ret, lret) AS ( \
+      SELECT e.task_id, o.parent_id, e.ack, e.sub, e.late, e.acc, e.ret, e.lret \
+      FROM e JOIN orgs o ON o.id = e.org_id WHERE o.parent_id IS NOT NULL \
+      UNION ALL \
+      SELECT up.task_id, o.parent_id, up.ack, up.sub, up.late, up.acc, up.ret, up.lret \
+      FROM up JOIN orgs o ON o.id = up.anc_id WHERE o.parent_id IS NOT NULL) ";
+
+const TALLY_COLS: &str =
+    "task_id, org_id, expected, acknowledged, submitted, late, accepted, returned, late_returned";
+
+const FRESH: &str = "SELECT task_id, anc_id, COUNT(*), SUM(ack), SUM(sub), SUM(late), SUM(acc), \
+    SUM(ret), SUM(lret) FROM up GROUP BY task_id, anc_id";
+
+/// One stored row: the recipients of `task_id` strictly below `org_id`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, sqlx::FromRow)]
+pub struct Tally {
+    pub task_id: i64,
+    pub org_id: i64,
+    pub expected: i64,
+    pub acknowledged: i64,
+    pub submitted: i64,
+    pub late: i64,
+    pub accepted: i64,
+    pub returned: i64,
+    pub late_returned: i64,
+}
+
+impl Tally {
+    /// Adds one recipient in state `m`.
+    pub fn add(&mut self, m: Mark) {
+        self.expected += 1;
+        self.acknowledged += m.acknowledged as i64;
+        self.submitted += m.submitted as i64;
+        self.late += m.late as i64;
+        self.accepted += m.accepted as i64;
+        self.returned += m.returned as i64;
+        self.late_returned += (m.returned && m.late) as i64;
+    }
+
+    /// Adds another tally's counts (ids are kept).
+    pub fn absorb(&mut self, o: &Tally) {
+        self.expected += o.expected;
+        self.acknowledged += o.acknowledged;
+        self.submitted += o.submitted;
+        self.late += o.late;
+        self.accepted += o.accepted;
+        self.returned += o.returned;
+        self.late_returned += o.late_returned;
+    }
+}
+
+/// Where one recipient stands, as the tallies count it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Mark {
+    pub acknowledged: bool,
+    pub submitted: bool,
+    pub late: bool,
+    pub accepted: bool,
+    pub returned: bool,
+}
+
+impl Mark {
+    /// The mark of a submission row (`None`: no submission yet).
+    pub fn of(acknowledged: bool, s: Option<(&str, i32, bool)>) -> Mark {
+        let (status, version, late) = s.unwrap_or(("draft", 0, false));
+        let submitted = version > 0;
+        Mark {
+            acknowledged,
+            submitted,
+            late: submitted && late,
+            accepted: status == "accepted",
+            returned: status == "returned",
+        }
+    }
+
+    /// What moving from `self` to `to` adds to acknowledged, submitted, late, accepted,
+    /// returned and late_returned.
+    pub(crate) fn delta(self, to: Mark) -> [i64; 6] {
+        let d = |a: bool, b: bool| b as i64 - a as i64;
+        [
+            d(self.acknowledged, to.acknowledged),
+            d(self.submitted, to.submitted),
+            d(self.late, to.late),
+            d(self.accepted, to.accepted),
+            d(self.returned, to.returned),
+            d(self.returned && self.late, to.returned && to.late),
+        ]
+    }
+}
+
+/// Takes the tallies' table lock on PostgreSQL at the start of a transaction that will
+/// [`shift!`] (`share`: a lock that many such transactions hold at once) or [`refresh!`]
+/// (`exclusive`: waits for those in flight and holds them off). A refresh recounts from
+/// what is committed, so a shift must neither read its state before a refresh and apply it
+/// after (it would count twice) nor apply it to rows a refresh is replacing (it would be
+/// lost). SQLite runs one writer at a time, so it needs none.
+macro_rules! lock {
+    ($db:expr, $tx:expr, share) => {
+        $crate::tallies::lock!(@ $db, $tx, "ROW EXCLUSIVE")
+    };
+    ($db:expr, $tx:expr, exclusive) => {
+        $crate::tallies::lock!(@ $db, $tx, "SHARE ROW EXCLUSIVE")
+    };
+    (@ $db:expr, $tx:expr, $mode:literal) => {
+        if matches!($db, $crate::Db::Pg(_)) {
+            sqlx::query(concat!("LOCK TABLE task_tallies IN ", $mode, " MODE"))
+                .execute(&mut *$tx)
+                .await?;
+        }
+    };
+}
+pub(crate) use lock;
+
+/// Recomputes the rows of `task_id` on transaction `$tx` (one statement over its
+/// recipients and their ancestors).
+macro_rules! refresh {
+    ($tx:expr, $task_id:expr) => {{
+        let task_id: i64 = $task_id;
+        sqlx::query("DELETE FROM task_tallies WHERE task_id = $1")
+            .bind(task_id)
+            .execute(&mut *$tx)
+            .await?;
+        sqlx::query(sqlx::AssertSqlSafe($crate::tallies::refresh_sql()))
+            .bind(task_id)
+            .execute(&mut *$tx)
+            .await?;
+    }};
+}
+pub(crate) use refresh;
+
+/// `INSERT … WITH RECURSIVE … SELECT`: the rows of task `$1` from its recipients.
+pub(crate) fn refresh_sql() -> String {
+    format!("INSERT INTO task_tallies ({TALLY_COLS}) {MARKS}{FRESH}")
+}
+
+/// Moves one recipient of `task_id` at `path` from mark `from` to `to` on the rows of the
+/// organisations above it, on transaction `$tx`. Nothing is written when the marks agree.
+macro_rules! shift {
+    ($tx:expr, $task_id:expr, $path:expr, $from:expr, $to:expr) => {{
+        let from: $crate::tallies::Mark = $from;
+        let to: $crate::tallies::Mark = $to;
+        if from != to {
+            let above = $crate::tallies::above($path)?;
+            let sql = $crate::tallies::shift_sql(above.len());
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind($task_id);
+            for d in from.delta(to) {
+                q = q.bind(d);
+            }
+            for id in above {
+                q = q.bind(id);
+            }
+            q.execute(&mut *$tx).await?;
+        }
+    }};
+}
+pub(crate) use shift;
+
+/// The ids of the organisations strictly above the one at `path` (root first).
+pub(crate) fn above(path: &str) -> Result<Vec<i64>, StoreError> {
+    let ids: Result<Vec<i64>, _> = path
+        .trim_matches('/')
+        .split('/')
+        .map(str::parse::<i64>)
+        .collect();
+    let mut ids = ids.map_err(|_| StoreError::Corrupt(format!("org path {path}")))?;
+    ids.pop();
+    Ok(ids)
+}
+
+/// The update of [`shift!`] for `n` organisations above (`$8…`).
+pub(crate) fn shift_sql(n: usize) -> String {
+    let list = if n == 0 {
+        "NULL".to_owned()
+    } else {
+        (0..n)
+            .map(|i| format!("${}", i + 8))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    format!(
+        "UPDATE task_tallies SET acknowledged = acknowledged + $2, submitted = submitted + $3, \
+         late = late + $4, accepted = accepted + $5, returned = returned + $6, \
+         late_returned = late_returned + $7 WHERE task_id = $1 AND org_id IN ({list})"
+    )
+}
+
+/// The stored rows of the tasks `task_ids` for the organisations `org_ids`.
+pub async fn rows(db: &Db, task_ids: &[i64], org_ids: &[i64]) -> Result<Vec<Tally>, StoreError> {
+    if task_ids.is_empty() || org_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT {TALLY_COLS} FROM task_tallies WHERE task_id IN ({}) AND org_id IN ({})",
+        ints(task_ids),
+        ints(org_ids)
+    );
+    Ok(on_db!(db, |p| sqlx::query_as(AssertSqlSafe(sql.as_str()))
+        .fetch_all(p)
+        .await)?)
+}
+
+/// A list of ids as SQL literals (integers only, so nothing to escape).
+pub(crate) fn ints(ids: &[i64]) -> String {
+    ids.iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Recomputes the rows of `task_id` from its recipients and compares them with the stored
+/// ones; returns the differences (empty when they agree).
+pub async fn check(db: &Db, task_id: i64) -> Result<Vec<String>, StoreError> {
+    let fresh_sql = format!("{MARKS}{FRESH}");
+    let fresh: Vec<(i64, i64, i64, i64, i64, i64, i64, i64, i64)> =
+        on_db!(db, |p| sqlx::query_as(AssertSqlSafe(fresh_sql.as_str()))
+            .bind(task_id)
+            .fetch_all(p)
+            .await)?;
+    let fresh: Vec<Tally> = fresh
+        .into_iter()
+        .map(|r| Tally {
+            task_id: r.0,
+            org_id: r.1,
+            expected: r.2,
+            acknowledged: r.3,
+            submitted: r.4,
+            late: r.5,
+            accepted: r.6,
+            returned: r.7,
+            late_returned: r.8,
+        })
+        .collect();
+    let stored_sql = format!("SELECT {TALLY_COLS} FROM task_tallies WHERE task_id = $1");
+    let stored: Vec<Tally> = on_db!(db, |p| sqlx::query_as(AssertSqlSafe(stored_sql.as_str()))
+        .bind(task_id)
+        .fetch_all(p)
+        .await)?;
+    let fresh: BTreeMap<i64, Tally> = fresh.into_iter().map(|t| (t.org_id, t)).collect();
+    let stored: BTreeMap<i64, Tally> = stored.into_iter().map(|t| (t.org_id, t)).collect();
+    let mut diffs = Vec::new();
+    for org in fresh.keys().chain(stored.keys()).collect::<BTreeSet<_>>() {
+        let (f, s) = (fresh.get(org), stored.get(org));
+        if f != s {
+            diffs.push(format!("org {org}: stored {s:?}, recomputed {f:?}"));
+        }
+    }
+    Ok(diffs)
+}
+
+/// [`check`] for every task, each difference prefixed with its task.
+pub async fn check_all(db: &Db) -> Result<Vec<String>, StoreError> {
+    let ids: Vec<i64> = on_db!(db, |p| sqlx::query_scalar(
+        "SELECT id FROM tasks ORDER BY id"
+    )
+    .fetch_all(p)
+    .await)?;
+    let mut out = Vec::new();
+    for id in ids {
+        out.extend(
+            check(db, id)
+                .await?
+                .into_iter()
+                .map(|d| format!("task {id}: {d}")),
+        );
+    }
+    Ok(out)
+}
