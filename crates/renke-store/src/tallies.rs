@@ -45,8 +45,9 @@ const MARKS: &str = "WITH RECURSIVE e(task_id, org_id, ack, sub, late, acc, ret,
 const TALLY_COLS: &str =
     "task_id, org_id, expected, acknowledged, submitted, late, accepted, returned, late_returned";
 
-const FRESH: &str = "SELECT task_id, anc_id, COUNT(*), SUM(ack), SUM(sub), SUM(late), SUM(acc), \
-    SUM(ret), SUM(lret) FROM up GROUP BY task_id, anc_id";
+const FRESH: &str = "SELECT task_id, anc_id AS org_id, COUNT(*) AS expected, SUM(ack) AS acknowledged, \
+    SUM(sub) AS submitted, SUM(late) AS late, SUM(acc) AS accepted, SUM(ret) AS returned, \
+    SUM(lret) AS late_returned FROM up GROUP BY task_id, anc_id";
 
 /// One stored row: the recipients of `task_id` strictly below `org_id`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, sqlx::FromRow)]
@@ -248,25 +249,10 @@ pub(crate) fn ints(ids: &[i64]) -> String {
 /// ones; returns the differences (empty when they agree).
 pub async fn check(db: &Db, task_id: i64) -> Result<Vec<String>, StoreError> {
     let fresh_sql = format!("{MARKS}{FRESH}");
-    let fresh: Vec<(i64, i64, i64, i64, i64, i64, i64, i64, i64)> =
-        on_db!(db, |p| sqlx::query_as(AssertSqlSafe(fresh_sql.as_str()))
-            .bind(task_id)
-            .fetch_all(p)
-            .await)?;
-    let fresh: Vec<Tally> = fresh
-        .into_iter()
-        .map(|r| Tally {
-            task_id: r.0,
-            org_id: r.1,
-            expected: r.2,
-            acknowledged: r.3,
-            submitted: r.4,
-            late: r.5,
-            accepted: r.6,
-            returned: r.7,
-            late_returned: r.8,
-        })
-        .collect();
+    let fresh: Vec<Tally> = on_db!(db, |p| sqlx::query_as(AssertSqlSafe(fresh_sql.as_str()))
+        .bind(task_id)
+        .fetch_all(p)
+        .await)?;
     let stored_sql = format!("SELECT {TALLY_COLS} FROM task_tallies WHERE task_id = $1");
     let stored: Vec<Tally> = on_db!(db, |p| sqlx::query_as(AssertSqlSafe(stored_sql.as_str()))
         .bind(task_id)
