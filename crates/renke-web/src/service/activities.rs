@@ -1189,6 +1189,42 @@ pub async fn registration_mail(
     }))
 }
 
+/// Messages a drain reads and hands over per transaction.
+const DRAIN_CHUNK: i64 = 50;
+
+/// Drains the outbox of registration messages (the [`activities::MAIL_JOB`] job): every
+/// unsent message becomes its e-mail's job in the mail queue, in the same transaction that
+/// marks it sent, so each is e-mailed exactly once however many drains run at once, and a
+/// failed delivery is retried by the mail queue. A message with nothing to send (no
+/// address, or a waiting-list notice overtaken by a promotion) is marked sent without one.
+/// A message whose e-mail cannot be written stays unsent and the drain ends with its error
+/// after handing over the others, so the job is retried later. Returns how many messages
+/// this drain handed over.
+pub async fn drain_registration_messages(state: &AppState) -> Result<usize, AppError> {
+    let (mut handed, mut after, mut failure) = (0, 0, None);
+    loop {
+        let pending = activities::unsent_messages(&state.db, after, DRAIN_CHUNK).await?;
+        let Some(last) = pending.last() else { break };
+        after = last.id;
+        let now = state.clock.now();
+        let mut jobs = Vec::with_capacity(pending.len());
+        for m in &pending {
+            match registration_mail(state, m.id).await {
+                Ok(mail) => jobs.push((m.id, mail.map(|m| m.job(now)).transpose()?)),
+                Err(e) => {
+                    tracing::warn!(message = m.id, error = %e, "registration message not sent");
+                    failure = Some(e);
+                }
+            }
+        }
+        handed += activities::hand_over(&state.db, &jobs, now).await?;
+    }
+    match failure {
+        Some(e) => Err(e),
+        None => Ok(handed),
+    }
+}
+
 // ---------------------------------------------------------------- forms on the pages
 
 /// The activity form of the pages, read from the posted fields in order (repeated
