@@ -1477,6 +1477,94 @@ pub async fn linked_to_task(
         .await)?)
 }
 
+/// A material of an activity, for the index of a roll-up: a file attached to the notice
+/// the activity comes from, or an online or livestream link of one of its venues or
+/// sessions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ActivityMaterial {
+    pub activity_id: i64,
+    /// `notice_attachment`, `venue_link` or `session_link`.
+    pub kind: &'static str,
+    pub title: String,
+    /// The address: a path on this server for a file, the URL itself for a link.
+    pub link: String,
+}
+
+/// The materials of activities `ids`, by activity then kind then position: the stored files
+/// attached to each activity's source notice (titles without a file are left out), then its
+/// venues' links, then its sessions' online links.
+pub async fn materials_of(db: &Db, ids: &[i64]) -> Result<Vec<ActivityMaterial>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    // Built from integers only.
+    let nsql = format!(
+        "SELECT a.id, na.notice_id, na.position, na.title FROM activities a \
+         JOIN notice_attachments na ON na.notice_id = a.notice_id \
+         WHERE a.id IN ({list}) AND na.file_id IS NOT NULL ORDER BY a.id, na.position"
+    );
+    let vsql = format!(
+        "SELECT activity_id, name, url FROM activity_venues \
+         WHERE activity_id IN ({list}) AND url IS NOT NULL AND url <> '' ORDER BY activity_id, position"
+    );
+    let ssql = format!(
+        "SELECT activity_id, title, online_url FROM activity_sessions \
+         WHERE activity_id IN ({list}) AND online_url IS NOT NULL AND online_url <> '' \
+         ORDER BY activity_id, starts_at, id"
+    );
+    #[allow(clippy::type_complexity)]
+    let (files, venues, sessions): (
+        Vec<(i64, i64, i32, String)>,
+        Vec<(i64, String, String)>,
+        Vec<(i64, String, String)>,
+    ) = on_db!(db, |p| (
+        sqlx::query_as(sqlx::AssertSqlSafe(nsql))
+            .fetch_all(p)
+            .await?,
+        sqlx::query_as(sqlx::AssertSqlSafe(vsql))
+            .fetch_all(p)
+            .await?,
+        sqlx::query_as(sqlx::AssertSqlSafe(ssql))
+            .fetch_all(p)
+            .await?,
+    ));
+    let mut out: Vec<ActivityMaterial> = files
+        .into_iter()
+        .map(
+            |(activity_id, notice_id, position, title)| ActivityMaterial {
+                activity_id,
+                kind: "notice_attachment",
+                title,
+                link: format!("/notices/{notice_id}/attachments/{position}"),
+            },
+        )
+        .chain(
+            venues
+                .into_iter()
+                .map(|(activity_id, title, link)| ActivityMaterial {
+                    activity_id,
+                    kind: "venue_link",
+                    title,
+                    link,
+                }),
+        )
+        .chain(
+            sessions
+                .into_iter()
+                .map(|(activity_id, title, link)| ActivityMaterial {
+                    activity_id,
+                    kind: "session_link",
+                    title,
+                    link,
+                }),
+        )
+        .collect();
+    // Stable: within an activity, files, then venue links, then session links.
+    out.sort_by_key(|m| m.activity_id);
+    Ok(out)
+}
+
 // ---------------------------------------------------------------- editing
 
 /// Replaces an activity's own fields, its activity plan task and its organisers (campaign
