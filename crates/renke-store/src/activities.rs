@@ -26,6 +26,7 @@ use renke_domain::activity::{
     VenueSpec,
 };
 use serde::Serialize;
+use std::collections::{HashMap, HashSet};
 
 /// Runs `$body` in a transaction that holds the write lock for session `$sid` (see the
 /// module documentation).
@@ -81,27 +82,69 @@ macro_rules! in_write_tx {
     };
 }
 
-/// Queues a message about registration `$id` in transaction `$tx` (same transaction as the
-/// change that causes it), with the job that e-mails it ([`MAIL_JOB`], payload the message
-/// id, deduplicated per message so it is sent at most once).
-macro_rules! queue_message {
-    ($tx:ident, $id:expr, $kind:expr, $now:expr) => {{
-        let message_id: i64 = sqlx::query_scalar(
-            "INSERT INTO registration_messages (registration_id, kind, created_at) VALUES ($1, $2, $3) RETURNING id",
-        )
-        .bind($id)
-        .bind($kind)
-        .bind($now)
-        .fetch_one(&mut *$tx)
-        .await?;
-        let job = $crate::jobs::NewJob::new(MAIL_JOB, &message_id, $now)?
-            .dedupe(format!("{MAIL_JOB}:{message_id}"));
-        $crate::jobs::Enqueue::enqueue(&mut *$tx, &job, $now).await?;
+/// Queues messages about registrations in transaction `$tx` (the same transaction as the
+/// change that causes them): one `registration_messages` row per `(registration id, kind)`
+/// of `$msgs`, written with multi-row INSERTs, and one [`MAIL_JOB`] for all of them. The job
+/// drains the outbox: it hands every unsent message to the mail queue (see
+/// [`unsent_messages`] and [`hand_over`]), so a batch of 500 registrations costs one job, not
+/// 500. Its payload and dedupe key name the batch's first message, so each batch queues its
+/// own job exactly once.
+macro_rules! queue_messages {
+    ($db:expr, $tx:ident, $msgs:expr, $now:expr) => {{
+        let msgs: &[(i64, &str)] = $msgs;
+        let numbered = matches!($db, $crate::Db::Pg(_));
+        let mut first: Option<i64> = None;
+        for chunk in msgs.chunks(ROWS_PER_INSERT) {
+            let sql = format!(
+                "INSERT INTO registration_messages (registration_id, kind, created_at) VALUES {} RETURNING id",
+                placeholders(chunk.len(), 3, numbered)
+            );
+            let mut q = sqlx::query_scalar(sqlx::AssertSqlSafe(sql));
+            for (id, kind) in chunk {
+                q = q.bind(*id).bind(*kind).bind($now);
+            }
+            let ids: Vec<i64> = q.fetch_all(&mut *$tx).await?;
+            first = ids.into_iter().chain(first).min();
+        }
+        if let Some(first) = first {
+            let job = $crate::jobs::NewJob::new(MAIL_JOB, &first, $now)?
+                .dedupe(format!("{MAIL_JOB}:{first}"));
+            $crate::jobs::Enqueue::enqueue(&mut *$tx, &job, $now).await?;
+        }
     }};
 }
 
-/// The job kind that e-mails a registration message; its payload is the message id.
+/// The job kind that drains the outbox of registration messages: it hands every unsent
+/// message to the mail queue. Its payload is the first message id of the batch that queued
+/// it (informative only: a drain takes every unsent message).
 pub const MAIL_JOB: &str = "registration_mail";
+
+/// Rows per multi-row INSERT: at most 14 parameters a row, so 2,800 a statement, well under
+/// SQLite's 32,766 and PostgreSQL's 65,535.
+const ROWS_PER_INSERT: usize = 200;
+
+/// `rows` groups of `cols` placeholders: numbered on PostgreSQL (`($1, $2), ($3, $4)`),
+/// plain `?` on SQLite (`(?, ?), (?, ?)`), which binds in the same order. SQLite looks a
+/// numbered placeholder up by name through a list, once per parameter, so thousands of
+/// `$N` in one statement cost time quadratic in their number; plain `?` have no name.
+fn placeholders(rows: usize, cols: usize, numbered: bool) -> String {
+    (0..rows)
+        .map(|r| {
+            let row: Vec<String> = (1..=cols).map(|c| param(r * cols + c, numbered)).collect();
+            format!("({})", row.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Placeholder number `i` (from 1): `$i`, or `?` (see [`placeholders`]).
+fn param(i: usize, numbered: bool) -> String {
+    if numbered {
+        format!("${i}")
+    } else {
+        "?".to_owned()
+    }
+}
 
 // ---------------------------------------------------------------- registration
 
@@ -774,9 +817,10 @@ pub async fn set_capacity(
             .fetch_optional(&mut *tx)
             .await?;
             let Some(id) = next else { break };
-            queue_message!(tx, id, "promoted", now);
             promoted.push(id);
         }
+        let msgs: Vec<(i64, &str)> = promoted.iter().map(|id| (*id, "promoted")).collect();
+        queue_messages!(db, tx, &msgs, now);
         CapacityChange::Changed { promoted }
     });
     Ok(out)
@@ -857,43 +901,42 @@ pub async fn register_many(
                 .map(|_| RegisterOutcome::Closed { closes_at })
                 .collect());
         }
+        // Duplicates, decided before writing so that a duplicate takes no place: a person
+        // who already holds a live registration (under the session's lock this read is
+        // exact), or who appears earlier in this batch.
+        let keys: Vec<String> = people.iter().map(|(r, _)| r.dedupe_key()).collect();
+        let mut taken: HashSet<String> = HashSet::new();
+        let numbered = matches!(db, Db::Pg(_));
+        for chunk in keys.chunks(ROWS_PER_INSERT) {
+            let list = (2..chunk.len() + 2)
+                .map(|i| param(i, numbered))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql = format!(
+                "SELECT dedupe_key FROM registrations WHERE session_id = {} \
+                 AND status <> 'cancelled' AND dedupe_key IN ({list})",
+                param(1, numbered)
+            );
+            let mut q = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(session_id);
+            for k in chunk {
+                q = q.bind(k.as_str());
+            }
+            let found: Vec<String> = q.fetch_all(&mut *tx).await?;
+            taken.extend(found);
+        }
+        // Each new registration's status, in the order given.
         let (mut confirmed, mut waiting) = (s.confirmed, s.waiting);
-        let mut out = Vec::with_capacity(people.len());
-        for (r, account_id) in people {
+        // (index in `people`, status, queue position, ticket) of each row to write.
+        let mut rows: Vec<(usize, RegistrationStatus, i64, String)> =
+            Vec::with_capacity(people.len());
+        for (i, key) in keys.iter().enumerate() {
+            if !taken.insert(key.clone()) {
+                continue;
+            }
             let status = match s.capacity {
                 Some(c) if confirmed >= i64::from(c) => RegistrationStatus::Waiting,
                 _ => RegistrationStatus::Confirmed,
             };
-            let ticket = new_ticket();
-            // A live registration of the same person (registrations_person_key) makes the
-            // insert do nothing, which is the answer `Duplicate`.
-            let id: Option<i64> = sqlx::query_scalar(
-                "INSERT INTO registrations (session_id, activity_id, status, name, company, position, phone, email, \
-                 attendance, audience_role, dedupe_key, ticket, account_id, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
-                 ON CONFLICT DO NOTHING RETURNING id",
-            )
-            .bind(session_id)
-            .bind(s.activity_id)
-            .bind(status.as_str())
-            .bind(r.name.as_str())
-            .bind(r.company.as_ref().map(|v| v.as_str()))
-            .bind(r.position.as_ref().map(|v| v.as_str()))
-            .bind(r.phone.as_ref().map(|v| v.as_str()))
-            .bind(r.email.as_ref().map(|v| v.as_str()))
-            .bind(r.attendance.map(|v| v.as_str()))
-            .bind(r.audience_role.map(|v| v.as_str()))
-            .bind(r.dedupe_key())
-            .bind(&ticket)
-            .bind(account_id)
-            .bind(now)
-            .fetch_optional(&mut *tx)
-            .await?;
-            let Some(id) = id else {
-                out.push(RegisterOutcome::Duplicate);
-                continue;
-            };
-            queue_message!(tx, id, status.as_str(), now);
             let queue_position = if status == RegistrationStatus::Waiting {
                 waiting += 1;
                 waiting
@@ -901,8 +944,59 @@ pub async fn register_many(
                 confirmed += 1;
                 0
             };
-            out.push(RegisterOutcome::Registered(Box::new(Registration {
-                id,
+            rows.push((i, status, queue_position, new_ticket()));
+        }
+        // The registrations, with multi-row INSERTs; RETURNING gives no order, so each id is
+        // matched to its row by the (unique) ticket. The unique index stays the last word: a
+        // row it refused would have been counted above, so the batch is undone.
+        let mut ids: HashMap<String, i64> = HashMap::with_capacity(rows.len());
+        for chunk in rows.chunks(ROWS_PER_INSERT) {
+            let sql = format!(
+                "INSERT INTO registrations (session_id, activity_id, status, name, company, position, phone, email, \
+                 attendance, audience_role, dedupe_key, ticket, account_id, created_at) VALUES {} \
+                 ON CONFLICT DO NOTHING RETURNING ticket, id",
+                placeholders(chunk.len(), 14, numbered)
+            );
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+            for (i, status, _, ticket) in chunk {
+                let (r, account_id) = &people[*i];
+                q = q
+                    .bind(session_id)
+                    .bind(s.activity_id)
+                    .bind(status.as_str())
+                    .bind(r.name.as_str())
+                    .bind(r.company.as_ref().map(|v| v.as_str()))
+                    .bind(r.position.as_ref().map(|v| v.as_str()))
+                    .bind(r.phone.as_ref().map(|v| v.as_str()))
+                    .bind(r.email.as_ref().map(|v| v.as_str()))
+                    .bind(r.attendance.map(|v| v.as_str()))
+                    .bind(r.audience_role.map(|v| v.as_str()))
+                    .bind(keys[*i].as_str())
+                    .bind(ticket.as_str())
+                    .bind(*account_id)
+                    .bind(now);
+            }
+            let written: Vec<(String, i64)> = q.fetch_all(&mut *tx).await?;
+            ids.extend(written);
+        }
+        if ids.len() != rows.len() {
+            return Err(StoreError::Corrupt(format!(
+                "registrations of session {session_id}: {} of {} written",
+                ids.len(),
+                rows.len()
+            )));
+        }
+        let msgs: Vec<(i64, &str)> = rows
+            .iter()
+            .map(|(_, status, _, ticket)| (ids[ticket], status.as_str()))
+            .collect();
+        queue_messages!(db, tx, &msgs, now);
+        let mut out: Vec<RegisterOutcome> =
+            people.iter().map(|_| RegisterOutcome::Duplicate).collect();
+        for (i, status, queue_position, ticket) in rows {
+            let (r, account_id) = &people[i];
+            out[i] = RegisterOutcome::Registered(Box::new(Registration {
+                id: ids[&ticket],
                 session_id,
                 activity_id: s.activity_id,
                 status: status.as_str().to_owned(),
@@ -920,7 +1014,7 @@ pub async fn register_many(
                 cancelled_at: None,
                 checked_in_at: None,
                 queue_position,
-            })));
+            }));
         }
         out
     });
@@ -1030,11 +1124,10 @@ pub async fn cancel(
             .bind(session_id)
             .fetch_optional(&mut *tx)
             .await?;
-            if let Some(id) = promoted {
-                queue_message!(tx, id, "promoted", now);
-            }
         }
-        queue_message!(tx, registration_id, "cancelled", now);
+        let mut msgs: Vec<(i64, &str)> = promoted.map(|id| (id, "promoted")).into_iter().collect();
+        msgs.push((registration_id, "cancelled"));
+        queue_messages!(db, tx, &msgs, now);
         promoted
     });
     Ok(promoted)
@@ -1072,6 +1165,55 @@ pub async fn message_count(db: &Db, session_id: i64, kind: &str) -> Result<i64, 
         .bind(kind)
         .fetch_one(p)
         .await?))
+}
+
+/// The outbox: messages not yet handed to the mail queue with an id above `after`, oldest
+/// first, at most `limit` (read through `registration_messages_pending_idx`).
+pub async fn unsent_messages(
+    db: &Db,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<RegistrationMessage>, StoreError> {
+    let sql = "SELECT id, registration_id, kind, created_at FROM registration_messages \
+               WHERE sent_at IS NULL AND id > $1 ORDER BY id LIMIT $2";
+    Ok(on_db!(db, |p| sqlx::query_as(sql)
+        .bind(after)
+        .bind(limit)
+        .fetch_all(p)
+        .await?))
+}
+
+/// Hands messages over in one transaction: each `(message id, job)` is marked sent
+/// (`sent_at`) and its job (the e-mail; `None` when there is nothing to send) is queued, both
+/// only if the message was still unsent. Two drains racing over the same messages therefore
+/// queue each e-mail once; the e-mail's own dedupe key (`registration_message:{id}`) backs
+/// that up. Returns how many messages this call handed over.
+pub async fn hand_over(
+    db: &Db,
+    messages: &[(i64, Option<crate::jobs::NewJob>)],
+    now: DateTime<Utc>,
+) -> Result<usize, StoreError> {
+    let mut handed = 0;
+    in_write_tx!(db, |tx| {
+        for (id, job) in messages {
+            let done = sqlx::query(
+                "UPDATE registration_messages SET sent_at = $1 WHERE id = $2 AND sent_at IS NULL",
+            )
+            .bind(now)
+            .bind(*id)
+            .execute(&mut *tx)
+            .await?;
+            if done.rows_affected() == 0 {
+                continue;
+            }
+            handed += 1;
+            if let Some(job) = job {
+                let job = job.clone().dedupe(format!("registration_message:{id}"));
+                crate::jobs::Enqueue::enqueue(&mut *tx, &job, now).await?;
+            }
+        }
+    });
+    Ok(handed)
 }
 
 // ---------------------------------------------------------------- check-in
@@ -1335,6 +1477,94 @@ pub async fn linked_to_task(
         .await)?)
 }
 
+/// A material of an activity, for the index of a roll-up: a file attached to the notice
+/// the activity comes from, or an online or livestream link of one of its venues or
+/// sessions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ActivityMaterial {
+    pub activity_id: i64,
+    /// `notice_attachment`, `venue_link` or `session_link`.
+    pub kind: &'static str,
+    pub title: String,
+    /// The address: a path on this server for a file, the URL itself for a link.
+    pub link: String,
+}
+
+/// The materials of activities `ids`, by activity then kind then position: the stored files
+/// attached to each activity's source notice (titles without a file are left out), then its
+/// venues' links, then its sessions' online links.
+pub async fn materials_of(db: &Db, ids: &[i64]) -> Result<Vec<ActivityMaterial>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    // Built from integers only.
+    let nsql = format!(
+        "SELECT a.id, na.notice_id, na.position, na.title FROM activities a \
+         JOIN notice_attachments na ON na.notice_id = a.notice_id \
+         WHERE a.id IN ({list}) AND na.file_id IS NOT NULL ORDER BY a.id, na.position"
+    );
+    let vsql = format!(
+        "SELECT activity_id, name, url FROM activity_venues \
+         WHERE activity_id IN ({list}) AND url IS NOT NULL AND url <> '' ORDER BY activity_id, position"
+    );
+    let ssql = format!(
+        "SELECT activity_id, title, online_url FROM activity_sessions \
+         WHERE activity_id IN ({list}) AND online_url IS NOT NULL AND online_url <> '' \
+         ORDER BY activity_id, starts_at, id"
+    );
+    #[allow(clippy::type_complexity)]
+    let (files, venues, sessions): (
+        Vec<(i64, i64, i32, String)>,
+        Vec<(i64, String, String)>,
+        Vec<(i64, String, String)>,
+    ) = on_db!(db, |p| (
+        sqlx::query_as(sqlx::AssertSqlSafe(nsql))
+            .fetch_all(p)
+            .await?,
+        sqlx::query_as(sqlx::AssertSqlSafe(vsql))
+            .fetch_all(p)
+            .await?,
+        sqlx::query_as(sqlx::AssertSqlSafe(ssql))
+            .fetch_all(p)
+            .await?,
+    ));
+    let mut out: Vec<ActivityMaterial> = files
+        .into_iter()
+        .map(
+            |(activity_id, notice_id, position, title)| ActivityMaterial {
+                activity_id,
+                kind: "notice_attachment",
+                title,
+                link: format!("/notices/{notice_id}/attachments/{position}"),
+            },
+        )
+        .chain(
+            venues
+                .into_iter()
+                .map(|(activity_id, title, link)| ActivityMaterial {
+                    activity_id,
+                    kind: "venue_link",
+                    title,
+                    link,
+                }),
+        )
+        .chain(
+            sessions
+                .into_iter()
+                .map(|(activity_id, title, link)| ActivityMaterial {
+                    activity_id,
+                    kind: "session_link",
+                    title,
+                    link,
+                }),
+        )
+        .collect();
+    // Stable: within an activity, files, then venue links, then session links.
+    out.sort_by_key(|m| m.activity_id);
+    Ok(out)
+}
+
 // ---------------------------------------------------------------- editing
 
 /// Replaces an activity's own fields, its activity plan task and its organisers (campaign
@@ -1427,9 +1657,10 @@ pub async fn update_session(
             .fetch_optional(&mut *tx)
             .await?;
             let Some(id) = next else { break };
-            queue_message!(tx, id, "promoted", now);
             promoted.push(id);
         }
+        let msgs: Vec<(i64, &str)> = promoted.iter().map(|id| (*id, "promoted")).collect();
+        queue_messages!(db, tx, &msgs, now);
         CapacityChange::Changed { promoted }
     });
     Ok(out)

@@ -103,22 +103,13 @@ impl Worker {
                     .await
                     .map_err(|e| e.to_string())
             }
+            // Drains the outbox of registration messages into the mail queue; the e-mails
+            // are jobs of their own, run by the next claim of this same pass.
             renke_store::activities::MAIL_JOB => {
-                let id: i64 =
-                    serde_json::from_str(&job.payload).map_err(|e| format!("payload: {e}"))?;
-                let mail = crate::service::activities::registration_mail(&self.state, id)
+                crate::service::activities::drain_registration_messages(&self.state)
                     .await
-                    .map_err(|e| format!("registration message {id}: {e}"))?;
-                match mail {
-                    Some(mail) => self
-                        .state
-                        .mailer
-                        .send(&mail)
-                        .await
-                        .map_err(|e| e.to_string()),
-                    // No e-mail address: nothing to send, the job is done.
-                    None => Ok(()),
-                }
+                    .map(|_| ())
+                    .map_err(|e| format!("registration messages: {e}"))
             }
             other => Err(format!("unknown job kind {other:?}")),
         }

@@ -209,42 +209,14 @@ pub async fn create_activity(
     if let Some(o) = &owner {
         check_plan_task(state, &mut errs, f.task_id, o.id).await?;
     }
-    let mut organisers = Vec::new();
-    for (i, o) in f.organisers.iter().enumerate() {
-        let org_id = if o.org_code.trim().is_empty() {
-            None
-        } else {
-            org_by_code(
-                state,
-                &mut errs,
-                &format!("organisers[{i}].org_code"),
-                &o.org_code,
-            )
-            .await?
-            .map(|o| o.id)
-        };
-        organisers.push((o.role.clone(), org_id, o.name.clone()));
-    }
-    let input = ActivityInput {
-        campaign_id: f.campaign_id,
-        owner_org_id: owner.as_ref().map_or(0, |o| o.id),
-        kind: f.kind.clone(),
-        title: f.title.clone(),
-        description: f.description.clone(),
-        organisers,
-        schedule_kind: f.schedule_kind.clone(),
-        starts_at: f.starts_at.clone(),
-        ends_at: f.ends_at.clone(),
-        period_from: f.period_from.clone(),
-        period_to: f.period_to.clone(),
-        period_label: f.period_label.clone(),
-        mode: f.mode.clone(),
-        audience: f.audience.clone(),
-        audience_roles: f.audience_roles.clone(),
-        public: f.public,
-        notice_id: f.notice_id,
-        form_fields: f.form_fields.clone(),
-    };
+    let input = activity_input(
+        state,
+        &mut errs,
+        f,
+        f.campaign_id,
+        owner.as_ref().map_or(0, |o| o.id),
+    )
+    .await?;
     let draft = input.validate().map_err(|e| errs.0.extend(e.0)).ok();
     let mut venues = Vec::new();
     for (i, v) in f.venues.iter().enumerate() {
@@ -1217,6 +1189,42 @@ pub async fn registration_mail(
     }))
 }
 
+/// Messages a drain reads and hands over per transaction.
+const DRAIN_CHUNK: i64 = 50;
+
+/// Drains the outbox of registration messages (the [`activities::MAIL_JOB`] job): every
+/// unsent message becomes its e-mail's job in the mail queue, in the same transaction that
+/// marks it sent, so each is e-mailed exactly once however many drains run at once, and a
+/// failed delivery is retried by the mail queue. A message with nothing to send (no
+/// address, or a waiting-list notice overtaken by a promotion) is marked sent without one.
+/// A message whose e-mail cannot be written stays unsent and the drain ends with its error
+/// after handing over the others, so the job is retried later. Returns how many messages
+/// this drain handed over.
+pub async fn drain_registration_messages(state: &AppState) -> Result<usize, AppError> {
+    let (mut handed, mut after, mut failure) = (0, 0, None);
+    loop {
+        let pending = activities::unsent_messages(&state.db, after, DRAIN_CHUNK).await?;
+        let Some(last) = pending.last() else { break };
+        after = last.id;
+        let now = state.clock.now();
+        let mut jobs = Vec::with_capacity(pending.len());
+        for m in &pending {
+            match registration_mail(state, m.id).await {
+                Ok(mail) => jobs.push((m.id, mail.map(|m| m.job(now)).transpose()?)),
+                Err(e) => {
+                    tracing::warn!(message = m.id, error = %e, "registration message not sent");
+                    failure = Some(e);
+                }
+            }
+        }
+        handed += activities::hand_over(&state.db, &jobs, now).await?;
+    }
+    match failure {
+        Some(e) => Err(e),
+        None => Ok(handed),
+    }
+}
+
 // ---------------------------------------------------------------- forms on the pages
 
 /// The activity form of the pages, read from the posted fields in order (repeated
@@ -1314,20 +1322,16 @@ async fn check_plan_task(
     Ok(())
 }
 
-/// Changes an activity the caller manages: its type, title, description, organisers,
-/// schedule, mode, audience, public or internal, form fields and notice. The campaign and
-/// the owner stay. Every bad field is reported at once and nothing changes.
-pub async fn update_activity(
+/// The form's activity fields as the domain's input, for creating (`campaign_id` and
+/// `owner_org_id` from the form) and editing (both from the stored activity). Directory
+/// organisers are looked up by code; an unknown code is added to `errs` on its row's field.
+async fn activity_input(
     state: &AppState,
-    me: &Account,
-    id: i64,
+    errs: &mut Invalid,
     f: &ActivityForm,
-) -> Result<Activity, AppError> {
-    let a = activities::get(&state.db, id).await?;
-    me.actor().may(Action::Manage, &owner_path(&a.row)?)?;
-    let mut errs = Invalid::default();
-    check_notice(state, &mut errs, f.notice_id).await?;
-    check_plan_task(state, &mut errs, f.task_id, a.row.owner_org_id).await?;
+    campaign_id: i64,
+    owner_org_id: i64,
+) -> Result<ActivityInput, AppError> {
     let mut organisers = Vec::new();
     for (i, o) in f.organisers.iter().enumerate() {
         let org_id = if o.org_code.trim().is_empty() {
@@ -1335,7 +1339,7 @@ pub async fn update_activity(
         } else {
             org_by_code(
                 state,
-                &mut errs,
+                errs,
                 &format!("organisers[{i}].org_code"),
                 &o.org_code,
             )
@@ -1344,9 +1348,9 @@ pub async fn update_activity(
         };
         organisers.push((o.role.clone(), org_id, o.name.clone()));
     }
-    let input = ActivityInput {
-        campaign_id: a.row.campaign_id,
-        owner_org_id: a.row.owner_org_id,
+    Ok(ActivityInput {
+        campaign_id,
+        owner_org_id,
         kind: f.kind.clone(),
         title: f.title.clone(),
         description: f.description.clone(),
@@ -1363,7 +1367,24 @@ pub async fn update_activity(
         public: f.public,
         notice_id: f.notice_id,
         form_fields: f.form_fields.clone(),
-    };
+    })
+}
+
+/// Changes an activity the caller manages: its type, title, description, organisers,
+/// schedule, mode, audience, public or internal, form fields and notice. The campaign and
+/// the owner stay. Every bad field is reported at once and nothing changes.
+pub async fn update_activity(
+    state: &AppState,
+    me: &Account,
+    id: i64,
+    f: &ActivityForm,
+) -> Result<Activity, AppError> {
+    let a = activities::get(&state.db, id).await?;
+    me.actor().may(Action::Manage, &owner_path(&a.row)?)?;
+    let mut errs = Invalid::default();
+    check_notice(state, &mut errs, f.notice_id).await?;
+    check_plan_task(state, &mut errs, f.task_id, a.row.owner_org_id).await?;
+    let input = activity_input(state, &mut errs, f, a.row.campaign_id, a.row.owner_org_id).await?;
     let draft = input.validate().map_err(|e| errs.0.extend(e.0)).ok();
     errs.into_result()?;
     let Some(draft) = draft else {

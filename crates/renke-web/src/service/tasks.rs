@@ -28,7 +28,7 @@ use renke_domain::text::char_len;
 use renke_domain::{FieldError, Invalid};
 use renke_store::StoreError;
 use renke_store::accounts::Account;
-use renke_store::activities::LinkedActivity;
+use renke_store::activities::{ActivityMaterial, LinkedActivity};
 use renke_store::files::{self, StoredFile, Upload};
 use renke_store::notices;
 use renke_store::orgs::{self, Org, Page};
@@ -760,7 +760,15 @@ pub async fn compile(
             );
         }
     }
-    let content = compiled_content(&task, &org, &sources, &linked);
+    // The materials: each unit's files sent with the accepted version, and the linked
+    // activities' own (files of their source notices, online and livestream links).
+    let mut files = Vec::with_capacity(sources.len());
+    for s in &sources {
+        files.push(tasks::version_files(&state.db, s.submission_id, s.version).await?);
+    }
+    let ids: Vec<i64> = linked.iter().map(|a| a.id).collect();
+    let materials = renke_store::activities::materials_of(&state.db, &ids).await?;
+    let content = compiled_content(&task, &org, &sources, &files, &linked, &materials);
     let ids: Vec<(i64, i32)> = sources
         .iter()
         .map(|s| (s.submission_id, s.version))
@@ -780,12 +788,15 @@ pub async fn compile(
 }
 
 /// The compiled draft: a summary sentence within the task's length, and the report text.
-/// `linked`: the activities the source units listed in an activity plan, with attendance.
+/// `files`: each source's files, in the order of `sources`. `linked`: the activities the
+/// source units listed in an activity plan, with attendance; `materials`: theirs.
 fn compiled_content(
     task: &Task,
     org: &Org,
     sources: &[Source],
+    files: &[Vec<SubmissionFile>],
     linked: &[LinkedActivity],
+    materials: &[ActivityMaterial],
 ) -> SubmissionContent {
     let sum = |f: fn(&Source) -> Option<i64>| -> Option<i64> {
         let v: Vec<i64> = sources.iter().filter_map(f).collect();
@@ -865,6 +876,37 @@ fn compiled_content(
             s.version,
             s.submission_id
         ));
+        for (j, f) in files.get(i).into_iter().flatten().enumerate() {
+            body.push_str(&format!(
+                "{}.{} 附件 {} /tasks/submissions/{}/files/{}/{}\n",
+                i + 1,
+                j + 1,
+                f.name,
+                f.submission_id,
+                f.version,
+                f.position
+            ));
+        }
+    }
+    // Each linked activity: its calendar entry, then its own materials.
+    for (k, a) in linked.iter().enumerate() {
+        let n = sources.len() + k + 1;
+        body.push_str(&format!(
+            "{n}. {} 活动 {} /activities/{}\n",
+            a.owner_name, a.title, a.id
+        ));
+        for (j, m) in materials
+            .iter()
+            .filter(|m| m.activity_id == a.id)
+            .enumerate()
+        {
+            let what = match m.kind {
+                "notice_attachment" => "通知附件",
+                "venue_link" => "会场链接",
+                _ => "线上链接",
+            };
+            body.push_str(&format!("{n}.{} {what} {} {}\n", j + 1, m.title, m.link));
+        }
     }
     SubmissionContent {
         summary: Summary::parse("summary", &summary, task.length)

@@ -1,6 +1,7 @@
 //! Activities, continued: the registration e-mails (confirmation and promotion with an
-//! iCalendar attachment, waiting-list and cancellation notices) sent by the worker from the
-//! job queued with each registration message.
+//! iCalendar attachment, waiting-list and cancellation notices). Each write that creates
+//! registration messages queues one outbox drain; the worker's drain turns every unsent
+//! message into a mail job, and each message is e-mailed exactly once.
 
 use crate::activities::{person, setup, training};
 use crate::support::{PASSWORD, TestApp};
@@ -47,8 +48,9 @@ async fn registration_mails_with_icalendar_attachment() {
             app.mails().is_empty(),
             "{l}: sent by the worker, not inline"
         );
+        // The drain, then the one e-mail it queued.
         let pass = app.run_jobs().await;
-        assert_eq!((pass.done, pass.failed), (1, 0), "{l}");
+        assert_eq!((pass.done, pass.failed), (2, 0), "{l}");
         let mails = app.mails();
         assert_eq!(mails.len(), 1, "{l}: {mails:?}");
         let m = &mails[0];
@@ -90,8 +92,9 @@ async fn registration_mails_with_icalendar_attachment() {
         third["email"] = json!("");
         let third = gd.post(&path, third).await;
         assert_eq!(third.body["status"], "waiting", "{l}: {}", third.text);
+        // Two drains (one per registration), one e-mail.
         let pass = app.run_jobs().await;
-        assert_eq!((pass.done, pass.failed), (2, 0), "{l}");
+        assert_eq!((pass.done, pass.failed), (3, 0), "{l}");
         let mails = app.mails();
         assert_eq!(mails.len(), 2, "{l}: no mail without an address: {mails:?}");
         let w = &mails[1];
@@ -109,8 +112,9 @@ async fn registration_mails_with_icalendar_attachment() {
             .post(&format!("/api/v1/tickets/{ticket1}/cancel"), json!({}))
             .await;
         assert!(r.status < 300, "{l}: {} {}", r.status, r.text);
+        // One drain for the cancellation and its promotion, two e-mails.
         let pass = app.run_jobs().await;
-        assert_eq!((pass.done, pass.failed), (2, 0), "{l}");
+        assert_eq!((pass.done, pass.failed), (3, 0), "{l}");
         let again = app.run_jobs().await;
         assert_eq!((again.done, again.failed), (0, 0), "{l}");
         let mails = app.mails();
@@ -139,12 +143,101 @@ async fn registration_mails_with_icalendar_attachment() {
         assert_eq!((pass.done, pass.failed), (2, 0), "{l}");
         let mails = app.mails();
         assert_eq!(mails.len(), 5, "{l}: only the cancellation to learner2");
-        let jobs =
+        let drains =
             renke_store::jobs::list(app.db(), Some(renke_store::activities::MAIL_JOB), 0, 100)
                 .await
                 .unwrap();
-        assert_eq!(jobs.len(), 7, "{l}: one job per message");
-        assert!(jobs.iter().all(|j| j.status == "done"), "{l}: {jobs:?}");
+        assert_eq!(drains.len(), 5, "{l}: one drain per write, not per message");
+        assert!(drains.iter().all(|j| j.status == "done"), "{l}: {drains:?}");
+        let sent = renke_store::jobs::list(app.db(), Some(renke_web::mail::KIND), 0, 100)
+            .await
+            .unwrap();
+        assert_eq!(sent.len(), 5, "{l}: one mail job per e-mail");
+        assert!(sent.iter().all(|j| j.status == "done"), "{l}: {sent:?}");
+        app.finish().await;
+    }
+}
+
+/// Several drains at once, whether two workers each claim one or the same server runs two:
+/// every message is handed over once and e-mailed once.
+#[tokio::test]
+async fn each_registration_message_is_mailed_exactly_once() {
+    for app in TestApp::spawn_all().await {
+        let l = app.label();
+        let campaign = setup(&app).await;
+        let gd = app.login("gd.org", PASSWORD).await;
+        let r = gd.post("/api/v1/activities", training(campaign, "3")).await;
+        assert_eq!(r.status, 201, "{l}: {}", r.text);
+        let sid = r.body["sessions"][0]["id"].as_i64().unwrap();
+        let path = format!("/api/v1/sessions/{sid}/registrations");
+        // Six registrations one after the other: six writes, six drain jobs, six messages.
+        for i in 1..=6 {
+            let r = gd.post(&path, person(i)).await;
+            assert!(r.status < 300, "{l}: {}", r.text);
+        }
+        let drains =
+            renke_store::jobs::list(app.db(), Some(renke_store::activities::MAIL_JOB), 0, 100)
+                .await
+                .unwrap();
+        assert_eq!(drains.len(), 6, "{l}");
+
+        // Two drains racing over the same outbox hand over six messages between them.
+        let (a, b) = tokio::join!(
+            renke_web::service::activities::drain_registration_messages(&app.state),
+            renke_web::service::activities::drain_registration_messages(&app.state),
+        );
+        assert_eq!(
+            a.unwrap() + b.unwrap(),
+            6,
+            "{l}: each message handed over once"
+        );
+        let queued = renke_store::jobs::list(app.db(), Some(renke_web::mail::KIND), 0, 100)
+            .await
+            .unwrap();
+        assert_eq!(queued.len(), 6, "{l}: one mail job per message: {queued:?}");
+
+        // Two workers run the six drain jobs and the mail jobs at once.
+        let w1 = renke_web::worker::Worker::new(app.state.clone(), "worker-1");
+        let w2 = renke_web::worker::Worker::new(app.state.clone(), "worker-2");
+        let (p1, p2) = tokio::join!(w1.run_once(), w2.run_once());
+        let (p1, p2) = (p1.unwrap(), p2.unwrap());
+        assert_eq!(p1.failed + p2.failed, 0, "{l}");
+        assert_eq!(p1.done + p2.done, 12, "{l}: six drains and six e-mails");
+        let mails = app.mails();
+        assert_eq!(mails.len(), 6, "{l}: {mails:?}");
+        for i in 1..=6 {
+            let to = format!("learner{i}@example.org");
+            assert_eq!(
+                mails_to(&mails, &to).len(),
+                1,
+                "{l}: exactly one mail to {to}"
+            );
+        }
+        assert_eq!(
+            mails
+                .iter()
+                .filter(|m| m.subject.contains("报名成功"))
+                .count(),
+            3,
+            "{l}"
+        );
+        assert_eq!(
+            mails.iter().filter(|m| m.subject.contains("候补")).count(),
+            3,
+            "{l}"
+        );
+
+        // A later registration is drained by its own job; nothing else is sent again.
+        let r = gd.post(&path, person(7)).await;
+        assert_eq!(r.body["status"], "waiting", "{l}: {}", r.text);
+        let pass = app.run_jobs().await;
+        assert_eq!((pass.done, pass.failed), (2, 0), "{l}");
+        let mails = app.mails();
+        assert_eq!(mails.len(), 7, "{l}");
+        assert_eq!(mails_to(&mails, "learner7@example.org").len(), 1, "{l}");
+        let again = app.run_jobs().await;
+        assert_eq!((again.done, again.failed), (0, 0), "{l}");
+        assert_eq!(app.mails().len(), 7, "{l}");
         app.finish().await;
     }
 }

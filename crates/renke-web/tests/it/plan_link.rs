@@ -3,12 +3,18 @@
 //! organisation is not a recipient of is refused with nothing saved; the task page and the
 //! unit's submission page list the unit's linked activities with registrations and
 //! attendance; Guangdong's roll-up of SAMR's plan carries the activities and their
-//! attendance.
+//! attendance, and its materials index lists the units' files and the activities' own
+//! materials (their calendar entries, files of their source notices, online links), each
+//! with its address.
 
 use crate::pages::{csrf_field, form_login, get, post};
 use crate::support::{PASSWORD, TestApp};
 use renke_domain::perm::Role;
+use reqwest::Method;
+use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
+
+const PDF: &[u8] = b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj\n<<>>\nendobj\n%%EOF\n";
 
 struct Setup {
     campaign: i64,
@@ -17,6 +23,9 @@ struct Setup {
     progress: i64,
     /// Guangdong's relay of the plan, received by 深圳 and 广州.
     relay_plan: i64,
+    /// Guangdong's relay notice and the position of the file attached to it.
+    relay: i64,
+    relay_file: i64,
 }
 
 async fn setup(app: &TestApp) -> Setup {
@@ -99,6 +108,21 @@ async fn setup(app: &TestApp) -> Setup {
         .await;
     assert_eq!(r.status, 201, "{l}: {}", r.text);
     let relay_plan = r.body["id"].as_i64().unwrap();
+    let form = Form::new().text("title", "活动方案模板").part(
+        "file",
+        Part::bytes(PDF.to_vec()).file_name("活动方案模板.pdf"),
+    );
+    let r = gd
+        .send(
+            gd.request(
+                Method::POST,
+                &format!("/api/v1/notices/{relay}/attachments"),
+            )
+            .multipart(form),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{l}: {}", r.text);
+    let relay_file = r.body["position"].as_i64().unwrap();
     let r = gd
         .post(&format!("/api/v1/notices/{relay}/issue"), json!({}))
         .await;
@@ -108,6 +132,8 @@ async fn setup(app: &TestApp) -> Setup {
         plan,
         progress,
         relay_plan,
+        relay,
+        relay_file,
     }
 }
 
@@ -265,12 +291,12 @@ async fn linked_activities_listed_and_rolled_up_with_attendance() {
         let t2 = s.relay_plan;
         // 深圳: a linked lecture with 3 registrations and 2 checked in (one twice), and an
         // unlinked one; 广州: a linked open day with nobody yet.
-        let r = sz
-            .post(
-                "/api/v1/activities",
-                activity(s.campaign, "GD-SZ", "深圳市认可日专题讲座", Some(t2)),
-            )
-            .await;
+        // 深圳's lecture comes from Guangdong's relay (which carries a file) and is also
+        // streamed online.
+        let mut lecture = activity(s.campaign, "GD-SZ", "深圳市认可日专题讲座", Some(t2));
+        lecture["notice_id"] = json!(s.relay);
+        lecture["sessions"][0]["online_url"] = json!("https://live.example.org/sz-lecture");
+        let r = sz.post("/api/v1/activities", lecture).await;
         assert_eq!(r.status, 201, "{l}: {}", r.text);
         let sz_act = r.body["id"].as_i64().unwrap();
         let sid = r.body["sessions"][0]["id"].as_i64().unwrap();
@@ -288,6 +314,7 @@ async fn linked_activities_listed_and_rolled_up_with_attendance() {
             )
             .await;
         assert_eq!(r.status, 201, "{l}: {}", r.text);
+        let gz_act = r.body["id"].as_i64().unwrap();
         let mut tickets = Vec::new();
         for i in 0..3 {
             let r = sz
@@ -332,16 +359,21 @@ async fn linked_activities_listed_and_rolled_up_with_attendance() {
         let (_, _, gd_page) = get(&c2, &app, &format!("/tasks/{}", s.plan)).await;
         assert!(gd_page.contains("还没有活动关联到本任务"), "{l}: {gd_page}");
 
-        // Both cities report; Guangdong reads 深圳's submission with its activities.
+        // Both cities report, 深圳 with its plan as a file; Guangdong reads 深圳's
+        // submission with its activities.
         let mut subs = Vec::new();
-        for (who, text) in [
-            (&sz, "深圳市认可日活动方案。"),
-            (&gz, "广州市认可日活动方案。"),
+        for (who, text, file) in [
+            (&sz, "深圳市认可日活动方案。", Some("深圳市活动方案.pdf")),
+            (&gz, "广州市认可日活动方案。", None),
         ] {
+            let mut form = Form::new().text("summary", text).text("activities", "1");
+            if let Some(name) = file {
+                form = form.part("file", Part::bytes(PDF.to_vec()).file_name(name));
+            }
             let r = who
-                .post(
-                    &format!("/api/v1/tasks/{t2}/submission"),
-                    json!({"summary": text, "activities": "1"}),
+                .send(
+                    who.request(Method::POST, &format!("/api/v1/tasks/{t2}/submission"))
+                        .multipart(form),
                 )
                 .await;
             assert_eq!(r.status, 200, "{l}: {}", r.text);
@@ -384,6 +416,40 @@ async fn linked_activities_listed_and_rolled_up_with_attendance() {
             assert!(body.lines().any(|x| x == line), "{l}: {line}\n{body}");
         }
         assert!(!body.contains("未列入方案"), "{l}: {body}");
+
+        // The materials index: each unit's submission with its files, then each linked
+        // activity's calendar entry with its materials, every one with its address.
+        let index = &body[body
+            .find("三、材料索引")
+            .unwrap_or_else(|| panic!("{l}: {body}"))..];
+        let (sz_sub, gz_sub) = (subs[0], subs[1]);
+        let expected = [
+            "三、材料索引".to_owned(),
+            format!("1. 深圳市市场监督管理局 第1版 /tasks/submissions/{sz_sub}"),
+            format!("1.1 附件 深圳市活动方案.pdf /tasks/submissions/{sz_sub}/files/1/0"),
+            format!("2. 广州市市场监督管理局 第1版 /tasks/submissions/{gz_sub}"),
+            format!("3. 深圳市市场监督管理局 活动 深圳市认可日专题讲座 /activities/{sz_act}"),
+            format!(
+                "3.1 通知附件 活动方案模板 /notices/{}/attachments/{}",
+                s.relay, s.relay_file
+            ),
+            "3.2 线上链接 专题讲座 https://live.example.org/sz-lecture".to_owned(),
+            format!("4. 广州市市场监督管理局 活动 广州市实验室开放日 /activities/{gz_act}"),
+        ];
+        assert_eq!(
+            index.lines().collect::<Vec<_>>(),
+            expected.iter().map(String::as_str).collect::<Vec<_>>(),
+            "{l}: {index}"
+        );
+        // The links work for Guangdong, which compiled them.
+        for path in [
+            format!("/api/v1/submissions/{sz_sub}/files/1/0"),
+            format!("/api/v1/notices/{}/attachments/{}", s.relay, s.relay_file),
+        ] {
+            let r = gd.request(Method::GET, &path).send().await.unwrap();
+            assert_eq!(r.status().as_u16(), 200, "{l}: {path}");
+            assert_eq!(r.bytes().await.unwrap().as_ref(), PDF, "{l}: {path}");
+        }
         app.finish().await;
     }
 }

@@ -6,6 +6,7 @@
 //! with a fresh client (0: only once). Logins cost an argon2id hash each, so the re-login
 //! rate decides how much of the CPU the page requests get.
 
+use super::{ms, percentile};
 use anyhow::{Context, anyhow, bail};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -163,18 +164,6 @@ async fn worker(args: std::sync::Arc<LoadArgs>, until: Instant) -> Kinds {
         record(&mut stats, "api_children", t.elapsed(), ok);
     }
     stats
-}
-
-pub(crate) fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1]
-}
-
-pub(crate) fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
 }
 
 /// VmRSS and VmHWM of a process, from /proc.

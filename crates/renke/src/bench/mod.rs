@@ -9,6 +9,8 @@ pub mod register;
 pub mod tasks;
 pub mod tree;
 
+use std::time::Duration;
+
 /// Benchmarks at national scale.
 #[derive(clap::Args, Debug)]
 pub struct BenchArgs {
@@ -30,6 +32,30 @@ pub enum BenchCommand {
     Register(register::RegisterArgs),
     /// PDF 渲染耗时 Time rendering the 764号 notice PDF, first and warm.
     Pdf(pdf::PdfArgs),
+}
+
+/// The `p`-th percentile (0–100) of sorted durations, by nearest rank; zero when empty.
+pub(crate) fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+/// Milliseconds, as a number.
+pub(crate) fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// Milliseconds for printing, e.g. `12.3 ms`.
+pub(crate) fn fmt_ms(d: Duration) -> String {
+    format!("{:.1} ms", ms(d))
+}
+
+/// Seconds for printing, e.g. `1.234 s`.
+pub(crate) fn secs(d: Duration) -> String {
+    format!("{:.3} s", d.as_secs_f64())
 }
 
 pub async fn run(args: BenchArgs) -> anyhow::Result<()> {

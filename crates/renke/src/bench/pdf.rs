@@ -1,9 +1,10 @@
 //! `renke bench pdf`: how long the notice PDF takes to render — the first render in a fresh
 //! process (fonts parsed, typst's caches empty) and then warm renders of the same document.
 
+use super::fmt_ms;
 use renke_render::pdf::{self, PdfRenderer};
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// Time rendering the 764号 notice (and the other sample documents) to PDF.
 #[derive(clap::Args, Debug)]
@@ -17,10 +18,6 @@ pub struct PdfArgs {
     /// 把样例 PDF 写入此目录 Write the sample PDFs into this directory.
     #[arg(long)]
     pub out: Option<PathBuf>,
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }
 
 pub fn run(args: PdfArgs) -> anyhow::Result<()> {
@@ -54,13 +51,13 @@ pub fn run(args: PdfArgs) -> anyhow::Result<()> {
         first.bytes.len() / 1024,
         renderer.fonts().len()
     );
-    println!("字体加载 font setup:      {}", ms(setup));
-    println!("首次渲染 first render:    {}", ms(cold));
+    println!("字体加载 font setup:      {}", fmt_ms(setup));
+    println!("首次渲染 first render:    {}", fmt_ms(cold));
     println!(
         "预热后 warm ({} renders): median {}, max {}",
         warm.len(),
-        ms(median),
-        ms(max)
+        fmt_ms(median),
+        fmt_ms(max)
     );
 
     // A different document after warm-up: shares fonts and layout caches, not the text.
@@ -70,14 +67,14 @@ pub fn run(args: PdfArgs) -> anyhow::Result<()> {
     println!(
         "{} (另一份 another notice): {}",
         other.doc_number,
-        ms(start.elapsed())
+        fmt_ms(start.elapsed())
     );
     let start = Instant::now();
     let cert = renderer.certificate(&pdf::demo::certificate())?;
-    println!("参加证明 certificate:     {}", ms(start.elapsed()));
+    println!("参加证明 certificate:     {}", fmt_ms(start.elapsed()));
     let start = Instant::now();
     let report = renderer.report(&pdf::demo::report())?;
-    println!("汇总报告 report:          {}", ms(start.elapsed()));
+    println!("汇总报告 report:          {}", fmt_ms(start.elapsed()));
 
     if let Some(dir) = args.out {
         std::fs::create_dir_all(&dir)?;

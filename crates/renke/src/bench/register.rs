@@ -3,7 +3,7 @@
 //! were confirmed and put on the waiting list, whether any were lost, and the latency of
 //! each registration (p50, p99, max).
 
-use super::load::{ms, percentile};
+use super::{ms, percentile};
 use anyhow::{Context, anyhow, bail};
 use renke_domain::clock::Clock;
 use renke_domain::org::{AdminLevel, OrgCode, OrgKind};

@@ -4,6 +4,7 @@
 //! router (in this process, over HTTP on 127.0.0.1) and the count afterwards is compared
 //! with the successful answers.
 
+use super::{fmt_ms, percentile, secs};
 use anyhow::{Context, anyhow, bail};
 use renke_domain::clock::Clock;
 use renke_domain::notice::{NoticeInput, RecipientSpec};
@@ -41,22 +42,6 @@ pub struct TasksArgs {
     /// as soon as the last is answered (closed loop: measures the most the server sustains).
     #[arg(long, default_value_t = 0.0)]
     pub rate: f64,
-}
-
-fn secs(d: Duration) -> String {
-    format!("{:.3} s", d.as_secs_f64())
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
 }
 
 pub async fn run(args: TasksArgs) -> anyhow::Result<()> {
@@ -156,12 +141,12 @@ pub async fn run(args: TasksArgs) -> anyhow::Result<()> {
     counts_only.sort();
     println!(
         "看板计数 dashboard counts alone: median {}",
-        ms(counts_only[counts_only.len() / 2])
+        fmt_ms(counts_only[counts_only.len() / 2])
     );
     println!(
         "看板 dashboard of {delivered} recipients (counts, children, levels, first page): median {}, max {} over 7 runs — target < 100 ms",
-        ms(times[times.len() / 2]),
-        ms(times[times.len() - 1])
+        fmt_ms(times[times.len() / 2]),
+        fmt_ms(times[times.len() - 1])
     );
 
     // 3. The rush: organisers of the bureaus with the most labs, each sending for its labs.
@@ -362,9 +347,9 @@ pub async fn run(args: TasksArgs) -> anyhow::Result<()> {
         "报送 submissions: {ok} ok, {errors} failed in {} = {:.0} submissions/s; latency p50 {}, p99 {}, max {} — targets ≥ 300/s, p99 < 200 ms",
         secs(wall),
         ok as f64 / wall.as_secs_f64().max(1e-9),
-        ms(percentile(&lat, 0.50)),
-        ms(percentile(&lat, 0.99)),
-        ms(percentile(&lat, 1.0)),
+        fmt_ms(percentile(&lat, 50.0)),
+        fmt_ms(percentile(&lat, 99.0)),
+        fmt_ms(percentile(&lat, 100.0)),
     );
     let d = tasks::dashboard(&db, Scope::Task(task.id), samr.id, &samr.path, clock.now()).await?;
     println!(
