@@ -1086,3 +1086,175 @@ async fn pages_relay_submit_review_and_dashboard() {
         app.finish().await;
     }
 }
+
+/// The unit whose submission was returned sees why — the reason, who returned it and when —
+/// at the top of its task page and its submission page, in the API's task and submission
+/// details too; it stays while the unit revises (a saved draft) and disappears once the
+/// unit sends again; a second return shows the second reason, not the first.
+#[tokio::test]
+async fn a_returned_submission_shows_why_until_it_is_sent_again() {
+    use crate::pages::{form_login, get, post};
+    for app in TestApp::spawn_all().await {
+        let l = app.label();
+        setup(&app).await;
+        let c = issue_and_relay(&app).await;
+        let t2 = c.relay_task;
+        set_clock(&app, 6, 13, 15);
+        let (sz, sz_csrf) = form_login(&app, "sz.staff").await;
+        let (gd, gd_csrf) = form_login(&app, "gd.org").await;
+        let sz_api = app.login("sz.staff", PASSWORD).await;
+        let task_page = format!("/tasks/{t2}");
+
+        // Sent and under review: no return note anywhere.
+        let (s, location, _) = post(
+            &sz,
+            &app,
+            &format!("/tasks/{t2}/submission"),
+            &[
+                ("_csrf", &sz_csrf),
+                ("summary", "深圳市开展活动三场。"),
+                ("activities", "3"),
+                ("action", "submit"),
+            ],
+        )
+        .await;
+        assert_eq!(s, 303, "{l}");
+        let sub_page = location;
+        let sub = sub_page
+            .trim_start_matches("/tasks/submissions/")
+            .to_owned();
+        for path in [&task_page, &sub_page] {
+            let (_, _, html) = get(&sz, &app, path).await;
+            assert!(!html.contains("id=\"returned\""), "{l}: {path}");
+        }
+
+        // 6月13日 15:30 Guangdong returns it.
+        app.clock.advance(Duration::minutes(30));
+        let (s, _, _) = post(
+            &gd,
+            &app,
+            &format!("/tasks/submissions/{sub}/review"),
+            &[
+                ("_csrf", &gd_csrf),
+                ("decision", "return"),
+                ("reason", "请补充宣传报道的链接和图片。"),
+            ],
+        )
+        .await;
+        assert_eq!(s, 303, "{l}");
+        let note = |html: &str| -> String {
+            let start = html
+                .find("<section class=\"returned\"")
+                .unwrap_or_else(|| panic!("{l}: no return note in {html}"));
+            let end = start + html[start..].find("</section>").unwrap();
+            html[start..end].to_owned()
+        };
+        for path in [&task_page, &sub_page] {
+            let (s, _, html) = get(&sz, &app, path).await;
+            assert_eq!(s, 200, "{l}: {path}");
+            let n = note(&html);
+            for needle in [
+                "退回修改",
+                "退回原因：</strong>请补充宣传报道的链接和图片。",
+                "退回人 测试gd.org",
+                "2022-06-13 15:30",
+                "退回版本 1",
+            ] {
+                assert!(n.contains(needle), "{l} {path}: {needle} not in {n}");
+            }
+            // Prominent: before the task's facts or the submission's content.
+            let at = html.find("id=\"returned\"").unwrap();
+            let content = html
+                .find("<dl class=\"facts\">")
+                .or_else(|| html.find("<section class=\"card\">"))
+                .unwrap();
+            assert!(at < content, "{l} {path}: the note comes first");
+        }
+        // The API's task and submission details carry the same.
+        let d = sz_api.get(&format!("/api/v1/tasks/{t2}")).await;
+        assert_eq!(d.body["returned"]["reason"], "请补充宣传报道的链接和图片。");
+        assert_eq!(d.body["returned"]["returned_by"], "测试gd.org");
+        assert_eq!(d.body["returned"]["returned_at"], "2022-06-13T07:30:00Z");
+        assert_eq!(d.body["returned"]["version"], 1);
+        let d = sz_api.get(&format!("/api/v1/submissions/{sub}")).await;
+        assert_eq!(
+            d.body["returned"]["reason"], "请补充宣传报道的链接和图片。",
+            "{l}"
+        );
+
+        // Saving a draft while revising keeps it shown.
+        let (s, _, _) = post(
+            &sz,
+            &app,
+            &format!("/tasks/{t2}/submission"),
+            &[
+                ("_csrf", &sz_csrf),
+                ("summary", "深圳市开展活动三场，宣传报道五篇。"),
+                ("action", "draft"),
+            ],
+        )
+        .await;
+        assert_eq!(s, 303, "{l}");
+        let (_, _, html) = get(&sz, &app, &task_page).await;
+        assert!(note(&html).contains("请补充宣传报道的链接和图片。"), "{l}");
+
+        // Sent again: the note is gone from both pages and the API.
+        let (s, _, _) = post(
+            &sz,
+            &app,
+            &format!("/tasks/{t2}/submission"),
+            &[
+                ("_csrf", &sz_csrf),
+                ("summary", "深圳市开展活动三场，宣传报道五篇。"),
+                ("publicity_items", "5"),
+                ("action", "submit"),
+            ],
+        )
+        .await;
+        assert_eq!(s, 303, "{l}");
+        for path in [&task_page, &sub_page] {
+            let (_, _, html) = get(&sz, &app, path).await;
+            assert!(
+                !html.contains("id=\"returned\""),
+                "{l}: {path} after resubmission"
+            );
+        }
+        let d = sz_api.get(&format!("/api/v1/tasks/{t2}")).await;
+        assert!(d.body["returned"].is_null(), "{l}: {}", d.text);
+        // The versions table still records the first return.
+        let (_, _, html) = get(&sz, &app, &sub_page).await;
+        assert!(html.contains("请补充宣传报道的链接和图片。"), "{l}");
+
+        // Returned a second time: the latest reason, not the first.
+        let (s, _, _) = post(
+            &gd,
+            &app,
+            &format!("/tasks/submissions/{sub}/review"),
+            &[
+                ("_csrf", &gd_csrf),
+                ("decision", "return"),
+                ("reason", "图片请注明拍摄时间。"),
+            ],
+        )
+        .await;
+        assert_eq!(s, 303, "{l}");
+        let (_, _, html) = get(&sz, &app, &task_page).await;
+        let n = note(&html);
+        assert!(n.contains("图片请注明拍摄时间。"), "{l}: {n}");
+        assert!(!n.contains("请补充宣传报道的链接和图片。"), "{l}: {n}");
+        assert!(n.contains("退回版本 2"), "{l}: {n}");
+        // The reviewer sees it on the submission page as well.
+        let (_, _, html) = get(&gd, &app, &sub_page).await;
+        assert!(note(&html).contains("图片请注明拍摄时间。"), "{l}");
+        // In English on request.
+        get(&sz, &app, "/lang/en?back=/home").await;
+        let (_, _, html) = get(&sz, &app, &task_page).await;
+        let n = note(&html);
+        assert!(
+            n.contains("Reason: </strong>图片请注明拍摄时间。")
+                && n.contains("Returned by 测试gd.org"),
+            "{l}: {n}"
+        );
+        app.finish().await;
+    }
+}
