@@ -1258,3 +1258,142 @@ async fn a_returned_submission_shows_why_until_it_is_sent_again() {
         app.finish().await;
     }
 }
+
+/// The compiled report PDF is the compiled submission's own text as the bureau edited it —
+/// its summary, its changed and added lines, its tables — with the index of materials,
+/// not sections rebuilt from the source submissions; the draft's PDF shows the working
+/// copy to the bureau, and after sending, SAMR reads the version sent.
+#[tokio::test]
+async fn the_report_pdf_shows_the_compiled_drafts_edited_text() {
+    use crate::pdf::pdf_text;
+    for app in TestApp::spawn_all().await {
+        let l = app.label();
+        setup(&app).await;
+        let c = issue_and_relay(&app).await;
+        let t2 = c.relay_task;
+        set_clock(&app, 6, 15, 9);
+        let gd = app.login("gd.org", PASSWORD).await;
+        let mut subs = Vec::new();
+        for (login, summary) in [
+            ("sz.staff", "深圳市开展认可日宣传活动三场。"),
+            ("gz.staff", "广州市开展活动两场。"),
+        ] {
+            let city = app.login(login, PASSWORD).await;
+            let r = city
+                .post(
+                    &format!("/api/v1/tasks/{t2}/submission"),
+                    content(summary, 2, 50, 4),
+                )
+                .await;
+            assert_eq!(r.status, 200, "{l}: {}", r.text);
+            let id = r.body["id"].as_i64().unwrap();
+            let r = gd
+                .post(
+                    &format!("/api/v1/submissions/{id}/review"),
+                    json!({"decision": "accept"}),
+                )
+                .await;
+            assert_eq!(r.status, 200, "{l}: {}", r.text);
+            subs.push(id);
+        }
+        let r = gd
+            .post(&format!("/api/v1/tasks/{}/compile", c.task), json!({}))
+            .await;
+        assert_eq!(r.status, 200, "{l}: {}", r.text);
+        let gd_sub = r.body["id"].as_i64().unwrap();
+        let compiled = r.body["body"].as_str().unwrap().to_owned();
+        assert!(compiled.contains("深圳市开展认可日宣传活动三场。"), "{l}");
+
+        // The bureau rewrites 深圳's paragraph, corrects a figure in the table, adds a note
+        // under the index and a section of its own, and writes its own summary.
+        let edited_body = compiled
+            .replace(
+                "深圳市开展认可日宣传活动三场。",
+                "深圳市举办实验室开放日和主题宣讲共三场，覆盖机构八十余家。",
+            )
+            .replace(
+                "合计 | 4 | 100 | 8",
+                "合计 | 4 | 100 | 8\n其中线上直播 | 1 | 3650 | 2",
+            )
+            .replace("三、材料索引\n", "三、材料索引\n纸质材料另行寄送认监处。\n")
+            + "\n四、下一步工作\n（一）常态化开展开放日\n将实验室开放日纳入年度计划。";
+        assert_ne!(edited_body, compiled);
+        let mut edited = content(
+            "广东省汇总：全省开展活动四场，直播观看三千余人次。",
+            4,
+            100,
+            8,
+        );
+        edited["body"] = json!(edited_body);
+        let r = gd
+            .put(&format!("/api/v1/tasks/{}/submission", c.task), edited)
+            .await;
+        assert_eq!(r.status, 200, "{l}: {}", r.text);
+        assert_eq!(r.body["compiled"], true, "{l}");
+
+        let read = |who: &'static str| {
+            let app = &app;
+            async move {
+                let client = app.login(who, PASSWORD).await;
+                let res = client
+                    .request(
+                        reqwest::Method::GET,
+                        &format!("/api/v1/submissions/{gd_sub}/report.pdf"),
+                    )
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(res.status().as_u16(), 200, "{who}");
+                let bytes = res.bytes().await.unwrap().to_vec();
+                (pdf_text(&bytes), bytes)
+            }
+        };
+        let check = |text: &str, who: &str| {
+            for needle in [
+                "广东省汇总：全省开展活动四场，直播观看三千余人次。",
+                "深圳市举办实验室开放日和主题宣讲共三场，覆盖机构八十余家。",
+                "广州市开展活动两场。",
+                "一、各单位报送情况",
+                "二、活动和数据汇总",
+                "三、材料索引",
+                "纸质材料另行寄送认监处。",
+                &format!("/tasks/submissions/{}", subs[0]),
+                &format!("/tasks/submissions/{}", subs[1]),
+                "四、下一步工作",
+                "（一）常态化开展开放日",
+                "将实验室开放日纳入年度计划。",
+            ] {
+                assert!(text.contains(needle), "{l} {who}: {needle} not in {text}");
+            }
+            // The replaced sentence, and sections rebuilt from the sources, are not there.
+            for gone in ["深圳市开展认可日宣传活动三场。", "二、活动及数据"] {
+                assert!(!text.contains(gone), "{l} {who}: {gone} in {text}");
+            }
+        };
+        let rows = |bytes: &[u8]| {
+            (
+                crate::pdf::pdf_row(bytes, "合计"),
+                crate::pdf::pdf_row(bytes, "其中线上直播"),
+            )
+        };
+        let want = (
+            ["合计", "4", "100", "8"].map(String::from).to_vec(),
+            ["其中线上直播", "1", "3650", "2"]
+                .map(String::from)
+                .to_vec(),
+        );
+        // The draft, to the bureau.
+        let (text, bytes) = read("gd.org").await;
+        check(&text, "gd.org, draft");
+        assert_eq!(rows(&bytes), want, "{l}: the edited table");
+        let r = gd
+            .post(&format!("/api/v1/submissions/{gd_sub}/submit"), json!({}))
+            .await;
+        assert_eq!(r.status, 200, "{l}: {}", r.text);
+        // Sent: SAMR reads the same.
+        let (text, bytes) = read("cn.org").await;
+        check(&text, "cn.org, sent");
+        assert_eq!(rows(&bytes), want, "{l}: the edited table");
+        app.finish().await;
+    }
+}
