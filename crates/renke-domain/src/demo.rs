@@ -640,6 +640,14 @@ pub fn accounts() -> Vec<DemoAccount> {
         ),
         a("gdsz.staff", "深圳市局工作人员（演示）", "GD-SZ", Staff),
         a("gdsz.viewer", "深圳市局查看者（演示）", "GD-SZ", Viewer),
+        // A city that has not acknowledged 粤市监认监〔2022〕253号 yet, to walk 签收 → 报送.
+        a(
+            "gdhz.organiser",
+            "惠州市局组织者（演示）",
+            "GD-HZ",
+            Organiser,
+        ),
+        a("gdhz.staff", "惠州市局工作人员（演示）", "GD-HZ", Staff),
         a("sh.organiser", "上海市局组织者（演示）", "SH", Organiser),
         a("sh.staff", "上海市局工作人员（演示）", "SH", Staff),
         a("sh.viewer", "上海市局查看者（演示）", "SH", Viewer),

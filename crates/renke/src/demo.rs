@@ -597,7 +597,10 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     println!("访问地址 Open: http://{}/\n", args.listen);
     println!("演示账号（密码相同）Demo accounts (same password):");
     print!("{}", accounts_table());
-    println!();
+    println!(
+        "惠州市局尚未签收粤市监认监〔2022〕253号：以 gdhz.staff 登录可演示签收和报送。\n\
+         Log in as gdhz.staff (惠州, which has not acknowledged 253号) to walk 签收 → 报送.\n"
+    );
     crate::serve::serve(db, clock, &settings).await
 }
 

@@ -372,14 +372,36 @@ async fn city_bureau_acknowledges_and_submits_the_province_counts_and_returns() 
     c.goto(&format!("{base}/tasks")).await.unwrap();
     click(c, Locator::LinkText("活动开展情况和宣传报道资料")).await;
     c.wait().for_element(Locator::Id("summary")).await.unwrap();
+    // The task page says why, above everything else, and so does the submission page.
+    let note = c
+        .find(Locator::Id("returned"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        note.contains("退回原因：请补充活动照片和媒体报道链接。") && note.contains("退回人"),
+        "the task page shows the return reason: {note}"
+    );
     shot(c, shots, "reporting-task-returned-city.png").await;
-    // The task page does not say why; the versions page does.
     click(c, Locator::LinkText("查看全部版本")).await;
     c.wait().for_element(Locator::Css("h1")).await.unwrap();
     let body = body_text(c).await;
     assert!(
         body.contains("退回修改") && body.contains("请补充活动照片和媒体报道链接。"),
         "the city sees why it was returned: {body}"
+    );
+    let note = c
+        .find(Locator::Id("returned"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        note.contains("请补充活动照片和媒体报道链接。"),
+        "the submission page shows the return reason: {note}"
     );
     shot(c, shots, "reporting-submission-returned-city.png").await;
 

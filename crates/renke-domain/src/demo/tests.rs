@@ -294,6 +294,20 @@ fn accounts_are_valid() {
             assert_eq!(a.map(|a| a.role), Some(role), "{login}");
         }
     }
+    // A city bureau to walk 签收 → 报送 with (惠州, which the demo leaves unacknowledged);
+    // none for 珠海, whose account the browser test creates through the accounts page.
+    for (login, role) in [
+        ("gdhz.organiser", Role::Organiser),
+        ("gdhz.staff", Role::Staff),
+    ] {
+        let a = accounts().into_iter().find(|a| a.login == login);
+        assert_eq!(a.map(|a| (a.role, a.org_code)), Some((role, "GD-HZ")));
+    }
+    assert!(
+        accounts()
+            .iter()
+            .all(|a| a.org_code != "GD-ZH" && a.login != "gdzh.staff")
+    );
     let admin = accounts().into_iter().find(|a| a.login == "admin").unwrap();
     assert_eq!((admin.role, admin.org_code), (Role::Admin, "SAMR"));
     assert_eq!(by_code()["GD-GZ-LAB1"].kind, OrgKind::Lab);

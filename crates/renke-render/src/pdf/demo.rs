@@ -99,6 +99,7 @@ pub fn report() -> Report {
             "按照市场监管总局部署，全省各地市局围绕主题开展了系列活动。现将各地报送情况汇总如下。"
                 .into(),
         ),
+        text: None,
         units: vec![
             unit(
                 "深圳市市场监督管理局",

@@ -219,6 +219,29 @@ pub struct SubmissionDetailDto {
     pub sources: Vec<SourceDto>,
     /// 附件 Files by version (version 0 is the working copy, shown to its own organisation).
     pub files: Vec<SubmissionFileDto>,
+    /// 退回修改 While the submission is returned: the latest return's reason, who, when.
+    pub returned: Option<ReturnDto>,
+}
+
+/// The latest return (退回修改) of a submission, while it is returned.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReturnDto {
+    /// The version that was returned.
+    pub version: i32,
+    pub reason: String,
+    pub returned_at: Option<DateTime<Utc>>,
+    pub returned_by: Option<String>,
+}
+
+impl From<svc::ReturnNote> for ReturnDto {
+    fn from(r: svc::ReturnNote) -> Self {
+        ReturnDto {
+            version: r.version,
+            reason: r.reason,
+            returned_at: r.returned_at,
+            returned_by: r.returned_by,
+        }
+    }
 }
 
 /// A file attached to a submission's version; download it at
@@ -251,6 +274,8 @@ pub struct TaskDetailDto {
     pub relays: Vec<TaskDto>,
     pub is_recipient: bool,
     pub my_submission: Option<SubmissionDto>,
+    /// 退回修改 While the caller's submission is returned: the latest return.
+    pub returned: Option<ReturnDto>,
 }
 
 /// Counts of a group of expected recipients, with its status chip.
@@ -510,6 +535,7 @@ pub async fn get(
         relays: v.relays.into_iter().map(Into::into).collect(),
         is_recipient: v.is_recipient,
         my_submission: v.mine.map(Into::into),
+        returned: v.returned.map(Into::into),
     }))
 }
 
@@ -756,6 +782,7 @@ pub async fn submission(
         versions: v.versions.into_iter().map(Into::into).collect(),
         sources: v.sources.into_iter().map(Into::into).collect(),
         files: v.files.into_iter().map(Into::into).collect(),
+        returned: v.returned.map(Into::into),
     }))
 }
 

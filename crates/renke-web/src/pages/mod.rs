@@ -259,8 +259,9 @@ pub fn file_response(file: &StoredFile, bytes: Vec<u8>) -> Response {
     download(&file.name, file.kind.content_type(), bytes)
 }
 
-/// Bytes as a download: their type, and the (Chinese) name encoded per RFC 6266/5987.
-pub fn download(name: &str, content_type: &str, bytes: Vec<u8>) -> Response {
+/// Bytes (or a streamed body) as a download: their type, and the (Chinese) name encoded per
+/// RFC 6266/5987.
+pub fn download(name: &str, content_type: &str, bytes: impl IntoResponse) -> Response {
     let disposition = format!(
         "attachment; filename=\"{}\"; filename*=UTF-8''{}",
         ascii_fallback(name),

@@ -267,6 +267,9 @@ struct TaskPage {
 }
 
 impl TaskPage {
+    fn time(&self, t: &DateTime<Utc>) -> String {
+        local_time(t)
+    }
     fn t(&self) -> &Task {
         &self.v.task
     }

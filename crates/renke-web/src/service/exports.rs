@@ -99,73 +99,203 @@ struct Folder {
     files: Vec<(String, Vec<u8>)>,
 }
 
-/// Every sent submission of a task (latest version) as a zip: a folder per unit with
-/// `报送内容.txt` and the version's files under their names.
+/// Recipients read per query while the zip is written.
+const ZIP_PAGE: i64 = 200;
+/// Bytes of zip handed to the response at a time.
+const ZIP_CHUNK: usize = 64 * 1024;
+/// Chunks waiting for the client before the writer blocks.
+const ZIP_CHUNKS_QUEUED: usize = 8;
+/// Folders read ahead of the writer (each holds its unit's files).
+const ZIP_FOLDERS_QUEUED: usize = 2;
+
+/// Every sent submission of a task (latest version) as a zip, streamed: a folder per unit
+/// with `报送内容.txt` and the version's files under their names. Permission is checked
+/// before anything is sent; then the submissions are read a page at a time and each unit's
+/// files one unit at a time, compressed on a blocking thread and handed to the response in
+/// chunks as they are produced, so memory stays bounded however many units there are (what
+/// grows with the units is only the zip's central directory, a few hundred bytes per
+/// entry). An error midway ends the body with an error, so the client sees a broken
+/// download rather than a short zip that looks complete.
 pub async fn materials_zip(
     state: &AppState,
     me: &Account,
     task_id: i64,
-) -> Result<(String, Vec<u8>), AppError> {
-    let (v, rows) = all_recipients(state, me, task_id).await?;
-    let mut folders = Vec::new();
-    for r in rows.iter().filter(|r| r.has_submitted()) {
-        let Some(sid) = r.submission_id else { continue };
-        let versions = tasks::versions(&state.db, sid).await?;
-        let Some(last) = versions.last() else {
-            continue;
-        };
-        let mut text = format!(
-            "单位：{}\n版本：{}\n报送时间：{}{}\n状态：{}\n\n",
-            r.org_name,
-            last.version,
-            local_time(&last.submitted_at),
-            if last.late { "（逾期）" } else { "" },
-            status_zh(r),
-        );
-        if let Some(s) = &last.summary {
-            text.push_str(&format!("【摘要】\n{s}\n\n"));
+) -> Result<(String, axum::body::Body), AppError> {
+    let v = dashboard(
+        state,
+        me,
+        Scope::Task(task_id),
+        None,
+        Filter::Submitted,
+        0,
+        ZIP_PAGE,
+    )
+    .await?;
+    let filename = format!("{}-报送材料.zip", v.title);
+    let (folders_tx, folders_rx) = tokio::sync::mpsc::channel(ZIP_FOLDERS_QUEUED);
+    let (chunks_tx, chunks_rx) = tokio::sync::mpsc::channel(ZIP_CHUNKS_QUEUED);
+    let reader_state = state.clone();
+    tokio::spawn(async move {
+        if let Err(e) = read_folders(&reader_state, task_id, v, &folders_tx).await {
+            tracing::warn!(task = task_id, error = %e, "materials zip: reading stopped");
+            let _ = folders_tx.send(Err(e)).await;
         }
-        if let Some(b) = &last.body {
-            text.push_str(&format!("【正文】\n{b}\n\n"));
+    });
+    tokio::task::spawn_blocking(move || {
+        let errors = chunks_tx.clone();
+        if let Err(e) = zip_folders(folders_rx, ChannelWriter::new(chunks_tx)) {
+            tracing::warn!(task = task_id, error = %e, "materials zip: writing stopped");
+            let _ = errors.blocking_send(Err(std::io::Error::other(e.to_string())));
         }
-        let figures = [
-            ("活动场次", last.activities),
-            ("参与人次", last.participants),
-            ("宣传报道", last.publicity_items),
-        ];
-        for (label, n) in figures {
-            if let Some(n) = n {
-                text.push_str(&format!("{label}：{n}\n"));
-            }
-        }
-        let mut files = Vec::new();
-        for f in tasks::version_files(&state.db, sid, last.version).await? {
-            let stored = renke_store::files::get(&state.db, f.file_id).await?;
-            files.push((f.name, state.files.read(&stored).await?));
-        }
-        if !files.is_empty() {
-            text.push_str("\n【附件】\n");
-            for (name, _) in &files {
-                text.push_str(&format!("{name}\n"));
-            }
-        }
-        folders.push(Folder {
-            name: r.org_name.clone(),
-            text,
-            files,
-        });
-    }
-    let bytes = tokio::task::spawn_blocking(move || zip_folders(&folders))
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?
-        .map_err(AppError::Internal)?;
-    Ok((format!("{}-报送材料.zip", v.title), bytes))
+    });
+    let stream = futures_util::stream::unfold(chunks_rx, |mut rx| async move {
+        rx.recv().await.map(|chunk| (chunk, rx))
+    });
+    Ok((filename, axum::body::Body::from_stream(stream)))
 }
 
-/// Writes the folders as a zip; names are UTF-8 (flagged as such), duplicates numbered.
-fn zip_folders(folders: &[Folder]) -> anyhow::Result<Vec<u8>> {
+/// Reads the sent submissions in the dashboard's subtree page by page and sends each unit's
+/// folder to the writer; stops quietly when the writer is gone (the client left).
+async fn read_folders(
+    state: &AppState,
+    task_id: i64,
+    v: DashboardView,
+    out: &tokio::sync::mpsc::Sender<anyhow::Result<Folder>>,
+) -> anyhow::Result<()> {
+    let total = v.recipients.total;
+    let mut page = v.recipients.items;
+    let mut offset = 0;
+    loop {
+        for r in &page {
+            let Some(folder) = folder(state, r).await? else {
+                continue;
+            };
+            if out.send(Ok(folder)).await.is_err() {
+                return Ok(());
+            }
+        }
+        offset += ZIP_PAGE;
+        if offset >= total || page.is_empty() {
+            return Ok(());
+        }
+        page = tasks::recipients(
+            &state.db,
+            Scope::Task(task_id),
+            &v.node.path,
+            Filter::Submitted,
+            offset,
+            ZIP_PAGE,
+            Some(total),
+        )
+        .await?
+        .items;
+    }
+}
+
+/// One unit's folder: the text of its latest sent version and that version's files.
+async fn folder(state: &AppState, r: &ExpectedRow) -> anyhow::Result<Option<Folder>> {
+    if !r.has_submitted() {
+        return Ok(None);
+    }
+    let Some(sid) = r.submission_id else {
+        return Ok(None);
+    };
+    let versions = tasks::versions(&state.db, sid).await?;
+    let Some(last) = versions.last() else {
+        return Ok(None);
+    };
+    let mut text = format!(
+        "单位：{}\n版本：{}\n报送时间：{}{}\n状态：{}\n\n",
+        r.org_name,
+        last.version,
+        local_time(&last.submitted_at),
+        if last.late { "（逾期）" } else { "" },
+        status_zh(r),
+    );
+    if let Some(s) = &last.summary {
+        text.push_str(&format!("【摘要】\n{s}\n\n"));
+    }
+    if let Some(b) = &last.body {
+        text.push_str(&format!("【正文】\n{b}\n\n"));
+    }
+    let figures = [
+        ("活动场次", last.activities),
+        ("参与人次", last.participants),
+        ("宣传报道", last.publicity_items),
+    ];
+    for (label, n) in figures {
+        if let Some(n) = n {
+            text.push_str(&format!("{label}：{n}\n"));
+        }
+    }
+    let mut files = Vec::new();
+    for f in tasks::version_files(&state.db, sid, last.version).await? {
+        let stored = renke_store::files::get(&state.db, f.file_id).await?;
+        files.push((f.name, state.files.read(&stored).await?));
+    }
+    if !files.is_empty() {
+        text.push_str("\n【附件】\n");
+        for (name, _) in &files {
+            text.push_str(&format!("{name}\n"));
+        }
+    }
+    Ok(Some(Folder {
+        name: r.org_name.clone(),
+        text,
+        files,
+    }))
+}
+
+/// Hands what the zip writer writes to the response in chunks of [`ZIP_CHUNK`] bytes,
+/// blocking while [`ZIP_CHUNKS_QUEUED`] chunks wait for the client; fails with `BrokenPipe`
+/// once the response is dropped.
+struct ChannelWriter {
+    tx: tokio::sync::mpsc::Sender<std::io::Result<axum::body::Bytes>>,
+    buf: Vec<u8>,
+}
+
+impl ChannelWriter {
+    fn new(tx: tokio::sync::mpsc::Sender<std::io::Result<axum::body::Bytes>>) -> Self {
+        ChannelWriter {
+            tx,
+            buf: Vec::with_capacity(ZIP_CHUNK),
+        }
+    }
+
+    fn send(&mut self) -> std::io::Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        let chunk = std::mem::replace(&mut self.buf, Vec::with_capacity(ZIP_CHUNK));
+        self.tx
+            .blocking_send(Ok(chunk.into()))
+            .map_err(|_| std::io::Error::new(std::io::ErrorKind::BrokenPipe, "client went away"))
+    }
+}
+
+impl Write for ChannelWriter {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.buf.extend_from_slice(data);
+        if self.buf.len() >= ZIP_CHUNK {
+            self.send()?;
+        }
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.send()
+    }
+}
+
+/// Writes the folders as they arrive into a streamed zip (no seeking back: sizes and
+/// checksums follow each entry in a data descriptor); names are UTF-8 (flagged as such),
+/// duplicates numbered.
+fn zip_folders(
+    mut folders: tokio::sync::mpsc::Receiver<anyhow::Result<Folder>>,
+    out: ChannelWriter,
+) -> anyhow::Result<()> {
     use zip::write::SimpleFileOptions;
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let mut zip = zip::ZipWriter::new_stream(out);
     let opts = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
     let mut used = std::collections::HashSet::new();
     let mut unique = |name: String| {
@@ -180,7 +310,8 @@ fn zip_folders(folders: &[Folder]) -> anyhow::Result<Vec<u8>> {
         }
         candidate
     };
-    for f in folders {
+    while let Some(f) = folders.blocking_recv() {
+        let f = f?;
         let dir = unique(renke_domain::file::clean_name(&f.name));
         zip.start_file(format!("{dir}/报送内容.txt"), opts)?;
         zip.write_all(f.text.as_bytes())?;
@@ -190,5 +321,7 @@ fn zip_folders(folders: &[Folder]) -> anyhow::Result<Vec<u8>> {
             zip.write_all(bytes)?;
         }
     }
-    Ok(zip.finish()?.into_inner())
+    let mut out = zip.finish()?.into_inner();
+    out.flush()?;
+    Ok(())
 }

@@ -8,8 +8,7 @@ use crate::error::AppError;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use renke_render::pdf::{
-    ActivityRow, Certificate, ContactLine, Figure, Material, NoticeDoc, Pdf, PdfError, PdfRenderer,
-    Report, UnitSummary,
+    Certificate, ContactLine, Material, NoticeDoc, Pdf, PdfError, PdfRenderer, Report,
 };
 use renke_store::accounts::Account;
 use renke_store::notices::Recipient;
@@ -96,10 +95,12 @@ pub async fn certificate_pdf(state: &AppState, ticket: &str) -> Result<PdfFile, 
 }
 
 /// The compiled (roll-up) submission `id` as a report PDF, for whoever may read the
-/// submission: the bureau's summary as introduction, each source unit's accepted summary,
-/// the table of figures per unit, and an index of the materials (each source submission and
-/// each of its files, with their addresses on this server). A submission that was not
-/// compiled has no report (404).
+/// submission: the submission's own text as the bureau edited it (its summary as
+/// introduction, then its body with headings, paragraphs and `|` tables as written — the
+/// working copy for its own organisation, the version sent for those who collect it), and
+/// the index of the materials it was compiled from (each source submission and each of its
+/// files, with their addresses on this server) under the text's 材料索引 heading. A
+/// submission that was not compiled has no report (404).
 pub async fn report_pdf(state: &AppState, me: &Account, id: i64) -> Result<PdfFile, AppError> {
     let v = super::tasks::submission_view(state, me, id).await?;
     if !v.submission.compiled {
@@ -109,7 +110,11 @@ pub async fn report_pdf(state: &AppState, me: &Account, id: i64) -> Result<PdfFi
     for src in &v.sources {
         materials.push(Material {
             unit: src.org_name.clone(),
-            title: format!("第{}版报送内容", src.version),
+            title: format!(
+                "第{}版报送内容{}",
+                src.version,
+                if src.late { "（逾期报送）" } else { "" }
+            ),
             kind: v.task.kind.zh().to_owned(),
             link: Some(format!("/tasks/submissions/{}", src.submission_id)),
         });
@@ -145,26 +150,12 @@ fn shanghai_date(t: &chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
     t.with_timezone(&renke_domain::clock::SHANGHAI).date_naive()
 }
 
-/// A compiled submission as renke-render's report.
+/// A compiled submission as renke-render's report: its own (edited) text, and the index of
+/// materials; the sections the renderer could build from the sources are not used, so what
+/// the bureau changed, added or removed is what the PDF shows.
 fn report_doc(v: &super::tasks::SubmissionView, materials: Vec<Material>) -> Report {
     let s = &v.submission;
     let t = &v.task;
-    let figures = |activities: Option<i64>, publicity: Option<i64>| {
-        let mut out = Vec::new();
-        if let Some(n) = activities {
-            out.push(Figure {
-                label: "活动场次".to_owned(),
-                value: n.to_string(),
-            });
-        }
-        if let Some(n) = publicity {
-            out.push(Figure {
-                label: "宣传报道".to_owned(),
-                value: format!("{n}篇"),
-            });
-        }
-        out
-    };
     Report {
         title: format!("{}{}汇总报告", s.org_name, t.title),
         organisation: s.org_name.clone(),
@@ -176,39 +167,9 @@ fn report_doc(v: &super::tasks::SubmissionView, materials: Vec<Material>) -> Rep
         }),
         compiled_on: shanghai_date(&s.submitted_at.unwrap_or(s.updated_at)),
         introduction: s.summary.clone(),
-        units: v
-            .sources
-            .iter()
-            .map(|src| UnitSummary {
-                unit: src.org_name.clone(),
-                status: if src.late {
-                    "已采纳（逾期报送）".to_owned()
-                } else {
-                    "已采纳".to_owned()
-                },
-                submitted_on: Some(shanghai_date(&src.submitted_at)),
-                summary: src
-                    .summary
-                    .clone()
-                    .or_else(|| src.body.clone())
-                    .unwrap_or_else(|| "（无摘要）".to_owned()),
-            })
-            .collect(),
-        activities: v
-            .sources
-            .iter()
-            .map(|src| ActivityRow {
-                unit: src.org_name.clone(),
-                title: t.title.clone(),
-                when: src
-                    .submitted_at
-                    .with_timezone(&renke_domain::clock::SHANGHAI)
-                    .format("%-m月%-d日报送")
-                    .to_string(),
-                participants: src.participants.map(|n| n.max(0) as u64),
-                figures: figures(src.activities, src.publicity_items),
-            })
-            .collect(),
+        text: Some(s.body.clone().unwrap_or_default()),
+        units: Vec::new(),
+        activities: Vec::new(),
         materials,
     }
 }

@@ -272,6 +272,36 @@ pub struct TaskView {
     /// For an activity plan task (活动方案): the account's organisation's activities linked
     /// to it, with registrations and attendance.
     pub plan_activities: Vec<LinkedActivity>,
+    /// While the account's organisation's submission is returned: why, by whom, when.
+    pub returned: Option<ReturnNote>,
+}
+
+/// The latest return (退回修改) of a submission, shown to the unit while it revises.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReturnNote {
+    /// The version that was returned.
+    pub version: i32,
+    pub reason: String,
+    pub returned_at: Option<DateTime<Utc>>,
+    pub returned_by: Option<String>,
+}
+
+/// The latest return of a submission whose status is `returned`, from its versions (oldest
+/// first); none in any other status, so it disappears once the unit sends again.
+pub fn return_note(status: &str, versions: &[Version]) -> Option<ReturnNote> {
+    if status != "returned" {
+        return None;
+    }
+    let v = versions
+        .iter()
+        .rev()
+        .find(|v| v.outcome.as_deref() == Some("returned"))?;
+    Some(ReturnNote {
+        version: v.version,
+        reason: v.reason.clone().unwrap_or_default(),
+        returned_at: v.decided_at,
+        returned_by: v.decided_by.clone(),
+    })
 }
 
 /// The activities of organisation `org_id` linked to `task` when it is an activity plan.
@@ -304,8 +334,15 @@ pub async fn task_view(state: &AppState, me: &Account, id: i64) -> Result<TaskVi
         .as_ref()
         .is_none_or(|s| matches!(s.status.as_str(), "draft" | "returned"));
     let plan_activities = plan_activities(state, &task, me.org_id).await?;
+    let returned = match &mine {
+        Some(s) if s.status == "returned" => {
+            return_note(&s.status, &tasks::versions(&state.db, s.id).await?)
+        }
+        _ => None,
+    };
     Ok(TaskView {
         plan_activities,
+        returned,
         may_submit: acting && is_recipient && open,
         may_see_dashboard: collects(me, &task.submit_to_path),
         may_compile: acting
@@ -511,6 +548,8 @@ pub struct SubmissionView {
     pub may_review: bool,
     /// For an activity plan task: the submitting unit's activities linked to the task.
     pub plan_activities: Vec<LinkedActivity>,
+    /// While the submission is returned: why, by whom, when.
+    pub returned: Option<ReturnNote>,
 }
 
 /// Reads a submission: its own organisation sees everything; accounts acting for the
@@ -553,6 +592,7 @@ pub async fn submission_view(
         && matches!(submission.status.as_str(), "draft" | "returned");
     let plan_activities = plan_activities(state, &task, submission.org_id).await?;
     Ok(SubmissionView {
+        returned: return_note(&submission.status, &versions),
         plan_activities,
         may_review: reviews(me, &task.submit_to_path) && submission.status == "submitted",
         may_edit,

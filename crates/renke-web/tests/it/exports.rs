@@ -49,7 +49,7 @@ pub async fn cascade_exports(app: &TestApp, relay_task: i64) {
     .await;
     assert_eq!(status, 200, "{l}");
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
-    let mut names: Vec<String> = zip.file_names().map(str::to_owned).collect();
+    let mut names: Vec<String> = zip.file_names().map(|n| n.unwrap().into_owned()).collect();
     names.sort();
     let mut expected = vec![
         "佛山市市场监督管理局/报送内容.txt".to_owned(),

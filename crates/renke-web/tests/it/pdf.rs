@@ -128,7 +128,7 @@ async fn notice_pdf_for_readers_only() {
 }
 
 /// The text of a PDF as poppler reads it, without whitespace (phrases wrap).
-fn pdf_text(bytes: &[u8]) -> String {
+pub(crate) fn pdf_text(bytes: &[u8]) -> String {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("doc.pdf");
     std::fs::write(&path, bytes).unwrap();
@@ -143,6 +143,28 @@ fn pdf_text(bytes: &[u8]) -> String {
         .unwrap()
         .chars()
         .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
+/// The cells of the first line of a PDF's layout text (`pdftotext -layout`) that starts
+/// with `first`: a table row, read left to right.
+pub(crate) fn pdf_row(bytes: &[u8], first: &str) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("doc.pdf");
+    std::fs::write(&path, bytes).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args(["-layout", "-enc", "UTF-8"])
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) must be installed");
+    assert!(out.status.success(), "pdftotext failed");
+    let text = String::from_utf8(out.stdout).unwrap();
+    text.lines()
+        .find(|l| l.trim_start().starts_with(first))
+        .unwrap_or_else(|| panic!("no line starting with {first} in {text}"))
+        .split_whitespace()
+        .map(str::to_owned)
         .collect()
 }
 
@@ -164,23 +186,27 @@ pub async fn cascade_report(app: &TestApp, gd_sub: i64, plain: i64) {
     for needle in [
         "广东省市场监督管理局",
         "市监认证函〔2022〕764号",
-        // The bureau's own summary, then each unit's accepted summary.
+        // The bureau's own text as it edited and sent it: its summary, the per-unit
+        // summaries it compiled, the figures table, and the section it added.
         "广东省各地市共开展活动6场，参与240人次，宣传报道13篇。",
         "一、各单位报送情况",
         "深圳市市场监督管理局",
         "深圳市开展认可日宣传活动三场。",
         "广州市开展活动两场，宣传报道六篇。",
-        "已采纳（逾期报送）",
-        // The table with its header and total.
-        "二、活动及数据",
-        "参加人数",
-        "合计240",
-        "活动场次：3",
+        "二、活动和数据汇总",
+        "参与（人次）",
+        "四、下一步工作",
+        // The index of materials, with the late source marked.
         "三、材料索引",
+        "逾期报送",
         &format!("/tasks/submissions/{plain}"),
     ] {
         assert!(text.contains(needle), "{l}: {needle} not in {text}");
     }
+    // Not sections rebuilt from the sources.
+    assert!(!text.contains("二、活动及数据"), "{l}: {text}");
+    // The figures table's total row, cell by cell.
+    assert_eq!(pdf_row(&d.bytes, "合计"), ["合计", "6", "240", "13"], "{l}");
     // The page route serves the same to SAMR; nobody else reads it; a plain submission has
     // no report.
     let page = download(&cn, &format!("/tasks/submissions/{gd_sub}/report.pdf")).await;

@@ -17,8 +17,13 @@ const DOCX: &[u8] = b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00";
 /// Guangdong's notice to its cities with one task: attachments required, PDF and JPEG only,
 /// at most 1 MB each. Returns the task id.
 async fn setup(app: &TestApp) -> i64 {
-    let l = app.label();
     app.tree().await;
+    notice_and_task(app).await
+}
+
+/// [`setup`] after the organisation tree is in place.
+async fn notice_and_task(app: &TestApp) -> i64 {
+    let l = app.label();
     for (login, role, org) in [
         ("cn.org", Role::Organiser, "CN"),
         ("gd.org", Role::Organiser, "GD"),
@@ -335,7 +340,7 @@ async fn files_are_checked_kept_per_version_guarded_and_zipped() {
         let (status, bytes) = download(&gd, &format!("/api/v1/tasks/{task}/materials.zip")).await;
         assert_eq!(status, 200, "{l}");
         let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
-        let mut names: Vec<String> = zip.file_names().map(str::to_owned).collect();
+        let mut names: Vec<String> = zip.file_names().map(|n| n.unwrap().into_owned()).collect();
         names.sort();
         let mut expected = vec![
             "深圳市市场监督管理局/报送内容.txt",
@@ -427,6 +432,151 @@ async fn the_page_form_sends_files_as_multipart_and_shows_refusals() {
             text.contains("/files/1/0\">活动方案.pdf</a>"),
             "{l}: the version lists it: {text}"
         );
+        app.finish().await;
+    }
+}
+
+/// Bytes that do not compress, behind a PDF's magic: `n` of them, different per `seed`.
+fn noise_pdf(seed: u64, n: usize) -> Vec<u8> {
+    let mut out = b"%PDF-1.7\n".to_vec();
+    let mut x = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    while out.len() < n {
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        out.extend_from_slice(&x.to_be_bytes()[..4]);
+    }
+    out.truncate(n);
+    out
+}
+
+/// The materials zip is streamed (no length announced, many chunks) and reads back whole:
+/// a folder per unit that sent something — across more than one page of recipients — with
+/// its text and its files byte for byte, names numbered when they repeat; a unit with only
+/// a draft has no folder.
+#[tokio::test]
+async fn the_materials_zip_streams_a_folder_per_unit_and_reads_back_whole() {
+    use renke_domain::org::{AdminLevel, OrgCode, OrgKind};
+    use renke_store::orgs::NewOrg;
+    const EXTRA: usize = 230;
+    for app in TestApp::spawn_all().await {
+        let l = app.label();
+        app.tree().await;
+        let now = crate::support::t0();
+        let extra: Vec<NewOrg> = (0..EXTRA)
+            .map(|i| {
+                let mut o = NewOrg::new(
+                    OrgCode::parse("code", &format!("GD-X{i:03}")).unwrap(),
+                    Some(OrgCode::parse("parent", "GD").unwrap()),
+                    format!("测试{i:03}市市场监督管理局"),
+                    OrgKind::Regulator,
+                );
+                o.admin_level = Some(AdminLevel::Municipal);
+                o
+            })
+            .collect();
+        renke_store::orgs::create_many(app.db(), &extra, now)
+            .await
+            .unwrap();
+        let task = notice_and_task(&app).await;
+        let gd = app.login("gd.org", PASSWORD).await;
+
+        // Every extra city sends a text (written directly: the HTTP path is tested above);
+        // 深圳 and 广州 send large files through the API; one extra city keeps a draft.
+        let t = renke_store::tasks::get(app.db(), task).await.unwrap();
+        let by = gd.me["account"]["id"].as_i64().unwrap();
+        for i in 0..EXTRA {
+            let org = renke_store::orgs::get_by_code(app.db(), &format!("GD-X{i:03}"))
+                .await
+                .unwrap();
+            let content = renke_domain::task::SubmissionInput {
+                summary: format!("测试{i:03}市开展活动。"),
+                ..Default::default()
+            }
+            .validate(t.length)
+            .unwrap();
+            let mode = if i == 7 {
+                renke_store::tasks::Write::Draft
+            } else {
+                renke_store::tasks::Write::Submit
+            };
+            renke_store::tasks::write(app.db(), &t, org.id, &content, mode, None, &[], by, now)
+                .await
+                .unwrap();
+        }
+        let sz = app.login("sz.staff", PASSWORD).await;
+        let gz = app.login("gz.staff", PASSWORD).await;
+        let (a, b, c) = (
+            noise_pdf(1, 700_000),
+            noise_pdf(2, 650_000),
+            noise_pdf(3, 600_000),
+        );
+        let r = send(
+            &sz,
+            Method::POST,
+            task,
+            "深圳市报送。",
+            &[("活动方案.pdf", &a), ("活动方案.pdf", &b)],
+        )
+        .await;
+        assert_eq!(r.status, 200, "{l}: {}", r.text);
+        let r = send(&gz, Method::POST, task, "广州市报送。", &[("海报.pdf", &c)]).await;
+        assert_eq!(r.status, 200, "{l}: {}", r.text);
+
+        let mut res = gd
+            .request(Method::GET, &format!("/api/v1/tasks/{task}/materials.zip"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status().as_u16(), 200, "{l}");
+        assert_eq!(res.headers()["content-type"], "application/zip", "{l}");
+        assert!(
+            res.headers().get("content-length").is_none(),
+            "{l}: streamed, not announced: {:?}",
+            res.headers()
+        );
+        let mut bytes = Vec::new();
+        let mut chunks = 0;
+        while let Some(chunk) = res.chunk().await.unwrap() {
+            chunks += 1;
+            bytes.extend_from_slice(&chunk);
+        }
+        assert!(chunks > 5, "{l}: {chunks} chunks");
+        assert!(bytes.len() > 1_900_000, "{l}: {} bytes", bytes.len());
+
+        let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+        let names: std::collections::HashSet<String> =
+            zip.file_names().map(|n| n.unwrap().into_owned()).collect();
+        // A text per unit that sent (all extra cities but one, 深圳, 广州) and three files.
+        assert_eq!(names.len(), (EXTRA - 1 + 2) + 3, "{l}");
+        for i in (0..EXTRA).filter(|i| *i != 7) {
+            let name = format!("测试{i:03}市市场监督管理局/报送内容.txt");
+            assert!(names.contains(&name), "{l}: {name}");
+        }
+        assert!(
+            !names.contains("测试007市市场监督管理局/报送内容.txt"),
+            "{l}: a draft is not sent"
+        );
+        for (name, want) in [
+            ("深圳市市场监督管理局/活动方案.pdf", &a),
+            ("深圳市市场监督管理局/活动方案（2）.pdf", &b),
+            ("广州市市场监督管理局/海报.pdf", &c),
+        ] {
+            let mut got = Vec::new();
+            zip.by_name(name)
+                .unwrap_or_else(|e| panic!("{l}: {name}: {e}"))
+                .read_to_end(&mut got)
+                .unwrap();
+            assert!(got == *want, "{l}: {name} differs ({} bytes)", got.len());
+        }
+        let mut text = String::new();
+        zip.by_name("测试229市市场监督管理局/报送内容.txt")
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap();
+        assert!(text.contains("测试229市开展活动。"), "{l}: {text}");
         app.finish().await;
     }
 }

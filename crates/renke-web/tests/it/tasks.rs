@@ -1271,3 +1271,314 @@ async fn pages_relay_submit_review_and_dashboard() {
         app.finish().await;
     }
 }
+
+/// The unit whose submission was returned sees why — the reason, who returned it and when —
+/// at the top of its task page and its submission page, in the API's task and submission
+/// details too; it stays while the unit revises (a saved draft) and disappears once the
+/// unit sends again; a second return shows the second reason, not the first.
+#[tokio::test]
+async fn a_returned_submission_shows_why_until_it_is_sent_again() {
+    use crate::pages::{form_login, get, post};
+    for app in TestApp::spawn_all().await {
+        let l = app.label();
+        setup(&app).await;
+        let c = issue_and_relay(&app).await;
+        let t2 = c.relay_task;
+        set_clock(&app, 6, 13, 15);
+        let (sz, sz_csrf) = form_login(&app, "sz.staff").await;
+        let (gd, gd_csrf) = form_login(&app, "gd.org").await;
+        let sz_api = app.login("sz.staff", PASSWORD).await;
+        let task_page = format!("/tasks/{t2}");
+
+        // Sent and under review: no return note anywhere.
+        let (s, location, _) = post(
+            &sz,
+            &app,
+            &format!("/tasks/{t2}/submission"),
+            &[
+                ("_csrf", &sz_csrf),
+                ("summary", "深圳市开展活动三场。"),
+                ("activities", "3"),
+                ("action", "submit"),
+            ],
+        )
+        .await;
+        assert_eq!(s, 303, "{l}");
+        let sub_page = location;
+        let sub = sub_page
+            .trim_start_matches("/tasks/submissions/")
+            .to_owned();
+        for path in [&task_page, &sub_page] {
+            let (_, _, html) = get(&sz, &app, path).await;
+            assert!(!html.contains("id=\"returned\""), "{l}: {path}");
+        }
+
+        // 6月13日 15:30 Guangdong returns it.
+        app.clock.advance(Duration::minutes(30));
+        let (s, _, _) = post(
+            &gd,
+            &app,
+            &format!("/tasks/submissions/{sub}/review"),
+            &[
+                ("_csrf", &gd_csrf),
+                ("decision", "return"),
+                ("reason", "请补充宣传报道的链接和图片。"),
+            ],
+        )
+        .await;
+        assert_eq!(s, 303, "{l}");
+        let note = |html: &str| -> String {
+            let start = html
+                .find("<section class=\"returned\"")
+                .unwrap_or_else(|| panic!("{l}: no return note in {html}"));
+            let end = start + html[start..].find("</section>").unwrap();
+            html[start..end].to_owned()
+        };
+        for path in [&task_page, &sub_page] {
+            let (s, _, html) = get(&sz, &app, path).await;
+            assert_eq!(s, 200, "{l}: {path}");
+            let n = note(&html);
+            for needle in [
+                "退回修改",
+                "退回原因：</strong>请补充宣传报道的链接和图片。",
+                "退回人 测试gd.org",
+                "2022-06-13 15:30",
+                "退回版本 1",
+            ] {
+                assert!(n.contains(needle), "{l} {path}: {needle} not in {n}");
+            }
+            // Prominent: before the task's facts or the submission's content.
+            let at = html.find("id=\"returned\"").unwrap();
+            let content = html
+                .find("<dl class=\"facts\">")
+                .or_else(|| html.find("<section class=\"card\">"))
+                .unwrap();
+            assert!(at < content, "{l} {path}: the note comes first");
+        }
+        // The API's task and submission details carry the same.
+        let d = sz_api.get(&format!("/api/v1/tasks/{t2}")).await;
+        assert_eq!(d.body["returned"]["reason"], "请补充宣传报道的链接和图片。");
+        assert_eq!(d.body["returned"]["returned_by"], "测试gd.org");
+        assert_eq!(d.body["returned"]["returned_at"], "2022-06-13T07:30:00Z");
+        assert_eq!(d.body["returned"]["version"], 1);
+        let d = sz_api.get(&format!("/api/v1/submissions/{sub}")).await;
+        assert_eq!(
+            d.body["returned"]["reason"], "请补充宣传报道的链接和图片。",
+            "{l}"
+        );
+
+        // Saving a draft while revising keeps it shown.
+        let (s, _, _) = post(
+            &sz,
+            &app,
+            &format!("/tasks/{t2}/submission"),
+            &[
+                ("_csrf", &sz_csrf),
+                ("summary", "深圳市开展活动三场，宣传报道五篇。"),
+                ("action", "draft"),
+            ],
+        )
+        .await;
+        assert_eq!(s, 303, "{l}");
+        let (_, _, html) = get(&sz, &app, &task_page).await;
+        assert!(note(&html).contains("请补充宣传报道的链接和图片。"), "{l}");
+
+        // Sent again: the note is gone from both pages and the API.
+        let (s, _, _) = post(
+            &sz,
+            &app,
+            &format!("/tasks/{t2}/submission"),
+            &[
+                ("_csrf", &sz_csrf),
+                ("summary", "深圳市开展活动三场，宣传报道五篇。"),
+                ("publicity_items", "5"),
+                ("action", "submit"),
+            ],
+        )
+        .await;
+        assert_eq!(s, 303, "{l}");
+        for path in [&task_page, &sub_page] {
+            let (_, _, html) = get(&sz, &app, path).await;
+            assert!(
+                !html.contains("id=\"returned\""),
+                "{l}: {path} after resubmission"
+            );
+        }
+        let d = sz_api.get(&format!("/api/v1/tasks/{t2}")).await;
+        assert!(d.body["returned"].is_null(), "{l}: {}", d.text);
+        // The versions table still records the first return.
+        let (_, _, html) = get(&sz, &app, &sub_page).await;
+        assert!(html.contains("请补充宣传报道的链接和图片。"), "{l}");
+
+        // Returned a second time: the latest reason, not the first.
+        let (s, _, _) = post(
+            &gd,
+            &app,
+            &format!("/tasks/submissions/{sub}/review"),
+            &[
+                ("_csrf", &gd_csrf),
+                ("decision", "return"),
+                ("reason", "图片请注明拍摄时间。"),
+            ],
+        )
+        .await;
+        assert_eq!(s, 303, "{l}");
+        let (_, _, html) = get(&sz, &app, &task_page).await;
+        let n = note(&html);
+        assert!(n.contains("图片请注明拍摄时间。"), "{l}: {n}");
+        assert!(!n.contains("请补充宣传报道的链接和图片。"), "{l}: {n}");
+        assert!(n.contains("退回版本 2"), "{l}: {n}");
+        // The reviewer sees it on the submission page as well.
+        let (_, _, html) = get(&gd, &app, &sub_page).await;
+        assert!(note(&html).contains("图片请注明拍摄时间。"), "{l}");
+        // In English on request.
+        get(&sz, &app, "/lang/en?back=/home").await;
+        let (_, _, html) = get(&sz, &app, &task_page).await;
+        let n = note(&html);
+        assert!(
+            n.contains("Reason: </strong>图片请注明拍摄时间。")
+                && n.contains("Returned by 测试gd.org"),
+            "{l}: {n}"
+        );
+        app.finish().await;
+    }
+}
+
+/// The compiled report PDF is the compiled submission's own text as the bureau edited it —
+/// its summary, its changed and added lines, its tables — with the index of materials,
+/// not sections rebuilt from the source submissions; the draft's PDF shows the working
+/// copy to the bureau, and after sending, SAMR reads the version sent.
+#[tokio::test]
+async fn the_report_pdf_shows_the_compiled_drafts_edited_text() {
+    use crate::pdf::pdf_text;
+    for app in TestApp::spawn_all().await {
+        let l = app.label();
+        setup(&app).await;
+        let c = issue_and_relay(&app).await;
+        let t2 = c.relay_task;
+        set_clock(&app, 6, 15, 9);
+        let gd = app.login("gd.org", PASSWORD).await;
+        let mut subs = Vec::new();
+        for (login, summary) in [
+            ("sz.staff", "深圳市开展认可日宣传活动三场。"),
+            ("gz.staff", "广州市开展活动两场。"),
+        ] {
+            let city = app.login(login, PASSWORD).await;
+            let r = city
+                .post(
+                    &format!("/api/v1/tasks/{t2}/submission"),
+                    content(summary, 2, 50, 4),
+                )
+                .await;
+            assert_eq!(r.status, 200, "{l}: {}", r.text);
+            let id = r.body["id"].as_i64().unwrap();
+            let r = gd
+                .post(
+                    &format!("/api/v1/submissions/{id}/review"),
+                    json!({"decision": "accept"}),
+                )
+                .await;
+            assert_eq!(r.status, 200, "{l}: {}", r.text);
+            subs.push(id);
+        }
+        let r = gd
+            .post(&format!("/api/v1/tasks/{}/compile", c.task), json!({}))
+            .await;
+        assert_eq!(r.status, 200, "{l}: {}", r.text);
+        let gd_sub = r.body["id"].as_i64().unwrap();
+        let compiled = r.body["body"].as_str().unwrap().to_owned();
+        assert!(compiled.contains("深圳市开展认可日宣传活动三场。"), "{l}");
+
+        // The bureau rewrites 深圳's paragraph, corrects a figure in the table, adds a note
+        // under the index and a section of its own, and writes its own summary.
+        let edited_body = compiled
+            .replace(
+                "深圳市开展认可日宣传活动三场。",
+                "深圳市举办实验室开放日和主题宣讲共三场，覆盖机构八十余家。",
+            )
+            .replace(
+                "合计 | 4 | 100 | 8",
+                "合计 | 4 | 100 | 8\n其中线上直播 | 1 | 3650 | 2",
+            )
+            .replace("三、材料索引\n", "三、材料索引\n纸质材料另行寄送认监处。\n")
+            + "\n四、下一步工作\n（一）常态化开展开放日\n将实验室开放日纳入年度计划。";
+        assert_ne!(edited_body, compiled);
+        let mut edited = content(
+            "广东省汇总：全省开展活动四场，直播观看三千余人次。",
+            4,
+            100,
+            8,
+        );
+        edited["body"] = json!(edited_body);
+        let r = gd
+            .put(&format!("/api/v1/tasks/{}/submission", c.task), edited)
+            .await;
+        assert_eq!(r.status, 200, "{l}: {}", r.text);
+        assert_eq!(r.body["compiled"], true, "{l}");
+
+        let read = |who: &'static str| {
+            let app = &app;
+            async move {
+                let client = app.login(who, PASSWORD).await;
+                let res = client
+                    .request(
+                        reqwest::Method::GET,
+                        &format!("/api/v1/submissions/{gd_sub}/report.pdf"),
+                    )
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(res.status().as_u16(), 200, "{who}");
+                let bytes = res.bytes().await.unwrap().to_vec();
+                (pdf_text(&bytes), bytes)
+            }
+        };
+        let check = |text: &str, who: &str| {
+            for needle in [
+                "广东省汇总：全省开展活动四场，直播观看三千余人次。",
+                "深圳市举办实验室开放日和主题宣讲共三场，覆盖机构八十余家。",
+                "广州市开展活动两场。",
+                "一、各单位报送情况",
+                "二、活动和数据汇总",
+                "三、材料索引",
+                "纸质材料另行寄送认监处。",
+                &format!("/tasks/submissions/{}", subs[0]),
+                &format!("/tasks/submissions/{}", subs[1]),
+                "四、下一步工作",
+                "（一）常态化开展开放日",
+                "将实验室开放日纳入年度计划。",
+            ] {
+                assert!(text.contains(needle), "{l} {who}: {needle} not in {text}");
+            }
+            // The replaced sentence, and sections rebuilt from the sources, are not there.
+            for gone in ["深圳市开展认可日宣传活动三场。", "二、活动及数据"] {
+                assert!(!text.contains(gone), "{l} {who}: {gone} in {text}");
+            }
+        };
+        let rows = |bytes: &[u8]| {
+            (
+                crate::pdf::pdf_row(bytes, "合计"),
+                crate::pdf::pdf_row(bytes, "其中线上直播"),
+            )
+        };
+        let want = (
+            ["合计", "4", "100", "8"].map(String::from).to_vec(),
+            ["其中线上直播", "1", "3650", "2"]
+                .map(String::from)
+                .to_vec(),
+        );
+        // The draft, to the bureau.
+        let (text, bytes) = read("gd.org").await;
+        check(&text, "gd.org, draft");
+        assert_eq!(rows(&bytes), want, "{l}: the edited table");
+        let r = gd
+            .post(&format!("/api/v1/submissions/{gd_sub}/submit"), json!({}))
+            .await;
+        assert_eq!(r.status, 200, "{l}: {}", r.text);
+        // Sent: SAMR reads the same.
+        let (text, bytes) = read("cn.org").await;
+        check(&text, "cn.org, sent");
+        assert_eq!(rows(&bytes), want, "{l}: the edited table");
+        app.finish().await;
+    }
+}

@@ -108,6 +108,58 @@ async fn demo_dataset_loads_and_every_account_can_log_in() {
             (2, 1, 1)
         );
 
+        // 惠州 has demo accounts and has neither acknowledged 253号 nor submitted, so a
+        // visitor logging in as gdhz.staff walks 签收 → 报送; done here as the pages do it.
+        let hz = renke_store::orgs::get_by_code(db, "GD-HZ").await.unwrap();
+        let hz_staff = renke_store::accounts::get_by_login(db, "gdhz.staff")
+            .await
+            .unwrap();
+        let delivery = renke_store::notices::delivery(db, summary.notices[1], hz.id)
+            .await
+            .unwrap()
+            .expect("253号 reaches 惠州");
+        assert!(delivery.acknowledged_at.is_none(), "{}", t.label());
+        assert!(
+            renke_store::tasks::is_recipient(db, gd_task.id, hz.id)
+                .await
+                .unwrap()
+        );
+        assert!(
+            renke_store::tasks::submission_of(db, gd_task.id, hz.id)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        let act = renke_domain::perm::Action::Act;
+        assert!(
+            hz_staff.actor().may(act, &hz.path).is_ok(),
+            "staff acts for 惠州"
+        );
+        renke_store::notices::acknowledge(db, summary.notices[1], hz.id, hz_staff.id, now)
+            .await
+            .unwrap();
+        let content = renke_domain::task::SubmissionInput {
+            summary: "惠州市开展认可日宣传活动两场。".into(),
+            activities: "2".into(),
+            ..Default::default()
+        }
+        .validate(gd_task.length)
+        .unwrap();
+        let sent = renke_store::tasks::write(
+            db,
+            &gd_task,
+            hz.id,
+            &content,
+            renke_store::tasks::Write::Submit,
+            None,
+            &[],
+            hz_staff.id,
+            now,
+        )
+        .await
+        .unwrap();
+        assert_eq!((sent.status.as_str(), sent.version), ("submitted", 1));
+
         for a in demo::accounts() {
             let acc = renke_store::accounts::get_by_login(db, a.login)
                 .await
