@@ -136,7 +136,7 @@ pub async fn materials_zip(
     let (chunks_tx, chunks_rx) = tokio::sync::mpsc::channel(ZIP_CHUNKS_QUEUED);
     let reader_state = state.clone();
     tokio::spawn(async move {
-        if let Err(e) = read_folders(&reader_state, task_id, v, &folders_tx).await {
+        if let Err(e) = read_folders(&reader_state, v, &folders_tx).await {
             tracing::warn!(task = task_id, error = %e, "materials zip: reading stopped");
             let _ = folders_tx.send(Err(e)).await;
         }
@@ -158,7 +158,6 @@ pub async fn materials_zip(
 /// folder to the writer; stops quietly when the writer is gone (the client left).
 async fn read_folders(
     state: &AppState,
-    task_id: i64,
     v: DashboardView,
     out: &tokio::sync::mpsc::Sender<anyhow::Result<Folder>>,
 ) -> anyhow::Result<()> {
@@ -178,17 +177,9 @@ async fn read_folders(
         if offset >= total || page.is_empty() {
             return Ok(());
         }
-        page = tasks::recipients(
-            &state.db,
-            Scope::Task(task_id),
-            &v.node.path,
-            Filter::Submitted,
-            offset,
-            ZIP_PAGE,
-            Some(total),
-        )
-        .await?
-        .items;
+        page = tasks::recipients(&state.db, &v.dashboard, Filter::Submitted, offset, ZIP_PAGE)
+            .await?
+            .items;
     }
 }
 
