@@ -222,21 +222,6 @@ pub(crate) fn shift_sql(n: usize) -> String {
     )
 }
 
-/// The stored rows of the tasks `task_ids` for the organisations `org_ids`.
-pub async fn rows(db: &Db, task_ids: &[i64], org_ids: &[i64]) -> Result<Vec<Tally>, StoreError> {
-    if task_ids.is_empty() || org_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let sql = format!(
-        "SELECT {TALLY_COLS} FROM task_tallies WHERE task_id IN ({}) AND org_id IN ({})",
-        ints(task_ids),
-        ints(org_ids)
-    );
-    Ok(on_db!(db, |p| sqlx::query_as(AssertSqlSafe(sql.as_str()))
-        .fetch_all(p)
-        .await)?)
-}
-
 /// A list of ids as SQL literals (integers only, so nothing to escape).
 pub(crate) fn ints(ids: &[i64]) -> String {
     ids.iter()
