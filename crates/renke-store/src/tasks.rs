@@ -416,7 +416,13 @@ impl Segment {
 
     fn sql(self) -> &'static str {
         match self {
-            Segment::Missing => "COALESCE(s.version, 0) = 0",
+            // NOT EXISTS rather than `COALESCE(s.version, 0) = 0` on the outer join: PostgreSQL
+            // estimates the anti-join well and walks the path index, where the COALESCE made
+            // it expect a few hundred rows and sort the whole subtree (140 ms at 52,000).
+            Segment::Missing => {
+                "NOT EXISTS (SELECT 1 FROM submissions m WHERE m.task_id = t.id AND m.org_id = o.id \
+                 AND m.version > 0)"
+            }
             Segment::Returned { late_only: false } => "s.status = 'returned'",
             Segment::Returned { late_only: true } => "s.status = 'returned' AND s.late",
             Segment::Sent { late_only: false } => {
