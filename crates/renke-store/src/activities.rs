@@ -114,6 +114,30 @@ macro_rules! queue_messages {
     }};
 }
 
+/// Confirms up to `$free` of session `$sid`'s waiting list, first come first served, in
+/// transaction `$tx`, and queues a promotion message for each; evaluates to their ids.
+macro_rules! promote_waiting {
+    ($db:expr, $tx:ident, $sid:expr, $free:expr, $now:expr) => {{
+        let mut promoted: Vec<i64> = Vec::new();
+        while (promoted.len() as i64) < $free {
+            let next: Option<i64> = sqlx::query_scalar(
+                "UPDATE registrations SET status = 'confirmed', promoted_at = $1 WHERE id = \
+                 (SELECT id FROM registrations WHERE session_id = $2 AND status = 'waiting' ORDER BY id LIMIT 1) \
+                 RETURNING id",
+            )
+            .bind($now)
+            .bind($sid)
+            .fetch_optional(&mut *$tx)
+            .await?;
+            let Some(id) = next else { break };
+            promoted.push(id);
+        }
+        let msgs: Vec<(i64, &str)> = promoted.iter().map(|id| (*id, "promoted")).collect();
+        queue_messages!($db, $tx, &msgs, $now);
+        promoted
+    }};
+}
+
 /// The job kind that drains the outbox of registration messages: it hands every unsent
 /// message to the mail queue. Its payload is the first message id of the batch that queued
 /// it (informative only: a drain takes every unsent message).
@@ -805,22 +829,7 @@ pub async fn set_capacity(
             return Err(StoreError::NotFound);
         }
         let free = capacity.map_or(i64::MAX, |c| i64::from(c) - confirmed);
-        let mut promoted = Vec::new();
-        while (promoted.len() as i64) < free {
-            let next: Option<i64> = sqlx::query_scalar(
-                "UPDATE registrations SET status = 'confirmed', promoted_at = $1 WHERE id = \
-                 (SELECT id FROM registrations WHERE session_id = $2 AND status = 'waiting' ORDER BY id LIMIT 1) \
-                 RETURNING id",
-            )
-            .bind(now)
-            .bind(session_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-            let Some(id) = next else { break };
-            promoted.push(id);
-        }
-        let msgs: Vec<(i64, &str)> = promoted.iter().map(|id| (*id, "promoted")).collect();
-        queue_messages!(db, tx, &msgs, now);
+        let promoted = promote_waiting!(db, tx, session_id, free, now);
         CapacityChange::Changed { promoted }
     });
     Ok(out)
@@ -1645,22 +1654,7 @@ pub async fn update_session(
             return Err(StoreError::NotFound);
         }
         let free = s.capacity.map_or(i64::MAX, |c| i64::from(c) - confirmed);
-        let mut promoted = Vec::new();
-        while (promoted.len() as i64) < free {
-            let next: Option<i64> = sqlx::query_scalar(
-                "UPDATE registrations SET status = 'confirmed', promoted_at = $1 WHERE id = \
-                 (SELECT id FROM registrations WHERE session_id = $2 AND status = 'waiting' ORDER BY id LIMIT 1) \
-                 RETURNING id",
-            )
-            .bind(now)
-            .bind(session_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-            let Some(id) = next else { break };
-            promoted.push(id);
-        }
-        let msgs: Vec<(i64, &str)> = promoted.iter().map(|id| (*id, "promoted")).collect();
-        queue_messages!(db, tx, &msgs, now);
+        let promoted = promote_waiting!(db, tx, session_id, free, now);
         CapacityChange::Changed { promoted }
     });
     Ok(out)

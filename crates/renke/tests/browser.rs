@@ -7,7 +7,7 @@
 
 mod browser_support;
 
-use browser_support::{body_text, enabled, start};
+use browser_support::{body_text, enabled, log_in, log_out, shot, start};
 use fantoccini::Locator;
 
 #[tokio::test]
@@ -19,29 +19,7 @@ async fn organiser_logs_in_browses_the_tree_and_reads_the_public_page() {
     let (c, base, shots) = (&b.c, b.base.as_str(), &b.shots);
 
     // Log in as the Guangdong organiser.
-    c.goto(&format!("{base}/login")).await.unwrap();
-    c.find(Locator::Id("login"))
-        .await
-        .unwrap()
-        .send_keys("gd.organiser")
-        .await
-        .unwrap();
-    c.find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys(renke_domain::demo::DEMO_PASSWORD)
-        .await
-        .unwrap();
-    c.find(Locator::Css("button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait()
-        .for_element(Locator::Css(".sidenav"))
-        .await
-        .unwrap();
+    log_in(c, base, "gd.organiser", renke_domain::demo::DEMO_PASSWORD).await;
     let body = body_text(c).await;
     assert!(body.contains("欢迎"), "dashboard greets in Chinese: {body}");
     assert!(
@@ -62,7 +40,7 @@ async fn organiser_logs_in_browses_the_tree_and_reads_the_public_page() {
     ] {
         assert!(body.contains(text), "tree page shows {text}: {body}");
     }
-    std::fs::write(shots.join("org-tree.png"), c.screenshot().await.unwrap()).unwrap();
+    shot(c, shots, "org-tree.png").await;
 
     // Reporting: Guangdong collects 活动开展情况和宣传报道资料 from its cities. The demo's
     // deadline (2022-06-20) is long past, so the missing cities are red; 深圳 was accepted,
@@ -97,11 +75,7 @@ async fn organiser_logs_in_browses_the_tree_and_reads_the_public_page() {
     assert!(!red.is_empty(), "overdue and late units are red");
     let yellow = c.find_all(Locator::Css(".chip.yellow")).await.unwrap();
     assert!(!yellow.is_empty(), "the returned unit is yellow");
-    std::fs::write(
-        shots.join("task-dashboard.png"),
-        c.screenshot().await.unwrap(),
-    )
-    .unwrap();
+    shot(c, shots, "task-dashboard.png").await;
     c.goto(&format!("{base}/orgs")).await.unwrap();
     c.wait().for_element(Locator::Css("h1")).await.unwrap();
 
@@ -141,11 +115,7 @@ async fn organiser_logs_in_browses_the_tree_and_reads_the_public_page() {
     ] {
         assert!(body.contains(text), "public page shows {text}: {body}");
     }
-    std::fs::write(
-        shots.join("public-campaign.png"),
-        c.screenshot().await.unwrap(),
-    )
-    .unwrap();
+    shot(c, shots, "public-campaign.png").await;
 
     // And in English after the switch.
     c.find(Locator::Css("a.lang"))
@@ -160,31 +130,17 @@ async fn organiser_logs_in_browses_the_tree_and_reads_the_public_page() {
         body.contains("World Accreditation Day"),
         "English page: {body}"
     );
-    std::fs::write(
-        shots.join("public-campaign-en.png"),
-        c.screenshot().await.unwrap(),
-    )
-    .unwrap();
+    shot(c, shots, "public-campaign-en.png").await;
 
     // Log out: the public page as a visitor sees it, without the staff navigation.
-    c.find(Locator::Css("form[action='/logout'] button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait().for_element(Locator::Id("login")).await.unwrap();
+    log_out(c).await;
     c.goto(&format!("{base}/")).await.unwrap();
     c.wait().for_element(Locator::Css(".hero")).await.unwrap();
     assert!(
         c.find(Locator::Css(".sidenav")).await.is_err(),
         "no staff navigation for visitors"
     );
-    std::fs::write(
-        shots.join("public-visitor.png"),
-        c.screenshot().await.unwrap(),
-    )
-    .unwrap();
+    shot(c, shots, "public-visitor.png").await;
 
     eprintln!("screenshots in {}", shots.display());
     c.clone().close().await.unwrap();

@@ -7,7 +7,7 @@
 
 mod browser_support;
 
-use browser_support::{body_text, enabled, start};
+use browser_support::{body_text, enabled, log_in, shot, start};
 use fantoccini::Locator;
 
 #[tokio::test]
@@ -72,11 +72,7 @@ async fn sme_registers_on_a_phone_organiser_checks_in_and_the_board_shows_venues
     .click()
     .await
     .unwrap();
-    std::fs::write(
-        shots.join("phone-register.png"),
-        c.screenshot().await.unwrap(),
-    )
-    .unwrap();
+    shot(c, shots, "phone-register.png").await;
     c.find(Locator::Css("form button[type=submit].primary"))
         .await
         .unwrap()
@@ -93,37 +89,11 @@ async fn sme_registers_on_a_phone_organiser_checks_in_and_the_board_shows_venues
         c.find(Locator::Css(".qr svg")).await.is_ok(),
         "the ticket has a QR code"
     );
-    std::fs::write(
-        shots.join("phone-ticket.png"),
-        c.screenshot().await.unwrap(),
-    )
-    .unwrap();
+    shot(c, shots, "phone-ticket.png").await;
 
     // The organiser, on a desktop, sees the registration and checks the person in.
     c.set_window_size(1280, 900).await.unwrap();
-    c.goto(&format!("{base}/login")).await.unwrap();
-    c.find(Locator::Id("login"))
-        .await
-        .unwrap()
-        .send_keys("gd.organiser")
-        .await
-        .unwrap();
-    c.find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys(renke_domain::demo::DEMO_PASSWORD)
-        .await
-        .unwrap();
-    c.find(Locator::Css("button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait()
-        .for_element(Locator::Css(".sidenav"))
-        .await
-        .unwrap();
+    log_in(c, base, "gd.organiser", renke_domain::demo::DEMO_PASSWORD).await;
     c.goto(&format!("{base}{session_path}/registrations"))
         .await
         .unwrap();
@@ -153,11 +123,7 @@ async fn sme_registers_on_a_phone_organiser_checks_in_and_the_board_shows_venues
         .await
         .unwrap();
     assert_eq!(checked, "1", "one attendance record");
-    std::fs::write(
-        shots.join("organiser-checked-in.png"),
-        c.screenshot().await.unwrap(),
-    )
-    .unwrap();
+    shot(c, shots, "organiser-checked-in.png").await;
 
     // Guangdong reports its branch venue ready for SAMR's main event; the board shows
     // every province's state.
@@ -249,7 +215,7 @@ async fn sme_registers_on_a_phone_organiser_checks_in_and_the_board_shows_venues
         board.contains("新疆生产建设兵团市场监督管理局"),
         "every provincial branch venue: {board}"
     );
-    std::fs::write(shots.join("board.png"), c.screenshot().await.unwrap()).unwrap();
+    shot(c, shots, "board.png").await;
 
     // The QR check-in page registers its service worker (scope /sessions/), which keeps
     // the page: with the server gone, a reload still opens it and a check-in is queued.
@@ -327,11 +293,7 @@ async fn sme_registers_on_a_phone_organiser_checks_in_and_the_board_shows_venues
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     assert_eq!(pending, "1", "the offline check-in waits in the queue");
-    std::fs::write(
-        shots.join("checkin-offline.png"),
-        c.screenshot().await.unwrap(),
-    )
-    .unwrap();
+    shot(c, shots, "checkin-offline.png").await;
 
     eprintln!("screenshots in {}", shots.display());
     c.clone().close().await.unwrap();

@@ -10,62 +10,8 @@
 
 mod browser_support;
 
-use browser_support::{body_text, enabled, start};
+use browser_support::{body_text, click, enabled, log_in, log_out, shot, start};
 use fantoccini::{Client, Locator};
-use std::path::Path;
-
-/// Logs in through the login form and waits for the staff navigation.
-async fn log_in(c: &Client, base: &str, login: &str, password: &str) {
-    c.goto(&format!("{base}/login")).await.unwrap();
-    c.wait().for_element(Locator::Id("login")).await.unwrap();
-    c.find(Locator::Id("login"))
-        .await
-        .unwrap()
-        .send_keys(login)
-        .await
-        .unwrap();
-    c.find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys(password)
-        .await
-        .unwrap();
-    c.find(Locator::Css("button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait()
-        .for_element(Locator::Css(".sidenav"))
-        .await
-        .unwrap();
-}
-
-/// Logs out with the button in the page header.
-async fn log_out(c: &Client) {
-    c.find(Locator::Css("form[action='/logout'] button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait().for_element(Locator::Id("login")).await.unwrap();
-}
-
-async fn click(c: &Client, at: Locator<'_>) {
-    c.wait()
-        .for_element(at)
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-}
-
-async fn shot(c: &Client, shots: &Path, name: &str) {
-    std::fs::write(shots.join(name), c.screenshot().await.unwrap()).unwrap();
-}
 
 /// The number after `label` in the dashboard's total counts (`应报 21 · 已签收 …`).
 async fn total(c: &Client, label: &str) -> u32 {

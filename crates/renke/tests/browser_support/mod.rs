@@ -5,7 +5,7 @@
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
 struct Killed(Child);
@@ -83,6 +83,63 @@ pub async fn start(demo_args: &[&str], width: u32, height: u32) -> Browser {
         _driver: driver,
         _data: data,
     }
+}
+
+/// Logs in through the login form and waits for the staff navigation.
+pub async fn log_in(c: &Client, base: &str, login: &str, password: &str) {
+    c.goto(&format!("{base}/login")).await.unwrap();
+    c.wait().for_element(Locator::Id("login")).await.unwrap();
+    c.find(Locator::Id("login"))
+        .await
+        .unwrap()
+        .send_keys(login)
+        .await
+        .unwrap();
+    c.find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(password)
+        .await
+        .unwrap();
+    c.find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css(".sidenav"))
+        .await
+        .unwrap();
+}
+
+/// Logs out with the button in the page header.
+#[allow(dead_code)] // not every browser test logs out
+pub async fn log_out(c: &Client) {
+    c.find(Locator::Css("form[action='/logout'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait().for_element(Locator::Id("login")).await.unwrap();
+}
+
+/// Waits for the element at `at` and clicks it.
+#[allow(dead_code)] // used by the reporting walk only
+pub async fn click(c: &Client, at: Locator<'_>) {
+    c.wait()
+        .for_element(at)
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+/// Saves a screenshot of the page as `shots/name`.
+pub async fn shot(c: &Client, shots: &Path, name: &str) {
+    std::fs::write(shots.join(name), c.screenshot().await.unwrap()).unwrap();
 }
 
 /// The visible text of the current page.
