@@ -18,6 +18,7 @@
 //! place. A partial unique index (`registrations_person_key`) refuses a second live
 //! registration of the same person for the same session whatever the timing.
 
+use crate::rows::{ROWS_PER_INSERT, param, placeholders};
 use crate::{Db, StoreError, in_tx, on_db};
 use chrono::{DateTime, NaiveDate, Utc};
 use rand::RngExt;
@@ -33,9 +34,11 @@ use std::collections::{HashMap, HashSet};
 macro_rules! in_session_lock {
     ($db:expr, $sid:expr, |$tx:ident| $body:expr) => {
         match $db {
-            // DIALECT: SQLite takes the database write lock when the transaction begins.
-            $crate::Db::Sqlite(pool) => {
-                let mut $tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+            // DIALECT: SQLite takes the database write lock when the transaction begins,
+            // in its turn among this process's writers (see `in_tx!`).
+            $crate::Db::Sqlite(sqlite) => {
+                let turn = sqlite.write_turn().await;
+                let mut $tx = turn.writer.begin_with("BEGIN IMMEDIATE").await?;
                 let out = $body;
                 $tx.commit().await?;
                 out
@@ -51,29 +54,6 @@ macro_rules! in_session_lock {
                 if found.is_none() {
                     return Err(StoreError::NotFound);
                 }
-                let out = $body;
-                $tx.commit().await?;
-                out
-            }
-        }
-    };
-}
-
-/// Runs `$body` in a transaction that writes: on SQLite it begins with `BEGIN IMMEDIATE`, so
-/// a transaction that reads before it writes waits for the write lock up front instead of
-/// failing with `SQLITE_BUSY` when it upgrades; on PostgreSQL it is a plain transaction.
-macro_rules! in_write_tx {
-    ($db:expr, |$tx:ident| $body:expr) => {
-        match $db {
-            // DIALECT: take SQLite's write lock at the start.
-            $crate::Db::Sqlite(pool) => {
-                let mut $tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-                let out = $body;
-                $tx.commit().await?;
-                out
-            }
-            $crate::Db::Pg(pool) => {
-                let mut $tx = pool.begin().await?;
                 let out = $body;
                 $tx.commit().await?;
                 out
@@ -142,33 +122,6 @@ macro_rules! promote_waiting {
 /// message to the mail queue. Its payload is the first message id of the batch that queued
 /// it (informative only: a drain takes every unsent message).
 pub const MAIL_JOB: &str = "registration_mail";
-
-/// Rows per multi-row INSERT: at most 14 parameters a row, so 2,800 a statement, well under
-/// SQLite's 32,766 and PostgreSQL's 65,535.
-const ROWS_PER_INSERT: usize = 200;
-
-/// `rows` groups of `cols` placeholders: numbered on PostgreSQL (`($1, $2), ($3, $4)`),
-/// plain `?` on SQLite (`(?, ?), (?, ?)`), which binds in the same order. SQLite looks a
-/// numbered placeholder up by name through a list, once per parameter, so thousands of
-/// `$N` in one statement cost time quadratic in their number; plain `?` have no name.
-fn placeholders(rows: usize, cols: usize, numbered: bool) -> String {
-    (0..rows)
-        .map(|r| {
-            let row: Vec<String> = (1..=cols).map(|c| param(r * cols + c, numbered)).collect();
-            format!("({})", row.join(", "))
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// Placeholder number `i` (from 1): `$i`, or `?` (see [`placeholders`]).
-fn param(i: usize, numbered: bool) -> String {
-    if numbered {
-        format!("${i}")
-    } else {
-        "?".to_owned()
-    }
-}
 
 // ---------------------------------------------------------------- registration
 
@@ -568,7 +521,7 @@ pub async fn add_branch_venues(
     org_ids: &[i64],
 ) -> Result<u64, StoreError> {
     let mut added = 0;
-    in_write_tx!(db, |tx| {
+    in_tx!(db, |tx| {
         let mut pos: i32 = sqlx::query_scalar(
             "SELECT CAST(COALESCE(MAX(position), -1) + 1 AS INTEGER) FROM activity_venues WHERE activity_id = $1",
         )
@@ -1203,7 +1156,7 @@ pub async fn hand_over(
     now: DateTime<Utc>,
 ) -> Result<usize, StoreError> {
     let mut handed = 0;
-    in_write_tx!(db, |tx| {
+    in_tx!(db, |tx| {
         for (id, job) in messages {
             let done = sqlx::query(
                 "UPDATE registration_messages SET sent_at = $1 WHERE id = $2 AND sent_at IS NULL",
@@ -1255,7 +1208,7 @@ pub async fn check_in(
     by: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<CheckinOutcome, StoreError> {
-    let out = in_write_tx!(db, |tx| {
+    let out = in_tx!(db, |tx| {
         let seen: Option<i64> =
             sqlx::query_scalar("SELECT registration_id FROM checkins WHERE client_id = $1")
                 .bind(client_id)
@@ -1356,7 +1309,7 @@ pub async fn report_check(
     by: i64,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    in_write_tx!(db, |tx| {
+    in_tx!(db, |tx| {
         let same: Option<i64> = sqlx::query_scalar(
             "SELECT v.id FROM activity_venues v JOIN debug_slots d ON d.activity_id = v.activity_id \
              WHERE v.id = $1 AND d.id = $2",

@@ -87,7 +87,7 @@ const PG_MAGIC: &str = "RENKE-BACKUP postgres";
 pub async fn schema_tables(db: &Db) -> Result<Vec<String>, StoreError> {
     // DIALECT: catalog queries differ.
     let rows: Vec<String> = match db {
-        Db::Sqlite(p) => {
+        Db::Sqlite(crate::Sqlite { pool: p, .. }) => {
             sqlx::query_scalar(
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
                  AND name <> '_sqlx_migrations' ORDER BY name",
@@ -116,7 +116,7 @@ pub async fn backup(db: &Db, to: &Path) -> Result<(), StoreError> {
         )));
     }
     match db {
-        Db::Sqlite(p) => {
+        Db::Sqlite(crate::Sqlite { pool: p, .. }) => {
             let target = to
                 .to_str()
                 .ok_or_else(|| StoreError::Backup("path is not UTF-8".into()))?;
@@ -204,7 +204,7 @@ pub async fn restore(db: &Db, from: &Path) -> Result<(), StoreError> {
     }
     ensure_empty(db).await?;
     match db {
-        Db::Sqlite(p) => {
+        Db::Sqlite(crate::Sqlite { pool: p, .. }) => {
             let src = from
                 .to_str()
                 .ok_or_else(|| StoreError::Backup("path is not UTF-8".into()))?;
@@ -303,7 +303,7 @@ pub async fn table_dump(db: &Db, table: &str) -> Result<Vec<String>, StoreError>
         return Err(StoreError::Backup(format!("unknown table {table}")));
     }
     match db {
-        Db::Sqlite(p) => {
+        Db::Sqlite(crate::Sqlite { pool: p, .. }) => {
             let cols: Vec<String> =
                 sqlx::query_scalar("SELECT name FROM pragma_table_info($1) ORDER BY cid")
                     .bind(table)

@@ -137,7 +137,7 @@ pub async fn claim(
     // DIALECT: PostgreSQL locks the candidates and skips rows another server holds;
     // SQLite's single writer makes the plain subquery exclusive already.
     let mut jobs: Vec<Job> = match db {
-        Db::Sqlite(p) => {
+        Db::Sqlite(crate::Sqlite { pool: p, .. }) => {
             let sql = format!(
                 "UPDATE jobs SET status = 'running', locked_by = $2, locked_until = $3, \
                  attempts = attempts + 1 \

@@ -528,7 +528,7 @@ pub async fn move_subtree(
         .fetch_all(&mut *tx)
         .await?;
         for task_id in tasks {
-            crate::tallies::refresh!(tx, task_id);
+            let _ = crate::tallies::refresh!(tx, task_id);
         }
     });
     get(db, id).await

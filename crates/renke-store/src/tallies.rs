@@ -1,11 +1,14 @@
 //! Per-task tallies behind the dashboards (migration 0009, `task_tallies`).
 //!
-//! For every task and every organisation above at least one of its expected recipients, a
-//! row counts the recipients strictly below that organisation: expected, acknowledged,
-//! submitted, late, accepted, returned, and returned-and-late. A dashboard at a node reads
-//! the rows of the node and of its children and adds the node's and the children's own
-//! states, so its cost follows the number of children, not of recipients (a task to all
-//! 52,000 labs has a few thousand rows, one per bureau).
+//! For every task and every organisation above at least one of its expected recipients,
+//! rows count the recipients strictly below that organisation: expected, acknowledged,
+//! submitted, late, accepted, returned, and returned-and-late. The count is split in up to
+//! [`STRIPES`] rows (migration 0010): stripe `s` counts the recipients whose id is `s`
+//! modulo [`STRIPES`]. A submission shifts only its own stripe of each ancestor, so
+//! submitters under one root do not queue on one row's lock; readers add the stripes up
+//! ([`SUMMED`]). A dashboard at a node reads the rows of the node and of its children and
+//! adds the node's and the children's own states, so its cost follows the number of
+//! children, not of recipients (a task to all 52,000 labs has some ten thousand rows).
 //!
 //! The rows are kept in the transaction of every write that changes them:
 //! - [`refresh`] recomputes a task's rows from the recipients when its deliveries change
@@ -23,8 +26,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// The recipients of the tasks matched by `{filter}` with their marks (`e`), and each mark
 /// repeated for every organisation above the recipient (`up`).
-const MARKS: &str = "WITH RECURSIVE e(task_id, org_id, ack, sub, late, acc, ret, lret) AS ( \
-      SELECT t.id, d.org_id, \
+const MARKS: &str = "WITH RECURSIVE e(task_id, org_id, stripe, ack, sub, late, acc, ret, lret) AS ( \
+      SELECT t.id, d.org_id, CAST(d.org_id % 16 AS INTEGER), \
         CASE WHEN d.acknowledged_at IS NOT NULL THEN 1 ELSE 0 END, \
         CASE WHEN COALESCE(s.version, 0) > 0 THEN 1 ELSE 0 END, \
         CASE WHEN COALESCE(s.version, 0) > 0 AND s.late THEN 1 ELSE 0 END, \
@@ -35,21 +38,32 @@ const MARKS: &str = "WITH RECURSIVE e(task_id, org_id, ack, sub, late, acc, ret,
       LEFT JOIN submissions s ON s.task_id = t.id AND s.org_id = d.org_id \
       WHERE t.id = $1 AND (t.all_recipients OR EXISTS ( \
         SELECT 1 FROM task_recipients r WHERE r.task_id = t.id AND r.org_id = d.org_id))), \
-    up(task_id, anc_id, ack, sub, late, acc, ret, lret) AS ( \
-      SELECT e.task_id, o.parent_id, e.ack, e.sub, e.late, e.acc, e.ret, e.lret \
+    up(task_id, anc_id, stripe, ack, sub, late, acc, ret, lret) AS ( \
+      SELECT e.task_id, o.parent_id, e.stripe, e.ack, e.sub, e.late, e.acc, e.ret, e.lret \
       FROM e JOIN orgs o ON o.id = e.org_id WHERE o.parent_id IS NOT NULL \
       UNION ALL \
-      SELECT up.task_id, o.parent_id, up.ack, up.sub, up.late, up.acc, up.ret, up.lret \
+      SELECT up.task_id, o.parent_id, up.stripe, up.ack, up.sub, up.late, up.acc, up.ret, up.lret \
       FROM up JOIN orgs o ON o.id = up.anc_id WHERE o.parent_id IS NOT NULL) ";
 
-const TALLY_COLS: &str =
-    "task_id, org_id, expected, acknowledged, submitted, late, accepted, returned, late_returned";
+/// How many rows one (task, organisation) count is split in; `16` is written out in
+/// [`MARKS`] and in migration 0010.
+pub const STRIPES: i64 = 16;
 
-const FRESH: &str = "SELECT task_id, anc_id AS org_id, COUNT(*) AS expected, SUM(ack) AS acknowledged, \
-    SUM(sub) AS submitted, SUM(late) AS late, SUM(acc) AS accepted, SUM(ret) AS returned, \
-    SUM(lret) AS late_returned FROM up GROUP BY task_id, anc_id";
+const TALLY_COLS: &str = "task_id, org_id, stripe, expected, acknowledged, submitted, late, \
+    accepted, returned, late_returned";
 
-/// One stored row: the recipients of `task_id` strictly below `org_id`.
+const FRESH: &str = "SELECT task_id, anc_id AS org_id, stripe, COUNT(*) AS expected, \
+    SUM(ack) AS acknowledged, SUM(sub) AS submitted, SUM(late) AS late, SUM(acc) AS accepted, \
+    SUM(ret) AS returned, SUM(lret) AS late_returned FROM up GROUP BY task_id, anc_id, stripe";
+
+/// The columns of a [`Tally`], each the sum over an organisation's stripes (`GROUP BY
+/// task_id, org_id`). The casts keep PostgreSQL's sums of BIGINT, which are NUMERIC, integers.
+pub(crate) const SUMMED: &str = "task_id, org_id, CAST(SUM(expected) AS BIGINT) AS expected, \
+    CAST(SUM(acknowledged) AS BIGINT) AS acknowledged, CAST(SUM(submitted) AS BIGINT) AS submitted, \
+    CAST(SUM(late) AS BIGINT) AS late, CAST(SUM(accepted) AS BIGINT) AS accepted, \
+    CAST(SUM(returned) AS BIGINT) AS returned, CAST(SUM(late_returned) AS BIGINT) AS late_returned";
+
+/// The recipients of `task_id` strictly below `org_id` (all stripes added up).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, sqlx::FromRow)]
 pub struct Tally {
     pub task_id: i64,
@@ -150,7 +164,7 @@ macro_rules! lock {
 pub(crate) use lock;
 
 /// Recomputes the rows of `task_id` on transaction `$tx` (one statement over its
-/// recipients and their ancestors).
+/// recipients and their ancestors); evaluates to the number of rows written.
 macro_rules! refresh {
     ($tx:expr, $task_id:expr) => {{
         let task_id: i64 = $task_id;
@@ -161,7 +175,8 @@ macro_rules! refresh {
         sqlx::query(sqlx::AssertSqlSafe($crate::tallies::refresh_sql()))
             .bind(task_id)
             .execute(&mut *$tx)
-            .await?;
+            .await?
+            .rows_affected()
     }};
 }
 pub(crate) use refresh;
@@ -171,19 +186,21 @@ pub(crate) fn refresh_sql() -> String {
     format!("INSERT INTO task_tallies ({TALLY_COLS}) {MARKS}{FRESH}")
 }
 
-/// Moves one recipient of `task_id` at `path` from mark `from` to `to` on the rows of the
-/// organisations above it, on transaction `$tx`. Nothing is written when the marks agree.
+/// Moves one recipient of `task_id` at `path` from mark `from` to `to` on its stripe of the
+/// rows of the organisations above it, on transaction `$tx`. Nothing is written when the
+/// marks agree.
 macro_rules! shift {
     ($tx:expr, $task_id:expr, $path:expr, $from:expr, $to:expr) => {{
         let from: $crate::tallies::Mark = $from;
         let to: $crate::tallies::Mark = $to;
         if from != to {
-            let above = $crate::tallies::above($path)?;
+            let (above, org_id) = $crate::tallies::split_path($path)?;
             let sql = $crate::tallies::shift_sql(above.len());
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind($task_id);
             for d in from.delta(to) {
                 q = q.bind(d);
             }
+            q = q.bind(org_id.rem_euclid($crate::tallies::STRIPES));
             for id in above {
                 q = q.bind(id);
             }
@@ -193,32 +210,33 @@ macro_rules! shift {
 }
 pub(crate) use shift;
 
-/// The ids of the organisations strictly above the one at `path` (root first).
-pub(crate) fn above(path: &str) -> Result<Vec<i64>, StoreError> {
+/// The ids of the organisations strictly above the one at `path` (root first), and its own.
+pub(crate) fn split_path(path: &str) -> Result<(Vec<i64>, i64), StoreError> {
     let ids: Result<Vec<i64>, _> = path
         .trim_matches('/')
         .split('/')
         .map(str::parse::<i64>)
         .collect();
-    let mut ids = ids.map_err(|_| StoreError::Corrupt(format!("org path {path}")))?;
-    ids.pop();
-    Ok(ids)
+    let corrupt = || StoreError::Corrupt(format!("org path {path}"));
+    let mut ids = ids.map_err(|_| corrupt())?;
+    let own = ids.pop().ok_or_else(corrupt)?;
+    Ok((ids, own))
 }
 
-/// The update of [`shift!`] for `n` organisations above (`$8…`).
+/// The update of [`shift!`] for `n` organisations above (`$9…`), on stripe `$8`.
 pub(crate) fn shift_sql(n: usize) -> String {
     let list = if n == 0 {
         "NULL".to_owned()
     } else {
         (0..n)
-            .map(|i| format!("${}", i + 8))
+            .map(|i| format!("${}", i + 9))
             .collect::<Vec<_>>()
             .join(", ")
     };
     format!(
         "UPDATE task_tallies SET acknowledged = acknowledged + $2, submitted = submitted + $3, \
          late = late + $4, accepted = accepted + $5, returned = returned + $6, \
-         late_returned = late_returned + $7 WHERE task_id = $1 AND org_id IN ({list})"
+         late_returned = late_returned + $7 WHERE task_id = $1 AND stripe = $8 AND org_id IN ({list})"
     )
 }
 
@@ -230,26 +248,40 @@ pub(crate) fn ints(ids: &[i64]) -> String {
         .join(", ")
 }
 
-/// Recomputes the rows of `task_id` from its recipients and compares them with the stored
-/// ones; returns the differences (empty when they agree).
+/// One stored row: stripe `stripe` of the tally of `(task_id, org_id)`.
+#[derive(Debug, PartialEq, Eq, sqlx::FromRow)]
+struct StripeRow {
+    stripe: i32,
+    #[sqlx(flatten)]
+    tally: Tally,
+}
+
+/// Recomputes the rows of `task_id` from its recipients and compares them, stripe by
+/// stripe, with the stored ones; returns the differences (empty when they agree).
 pub async fn check(db: &Db, task_id: i64) -> Result<Vec<String>, StoreError> {
     let fresh_sql = format!("{MARKS}{FRESH}");
-    let fresh: Vec<Tally> = on_db!(db, |p| sqlx::query_as(AssertSqlSafe(fresh_sql.as_str()))
+    let fresh: Vec<StripeRow> = on_db!(db, |p| sqlx::query_as(AssertSqlSafe(fresh_sql.as_str()))
         .bind(task_id)
         .fetch_all(p)
         .await)?;
     let stored_sql = format!("SELECT {TALLY_COLS} FROM task_tallies WHERE task_id = $1");
-    let stored: Vec<Tally> = on_db!(db, |p| sqlx::query_as(AssertSqlSafe(stored_sql.as_str()))
-        .bind(task_id)
-        .fetch_all(p)
-        .await)?;
-    let fresh: BTreeMap<i64, Tally> = fresh.into_iter().map(|t| (t.org_id, t)).collect();
-    let stored: BTreeMap<i64, Tally> = stored.into_iter().map(|t| (t.org_id, t)).collect();
+    let stored: Vec<StripeRow> =
+        on_db!(db, |p| sqlx::query_as(AssertSqlSafe(stored_sql.as_str()))
+            .bind(task_id)
+            .fetch_all(p)
+            .await)?;
+    let key = |r: &StripeRow| (r.tally.org_id, r.stripe);
+    let fresh: BTreeMap<(i64, i32), StripeRow> = fresh.into_iter().map(|r| (key(&r), r)).collect();
+    let stored: BTreeMap<(i64, i32), StripeRow> =
+        stored.into_iter().map(|r| (key(&r), r)).collect();
     let mut diffs = Vec::new();
-    for org in fresh.keys().chain(stored.keys()).collect::<BTreeSet<_>>() {
-        let (f, s) = (fresh.get(org), stored.get(org));
+    for at in fresh.keys().chain(stored.keys()).collect::<BTreeSet<_>>() {
+        let (f, s) = (fresh.get(at), stored.get(at));
         if f != s {
-            diffs.push(format!("org {org}: stored {s:?}, recomputed {f:?}"));
+            let (org, stripe) = at;
+            diffs.push(format!(
+                "org {org} stripe {stripe}: stored {s:?}, recomputed {f:?}"
+            ));
         }
     }
     Ok(diffs)

@@ -146,11 +146,12 @@ pub(crate) const INSERT_TASK: &str = "INSERT INTO tasks (notice_id, parent_task_
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) RETURNING id";
 
 /// Inserts task draft `$d` on notice `$notice_id` (relaying `$parent`, an `Option<i64>`)
-/// with its explicit recipients, on transaction `$tx`; evaluates to the new id. Used by
+/// with its explicit recipients, on transaction `$tx`; evaluates to the new id and the
+/// number of tally rows written (none while the notice is a draft). Used by
 /// [`create`] and by `notices::create_relay`, which writes a relay notice and its tasks in
 /// one transaction.
 macro_rules! insert_task {
-    ($tx:ident, $notice_id:expr, $parent:expr, $d:expr, $by:expr, $now:expr) => {{
+    ($db:expr, $tx:ident, $notice_id:expr, $parent:expr, $d:expr, $by:expr, $now:expr) => {{
         let d: &renke_domain::task::TaskDraft = $d;
         let id: i64 = sqlx::query_scalar($crate::tasks::INSERT_TASK)
             .bind($notice_id)
@@ -172,18 +173,21 @@ macro_rules! insert_task {
             .bind($now)
             .fetch_one(&mut *$tx)
             .await?;
-        for org in &d.recipient_org_ids {
-            sqlx::query(
-                "INSERT INTO task_recipients (task_id, org_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-            )
-            .bind(id)
-            .bind(org)
-            .execute(&mut *$tx)
-            .await?;
+        let numbered = matches!($db, $crate::Db::Pg(_));
+        for chunk in d.recipient_org_ids.chunks($crate::rows::ROWS_PER_INSERT) {
+            let sql = format!(
+                "INSERT INTO task_recipients (task_id, org_id) VALUES {} ON CONFLICT DO NOTHING",
+                $crate::rows::placeholders(chunk.len(), 2, numbered)
+            );
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for org in chunk {
+                q = q.bind(id).bind(*org);
+            }
+            q.execute(&mut *$tx).await?;
         }
         // A task on an issued notice has recipients at once.
-        $crate::tallies::refresh!($tx, id);
-        id
+        let tallied = $crate::tallies::refresh!($tx, id);
+        (id, tallied)
     }};
 }
 pub(crate) use insert_task;
@@ -198,10 +202,11 @@ pub async fn create(
     by: i64,
     now: DateTime<Utc>,
 ) -> Result<Task, StoreError> {
-    let id: i64 = in_tx!(db, |tx| {
+    let (id, tallied): (i64, u64) = in_tx!(db, |tx| {
         tallies::lock!(db, tx, exclusive);
-        insert_task!(tx, notice_id, parent, d, by, now)
+        insert_task!(db, tx, notice_id, parent, d, by, now)
     });
+    crate::db::analyze_after_bulk(db, "task_tallies", tallied).await?;
     get(db, id).await
 }
 
@@ -677,8 +682,9 @@ pub async fn dashboard(
         let ids = tallies::ints(&tree.iter().map(|t| t.0).collect::<Vec<_>>());
         let at_node = "(org_id = $1 OR org_id IN (SELECT id FROM orgs WHERE parent_id = $1))";
         let below_sql = format!(
-            "SELECT task_id, org_id, expected, acknowledged, submitted, late, accepted, returned, \
-             late_returned FROM task_tallies WHERE task_id IN ({ids}) AND {at_node}"
+            "SELECT {} FROM task_tallies WHERE task_id IN ({ids}) AND {at_node} \
+             GROUP BY task_id, org_id",
+            tallies::SUMMED
         );
         let below: Vec<Tally> = on_db!(db, |p| sqlx::query_as(AssertSqlSafe(below_sql.as_str()))
             .bind(node_id)
@@ -926,9 +932,8 @@ pub async fn write(
     let late = now > task.deadline.at();
     let id: i64 = in_tx!(db, |tx| {
         tallies::lock!(db, tx, share);
-        // Write first, so the transaction takes the write lock at once (SQLite answers a
-        // read-then-write upgrade under contention with SQLITE_BUSY instead of waiting);
-        // the unique (task_id, org_id) makes a race harmless and a refusal rolls it back.
+        // The row first, so the reads below find it; the unique (task_id, org_id) makes a
+        // race harmless and a refusal rolls it back.
         sqlx::query(
             "INSERT INTO submissions (task_id, org_id, status, created_by, created_at, updated_at) \
              VALUES ($1, $2, 'draft', $3, $4, $4) ON CONFLICT (task_id, org_id) DO NOTHING",

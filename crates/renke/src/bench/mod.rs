@@ -59,6 +59,8 @@ pub(crate) fn secs(d: Duration) -> String {
 }
 
 pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
+    // Quiet unless asked: RUST_LOG=sqlx::query=debug shows every statement with its time.
+    crate::serve::init_tracing("warn");
     match args.command {
         BenchCommand::Gen(a) => r#gen::run(a).await,
         BenchCommand::Load(a) => load::run(a).await,
