@@ -550,7 +550,7 @@ pub async fn issue(db: &Db, id: i64, by: i64, now: DateTime<Utc>) -> Result<i64,
         }
         n
     });
-    crate::db::analyze_after_bulk(db, "notice_deliveries, task_tallies", count as u64).await?;
+    crate::db::analyze_after_bulk(db, "notice_deliveries, task_tallies", count as u64).await;
     Ok(count)
 }
 

@@ -206,7 +206,7 @@ pub async fn create(
         tallies::lock!(db, tx, exclusive);
         insert_task!(db, tx, notice_id, parent, d, by, now)
     });
-    crate::db::analyze_after_bulk(db, "task_tallies", tallied).await?;
+    crate::db::analyze_after_bulk(db, "task_tallies", tallied).await;
     get(db, id).await
 }
 
