@@ -7,7 +7,7 @@
 
 mod browser_support;
 
-use browser_support::{body_text, enabled, log_in, shot, start};
+use browser_support::{body_text, click, enabled, log_in, shot, start};
 use fantoccini::Locator;
 
 #[tokio::test]
@@ -20,13 +20,7 @@ async fn sme_registers_on_a_phone_organiser_checks_in_and_the_board_shows_venues
 
     // An SME on a phone: the calendar, the training series, the Shantou regional session.
     c.goto(&format!("{base}/activities")).await.unwrap();
-    c.wait()
-        .for_element(Locator::LinkText("全省中小微企业质量管理体系免费培训"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(c, Locator::LinkText("全省中小微企业质量管理体系免费培训")).await;
     c.wait()
         .for_element(Locator::Css(".sessions"))
         .await
@@ -128,13 +122,7 @@ async fn sme_registers_on_a_phone_organiser_checks_in_and_the_board_shows_venues
     // Guangdong reports its branch venue ready for SAMR's main event; the board shows
     // every province's state.
     c.goto(&format!("{base}/activities")).await.unwrap();
-    c.wait()
-        .for_element(Locator::LinkText("第十五个“世界认可日”主场活动"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(c, Locator::LinkText("第十五个“世界认可日”主场活动")).await;
     c.wait()
         .for_element(Locator::Id("readiness"))
         .await
