@@ -103,7 +103,8 @@ pub async fn create(db: &Db, a: &NewAccount, now: DateTime<Utc>) -> Result<Accou
     get(db, ids.first().copied().ok_or(StoreError::NotFound)?).await
 }
 
-/// Creates many accounts in one transaction: all or none.
+/// Creates many accounts in one transaction: all or none; a bulk import refreshes
+/// PostgreSQL's statistics afterwards (`db::analyze_after_bulk`).
 pub async fn create_many(
     db: &Db,
     accounts: &[NewAccount],
@@ -129,6 +130,7 @@ pub async fn create_many(
             ids.push(id.ok_or(StoreError::MissingReference)?);
         }
     });
+    crate::db::analyze_after_bulk(db, "accounts", ids.len() as u64).await;
     Ok(ids)
 }
 

@@ -72,12 +72,12 @@ macro_rules! in_session_lock {
 macro_rules! queue_messages {
     ($db:expr, $tx:ident, $msgs:expr, $now:expr) => {{
         let msgs: &[(i64, &str)] = $msgs;
-        let numbered = matches!($db, $crate::Db::Pg(_));
+        let backend = $db.backend();
         let mut first: Option<i64> = None;
         for chunk in msgs.chunks(ROWS_PER_INSERT) {
             let sql = format!(
                 "INSERT INTO registration_messages (registration_id, kind, created_at) VALUES {} RETURNING id",
-                placeholders(chunk.len(), 3, numbered)
+                placeholders(backend, chunk.len(), 3)
             );
             let mut q = sqlx::query_scalar(sqlx::AssertSqlSafe(sql));
             for (id, kind) in chunk {
@@ -868,16 +868,16 @@ pub async fn register_many(
         // exact), or who appears earlier in this batch.
         let keys: Vec<String> = people.iter().map(|(r, _)| r.dedupe_key()).collect();
         let mut taken: HashSet<String> = HashSet::new();
-        let numbered = matches!(db, Db::Pg(_));
+        let backend = db.backend();
         for chunk in keys.chunks(ROWS_PER_INSERT) {
             let list = (2..chunk.len() + 2)
-                .map(|i| param(i, numbered))
+                .map(|i| param(backend, i))
                 .collect::<Vec<_>>()
                 .join(", ");
             let sql = format!(
                 "SELECT dedupe_key FROM registrations WHERE session_id = {} \
                  AND status <> 'cancelled' AND dedupe_key IN ({list})",
-                param(1, numbered)
+                param(backend, 1)
             );
             let mut q = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(session_id);
             for k in chunk {
@@ -917,7 +917,7 @@ pub async fn register_many(
                 "INSERT INTO registrations (session_id, activity_id, status, name, company, position, phone, email, \
                  attendance, audience_role, dedupe_key, ticket, account_id, created_at) VALUES {} \
                  ON CONFLICT DO NOTHING RETURNING ticket, id",
-                placeholders(chunk.len(), 14, numbered)
+                placeholders(backend, chunk.len(), 14)
             );
             let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
             for (i, status, _, ticket) in chunk {

@@ -220,7 +220,7 @@ pub async fn create_relay(
         }
         write_parts!(db, tx, id, d);
         for (parent, draft) in tasks {
-            let _ = crate::tasks::insert_task!(db, tx, id, Some(*parent), draft, created_by, now);
+            crate::tasks::insert_task!(db, tx, id, Some(*parent), draft, created_by, now);
         }
         id
     });
@@ -252,13 +252,13 @@ use bind_fields;
 macro_rules! write_parts {
     ($db:expr, $tx:ident, $id:expr, $d:expr) => {
         // A notice to every lab names 52,000 recipients: multi-row INSERTs.
-        let numbered = matches!($db, $crate::Db::Pg(_));
+        let backend = $db.backend();
         let recipients: Vec<(usize, &renke_domain::notice::RecipientSpec)> =
             $d.recipients.iter().enumerate().collect();
         for chunk in recipients.chunks($crate::rows::ROWS_PER_INSERT) {
             let sql = format!(
                 "INSERT INTO notice_recipients (notice_id, position, org_id, children_kind, label) VALUES {}",
-                $crate::rows::placeholders(chunk.len(), 5, numbered)
+                $crate::rows::placeholders(backend, chunk.len(), 5)
             );
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
             for (i, r) in chunk {
@@ -546,11 +546,12 @@ pub async fn issue(db: &Db, id: i64, by: i64, now: DateTime<Utc>) -> Result<i64,
             .fetch_all(&mut *tx)
             .await?;
         for task_id in tasks {
-            let _ = crate::tallies::refresh!(tx, task_id);
+            crate::tallies::refresh!(tx, task_id);
         }
         n
     });
-    crate::db::analyze_after_bulk(db, "notice_deliveries, task_tallies", count as u64).await;
+    crate::db::analyze_after_bulk(db, "notice_deliveries, task_tallies, notices", count as u64)
+        .await;
     Ok(count)
 }
 

@@ -180,7 +180,8 @@ pub async fn create(db: &Db, org: &NewOrg, now: DateTime<Utc>) -> Result<Org, St
 }
 
 /// Creates many organisations in one transaction: all or none. Parents must come before
-/// their children (or already exist). Returns the new ids in input order.
+/// their children (or already exist). Returns the new ids in input order. A bulk import
+/// refreshes PostgreSQL's statistics afterwards (`db::analyze_after_bulk`).
 pub async fn create_many(
     db: &Db,
     orgs: &[NewOrg],
@@ -242,6 +243,7 @@ pub async fn create_many(
             ids.push(id);
         }
     });
+    crate::db::analyze_after_bulk(db, "orgs", ids.len() as u64).await;
     Ok(ids)
 }
 
@@ -528,7 +530,7 @@ pub async fn move_subtree(
         .fetch_all(&mut *tx)
         .await?;
         for task_id in tasks {
-            let _ = crate::tallies::refresh!(tx, task_id);
+            crate::tallies::refresh!(tx, task_id);
         }
     });
     get(db, id).await

@@ -2,18 +2,20 @@
 //! written in chunks of [`ROWS_PER_INSERT`] rows so that a batch of thousands costs a few
 //! hundred round trips, not one per row.
 
+use crate::Backend;
+
 /// Rows per multi-row INSERT: at most 14 parameters a row, so 2,800 a statement, well under
 /// SQLite's 32,766 and PostgreSQL's 65,535.
 pub(crate) const ROWS_PER_INSERT: usize = 200;
 
-/// `rows` groups of `cols` placeholders: numbered on PostgreSQL (`($1, $2), ($3, $4)`),
+/// `rows` groups of `cols` placeholders for `backend`: numbered on PostgreSQL (`($1, $2), ($3, $4)`),
 /// plain `?` on SQLite (`(?, ?), (?, ?)`), which binds in the same order. SQLite looks a
 /// numbered placeholder up by name through a list, once per parameter, so thousands of
 /// `$N` in one statement cost time quadratic in their number; plain `?` have no name.
-pub(crate) fn placeholders(rows: usize, cols: usize, numbered: bool) -> String {
+pub(crate) fn placeholders(backend: Backend, rows: usize, cols: usize) -> String {
     (0..rows)
         .map(|r| {
-            let row: Vec<String> = (1..=cols).map(|c| param(r * cols + c, numbered)).collect();
+            let row: Vec<String> = (1..=cols).map(|c| param(backend, r * cols + c)).collect();
             format!("({})", row.join(", "))
         })
         .collect::<Vec<_>>()
@@ -21,11 +23,10 @@ pub(crate) fn placeholders(rows: usize, cols: usize, numbered: bool) -> String {
 }
 
 /// Placeholder number `i` (from 1): `$i`, or `?` (see [`placeholders`]).
-pub(crate) fn param(i: usize, numbered: bool) -> String {
-    if numbered {
-        format!("${i}")
-    } else {
-        "?".to_owned()
+pub(crate) fn param(backend: Backend, i: usize) -> String {
+    match backend {
+        Backend::Postgres => format!("${i}"),
+        Backend::Sqlite => "?".to_owned(),
     }
 }
 
@@ -35,7 +36,7 @@ mod tests {
 
     #[test]
     fn placeholders_number_on_postgres_and_not_on_sqlite() {
-        assert_eq!(placeholders(2, 2, true), "($1, $2), ($3, $4)");
-        assert_eq!(placeholders(2, 2, false), "(?, ?), (?, ?)");
+        assert_eq!(placeholders(Backend::Postgres, 2, 2), "($1, $2), ($3, $4)");
+        assert_eq!(placeholders(Backend::Sqlite, 2, 2), "(?, ?), (?, ?)");
     }
 }

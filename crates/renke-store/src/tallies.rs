@@ -164,7 +164,7 @@ macro_rules! lock {
 pub(crate) use lock;
 
 /// Recomputes the rows of `task_id` on transaction `$tx` (one statement over its
-/// recipients and their ancestors); evaluates to the number of rows written.
+/// recipients and their ancestors).
 macro_rules! refresh {
     ($tx:expr, $task_id:expr) => {{
         let task_id: i64 = $task_id;
@@ -175,8 +175,7 @@ macro_rules! refresh {
         sqlx::query(sqlx::AssertSqlSafe($crate::tallies::refresh_sql()))
             .bind(task_id)
             .execute(&mut *$tx)
-            .await?
-            .rows_affected()
+            .await?;
     }};
 }
 pub(crate) use refresh;

@@ -13,7 +13,7 @@
 use crate::files::Staged;
 use crate::orgs::Page;
 use crate::tallies::{self, Mark, Tally};
-use crate::{Db, StoreError, in_tx, on_db};
+use crate::{Backend, Db, StoreError, in_tx, on_db};
 use chrono::{DateTime, NaiveDate, Utc};
 use renke_domain::org::OrgPath;
 use renke_domain::task::{
@@ -146,8 +146,8 @@ pub(crate) const INSERT_TASK: &str = "INSERT INTO tasks (notice_id, parent_task_
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) RETURNING id";
 
 /// Inserts task draft `$d` on notice `$notice_id` (relaying `$parent`, an `Option<i64>`)
-/// with its explicit recipients, on transaction `$tx`; evaluates to the new id and the
-/// number of tally rows written (none while the notice is a draft). Used by
+/// with its explicit recipients and its tallies (none while the notice is a draft), on
+/// transaction `$tx`; evaluates to the new id. Used by
 /// [`create`] and by `notices::create_relay`, which writes a relay notice and its tasks in
 /// one transaction.
 macro_rules! insert_task {
@@ -173,11 +173,11 @@ macro_rules! insert_task {
             .bind($now)
             .fetch_one(&mut *$tx)
             .await?;
-        let numbered = matches!($db, $crate::Db::Pg(_));
+        let backend = $db.backend();
         for chunk in d.recipient_org_ids.chunks($crate::rows::ROWS_PER_INSERT) {
             let sql = format!(
                 "INSERT INTO task_recipients (task_id, org_id) VALUES {} ON CONFLICT DO NOTHING",
-                $crate::rows::placeholders(chunk.len(), 2, numbered)
+                $crate::rows::placeholders(backend, chunk.len(), 2)
             );
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
             for org in chunk {
@@ -186,8 +186,8 @@ macro_rules! insert_task {
             q.execute(&mut *$tx).await?;
         }
         // A task on an issued notice has recipients at once.
-        let tallied = $crate::tallies::refresh!($tx, id);
-        (id, tallied)
+        $crate::tallies::refresh!($tx, id);
+        id
     }};
 }
 pub(crate) use insert_task;
@@ -202,11 +202,23 @@ pub async fn create(
     by: i64,
     now: DateTime<Utc>,
 ) -> Result<Task, StoreError> {
-    let (id, tallied): (i64, u64) = in_tx!(db, |tx| {
+    let (id, deliveries): (i64, i64) = in_tx!(db, |tx| {
         tallies::lock!(db, tx, exclusive);
-        insert_task!(db, tx, notice_id, parent, d, by, now)
+        let id = insert_task!(db, tx, notice_id, parent, d, by, now);
+        // How many deliveries the task's queries join it to: PostgreSQL plans them by the
+        // statistics of `tasks`, and a task on a notice to thousands refreshes them.
+        let deliveries: i64 = match db.backend() {
+            Backend::Postgres => {
+                sqlx::query_scalar("SELECT COUNT(*) FROM notice_deliveries WHERE notice_id = $1")
+                    .bind(notice_id)
+                    .fetch_one(&mut *tx)
+                    .await?
+            }
+            Backend::Sqlite => 0,
+        };
+        (id, deliveries)
     });
-    crate::db::analyze_after_bulk(db, "task_tallies", tallied).await;
+    crate::db::analyze_after_bulk(db, "task_tallies, tasks", deliveries as u64).await;
     get(db, id).await
 }
 
@@ -680,11 +692,15 @@ pub async fn dashboard(
         (Vec::new(), Vec::new())
     } else {
         let ids = tallies::ints(&tree.iter().map(|t| t.0).collect::<Vec<_>>());
-        let at_node = "(org_id = $1 OR org_id IN (SELECT id FROM orgs WHERE parent_id = $1))";
+        // The node and its children, as one list (an `OR` of two conditions here made
+        // PostgreSQL read every delivery of the task's notice: 52,000 rows for 33).
+        let at_node =
+            |col: &str| format!("{col} IN (SELECT id FROM orgs WHERE id = $1 OR parent_id = $1)");
         let below_sql = format!(
-            "SELECT {} FROM task_tallies WHERE task_id IN ({ids}) AND {at_node} \
+            "SELECT {} FROM task_tallies WHERE task_id IN ({ids}) AND {} \
              GROUP BY task_id, org_id",
-            tallies::SUMMED
+            tallies::SUMMED,
+            at_node("org_id")
         );
         let below: Vec<Tally> = on_db!(db, |p| sqlx::query_as(AssertSqlSafe(below_sql.as_str()))
             .bind(node_id)
@@ -696,7 +712,7 @@ pub async fn dashboard(
              LEFT JOIN submissions s ON s.task_id = t.id AND s.org_id = d.org_id \
              WHERE t.id IN ({ids}) AND {} AND (t.all_recipients OR EXISTS ( \
                SELECT 1 FROM task_recipients r WHERE r.task_id = t.id AND r.org_id = d.org_id))",
-            at_node.replace("org_id", "d.org_id")
+            at_node("d.org_id")
         );
         type OwnRow = (
             i64,
@@ -928,49 +944,61 @@ pub async fn write(
     by: i64,
     now: DateTime<Utc>,
 ) -> Result<Submission, StoreError> {
-    let recipient_sql = format!("SELECT COUNT(*) FROM ({EXPECTED_ONE}) e WHERE e.org_id = $2");
+    // The submission's state, its organisation's path (for the tallies) and whether the
+    // organisation is expected to answer, in one statement.
+    let state_sql = format!(
+        "SELECT s.id, s.status, s.version, s.late, o.path, \
+         EXISTS (SELECT 1 FROM ({EXPECTED_ONE}) e WHERE e.org_id = $2) FROM submissions s \
+         JOIN orgs o ON o.id = s.org_id WHERE s.task_id = $1 AND s.org_id = $2"
+    );
     let late = now > task.deadline.at();
     let id: i64 = in_tx!(db, |tx| {
         tallies::lock!(db, tx, share);
-        // The row first, so the reads below find it; the unique (task_id, org_id) makes a
-        // race harmless and a refusal rolls it back.
-        sqlx::query(
+        // The row first, so the read below finds it; the unique (task_id, org_id) makes a
+        // race harmless and a refusal rolls it back. A row returned is a new one.
+        let created: Option<i64> = sqlx::query_scalar(
             "INSERT INTO submissions (task_id, org_id, status, created_by, created_at, updated_at) \
-             VALUES ($1, $2, 'draft', $3, $4, $4) ON CONFLICT (task_id, org_id) DO NOTHING",
+             VALUES ($1, $2, 'draft', $3, $4, $4) ON CONFLICT (task_id, org_id) DO NOTHING RETURNING id",
         )
         .bind(task.id)
         .bind(org_id)
         .bind(by)
         .bind(now)
-        .execute(&mut *tx)
+        .fetch_optional(&mut *tx)
         .await?;
-        let n: i64 = sqlx::query_scalar(AssertSqlSafe(recipient_sql.as_str()))
+        let (id, status, version, was_late, path, expected): (
+            i64,
+            String,
+            i32,
+            bool,
+            String,
+            bool,
+        ) = sqlx::query_as(AssertSqlSafe(state_sql.as_str()))
             .bind(task.id)
             .bind(org_id)
             .fetch_one(&mut *tx)
             .await?;
-        if n == 0 {
+        if !expected {
             return Err(StoreError::State("not_a_recipient"));
         }
-        let (id, status, version, was_late, path): (i64, String, i32, bool, String) =
-            sqlx::query_as(
-                "SELECT s.id, s.status, s.version, s.late, o.path FROM submissions s \
-             JOIN orgs o ON o.id = s.org_id WHERE s.task_id = $1 AND s.org_id = $2",
-            )
-            .bind(task.id)
-            .bind(org_id)
-            .fetch_one(&mut *tx)
-            .await?;
         match status.as_str() {
             "submitted" => return Err(StoreError::State("already_submitted")),
             "accepted" => return Err(StoreError::State("submission_accepted")),
             _ => {}
         }
+        // New files replace the working copy's (version 0); sent now, they are the new
+        // version's too, in the same INSERT.
+        let sent = (mode == Write::Submit).then_some(version + 1);
         if !files.is_empty() {
-            sqlx::query("DELETE FROM submission_files WHERE submission_id = $1 AND version = 0")
+            if created.is_none() {
+                sqlx::query(
+                    "DELETE FROM submission_files WHERE submission_id = $1 AND version = 0",
+                )
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
+            }
+            let mut listed: Vec<(i32, i32, i64, &str)> = Vec::new();
             for (pos, f) in files.iter().enumerate() {
                 let file_id: i64 = sqlx::query_scalar(Staged::INSERT)
                     .bind(&f.name)
@@ -982,16 +1010,20 @@ pub async fn write(
                     .bind(now)
                     .fetch_one(&mut *tx)
                     .await?;
-                sqlx::query(
-                    "INSERT INTO submission_files (submission_id, version, position, file_id, name) \
-                     VALUES ($1, 0, $2, $3, $4)",
-                )
-                .bind(id)
-                .bind(pos as i32)
-                .bind(file_id)
-                .bind(&f.name)
-                .execute(&mut *tx)
-                .await?;
+                for v in std::iter::once(0).chain(sent) {
+                    listed.push((v, pos as i32, file_id, f.name.as_str()));
+                }
+            }
+            for chunk in listed.chunks(crate::rows::ROWS_PER_INSERT) {
+                let sql = format!(
+                    "INSERT INTO submission_files (submission_id, version, position, file_id, name) VALUES {}",
+                    crate::rows::placeholders(db.backend(), chunk.len(), 5)
+                );
+                let mut q = sqlx::query(AssertSqlSafe(sql));
+                for (v, pos, file_id, name) in chunk {
+                    q = q.bind(id).bind(*v).bind(*pos).bind(*file_id).bind(*name);
+                }
+                q.execute(&mut *tx).await?;
             }
         }
         let summary = c.summary.as_ref().map(|s| s.as_str());
@@ -1049,15 +1081,18 @@ pub async fn write(
                 .bind(late)
                 .execute(&mut *tx)
                 .await?;
-                sqlx::query(
-                    "INSERT INTO submission_files (submission_id, version, position, file_id, name) \
-                     SELECT submission_id, $2, position, file_id, name FROM submission_files \
-                     WHERE submission_id = $1 AND version = 0",
-                )
-                .bind(id)
-                .bind(v)
-                .execute(&mut *tx)
-                .await?;
+                if files.is_empty() {
+                    // Sent again as it stands: the working copy's files go with it.
+                    sqlx::query(
+                        "INSERT INTO submission_files (submission_id, version, position, file_id, name) \
+                         SELECT submission_id, $2, position, file_id, name FROM submission_files \
+                         WHERE submission_id = $1 AND version = 0",
+                    )
+                    .bind(id)
+                    .bind(v)
+                    .execute(&mut *tx)
+                    .await?;
+                }
             }
         }
         if let Some(sources) = compiled {

@@ -64,3 +64,17 @@ pub async fn tree(db: &Db) {
     ];
     orgs::create_many(db, &rows, now()).await.unwrap();
 }
+
+/// PostgreSQL's planner estimate of a table's rows (-1 until the table is first analysed).
+pub async fn planner_rows(db: &Db, table: &str) -> Option<f32> {
+    match db {
+        Db::Pg(p) => Some(
+            sqlx::query_scalar("SELECT reltuples FROM pg_class WHERE relname = $1")
+                .bind(table)
+                .fetch_one(p)
+                .await
+                .unwrap(),
+        ),
+        Db::Sqlite(_) => None,
+    }
+}

@@ -1,13 +1,15 @@
-use crate::fixtures::{now, tree};
+use crate::fixtures::{code, now, planner_rows, tree};
 use chrono::Duration;
 use renke_domain::notice::{NoticeInput, NoticeStatus, RecipientSpec};
 use renke_domain::org::OrgKind;
 use renke_domain::perm::Role;
+use renke_domain::task::TaskInput;
 use renke_domain::text::Line;
 use renke_store::StoreError;
 use renke_store::accounts::{self, NewAccount};
 use renke_store::notices;
 use renke_store::orgs;
+use renke_store::tasks;
 use renke_store::testing::backends;
 
 async fn account(db: &renke_store::Db, login: &str, org: &str) -> i64 {
@@ -305,6 +307,65 @@ async fn group_with_no_members_is_refused_at_issue() {
             NoticeStatus::Draft,
             "rolled back"
         );
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn issuing_to_thousands_refreshes_the_planner_statistics() {
+    for t in backends().await {
+        let db = &t.db;
+        tree(db).await;
+        let labs: Vec<orgs::NewOrg> = (0..5_000)
+            .map(|i| {
+                orgs::NewOrg::new(
+                    code(&format!("LAB{i:05}")),
+                    Some(code("GD-SZ")),
+                    format!("检验检测机构{i}"),
+                    OrgKind::Lab,
+                )
+            })
+            .collect();
+        orgs::create_many(db, &labs, now()).await.unwrap();
+        let n = orgs::get_by_code(db, "N").await.unwrap();
+        let sz = orgs::get_by_code(db, "GD-SZ").await.unwrap();
+        let samr = account(db, "samr", "N").await;
+        let to_labs = RecipientSpec {
+            org_id: sz.id,
+            children_kind: Some(OrgKind::Lab),
+            label: None,
+        };
+        let d = input(n.id, "市监认证函〔2022〕800号", vec![to_labs]);
+        let notice = notices::create(db, &d.validate().unwrap(), samr, None, now())
+            .await
+            .unwrap();
+        assert_eq!(
+            notices::issue(db, notice.id, samr, now()).await.unwrap(),
+            5_000
+        );
+        if let Some(rows) = planner_rows(db, "notice_deliveries").await {
+            assert!(rows >= 5_000.0, "deliveries analysed at issue: {rows}");
+        }
+        // The small tables joined to the big one too: the planner needs to know that one
+        // task's notice has 5,000 deliveries, not a guessed handful.
+        let task = TaskInput {
+            kind: "summary".into(),
+            title: "活动总结".into(),
+            deadline: "2022-06-20 17:00".into(),
+            submit_to_org_id: n.id,
+            attachments: "allowed".into(),
+            ..Default::default()
+        }
+        .validate(now(), None)
+        .unwrap();
+        tasks::create(db, notice.id, None, &task, samr, now())
+            .await
+            .unwrap();
+        for table in ["notices", "tasks", "task_tallies"] {
+            if let Some(rows) = planner_rows(db, table).await {
+                assert!(rows >= 1.0, "{table} analysed: {rows}");
+            }
+        }
         t.cleanup().await;
     }
 }

@@ -1,4 +1,4 @@
-use crate::fixtures::{code, now, regulator, tree};
+use crate::fixtures::{code, now, planner_rows, regulator, tree};
 use renke_domain::org::{AdminLevel, OrgKind, Relation};
 use renke_store::StoreError;
 use renke_store::orgs::{self, NewOrg, OrgQuery};
@@ -158,6 +158,35 @@ async fn searches_by_partial_chinese_name_within_a_subtree() {
         .await
         .unwrap();
         assert_eq!((page.items.len(), page.total), (2, 7));
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn a_bulk_import_refreshes_the_planner_statistics() {
+    for t in backends().await {
+        let db = &t.db;
+        tree(db).await;
+        // A handful of rows leaves the statistics alone …
+        if let Some(rows) = planner_rows(db, "orgs").await {
+            assert!(rows < 100.0, "no ANALYZE after a small write: {rows}");
+        }
+        // … an import of thousands refreshes them, so the next query is planned for them.
+        let labs: Vec<NewOrg> = (0..5_000)
+            .map(|i| {
+                NewOrg::new(
+                    code(&format!("LAB{i:05}")),
+                    Some(code("GD-SZ")),
+                    format!("检验检测机构{i}"),
+                    OrgKind::Lab,
+                )
+            })
+            .collect();
+        let ids = orgs::create_many(db, &labs, now()).await.unwrap();
+        assert_eq!(ids.len(), 5_000, "{}", t.label());
+        if let Some(rows) = planner_rows(db, "orgs").await {
+            assert!(rows >= 5_000.0, "ANALYZE after the import: {rows}");
+        }
         t.cleanup().await;
     }
 }
