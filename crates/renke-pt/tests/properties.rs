@@ -29,7 +29,11 @@ fn close(a: f64, b: f64, scale: f64, tol: f64) -> bool {
 
 /// The O(log p) iteration of `algorithm_a` and the plain one of `algorithm_a_reference` give
 /// the same outcome: the same error, or the same iterates (every trace step to 1e-12
-/// relative to that step's s*). The stop rule compares a change with 1e-10·s*; when rounding
+/// relative to that step's s*, or 1e-14 per iteration after the hundredth: both add up
+/// their own rounding, some 1e-16 relative a step, and the iteration carries a difference
+/// forward without enlarging it, so over a slow run of thousands of iterations the iterates
+/// drift apart by up to the sum; a run of 2,684 found 1.0e-12). The stop rule compares a
+/// change with 1e-10·s*; when rounding
 /// puts that change on different sides of the threshold the counts differ by one, so the
 /// results are compared to 1e-9 relative to s* (the iteration is only converged to about
 /// 1e-10·s*/(1 − contraction) anyway).
@@ -38,7 +42,7 @@ fn same_algorithm_a(x: &[f64], o: &AlgorithmAOptions) -> Result<(), TestCaseErro
     match (fast, plain) {
         (Ok(f), Ok(p)) => {
             for (a, b) in f.method.trace.iter().zip(&p.method.trace) {
-                let tol = 1e-12 * b.scale;
+                let tol = b.scale * 1e-12_f64.max(1e-14 * a.iteration as f64);
                 prop_assert!(
                     (a.location - b.location).abs()
                         <= tol.max(4.0 * f64::EPSILON * b.location.abs()),
