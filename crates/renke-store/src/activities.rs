@@ -29,23 +29,14 @@ use renke_domain::activity::{
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 
-/// Runs `$body` in a transaction that holds the write lock for session `$sid` (see the
-/// module documentation).
+/// Runs `$body` in a transaction ([`in_tx!`]) that holds the write lock for session `$sid`
+/// (see the module documentation).
 macro_rules! in_session_lock {
     ($db:expr, $sid:expr, |$tx:ident| $body:expr) => {
-        match $db {
-            // DIALECT: SQLite takes the database write lock when the transaction begins,
-            // in its turn among this process's writers (see `in_tx!`).
-            $crate::Db::Sqlite(sqlite) => {
-                let turn = sqlite.write_turn().await;
-                let mut $tx = turn.writer.begin_with("BEGIN IMMEDIATE").await?;
-                let out = $body;
-                $tx.commit().await?;
-                out
-            }
-            // DIALECT: PostgreSQL locks the session's row.
-            $crate::Db::Pg(pool) => {
-                let mut $tx = pool.begin().await?;
+        in_tx!($db, |$tx| {
+            // DIALECT: a SQLite transaction holds the database's write lock from its start;
+            // on PostgreSQL, lock the session's row.
+            if matches!($db, $crate::Db::Pg(_)) {
                 let found: Option<i64> =
                     sqlx::query_scalar("SELECT id FROM activity_sessions WHERE id = $1 FOR UPDATE")
                         .bind($sid)
@@ -54,11 +45,9 @@ macro_rules! in_session_lock {
                 if found.is_none() {
                     return Err(StoreError::NotFound);
                 }
-                let out = $body;
-                $tx.commit().await?;
-                out
             }
-        }
+            $body
+        })
     };
 }
 

@@ -229,9 +229,9 @@ const BULK_ROWS: u64 = 5_000;
 /// round, a minute later at best. The small tables joined to the big one go in the list
 /// too: with `tasks` never analysed the planner guessed 260 deliveries for a task's notice
 /// where there were 52,000, and the first page of its recipients took 145 ms instead of
-/// 1.6 ms (autovacuum never analyses a table of fewer than 50 rows).
-/// SQLite plans without such statistics. Runs after the
-/// write has committed, so a failure here only logs a warning: the write stands.
+/// 1.6 ms (autovacuum never analyses a table of fewer than 50 rows). SQLite plans without
+/// such statistics. Runs after the write has committed, so a failure here only logs a
+/// warning: the write stands.
 pub(crate) async fn analyze_after_bulk(db: &Db, tables: &'static str, rows: u64) {
     if let Db::Pg(p) = db
         && rows >= BULK_ROWS
