@@ -48,3 +48,10 @@ impl Clock {
         }
     }
 }
+
+/// A timestamp shown in Beijing time.
+pub fn local_time(t: &DateTime<Utc>) -> String {
+    t.with_timezone(&SHANGHAI)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}

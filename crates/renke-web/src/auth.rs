@@ -1,88 +1,20 @@
-//! Who is asking: session cookies for people, Bearer tokens for programs. Passwords are
-//! hashed with argon2id off the async runtime. Session and API tokens are random 256-bit
-//! values; only their SHA-256 digests are stored.
+//! Who is asking: session cookies for people, Bearer tokens for programs, resolved once per
+//! request into an [`Identity`] (the lookups and the hashing are `renke_app::auth`'s).
 
 use crate::AppState;
-use crate::error::AppError;
+use crate::error::{AppError, PageError};
 use crate::i18n::{Locale, Tr};
-use argon2::{Argon2, PasswordHasher, PasswordVerifier};
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::header::{ACCEPT_LANGUAGE, AUTHORIZATION, COOKIE};
 use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
-use base64::Engine;
-use rand::RngExt;
-use renke_store::accounts::Account;
-use renke_store::sessions;
-use sha2::{Digest, Sha256};
+use renke_app::Caller;
 
 pub const SESSION_COOKIE: &str = "renke_session";
 /// Double-submit token for forms shown before login (the login form itself).
 pub const PRE_CSRF_COOKIE: &str = "renke_csrf";
 pub const LANG_COOKIE: &str = "renke_lang";
-
-/// A fresh random token, URL-safe.
-pub fn new_token() -> String {
-    let bytes: [u8; 32] = rand::rng().random();
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-}
-
-/// What is stored for a token: its SHA-256 digest in hex.
-pub fn token_hash(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
-}
-
-/// Password hashing is deliberately expensive: argon2id with the default parameters uses
-/// 19 MiB and tens of milliseconds of CPU per call. At most one call per CPU runs at a time,
-/// so a login storm queues instead of exhausting memory (each blocking thread would keep its
-/// own 19 MiB in its allocator arena) or starving page requests of CPU.
-static HASHING: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
-    let n = std::thread::available_parallelism().map_or(2, |n| n.get());
-    tokio::sync::Semaphore::new(n)
-});
-
-/// Hashes a password with argon2id (default parameters) on a blocking thread.
-pub async fn hash_password(password: &str) -> Result<String, AppError> {
-    let pw = password.to_owned();
-    let _permit = HASHING
-        .acquire()
-        .await
-        .map_err(|e| anyhow::anyhow!("hash permit: {e}"))?;
-    tokio::task::spawn_blocking(move || {
-        Argon2::default()
-            .hash_password(pw.as_bytes())
-            .map(|h| h.to_string())
-            .map_err(|e| anyhow::anyhow!("argon2: {e}"))
-    })
-    .await
-    .map_err(|e| anyhow::anyhow!("hash task: {e}"))?
-    .map_err(AppError::Internal)
-}
-
-/// A hash of a random password, computed once: checked against when a login name does not
-/// exist, so that case takes as long as a wrong password.
-pub async fn dummy_hash() -> &'static str {
-    static HASH: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
-    HASH.get_or_init(|| async { hash_password(&new_token()).await.unwrap_or_default() })
-        .await
-        .as_str()
-}
-
-/// Checks a password against a stored hash on a blocking thread.
-pub async fn verify_password(hash: &str, password: &str) -> bool {
-    let (h, pw) = (hash.to_owned(), password.to_owned());
-    let Ok(_permit) = HASHING.acquire().await else {
-        return false;
-    };
-    tokio::task::spawn_blocking(move || {
-        Argon2::default()
-            .verify_password(pw.as_bytes(), h.as_str())
-            .is_ok()
-    })
-    .await
-    .unwrap_or(false)
-}
 
 /// The identity of a request, put in its extensions by [`load_identity`].
 #[derive(Clone, Debug)]
@@ -94,21 +26,21 @@ pub enum Identity {
         pre_csrf: Option<String>,
     },
     Session {
-        account: Box<Account>,
+        caller: Caller,
         token_hash: String,
         csrf: String,
     },
     Token {
-        account: Box<Account>,
+        caller: Caller,
     },
     /// A Bearer token was sent but is unknown or revoked.
     BadToken,
 }
 
 impl Identity {
-    pub fn account(&self) -> Option<&Account> {
+    pub fn account(&self) -> Option<&Caller> {
         match self {
-            Identity::Session { account, .. } | Identity::Token { account } => Some(account),
+            Identity::Session { caller, .. } | Identity::Token { caller } => Some(caller),
             _ => None,
         }
     }
@@ -124,7 +56,7 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    pub fn account(&self) -> Option<&Account> {
+    pub fn account(&self) -> Option<&Caller> {
         self.identity.account()
     }
     /// The token forms must carry in their `_csrf` field.
@@ -158,32 +90,28 @@ pub async fn load_identity(
     next: Next,
 ) -> Response {
     let headers = req.headers();
-    let now = state.clock.now();
     let bearer = headers
         .get(AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer ").map(str::trim).map(str::to_owned));
     let identity = if let Some(token) = bearer {
-        match sessions::find_token(&state.db, &token_hash(&token), now).await {
-            Ok(Some(account)) => Identity::Token {
-                account: Box::new(account),
-            },
+        match renke_app::auth::find_token(&state, &token).await {
+            Ok(Some(caller)) => Identity::Token { caller },
             Ok(None) => Identity::BadToken,
-            Err(e) => return AppError::from(e).into_response(),
+            Err(e) => return PageError(e).into_response(),
         }
     } else if let Some(token) = cookie(headers, SESSION_COOKIE) {
-        let hash = token_hash(token);
-        match sessions::find(&state.db, &hash, now).await {
+        match renke_app::auth::find_session(&state, token).await {
             Ok(Some(s)) => Identity::Session {
-                account: Box::new(s.account),
-                token_hash: hash,
-                csrf: s.csrf_token,
+                caller: s.caller,
+                token_hash: s.token_hash,
+                csrf: s.csrf,
             },
             Ok(None) => Identity::Anonymous {
                 expired: true,
                 pre_csrf: cookie(headers, PRE_CSRF_COOKIE).map(str::to_owned),
             },
-            Err(e) => return AppError::from(e).into_response(),
+            Err(e) => return PageError(e).into_response(),
         }
     } else {
         Identity::Anonymous {
@@ -217,13 +145,13 @@ pub async fn load_identity(
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Ctx {
-    type Rejection = AppError;
+    type Rejection = PageError;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        parts
-            .extensions
-            .get::<Ctx>()
-            .cloned()
-            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("identity layer missing")))
+        parts.extensions.get::<Ctx>().cloned().ok_or_else(|| {
+            PageError(AppError::Internal(anyhow::anyhow!(
+                "identity layer missing"
+            )))
+        })
     }
 }
 
@@ -231,7 +159,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
 /// login page, which says whether the session expired.
 pub struct User {
     pub ctx: Ctx,
-    pub account: Account,
+    pub account: Caller,
 }
 
 pub struct LoginRedirect(Response);
@@ -249,8 +177,8 @@ impl<S: Send + Sync> FromRequestParts<S> for User {
             .await
             .map_err(|e| LoginRedirect(e.into_response()))?;
         match &ctx.identity {
-            Identity::Session { account, .. } | Identity::Token { account } => {
-                let account = (**account).clone();
+            Identity::Session { caller, .. } | Identity::Token { caller } => {
+                let account = caller.clone();
                 Ok(User { ctx, account })
             }
             Identity::Anonymous { expired, .. } => {
@@ -266,7 +194,7 @@ impl<S: Send + Sync> FromRequestParts<S> for User {
                 ))
             }
             Identity::BadToken => Err(LoginRedirect(
-                AppError::Unauthenticated("invalid_token").into_response(),
+                PageError(AppError::Unauthenticated("invalid_token")).into_response(),
             )),
         }
     }
@@ -274,7 +202,7 @@ impl<S: Send + Sync> FromRequestParts<S> for User {
 
 /// An API request from an authenticated account (session cookie or Bearer token).
 pub struct ApiUser {
-    pub account: Account,
+    pub account: Caller,
     pub tr: Tr,
     /// The session's token hash, when authenticated by cookie.
     pub session: Option<String>,
@@ -283,19 +211,19 @@ pub struct ApiUser {
 impl<S: Send + Sync> FromRequestParts<S> for ApiUser {
     type Rejection = crate::error::ApiError;
     async fn from_request_parts(parts: &mut Parts, s: &S) -> Result<Self, Self::Rejection> {
-        let ctx = Ctx::from_request_parts(parts, s).await?;
+        let ctx = Ctx::from_request_parts(parts, s)
+            .await
+            .map_err(|e| crate::error::ApiError(e.0))?;
         match ctx.identity {
             Identity::Session {
-                account,
-                token_hash,
-                ..
+                caller, token_hash, ..
             } => Ok(ApiUser {
-                account: *account,
+                account: caller,
                 tr: ctx.tr,
                 session: Some(token_hash),
             }),
-            Identity::Token { account } => Ok(ApiUser {
-                account: *account,
+            Identity::Token { caller } => Ok(ApiUser {
+                account: caller,
                 tr: ctx.tr,
                 session: None,
             }),
@@ -352,26 +280,5 @@ impl FromRequestParts<AppState> for ClientIp {
             .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
             .map(|c| c.0.ip().to_string());
         Ok(ClientIp(peer.unwrap_or_else(|| "unknown".into())))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[tokio::test]
-    async fn dummy_hash_is_a_real_argon2id_hash_that_matches_nothing_typed() {
-        let h = dummy_hash().await;
-        assert!(h.starts_with("$argon2id$"), "{h}");
-        assert!(!verify_password(h, "renke-demo-2022").await);
-        assert_eq!(dummy_hash().await, h, "computed once");
-    }
-
-    #[tokio::test]
-    async fn passwords_round_trip() {
-        let h = hash_password("传递质量信任-2022").await.unwrap();
-        assert!(verify_password(&h, "传递质量信任-2022").await);
-        assert!(!verify_password(&h, "传递质量信任-2023").await);
-        assert_eq!(token_hash("abc").len(), 64);
     }
 }

@@ -5,7 +5,7 @@
 
 use crate::AppState;
 use crate::auth::{Ctx, Identity};
-use crate::error::{ApiError, AppError};
+use crate::error::{ApiError, AppError, PageError};
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
 use axum::http::header::{CONTENT_TYPE, HOST, ORIGIN};
@@ -21,7 +21,7 @@ fn refuse(path: &str, code: &'static str) -> Response {
     if path.starts_with("/api/") {
         ApiError(e).into_response()
     } else {
-        e.into_response()
+        PageError(e).into_response()
     }
 }
 
@@ -99,7 +99,7 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
     let (parts, body) = req.into_parts();
     let bytes = match to_bytes(body, state.config.max_body_bytes).await {
         Ok(b) => b,
-        Err(_) => return AppError::field("body", "too_long").into_response(),
+        Err(_) => return PageError(AppError::field("body", "too_long")).into_response(),
     };
     let presented = match boundary {
         // An upload form: `_csrf` is one of its parts (forms put it first).

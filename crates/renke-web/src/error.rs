@@ -1,47 +1,35 @@
-//! One error type owns the status codes. Pages render it as a bilingual HTML page, the API
-//! as JSON with stable codes; validation errors name each field.
+//! The use cases' error answered over HTTP: this module owns the status codes. Pages
+//! render it as a bilingual HTML page, the API as JSON with stable codes; validation errors
+//! name each field.
 
 use crate::i18n::{Locale, Tr};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use renke_domain::perm::Forbidden;
-use renke_domain::{FieldError, Invalid};
-use renke_store::StoreError;
 use serde::Serialize;
 
-#[derive(Debug, thiserror::Error)]
-pub enum AppError {
-    /// Input was refused: 422 with field → messages.
-    #[error("{0}")]
-    Invalid(Invalid),
-    /// Not logged in, session expired, bad credentials, bad token: 401.
-    #[error("unauthenticated: {0}")]
-    Unauthenticated(&'static str),
-    /// Too many failed logins: 429.
-    #[error("too many attempts")]
-    TooMany { minutes: i64 },
-    /// CSRF or origin check failed: 403 with its code.
-    #[error("csrf: {0}")]
-    Csrf(&'static str),
-    #[error("forbidden")]
-    Forbidden,
-    #[error("not found")]
-    NotFound,
-    /// The record's state does not allow this (editing an issued notice, acknowledging
-    /// twice): 409 with the code, e.g. `notice_issued`, `already_acknowledged`.
-    #[error("conflict: {0}")]
-    Conflict(&'static str),
-    /// Anything else: logged with its cause chain, answered with a generic 500.
-    #[error(transparent)]
-    Internal(#[from] anyhow::Error),
+pub use renke_app::AppError;
+
+/// An error answered as a page: the use case's error, rendered for people.
+#[derive(Debug)]
+pub struct PageError(pub AppError);
+
+impl<E: Into<AppError>> From<E> for PageError {
+    fn from(e: E) -> Self {
+        PageError(e.into())
+    }
 }
 
-impl AppError {
-    pub fn field(field: &str, code: &'static str) -> AppError {
-        AppError::Invalid(Invalid::one(FieldError::new(field, code)))
-    }
+/// How an application error is answered over HTTP: its status and its message.
+pub trait ErrorView {
+    fn status(&self) -> StatusCode;
+    /// The message in one language.
+    fn message(&self, tr: Tr) -> String;
+    /// Logs what a person will not see (internal errors with their cause chain).
+    fn log(&self);
+}
 
-    pub fn status(&self) -> StatusCode {
+impl ErrorView for AppError {
+    fn status(&self) -> StatusCode {
         match self {
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
@@ -53,20 +41,7 @@ impl AppError {
         }
     }
 
-    /// The stable code clients and message lookups use.
-    pub fn code(&self) -> &'static str {
-        match self {
-            AppError::Invalid(_) => "invalid_input",
-            AppError::Unauthenticated(c) | AppError::Csrf(c) | AppError::Conflict(c) => c,
-            AppError::TooMany { .. } => "too_many_attempts",
-            AppError::Forbidden => "forbidden",
-            AppError::NotFound => "not_found",
-            AppError::Internal(_) => "internal",
-        }
-    }
-
-    /// The message in one language.
-    pub fn message(&self, tr: Tr) -> String {
+    fn message(&self, tr: Tr) -> String {
         match self {
             AppError::Invalid(_) => tr.t("common.fix_errors").to_owned(),
             AppError::TooMany { minutes } => {
@@ -83,49 +58,15 @@ impl AppError {
     }
 }
 
-impl From<StoreError> for AppError {
-    fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::NotFound => AppError::NotFound,
-            StoreError::Conflict { constraint } => match constraint.as_str() {
-                "orgs_code_key" => AppError::field("code", "code_taken"),
-                "accounts_login_key" => AppError::field("login", "login_taken"),
-                _ => AppError::Internal(anyhow::anyhow!("unexpected conflict on {constraint}")),
-            },
-            StoreError::MissingReference => AppError::field("org_code", "unknown_org"),
-            StoreError::Rule(code) => AppError::field("parent", code),
-            StoreError::State(code) => AppError::Conflict(code),
-            other => AppError::Internal(anyhow::Error::new(other)),
-        }
-    }
-}
-
-impl From<Forbidden> for AppError {
-    fn from(_: Forbidden) -> Self {
-        AppError::Forbidden
-    }
-}
-
-impl From<Invalid> for AppError {
-    fn from(e: Invalid) -> Self {
-        AppError::Invalid(e)
-    }
-}
-
-impl From<FieldError> for AppError {
-    fn from(e: FieldError) -> Self {
-        AppError::Invalid(Invalid::one(e))
-    }
-}
-
 /// HTML rendering, for pages: both languages, since the error may come before a locale.
-impl IntoResponse for AppError {
+impl IntoResponse for PageError {
     fn into_response(self) -> Response {
-        self.log();
+        let PageError(e) = self;
+        e.log();
         let zh = Tr::new(Locale::ZhCn);
         let en = Tr::new(Locale::En);
         let mut details = String::new();
-        if let AppError::Invalid(inv) = &self {
+        if let AppError::Invalid(inv) = &e {
             details.push_str("<ul>");
             for e in &inv.0 {
                 details.push_str(&format!(
@@ -144,18 +85,18 @@ impl IntoResponse for AppError {
              <h1>{t_zh} <small>{t_en}</small></h1><p class=\"error\">{m_zh}</p><p class=\"muted\">{m_en}</p>{details}\
              <p class=\"muted\">错误代码 error code: <code>{code}</code> · HTTP {status}</p>\
              <p><a href=\"/login\">{login_zh} / {login_en}</a> · <a href=\"/\">{back_zh} / {back_en}</a></p></main></body></html>",
-            status = self.status().as_u16(),
+            status = e.status().as_u16(),
             t_zh = zh.t("err.title"),
             t_en = en.t("err.title"),
-            m_zh = escape(&self.message(zh)),
-            m_en = escape(&self.message(en)),
-            code = self.code(),
+            m_zh = escape(&e.message(zh)),
+            m_en = escape(&e.message(en)),
+            code = e.code(),
             login_zh = zh.t("auth.login"),
             login_en = en.t("auth.login"),
             back_zh = zh.t("err.back"),
             back_en = en.t("err.back"),
         );
-        (self.status(), Html(body)).into_response()
+        (e.status(), Html(body)).into_response()
     }
 }
 

@@ -1,20 +1,17 @@
 //! Renke's web layer: server-rendered pages (askama, htmx where it helps) and the `/api/v1`
-//! JSON API. Both call the same service functions in [`service`], which own permission
-//! checks; handlers only parse input and render output.
+//! JSON API. Both call the same use cases in `renke_app`, which own permission checks;
+//! handlers only parse input and render output. This crate is HTTP only.
 
 pub mod api;
 pub mod auth;
 pub mod csrf;
+pub mod download;
 pub mod error;
 pub mod i18n;
-pub mod mail;
 pub mod metrics;
 pub mod pages;
-pub mod reminders;
-pub mod service;
 mod state;
 mod view;
-pub mod worker;
 
 pub use state::{AppState, WebConfig};
 
@@ -61,7 +58,7 @@ async fn health(
     axum::extract::State(state): axum::extract::State<AppState>,
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
-    match state.db.ping().await {
+    match state.health().await {
         Ok(()) => (axum::http::StatusCode::OK, "ok").into_response(),
         Err(e) => {
             tracing::error!(error = %e, "health check failed");

@@ -1,106 +1,48 @@
-//! Shared state of the running server.
+//! Shared state of the running server: the application and nothing else yet. Handlers
+//! reach the use cases through it (`&state` is a `&App`).
 
-use crate::mail::Mailer;
-use crate::service::registrar::Registrar;
-use renke_domain::clock::Clock;
-use renke_render::pdf::{PdfError, PdfRenderer};
-use renke_store::Db;
-use renke_store::files::FileStore;
-use serde::Deserialize;
-use std::sync::Arc;
-
-/// Web settings (part of the binary's configuration file, section `[web]`).
-#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq)]
-#[serde(deny_unknown_fields, default)]
-pub struct WebConfig {
-    /// The address people use to reach the server, e.g. `https://renke.example.gov.cn`.
-    /// An `https` address makes cookies `Secure`.
-    pub public_url: String,
-    /// Hours a login session lasts.
-    pub session_hours: i64,
-    /// Failed logins allowed per login name within `login_window_minutes`.
-    pub login_max_failures: i64,
-    /// Failed logins allowed per client address within `login_window_minutes`.
-    pub login_max_failures_per_ip: i64,
-    pub login_window_minutes: i64,
-    /// Largest request body accepted, in bytes.
-    pub max_body_bytes: usize,
-    /// Trust `X-Forwarded-For` / `X-Forwarded-Proto` from a reverse proxy.
-    pub trust_proxy: bool,
-}
-
-impl Default for WebConfig {
-    fn default() -> Self {
-        WebConfig {
-            public_url: "http://127.0.0.1:8080".into(),
-            session_hours: 12,
-            login_max_failures: 5,
-            login_max_failures_per_ip: 50,
-            login_window_minutes: 15,
-            max_body_bytes: 20 * 1024 * 1024,
-            trust_proxy: false,
-        }
-    }
-}
-
-impl WebConfig {
-    pub fn secure_cookies(&self) -> bool {
-        self.public_url.starts_with("https://")
-    }
-}
+pub use renke_app::WebConfig;
+use renke_app::mail::Mailer;
+use renke_app::{App, Clock, Db, FileStore};
+use renke_render::pdf::PdfRenderer;
+use std::ops::Deref;
 
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
-    pub db: Db,
-    pub clock: Clock,
-    pub config: Arc<WebConfig>,
-    /// Sends queued e-mail (in memory unless the binary configures a transport).
-    pub mailer: Mailer,
-    /// Where uploaded files are kept (in memory unless the binary configures a directory).
-    pub files: FileStore,
-    /// The PDF renderer with the configured fonts; `None`: the bundled fonts only.
-    pub pdf: Option<Arc<PdfRenderer>>,
-    /// Registrations waiting to be written together (group commit).
-    pub registrar: Registrar,
+    pub app: App,
+}
+
+impl Deref for AppState {
+    type Target = App;
+    fn deref(&self) -> &App {
+        &self.app
+    }
+}
+
+impl From<App> for AppState {
+    fn from(app: App) -> AppState {
+        AppState { app }
+    }
 }
 
 impl AppState {
     pub fn new(db: Db, clock: Clock, config: WebConfig) -> Self {
-        AppState {
-            db,
-            clock,
-            config: Arc::new(config),
-            mailer: Mailer::memory(),
-            files: FileStore::memory(),
-            pdf: None,
-            registrar: Registrar::default(),
-        }
+        App::new(db, clock, config).into()
     }
 
     /// Renders PDFs with `renderer` (e.g. one with a configured font directory).
-    pub fn with_pdf(mut self, renderer: PdfRenderer) -> Self {
-        self.pdf = Some(Arc::new(renderer));
-        self
-    }
-
-    /// The renderer in effect: the configured one, or the shared one with bundled fonts.
-    pub fn pdf_renderer(&self) -> Result<Arc<PdfRenderer>, PdfError> {
-        match &self.pdf {
-            Some(r) => Ok(r.clone()),
-            None => renke_render::pdf::shared(),
-        }
+    pub fn with_pdf(self, renderer: PdfRenderer) -> Self {
+        self.app.with_pdf(renderer).into()
     }
 
     /// The same state keeping uploaded files in `files`.
-    pub fn with_files(mut self, files: FileStore) -> Self {
-        self.files = files;
-        self
+    pub fn with_files(self, files: FileStore) -> Self {
+        self.app.with_files(files).into()
     }
 
     /// The same state sending e-mail through `mailer`.
-    pub fn with_mailer(mut self, mailer: Mailer) -> Self {
-        self.mailer = mailer;
-        self
+    pub fn with_mailer(self, mailer: Mailer) -> Self {
+        self.app.with_mailer(mailer).into()
     }
 }

@@ -1,18 +1,17 @@
 //! Helpers shared by page templates: the page chrome, form errors, paging, dates.
 
 use crate::auth::Ctx;
-use crate::error::AppError;
+use crate::error::{AppError, PageError};
 use crate::i18n::Tr;
 use askama::Template;
 use axum::response::{Html, IntoResponse, Response};
-use chrono::{DateTime, Utc};
+use renke_app::Caller;
 use renke_domain::Invalid;
-use renke_store::accounts::Account;
 
 /// What every page's frame needs: language, the account, the CSRF token, the active module.
 pub struct Chrome {
     pub tr: Tr,
-    pub account: Option<Account>,
+    pub account: Option<Caller>,
     pub csrf: String,
     pub nav: &'static str,
     pub title: String,
@@ -144,17 +143,12 @@ impl Pager {
     }
 }
 
-/// A timestamp shown in Beijing time.
-pub fn local_time(t: &DateTime<Utc>) -> String {
-    t.with_timezone(&renke_domain::clock::SHANGHAI)
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
-}
+pub use renke_domain::clock::local_time;
 
 /// Renders a template into a response, or a logged 500.
 pub fn render(t: &impl Template) -> Response {
     match t.render() {
         Ok(html) => Html(html).into_response(),
-        Err(e) => AppError::Internal(anyhow::anyhow!("template: {e}")).into_response(),
+        Err(e) => PageError(AppError::Internal(anyhow::anyhow!("template: {e}"))).into_response(),
     }
 }

@@ -75,7 +75,7 @@ async fn create(args: CreateArgs) -> anyhow::Result<()> {
         }
         Err(e) => return Err(e.into()),
     };
-    let hash = renke_web::auth::hash_password(password.expose())
+    let hash = renke_app::auth::hash_password(password.expose())
         .await
         .map_err(|e| anyhow!("argon2: {e}"))?;
     let new = NewAccount {

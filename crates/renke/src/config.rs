@@ -9,13 +9,13 @@
 //! alone. There is no global: the settings are passed to whatever needs them.
 
 use anyhow::{Context, bail};
-use renke_web::mail::MailConfig;
+use renke_app::mail::MailConfig;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
-pub use renke_web::WebConfig;
+pub use renke_app::WebConfig;
 
 /// Every setting of the server. `config/renke.example.toml` lists each with its default.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]

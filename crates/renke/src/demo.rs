@@ -419,7 +419,7 @@ pub async fn load_demo(db: &Db, now: DateTime<Utc>) -> anyhow::Result<DemoSummar
 
     // One argon2 hash for every demo account: they share the password, and hashing is the
     // slow part of start-up.
-    let hash = renke_web::auth::hash_password(DEMO_PASSWORD)
+    let hash = renke_app::auth::hash_password(DEMO_PASSWORD)
         .await
         .map_err(|e| anyhow!("argon2: {e}"))?;
     let accounts = demo::accounts()

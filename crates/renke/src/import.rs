@@ -185,7 +185,7 @@ async fn new_account(r: &AccountRow) -> anyhow::Result<NewAccount> {
         role: r.role,
         email: r.email.as_ref().map(|s| s.as_str().to_owned()),
         phone: r.phone.as_ref().map(|s| s.as_str().to_owned()),
-        password_hash: renke_web::auth::hash_password(r.password.expose())
+        password_hash: renke_app::auth::hash_password(r.password.expose())
             .await
             .map_err(|e| anyhow!("argon2: {e}"))?,
     })

@@ -27,6 +27,8 @@ struct Cli {
 enum Command {
     /// 运行服务 Run the web server.
     Serve(renke::serve::ServeArgs),
+    /// 后台任务进程 Run only the job worker (e-mail, 催办 reminders), e.g. beside several web servers.
+    Worker(renke::serve::ServeArgs),
     /// 演示 Build a fresh demo database from the seeds and serve it.
     Demo(renke::demo::DemoArgs),
     /// 数据库迁移 Apply pending migrations to a database.
@@ -59,6 +61,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Serve(a) => block_on(renke::serve::run(a)),
+        Command::Worker(a) => block_on(renke::serve::worker(a)),
         Command::Demo(a) => block_on(renke::demo::run(a)),
         Command::Migrate(a) => block_on(renke::backup::migrate(a)),
         Command::Backup(a) => block_on(renke::backup::backup(a)),

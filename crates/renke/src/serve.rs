@@ -2,6 +2,7 @@
 
 use crate::config::{Overrides, Settings};
 use anyhow::Context;
+use renke_app::App;
 use renke_domain::clock::Clock;
 use renke_store::Db;
 use std::net::SocketAddr;
@@ -40,6 +41,28 @@ pub fn init_tracing(filter: &str) {
 
 /// `renke serve`.
 pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
+    let (db, s) = open(args).await?;
+    serve(db, Clock::System, &s).await
+}
+
+/// `renke worker`: runs only the job worker (e-mail, 催办 reminders, registration mail),
+/// for deployments with several web servers sharing one PostgreSQL database and one or
+/// more worker processes. Each job is still run by exactly one of them.
+pub async fn worker(args: ServeArgs) -> anyhow::Result<()> {
+    let (db, s) = open(args).await?;
+    let app = build_app(db.clone(), Clock::System, &s).await?;
+    let worker = renke_app::jobs::Worker::new(app, worker_name());
+    tracing::info!(name = %worker_name(), "任务进程已启动 worker running");
+    let run = tokio::spawn(worker.run(Duration::from_secs(s.worker_poll_seconds.max(1))));
+    shutdown_signal().await;
+    run.abort();
+    db.close().await;
+    tracing::info!("已停止 stopped");
+    Ok(())
+}
+
+/// Reads the settings, starts logging and opens the migrated database.
+async fn open(args: ServeArgs) -> anyhow::Result<(Db, Settings)> {
     let s = settings(
         args.config.as_deref(),
         &Overrides {
@@ -60,17 +83,12 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         )
     })?;
     let db = crate::open_migrated(&url).await?;
-    serve(db, Clock::System, &s).await
+    Ok((db, s))
 }
 
-/// Serves the application on `settings.listen` until Ctrl-C or SIGTERM, purging expired
-/// sessions every hour.
-pub async fn serve(db: Db, clock: Clock, settings: &Settings) -> anyhow::Result<()> {
-    let listener = tokio::net::TcpListener::bind(settings.listen)
-        .await
-        .with_context(|| format!("无法监听 cannot listen on {}", settings.listen))?;
-    let purge = tokio::spawn(purge_sessions(db.clone(), clock.clone()));
-    let mailer = renke_web::mail::Mailer::from_config(&settings.mail, &settings.data_dir)
+/// The application as the settings configure it: mail transport, files directory, fonts.
+pub async fn build_app(db: Db, clock: Clock, settings: &Settings) -> anyhow::Result<App> {
+    let mailer = renke_app::mail::Mailer::from_config(&settings.mail, &settings.data_dir)
         .context("邮件配置有误 invalid [mail] settings")?;
     let files = renke_store::files::FileStore::local(&settings.files_dir()).with_context(|| {
         format!(
@@ -78,7 +96,7 @@ pub async fn serve(db: Db, clock: Clock, settings: &Settings) -> anyhow::Result<
             settings.files_dir().display()
         )
     })?;
-    let mut state = renke_web::AppState::new(db.clone(), clock, settings.web.clone())
+    let mut app = App::new(db, clock, settings.web.clone())
         .with_mailer(mailer)
         .with_files(files);
     if let Some(dir) = settings.font_dir.clone() {
@@ -89,17 +107,28 @@ pub async fn serve(db: Db, clock: Clock, settings: &Settings) -> anyhow::Result<
                 .await
                 .context("font scan stopped")??;
         tracing::info!(font_dir = %shown, faces = renderer.fonts().len(), "PDF 字体 fonts");
-        state = state.with_pdf(renderer);
+        app = app.with_pdf(renderer);
     }
-    let worker = renke_web::worker::Worker::new(state.clone(), worker_name());
+    Ok(app)
+}
+
+/// Serves the application on `settings.listen` until Ctrl-C or SIGTERM, purging expired
+/// sessions every hour and running the job worker.
+pub async fn serve(db: Db, clock: Clock, settings: &Settings) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(settings.listen)
+        .await
+        .with_context(|| format!("无法监听 cannot listen on {}", settings.listen))?;
+    let purge = tokio::spawn(purge_sessions(db.clone(), clock.clone()));
+    let app = build_app(db.clone(), clock, settings).await?;
+    let worker = renke_app::jobs::Worker::new(app.clone(), worker_name());
     let worker = tokio::spawn(worker.run(std::time::Duration::from_secs(
         settings.worker_poll_seconds.max(1),
     )));
-    let app = renke_web::router(state);
+    let router = renke_web::router(app.into());
     tracing::info!(listen = %settings.listen, "服务已启动 serving");
     axum::serve(
         listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
+        router.into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown_signal())
     .await

@@ -6,10 +6,10 @@ use super::{ApiResult, no_content};
 use crate::AppState;
 use crate::auth::ApiUser;
 use crate::error::ErrorBody;
-use crate::service::{self, AccountInput};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use renke_app::accounts::AccountInput;
 
 /// Accounts of an organisation's subtree (default: the caller's own organisation).
 #[utoipa::path(
@@ -33,7 +33,9 @@ pub async fn list(
         offset: q.offset,
         limit: q.limit,
     };
-    let page = service::list_accounts(&state, &user.account, org, p.offset(), p.limit()).await?;
+    let page =
+        renke_app::accounts::list_accounts(&state, &user.account, org, p.offset(), p.limit())
+            .await?;
     Ok(Json(PageDto::map(page, AccountDto::from)))
 }
 
@@ -54,7 +56,7 @@ pub async fn create(
     user: ApiUser,
     ApiJson(body): ApiJson<AccountInput>,
 ) -> ApiResult<(StatusCode, Json<AccountDto>)> {
-    let a = service::create_account(&state, &user.account, &body).await?;
+    let a = renke_app::accounts::create_account(&state, &user.account, &body).await?;
     Ok((StatusCode::CREATED, Json(a.into())))
 }
 
@@ -78,6 +80,6 @@ pub async fn reset_password(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<ResetPasswordBody>,
 ) -> ApiResult<StatusCode> {
-    service::reset_password(&state, &user.account, id, &body.password).await?;
+    renke_app::auth::reset_password(&state, &user.account, id, &body.password).await?;
     Ok(no_content())
 }

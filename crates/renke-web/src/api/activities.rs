@@ -6,15 +6,15 @@ use super::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::AppState;
 use crate::auth::{ApiUser, Ctx};
 use crate::error::ErrorBody;
-use crate::service::activities::{
-    self as svc, ActivityForm, CalendarParams, CheckinInput, CheckinResult, ReadinessForm,
-    RegistrationForm, SessionForm,
-};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
-use renke_store::activities::{
+use renke_app::activities::{
+    self as svc, ActivityForm, CalendarParams, CheckinInput, CheckinResult, ReadinessForm,
+    RegistrationForm, SessionForm,
+};
+use renke_app::model::{
     Activity, ActivityRow, BoardRow, DebugSlot, Organiser, Participant, Registration, Session,
     Venue,
 };

@@ -6,7 +6,6 @@ use crate::AppState;
 use crate::auth::{ApiUser, Ctx};
 use crate::error::ErrorBody;
 use crate::pages::{file_response, read_upload};
-use crate::service;
 use axum::Json;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
@@ -54,7 +53,7 @@ pub async fn upload(
     form: Multipart,
 ) -> ApiResult<(StatusCode, Json<AttachedDto>)> {
     let up = read_upload(form).await?;
-    let position = service::attachments::attach_to_notice(
+    let position = renke_app::notices::attachments::attach_to_notice(
         &state,
         &user.account,
         id,
@@ -86,6 +85,6 @@ pub async fn download(
     ApiPath((id, pos)): ApiPath<(i64, usize)>,
 ) -> ApiResult<Response> {
     let (file, bytes) =
-        service::attachments::notice_attachment(&state, ctx.account(), id, pos).await?;
+        renke_app::notices::attachments::notice_attachment(&state, ctx.account(), id, pos).await?;
     Ok(file_response(&file, bytes))
 }

@@ -7,11 +7,11 @@ use crate::AppState;
 use crate::auth::{ApiUser, Ctx};
 use crate::error::ErrorBody;
 use crate::i18n::{Locale, Tr};
-use crate::service::{self, CampaignForm};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use renke_app::campaigns::CampaignForm;
 
 /// Campaigns the caller may see, newest first.
 #[utoipa::path(
@@ -28,7 +28,8 @@ pub async fn list(
     user: ApiUser,
     ApiQuery(p): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<PageDto<CampaignDto>>> {
-    let page = service::list_campaigns(&state, &user.account, p.offset(), p.limit()).await?;
+    let page =
+        renke_app::campaigns::list_campaigns(&state, &user.account, p.offset(), p.limit()).await?;
     Ok(Json(PageDto::map(page, CampaignDto::from)))
 }
 
@@ -49,7 +50,7 @@ pub async fn get(
     ctx: Ctx,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<CampaignDto>> {
-    let c = service::get_campaign(&state, ctx.account(), id).await?;
+    let c = renke_app::campaigns::get_campaign(&state, ctx.account(), id).await?;
     Ok(Json(c.into()))
 }
 
@@ -70,7 +71,7 @@ pub async fn create(
     user: ApiUser,
     ApiJson(body): ApiJson<CampaignForm>,
 ) -> ApiResult<(StatusCode, Json<CampaignDto>)> {
-    let c = service::create_campaign(&state, &user.account, &body).await?;
+    let c = renke_app::campaigns::create_campaign(&state, &user.account, &body).await?;
     Ok((StatusCode::CREATED, Json(c.into())))
 }
 
@@ -94,7 +95,7 @@ pub async fn update(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<CampaignForm>,
 ) -> ApiResult<Json<CampaignDto>> {
-    let c = service::update_campaign(&state, &user.account, id, &body).await?;
+    let c = renke_app::campaigns::update_campaign(&state, &user.account, id, &body).await?;
     Ok(Json(c.into()))
 }
 
@@ -108,7 +109,7 @@ pub async fn update(
     security(()),
 )]
 pub async fn current_public(State(state): State<AppState>) -> ApiResult<Response> {
-    match service::current_public_campaign(&state).await? {
+    match renke_app::campaigns::current_public_campaign(&state).await? {
         Some(c) => Ok(Json(CampaignDto::from(c)).into_response()),
         None => {
             let body = ErrorBody {

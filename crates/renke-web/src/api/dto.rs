@@ -3,11 +3,11 @@
 //! timestamps RFC 3339 in UTC.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use renke_store::accounts::Account;
-use renke_store::campaigns::{Campaign, LocalTheme};
-use renke_store::notices::{ChainEntry, Delivery, DeliveryStatus, Notice, NoticeRef};
-use renke_store::orgs::{Org, OrgNode, Page};
-use renke_store::sessions::ApiToken;
+use renke_app::model::Account;
+use renke_app::model::ApiToken;
+use renke_app::model::{Campaign, LocalTheme};
+use renke_app::model::{ChainEntry, Delivery, DeliveryStatus, Notice, NoticeRef};
+use renke_app::model::{Org, OrgNode, Page};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -325,7 +325,7 @@ pub struct NewTokenBody {
 pub struct NewOrgBody {
     pub parent_id: i64,
     #[serde(flatten)]
-    pub org: crate::service::OrgInput,
+    pub org: renke_app::orgs::OrgInput,
 }
 
 /// Move to the organisation with this code (the subtree moves along).

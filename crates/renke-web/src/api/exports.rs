@@ -6,9 +6,9 @@ use crate::AppState;
 use crate::auth::ApiUser;
 use crate::error::ErrorBody;
 use crate::pages::download;
-use crate::service::exports;
 use axum::extract::State;
 use axum::response::Response;
+use renke_app::reporting::exports;
 
 /// Every recipient of a task (and of its relays) in the collector's subtree with its
 /// acknowledgement and submission state, as an xlsx workbook.
@@ -48,6 +48,10 @@ pub async fn materials_zip(
     user: ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Response> {
-    let (name, bytes) = exports::materials_zip(&state, &user.account, id).await?;
-    Ok(download(&name, "application/zip", bytes))
+    let (name, stream) = exports::materials_zip(&state, &user.account, id).await?;
+    Ok(download(
+        &name,
+        "application/zip",
+        axum::body::Body::from_stream(stream),
+    ))
 }

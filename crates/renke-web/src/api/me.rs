@@ -7,12 +7,12 @@ use crate::AppState;
 use crate::auth::{self, ApiUser, Ctx, SESSION_COOKIE};
 use crate::error::{AppError, ErrorBody};
 use crate::i18n::Locale;
-use crate::service::{self, PasswordChange};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::http::header::SET_COOKIE;
 use axum::response::{IntoResponse, Response};
+use renke_app::auth::PasswordChange;
 use renke_domain::FieldError;
 
 /// Log in with name and password.
@@ -36,7 +36,7 @@ pub async fn login(
     ClientIp(ip): ClientIp,
     ApiJson(body): ApiJson<LoginBody>,
 ) -> ApiResult<Response> {
-    let done = service::login(&state, &body.login, &body.password, &ip).await?;
+    let done = renke_app::auth::login(&state, &body.login, &body.password, &ip).await?;
     let cookie = auth::set_cookie(&state, SESSION_COOKIE, &done.token, Some(done.max_age_secs));
     let me = MeDto {
         account: done.account.into(),
@@ -58,7 +58,7 @@ pub async fn login(
 )]
 pub async fn logout(State(state): State<AppState>, user: ApiUser) -> ApiResult<Response> {
     if let Some(hash) = &user.session {
-        service::logout(&state, hash).await?;
+        renke_app::auth::logout(&state, hash).await?;
     }
     let cookie = auth::set_cookie(&state, SESSION_COOKIE, "", Some(0));
     Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, cookie)]).into_response())
@@ -73,13 +73,14 @@ pub async fn logout(State(state): State<AppState>, user: ApiUser) -> ApiResult<R
     ),
     security(("session" = []), ("bearer" = [])),
 )]
-pub async fn me(user: ApiUser, ctx: Ctx) -> Json<MeDto> {
+pub async fn me(State(state): State<AppState>, user: ApiUser, ctx: Ctx) -> ApiResult<Json<MeDto>> {
     let session = user.session.is_some();
-    Json(MeDto {
-        account: user.account.into(),
+    let account = renke_app::accounts::me(&state, &user.account).await?;
+    Ok(Json(MeDto {
+        account: account.into(),
         auth: if session { "session" } else { "token" }.into(),
         csrf_token: session.then(|| ctx.csrf()),
-    })
+    }))
 }
 
 /// Set the interface language of the calling account (null follows the browser).
@@ -110,7 +111,7 @@ pub async fn set_locale(
             AppError::from(FieldError::new("locale", "unknown_value").with("value", s)).into(),
         );
     }
-    service::set_locale(&state, &user.account, wanted).await?;
+    renke_app::auth::set_locale(&state, &user.account, wanted).await?;
     Ok(no_content())
 }
 
@@ -130,7 +131,7 @@ pub async fn change_password(
     user: ApiUser,
     ApiJson(body): ApiJson<PasswordChange>,
 ) -> ApiResult<StatusCode> {
-    service::change_password(&state, &user.account, &body, user.session.as_deref()).await?;
+    renke_app::auth::change_password(&state, &user.account, &body, user.session.as_deref()).await?;
     Ok(no_content())
 }
 
@@ -147,7 +148,7 @@ pub async fn list_tokens(
     State(state): State<AppState>,
     user: ApiUser,
 ) -> ApiResult<Json<Vec<TokenDto>>> {
-    let tokens = service::list_tokens(&state, &user.account).await?;
+    let tokens = renke_app::auth::list_tokens(&state, &user.account).await?;
     Ok(Json(tokens.into_iter().map(Into::into).collect()))
 }
 
@@ -167,7 +168,7 @@ pub async fn create_token(
     user: ApiUser,
     ApiJson(body): ApiJson<NewTokenBody>,
 ) -> ApiResult<(StatusCode, Json<NewTokenDto>)> {
-    let (entry, token) = service::issue_token(&state, &user.account, &body.name).await?;
+    let (entry, token) = renke_app::auth::issue_token(&state, &user.account, &body.name).await?;
     Ok((
         StatusCode::CREATED,
         Json(NewTokenDto {
@@ -193,6 +194,6 @@ pub async fn revoke_token(
     user: ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<StatusCode> {
-    service::revoke_token(&state, &user.account, id).await?;
+    renke_app::auth::revoke_token(&state, &user.account, id).await?;
     Ok(no_content())
 }

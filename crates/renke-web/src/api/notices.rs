@@ -9,10 +9,10 @@ use super::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::AppState;
 use crate::auth::{ApiUser, Ctx};
 use crate::error::ErrorBody;
-use crate::service::{self, NoticeForm};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use renke_app::notices::NoticeForm;
 use serde::Deserialize;
 
 /// The caller's organisation's inbox: unacknowledged first, then newest.
@@ -30,7 +30,8 @@ pub async fn inbox(
     user: ApiUser,
     ApiQuery(p): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<InboxDto>> {
-    let (page, open) = service::notice_inbox(&state, &user.account, p.offset(), p.limit()).await?;
+    let (page, open) =
+        renke_app::notices::notice_inbox(&state, &user.account, p.offset(), p.limit()).await?;
     Ok(Json(InboxDto {
         total: page.total,
         unacknowledged: open,
@@ -63,7 +64,8 @@ pub async fn sent(
     user: ApiUser,
     ApiQuery(p): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<PageDto<NoticeRefDto>>> {
-    let page = service::sent_notices(&state, &user.account, p.offset(), p.limit()).await?;
+    let page =
+        renke_app::notices::sent_notices(&state, &user.account, p.offset(), p.limit()).await?;
     Ok(Json(PageDto::map(page, NoticeRefDto::from)))
 }
 
@@ -83,7 +85,7 @@ pub async fn create(
     user: ApiUser,
     ApiJson(body): ApiJson<NoticeForm>,
 ) -> ApiResult<(StatusCode, Json<NoticeDto>)> {
-    let n = service::create_notice(&state, &user.account, &body).await?;
+    let n = renke_app::notices::create_notice(&state, &user.account, &body).await?;
     Ok((StatusCode::CREATED, Json(n.into())))
 }
 
@@ -104,7 +106,7 @@ pub async fn get(
     ctx: Ctx,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<NoticeDetailDto>> {
-    let v = service::notice_view(&state, ctx.account(), id).await?;
+    let v = renke_app::notices::notice_view(&state, ctx.account(), id).await?;
     Ok(Json(NoticeDetailDto {
         notice: v.notice.into(),
         relays: v.chain_up.into_iter().map(Into::into).collect(),
@@ -133,7 +135,7 @@ pub async fn update(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<NoticeForm>,
 ) -> ApiResult<Json<NoticeDto>> {
-    let n = service::update_notice(&state, &user.account, id, &body).await?;
+    let n = renke_app::notices::update_notice(&state, &user.account, id, &body).await?;
     Ok(Json(n.into()))
 }
 
@@ -153,7 +155,7 @@ pub async fn issue(
     user: ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<NoticeDto>> {
-    let n = service::issue_notice(&state, &user.account, id).await?;
+    let n = renke_app::notices::issue_notice(&state, &user.account, id).await?;
     Ok(Json(n.into()))
 }
 
@@ -182,7 +184,7 @@ pub async fn acknowledge(
     body: Option<axum::Json<AckBody>>,
 ) -> ApiResult<Json<DeliveryDto>> {
     let org_id = body.and_then(|b| b.0.org_id);
-    let d = service::acknowledge_notice(&state, &user.account, id, org_id).await?;
+    let d = renke_app::notices::acknowledge_notice(&state, &user.account, id, org_id).await?;
     Ok(Json(d.into()))
 }
 
@@ -201,7 +203,7 @@ pub async fn status(
     user: ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<AckStatusDto>> {
-    let s = service::notice_status(&state, &user.account, id).await?;
+    let s = renke_app::notices::notice_status(&state, &user.account, id).await?;
     Ok(Json(AckStatusDto {
         notice_id: s.notice.id,
         total: s.total,
@@ -227,7 +229,7 @@ pub async fn correct(
     user: ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<(StatusCode, Json<NoticeDto>)> {
-    let n = service::correct_notice(&state, &user.account, id).await?;
+    let n = renke_app::notices::correct_notice(&state, &user.account, id).await?;
     Ok((StatusCode::CREATED, Json(n.into())))
 }
 
@@ -250,6 +252,6 @@ pub async fn relay(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<NoticeForm>,
 ) -> ApiResult<(StatusCode, Json<NoticeDto>)> {
-    let n = service::relay_notice(&state, &user.account, id, &body).await?;
+    let n = renke_app::notices::relay_notice(&state, &user.account, id, &body).await?;
     Ok((StatusCode::CREATED, Json(n.into())))
 }

@@ -9,12 +9,12 @@ use super::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::AppState;
 use crate::auth::ApiUser;
 use crate::error::{AppError, ErrorBody};
-use crate::service::{self, OrgInput};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use renke_app::model::OrgQuery;
+use renke_app::orgs::OrgInput;
 use renke_domain::org::OrgKind;
-use renke_store::orgs::OrgQuery;
 
 /// Search organisations by part of the name, short name or code, within what the caller
 /// may see (its own subtree; administrators everything).
@@ -43,7 +43,11 @@ pub async fn search(
         .transpose()
         .map_err(AppError::from)?;
     let within = match q.within {
-        Some(id) => Some(service::get_org(&state, &user.account, id).await?.path),
+        Some(id) => Some(
+            renke_app::orgs::get_org(&state, &user.account, id)
+                .await?
+                .path,
+        ),
         None => None,
     };
     let paging = PageQuery {
@@ -57,7 +61,7 @@ pub async fn search(
         offset: paging.offset(),
         limit: paging.limit(),
     };
-    let page = service::search_orgs(&state, &user.account, query).await?;
+    let page = renke_app::orgs::search_orgs(&state, &user.account, query).await?;
     Ok(Json(PageDto::map(page, OrgDto::from)))
 }
 
@@ -78,7 +82,7 @@ pub async fn detail(
     user: ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<OrgDetailDto>> {
-    let d = service::org_detail(&state, &user.account, id, 0, 1).await?;
+    let d = renke_app::orgs::org_detail(&state, &user.account, id, 0, 1).await?;
     Ok(Json(OrgDetailDto {
         org: d.org.into(),
         ancestors: d.ancestors.into_iter().map(OrgRefDto::from).collect(),
@@ -108,7 +112,7 @@ pub async fn children(
     ApiPath(id): ApiPath<i64>,
     ApiQuery(p): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<PageDto<OrgNodeDto>>> {
-    let page = service::children(&state, &user.account, id, p.offset(), p.limit()).await?;
+    let page = renke_app::orgs::children(&state, &user.account, id, p.offset(), p.limit()).await?;
     Ok(Json(PageDto::map(page, OrgNodeDto::from)))
 }
 
@@ -130,7 +134,7 @@ pub async fn create(
     user: ApiUser,
     ApiJson(body): ApiJson<NewOrgBody>,
 ) -> ApiResult<(StatusCode, Json<OrgDto>)> {
-    let org = service::create_org(&state, &user.account, body.parent_id, &body.org).await?;
+    let org = renke_app::orgs::create_org(&state, &user.account, body.parent_id, &body.org).await?;
     Ok((StatusCode::CREATED, Json(org.into())))
 }
 
@@ -154,7 +158,7 @@ pub async fn update(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<OrgInput>,
 ) -> ApiResult<Json<OrgDto>> {
-    let org = service::update_org(&state, &user.account, id, &body).await?;
+    let org = renke_app::orgs::update_org(&state, &user.account, id, &body).await?;
     Ok(Json(org.into()))
 }
 
@@ -178,6 +182,6 @@ pub async fn move_org(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<MoveBody>,
 ) -> ApiResult<Json<OrgDto>> {
-    let org = service::move_org(&state, &user.account, id, &body.parent_code).await?;
+    let org = renke_app::orgs::move_org(&state, &user.account, id, &body.parent_code).await?;
     Ok(Json(org.into()))
 }

@@ -4,9 +4,8 @@ use super::extract::ApiPath;
 use crate::AppState;
 use crate::auth::Ctx;
 use crate::error::{ApiError, ErrorBody};
-use crate::service;
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
 /// The notice as a PDF in the official layout (GB/T 9704-2012), with its fonts embedded;
 /// downloaded as `<发文字号>.pdf`. Readable by whoever may read the notice; 主动公开 issued
@@ -26,8 +25,8 @@ pub async fn notice_pdf(
     ctx: Ctx,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Response, ApiError> {
-    let file = service::pdf::notice_pdf(&state, ctx.account(), id).await?;
-    Ok(file.into_response())
+    let file = renke_app::pdf::notice_pdf(&state, ctx.account(), id).await?;
+    Ok(crate::download::pdf(file))
 }
 
 /// The certificate of attendance (参加证明) of the registration holding `ticket`, as a PDF;
@@ -47,8 +46,8 @@ pub async fn certificate_pdf(
     State(state): State<AppState>,
     ApiPath(ticket): ApiPath<String>,
 ) -> Result<Response, ApiError> {
-    let file = service::pdf::certificate_pdf(&state, &ticket).await?;
-    Ok(file.into_response())
+    let file = renke_app::pdf::certificate_pdf(&state, &ticket).await?;
+    Ok(crate::download::pdf(file))
 }
 
 /// A compiled (roll-up) submission as its report PDF: the bureau's summary, each unit's
@@ -69,6 +68,6 @@ pub async fn report_pdf(
     user: crate::auth::ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Response, ApiError> {
-    let file = service::pdf::report_pdf(&state, &user.account, id).await?;
-    Ok(file.into_response())
+    let file = renke_app::pdf::report_pdf(&state, &user.account, id).await?;
+    Ok(crate::download::pdf(file))
 }

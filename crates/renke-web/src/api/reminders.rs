@@ -6,11 +6,11 @@ use super::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::AppState;
 use crate::auth::ApiUser;
 use crate::error::ErrorBody;
-use crate::service::reminders::{self as svc, ReminderForm};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
+use renke_app::reporting::reminders::{self as svc, ReminderForm};
 use serde::Serialize;
 use utoipa::ToSchema;
 

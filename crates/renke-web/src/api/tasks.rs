@@ -7,17 +7,17 @@ use super::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::AppState;
 use crate::auth::ApiUser;
 use crate::error::ErrorBody;
-use crate::service::tasks::{self as svc, PaperForm, ReviewForm, TaskForm};
 use axum::Json;
 use axum::extract::{FromRequest, Request, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{DateTime, NaiveDate, Utc};
-use renke_domain::task::SubmissionInput;
-use renke_store::tasks::{
+use renke_app::model::{
     Collecting, Counts, Due, ExpectedRow, Filter, OrgCounts, Scope, Source, Submission,
     SubmissionFile, Task, Version,
 };
+use renke_app::reporting::tasks::{self as svc, PaperForm, ReviewForm, TaskForm};
+use renke_domain::task::SubmissionInput;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 

@@ -5,12 +5,8 @@
 
 use crate::AppState;
 use crate::auth::{Ctx, User};
-use crate::error::AppError;
+use crate::error::{AppError, PageError};
 use crate::i18n::Tr;
-use crate::service::activities::{
-    self as svc, ActivityView, CalendarItem, CalendarParams, CheckinInput, ReadinessForm,
-    RegistrationForm, Ticket,
-};
 use crate::view::{Chrome, Errors, Pager, local_time, render};
 use askama::Template;
 use axum::Form;
@@ -18,12 +14,16 @@ use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use renke_app::activities::{
+    self as svc, ActivityView, CalendarItem, CalendarParams, CheckinInput, ReadinessForm,
+    RegistrationForm, Ticket,
+};
+use renke_app::model::{BoardRow, Organiser, Registration, Session};
 use renke_domain::activity::{
     ActivityKind, ActivityMode, AudienceRole, FormField, OrganiserRole, ParticipantCategory,
     Readiness, VenueKind,
 };
 use renke_domain::clock::SHANGHAI;
-use renke_store::activities::{BoardRow, Organiser, Registration, Session};
 use serde::Deserialize;
 
 fn label<T: Copy>(
@@ -206,7 +206,7 @@ pub async fn calendar(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(q): Query<CalendarQuery>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     let tr = ctx.tr;
     let month_view = q.view.as_deref() == Some("month");
     let today = state.clock.now().with_timezone(&SHANGHAI).date_naive();
@@ -371,7 +371,7 @@ pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     let v = svc::activity_view(&state, ctx.account(), id).await?;
     let organisers = organisers_line(&ctx.tr, &v.activity.organisers);
     let when = v.activity.row.schedule().label_zh();
@@ -430,9 +430,8 @@ async fn register_page(
     session_id: i64,
     f: RegistrationForm,
     errors: Errors,
-) -> Result<RegisterPage, AppError> {
-    let session = renke_store::activities::session(&state.db, session_id).await?;
-    let v = svc::activity_view(state, ctx.account(), session.activity_id).await?;
+) -> Result<RegisterPage, PageError> {
+    let (session, v) = svc::session_view(state, ctx.account(), session_id).await?;
     let fields = svc::form_fields(&v.activity.row);
     let roles = svc::audience_roles(&v.activity.row);
     let closed = state.clock.now() >= session.closes_at();
@@ -458,7 +457,7 @@ fn ensure_pre_csrf(state: &AppState, ctx: &mut Ctx) -> Option<String> {
     if let crate::auth::Identity::Anonymous { pre_csrf, .. } = &mut ctx.identity
         && pre_csrf.is_none()
     {
-        let t = crate::auth::new_token();
+        let t = renke_app::auth::new_token();
         let cookie = crate::auth::set_cookie(state, crate::auth::PRE_CSRF_COOKIE, &t, None);
         *pre_csrf = Some(t);
         return Some(cookie);
@@ -479,7 +478,7 @@ pub async fn register_form(
     State(state): State<AppState>,
     mut ctx: Ctx,
     Path(id): Path<i64>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     let cookie = ensure_pre_csrf(&state, &mut ctx);
     let f = RegistrationForm {
         attendance: "on_site".into(),
@@ -494,7 +493,7 @@ pub async fn register(
     ctx: Ctx,
     Path(id): Path<i64>,
     Form(f): Form<RegistrationForm>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     match svc::register(&state, ctx.account(), id, &f).await {
         Ok(r) => Ok(Redirect::to(&format!("/tickets/{}", r.ticket)).into_response()),
         Err(AppError::Invalid(inv)) => {
@@ -502,7 +501,7 @@ pub async fn register(
             let page = register_page(&state, &ctx, id, f, errors).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -562,7 +561,7 @@ pub async fn ticket(
     State(state): State<AppState>,
     mut ctx: Ctx,
     Path(code): Path<String>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     let cookie = ensure_pre_csrf(&state, &mut ctx);
     let t = svc::ticket(&state, &code).await?;
     let qr = qr_svg(&t.registration.ticket);
@@ -579,39 +578,24 @@ pub async fn ticket(
 pub async fn cancel_ticket(
     State(state): State<AppState>,
     Path(code): Path<String>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     svc::cancel_by_ticket(&state, &code).await?;
     Ok(Redirect::to(&format!("/tickets/{code}")).into_response())
 }
 
-fn ics(body: String, name: &str) -> Response {
-    (
-        [
-            (
-                header::CONTENT_TYPE,
-                "text/calendar; charset=utf-8".to_owned(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("inline; filename=\"{name}\""),
-            ),
-        ],
-        body,
-    )
-        .into_response()
-}
+use crate::download::ics;
 
 pub async fn ticket_ics(
     State(state): State<AppState>,
     Path(code): Path<String>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     Ok(ics(svc::ticket_ics(&state, &code).await?, "event.ics"))
 }
 
 pub async fn personal_feed(
     State(state): State<AppState>,
     Path(code): Path<String>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     Ok(ics(
         svc::personal_feed(&state, &code).await?,
         "my-activities.ics",
@@ -621,7 +605,7 @@ pub async fn personal_feed(
 pub async fn public_feed(
     State(state): State<AppState>,
     Path(id): Path<i64>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     Ok(ics(svc::public_feed(&state, id).await?, "calendar.ics"))
 }
 
@@ -669,7 +653,7 @@ async fn registrations_page(
     user: &User,
     id: i64,
     errors: Errors,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     let (session, activity, regs) = svc::registrations(state, &user.account, id).await?;
     let may_manage = svc::may_manage(Some(&user.account), &activity.row);
     Ok(render(&RegistrationsPage {
@@ -691,7 +675,7 @@ pub async fn registrations(
     State(state): State<AppState>,
     user: User,
     Path(id): Path<i64>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     registrations_page(&state, &user, id, Errors::default()).await
 }
 
@@ -708,7 +692,7 @@ pub async fn check_in_from_list(
     user: User,
     Path(id): Path<i64>,
     Form(f): Form<ListCheckin>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     let item = CheckinInput {
         client_id: f.client_id,
         ticket: f.ticket,
@@ -729,7 +713,7 @@ pub async fn set_capacity(
     user: User,
     Path(id): Path<i64>,
     Form(f): Form<CapacityForm>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     match svc::set_capacity(&state, &user.account, id, &f.capacity).await {
         Ok(_) => Ok(Redirect::to(&format!("/sessions/{id}/registrations")).into_response()),
         Err(AppError::Invalid(inv)) => {
@@ -737,7 +721,7 @@ pub async fn set_capacity(
             let page = registrations_page(&state, &user, id, errors).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -754,7 +738,7 @@ pub async fn checkin_page(
     State(state): State<AppState>,
     user: User,
     Path(id): Path<i64>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     let (session, _, _) = svc::registrations(&state, &user.account, id).await?;
     Ok(render(&CheckinPage {
         c: Chrome::new(&user.ctx, "activities", user.ctx.tr.t("act.check_in_page")),
@@ -814,7 +798,7 @@ async fn board_page(
     user: &User,
     id: i64,
     fragment: bool,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     let (a, rows) = svc::board(state, &user.account, id).await?;
     let frag = BoardRows {
         c: Chrome::new(&user.ctx, "activities", user.ctx.tr.t("act.board")),
@@ -838,7 +822,7 @@ pub async fn board(
     State(state): State<AppState>,
     user: User,
     Path(id): Path<i64>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     board_page(&state, &user, id, false).await
 }
 
@@ -847,7 +831,7 @@ pub async fn board_rows(
     State(state): State<AppState>,
     user: User,
     Path(id): Path<i64>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     board_page(&state, &user, id, true).await
 }
 
@@ -870,7 +854,7 @@ pub async fn report_readiness(
     user: User,
     Path((id, venue_id, slot_id)): Path<(i64, i64, i64)>,
     Form(f): Form<ReadinessPageForm>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     let form = ReadinessForm {
         readiness: f.readiness,
         test_confirmed: f.test_confirmed.is_some(),
@@ -886,8 +870,8 @@ pub async fn report_readiness(
 pub async fn public_section(
     state: &AppState,
     tr: &Tr,
-    campaign: &renke_store::campaigns::Campaign,
-) -> Result<String, AppError> {
+    campaign: &renke_app::model::Campaign,
+) -> Result<String, PageError> {
     use crate::error::escape;
     let items = svc::public_calendar(state, campaign).await?;
     if items.is_empty() {
@@ -1053,29 +1037,16 @@ impl ActivityFormPage {
     }
 }
 
-async fn org_choices(state: &AppState) -> Result<Vec<(String, String)>, AppError> {
-    let q = renke_store::orgs::OrgQuery {
-        limit: 500,
-        ..Default::default()
-    };
-    Ok(renke_store::orgs::search(&state.db, &q)
-        .await?
-        .items
-        .into_iter()
-        .map(|o| (o.code, o.name))
-        .collect())
-}
-
 async fn activity_form_page(
     state: &AppState,
     user: &User,
     editing: Option<(i64, String)>,
     f: svc::ActivityForm,
     errors: Errors,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     let tr = user.ctx.tr;
     let campaigns = if editing.is_none() {
-        crate::service::list_campaigns(state, &user.account, 0, 100)
+        renke_app::campaigns::list_campaigns(state, &user.account, 0, 100)
             .await?
             .items
             .into_iter()
@@ -1099,7 +1070,7 @@ async fn activity_form_page(
         f,
         errors,
         campaigns,
-        orgs: org_choices(state).await?,
+        orgs: renke_app::orgs::directory_choices(state, &user.account, 500).await?,
     };
     Ok((status, render(&page)).into_response())
 }
@@ -1115,7 +1086,7 @@ pub async fn new_form(
     State(state): State<AppState>,
     user: User,
     Query(q): Query<NewActivityQuery>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     let me = &user.account;
     let f = svc::ActivityForm {
         campaign_id: q.campaign_id.unwrap_or(0),
@@ -1138,7 +1109,7 @@ pub async fn create(
     State(state): State<AppState>,
     user: User,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     let f = svc::activity_form_from_pairs(&pairs);
     match svc::create_activity(&state, &user.account, &f).await {
         Ok(a) => Ok(Redirect::to(&format!("/activities/{}", a.row.id)).into_response()),
@@ -1146,7 +1117,7 @@ pub async fn create(
             let errors = Errors::from_invalid(user.ctx.tr, &inv);
             activity_form_page(&state, &user, None, f, errors).await
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -1155,10 +1126,10 @@ pub async fn edit_form(
     State(state): State<AppState>,
     user: User,
     Path(id): Path<i64>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     let v = svc::activity_view(&state, Some(&user.account), id).await?;
     if !v.may_manage {
-        return Err(AppError::Forbidden);
+        return Err(AppError::Forbidden.into());
     }
     let f = svc::activity_form_of(&state, &v.activity).await?;
     let editing = Some((id, v.activity.row.title.clone()));
@@ -1171,16 +1142,16 @@ pub async fn update(
     user: User,
     Path(id): Path<i64>,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     let f = svc::activity_form_from_pairs(&pairs);
     match svc::update_activity(&state, &user.account, id, &f).await {
         Ok(_) => Ok(Redirect::to(&format!("/activities/{id}")).into_response()),
         Err(AppError::Invalid(inv)) => {
             let errors = Errors::from_invalid(user.ctx.tr, &inv);
-            let a = renke_store::activities::get(&state.db, id).await?;
-            activity_form_page(&state, &user, Some((id, a.row.title)), f, errors).await
+            let v = svc::activity_view(&state, Some(&user.account), id).await?;
+            activity_form_page(&state, &user, Some((id, v.activity.row.title)), f, errors).await
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -1218,10 +1189,10 @@ async fn session_form_page(
     session_id: Option<i64>,
     f: Option<svc::SessionPageForm>,
     errors: Errors,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     let v = svc::activity_view(state, Some(&user.account), activity_id).await?;
     if !v.may_manage {
-        return Err(AppError::Forbidden);
+        return Err(AppError::Forbidden.into());
     }
     let a = v.activity;
     let f = match (f, session_id) {
@@ -1268,7 +1239,7 @@ pub async fn new_session_form(
     State(state): State<AppState>,
     user: User,
     Path(id): Path<i64>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     session_form_page(&state, &user, id, None, None, Errors::default()).await
 }
 
@@ -1277,7 +1248,7 @@ pub async fn edit_session_form(
     State(state): State<AppState>,
     user: User,
     Path((id, sid)): Path<(i64, i64)>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     session_form_page(&state, &user, id, Some(sid), None, Errors::default()).await
 }
 
@@ -1287,14 +1258,14 @@ async fn save_session_page(
     id: i64,
     sid: Option<i64>,
     f: svc::SessionPageForm,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     match svc::save_session(state, &user.account, id, sid, &f).await {
         Ok(_) => Ok(Redirect::to(&format!("/activities/{id}")).into_response()),
         Err(AppError::Invalid(inv)) => {
             let errors = Errors::from_invalid(user.ctx.tr, &inv);
             session_form_page(state, user, id, sid, Some(f), errors).await
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -1304,7 +1275,7 @@ pub async fn create_session(
     user: User,
     Path(id): Path<i64>,
     Form(f): Form<svc::SessionPageForm>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     save_session_page(&state, &user, id, None, f).await
 }
 
@@ -1314,6 +1285,6 @@ pub async fn update_session(
     user: User,
     Path((id, sid)): Path<(i64, i64)>,
     Form(f): Form<svc::SessionPageForm>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     save_session_page(&state, &user, id, Some(sid), f).await
 }

@@ -3,16 +3,17 @@
 use super::{PAGE_SIZE, Paging};
 use crate::AppState;
 use crate::auth::User;
-use crate::error::AppError;
-use crate::service::{self, CampaignForm, LocalThemeInput};
+use crate::error::{AppError, PageError};
 use crate::view::{Chrome, Errors, Pager, render};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use renke_store::campaigns::Campaign;
-use renke_store::orgs::Page;
+use renke_app::campaigns::CampaignForm;
+use renke_app::campaigns::LocalThemeInput;
+use renke_app::model::Campaign;
+use renke_app::model::Page;
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -27,8 +28,9 @@ pub async fn list(
     State(state): State<AppState>,
     user: User,
     Query(p): Query<Paging>,
-) -> Result<Response, AppError> {
-    let page = service::list_campaigns(&state, &user.account, p.offset, PAGE_SIZE).await?;
+) -> Result<Response, PageError> {
+    let page =
+        renke_app::campaigns::list_campaigns(&state, &user.account, p.offset, PAGE_SIZE).await?;
     let pager = Pager {
         offset: page.offset,
         limit: page.limit,
@@ -140,9 +142,9 @@ pub async fn create(
     State(state): State<AppState>,
     user: User,
     Form(pf): Form<PageForm>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     let f = pf.to_service();
-    match service::create_campaign(&state, &user.account, &f).await {
+    match renke_app::campaigns::create_campaign(&state, &user.account, &f).await {
         Ok(c) => Ok(Redirect::to(&format!("/campaigns/{}", c.id)).into_response()),
         Err(AppError::Invalid(inv)) => {
             let page = form_page(
@@ -154,7 +156,7 @@ pub async fn create(
             );
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -162,10 +164,10 @@ pub async fn edit_form(
     State(state): State<AppState>,
     user: User,
     Path(id): Path<i64>,
-) -> Result<Response, AppError> {
-    let k = service::get_campaign(&state, Some(&user.account), id).await?;
-    if !service::may_edit_campaign(&user.account, &k) {
-        return Err(AppError::Forbidden);
+) -> Result<Response, PageError> {
+    let k = renke_app::campaigns::get_campaign(&state, Some(&user.account), id).await?;
+    if !renke_app::campaigns::may_edit_campaign(&user.account, &k) {
+        return Err(AppError::Forbidden.into());
     }
     let local_text: String = k
         .local_themes
@@ -196,9 +198,9 @@ pub async fn update(
     user: User,
     Path(id): Path<i64>,
     Form(pf): Form<PageForm>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     let f = pf.to_service();
-    match service::update_campaign(&state, &user.account, id, &f).await {
+    match renke_app::campaigns::update_campaign(&state, &user.account, id, &f).await {
         Ok(c) => Ok(Redirect::to(&format!("/campaigns/{}", c.id)).into_response()),
         Err(AppError::Invalid(inv)) => {
             let page = form_page(
@@ -210,6 +212,6 @@ pub async fn update(
             );
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }

@@ -3,10 +3,10 @@
 use super::download;
 use crate::AppState;
 use crate::auth::User;
-use crate::error::AppError;
-use crate::service::exports;
+use crate::error::PageError;
 use axum::extract::{Path, State};
 use axum::response::Response;
+use renke_app::reporting::exports;
 
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -14,7 +14,7 @@ pub async fn status_xlsx(
     State(state): State<AppState>,
     user: User,
     Path(id): Path<i64>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     let (name, bytes) = exports::status_xlsx(&state, &user.account, id).await?;
     Ok(download(&name, XLSX, bytes))
 }
@@ -23,7 +23,11 @@ pub async fn materials_zip(
     State(state): State<AppState>,
     user: User,
     Path(id): Path<i64>,
-) -> Result<Response, AppError> {
-    let (name, bytes) = exports::materials_zip(&state, &user.account, id).await?;
-    Ok(download(&name, "application/zip", bytes))
+) -> Result<Response, PageError> {
+    let (name, stream) = exports::materials_zip(&state, &user.account, id).await?;
+    Ok(download(
+        &name,
+        "application/zip",
+        axum::body::Body::from_stream(stream),
+    ))
 }

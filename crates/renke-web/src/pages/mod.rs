@@ -20,9 +20,9 @@ use crate::error::AppError;
 use axum::Router;
 use axum::extract::Multipart;
 use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
-use renke_store::files::StoredFile;
+use renke_app::model::StoredFile;
 use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
@@ -201,7 +201,7 @@ pub async fn read_upload(mut form: Multipart) -> Result<UploadForm, AppError> {
 /// files.
 pub async fn read_form_with_files<T: serde::de::DeserializeOwned>(
     req: axum::extract::Request,
-) -> Result<(T, Vec<crate::service::tasks::UploadedFile>), AppError> {
+) -> Result<(T, Vec<renke_app::reporting::tasks::UploadedFile>), AppError> {
     use axum::extract::FromRequest;
     let unreadable = |_| AppError::field("file", "upload_unreadable");
     let multipart = req
@@ -225,7 +225,7 @@ pub async fn read_form_with_files<T: serde::de::DeserializeOwned>(
                     let file_name = field.file_name().unwrap_or_default().to_owned();
                     let bytes = field.bytes().await.map_err(unreadable)?;
                     if !(file_name.is_empty() && bytes.is_empty()) {
-                        files.push(crate::service::tasks::UploadedFile {
+                        files.push(renke_app::reporting::tasks::UploadedFile {
                             name: file_name,
                             bytes: bytes.to_vec(),
                         });
@@ -254,53 +254,9 @@ pub async fn read_form_with_files<T: serde::de::DeserializeOwned>(
     Ok((form, files))
 }
 
+pub use crate::download::download;
+
 /// A stored file as a download.
 pub fn file_response(file: &StoredFile, bytes: Vec<u8>) -> Response {
     download(&file.name, file.kind.content_type(), bytes)
-}
-
-/// Bytes (or a streamed body) as a download: their type, and the (Chinese) name encoded per
-/// RFC 6266/5987.
-pub fn download(name: &str, content_type: &str, bytes: impl IntoResponse) -> Response {
-    let disposition = format!(
-        "attachment; filename=\"{}\"; filename*=UTF-8''{}",
-        ascii_fallback(name),
-        percent_encode(name)
-    );
-    (
-        [
-            (header::CONTENT_TYPE, content_type.to_owned()),
-            (header::CONTENT_DISPOSITION, disposition),
-            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
-        ],
-        bytes,
-    )
-        .into_response()
-}
-
-/// The name with anything outside printable ASCII (and quotes) replaced by `_`, for
-/// clients that ignore `filename*`.
-fn ascii_fallback(name: &str) -> String {
-    name.chars()
-        .map(|c| {
-            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
-}
-
-/// RFC 5987 `attr-char` percent-encoding of UTF-8.
-pub fn percent_encode(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }

@@ -4,9 +4,8 @@
 use super::{PAGE_SIZE, Paging};
 use crate::AppState;
 use crate::auth::{Ctx, User};
-use crate::error::AppError;
+use crate::error::{AppError, PageError};
 use crate::i18n::Tr;
-use crate::service::{self, ContactForm, NoticeForm, NoticeView, RecipientInput};
 use crate::view::{Chrome, Errors, Pager, local_time, render};
 use askama::Template;
 use axum::Form;
@@ -14,9 +13,13 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
+use renke_app::model::Page;
+use renke_app::model::{DeliveryStatus, InboxItem, Notice, NoticeRef, Recipient};
+use renke_app::notices::ContactForm;
+use renke_app::notices::NoticeForm;
+use renke_app::notices::NoticeView;
+use renke_app::notices::RecipientInput;
 use renke_domain::notice::{Block, body_blocks};
-use renke_store::notices::{DeliveryStatus, InboxItem, Notice, NoticeRef, Recipient};
-use renke_store::orgs::Page;
 use serde::Deserialize;
 
 /// 2022年6月1日 in Chinese, 1 June 2022 in English.
@@ -57,9 +60,10 @@ pub async fn list(
     State(state): State<AppState>,
     user: User,
     Query(p): Query<Paging>,
-) -> Result<Response, AppError> {
-    let (inbox, open) = service::notice_inbox(&state, &user.account, p.offset, PAGE_SIZE).await?;
-    let sent = service::sent_notices(&state, &user.account, 0, 100)
+) -> Result<Response, PageError> {
+    let (inbox, open) =
+        renke_app::notices::notice_inbox(&state, &user.account, p.offset, PAGE_SIZE).await?;
+    let sent = renke_app::notices::sent_notices(&state, &user.account, 0, 100)
         .await?
         .items;
     let pager = Pager {
@@ -68,11 +72,7 @@ pub async fn list(
         total: inbox.total,
         base: "/notices?".into(),
     };
-    let may_create = user
-        .account
-        .actor()
-        .may(renke_domain::perm::Action::Manage, &user.account.org_path)
-        .is_ok();
+    let may_create = renke_app::notices::may_create_notice(&user.account);
     Ok(render(&ListPage {
         c: Chrome::new(&user.ctx, "notices", user.ctx.tr.t("notice.list")),
         inbox,
@@ -122,7 +122,7 @@ pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     notice_page(&state, &ctx, id, Errors::default()).await
 }
 
@@ -131,8 +131,8 @@ async fn notice_page(
     ctx: &Ctx,
     id: i64,
     upload_errors: Errors,
-) -> Result<Response, AppError> {
-    let v = service::notice_view(state, ctx.account(), id).await?;
+) -> Result<Response, PageError> {
+    let v = renke_app::notices::notice_view(state, ctx.account(), id).await?;
     // The document itself is Chinese whatever the interface language.
     let zh = Tr::new(crate::i18n::Locale::ZhCn);
     let recipients = v
@@ -165,9 +165,9 @@ pub async fn upload_attachment(
     user: User,
     Path(id): Path<i64>,
     multipart: axum::extract::Multipart,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     let up = super::read_upload(multipart).await?;
-    match service::attachments::attach_to_notice(
+    match renke_app::notices::attachments::attach_to_notice(
         &state,
         &user.account,
         id,
@@ -184,7 +184,7 @@ pub async fn upload_attachment(
             *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(r)
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -193,9 +193,9 @@ pub async fn download_attachment(
     State(state): State<AppState>,
     ctx: Ctx,
     Path((id, pos)): Path<(i64, usize)>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     let (file, bytes) =
-        service::attachments::notice_attachment(&state, ctx.account(), id, pos).await?;
+        renke_app::notices::attachments::notice_attachment(&state, ctx.account(), id, pos).await?;
     Ok(super::file_response(&file, bytes))
 }
 
@@ -345,7 +345,7 @@ struct FormPage {
     relaying: Option<Notice>,
     /// When relaying: the original's tasks this bureau received, with the deadline typed
     /// for each (`relay_deadline_{task id}`).
-    relay_tasks: Vec<(renke_store::tasks::Task, String)>,
+    relay_tasks: Vec<(renke_app::model::Task, String)>,
     cancel: String,
 }
 
@@ -426,8 +426,8 @@ pub async fn create(
     State(state): State<AppState>,
     user: User,
     Form(pf): Form<PageForm>,
-) -> Result<Response, AppError> {
-    match service::create_notice(&state, &user.account, &pf.to_service()).await {
+) -> Result<Response, PageError> {
+    match renke_app::notices::create_notice(&state, &user.account, &pf.to_service()).await {
         Ok(n) => Ok(Redirect::to(&format!("/notices/{}", n.id)).into_response()),
         Err(AppError::Invalid(inv)) => {
             let errors = Errors::from_invalid(user.ctx.tr, &inv);
@@ -442,7 +442,7 @@ pub async fn create(
                 "/notices".into(),
             )))
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -450,16 +450,17 @@ pub async fn edit_form(
     State(state): State<AppState>,
     user: User,
     Path(id): Path<i64>,
-) -> Result<Response, AppError> {
-    let v = service::notice_view(&state, Some(&user.account), id).await?;
+) -> Result<Response, PageError> {
+    let v = renke_app::notices::notice_view(&state, Some(&user.account), id).await?;
     if !v.may_edit {
         return Err(if v.notice.is_issued() {
             AppError::Conflict("notice_issued")
         } else {
             AppError::Forbidden
-        });
+        }
+        .into());
     }
-    let f = PageForm::from_service(&service::notice_form_from(&v.notice, None));
+    let f = PageForm::from_service(&renke_app::notices::notice_form_from(&v.notice, None));
     Ok(render(&form_page(
         &user,
         user.ctx.tr.t("notice.edit"),
@@ -476,8 +477,8 @@ pub async fn update(
     user: User,
     Path(id): Path<i64>,
     Form(pf): Form<PageForm>,
-) -> Result<Response, AppError> {
-    match service::update_notice(&state, &user.account, id, &pf.to_service()).await {
+) -> Result<Response, PageError> {
+    match renke_app::notices::update_notice(&state, &user.account, id, &pf.to_service()).await {
         Ok(n) => Ok(Redirect::to(&format!("/notices/{}", n.id)).into_response()),
         Err(AppError::Invalid(inv)) => {
             let errors = Errors::from_invalid(user.ctx.tr, &inv);
@@ -492,7 +493,7 @@ pub async fn update(
                 format!("/notices/{id}"),
             )))
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -500,13 +501,16 @@ pub async fn relay_form(
     State(state): State<AppState>,
     user: User,
     Path(id): Path<i64>,
-) -> Result<Response, AppError> {
-    let v = service::notice_view(&state, Some(&user.account), id).await?;
+) -> Result<Response, PageError> {
+    let v = renke_app::notices::notice_view(&state, Some(&user.account), id).await?;
     if !v.may_relay {
-        return Err(AppError::Forbidden);
+        return Err(AppError::Forbidden.into());
     }
-    let f = PageForm::from_service(&service::notice_form_from(&v.notice, Some(&user.account)));
-    let offered = service::tasks::relayable(&state, id, user.account.org_id).await?;
+    let f = PageForm::from_service(&renke_app::notices::notice_form_from(
+        &v.notice,
+        Some(&user.account),
+    ));
+    let offered = renke_app::reporting::tasks::relayable(&state, id, user.account.org_id).await?;
     let mut page = form_page(
         &user,
         user.ctx.tr.t("notice.relay"),
@@ -525,7 +529,7 @@ pub async fn relay(
     user: User,
     Path(id): Path<i64>,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     // The notice's fields, and one `relay_deadline_{task id}` per task offered for relay.
     let encoded = serde_urlencoded::to_string(&pairs)
         .map_err(|e| AppError::Internal(anyhow::Error::new(e)))?;
@@ -534,7 +538,7 @@ pub async fn relay(
             renke_domain::FieldError::new("body", "unknown_value").with("value", e.to_string()),
         )
     })?;
-    let offered = service::tasks::relayable(&state, id, user.account.org_id).await?;
+    let offered = renke_app::reporting::tasks::relayable(&state, id, user.account.org_id).await?;
     let typed = |task_id: i64| {
         let key = format!("relay_deadline_{task_id}");
         pairs
@@ -543,7 +547,7 @@ pub async fn relay(
             .map(|(_, v)| v.clone())
             .unwrap_or_default()
     };
-    let relay_tasks: Vec<(renke_store::tasks::Task, String)> = offered
+    let relay_tasks: Vec<(renke_app::model::Task, String)> = offered
         .into_iter()
         .map(|t| {
             let v = typed(t.id);
@@ -554,16 +558,16 @@ pub async fn relay(
     f.issuer_code = user.account.org_code.clone();
     f.relay_tasks = relay_tasks
         .iter()
-        .map(|(t, d)| service::tasks::RelayTaskForm {
+        .map(|(t, d)| renke_app::reporting::tasks::RelayTaskForm {
             task_id: t.id,
             deadline: d.clone(),
         })
         .collect();
-    match service::relay_notice(&state, &user.account, id, &f).await {
+    match renke_app::notices::relay_notice(&state, &user.account, id, &f).await {
         Ok(n) => Ok(Redirect::to(&format!("/notices/{}", n.id)).into_response()),
         Err(AppError::Invalid(inv)) => {
             let errors = Errors::from_invalid(user.ctx.tr, &inv);
-            let original = service::notice_view(&state, Some(&user.account), id)
+            let original = renke_app::notices::notice_view(&state, Some(&user.account), id)
                 .await?
                 .notice;
             let t = user.ctx.tr.t("notice.relay");
@@ -579,7 +583,7 @@ pub async fn relay(
             page.relay_tasks = relay_tasks;
             Ok(refused(page))
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -587,8 +591,8 @@ pub async fn issue(
     State(state): State<AppState>,
     user: User,
     Path(id): Path<i64>,
-) -> Result<Response, AppError> {
-    service::issue_notice(&state, &user.account, id).await?;
+) -> Result<Response, PageError> {
+    renke_app::notices::issue_notice(&state, &user.account, id).await?;
     Ok(Redirect::to(&format!("/notices/{id}/status")).into_response())
 }
 
@@ -596,8 +600,8 @@ pub async fn acknowledge(
     State(state): State<AppState>,
     user: User,
     Path(id): Path<i64>,
-) -> Result<Response, AppError> {
-    service::acknowledge_notice(&state, &user.account, id, None).await?;
+) -> Result<Response, PageError> {
+    renke_app::notices::acknowledge_notice(&state, &user.account, id, None).await?;
     Ok(Redirect::to(&format!("/notices/{id}")).into_response())
 }
 
@@ -605,8 +609,8 @@ pub async fn correct(
     State(state): State<AppState>,
     user: User,
     Path(id): Path<i64>,
-) -> Result<Response, AppError> {
-    let n = service::correct_notice(&state, &user.account, id).await?;
+) -> Result<Response, PageError> {
+    let n = renke_app::notices::correct_notice(&state, &user.account, id).await?;
     Ok(Redirect::to(&format!("/notices/{}/edit", n.id)).into_response())
 }
 
@@ -646,8 +650,8 @@ pub async fn status(
     State(state): State<AppState>,
     user: User,
     Path(id): Path<i64>,
-) -> Result<Response, AppError> {
-    let s = service::notice_status(&state, &user.account, id).await?;
+) -> Result<Response, PageError> {
+    let s = renke_app::notices::notice_status(&state, &user.account, id).await?;
     Ok(render(&StatusPage {
         c: Chrome::new(&user.ctx, "notices", user.ctx.tr.t("notice.status")),
         notice: s.notice,

@@ -3,18 +3,20 @@
 use super::PAGE_SIZE;
 use crate::AppState;
 use crate::auth::User;
-use crate::error::AppError;
-use crate::service::{self, AccountInput, OrgDetail, OrgInput};
+use crate::error::{AppError, PageError};
 use crate::view::{Chrome, Errors, Pager, render};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use renke_app::Role;
+use renke_app::accounts::AccountInput;
+use renke_app::model::Account;
+use renke_app::model::{Org, OrgQuery, Page};
+use renke_app::orgs::OrgDetail;
+use renke_app::orgs::OrgInput;
 use renke_domain::org::{AdminLevel, CmaLevel, OrgKind, Region};
-use renke_domain::perm::Role;
-use renke_store::accounts::Account;
-use renke_store::orgs::{Org, OrgQuery, Page};
 use serde::Deserialize;
 
 pub async fn my_org(user: User) -> Redirect {
@@ -51,8 +53,8 @@ async fn org_page(
     p: &OrgQueryParams,
     move_value: String,
     move_error: String,
-) -> Result<OrgPage, AppError> {
-    let d = service::org_detail(state, &user.account, id, p.offset, PAGE_SIZE).await?;
+) -> Result<OrgPage, PageError> {
+    let d = renke_app::orgs::org_detail(state, &user.account, id, p.offset, PAGE_SIZE).await?;
     let q = p.q.trim().to_owned();
     let (results, search_pager) = if q.is_empty() {
         (None, None)
@@ -64,7 +66,7 @@ async fn org_page(
             offset: p.soffset,
             limit: PAGE_SIZE,
         };
-        let r = service::search_orgs(state, &user.account, query).await?;
+        let r = renke_app::orgs::search_orgs(state, &user.account, query).await?;
         let enc: String = url::form_urlencoded::byte_serialize(q.as_bytes()).collect();
         let pager = Pager {
             offset: r.offset,
@@ -97,7 +99,7 @@ pub async fn show(
     user: User,
     Path(id): Path<i64>,
     Query(p): Query<OrgQueryParams>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     Ok(render(
         &org_page(&state, &user, id, &p, String::new(), String::new()).await?,
     ))
@@ -147,11 +149,8 @@ pub async fn new_form(
     State(state): State<AppState>,
     user: User,
     Path(id): Path<i64>,
-) -> Result<Response, AppError> {
-    let parent = service::get_org(&state, &user.account, id).await?;
-    user.account
-        .actor()
-        .may(renke_domain::perm::Action::Manage, &parent.path)?;
+) -> Result<Response, PageError> {
+    let parent = renke_app::orgs::managed_org(&state, &user.account, id).await?;
     let f = OrgInput {
         kind: OrgKind::Regulator.as_str().into(),
         region: Region::Mainland.as_str().into(),
@@ -173,11 +172,11 @@ pub async fn create(
     user: User,
     Path(id): Path<i64>,
     Form(f): Form<OrgInput>,
-) -> Result<Response, AppError> {
-    match service::create_org(&state, &user.account, id, &f).await {
+) -> Result<Response, PageError> {
+    match renke_app::orgs::create_org(&state, &user.account, id, &f).await {
         Ok(org) => Ok(Redirect::to(&format!("/orgs/{}", org.id)).into_response()),
         Err(AppError::Invalid(inv)) => {
-            let parent = service::get_org(&state, &user.account, id).await?;
+            let parent = renke_app::orgs::get_org(&state, &user.account, id).await?;
             let page = org_form(
                 &user,
                 user.ctx.tr.t("org.new_child"),
@@ -189,7 +188,7 @@ pub async fn create(
             );
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -219,11 +218,8 @@ pub async fn edit_form(
     State(state): State<AppState>,
     user: User,
     Path(id): Path<i64>,
-) -> Result<Response, AppError> {
-    let org = service::get_org(&state, &user.account, id).await?;
-    user.account
-        .actor()
-        .may(renke_domain::perm::Action::Manage, &org.path)?;
+) -> Result<Response, PageError> {
+    let org = renke_app::orgs::managed_org(&state, &user.account, id).await?;
     let title = format!("{} · {}", user.ctx.tr.t("common.edit"), org.name);
     Ok(render(&org_form(
         &user,
@@ -241,11 +237,11 @@ pub async fn update(
     user: User,
     Path(id): Path<i64>,
     Form(f): Form<OrgInput>,
-) -> Result<Response, AppError> {
-    match service::update_org(&state, &user.account, id, &f).await {
+) -> Result<Response, PageError> {
+    match renke_app::orgs::update_org(&state, &user.account, id, &f).await {
         Ok(org) => Ok(Redirect::to(&format!("/orgs/{}", org.id)).into_response()),
         Err(AppError::Invalid(inv)) => {
-            let org = service::get_org(&state, &user.account, id).await?;
+            let org = renke_app::orgs::get_org(&state, &user.account, id).await?;
             let title = format!("{} · {}", user.ctx.tr.t("common.edit"), org.name);
             let page = org_form(
                 &user,
@@ -258,7 +254,7 @@ pub async fn update(
             );
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -272,8 +268,8 @@ pub async fn move_org(
     user: User,
     Path(id): Path<i64>,
     Form(f): Form<MoveForm>,
-) -> Result<Response, AppError> {
-    match service::move_org(&state, &user.account, id, &f.parent).await {
+) -> Result<Response, PageError> {
+    match renke_app::orgs::move_org(&state, &user.account, id, &f.parent).await {
         Ok(org) => Ok(Redirect::to(&format!("/orgs/{}", org.id)).into_response()),
         Err(AppError::Invalid(inv)) => {
             let msg = inv
@@ -286,7 +282,7 @@ pub async fn move_org(
                 org_page(&state, &user, id, &OrgQueryParams::default(), f.parent, msg).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -317,9 +313,10 @@ async fn accounts_page(
     offset: i64,
     f: AccountInput,
     errors: Errors,
-) -> Result<AccountsPage, AppError> {
-    let org = service::get_org(state, &user.account, org_id).await?;
-    let page = service::list_accounts(state, &user.account, org_id, offset, PAGE_SIZE).await?;
+) -> Result<AccountsPage, PageError> {
+    let org = renke_app::orgs::get_org(state, &user.account, org_id).await?;
+    let page =
+        renke_app::accounts::list_accounts(state, &user.account, org_id, offset, PAGE_SIZE).await?;
     let pager = Pager {
         offset: page.offset,
         limit: page.limit,
@@ -355,9 +352,9 @@ pub async fn accounts(
     State(state): State<AppState>,
     user: User,
     Query(q): Query<AccountsQuery>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     let org_id = q.org.unwrap_or(user.account.org_id);
-    let org = service::get_org(&state, &user.account, org_id).await?;
+    let org = renke_app::orgs::get_org(&state, &user.account, org_id).await?;
     let f = AccountInput {
         org_code: org.code.clone(),
         role: Role::Staff.as_str().into(),
@@ -373,9 +370,9 @@ pub async fn create_account(
     user: User,
     Query(q): Query<AccountsQuery>,
     Form(f): Form<AccountInput>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     let org_id = q.org.unwrap_or(user.account.org_id);
-    match service::create_account(&state, &user.account, &f).await {
+    match renke_app::accounts::create_account(&state, &user.account, &f).await {
         Ok(a) => Ok(Redirect::to(&format!("/accounts?org={}", a.org_id)).into_response()),
         Err(AppError::Invalid(inv)) => {
             let f = AccountInput {
@@ -393,7 +390,7 @@ pub async fn create_account(
             .await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -408,8 +405,8 @@ pub async fn reset_password(
     user: User,
     Path(id): Path<i64>,
     Form(f): Form<ResetForm>,
-) -> Result<Response, AppError> {
-    match service::reset_password(&state, &user.account, id, &f.password).await {
+) -> Result<Response, PageError> {
+    match renke_app::auth::reset_password(&state, &user.account, id, &f.password).await {
         Ok(()) => {
             let mut page = accounts_page(
                 &state,
@@ -437,6 +434,6 @@ pub async fn reset_password(
             .await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }

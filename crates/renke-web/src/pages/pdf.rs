@@ -2,28 +2,27 @@
 
 use crate::AppState;
 use crate::auth::Ctx;
-use crate::error::AppError;
-use crate::service;
+use crate::error::PageError;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
 /// `GET /notices/{id}/pdf`: the notice in the official layout.
 pub async fn notice(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-) -> Result<Response, AppError> {
-    let file = service::pdf::notice_pdf(&state, ctx.account(), id).await?;
-    Ok(file.into_response())
+) -> Result<Response, PageError> {
+    let file = renke_app::pdf::notice_pdf(&state, ctx.account(), id).await?;
+    Ok(crate::download::pdf(file))
 }
 
 /// `GET /tickets/{ticket}/certificate.pdf`: the certificate of attendance, once checked in.
 pub async fn certificate(
     State(state): State<AppState>,
     Path(ticket): Path<String>,
-) -> Result<Response, AppError> {
-    let file = service::pdf::certificate_pdf(&state, &ticket).await?;
-    Ok(file.into_response())
+) -> Result<Response, PageError> {
+    let file = renke_app::pdf::certificate_pdf(&state, &ticket).await?;
+    Ok(crate::download::pdf(file))
 }
 
 /// `GET /tasks/submissions/{id}/report.pdf`: a compiled submission as its report.
@@ -31,7 +30,7 @@ pub async fn report(
     State(state): State<AppState>,
     user: crate::auth::User,
     Path(id): Path<i64>,
-) -> Result<Response, AppError> {
-    let file = service::pdf::report_pdf(&state, &user.account, id).await?;
-    Ok(file.into_response())
+) -> Result<Response, PageError> {
+    let file = renke_app::pdf::report_pdf(&state, &user.account, id).await?;
+    Ok(crate::download::pdf(file))
 }

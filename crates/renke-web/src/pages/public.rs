@@ -2,15 +2,14 @@
 
 use crate::AppState;
 use crate::auth::Ctx;
-use crate::error::{AppError, escape};
+use crate::error::{PageError, escape};
 use crate::i18n::Tr;
-use crate::service;
 use crate::view::{Chrome, render};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
+use renke_app::model::Campaign;
 use renke_domain::campaign::edition_zh;
-use renke_store::campaigns::Campaign;
 
 #[derive(Template)]
 #[template(path = "public.html")]
@@ -30,7 +29,7 @@ async fn public_sections(
     state: &AppState,
     tr: &Tr,
     campaign: &Campaign,
-) -> Result<Vec<(&'static str, String)>, AppError> {
+) -> Result<Vec<(&'static str, String)>, PageError> {
     Ok(vec![
         ("pub.notices", notices_section(state, campaign).await?),
         (
@@ -42,8 +41,8 @@ async fn public_sections(
 }
 
 /// Issued 主动公开 notices of the campaign, newest first: title, 发文字号, issuer, date.
-async fn notices_section(state: &AppState, campaign: &Campaign) -> Result<String, AppError> {
-    let list = service::public_notices(state, campaign).await?;
+async fn notices_section(state: &AppState, campaign: &Campaign) -> Result<String, PageError> {
+    let list = renke_app::notices::public_notices(state, campaign).await?;
     if list.is_empty() {
         return Ok(String::new());
     }
@@ -66,7 +65,7 @@ async fn page(
     state: &AppState,
     ctx: &Ctx,
     campaign: Option<Campaign>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     let tr: Tr = ctx.tr;
     let (edition, day, sections, title) = match &campaign {
         Some(k) => (
@@ -101,8 +100,8 @@ async fn page(
     }))
 }
 
-pub async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    let campaign = service::current_public_campaign(&state).await?;
+pub async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+    let campaign = renke_app::campaigns::current_public_campaign(&state).await?;
     page(&state, &ctx, campaign).await
 }
 
@@ -110,7 +109,7 @@ pub async fn campaign(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-) -> Result<Response, AppError> {
-    let k = service::get_campaign(&state, ctx.account(), id).await?;
+) -> Result<Response, PageError> {
+    let k = renke_app::campaigns::get_campaign(&state, ctx.account(), id).await?;
     page(&state, &ctx, Some(k)).await
 }

@@ -3,8 +3,7 @@
 use super::{PAGE_SIZE, Paging};
 use crate::AppState;
 use crate::auth::User;
-use crate::error::AppError;
-use crate::service::reminders::{self as svc, ReminderForm, ReminderView};
+use crate::error::{AppError, PageError};
 use crate::view::{Chrome, Errors, Pager, local_time, render};
 use askama::Template;
 use axum::Form;
@@ -12,8 +11,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
-use renke_store::orgs::Page;
-use renke_store::reminders::Message;
+use renke_app::model::Message;
+use renke_app::model::Page;
+use renke_app::reporting::reminders::{self as svc, ReminderForm, ReminderView};
 
 #[derive(Template)]
 #[template(path = "task_reminders.html")]
@@ -34,7 +34,7 @@ impl PlanPage {
     fn slot_label(&self, slot: &str) -> String {
         let (kind, date) = slot.split_once('@').unwrap_or((slot, ""));
         let zh = self.c.tr.is_zh();
-        let label = if kind == crate::reminders::ESCALATION {
+        let label = if kind == renke_app::reporting::scheduler::ESCALATION {
             self.c
                 .tr
                 .pick("逾期上报上级", "escalated to the parent bureau")
@@ -72,7 +72,7 @@ async fn plan_page(
     form: Option<ReminderForm>,
     errors: Errors,
     saved: bool,
-) -> Result<PlanPage, AppError> {
+) -> Result<PlanPage, PageError> {
     let v = svc::reminder_view(state, &user.account, id, offset, PAGE_SIZE).await?;
     let pager = Pager {
         offset: v.sent.offset,
@@ -111,7 +111,7 @@ pub async fn show(
     user: User,
     Path(id): Path<i64>,
     Query(q): Query<PlanQuery>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     let page = plan_page(
         &state,
         &user,
@@ -130,7 +130,7 @@ pub async fn save(
     user: User,
     Path(id): Path<i64>,
     Form(f): Form<ReminderForm>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     match svc::set_reminder_plan(&state, &user.account, id, &f).await {
         Ok(_) => Ok(Redirect::to(&format!("/tasks/{id}/reminders?saved=true")).into_response()),
         Err(AppError::Invalid(inv)) => {
@@ -138,7 +138,7 @@ pub async fn save(
             let page = plan_page(&state, &user, id, 0, Some(f), errors, false).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -161,7 +161,7 @@ pub async fn messages(
     State(state): State<AppState>,
     user: User,
     Query(p): Query<Paging>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     let (page, unread) = svc::messages(&state, &user.account, p.offset, PAGE_SIZE).await?;
     let pager = Pager {
         offset: page.offset,
@@ -185,7 +185,7 @@ pub async fn read(
     State(state): State<AppState>,
     user: User,
     Path(id): Path<i64>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     svc::read_message(&state, &user.account, id).await?;
     Ok(Redirect::to("/messages").into_response())
 }

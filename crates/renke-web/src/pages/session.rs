@@ -2,20 +2,18 @@
 
 use crate::AppState;
 use crate::auth::{
-    ClientIp, Ctx, Identity, LANG_COOKIE, PRE_CSRF_COOKIE, SESSION_COOKIE, User, new_token,
-    set_cookie,
+    ClientIp, Ctx, Identity, LANG_COOKIE, PRE_CSRF_COOKIE, SESSION_COOKIE, User, set_cookie,
 };
-use crate::error::AppError;
+use crate::error::{AppError, ErrorView, PageError};
 use crate::i18n::Tr;
-use crate::service;
 use crate::view::{Chrome, render};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::header::SET_COOKIE;
 use axum::response::{IntoResponse, Redirect, Response};
-use renke_store::accounts::Account;
-use renke_store::campaigns::Campaign;
+use renke_app::Caller;
+use renke_app::model::Campaign;
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -54,7 +52,7 @@ pub async fn login_form(
     if let Identity::Anonymous { pre_csrf, .. } = &mut ctx.identity
         && pre_csrf.is_none()
     {
-        let t = new_token();
+        let t = renke_app::auth::new_token();
         cookie = Some(set_cookie(&state, PRE_CSRF_COOKIE, &t, None));
         *pre_csrf = Some(t);
     }
@@ -93,7 +91,7 @@ pub async fn login(
     ip: ClientIp,
     Form(f): Form<LoginForm>,
 ) -> Response {
-    match service::login(&state, &f.login, &f.password, &ip.0).await {
+    match renke_app::auth::login(&state, &f.login, &f.password, &ip.0).await {
         Ok(done) => {
             let mut res = Redirect::to(&safe_next(&f.next)).into_response();
             let cookie = set_cookie(&state, SESSION_COOKIE, &done.token, Some(done.max_age_secs));
@@ -112,13 +110,13 @@ pub async fn login(
             };
             (e.status(), render(&page)).into_response()
         }
-        Err(e) => e.into_response(),
+        Err(e) => PageError(e).into_response(),
     }
 }
 
-pub async fn logout(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+pub async fn logout(State(state): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
     if let Identity::Session { token_hash, .. } = &ctx.identity {
-        service::logout(&state, token_hash).await?;
+        renke_app::auth::logout(&state, token_hash).await?;
     }
     let mut res = Redirect::to("/login?reason=logged_out").into_response();
     if let Ok(v) = set_cookie(&state, SESSION_COOKIE, "", Some(0)).parse() {
@@ -139,10 +137,10 @@ pub async fn switch_language(
     ctx: Ctx,
     Path(code): Path<String>,
     Query(b): Query<Back>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     let locale = crate::i18n::Locale::parse(&code).ok_or(AppError::NotFound)?;
     if let Some(a) = ctx.account() {
-        service::set_locale(&state, a, Some(locale.code())).await?;
+        renke_app::auth::set_locale(&state, a, Some(locale.code())).await?;
     }
     let back = if b.back.is_empty() {
         "/".to_owned()
@@ -161,11 +159,11 @@ pub async fn switch_language(
 struct HomePage {
     c: Chrome,
     welcome: String,
-    account: Account,
+    account: Caller,
     subtree: i64,
     campaigns: Vec<Campaign>,
-    due: Vec<renke_store::tasks::Due>,
-    collecting: Vec<renke_store::tasks::Collecting>,
+    due: Vec<renke_app::model::Due>,
+    collecting: Vec<renke_app::model::Collecting>,
     now: chrono::DateTime<chrono::Utc>,
 }
 
@@ -173,7 +171,7 @@ impl HomePage {
     fn time(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
         crate::view::local_time(t)
     }
-    fn chip(&self, d: &renke_store::tasks::Due) -> (&'static str, &'static str) {
+    fn chip(&self, d: &renke_app::model::Due) -> (&'static str, &'static str) {
         let chip = d.chip(self.now);
         (
             chip.colour(),
@@ -186,13 +184,13 @@ impl HomePage {
     }
 }
 
-pub async fn dashboard(State(state): State<AppState>, user: User) -> Result<Response, AppError> {
+pub async fn dashboard(State(state): State<AppState>, user: User) -> Result<Response, PageError> {
     let tr: Tr = user.ctx.tr;
-    let subtree = renke_store::orgs::subtree_count(&state.db, &user.account.org_path).await?;
-    let campaigns = service::list_campaigns(&state, &user.account, 0, 10)
+    let subtree = renke_app::orgs::own_subtree_count(&state, &user.account).await?;
+    let campaigns = renke_app::campaigns::list_campaigns(&state, &user.account, 0, 10)
         .await?
         .items;
-    let (due, collecting) = service::tasks::home(&state, &user.account).await?;
+    let (due, collecting) = renke_app::reporting::tasks::home(&state, &user.account).await?;
     let page = HomePage {
         c: Chrome::new(&user.ctx, "home", tr.t("nav.home")),
         welcome: tr.tf(

@@ -2,14 +2,14 @@
 
 use crate::AppState;
 use crate::auth::{Identity, User};
-use crate::error::AppError;
-use crate::service::{self, PasswordChange};
+use crate::error::{AppError, PageError};
 use crate::view::{Chrome, Errors, local_time, render};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use renke_app::auth::PasswordChange;
 use serde::Deserialize;
 
 struct TokenRow {
@@ -37,8 +37,8 @@ async fn page(
     errors: Errors,
     flash: Option<String>,
     new_token: Option<String>,
-) -> Result<SettingsPage, AppError> {
-    let tokens = service::list_tokens(state, &user.account)
+) -> Result<SettingsPage, PageError> {
+    let tokens = renke_app::auth::list_tokens(state, &user.account)
         .await?
         .into_iter()
         .map(|t| TokenRow {
@@ -67,7 +67,7 @@ async fn page(
     })
 }
 
-pub async fn show(State(state): State<AppState>, user: User) -> Result<Response, AppError> {
+pub async fn show(State(state): State<AppState>, user: User) -> Result<Response, PageError> {
     Ok(render(
         &page(&state, &user, Errors::default(), None, None).await?,
     ))
@@ -83,9 +83,9 @@ pub async fn language(
     State(state): State<AppState>,
     user: User,
     Form(f): Form<LanguageForm>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     let locale = Some(f.locale.as_str()).filter(|s| !s.is_empty());
-    service::set_locale(&state, &user.account, locale).await?;
+    renke_app::auth::set_locale(&state, &user.account, locale).await?;
     Ok(Redirect::to("/settings").into_response())
 }
 
@@ -93,12 +93,12 @@ pub async fn password(
     State(state): State<AppState>,
     user: User,
     Form(f): Form<PasswordChange>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     let session = match &user.ctx.identity {
         Identity::Session { token_hash, .. } => Some(token_hash.clone()),
         _ => None,
     };
-    match service::change_password(&state, &user.account, &f, session.as_deref()).await {
+    match renke_app::auth::change_password(&state, &user.account, &f, session.as_deref()).await {
         Ok(()) => Ok(render(
             &page(
                 &state,
@@ -120,7 +120,7 @@ pub async fn password(
             .await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)).into_response())
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -133,8 +133,8 @@ pub async fn create_token(
     State(state): State<AppState>,
     user: User,
     Form(f): Form<TokenForm>,
-) -> Result<Response, AppError> {
-    match service::create_token(&state, &user.account, &f.name).await {
+) -> Result<Response, PageError> {
+    match renke_app::auth::create_token(&state, &user.account, &f.name).await {
         Ok(t) => Ok(render(
             &page(&state, &user, Errors::default(), None, Some(t)).await?,
         )),
@@ -149,7 +149,7 @@ pub async fn create_token(
             .await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)).into_response())
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -157,7 +157,7 @@ pub async fn revoke_token(
     State(state): State<AppState>,
     user: User,
     Path(id): Path<i64>,
-) -> Result<Response, AppError> {
-    service::revoke_token(&state, &user.account, id).await?;
+) -> Result<Response, PageError> {
+    renke_app::auth::revoke_token(&state, &user.account, id).await?;
     Ok(Redirect::to("/settings").into_response())
 }

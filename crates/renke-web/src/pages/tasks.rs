@@ -5,10 +5,7 @@
 use super::PAGE_SIZE;
 use crate::AppState;
 use crate::auth::User;
-use crate::error::AppError;
-use crate::service::tasks::{
-    self as svc, DashboardView, PaperForm, ReviewForm, SubmissionView, TaskForm, TaskView,
-};
+use crate::error::{AppError, PageError};
 use crate::view::{Chrome, Errors, Pager, local_time, render};
 use askama::Template;
 use axum::Form;
@@ -16,9 +13,12 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
+use renke_app::model::{Collecting, Counts, Due, Filter, Scope, Task};
+use renke_app::reporting::tasks::{
+    self as svc, DashboardView, PaperForm, ReviewForm, SubmissionView, TaskForm, TaskView,
+};
 use renke_domain::file::human_size;
 use renke_domain::task::{AttachmentRule, Chip, SubmissionInput, TaskKind};
-use renke_store::tasks::{Collecting, Counts, Due, Filter, Scope, Task};
 use serde::Deserialize;
 
 fn chip_label(c: &Chrome, chip: Chip) -> &'static str {
@@ -46,7 +46,7 @@ impl MinePage {
     }
 }
 
-pub async fn mine(State(state): State<AppState>, user: User) -> Result<Response, AppError> {
+pub async fn mine(State(state): State<AppState>, user: User) -> Result<Response, PageError> {
     let (due, collecting) = svc::home(&state, &user.account).await?;
     Ok(render(&MinePage {
         c: Chrome::new(&user.ctx, "tasks", user.ctx.tr.pick("报送", "Reporting")),
@@ -161,15 +161,10 @@ async fn notice_tasks_page(
     id: i64,
     f: TaskPageForm,
     errors: Errors,
-) -> Result<NoticeTasksPage, AppError> {
-    let v = crate::service::notice_view(state, Some(&user.account), id).await?;
+) -> Result<NoticeTasksPage, PageError> {
+    let v = renke_app::notices::notice_view(state, Some(&user.account), id).await?;
     let tasks = svc::notice_tasks(state, Some(&user.account), id).await?;
-    let may_manage = v.may_edit || {
-        user.account
-            .actor()
-            .may(renke_domain::perm::Action::Manage, &v.notice.issuer_path)
-            .is_ok()
-    };
+    let may_manage = v.may_edit || renke_app::notices::may_manage_issuer(&user.account, &v.notice);
     let to_relay = match (&v.notice.relays_id, may_manage) {
         (Some(orig), true) => svc::notice_tasks(state, Some(&user.account), *orig)
             .await?
@@ -198,7 +193,7 @@ pub async fn notice_tasks(
     State(state): State<AppState>,
     user: User,
     Path(id): Path<i64>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     let f = TaskPageForm {
         attachments: "allowed".into(),
         ..Default::default()
@@ -213,7 +208,7 @@ pub async fn create_task(
     user: User,
     Path(id): Path<i64>,
     Form(pf): Form<TaskPageForm>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     match svc::create_task(&state, &user.account, id, &pf.to_service()).await {
         Ok(t) => Ok(Redirect::to(&format!("/tasks/{}", t.id)).into_response()),
         Err(AppError::Invalid(inv)) => {
@@ -221,7 +216,7 @@ pub async fn create_task(
             let page = notice_tasks_page(&state, &user, id, pf, errors).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -230,30 +225,10 @@ pub async fn create_task(
 /// The submission form as posted; `action` is `draft` or `submit`.
 #[derive(Deserialize, Default)]
 pub struct SubmissionPageForm {
-    #[serde(default)]
-    summary: String,
-    #[serde(default)]
-    body: String,
-    #[serde(default)]
-    activities: String,
-    #[serde(default)]
-    participants: String,
-    #[serde(default)]
-    publicity_items: String,
+    #[serde(flatten)]
+    input: SubmissionInput,
     #[serde(default)]
     action: String,
-}
-
-impl SubmissionPageForm {
-    fn input(&self) -> SubmissionInput {
-        SubmissionInput {
-            summary: self.summary.clone(),
-            body: self.body.clone(),
-            activities: self.activities.clone(),
-            participants: self.participants.clone(),
-            publicity_items: self.publicity_items.clone(),
-        }
-    }
 }
 
 #[derive(Template)]
@@ -311,7 +286,7 @@ impl TaskPage {
         human_size((*bytes.borrow()).max(0) as u64)
     }
     fn summary_chars(&self) -> usize {
-        svc::count_chars(&self.f.summary)
+        svc::count_chars(&self.f.input.summary)
     }
     fn my_chip(&self) -> (&'static str, &'static str) {
         let s = self.v.mine.as_ref();
@@ -332,15 +307,11 @@ async fn task_page(
     id: i64,
     f: Option<SubmissionPageForm>,
     errors: Errors,
-) -> Result<TaskPage, AppError> {
+) -> Result<TaskPage, PageError> {
     let v = svc::task_view(state, &user.account, id).await?;
     let f = f.unwrap_or_else(|| match &v.mine {
         Some(s) => SubmissionPageForm {
-            summary: s.summary.clone().unwrap_or_default(),
-            body: s.body.clone().unwrap_or_default(),
-            activities: s.activities.map(|n| n.to_string()).unwrap_or_default(),
-            participants: s.participants.map(|n| n.to_string()).unwrap_or_default(),
-            publicity_items: s.publicity_items.map(|n| n.to_string()).unwrap_or_default(),
+            input: svc::submission_input(s),
             action: String::new(),
         },
         None => SubmissionPageForm::default(),
@@ -358,7 +329,7 @@ pub async fn show(
     State(state): State<AppState>,
     user: User,
     Path(id): Path<i64>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     Ok(render(
         &task_page(&state, &user, id, None, Errors::default()).await?,
     ))
@@ -369,10 +340,10 @@ pub async fn save_submission(
     user: User,
     Path(id): Path<i64>,
     req: axum::extract::Request,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     let (pf, files): (SubmissionPageForm, _) = super::read_form_with_files(req).await?;
     let submit = pf.action == "submit";
-    match svc::save_submission(&state, &user.account, id, None, &pf.input(), &files, submit).await {
+    match svc::save_submission(&state, &user.account, id, None, &pf.input, &files, submit).await {
         Ok(s) if submit => {
             Ok(Redirect::to(&format!("/tasks/submissions/{}", s.id)).into_response())
         }
@@ -382,7 +353,7 @@ pub async fn save_submission(
             let page = task_page(&state, &user, id, Some(pf), errors).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -390,7 +361,7 @@ pub async fn compile(
     State(state): State<AppState>,
     user: User,
     Path(id): Path<i64>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     let s = svc::compile(&state, &user.account, id, None).await?;
     Ok(Redirect::to(&format!("/tasks/{}#submission", s.task_id)).into_response())
 }
@@ -435,7 +406,7 @@ async fn submission_page(
     user: &User,
     id: i64,
     errors: Errors,
-) -> Result<SubmissionPage, AppError> {
+) -> Result<SubmissionPage, PageError> {
     let v = svc::submission_view(state, &user.account, id).await?;
     let title = format!("{} · {}", v.task.title, v.submission.org_name);
     Ok(SubmissionPage {
@@ -449,7 +420,7 @@ pub async fn submission(
     State(state): State<AppState>,
     user: User,
     Path(id): Path<i64>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     Ok(render(
         &submission_page(&state, &user, id, Errors::default()).await?,
     ))
@@ -460,7 +431,7 @@ async fn or_form_error<T>(
     user: &User,
     id: i64,
     r: Result<T, AppError>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     match r {
         Ok(_) => Ok(Redirect::to(&format!("/tasks/submissions/{id}")).into_response()),
         Err(AppError::Invalid(inv)) => {
@@ -468,7 +439,7 @@ async fn or_form_error<T>(
             let page = submission_page(state, user, id, errors).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -477,7 +448,7 @@ pub async fn review(
     user: User,
     Path(id): Path<i64>,
     Form(f): Form<ReviewForm>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     let r = svc::review_submission(&state, &user.account, id, &f).await;
     or_form_error(&state, &user, id, r).await
 }
@@ -487,7 +458,7 @@ pub async fn paper(
     user: User,
     Path(id): Path<i64>,
     Form(f): Form<PaperForm>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     let r = svc::record_paper(&state, &user.account, id, &f).await;
     or_form_error(&state, &user, id, r).await
 }
@@ -497,7 +468,7 @@ pub async fn submission_file(
     State(state): State<AppState>,
     user: User,
     Path((id, version, pos)): Path<(i64, i32, i32)>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     let (file, bytes) = svc::submission_file(&state, &user.account, id, version, pos).await?;
     Ok(super::file_response(&file, bytes))
 }
@@ -506,7 +477,7 @@ pub async fn submit_current(
     State(state): State<AppState>,
     user: User,
     Path(id): Path<i64>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     let r = svc::submit_current(&state, &user.account, id).await;
     or_form_error(&state, &user, id, r).await
 }
@@ -539,7 +510,7 @@ impl DashboardPage {
         let chip = k.chip();
         (chip.colour(), chip_label(&self.c, chip))
     }
-    fn row_chip(&self, r: &renke_store::tasks::ExpectedRow) -> (&'static str, &'static str) {
+    fn row_chip(&self, r: &renke_app::model::ExpectedRow) -> (&'static str, &'static str) {
         let chip = r.chip(self.v.now);
         (chip.colour(), chip_label(&self.c, chip))
     }
@@ -580,7 +551,7 @@ async fn dashboard(
     user: &User,
     scope: Scope,
     q: DashQuery,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     let filter = Filter::parse(&q.filter);
     let v = svc::dashboard(
         state,
@@ -620,7 +591,7 @@ pub async fn task_dashboard(
     user: User,
     Path(id): Path<i64>,
     Query(q): Query<DashQuery>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     dashboard(&state, &user, Scope::Task(id), q).await
 }
 
@@ -629,6 +600,6 @@ pub async fn notice_dashboard(
     user: User,
     Path(id): Path<i64>,
     Query(q): Query<DashQuery>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     dashboard(&state, &user, Scope::Notice(id), q).await
 }

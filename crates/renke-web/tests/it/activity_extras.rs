@@ -6,7 +6,7 @@
 use crate::activities::{person, setup, training};
 use crate::support::{PASSWORD, TestApp};
 use icalendar::{Calendar, CalendarDateTime, Component, DatePerhapsTime};
-use renke_web::mail::Mail;
+use renke_app::mail::Mail;
 use serde_json::json;
 
 /// The one `.ics` attachment of `mail`, parsed.
@@ -149,7 +149,7 @@ async fn registration_mails_with_icalendar_attachment() {
                 .unwrap();
         assert_eq!(drains.len(), 5, "{l}: one drain per write, not per message");
         assert!(drains.iter().all(|j| j.status == "done"), "{l}: {drains:?}");
-        let sent = renke_store::jobs::list(app.db(), Some(renke_web::mail::KIND), 0, 100)
+        let sent = renke_store::jobs::list(app.db(), Some(renke_app::mail::KIND), 0, 100)
             .await
             .unwrap();
         assert_eq!(sent.len(), 5, "{l}: one mail job per e-mail");
@@ -183,22 +183,22 @@ async fn each_registration_message_is_mailed_exactly_once() {
 
         // Two drains racing over the same outbox hand over six messages between them.
         let (a, b) = tokio::join!(
-            renke_web::service::activities::drain_registration_messages(&app.state),
-            renke_web::service::activities::drain_registration_messages(&app.state),
+            renke_app::activities::drain_registration_messages(&app.state),
+            renke_app::activities::drain_registration_messages(&app.state),
         );
         assert_eq!(
             a.unwrap() + b.unwrap(),
             6,
             "{l}: each message handed over once"
         );
-        let queued = renke_store::jobs::list(app.db(), Some(renke_web::mail::KIND), 0, 100)
+        let queued = renke_store::jobs::list(app.db(), Some(renke_app::mail::KIND), 0, 100)
             .await
             .unwrap();
         assert_eq!(queued.len(), 6, "{l}: one mail job per message: {queued:?}");
 
         // Two workers run the six drain jobs and the mail jobs at once.
-        let w1 = renke_web::worker::Worker::new(app.state.clone(), "worker-1");
-        let w2 = renke_web::worker::Worker::new(app.state.clone(), "worker-2");
+        let w1 = renke_app::jobs::Worker::new(app.state.app.clone(), "worker-1");
+        let w2 = renke_app::jobs::Worker::new(app.state.app.clone(), "worker-2");
         let (p1, p2) = tokio::join!(w1.run_once(), w2.run_once());
         let (p1, p2) = (p1.unwrap(), p2.unwrap());
         assert_eq!(p1.failed + p2.failed, 0, "{l}");

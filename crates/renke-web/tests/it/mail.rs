@@ -3,9 +3,9 @@
 
 use crate::support::TestApp;
 use chrono::Duration;
+use renke_app::mail::{self, Attachment, Mail, MailConfig, Mailer};
 use renke_store::jobs;
 use renke_store::{StoreError, in_tx};
-use renke_web::mail::{self, Attachment, Mail, MailConfig, Mailer};
 
 fn invitation(to: &str) -> Mail {
     Mail {

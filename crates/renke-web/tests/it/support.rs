@@ -173,30 +173,45 @@ impl TestApp {
     }
 
     /// Runs every job due at the server's clock (e-mail, reminders), as the worker would.
-    pub async fn run_jobs(&self) -> renke_web::worker::Pass {
-        renke_web::worker::Worker::new(self.state.clone(), "test-worker")
+    pub async fn run_jobs(&self) -> renke_app::jobs::Pass {
+        renke_app::jobs::Worker::new(self.state.app.clone(), "test-worker")
             .run_once()
             .await
             .unwrap()
     }
 
     /// The e-mails sent so far (the test server's mailer keeps them in memory).
-    pub fn mails(&self) -> Vec<renke_web::mail::Mail> {
+    pub fn mails(&self) -> Vec<renke_app::mail::Mail> {
         self.state.mailer.sent()
     }
 
-    /// Stops the server and drops the database.
+    /// Stops the server and drops the database. Fails the test if any job is still waiting
+    /// in the queue: a test that causes work (e-mail, reminders) runs it with
+    /// [`TestApp::run_jobs`] and checks what it did.
     pub async fn finish(self) {
+        let left: Vec<String> = renke_store::jobs::list(self.db(), None, 0, 1000)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|j| j.status == "queued" || j.status == "running")
+            .map(|j| format!("{} #{} ({})", j.kind, j.id, j.status))
+            .collect();
+        let label = self.label();
         self.server.abort();
         let _ = self.server.await;
         self.db.cleanup().await;
+        assert!(
+            left.is_empty(),
+            "{label}: jobs left in the queue at the end of the test: {left:?}"
+        );
     }
 }
 
-/// The argon2id hash of [`PASSWORD`], computed once per test binary.
+/// The argon2id hash of [`PASSWORD`] with the cheapest parameters (logins in tests then
+/// cost microseconds), computed once per test binary.
 pub async fn password_hash() -> String {
     static HASH: OnceCell<String> = OnceCell::const_new();
-    HASH.get_or_init(|| async { renke_web::auth::hash_password(PASSWORD).await.unwrap() })
+    HASH.get_or_init(|| async { renke_app::auth::cheap_hash_for_tests(PASSWORD).unwrap() })
         .await
         .clone()
 }

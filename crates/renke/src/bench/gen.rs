@@ -90,7 +90,7 @@ pub async fn run(args: GenArgs) -> anyhow::Result<()> {
     );
 
     let t = Instant::now();
-    let hash = renke_web::auth::hash_password(BENCH_PASSWORD)
+    let hash = renke_app::auth::hash_password(BENCH_PASSWORD)
         .await
         .map_err(|e| anyhow!("argon2: {e}"))?;
     let mut rng = super::Rng::new(args.seed ^ 0xACC0);

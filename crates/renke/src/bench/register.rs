@@ -5,13 +5,13 @@
 
 use super::{ms, percentile};
 use anyhow::{Context, anyhow, bail};
+use renke_app::activities::{RegistrationForm, register};
+use renke_app::{App, WebConfig};
 use renke_domain::clock::Clock;
 use renke_domain::org::{AdminLevel, OrgCode, OrgKind};
 use renke_store::Db;
 use renke_store::activities::{self, NewActivity};
 use renke_store::orgs::NewOrg;
-use renke_web::service::activities::{RegistrationForm, register};
-use renke_web::{AppState, WebConfig};
 use std::time::{Duration, Instant};
 
 /// Registrations racing for a session's places.
@@ -110,12 +110,12 @@ async fn bench(db: &Db, args: &RegisterArgs) -> anyhow::Result<()> {
     };
     let aid = activities::create(db, &draft, &parts, None, now).await?;
     let sid = activities::get(db, aid).await?.sessions[0].id;
-    let state = AppState::new(db.clone(), clock, WebConfig::default());
+    let app = App::new(db.clone(), clock, WebConfig::default());
 
     let began = Instant::now();
     let mut tasks = Vec::with_capacity(args.registrations);
     for i in 0..args.registrations {
-        let state = state.clone();
+        let app = app.clone();
         tasks.push(tokio::spawn(async move {
             let form = RegistrationForm {
                 name: format!("压测学员{i}"),
@@ -124,7 +124,7 @@ async fn bench(db: &Db, args: &RegisterArgs) -> anyhow::Result<()> {
                 ..Default::default()
             };
             let t = Instant::now();
-            let r = register(&state, None, sid, &form).await;
+            let r = register(&app, None, sid, &form).await;
             (t.elapsed(), r.map(|r| r.status))
         }));
     }

@@ -159,7 +159,7 @@ pub async fn run(args: TasksArgs) -> anyhow::Result<()> {
     let mut bureaus: Vec<(i64, Vec<i64>)> = by_parent.into_iter().collect();
     bureaus.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0)));
     bureaus.truncate(args.clients);
-    let hash = renke_web::auth::hash_password(super::r#gen::BENCH_PASSWORD)
+    let hash = renke_app::auth::hash_password(super::r#gen::BENCH_PASSWORD)
         .await
         .map_err(|e| anyhow!("argon2: {e}"))?;
     let mut new_accounts = Vec::new();

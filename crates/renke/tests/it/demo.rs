@@ -167,7 +167,7 @@ async fn demo_dataset_loads_and_every_account_can_log_in() {
             assert_eq!(acc.role, a.role);
             assert_eq!(acc.org_code, a.org_code);
             assert!(
-                renke_web::auth::verify_password(&acc.password_hash, DEMO_PASSWORD).await,
+                renke_app::auth::verify_password(&acc.password_hash, DEMO_PASSWORD).await,
                 "{}: {} cannot log in",
                 t.label(),
                 a.login

@@ -171,7 +171,7 @@ async fn a_valid_file_is_checked_then_applied_in_full() {
         .await
         .unwrap();
     assert_eq!(a.org_code, "GD");
-    assert!(renke_web::auth::verify_password(&a.password_hash, "another-password").await);
+    assert!(renke_app::auth::verify_password(&a.password_hash, "another-password").await);
     db.close().await;
 }
 
@@ -218,7 +218,7 @@ async fn admin_create_reads_the_password_from_stdin() {
         .unwrap();
     assert_eq!(a.display_name, "值班管理员");
     assert_eq!(a.role, renke_domain::perm::Role::Admin);
-    assert!(renke_web::auth::verify_password(&a.password_hash, "correct horse battery").await);
+    assert!(renke_app::auth::verify_password(&a.password_hash, "correct horse battery").await);
     db.close().await;
 
     let out = renke(&args, Some("correct horse battery\n"));

@@ -2,11 +2,11 @@
 //! server runs one; the queue hands each job to exactly one of them (see
 //! [`renke_store::jobs`]). Tests call [`Worker::run_once`] at the time they choose.
 
-use crate::AppState;
-use crate::mail::{self, Mail};
+use super::Registry;
+use crate::App;
 use chrono::{DateTime, Duration, Utc};
 use renke_store::StoreError;
-use renke_store::jobs::{self, Job};
+use renke_store::jobs;
 use std::sync::{Arc, Mutex};
 
 /// How long a claimed job is held before another server may take it over.
@@ -27,17 +27,20 @@ pub struct Pass {
 /// A job runner with a name unique among the servers (host and process id by default).
 #[derive(Clone)]
 pub struct Worker {
-    state: AppState,
+    app: App,
     name: String,
+    /// The kinds of job this worker runs.
+    jobs: Registry,
     /// When this worker last scanned for due reminders.
     last_scan: Arc<Mutex<Option<DateTime<Utc>>>>,
 }
 
 impl Worker {
-    pub fn new(state: AppState, name: impl Into<String>) -> Worker {
+    pub fn new(app: App, name: impl Into<String>) -> Worker {
         Worker {
-            state,
+            app,
             name: name.into(),
+            jobs: Registry::standard(),
             last_scan: Arc::new(Mutex::new(None)),
         }
     }
@@ -47,12 +50,12 @@ impl Worker {
     pub async fn run_once(&self) -> Result<Pass, StoreError> {
         let mut pass = Pass::default();
         if self.scan_due() {
-            pass.reminders = crate::reminders::run(&self.state).await?;
+            pass.reminders = crate::reporting::scheduler::run(&self.app).await?;
         }
         loop {
-            let now = self.state.clock.now();
+            let now = self.app.clock.now();
             let batch = jobs::claim(
-                &self.state.db,
+                &self.app.db,
                 &self.name,
                 BATCH,
                 now,
@@ -63,15 +66,15 @@ impl Worker {
                 return Ok(pass);
             }
             for job in batch {
-                let now = self.state.clock.now();
-                match self.handle(&job).await {
+                let now = self.app.clock.now();
+                match self.jobs.run(&self.app, &job.kind, &job.payload).await {
                     Ok(()) => {
-                        jobs::complete(&self.state.db, job.id, &self.name, now).await?;
+                        jobs::complete(&self.app.db, job.id, &self.name, now).await?;
                         pass.done += 1;
                     }
                     Err(error) => {
                         tracing::warn!(job = job.id, kind = %job.kind, %error, "job failed");
-                        jobs::fail(&self.state.db, &job, &self.name, &error, now).await?;
+                        jobs::fail(&self.app.db, &job, &self.name, &error, now).await?;
                         pass.failed += 1;
                     }
                 }
@@ -81,7 +84,7 @@ impl Worker {
 
     /// Reminders are scanned at most once a minute per worker; jobs on every pass.
     fn scan_due(&self) -> bool {
-        let now = self.state.clock.now();
+        let now = self.app.clock.now();
         let Ok(mut last) = self.last_scan.lock() else {
             return true;
         };
@@ -90,29 +93,6 @@ impl Worker {
         }
         *last = Some(now);
         true
-    }
-
-    async fn handle(&self, job: &Job) -> Result<(), String> {
-        match job.kind.as_str() {
-            mail::KIND => {
-                let mail: Mail =
-                    serde_json::from_str(&job.payload).map_err(|e| format!("payload: {e}"))?;
-                self.state
-                    .mailer
-                    .send(&mail)
-                    .await
-                    .map_err(|e| e.to_string())
-            }
-            // Drains the outbox of registration messages into the mail queue; the e-mails
-            // are jobs of their own, run by the next claim of this same pass.
-            renke_store::activities::MAIL_JOB => {
-                crate::service::activities::drain_registration_messages(&self.state)
-                    .await
-                    .map(|_| ())
-                    .map_err(|e| format!("registration messages: {e}"))
-            }
-            other => Err(format!("unknown job kind {other:?}")),
-        }
     }
 
     /// Runs passes every `every` until the task is dropped or aborted.

@@ -13,9 +13,11 @@
 //! - return, accept, record the paper copy: Act on the submit-to organisation;
 //! - dashboards: the same reach as reading sent submissions.
 
-use super::{org_by_code, readable_notice};
-use crate::AppState;
+use crate::App;
+use crate::Caller;
 use crate::error::AppError;
+use crate::notices::readable_notice;
+use crate::orgs::org_by_code;
 use chrono::{DateTime, Utc};
 use renke_domain::file::{FileKind, UploadRule, clean_name};
 use renke_domain::org::Relation;
@@ -27,7 +29,6 @@ use renke_domain::task::{
 use renke_domain::text::char_len;
 use renke_domain::{FieldError, Invalid};
 use renke_store::StoreError;
-use renke_store::accounts::Account;
 use renke_store::activities::{ActivityMaterial, LinkedActivity};
 use renke_store::files::{self, StoredFile, Upload};
 use renke_store::notices;
@@ -54,7 +55,8 @@ fn de_bool<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
 
 /// A task as typed. The deadline is Shanghai time (`2022-06-20 18:00`, or a date for the end
 /// of that day); the submit-to organisation defaults to the notice's issuer.
-#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TaskForm {
     /// plan, progress, summary, publicity, case, news, other (or the Chinese label).
     #[serde(default)]
@@ -105,17 +107,17 @@ pub(crate) fn conflict_to_field(e: StoreError) -> AppError {
 /// Creates a task on a notice (Manage on its issuer). With `parent_task_id` it relays a task
 /// of the notice this one relays; its deadline must come before the parent's.
 pub async fn create_task(
-    state: &AppState,
-    me: &Account,
+    app: &App,
+    me: &Caller,
     notice_id: i64,
     f: &TaskForm,
 ) -> Result<Task, AppError> {
-    let notice = notices::get(&state.db, notice_id).await?;
+    let notice = notices::get(&app.db, notice_id).await?;
     me.actor().may(Action::Manage, &notice.issuer_path)?;
     let mut errs = Invalid::default();
     let parent = match f.parent_task_id {
         None => None,
-        Some(pid) => match tasks::get(&state.db, pid).await {
+        Some(pid) => match tasks::get(&app.db, pid).await {
             Ok(p) if Some(p.notice_id) == notice.relays_id => Some(p),
             Ok(_) | Err(StoreError::NotFound) => {
                 errs.push(FieldError::new("parent_task_id", "not_relayed_task").with("value", pid));
@@ -125,12 +127,12 @@ pub async fn create_task(
         },
     };
     let submit_to = if f.submit_to_code.trim().is_empty() {
-        Some(orgs::get(&state.db, notice.issuer_org_id).await?)
+        Some(orgs::get(&app.db, notice.issuer_org_id).await?)
     } else {
-        org_by_code(state, &mut errs, "submit_to", &f.submit_to_code).await?
+        org_by_code(app, &mut errs, "submit_to", &f.submit_to_code).await?
     };
     let deliveries: Option<Vec<i64>> = if notice.is_issued() {
-        Some(delivered_orgs(state, notice_id).await?)
+        Some(delivered_orgs(app, notice_id).await?)
     } else {
         None
     };
@@ -140,7 +142,7 @@ pub async fn create_task(
             continue;
         }
         let field = format!("recipients[{i}]");
-        if let Some(o) = org_by_code(state, &mut errs, &field, code).await? {
+        if let Some(o) = org_by_code(app, &mut errs, &field, code).await? {
             if deliveries.as_ref().is_some_and(|d| !d.contains(&o.id)) {
                 errs.push(
                     FieldError::new(field, "not_a_notice_recipient").with("value", code.trim()),
@@ -189,7 +191,7 @@ pub async fn create_task(
         paper_required: f.paper_required || parent.as_ref().is_some_and(|p| p.paper_required),
         recipient_org_ids,
     };
-    let draft = match input.validate(state.clock.now(), parent.as_ref().map(|p| p.deadline)) {
+    let draft = match input.validate(app.clock.now(), parent.as_ref().map(|p| p.deadline)) {
         Ok(d) if errs.is_empty() => d,
         Ok(_) => return Err(AppError::Invalid(errs)),
         Err(e) => {
@@ -203,19 +205,19 @@ pub async fn create_task(
         }
     };
     tasks::create(
-        &state.db,
+        &app.db,
         notice_id,
         parent.map(|p| p.id),
         &draft,
         me.id,
-        state.clock.now(),
+        app.clock.now(),
     )
     .await
     .map_err(conflict_to_field)
 }
 
-async fn delivered_orgs(state: &AppState, notice_id: i64) -> Result<Vec<i64>, AppError> {
-    let rows = notices::ack_status(&state.db, notice_id).await?;
+async fn delivered_orgs(app: &App, notice_id: i64) -> Result<Vec<i64>, AppError> {
+    let rows = notices::ack_status(&app.db, notice_id).await?;
     Ok(rows
         .into_iter()
         .filter(|r| r.depth == 0)
@@ -225,34 +227,34 @@ async fn delivered_orgs(state: &AppState, notice_id: i64) -> Result<Vec<i64>, Ap
 
 /// Whether `me` acts for the submit-to organisation `path` or an ancestor of it (and so may
 /// read what is sent there and see the dashboards).
-pub fn collects(me: &Account, submit_to: &renke_domain::org::OrgPath) -> bool {
+pub fn collects(me: &Caller, submit_to: &renke_domain::org::OrgPath) -> bool {
     let rel = Relation::between(&me.org_path, submit_to);
     matches!(rel, Relation::Own | Relation::Descendant) && permits(me.role, Action::View, rel)
         || me.actor().is_admin()
 }
 
 /// Whether `me` may review (return, accept, record paper) what is sent to `submit_to`.
-fn reviews(me: &Account, submit_to: &renke_domain::org::OrgPath) -> bool {
+fn reviews(me: &Caller, submit_to: &renke_domain::org::OrgPath) -> bool {
     me.actor().may(Action::Act, submit_to).is_ok()
 }
 
 /// A task readable by `me`: its notice must be.
-pub async fn get_task(state: &AppState, me: &Account, id: i64) -> Result<Task, AppError> {
-    let task = tasks::get(&state.db, id).await?;
+pub async fn get_task(app: &App, me: &Caller, id: i64) -> Result<Task, AppError> {
+    let task = tasks::get(&app.db, id).await?;
     if !collects(me, &task.submit_to_path) {
-        readable_notice(state, Some(me), task.notice_id).await?;
+        readable_notice(app, Some(me), task.notice_id).await?;
     }
     Ok(task)
 }
 
 /// The tasks of a notice readable by `me`.
 pub async fn notice_tasks(
-    state: &AppState,
-    me: Option<&Account>,
+    app: &App,
+    me: Option<&Caller>,
     notice_id: i64,
 ) -> Result<Vec<Task>, AppError> {
-    readable_notice(state, me, notice_id).await?;
-    Ok(tasks::for_notice(&state.db, notice_id).await?)
+    readable_notice(app, me, notice_id).await?;
+    Ok(tasks::for_notice(&app.db, notice_id).await?)
 }
 
 /// A task with what its page shows around it.
@@ -306,37 +308,37 @@ pub fn return_note(status: &str, versions: &[Version]) -> Option<ReturnNote> {
 
 /// The activities of organisation `org_id` linked to `task` when it is an activity plan.
 async fn plan_activities(
-    state: &AppState,
+    app: &App,
     task: &Task,
     org_id: i64,
 ) -> Result<Vec<LinkedActivity>, AppError> {
     if task.kind != TaskKind::Plan {
         return Ok(Vec::new());
     }
-    Ok(renke_store::activities::linked_to_task(&state.db, task.id, Some(org_id)).await?)
+    Ok(renke_store::activities::linked_to_task(&app.db, task.id, Some(org_id)).await?)
 }
 
-pub async fn task_view(state: &AppState, me: &Account, id: i64) -> Result<TaskView, AppError> {
-    let task = get_task(state, me, id).await?;
+pub async fn task_view(app: &App, me: &Caller, id: i64) -> Result<TaskView, AppError> {
+    let task = get_task(app, me, id).await?;
     let parent = match task.parent_task_id {
-        Some(p) => Some(tasks::get(&state.db, p).await?),
+        Some(p) => Some(tasks::get(&app.db, p).await?),
         None => None,
     };
-    let relays = tasks::relays_of(&state.db, id).await?;
-    let is_recipient = tasks::is_recipient(&state.db, id, me.org_id).await?;
-    let mine = tasks::submission_of(&state.db, id, me.org_id).await?;
+    let relays = tasks::relays_of(&app.db, id).await?;
+    let is_recipient = tasks::is_recipient(&app.db, id, me.org_id).await?;
+    let mine = tasks::submission_of(&app.db, id, me.org_id).await?;
     let my_files = match &mine {
-        Some(s) => tasks::version_files(&state.db, s.id, 0).await?,
+        Some(s) => tasks::version_files(&app.db, s.id, 0).await?,
         None => Vec::new(),
     };
     let acting = me.actor().may(Action::Act, &me.org_path).is_ok();
     let open = mine
         .as_ref()
         .is_none_or(|s| matches!(s.status.as_str(), "draft" | "returned"));
-    let plan_activities = plan_activities(state, &task, me.org_id).await?;
+    let plan_activities = plan_activities(app, &task, me.org_id).await?;
     let returned = match &mine {
         Some(s) if s.status == "returned" => {
-            return_note(&s.status, &tasks::versions(&state.db, s.id).await?)
+            return_note(&s.status, &tasks::versions(&app.db, s.id).await?)
         }
         _ => None,
     };
@@ -414,16 +416,16 @@ fn check_files(task: &Task, files: &[UploadedFile], errs: &mut Invalid) -> Vec<(
 /// is stored; nothing is saved on error. Files replace the working copy's list; without
 /// files the list is kept (and sent again with a resubmission).
 pub async fn save_submission(
-    state: &AppState,
-    me: &Account,
+    app: &App,
+    me: &Caller,
     task_id: i64,
     org_id: Option<i64>,
     input: &SubmissionInput,
     files: &[UploadedFile],
     submit: bool,
 ) -> Result<Submission, AppError> {
-    let task = tasks::get(&state.db, task_id).await?;
-    let org = orgs::get(&state.db, org_id.unwrap_or(me.org_id)).await?;
+    let task = tasks::get(&app.db, task_id).await?;
+    let org = orgs::get(&app.db, org_id.unwrap_or(me.org_id)).await?;
     me.actor().may(Action::Act, &org.path)?;
     let mut errs = Invalid::default();
     let content = match input.validate(task.length) {
@@ -439,7 +441,7 @@ pub async fn save_submission(
             errs.0.extend(e.0);
         }
         if errs.is_empty() && files.is_empty() {
-            check_required(state, &task, org.id).await?;
+            check_required(app, &task, org.id).await?;
         }
     }
     let content = match content {
@@ -449,8 +451,7 @@ pub async fn save_submission(
     let mut staged = Vec::with_capacity(checked.len());
     for ((name, kind), f) in checked.iter().zip(files) {
         staged.push(
-            state
-                .files
+            app.files
                 .stage(&Upload {
                     name,
                     kind: *kind,
@@ -463,7 +464,7 @@ pub async fn save_submission(
     }
     let mode = if submit { Write::Submit } else { Write::Draft };
     Ok(tasks::write(
-        &state.db,
+        &app.db,
         &task,
         org.id,
         &content,
@@ -471,7 +472,7 @@ pub async fn save_submission(
         None,
         &staged,
         me.id,
-        state.clock.now(),
+        app.clock.now(),
     )
     .await?)
 }
@@ -479,12 +480,12 @@ pub async fn save_submission(
 /// A task that requires attachments refuses sending a working copy without files
 /// (`attachment_required` on `file`). Lists are only ever replaced by non-empty ones, so a
 /// list seen non-empty here is still non-empty when the write commits.
-async fn check_required(state: &AppState, task: &Task, org_id: i64) -> Result<(), AppError> {
+async fn check_required(app: &App, task: &Task, org_id: i64) -> Result<(), AppError> {
     if task.attachments != AttachmentRule::Required {
         return Ok(());
     }
-    let has_files = match tasks::submission_of(&state.db, task.id, org_id).await? {
-        Some(s) => !tasks::version_files(&state.db, s.id, 0).await?.is_empty(),
+    let has_files = match tasks::submission_of(&app.db, task.id, org_id).await? {
+        Some(s) => !tasks::version_files(&app.db, s.id, 0).await?.is_empty(),
         None => false,
     };
     if has_files {
@@ -497,31 +498,33 @@ async fn check_required(state: &AppState, task: &Task, org_id: i64) -> Result<()
     }
 }
 
-/// Sends the current working copy (e.g. a compiled draft after editing) as a new version.
-pub async fn submit_current(
-    state: &AppState,
-    me: &Account,
-    submission_id: i64,
-) -> Result<Submission, AppError> {
-    let sub = tasks::submission(&state.db, submission_id).await?;
-    let path = sub.path().ok_or(AppError::NotFound)?;
-    me.actor().may(Action::Act, &path)?;
-    let task = tasks::get(&state.db, sub.task_id).await?;
-    let input = SubmissionInput {
+/// A stored submission's working copy as the form shows it (figures as typed text).
+pub fn submission_input(sub: &Submission) -> SubmissionInput {
+    let figure = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
+    SubmissionInput {
         summary: sub.summary.clone().unwrap_or_default(),
         body: sub.body.clone().unwrap_or_default(),
-        activities: sub.activities.map(|n| n.to_string()).unwrap_or_default(),
-        participants: sub.participants.map(|n| n.to_string()).unwrap_or_default(),
-        publicity_items: sub
-            .publicity_items
-            .map(|n| n.to_string())
-            .unwrap_or_default(),
-    };
-    let content = input.validate(task.length)?;
+        activities: figure(sub.activities),
+        participants: figure(sub.participants),
+        publicity_items: figure(sub.publicity_items),
+    }
+}
+
+/// Sends the current working copy (e.g. a compiled draft after editing) as a new version.
+pub async fn submit_current(
+    app: &App,
+    me: &Caller,
+    submission_id: i64,
+) -> Result<Submission, AppError> {
+    let sub = tasks::submission(&app.db, submission_id).await?;
+    let path = sub.path().ok_or(AppError::NotFound)?;
+    me.actor().may(Action::Act, &path)?;
+    let task = tasks::get(&app.db, sub.task_id).await?;
+    let content = submission_input(&sub).validate(task.length)?;
     content.check_submittable()?;
-    check_required(state, &task, sub.org_id).await?;
+    check_required(app, &task, sub.org_id).await?;
     Ok(tasks::write(
-        &state.db,
+        &app.db,
         &task,
         sub.org_id,
         &content,
@@ -529,7 +532,7 @@ pub async fn submit_current(
         None,
         &[],
         me.id,
-        state.clock.now(),
+        app.clock.now(),
     )
     .await?)
 }
@@ -554,20 +557,16 @@ pub struct SubmissionView {
 
 /// Reads a submission: its own organisation sees everything; accounts acting for the
 /// submit-to organisation or an ancestor see what was sent; nobody else sees anything.
-pub async fn submission_view(
-    state: &AppState,
-    me: &Account,
-    id: i64,
-) -> Result<SubmissionView, AppError> {
-    let mut submission = tasks::submission(&state.db, id).await?;
-    let task = tasks::get(&state.db, submission.task_id).await?;
+pub async fn submission_view(app: &App, me: &Caller, id: i64) -> Result<SubmissionView, AppError> {
+    let mut submission = tasks::submission(&app.db, id).await?;
+    let task = tasks::get(&app.db, submission.task_id).await?;
     let path = submission.path().ok_or(AppError::NotFound)?;
     let own = me.org_id == submission.org_id && me.actor().may(Action::View, &path).is_ok();
     let collector = collects(me, &task.submit_to_path);
     if !(own || me.actor().is_admin() || (collector && submission.has_submitted())) {
         return Err(AppError::Forbidden);
     }
-    let versions = tasks::versions(&state.db, id).await?;
+    let versions = tasks::versions(&app.db, id).await?;
     if !own && matches!(submission.status.as_str(), "draft" | "returned") {
         // The working copy of a returned submission is a draft again: show what was sent.
         if let Some(v) = versions.last() {
@@ -579,18 +578,18 @@ pub async fn submission_view(
         }
     }
     let sources = if submission.compiled {
-        tasks::rollup_sources(&state.db, id).await?
+        tasks::rollup_sources(&app.db, id).await?
     } else {
         Vec::new()
     };
-    let mut files = tasks::submission_files(&state.db, id).await?;
+    let mut files = tasks::submission_files(&app.db, id).await?;
     if !own {
         files.retain(|f| f.version > 0);
     }
     let may_edit = me.actor().may(Action::Act, &path).is_ok()
         && own
         && matches!(submission.status.as_str(), "draft" | "returned");
-    let plan_activities = plan_activities(state, &task, submission.org_id).await?;
+    let plan_activities = plan_activities(app, &task, submission.org_id).await?;
     Ok(SubmissionView {
         returned: return_note(&submission.status, &versions),
         plan_activities,
@@ -609,25 +608,26 @@ pub async fn submission_view(
 /// for whoever may read that version: the working copy only for its own organisation, a
 /// version sent also for those who collect the task.
 pub async fn submission_file(
-    state: &AppState,
-    me: &Account,
+    app: &App,
+    me: &Caller,
     id: i64,
     version: i32,
     pos: i32,
 ) -> Result<(StoredFile, Vec<u8>), AppError> {
-    let v = submission_view(state, me, id).await?;
+    let v = submission_view(app, me, id).await?;
     let f = v
         .files
         .iter()
         .find(|f| f.version == version && f.position == pos)
         .ok_or(AppError::NotFound)?;
-    let file = files::get(&state.db, f.file_id).await?;
-    let bytes = state.files.read(&file).await?;
+    let file = files::get(&app.db, f.file_id).await?;
+    let bytes = app.files.read(&file).await?;
     Ok((file, bytes))
 }
 
 /// What the receiving side decides.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReviewForm {
     /// `accept` or `return`.
     #[serde(default)]
@@ -640,13 +640,13 @@ pub struct ReviewForm {
 /// Accepts or returns (with a reason) the version under review: Act on the submit-to
 /// organisation.
 pub async fn review_submission(
-    state: &AppState,
-    me: &Account,
+    app: &App,
+    me: &Caller,
     id: i64,
     f: &ReviewForm,
 ) -> Result<Submission, AppError> {
-    let sub = tasks::submission(&state.db, id).await?;
-    let task = tasks::get(&state.db, sub.task_id).await?;
+    let sub = tasks::submission(&app.db, id).await?;
+    let task = tasks::get(&app.db, sub.task_id).await?;
     if !reviews(me, &task.submit_to_path) {
         return Err(AppError::Forbidden);
     }
@@ -660,17 +660,18 @@ pub async fn review_submission(
         }
     };
     Ok(tasks::decide(
-        &state.db,
+        &app.db,
         id,
         decision,
         reason.as_deref(),
         me.id,
-        state.clock.now(),
+        app.clock.now(),
     )
     .await?)
 }
 
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PaperForm {
     /// The date the paper copy arrived, e.g. 2022-06-24.
     #[serde(default)]
@@ -679,18 +680,18 @@ pub struct PaperForm {
 
 /// Records receipt of the paper copy: Act on the submit-to organisation.
 pub async fn record_paper(
-    state: &AppState,
-    me: &Account,
+    app: &App,
+    me: &Caller,
     id: i64,
     f: &PaperForm,
 ) -> Result<Submission, AppError> {
-    let sub = tasks::submission(&state.db, id).await?;
-    let task = tasks::get(&state.db, sub.task_id).await?;
+    let sub = tasks::submission(&app.db, id).await?;
+    let task = tasks::get(&app.db, sub.task_id).await?;
     if !reviews(me, &task.submit_to_path) {
         return Err(AppError::Forbidden);
     }
     let on = renke_domain::campaign::parse_date("received_on", &f.received_on)?;
-    Ok(tasks::record_paper(&state.db, id, on, me.id, state.clock.now()).await?)
+    Ok(tasks::record_paper(&app.db, id, on, me.id, app.clock.now()).await?)
 }
 
 /// A dashboard with the node it is shown at and the way back up.
@@ -710,8 +711,8 @@ pub struct DashboardView {
 /// The live dashboard of a task (with its relays) or of every task of a notice, at `node`
 /// (default: the task's submit-to organisation or the notice's issuer).
 pub async fn dashboard(
-    state: &AppState,
-    me: &Account,
+    app: &App,
+    me: &Caller,
     scope: Scope,
     node: Option<i64>,
     filter: Filter,
@@ -720,7 +721,7 @@ pub async fn dashboard(
 ) -> Result<DashboardView, AppError> {
     let (top_id, top_path, title, deadline) = match scope {
         Scope::Task(id) => {
-            let t = tasks::get(&state.db, id).await?;
+            let t = tasks::get(&app.db, id).await?;
             (
                 t.submit_to_org_id,
                 t.submit_to_path.clone(),
@@ -729,7 +730,7 @@ pub async fn dashboard(
             )
         }
         Scope::Notice(id) => {
-            let n = notices::get(&state.db, id).await?;
+            let n = notices::get(&app.db, id).await?;
             (
                 n.issuer_org_id,
                 n.issuer_path.clone(),
@@ -741,12 +742,12 @@ pub async fn dashboard(
     if !collects(me, &top_path) {
         return Err(AppError::Forbidden);
     }
-    let node = orgs::get(&state.db, node.unwrap_or(top_id)).await?;
-    let mut breadcrumbs = orgs::ancestors(&state.db, &node.path).await?;
+    let node = orgs::get(&app.db, node.unwrap_or(top_id)).await?;
+    let mut breadcrumbs = orgs::ancestors(&app.db, &node.path).await?;
     breadcrumbs.retain(|a| a.id != node.id);
-    let now = state.clock.now();
-    let dashboard = tasks::dashboard(&state.db, scope, node.id, &node.path, now).await?;
-    let recipients = tasks::recipients(&state.db, &dashboard, filter, offset, limit).await?;
+    let now = app.clock.now();
+    let dashboard = tasks::dashboard(&app.db, scope, node.id, &node.path, now).await?;
+    let recipients = tasks::recipients(&app.db, &dashboard, filter, offset, limit).await?;
     Ok(DashboardView {
         scope,
         title,
@@ -761,11 +762,11 @@ pub async fn dashboard(
 }
 
 /// The organiser's home: what the account's organisation must report, and what it collects.
-pub async fn home(state: &AppState, me: &Account) -> Result<(Vec<Due>, Vec<Collecting>), AppError> {
+pub async fn home(app: &App, me: &Caller) -> Result<(Vec<Due>, Vec<Collecting>), AppError> {
     me.actor().may(Action::View, &me.org_path)?;
-    let due = tasks::due_for(&state.db, me.org_id, 20).await?;
+    let due = tasks::due_for(&app.db, me.org_id, 20).await?;
     let collecting = if collects(me, &me.org_path) {
-        tasks::collecting(&state.db, me.org_id, 20).await?
+        tasks::collecting(&app.db, me.org_id, 20).await?
     } else {
         Vec::new()
     };
@@ -778,15 +779,15 @@ pub async fn home(state: &AppState, me: &Account) -> Result<(Vec<Due>, Vec<Colle
 /// materials — to be edited and sent upward. Refuses `nothing_to_compile` when nothing was
 /// accepted yet.
 pub async fn compile(
-    state: &AppState,
-    me: &Account,
+    app: &App,
+    me: &Caller,
     task_id: i64,
     org_id: Option<i64>,
 ) -> Result<Submission, AppError> {
-    let task = tasks::get(&state.db, task_id).await?;
-    let org = orgs::get(&state.db, org_id.unwrap_or(me.org_id)).await?;
+    let task = tasks::get(&app.db, task_id).await?;
+    let org = orgs::get(&app.db, org_id.unwrap_or(me.org_id)).await?;
     me.actor().may(Action::Act, &org.path)?;
-    let sources = tasks::accepted_below(&state.db, task_id, org.id).await?;
+    let sources = tasks::accepted_below(&app.db, task_id, org.id).await?;
     if sources.is_empty() {
         return Err(AppError::Conflict("nothing_to_compile"));
     }
@@ -795,8 +796,7 @@ pub async fn compile(
     if task.kind == TaskKind::Plan {
         for s in &sources {
             linked.extend(
-                renke_store::activities::linked_to_task(&state.db, s.task_id, Some(s.org_id))
-                    .await?,
+                renke_store::activities::linked_to_task(&app.db, s.task_id, Some(s.org_id)).await?,
             );
         }
     }
@@ -804,17 +804,17 @@ pub async fn compile(
     // activities' own (files of their source notices, online and livestream links).
     let mut files = Vec::with_capacity(sources.len());
     for s in &sources {
-        files.push(tasks::version_files(&state.db, s.submission_id, s.version).await?);
+        files.push(tasks::version_files(&app.db, s.submission_id, s.version).await?);
     }
     let ids: Vec<i64> = linked.iter().map(|a| a.id).collect();
-    let materials = renke_store::activities::materials_of(&state.db, &ids).await?;
+    let materials = renke_store::activities::materials_of(&app.db, &ids).await?;
     let content = compiled_content(&task, &org, &sources, &files, &linked, &materials);
     let ids: Vec<(i64, i32)> = sources
         .iter()
         .map(|s| (s.submission_id, s.version))
         .collect();
     Ok(tasks::write(
-        &state.db,
+        &app.db,
         &task,
         org.id,
         &content,
@@ -822,7 +822,7 @@ pub async fn compile(
         Some(&ids),
         &[],
         me.id,
-        state.clock.now(),
+        app.clock.now(),
     )
     .await?)
 }
@@ -976,7 +976,8 @@ fn chinese_number(n: usize) -> String {
 
 /// One task of the original to relay with a notice (转发), with the relaying bureau's own
 /// deadline (Shanghai time, as for a task).
-#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RelayTaskForm {
     /// The original's task.
     pub task_id: i64,
@@ -987,14 +988,10 @@ pub struct RelayTaskForm {
 
 /// The tasks of notice `original_id` that organisation `org_id` received, which its relay
 /// of the notice offers to relay.
-pub async fn relayable(
-    state: &AppState,
-    original_id: i64,
-    org_id: i64,
-) -> Result<Vec<Task>, AppError> {
+pub async fn relayable(app: &App, original_id: i64, org_id: i64) -> Result<Vec<Task>, AppError> {
     let mut out = Vec::new();
-    for t in tasks::for_notice(&state.db, original_id).await? {
-        if tasks::is_recipient(&state.db, t.id, org_id).await? {
+    for t in tasks::for_notice(&app.db, original_id).await? {
+        if tasks::is_recipient(&app.db, t.id, org_id).await? {
             out.push(t);
         }
     }
@@ -1008,13 +1005,13 @@ pub async fn relayable(
 /// relayed task keeps the original's kind, title, rules and paper requirement, is submitted
 /// to the relaying bureau and goes to every recipient of the relay notice.
 pub async fn relay_drafts(
-    state: &AppState,
+    app: &App,
     original_id: i64,
     issuer: &Org,
     items: &[RelayTaskForm],
 ) -> Result<Vec<(i64, renke_domain::task::TaskDraft)>, AppError> {
-    let offered = relayable(state, original_id, issuer.id).await?;
-    let now = state.clock.now();
+    let offered = relayable(app, original_id, issuer.id).await?;
+    let now = app.clock.now();
     let mut errs = Invalid::default();
     let mut out: Vec<(i64, renke_domain::task::TaskDraft)> = Vec::new();
     for (i, item) in items.iter().enumerate() {

@@ -2,12 +2,12 @@
 //! whoever may read the notice.
 
 use super::readable_notice;
-use crate::AppState;
+use crate::App;
+use crate::Caller;
 use crate::error::AppError;
 use renke_domain::file::{UploadRule, clean_name};
 use renke_domain::perm::Action;
 use renke_domain::text::Line;
-use renke_store::accounts::Account;
 use renke_store::files::{self, StoredFile, Upload};
 use renke_store::notices;
 
@@ -20,14 +20,14 @@ pub fn notice_rule() -> UploadRule {
 /// Adds an uploaded file to draft notice `id` as its next attachment. The title defaults to
 /// the file name without its extension. Returns the attachment's position.
 pub async fn attach_to_notice(
-    state: &AppState,
-    me: &Account,
+    app: &App,
+    me: &Caller,
     id: i64,
     name: &str,
     title: &str,
     bytes: &[u8],
 ) -> Result<i32, AppError> {
-    let n = notices::get(&state.db, id).await?;
+    let n = notices::get(&app.db, id).await?;
     me.actor().may(Action::Manage, &n.issuer_path)?;
     if n.is_issued() {
         return Err(AppError::Conflict("notice_issued"));
@@ -41,10 +41,10 @@ pub async fn attach_to_notice(
         title
     };
     let title = Line::parse("title", title, 200)?;
-    let stored = state
+    let stored = app
         .files
         .put(
-            &state.db,
+            &app.db,
             &Upload {
                 name: &name,
                 kind,
@@ -52,27 +52,27 @@ pub async fn attach_to_notice(
                 org_id: n.issuer_org_id,
                 uploaded_by: Some(me.id),
             },
-            state.clock.now(),
+            app.clock.now(),
         )
         .await?;
-    Ok(notices::attach_file(&state.db, id, title.as_str(), stored.id, state.clock.now()).await?)
+    Ok(notices::attach_file(&app.db, id, title.as_str(), stored.id, app.clock.now()).await?)
 }
 
 /// The file of attachment `pos` of notice `id`, with its bytes, for a reader of the notice.
 pub async fn notice_attachment(
-    state: &AppState,
-    me: Option<&Account>,
+    app: &App,
+    me: Option<&Caller>,
     id: i64,
     pos: usize,
 ) -> Result<(StoredFile, Vec<u8>), AppError> {
-    let n = readable_notice(state, me, id).await?;
+    let n = readable_notice(app, me, id).await?;
     let file_id = n
         .attachment_files
         .get(pos)
         .copied()
         .flatten()
         .ok_or(AppError::NotFound)?;
-    let file = files::get(&state.db, file_id).await?;
-    let bytes = state.files.read(&file).await?;
+    let file = files::get(&app.db, file_id).await?;
+    let bytes = app.files.read(&file).await?;
     Ok((file, bytes))
 }

@@ -4,7 +4,9 @@
 //! Transports: SMTP in production, a directory of `.eml` files in development (the default,
 //! so a fresh checkout never sends real mail), and an in-memory list that tests read.
 
+use crate::App;
 use crate::error::AppError;
+use crate::jobs::Job;
 use base64::engine::general_purpose::STANDARD as B64;
 use chrono::{DateTime, Utc};
 use lettre::message::header::ContentType;
@@ -58,7 +60,17 @@ mod base64_bytes {
 impl Mail {
     /// The queue job that sends this e-mail at `at`.
     pub fn job(&self, at: DateTime<Utc>) -> Result<NewJob, StoreError> {
-        NewJob::new(KIND, self, at)
+        self.to_new_job(at)
+    }
+}
+
+/// An e-mail waiting in the queue is a job: the worker sends it through the configured
+/// transport.
+impl Job for Mail {
+    const KIND: &'static str = KIND;
+
+    async fn run(self, app: &App) -> Result<(), String> {
+        app.mailer.send(&self).await.map_err(|e| e.to_string())
     }
 }
 

@@ -4,10 +4,10 @@
 //! unit's parent bureau's organisers are told. The worker runs it before each pass over the
 //! job queue; [`renke_store::reminders::record`] makes every reminder happen once.
 
-use crate::AppState;
+use crate::App;
 use crate::mail::Mail;
-use crate::view::local_time;
 use chrono::{DateTime, Duration, Utc};
+use renke_domain::clock::local_time;
 use renke_domain::perm::Role;
 use renke_domain::reminder::{Due, MAX_OVERDUE_DAYS, Slot};
 use renke_store::StoreError;
@@ -150,10 +150,10 @@ impl Ctx<'_> {
     }
 }
 
-/// Sends the reminders due at the state's clock time; returns how many were new.
-pub async fn run(state: &AppState) -> Result<usize, StoreError> {
-    let now = state.clock.now();
-    let db = &state.db;
+/// Sends the reminders due at the application's clock time; returns how many were new.
+pub async fn run(app: &App) -> Result<usize, StoreError> {
+    let now = app.clock.now();
+    let db = &app.db;
     // Deadlines far enough ahead for the earliest "days before" slot, and back far enough
     // for the last overdue reminder and the escalation.
     let from = now - Duration::days(i64::from(MAX_OVERDUE_DAYS) + 31);
@@ -192,7 +192,7 @@ pub async fn run(state: &AppState) -> Result<usize, StoreError> {
             now,
             link: format!(
                 "{}/tasks/{}",
-                state.config.public_url.trim_end_matches('/'),
+                app.config.public_url.trim_end_matches('/'),
                 task.id
             ),
         };

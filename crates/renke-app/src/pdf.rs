@@ -2,15 +2,13 @@
 //! the record; the document is then mapped into renke-render's plain data struct and
 //! rendered on a blocking thread, never on the async runtime.
 
-use super::{NoticeView, notice_view};
-use crate::AppState;
+use crate::App;
+use crate::Caller;
 use crate::error::AppError;
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use crate::notices::{NoticeView, notice_view};
 use renke_render::pdf::{
     Certificate, ContactLine, Material, NoticeDoc, Pdf, PdfError, PdfRenderer, Report,
 };
-use renke_store::accounts::Account;
 use renke_store::notices::Recipient;
 use std::sync::Arc;
 
@@ -24,14 +22,10 @@ pub struct PdfFile {
 }
 
 /// The notice `id` as a PDF in the official layout, for whoever may read the notice.
-pub async fn notice_pdf(
-    state: &AppState,
-    me: Option<&Account>,
-    id: i64,
-) -> Result<PdfFile, AppError> {
-    let v = notice_view(state, me, id).await?;
+pub async fn notice_pdf(app: &App, me: Option<&Caller>, id: i64) -> Result<PdfFile, AppError> {
+    let v = notice_view(app, me, id).await?;
     let doc = notice_doc(&v);
-    let pdf = render(state, move |r| r.notice(&doc)).await?;
+    let pdf = render(app, move |r| r.notice(&doc)).await?;
     if !pdf.missing_chars.is_empty() {
         let chars: String = pdf.missing_chars.iter().collect();
         tracing::warn!(notice = id, missing = %chars, "PDF: characters without a font are drawn as empty boxes; configure a font directory that has them");
@@ -46,8 +40,8 @@ pub async fn notice_pdf(
 /// The certificate of attendance (参加证明) of the registration holding `ticket` (the
 /// ticket code is the registrant's key), for a checked-in registration only
 /// (`not_checked_in` otherwise).
-pub async fn certificate_pdf(state: &AppState, ticket: &str) -> Result<PdfFile, AppError> {
-    let t = super::activities::ticket(state, ticket).await?;
+pub async fn certificate_pdf(app: &App, ticket: &str) -> Result<PdfFile, AppError> {
+    let t = crate::activities::ticket(app, ticket).await?;
     let r = &t.registration;
     let Some(checked_in_at) = r.checked_in_at else {
         return Err(AppError::Conflict("not_checked_in"));
@@ -67,7 +61,7 @@ pub async fn certificate_pdf(state: &AppState, ticket: &str) -> Result<PdfFile, 
     } else {
         hosts.join("、")
     };
-    let issued_on = state.clock.now().with_timezone(&sh).date_naive();
+    let issued_on = app.clock.now().with_timezone(&sh).date_naive();
     let cert = Certificate {
         number: format!(
             "RK-{}-{:04}-{:06}",
@@ -86,7 +80,7 @@ pub async fn certificate_pdf(state: &AppState, ticket: &str) -> Result<PdfFile, 
         issued_on,
     };
     let number = cert.number.clone();
-    let pdf = render(state, move |r| r.certificate(&cert)).await?;
+    let pdf = render(app, move |r| r.certificate(&cert)).await?;
     Ok(PdfFile {
         bytes: pdf.bytes,
         filename: format!("参加证明-{}-{number}.pdf", r.name),
@@ -101,8 +95,8 @@ pub async fn certificate_pdf(state: &AppState, ticket: &str) -> Result<PdfFile, 
 /// the index of the materials it was compiled from (each source submission and each of its
 /// files, with their addresses on this server) under the text's 材料索引 heading. A
 /// submission that was not compiled has no report (404).
-pub async fn report_pdf(state: &AppState, me: &Account, id: i64) -> Result<PdfFile, AppError> {
-    let v = super::tasks::submission_view(state, me, id).await?;
+pub async fn report_pdf(app: &App, me: &Caller, id: i64) -> Result<PdfFile, AppError> {
+    let v = crate::reporting::tasks::submission_view(app, me, id).await?;
     if !v.submission.compiled {
         return Err(AppError::NotFound);
     }
@@ -118,9 +112,7 @@ pub async fn report_pdf(state: &AppState, me: &Account, id: i64) -> Result<PdfFi
             kind: v.task.kind.zh().to_owned(),
             link: Some(format!("/tasks/submissions/{}", src.submission_id)),
         });
-        for f in
-            renke_store::tasks::version_files(&state.db, src.submission_id, src.version).await?
-        {
+        for f in renke_store::tasks::version_files(&app.db, src.submission_id, src.version).await? {
             materials.push(Material {
                 unit: src.org_name.clone(),
                 title: f.name.clone(),
@@ -133,7 +125,7 @@ pub async fn report_pdf(state: &AppState, me: &Account, id: i64) -> Result<PdfFi
         }
     }
     let doc = report_doc(&v, materials);
-    let pdf = render(state, move |r| r.report(&doc)).await?;
+    let pdf = render(app, move |r| r.report(&doc)).await?;
     if !pdf.missing_chars.is_empty() {
         let chars: String = pdf.missing_chars.iter().collect();
         tracing::warn!(submission = id, missing = %chars, "PDF: characters without a font are drawn as empty boxes");
@@ -153,7 +145,7 @@ fn shanghai_date(t: &chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
 /// A compiled submission as renke-render's report: its own (edited) text, and the index of
 /// materials; the sections the renderer could build from the sources are not used, so what
 /// the bureau changed, added or removed is what the PDF shows.
-fn report_doc(v: &super::tasks::SubmissionView, materials: Vec<Material>) -> Report {
+fn report_doc(v: &crate::reporting::tasks::SubmissionView, materials: Vec<Material>) -> Report {
     let s = &v.submission;
     let t = &v.task;
     Report {
@@ -175,11 +167,11 @@ fn report_doc(v: &super::tasks::SubmissionView, materials: Vec<Material>) -> Rep
 }
 
 /// Runs a render on a blocking thread: typesetting is CPU-heavy and synchronous.
-pub async fn render<F>(state: &AppState, f: F) -> Result<Pdf, AppError>
+pub async fn render<F>(app: &App, f: F) -> Result<Pdf, AppError>
 where
     F: FnOnce(&PdfRenderer) -> Result<Pdf, PdfError> + Send + 'static,
 {
-    let renderer: Arc<PdfRenderer> = state
+    let renderer: Arc<PdfRenderer> = app
         .pdf_renderer()
         .map_err(|e| AppError::Internal(e.into()))?;
     tokio::task::spawn_blocking(move || f(&renderer))
@@ -231,56 +223,5 @@ pub fn notice_doc(v: &NoticeView) -> NoticeDoc {
         printed_on: n.printed_on,
         proofreader: n.proofreader.clone(),
         draft: !n.is_issued(),
-    }
-}
-
-/// `filename*` per RFC 5987/8187: UTF-8, every byte outside `attr-char` percent-encoded.
-pub fn rfc5987(name: &str) -> String {
-    let mut out = String::from("UTF-8''");
-    for b in name.bytes() {
-        if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-impl IntoResponse for PdfFile {
-    fn into_response(self) -> Response {
-        let disposition = format!(
-            "attachment; filename=\"{}\"; filename*={}",
-            self.fallback.replace(['"', '\\'], "_"),
-            rfc5987(&self.filename)
-        );
-        let mut res = self.bytes.into_response();
-        let h = res.headers_mut();
-        h.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/pdf"),
-        );
-        if let Ok(v) = HeaderValue::from_str(&disposition) {
-            h.insert(header::CONTENT_DISPOSITION, v);
-        }
-        h.insert(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("private, no-store"),
-        );
-        res
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rfc5987_encodes_chinese_names() {
-        assert_eq!(
-            rfc5987("粤〔2022〕253号.pdf"),
-            "UTF-8''%E7%B2%A4%E3%80%942022%E3%80%95253%E5%8F%B7.pdf"
-        );
-        assert_eq!(rfc5987("a b\"c;.pdf"), "UTF-8''a%20b%22c%3B.pdf");
     }
 }

@@ -1,11 +1,11 @@
 //! 催办 plans of tasks, their log, and the in-app messages reminders leave.
 
 use super::tasks::get_task;
-use crate::AppState;
+use crate::App;
+use crate::Caller;
 use crate::error::AppError;
 use renke_domain::perm::Action;
 use renke_domain::reminder::ReminderPlan;
-use renke_store::accounts::Account;
 use renke_store::orgs::Page;
 use renke_store::reminders::{self, Message, SentReminder};
 use renke_store::tasks::Task;
@@ -21,7 +21,8 @@ pub struct ReminderView {
 }
 
 /// The plan as a form sends it.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReminderForm {
     /// 提前提醒天数 Days before the deadline, e.g. `3` or `7,3,1`.
     #[serde(default)]
@@ -59,16 +60,16 @@ impl ReminderForm {
 
 /// The reminder plan and log of a task, for whoever may read the task.
 pub async fn reminder_view(
-    state: &AppState,
-    me: &Account,
+    app: &App,
+    me: &Caller,
     task_id: i64,
     offset: i64,
     limit: i64,
 ) -> Result<ReminderView, AppError> {
-    let task = get_task(state, me, task_id).await?;
-    let plan = reminders::plan(&state.db, task_id).await?;
+    let task = get_task(app, me, task_id).await?;
+    let plan = reminders::plan(&app.db, task_id).await?;
     let sent =
-        reminders::sent_for_task(&state.db, task_id, offset.max(0), limit.clamp(1, 200)).await?;
+        reminders::sent_for_task(&app.db, task_id, offset.max(0), limit.clamp(1, 200)).await?;
     let may_edit = me.actor().may(Action::Manage, &task.issuer_path).is_ok();
     Ok(ReminderView {
         task,
@@ -80,12 +81,12 @@ pub async fn reminder_view(
 
 /// Changes a task's reminder plan (Manage on the task's issuer).
 pub async fn set_reminder_plan(
-    state: &AppState,
-    me: &Account,
+    app: &App,
+    me: &Caller,
     task_id: i64,
     f: &ReminderForm,
 ) -> Result<ReminderPlan, AppError> {
-    let task = get_task(state, me, task_id).await?;
+    let task = get_task(app, me, task_id).await?;
     me.actor().may(Action::Manage, &task.issuer_path)?;
     let plan = ReminderPlan::parse(
         &f.days_before,
@@ -93,25 +94,25 @@ pub async fn set_reminder_plan(
         f.overdue_daily,
         &f.escalate_after_days,
     )?;
-    reminders::set_plan(&state.db, task_id, &plan, state.clock.now()).await?;
+    reminders::set_plan(&app.db, task_id, &plan, app.clock.now()).await?;
     Ok(plan)
 }
 
 /// The messages of `me`'s organisation and how many are unread.
 pub async fn messages(
-    state: &AppState,
-    me: &Account,
+    app: &App,
+    me: &Caller,
     offset: i64,
     limit: i64,
 ) -> Result<(Page<Message>, i64), AppError> {
     me.actor().may(Action::View, &me.org_path)?;
-    Ok(reminders::messages(&state.db, me.org_id, offset.max(0), limit.clamp(1, 200)).await?)
+    Ok(reminders::messages(&app.db, me.org_id, offset.max(0), limit.clamp(1, 200)).await?)
 }
 
 /// Marks a message of `me`'s organisation read.
-pub async fn read_message(state: &AppState, me: &Account, id: i64) -> Result<(), AppError> {
+pub async fn read_message(app: &App, me: &Caller, id: i64) -> Result<(), AppError> {
     me.actor().may(Action::Act, &me.org_path)?;
-    if reminders::mark_read(&state.db, id, me.org_id, me.id, state.clock.now()).await? {
+    if reminders::mark_read(&app.db, id, me.org_id, me.id, app.clock.now()).await? {
         Ok(())
     } else {
         Err(AppError::NotFound)

@@ -2,9 +2,11 @@
 //! registration with a waiting list; cancellation; check-in; branch-venue readiness;
 //! calendars and iCalendar feeds. Every permission check of the module is here.
 
-use super::org_by_code;
-use crate::AppState;
+use crate::App;
+use crate::Caller;
 use crate::error::AppError;
+use crate::jobs::Job;
+use crate::orgs::org_by_code;
 use chrono::{DateTime, Utc};
 use renke_domain::activity::{
     ActivityInput, AudienceRole, FormField, ParticipantCategory, ParticipantSpec, Readiness,
@@ -17,7 +19,6 @@ use renke_domain::task::TaskKind;
 use renke_domain::text::Line;
 use renke_domain::{FieldError, Invalid};
 use renke_render::ical::{self, IcsEvent, When};
-use renke_store::accounts::Account;
 use renke_store::activities::{
     self, Activity, ActivityRow, BoardRow, CalendarQuery, CapacityChange, CheckReport,
     CheckinOutcome, NewActivity, Organiser, RegisterOutcome, Registration, Session,
@@ -26,10 +27,13 @@ use renke_store::campaigns::{self, Campaign};
 use renke_store::{StoreError, orgs};
 use serde::{Deserialize, Serialize};
 
+pub mod registrar;
+
 // ---------------------------------------------------------------- input
 
 /// One organiser as typed: a directory organisation (`org_code`) or a named outside body.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrganiserInput {
     /// `host` 主办, `undertaker` 承办, `co_organiser` 协办, `guide` 指导 (or the Chinese word).
     pub role: String,
@@ -41,7 +45,8 @@ pub struct OrganiserInput {
 }
 
 /// Who is invited to a venue.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ParticipantInput {
     /// `leaders`, `department_heads`, `department_staff`, `institutions`, `others`.
     pub category: String,
@@ -51,7 +56,8 @@ pub struct ParticipantInput {
 }
 
 /// A venue as typed.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VenueInput {
     /// `main` 主会场, `branch` 分会场, `room` 会场, `online`, `livestream`.
     pub kind: String,
@@ -71,7 +77,8 @@ pub struct VenueInput {
 }
 
 /// A session as typed; times in Beijing time (`2022-06-15 09:00`).
-#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionForm {
     pub title: String,
     pub starts_at: String,
@@ -90,7 +97,8 @@ pub struct SessionForm {
 }
 
 /// A debugging slot (联调) as typed.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DebugSlotInput {
     pub label: String,
     pub starts_at: String,
@@ -98,7 +106,8 @@ pub struct DebugSlotInput {
 
 /// Branch venues generated from a list: every direct child of `parent_code` of `kind`
 /// (每个省级局一个分会场), and/or the organisations named by code.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BranchVenueList {
     #[serde(default)]
     pub parent_code: String,
@@ -109,7 +118,8 @@ pub struct BranchVenueList {
 }
 
 /// An activity as typed. Times in Beijing time.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ActivityForm {
     pub campaign_id: i64,
     /// The organisation whose activity it is (the caller must manage it).
@@ -190,27 +200,27 @@ fn session_input(f: &SessionForm) -> SessionInput {
 /// Creates an activity of an organisation the caller manages, in a campaign it can see,
 /// with everything typed in one transaction. Every bad field is reported at once.
 pub async fn create_activity(
-    state: &AppState,
-    me: &Account,
+    app: &App,
+    me: &Caller,
     f: &ActivityForm,
 ) -> Result<Activity, AppError> {
     let mut errs = Invalid::default();
-    let owner = org_by_code(state, &mut errs, "owner_code", &f.owner_code).await?;
+    let owner = org_by_code(app, &mut errs, "owner_code", &f.owner_code).await?;
     if let Some(o) = &owner {
         me.actor().may(Action::Manage, &o.path)?;
     }
-    match campaigns::get(&state.db, f.campaign_id).await {
+    match campaigns::get(&app.db, f.campaign_id).await {
         Ok(_) => {}
         Err(StoreError::NotFound) => errs
             .push(FieldError::new("campaign_id", "unknown_campaign").with("value", f.campaign_id)),
         Err(e) => return Err(e.into()),
     }
-    check_notice(state, &mut errs, f.notice_id).await?;
+    check_notice(app, &mut errs, f.notice_id).await?;
     if let Some(o) = &owner {
-        check_plan_task(state, &mut errs, f.task_id, o.id).await?;
+        check_plan_task(app, &mut errs, f.task_id, o.id).await?;
     }
     let input = activity_input(
-        state,
+        app,
         &mut errs,
         f,
         f.campaign_id,
@@ -226,7 +236,7 @@ pub async fn create_activity(
         let org_id = if v.org_code.trim().is_empty() {
             None
         } else {
-            org_by_code(state, &mut errs, &format!("{p}.org_code"), &v.org_code)
+            org_by_code(app, &mut errs, &format!("{p}.org_code"), &v.org_code)
                 .await?
                 .map(|o| o.id)
         };
@@ -257,7 +267,7 @@ pub async fn create_activity(
             let org_id = if pt.org_code.trim().is_empty() {
                 None
             } else {
-                org_by_code(state, &mut errs, &format!("{q}.org_code"), &pt.org_code)
+                org_by_code(app, &mut errs, &format!("{q}.org_code"), &pt.org_code)
                     .await?
                     .map(|o| o.id)
             };
@@ -287,13 +297,8 @@ pub async fn create_activity(
     let mut branch_orgs = Vec::new();
     if let Some(b) = &f.branch_venues {
         if !b.parent_code.trim().is_empty()
-            && let Some(parent) = org_by_code(
-                state,
-                &mut errs,
-                "branch_venues.parent_code",
-                &b.parent_code,
-            )
-            .await?
+            && let Some(parent) =
+                org_by_code(app, &mut errs, "branch_venues.parent_code", &b.parent_code).await?
         {
             let kind = if b.kind.trim().is_empty() {
                 "regulator".to_owned()
@@ -306,11 +311,11 @@ pub async fn create_activity(
                     }
                 }
             };
-            branch_orgs.extend(activities::children_of_kind(&state.db, parent.id, &kind).await?);
+            branch_orgs.extend(activities::children_of_kind(&app.db, parent.id, &kind).await?);
         }
         for (i, code) in b.org_codes.iter().enumerate() {
             if let Some(o) = org_by_code(
-                state,
+                app,
                 &mut errs,
                 &format!("branch_venues.org_codes[{i}]"),
                 code,
@@ -364,8 +369,8 @@ pub async fn create_activity(
         debug_slots: &slots,
         task_id: f.task_id,
     };
-    let id = activities::create(&state.db, &draft, &parts, Some(me.id), state.clock.now()).await?;
-    Ok(activities::get(&state.db, id).await?)
+    let id = activities::create(&app.db, &draft, &parts, Some(me.id), app.clock.now()).await?;
+    Ok(activities::get(&app.db, id).await?)
 }
 
 // ---------------------------------------------------------------- reading
@@ -376,7 +381,7 @@ fn owner_path(a: &ActivityRow) -> Result<OrgPath, AppError> {
 }
 
 /// Whether `me` runs the activity (Manage on its owner).
-pub fn may_manage(me: Option<&Account>, a: &ActivityRow) -> bool {
+pub fn may_manage(me: Option<&Caller>, a: &ActivityRow) -> bool {
     match (me, owner_path(a)) {
         (Some(me), Ok(p)) => me.actor().may(Action::Manage, &p).is_ok(),
         _ => false,
@@ -384,7 +389,7 @@ pub fn may_manage(me: Option<&Account>, a: &ActivityRow) -> bool {
 }
 
 /// Whether `me` may check people in (Act on the owner: its staff and organisers above).
-pub fn may_check_in(me: Option<&Account>, a: &ActivityRow) -> bool {
+pub fn may_check_in(me: Option<&Caller>, a: &ActivityRow) -> bool {
     match (me, owner_path(a)) {
         (Some(me), Ok(p)) => me.actor().may(Action::Act, &p).is_ok(),
         _ => false,
@@ -393,14 +398,14 @@ pub fn may_check_in(me: Option<&Account>, a: &ActivityRow) -> bool {
 
 /// Public activities are for everyone; internal ones for whoever may view the owner or
 /// hosts one of its venues.
-async fn readable(state: &AppState, me: Option<&Account>, id: i64) -> Result<Activity, AppError> {
-    let a = activities::get(&state.db, id).await?;
+async fn readable(app: &App, me: Option<&Caller>, id: i64) -> Result<Activity, AppError> {
+    let a = activities::get(&app.db, id).await?;
     may_read(me, &a)?;
     Ok(a)
 }
 
 /// Whether `me` may read activity `a` (see [`readable`]).
-pub(super) fn may_read(me: Option<&Account>, a: &Activity) -> Result<(), AppError> {
+pub(super) fn may_read(me: Option<&Caller>, a: &Activity) -> Result<(), AppError> {
     if a.row.public {
         return Ok(());
     }
@@ -428,12 +433,12 @@ pub struct ActivityView {
 }
 
 pub async fn activity_view(
-    state: &AppState,
-    me: Option<&Account>,
+    app: &App,
+    me: Option<&Caller>,
     id: i64,
 ) -> Result<ActivityView, AppError> {
-    let activity = readable(state, me, id).await?;
-    let campaign = campaigns::get(&state.db, activity.row.campaign_id).await?;
+    let activity = readable(app, me, id).await?;
+    let campaign = campaigns::get(&app.db, activity.row.campaign_id).await?;
     let my_venue = me.and_then(|m| {
         activity
             .venues
@@ -450,6 +455,18 @@ pub async fn activity_view(
     })
 }
 
+/// A session with its activity's page, for whoever may read the activity (the public
+/// registration form).
+pub async fn session_view(
+    app: &App,
+    me: Option<&Caller>,
+    session_id: i64,
+) -> Result<(Session, ActivityView), AppError> {
+    let session = activities::session(&app.db, session_id).await?;
+    let view = activity_view(app, me, session.activity_id).await?;
+    Ok((session, view))
+}
+
 /// One row of a calendar: the activity and its organisers.
 pub struct CalendarItem {
     pub activity: ActivityRow,
@@ -457,7 +474,8 @@ pub struct CalendarItem {
 }
 
 /// Filters of a calendar, as in the URL.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 pub struct CalendarParams {
     /// Only this campaign.
     #[serde(default)]
@@ -490,13 +508,13 @@ pub fn parse_month(raw: &str) -> Result<(i32, u32), FieldError> {
 /// Activities for a calendar: everything the caller may see (public activities for the
 /// public; for staff also their own organisation's subtree's internal activities).
 pub async fn calendar(
-    state: &AppState,
-    me: Option<&Account>,
+    app: &App,
+    me: Option<&Caller>,
     p: &CalendarParams,
 ) -> Result<(Vec<CalendarItem>, i64), AppError> {
     let mut errs = Invalid::default();
     let org_id = match p.org.as_deref().map(str::trim) {
-        Some(code) if !code.is_empty() => org_by_code(state, &mut errs, "org", code)
+        Some(code) if !code.is_empty() => org_by_code(app, &mut errs, "org", code)
             .await?
             .map(|o| o.id),
         _ => None,
@@ -524,7 +542,7 @@ pub async fn calendar(
         offset: p.offset.unwrap_or(0),
         limit: p.limit.unwrap_or(200).clamp(1, 500),
     };
-    let (mut rows, mut total) = activities::calendar(&state.db, &q).await?;
+    let (mut rows, mut total) = activities::calendar(&app.db, &q).await?;
     if let Some(me) = me {
         let before = rows.len();
         rows.retain(|a| {
@@ -538,7 +556,7 @@ pub async fn calendar(
         total -= (before - rows.len()) as i64;
     }
     let ids: Vec<i64> = rows.iter().map(|a| a.id).collect();
-    let mut orgs = activities::organisers_of(&state.db, &ids).await?;
+    let mut orgs = activities::organisers_of(&app.db, &ids).await?;
     let items = rows
         .into_iter()
         .map(|a| {
@@ -558,10 +576,7 @@ pub async fn calendar(
 }
 
 /// Public activities of a public campaign, for its public page.
-pub async fn public_calendar(
-    state: &AppState,
-    c: &Campaign,
-) -> Result<Vec<CalendarItem>, AppError> {
+pub async fn public_calendar(app: &App, c: &Campaign) -> Result<Vec<CalendarItem>, AppError> {
     if !c.public {
         return Ok(Vec::new());
     }
@@ -570,47 +585,44 @@ pub async fn public_calendar(
         limit: Some(500),
         ..Default::default()
     };
-    Ok(calendar(state, None, &p).await?.0)
+    Ok(calendar(app, None, &p).await?.0)
 }
 
 // ---------------------------------------------------------------- sessions and capacity
 
-async fn session_and_activity(
-    state: &AppState,
-    session_id: i64,
-) -> Result<(Session, Activity), AppError> {
-    let s = activities::session(&state.db, session_id).await?;
-    let a = activities::get(&state.db, s.activity_id).await?;
+async fn session_and_activity(app: &App, session_id: i64) -> Result<(Session, Activity), AppError> {
+    let s = activities::session(&app.db, session_id).await?;
+    let a = activities::get(&app.db, s.activity_id).await?;
     Ok((s, a))
 }
 
 /// Adds a session to an activity the caller manages.
 pub async fn add_session(
-    state: &AppState,
-    me: &Account,
+    app: &App,
+    me: &Caller,
     activity_id: i64,
     f: &SessionForm,
 ) -> Result<Session, AppError> {
-    let a = activities::get(&state.db, activity_id).await?;
+    let a = activities::get(&app.db, activity_id).await?;
     me.actor().may(Action::Manage, &owner_path(&a.row)?)?;
     let d = session_input(f).validate()?;
-    let id = activities::add_session(&state.db, activity_id, &d).await?;
-    Ok(activities::session(&state.db, id).await?)
+    let id = activities::add_session(&app.db, activity_id, &d).await?;
+    Ok(activities::session(&app.db, id).await?)
 }
 
 /// Changes a session's capacity (empty = unlimited). A capacity below the confirmed
 /// registrations is refused (`capacity_below_registrations`) and nothing changes.
 pub async fn set_capacity(
-    state: &AppState,
-    me: &Account,
+    app: &App,
+    me: &Caller,
     session_id: i64,
     capacity: &str,
 ) -> Result<Session, AppError> {
-    let (_, a) = session_and_activity(state, session_id).await?;
+    let (_, a) = session_and_activity(app, session_id).await?;
     me.actor().may(Action::Manage, &owner_path(&a.row)?)?;
     let cap = parse_capacity("capacity", capacity)?;
-    match activities::set_capacity(&state.db, session_id, cap, state.clock.now()).await? {
-        CapacityChange::Changed { .. } => Ok(activities::session(&state.db, session_id).await?),
+    match activities::set_capacity(&app.db, session_id, cap, app.clock.now()).await? {
+        CapacityChange::Changed { .. } => Ok(activities::session(&app.db, session_id).await?),
         CapacityChange::BelowRegistrations { confirmed } => {
             Err(FieldError::new("capacity", "capacity_below_registrations")
                 .with("value", capacity.trim())
@@ -623,7 +635,8 @@ pub async fn set_capacity(
 // ---------------------------------------------------------------- registration
 
 /// A registration as typed; which fields are required depends on the activity.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RegistrationForm {
     #[serde(default)]
     pub name: String,
@@ -677,14 +690,14 @@ pub fn audience_roles(a: &ActivityRow) -> Vec<AudienceRole> {
 /// an audience outside the activity's rules, registration after closing
 /// (`registration_closed`), and a second registration of the same person
 /// (`already_registered`). Registrations that arrive together are written together (see
-/// [`super::registrar`]).
+/// [`registrar`]).
 pub async fn register(
-    state: &AppState,
-    me: Option<&Account>,
+    app: &App,
+    me: Option<&Caller>,
     session_id: i64,
     form: &RegistrationForm,
 ) -> Result<Registration, AppError> {
-    super::registrar::register(state, me, session_id, RegistrationInput::from(form)).await
+    registrar::register(app, me, session_id, RegistrationInput::from(form)).await
 }
 
 /// The answer to one registration attempt of `d`.
@@ -720,12 +733,12 @@ pub struct Ticket {
 }
 
 /// The registration holding `ticket` (the ticket code is the registrant's key).
-pub async fn ticket(state: &AppState, ticket: &str) -> Result<Ticket, AppError> {
+pub async fn ticket(app: &App, ticket: &str) -> Result<Ticket, AppError> {
     if ticket.len() != 32 || !ticket.chars().all(|c| c.is_ascii_hexdigit()) {
         return Err(AppError::NotFound);
     }
-    let registration = activities::registration_by_ticket(&state.db, ticket).await?;
-    let (session, activity) = session_and_activity(state, registration.session_id).await?;
+    let registration = activities::registration_by_ticket(&app.db, ticket).await?;
+    let (session, activity) = session_and_activity(app, registration.session_id).await?;
     Ok(Ticket {
         registration,
         session,
@@ -734,41 +747,42 @@ pub async fn ticket(state: &AppState, ticket: &str) -> Result<Ticket, AppError> 
 }
 
 /// Cancels by ticket (the registrant) — the first on the waiting list moves up.
-pub async fn cancel_by_ticket(state: &AppState, code: &str) -> Result<Ticket, AppError> {
-    let t = ticket(state, code).await?;
-    activities::cancel(&state.db, t.registration.id, state.clock.now()).await?;
-    ticket(state, code).await
+pub async fn cancel_by_ticket(app: &App, code: &str) -> Result<Ticket, AppError> {
+    let t = ticket(app, code).await?;
+    activities::cancel(&app.db, t.registration.id, app.clock.now()).await?;
+    ticket(app, code).await
 }
 
 /// Cancels a registration of an activity the caller manages.
 pub async fn cancel_registration(
-    state: &AppState,
-    me: &Account,
+    app: &App,
+    me: &Caller,
     registration_id: i64,
 ) -> Result<Registration, AppError> {
-    let r = activities::registration(&state.db, registration_id).await?;
-    let a = activities::get(&state.db, r.activity_id).await?;
+    let r = activities::registration(&app.db, registration_id).await?;
+    let a = activities::get(&app.db, r.activity_id).await?;
     me.actor().may(Action::Manage, &owner_path(&a.row)?)?;
-    activities::cancel(&state.db, registration_id, state.clock.now()).await?;
-    Ok(activities::registration(&state.db, registration_id).await?)
+    activities::cancel(&app.db, registration_id, app.clock.now()).await?;
+    Ok(activities::registration(&app.db, registration_id).await?)
 }
 
 /// A session's registrations, for whoever may check people in.
 pub async fn registrations(
-    state: &AppState,
-    me: &Account,
+    app: &App,
+    me: &Caller,
     session_id: i64,
 ) -> Result<(Session, Activity, Vec<Registration>), AppError> {
-    let (s, a) = session_and_activity(state, session_id).await?;
+    let (s, a) = session_and_activity(app, session_id).await?;
     me.actor().may(Action::Act, &owner_path(&a.row)?)?;
-    let regs = activities::registrations(&state.db, session_id).await?;
+    let regs = activities::registrations(&app.db, session_id).await?;
     Ok((s, a, regs))
 }
 
 // ---------------------------------------------------------------- check-in
 
 /// One check-in as the phone sends it (possibly long after, from its offline queue).
-#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CheckinInput {
     /// Generated on the device; the same id sent twice counts once.
     pub client_id: String,
@@ -783,7 +797,8 @@ pub struct CheckinInput {
 }
 
 /// What became of one check-in.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CheckinResult {
     pub client_id: String,
     /// `recorded`, `repeated`, `already_checked_in`, `unknown_ticket`, `not_confirmed`,
@@ -795,14 +810,14 @@ pub struct CheckinResult {
 /// Records a batch of check-ins for a session (Act on the activity's owner). Each item
 /// succeeds or fails on its own; none is counted twice.
 pub async fn check_in(
-    state: &AppState,
-    me: &Account,
+    app: &App,
+    me: &Caller,
     session_id: i64,
     items: &[CheckinInput],
 ) -> Result<Vec<CheckinResult>, AppError> {
-    let (_, a) = session_and_activity(state, session_id).await?;
+    let (_, a) = session_and_activity(app, session_id).await?;
     me.actor().may(Action::Act, &owner_path(&a.row)?)?;
-    let now = state.clock.now();
+    let now = app.clock.now();
     let mut out = Vec::new();
     for it in items {
         let client_id = match parse_client_id("client_id", &it.client_id) {
@@ -823,7 +838,7 @@ pub async fn check_in(
         let method = if it.method == "list" { "list" } else { "qr" };
         let ticket = it.ticket.trim().to_ascii_lowercase();
         let res = activities::check_in(
-            &state.db,
+            &app.db,
             session_id,
             &client_id,
             &ticket,
@@ -843,7 +858,7 @@ pub async fn check_in(
         };
         let name = match outcome {
             "unknown_ticket" | "invalid" => None,
-            _ => activities::registration_by_ticket(&state.db, &ticket)
+            _ => activities::registration_by_ticket(&app.db, &ticket)
                 .await
                 .ok()
                 .map(|r| r.name),
@@ -860,7 +875,8 @@ pub async fn check_in(
 // ---------------------------------------------------------------- readiness
 
 /// A branch venue's report as typed.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReadinessForm {
     /// `ready`, `not_ready` or `pending`.
     pub readiness: String,
@@ -879,14 +895,14 @@ pub struct ReadinessForm {
 /// the venue (Act on it) or the activity's organiser (Manage). A venue reported ready
 /// must name its technician.
 pub async fn report_readiness(
-    state: &AppState,
-    me: &Account,
+    app: &App,
+    me: &Caller,
     activity_id: i64,
     venue_id: i64,
     slot_id: i64,
     f: &ReadinessForm,
 ) -> Result<(), AppError> {
-    let a = activities::get(&state.db, activity_id).await?;
+    let a = activities::get(&app.db, activity_id).await?;
     let venue = a
         .venues
         .iter()
@@ -894,7 +910,7 @@ pub async fn report_readiness(
         .ok_or(AppError::NotFound)?;
     let by_host = match venue.org_id {
         Some(o) => {
-            let org = orgs::get(&state.db, o).await?;
+            let org = orgs::get(&app.db, o).await?;
             me.actor().may(Action::Act, &org.path).is_ok()
         }
         None => false,
@@ -924,26 +940,18 @@ pub async fn report_readiness(
         technician_phone: phone.flatten().map(Line::into_inner),
         note: note.flatten().map(Line::into_inner),
     };
-    activities::report_check(
-        &state.db,
-        venue_id,
-        slot_id,
-        &report,
-        me.id,
-        state.clock.now(),
-    )
-    .await?;
+    activities::report_check(&app.db, venue_id, slot_id, &report, me.id, app.clock.now()).await?;
     Ok(())
 }
 
 /// The day-of board: for those who may read the activity.
 pub async fn board(
-    state: &AppState,
-    me: &Account,
+    app: &App,
+    me: &Caller,
     activity_id: i64,
 ) -> Result<(Activity, Vec<BoardRow>), AppError> {
-    let a = readable(state, Some(me), activity_id).await?;
-    let rows = activities::board(&state.db, activity_id).await?;
+    let a = readable(app, Some(me), activity_id).await?;
+    let rows = activities::board(&app.db, activity_id).await?;
     Ok((a, rows))
 }
 
@@ -998,11 +1006,11 @@ fn a_schedule(a: &ActivityRow) -> renke_domain::activity::Schedule {
 }
 
 /// The public iCalendar feed of a public campaign's public activities.
-pub async fn public_feed(state: &AppState, campaign_id: i64) -> Result<String, AppError> {
-    let c = super::get_campaign(state, None, campaign_id).await?;
-    let items = public_calendar(state, &c).await?;
-    let base = state.config.public_url.trim_end_matches('/');
-    let now = state.clock.now();
+pub async fn public_feed(app: &App, campaign_id: i64) -> Result<String, AppError> {
+    let c = crate::campaigns::get_campaign(app, None, campaign_id).await?;
+    let items = public_calendar(app, &c).await?;
+    let base = app.config.public_url.trim_end_matches('/');
+    let now = app.clock.now();
     let events: Vec<IcsEvent> = items
         .iter()
         .map(|i| activity_event(base, &i.activity, &i.organisers, now))
@@ -1051,14 +1059,14 @@ pub fn session_event(
 }
 
 /// The personal feed of the person holding `ticket`: every live registration of theirs.
-pub async fn personal_feed(state: &AppState, code: &str) -> Result<String, AppError> {
-    let t = ticket(state, code).await?;
-    let regs = activities::registrations_like(&state.db, code).await?;
-    let base = state.config.public_url.trim_end_matches('/');
-    let now = state.clock.now();
+pub async fn personal_feed(app: &App, code: &str) -> Result<String, AppError> {
+    let t = ticket(app, code).await?;
+    let regs = activities::registrations_like(&app.db, code).await?;
+    let base = app.config.public_url.trim_end_matches('/');
+    let now = app.clock.now();
     let mut events = Vec::new();
     for r in regs {
-        let (s, a) = session_and_activity(state, r.session_id).await?;
+        let (s, a) = session_and_activity(app, r.session_id).await?;
         events.push(session_event(base, &a, &s, &r, now));
     }
     Ok(ical::calendar(
@@ -1068,15 +1076,15 @@ pub async fn personal_feed(state: &AppState, code: &str) -> Result<String, AppEr
 }
 
 /// A registration's own event, for the confirmation e-mail's attachment and download.
-pub async fn ticket_ics(state: &AppState, code: &str) -> Result<String, AppError> {
-    let t = ticket(state, code).await?;
-    let base = state.config.public_url.trim_end_matches('/');
+pub async fn ticket_ics(app: &App, code: &str) -> Result<String, AppError> {
+    let t = ticket(app, code).await?;
+    let base = app.config.public_url.trim_end_matches('/');
     let ev = session_event(
         base,
         &t.activity,
         &t.session,
         &t.registration,
-        state.clock.now(),
+        app.clock.now(),
     );
     Ok(ical::calendar(&t.activity.row.title, &[ev]))
 }
@@ -1088,12 +1096,12 @@ pub async fn ticket_ics(state: &AppState, code: &str) -> Result<String, AppError
 /// gave no e-mail address. Confirmations and promotions carry the registration's own
 /// `.ics`; a cancellation carries it with `STATUS:CANCELLED`, so calendars drop the event.
 pub async fn registration_mail(
-    state: &AppState,
+    app: &App,
     message_id: i64,
 ) -> Result<Option<crate::mail::Mail>, AppError> {
-    use crate::view::local_time;
-    let m = activities::message(&state.db, message_id).await?;
-    let r = activities::registration(&state.db, m.registration_id).await?;
+    use renke_domain::clock::local_time;
+    let m = activities::message(&app.db, message_id).await?;
+    let r = activities::registration(&app.db, m.registration_id).await?;
     let Some(email) = r.email.clone().filter(|e| !e.trim().is_empty()) else {
         return Ok(None);
     };
@@ -1101,8 +1109,8 @@ pub async fn registration_mail(
         // Moved up (or cancelled) before the notice went out: that message follows.
         return Ok(None);
     }
-    let (s, a) = session_and_activity(state, r.session_id).await?;
-    let base = state.config.public_url.trim_end_matches('/');
+    let (s, a) = session_and_activity(app, r.session_id).await?;
+    let base = app.config.public_url.trim_end_matches('/');
     let link = format!("{base}/tickets/{}", r.ticket);
     let what = format!("{}（{}）", a.row.title, s.title);
     let when = format!(
@@ -1174,7 +1182,7 @@ pub async fn registration_mail(
     };
     let mut attachments = Vec::new();
     if ics {
-        let ev = session_event(base, &a, &s, &r, state.clock.now());
+        let ev = session_event(base, &a, &s, &r, app.clock.now());
         attachments.push(crate::mail::Attachment {
             filename: "event.ics".into(),
             content_type: "text/calendar; charset=utf-8; method=PUBLISH".into(),
@@ -1192,6 +1200,24 @@ pub async fn registration_mail(
 /// Messages a drain reads and hands over per transaction.
 const DRAIN_CHUNK: i64 = 50;
 
+/// The job that drains the outbox of registration messages into the mail queue (queued by
+/// the store with every write that owes someone a message; its payload is the first
+/// message id of that write, for the record: a drain takes every unsent message). The
+/// e-mails are jobs of their own, run by the worker's next claim.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct DrainRegistrationMessages(pub i64);
+
+impl Job for DrainRegistrationMessages {
+    const KIND: &'static str = activities::MAIL_JOB;
+
+    async fn run(self, app: &App) -> Result<(), String> {
+        drain_registration_messages(app)
+            .await
+            .map(|_| ())
+            .map_err(|e| format!("registration messages: {e}"))
+    }
+}
+
 /// Drains the outbox of registration messages (the [`activities::MAIL_JOB`] job): every
 /// unsent message becomes its e-mail's job in the mail queue, in the same transaction that
 /// marks it sent, so each is e-mailed exactly once however many drains run at once, and a
@@ -1200,16 +1226,16 @@ const DRAIN_CHUNK: i64 = 50;
 /// A message whose e-mail cannot be written stays unsent and the drain ends with its error
 /// after handing over the others, so the job is retried later. Returns how many messages
 /// this drain handed over.
-pub async fn drain_registration_messages(state: &AppState) -> Result<usize, AppError> {
+pub async fn drain_registration_messages(app: &App) -> Result<usize, AppError> {
     let (mut handed, mut after, mut failure) = (0, 0, None);
     loop {
-        let pending = activities::unsent_messages(&state.db, after, DRAIN_CHUNK).await?;
+        let pending = activities::unsent_messages(&app.db, after, DRAIN_CHUNK).await?;
         let Some(last) = pending.last() else { break };
         after = last.id;
-        let now = state.clock.now();
+        let now = app.clock.now();
         let mut jobs = Vec::with_capacity(pending.len());
         for m in &pending {
-            match registration_mail(state, m.id).await {
+            match registration_mail(app, m.id).await {
                 Ok(mail) => jobs.push((m.id, mail.map(|m| m.job(now)).transpose()?)),
                 Err(e) => {
                     tracing::warn!(message = m.id, error = %e, "registration message not sent");
@@ -1217,7 +1243,7 @@ pub async fn drain_registration_messages(state: &AppState) -> Result<usize, AppE
                 }
             }
         }
-        handed += activities::hand_over(&state.db, &jobs, now).await?;
+        handed += activities::hand_over(&app.db, &jobs, now).await?;
     }
     match failure {
         Some(e) => Err(e),
@@ -1277,12 +1303,12 @@ pub fn activity_form_from_pairs(pairs: &[(String, String)]) -> ActivityForm {
 
 /// `notice_id`, when given, must name an existing notice (`unknown_notice`).
 async fn check_notice(
-    state: &AppState,
+    app: &App,
     errs: &mut Invalid,
     notice_id: Option<i64>,
 ) -> Result<(), AppError> {
     if let Some(n) = notice_id {
-        match renke_store::notices::get(&state.db, n).await {
+        match renke_store::notices::get(&app.db, n).await {
             Ok(_) => {}
             Err(StoreError::NotFound) => {
                 errs.push(FieldError::new("notice_id", "unknown_notice").with("value", n))
@@ -1297,7 +1323,7 @@ async fn check_notice(
 /// another kind, `unknown_task` for none) that organisation `owner` is a recipient of
 /// (`not_task_recipient`).
 async fn check_plan_task(
-    state: &AppState,
+    app: &App,
     errs: &mut Invalid,
     task_id: Option<i64>,
     owner: i64,
@@ -1305,12 +1331,12 @@ async fn check_plan_task(
     let Some(t) = task_id else {
         return Ok(());
     };
-    match renke_store::tasks::get(&state.db, t).await {
+    match renke_store::tasks::get(&app.db, t).await {
         Ok(task) if task.kind != TaskKind::Plan => {
             errs.push(FieldError::new("task_id", "not_plan_task").with("value", t))
         }
         Ok(_) => {
-            if !renke_store::tasks::is_recipient(&state.db, t, owner).await? {
+            if !renke_store::tasks::is_recipient(&app.db, t, owner).await? {
                 errs.push(FieldError::new("task_id", "not_task_recipient").with("value", t));
             }
         }
@@ -1326,7 +1352,7 @@ async fn check_plan_task(
 /// `owner_org_id` from the form) and editing (both from the stored activity). Directory
 /// organisers are looked up by code; an unknown code is added to `errs` on its row's field.
 async fn activity_input(
-    state: &AppState,
+    app: &App,
     errs: &mut Invalid,
     f: &ActivityForm,
     campaign_id: i64,
@@ -1337,14 +1363,9 @@ async fn activity_input(
         let org_id = if o.org_code.trim().is_empty() {
             None
         } else {
-            org_by_code(
-                state,
-                errs,
-                &format!("organisers[{i}].org_code"),
-                &o.org_code,
-            )
-            .await?
-            .map(|o| o.id)
+            org_by_code(app, errs, &format!("organisers[{i}].org_code"), &o.org_code)
+                .await?
+                .map(|o| o.id)
         };
         organisers.push((o.role.clone(), org_id, o.name.clone()));
     }
@@ -1374,34 +1395,34 @@ async fn activity_input(
 /// schedule, mode, audience, public or internal, form fields and notice. The campaign and
 /// the owner stay. Every bad field is reported at once and nothing changes.
 pub async fn update_activity(
-    state: &AppState,
-    me: &Account,
+    app: &App,
+    me: &Caller,
     id: i64,
     f: &ActivityForm,
 ) -> Result<Activity, AppError> {
-    let a = activities::get(&state.db, id).await?;
+    let a = activities::get(&app.db, id).await?;
     me.actor().may(Action::Manage, &owner_path(&a.row)?)?;
     let mut errs = Invalid::default();
-    check_notice(state, &mut errs, f.notice_id).await?;
-    check_plan_task(state, &mut errs, f.task_id, a.row.owner_org_id).await?;
-    let input = activity_input(state, &mut errs, f, a.row.campaign_id, a.row.owner_org_id).await?;
+    check_notice(app, &mut errs, f.notice_id).await?;
+    check_plan_task(app, &mut errs, f.task_id, a.row.owner_org_id).await?;
+    let input = activity_input(app, &mut errs, f, a.row.campaign_id, a.row.owner_org_id).await?;
     let draft = input.validate().map_err(|e| errs.0.extend(e.0)).ok();
     errs.into_result()?;
     let Some(draft) = draft else {
         return Err(AppError::NotFound);
     };
-    activities::update(&state.db, id, &draft, f.task_id, state.clock.now()).await?;
-    Ok(activities::get(&state.db, id).await?)
+    activities::update(&app.db, id, &draft, f.task_id, app.clock.now()).await?;
+    Ok(activities::get(&app.db, id).await?)
 }
 
 /// The activity as its edit form shows it (the stored values, in the typed format;
 /// directory organisers by their code).
-pub async fn activity_form_of(state: &AppState, a: &Activity) -> Result<ActivityForm, AppError> {
+pub async fn activity_form_of(app: &App, a: &Activity) -> Result<ActivityForm, AppError> {
     let r = &a.row;
     let mut organisers = Vec::new();
     for o in &a.organisers {
         let (org_code, name) = match o.org_id {
-            Some(id) => (orgs::get(&state.db, id).await?.code, String::new()),
+            Some(id) => (orgs::get(&app.db, id).await?.code, String::new()),
             None => (String::new(), o.name.clone()),
         };
         organisers.push(OrganiserInput {
@@ -1491,13 +1512,13 @@ impl SessionPageForm {
 /// (`closes_after_end`), a venue of another activity, and a capacity below the confirmed
 /// registrations (`capacity_below_registrations`).
 pub async fn save_session(
-    state: &AppState,
-    me: &Account,
+    app: &App,
+    me: &Caller,
     activity_id: i64,
     session_id: Option<i64>,
     f: &SessionPageForm,
 ) -> Result<Session, AppError> {
-    let a = activities::get(&state.db, activity_id).await?;
+    let a = activities::get(&app.db, activity_id).await?;
     me.actor().may(Action::Manage, &owner_path(&a.row)?)?;
     if let Some(sid) = session_id
         && !a.sessions.iter().any(|s| s.id == sid)
@@ -1541,9 +1562,8 @@ pub async fn save_session(
         return Err(AppError::NotFound);
     };
     let id = match session_id {
-        None => activities::add_session(&state.db, activity_id, &d).await?,
-        Some(sid) => match activities::update_session(&state.db, sid, &d, state.clock.now()).await?
-        {
+        None => activities::add_session(&app.db, activity_id, &d).await?,
+        Some(sid) => match activities::update_session(&app.db, sid, &d, app.clock.now()).await? {
             CapacityChange::Changed { .. } => sid,
             CapacityChange::BelowRegistrations { confirmed } => {
                 return Err(FieldError::new("capacity", "capacity_below_registrations")
@@ -1553,5 +1573,5 @@ pub async fn save_session(
             }
         },
     };
-    Ok(activities::session(&state.db, id).await?)
+    Ok(activities::session(&app.db, id).await?)
 }

@@ -2,26 +2,26 @@
 //! materials sent as a zip with a folder per unit. Built off the async runtime.
 
 use super::tasks::{DashboardView, dashboard};
-use crate::AppState;
+use crate::App;
+use crate::Caller;
 use crate::error::AppError;
-use crate::view::local_time;
+use renke_domain::clock::local_time;
 use renke_domain::import::Table;
-use renke_store::accounts::Account;
 use renke_store::tasks::{self, ExpectedRow, Filter, Scope};
 use std::io::Write;
 
 /// Every recipient in the node's subtree, all pages, after the dashboard's permission check.
 async fn all_recipients(
-    state: &AppState,
-    me: &Account,
+    app: &App,
+    me: &Caller,
     task_id: i64,
 ) -> Result<(DashboardView, Vec<ExpectedRow>), AppError> {
     const PAGE: i64 = 500;
-    let v = dashboard(state, me, Scope::Task(task_id), None, Filter::All, 0, PAGE).await?;
+    let v = dashboard(app, me, Scope::Task(task_id), None, Filter::All, 0, PAGE).await?;
     let mut rows = v.recipients.items.clone();
     let mut offset = PAGE;
     while offset < v.recipients.total {
-        let page = tasks::recipients(&state.db, &v.dashboard, Filter::All, offset, PAGE).await?;
+        let page = tasks::recipients(&app.db, &v.dashboard, Filter::All, offset, PAGE).await?;
         rows.extend(page.items);
         offset += PAGE;
     }
@@ -40,12 +40,12 @@ fn status_zh(r: &ExpectedRow) -> &'static str {
 /// The status of every recipient of a task (and of its relays) as an xlsx workbook, with the
 /// file name to offer.
 pub async fn status_xlsx(
-    state: &AppState,
-    me: &Account,
+    app: &App,
+    me: &Caller,
     task_id: i64,
 ) -> Result<(String, Vec<u8>), AppError> {
-    let (v, rows) = all_recipients(state, me, task_id).await?;
-    let now = state.clock.now();
+    let (v, rows) = all_recipients(app, me, task_id).await?;
+    let now = app.clock.now();
     let mut t = Table {
         headers: [
             "单位 Unit",
@@ -117,12 +117,12 @@ const ZIP_FOLDERS_QUEUED: usize = 2;
 /// entry). An error midway ends the body with an error, so the client sees a broken
 /// download rather than a short zip that looks complete.
 pub async fn materials_zip(
-    state: &AppState,
-    me: &Account,
+    app: &App,
+    me: &Caller,
     task_id: i64,
-) -> Result<(String, axum::body::Body), AppError> {
+) -> Result<(String, ByteStream), AppError> {
     let v = dashboard(
-        state,
+        app,
         me,
         Scope::Task(task_id),
         None,
@@ -134,9 +134,9 @@ pub async fn materials_zip(
     let filename = format!("{}-报送材料.zip", v.title);
     let (folders_tx, folders_rx) = tokio::sync::mpsc::channel(ZIP_FOLDERS_QUEUED);
     let (chunks_tx, chunks_rx) = tokio::sync::mpsc::channel(ZIP_CHUNKS_QUEUED);
-    let reader_state = state.clone();
+    let reader_app = app.clone();
     tokio::spawn(async move {
-        if let Err(e) = read_folders(&reader_state, v, &folders_tx).await {
+        if let Err(e) = read_folders(&reader_app, v, &folders_tx).await {
             tracing::warn!(task = task_id, error = %e, "materials zip: reading stopped");
             let _ = folders_tx.send(Err(e)).await;
         }
@@ -151,13 +151,18 @@ pub async fn materials_zip(
     let stream = futures_util::stream::unfold(chunks_rx, |mut rx| async move {
         rx.recv().await.map(|chunk| (chunk, rx))
     });
-    Ok((filename, axum::body::Body::from_stream(stream)))
+    Ok((filename, Box::pin(stream)))
 }
+
+/// A body produced piece by piece (the materials zip), ending early with an error if
+/// producing it failed.
+pub type ByteStream =
+    std::pin::Pin<Box<dyn futures_util::Stream<Item = std::io::Result<bytes::Bytes>> + Send>>;
 
 /// Reads the sent submissions in the dashboard's subtree page by page and sends each unit's
 /// folder to the writer; stops quietly when the writer is gone (the client left).
 async fn read_folders(
-    state: &AppState,
+    app: &App,
     v: DashboardView,
     out: &tokio::sync::mpsc::Sender<anyhow::Result<Folder>>,
 ) -> anyhow::Result<()> {
@@ -166,7 +171,7 @@ async fn read_folders(
     let mut offset = 0;
     loop {
         for r in &page {
-            let Some(folder) = folder(state, r).await? else {
+            let Some(folder) = folder(app, r).await? else {
                 continue;
             };
             if out.send(Ok(folder)).await.is_err() {
@@ -177,21 +182,21 @@ async fn read_folders(
         if offset >= total || page.is_empty() {
             return Ok(());
         }
-        page = tasks::recipients(&state.db, &v.dashboard, Filter::Submitted, offset, ZIP_PAGE)
+        page = tasks::recipients(&app.db, &v.dashboard, Filter::Submitted, offset, ZIP_PAGE)
             .await?
             .items;
     }
 }
 
 /// One unit's folder: the text of its latest sent version and that version's files.
-async fn folder(state: &AppState, r: &ExpectedRow) -> anyhow::Result<Option<Folder>> {
+async fn folder(app: &App, r: &ExpectedRow) -> anyhow::Result<Option<Folder>> {
     if !r.has_submitted() {
         return Ok(None);
     }
     let Some(sid) = r.submission_id else {
         return Ok(None);
     };
-    let versions = tasks::versions(&state.db, sid).await?;
+    let versions = tasks::versions(&app.db, sid).await?;
     let Some(last) = versions.last() else {
         return Ok(None);
     };
@@ -220,9 +225,9 @@ async fn folder(state: &AppState, r: &ExpectedRow) -> anyhow::Result<Option<Fold
         }
     }
     let mut files = Vec::new();
-    for f in tasks::version_files(&state.db, sid, last.version).await? {
-        let stored = renke_store::files::get(&state.db, f.file_id).await?;
-        files.push((f.name, state.files.read(&stored).await?));
+    for f in tasks::version_files(&app.db, sid, last.version).await? {
+        let stored = renke_store::files::get(&app.db, f.file_id).await?;
+        files.push((f.name, app.files.read(&stored).await?));
     }
     if !files.is_empty() {
         text.push_str("\n【附件】\n");
@@ -241,12 +246,12 @@ async fn folder(state: &AppState, r: &ExpectedRow) -> anyhow::Result<Option<Fold
 /// blocking while [`ZIP_CHUNKS_QUEUED`] chunks wait for the client; fails with `BrokenPipe`
 /// once the response is dropped.
 struct ChannelWriter {
-    tx: tokio::sync::mpsc::Sender<std::io::Result<axum::body::Bytes>>,
+    tx: tokio::sync::mpsc::Sender<std::io::Result<bytes::Bytes>>,
     buf: Vec<u8>,
 }
 
 impl ChannelWriter {
-    fn new(tx: tokio::sync::mpsc::Sender<std::io::Result<axum::body::Bytes>>) -> Self {
+    fn new(tx: tokio::sync::mpsc::Sender<std::io::Result<bytes::Bytes>>) -> Self {
         ChannelWriter {
             tx,
             buf: Vec::with_capacity(ZIP_CHUNK),

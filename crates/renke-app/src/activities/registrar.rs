@@ -11,11 +11,11 @@
 //! Capacity stays exact across several app servers: every batch still takes the session's
 //! lock in the database.
 
-use super::activities::{audience_roles, form_fields, may_read, registered};
-use crate::AppState;
+use super::{audience_roles, form_fields, may_read, registered};
+use crate::App;
+use crate::Caller;
 use crate::error::AppError;
 use renke_domain::activity::RegistrationInput;
-use renke_store::accounts::Account;
 use renke_store::activities::{self, Registration};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -29,7 +29,7 @@ pub struct Registrar {
 
 /// A registration waiting for its batch.
 struct Pending {
-    me: Option<Account>,
+    me: Option<Caller>,
     input: RegistrationInput,
     answer: oneshot::Sender<Result<Registration, AppError>>,
 }
@@ -42,8 +42,8 @@ impl Registrar {
 
 /// Queues a registration for `session_id` and waits for its batch to be written.
 pub async fn register(
-    state: &AppState,
-    me: Option<&Account>,
+    app: &App,
+    me: Option<&Caller>,
     session_id: i64,
     input: RegistrationInput,
 ) -> Result<Registration, AppError> {
@@ -56,7 +56,7 @@ pub async fn register(
     // A session has a queue exactly while a writer task is draining it: the first
     // registration of a quiet session starts the writer.
     let start_writer = {
-        let mut queues = state.registrar.queues();
+        let mut queues = app.registrar.queues();
         match queues.get_mut(&session_id) {
             Some(queue) => {
                 queue.push(pending);
@@ -69,7 +69,7 @@ pub async fn register(
         }
     };
     if start_writer {
-        tokio::spawn(write_queue(state.clone(), session_id));
+        tokio::spawn(write_queue(app.clone(), session_id));
     }
     answered
         .await
@@ -77,7 +77,7 @@ pub async fn register(
 }
 
 /// Writes batches for `session_id` until its queue is empty, then removes the queue.
-async fn write_queue(state: AppState, session_id: i64) {
+async fn write_queue(app: App, session_id: i64) {
     // If writing panics, the queue goes away with it: its callers get an error instead of
     // waiting forever, and the next registration starts a new writer.
     struct Guard<'a>(&'a Registrar, i64);
@@ -88,10 +88,10 @@ async fn write_queue(state: AppState, session_id: i64) {
             }
         }
     }
-    let _guard = Guard(&state.registrar, session_id);
+    let _guard = Guard(&app.registrar, session_id);
     loop {
         let batch = {
-            let mut queues = state.registrar.queues();
+            let mut queues = app.registrar.queues();
             match queues.get_mut(&session_id) {
                 Some(queue) if !queue.is_empty() => std::mem::take(queue),
                 _ => {
@@ -100,15 +100,15 @@ async fn write_queue(state: AppState, session_id: i64) {
                 }
             }
         };
-        write_batch(&state, session_id, batch).await;
+        write_batch(&app, session_id, batch).await;
     }
 }
 
 /// Checks each registration of `batch` against the activity and writes the valid ones in
 /// one transaction; every caller is answered.
-async fn write_batch(state: &AppState, session_id: i64, batch: Vec<Pending>) {
-    let activity = match activities::session(&state.db, session_id).await {
-        Ok(s) => activities::get(&state.db, s.activity_id).await,
+async fn write_batch(app: &App, session_id: i64, batch: Vec<Pending>) {
+    let activity = match activities::session(&app.db, session_id).await {
+        Ok(s) => activities::get(&app.db, s.activity_id).await,
         Err(e) => Err(e),
     };
     let activity = match activity {
@@ -131,7 +131,7 @@ async fn write_batch(state: &AppState, session_id: i64, batch: Vec<Pending>) {
             }
         }
     }
-    match activities::register_many(&state.db, session_id, &people, state.clock.now()).await {
+    match activities::register_many(&app.db, session_id, &people, app.clock.now()).await {
         Ok(outcomes) => {
             for ((answer, (draft, _)), outcome) in writing.into_iter().zip(&people).zip(outcomes) {
                 let _ = answer.send(registered(outcome, draft));

@@ -1,0 +1,141 @@
+//! Renke's use cases. Every action a person or program takes (log in, issue a notice,
+//! submit a report, register for a session) is a function here that takes the [`App`] and
+//! the [`Caller`], checks permission through `renke_domain::perm` and runs the store's
+//! writes. The web layer only parses requests and renders answers; the CLI and the job
+//! worker call the same functions. Nothing here knows HTTP.
+//!
+//! Layout, by feature: [`auth`] (login, passwords, tokens), [`orgs`], [`accounts`],
+//! [`campaigns`], [`notices`], [`reporting`] (tasks, exports, 催办), [`activities`]
+//! (registration, check-in, calendars), [`pdf`], [`mail`], [`jobs`] (the queue's job kinds
+//! and the worker).
+
+pub mod accounts;
+pub mod activities;
+pub mod auth;
+mod caller;
+pub mod campaigns;
+pub mod error;
+pub mod jobs;
+pub mod mail;
+pub mod model;
+pub mod notices;
+pub mod orgs;
+pub mod pdf;
+pub mod reporting;
+
+pub use caller::Caller;
+pub use error::AppError;
+pub use renke_domain::clock::Clock;
+pub use renke_domain::perm::Role;
+pub use renke_store::Db;
+pub use renke_store::files::FileStore;
+
+use crate::activities::registrar::Registrar;
+use crate::mail::Mailer;
+use renke_render::pdf::{PdfError, PdfRenderer};
+use serde::Deserialize;
+use std::sync::Arc;
+
+/// Web settings (part of the binary's configuration file, section `[web]`).
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct WebConfig {
+    /// The address people use to reach the server, e.g. `https://renke.example.gov.cn`.
+    /// An `https` address makes cookies `Secure`.
+    pub public_url: String,
+    /// Hours a login session lasts.
+    pub session_hours: i64,
+    /// Failed logins allowed per login name within `login_window_minutes`.
+    pub login_max_failures: i64,
+    /// Failed logins allowed per client address within `login_window_minutes`.
+    pub login_max_failures_per_ip: i64,
+    pub login_window_minutes: i64,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// Trust `X-Forwarded-For` / `X-Forwarded-Proto` from a reverse proxy.
+    pub trust_proxy: bool,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            public_url: "http://127.0.0.1:8080".into(),
+            session_hours: 12,
+            login_max_failures: 5,
+            login_max_failures_per_ip: 50,
+            login_window_minutes: 15,
+            max_body_bytes: 20 * 1024 * 1024,
+            trust_proxy: false,
+        }
+    }
+}
+
+impl WebConfig {
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}
+
+/// What every use case can reach: the database, the clock, files, mail, PDF rendering and
+/// the settings. Cloning is cheap (shared handles).
+#[derive(Clone)]
+pub struct App {
+    pub db: Db,
+    pub clock: Clock,
+    pub config: Arc<WebConfig>,
+    /// Sends queued e-mail (in memory unless the binary configures a transport).
+    pub mailer: Mailer,
+    /// Where uploaded files are kept (in memory unless the binary configures a directory).
+    pub files: FileStore,
+    /// The PDF renderer with the configured fonts; `None`: the bundled fonts only.
+    pub pdf: Option<Arc<PdfRenderer>>,
+    /// Registrations waiting to be written together (group commit).
+    pub registrar: Registrar,
+}
+
+impl App {
+    pub fn new(db: Db, clock: Clock, config: WebConfig) -> Self {
+        App {
+            db,
+            clock,
+            config: Arc::new(config),
+            mailer: Mailer::memory(),
+            files: FileStore::memory(),
+            pdf: None,
+            registrar: Registrar::default(),
+        }
+    }
+
+    /// Renders PDFs with `renderer` (e.g. one with a configured font directory).
+    pub fn with_pdf(mut self, renderer: PdfRenderer) -> Self {
+        self.pdf = Some(Arc::new(renderer));
+        self
+    }
+
+    /// The renderer in effect: the configured one, or the shared one with bundled fonts.
+    pub fn pdf_renderer(&self) -> Result<Arc<PdfRenderer>, PdfError> {
+        match &self.pdf {
+            Some(r) => Ok(r.clone()),
+            None => renke_render::pdf::shared(),
+        }
+    }
+
+    /// The same state keeping uploaded files in `files`.
+    pub fn with_files(mut self, files: FileStore) -> Self {
+        self.files = files;
+        self
+    }
+
+    /// The same state sending e-mail through `mailer`.
+    pub fn with_mailer(mut self, mailer: Mailer) -> Self {
+        self.mailer = mailer;
+        self
+    }
+}
+
+impl App {
+    /// Whether the database answers (for `/healthz`).
+    pub async fn health(&self) -> Result<(), AppError> {
+        Ok(self.db.ping().await?)
+    }
+}
