@@ -7,8 +7,7 @@ use crate::orgs::org_by_code;
 use renke_domain::Invalid;
 use renke_domain::campaign::CampaignInput;
 use renke_domain::org::OrgPath;
-use renke_domain::org::Relation;
-use renke_domain::perm::{Action, permits};
+use renke_domain::perm::Action;
 use renke_store::campaigns::{self, Campaign};
 use renke_store::orgs::Page;
 use serde::Deserialize;
@@ -30,7 +29,7 @@ pub async fn list_campaigns(
     } else {
         Some(&me.org_path)
     };
-    let below = permits(me.role, Action::View, Relation::Descendant);
+    let below = me.actor().sees_below();
     Ok(campaigns::list(&app.db, visible, below, offset, limit).await?)
 }
 

@@ -123,6 +123,36 @@ impl Actor {
     pub fn is_admin(&self) -> bool {
         self.role == Role::Admin
     }
+
+    /// Whether this actor collects what is submitted to `submit_to`: it acts for that
+    /// organisation or one above it and may view there, so it reads the submissions and
+    /// sees the task's dashboards. Administrators collect everywhere.
+    pub fn collects(&self, submit_to: &OrgPath) -> bool {
+        let rel = Relation::between(&self.org_path, submit_to);
+        self.is_admin()
+            || matches!(rel, Relation::Own | Relation::Descendant)
+                && permits(self.role, Action::View, rel)
+    }
+
+    /// Whether this actor reviews (returns, accepts, records on paper) what is submitted to
+    /// `submit_to`: it may act for that organisation.
+    pub fn reviews(&self, submit_to: &OrgPath) -> bool {
+        self.may(Action::Act, submit_to).is_ok()
+    }
+
+    /// Whether this actor sees below its own organisation: lists of campaigns and of a
+    /// notice's deliveries then include its subtree's, not just its own.
+    pub fn sees_below(&self) -> bool {
+        permits(self.role, Action::View, Relation::Descendant)
+    }
+
+    /// Whether an internal calendar entry of `owner` is shown to this actor: it may view
+    /// the owner, or the owner is above or below its own organisation.
+    pub fn sees_calendar_of(&self, owner: &OrgPath) -> bool {
+        self.may(Action::View, owner).is_ok()
+            || owner.is_within(&self.org_path)
+            || self.org_path.is_within(owner)
+    }
 }
 
 #[cfg(test)]
@@ -169,6 +199,92 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// The named rules, role by relation to the organisation named (own, descendant,
+    /// ancestor, sibling, unrelated).
+    #[test]
+    fn named_rules_table() {
+        let t = true;
+        let f = false;
+        let gd = OrgPath::root(1).child(19);
+        let targets = [
+            gd.clone(),
+            gd.child(300),
+            OrgPath::root(1),
+            OrgPath::root(1).child(20),
+            OrgPath::root(2),
+        ];
+        type Rule = fn(&Actor, &OrgPath) -> bool;
+        let rules: &[(&str, Rule, Role, [bool; 5])] = &[
+            ("collects", Actor::collects, Role::Admin, [t, t, t, t, t]),
+            (
+                "collects",
+                Actor::collects,
+                Role::Organiser,
+                [t, t, f, f, f],
+            ),
+            ("collects", Actor::collects, Role::Staff, [t, f, f, f, f]),
+            ("collects", Actor::collects, Role::Viewer, [t, t, f, f, f]),
+            ("reviews", Actor::reviews, Role::Admin, [t, t, t, t, t]),
+            ("reviews", Actor::reviews, Role::Organiser, [t, t, f, f, f]),
+            ("reviews", Actor::reviews, Role::Staff, [t, f, f, f, f]),
+            ("reviews", Actor::reviews, Role::Viewer, [f, f, f, f, f]),
+            (
+                "sees_calendar_of",
+                Actor::sees_calendar_of,
+                Role::Admin,
+                [t, t, t, t, t],
+            ),
+            (
+                "sees_calendar_of",
+                Actor::sees_calendar_of,
+                Role::Organiser,
+                [t, t, t, f, f],
+            ),
+            (
+                "sees_calendar_of",
+                Actor::sees_calendar_of,
+                Role::Staff,
+                [t, t, t, f, f],
+            ),
+            (
+                "sees_calendar_of",
+                Actor::sees_calendar_of,
+                Role::Viewer,
+                [t, t, t, f, f],
+            ),
+        ];
+        for (name, rule, role, expected) in rules {
+            let actor = Actor {
+                account_id: 1,
+                role: *role,
+                org_path: gd.clone(),
+            };
+            for (target, want) in targets.iter().zip(expected) {
+                assert_eq!(rule(&actor, target), *want, "{name} {role} {target:?}");
+            }
+        }
+        let sees_below: Vec<bool> = Role::ALL
+            .iter()
+            .map(|&role| {
+                Actor {
+                    account_id: 1,
+                    role,
+                    org_path: gd.clone(),
+                }
+                .sees_below()
+            })
+            .collect();
+        assert_eq!(
+            Role::ALL.iter().zip(sees_below).collect::<Vec<_>>(),
+            vec![
+                (&Role::Admin, t),
+                (&Role::Organiser, t),
+                (&Role::Staff, f),
+                (&Role::Viewer, t)
+            ]
+        );
     }
 
     #[test]

@@ -547,11 +547,8 @@ pub async fn calendar(
         let before = rows.len();
         rows.retain(|a| {
             a.public
-                || OrgPath::from_stored(a.owner_path.clone()).is_some_and(|p| {
-                    me.actor().may(Action::View, &p).is_ok()
-                        || p.is_within(&me.org_path)
-                        || me.org_path.is_within(&p)
-                })
+                || OrgPath::from_stored(a.owner_path.clone())
+                    .is_some_and(|p| me.actor().sees_calendar_of(&p))
         });
         total -= (before - rows.len()) as i64;
     }

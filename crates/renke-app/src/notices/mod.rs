@@ -7,9 +7,8 @@ use crate::Caller;
 use crate::error::AppError;
 use crate::orgs::org_by_code;
 use renke_domain::notice::{ContactInput, NoticeDraft, NoticeInput, Publication, RecipientSpec};
-use renke_domain::org::Relation;
 use renke_domain::org::{OrgKind, OrgPath};
-use renke_domain::perm::{Action, permits};
+use renke_domain::perm::Action;
 use renke_domain::text::Line;
 use renke_domain::{FieldError, Invalid};
 use renke_store::campaigns::{self, Campaign};
@@ -279,7 +278,7 @@ async fn may_read_notice(app: &App, me: Option<&Caller>, n: &Notice) -> Result<b
     if actor.may(Action::View, &n.issuer_path).is_ok() {
         return Ok(true);
     }
-    let below = permits(me.role, Action::View, Relation::Descendant);
+    let below = me.actor().sees_below();
     Ok(notices::delivered_within(&app.db, n.id, &me.org_path, below).await?)
 }
 

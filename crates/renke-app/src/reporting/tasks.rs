@@ -20,8 +20,7 @@ use crate::notices::readable_notice;
 use crate::orgs::org_by_code;
 use chrono::{DateTime, Utc};
 use renke_domain::file::{FileKind, UploadRule, clean_name};
-use renke_domain::org::Relation;
-use renke_domain::perm::{Action, permits};
+use renke_domain::perm::Action;
 use renke_domain::task::{
     AttachmentRule, Deadline, SubmissionContent, SubmissionInput, Summary, TaskInput, TaskKind,
     parse_reason,
@@ -228,14 +227,12 @@ async fn delivered_orgs(app: &App, notice_id: i64) -> Result<Vec<i64>, AppError>
 /// Whether `me` acts for the submit-to organisation `path` or an ancestor of it (and so may
 /// read what is sent there and see the dashboards).
 pub fn collects(me: &Caller, submit_to: &renke_domain::org::OrgPath) -> bool {
-    let rel = Relation::between(&me.org_path, submit_to);
-    matches!(rel, Relation::Own | Relation::Descendant) && permits(me.role, Action::View, rel)
-        || me.actor().is_admin()
+    me.actor().collects(submit_to)
 }
 
 /// Whether `me` may review (return, accept, record paper) what is sent to `submit_to`.
 fn reviews(me: &Caller, submit_to: &renke_domain::org::OrgPath) -> bool {
-    me.actor().may(Action::Act, submit_to).is_ok()
+    me.actor().reviews(submit_to)
 }
 
 /// A task readable by `me`: its notice must be.
