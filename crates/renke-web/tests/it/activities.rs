@@ -339,6 +339,9 @@ async fn bad_input_is_refused_and_nothing_changes() {
             3,
             "{l}: nothing stored"
         );
+        // The registration mails the test caused are sent, and none fails.
+        let pass = app.run_jobs().await;
+        assert_eq!(pass.failed, 0, "{}", app.label());
         app.finish().await;
     }
 }
@@ -452,6 +455,9 @@ async fn phone_registration_ticket_cancel_and_promotion() {
             .await
             .unwrap();
         assert_eq!(promoted, 1, "{l}: one promotion e-mail queued");
+        // The registration mails the test caused are sent, and none fails.
+        let pass = app.run_jobs().await;
+        assert_eq!(pass.failed, 0, "{}", app.label());
         app.finish().await;
     }
 }
@@ -565,6 +571,9 @@ async fn check_in_batches_and_list_count_once() {
                 && page.contains(&format!("/api/v1/sessions/{sid}/checkins")),
             "{l}"
         );
+        // The registration mails the test caused are sent, and none fails.
+        let pass = app.run_jobs().await;
+        assert_eq!(pass.failed, 0, "{}", app.label());
         app.finish().await;
     }
 }
@@ -775,6 +784,9 @@ async fn a_rush_of_registrations_is_exact() {
             stored_confirmed, confirmed,
             "{l}: the answers are what is stored"
         );
+        // The registration mails the test caused are sent, and none fails.
+        let pass = app.run_jobs().await;
+        assert_eq!(pass.failed, 0, "{}", app.label());
         app.finish().await;
     }
 }

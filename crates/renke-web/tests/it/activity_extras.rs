@@ -339,6 +339,9 @@ async fn certificate_of_attendance_after_check_in_only() {
             html.contains(&page_url),
             "{l}: the ticket links the certificate"
         );
+        // The registration mails the test caused are sent, and none fails.
+        let pass = app.run_jobs().await;
+        assert_eq!(pass.failed, 0, "{}", app.label());
         app.finish().await;
     }
 }
@@ -743,6 +746,9 @@ async fn activity_pages_create_edit_and_sessions() {
         assert_eq!(s, 403, "{l}");
         let (s, _, _) = get(&other, &app, &edit_path).await;
         assert_eq!(s, 403, "{l}");
+        // The registration mails the test caused are sent, and none fails.
+        let pass = app.run_jobs().await;
+        assert_eq!(pass.failed, 0, "{}", app.label());
         app.finish().await;
     }
 }

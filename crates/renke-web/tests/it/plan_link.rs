@@ -450,6 +450,9 @@ async fn linked_activities_listed_and_rolled_up_with_attendance() {
             assert_eq!(r.status().as_u16(), 200, "{l}: {path}");
             assert_eq!(r.bytes().await.unwrap().as_ref(), PDF, "{l}: {path}");
         }
+        // The registration mails the test caused are sent, and none fails.
+        let pass = app.run_jobs().await;
+        assert_eq!(pass.failed, 0, "{}", app.label());
         app.finish().await;
     }
 }

@@ -9,3 +9,4 @@ mod config;
 mod demo;
 mod import;
 mod support;
+mod worker;
