@@ -8,4 +8,5 @@ mod backup;
 mod config;
 mod demo;
 mod import;
+mod notice_kinds;
 mod support;
