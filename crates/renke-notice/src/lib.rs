@@ -29,22 +29,25 @@ pub use model::{Activity, Contact, Deadline, DebugSession, Notice, Organizers, R
 use std::sync::LazyLock;
 
 /// The `kind` values of an activity, in the order their keywords are tried on its title.
+/// The codes are those of `renke_domain::activity::ActivityKind`, the kinds an activity is
+/// stored with (checked by a test of the `renke` crate, which depends on both).
 pub const ACTIVITY_KINDS: [(&str, &[&str]); 15] = [
     ("collective_viewing", &["收看", "观看"]),
     ("main_event", &["主场"]),
     ("lecture", &["讲座"]),
     ("proficiency_testing", &["能力验证"]),
     ("forum", &["论坛"]),
-    ("initiative", &["倡议"]),
+    ("industry_initiative", &["倡议"]),
     ("science_popularisation", &["科普"]),
-    ("open_day", &["开放"]),
-    ("material_collection", &["征集"]),
-    ("exhibition", &["展示", "展览"]),
-    ("ceremony", &["颁证", "仪式"]),
+    ("cloud_open_day", &["开放"]),
+    // Showing results (展示) is done by collecting materials (征集素材) in the seeds.
+    ("material_collection", &["征集", "展示", "展览"]),
+    ("certificate_ceremony", &["颁证", "仪式"]),
     ("training", &["培训", "宣贯"]),
-    ("release", &["发布"]),
-    ("series", &["系列活动"]),
-    ("publicity", &["宣传"]),
+    ("case_release", &["案例发布", "发布典型案例", "发布案例"]),
+    ("report_release", &["发布"]),
+    ("local_series", &["系列活动"]),
+    ("online_publicity", &["宣传"]),
 ];
 
 #[derive(Debug, Clone, thiserror::Error)]

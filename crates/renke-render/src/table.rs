@@ -40,7 +40,9 @@ pub enum TableError {
 
 /// Reads the table of an uploaded file, chosen by the extension of `file_name`:
 /// `.csv` (UTF-8, with or without BOM) or `.xlsx` (the first worksheet). Every cell is
-/// trimmed; rows may have different lengths.
+/// trimmed; rows may have different lengths. Empty rows in the middle are kept (blank
+/// lines of a CSV file too), so `rows[i]` is spreadsheet row `i + 2` as Excel or WPS shows
+/// it; numbers read as people see them (`15`, `2.5`), which parse back to the same value.
 pub fn read_table(bytes: &[u8], file_name: &str) -> Result<Table, TableError> {
     let lower = file_name.trim().to_lowercase();
     if lower.ends_with(".csv") {
@@ -69,9 +71,28 @@ fn read_csv(bytes: &[u8]) -> Result<Table, TableError> {
     let mut records = Vec::new();
     for record in reader.records() {
         let record = record?;
+        // The CSV reader skips blank lines; they are put back as empty rows, as Excel and
+        // WPS show them, so that row numbers stay the spreadsheet's. A record's position is
+        // where the reader started looking for it, before the blank lines it skipped.
+        if let Some(start) = record.position().map(|p| p.byte() as usize) {
+            records.extend(std::iter::repeat_n(Vec::new(), blank_lines_at(text, start)));
+        }
         records.push(record.iter().map(|c| c.trim().to_owned()).collect());
     }
     Ok(split_header(records))
+}
+
+/// The blank lines at byte `start` of `text`: the line breaks (`\n`, `\r\n` or `\r`) there,
+/// not counting the `\n` of a `\r\n` whose `\r` ended the record before.
+fn blank_lines_at(text: &str, start: usize) -> usize {
+    let (Some(before), Some(mut rest)) = (text.get(..start), text.get(start..)) else {
+        return 0;
+    };
+    if before.ends_with('\r') {
+        rest = rest.strip_prefix('\n').unwrap_or(rest);
+    }
+    let breaks = &rest[..rest.len() - rest.trim_start_matches(['\r', '\n']).len()];
+    breaks.matches("\r\n").count() + breaks.replace("\r\n", "").chars().count()
 }
 
 fn split_header(mut records: Vec<Vec<String>>) -> Table {
@@ -221,6 +242,29 @@ mod tests {
     }
 
     #[test]
+    fn csv_blank_lines_keep_spreadsheet_row_numbers() {
+        // Blank lines (LF, CRLF) stay empty rows; a quoted cell over two lines is one row.
+        let text = "\n\ncode,name\r\n\r\nGD,\"广东\n省局\"\nSH,上海\n\n\nX,Y\n\n";
+        let table = read_table(text.as_bytes(), "a.csv").unwrap();
+        assert_eq!(
+            table,
+            t(
+                &[],
+                &[
+                    &[],
+                    &["code", "name"],
+                    &[],
+                    &["GD", "广东\n省局"],
+                    &["SH", "上海"],
+                    &[],
+                    &[],
+                    &["X", "Y"],
+                ]
+            )
+        );
+    }
+
+    #[test]
     fn empty_csv_is_an_empty_table() {
         assert_eq!(read_table(b"", "a.csv").unwrap(), Table::default());
         assert_eq!(
@@ -329,6 +373,32 @@ mod tests {
                 ]
             )
         );
+    }
+
+    /// Numeric cells read as text that parses back to the very same number (what the PT
+    /// statistics of `renke pt` rely on).
+    #[test]
+    fn xlsx_numbers_parse_back_exactly() {
+        let values = [
+            0.1 + 0.2,
+            1e-7,
+            123_456.789,
+            -0.000_123_4,
+            2.0_f64.sqrt(),
+            1e20,
+            9_007_199_254_740_993.0,
+            -42.0,
+        ];
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "value").unwrap();
+        for (i, v) in values.iter().enumerate() {
+            sheet.write_number(i as u32 + 1, 0, *v).unwrap();
+        }
+        let bytes = book.save_to_buffer().unwrap();
+        let table = read_table(&bytes, "x.xlsx").unwrap();
+        let back: Vec<f64> = table.rows.iter().map(|r| r[0].parse().unwrap()).collect();
+        assert_eq!(back, values);
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! Fresh databases for tests: every store test runs on SQLite, and on PostgreSQL too when
-//! `RENKE_TEST_POSTGRES_URL` is set. Each test gets its own database, dropped afterwards.
+//! `RENKE_TEST_POSTGRES_URL` is set. Each test gets its own database, dropped afterwards:
+//! by [`TestDb::cleanup`], or else when the [`TestDb`] is dropped — also while a failing
+//! test unwinds — so a panicking test leaves no database behind on the server.
 
 use crate::{Db, StoreError};
 use rand::RngExt;
@@ -8,7 +10,8 @@ use sqlx::AssertSqlSafe;
 /// The environment variable that switches the PostgreSQL tests on.
 pub const POSTGRES_ENV: &str = "RENKE_TEST_POSTGRES_URL";
 
-/// A migrated, empty database that belongs to one test.
+/// A migrated, empty database that belongs to one test. A PostgreSQL database is dropped
+/// by [`TestDb::cleanup`] or, failing that, when the value is dropped (see its `Drop`).
 pub struct TestDb {
     pub db: Db,
     pub url: String,
@@ -17,7 +20,12 @@ pub struct TestDb {
 
 enum Kind {
     Sqlite(#[allow(dead_code)] tempfile::TempDir),
-    Pg { admin_url: String, name: String },
+    Pg {
+        admin_url: String,
+        name: String,
+    },
+    /// Already cleaned up.
+    Gone,
 }
 
 impl TestDb {
@@ -62,27 +70,73 @@ impl TestDb {
         match &self.kind {
             Kind::Sqlite(_) => TestDb::sqlite().await,
             Kind::Pg { admin_url, .. } => TestDb::postgres(admin_url).await,
+            Kind::Gone => Err(StoreError::Io(std::io::Error::other(
+                "test database already cleaned up",
+            ))),
         }
     }
 
     /// A short name for assertion messages: "sqlite" or "postgres".
     pub fn label(&self) -> &'static str {
         match self.kind {
-            Kind::Sqlite(_) => "sqlite",
+            Kind::Sqlite(_) | Kind::Gone => "sqlite",
             Kind::Pg { .. } => "postgres",
         }
     }
 
+    /// The PostgreSQL database's name, `None` on SQLite.
+    pub fn postgres_name(&self) -> Option<&str> {
+        match &self.kind {
+            Kind::Pg { name, .. } => Some(name),
+            _ => None,
+        }
+    }
+
     /// Closes the pool and drops a PostgreSQL test database.
-    pub async fn cleanup(self) {
+    pub async fn cleanup(mut self) {
         self.db.close().await;
-        if let Kind::Pg { admin_url, name } = self.kind
-            && let Ok(Db::Pg(p)) = Db::connect_with(&admin_url, 1).await
-        {
+        if let Kind::Pg { admin_url, name } = std::mem::replace(&mut self.kind, Kind::Gone) {
+            drop_database(&admin_url, &name).await;
+        }
+    }
+}
+
+/// A PostgreSQL test database not cleaned up — the test panicked, or returned early — is
+/// dropped here. This may run while a test unwinds inside its own runtime, which cannot be
+/// waited on from here, so the drop runs on a thread of its own with a runtime of its own,
+/// and this waits for it. `WITH (FORCE)` ends the connections the pool still holds.
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let Kind::Pg { admin_url, name } = std::mem::replace(&mut self.kind, Kind::Gone) else {
+            return;
+        };
+        let dropper =
+            std::thread::spawn(move || {
+                match tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
+                    Ok(rt) => rt.block_on(drop_database(&admin_url, &name)),
+                    Err(e) => eprintln!("test database {name} not dropped: {e}"),
+                }
+            });
+        let _ = dropper.join();
+    }
+}
+
+/// `DROP DATABASE … WITH (FORCE)` on the server of `admin_url`; failures are reported on
+/// stderr, never panicked on (this runs in `Drop`, maybe during a panic).
+async fn drop_database(admin_url: &str, name: &str) {
+    match Db::connect_with(admin_url, 1).await {
+        Ok(Db::Pg(p)) => {
             let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-            let _ = sqlx::query(AssertSqlSafe(sql)).execute(&p).await;
+            if let Err(e) = sqlx::query(AssertSqlSafe(sql)).execute(&p).await {
+                eprintln!("test database {name} not dropped: {e}");
+            }
             p.close().await;
         }
+        Ok(other) => other.close().await,
+        Err(e) => eprintln!("test database {name} not dropped: {e}"),
     }
 }
 

@@ -1,12 +1,14 @@
 //! Configuration: one typed [`Settings`] struct, built in layers — defaults, then a TOML
 //! file (`--config FILE`), then `RENKE_…` environment variables, then command-line flags.
 //!
-//! Environment variables: `RENKE_DATABASE_URL`, `RENKE_DATA_DIR`, `RENKE_LISTEN`,
-//! `RENKE_LOG`, `RENKE_FONT_DIR`, and `RENKE_WEB__<KEY>` for a key of the `[web]` section (two underscores
-//! separate the section, e.g. `RENKE_WEB__PUBLIC_URL`, `RENKE_WEB__SESSION_HOURS`).
-//! Unknown keys in the file and unknown `RENKE_WEB__…` variables are refused; other
-//! `RENKE_…` variables (such as `RENKE_TEST_POSTGRES_URL`, read by the test suite) are left
-//! alone. There is no global: the settings are passed to whatever needs them.
+//! Environment variables: `RENKE_<KEY>` for a top-level key (`RENKE_DATABASE_URL`,
+//! `RENKE_DATA_DIR`, `RENKE_LISTEN`, `RENKE_LOG`, `RENKE_FILES_DIR`,
+//! `RENKE_WORKER_POLL_SECONDS`, `RENKE_FONT_DIR`) and `RENKE_<SECTION>__<KEY>` for a key of
+//! a section — two underscores separate the section, e.g. `RENKE_WEB__PUBLIC_URL`,
+//! `RENKE_MAIL__SMTP_URL` (see [`Settings::apply_env`]). Unknown keys in the file and unknown
+//! `RENKE_<SECTION>__…` variables are refused; other `RENKE_…` variables (such as
+//! `RENKE_TEST_POSTGRES_URL`, read by the test suite) are left alone. There is no global: the
+//! settings are passed to whatever needs them.
 
 use anyhow::{Context, bail};
 use renke_app::mail::MailConfig;
@@ -120,58 +122,54 @@ impl Settings {
         Ok(toml::from_str(text)?)
     }
 
-    /// Applies `RENKE_…` environment variables.
+    /// Applies `RENKE_…` environment variables: `RENKE_<KEY>` for a top-level key
+    /// (`RENKE_LISTEN`) and `RENKE_<SECTION>__<KEY>` for a key of a section
+    /// (`RENKE_MAIL__SMTP_URL`; after `RENKE_` any case). A value is read as the key's type (string,
+    /// integer, float, `true`/`false`); an empty value unsets a key that is unset by default
+    /// (`RENKE_FONT_DIR=`). A value that does not parse, an unknown section or an unknown key
+    /// of a section is an error naming the variable; `RENKE_<NAME>` variables without `__`
+    /// that name no top-level key (`RENKE_TEST_POSTGRES_URL`) are left alone.
     pub fn apply_env(
         &mut self,
         env: impl IntoIterator<Item = (String, String)>,
     ) -> anyhow::Result<()> {
-        let mut web_changes = Vec::new();
-        for (key, value) in env {
-            let Some(name) = key.strip_prefix("RENKE_") else {
+        let defaults = toml::Table::try_from(Settings::default())?;
+        let mut table = toml::Table::try_from(&*self)?;
+        let mut changed = false;
+        for (var, value) in env {
+            let Some((section, key)) = setting_of(&var)? else {
                 continue;
             };
-            match name {
-                "DATABASE_URL" => self.database_url = Some(value),
-                "DATA_DIR" => self.data_dir = PathBuf::from(value),
-                "LISTEN" => {
-                    self.listen = value.parse().with_context(|| {
-                        format!("RENKE_LISTEN 不是有效的地址 is not an address:port: {value:?}")
-                    })?
-                }
-                "LOG" => self.log = value,
-                "FONT_DIR" => {
-                    self.font_dir = (!value.trim().is_empty()).then(|| PathBuf::from(value))
-                }
-                _ => {
-                    if let Some(field) = name.strip_prefix("WEB__") {
-                        web_changes.push((key.clone(), field.to_ascii_lowercase(), value));
+            let section = section.as_deref();
+            let unset_by_default = lookup(&defaults, section, &key).is_none();
+            let candidates = if value.trim().is_empty() && unset_by_default {
+                vec![None]
+            } else {
+                typed_candidates(&var, lookup(&table, section, &key), &value)?
+                    .into_iter()
+                    .map(Some)
+                    .collect()
+            };
+            let mut accepted = None;
+            let mut error = String::new();
+            for candidate in candidates {
+                let mut tried = table.clone();
+                set(&mut tried, section, &key, candidate);
+                match toml::Value::Table(tried.clone()).try_into::<Settings>() {
+                    Ok(_) => {
+                        accepted = Some(tried);
+                        break;
                     }
+                    Err(e) => error = e.message().to_owned(),
                 }
             }
+            table = accepted.ok_or_else(|| {
+                anyhow::anyhow!("环境变量 {var} 的值无效 has an invalid value {value:?}: {error}")
+            })?;
+            changed = true;
         }
-        if !web_changes.is_empty() {
-            let mut table = toml::Table::try_from(&self.web)?;
-            for (var, field, value) in web_changes {
-                let Some(current) = table.get(&field) else {
-                    bail!("未知的环境变量 unknown setting {var}");
-                };
-                let typed = match current {
-                    toml::Value::String(_) => toml::Value::String(value),
-                    toml::Value::Integer(_) => {
-                        toml::Value::Integer(value.trim().parse().with_context(|| {
-                            format!("{var} 应为整数 must be an integer: {value:?}")
-                        })?)
-                    }
-                    toml::Value::Boolean(_) => {
-                        toml::Value::Boolean(value.trim().parse().with_context(|| {
-                            format!("{var} 应为 true 或 false must be true or false: {value:?}")
-                        })?)
-                    }
-                    _ => bail!("{var}: 不支持通过环境变量设置 cannot be set from the environment"),
-                };
-                table.insert(field, typed);
-            }
-            self.web = toml::Value::Table(table).try_into()?;
+        if changed {
+            *self = toml::Value::Table(table).try_into()?;
         }
         Ok(())
     }
@@ -201,6 +199,145 @@ impl Settings {
             None => sqlite_url(&self.data_dir.join("renke.db")),
         }
     }
+}
+
+/// The setting a `RENKE_…` variable names, as (section, key) in lower case: `None` for a
+/// variable that is not a setting, an error for an unknown section or key of a section.
+fn setting_of(var: &str) -> anyhow::Result<Option<(Option<String>, String)>> {
+    let Some(name) = var.strip_prefix("RENKE_") else {
+        return Ok(None);
+    };
+    let name = name.to_ascii_lowercase();
+    match name.split_once("__") {
+        Some((section, key)) => {
+            let Some(fields) = section_fields(section) else {
+                bail!(
+                    "未知的环境变量 unknown setting {var}: 没有 [{section}] 配置节 \
+                     there is no section [{section}]"
+                );
+            };
+            if !fields.contains(&key) {
+                bail!(
+                    "未知的环境变量 unknown setting {var}: [{section}] 中没有 {key} \
+                     [{section}] has no key {key}"
+                );
+            }
+            Ok(Some((Some(section.to_owned()), key.to_owned())))
+        }
+        None if struct_fields::<Settings>().contains(&name.as_str())
+            && section_fields(&name).is_none() =>
+        {
+            Ok(Some((None, name)))
+        }
+        None => Ok(None),
+    }
+}
+
+/// The keys of a section of the configuration file, `None` if there is no such section.
+/// Every table of [`Settings`] is listed here (checked by a test).
+fn section_fields(section: &str) -> Option<&'static [&'static str]> {
+    match section {
+        "web" => Some(struct_fields::<WebConfig>()),
+        "mail" => Some(struct_fields::<MailConfig>()),
+        _ => None,
+    }
+}
+
+/// The value of `key` (in `section`) in a settings table, if it is set.
+fn lookup<'t>(table: &'t toml::Table, section: Option<&str>, key: &str) -> Option<&'t toml::Value> {
+    match section {
+        Some(s) => table.get(s)?.as_table()?.get(key),
+        None => table.get(key),
+    }
+}
+
+/// Sets (or, with `None`, removes) `key` (in `section`) in a settings table.
+fn set(table: &mut toml::Table, section: Option<&str>, key: &str, value: Option<toml::Value>) {
+    let target = match section {
+        Some(s) => match table
+            .entry(s)
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()))
+        {
+            toml::Value::Table(t) => t,
+            _ => return,
+        },
+        None => table,
+    };
+    match value {
+        Some(v) => {
+            target.insert(key.to_owned(), v);
+        }
+        None => {
+            target.remove(key);
+        }
+    }
+}
+
+/// The environment variable's value as the TOML values to try, in order: of the type of
+/// the key's current value, or (for a key unset now) a string and whatever else it parses as.
+fn typed_candidates(
+    var: &str,
+    current: Option<&toml::Value>,
+    value: &str,
+) -> anyhow::Result<Vec<toml::Value>> {
+    use toml::Value as V;
+    let trimmed = value.trim();
+    Ok(match current {
+        Some(V::String(_)) => vec![V::String(value.to_owned())],
+        Some(V::Integer(_)) => vec![V::Integer(trimmed.parse().with_context(|| {
+            format!("环境变量 {var} 应为整数 must be an integer: {value:?}")
+        })?)],
+        Some(V::Float(_)) => vec![V::Float(trimmed.parse().with_context(|| {
+            format!("环境变量 {var} 应为数字 must be a number: {value:?}")
+        })?)],
+        Some(V::Boolean(_)) => vec![V::Boolean(trimmed.parse().with_context(|| {
+            format!("环境变量 {var} 应为 true 或 false must be true or false: {value:?}")
+        })?)],
+        Some(_) => bail!("{var}: 不支持通过环境变量设置 cannot be set from the environment"),
+        None => {
+            let mut all = vec![V::String(value.to_owned())];
+            all.extend(trimmed.parse().ok().map(V::Integer));
+            all.extend(trimmed.parse().ok().map(V::Float));
+            all.extend(trimmed.parse().ok().map(V::Boolean));
+            all
+        }
+    })
+}
+
+/// The field names of a struct deserialised by `#[derive(Deserialize)]`, read from what it
+/// asks its deserialiser for.
+fn struct_fields<T: serde::de::DeserializeOwned>() -> &'static [&'static str] {
+    use serde::de::{self, Visitor};
+
+    struct Fields<'a>(&'a mut &'static [&'static str]);
+
+    impl<'de> de::Deserializer<'de> for Fields<'_> {
+        type Error = de::value::Error;
+
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+            Err(de::Error::custom("not a struct"))
+        }
+
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _name: &'static str,
+            fields: &'static [&'static str],
+            _visitor: V,
+        ) -> Result<V::Value, Self::Error> {
+            *self.0 = fields;
+            Err(de::Error::custom("fields read"))
+        }
+
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
+            byte_buf option unit unit_struct newtype_struct seq tuple tuple_struct map enum
+            identifier ignored_any
+        }
+    }
+
+    let mut fields: &'static [&'static str] = &[];
+    let _ = T::deserialize(Fields(&mut fields));
+    fields
 }
 
 fn redacted_mail(m: &MailConfig) -> MailConfig {
@@ -284,6 +421,109 @@ mod tests {
             s.apply_env(env(&[("RENKE_WEB__SESSION_HOURS", "many")]))
                 .is_err()
         );
+    }
+
+    /// Every key of every section is reachable from the environment, read as its type.
+    #[test]
+    fn every_section_is_reachable_from_the_environment() {
+        let mut s = Settings::default();
+        s.apply_env(env(&[
+            ("RENKE_MAIL__SMTP_URL", "smtps://u:p@smtp.example.org:465"),
+            ("RENKE_MAIL__TRANSPORT", "smtp"),
+            ("RENKE_mail__Dir", "outbox"),
+            ("RENKE_WEB__MAX_BODY_BYTES", "1024"),
+            ("RENKE_WEB__TRUST_PROXY", " true "),
+            ("RENKE_WORKER_POLL_SECONDS", "30"),
+            ("RENKE_FILES_DIR", "uploads"),
+            ("RENKE_FONT_DIR", "/usr/share/fonts"),
+        ]))
+        .unwrap();
+        assert_eq!(
+            s.mail.smtp_url.as_deref(),
+            Some("smtps://u:p@smtp.example.org:465")
+        );
+        assert_eq!(s.mail.transport, "smtp");
+        assert_eq!(s.mail.dir, PathBuf::from("outbox"));
+        assert_eq!(s.web.max_body_bytes, 1024);
+        assert!(s.web.trust_proxy);
+        assert_eq!(s.worker_poll_seconds, 30);
+        assert_eq!(s.files_dir, PathBuf::from("uploads"));
+        assert_eq!(s.font_dir, Some(PathBuf::from("/usr/share/fonts")));
+        // An empty value unsets what is unset by default.
+        s.apply_env(env(&[
+            ("RENKE_FONT_DIR", ""),
+            ("RENKE_MAIL__SMTP_URL", " "),
+        ]))
+        .unwrap();
+        assert_eq!(s.font_dir, None);
+        assert_eq!(s.mail.smtp_url, None);
+        // The file's value is overridden.
+        let mut s = Settings::from_toml("[mail]\nsmtp_url = \"smtp://a\"\n").unwrap();
+        s.apply_env(env(&[("RENKE_MAIL__SMTP_URL", "smtp://b")]))
+            .unwrap();
+        assert_eq!(s.mail.smtp_url.as_deref(), Some("smtp://b"));
+    }
+
+    /// Each table of the settings is a section the environment can reach, and each key of
+    /// each section is one `RENKE_<SECTION>__<KEY>` accepts.
+    #[test]
+    fn every_table_is_a_known_section() {
+        let table = toml::Table::try_from(Settings::default()).unwrap();
+        let mut sections = 0;
+        for (key, value) in &table {
+            if let toml::Value::Table(section) = value {
+                sections += 1;
+                let fields = section_fields(key).unwrap_or_else(|| panic!("[{key}] unlisted"));
+                for k in section.keys() {
+                    assert!(fields.contains(&k.as_str()), "{key}.{k}");
+                }
+            }
+        }
+        assert_eq!(sections, 2);
+        assert!(struct_fields::<Settings>().contains(&"font_dir"));
+        assert!(struct_fields::<MailConfig>().contains(&"smtp_url"));
+    }
+
+    #[test]
+    fn bad_environment_values_name_the_variable() {
+        for (var, value) in [
+            ("RENKE_WEB__SESSION_HOURS", "many"),
+            ("RENKE_WEB__TRUST_PROXY", "yes"),
+            ("RENKE_WORKER_POLL_SECONDS", "-1"),
+            ("RENKE_WORKER_POLL_SECONDS", "soon"),
+            ("RENKE_LISTEN", "localhost"),
+        ] {
+            let mut s = Settings::default();
+            let e = s.apply_env(env(&[(var, value)])).unwrap_err();
+            let shown = format!("{e:#}");
+            assert!(shown.contains(var), "{shown}");
+            assert!(shown.contains(value), "{shown}");
+            assert_eq!(s, Settings::default());
+        }
+    }
+
+    #[test]
+    fn unknown_environment_keys_are_refused() {
+        for var in [
+            "RENKE_MAIL__SMTP_UR",
+            "RENKE_MAIL__",
+            "RENKE_MAILS__FROM",
+            "RENKE_WEB__PUBLIC_URL__X",
+            "RENKE_LISTEN__PORT",
+        ] {
+            let mut s = Settings::default();
+            let e = s.apply_env(env(&[(var, "x")])).unwrap_err();
+            assert!(e.to_string().contains(var), "{e}");
+        }
+        // Variables without `__` that are not settings are someone else's.
+        let mut s = Settings::default();
+        s.apply_env(env(&[
+            ("RENKE_TEST_POSTGRES_URL", "postgres://x"),
+            ("RENKE_TEST_BROWSER", "1"),
+            ("RENKE_MAIL", "x"),
+        ]))
+        .unwrap();
+        assert_eq!(s, Settings::default());
     }
 
     #[test]

@@ -125,3 +125,91 @@ fn unknown_database_scheme_is_refused() {
     assert!(!bak.exists());
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }
+
+fn vars(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
+}
+
+/// A key of every section, set by `RENKE_<SECTION>__<KEY>` over the file, read as its type;
+/// top-level keys by `RENKE_<KEY>`.
+#[test]
+fn environment_reaches_every_section() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("renke.toml");
+    std::fs::write(
+        &file,
+        "worker_poll_seconds = 7\n[web]\nsession_hours = 8\n[mail]\ntransport = \"off\"\n",
+    )
+    .unwrap();
+    let s = Settings::load(
+        Some(&file),
+        vars(&[
+            ("RENKE_WORKER_POLL_SECONDS", "9"),
+            ("RENKE_FONT_DIR", "/usr/share/fonts"),
+            ("RENKE_WEB__SESSION_HOURS", "24"),
+            ("RENKE_WEB__TRUST_PROXY", "true"),
+            ("RENKE_MAIL__TRANSPORT", "smtp"),
+            (
+                "RENKE_MAIL__SMTP_URL",
+                "smtps://renke:pw@smtp.example.gov.cn:465",
+            ),
+            ("RENKE_TEST_POSTGRES_URL", "postgres://not-a-setting"),
+        ]),
+        &Default::default(),
+    )
+    .unwrap();
+    assert_eq!(s.worker_poll_seconds, 9);
+    assert_eq!(
+        s.font_dir.as_deref(),
+        Some(std::path::Path::new("/usr/share/fonts"))
+    );
+    assert_eq!(s.web.session_hours, 24);
+    assert!(s.web.trust_proxy);
+    assert_eq!(s.mail.transport, "smtp");
+    assert_eq!(
+        s.mail.smtp_url.as_deref(),
+        Some("smtps://renke:pw@smtp.example.gov.cn:465")
+    );
+}
+
+#[test]
+fn bad_and_unknown_environment_variables_are_refused() {
+    let load = |pairs: &[(&str, &str)]| {
+        Settings::load(None, vars(pairs), &Default::default())
+            .map(|_| ())
+            .unwrap_err()
+            .to_string()
+    };
+    let e = load(&[("RENKE_WEB__MAX_BODY_BYTES", "20MB")]);
+    assert!(
+        e.contains("RENKE_WEB__MAX_BODY_BYTES") && e.contains("20MB"),
+        "{e}"
+    );
+    let e = load(&[("RENKE_MAIL__SMTP_URLS", "smtp://x")]);
+    assert!(e.contains("RENKE_MAIL__SMTP_URLS"), "{e}");
+    let e = load(&[("RENKE_SMTP__URL", "smtp://x")]);
+    assert!(e.contains("RENKE_SMTP__URL"), "{e}");
+
+    // The server refuses to start, naming the variable, before creating anything.
+    for (var, value) in [
+        ("RENKE_MAIL__SMTP_UR", "smtp://x"),
+        ("RENKE_WORKER_POLL_SECONDS", "soon"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("d");
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_renke"))
+            .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+            .arg(&data)
+            .env_remove("RENKE_DATABASE_URL")
+            .env(var, value)
+            .output()
+            .unwrap();
+        assert!(!out.status.success());
+        let t = crate::support::text(&out);
+        assert!(t.contains(var), "{t}");
+        assert!(!data.exists());
+    }
+}

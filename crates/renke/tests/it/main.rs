@@ -8,5 +8,6 @@ mod backup;
 mod config;
 mod demo;
 mod import;
+mod notice_kinds;
 mod support;
 mod worker;

@@ -1,10 +1,11 @@
-//! Reading result tables (CSV or xlsx) for `renke pt`, with row-level validation.
+//! Reading result tables (CSV or xlsx) for `renke pt`, with row-level validation. The file
+//! is read by `renke_render::table::read_table`, the reader of `renke import` too.
 
 use anyhow::{Context, bail};
 use std::path::Path;
 
-/// A table: lower-cased header and rows with their 1-based row number in the file
-/// (the header is row 1).
+/// A table: lower-cased header and the non-empty rows below it, each with its 1-based row
+/// number in the file as a spreadsheet shows it.
 pub struct Table {
     pub header: Vec<String>,
     pub rows: Vec<(usize, Vec<String>)>,
@@ -14,78 +15,40 @@ impl Table {
     pub fn col(&self, name: &str) -> Option<usize> {
         self.header.iter().position(|h| h == name)
     }
-}
 
-fn cell_text(d: &calamine::Data) -> String {
-    use calamine::Data;
-    match d {
-        Data::Empty => String::new(),
-        Data::Float(f) => format!("{f}"),
-        Data::Int(i) => i.to_string(),
-        Data::String(s) => s.trim().to_string(),
-        Data::Bool(b) => b.to_string(),
-        other => other.to_string(),
-    }
-}
-
-/// Reads a CSV (any extension but .xlsx/.xls/.ods) or a spreadsheet (first sheet).
-pub fn read_table(path: &Path) -> anyhow::Result<Table> {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    if matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "ods") {
-        use calamine::Reader;
-        let mut wb = calamine::open_workbook_auto(path)
-            .with_context(|| format!("无法打开 cannot open {}", path.display()))?;
-        let range = match wb.worksheet_range_at(0) {
-            Some(r) => r.with_context(|| format!("无法读取 cannot read {}", path.display()))?,
-            None => bail!("{}: 没有工作表 no worksheet", path.display()),
-        };
-        let first_row = range.start().map(|(r, _)| r as usize).unwrap_or(0);
-        let mut it = range.rows().enumerate();
-        let header = match it.next() {
-            Some((_, h)) => h.iter().map(|c| cell_text(c).to_lowercase()).collect(),
-            None => bail!("{}: 空文件 empty file", path.display()),
-        };
-        let rows = it
-            .map(|(i, r)| {
-                (
-                    first_row + i + 1,
-                    r.iter().map(cell_text).collect::<Vec<_>>(),
-                )
-            })
-            .filter(|(_, r)| r.iter().any(|c| !c.is_empty()))
+    /// The header is the first non-empty row (a sheet may start lower than row 1).
+    fn from_sheet(sheet: renke_domain::import::Table) -> Table {
+        let mut numbered = std::iter::once((1, sheet.headers)).chain(
+            sheet
+                .rows
+                .into_iter()
+                .enumerate()
+                .map(|(i, r)| (renke_domain::import::Table::row_number(i), r)),
+        );
+        let header = numbered
+            .by_ref()
+            .map(|(_, r)| r)
+            .find(|r| !is_blank(r))
+            .unwrap_or_default()
+            .iter()
+            .map(|h| h.to_lowercase())
             .collect();
-        return Ok(Table { header, rows });
+        let rows = numbered.filter(|(_, r)| !is_blank(r)).collect();
+        Table { header, rows }
     }
-    let mut rdr = csv::ReaderBuilder::new()
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_path(path)
-        .with_context(|| format!("无法打开 cannot open {}", path.display()))?;
-    let header = rdr
-        .headers()
-        .with_context(|| format!("{}: 无法读取表头 cannot read the header", path.display()))?
-        .iter()
-        .map(|h| h.trim_start_matches('\u{feff}').to_lowercase())
-        .collect();
-    let mut rows = Vec::new();
-    for (i, rec) in rdr.records().enumerate() {
-        let line = i + 2;
-        match rec {
-            Ok(r) => {
-                let cells: Vec<String> = r.iter().map(str::to_string).collect();
-                if cells.iter().any(|c| !c.is_empty()) {
-                    let line = r.position().map_or(line, |p| p.line() as usize);
-                    rows.push((line, cells));
-                }
-            }
-            Err(e) => rows.push((line, vec![format!("\u{0}{e}")])),
-        }
-    }
-    Ok(Table { header, rows })
+}
+
+fn is_blank(row: &[String]) -> bool {
+    row.iter().all(String::is_empty)
+}
+
+/// Reads a `.csv` (UTF-8) or `.xlsx` file (the first worksheet).
+pub fn read_table(path: &Path) -> anyhow::Result<Table> {
+    let bytes =
+        std::fs::read(path).with_context(|| format!("无法打开 cannot open {}", path.display()))?;
+    let sheet = renke_render::table::read_table(&bytes, &path.to_string_lossy())
+        .with_context(|| format!("无法读取 cannot read {}", path.display()))?;
+    Ok(Table::from_sheet(sheet))
 }
 
 /// Collects row problems; `finish` refuses the file when there are any.
@@ -154,14 +117,6 @@ fn require(table: &Table, path: &Path, cols: &[&str]) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn bad_record(p: &mut Problems, row: usize, cells: &[String]) -> bool {
-    if let Some(e) = cells.first().and_then(|c| c.strip_prefix('\u{0}')) {
-        p.add(row, format!("CSV 格式错误 malformed CSV: {e}"));
-        return true;
-    }
-    false
-}
-
 /// `participant,value[,uncertainty,k]`.
 pub fn read_results(path: &Path) -> anyhow::Result<Vec<renke_pt::evaluate::ParticipantResult>> {
     let t = read_table(path)?;
@@ -176,9 +131,6 @@ pub fn read_results(path: &Path) -> anyhow::Result<Vec<renke_pt::evaluate::Parti
     let mut out = Vec::new();
     let mut seen = std::collections::HashMap::new();
     for (row, cells) in &t.rows {
-        if bad_record(&mut p, *row, cells) {
-            continue;
-        }
         let name = cell(cells, cp).to_string();
         if name.is_empty() {
             p.add(*row, "participant 为空 is empty");
@@ -240,9 +192,6 @@ pub fn read_items(path: &Path) -> anyhow::Result<Vec<(String, Vec<f64>)>> {
     let mut p = Problems::default();
     let mut items: Vec<(String, Vec<(String, f64)>)> = Vec::new();
     for (row, cells) in &t.rows {
-        if bad_record(&mut p, *row, cells) {
-            continue;
-        }
         let item = cell(cells, ci).to_string();
         let rep = cell(cells, cr).to_string();
         if item.is_empty() {
@@ -303,6 +252,41 @@ mod tests {
     }
 
     use std::path::PathBuf;
+
+    /// An xlsx sheet (through renke-render's reader) whose header is not on row 1, with a
+    /// blank row and a bad value: the header is found, row numbers are the sheet's.
+    #[test]
+    fn xlsx_header_below_row_one_and_sheet_row_numbers() {
+        let row = |cells: &[&str]| cells.iter().map(|c| c.to_string()).collect::<Vec<_>>();
+        let sheet = renke_domain::import::Table {
+            headers: row(&[]),
+            rows: vec![
+                row(&["", "Participant", "VALUE"]),
+                row(&["", "L01", "1.5"]),
+                row(&[]),
+                row(&["", "L02", "x"]),
+                row(&["", "L03", "2.25"]),
+            ],
+        };
+        let bytes = renke_render::table::write_xlsx(&sheet).unwrap();
+        let p = temp(&bytes, "xlsx");
+        let e = read_results(&p).unwrap_err().to_string();
+        assert!(e.contains("row 5: value 'x'"), "{e}");
+        assert!(e.contains("1 处错误"), "{e}");
+        let t = read_table(&p).unwrap();
+        assert_eq!(t.header, ["", "participant", "value"]);
+        let numbers: Vec<usize> = t.rows.iter().map(|(n, _)| *n).collect();
+        assert_eq!(numbers, [3, 5, 6]);
+        let _ = std::fs::remove_file(p);
+    }
+
+    #[test]
+    fn other_file_types_are_refused_clearly() {
+        let p = temp(b"participant,value\nL01,1\n", "txt");
+        let e = format!("{:#}", read_results(&p).unwrap_err());
+        assert!(e.contains(".xlsx") && e.contains(".csv"), "{e}");
+        let _ = std::fs::remove_file(p);
+    }
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(300))]
