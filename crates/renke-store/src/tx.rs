@@ -12,8 +12,9 @@ use std::sync::Arc;
 /// run several of them in one transaction and commit once. Statements run on the
 /// backend's connection through [`on_tx!`](crate::on_tx).
 ///
-/// On SQLite the transaction holds this process's writer turn until it ends ([`Sqlite`](
-/// crate::Sqlite)): never open a second one while holding one, it would wait for the first.
+/// On SQLite the transaction holds this process's writer turn until it ends
+/// ([`Sqlite`](crate::Sqlite)): never open a second one while holding one, it would wait
+/// for the first.
 /// Debug builds notice that and fail with [`StoreError::NestedWrite`] instead of waiting
 /// for ever.
 pub enum Tx {
