@@ -1,7 +1,7 @@
 //! Accounts: people who log in, each acting for one organisation with one role.
 
 use crate::orgs::Page;
-use crate::{Db, StoreError, in_tx, on_db};
+use crate::{Db, StoreError, on_db, on_tx};
 use chrono::{DateTime, Utc};
 use renke_domain::account::Login;
 use renke_domain::org::OrgPath;
@@ -114,7 +114,8 @@ pub async fn create_many(
                created_at, updated_at) \
                SELECT $1, $2, o.id, $4, $5, $6, $7, $8, $8 FROM orgs o WHERE o.code = $3 RETURNING id";
     let mut ids = Vec::with_capacity(accounts.len());
-    in_tx!(db, |tx| {
+    let mut tx = db.write().await?;
+    on_tx!(&mut tx, |tx| {
         for a in accounts {
             let id: Option<i64> = sqlx::query_scalar(sql)
                 .bind(a.login.as_str())
@@ -130,6 +131,7 @@ pub async fn create_many(
             ids.push(id.ok_or(StoreError::MissingReference)?);
         }
     });
+    tx.commit().await?;
     crate::db::analyze_after_bulk(db, "accounts", ids.len() as u64).await;
     Ok(ids)
 }
@@ -213,7 +215,8 @@ pub async fn set_password(
     keep_session: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    in_tx!(db, |tx| {
+    let mut tx = db.write().await?;
+    on_tx!(&mut tx, |tx| {
         let done =
             sqlx::query("UPDATE accounts SET password_hash = $1, updated_at = $2 WHERE id = $3")
                 .bind(hash)
@@ -230,6 +233,7 @@ pub async fn set_password(
             .execute(&mut *tx)
             .await?;
     });
+    tx.commit().await?;
     Ok(())
 }
 

@@ -19,7 +19,7 @@
 //! registration of the same person for the same session whatever the timing.
 
 use crate::rows::{ROWS_PER_INSERT, param, placeholders};
-use crate::{Db, StoreError, in_tx, on_db};
+use crate::{Db, StoreError, Tx, on_db, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
 use rand::RngExt;
 use renke_domain::activity::{
@@ -29,82 +29,90 @@ use renke_domain::activity::{
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 
-/// Runs `$body` in a transaction ([`in_tx!`]) that holds the write lock for session `$sid`
-/// (see the module documentation).
-macro_rules! in_session_lock {
-    ($db:expr, $sid:expr, |$tx:ident| $body:expr) => {
-        in_tx!($db, |$tx| {
-            // DIALECT: a SQLite transaction holds the database's write lock from its start;
-            // on PostgreSQL, lock the session's row.
-            if matches!($db, $crate::Db::Pg(_)) {
-                let found: Option<i64> =
-                    sqlx::query_scalar("SELECT id FROM activity_sessions WHERE id = $1 FOR UPDATE")
-                        .bind($sid)
-                        .fetch_optional(&mut *$tx)
-                        .await?;
-                if found.is_none() {
-                    return Err(StoreError::NotFound);
-                }
-            }
-            $body
-        })
-    };
+/// Opens a transaction that holds the write lock for session `session_id` (see the module
+/// documentation). Refuses [`StoreError::NotFound`] for a session that does not exist on
+/// PostgreSQL (on SQLite the statements that follow find out).
+pub async fn session_lock(db: &Db, session_id: i64) -> Result<Tx, StoreError> {
+    let mut tx = db.write().await?;
+    // DIALECT: a SQLite transaction holds the database's write lock from its start;
+    // on PostgreSQL, lock the session's row.
+    if let Tx::Pg(t) = &mut tx {
+        let found: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM activity_sessions WHERE id = $1 FOR UPDATE")
+                .bind(session_id)
+                .fetch_optional(&mut *t.tx)
+                .await?;
+        if found.is_none() {
+            return Err(StoreError::NotFound);
+        }
+    }
+    Ok(tx)
 }
 
-/// Queues messages about registrations in transaction `$tx` (the same transaction as the
+/// Queues messages about registrations in transaction `tx` (the same transaction as the
 /// change that causes them): one `registration_messages` row per `(registration id, kind)`
-/// of `$msgs`, written with multi-row INSERTs, and one [`MAIL_JOB`] for all of them. The job
+/// of `msgs`, written with multi-row INSERTs, and one [`MAIL_JOB`] for all of them. The job
 /// drains the outbox: it hands every unsent message to the mail queue (see
 /// [`unsent_messages`] and [`hand_over`]), so a batch of 500 registrations costs one job, not
 /// 500. Its payload and dedupe key name the batch's first message, so each batch queues its
 /// own job exactly once.
-macro_rules! queue_messages {
-    ($db:expr, $tx:ident, $msgs:expr, $now:expr) => {{
-        let msgs: &[(i64, &str)] = $msgs;
-        let backend = $db.backend();
-        let mut first: Option<i64> = None;
-        for chunk in msgs.chunks(ROWS_PER_INSERT) {
-            let sql = format!(
-                "INSERT INTO registration_messages (registration_id, kind, created_at) VALUES {} RETURNING id",
-                placeholders(backend, chunk.len(), 3)
-            );
+pub async fn queue_messages(
+    tx: &mut Tx,
+    msgs: &[(i64, &str)],
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let backend = tx.backend();
+    let mut first: Option<i64> = None;
+    for chunk in msgs.chunks(ROWS_PER_INSERT) {
+        let sql = format!(
+            "INSERT INTO registration_messages (registration_id, kind, created_at) VALUES {} RETURNING id",
+            placeholders(backend, chunk.len(), 3)
+        );
+        let ids: Vec<i64> = on_tx!(&mut *tx, |tx| {
             let mut q = sqlx::query_scalar(sqlx::AssertSqlSafe(sql));
             for (id, kind) in chunk {
-                q = q.bind(*id).bind(*kind).bind($now);
+                q = q.bind(*id).bind(*kind).bind(now);
             }
-            let ids: Vec<i64> = q.fetch_all(&mut *$tx).await?;
-            first = ids.into_iter().chain(first).min();
-        }
-        if let Some(first) = first {
-            let job = $crate::jobs::NewJob::new(MAIL_JOB, &first, $now)?
-                .dedupe(format!("{MAIL_JOB}:{first}"));
-            $crate::jobs::Enqueue::enqueue(&mut *$tx, &job, $now).await?;
-        }
-    }};
+            q.fetch_all(&mut *tx).await?
+        });
+        first = ids.into_iter().chain(first).min();
+    }
+    if let Some(first) = first {
+        let job =
+            crate::jobs::NewJob::new(MAIL_JOB, &first, now)?.dedupe(format!("{MAIL_JOB}:{first}"));
+        crate::jobs::enqueue_in(tx, &job, now).await?;
+    }
+    Ok(())
 }
 
-/// Confirms up to `$free` of session `$sid`'s waiting list, first come first served, in
-/// transaction `$tx`, and queues a promotion message for each; evaluates to their ids.
-macro_rules! promote_waiting {
-    ($db:expr, $tx:ident, $sid:expr, $free:expr, $now:expr) => {{
-        let mut promoted: Vec<i64> = Vec::new();
-        while (promoted.len() as i64) < $free {
-            let next: Option<i64> = sqlx::query_scalar(
-                "UPDATE registrations SET status = 'confirmed', promoted_at = $1 WHERE id = \
-                 (SELECT id FROM registrations WHERE session_id = $2 AND status = 'waiting' ORDER BY id LIMIT 1) \
-                 RETURNING id",
-            )
-            .bind($now)
-            .bind($sid)
-            .fetch_optional(&mut *$tx)
-            .await?;
-            let Some(id) = next else { break };
-            promoted.push(id);
-        }
-        let msgs: Vec<(i64, &str)> = promoted.iter().map(|id| (*id, "promoted")).collect();
-        queue_messages!($db, $tx, &msgs, $now);
-        promoted
-    }};
+/// Confirms up to `free` of session `session_id`'s waiting list, first come first served,
+/// in transaction `tx` (holding [`session_lock`]), and queues a promotion message for each;
+/// returns their ids.
+pub async fn promote_waiting(
+    tx: &mut Tx,
+    session_id: i64,
+    free: i64,
+    now: DateTime<Utc>,
+) -> Result<Vec<i64>, StoreError> {
+    let mut promoted: Vec<i64> = Vec::new();
+    while (promoted.len() as i64) < free {
+        let next: Option<i64> = on_tx!(&mut *tx, |tx| {
+            sqlx::query_scalar(
+            "UPDATE registrations SET status = 'confirmed', promoted_at = $1 WHERE id = \
+             (SELECT id FROM registrations WHERE session_id = $2 AND status = 'waiting' ORDER BY id LIMIT 1) \
+             RETURNING id",
+        )
+        .bind(now)
+        .bind(session_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        });
+        let Some(id) = next else { break };
+        promoted.push(id);
+    }
+    let msgs: Vec<(i64, &str)> = promoted.iter().map(|id| (*id, "promoted")).collect();
+    queue_messages(tx, &msgs, now).await?;
+    Ok(promoted)
 }
 
 /// The job kind that drains the outbox of registration messages: it hands every unsent
@@ -333,56 +341,71 @@ fn join_codes<T: Copy>(items: &[T], code: impl Fn(T) -> &'static str) -> String 
     items.iter().map(|i| code(*i)).collect::<Vec<_>>().join(",")
 }
 
+/// A statement on either backend, with its arguments.
+type Query<'q, DB> = sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments>;
+
 /// Binds an activity's own fields, in the order of the columns [`ACTIVITY_FIELDS`] names,
-/// to `$q` (the first thirteen parameters of the insert and of the update).
-macro_rules! bind_activity_fields {
-    ($q:expr, $d:expr) => {{
-        let d: &ActivityDraft = $d;
-        let period_label = match &d.schedule {
-            Schedule::Period { label, .. } => label.clone(),
-            Schedule::Window { .. } => None,
-        };
-        $q.bind(d.kind.as_str())
-            .bind(d.title.as_str())
-            .bind(d.description.clone())
-            .bind(if d.schedule.is_period() {
-                "period"
-            } else {
-                "window"
-            })
-            .bind(d.schedule.starts_at())
-            .bind(d.schedule.ends_at())
-            .bind(period_label)
-            .bind(d.mode.as_str())
-            .bind(d.audience.as_ref().map(|a| a.as_str()))
-            .bind(join_codes(&d.audience_roles, |r| r.as_str()))
-            .bind(join_codes(&d.form_fields, |f| f.as_str()))
-            .bind(d.public)
-            .bind(d.notice_id)
-    }};
+/// to `q` (the first thirteen parameters of the insert and of the update).
+fn bind_activity_fields<'q, 'd, DB>(q: Query<'q, DB>, d: &'d ActivityDraft) -> Query<'q, DB>
+where
+    DB: sqlx::Database,
+    &'d str: sqlx::Encode<'d, DB> + sqlx::Type<DB>,
+    Option<&'d str>: sqlx::Encode<'d, DB> + sqlx::Type<DB>,
+    String: sqlx::Encode<'d, DB> + sqlx::Type<DB>,
+    Option<String>: sqlx::Encode<'d, DB> + sqlx::Type<DB>,
+    DateTime<Utc>: sqlx::Encode<'d, DB> + sqlx::Type<DB>,
+    bool: sqlx::Encode<'d, DB> + sqlx::Type<DB>,
+    Option<i64>: sqlx::Encode<'d, DB> + sqlx::Type<DB>,
+{
+    let period_label = match &d.schedule {
+        Schedule::Period { label, .. } => label.clone(),
+        Schedule::Window { .. } => None,
+    };
+    q.bind(d.kind.as_str())
+        .bind(d.title.as_str())
+        .bind(d.description.clone())
+        .bind(if d.schedule.is_period() {
+            "period"
+        } else {
+            "window"
+        })
+        .bind(d.schedule.starts_at())
+        .bind(d.schedule.ends_at())
+        .bind(period_label)
+        .bind(d.mode.as_str())
+        .bind(d.audience.as_ref().map(|a| a.as_str()))
+        .bind(join_codes(&d.audience_roles, |r| r.as_str()))
+        .bind(join_codes(&d.form_fields, |f| f.as_str()))
+        .bind(d.public)
+        .bind(d.notice_id)
 }
 
 /// The columns [`bind_activity_fields`] binds, in its order.
 const ACTIVITY_FIELDS: &str = "kind, title, description, schedule_kind, starts_at, ends_at, period_label, mode, \
     audience, audience_roles, form_fields, public, notice_id";
 
-/// Writes the organisers of activity `$id` in transaction `$tx`, in their order.
-macro_rules! insert_organisers {
-    ($tx:ident, $id:expr, $organisers:expr) => {
-        for (i, o) in $organisers.iter().enumerate() {
+/// Writes the organisers of activity `id` in transaction `tx`, in their order.
+async fn insert_organisers(
+    tx: &mut Tx,
+    id: i64,
+    organisers: &[renke_domain::activity::OrganiserSpec],
+) -> Result<(), StoreError> {
+    on_tx!(tx, |tx| {
+        for (i, o) in organisers.iter().enumerate() {
             sqlx::query(
                 "INSERT INTO activity_organisers (activity_id, position, role, org_id, name) \
                  VALUES ($1, $2, $3, $4, $5)",
             )
-            .bind($id)
+            .bind(id)
             .bind(i as i32)
             .bind(o.role.as_str())
             .bind(o.org_id)
             .bind(o.name.as_ref().map(|n| n.as_str()))
-            .execute(&mut *$tx)
+            .execute(&mut *tx)
             .await?;
         }
-    };
+    });
+    Ok(())
 }
 
 /// Everything an activity is created with.
@@ -414,17 +437,20 @@ pub async fn create(
          created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18) RETURNING id"
     );
-    let id: i64 = in_tx!(db, |tx| {
-        let id: i64 =
-            bind_activity_fields!(sqlx::query_scalar(sqlx::AssertSqlSafe(sql.as_str())), d)
-                .bind(parts.task_id)
-                .bind(d.campaign_id)
-                .bind(d.owner_org_id)
-                .bind(created_by)
-                .bind(now)
-                .fetch_one(&mut *tx)
-                .await?;
-        insert_organisers!(tx, id, d.organisers);
+    let mut tx = db.write().await?;
+    let id: i64 = on_tx!(&mut tx, |tx| {
+        let row = bind_activity_fields(sqlx::query(sqlx::AssertSqlSafe(sql.as_str())), d)
+            .bind(parts.task_id)
+            .bind(d.campaign_id)
+            .bind(d.owner_org_id)
+            .bind(created_by)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+        sqlx::Row::try_get(&row, 0)?
+    });
+    insert_organisers(&mut tx, id, &d.organisers).await?;
+    on_tx!(&mut tx, |tx| {
         let mut vids = Vec::new();
         for (i, v) in venues.iter().enumerate() {
             let vid: i64 = sqlx::query_scalar(
@@ -497,8 +523,8 @@ pub async fn create(
             .execute(&mut *tx)
             .await?;
         }
-        id
     });
+    tx.commit().await?;
     Ok(id)
 }
 
@@ -510,7 +536,8 @@ pub async fn add_branch_venues(
     org_ids: &[i64],
 ) -> Result<u64, StoreError> {
     let mut added = 0;
-    in_tx!(db, |tx| {
+    let mut tx = db.write().await?;
+    on_tx!(&mut tx, |tx| {
         let mut pos: i32 = sqlx::query_scalar(
             "SELECT CAST(COALESCE(MAX(position), -1) + 1 AS INTEGER) FROM activity_venues WHERE activity_id = $1",
         )
@@ -534,6 +561,7 @@ pub async fn add_branch_venues(
             }
         }
     });
+    tx.commit().await?;
     Ok(added)
 }
 
@@ -750,7 +778,8 @@ pub async fn set_capacity(
     capacity: Option<i32>,
     now: DateTime<Utc>,
 ) -> Result<CapacityChange, StoreError> {
-    let out = in_session_lock!(db, session_id, |tx| {
+    let mut tx = session_lock(db, session_id).await?;
+    let free = on_tx!(&mut tx, |tx| {
         let confirmed: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM registrations WHERE session_id = $1 AND status = 'confirmed'",
         )
@@ -770,11 +799,11 @@ pub async fn set_capacity(
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        let free = capacity.map_or(i64::MAX, |c| i64::from(c) - confirmed);
-        let promoted = promote_waiting!(db, tx, session_id, free, now);
-        CapacityChange::Changed { promoted }
+        capacity.map_or(i64::MAX, |c| i64::from(c) - confirmed)
     });
-    Ok(out)
+    let promoted = promote_waiting(&mut tx, session_id, free, now).await?;
+    tx.commit().await?;
+    Ok(CapacityChange::Changed { promoted })
 }
 
 /// What a registration attempt did.
@@ -825,7 +854,8 @@ pub async fn register_many(
     if people.is_empty() {
         return Ok(Vec::new());
     }
-    let out = in_session_lock!(db, session_id, |tx| {
+    let mut tx = session_lock(db, session_id).await?;
+    let (msgs, out) = on_tx!(&mut tx, |tx| {
         #[derive(sqlx::FromRow)]
         struct S {
             activity_id: i64,
@@ -941,7 +971,6 @@ pub async fn register_many(
             .iter()
             .map(|(_, status, _, ticket)| (ids[ticket], status.as_str()))
             .collect();
-        queue_messages!(db, tx, &msgs, now);
         let mut out: Vec<RegisterOutcome> =
             people.iter().map(|_| RegisterOutcome::Duplicate).collect();
         for (i, status, queue_position, ticket) in rows {
@@ -967,8 +996,10 @@ pub async fn register_many(
                 queue_position,
             }));
         }
-        out
+        (msgs, out)
     });
+    queue_messages(&mut tx, &msgs, now).await?;
+    tx.commit().await?;
     Ok(out)
 }
 
@@ -1038,7 +1069,8 @@ pub async fn cancel(
     .bind(registration_id)
     .fetch_one(p)
     .await?);
-    let promoted = in_session_lock!(db, session_id, |tx| {
+    let mut tx = session_lock(db, session_id).await?;
+    let (promoted, msgs) = on_tx!(&mut tx, |tx| {
         let was: Option<i64> = sqlx::query_scalar(
             "UPDATE registrations SET status = 'cancelled', cancelled_at = $1 \
              WHERE id = $2 AND status <> 'cancelled' RETURNING id",
@@ -1078,9 +1110,10 @@ pub async fn cancel(
         }
         let mut msgs: Vec<(i64, &str)> = promoted.map(|id| (id, "promoted")).into_iter().collect();
         msgs.push((registration_id, "cancelled"));
-        queue_messages!(db, tx, &msgs, now);
-        promoted
+        (promoted, msgs)
     });
+    queue_messages(&mut tx, &msgs, now).await?;
+    tx.commit().await?;
     Ok(promoted)
 }
 
@@ -1145,7 +1178,8 @@ pub async fn hand_over(
     now: DateTime<Utc>,
 ) -> Result<usize, StoreError> {
     let mut handed = 0;
-    in_tx!(db, |tx| {
+    let mut tx = db.write().await?;
+    on_tx!(&mut tx, |tx| {
         for (id, job) in messages {
             let done = sqlx::query(
                 "UPDATE registration_messages SET sent_at = $1 WHERE id = $2 AND sent_at IS NULL",
@@ -1164,6 +1198,7 @@ pub async fn hand_over(
             }
         }
     });
+    tx.commit().await?;
     Ok(handed)
 }
 
@@ -1197,7 +1232,8 @@ pub async fn check_in(
     by: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<CheckinOutcome, StoreError> {
-    let out = in_tx!(db, |tx| {
+    let mut tx = db.write().await?;
+    let out = on_tx!(&mut tx, |tx| {
         let seen: Option<i64> =
             sqlx::query_scalar("SELECT registration_id FROM checkins WHERE client_id = $1")
                 .bind(client_id)
@@ -1253,6 +1289,7 @@ pub async fn check_in(
             }
         }
     });
+    tx.commit().await?;
     Ok(out)
 }
 
@@ -1298,7 +1335,8 @@ pub async fn report_check(
     by: i64,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    in_tx!(db, |tx| {
+    let mut tx = db.write().await?;
+    on_tx!(&mut tx, |tx| {
         let same: Option<i64> = sqlx::query_scalar(
             "SELECT v.id FROM activity_venues v JOIN debug_slots d ON d.activity_id = v.activity_id \
              WHERE v.id = $1 AND d.id = $2",
@@ -1330,6 +1368,7 @@ pub async fn report_check(
         .execute(&mut *tx)
         .await?;
     });
+    tx.commit().await?;
     Ok(())
 }
 
@@ -1536,8 +1575,9 @@ pub async fn update(
         "UPDATE activities SET {}, task_id = $14, updated_at = $15 WHERE id = $16",
         sets.join(", ")
     );
-    in_tx!(db, |tx| {
-        let done = bind_activity_fields!(sqlx::query(sqlx::AssertSqlSafe(sql.as_str())), d)
+    let mut tx = db.write().await?;
+    on_tx!(&mut tx, |tx| {
+        let done = bind_activity_fields(sqlx::query(sqlx::AssertSqlSafe(sql.as_str())), d)
             .bind(task_id)
             .bind(now)
             .bind(id)
@@ -1550,8 +1590,9 @@ pub async fn update(
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        insert_organisers!(tx, id, d.organisers);
     });
+    insert_organisers(&mut tx, id, &d.organisers).await?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -1565,7 +1606,8 @@ pub async fn update_session(
     s: &SessionDraft,
     now: DateTime<Utc>,
 ) -> Result<CapacityChange, StoreError> {
-    let out = in_session_lock!(db, session_id, |tx| {
+    let mut tx = session_lock(db, session_id).await?;
+    let free = on_tx!(&mut tx, |tx| {
         let confirmed: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM registrations WHERE session_id = $1 AND status = 'confirmed'",
         )
@@ -1595,9 +1637,9 @@ pub async fn update_session(
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        let free = s.capacity.map_or(i64::MAX, |c| i64::from(c) - confirmed);
-        let promoted = promote_waiting!(db, tx, session_id, free, now);
-        CapacityChange::Changed { promoted }
+        s.capacity.map_or(i64::MAX, |c| i64::from(c) - confirmed)
     });
-    Ok(out)
+    let promoted = promote_waiting(&mut tx, session_id, free, now).await?;
+    tx.commit().await?;
+    Ok(CapacityChange::Changed { promoted })
 }

@@ -1,7 +1,7 @@
 //! Campaigns and their local themes.
 
 use crate::orgs::Page;
-use crate::{Db, StoreError, in_tx, on_db};
+use crate::{Db, StoreError, on_db, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
 use renke_domain::campaign::CampaignDraft;
 use renke_domain::org::OrgPath;
@@ -88,7 +88,8 @@ pub async fn create(
 ) -> Result<Campaign, StoreError> {
     let sql = "INSERT INTO campaigns (title, edition, day, international_theme, domestic_theme, owner_org_id, \
                public, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id";
-    let id: i64 = in_tx!(db, |tx| {
+    let mut tx = db.write().await?;
+    let id: i64 = on_tx!(&mut tx, |tx| {
         let id: i64 = sqlx::query_scalar(sql)
             .bind(c.title.as_str())
             .bind(c.edition.map(|e| e as i32))
@@ -110,6 +111,7 @@ pub async fn create(
         }
         id
     });
+    tx.commit().await?;
     get(db, id).await
 }
 
@@ -122,7 +124,8 @@ pub async fn update(
 ) -> Result<Campaign, StoreError> {
     let sql = "UPDATE campaigns SET title = $1, edition = $2, day = $3, international_theme = $4, \
                domestic_theme = $5, owner_org_id = $6, public = $7, updated_at = $8 WHERE id = $9";
-    in_tx!(db, |tx| {
+    let mut tx = db.write().await?;
+    on_tx!(&mut tx, |tx| {
         let done = sqlx::query(sql)
             .bind(c.title.as_str())
             .bind(c.edition.map(|e| e as i32))
@@ -151,6 +154,7 @@ pub async fn update(
                 .await?;
         }
     });
+    tx.commit().await?;
     get(db, id).await
 }
 

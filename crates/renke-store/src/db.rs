@@ -21,7 +21,7 @@ pub enum Db {
 /// SQLite lets one transaction write at a time. A transaction that finds the write lock
 /// taken waits in SQLite's busy handler, which polls with sleeps growing to 100 ms: under
 /// load the lock sat free while every waiter slept, and the unlucky ones waited seconds
-/// while later arrivals went first. Writing transactions ([`in_tx!`](crate::in_tx)) therefore
+/// while later arrivals went first. Writing transactions ([`Tx`](crate::Tx)) therefore
 /// queue here, in order of arrival, and run one after the other on the writer connection.
 /// Being the only connection that writes, it also keeps its page cache: SQLite empties a
 /// connection's cache whenever another connection has written since its last transaction,
@@ -31,8 +31,8 @@ pub enum Db {
 #[derive(Clone, Debug)]
 pub struct Sqlite {
     pub pool: SqlitePool,
-    writer: SqlitePool,
-    turn: Arc<tokio::sync::Mutex<()>>,
+    pub(crate) writer: SqlitePool,
+    pub(crate) turn: Arc<tokio::sync::Mutex<()>>,
 }
 
 /// One writing transaction's turn ([`Sqlite::write_turn`]): the writer connection, until

@@ -31,6 +31,14 @@ pub enum StoreError {
     Payload(String),
     #[error("backup: {0}")]
     Backup(String),
+    /// A write transaction was opened while the same task held one on the same database,
+    /// opened at `outer` (debug builds; see `Db::write`). On SQLite the second would wait
+    /// for ever for the first.
+    #[error(
+        "nested write transaction: this task already holds one, opened at {outer}; \
+         run the inner statements on that transaction (&mut Tx) instead"
+    )]
+    NestedWrite { outer: String },
     #[error(transparent)]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error(transparent)]

@@ -12,7 +12,7 @@
 //!   mid-job) makes the job claimable again.
 //! - A job that fails is retried with a growing delay until `max_attempts`, then `failed`.
 
-use crate::{Db, StoreError, on_db};
+use crate::{Db, StoreError, Tx, on_db, on_tx};
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
@@ -80,8 +80,8 @@ pub struct JobRow {
 const INSERT: &str = "INSERT INTO jobs (kind, payload, dedupe_key, run_at, created_at) \
                       VALUES ($1, $2, $3, $4, $5) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id";
 
-/// Enqueues on a transaction's connection, so the job commits or rolls back with the write
-/// that caused it: `tx.enqueue(&job, now).await?` inside [`crate::in_tx!`].
+/// Enqueues on a transaction, so the job commits or rolls back with the write that caused
+/// it: `tx.enqueue(&job, now).await?` on a [`Tx`] or on its connection ([`crate::on_tx!`]).
 pub trait Enqueue {
     /// The new job's id, or `None` when a job with the same dedupe key already exists.
     fn enqueue(
@@ -91,28 +91,58 @@ pub trait Enqueue {
     ) -> impl Future<Output = Result<Option<i64>, sqlx::Error>> + Send;
 }
 
-macro_rules! impl_enqueue {
-    ($conn:ty) => {
-        impl Enqueue for $conn {
-            async fn enqueue(
-                &mut self,
-                job: &NewJob,
-                now: DateTime<Utc>,
-            ) -> Result<Option<i64>, sqlx::Error> {
-                sqlx::query_scalar(INSERT)
-                    .bind(&job.kind)
-                    .bind(&job.payload)
-                    .bind(job.dedupe_key.as_deref())
-                    .bind(job.run_at)
-                    .bind(now)
-                    .fetch_optional(self)
-                    .await
-            }
-        }
-    };
+impl Enqueue for sqlx::SqliteConnection {
+    async fn enqueue(
+        &mut self,
+        job: &NewJob,
+        now: DateTime<Utc>,
+    ) -> Result<Option<i64>, sqlx::Error> {
+        sqlx::query_scalar(INSERT)
+            .bind(&job.kind)
+            .bind(&job.payload)
+            .bind(job.dedupe_key.as_deref())
+            .bind(job.run_at)
+            .bind(now)
+            .fetch_optional(self)
+            .await
+    }
 }
-impl_enqueue!(sqlx::SqliteConnection);
-impl_enqueue!(sqlx::PgConnection);
+
+impl Enqueue for sqlx::PgConnection {
+    async fn enqueue(
+        &mut self,
+        job: &NewJob,
+        now: DateTime<Utc>,
+    ) -> Result<Option<i64>, sqlx::Error> {
+        sqlx::query_scalar(INSERT)
+            .bind(&job.kind)
+            .bind(&job.payload)
+            .bind(job.dedupe_key.as_deref())
+            .bind(job.run_at)
+            .bind(now)
+            .fetch_optional(self)
+            .await
+    }
+}
+
+impl Enqueue for Tx {
+    async fn enqueue(
+        &mut self,
+        job: &NewJob,
+        now: DateTime<Utc>,
+    ) -> Result<Option<i64>, sqlx::Error> {
+        on_tx!(self, |c| c.enqueue(job, now).await)
+    }
+}
+
+/// Enqueues one job in transaction `tx`; `None` when the dedupe key was already used.
+pub async fn enqueue_in(
+    tx: &mut Tx,
+    job: &NewJob,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>, StoreError> {
+    Ok(tx.enqueue(job, now).await?)
+}
 
 /// Enqueues one job on its own; `None` when the dedupe key was already used.
 pub async fn enqueue(db: &Db, job: &NewJob, now: DateTime<Utc>) -> Result<Option<i64>, StoreError> {

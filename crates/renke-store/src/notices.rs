@@ -5,7 +5,7 @@
 //! transaction and answers [`StoreError::State`] otherwise.
 
 use crate::orgs::Page;
-use crate::{Db, StoreError, in_tx, on_db};
+use crate::{Db, StoreError, Tx, on_db, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
 use renke_domain::notice::{NoticeDraft, NoticeStatus, Publication};
 use renke_domain::org::{OrgKind, OrgPath};
@@ -204,13 +204,15 @@ pub async fn create_relay(
                printed_by, printed_on, proofreader, campaign_id, issuer_org_id, status, version, created_by, \
                created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'draft', 1, \
                $14, $15, $15) RETURNING id";
-    let id: i64 = in_tx!(db, |tx| {
-        let id: i64 = bind_fields!(sqlx::query_scalar(sql), d)
+    let mut tx = db.write().await?;
+    let id: i64 = on_tx!(&mut tx, |tx| {
+        let row = bind_fields(sqlx::query(sql), d)
             .bind(d.issuer_org_id)
             .bind(created_by)
             .bind(now)
             .fetch_one(&mut *tx)
             .await?;
+        let id: i64 = sqlx::Row::try_get(&row, 0)?;
         if let Some(original) = relays {
             sqlx::query("INSERT INTO notice_relays (notice_id, original_id) VALUES ($1, $2)")
                 .bind(id)
@@ -218,85 +220,96 @@ pub async fn create_relay(
                 .execute(&mut *tx)
                 .await?;
         }
-        write_parts!(db, tx, id, d);
-        for (parent, draft) in tasks {
-            crate::tasks::insert_task!(db, tx, id, Some(*parent), draft, created_by, now);
-        }
         id
     });
+    write_parts(&mut tx, id, d).await?;
+    for (parent, draft) in tasks {
+        crate::tasks::insert(&mut tx, id, Some(*parent), draft, created_by, now).await?;
+    }
+    tx.commit().await?;
     get(db, id).await
 }
 
-/// Binds the twelve editable fields of draft `$d` to `$q`, as `$1`…`$12` in the order
+/// A statement on either backend, with its arguments.
+type Query<'q, DB> = sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments>;
+
+/// Binds the twelve editable fields of draft `d` to `q`, as `$1`…`$12` in the order
 /// doc_number, title, body, signature, written_on, notes, publication, cc, printed_by,
 /// printed_on, proofreader, campaign_id (the order of `create` and `update`).
-macro_rules! bind_fields {
-    ($q:expr, $d:expr) => {
-        $q.bind($d.doc_number.to_string())
-            .bind($d.title.as_str())
-            .bind(&$d.body)
-            .bind($d.signature.as_ref().map(|s| s.as_str()))
-            .bind($d.written_on)
-            .bind(&$d.notes)
-            .bind($d.publication.as_str())
-            .bind($d.cc.as_ref().map(|s| s.as_str()))
-            .bind($d.printed_by.as_ref().map(|s| s.as_str()))
-            .bind($d.printed_on)
-            .bind($d.proofreader.as_ref().map(|s| s.as_str()))
-            .bind($d.campaign_id)
-    };
+fn bind_fields<'q, 'd, DB>(q: Query<'q, DB>, d: &'d NoticeDraft) -> Query<'q, DB>
+where
+    DB: sqlx::Database,
+    String: sqlx::Encode<'d, DB> + sqlx::Type<DB>,
+    &'d str: sqlx::Encode<'d, DB> + sqlx::Type<DB>,
+    Option<&'d str>: sqlx::Encode<'d, DB> + sqlx::Type<DB>,
+    NaiveDate: sqlx::Encode<'d, DB> + sqlx::Type<DB>,
+    Option<NaiveDate>: sqlx::Encode<'d, DB> + sqlx::Type<DB>,
+    Option<i64>: sqlx::Encode<'d, DB> + sqlx::Type<DB>,
+{
+    q.bind(d.doc_number.to_string())
+        .bind(d.title.as_str())
+        .bind(d.body.as_str())
+        .bind(d.signature.as_ref().map(|s| s.as_str()))
+        .bind(d.written_on)
+        .bind(d.notes.as_deref())
+        .bind(d.publication.as_str())
+        .bind(d.cc.as_ref().map(|s| s.as_str()))
+        .bind(d.printed_by.as_ref().map(|s| s.as_str()))
+        .bind(d.printed_on)
+        .bind(d.proofreader.as_ref().map(|s| s.as_str()))
+        .bind(d.campaign_id)
 }
-use bind_fields;
 
-/// Inserts recipients, contacts and attachment titles of draft `$d` for notice `$id`.
-macro_rules! write_parts {
-    ($db:expr, $tx:ident, $id:expr, $d:expr) => {
-        // A notice to every lab names 52,000 recipients: multi-row INSERTs.
-        let backend = $db.backend();
-        let recipients: Vec<(usize, &renke_domain::notice::RecipientSpec)> =
-            $d.recipients.iter().enumerate().collect();
-        for chunk in recipients.chunks($crate::rows::ROWS_PER_INSERT) {
+/// Inserts recipients, contacts and attachment titles of draft `d` for notice `id`, in
+/// transaction `tx`.
+async fn write_parts(tx: &mut Tx, id: i64, d: &NoticeDraft) -> Result<(), StoreError> {
+    // A notice to every lab names 52,000 recipients: multi-row INSERTs.
+    let backend = tx.backend();
+    let recipients: Vec<(usize, &renke_domain::notice::RecipientSpec)> =
+        d.recipients.iter().enumerate().collect();
+    on_tx!(tx, |tx| {
+        for chunk in recipients.chunks(crate::rows::ROWS_PER_INSERT) {
             let sql = format!(
                 "INSERT INTO notice_recipients (notice_id, position, org_id, children_kind, label) VALUES {}",
-                $crate::rows::placeholders(backend, chunk.len(), 5)
+                crate::rows::placeholders(backend, chunk.len(), 5)
             );
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
             for (i, r) in chunk {
                 q = q
-                    .bind($id)
+                    .bind(id)
                     .bind(*i as i32)
                     .bind(r.org_id)
                     .bind(r.children_kind.map(|k| k.as_str()))
                     .bind(r.label.as_ref().map(|l| l.as_str()));
             }
-            q.execute(&mut *$tx).await?;
+            q.execute(&mut *tx).await?;
         }
-        for (i, c) in $d.contacts.iter().enumerate() {
+        for (i, c) in d.contacts.iter().enumerate() {
             sqlx::query(
                 "INSERT INTO notice_contacts (notice_id, position, name, phone, email) \
                  VALUES ($1, $2, $3, $4, $5)",
             )
-            .bind($id)
+            .bind(id)
             .bind(i as i32)
             .bind(c.name.as_ref().map(|s| s.as_str()))
             .bind(c.phone.as_ref().map(|s| s.as_str()))
             .bind(c.email.as_ref().map(|s| s.as_str()))
-            .execute(&mut *$tx)
+            .execute(&mut *tx)
             .await?;
         }
-        for (i, t) in $d.attachments.iter().enumerate() {
+        for (i, t) in d.attachments.iter().enumerate() {
             sqlx::query(
                 "INSERT INTO notice_attachments (notice_id, position, title) VALUES ($1, $2, $3)",
             )
-            .bind($id)
+            .bind(id)
             .bind(i as i32)
             .bind(t.as_str())
-            .execute(&mut *$tx)
+            .execute(&mut *tx)
             .await?;
         }
-    };
+    });
+    Ok(())
 }
-use write_parts;
 
 /// Replaces a draft's fields. An issued notice is refused with `notice_issued`.
 pub async fn update(
@@ -308,8 +321,9 @@ pub async fn update(
     let sql = "UPDATE notices SET doc_number = $1, title = $2, body = $3, signature = $4, written_on = $5, \
                notes = $6, publication = $7, cc = $8, printed_by = $9, printed_on = $10, proofreader = $11, \
                campaign_id = $12, updated_at = $13 WHERE id = $14 AND status = 'draft'";
-    in_tx!(db, |tx| {
-        let done = bind_fields!(sqlx::query(sql), d)
+    let mut tx = db.write().await?;
+    let mut files = on_tx!(&mut tx, |tx| {
+        let done = bind_fields(sqlx::query(sql), d)
             .bind(now)
             .bind(id)
             .execute(&mut *tx)
@@ -324,7 +338,7 @@ pub async fn update(
                 None => StoreError::NotFound,
             });
         }
-        let mut files: Vec<(String, i64)> = sqlx::query_as(
+        let files: Vec<(String, i64)> = sqlx::query_as(
             "SELECT title, file_id FROM notice_attachments \
              WHERE notice_id = $1 AND file_id IS NOT NULL ORDER BY position",
         )
@@ -338,7 +352,10 @@ pub async fn update(
                 .execute(&mut *tx)
                 .await?;
         }
-        write_parts!(db, tx, id, d);
+        files
+    });
+    write_parts(&mut tx, id, d).await?;
+    on_tx!(&mut tx, |tx| {
         // An uploaded file stays with the attachment title it was uploaded under.
         for (i, t) in d.attachments.iter().enumerate() {
             if let Some(k) = files.iter().position(|(title, _)| title == t.as_str()) {
@@ -354,6 +371,7 @@ pub async fn update(
             }
         }
     });
+    tx.commit().await?;
     get(db, id).await
 }
 
@@ -443,7 +461,8 @@ pub async fn attach_file(
     file_id: i64,
     now: DateTime<Utc>,
 ) -> Result<i32, StoreError> {
-    in_tx!(db, |tx| {
+    let mut tx = db.write().await?;
+    let out = on_tx!(&mut tx, |tx| {
         let done =
             sqlx::query("UPDATE notices SET updated_at = $1 WHERE id = $2 AND status = 'draft'")
                 .bind(now)
@@ -471,7 +490,9 @@ pub async fn attach_file(
         .fetch_one(&mut *tx)
         .await?;
         Ok(pos)
-    })
+    });
+    tx.commit().await?;
+    out
 }
 
 /// Issues a draft: in one transaction it becomes immutable and every recipient — groups
@@ -479,8 +500,9 @@ pub async fn attach_file(
 /// Returns the number of organisations it was delivered to. Refuses `notice_issued` for an
 /// issued notice and `no_recipient_orgs` when the recipients name no organisation.
 pub async fn issue(db: &Db, id: i64, by: i64, now: DateTime<Utc>) -> Result<i64, StoreError> {
-    let count: i64 = in_tx!(db, |tx| {
-        crate::tallies::lock!(db, tx, exclusive);
+    let mut tx = db.write().await?;
+    crate::tallies::lock(&mut tx, crate::tallies::Lock::Exclusive).await?;
+    let (count, tasks): (i64, Vec<i64>) = on_tx!(&mut tx, |tx| {
         let done = sqlx::query(
             "UPDATE notices SET status = 'issued', issued_at = $1, issued_by = $2, updated_at = $1 \
              WHERE id = $3 AND status = 'draft'",
@@ -545,11 +567,12 @@ pub async fn issue(db: &Db, id: i64, by: i64, now: DateTime<Utc>) -> Result<i64,
             .bind(id)
             .fetch_all(&mut *tx)
             .await?;
-        for task_id in tasks {
-            crate::tallies::refresh!(tx, task_id);
-        }
-        n
+        (n, tasks)
     });
+    for task_id in tasks {
+        crate::tallies::refresh(&mut tx, task_id).await?;
+    }
+    tx.commit().await?;
     crate::db::analyze_after_bulk(db, "notice_deliveries, task_tallies, notices", count as u64)
         .await;
     Ok(count)
@@ -566,7 +589,8 @@ pub async fn correct(db: &Db, id: i64, by: i64, now: DateTime<Utc>) -> Result<i6
          SELECT {cols}, 'draft', version + 1, id, $1, $2, $2 FROM notices WHERE id = $3 AND status = 'issued' \
          RETURNING id"
     );
-    let new_id: i64 = in_tx!(db, |tx| {
+    let mut tx = db.write().await?;
+    let new_id: i64 = on_tx!(&mut tx, |tx| {
         let status: Option<String> = sqlx::query_scalar("SELECT status FROM notices WHERE id = $1")
             .bind(id)
             .fetch_optional(&mut *tx)
@@ -608,6 +632,7 @@ pub async fn correct(db: &Db, id: i64, by: i64, now: DateTime<Utc>) -> Result<i6
         }
         new_id
     });
+    tx.commit().await?;
     Ok(new_id)
 }
 
@@ -620,8 +645,9 @@ pub async fn acknowledge(
     by: i64,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    in_tx!(db, |tx| {
-        crate::tallies::lock!(db, tx, share);
+    let mut tx = db.write().await?;
+    crate::tallies::lock(&mut tx, crate::tallies::Lock::Share).await?;
+    let (path, tasks): (String, Vec<i64>) = on_tx!(&mut tx, |tx| {
         let done = sqlx::query(
             "UPDATE notice_deliveries SET acknowledged_at = $1, acknowledged_by = $2 \
              WHERE notice_id = $3 AND org_id = $4 AND acknowledged_at IS NULL",
@@ -658,14 +684,16 @@ pub async fn acknowledge(
         .bind(org_id)
         .fetch_all(&mut *tx)
         .await?;
-        let acknowledged = crate::tallies::Mark {
-            acknowledged: true,
-            ..Default::default()
-        };
-        for task_id in tasks {
-            crate::tallies::shift!(tx, task_id, &path, Default::default(), acknowledged);
-        }
+        (path, tasks)
     });
+    let acknowledged = crate::tallies::Mark {
+        acknowledged: true,
+        ..Default::default()
+    };
+    for task_id in tasks {
+        crate::tallies::shift(&mut tx, task_id, &path, Default::default(), acknowledged).await?;
+    }
+    tx.commit().await?;
     Ok(())
 }
 

@@ -1,7 +1,7 @@
 //! The organisation tree, stored with materialised paths (`/1/7/42/`): a subtree is one
 //! range scan on the unique path index, and moving a subtree is one UPDATE.
 
-use crate::{Db, StoreError, in_tx, on_db};
+use crate::{Db, StoreError, on_db, on_tx};
 use chrono::{DateTime, Utc};
 use renke_domain::org::{AdminLevel, CmaLevel, OrgCode, OrgKind, OrgPath, Region};
 use serde::Serialize;
@@ -189,7 +189,8 @@ pub async fn create_many(
 ) -> Result<Vec<i64>, StoreError> {
     let mut known: HashMap<String, (i64, String)> = HashMap::new();
     let mut ids = Vec::with_capacity(orgs.len());
-    in_tx!(db, |tx| {
+    let mut tx = db.write().await?;
+    on_tx!(&mut tx, |tx| {
         for o in orgs {
             let parent = match &o.parent {
                 None => None,
@@ -243,6 +244,7 @@ pub async fn create_many(
             ids.push(id);
         }
     });
+    tx.commit().await?;
     crate::db::analyze_after_bulk(db, "orgs", ids.len() as u64).await;
     Ok(ids)
 }
@@ -484,8 +486,9 @@ pub async fn move_subtree(
     new_parent_id: i64,
     now: DateTime<Utc>,
 ) -> Result<Org, StoreError> {
-    in_tx!(db, |tx| {
-        crate::tallies::lock!(db, tx, exclusive);
+    let mut tx = db.write().await?;
+    crate::tallies::lock(&mut tx, crate::tallies::Lock::Exclusive).await?;
+    let tasks: Vec<i64> = on_tx!(&mut tx, |tx| {
         let (old, old_depth): (String, i32) =
             sqlx::query_as("SELECT path, depth FROM orgs WHERE id = $1")
                 .bind(id)
@@ -521,18 +524,19 @@ pub async fn move_subtree(
             .await?;
         // The recipients in the subtree now lie under other organisations.
         let new_p = OrgPath::from_stored(new.clone()).ok_or_else(|| StoreError::Corrupt(new))?;
-        let tasks: Vec<i64> = sqlx::query_scalar(
+        sqlx::query_scalar(
             "SELECT DISTINCT t.id FROM orgs o JOIN notice_deliveries d ON d.org_id = o.id \
              JOIN tasks t ON t.notice_id = d.notice_id WHERE o.path >= $1 AND o.path < $2",
         )
         .bind(new_p.as_str())
         .bind(new_p.upper_bound())
         .fetch_all(&mut *tx)
-        .await?;
-        for task_id in tasks {
-            crate::tallies::refresh!(tx, task_id);
-        }
+        .await?
     });
+    for task_id in tasks {
+        crate::tallies::refresh(&mut tx, task_id).await?;
+    }
+    tx.commit().await?;
     get(db, id).await
 }
 

@@ -7,7 +7,7 @@
 
 use crate::jobs::{Enqueue, NewJob};
 use crate::orgs::Page;
-use crate::{Db, StoreError, in_tx, on_db};
+use crate::{Db, StoreError, on_db, on_tx};
 use chrono::{DateTime, Utc};
 use renke_domain::reminder::ReminderPlan;
 use serde::Serialize;
@@ -170,7 +170,8 @@ pub async fn record(
     items: &[Notify],
     now: DateTime<Utc>,
 ) -> Result<usize, StoreError> {
-    let sent: usize = in_tx!(db, |tx| {
+    let mut tx = db.write().await?;
+    let sent: usize = on_tx!(&mut tx, |tx| {
         let mut sent = 0;
         for n in items {
             let id: Option<i64> = sqlx::query_scalar(
@@ -208,6 +209,7 @@ pub async fn record(
         }
         sent
     });
+    tx.commit().await?;
     Ok(sent)
 }
 

@@ -17,10 +17,10 @@
 //!   accept, return) on the rows of its ancestors, as the last statement of the transaction
 //!   so the rows it locks are held for the shortest time.
 //!
-//! Both take [`lock!`] first on PostgreSQL. [`check`] recomputes and compares: the tests
+//! Both take [`lock`] first on PostgreSQL. [`check`] recomputes and compares: the tests
 //! call it after every kind of write.
 
-use crate::{Db, StoreError, on_db};
+use crate::{Db, StoreError, Tx, on_db, on_tx};
 use sqlx::AssertSqlSafe;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -141,44 +141,46 @@ impl Mark {
 }
 
 /// Takes the tallies' table lock on PostgreSQL at the start of a transaction that will
-/// [`shift!`] (`share`: a lock that many such transactions hold at once) or [`refresh!`]
-/// (`exclusive`: waits for those in flight and holds them off). A refresh recounts from
-/// what is committed, so a shift must neither read its state before a refresh and apply it
-/// after (it would count twice) nor apply it to rows a refresh is replacing (it would be
-/// lost). SQLite runs one writer at a time, so it needs none.
-macro_rules! lock {
-    ($db:expr, $tx:expr, share) => {
-        $crate::tallies::lock!(@ $db, $tx, "ROW EXCLUSIVE")
-    };
-    ($db:expr, $tx:expr, exclusive) => {
-        $crate::tallies::lock!(@ $db, $tx, "SHARE ROW EXCLUSIVE")
-    };
-    (@ $db:expr, $tx:expr, $mode:literal) => {
-        if matches!($db, $crate::Db::Pg(_)) {
-            sqlx::query(concat!("LOCK TABLE task_tallies IN ", $mode, " MODE"))
-                .execute(&mut *$tx)
-                .await?;
-        }
-    };
+/// [`shift`] ([`Lock::Share`]: a lock that many such transactions hold at once) or
+/// [`refresh`] ([`Lock::Exclusive`]: waits for those in flight and holds them off). A
+/// refresh recounts from what is committed, so a shift must neither read its state before a
+/// refresh and apply it after (it would count twice) nor apply it to rows a refresh is
+/// replacing (it would be lost). SQLite runs one writer at a time, so it needs none.
+pub async fn lock(tx: &mut Tx, mode: Lock) -> Result<(), StoreError> {
+    if let Tx::Pg(t) = tx {
+        let sql = match mode {
+            Lock::Share => "LOCK TABLE task_tallies IN ROW EXCLUSIVE MODE",
+            Lock::Exclusive => "LOCK TABLE task_tallies IN SHARE ROW EXCLUSIVE MODE",
+        };
+        sqlx::query(sql).execute(&mut *t.tx).await?;
+    }
+    Ok(())
 }
-pub(crate) use lock;
 
-/// Recomputes the rows of `task_id` on transaction `$tx` (one statement over its
-/// recipients and their ancestors).
-macro_rules! refresh {
-    ($tx:expr, $task_id:expr) => {{
-        let task_id: i64 = $task_id;
+/// The mode of [`lock`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lock {
+    /// Before a [`shift`].
+    Share,
+    /// Before a [`refresh`].
+    Exclusive,
+}
+
+/// Recomputes the rows of `task_id` in transaction `tx` (one statement over its recipients
+/// and their ancestors). Take [`lock`] (`Exclusive`) first.
+pub async fn refresh(tx: &mut Tx, task_id: i64) -> Result<(), StoreError> {
+    on_tx!(tx, |tx| {
         sqlx::query("DELETE FROM task_tallies WHERE task_id = $1")
             .bind(task_id)
-            .execute(&mut *$tx)
+            .execute(&mut *tx)
             .await?;
-        sqlx::query(sqlx::AssertSqlSafe($crate::tallies::refresh_sql()))
+        sqlx::query(sqlx::AssertSqlSafe(refresh_sql()))
             .bind(task_id)
-            .execute(&mut *$tx)
+            .execute(&mut *tx)
             .await?;
-    }};
+    });
+    Ok(())
 }
-pub(crate) use refresh;
 
 /// `INSERT … WITH RECURSIVE … SELECT`: the rows of task `$1` from its recipients.
 pub(crate) fn refresh_sql() -> String {
@@ -186,28 +188,32 @@ pub(crate) fn refresh_sql() -> String {
 }
 
 /// Moves one recipient of `task_id` at `path` from mark `from` to `to` on its stripe of the
-/// rows of the organisations above it, on transaction `$tx`. Nothing is written when the
-/// marks agree.
-macro_rules! shift {
-    ($tx:expr, $task_id:expr, $path:expr, $from:expr, $to:expr) => {{
-        let from: $crate::tallies::Mark = $from;
-        let to: $crate::tallies::Mark = $to;
-        if from != to {
-            let (above, org_id) = $crate::tallies::split_path($path)?;
-            let sql = $crate::tallies::shift_sql(above.len());
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind($task_id);
+/// rows of the organisations above it, in transaction `tx`. Nothing is written when the
+/// marks agree. Take [`lock`] (`Share`) first.
+pub async fn shift(
+    tx: &mut Tx,
+    task_id: i64,
+    path: &str,
+    from: Mark,
+    to: Mark,
+) -> Result<(), StoreError> {
+    if from != to {
+        let (above, org_id) = split_path(path)?;
+        let sql = shift_sql(above.len());
+        on_tx!(tx, |tx| {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(task_id);
             for d in from.delta(to) {
                 q = q.bind(d);
             }
-            q = q.bind(org_id.rem_euclid($crate::tallies::STRIPES));
+            q = q.bind(org_id.rem_euclid(STRIPES));
             for id in above {
                 q = q.bind(id);
             }
-            q.execute(&mut *$tx).await?;
-        }
-    }};
+            q.execute(&mut *tx).await?;
+        });
+    }
+    Ok(())
 }
-pub(crate) use shift;
 
 /// The ids of the organisations strictly above the one at `path` (root first), and its own.
 pub(crate) fn split_path(path: &str) -> Result<(Vec<i64>, i64), StoreError> {
@@ -222,7 +228,7 @@ pub(crate) fn split_path(path: &str) -> Result<(Vec<i64>, i64), StoreError> {
     Ok((ids, own))
 }
 
-/// The update of [`shift!`] for `n` organisations above (`$9…`), on stripe `$8`.
+/// The update of [`shift`] for `n` organisations above (`$9…`), on stripe `$8`.
 pub(crate) fn shift_sql(n: usize) -> String {
     let list = if n == 0 {
         "NULL".to_owned()

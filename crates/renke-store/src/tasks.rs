@@ -13,7 +13,7 @@
 use crate::files::Staged;
 use crate::orgs::Page;
 use crate::tallies::{self, Mark, Tally};
-use crate::{Backend, Db, StoreError, in_tx, on_db};
+use crate::{Backend, Db, StoreError, Tx, on_db, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
 use renke_domain::org::OrgPath;
 use renke_domain::task::{
@@ -145,17 +145,23 @@ pub(crate) const INSERT_TASK: &str = "INSERT INTO tasks (notice_id, parent_task_
     attachment_max_bytes, paper_required, all_recipients, created_by, created_at, updated_at) \
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) RETURNING id";
 
-/// Inserts task draft `$d` on notice `$notice_id` (relaying `$parent`, an `Option<i64>`)
-/// with its explicit recipients and its tallies (none while the notice is a draft), on
-/// transaction `$tx`; evaluates to the new id. Used by
-/// [`create`] and by `notices::create_relay`, which writes a relay notice and its tasks in
-/// one transaction.
-macro_rules! insert_task {
-    ($db:expr, $tx:ident, $notice_id:expr, $parent:expr, $d:expr, $by:expr, $now:expr) => {{
-        let d: &renke_domain::task::TaskDraft = $d;
-        let id: i64 = sqlx::query_scalar($crate::tasks::INSERT_TASK)
-            .bind($notice_id)
-            .bind($parent)
+/// Inserts task draft `d` on notice `notice_id` (relaying `parent`) with its explicit
+/// recipients and its tallies (none while the notice is a draft), in transaction `tx`;
+/// returns the new id. Used by [`create_in`] and by `notices::create_relay`, which writes a
+/// relay notice and its tasks in one transaction.
+pub(crate) async fn insert(
+    tx: &mut Tx,
+    notice_id: i64,
+    parent: Option<i64>,
+    d: &TaskDraft,
+    by: i64,
+    now: DateTime<Utc>,
+) -> Result<i64, StoreError> {
+    let backend = tx.backend();
+    let id: i64 = on_tx!(tx, |tx| {
+        let id: i64 = sqlx::query_scalar(INSERT_TASK)
+            .bind(notice_id)
+            .bind(parent)
             .bind(d.kind.as_str())
             .bind(d.title.as_str())
             .bind(&d.instructions)
@@ -169,28 +175,27 @@ macro_rules! insert_task {
             .bind(d.attachment_max_bytes)
             .bind(d.paper_required)
             .bind(d.recipient_org_ids.is_empty())
-            .bind($by)
-            .bind($now)
-            .fetch_one(&mut *$tx)
+            .bind(by)
+            .bind(now)
+            .fetch_one(&mut *tx)
             .await?;
-        let backend = $db.backend();
-        for chunk in d.recipient_org_ids.chunks($crate::rows::ROWS_PER_INSERT) {
+        for chunk in d.recipient_org_ids.chunks(crate::rows::ROWS_PER_INSERT) {
             let sql = format!(
                 "INSERT INTO task_recipients (task_id, org_id) VALUES {} ON CONFLICT DO NOTHING",
-                $crate::rows::placeholders(backend, chunk.len(), 2)
+                crate::rows::placeholders(backend, chunk.len(), 2)
             );
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
             for org in chunk {
                 q = q.bind(id).bind(*org);
             }
-            q.execute(&mut *$tx).await?;
+            q.execute(&mut *tx).await?;
         }
-        // A task on an issued notice has recipients at once.
-        $crate::tallies::refresh!($tx, id);
         id
-    }};
+    });
+    // A task on an issued notice has recipients at once.
+    tallies::refresh(tx, id).await?;
+    Ok(id)
 }
-pub(crate) use insert_task;
 
 /// Stores a validated task on a notice; `parent` links a relayed task to the task it relays
 /// (one relay per task and notice: `tasks_notice_id_parent_task_id_key`).
@@ -202,24 +207,36 @@ pub async fn create(
     by: i64,
     now: DateTime<Utc>,
 ) -> Result<Task, StoreError> {
-    let (id, deliveries): (i64, i64) = in_tx!(db, |tx| {
-        tallies::lock!(db, tx, exclusive);
-        let id = insert_task!(db, tx, notice_id, parent, d, by, now);
-        // How many deliveries the task's queries join it to: PostgreSQL plans them by the
-        // statistics of `tasks`, and a task on a notice to thousands refreshes them.
-        let deliveries: i64 = match db.backend() {
-            Backend::Postgres => {
-                sqlx::query_scalar("SELECT COUNT(*) FROM notice_deliveries WHERE notice_id = $1")
-                    .bind(notice_id)
-                    .fetch_one(&mut *tx)
-                    .await?
-            }
-            Backend::Sqlite => 0,
-        };
-        (id, deliveries)
+    let mut tx = db.write().await?;
+    let id = create_in(&mut tx, notice_id, parent, d, by, now).await?;
+    // How many deliveries the task's queries join it to: PostgreSQL plans them by the
+    // statistics of `tasks`, and a task on a notice to thousands refreshes them.
+    let deliveries: i64 = on_tx!(&mut tx, |tx| match db.backend() {
+        Backend::Postgres => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM notice_deliveries WHERE notice_id = $1")
+                .bind(notice_id)
+                .fetch_one(&mut *tx)
+                .await?
+        }
+        Backend::Sqlite => 0,
     });
+    tx.commit().await?;
     crate::db::analyze_after_bulk(db, "task_tallies, tasks", deliveries as u64).await;
     get(db, id).await
+}
+
+/// [`create`] in transaction `tx`; returns the new task's id. PostgreSQL's statistics are
+/// left to the caller (`create` refreshes them after a task on a notice to thousands).
+pub async fn create_in(
+    tx: &mut Tx,
+    notice_id: i64,
+    parent: Option<i64>,
+    d: &TaskDraft,
+    by: i64,
+    now: DateTime<Utc>,
+) -> Result<i64, StoreError> {
+    tallies::lock(tx, tallies::Lock::Exclusive).await?;
+    insert(tx, notice_id, parent, d, by, now).await
 }
 
 pub async fn get(db: &Db, id: i64) -> Result<Task, StoreError> {
@@ -952,8 +969,9 @@ pub async fn write(
          JOIN orgs o ON o.id = s.org_id WHERE s.task_id = $1 AND s.org_id = $2"
     );
     let late = now > task.deadline.at();
-    let id: i64 = in_tx!(db, |tx| {
-        tallies::lock!(db, tx, share);
+    let mut tx = db.write().await?;
+    tallies::lock(&mut tx, tallies::Lock::Share).await?;
+    let (id, status, version, was_late, path) = on_tx!(&mut tx, |tx| {
         // The row first, so the read below finds it; the unique (task_id, org_id) makes a
         // race harmless and a refusal rolls it back. A row returned is a new one.
         let created: Option<i64> = sqlx::query_scalar(
@@ -1112,15 +1130,16 @@ pub async fn write(
                 .await?;
             }
         }
-        // Last, so the tallies' rows stay locked for the shortest time.
-        if mode == Write::Submit {
-            let before = Mark::of(false, Some((status.as_str(), version, was_late)));
-            let now_late = if version == 0 { late } else { was_late };
-            let after = Mark::of(false, Some(("submitted", version + 1, now_late)));
-            tallies::shift!(tx, task.id, &path, before, after);
-        }
-        id
+        (id, status, version, was_late, path)
     });
+    // Last, so the tallies' rows stay locked for the shortest time.
+    if mode == Write::Submit {
+        let before = Mark::of(false, Some((status.as_str(), version, was_late)));
+        let now_late = if version == 0 { late } else { was_late };
+        let after = Mark::of(false, Some(("submitted", version + 1, now_late)));
+        tallies::shift(&mut tx, task.id, &path, before, after).await?;
+    }
+    tx.commit().await?;
     submission(db, id).await
 }
 
@@ -1188,8 +1207,9 @@ pub async fn decide(
         Decision::Accept => ("accepted", "accepted"),
         Decision::Return => ("returned", "returned"),
     };
-    in_tx!(db, |tx| {
-        tallies::lock!(db, tx, share);
+    let mut tx = db.write().await?;
+    tallies::lock(&mut tx, tallies::Lock::Share).await?;
+    let (task_id, version, late, path): (i64, i32, bool, String) = on_tx!(&mut tx, |tx| {
         let done = sqlx::query(
             "UPDATE submissions SET status = $1, updated_at = $2 WHERE id = $3 AND status = 'submitted'",
         )
@@ -1220,17 +1240,18 @@ pub async fn decide(
         .bind(id)
         .execute(&mut *tx)
         .await?;
-        let (task_id, version, late, path): (i64, i32, bool, String) = sqlx::query_as(
+        sqlx::query_as(
             "SELECT s.task_id, s.version, s.late, o.path FROM submissions s \
              JOIN orgs o ON o.id = s.org_id WHERE s.id = $1",
         )
         .bind(id)
         .fetch_one(&mut *tx)
-        .await?;
-        let before = Mark::of(false, Some(("submitted", version, late)));
-        let after = Mark::of(false, Some((status, version, late)));
-        tallies::shift!(tx, task_id, &path, before, after);
+        .await?
     });
+    let before = Mark::of(false, Some(("submitted", version, late)));
+    let after = Mark::of(false, Some((status, version, late)));
+    tallies::shift(&mut tx, task_id, &path, before, after).await?;
+    tx.commit().await?;
     submission(db, id).await
 }
 
@@ -1243,7 +1264,8 @@ pub async fn record_paper(
     by: i64,
     now: DateTime<Utc>,
 ) -> Result<Submission, StoreError> {
-    in_tx!(db, |tx| {
+    let mut tx = db.write().await?;
+    on_tx!(&mut tx, |tx| {
         let done = sqlx::query(
             "UPDATE submissions SET paper_received_on = $1, paper_recorded_by = $2, paper_recorded_at = $3, \
              updated_at = $3 WHERE id = $4 AND version > 0",
@@ -1266,6 +1288,7 @@ pub async fn record_paper(
             });
         }
     });
+    tx.commit().await?;
     submission(db, id).await
 }
 

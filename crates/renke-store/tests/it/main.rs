@@ -11,3 +11,4 @@ mod jobs;
 mod notices;
 mod orgs;
 mod testing;
+mod tx;
