@@ -24,9 +24,10 @@ use tower_http::limit::RequestBodyLimitLayer;
 /// static files, the API document, `/healthz` and `/metrics` need neither, so they skip
 /// the session lookup.
 pub fn router(state: AppState) -> Router {
+    let (api, api_doc) = api::routes();
     let app = Router::new()
         .merge(pages::routes())
-        .nest("/api/v1", api::routes())
+        .merge(api)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             csrf::guard,
@@ -37,7 +38,7 @@ pub fn router(state: AppState) -> Router {
         ));
     Router::new()
         .merge(app)
-        .merge(api::docs_routes())
+        .merge(api::docs_routes(api_doc))
         .route("/healthz", get(health))
         .route("/metrics", get(metrics::render))
         .route("/static/{*file}", get(pages::assets::serve))
