@@ -7,6 +7,7 @@ pub mod auth;
 pub mod csrf;
 pub mod download;
 pub mod error;
+pub mod form;
 pub mod i18n;
 pub mod metrics;
 pub mod pages;
