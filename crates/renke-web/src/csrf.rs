@@ -6,6 +6,7 @@
 use crate::AppState;
 use crate::auth::{Ctx, Identity};
 use crate::error::{ApiError, AppError, PageError};
+use crate::form;
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
 use axum::http::header::{CONTENT_TYPE, HOST, ORIGIN};
@@ -17,7 +18,11 @@ pub const HEADER: &str = "x-csrf-token";
 pub const FIELD: &str = "_csrf";
 
 fn refuse(path: &str, code: &'static str) -> Response {
-    let e = AppError::Csrf(code);
+    fail(path, AppError::Csrf(code))
+}
+
+/// `e` as the API or a page answers it.
+fn fail(path: &str, e: AppError) -> Response {
     if path.starts_with("/api/") {
         ApiError(e).into_response()
     } else {
@@ -92,18 +97,33 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_owned();
-    let boundary = multer::parse_boundary(&content_type).ok();
+    let boundary = form::boundary(req.headers());
     if !content_type.starts_with("application/x-www-form-urlencoded") && boundary.is_none() {
         return refuse(&path, "csrf_missing");
     }
-    let (parts, body) = req.into_parts();
+    let (mut parts, body) = req.into_parts();
     let bytes = match to_bytes(body, state.config.max_body_bytes).await {
         Ok(b) => b,
         Err(_) => return PageError(AppError::field("body", "too_long")).into_response(),
     };
     let presented = match boundary {
-        // An upload form: `_csrf` is one of its parts (forms put it first).
-        Some(boundary) => multipart_field(bytes.clone(), boundary, FIELD).await,
+        // An upload form: parsed here once, `_csrf` is one of its parts, and the parsed form
+        // goes on to the handler's reader in the request's extensions.
+        Some(boundary) => match form::parse(bytes.clone(), boundary).await {
+            Ok(parsed) => {
+                let presented = parsed.text(FIELD);
+                parts.extensions.insert(parsed);
+                presented
+            }
+            // Broken after a valid `_csrf` (forms put it first): the form's own error, as
+            // its reader would answer.
+            Err(form::Unreadable(read)) => match read.text(FIELD) {
+                Some(t) if constant_time_eq(&t, &expected) => {
+                    return fail(&path, AppError::field("file", "upload_unreadable"));
+                }
+                presented => presented,
+            },
+        },
         None => url::form_urlencoded::parse(&bytes)
             .find(|(k, _)| k == FIELD)
             .map(|(_, v)| v.into_owned()),
@@ -116,18 +136,6 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
                 .await
         }
     }
-}
-
-/// The text of the first part named `name` of a multipart body.
-async fn multipart_field(body: axum::body::Bytes, boundary: String, name: &str) -> Option<String> {
-    let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(body) });
-    let mut form = multer::Multipart::new(stream, boundary);
-    while let Ok(Some(field)) = form.next_field().await {
-        if field.name() == Some(name) {
-            return field.text().await.ok();
-        }
-    }
-    None
 }
 
 /// `POST /api/v1/session` from a client without a live session carries no ambient

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod csrf;
 pub mod download;
 pub mod error;
+pub mod form;
 pub mod i18n;
 pub mod metrics;
 pub mod pages;
@@ -24,9 +25,10 @@ use tower_http::limit::RequestBodyLimitLayer;
 /// static files, the API document, `/healthz` and `/metrics` need neither, so they skip
 /// the session lookup.
 pub fn router(state: AppState) -> Router {
+    let (api, api_doc) = api::routes();
     let app = Router::new()
         .merge(pages::routes())
-        .nest("/api/v1", api::routes())
+        .merge(api)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             csrf::guard,
@@ -37,7 +39,7 @@ pub fn router(state: AppState) -> Router {
         ));
     Router::new()
         .merge(app)
-        .merge(api::docs_routes())
+        .merge(api::docs_routes(api_doc))
         .route("/healthz", get(health))
         .route("/metrics", get(metrics::render))
         .route("/static/{*file}", get(pages::assets::serve))

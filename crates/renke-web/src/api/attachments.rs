@@ -7,7 +7,7 @@ use crate::auth::{ApiUser, Ctx};
 use crate::error::ErrorBody;
 use crate::pages::{file_response, read_upload};
 use axum::Json;
-use axum::extract::{Multipart, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Serialize;
@@ -50,7 +50,7 @@ pub async fn upload(
     State(state): State<AppState>,
     user: ApiUser,
     ApiPath(id): ApiPath<i64>,
-    form: Multipart,
+    form: axum::extract::Request,
 ) -> ApiResult<(StatusCode, Json<AttachedDto>)> {
     let up = read_upload(form).await?;
     let position = renke_app::notices::attachments::attach_to_notice(

@@ -20,9 +20,10 @@ use crate::AppState;
 use crate::error::{ApiError, ErrorBody, FieldProblem};
 use axum::Router;
 use axum::http::StatusCode;
-use axum::routing::{get, post, put};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use utoipa_swagger_ui::SwaggerUi;
 
 pub use extract::ClientIp;
@@ -34,98 +35,85 @@ fn no_content() -> StatusCode {
     StatusCode::NO_CONTENT
 }
 
-/// The routes under `/api/v1`.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/session", post(me::login).delete(me::logout))
-        .route("/me", get(me::me))
-        .route("/me/locale", put(me::set_locale))
-        .route("/me/password", post(me::change_password))
-        .route("/me/tokens", get(me::list_tokens).post(me::create_token))
-        .route("/me/tokens/{id}", axum::routing::delete(me::revoke_token))
-        .route("/orgs", get(orgs::search).post(orgs::create))
-        .route("/orgs/{id}", get(orgs::detail).put(orgs::update))
-        .route("/orgs/{id}/children", get(orgs::children))
-        .route("/orgs/{id}/move", post(orgs::move_org))
-        .route("/accounts", get(accounts::list).post(accounts::create))
-        .route("/accounts/{id}/password", post(accounts::reset_password))
-        .route("/campaigns", get(campaigns::list).post(campaigns::create))
-        .route(
-            "/campaigns/{id}",
-            get(campaigns::get).put(campaigns::update),
-        )
-        .route("/public/campaign", get(campaigns::current_public))
-        .route("/notices", get(notices::sent).post(notices::create))
-        .route("/notices/inbox", get(notices::inbox))
-        .route("/notices/{id}", get(notices::get).put(notices::update))
-        .route("/notices/{id}/issue", post(notices::issue))
-        .route("/notices/{id}/acknowledge", post(notices::acknowledge))
-        .route("/notices/{id}/status", get(notices::status))
-        .route("/notices/{id}/correct", post(notices::correct))
-        .route("/notices/{id}/relay", post(notices::relay))
-        .route("/notices/{id}/attachments", post(attachments::upload))
-        .route(
-            "/notices/{id}/attachments/{pos}",
-            get(attachments::download),
-        )
-        .route("/notices/{id}/tasks", get(tasks::list).post(tasks::create))
-        .route("/notices/{id}/dashboard", get(tasks::notice_dashboard))
-        .route("/tasks/{id}", get(tasks::get))
-        .route(
-            "/tasks/{id}/submission",
-            put(tasks::save).post(tasks::submit),
-        )
-        .route("/tasks/{id}/compile", post(tasks::compile))
-        .route("/tasks/{id}/dashboard", get(tasks::task_dashboard))
-        .route("/submissions/{id}", get(tasks::submission))
-        .route("/submissions/{id}/submit", post(tasks::submit_current))
-        .route(
-            "/submissions/{id}/files/{version}/{pos}",
-            get(tasks::submission_file),
-        )
-        .route("/submissions/{id}/review", post(tasks::review))
-        .route("/submissions/{id}/paper", post(tasks::paper))
-        .route("/me/tasks", get(tasks::mine))
-        .route(
-            "/tasks/{id}/reminders",
-            get(reminders::get).put(reminders::put),
-        )
-        .route("/tasks/{id}/export.xlsx", get(exports::status_xlsx))
-        .route("/tasks/{id}/materials.zip", get(exports::materials_zip))
-        .route("/me/messages", get(reminders::messages))
-        .route("/me/messages/{id}/read", post(reminders::read))
-        .route(
-            "/activities",
-            get(activities::calendar).post(activities::create),
-        )
-        .route("/activities/{id}", get(activities::get))
-        .route("/activities/{id}/sessions", post(activities::add_session))
-        .route("/activities/{id}/board", get(activities::board))
-        .route(
-            "/activities/{id}/venues/{venue_id}/slots/{slot_id}",
-            put(activities::report_readiness),
-        )
-        .route("/sessions/{id}/capacity", put(activities::set_capacity))
-        .route(
-            "/sessions/{id}/registrations",
-            get(activities::registrations).post(activities::register),
-        )
-        .route("/sessions/{id}/checkins", post(activities::check_in))
-        .route("/tickets/{ticket}/cancel", post(activities::cancel))
-        .route("/notices/{id}/pdf", get(pdf::notice_pdf))
-        .route(
-            "/tickets/{ticket}/certificate.pdf",
-            get(pdf::certificate_pdf),
-        )
-        .route("/submissions/{id}/report.pdf", get(pdf::report_pdf))
-        .fallback(not_found)
+/// Every route under `/api/v1` with its documented operation: a handler is registered
+/// only through `routes!`, which takes its path and method from the handler's
+/// `#[utoipa::path]`, so an API route cannot exist without its entry in the document.
+/// Handlers given to one `routes!` share one path. The collected document starts from
+/// [`ApiDoc`] (info, tags, security schemes, shared schemas).
+pub fn openapi_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(me::login, me::logout))
+        .routes(routes!(me::me))
+        .routes(routes!(me::set_locale))
+        .routes(routes!(me::change_password))
+        .routes(routes!(me::list_tokens, me::create_token))
+        .routes(routes!(me::revoke_token))
+        .routes(routes!(orgs::search, orgs::create))
+        .routes(routes!(orgs::detail, orgs::update))
+        .routes(routes!(orgs::children))
+        .routes(routes!(orgs::move_org))
+        .routes(routes!(accounts::list, accounts::create))
+        .routes(routes!(accounts::reset_password))
+        .routes(routes!(campaigns::list, campaigns::create))
+        .routes(routes!(campaigns::get, campaigns::update))
+        .routes(routes!(campaigns::current_public))
+        .routes(routes!(notices::sent, notices::create))
+        .routes(routes!(notices::inbox))
+        .routes(routes!(notices::get, notices::update))
+        .routes(routes!(notices::issue))
+        .routes(routes!(notices::acknowledge))
+        .routes(routes!(notices::status))
+        .routes(routes!(notices::correct))
+        .routes(routes!(notices::relay))
+        .routes(routes!(attachments::upload))
+        .routes(routes!(attachments::download))
+        .routes(routes!(tasks::list, tasks::create))
+        .routes(routes!(tasks::notice_dashboard))
+        .routes(routes!(tasks::get))
+        .routes(routes!(tasks::save, tasks::submit))
+        .routes(routes!(tasks::compile))
+        .routes(routes!(tasks::task_dashboard))
+        .routes(routes!(tasks::submission))
+        .routes(routes!(tasks::submit_current))
+        .routes(routes!(tasks::submission_file))
+        .routes(routes!(tasks::review))
+        .routes(routes!(tasks::paper))
+        .routes(routes!(tasks::mine))
+        .routes(routes!(reminders::get, reminders::put))
+        .routes(routes!(exports::status_xlsx))
+        .routes(routes!(exports::materials_zip))
+        .routes(routes!(reminders::messages))
+        .routes(routes!(reminders::read))
+        .routes(routes!(activities::calendar, activities::create))
+        .routes(routes!(activities::get))
+        .routes(routes!(activities::add_session))
+        .routes(routes!(activities::board))
+        .routes(routes!(activities::report_readiness))
+        .routes(routes!(activities::set_capacity))
+        .routes(routes!(activities::registrations, activities::register))
+        .routes(routes!(activities::check_in))
+        .routes(routes!(activities::cancel))
+        .routes(routes!(pdf::notice_pdf))
+        .routes(routes!(pdf::certificate_pdf))
+        .routes(routes!(pdf::report_pdf))
+}
+
+/// The `/api/v1` routes (from [`openapi_router`], at their full paths, with the JSON 404
+/// for any other path under `/api/v1`) and the OpenAPI document describing them.
+pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let (router, doc) = openapi_router().split_for_parts();
+    (
+        router.nest("/api/v1", Router::new().fallback(not_found)),
+        doc,
+    )
 }
 
 async fn not_found() -> ApiError {
     crate::error::AppError::NotFound.into()
 }
 
-/// The OpenAPI document of `/api/v1`.
+/// The top of the OpenAPI document of `/api/v1`: info, tags, security schemes and the
+/// shared schemas. The operations are added by [`openapi_router`] as it registers them.
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -137,28 +125,6 @@ async fn not_found() -> ApiError {
             and need no CSRF token.\n\n\
             错误 Errors: every failure answers with `ErrorBody`; `code` is stable, \
             `fields` names each bad field of a 422.",
-    ),
-    paths(
-        me::login, me::logout, me::me, me::set_locale, me::change_password,
-        me::list_tokens, me::create_token, me::revoke_token,
-        orgs::search, orgs::detail, orgs::children, orgs::create, orgs::update, orgs::move_org,
-        accounts::list, accounts::create, accounts::reset_password,
-        campaigns::list, campaigns::get, campaigns::create, campaigns::update,
-        campaigns::current_public,
-        notices::inbox, notices::sent, notices::create, notices::get, notices::update,
-        notices::issue, notices::acknowledge, notices::status, notices::correct, notices::relay,
-        attachments::upload, attachments::download,
-        tasks::list, tasks::create, tasks::get, tasks::save, tasks::submit, tasks::compile,
-        tasks::task_dashboard, tasks::notice_dashboard, tasks::submission, tasks::submit_current,
-        tasks::review, tasks::paper, tasks::mine, tasks::submission_file,
-        reminders::get, reminders::put, reminders::messages, reminders::read,
-        exports::status_xlsx, exports::materials_zip,
-        activities::create, activities::calendar, activities::get, activities::add_session,
-        activities::set_capacity, activities::register, activities::registrations,
-        activities::cancel, activities::check_in, activities::report_readiness, activities::board,
-        pdf::notice_pdf,
-        pdf::certificate_pdf,
-        pdf::report_pdf,
     ),
     components(schemas(ErrorBody, FieldProblem)),
     modifiers(&SecuritySchemes),
@@ -200,6 +166,6 @@ impl Modify for SecuritySchemes {
 
 /// `/api/openapi.json` and the viewer at `/api/docs` (Swagger UI, served from files
 /// compiled into the binary: it works without internet access).
-pub fn docs_routes() -> Router<AppState> {
-    Router::new().merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", ApiDoc::openapi()))
+pub fn docs_routes(doc: utoipa::openapi::OpenApi) -> Router<AppState> {
+    Router::new().merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", doc))
 }

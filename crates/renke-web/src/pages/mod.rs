@@ -18,8 +18,6 @@ mod tasks;
 use crate::AppState;
 use crate::error::AppError;
 use axum::Router;
-use axum::extract::Multipart;
-use axum::http::header;
 use axum::response::Response;
 use axum::routing::{get, post};
 use renke_app::model::StoredFile;
@@ -172,21 +170,24 @@ pub struct UploadForm {
     pub bytes: Vec<u8>,
 }
 
-/// Reads an upload form; a missing or empty `file` part is refused on the `file` field.
-pub async fn read_upload(mut form: Multipart) -> Result<UploadForm, AppError> {
-    let bad = |_| AppError::field("file", "upload_unreadable");
+/// Reads an upload form (the one the CSRF guard parsed, or else the request's body); a
+/// missing or empty `file` part is refused on the `file` field.
+pub async fn read_upload(req: axum::extract::Request) -> Result<UploadForm, AppError> {
+    let form = crate::form::multipart_form(req)
+        .await?
+        .ok_or_else(|| AppError::field("file", "upload_unreadable"))?;
     let mut up = UploadForm {
         name: String::new(),
         title: String::new(),
         bytes: Vec::new(),
     };
-    while let Some(field) = form.next_field().await.map_err(bad)? {
-        match field.name() {
-            Some("file") => {
-                up.name = field.file_name().unwrap_or_default().to_owned();
-                up.bytes = field.bytes().await.map_err(bad)?.to_vec();
+    for part in &form.parts {
+        match part.name.as_str() {
+            "file" => {
+                up.name = part.file_name.clone().unwrap_or_default();
+                up.bytes = part.bytes.to_vec();
             }
-            Some("title") => up.title = field.text().await.map_err(bad)?,
+            "title" => up.title = part.text(),
             _ => {}
         }
     }
@@ -196,42 +197,40 @@ pub async fn read_upload(mut form: Multipart) -> Result<UploadForm, AppError> {
     Ok(up)
 }
 
-/// A form posted urlencoded, or as multipart with files in its `file` parts (a file input
-/// left empty is skipped; `_csrf` was checked by the guard): the text fields as `T`, and the
-/// files.
+/// A form posted urlencoded, or as multipart with files in its `file` parts (the one the
+/// CSRF guard parsed, or else the request's body; a file input left empty is skipped;
+/// `_csrf` was checked by the guard): the text fields as `T`, and the files.
 pub async fn read_form_with_files<T: serde::de::DeserializeOwned>(
     req: axum::extract::Request,
 ) -> Result<(T, Vec<renke_app::reporting::tasks::UploadedFile>), AppError> {
     use axum::extract::FromRequest;
-    let unreadable = |_| AppError::field("file", "upload_unreadable");
-    let multipart = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("multipart/form-data"));
     let mut pairs: Vec<(String, String)> = Vec::new();
     let mut files = Vec::new();
-    if multipart {
-        let mut form = Multipart::from_request(req, &())
-            .await
-            .map_err(|_| AppError::field("file", "upload_unreadable"))?;
-        while let Some(field) = form.next_field().await.map_err(unreadable)? {
-            let Some(name) = field.name().map(str::to_owned) else {
-                continue;
-            };
-            match name.as_str() {
-                "_csrf" => {}
+    if crate::form::is_multipart(req.headers())
+        || req
+            .extensions()
+            .get::<crate::form::MultipartForm>()
+            .is_some()
+    {
+        let form = crate::form::multipart_form(req)
+            .await?
+            .ok_or_else(|| AppError::field("file", "upload_unreadable"))?;
+        for part in form.parts {
+            match part.name.as_str() {
+                "" | "_csrf" => {}
                 "file" => {
-                    let file_name = field.file_name().unwrap_or_default().to_owned();
-                    let bytes = field.bytes().await.map_err(unreadable)?;
-                    if !(file_name.is_empty() && bytes.is_empty()) {
+                    let file_name = part.file_name.unwrap_or_default();
+                    if !(file_name.is_empty() && part.bytes.is_empty()) {
                         files.push(renke_app::reporting::tasks::UploadedFile {
                             name: file_name,
-                            bytes: bytes.to_vec(),
+                            bytes: part.bytes.to_vec(),
                         });
                     }
                 }
-                _ => pairs.push((name, field.text().await.map_err(unreadable)?)),
+                _ => {
+                    let text = part.text();
+                    pairs.push((part.name, text));
+                }
             }
         }
     } else {

@@ -164,7 +164,7 @@ pub async fn upload_attachment(
     State(state): State<AppState>,
     user: User,
     Path(id): Path<i64>,
-    multipart: axum::extract::Multipart,
+    multipart: axum::extract::Request,
 ) -> Result<Response, PageError> {
     let up = super::read_upload(multipart).await?;
     match renke_app::notices::attachments::attach_to_notice(

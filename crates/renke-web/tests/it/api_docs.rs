@@ -1,6 +1,9 @@
 //! The OpenAPI document, its viewer, health and metrics.
 
-use crate::support::TestApp;
+use crate::support::{PASSWORD, TestApp};
+use renke_domain::perm::Role;
+use reqwest::Method;
+use serde_json::json;
 
 /// Every documented path with its methods; a new endpoint must be added here and to the
 /// document.
@@ -150,6 +153,105 @@ async fn health_and_metrics() {
         assert!(m.text.contains("http_requests_total"), "{}", m.text);
         assert!(m.text.contains("http_request_duration_seconds"));
         assert!(m.text.contains("db_pool_connections"));
+        app.finish().await;
+    }
+}
+
+/// Every path the whole router serves, from axum's own listing of its routes: its `Debug`
+/// output names each route as `RouteId(n): "/path"`, the routes first, then the fallbacks
+/// (left out here: they answer 404). Nested routers are flattened into it, so a route added
+/// anywhere (pages, a nested router, the top level) is listed.
+fn served_paths(app: &TestApp) -> Vec<String> {
+    let listing = format!("{:?}", renke_web::router(app.state.clone()));
+    let routes_end = listing.find("fallback_router:").unwrap();
+    let mut paths = Vec::new();
+    let mut rest = &listing[..routes_end];
+    while let Some(at) = rest.find("RouteId(") {
+        rest = &rest[at + "RouteId(".len()..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if let Some(quoted) = rest[digits..].strip_prefix("): \"") {
+            let end = quoted.find('"').unwrap();
+            paths.push(quoted[..end].to_owned());
+        }
+    }
+    paths.sort();
+    paths.dedup();
+    paths
+}
+
+/// An `/api/v1` route the router serves but the document does not describe fails here:
+/// every served `/api/v1` path must be a documented path, and on each of them every method
+/// the document does not list must answer 405. A `.route()` added outside the
+/// `OpenApiRouter` (in `api`, in the pages, or on the top-level router) breaks one of the two.
+#[tokio::test]
+async fn every_served_api_route_is_documented() {
+    for app in TestApp::spawn_all().await {
+        app.tree().await;
+        app.account("gd.admin", Role::Admin, "GD").await;
+        let c = app.login("gd.admin", PASSWORD).await;
+        let token = c
+            .post("/api/v1/me/tokens", json!({"name": "路由检查"}))
+            .await;
+        assert_eq!(token.status, 201, "{}: {}", app.label(), token.text);
+        let b = app.bearer(token.body["token"].as_str().unwrap());
+
+        let doc = app.anonymous().get("/api/openapi.json").await.body;
+        let documented = doc["paths"].as_object().unwrap();
+
+        let served = served_paths(&app);
+        // The listing is read from axum's `Debug` output: make sure it was understood.
+        assert!(served.iter().any(|p| p == "/healthz"), "{served:?}");
+        assert!(served.iter().any(|p| p == "/settings"), "{served:?}");
+        let api: Vec<&String> = served
+            .iter()
+            .filter(|p| p.starts_with("/api/v1") && !p.contains("__private__axum"))
+            .collect();
+        for path in &api {
+            assert!(
+                documented.contains_key(path.as_str()),
+                "{path} is served but not in /api/openapi.json"
+            );
+        }
+        for path in documented.keys() {
+            assert!(api.contains(&path), "{path} is documented but not served");
+        }
+
+        for path in &api {
+            let ops = documented[path.as_str()].as_object().unwrap();
+            // Every `{param}` segment filled in; the method router answers before any
+            // handler looks at it.
+            let concrete = path
+                .split('/')
+                .map(|seg| if seg.starts_with('{') { "1" } else { seg })
+                .collect::<Vec<_>>()
+                .join("/");
+            for method in [
+                Method::GET,
+                Method::HEAD,
+                Method::POST,
+                Method::PUT,
+                Method::DELETE,
+                Method::PATCH,
+                Method::OPTIONS,
+                Method::TRACE,
+            ] {
+                let key = if method == Method::HEAD {
+                    "get".to_owned()
+                } else {
+                    method.as_str().to_lowercase()
+                };
+                if ops.contains_key(&key) {
+                    continue;
+                }
+                let r = b.send(b.request(method.clone(), &concrete)).await;
+                assert_eq!(
+                    r.status,
+                    405,
+                    "{}: {method} {concrete} is served but {method} {path} is not documented",
+                    app.label()
+                );
+            }
+        }
         app.finish().await;
     }
 }

@@ -1,0 +1,265 @@
+//! Multipart form bodies, parsed once per request. The CSRF guard reads an unsafe form
+//! request's body to find `_csrf`; a multipart body it parses into a [`MultipartForm`]
+//! (text fields and files, in the order sent), which it puts into the request's extensions.
+//! The readers ([`crate::pages::read_upload`], [`crate::pages::read_form_with_files`]) take
+//! that form; only when the guard let the request through unread (a Bearer token, or an
+//! `X-CSRF-Token` header) do they parse the body themselves, with the same [`parse`].
+
+use crate::error::AppError;
+use axum::body::{Bytes, to_bytes};
+use axum::extract::Request;
+use axum::http::HeaderMap;
+use axum::http::header::CONTENT_TYPE;
+
+/// One part of a multipart form.
+#[derive(Debug, Clone)]
+pub struct FormPart {
+    /// The part's field name.
+    pub name: String,
+    /// The file name of a file part (empty for a file input left empty); `None` for a text
+    /// field.
+    pub file_name: Option<String>,
+    pub bytes: Bytes,
+}
+
+impl FormPart {
+    /// The part as text (UTF-8, as our pages send it).
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.bytes).into_owned()
+    }
+}
+
+/// A parsed multipart form: every part, in the order sent.
+#[derive(Debug, Clone, Default)]
+pub struct MultipartForm {
+    pub parts: Vec<FormPart>,
+}
+
+impl MultipartForm {
+    /// The text of the first part named `name`.
+    pub fn text(&self, name: &str) -> Option<String> {
+        self.parts
+            .iter()
+            .find(|p| p.name == name)
+            .map(FormPart::text)
+    }
+}
+
+/// A multipart body that could not be parsed to its end; what was read before the error.
+#[derive(Debug)]
+pub struct Unreadable(pub MultipartForm);
+
+/// Whether the request's body is declared `multipart/form-data`.
+pub fn is_multipart(headers: &HeaderMap) -> bool {
+    headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"))
+}
+
+/// The boundary of a `multipart/form-data` body.
+pub fn boundary(headers: &HeaderMap) -> Option<String> {
+    let content_type = headers.get(CONTENT_TYPE)?.to_str().ok()?;
+    multer::parse_boundary(content_type).ok()
+}
+
+/// Parses a whole multipart body. This is the one function that parses one.
+pub async fn parse(body: Bytes, boundary: String) -> Result<MultipartForm, Unreadable> {
+    #[cfg(test)]
+    let _ = tests::PARSES.try_with(|n| n.set(n.get() + 1));
+    let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(body) });
+    let mut multipart = multer::Multipart::new(stream, boundary);
+    let mut form = MultipartForm::default();
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) => {
+                let name = field.name().unwrap_or_default().to_owned();
+                let file_name = field.file_name().map(str::to_owned);
+                match field.bytes().await {
+                    Ok(bytes) => form.parts.push(FormPart {
+                        name,
+                        file_name,
+                        bytes,
+                    }),
+                    Err(_) => return Err(Unreadable(form)),
+                }
+            }
+            Ok(None) => return Ok(form),
+            Err(_) => return Err(Unreadable(form)),
+        }
+    }
+}
+
+/// The multipart form of `req`: the one the CSRF guard parsed, or else its body parsed
+/// here; `None` if the body is not multipart. A body that cannot be read or parsed is
+/// refused on the `file` field (`upload_unreadable`).
+pub async fn multipart_form(mut req: Request) -> Result<Option<MultipartForm>, AppError> {
+    if let Some(form) = req.extensions_mut().remove::<MultipartForm>() {
+        return Ok(Some(form));
+    }
+    if !is_multipart(req.headers()) {
+        return Ok(None);
+    }
+    let unreadable = || AppError::field("file", "upload_unreadable");
+    let boundary = boundary(req.headers()).ok_or_else(unreadable)?;
+    // The body's size is bounded by the router's limit layer.
+    let bytes = to_bytes(req.into_body(), usize::MAX)
+        .await
+        .map_err(|_| unreadable())?;
+    parse(bytes, boundary)
+        .await
+        .map(Some)
+        .map_err(|_| unreadable())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+    use crate::AppState;
+    use crate::auth::{Ctx, Identity};
+    use crate::i18n::{Locale, Tr};
+    use axum::Router;
+    use axum::body::Body;
+    use axum::routing::post;
+    use std::cell::Cell;
+    use tower::ServiceExt;
+
+    tokio::task_local! {
+        /// How often [`parse`] ran in the current task.
+        pub(super) static PARSES: Cell<usize>;
+    }
+
+    const TOKEN: &str = "pre-login-token";
+    const BOUNDARY: &str = "renke-test-boundary";
+
+    /// A form with `_csrf`, a title and a file; `/form` also gets a file input left empty.
+    fn body(csrf: &str, path: &str) -> String {
+        let empty = if path == "/form" {
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\"\r\n\
+                 Content-Type: application/octet-stream\r\n\r\n\r\n"
+            )
+        } else {
+            String::new()
+        };
+        format!(
+            "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{csrf}\r\n\
+             --{BOUNDARY}\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\n活动方案\r\n\
+             --{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n\
+             Content-Type: text/plain\r\n\r\nhello\r\n\
+             {empty}--{BOUNDARY}--\r\n"
+        )
+    }
+
+    /// The guard over a handler that reads the upload, as the router stacks them: the
+    /// identity first (here an anonymous visitor with a pre-login CSRF cookie).
+    async fn app() -> (Router, renke_store::testing::TestDb) {
+        let db = renke_store::testing::TestDb::sqlite().await.unwrap();
+        let state = AppState::new(
+            db.db.clone(),
+            renke_domain::clock::Clock::fixed(chrono::DateTime::UNIX_EPOCH),
+            crate::WebConfig::default(),
+        );
+        async fn upload(req: Request) -> String {
+            let up = crate::pages::read_upload(req).await.unwrap();
+            format!(
+                "{} {} {}",
+                up.name,
+                up.title,
+                String::from_utf8(up.bytes).unwrap()
+            )
+        }
+        async fn form(req: Request) -> String {
+            #[derive(serde::Deserialize)]
+            struct Form {
+                title: String,
+            }
+            let (f, files): (Form, _) = crate::pages::read_form_with_files(req).await.unwrap();
+            format!("{} {}", f.title, files.len())
+        }
+        let router = Router::new()
+            .route("/upload", post(upload))
+            .route("/form", post(form))
+            .layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                crate::csrf::guard,
+            ))
+            .layer(axum::middleware::from_fn(
+                |mut req: Request, next: axum::middleware::Next| async move {
+                    req.extensions_mut().insert(Ctx {
+                        identity: Identity::Anonymous {
+                            expired: false,
+                            pre_csrf: Some(TOKEN.to_owned()),
+                        },
+                        tr: Tr::new(Locale::ZhCn),
+                        uri: String::new(),
+                    });
+                    next.run(req).await
+                },
+            ))
+            .with_state(state);
+        (router, db)
+    }
+
+    /// Sends `csrf` in a multipart form to `path`; the status, the text answered and how
+    /// often the body was parsed.
+    async fn send(router: &Router, path: &str, csrf: &str) -> (u16, String, usize) {
+        let req = axum::http::Request::post(path)
+            .header(
+                CONTENT_TYPE,
+                format!("multipart/form-data; boundary={BOUNDARY}"),
+            )
+            .body(Body::from(body(csrf, path)))
+            .unwrap();
+        let router = router.clone();
+        PARSES
+            .scope(Cell::new(0), async move {
+                let r = router.oneshot(req).await.unwrap();
+                let status = r.status().as_u16();
+                let bytes = to_bytes(r.into_body(), usize::MAX).await.unwrap();
+                let text = String::from_utf8_lossy(&bytes).into_owned();
+                (status, text, PARSES.with(Cell::get))
+            })
+            .await
+    }
+
+    #[tokio::test]
+    async fn the_guard_parses_a_multipart_body_once_for_the_reader() {
+        let (router, db) = app().await;
+        assert_eq!(
+            send(&router, "/upload", TOKEN).await,
+            (200, "a.txt 活动方案 hello".to_owned(), 1)
+        );
+        assert_eq!(
+            send(&router, "/form", TOKEN).await,
+            (200, "活动方案 1".to_owned(), 1),
+            "the empty file input is skipped"
+        );
+        // A wrong token is refused after the one parse, before any handler.
+        let (status, _, parses) = send(&router, "/upload", "wrong").await;
+        assert_eq!((status, parses), (403, 1));
+        db.cleanup().await;
+    }
+
+    #[tokio::test]
+    async fn a_reader_parses_a_body_the_guard_did_not_read() {
+        let req = axum::http::Request::post("/upload")
+            .header(
+                CONTENT_TYPE,
+                format!("multipart/form-data; boundary={BOUNDARY}"),
+            )
+            .body(Body::from(body("ignored", "/upload")))
+            .unwrap();
+        let (up, parses) = PARSES
+            .scope(Cell::new(0), async move {
+                let up = crate::pages::read_upload(req).await.unwrap();
+                (up, PARSES.with(Cell::get))
+            })
+            .await;
+        assert_eq!(
+            (up.name.as_str(), up.bytes.as_slice(), parses),
+            ("a.txt", &b"hello"[..], 1)
+        );
+    }
+}
