@@ -139,3 +139,10 @@ impl App {
         Ok(self.db.ping().await?)
     }
 }
+
+/// Fresh databases for tests (each test its own, on SQLite and, with
+/// `RENKE_TEST_POSTGRES_URL`, PostgreSQL), for the web layer's unit tests.
+#[cfg(feature = "testing")]
+pub mod testing {
+    pub use renke_store::testing::*;
+}

@@ -154,8 +154,8 @@ mod tests {
 
     /// The guard over a handler that reads the upload, as the router stacks them: the
     /// identity first (here an anonymous visitor with a pre-login CSRF cookie).
-    async fn app() -> (Router, renke_store::testing::TestDb) {
-        let db = renke_store::testing::TestDb::sqlite().await.unwrap();
+    async fn app() -> (Router, renke_app::testing::TestDb) {
+        let db = renke_app::testing::TestDb::sqlite().await.unwrap();
         let state = AppState::new(
             db.db.clone(),
             renke_domain::clock::Clock::fixed(chrono::DateTime::UNIX_EPOCH),
