@@ -10,3 +10,4 @@ mod fixtures;
 mod jobs;
 mod notices;
 mod orgs;
+mod states;
