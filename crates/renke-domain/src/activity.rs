@@ -97,6 +97,52 @@ string_enum! {
     }
 }
 
+/// What happens to a registration after it was made (confirmed while places are left, else
+/// waiting): the person cancels it, or a freed place promotes it from the waiting list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RegistrationEvent {
+    Cancel,
+    Promote,
+}
+
+impl RegistrationStatus {
+    /// The status at registration: confirmed while the session has places left.
+    pub fn on_register(places_left: bool) -> RegistrationStatus {
+        if places_left {
+            RegistrationStatus::Confirmed
+        } else {
+            RegistrationStatus::Waiting
+        }
+    }
+    /// The status after `event`, or the code of the refusal: a cancelled registration is
+    /// not cancelled again (`already_cancelled`) nor promoted; only a waiting registration
+    /// is promoted (`not_waiting`).
+    pub fn transition(self, event: RegistrationEvent) -> Result<RegistrationStatus, &'static str> {
+        use RegistrationEvent as E;
+        use RegistrationStatus as S;
+        match (self, event) {
+            (S::Confirmed | S::Waiting, E::Cancel) => Ok(S::Cancelled),
+            (S::Cancelled, E::Cancel) => Err("already_cancelled"),
+            (S::Waiting, E::Promote) => Ok(S::Confirmed),
+            (S::Confirmed | S::Cancelled, E::Promote) => Err("not_waiting"),
+        }
+    }
+    /// Whether `event` may happen in this status.
+    pub fn allows(self, event: RegistrationEvent) -> bool {
+        self.transition(event).is_ok()
+    }
+    /// Holds a place: may be checked in, shows its ticket's code.
+    pub fn holds_place(self) -> bool {
+        self == RegistrationStatus::Confirmed
+    }
+    pub fn is_waiting(self) -> bool {
+        self == RegistrationStatus::Waiting
+    }
+    pub fn is_cancelled(self) -> bool {
+        self == RegistrationStatus::Cancelled
+    }
+}
+
 string_enum! {
     /// How a registered person attends.
     Attendance {
@@ -953,5 +999,36 @@ mod tests {
             parse_client_id("id", "abc def ghi").unwrap_err().code,
             "invalid_client_id"
         );
+    }
+
+    /// Every status against every event: the state after it, or the refusal.
+    #[test]
+    fn registration_transitions() {
+        use RegistrationEvent::*;
+        use RegistrationStatus::*;
+        let table: [(
+            RegistrationStatus,
+            RegistrationEvent,
+            Result<RegistrationStatus, &str>,
+        ); 6] = [
+            (Confirmed, Cancel, Ok(Cancelled)),
+            (Confirmed, Promote, Err("not_waiting")),
+            (Waiting, Cancel, Ok(Cancelled)),
+            (Waiting, Promote, Ok(Confirmed)),
+            (Cancelled, Cancel, Err("already_cancelled")),
+            (Cancelled, Promote, Err("not_waiting")),
+        ];
+        for (from, event, to) in table {
+            assert_eq!(from.transition(event), to, "{from:?} on {event:?}");
+            assert_eq!(from.allows(event), to.is_ok());
+        }
+        assert_eq!(table.len(), RegistrationStatus::ALL.len() * 2);
+        assert_eq!(RegistrationStatus::on_register(true), Confirmed);
+        assert_eq!(RegistrationStatus::on_register(false), Waiting);
+        assert!(Confirmed.holds_place() && !Waiting.holds_place() && !Cancelled.holds_place());
+        for s in RegistrationStatus::ALL {
+            assert_eq!(RegistrationStatus::from_code(s.as_str()), Some(*s));
+        }
+        assert_eq!(RegistrationStatus::from_code("waitlisted"), None);
     }
 }

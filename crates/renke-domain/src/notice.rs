@@ -143,6 +143,44 @@ string_enum! {
     }
 }
 
+string_enum! {
+    /// Where the delivery of an issued notice to one organisation stands (签收). Not stored
+    /// as a code: a delivery is acknowledged when it has an acknowledgement time.
+    DeliveryState {
+        Pending = "pending", "未签收", "Not acknowledged";
+        Acknowledged = "acknowledged", "已签收", "Acknowledged";
+    }
+}
+
+/// What happens to a delivery: the recipient acknowledges it (签收).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DeliveryEvent {
+    Acknowledge,
+}
+
+impl DeliveryState {
+    /// The state of a delivery acknowledged at `acknowledged_at`, if ever.
+    pub fn of<T>(acknowledged_at: Option<T>) -> DeliveryState {
+        match acknowledged_at {
+            Some(_) => DeliveryState::Acknowledged,
+            None => DeliveryState::Pending,
+        }
+    }
+    /// The state after `event`, or the code of the refusal: a notice is acknowledged once
+    /// (`already_acknowledged`).
+    pub fn transition(self, event: DeliveryEvent) -> Result<DeliveryState, &'static str> {
+        match (self, event) {
+            (DeliveryState::Pending, DeliveryEvent::Acknowledge) => Ok(DeliveryState::Acknowledged),
+            (DeliveryState::Acknowledged, DeliveryEvent::Acknowledge) => {
+                Err("already_acknowledged")
+            }
+        }
+    }
+    pub fn is_acknowledged(self) -> bool {
+        self == DeliveryState::Acknowledged
+    }
+}
+
 // ---------------------------------------------------------------- recipients
 
 /// One entry of 主送: an organisation, or a group such as 各地级以上市市场监管局 — every
@@ -712,5 +750,22 @@ mod tests {
             before.validate().unwrap_err().0[0].code,
             "printed_before_written"
         );
+    }
+
+    /// Every state against every event: the state after it, or the refusal.
+    #[test]
+    fn delivery_transitions() {
+        use DeliveryEvent::*;
+        use DeliveryState::*;
+        let table: [(DeliveryState, DeliveryEvent, Result<DeliveryState, &str>); 2] = [
+            (Pending, Acknowledge, Ok(Acknowledged)),
+            (Acknowledged, Acknowledge, Err("already_acknowledged")),
+        ];
+        for (from, event, to) in table {
+            assert_eq!(from.transition(event), to, "{from:?} on {event:?}");
+        }
+        assert_eq!(table.len(), DeliveryState::ALL.len());
+        assert_eq!(DeliveryState::of(None::<()>), Pending);
+        assert_eq!(DeliveryState::of(Some(())), Acknowledged);
     }
 }

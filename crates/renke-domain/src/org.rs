@@ -30,6 +30,11 @@ macro_rules! string_enum {
             pub fn en(self) -> &'static str {
                 match self { $($name::$variant => $en),+ }
             }
+            /// The value whose stored code is `code` exactly (no labels, no trimming): how a
+            /// stored value is read back.
+            pub fn from_code(code: &str) -> Option<Self> {
+                match code { $($s => Some($name::$variant),)+ _ => None }
+            }
             /// Accepts the code, the Chinese label or the English label.
             pub fn parse(field: &str, raw: &str) -> Result<Self, $crate::FieldError> {
                 let s = raw.trim();

@@ -45,6 +45,80 @@ string_enum! {
     }
 }
 
+/// What happens to a submission: its organisation saves the working copy or sends it, the
+/// organisation it is submitted to accepts or returns the version sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SubmissionEvent {
+    Save,
+    Submit,
+    Accept,
+    Return,
+}
+
+impl SubmissionStatus {
+    /// The status after `event`, or the code of the refusal: a submission under review is
+    /// not changed by its organisation (`already_submitted`), nor one accepted
+    /// (`submission_accepted`); only a submission under review is accepted or returned
+    /// (`submission_not_submitted`). Saving keeps the status: a returned submission stays
+    /// returned until it is sent again.
+    pub fn transition(self, event: SubmissionEvent) -> Result<SubmissionStatus, &'static str> {
+        use SubmissionEvent as E;
+        use SubmissionStatus as S;
+        match (self, event) {
+            (S::Draft | S::Returned, E::Save) => Ok(self),
+            (S::Draft | S::Returned, E::Submit) => Ok(S::Submitted),
+            (S::Submitted, E::Save | E::Submit) => Err("already_submitted"),
+            (S::Accepted, E::Save | E::Submit) => Err("submission_accepted"),
+            (S::Submitted, E::Accept) => Ok(S::Accepted),
+            (S::Submitted, E::Return) => Ok(S::Returned),
+            (S::Draft | S::Returned | S::Accepted, E::Accept | E::Return) => {
+                Err("submission_not_submitted")
+            }
+        }
+    }
+    /// Whether `event` may happen in this status.
+    pub fn allows(self, event: SubmissionEvent) -> bool {
+        self.transition(event).is_ok()
+    }
+    /// Whether its organisation may still edit it (a draft, or returned for revision).
+    pub fn is_editable(self) -> bool {
+        self.allows(SubmissionEvent::Save)
+    }
+    /// Sent and waiting for a decision.
+    pub fn is_under_review(self) -> bool {
+        self == SubmissionStatus::Submitted
+    }
+    pub fn is_returned(self) -> bool {
+        self == SubmissionStatus::Returned
+    }
+    pub fn is_accepted(self) -> bool {
+        self == SubmissionStatus::Accepted
+    }
+}
+
+string_enum! {
+    /// The decision on one version sent (none while it is under review).
+    VersionOutcome {
+        Accepted = "accepted", "已采纳", "Accepted";
+        Returned = "returned", "退回修改", "Returned for revision";
+    }
+}
+
+impl VersionOutcome {
+    /// The outcome a decision records on the version under review (none for the
+    /// organisation's own events).
+    pub fn of(event: SubmissionEvent) -> Option<VersionOutcome> {
+        match event {
+            SubmissionEvent::Accept => Some(VersionOutcome::Accepted),
+            SubmissionEvent::Return => Some(VersionOutcome::Returned),
+            SubmissionEvent::Save | SubmissionEvent::Submit => None,
+        }
+    }
+    pub fn is_returned(self) -> bool {
+        self == VersionOutcome::Returned
+    }
+}
+
 /// How many days before the deadline a task counts as due soon (yellow).
 pub const DUE_SOON_DAYS: i64 = 3;
 pub const TASK_TITLE_MAX: usize = 200;
@@ -646,5 +720,64 @@ mod tests {
         assert_eq!(Chip::of(dl, Some(soon), true, false, after), Chip::Returned);
         assert_eq!(Chip::NotStarted.colour(), "grey");
         assert_eq!(Chip::Overdue.colour(), "red");
+    }
+
+    /// Every status against every event: the state after it, or the refusal.
+    #[test]
+    fn submission_transitions() {
+        use SubmissionEvent::*;
+        use SubmissionStatus::*;
+        let table: [(
+            SubmissionStatus,
+            SubmissionEvent,
+            Result<SubmissionStatus, &str>,
+        ); 16] = [
+            (Draft, Save, Ok(Draft)),
+            (Draft, Submit, Ok(Submitted)),
+            (Draft, Accept, Err("submission_not_submitted")),
+            (Draft, Return, Err("submission_not_submitted")),
+            (Returned, Save, Ok(Returned)),
+            (Returned, Submit, Ok(Submitted)),
+            (Returned, Accept, Err("submission_not_submitted")),
+            (Returned, Return, Err("submission_not_submitted")),
+            (Submitted, Save, Err("already_submitted")),
+            (Submitted, Submit, Err("already_submitted")),
+            (Submitted, Accept, Ok(Accepted)),
+            (Submitted, Return, Ok(Returned)),
+            (Accepted, Save, Err("submission_accepted")),
+            (Accepted, Submit, Err("submission_accepted")),
+            (Accepted, Accept, Err("submission_not_submitted")),
+            (Accepted, Return, Err("submission_not_submitted")),
+        ];
+        for (from, event, to) in table {
+            assert_eq!(from.transition(event), to, "{from:?} on {event:?}");
+            assert_eq!(from.allows(event), to.is_ok());
+        }
+        // The table covers every pair once.
+        assert_eq!(table.len(), SubmissionStatus::ALL.len() * 4);
+        assert!(Draft.is_editable() && Returned.is_editable());
+        assert!(!Submitted.is_editable() && !Accepted.is_editable());
+        assert_eq!(VersionOutcome::of(Accept), Some(VersionOutcome::Accepted));
+        assert_eq!(VersionOutcome::of(Return), Some(VersionOutcome::Returned));
+        assert_eq!(VersionOutcome::of(Save), None);
+        assert_eq!(VersionOutcome::of(Submit), None);
+    }
+
+    #[test]
+    fn stored_codes_round_trip_strictly() {
+        for s in SubmissionStatus::ALL {
+            assert_eq!(SubmissionStatus::from_code(s.as_str()), Some(*s));
+        }
+        for o in VersionOutcome::ALL {
+            assert_eq!(VersionOutcome::from_code(o.as_str()), Some(*o));
+        }
+        assert_eq!(SubmissionStatus::from_code("sent"), None);
+        // Labels are for input, not for stored values.
+        assert_eq!(SubmissionStatus::from_code("草稿"), None);
+        assert_eq!(SubmissionStatus::from_code(" draft"), None);
+        assert_eq!(
+            SubmissionStatus::parse("s", "草稿"),
+            Ok(SubmissionStatus::Draft)
+        );
     }
 }

@@ -19,12 +19,13 @@
 //! registration of the same person for the same session whatever the timing.
 
 use crate::rows::{ROWS_PER_INSERT, param, placeholders};
+use crate::states::Stored;
 use crate::{Db, StoreError, Tx, on_db, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
 use rand::RngExt;
 use renke_domain::activity::{
-    ActivityDraft, Readiness, RegistrationDraft, RegistrationStatus, Schedule, SessionDraft,
-    VenueSpec,
+    ActivityDraft, Readiness, RegistrationDraft, RegistrationEvent, RegistrationStatus, Schedule,
+    SessionDraft, VenueSpec,
 };
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -95,17 +96,14 @@ pub async fn promote_waiting(
     now: DateTime<Utc>,
 ) -> Result<Vec<i64>, StoreError> {
     let mut promoted: Vec<i64> = Vec::new();
+    let sql = promote_sql()?;
     while (promoted.len() as i64) < free {
         let next: Option<i64> = on_tx!(&mut *tx, |tx| {
-            sqlx::query_scalar(
-            "UPDATE registrations SET status = 'confirmed', promoted_at = $1 WHERE id = \
-             (SELECT id FROM registrations WHERE session_id = $2 AND status = 'waiting' ORDER BY id LIMIT 1) \
-             RETURNING id",
-        )
-        .bind(now)
-        .bind(session_id)
-        .fetch_optional(&mut *tx)
-        .await?
+            sqlx::query_scalar(sqlx::AssertSqlSafe(sql.as_str()))
+                .bind(now)
+                .bind(session_id)
+                .fetch_optional(&mut *tx)
+                .await?
         });
         let Some(id) = next else { break };
         promoted.push(id);
@@ -113,6 +111,23 @@ pub async fn promote_waiting(
     let msgs: Vec<(i64, &str)> = promoted.iter().map(|id| (*id, "promoted")).collect();
     queue_messages(tx, &msgs, now).await?;
     Ok(promoted)
+}
+
+/// Promotes the first of session `$2`'s waiting list at time `$1`, returning its id: the
+/// statuses it may leave and the one it leads to are the domain's rule.
+fn promote_sql() -> Result<String, StoreError> {
+    let (from, to) = crate::states::guard(
+        RegistrationStatus::ALL,
+        RegistrationEvent::Promote,
+        RegistrationStatus::transition,
+        RegistrationStatus::as_str,
+    )?;
+    Ok(format!(
+        "UPDATE registrations SET status = '{}', promoted_at = $1 WHERE id = \
+         (SELECT id FROM registrations WHERE session_id = $2 AND status IN ({from}) ORDER BY id LIMIT 1) \
+         RETURNING id",
+        to.as_str()
+    ))
 }
 
 /// The job kind that drains the outbox of registration messages: it hands every unsent
@@ -280,7 +295,8 @@ pub struct Registration {
     pub id: i64,
     pub session_id: i64,
     pub activity_id: i64,
-    pub status: String,
+    #[sqlx(try_from = "Stored<RegistrationStatus>")]
+    pub status: RegistrationStatus,
     pub name: String,
     pub company: Option<String>,
     pub position: Option<String>,
@@ -301,7 +317,7 @@ pub struct Registration {
 
 impl Registration {
     pub fn status(&self) -> RegistrationStatus {
-        RegistrationStatus::parse("status", &self.status).unwrap_or(RegistrationStatus::Cancelled)
+        self.status
     }
 }
 
@@ -914,10 +930,9 @@ pub async fn register_many(
             if !taken.insert(key.clone()) {
                 continue;
             }
-            let status = match s.capacity {
-                Some(c) if confirmed >= i64::from(c) => RegistrationStatus::Waiting,
-                _ => RegistrationStatus::Confirmed,
-            };
+            let status = RegistrationStatus::on_register(
+                s.capacity.is_none_or(|c| confirmed < i64::from(c)),
+            );
             let queue_position = if status == RegistrationStatus::Waiting {
                 waiting += 1;
                 waiting
@@ -979,7 +994,7 @@ pub async fn register_many(
                 id: ids[&ticket],
                 session_id,
                 activity_id: s.activity_id,
-                status: status.as_str().to_owned(),
+                status,
                 name: r.name.as_str().to_owned(),
                 company: r.company.as_ref().map(|v| v.as_str().to_owned()),
                 position: r.position.as_ref().map(|v| v.as_str().to_owned()),
@@ -1069,18 +1084,34 @@ pub async fn cancel(
     .bind(registration_id)
     .fetch_one(p)
     .await?);
+    // The statuses a cancellation may leave and the one it leads to: the domain's rule.
+    let (from, cancelled) = crate::states::guard(
+        RegistrationStatus::ALL,
+        RegistrationEvent::Cancel,
+        RegistrationStatus::transition,
+        RegistrationStatus::as_str,
+    )?;
+    let cancel_sql = format!(
+        "UPDATE registrations SET status = $3, cancelled_at = $1 \
+         WHERE id = $2 AND status IN ({from}) RETURNING id"
+    );
+    let promote = promote_sql()?;
     let mut tx = session_lock(db, session_id).await?;
     let (promoted, msgs) = on_tx!(&mut tx, |tx| {
-        let was: Option<i64> = sqlx::query_scalar(
-            "UPDATE registrations SET status = 'cancelled', cancelled_at = $1 \
-             WHERE id = $2 AND status <> 'cancelled' RETURNING id",
-        )
-        .bind(now)
-        .bind(registration_id)
-        .fetch_optional(&mut *tx)
-        .await?;
+        let was: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(cancel_sql.as_str()))
+            .bind(now)
+            .bind(registration_id)
+            .bind(cancelled.as_str())
+            .fetch_optional(&mut *tx)
+            .await?;
         let Some(_) = was else {
-            return Err(StoreError::State("already_cancelled"));
+            let status: Stored<RegistrationStatus> =
+                sqlx::query_scalar("SELECT status FROM registrations WHERE id = $1")
+                    .bind(registration_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            let refused = status.0.transition(RegistrationEvent::Cancel).err();
+            return Err(StoreError::State(refused.unwrap_or("already_cancelled")));
         };
         // Under the session lock the count is exact: promote only into a free place.
         #[derive(sqlx::FromRow)]
@@ -1098,15 +1129,11 @@ pub async fn cancel(
         let free = cap.capacity.is_none_or(|c| cap.confirmed < i64::from(c));
         let mut promoted = None;
         if free {
-            promoted = sqlx::query_scalar(
-                "UPDATE registrations SET status = 'confirmed', promoted_at = $1 WHERE id = \
-                 (SELECT id FROM registrations WHERE session_id = $2 AND status = 'waiting' ORDER BY id LIMIT 1) \
-                 RETURNING id",
-            )
-            .bind(now)
-            .bind(session_id)
-            .fetch_optional(&mut *tx)
-            .await?;
+            promoted = sqlx::query_scalar(sqlx::AssertSqlSafe(promote.as_str()))
+                .bind(now)
+                .bind(session_id)
+                .fetch_optional(&mut *tx)
+                .await?;
         }
         let mut msgs: Vec<(i64, &str)> = promoted.map(|id| (id, "promoted")).into_iter().collect();
         msgs.push((registration_id, "cancelled"));
@@ -1245,7 +1272,8 @@ pub async fn check_in(
         #[derive(sqlx::FromRow)]
         struct RegRow {
             id: i64,
-            status: String,
+            #[sqlx(try_from = "Stored<RegistrationStatus>")]
+            status: RegistrationStatus,
         }
         let r: Option<RegRow> = sqlx::query_as(
             "SELECT id, status FROM registrations WHERE ticket = $1 AND session_id = $2",
@@ -1257,7 +1285,7 @@ pub async fn check_in(
         let Some(r) = r else {
             return Err(StoreError::NotFound);
         };
-        if r.status != "confirmed" {
+        if !r.status.holds_place() {
             return Err(StoreError::State("not_confirmed"));
         }
         let done = sqlx::query(

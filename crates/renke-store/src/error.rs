@@ -23,7 +23,9 @@ pub enum StoreError {
     /// code says which (`notice_issued`, `already_acknowledged`).
     #[error("state: {0}")]
     State(&'static str),
-    /// A stored value could not be read back as its domain type.
+    /// A stored value could not be read back as its domain type; for a state column the
+    /// message names the table, the column and the value (`submissions.status: unknown
+    /// value "sent"`).
     #[error("corrupt stored value: {0}")]
     Corrupt(String),
     /// A job payload could not be written as JSON.
@@ -51,6 +53,12 @@ impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
         match &e {
             sqlx::Error::RowNotFound => StoreError::NotFound,
+            // A state column holding a value its enum does not know (see `states`).
+            sqlx::Error::ColumnDecode { source, .. }
+                if source.is::<crate::states::UnknownState>() =>
+            {
+                StoreError::Corrupt(source.to_string())
+            }
             sqlx::Error::Database(d) => {
                 if d.is_unique_violation() {
                     // PostgreSQL names the constraint; SQLite names the columns, which we

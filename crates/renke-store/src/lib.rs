@@ -19,6 +19,7 @@ pub mod orgs;
 pub mod reminders;
 mod rows;
 pub mod sessions;
+mod states;
 pub mod tallies;
 pub mod tasks;
 #[cfg(feature = "testing")]

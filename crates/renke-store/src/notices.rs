@@ -7,7 +7,7 @@
 use crate::orgs::Page;
 use crate::{Db, StoreError, Tx, on_db, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
-use renke_domain::notice::{NoticeDraft, NoticeStatus, Publication};
+use renke_domain::notice::{DeliveryEvent, DeliveryState, NoticeDraft, NoticeStatus, Publication};
 use renke_domain::org::{OrgKind, OrgPath};
 use serde::Serialize;
 use sqlx::AssertSqlSafe;
@@ -111,6 +111,12 @@ pub struct InboxItem {
     pub acknowledged_at: Option<DateTime<Utc>>,
 }
 
+impl InboxItem {
+    pub fn state(&self) -> DeliveryState {
+        DeliveryState::of(self.acknowledged_at)
+    }
+}
+
 /// One delivery in the acknowledgement status of a notice and of the notices relaying it.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct DeliveryStatus {
@@ -126,6 +132,12 @@ pub struct DeliveryStatus {
     pub acknowledged_by: Option<String>,
 }
 
+impl DeliveryStatus {
+    pub fn state(&self) -> DeliveryState {
+        DeliveryState::of(self.acknowledged_at)
+    }
+}
+
 /// A delivery to one organisation.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Delivery {
@@ -133,6 +145,12 @@ pub struct Delivery {
     pub delivered_at: DateTime<Utc>,
     pub acknowledged_at: Option<DateTime<Utc>>,
     pub acknowledged_by: Option<i64>,
+}
+
+impl Delivery {
+    pub fn state(&self) -> DeliveryState {
+        DeliveryState::of(self.acknowledged_at)
+    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -659,15 +677,20 @@ pub async fn acknowledge(
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
-            let exists: Option<i64> = sqlx::query_scalar(
-                "SELECT org_id FROM notice_deliveries WHERE notice_id = $1 AND org_id = $2",
+            let exists: Option<Option<DateTime<Utc>>> = sqlx::query_scalar(
+                "SELECT acknowledged_at FROM notice_deliveries WHERE notice_id = $1 AND org_id = $2",
             )
             .bind(id)
             .bind(org_id)
             .fetch_optional(&mut *tx)
             .await?;
             return Err(match exists {
-                Some(_) => StoreError::State("already_acknowledged"),
+                Some(at) => StoreError::State(
+                    DeliveryState::of(at)
+                        .transition(DeliveryEvent::Acknowledge)
+                        .err()
+                        .unwrap_or("already_acknowledged"),
+                ),
                 None => StoreError::State("not_a_recipient"),
             });
         }

@@ -21,6 +21,7 @@
 //! call it after every kind of write.
 
 use crate::{Db, StoreError, Tx, on_db, on_tx};
+use renke_domain::task::SubmissionStatus;
 use sqlx::AssertSqlSafe;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -113,15 +114,15 @@ pub struct Mark {
 
 impl Mark {
     /// The mark of a submission row (`None`: no submission yet).
-    pub fn of(acknowledged: bool, s: Option<(&str, i32, bool)>) -> Mark {
-        let (status, version, late) = s.unwrap_or(("draft", 0, false));
+    pub fn of(acknowledged: bool, s: Option<(SubmissionStatus, i32, bool)>) -> Mark {
+        let (status, version, late) = s.unwrap_or((SubmissionStatus::Draft, 0, false));
         let submitted = version > 0;
         Mark {
             acknowledged,
             submitted,
             late: submitted && late,
-            accepted: status == "accepted",
-            returned: status == "returned",
+            accepted: status.is_accepted(),
+            returned: status.is_returned(),
         }
     }
 

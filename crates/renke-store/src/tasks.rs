@@ -12,13 +12,14 @@
 
 use crate::files::Staged;
 use crate::orgs::Page;
+use crate::states::{MaybeStored, Stored};
 use crate::tallies::{self, Mark, Tally};
 use crate::{Backend, Db, StoreError, Tx, on_db, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
 use renke_domain::org::OrgPath;
 use renke_domain::task::{
-    AttachmentRule, Chip, Deadline, LengthRule, SubmissionContent, SubmissionStatus, TaskDraft,
-    TaskKind,
+    AttachmentRule, Chip, Deadline, LengthRule, SubmissionContent, SubmissionEvent,
+    SubmissionStatus, TaskDraft, TaskKind, VersionOutcome,
 };
 use serde::Serialize;
 use sqlx::AssertSqlSafe;
@@ -310,7 +311,8 @@ pub struct ExpectedRow {
     pub org_path: String,
     pub acknowledged_at: Option<DateTime<Utc>>,
     pub submission_id: Option<i64>,
-    pub status: Option<String>,
+    #[sqlx(try_from = "MaybeStored<SubmissionStatus>")]
+    pub status: Option<SubmissionStatus>,
     pub version: Option<i32>,
     pub first_submitted_at: Option<DateTime<Utc>>,
     pub submitted_at: Option<DateTime<Utc>>,
@@ -325,8 +327,8 @@ impl ExpectedRow {
         Chip::of(
             self.deadline,
             self.first_submitted_at.filter(|_| self.has_submitted()),
-            self.status.as_deref() == Some("returned"),
-            self.status.as_deref() == Some("accepted"),
+            self.status.is_some_and(SubmissionStatus::is_returned),
+            self.status.is_some_and(SubmissionStatus::is_accepted),
             now,
         )
     }
@@ -735,7 +737,7 @@ pub async fn dashboard(
             i64,
             i64,
             Option<DateTime<Utc>>,
-            Option<String>,
+            MaybeStored<SubmissionStatus>,
             Option<i32>,
             Option<bool>,
         );
@@ -753,7 +755,7 @@ pub async fn dashboard(
     let mut itself: HashMap<(i64, i64), Tally> = HashMap::new();
     for (task_id, org_id, ack, status, version, late) in own {
         let sub = status
-            .as_deref()
+            .0
             .zip(version)
             .map(|(s, v)| (s, v, late.unwrap_or(false)));
         itself
@@ -836,7 +838,8 @@ pub struct Submission {
     pub org_name: String,
     #[serde(skip)]
     pub org_path: String,
-    pub status: String,
+    #[sqlx(try_from = "Stored<SubmissionStatus>")]
+    pub status: SubmissionStatus,
     pub summary: Option<String>,
     pub body: Option<String>,
     pub activities: Option<i64>,
@@ -858,7 +861,7 @@ pub struct Submission {
 
 impl Submission {
     pub fn status(&self) -> SubmissionStatus {
-        SubmissionStatus::parse("status", &self.status).unwrap_or(SubmissionStatus::Draft)
+        self.status
     }
     pub fn has_submitted(&self) -> bool {
         self.version > 0
@@ -887,8 +890,9 @@ pub struct Version {
     pub submitted_at: DateTime<Utc>,
     pub submitted_by: Option<String>,
     pub late: bool,
-    /// `returned`, `accepted`, or none while under review.
-    pub outcome: Option<String>,
+    /// Accepted or returned, or none while under review.
+    #[sqlx(try_from = "MaybeStored<VersionOutcome>")]
+    pub outcome: Option<VersionOutcome>,
     pub reason: Option<String>,
     pub decided_at: Option<DateTime<Utc>>,
     pub decided_by: Option<String>,
@@ -971,7 +975,7 @@ pub async fn write(
     let late = now > task.deadline.at();
     let mut tx = db.write().await?;
     tallies::lock(&mut tx, tallies::Lock::Share).await?;
-    let (id, status, version, was_late, path) = on_tx!(&mut tx, |tx| {
+    let (id, status, next, version, was_late, path) = on_tx!(&mut tx, |tx| {
         // The row first, so the read below finds it; the unique (task_id, org_id) makes a
         // race harmless and a refusal rolls it back. A row returned is a new one.
         let created: Option<i64> = sqlx::query_scalar(
@@ -986,7 +990,7 @@ pub async fn write(
         .await?;
         let (id, status, version, was_late, path, expected): (
             i64,
-            String,
+            Stored<SubmissionStatus>,
             i32,
             bool,
             String,
@@ -999,11 +1003,12 @@ pub async fn write(
         if !expected {
             return Err(StoreError::State("not_a_recipient"));
         }
-        match status.as_str() {
-            "submitted" => return Err(StoreError::State("already_submitted")),
-            "accepted" => return Err(StoreError::State("submission_accepted")),
-            _ => {}
-        }
+        let status = status.0;
+        let event = match mode {
+            Write::Draft => SubmissionEvent::Save,
+            Write::Submit => SubmissionEvent::Submit,
+        };
+        let next = status.transition(event).map_err(StoreError::State)?;
         // New files replace the working copy's (version 0); sent now, they are the new
         // version's too, in the same INSERT.
         let sent = (mode == Write::Submit).then_some(version + 1);
@@ -1066,7 +1071,7 @@ pub async fn write(
                 let v = version + 1;
                 sqlx::query(
                     "UPDATE submissions SET summary = $1, body = $2, activities = $3, participants = $4, \
-                     publicity_items = $5, status = 'submitted', version = $6, \
+                     publicity_items = $5, status = $10, version = $6, \
                      first_submitted_at = COALESCE(first_submitted_at, $7), submitted_at = $7, \
                      late = CASE WHEN first_submitted_at IS NULL THEN $8 ELSE late END, updated_at = $7 \
                      WHERE id = $9",
@@ -1080,6 +1085,7 @@ pub async fn write(
                 .bind(now)
                 .bind(late)
                 .bind(id)
+                .bind(next.as_str())
                 .execute(&mut *tx)
                 .await?;
                 sqlx::query(
@@ -1130,13 +1136,13 @@ pub async fn write(
                 .await?;
             }
         }
-        (id, status, version, was_late, path)
+        (id, status, next, version, was_late, path)
     });
     // Last, so the tallies' rows stay locked for the shortest time.
     if mode == Write::Submit {
-        let before = Mark::of(false, Some((status.as_str(), version, was_late)));
+        let before = Mark::of(false, Some((status, version, was_late)));
         let now_late = if version == 0 { late } else { was_late };
-        let after = Mark::of(false, Some(("submitted", version + 1, now_late)));
+        let after = Mark::of(false, Some((next, version + 1, now_late)));
         tallies::shift(&mut tx, task.id, &path, before, after).await?;
     }
     tx.commit().await?;
@@ -1203,31 +1209,43 @@ pub async fn decide(
     by: i64,
     now: DateTime<Utc>,
 ) -> Result<Submission, StoreError> {
-    let (status, outcome) = match decision {
-        Decision::Accept => ("accepted", "accepted"),
-        Decision::Return => ("returned", "returned"),
+    let event = match decision {
+        Decision::Accept => SubmissionEvent::Accept,
+        Decision::Return => SubmissionEvent::Return,
     };
+    // The statuses the decision may leave and the one it leads to: the domain's rule.
+    let (from, status) = crate::states::guard(
+        SubmissionStatus::ALL,
+        event,
+        SubmissionStatus::transition,
+        SubmissionStatus::as_str,
+    )?;
+    let outcome = VersionOutcome::of(event).map(VersionOutcome::as_str);
+    let update_sql = format!(
+        "UPDATE submissions SET status = $1, updated_at = $2 WHERE id = $3 AND status IN ({from})"
+    );
     let mut tx = db.write().await?;
     tallies::lock(&mut tx, tallies::Lock::Share).await?;
     let (task_id, version, late, path): (i64, i32, bool, String) = on_tx!(&mut tx, |tx| {
-        let done = sqlx::query(
-            "UPDATE submissions SET status = $1, updated_at = $2 WHERE id = $3 AND status = 'submitted'",
-        )
-        .bind(status)
-        .bind(now)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+        let done = sqlx::query(AssertSqlSafe(update_sql.as_str()))
+            .bind(status.as_str())
+            .bind(now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         if done.rows_affected() == 0 {
-            let exists: Option<i64> =
-                sqlx::query_scalar("SELECT id FROM submissions WHERE id = $1")
+            let was: Option<Stored<SubmissionStatus>> =
+                sqlx::query_scalar("SELECT status FROM submissions WHERE id = $1")
                     .bind(id)
                     .fetch_optional(&mut *tx)
                     .await?;
-            return Err(match exists {
-                Some(_) => StoreError::State("submission_not_submitted"),
-                None => StoreError::NotFound,
-            });
+            let Some(was) = was else {
+                return Err(StoreError::NotFound);
+            };
+            let refused = was.0.transition(event).err();
+            return Err(StoreError::State(
+                refused.unwrap_or("submission_not_submitted"),
+            ));
         }
         sqlx::query(
             "UPDATE submission_versions SET outcome = $1, reason = $2, decided_at = $3, decided_by = $4 \
@@ -1248,7 +1266,7 @@ pub async fn decide(
         .fetch_one(&mut *tx)
         .await?
     });
-    let before = Mark::of(false, Some(("submitted", version, late)));
+    let before = Mark::of(false, Some((SubmissionStatus::Submitted, version, late)));
     let after = Mark::of(false, Some((status, version, late)));
     tallies::shift(&mut tx, task_id, &path, before, after).await?;
     tx.commit().await?;
@@ -1356,7 +1374,8 @@ pub struct Due {
     pub doc_number: String,
     pub deadline: DateTime<Utc>,
     pub submit_to_name: String,
-    pub status: Option<String>,
+    #[sqlx(try_from = "MaybeStored<SubmissionStatus>")]
+    pub status: Option<SubmissionStatus>,
     pub version: Option<i32>,
     pub first_submitted_at: Option<DateTime<Utc>>,
     pub late: Option<bool>,
@@ -1368,8 +1387,8 @@ impl Due {
             self.deadline,
             self.first_submitted_at
                 .filter(|_| self.version.unwrap_or(0) > 0),
-            self.status.as_deref() == Some("returned"),
-            self.status.as_deref() == Some("accepted"),
+            self.status.is_some_and(SubmissionStatus::is_returned),
+            self.status.is_some_and(SubmissionStatus::is_accepted),
             now,
         )
     }

@@ -124,22 +124,6 @@ macro_rules! on_tx {
     };
 }
 
-/// Runs the same body in a transaction of its own ([`Db::write`]); inside, `$tx` is the
-/// backend's connection, as in [`on_tx!`](crate::on_tx). The body evaluates to a `Result`:
-/// the transaction commits when it is `Ok` and rolls back when it is `Err` or the body is
-/// left early (`?`, `return`).
-#[macro_export]
-macro_rules! in_tx {
-    ($db:expr, |$tx:ident| $body:expr) => {{
-        let mut tx = $db.write().await?;
-        let out = $crate::on_tx!(&mut tx, |$tx| $body);
-        if ::core::result::Result::is_ok(&out) {
-            tx.commit().await?;
-        }
-        out
-    }};
-}
-
 /// Which tasks hold a write transaction on which database, in debug builds, so that a
 /// nested [`Db::write`] fails instead of waiting for ever.
 mod open {

@@ -1051,7 +1051,7 @@ pub fn session_event(
             ends_at: s.ends_at,
         },
         stamp: now,
-        cancelled: r.status == "cancelled",
+        cancelled: r.status.is_cancelled(),
     }
 }
 
@@ -1102,7 +1102,7 @@ pub async fn registration_mail(
     let Some(email) = r.email.clone().filter(|e| !e.trim().is_empty()) else {
         return Ok(None);
     };
-    if m.kind == "waiting" && r.status != "waiting" {
+    if m.kind == "waiting" && !r.status.is_waiting() {
         // Moved up (or cancelled) before the notice went out: that message follows.
         return Ok(None);
     }

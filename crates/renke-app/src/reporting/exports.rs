@@ -29,10 +29,10 @@ async fn all_recipients(
 }
 
 fn status_zh(r: &ExpectedRow) -> &'static str {
-    match r.status.as_deref() {
+    match r.status {
         _ if !r.has_submitted() => "未报送",
-        Some("accepted") => "已采用",
-        Some("returned") => "已退回",
+        Some(s) if s.is_accepted() => "已采用",
+        Some(s) if s.is_returned() => "已退回",
         _ => "已报送",
     }
 }

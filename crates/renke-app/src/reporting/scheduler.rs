@@ -20,7 +20,7 @@ pub const ESCALATION: &str = "escalation";
 
 /// Whether a unit still owes the task a submission.
 fn owes(r: &ExpectedRow) -> bool {
-    !r.has_submitted() || r.status.as_deref() == Some("returned")
+    !r.has_submitted() || r.status.is_some_and(|s| s.is_returned())
 }
 
 fn addresses(c: Option<&OrgContacts>, roles: &[Role]) -> Vec<String> {

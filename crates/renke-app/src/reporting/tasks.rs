@@ -287,14 +287,17 @@ pub struct ReturnNote {
 
 /// The latest return of a submission whose status is `returned`, from its versions (oldest
 /// first); none in any other status, so it disappears once the unit sends again.
-pub fn return_note(status: &str, versions: &[Version]) -> Option<ReturnNote> {
-    if status != "returned" {
+pub fn return_note(
+    status: renke_domain::task::SubmissionStatus,
+    versions: &[Version],
+) -> Option<ReturnNote> {
+    if !status.is_returned() {
         return None;
     }
     let v = versions
         .iter()
         .rev()
-        .find(|v| v.outcome.as_deref() == Some("returned"))?;
+        .find(|v| v.outcome.is_some_and(|o| o.is_returned()))?;
     Some(ReturnNote {
         version: v.version,
         reason: v.reason.clone().unwrap_or_default(),
@@ -329,13 +332,11 @@ pub async fn task_view(app: &App, me: &Caller, id: i64) -> Result<TaskView, AppE
         None => Vec::new(),
     };
     let acting = me.actor().may(Action::Act, &me.org_path).is_ok();
-    let open = mine
-        .as_ref()
-        .is_none_or(|s| matches!(s.status.as_str(), "draft" | "returned"));
+    let open = mine.as_ref().is_none_or(|s| s.status.is_editable());
     let plan_activities = plan_activities(app, &task, me.org_id).await?;
     let returned = match &mine {
-        Some(s) if s.status == "returned" => {
-            return_note(&s.status, &tasks::versions(&app.db, s.id).await?)
+        Some(s) if s.status.is_returned() => {
+            return_note(s.status, &tasks::versions(&app.db, s.id).await?)
         }
         _ => None,
     };
@@ -564,7 +565,7 @@ pub async fn submission_view(app: &App, me: &Caller, id: i64) -> Result<Submissi
         return Err(AppError::Forbidden);
     }
     let versions = tasks::versions(&app.db, id).await?;
-    if !own && matches!(submission.status.as_str(), "draft" | "returned") {
+    if !own && submission.status.is_editable() {
         // The working copy of a returned submission is a draft again: show what was sent.
         if let Some(v) = versions.last() {
             submission.summary = v.summary.clone();
@@ -583,14 +584,13 @@ pub async fn submission_view(app: &App, me: &Caller, id: i64) -> Result<Submissi
     if !own {
         files.retain(|f| f.version > 0);
     }
-    let may_edit = me.actor().may(Action::Act, &path).is_ok()
-        && own
-        && matches!(submission.status.as_str(), "draft" | "returned");
+    let may_edit =
+        me.actor().may(Action::Act, &path).is_ok() && own && submission.status.is_editable();
     let plan_activities = plan_activities(app, &task, submission.org_id).await?;
     Ok(SubmissionView {
-        returned: return_note(&submission.status, &versions),
+        returned: return_note(submission.status, &versions),
         plan_activities,
-        may_review: reviews(me, &task.submit_to_path) && submission.status == "submitted",
+        may_review: reviews(me, &task.submit_to_path) && submission.status.is_under_review(),
         may_edit,
         own,
         task,

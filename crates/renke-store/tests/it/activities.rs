@@ -12,7 +12,7 @@ use renke_store::activities::{self, CapacityChange, CheckReport, CheckinOutcome,
 use renke_store::testing::backends;
 use renke_store::{Db, StoreError, campaigns, orgs};
 
-async fn activity_with_session(db: &Db, capacity: &str) -> (i64, i64) {
+pub(crate) async fn activity_with_session(db: &Db, capacity: &str) -> (i64, i64) {
     let n = orgs::get_by_code(db, "N").await.unwrap();
     let gd = orgs::get_by_code(db, "GD").await.unwrap();
     let c = CampaignInput {
@@ -58,7 +58,7 @@ async fn activity_with_session(db: &Db, capacity: &str) -> (i64, i64) {
     (id, sid)
 }
 
-fn person(i: usize) -> RegistrationDraft {
+pub(crate) fn person(i: usize) -> RegistrationDraft {
     RegistrationInput {
         name: format!("学员{i}"),
         company: "某某电器有限公司".into(),
@@ -70,7 +70,7 @@ fn person(i: usize) -> RegistrationDraft {
     .unwrap()
 }
 
-async fn register(db: &Db, sid: i64, i: usize) -> RegisterOutcome {
+pub(crate) async fn register(db: &Db, sid: i64, i: usize) -> RegisterOutcome {
     activities::register(db, sid, &person(i), None, now())
         .await
         .unwrap()
@@ -78,7 +78,7 @@ async fn register(db: &Db, sid: i64, i: usize) -> RegisterOutcome {
 
 fn status(o: &RegisterOutcome) -> String {
     match o {
-        RegisterOutcome::Registered(r) => r.status.clone(),
+        RegisterOutcome::Registered(r) => r.status.as_str().to_owned(),
         RegisterOutcome::Closed { .. } => "closed".into(),
         RegisterOutcome::Duplicate => "duplicate".into(),
     }
@@ -133,8 +133,10 @@ async fn fifty_concurrent_registrations_for_the_last_place() {
         let mut waiting = 0;
         for task in tasks {
             match task.await.unwrap().unwrap() {
-                RegisterOutcome::Registered(r) if r.status == "confirmed" => confirmed += 1,
-                RegisterOutcome::Registered(r) if r.status == "waiting" => waiting += 1,
+                RegisterOutcome::Registered(r) if r.status.as_str() == "confirmed" => {
+                    confirmed += 1
+                }
+                RegisterOutcome::Registered(r) if r.status.as_str() == "waiting" => waiting += 1,
                 other => panic!("{l}: {other:?}"),
             }
         }
@@ -188,7 +190,7 @@ async fn cancellation_promotes_exactly_once() {
         );
         assert_eq!(refused, 9, "{l}");
         let promoted = activities::registration(db, ids[2]).await.unwrap();
-        assert_eq!(promoted.status, "confirmed", "{l}");
+        assert_eq!(promoted.status.as_str(), "confirmed", "{l}");
         assert!(promoted.promoted_at.is_some(), "{l}");
         let still = activities::registration(db, ids[3]).await.unwrap();
         assert_eq!(

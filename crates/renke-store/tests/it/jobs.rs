@@ -1,8 +1,8 @@
 use crate::fixtures::now;
 use chrono::Duration;
-use renke_store::jobs::{self, Enqueue, NewJob};
+use renke_store::jobs::{self, NewJob};
 use renke_store::testing::backends;
-use renke_store::{Db, StoreError, in_tx};
+use renke_store::{Db, StoreError};
 use std::collections::BTreeSet;
 
 fn job(n: i64) -> NewJob {
@@ -46,15 +46,15 @@ async fn a_job_enqueued_in_a_rolled_back_transaction_does_not_exist() {
     for t in backends().await {
         let db = &t.db;
         let r: Result<(), StoreError> = async {
-            in_tx!(db, |tx| {
-                tx.enqueue(&job(1), now()).await?;
-                // A later step of the same write fails: `?` leaves early, dropping the
-                // transaction, which rolls back.
-                sqlx::query("UPDATE no_such_table SET x = 1")
-                    .execute(&mut *tx)
-                    .await?;
-                Ok::<(), StoreError>(())
-            })
+            let mut tx = db.write().await?;
+            jobs::enqueue_in(&mut tx, &job(1), now()).await?;
+            // A later step of the same write fails: `?` leaves early, dropping the
+            // transaction, which rolls back.
+            renke_store::on_tx!(&mut tx, |c| sqlx::query("UPDATE no_such_table SET x = 1")
+                .execute(&mut *c)
+                .await
+                .map(|_| ()))?;
+            tx.commit().await
         }
         .await;
         assert!(r.is_err());
@@ -64,9 +64,10 @@ async fn a_job_enqueued_in_a_rolled_back_transaction_does_not_exist() {
             t.label()
         );
         let r: Result<Option<i64>, StoreError> = async {
-            in_tx!(db, |tx| Ok::<_, StoreError>(
-                tx.enqueue(&job(2), now()).await?
-            ))
+            let mut tx = db.write().await?;
+            let id = jobs::enqueue_in(&mut tx, &job(2), now()).await?;
+            tx.commit().await?;
+            Ok(id)
         }
         .await;
         assert!(r.unwrap().is_some());

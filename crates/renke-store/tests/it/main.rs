@@ -10,5 +10,6 @@ mod fixtures;
 mod jobs;
 mod notices;
 mod orgs;
+mod states;
 mod testing;
 mod tx;

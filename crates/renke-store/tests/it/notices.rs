@@ -12,7 +12,7 @@ use renke_store::orgs;
 use renke_store::tasks;
 use renke_store::testing::backends;
 
-async fn account(db: &renke_store::Db, login: &str, org: &str) -> i64 {
+pub(crate) async fn account(db: &renke_store::Db, login: &str, org: &str) -> i64 {
     let a = NewAccount {
         login: renke_domain::account::Login::parse("login", login).unwrap(),
         display_name: format!("{login} 用户"),
@@ -25,7 +25,7 @@ async fn account(db: &renke_store::Db, login: &str, org: &str) -> i64 {
     accounts::create(db, &a, now()).await.unwrap().id
 }
 
-fn input(issuer: i64, doc: &str, recipients: Vec<RecipientSpec>) -> NoticeInput {
+pub(crate) fn input(issuer: i64, doc: &str, recipients: Vec<RecipientSpec>) -> NoticeInput {
     NoticeInput {
         issuer_org_id: issuer,
         doc_number: doc.into(),

@@ -1,7 +1,7 @@
 use crate::fixtures::now;
 use renke_store::jobs::{self, NewJob};
 use renke_store::testing::backends;
-use renke_store::{Db, StoreError, in_tx};
+use renke_store::{Db, StoreError};
 use std::time::Duration;
 
 fn job(n: i64) -> NewJob {
@@ -37,14 +37,13 @@ async fn writes_of_several_functions_commit_together_or_not_at_all() {
 }
 
 #[tokio::test]
-async fn in_tx_rolls_back_a_body_that_evaluates_to_an_error() {
+async fn a_write_left_with_an_error_rolls_back() {
     for t in backends().await {
         let db = &t.db;
         let r: Result<(), StoreError> = async {
-            in_tx!(db, |tx| {
-                jobs::Enqueue::enqueue(&mut *tx, &job(1), now()).await?;
-                Err(StoreError::State("refused"))
-            })
+            let mut tx = db.write().await?;
+            jobs::enqueue_in(&mut tx, &job(1), now()).await?;
+            Err(StoreError::State("refused"))
         }
         .await;
         assert!(matches!(r, Err(StoreError::State("refused"))), "{r:?}");

@@ -268,7 +268,7 @@ impl From<Registration> for RegistrationDto {
             id: r.id,
             session_id: r.session_id,
             activity_id: r.activity_id,
-            status: r.status,
+            status: r.status.as_str().to_owned(),
             queue_position: r.queue_position,
             name: r.name,
             company: r.company,

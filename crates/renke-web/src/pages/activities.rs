@@ -627,20 +627,21 @@ impl RegistrationsPage {
     fn time(&self, t: impl Moment) -> String {
         local_time(&t.moment())
     }
-    fn status_chip(&self, s: &str) -> &'static str {
+    fn status_chip(&self, s: &renke_domain::activity::RegistrationStatus) -> &'static str {
+        use renke_domain::activity::RegistrationStatus as S;
         match s {
-            "confirmed" => "green",
-            "waiting" => "yellow",
-            _ => "grey",
+            S::Confirmed => "green",
+            S::Waiting => "yellow",
+            S::Cancelled => "grey",
         }
     }
-    fn status_label(&self, s: &str) -> String {
+    fn status_label(&self, s: &renke_domain::activity::RegistrationStatus) -> String {
         label(
             &self.c.tr,
-            renke_domain::activity::RegistrationStatus::parse("", s).ok(),
+            Some(*s),
             renke_domain::activity::RegistrationStatus::zh,
             renke_domain::activity::RegistrationStatus::en,
-            s,
+            s.as_str(),
         )
     }
     fn client_id(&self, r: &Registration) -> String {

@@ -293,8 +293,8 @@ impl TaskPage {
         let chip = Chip::of(
             self.v.task.deadline.at(),
             s.and_then(|s| s.first_submitted_at.filter(|_| s.has_submitted())),
-            s.is_some_and(|s| s.status == "returned"),
-            s.is_some_and(|s| s.status == "accepted"),
+            s.is_some_and(|s| s.status.is_returned()),
+            s.is_some_and(|s| s.status.is_accepted()),
             self.now,
         );
         (chip.colour(), chip_label(&self.c, chip))
@@ -392,11 +392,12 @@ impl SubmissionPage {
         if self.c.tr.is_zh() { s.zh() } else { s.en() }
     }
     fn status_colour(&self) -> &'static str {
-        match self.v.submission.status.as_str() {
-            "accepted" => "green",
-            "returned" => "yellow",
-            "submitted" => "green",
-            _ => "grey",
+        use renke_domain::task::SubmissionStatus as S;
+        match self.v.submission.status {
+            S::Accepted => "green",
+            S::Returned => "yellow",
+            S::Submitted => "green",
+            S::Draft => "grey",
         }
     }
 }
@@ -514,14 +515,11 @@ impl DashboardPage {
         let chip = r.chip(self.v.now);
         (chip.colour(), chip_label(&self.c, chip))
     }
-    fn status_label(&self, s: &Option<String>) -> &'static str {
-        match s
-            .as_deref()
-            .map(|s| renke_domain::task::SubmissionStatus::parse("s", s))
-        {
-            Some(Ok(st)) if self.c.tr.is_zh() => st.zh(),
-            Some(Ok(st)) => st.en(),
-            _ => self.c.tr.pick("未报送", "Not submitted"),
+    fn status_label(&self, s: &Option<renke_domain::task::SubmissionStatus>) -> &'static str {
+        match s {
+            Some(st) if self.c.tr.is_zh() => st.zh(),
+            Some(st) => st.en(),
+            None => self.c.tr.pick("未报送", "Not submitted"),
         }
     }
     fn filters(&self) -> Vec<(&'static str, &'static str, bool)> {

@@ -4,8 +4,8 @@
 use crate::support::TestApp;
 use chrono::Duration;
 use renke_app::mail::{self, Attachment, Mail, MailConfig, Mailer};
+use renke_store::StoreError;
 use renke_store::jobs;
-use renke_store::{StoreError, in_tx};
 
 fn invitation(to: &str) -> Mail {
     Mail {
@@ -27,12 +27,22 @@ async fn queued_mail_is_sent_once_by_the_worker() {
         let now = app.clock.now();
         let m = invitation("张三 <zhangsan@example.cn>");
         let key = Some("registration:1:confirm".to_owned());
-        let queued: Result<bool, StoreError> =
-            async { in_tx!(db, |tx| mail::queue(&mut *tx, &m, key.clone(), now).await) }.await;
+        let queued: Result<bool, StoreError> = async {
+            let mut tx = db.write().await?;
+            let queued = mail::queue(&mut tx, &m, key.clone(), now).await?;
+            tx.commit().await?;
+            Ok(queued)
+        }
+        .await;
         assert!(queued.unwrap(), "{}", app.label());
         // The same key again: not queued a second time.
-        let again: Result<bool, StoreError> =
-            async { in_tx!(db, |tx| mail::queue(&mut *tx, &m, key.clone(), now).await) }.await;
+        let again: Result<bool, StoreError> = async {
+            let mut tx = db.write().await?;
+            let queued = mail::queue(&mut tx, &m, key.clone(), now).await?;
+            tx.commit().await?;
+            Ok(queued)
+        }
+        .await;
         assert!(!again.unwrap());
         assert!(
             app.mails().is_empty(),

@@ -7,6 +7,7 @@ use super::{ms, percentile};
 use anyhow::{Context, anyhow, bail};
 use renke_app::activities::{RegistrationForm, register};
 use renke_app::{App, WebConfig};
+use renke_domain::activity::RegistrationStatus;
 use renke_domain::clock::Clock;
 use renke_domain::org::{AdminLevel, OrgCode, OrgKind};
 use renke_store::Db;
@@ -133,9 +134,9 @@ async fn bench(db: &Db, args: &RegisterArgs) -> anyhow::Result<()> {
     for t in tasks {
         let (d, r) = t.await?;
         lat.push(d);
-        match r.as_deref() {
-            Ok("confirmed") => confirmed += 1,
-            Ok("waiting") => waiting += 1,
+        match r {
+            Ok(RegistrationStatus::Confirmed) => confirmed += 1,
+            Ok(RegistrationStatus::Waiting) => waiting += 1,
             _ => failed += 1,
         }
     }
