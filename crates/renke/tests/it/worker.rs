@@ -1,7 +1,6 @@
 //! `renke worker`: the job worker on its own, delivering what a web server queued.
 
 use super::support::sqlite_url;
-use chrono::Utc;
 use renke_app::jobs::Job;
 use renke_app::mail::Mail;
 use std::process::{Command, Stdio};
@@ -19,7 +18,7 @@ async fn the_worker_alone_sends_queued_mail() {
         text: "请在截止日期前报送。".into(),
         attachments: Vec::new(),
     };
-    let now = Utc::now();
+    let now = renke_domain::clock::Clock::System.now();
     renke_store::jobs::enqueue(&db, &mail.to_new_job(now).unwrap(), now)
         .await
         .unwrap();
