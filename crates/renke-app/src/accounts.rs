@@ -16,8 +16,7 @@ use serde::Deserialize;
 
 // ---------------------------------------------------------------- accounts
 
-#[derive(Debug, Clone, Default, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct AccountInput {
     pub login: String,
     pub display_name: String,

@@ -155,8 +155,7 @@ pub async fn logout(app: &App, session_hash: &str) -> Result<(), AppError> {
     Ok(())
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 pub struct PasswordChange {
     pub current: String,
     pub new: String,

@@ -55,8 +55,7 @@ pub async fn current_public_campaign(app: &App) -> Result<Option<Campaign>, AppE
 }
 
 /// Campaign form input; local themes as (org code, theme) pairs.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct CampaignForm {
     pub title: String,
     #[serde(default)]
@@ -73,8 +72,7 @@ pub struct CampaignForm {
     pub local_themes: Vec<LocalThemeInput>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct LocalThemeInput {
     pub org_code: String,
     pub theme: String,

@@ -120,8 +120,7 @@ pub async fn search_orgs(app: &App, me: &Caller, mut q: OrgQuery) -> Result<Page
 }
 
 /// Organisation form input as typed.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct OrgInput {
     #[serde(default)]
     pub code: String,

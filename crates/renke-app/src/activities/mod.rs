@@ -32,8 +32,7 @@ pub mod registrar;
 // ---------------------------------------------------------------- input
 
 /// One organiser as typed: a directory organisation (`org_code`) or a named outside body.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 pub struct OrganiserInput {
     /// `host` 主办, `undertaker` 承办, `co_organiser` 协办, `guide` 指导 (or the Chinese word).
     pub role: String,
@@ -45,8 +44,7 @@ pub struct OrganiserInput {
 }
 
 /// Who is invited to a venue.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 pub struct ParticipantInput {
     /// `leaders`, `department_heads`, `department_staff`, `institutions`, `others`.
     pub category: String,
@@ -56,8 +54,7 @@ pub struct ParticipantInput {
 }
 
 /// A venue as typed.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 pub struct VenueInput {
     /// `main` 主会场, `branch` 分会场, `room` 会场, `online`, `livestream`.
     pub kind: String,
@@ -77,8 +74,7 @@ pub struct VenueInput {
 }
 
 /// A session as typed; times in Beijing time (`2022-06-15 09:00`).
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 pub struct SessionForm {
     pub title: String,
     pub starts_at: String,
@@ -97,8 +93,7 @@ pub struct SessionForm {
 }
 
 /// A debugging slot (联调) as typed.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 pub struct DebugSlotInput {
     pub label: String,
     pub starts_at: String,
@@ -106,8 +101,7 @@ pub struct DebugSlotInput {
 
 /// Branch venues generated from a list: every direct child of `parent_code` of `kind`
 /// (每个省级局一个分会场), and/or the organisations named by code.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 pub struct BranchVenueList {
     #[serde(default)]
     pub parent_code: String,
@@ -118,8 +112,7 @@ pub struct BranchVenueList {
 }
 
 /// An activity as typed. Times in Beijing time.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 pub struct ActivityForm {
     pub campaign_id: i64,
     /// The organisation whose activity it is (the caller must manage it).
@@ -474,8 +467,7 @@ pub struct CalendarItem {
 }
 
 /// Filters of a calendar, as in the URL.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct CalendarParams {
     /// Only this campaign.
     #[serde(default)]
@@ -632,8 +624,7 @@ pub async fn set_capacity(
 // ---------------------------------------------------------------- registration
 
 /// A registration as typed; which fields are required depends on the activity.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 pub struct RegistrationForm {
     #[serde(default)]
     pub name: String,
@@ -778,8 +769,7 @@ pub async fn registrations(
 // ---------------------------------------------------------------- check-in
 
 /// One check-in as the phone sends it (possibly long after, from its offline queue).
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 pub struct CheckinInput {
     /// Generated on the device; the same id sent twice counts once.
     pub client_id: String,
@@ -794,8 +784,7 @@ pub struct CheckinInput {
 }
 
 /// What became of one check-in.
-#[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct CheckinResult {
     pub client_id: String,
     /// `recorded`, `repeated`, `already_checked_in`, `unknown_ticket`, `not_confirmed`,
@@ -872,8 +861,7 @@ pub async fn check_in(
 // ---------------------------------------------------------------- readiness
 
 /// A branch venue's report as typed.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 pub struct ReadinessForm {
     /// `ready`, `not_ready` or `pending`.
     pub readiness: String,

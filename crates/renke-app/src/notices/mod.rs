@@ -22,8 +22,7 @@ use serde::Deserialize;
 
 /// One entry of 主送 as typed: an organisation code; with `children_kind`, every direct
 /// child of that organisation of that kind (各地级以上市市场监管局 = the regulators under 广东).
-#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, schemars::JsonSchema)]
 pub struct RecipientInput {
     pub org_code: String,
     /// `regulator`, `lab`, … (or the Chinese label); empty = the organisation itself.
@@ -35,8 +34,7 @@ pub struct RecipientInput {
 }
 
 /// A contact person (联系人) as typed.
-#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, schemars::JsonSchema)]
 pub struct ContactForm {
     #[serde(default)]
     pub name: String,
@@ -48,8 +46,7 @@ pub struct ContactForm {
 
 /// A notice as typed, every element of GB/T 9704-2012. Dates as `2022-06-01` (also
 /// `2022年6月1日`); 发文字号 in any common spelling, stored as `粤市监认监〔2022〕253号`.
-#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, schemars::JsonSchema)]
 pub struct NoticeForm {
     /// Code of the issuing organisation (发文机关); ignored when editing.
     #[serde(default)]

@@ -21,8 +21,7 @@ pub struct ReminderView {
 }
 
 /// The plan as a form sends it.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct ReminderForm {
     /// 提前提醒天数 Days before the deadline, e.g. `3` or `7,3,1`.
     #[serde(default)]

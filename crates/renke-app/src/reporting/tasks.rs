@@ -54,8 +54,7 @@ fn de_bool<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
 
 /// A task as typed. The deadline is Shanghai time (`2022-06-20 18:00`, or a date for the end
 /// of that day); the submit-to organisation defaults to the notice's issuer.
-#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, schemars::JsonSchema)]
 pub struct TaskForm {
     /// plan, progress, summary, publicity, case, news, other (or the Chinese label).
     #[serde(default)]
@@ -623,8 +622,7 @@ pub async fn submission_file(
 }
 
 /// What the receiving side decides.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct ReviewForm {
     /// `accept` or `return`.
     #[serde(default)]
@@ -667,8 +665,7 @@ pub async fn review_submission(
     .await?)
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct PaperForm {
     /// The date the paper copy arrived, e.g. 2022-06-24.
     #[serde(default)]
@@ -973,8 +970,7 @@ fn chinese_number(n: usize) -> String {
 
 /// One task of the original to relay with a notice (转发), with the relaying bureau's own
 /// deadline (Shanghai time, as for a task).
-#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, schemars::JsonSchema)]
 pub struct RelayTaskForm {
     /// The original's task.
     pub task_id: i64,

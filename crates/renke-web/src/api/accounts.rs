@@ -2,6 +2,7 @@
 
 use super::dto::{AccountDto, AccountQuery, PageDto, PageQuery, ResetPasswordBody};
 use super::extract::{ApiJson, ApiPath, ApiQuery};
+use super::schema::form;
 use super::{ApiResult, no_content};
 use crate::AppState;
 use crate::auth::ApiUser;
@@ -42,7 +43,7 @@ pub async fn list(
 /// Create an account; the role may be at most the caller's own.
 #[utoipa::path(
     post, path = "/api/v1/accounts", tag = "accounts",
-    request_body = AccountInput,
+    request_body = form::AccountInput,
     responses(
         (status = 201, description = "已创建 Created", body = AccountDto),
         (status = 401, description = "未登录 Not logged in", body = ErrorBody),

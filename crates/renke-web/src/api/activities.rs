@@ -3,6 +3,7 @@
 
 use super::ApiResult;
 use super::extract::{ApiJson, ApiPath, ApiQuery};
+use super::schema::form;
 use crate::AppState;
 use crate::auth::{ApiUser, Ctx};
 use crate::error::ErrorBody;
@@ -330,6 +331,7 @@ pub struct CapacityBody {
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct CheckinBatch {
+    #[schema(value_type = Vec<form::CheckinInput>)]
     pub items: Vec<CheckinInput>,
 }
 
@@ -339,7 +341,7 @@ pub struct CheckinBatch {
 /// sessions and debugging slots, in one transaction.
 #[utoipa::path(
     post, path = "/api/v1/activities", tag = "activities",
-    request_body = ActivityForm,
+    request_body = form::ActivityForm,
     responses(
         (status = 201, description = "已创建 Created", body = ActivityDto),
         (status = 403, description = "无权 Not allowed", body = ErrorBody),
@@ -359,7 +361,7 @@ pub async fn create(
 /// The activity calendar: public activities for everyone; internal ones of one's own tree.
 #[utoipa::path(
     get, path = "/api/v1/activities", tag = "activities",
-    params(CalendarParams),
+    params(form::CalendarParams),
     responses(
         (status = 200, description = "活动 Activities in start order", body = CalendarDto),
         (status = 422, description = "筛选条件有误 Bad filter", body = ErrorBody),
@@ -405,7 +407,7 @@ pub async fn get(
 #[utoipa::path(
     post, path = "/api/v1/activities/{id}/sessions", tag = "activities",
     params(("id" = i64, Path, description = "活动编号 Activity id")),
-    request_body = SessionForm,
+    request_body = form::SessionForm,
     responses(
         (status = 201, description = "已添加 Added", body = SessionDto),
         (status = 422, description = "例如结束早于开始 E.g. ends before it starts", body = ErrorBody),
@@ -448,7 +450,7 @@ pub async fn set_capacity(
 #[utoipa::path(
     post, path = "/api/v1/sessions/{id}/registrations", tag = "activities",
     params(("id" = i64, Path, description = "场次编号 Session id")),
-    request_body = RegistrationForm,
+    request_body = form::RegistrationForm,
     responses(
         (status = 201, description = "已报名或候补 Registered or waiting", body = RegistrationDto),
         (status = 422, description = "字段有误、已截止（registration_closed）、重复报名（already_registered） Bad field, closed, duplicate", body = ErrorBody),
@@ -510,7 +512,7 @@ pub async fn cancel(
     params(("id" = i64, Path, description = "场次编号 Session id")),
     request_body = CheckinBatch,
     responses(
-        (status = 200, description = "每条的结果 The outcome of each", body = Vec<CheckinResult>),
+        (status = 200, description = "每条的结果 The outcome of each", body = Vec<form::CheckinResult>),
         (status = 403, description = "无权 Not allowed", body = ErrorBody),
     ),
     security(("session" = []), ("bearer" = [])),
@@ -535,7 +537,7 @@ pub async fn check_in(
         ("venue_id" = i64, Path, description = "会场编号 Venue id"),
         ("slot_id" = i64, Path, description = "调试编号 Debugging slot id"),
     ),
-    request_body = ReadinessForm,
+    request_body = form::ReadinessForm,
     responses(
         (status = 204, description = "已记录 Recorded"),
         (status = 403, description = "无权 Not allowed", body = ErrorBody),

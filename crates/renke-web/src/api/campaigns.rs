@@ -3,6 +3,7 @@
 use super::ApiResult;
 use super::dto::{CampaignDto, PageDto, PageQuery};
 use super::extract::{ApiJson, ApiPath, ApiQuery};
+use super::schema::form;
 use crate::AppState;
 use crate::auth::{ApiUser, Ctx};
 use crate::error::ErrorBody;
@@ -57,7 +58,7 @@ pub async fn get(
 /// Create a campaign owned by an organisation the caller manages.
 #[utoipa::path(
     post, path = "/api/v1/campaigns", tag = "campaigns",
-    request_body = CampaignForm,
+    request_body = form::CampaignForm,
     responses(
         (status = 201, description = "已创建 Created", body = CampaignDto),
         (status = 401, description = "未登录 Not logged in", body = ErrorBody),
@@ -79,7 +80,7 @@ pub async fn create(
 #[utoipa::path(
     put, path = "/api/v1/campaigns/{id}", tag = "campaigns",
     params(("id" = i64, Path, description = "活动编号 Campaign id")),
-    request_body = CampaignForm,
+    request_body = form::CampaignForm,
     responses(
         (status = 200, description = "已保存 Saved", body = CampaignDto),
         (status = 401, description = "未登录 Not logged in", body = ErrorBody),

@@ -325,6 +325,7 @@ pub struct NewTokenBody {
 pub struct NewOrgBody {
     pub parent_id: i64,
     #[serde(flatten)]
+    #[schema(value_type = super::schema::form::OrgInput)]
     pub org: renke_app::orgs::OrgInput,
 }
 

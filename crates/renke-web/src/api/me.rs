@@ -2,6 +2,7 @@
 
 use super::dto::{LocaleBody, LoginBody, MeDto, NewTokenBody, NewTokenDto, TokenDto};
 use super::extract::{ApiJson, ApiPath, ClientIp};
+use super::schema::form;
 use super::{ApiResult, no_content};
 use crate::AppState;
 use crate::auth::{self, ApiUser, Ctx, SESSION_COOKIE};
@@ -118,7 +119,7 @@ pub async fn set_locale(
 /// Change one's own password; other sessions of the account end, this one stays.
 #[utoipa::path(
     post, path = "/api/v1/me/password", tag = "session",
-    request_body = PasswordChange,
+    request_body = form::PasswordChange,
     responses(
         (status = 204, description = "密码已修改 Changed"),
         (status = 401, description = "未登录 Not logged in", body = ErrorBody),

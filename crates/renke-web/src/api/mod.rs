@@ -14,6 +14,7 @@ mod notices;
 mod orgs;
 mod pdf;
 mod reminders;
+mod schema;
 mod tasks;
 
 use crate::AppState;

@@ -6,6 +6,7 @@ use super::dto::{
     PageDto, PageQuery,
 };
 use super::extract::{ApiJson, ApiPath, ApiQuery};
+use super::schema::form;
 use crate::AppState;
 use crate::auth::{ApiUser, Ctx};
 use crate::error::ErrorBody;
@@ -72,7 +73,7 @@ pub async fn sent(
 /// Create a draft issued by an organisation the caller manages.
 #[utoipa::path(
     post, path = "/api/v1/notices", tag = "notices",
-    request_body = NoticeForm,
+    request_body = form::NoticeForm,
     responses(
         (status = 201, description = "草稿已创建 Draft created", body = NoticeDto),
         (status = 403, description = "无权以该机构发文 Not allowed to issue for that organisation", body = ErrorBody),
@@ -120,7 +121,7 @@ pub async fn get(
 #[utoipa::path(
     put, path = "/api/v1/notices/{id}", tag = "notices",
     params(("id" = i64, Path, description = "通知编号 Notice id")),
-    request_body = NoticeForm,
+    request_body = form::NoticeForm,
     responses(
         (status = 200, description = "已保存 Saved", body = NoticeDto),
         (status = 403, description = "无权管理 Not allowed", body = ErrorBody),
@@ -237,7 +238,7 @@ pub async fn correct(
 #[utoipa::path(
     post, path = "/api/v1/notices/{id}/relay", tag = "notices",
     params(("id" = i64, Path, description = "被转发的通知 Notice to relay")),
-    request_body = NoticeForm,
+    request_body = form::NoticeForm,
     responses(
         (status = 201, description = "转发草稿 The relay draft", body = NoticeDto),
         (status = 403, description = "无权转发 Not allowed", body = ErrorBody),

@@ -6,6 +6,7 @@ use super::dto::{
     PageQuery,
 };
 use super::extract::{ApiJson, ApiPath, ApiQuery};
+use super::schema::form;
 use crate::AppState;
 use crate::auth::ApiUser;
 use crate::error::{AppError, ErrorBody};
@@ -142,7 +143,7 @@ pub async fn create(
 #[utoipa::path(
     put, path = "/api/v1/orgs/{id}", tag = "orgs",
     params(("id" = i64, Path, description = "机构编号 Organisation id")),
-    request_body = OrgInput,
+    request_body = form::OrgInput,
     responses(
         (status = 200, description = "已保存 Saved", body = OrgDto),
         (status = 401, description = "未登录 Not logged in", body = ErrorBody),

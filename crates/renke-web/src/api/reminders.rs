@@ -3,6 +3,7 @@
 use super::ApiResult;
 use super::dto::PageQuery;
 use super::extract::{ApiJson, ApiPath, ApiQuery};
+use super::schema::form;
 use crate::AppState;
 use crate::auth::ApiUser;
 use crate::error::ErrorBody;
@@ -112,7 +113,7 @@ pub async fn get(
 #[utoipa::path(
     put, path = "/api/v1/tasks/{id}/reminders", tag = "tasks",
     params(("id" = i64, Path, description = "任务编号 Task id")),
-    request_body = ReminderForm,
+    request_body = form::ReminderForm,
     responses(
         (status = 200, description = "已保存 Saved", body = RemindersDto),
         (status = 403, description = "无权管理 Not allowed", body = ErrorBody),

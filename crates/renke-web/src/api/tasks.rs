@@ -4,6 +4,7 @@
 use super::ApiResult;
 use super::dto::PageQuery;
 use super::extract::{ApiJson, ApiPath, ApiQuery};
+use super::schema::form;
 use crate::AppState;
 use crate::auth::ApiUser;
 use crate::error::ErrorBody;
@@ -495,7 +496,7 @@ pub async fn list(
 #[utoipa::path(
     post, path = "/api/v1/notices/{id}/tasks", tag = "tasks",
     params(("id" = i64, Path, description = "通知编号 Notice id")),
-    request_body = TaskForm,
+    request_body = form::TaskForm,
     responses(
         (status = 201, description = "任务已创建 Task created", body = TaskDto),
         (status = 403, description = "无权管理 Not allowed", body = ErrorBody),
@@ -810,7 +811,7 @@ pub async fn submit_current(
 #[utoipa::path(
     post, path = "/api/v1/submissions/{id}/review", tag = "tasks",
     params(("id" = i64, Path, description = "报送编号 Submission id")),
-    request_body = ReviewForm,
+    request_body = form::ReviewForm,
     responses(
         (status = 200, description = "已处理 Decided", body = SubmissionDto),
         (status = 403, description = "无权审核 Not allowed", body = ErrorBody),
@@ -833,7 +834,7 @@ pub async fn review(
 #[utoipa::path(
     post, path = "/api/v1/submissions/{id}/paper", tag = "tasks",
     params(("id" = i64, Path, description = "报送编号 Submission id")),
-    request_body = PaperForm,
+    request_body = form::PaperForm,
     responses(
         (status = 200, description = "已登记 Recorded", body = SubmissionDto),
         (status = 403, description = "无权登记 Not allowed", body = ErrorBody),
