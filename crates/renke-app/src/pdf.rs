@@ -1,4 +1,4 @@
-//! PDF downloads. Permission is checked by the same service call as the page that shows
+//! PDF downloads. Permission is checked by the same use case as the page that shows
 //! the record; the document is then mapped into renke-render's plain data struct and
 //! rendered on a blocking thread, never on the async runtime.
 

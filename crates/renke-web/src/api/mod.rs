@@ -1,5 +1,5 @@
 //! `/api/v1`: JSON twins of the pages, described by an OpenAPI document. Handlers only
-//! parse input, call the same [`crate::service`] functions as the pages (which own every
+//! parse input, call the same `renke_app` use cases as the pages (which own every
 //! permission check) and turn the result into API types from [`dto`].
 
 mod accounts;

@@ -1,4 +1,4 @@
-//! Server-rendered pages. Handlers parse input, call [`crate::service`], and render; every
+//! Server-rendered pages. Handlers parse input, call a `renke_app` use case, and render; every
 //! page works without JavaScript (htmx only speeds up search).
 
 mod activities;
