@@ -119,11 +119,16 @@ pub async fn load_identity(
             pre_csrf: cookie(headers, PRE_CSRF_COOKIE).map(str::to_owned),
         }
     };
-    let locale = identity
-        .account()
-        .and_then(|a| a.locale.as_deref())
+    // This browser's switch first, then the account's stored choice, then the browser's
+    // languages.
+    let locale = cookie(headers, LANG_COOKIE)
         .and_then(Locale::parse)
-        .or_else(|| cookie(headers, LANG_COOKIE).and_then(Locale::parse))
+        .or_else(|| {
+            identity
+                .account()
+                .and_then(|a| a.locale.as_deref())
+                .and_then(Locale::parse)
+        })
         .or_else(|| {
             headers
                 .get(ACCEPT_LANGUAGE)

@@ -35,11 +35,31 @@ pub struct LoginQuery {
 }
 
 /// Only local paths are followed after login (no open redirects).
-fn safe_next(next: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
-        next.to_owned()
-    } else {
-        "/home".into()
+/// Where to send the browser after login or a language switch: `next` if it is a path on
+/// this server, else `fallback`. A path with control characters or whitespace is refused
+/// (browsers drop a tab from `Location`, so `/\t/evil.example` would become
+/// `//evil.example`, another site), and so is anything that resolves against the public
+/// address to another origin (`//host`, `/\\host`, `https:…`).
+fn safe_next(state: &AppState, next: &str, fallback: &str) -> String {
+    let plain = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.chars().any(|c| c.is_control() || c.is_whitespace());
+    let base = url::Url::parse(&state.config.public_url).ok();
+    let same_origin = base.as_ref().and_then(|b| {
+        let joined = b.join(next).ok()?;
+        (joined.origin() == b.origin()).then_some(joined)
+    });
+    match (plain, same_origin) {
+        (true, Some(u)) => {
+            let mut out = u.path().to_owned();
+            if let Some(q) = u.query() {
+                out.push('?');
+                out.push_str(q);
+            }
+            out
+        }
+        _ => fallback.to_owned(),
     }
 }
 
@@ -63,7 +83,7 @@ pub async fn login_form(
     };
     let page = LoginPage {
         c: Chrome::new(&ctx, "login", ctx.tr.t("auth.login")),
-        next: safe_next(&q.next),
+        next: safe_next(&state, &q.next, "/home"),
         login: String::new(),
         message: message.to_owned(),
         is_error: q.reason == "session_expired",
@@ -93,7 +113,7 @@ pub async fn login(
 ) -> Response {
     match renke_app::auth::login(&state, &f.login, &f.password, &ip.0).await {
         Ok(done) => {
-            let mut res = Redirect::to(&safe_next(&f.next)).into_response();
+            let mut res = Redirect::to(&safe_next(&state, &f.next, "/home")).into_response();
             let cookie = set_cookie(&state, SESSION_COOKIE, &done.token, Some(done.max_age_secs));
             if let Ok(v) = cookie.parse() {
                 res.headers_mut().append(SET_COOKIE, v);
@@ -103,7 +123,7 @@ pub async fn login(
         Err(e @ (AppError::Unauthenticated(_) | AppError::TooMany { .. })) => {
             let page = LoginPage {
                 c: Chrome::new(&ctx, "login", ctx.tr.t("auth.login")),
-                next: safe_next(&f.next),
+                next: safe_next(&state, &f.next, "/home"),
                 login: f.login.clone(),
                 message: e.message(ctx.tr),
                 is_error: true,
@@ -131,22 +151,15 @@ pub struct Back {
     back: String,
 }
 
-/// Switches the language: stored on the account when logged in, in a cookie otherwise.
+/// Switches the language of this browser (a cookie, which wins over the account's stored
+/// choice): a GET link changes nothing stored. The stored choice is made in 设置.
 pub async fn switch_language(
     State(state): State<AppState>,
-    ctx: Ctx,
     Path(code): Path<String>,
     Query(b): Query<Back>,
 ) -> Result<Response, PageError> {
     let locale = crate::i18n::Locale::parse(&code).ok_or(AppError::NotFound)?;
-    if let Some(a) = ctx.account() {
-        renke_app::auth::set_locale(&state, a, Some(locale.code())).await?;
-    }
-    let back = if b.back.is_empty() {
-        "/".to_owned()
-    } else {
-        safe_next(&b.back)
-    };
+    let back = safe_next(&state, &b.back, "/");
     let mut res = Redirect::to(&back).into_response();
     if let Ok(v) = set_cookie(&state, LANG_COOKIE, locale.code(), Some(365 * 24 * 3600)).parse() {
         res.headers_mut().append(SET_COOKIE, v);

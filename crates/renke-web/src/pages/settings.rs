@@ -1,7 +1,7 @@
 //! Personal settings: language, password, API tokens.
 
 use crate::AppState;
-use crate::auth::{Identity, User};
+use crate::auth::{Identity, LANG_COOKIE, User, set_cookie};
 use crate::error::{AppError, PageError};
 use crate::view::{Chrome, Errors, local_time, render};
 use askama::Template;
@@ -86,7 +86,18 @@ pub async fn language(
 ) -> Result<Response, PageError> {
     let locale = Some(f.locale.as_str()).filter(|s| !s.is_empty());
     renke_app::auth::set_locale(&state, &user.account, locale).await?;
-    Ok(Redirect::to("/settings").into_response())
+    // The stored choice also becomes this browser's (the cookie wins over the account's);
+    // "follow the browser" clears the cookie.
+    let locale = locale.and_then(crate::i18n::Locale::parse);
+    let cookie = match locale {
+        Some(l) => set_cookie(&state, LANG_COOKIE, l.code(), Some(365 * 24 * 3600)),
+        None => set_cookie(&state, LANG_COOKIE, "", Some(0)),
+    };
+    let mut res = Redirect::to("/settings").into_response();
+    if let Ok(v) = cookie.parse() {
+        res.headers_mut().append(axum::http::header::SET_COOKIE, v);
+    }
+    Ok(res)
 }
 
 pub async fn password(

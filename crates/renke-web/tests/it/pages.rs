@@ -329,7 +329,7 @@ async fn campaign_form_and_public_page_in_both_languages() {
             en.contains("World Accreditation Day") && en.contains("Domestic theme"),
             "English by Accept-Language"
         );
-        // The switch stores the choice on the account and beats the header.
+        // The switch (a cookie of this browser) beats the header.
         let (status, _, _) = get(&c, &app, "/lang/en?back=%2Fhome").await;
         assert_eq!(status, 303);
         let home = c
@@ -365,6 +365,68 @@ async fn staff_cannot_manage_and_logout_ends_the_session() {
         let (status, location, _) = get(&c, &app, "/home").await;
         assert_eq!(status, 303);
         assert!(location.starts_with("/login"), "{location}");
+        app.finish().await;
+    }
+}
+
+/// Login's `next` and the language switch's `back` lead only to paths on this server: a
+/// tab or a newline (which browsers drop from `Location`, or which the header cannot hold)
+/// and anything that resolves to another origin fall back to a page of ours. A language
+/// link (GET) changes nothing stored on the account.
+#[tokio::test]
+async fn redirects_stay_on_this_server_and_a_language_link_stores_nothing() {
+    for app in TestApp::spawn_all().await {
+        app.tree().await;
+        app.account("gd.org", Role::Organiser, "GD").await;
+        let l = app.label();
+        let anon = browser();
+        for (back, want) in [
+            ("/%09/evil.example", "/"),
+            ("/%0A/x", "/"),
+            ("%2F%2Fevil.example%2F", "/"),
+            ("/%5Cevil.example", "/"),
+            ("https%3A%2F%2Fevil.example%2F", "/"),
+            ("/home%3Fx%3D1", "/home?x=1"),
+        ] {
+            let (status, location, _) = get(&anon, &app, &format!("/lang/en?back={back}")).await;
+            assert_eq!((status, location.as_str()), (303, want), "{l}: back={back}");
+        }
+        // The login form keeps only a `next` of ours, and logging in follows only such.
+        let (_, _, html) = get(&anon, &app, "/login?next=/%09/evil.example").await;
+        assert!(
+            html.contains(r#"<input type="hidden" name="next" value="/home">"#),
+            "{l}: {html}"
+        );
+        let token = csrf_field(&html);
+        let (status, location, _) = post(
+            &anon,
+            &app,
+            "/login",
+            &[
+                ("login", "gd.org"),
+                ("password", PASSWORD),
+                ("_csrf", &token),
+                ("next", "/\t/evil.example"),
+            ],
+        )
+        .await;
+        assert_eq!((status, location.as_str()), (303, "/home"), "{l}");
+
+        let (c, _) = form_login(&app, "gd.org").await;
+        let (status, _, _) = get(&c, &app, "/lang/en?back=/home").await;
+        assert_eq!(status, 303, "{l}");
+        let (_, _, home) = get(&c, &app, "/home").await;
+        assert!(
+            home.contains("Welcome"),
+            "{l}: the switch applies to this browser"
+        );
+        let (_, _, me) = get(&c, &app, "/api/v1/me").await;
+        let me: serde_json::Value = serde_json::from_str(&me).unwrap();
+        assert_eq!(
+            me["account"]["locale"],
+            serde_json::Value::Null,
+            "{l}: {me}"
+        );
         app.finish().await;
     }
 }
