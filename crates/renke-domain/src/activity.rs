@@ -190,6 +190,7 @@ pub fn parse_local_datetime(field: &str, raw: &str) -> Result<DateTime<Utc>, Fie
     let naive = NaiveDateTime::parse_from_str(&norm, "%Y-%m-%d %H:%M")
         .or_else(|_| NaiveDateTime::parse_from_str(&norm, "%Y-%m-%d %H:%M:%S"))
         .map_err(|_| bad())?;
+    crate::campaign::check_year(field, naive.date(), s)?;
     SHANGHAI
         .from_local_datetime(&naive)
         .single()

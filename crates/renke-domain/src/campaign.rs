@@ -102,7 +102,25 @@ impl CampaignInput {
     }
 }
 
-/// Parses an ISO date (2022-06-09), also accepting 2022/6/9 and 2022年6月9日.
+/// The years a date typed into Renke may fall in. A date outside them (a deadline in 9999,
+/// a session in 0202) is a typing error: `date_out_of_range` with `min` and `max`.
+pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2099;
+
+/// Refuses a date outside [`YEARS`] (`date_out_of_range`, naming the value and the bounds).
+pub fn check_year(field: &str, date: NaiveDate, raw: &str) -> Result<NaiveDate, FieldError> {
+    use chrono::Datelike;
+    if YEARS.contains(&date.year()) {
+        Ok(date)
+    } else {
+        Err(FieldError::new(field, "date_out_of_range")
+            .with("value", raw.trim())
+            .with("min", YEARS.start())
+            .with("max", YEARS.end()))
+    }
+}
+
+/// Parses an ISO date (2022-06-09), also accepting 2022/6/9 and 2022年6月9日, within
+/// [`YEARS`].
 pub fn parse_date(field: &str, raw: &str) -> Result<NaiveDate, FieldError> {
     let s = raw.trim();
     if s.is_empty() {
@@ -114,8 +132,9 @@ pub fn parse_date(field: &str, raw: &str) -> Result<NaiveDate, FieldError> {
         .chars()
         .filter(|c| !c.is_whitespace())
         .collect();
-    NaiveDate::parse_from_str(&norm, "%Y-%m-%d")
-        .map_err(|_| FieldError::new(field, "invalid_date").with("value", s))
+    let date = NaiveDate::parse_from_str(&norm, "%Y-%m-%d")
+        .map_err(|_| FieldError::new(field, "invalid_date").with("value", s))?;
+    check_year(field, date, s)
 }
 
 /// Chinese ordinal for an edition: 15 → 第十五个.
@@ -166,6 +185,34 @@ pub fn chinese_number(n: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_outside_the_accepted_years_are_refused() {
+        assert!(parse_date("day", "2022-06-09").is_ok());
+        assert!(parse_date("day", "2099年12月31日").is_ok());
+        for raw in ["9999-06-09", "1999-12-31", "2100-01-01", "0202-06-09"] {
+            let e = parse_date("day", raw).unwrap_err();
+            assert_eq!(e.code, "date_out_of_range", "{raw}");
+            assert_eq!(e.param("min"), Some("2000"));
+            assert_eq!(e.param("max"), Some("2099"));
+        }
+        let e = crate::task::Deadline::parse_any("deadline", "9999-06-20 18:00").unwrap_err();
+        assert_eq!(
+            (e.field.as_str(), e.code),
+            ("deadline", "date_out_of_range")
+        );
+        let e = crate::task::Deadline::parse_any("deadline", "9999-06-20").unwrap_err();
+        assert_eq!(e.code, "date_out_of_range");
+        assert_eq!(
+            crate::task::Deadline::parse_any("deadline", "2022-13-01")
+                .unwrap_err()
+                .code,
+            "invalid_deadline"
+        );
+        let e = crate::activity::parse_local_datetime("starts_at", "2100-06-09 10:00").unwrap_err();
+        assert_eq!(e.code, "date_out_of_range");
+        assert!(crate::activity::parse_local_datetime("starts_at", "2022-06-09 10:00").is_ok());
+    }
 
     #[test]
     fn numerals() {

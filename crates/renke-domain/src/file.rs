@@ -180,13 +180,20 @@ pub fn human_size(bytes: u64) -> String {
     }
 }
 
+/// Unicode's bidirectional controls: in a file name they can make `gpj.exe` look like
+/// `exe.jpg`, so they are removed.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+}
+
 /// A file name safe to store and to offer for download: the last path segment, without
-/// control characters, at most 120 characters; `附件` when nothing is left.
+/// control characters or bidirectional controls, at most 120 characters; `附件` when
+/// nothing is left.
 pub fn clean_name(name: &str) -> String {
     let last = name.rsplit(['/', '\\']).next().unwrap_or(name);
     let cleaned: String = last
         .chars()
-        .filter(|c| !c.is_control())
+        .filter(|&c| !c.is_control() && !is_bidi_control(c))
         .collect::<String>()
         .trim()
         .trim_start_matches('.')
@@ -280,6 +287,12 @@ mod tests {
         assert_eq!(clean_name("../../etc/passwd"), "passwd");
         assert_eq!(clean_name("..."), "附件");
         assert_eq!(clean_name("a\u{0}b.pdf"), "ab.pdf");
+        // A right-to-left override would show `报告\u{202E}fdp.exe` as `报告exe.pdf`.
+        assert_eq!(clean_name("报告\u{202E}fdp.exe"), "报告fdp.exe");
+        assert_eq!(
+            clean_name("\u{2066}a\u{2067}b\u{2068}c\u{2069}\u{202A}\u{202B}\u{202C}\u{202D}.pdf"),
+            "abc.pdf"
+        );
         assert_eq!(clean_name(&"长".repeat(200)).chars().count(), 120);
     }
 

@@ -158,15 +158,23 @@ impl Deadline {
             return Err(FieldError::new(field, "required"));
         }
         let bad = || FieldError::new(field, "invalid_deadline").with("value", s);
+        // A date outside the accepted years says so; any other bad date is a bad deadline.
+        let date_error = |e: FieldError| {
+            if e.code == "date_out_of_range" {
+                e
+            } else {
+                bad()
+            }
+        };
         let norm = s.replace('T', " ");
         let local: NaiveDateTime = if let Some((date, time)) = norm.split_once(' ') {
-            let date = crate::campaign::parse_date(field, date).map_err(|_| bad())?;
+            let date = crate::campaign::parse_date(field, date).map_err(date_error)?;
             let time = NaiveTime::parse_from_str(time.trim(), "%H:%M")
                 .or_else(|_| NaiveTime::parse_from_str(time.trim(), "%H:%M:%S"))
                 .map_err(|_| bad())?;
             date.and_time(time)
         } else {
-            let date = crate::campaign::parse_date(field, s).map_err(|_| bad())?;
+            let date = crate::campaign::parse_date(field, s).map_err(date_error)?;
             Self::end_of(date)
         };
         let at = SHANGHAI

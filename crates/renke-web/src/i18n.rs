@@ -404,6 +404,11 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "Enter a whole number from 1 to 1000: {value}",
     ),
     (
+        "err.date_out_of_range",
+        "日期应在 {min} 年至 {max} 年之间：{value}",
+        "The date must fall between {min} and {max}: {value}",
+    ),
+    (
         "err.invalid_date",
         "日期格式不正确（应为 2022-06-09）：{value}",
         "Invalid date (use 2022-06-09): {value}",
