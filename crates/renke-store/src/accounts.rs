@@ -232,6 +232,14 @@ pub async fn set_password(
             .bind(keep_session.unwrap_or(""))
             .execute(&mut *tx)
             .await?;
+        // API tokens were issued under the old password: they end with it.
+        sqlx::query(
+            "UPDATE api_tokens SET revoked_at = $1 WHERE account_id = $2 AND revoked_at IS NULL",
+        )
+        .bind(now)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
     });
     tx.commit().await?;
     Ok(())

@@ -46,6 +46,11 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("auth.acting_for", "所属机构", "Acting for"),
     ("auth.role", "角色", "Role"),
     ("pw.title", "修改密码", "Change password"),
+    (
+        "pw.revokes_tokens",
+        "修改密码后，其他登录会话将退出，本账号的全部 API 令牌将失效。",
+        "Changing the password ends your other sessions and revokes every API token of this account.",
+    ),
     ("pw.current", "当前密码", "Current password"),
     ("pw.new", "新密码", "New password"),
     ("pw.repeat", "再次输入新密码", "Repeat new password"),

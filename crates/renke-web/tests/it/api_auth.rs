@@ -234,6 +234,13 @@ async fn password_change_and_admin_reset() {
         let other = app.account("sh.staff", Role::Staff, "SH").await;
 
         let s = app.login("sz.staff", PASSWORD).await;
+        let issue_token = async |c: &crate::support::Client| {
+            let created = c.post("/api/v1/me/tokens", json!({"name": "脚本"})).await;
+            assert_eq!(created.status, 201, "{}", created.text);
+            app.bearer(created.body["token"].as_str().unwrap())
+        };
+        let before_change = issue_token(&s).await;
+        assert_eq!(before_change.get("/api/v1/me").await.status, 200);
         let bad = s
             .post(
                 "/api/v1/me/password",
@@ -250,6 +257,14 @@ async fn password_change_and_admin_reset() {
             .await;
         assert_eq!(ok.status, 204, "{}", ok.text);
         assert_eq!(s.get("/api/v1/me").await.status, 200, "own session stays");
+        let t = before_change.get("/api/v1/me").await;
+        assert_eq!(
+            (t.status, t.code()),
+            (401, "invalid_token"),
+            "{}: a password change revokes the account's API tokens",
+            app.label()
+        );
+        let before_reset = issue_token(&s).await;
         app.login("sz.staff", "新的密码-2022").await;
 
         let o = app.login("gd.organiser", PASSWORD).await;
@@ -261,6 +276,12 @@ async fn password_change_and_admin_reset() {
             .await;
         assert_eq!(reset.status, 204, "{}", reset.text);
         assert_eq!(s.get("/api/v1/me").await.status, 401, "reset ends sessions");
+        assert_eq!(
+            before_reset.get("/api/v1/me").await.status,
+            401,
+            "{}: a reset revokes the account's API tokens",
+            app.label()
+        );
         app.login("sz.staff", "reset-by-gd-1").await;
         let denied = o
             .post(
