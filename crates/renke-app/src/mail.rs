@@ -13,7 +13,7 @@ use lettre::message::header::ContentType;
 use lettre::message::{Attachment as LettreAttachment, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use renke_store::StoreError;
-use renke_store::jobs::{Enqueue, NewJob};
+use renke_store::jobs::Enqueue;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -57,13 +57,6 @@ mod base64_bytes {
     }
 }
 
-impl Mail {
-    /// The queue job that sends this e-mail at `at`.
-    pub fn job(&self, at: DateTime<Utc>) -> Result<NewJob, StoreError> {
-        self.to_new_job(at)
-    }
-}
-
 /// An e-mail waiting in the queue is a job: the worker sends it through the configured
 /// transport.
 impl Job for Mail {
@@ -83,7 +76,7 @@ pub async fn queue<C: Enqueue>(
     dedupe: Option<String>,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
-    let mut job = mail.job(now)?;
+    let mut job = mail.to_new_job(now)?;
     job.dedupe_key = dedupe;
     Ok(conn.enqueue(&job, now).await?.is_some())
 }

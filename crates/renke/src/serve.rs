@@ -51,8 +51,9 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
 pub async fn worker(args: ServeArgs) -> anyhow::Result<()> {
     let (db, s) = open(args).await?;
     let app = build_app(db.clone(), Clock::System, &s).await?;
-    let worker = renke_app::jobs::Worker::new(app, worker_name());
-    tracing::info!(name = %worker_name(), "任务进程已启动 worker running");
+    let name = worker_name();
+    tracing::info!(name = %name, "任务进程已启动 worker running");
+    let worker = renke_app::jobs::Worker::new(app, name);
     let run = tokio::spawn(worker.run(Duration::from_secs(s.worker_poll_seconds.max(1))));
     shutdown_signal().await;
     run.abort();

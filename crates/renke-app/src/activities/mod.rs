@@ -1003,17 +1003,10 @@ pub async fn public_feed(app: &App, campaign_id: i64) -> Result<String, AppError
     Ok(ical::calendar(&c.title, &events))
 }
 
-/// One registration's session as a calendar event (the e-mail attachment and the personal
-/// feed).
-pub fn session_event(
-    base: &str,
-    a: &Activity,
-    s: &Session,
-    r: &Registration,
-    now: DateTime<Utc>,
-) -> IcsEvent {
-    let venue = s
-        .venue_id
+/// Where a session takes place, as one line: its venue's name, address and room, else the
+/// session's city.
+pub fn venue_line(a: &Activity, s: &Session) -> Option<String> {
+    s.venue_id
         .and_then(|v| a.venues.iter().find(|x| x.id == v))
         .map(|v| {
             [
@@ -1027,7 +1020,18 @@ pub fn session_event(
             .join(" ")
         })
         .or_else(|| s.city.clone())
-        .or_else(|| s.online_url.clone());
+}
+
+/// One registration's session as a calendar event (the e-mail attachment and the personal
+/// feed).
+pub fn session_event(
+    base: &str,
+    a: &Activity,
+    s: &Session,
+    r: &Registration,
+    now: DateTime<Utc>,
+) -> IcsEvent {
+    let venue = venue_line(a, s).or_else(|| s.online_url.clone());
     IcsEvent {
         uid: format!("registration-{}@renke", r.id),
         summary: format!("{}（{}）", a.row.title, s.title),
@@ -1221,7 +1225,7 @@ pub async fn drain_registration_messages(app: &App) -> Result<usize, AppError> {
         let mut jobs = Vec::with_capacity(pending.len());
         for m in &pending {
             match registration_mail(app, m.id).await {
-                Ok(mail) => jobs.push((m.id, mail.map(|m| m.job(now)).transpose()?)),
+                Ok(mail) => jobs.push((m.id, mail.map(|m| m.to_new_job(now)).transpose()?)),
                 Err(e) => {
                     tracing::warn!(message = m.id, error = %e, "registration message not sent");
                     failure = Some(e);

@@ -5,6 +5,7 @@
 //! job queue; [`renke_store::reminders::record`] makes every reminder happen once.
 
 use crate::App;
+use crate::jobs::Job;
 use crate::mail::Mail;
 use chrono::{DateTime, Duration, Utc};
 use renke_domain::clock::local_time;
@@ -74,7 +75,7 @@ impl Ctx<'_> {
             text,
             attachments: Vec::new(),
         }
-        .job(self.now)
+        .to_new_job(self.now)
         .map(Some)
     }
 

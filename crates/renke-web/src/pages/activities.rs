@@ -525,23 +525,7 @@ impl TicketPage {
         )
     }
     fn venue(&self) -> String {
-        self.t
-            .session
-            .venue_id
-            .and_then(|id| self.t.activity.venues.iter().find(|v| v.id == id))
-            .map(|v| {
-                [
-                    Some(v.name.as_str()),
-                    v.address.as_deref(),
-                    v.room.as_deref(),
-                ]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(" ")
-            })
-            .or_else(|| self.t.session.city.clone())
-            .unwrap_or_default()
+        svc::venue_line(&self.t.activity, &self.t.session).unwrap_or_default()
     }
 }
 

@@ -3,6 +3,7 @@
 
 use crate::support::TestApp;
 use chrono::Duration;
+use renke_app::jobs::Job;
 use renke_app::mail::{self, Attachment, Mail, MailConfig, Mailer};
 use renke_store::StoreError;
 use renke_store::jobs;
@@ -67,9 +68,13 @@ async fn an_unsendable_mail_is_retried_then_given_up() {
             to: vec!["不是地址".into()],
             ..invitation("x@example.cn")
         };
-        jobs::enqueue(db, &bad.job(app.clock.now()).unwrap(), app.clock.now())
-            .await
-            .unwrap();
+        jobs::enqueue(
+            db,
+            &bad.to_new_job(app.clock.now()).unwrap(),
+            app.clock.now(),
+        )
+        .await
+        .unwrap();
         for _ in 0..5 {
             let pass = app.run_jobs().await;
             assert_eq!(pass.failed, 1, "{}", app.label());

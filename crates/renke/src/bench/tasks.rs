@@ -182,9 +182,10 @@ pub async fn run(args: TasksArgs) -> anyhow::Result<()> {
     // Files go to disk as in production, in a directory removed afterwards.
     let files_dir =
         std::env::temp_dir().join(format!("renke-bench-tasks-files-{}", std::process::id()));
-    let state =
-        renke_web::AppState::new(db.clone(), clock.clone(), renke_web::WebConfig::default())
-            .with_files(renke_store::files::FileStore::local(&files_dir)?);
+    let state: renke_web::AppState =
+        renke_app::App::new(db.clone(), clock.clone(), renke_web::WebConfig::default())
+            .with_files(renke_store::files::FileStore::local(&files_dir)?)
+            .into();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     let app = renke_web::router(state);
