@@ -1,6 +1,6 @@
 //! Who is acting: what a use case needs to know about the person or program calling it.
 
-use renke_domain::org::OrgPath;
+use renke_domain::org::{OrgKind, OrgPath};
 use renke_domain::perm::{Actor, Role};
 use renke_store::accounts::Account;
 use serde::Serialize;
@@ -17,6 +17,7 @@ pub struct Caller {
     pub org_code: String,
     #[serde(skip)]
     pub org_path: OrgPath,
+    pub org_kind: OrgKind,
     pub role: Role,
     /// The account's chosen language (`zh-CN`, `en`), if any.
     pub locale: Option<String>,
@@ -29,6 +30,7 @@ impl Caller {
             account_id: self.id,
             role: self.role,
             org_path: self.org_path.clone(),
+            org_kind: self.org_kind,
         }
     }
 }
@@ -43,6 +45,7 @@ impl From<Account> for Caller {
             org_name: a.org_name,
             org_code: a.org_code,
             org_path: a.org_path,
+            org_kind: a.org_kind,
             role: a.role,
             locale: a.locale,
         }

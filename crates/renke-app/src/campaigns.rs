@@ -14,8 +14,8 @@ use serde::Deserialize;
 
 // ---------------------------------------------------------------- campaigns
 
-fn may_see_campaign(me: Option<&Caller>, c: &Campaign) -> bool {
-    c.public || me.is_some_and(|a| a.actor().may(Action::View, &c.owner_path).is_ok())
+pub(crate) fn may_see_campaign(me: Option<&Caller>, c: &Campaign) -> bool {
+    c.public || me.is_some_and(|a| a.actor().reads_internal_of(&c.owner_path))
 }
 
 pub async fn list_campaigns(
@@ -29,8 +29,15 @@ pub async fn list_campaigns(
     } else {
         Some(&me.org_path)
     };
-    let below = me.actor().sees_below();
-    Ok(campaigns::list(&app.db, visible, below, offset, limit).await?)
+    let actor = me.actor();
+    let reach = campaigns::Reach {
+        below: actor.sees_below(),
+        above: me
+            .org_path
+            .parent()
+            .is_none_or(|p| actor.reads_internal_of(&p)),
+    };
+    Ok(campaigns::list(&app.db, visible, reach, offset, limit).await?)
 }
 
 /// A campaign for a page or API call; `me` is `None` for the public.

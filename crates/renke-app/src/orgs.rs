@@ -80,17 +80,18 @@ pub async fn own_subtree_count(app: &App, me: &Caller) -> Result<i64, AppError> 
     Ok(orgs::subtree_count(&app.db, &me.org_path).await?)
 }
 
-/// The directory as (code, name) pairs for a form's organisation picker, up to `limit`.
+/// The directory as (code, name) pairs for a form's organisation picker, up to `limit`:
+/// the same scope as [`search_orgs`] (the caller's own subtree; administrators: all).
 pub async fn directory_choices(
     app: &App,
-    _me: &Caller,
+    me: &Caller,
     limit: i64,
 ) -> Result<Vec<(String, String)>, AppError> {
     let q = OrgQuery {
         limit,
         ..Default::default()
     };
-    Ok(orgs::search(&app.db, &q)
+    Ok(search_orgs(app, me, q)
         .await?
         .items
         .into_iter()

@@ -136,6 +136,25 @@ string_enum! {
 }
 
 string_enum! {
+    /// 行文方向: to whom a notice goes relative to its issuer. Down (下行文) is the
+    /// cascade to one's own subtree and the only kind that carries reporting tasks; a
+    /// letter up to a superior (上行文, e.g. a province's report to SAMR) or across to a
+    /// peer (平行文) is sent by a regulator explicitly, and asks nobody to report.
+    Direction {
+        Down = "down", "下行文", "To subordinates";
+        Up = "up", "上行文", "To a superior";
+        Across = "across", "平行文", "To peers";
+    }
+}
+
+impl Direction {
+    /// Whether notices in this direction may carry reporting tasks.
+    pub fn carries_tasks(self) -> bool {
+        self == Direction::Down
+    }
+}
+
+string_enum! {
     /// Where a notice is in its life: a draft may change; an issued notice never does.
     NoticeStatus {
         Draft = "draft", "草稿", "Draft";
@@ -381,6 +400,8 @@ pub struct NoticeInput {
     pub printed_on: String,
     pub proofreader: String,
     pub campaign_id: Option<i64>,
+    /// `down` (default), `up` or `across` (or the Chinese label).
+    pub direction: String,
 }
 
 /// A contact person as typed.
@@ -420,6 +441,8 @@ pub struct NoticeDraft {
     /// 校对.
     pub proofreader: Option<Line>,
     pub campaign_id: Option<i64>,
+    /// 行文方向.
+    pub direction: Direction,
 }
 
 pub const TITLE_MAX: usize = 200;
@@ -490,6 +513,17 @@ impl NoticeInput {
             "" => Some(Publication::Active),
             s => ok(Publication::parse("publication", s), &mut errs),
         };
+        let direction = match self.direction.trim() {
+            "" => Some(Direction::Down),
+            s => ok(Direction::parse("direction", s), &mut errs),
+        };
+        if direction.is_some_and(|d| d != Direction::Down)
+            && self.recipients.iter().any(|r| r.children_kind.is_some())
+        {
+            // A letter up or across names each addressee; "every child of kind …" is the
+            // cascade's shorthand.
+            errs.push(FieldError::new("recipients", "children_only_down"));
+        }
         let cc = ok(Line::parse_opt("cc", &self.cc, 500), &mut errs);
         let printed_by = ok(
             Line::parse_opt("printed_by", &self.printed_by, 100),
@@ -522,6 +556,7 @@ impl NoticeInput {
             printed_by,
             printed_on,
             proofreader,
+            direction,
         ) {
             (
                 Some(doc_number),
@@ -535,6 +570,7 @@ impl NoticeInput {
                 Some(printed_by),
                 Some(printed_on),
                 Some(proofreader),
+                Some(direction),
             ) if errs.is_empty() => Ok(NoticeDraft {
                 issuer_org_id: self.issuer_org_id,
                 doc_number,
@@ -552,6 +588,7 @@ impl NoticeInput {
                 printed_on,
                 proofreader,
                 campaign_id: self.campaign_id,
+                direction,
             }),
             _ => Err(errs),
         }

@@ -3,7 +3,8 @@
 //! A permission is always "may this account do this action on this organisation", decided
 //! from the account's role and the relation of the target to the account's organisation.
 
-use crate::org::{OrgPath, Relation, string_enum};
+use crate::notice::Direction;
+use crate::org::{OrgKind, OrgPath, Relation, string_enum};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -89,12 +90,49 @@ pub fn permits(role: Role, action: Action, relation: Relation) -> bool {
     }
 }
 
-/// Who is asking: an account's role and the path of the organisation it acts for.
+/// Who is asking: an account's role, the path of the organisation it acts for and that
+/// organisation's kind.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {
     pub account_id: i64,
     pub role: Role,
     pub org_path: OrgPath,
+    pub org_kind: OrgKind,
+}
+
+/// Whether organisations of this kind belong to the administration (a regulator or one of
+/// its departments), which reads its superiors' internal material. Every other kind is an
+/// institution (lab, certification body, company, association, …): it reads only its own
+/// internal material and what is addressed to it.
+pub fn is_administration(kind: OrgKind) -> bool {
+    matches!(kind, OrgKind::Regulator | OrgKind::Department)
+}
+
+/// Whether a notice issued by `issuer` (an organisation of kind `issuer_kind`) in
+/// `direction` may name `recipient` as an addressee. Down (下行文): the issuer's own
+/// subtree. Up (上行文): a superior of the issuer. Across (平行文): an organisation neither
+/// above nor below it. Letters up and across are sent by the administration only. (The
+/// sender must also Manage the issuer; that is checked on the issuer.)
+pub fn addresses(
+    direction: Direction,
+    issuer: &OrgPath,
+    issuer_kind: OrgKind,
+    recipient: &OrgPath,
+) -> bool {
+    let rel = Relation::between(issuer, recipient);
+    match direction {
+        Direction::Down => matches!(rel, Relation::Own | Relation::Descendant),
+        Direction::Up => is_administration(issuer_kind) && rel == Relation::Ancestor,
+        Direction::Across => {
+            is_administration(issuer_kind) && matches!(rel, Relation::Sibling | Relation::Unrelated)
+        }
+    }
+}
+
+/// Whether reports may be requested of a notice's addressees for `submit_to`: it lies in the
+/// issuer's own subtree (a task never makes others report to an outsider).
+pub fn may_collect_for(issuer: &OrgPath, submit_to: &OrgPath) -> bool {
+    submit_to.is_within(issuer)
 }
 
 /// The refusal: which action on which organisation was not allowed.
@@ -146,12 +184,37 @@ impl Actor {
         permits(self.role, Action::View, Relation::Descendant)
     }
 
-    /// Whether an internal calendar entry of `owner` is shown to this actor: it may view
-    /// the owner, or the owner is above or below its own organisation.
+    /// Whether this actor acts for the administration (see [`is_administration`]).
+    pub fn is_administration(&self) -> bool {
+        is_administration(self.org_kind)
+    }
+
+    /// Whether this actor reads the internal (non-public) material — campaigns, activities
+    /// — owned by `owner`: it may view the owner, and when the owner is above its own
+    /// organisation, it acts for the administration. Institutions never inherit their
+    /// superiors' internal material.
+    pub fn reads_internal_of(&self, owner: &OrgPath) -> bool {
+        let rel = Relation::between(&self.org_path, owner);
+        permits(self.role, Action::View, rel)
+            && (rel != Relation::Ancestor || self.is_admin() || self.is_administration())
+    }
+
+    /// Whether this actor reads an issued, non-public notice of `issuer` (need to know):
+    /// the issuer's organisation and those above it, as far as the role sees, read it;
+    /// anyone else only when `addressed` — its organisation received the notice or a relay
+    /// of it down the tree.
+    pub fn reads_notice_of(&self, issuer: &OrgPath, addressed: bool) -> bool {
+        let rel = Relation::between(&self.org_path, issuer);
+        addressed
+            || self.is_admin()
+            || matches!(rel, Relation::Own | Relation::Descendant)
+                && permits(self.role, Action::View, rel)
+    }
+
+    /// Whether an internal calendar entry of `owner` is shown to this actor: it reads the
+    /// owner's internal material, or the owner lies below its own organisation.
     pub fn sees_calendar_of(&self, owner: &OrgPath) -> bool {
-        self.may(Action::View, owner).is_ok()
-            || owner.is_within(&self.org_path)
-            || self.org_path.is_within(owner)
+        self.reads_internal_of(owner) || owner.is_within(&self.org_path)
     }
 }
 
@@ -260,6 +323,7 @@ mod tests {
                 account_id: 1,
                 role: *role,
                 org_path: gd.clone(),
+                org_kind: OrgKind::Regulator,
             };
             for (target, want) in targets.iter().zip(expected) {
                 assert_eq!(rule(&actor, target), *want, "{name} {role} {target:?}");
@@ -272,6 +336,7 @@ mod tests {
                     account_id: 1,
                     role,
                     org_path: gd.clone(),
+                    org_kind: OrgKind::Regulator,
                 }
                 .sees_below()
             })
@@ -287,6 +352,137 @@ mod tests {
         );
     }
 
+    fn actor(role: Role, org_path: &OrgPath, org_kind: OrgKind) -> Actor {
+        Actor {
+            account_id: 1,
+            role,
+            org_path: org_path.clone(),
+            org_kind,
+        }
+    }
+
+    /// Who may address whom: direction × the recipient's relation to the issuer (own,
+    /// descendant, ancestor, sibling, unrelated), for an issuer in the administration and
+    /// for an institution (a lab).
+    #[test]
+    fn addresses_table() {
+        let t = true;
+        let f = false;
+        let issuer = OrgPath::root(1).child(19).child(300);
+        let recipients = [
+            issuer.clone(),
+            issuer.child(4000),
+            OrgPath::root(1).child(19),
+            OrgPath::root(1).child(19).child(301),
+            OrgPath::root(1).child(20).child(400),
+        ];
+        let table: &[(Direction, OrgKind, [bool; 5])] = &[
+            (Direction::Down, OrgKind::Regulator, [t, t, f, f, f]),
+            (Direction::Down, OrgKind::Department, [t, t, f, f, f]),
+            (Direction::Down, OrgKind::Lab, [t, t, f, f, f]),
+            (Direction::Up, OrgKind::Regulator, [f, f, t, f, f]),
+            (Direction::Up, OrgKind::Department, [f, f, t, f, f]),
+            (Direction::Up, OrgKind::Lab, [f, f, f, f, f]),
+            (Direction::Across, OrgKind::Regulator, [f, f, f, t, t]),
+            (Direction::Across, OrgKind::Department, [f, f, f, t, t]),
+            (Direction::Across, OrgKind::Lab, [f, f, f, f, f]),
+            (Direction::Across, OrgKind::Association, [f, f, f, f, f]),
+        ];
+        for (direction, kind, expected) in table {
+            for (r, want) in recipients.iter().zip(expected) {
+                assert_eq!(
+                    addresses(*direction, &issuer, *kind, r),
+                    *want,
+                    "{direction} {kind} {r:?}"
+                );
+            }
+        }
+        // Only down carries tasks, and their submit-to lies in the issuer's subtree.
+        assert!(Direction::Down.carries_tasks());
+        assert!(!Direction::Up.carries_tasks() && !Direction::Across.carries_tasks());
+        let collect: Vec<bool> = recipients
+            .iter()
+            .map(|r| may_collect_for(&issuer, r))
+            .collect();
+        assert_eq!(collect, [t, t, f, f, f]);
+    }
+
+    /// Internal material (campaigns, activities) of an organisation at each relation, read
+    /// by an account of a regulator and by an account of a lab: institutions never inherit
+    /// their superiors' internal material.
+    #[test]
+    fn internal_material_table() {
+        let t = true;
+        let f = false;
+        let me = OrgPath::root(1).child(19).child(300);
+        let owners = [
+            me.clone(),
+            me.child(4000),
+            OrgPath::root(1).child(19),
+            OrgPath::root(1).child(19).child(301),
+            OrgPath::root(2),
+        ];
+        let table: &[(Role, OrgKind, [bool; 5])] = &[
+            (Role::Admin, OrgKind::Lab, [t, t, t, t, t]),
+            (Role::Organiser, OrgKind::Regulator, [t, t, t, f, f]),
+            (Role::Organiser, OrgKind::Department, [t, t, t, f, f]),
+            (Role::Organiser, OrgKind::Lab, [t, t, f, f, f]),
+            (Role::Staff, OrgKind::Regulator, [t, f, t, f, f]),
+            (Role::Staff, OrgKind::Lab, [t, f, f, f, f]),
+            (Role::Staff, OrgKind::CertificationBody, [t, f, f, f, f]),
+            (Role::Staff, OrgKind::Company, [t, f, f, f, f]),
+            (Role::Viewer, OrgKind::Regulator, [t, t, t, f, f]),
+            (Role::Viewer, OrgKind::Association, [t, t, f, f, f]),
+        ];
+        for (role, kind, expected) in table {
+            let a = actor(*role, &me, *kind);
+            for (o, want) in owners.iter().zip(expected) {
+                assert_eq!(a.reads_internal_of(o), *want, "{role} {kind} {o:?}");
+            }
+            // The calendar shows the subtree's entries besides.
+            let cal: Vec<bool> = owners.iter().map(|o| a.sees_calendar_of(o)).collect();
+            let mut want = *expected;
+            want[1] = true;
+            assert_eq!(cal, want, "calendar {role} {kind}");
+        }
+    }
+
+    /// A non-public notice of an issuer at each relation: read by the issuer and those
+    /// above it (as far as the role sees), otherwise only when addressed.
+    #[test]
+    fn non_public_notice_readers_table() {
+        let t = true;
+        let f = false;
+        let me = OrgPath::root(1).child(19);
+        let issuers = [
+            me.clone(),
+            me.child(300),
+            OrgPath::root(1),
+            OrgPath::root(1).child(20),
+            OrgPath::root(2),
+        ];
+        let table: &[(Role, OrgKind, bool, [bool; 5])] = &[
+            (Role::Admin, OrgKind::Regulator, f, [t, t, t, t, t]),
+            (Role::Organiser, OrgKind::Regulator, f, [t, t, f, f, f]),
+            (Role::Organiser, OrgKind::Regulator, t, [t, t, t, t, t]),
+            (Role::Staff, OrgKind::Regulator, f, [t, f, f, f, f]),
+            (Role::Staff, OrgKind::Lab, f, [t, f, f, f, f]),
+            (Role::Staff, OrgKind::Lab, t, [t, t, t, t, t]),
+            (Role::Viewer, OrgKind::Regulator, f, [t, t, f, f, f]),
+            (Role::Viewer, OrgKind::Lab, t, [t, t, t, t, t]),
+        ];
+        for (role, kind, addressed, expected) in table {
+            let a = actor(*role, &me, *kind);
+            for (i, want) in issuers.iter().zip(expected) {
+                assert_eq!(
+                    a.reads_notice_of(i, *addressed),
+                    *want,
+                    "{role} {kind} addressed={addressed} {i:?}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn actor_check_uses_paths() {
         let gd = OrgPath::root(1).child(19);
@@ -294,6 +490,7 @@ mod tests {
             account_id: 1,
             role: Role::Organiser,
             org_path: gd.clone(),
+            org_kind: OrgKind::Regulator,
         };
         assert!(actor.may(A::Manage, &gd.child(300)).is_ok());
         let err = actor

@@ -4,7 +4,7 @@ use crate::orgs::Page;
 use crate::{Db, StoreError, on_db, on_tx};
 use chrono::{DateTime, Utc};
 use renke_domain::account::Login;
-use renke_domain::org::OrgPath;
+use renke_domain::org::{OrgKind, OrgPath};
 use renke_domain::perm::{Actor, Role};
 use serde::Serialize;
 use sqlx::AssertSqlSafe;
@@ -20,6 +20,7 @@ pub struct Account {
     pub org_code: String,
     #[serde(skip)]
     pub org_path: OrgPath,
+    pub org_kind: OrgKind,
     pub role: Role,
     pub email: Option<String>,
     pub phone: Option<String>,
@@ -37,6 +38,7 @@ impl Account {
             account_id: self.id,
             role: self.role,
             org_path: self.org_path.clone(),
+            org_kind: self.org_kind,
         }
     }
 }
@@ -50,6 +52,7 @@ pub(crate) struct AccountRow {
     org_name: String,
     org_code: String,
     org_path: String,
+    org_kind: String,
     role: String,
     email: Option<String>,
     phone: Option<String>,
@@ -60,7 +63,7 @@ pub(crate) struct AccountRow {
 }
 
 pub(crate) const ACCOUNT_COLS: &str = "a.id, a.login, a.display_name, a.org_id, o.name AS org_name, \
-    o.code AS org_code, o.path AS org_path, a.role, a.email, a.phone, a.password_hash, a.locale, a.active, a.created_at";
+    o.code AS org_code, o.path AS org_path, o.kind AS org_kind, a.role, a.email, a.phone, a.password_hash, a.locale, a.active, a.created_at";
 
 impl TryFrom<AccountRow> for Account {
     type Error = StoreError;
@@ -68,6 +71,8 @@ impl TryFrom<AccountRow> for Account {
         Ok(Account {
             org_path: OrgPath::from_stored(r.org_path.clone())
                 .ok_or_else(|| StoreError::Corrupt(r.org_path.clone()))?,
+            org_kind: OrgKind::from_code(&r.org_kind)
+                .ok_or_else(|| StoreError::Corrupt(r.org_kind.clone()))?,
             role: Role::parse("role", &r.role).map_err(|e| StoreError::Corrupt(e.to_string()))?,
             id: r.id,
             login: r.login,

@@ -208,10 +208,20 @@ pub async fn get(db: &Db, id: i64) -> Result<Campaign, StoreError> {
 /// Campaigns an actor may see: public ones, those owned at or above `visible_to`, and —
 /// when `below` — those owned inside its subtree. `None` = all, for administrators.
 /// Newest first.
+/// Whose internal campaigns a list shows besides the organisation's own and the public
+/// ones: those of its subtree (`below`) and of the organisations above it (`above`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reach {
+    pub below: bool,
+    pub above: bool,
+}
+
+/// Campaigns, newest first: every one (`visible_to` = `None`), or the public ones and the
+/// internal ones of `visible_to` and of its `reach`.
 pub async fn list(
     db: &Db,
     visible_to: Option<&OrgPath>,
-    below: bool,
+    reach: Reach,
     offset: i64,
     limit: i64,
 ) -> Result<Page<Campaign>, StoreError> {
@@ -219,12 +229,20 @@ pub async fn list(
     let offset = offset.max(0);
     // Owned by an ancestor-or-self: the owner's path is a prefix of the actor's path.
     // Owned by a descendant: the owner's path lies in the actor's subtree range.
-    let filter = if visible_to.is_some() && below {
-        "(c.public OR substr($1, 1, length(o.path)) = o.path OR (o.path >= $1 AND o.path < $2))"
-    } else if visible_to.is_some() {
-        "(c.public OR substr($1, 1, length(o.path)) = o.path OR $2 = '')"
+    let above = if reach.above {
+        "substr($1, 1, length(o.path)) = o.path"
     } else {
-        "($1 = $1 AND $2 = $2)"
+        "o.path = $1"
+    };
+    let below = if reach.below {
+        "(o.path >= $1 AND o.path < $2)"
+    } else {
+        "$2 = ''"
+    };
+    let filter = if visible_to.is_some() {
+        format!("(c.public OR {above} OR {below})")
+    } else {
+        "($1 = $1 AND $2 = $2)".to_owned()
     };
     let (a, b) = visible_to.map_or((String::new(), String::new()), |p| {
         (p.as_str().to_owned(), p.upper_bound())

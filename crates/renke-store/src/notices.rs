@@ -7,7 +7,9 @@
 use crate::orgs::Page;
 use crate::{Db, StoreError, Tx, on_db, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
-use renke_domain::notice::{DeliveryEvent, DeliveryState, NoticeDraft, NoticeStatus, Publication};
+use renke_domain::notice::{
+    DeliveryEvent, DeliveryState, Direction, NoticeDraft, NoticeStatus, Publication,
+};
 use renke_domain::org::{OrgKind, OrgPath};
 use serde::Serialize;
 use sqlx::AssertSqlSafe;
@@ -27,6 +29,8 @@ pub struct Notice {
     pub written_on: NaiveDate,
     pub notes: Option<String>,
     pub publication: Publication,
+    /// 行文方向: down, up (上行文) or across (平行文).
+    pub direction: Direction,
     pub cc: Option<String>,
     pub printed_by: Option<String>,
     pub printed_on: Option<NaiveDate>,
@@ -166,6 +170,7 @@ struct NoticeRow {
     written_on: NaiveDate,
     notes: Option<String>,
     publication: String,
+    direction: String,
     cc: Option<String>,
     printed_by: Option<String>,
     printed_on: Option<NaiveDate>,
@@ -219,9 +224,9 @@ pub async fn create_relay(
     now: DateTime<Utc>,
 ) -> Result<Notice, StoreError> {
     let sql = "INSERT INTO notices (doc_number, title, body, signature, written_on, notes, publication, cc, \
-               printed_by, printed_on, proofreader, campaign_id, issuer_org_id, status, version, created_by, \
-               created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'draft', 1, \
-               $14, $15, $15) RETURNING id";
+               printed_by, printed_on, proofreader, campaign_id, direction, issuer_org_id, status, version, \
+               created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, \
+               $14, 'draft', 1, $15, $16, $16) RETURNING id";
     let mut tx = db.write().await?;
     let id: i64 = on_tx!(&mut tx, |tx| {
         let row = bind_fields(sqlx::query(sql), d)
@@ -251,9 +256,9 @@ pub async fn create_relay(
 /// A statement on either backend, with its arguments.
 type Query<'q, DB> = sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments>;
 
-/// Binds the twelve editable fields of draft `d` to `q`, as `$1`…`$12` in the order
+/// Binds the thirteen editable fields of draft `d` to `q`, as `$1`…`$13` in the order
 /// doc_number, title, body, signature, written_on, notes, publication, cc, printed_by,
-/// printed_on, proofreader, campaign_id (the order of `create` and `update`).
+/// printed_on, proofreader, campaign_id, direction (the order of `create` and `update`).
 fn bind_fields<'q, 'd, DB>(q: Query<'q, DB>, d: &'d NoticeDraft) -> Query<'q, DB>
 where
     DB: sqlx::Database,
@@ -276,6 +281,7 @@ where
         .bind(d.printed_on)
         .bind(d.proofreader.as_ref().map(|s| s.as_str()))
         .bind(d.campaign_id)
+        .bind(d.direction.as_str())
 }
 
 /// Inserts recipients, contacts and attachment titles of draft `d` for notice `id`, in
@@ -338,7 +344,7 @@ pub async fn update(
 ) -> Result<Notice, StoreError> {
     let sql = "UPDATE notices SET doc_number = $1, title = $2, body = $3, signature = $4, written_on = $5, \
                notes = $6, publication = $7, cc = $8, printed_by = $9, printed_on = $10, proofreader = $11, \
-               campaign_id = $12, updated_at = $13 WHERE id = $14 AND status = 'draft'";
+               campaign_id = $12, direction = $13, updated_at = $14 WHERE id = $15 AND status = 'draft'";
     let mut tx = db.write().await?;
     let mut files = on_tx!(&mut tx, |tx| {
         let done = bind_fields(sqlx::query(sql), d)
@@ -399,7 +405,7 @@ type AttachmentRow = (String, Option<i64>);
 pub async fn get(db: &Db, id: i64) -> Result<Notice, StoreError> {
     let sql = "SELECT n.id, n.issuer_org_id, o.name AS issuer_name, o.path AS issuer_path, n.doc_number, \
                n.title, n.body, n.signature, n.written_on, n.notes, n.publication, n.cc, n.printed_by, \
-               n.printed_on, n.proofreader, n.campaign_id, n.status, n.version, n.supersedes_id, \
+               n.printed_on, n.proofreader, n.campaign_id, n.direction, n.status, n.version, n.supersedes_id, \
                r.original_id AS relays_id, n.issued_at, n.created_at, n.updated_at \
                FROM notices n JOIN orgs o ON o.id = n.issuer_org_id \
                LEFT JOIN notice_relays r ON r.notice_id = n.id WHERE n.id = $1";
@@ -443,6 +449,8 @@ pub async fn get(db: &Db, id: i64) -> Result<Notice, StoreError> {
             .ok_or(StoreError::Corrupt(row.issuer_path))?,
         publication: Publication::parse("publication", &row.publication).map_err(corrupt)?,
         status: NoticeStatus::parse("status", &row.status).map_err(corrupt)?,
+        direction: Direction::from_code(&row.direction)
+            .ok_or_else(|| StoreError::Corrupt(row.direction.clone()))?,
         id: row.id,
         issuer_org_id: row.issuer_org_id,
         issuer_name: row.issuer_name,
@@ -601,7 +609,7 @@ pub async fn issue(db: &Db, id: i64, by: i64, now: DateTime<Utc>) -> Result<i64,
 /// (`already_corrected`); a draft is edited instead (`notice_not_issued`).
 pub async fn correct(db: &Db, id: i64, by: i64, now: DateTime<Utc>) -> Result<i64, StoreError> {
     let cols = "issuer_org_id, doc_number, title, body, signature, written_on, notes, publication, cc, \
-                printed_by, printed_on, proofreader, campaign_id";
+                printed_by, printed_on, proofreader, campaign_id, direction";
     let sql = format!(
         "INSERT INTO notices ({cols}, status, version, supersedes_id, created_by, created_at, updated_at) \
          SELECT {cols}, 'draft', version + 1, id, $1, $2, $2 FROM notices WHERE id = $3 AND status = 'issued' \
@@ -731,25 +739,19 @@ pub async fn delivery(db: &Db, id: i64, org_id: i64) -> Result<Option<Delivery>,
         .await)?)
 }
 
-/// Whether the notice was delivered to `path` or, when `below`, to any organisation in its
-/// subtree.
-pub async fn delivered_within(
-    db: &Db,
-    id: i64,
-    path: &OrgPath,
-    below: bool,
-) -> Result<bool, StoreError> {
-    let sql = if below {
-        "SELECT COUNT(*) FROM notice_deliveries d JOIN orgs o ON o.id = d.org_id \
-         WHERE d.notice_id = $1 AND o.path >= $2 AND o.path < $3"
-    } else {
-        "SELECT COUNT(*) FROM notice_deliveries d JOIN orgs o ON o.id = d.org_id \
-         WHERE d.notice_id = $1 AND o.path = $2 AND $3 = $3"
-    };
+/// Whether notice `id` reached organisation `org_id`: delivered to it, or to it through a
+/// relay of the notice (at any depth) down the tree.
+pub async fn reached(db: &Db, id: i64, org_id: i64) -> Result<bool, StoreError> {
+    let sql = "WITH RECURSIVE chain(id, depth) AS ( \
+                 SELECT CAST($1 AS BIGINT), 0 \
+                 UNION ALL \
+                 SELECT r.notice_id, c.depth + 1 FROM notice_relays r JOIN chain c ON r.original_id = c.id \
+                 WHERE c.depth < 16) \
+               SELECT COUNT(*) FROM notice_deliveries d JOIN chain c ON c.id = d.notice_id \
+               WHERE d.org_id = $2";
     let n: i64 = on_db!(db, |p| sqlx::query_scalar(sql)
         .bind(id)
-        .bind(path.as_str())
-        .bind(path.upper_bound())
+        .bind(org_id)
         .fetch_one(p)
         .await)?;
     Ok(n > 0)

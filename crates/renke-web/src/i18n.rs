@@ -279,6 +279,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "One per line: name phone e-mail.",
     ),
     ("notice.publication", "公开方式", "Publication"),
+    ("notice.direction", "行文方向", "Direction"),
     ("notice.cc", "抄送", "Copy to"),
     ("notice.printed_by", "印发机关", "Printed by"),
     ("notice.printed_on", "印发日期", "Printing date"),
@@ -559,6 +560,36 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "err.not_a_notice_recipient",
         "{value} 不是该通知的主送单位。",
         "{value} is not a recipient of the notice.",
+    ),
+    (
+        "err.recipient_out_of_reach",
+        "{value} 不在本单位的行文范围内：下行文发往本单位及下级单位，上行文发往上级机关，平行文发往其他不相隶属的单位；上行文、平行文由市场监管部门发出。",
+        "{value} is out of reach: a notice down goes to the issuer and the organisations below it, a letter up to a superior, a letter across to an organisation neither above nor below; letters up and across are sent by regulators.",
+    ),
+    (
+        "err.children_only_down",
+        "上行文、平行文须逐一列出主送单位，不能按下级类别群发。",
+        "A letter up or across names each addressee; only a notice down may address a group of subordinates.",
+    ),
+    (
+        "err.campaign_not_managed",
+        "只有活动主办单位及其上级才能把通知归入活动 {value}；转发时沿用原通知所属的活动。",
+        "Only the campaign's owner (or an organisation above it) may attach a notice to campaign {value}; a relay keeps the original's campaign.",
+    ),
+    (
+        "err.letter_carries_no_tasks",
+        "上行文、平行文不能布置报送任务。",
+        "A letter up or across carries no reporting tasks.",
+    ),
+    (
+        "err.submit_to_out_of_reach",
+        "报送单位 {value} 须为发文单位或其下级单位。",
+        "Submissions go to the issuer or an organisation below it, not to {value}.",
+    ),
+    (
+        "err.relay_goes_down",
+        "转发是向下级行文，行文方向须为下行文。",
+        "A relay goes down the tree: its direction is down.",
     ),
     (
         "err.already_submitted",

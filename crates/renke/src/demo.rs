@@ -224,6 +224,7 @@ async fn store_notice(
         printed_on: n.printed_on.into(),
         proofreader: n.proofreader.into(),
         campaign_id: Some(campaign_id),
+        direction: String::new(),
     };
     let draft = input
         .validate()

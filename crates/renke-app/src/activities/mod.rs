@@ -202,13 +202,14 @@ pub async fn create_activity(
     if let Some(o) = &owner {
         me.actor().may(Action::Manage, &o.path)?;
     }
+    // A campaign or notice the caller may not read is as unknown as one that does not exist.
     match campaigns::get(&app.db, f.campaign_id).await {
-        Ok(_) => {}
-        Err(StoreError::NotFound) => errs
+        Ok(c) if crate::campaigns::may_see_campaign(Some(me), &c) => {}
+        Ok(_) | Err(StoreError::NotFound) => errs
             .push(FieldError::new("campaign_id", "unknown_campaign").with("value", f.campaign_id)),
         Err(e) => return Err(e.into()),
     }
-    check_notice(app, &mut errs, f.notice_id).await?;
+    check_notice(app, me, &mut errs, f.notice_id).await?;
     if let Some(o) = &owner {
         check_plan_task(app, &mut errs, f.task_id, o.id).await?;
     }
@@ -389,8 +390,8 @@ pub fn may_check_in(me: Option<&Caller>, a: &ActivityRow) -> bool {
     }
 }
 
-/// Public activities are for everyone; internal ones for whoever may view the owner or
-/// hosts one of its venues.
+/// Public activities are for everyone; internal ones for whoever reads the owner's internal
+/// material (institutions never their superiors'), hosts one of its venues or organises it.
 async fn readable(app: &App, me: Option<&Caller>, id: i64) -> Result<Activity, AppError> {
     let a = activities::get(&app.db, id).await?;
     may_read(me, &a)?;
@@ -405,7 +406,7 @@ pub(super) fn may_read(me: Option<&Caller>, a: &Activity) -> Result<(), AppError
     let Some(me) = me else {
         return Err(AppError::NotFound);
     };
-    if me.actor().may(Action::View, &owner_path(&a.row)?).is_ok()
+    if me.actor().reads_internal_of(&owner_path(&a.row)?)
         || a.venues.iter().any(|v| v.org_id == Some(me.org_id))
         || a.organisers.iter().any(|o| o.org_id == Some(me.org_id))
     {
@@ -1290,19 +1291,21 @@ pub fn activity_form_from_pairs(pairs: &[(String, String)]) -> ActivityForm {
     f
 }
 
-/// `notice_id`, when given, must name an existing notice (`unknown_notice`).
+/// `notice_id`, when given, must name a notice the caller may read (`unknown_notice`): an
+/// activity shows its source notice's files.
 async fn check_notice(
     app: &App,
+    me: &Caller,
     errs: &mut Invalid,
     notice_id: Option<i64>,
 ) -> Result<(), AppError> {
     if let Some(n) = notice_id {
-        match renke_store::notices::get(&app.db, n).await {
+        match crate::notices::readable_notice(app, Some(me), n).await {
             Ok(_) => {}
-            Err(StoreError::NotFound) => {
+            Err(AppError::NotFound | AppError::Forbidden) => {
                 errs.push(FieldError::new("notice_id", "unknown_notice").with("value", n))
             }
-            Err(e) => return Err(e.into()),
+            Err(e) => return Err(e),
         }
     }
     Ok(())
@@ -1392,7 +1395,7 @@ pub async fn update_activity(
     let a = activities::get(&app.db, id).await?;
     me.actor().may(Action::Manage, &owner_path(&a.row)?)?;
     let mut errs = Invalid::default();
-    check_notice(app, &mut errs, f.notice_id).await?;
+    check_notice(app, me, &mut errs, f.notice_id).await?;
     check_plan_task(app, &mut errs, f.task_id, a.row.owner_org_id).await?;
     let input = activity_input(app, &mut errs, f, a.row.campaign_id, a.row.owner_org_id).await?;
     let draft = input.validate().map_err(|e| errs.0.extend(e.0)).ok();

@@ -6,9 +6,11 @@ use crate::App;
 use crate::Caller;
 use crate::error::AppError;
 use crate::orgs::org_by_code;
-use renke_domain::notice::{ContactInput, NoticeDraft, NoticeInput, Publication, RecipientSpec};
+use renke_domain::notice::{
+    ContactInput, Direction, NoticeDraft, NoticeInput, Publication, RecipientSpec,
+};
 use renke_domain::org::{OrgKind, OrgPath};
-use renke_domain::perm::Action;
+use renke_domain::perm::{self, Action};
 use renke_domain::text::Line;
 use renke_domain::{FieldError, Invalid};
 use renke_store::campaigns::{self, Campaign};
@@ -79,6 +81,11 @@ pub struct NoticeForm {
     pub proofreader: String,
     #[serde(default)]
     pub campaign_id: Option<i64>,
+    /// 行文方向: `down` (下行文, default: to the issuer's own subtree), `up` (上行文: to a
+    /// superior) or `across` (平行文: to a peer). Letters up and across are sent by a
+    /// regulator, name each addressee and carry no reporting tasks.
+    #[serde(default)]
+    pub direction: String,
     /// When relaying (转发): the tasks of the original to relay with the notice, each with
     /// its own deadline, which must come before the original task's. A blank deadline
     /// relays that task later, by hand.
@@ -87,8 +94,22 @@ pub struct NoticeForm {
 }
 
 /// Resolves codes and validates every field; `issuer` is already checked for Manage.
-async fn notice_draft(app: &App, issuer: &Org, f: &NoticeForm) -> Result<NoticeDraft, AppError> {
+/// Every addressee must lie where the notice's direction allows ([`perm::addresses`]); a
+/// campaign is attached only by whoever manages its owner, or kept from `relayed`, the
+/// notice a relay passes on.
+async fn notice_draft(
+    app: &App,
+    me: &Caller,
+    issuer: &Org,
+    f: &NoticeForm,
+    relayed: Option<&Notice>,
+) -> Result<NoticeDraft, AppError> {
     let mut errs = Invalid::default();
+    let direction = Direction::parse("direction", &f.direction).ok();
+    let direction = match f.direction.trim() {
+        "" => Some(Direction::Down),
+        _ => direction,
+    };
     let mut recipients = Vec::new();
     for (i, r) in f.recipients.iter().enumerate() {
         if r.org_code.trim().is_empty() {
@@ -106,6 +127,16 @@ async fn notice_draft(app: &App, issuer: &Org, f: &NoticeForm) -> Result<NoticeD
         let label = Line::parse_opt(&field, &r.label, renke_domain::notice::RECIPIENT_LABEL_MAX)
             .map_err(|e| errs.push(e))
             .ok();
+        if let (Some(org), Some(direction)) = (&org, direction)
+            && !perm::addresses(direction, &issuer.path, issuer.kind, &org.path)
+        {
+            errs.push(
+                FieldError::new(&field, "recipient_out_of_reach")
+                    .with("value", org.code.as_str())
+                    .with("direction", direction.as_str()),
+            );
+            continue;
+        }
         if let (Some(org), Some(children_kind), Some(label)) = (org, kind, label) {
             recipients.push(RecipientSpec {
                 org_id: org.id,
@@ -118,9 +149,13 @@ async fn notice_draft(app: &App, issuer: &Org, f: &NoticeForm) -> Result<NoticeD
         errs.push(FieldError::new("recipients", "required"));
     }
     if let Some(cid) = f.campaign_id {
+        let kept = relayed.is_some_and(|o| o.campaign_id == Some(cid));
         match campaigns::get(&app.db, cid).await {
-            Ok(_) => {}
-            Err(renke_store::StoreError::NotFound) => {
+            Ok(c) if kept || me.actor().may(Action::Manage, &c.owner_path).is_ok() => {}
+            Ok(c) if crate::campaigns::may_see_campaign(Some(me), &c) => {
+                errs.push(FieldError::new("campaign_id", "campaign_not_managed").with("value", cid))
+            }
+            Ok(_) | Err(renke_store::StoreError::NotFound) => {
                 errs.push(FieldError::new("campaign_id", "unknown_value").with("value", cid))
             }
             Err(e) => return Err(e.into()),
@@ -151,6 +186,7 @@ async fn notice_draft(app: &App, issuer: &Org, f: &NoticeForm) -> Result<NoticeD
         printed_on: f.printed_on.clone(),
         proofreader: f.proofreader.clone(),
         campaign_id: f.campaign_id,
+        direction: f.direction.clone(),
     };
     match input.validate() {
         Ok(d) if errs.is_empty() => Ok(d),
@@ -172,13 +208,15 @@ pub async fn create_notice(app: &App, me: &Caller, f: &NoticeForm) -> Result<Not
     let mut errs = Invalid::default();
     let Some(issuer) = org_by_code(app, &mut errs, "issuer_code", &f.issuer_code).await? else {
         // Report the other fields too.
-        if let Err(AppError::Invalid(more)) = notice_draft(app, &me_org(app, me).await?, f).await {
+        if let Err(AppError::Invalid(more)) =
+            notice_draft(app, me, &me_org(app, me).await?, f, None).await
+        {
             errs.0.extend(more.0);
         }
         return Err(AppError::Invalid(errs));
     };
     me.actor().may(Action::Manage, &issuer.path)?;
-    let d = notice_draft(app, &issuer, f).await?;
+    let d = notice_draft(app, me, &issuer, f, None).await?;
     Ok(notices::create(&app.db, &d, me.id, None, app.clock.now()).await?)
 }
 
@@ -199,7 +237,11 @@ pub async fn update_notice(
         return Err(AppError::Conflict("notice_issued"));
     }
     let issuer = orgs::get(&app.db, n.issuer_org_id).await?;
-    let d = notice_draft(app, &issuer, f).await?;
+    let relayed = match n.relays_id {
+        Some(o) => Some(notices::get(&app.db, o).await?),
+        None => None,
+    };
+    let d = notice_draft(app, me, &issuer, f, relayed.as_ref()).await?;
     Ok(notices::update(&app.db, id, &d, app.clock.now()).await?)
 }
 
@@ -244,8 +286,12 @@ pub async fn relay_notice(
     if notices::delivery(&app.db, id, issuer.id).await?.is_none() {
         return Err(AppError::Conflict("not_a_recipient"));
     }
+    // A relay passes the notice down the tree, with its tasks.
+    if Direction::parse("direction", &f.direction).is_ok_and(|d| d != Direction::Down) {
+        return Err(AppError::field("direction", "relay_goes_down"));
+    }
     // Every problem at once: the notice's fields and each relayed task's deadline.
-    let d = notice_draft(app, &issuer, f).await;
+    let d = notice_draft(app, me, &issuer, f, Some(&original)).await;
     let relayed = crate::reporting::tasks::relay_drafts(app, id, &issuer, &f.relay_tasks).await;
     let (d, relayed) = match (d, relayed) {
         (Ok(d), Ok(t)) => (d, t),
@@ -261,7 +307,10 @@ pub async fn relay_notice(
 }
 
 /// Whether `me` (or a visitor, `None`) may read `n`: 主动公开 issued notices are public;
-/// drafts are for the issuer; issued notices for whoever sees the issuer or received it.
+/// drafts are for the issuer; other issued notices on a need-to-know basis
+/// ([`Actor::reads_notice_of`](renke_domain::perm::Actor::reads_notice_of)): the issuer and
+/// those above it, and the organisations it reached, directly or through relays down the
+/// tree.
 async fn may_read_notice(app: &App, me: Option<&Caller>, n: &Notice) -> Result<bool, AppError> {
     if n.is_issued() && n.publication == Publication::Active {
         return Ok(true);
@@ -272,11 +321,11 @@ async fn may_read_notice(app: &App, me: Option<&Caller>, n: &Notice) -> Result<b
         return Ok(actor.may(Action::Manage, &n.issuer_path).is_ok()
             || (me.org_path == n.issuer_path && actor.may(Action::View, &n.issuer_path).is_ok()));
     }
-    if actor.may(Action::View, &n.issuer_path).is_ok() {
+    if actor.reads_notice_of(&n.issuer_path, false) {
         return Ok(true);
     }
-    let below = me.actor().sees_below();
-    Ok(notices::delivered_within(&app.db, n.id, &me.org_path, below).await?)
+    let addressed = notices::reached(&app.db, n.id, me.org_id).await?;
+    Ok(actor.reads_notice_of(&n.issuer_path, addressed))
 }
 
 pub(crate) async fn readable_notice(
@@ -479,6 +528,7 @@ pub fn notice_form_from(n: &Notice, relay_by: Option<&Caller>) -> NoticeForm {
             notes: n.notes.clone().unwrap_or_default(),
             contacts,
             publication: n.publication.as_str().to_owned(),
+            direction: n.direction.as_str().to_owned(),
             cc: n.cc.clone().unwrap_or_default(),
             printed_by: n.printed_by.clone().unwrap_or_default(),
             printed_on: n.printed_on.map(|d| d.to_string()).unwrap_or_default(),

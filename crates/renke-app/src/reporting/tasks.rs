@@ -3,7 +3,9 @@
 //!
 //! Who may do what:
 //! - create a task on a notice, or relay a task onto one's relay notice: Manage on the
-//!   notice's issuer;
+//!   notice's issuer; only a notice down the tree (下行文) carries tasks
+//!   (`letter_carries_no_tasks`), and what is submitted goes to the issuer or an
+//!   organisation below it (`submit_to_out_of_reach`);
 //! - read a task: whoever may read its notice;
 //! - write and send a submission: Act on the submitting organisation, which must be a
 //!   recipient (`not_a_recipient` otherwise);
@@ -20,7 +22,7 @@ use crate::notices::readable_notice;
 use crate::orgs::org_by_code;
 use chrono::{DateTime, Utc};
 use renke_domain::file::{FileKind, UploadRule, clean_name};
-use renke_domain::perm::Action;
+use renke_domain::perm::{self, Action};
 use renke_domain::task::{
     AttachmentRule, Deadline, SubmissionContent, SubmissionInput, Summary, TaskInput, TaskKind,
     parse_reason,
@@ -112,6 +114,9 @@ pub async fn create_task(
 ) -> Result<Task, AppError> {
     let notice = notices::get(&app.db, notice_id).await?;
     me.actor().may(Action::Manage, &notice.issuer_path)?;
+    if !notice.direction.carries_tasks() {
+        return Err(AppError::Conflict("letter_carries_no_tasks"));
+    }
     let mut errs = Invalid::default();
     let parent = match f.parent_task_id {
         None => None,
@@ -127,7 +132,16 @@ pub async fn create_task(
     let submit_to = if f.submit_to_code.trim().is_empty() {
         Some(orgs::get(&app.db, notice.issuer_org_id).await?)
     } else {
-        org_by_code(app, &mut errs, "submit_to", &f.submit_to_code).await?
+        match org_by_code(app, &mut errs, "submit_to", &f.submit_to_code).await? {
+            Some(o) if !perm::may_collect_for(&notice.issuer_path, &o.path) => {
+                errs.push(
+                    FieldError::new("submit_to", "submit_to_out_of_reach")
+                        .with("value", o.code.as_str()),
+                );
+                None
+            }
+            found => found,
+        }
     };
     let deliveries: Option<Vec<i64>> = if notice.is_issued() {
         Some(delivered_orgs(app, notice_id).await?)
@@ -703,7 +717,8 @@ pub struct DashboardView {
 }
 
 /// The live dashboard of a task (with its relays) or of every task of a notice, at `node`
-/// (default: the task's submit-to organisation or the notice's issuer).
+/// (default: the task's submit-to organisation or the notice's issuer). The node lies in
+/// that organisation's subtree (403 otherwise), and the breadcrumbs start there.
 pub async fn dashboard(
     app: &App,
     me: &Caller,
@@ -737,8 +752,11 @@ pub async fn dashboard(
         return Err(AppError::Forbidden);
     }
     let node = orgs::get(&app.db, node.unwrap_or(top_id)).await?;
+    if !node.path.is_within(&top_path) {
+        return Err(AppError::Forbidden);
+    }
     let mut breadcrumbs = orgs::ancestors(&app.db, &node.path).await?;
-    breadcrumbs.retain(|a| a.id != node.id);
+    breadcrumbs.retain(|a| a.id != node.id && a.path.is_within(&top_path));
     let now = app.clock.now();
     let dashboard = tasks::dashboard(&app.db, scope, node.id, &node.path, now).await?;
     let recipients = tasks::recipients(&app.db, &dashboard, filter, offset, limit).await?;

@@ -1,9 +1,14 @@
 use crate::fixtures::{now, tree};
 use chrono::NaiveDate;
 use renke_domain::campaign::CampaignInput;
-use renke_store::campaigns;
+use renke_store::campaigns::{self, Reach};
 use renke_store::orgs;
 use renke_store::testing::backends;
+
+const ALL: Reach = Reach {
+    below: true,
+    above: true,
+};
 
 #[tokio::test]
 async fn campaigns_with_local_themes_and_visibility() {
@@ -42,7 +47,7 @@ async fn campaigns_with_local_themes_and_visibility() {
             .await
             .unwrap();
         // Guangdong sees the public campaign but not Shanghai's internal one; SAMR (above) sees both.
-        let for_gd = campaigns::list(db, Some(&gd.path), true, 0, 20)
+        let for_gd = campaigns::list(db, Some(&gd.path), ALL, 0, 20)
             .await
             .unwrap();
         assert_eq!(
@@ -51,19 +56,38 @@ async fn campaigns_with_local_themes_and_visibility() {
             "{}",
             t.label()
         );
-        let for_n = campaigns::list(db, Some(&n.path), true, 0, 20)
+        let for_n = campaigns::list(db, Some(&n.path), ALL, 0, 20)
             .await
             .unwrap();
         assert_eq!(for_n.total, 2);
         // Without sight of descendants (staff), SAMR sees only the public campaign.
-        let for_n_staff = campaigns::list(db, Some(&n.path), false, 0, 20)
-            .await
-            .unwrap();
+        let for_n_staff = campaigns::list(
+            db,
+            Some(&n.path),
+            Reach {
+                below: false,
+                above: true,
+            },
+            0,
+            20,
+        )
+        .await
+        .unwrap();
         assert_eq!(for_n_staff.total, 1, "{}", t.label());
-        let for_sh = campaigns::list(db, Some(&sh.path), true, 0, 20)
+        let for_sh = campaigns::list(db, Some(&sh.path), ALL, 0, 20)
             .await
             .unwrap();
         assert_eq!(for_sh.total, 2);
+        // An organisation under Shanghai sees Shanghai's internal campaign only when it
+        // reads its superiors' internal material (the administration, not an institution).
+        let below_sh = sh.path.child(999_999);
+        for (above, want) in [(true, 2), (false, 1)] {
+            let reach = Reach { below: true, above };
+            let l = campaigns::list(db, Some(&below_sh), reach, 0, 20)
+                .await
+                .unwrap();
+            assert_eq!(l.total, want, "above={above} {}", t.label());
+        }
 
         let mut edit = input.clone();
         edit.local_themes = vec![(sh.id, "浦东主题".into()), (gd.id, "广东新主题".into())];

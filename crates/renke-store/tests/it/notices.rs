@@ -146,16 +146,8 @@ async fn issue_deliver_acknowledge_relay_and_correct() {
             .unwrap();
         assert_eq!(d.acknowledged_at, Some(t2));
         assert_eq!(d.acknowledged_by, Some(gd_user));
-        assert!(
-            notices::delivered_within(db, national.id, &gd.path, false)
-                .await
-                .unwrap()
-        );
-        assert!(
-            !notices::delivered_within(db, national.id, &sz.path, true)
-                .await
-                .unwrap()
-        );
+        assert!(notices::reached(db, national.id, gd.id).await.unwrap());
+        assert!(!notices::reached(db, national.id, sz.id).await.unwrap());
 
         // Guangdong relays it to its city bureaus; Shenzhen relays again to its districts.
         let relay = input(
@@ -196,6 +188,14 @@ async fn issue_deliver_acknowledge_relay_and_correct() {
             1
         );
 
+        // The national notice now reaches Shenzhen and its districts through the relays,
+        // and no one else.
+        let futian = orgs::get_by_code(db, "GD-SZ-FT").await.unwrap();
+        assert!(notices::reached(db, national.id, sz.id).await.unwrap());
+        assert!(notices::reached(db, national.id, futian.id).await.unwrap());
+        assert!(notices::reached(db, gd_notice.id, futian.id).await.unwrap());
+        assert!(!notices::reached(db, sz_notice.id, gd.id).await.unwrap());
+
         // The chain both ways, from any notice.
         let up: Vec<i64> = notices::chain_up(db, sz_notice.id)
             .await
@@ -223,7 +223,6 @@ async fn issue_deliver_acknowledge_relay_and_correct() {
             .iter()
             .map(|s| (s.depth, s.org_id, s.acknowledged_at.is_some()))
             .collect();
-        let futian = orgs::get_by_code(db, "GD-SZ-FT").await.unwrap();
         assert_eq!(
             rows,
             [

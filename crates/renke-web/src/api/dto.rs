@@ -407,6 +407,8 @@ pub struct NoticeDto {
     pub contacts: Vec<ContactDto>,
     /// `active` 主动公开, `on_request` 依申请公开, `not_public` 不予公开.
     pub publication: String,
+    /// 行文方向: `down` 下行文, `up` 上行文 (to a superior), `across` 平行文 (to a peer).
+    pub direction: String,
     pub cc: Option<String>,
     pub printed_by: Option<String>,
     pub printed_on: Option<NaiveDate>,
@@ -457,6 +459,7 @@ impl From<Notice> for NoticeDto {
                 })
                 .collect(),
             publication: n.publication.as_str().to_owned(),
+            direction: n.direction.as_str().to_owned(),
             cc: n.cc,
             printed_by: n.printed_by,
             printed_on: n.printed_on,

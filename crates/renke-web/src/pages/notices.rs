@@ -227,6 +227,8 @@ pub struct PageForm {
     #[serde(default)]
     publication: String,
     #[serde(default)]
+    direction: String,
+    #[serde(default)]
     cc: String,
     #[serde(default)]
     printed_by: String,
@@ -278,6 +280,7 @@ impl PageForm {
                 })
                 .collect(),
             publication: self.publication.clone(),
+            direction: self.direction.clone(),
             cc: self.cc.clone(),
             printed_by: self.printed_by.clone(),
             printed_on: self.printed_on.clone(),
@@ -323,6 +326,7 @@ impl PageForm {
                 .collect::<Vec<_>>()
                 .join("\n"),
             publication: f.publication.clone(),
+            direction: f.direction.clone(),
             cc: f.cc.clone(),
             printed_by: f.printed_by.clone(),
             printed_on: f.printed_on.clone(),
@@ -359,6 +363,7 @@ const SHOWN: &[&str] = &[
     "written_on",
     "notes",
     "publication",
+    "direction",
     "cc",
     "printed_by",
     "printed_on",
@@ -375,6 +380,12 @@ impl FormPage {
         renke_domain::notice::Publication::ALL
             .iter()
             .map(|p| (p.as_str(), if self.c.tr.is_zh() { p.zh() } else { p.en() }))
+            .collect()
+    }
+    fn directions(&self) -> Vec<(&'static str, &'static str)> {
+        renke_domain::notice::Direction::ALL
+            .iter()
+            .map(|d| (d.as_str(), if self.c.tr.is_zh() { d.zh() } else { d.en() }))
             .collect()
     }
 }
@@ -409,6 +420,7 @@ pub async fn new_form(user: User) -> Response {
     let f = PageForm {
         issuer_code: user.account.org_code.clone(),
         publication: "active".into(),
+        direction: "down".into(),
         ..Default::default()
     };
     render(&form_page(

@@ -21,3 +21,4 @@ mod reminders;
 mod submission_files;
 mod support;
 mod tasks;
+mod trust;

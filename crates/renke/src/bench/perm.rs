@@ -2,6 +2,7 @@
 //! the synthetic national tree.
 
 use super::tree;
+use renke_domain::org::OrgKind;
 use renke_domain::perm::{Action, Actor, Role};
 use std::hint::black_box;
 use std::time::Instant;
@@ -40,19 +41,27 @@ pub fn run(args: PermArgs) -> anyhow::Result<()> {
             "省局组织者 provincial organiser",
             Role::Organiser,
             find("GD")?,
+            OrgKind::Regulator,
         ),
         (
             "市局查看者 municipal viewer",
             Role::Viewer,
             find("GD-M001")?,
+            OrgKind::Regulator,
         ),
         (
             "区局工作人员 district staff",
             Role::Staff,
             find("GD-M001-D001")?,
+            OrgKind::Regulator,
         ),
-        ("实验室工作人员 lab staff", Role::Staff, lab),
-        ("总局管理员 national admin", Role::Admin, find("SAMR")?),
+        ("实验室工作人员 lab staff", Role::Staff, lab, OrgKind::Lab),
+        (
+            "总局管理员 national admin",
+            Role::Admin,
+            find("SAMR")?,
+            OrgKind::Regulator,
+        ),
     ];
     println!(
         "{} 个路径 paths, depth ≤ {}",
@@ -61,11 +70,12 @@ pub fn run(args: PermArgs) -> anyhow::Result<()> {
     );
     let mut all_checks = 0u64;
     let mut all_ns = 0f64;
-    for (label, role, path) in actors {
+    for (label, role, path, org_kind) in actors {
         let actor = Actor {
             account_id: 1,
             role,
             org_path: path,
+            org_kind,
         };
         let started = Instant::now();
         let mut allowed = 0u64;
