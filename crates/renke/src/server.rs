@@ -16,8 +16,8 @@
 //!
 //! Request bodies are not timed here: behind the reverse proxy (which buffers request
 //! bodies, see the README) a body arrives at once. Shutting down stops accepting, lets the
-//! requests in flight finish, closes idle connections and returns when every connection has
-//! ended, as `axum::serve`'s graceful shutdown did.
+//! requests in flight finish, closes the connections waiting for a request (idle or
+//! half-sent) at once and returns when every connection has ended.
 
 use axum::Router;
 use axum::extract::ConnectInfo;
@@ -277,6 +277,11 @@ async fn serve_connection(
                 break;
             }
             _ = stopped.changed(), if !stopping => {
+                // A connection waiting for a request head (idle or half-sent) closes now;
+                // one with a request in flight closes once it is answered.
+                if conn.busy.load(Ordering::Acquire) == 0 {
+                    break;
+                }
                 stopping = true;
                 http.as_mut().graceful_shutdown();
             }

@@ -184,11 +184,13 @@ async fn half_sent_requests_time_out() {
     server.stop().await;
 }
 
-/// Shutting down closes idle connections and returns; a request that had begun is answered.
+/// Shutting down closes idle and half-sent connections at once and returns.
 #[tokio::test]
-async fn shutdown_waits_for_requests_in_flight_only() {
+async fn shutdown_closes_waiting_connections() {
     let server = Running::start(|s| s.server.header_read_timeout_seconds = 30).await;
     let mut idle = TcpStream::connect(server.addr).await.unwrap();
+    let mut half = TcpStream::connect(server.addr).await.unwrap();
+    half.write_all(HALF_SENT).await.unwrap();
     let mut kept = TcpStream::connect(server.addr).await.unwrap();
     kept.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
         .await
@@ -202,4 +204,5 @@ async fn shutdown_waits_for_requests_in_flight_only() {
     let mut rest = Vec::new();
     let _ = kept.read_to_end(&mut rest).await;
     let _ = idle.read_to_end(&mut rest).await;
+    let _ = half.read_to_end(&mut rest).await;
 }
