@@ -93,21 +93,93 @@ pub(crate) fn redact(url: &str) -> String {
     }
 }
 
+/// How SQLite makes a commit durable (`PRAGMA synchronous`, in WAL mode).
+///
+/// - `Full` (2): every commit waits until the write-ahead log is on disk. A commit survives
+///   a process crash **and** a power loss or kernel crash.
+/// - `Normal` (1): the log is synced only at checkpoints. A commit survives a process crash;
+///   a power loss can lose the last commits before a checkpoint (never corrupt the file).
+///
+/// PostgreSQL ignores it (its own `synchronous_commit` applies).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Synchronous {
+    #[default]
+    Full,
+    Normal,
+}
+
+impl Synchronous {
+    pub const ALL: [Synchronous; 2] = [Synchronous::Full, Synchronous::Normal];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Synchronous::Full => "full",
+            Synchronous::Normal => "normal",
+        }
+    }
+
+    /// `full` or `normal` (any case); `None` for anything else.
+    pub fn parse(s: &str) -> Option<Synchronous> {
+        Self::ALL
+            .into_iter()
+            .find(|d| d.as_str().eq_ignore_ascii_case(s.trim()))
+    }
+
+    fn pragma(self) -> SqliteSynchronous {
+        match self {
+            Synchronous::Full => SqliteSynchronous::Full,
+            Synchronous::Normal => SqliteSynchronous::Normal,
+        }
+    }
+}
+
+/// How to open a [`Db`].
+#[derive(Clone, Copy, Debug)]
+pub struct DbOptions {
+    /// Largest number of pooled connections (SQLite: the readers' pool).
+    pub max_connections: u32,
+    pub sqlite_synchronous: Synchronous,
+}
+
+impl Default for DbOptions {
+    fn default() -> Self {
+        DbOptions {
+            max_connections: 16,
+            sqlite_synchronous: Synchronous::Full,
+        }
+    }
+}
+
 impl Db {
-    /// Opens the database named by `url`: `sqlite://PATH` (created when missing, WAL,
-    /// foreign keys, busy timeout) or `postgres://…`. Does not run migrations.
+    /// Opens the database named by `url` with the default [`DbOptions`] (16 connections,
+    /// SQLite commits synced: [`Synchronous::Full`]). Does not run migrations.
     pub async fn connect(url: &str) -> Result<Db, StoreError> {
-        Self::connect_with(url, 16).await
+        Self::open(url, DbOptions::default()).await
     }
 
     /// Like [`Db::connect`] with a chosen maximum pool size.
     pub async fn connect_with(url: &str, max_connections: u32) -> Result<Db, StoreError> {
+        Self::open(
+            url,
+            DbOptions {
+                max_connections,
+                ..DbOptions::default()
+            },
+        )
+        .await
+    }
+
+    /// Opens the database named by `url`: `sqlite://PATH` (created when missing, WAL,
+    /// `synchronous` as `options` say, foreign keys, busy timeout) or `postgres://…`. Does
+    /// not run migrations.
+    pub async fn open(url: &str, options: DbOptions) -> Result<Db, StoreError> {
+        let max_connections = options.max_connections;
         match Backend::from_url(url)? {
             Backend::Sqlite => {
                 let opts = SqliteConnectOptions::from_str(url)?
                     .create_if_missing(true)
                     .journal_mode(SqliteJournalMode::Wal)
-                    .synchronous(SqliteSynchronous::Normal)
+                    .synchronous(options.sqlite_synchronous.pragma())
                     .foreign_keys(true)
                     .busy_timeout(Duration::from_secs(10))
                     .pragma("cache_size", "-4000")
@@ -205,6 +277,19 @@ impl Db {
                 max: p.options().get_max_connections(),
             },
         }
+    }
+
+    /// SQLite's `PRAGMA synchronous` as (a pooled reader's, the writer's): 2 is FULL, 1
+    /// NORMAL. `None` on PostgreSQL.
+    pub async fn sqlite_synchronous(&self) -> Result<Option<(i64, i64)>, StoreError> {
+        let Db::Sqlite(s) = self else {
+            return Ok(None);
+        };
+        let sql = "PRAGMA synchronous";
+        let reader: i64 = sqlx::query_scalar(sql).fetch_one(&s.pool).await?;
+        let turn = s.write_turn().await;
+        let writer: i64 = sqlx::query_scalar(sql).fetch_one(turn.writer).await?;
+        Ok(Some((reader, writer)))
     }
 
     pub async fn close(&self) {

@@ -26,7 +26,7 @@ pub mod tasks;
 pub mod testing;
 mod tx;
 
-pub use db::{Backend, Db, PoolStats, Sqlite, WriteTurn};
+pub use db::{Backend, Db, DbOptions, PoolStats, Sqlite, Synchronous, WriteTurn};
 pub use error::StoreError;
 pub use tx::{BackendTx, Tx};
 

@@ -33,7 +33,15 @@ impl TestDb {
     pub async fn sqlite() -> Result<TestDb, StoreError> {
         let dir = tempfile::tempdir()?;
         let url = format!("sqlite://{}/renke.db", dir.path().display());
-        let db = Db::connect_with(&url, 8).await?;
+        // A test's database need not survive a power loss.
+        let db = Db::open(
+            &url,
+            crate::DbOptions {
+                max_connections: 8,
+                sqlite_synchronous: crate::Synchronous::Normal,
+            },
+        )
+        .await?;
         db.migrate().await?;
         Ok(TestDb {
             db,

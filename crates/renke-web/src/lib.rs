@@ -8,6 +8,7 @@ pub mod csrf;
 pub mod download;
 pub mod error;
 pub mod form;
+pub mod headers;
 pub mod i18n;
 pub mod metrics;
 pub mod pages;
@@ -53,6 +54,10 @@ pub fn router(state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(state.config.max_body_bytes))
         .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(CatchPanicLayer::new())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            headers::security,
+        ))
         .with_state(state)
 }
 

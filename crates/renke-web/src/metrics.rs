@@ -1,8 +1,11 @@
 //! Prometheus metrics: request counts by route and status, a latency histogram, and the
-//! database pool.
+//! database pool. `/metrics` answers only requests bearing the configured token
+//! (`Authorization: Bearer …`, `[metrics] token`); without a configured token it is not
+//! served (404).
 
 use crate::AppState;
 use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
@@ -48,8 +51,24 @@ pub async fn track(req: Request, next: Next) -> Response {
     res
 }
 
-/// `GET /metrics` in the Prometheus text format.
-pub async fn render(State(state): State<AppState>) -> Response {
+/// `GET /metrics` in the Prometheus text format, for the bearer of the configured token.
+pub async fn render(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let Some(token) = state.metrics_token.as_deref() else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let offered = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim);
+    if !offered.is_some_and(|o| same(o.as_bytes(), token.as_bytes())) {
+        return (
+            StatusCode::UNAUTHORIZED,
+            [(header::WWW_AUTHENTICATE, "Bearer realm=\"metrics\"")],
+            "需要令牌 a valid bearer token is required",
+        )
+            .into_response();
+    }
     let stats = state.db.pool_stats();
     metrics::gauge!("db_pool_connections").set(f64::from(stats.size));
     metrics::gauge!("db_pool_idle_connections").set(stats.idle as f64);
@@ -57,9 +76,14 @@ pub async fn render(State(state): State<AppState>) -> Response {
     match handle() {
         Some(h) => ([("content-type", "text/plain; version=0.0.4")], h.render()).into_response(),
         None => (
-            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            StatusCode::SERVICE_UNAVAILABLE,
             "metrics recorder unavailable",
         )
             .into_response(),
     }
+}
+
+/// Compares two byte strings in time that depends on their lengths only.
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

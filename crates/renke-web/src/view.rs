@@ -8,6 +8,15 @@ use axum::response::{Html, IntoResponse, Response};
 use renke_app::Caller;
 use renke_domain::Invalid;
 
+/// Deepest indentation step with a class in style.css (`indent-0` … `indent-16`, in em).
+pub const MAX_INDENT: i32 = 16;
+
+/// The class that indents a row of a tree by `depth` em (`indent-3`): pages carry no inline
+/// `style` (the Content-Security-Policy refuses it).
+pub fn indent(depth: i32) -> String {
+    format!("indent-{}", depth.clamp(0, MAX_INDENT))
+}
+
 /// What every page's frame needs: language, the account, the CSRF token, the active module.
 pub struct Chrome {
     pub tr: Tr,

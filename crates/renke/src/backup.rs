@@ -39,7 +39,7 @@ impl DbArgs {
     pub async fn open(&self) -> anyhow::Result<(renke_store::Db, String)> {
         let url = self.url()?;
         renke_store::Backend::from_url(&url)?;
-        let db = crate::open_migrated(&url).await?;
+        let db = crate::open_migrated(&url, renke_store::Synchronous::Full).await?;
         Ok((db, url))
     }
 }
@@ -122,7 +122,7 @@ pub async fn restore(args: RestoreArgs) -> anyhow::Result<()> {
         {
             std::fs::create_dir_all(parent)?;
         }
-        crate::open_migrated(&url).await?
+        crate::open_migrated(&url, renke_store::Synchronous::Full).await?
     };
     let started = std::time::Instant::now();
     renke_store::backup::restore(&db, &args.from)

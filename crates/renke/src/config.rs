@@ -12,6 +12,7 @@
 
 use anyhow::{Context, bail};
 use renke_app::mail::MailConfig;
+use renke_store::Synchronous;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::net::SocketAddr;
@@ -44,6 +45,90 @@ pub struct Settings {
     pub font_dir: Option<PathBuf>,
     pub web: WebConfig,
     pub mail: MailConfig,
+    pub server: ServerConfig,
+    pub database: DatabaseConfig,
+    pub metrics: MetricsConfig,
+}
+
+/// `[server]`: how connections are accepted and how long they may sit idle.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServerConfig {
+    /// Seconds a client has to send a request's head (request line and headers): from the
+    /// connection's opening for its first request, from the first byte for later ones.
+    pub header_read_timeout_seconds: u64,
+    /// Seconds a kept-alive connection may wait for its next request.
+    pub keep_alive_timeout_seconds: u64,
+    /// Connections served at once. Keep it below the open-file limit (`ulimit -n`,
+    /// systemd's `LimitNOFILE`) minus the database's connections and files.
+    pub max_connections: usize,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            header_read_timeout_seconds: 10,
+            keep_alive_timeout_seconds: 60,
+            max_connections: 1000,
+        }
+    }
+}
+
+/// `[database]`: how the database is opened.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatabaseConfig {
+    /// SQLite's `synchronous`: `full` (a commit survives a power loss) or `normal` (a
+    /// commit survives a crash of the process; a power loss can lose the last commits).
+    #[serde(with = "synchronous")]
+    pub sqlite_synchronous: Synchronous,
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        DatabaseConfig {
+            sqlite_synchronous: Synchronous::Full,
+        }
+    }
+}
+
+/// `[metrics]`: who may read `/metrics`.
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MetricsConfig {
+    /// The bearer token Prometheus sends (`Authorization: Bearer …`). When unset,
+    /// `/metrics` answers 404.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+}
+
+impl fmt::Debug for MetricsConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MetricsConfig")
+            .field("token", &self.token.as_ref().map(|_| "***"))
+            .finish()
+    }
+}
+
+/// `sqlite_synchronous` as the strings `full` and `normal`; anything else is refused with
+/// a message naming the key.
+mod synchronous {
+    use renke_store::Synchronous;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &Synchronous, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(v.as_str())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Synchronous, D::Error> {
+        let text = String::deserialize(d)?;
+        Synchronous::parse(&text).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "[database] sqlite_synchronous 须为 \"full\" 或 \"normal\" \
+                 must be \"full\" or \"normal\", not {text:?}"
+            ))
+        })
+    }
 }
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
@@ -60,6 +145,9 @@ impl Default for Settings {
             font_dir: None,
             web: WebConfig::default(),
             mail: MailConfig::default(),
+            server: ServerConfig::default(),
+            database: DatabaseConfig::default(),
+            metrics: MetricsConfig::default(),
         }
     }
 }
@@ -79,6 +167,9 @@ impl fmt::Debug for Settings {
             .field("font_dir", &self.font_dir)
             .field("web", &self.web)
             .field("mail", &redacted_mail(&self.mail))
+            .field("server", &self.server)
+            .field("database", &self.database)
+            .field("metrics", &self.metrics)
             .finish()
     }
 }
@@ -114,12 +205,46 @@ impl Settings {
         };
         s.apply_env(env)?;
         s.apply(flags);
+        s.check()?;
         Ok(s)
     }
 
     /// Parses a configuration file; missing keys keep their defaults, unknown keys are refused.
     pub fn from_toml(text: &str) -> anyhow::Result<Settings> {
-        Ok(toml::from_str(text)?)
+        let s: Settings = toml::from_str(text)?;
+        s.check()?;
+        Ok(s)
+    }
+
+    /// Refuses values of the right type that cannot work, naming the key.
+    pub fn check(&self) -> anyhow::Result<()> {
+        for (key, value) in [
+            (
+                "header_read_timeout_seconds",
+                self.server.header_read_timeout_seconds,
+            ),
+            (
+                "keep_alive_timeout_seconds",
+                self.server.keep_alive_timeout_seconds,
+            ),
+            ("max_connections", self.server.max_connections as u64),
+        ] {
+            if value == 0 {
+                bail!("[server] {key} 须至少为 1 must be at least 1");
+            }
+        }
+        if self.server.max_connections > 1_000_000 {
+            bail!("[server] max_connections 不得超过 1000000 must be at most 1000000");
+        }
+        if self
+            .metrics
+            .token
+            .as_deref()
+            .is_some_and(|t| t.trim().len() < 16)
+        {
+            bail!("[metrics] token 须至少 16 个字符 must be at least 16 characters");
+        }
+        Ok(())
     }
 
     /// Applies `RENKE_…` environment variables: `RENKE_<KEY>` for a top-level key
@@ -239,6 +364,9 @@ fn section_fields(section: &str) -> Option<&'static [&'static str]> {
     match section {
         "web" => Some(struct_fields::<WebConfig>()),
         "mail" => Some(struct_fields::<MailConfig>()),
+        "server" => Some(struct_fields::<ServerConfig>()),
+        "database" => Some(struct_fields::<DatabaseConfig>()),
+        "metrics" => Some(struct_fields::<MetricsConfig>()),
         _ => None,
     }
 }
@@ -479,7 +607,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(sections, 2);
+        assert_eq!(sections, 5);
         assert!(struct_fields::<Settings>().contains(&"font_dir"));
         assert!(struct_fields::<MailConfig>().contains(&"smtp_url"));
     }

@@ -547,9 +547,23 @@ pub fn format_table<const N: usize>(header: &[String; N], rows: &[[String; N]]) 
     out
 }
 
-/// `renke demo`.
-pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
-    crate::serve::init_tracing("info");
+/// The demo's settings: its data directory and address, and SQLite commits synced at
+/// checkpoints only (`synchronous = NORMAL`): a demo rebuilt on every run need not survive
+/// a power loss.
+pub fn settings(args: &DemoArgs) -> Settings {
+    let mut settings = Settings {
+        data_dir: args.data_dir.clone(),
+        database_url: Some(sqlite_url(&args.data_dir.join("renke.db"))),
+        listen: args.listen,
+        ..Settings::default()
+    };
+    settings.web.public_url = format!("http://{}", args.listen);
+    settings.database.sqlite_synchronous = renke_store::Synchronous::Normal;
+    settings
+}
+
+/// Empties (or makes) the demo directory and opens a fresh, migrated database in it.
+pub async fn open(args: &DemoArgs) -> anyhow::Result<(Db, Settings)> {
     let dir = &args.data_dir;
     if dir.exists() {
         // Only a directory this command made earlier is deleted.
@@ -569,9 +583,19 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         dir.join(MARKER),
         "renke demo directory: deleted and rebuilt by `renke demo`\n",
     )?;
+    let settings = settings(args);
+    let db = crate::open_migrated(
+        &settings.database_url(),
+        settings.database.sqlite_synchronous,
+    )
+    .await?;
+    Ok((db, settings))
+}
 
-    let url = sqlite_url(&dir.join("renke.db"));
-    let db = crate::open_migrated(&url).await?;
+/// `renke demo`.
+pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
+    crate::serve::init_tracing("info");
+    let (db, settings) = open(&args).await?;
     let clock = match &args.clock {
         Some(t) => Clock::starting_at(
             DateTime::parse_from_rfc3339(t.trim())
@@ -583,14 +607,6 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         None => Clock::System,
     };
     let summary = load_demo(&db, clock.now()).await?;
-
-    let mut settings = Settings {
-        data_dir: dir.clone(),
-        database_url: Some(url),
-        listen: args.listen,
-        ..Settings::default()
-    };
-    settings.web.public_url = format!("http://{}", args.listen);
     println!(
         "演示数据已就绪 demo ready: {} 个机构 organisations, {} 个账号 accounts, 活动 campaign #{}",
         summary.orgs, summary.accounts, summary.campaign_id

@@ -8,11 +8,20 @@ pub mod config;
 pub mod demo;
 pub mod import;
 pub mod serve;
+pub mod server;
 
-/// Opens the database named by `url` and applies every pending migration.
-pub async fn open_migrated(url: &str) -> anyhow::Result<renke_store::Db> {
+/// Opens the database named by `url` (SQLite's commits as `sync` says) and applies every
+/// pending migration.
+pub async fn open_migrated(
+    url: &str,
+    sync: renke_store::Synchronous,
+) -> anyhow::Result<renke_store::Db> {
     use anyhow::Context;
-    let db = renke_store::Db::connect(url).await.with_context(|| {
+    let options = renke_store::DbOptions {
+        sqlite_synchronous: sync,
+        ..renke_store::DbOptions::default()
+    };
+    let db = renke_store::Db::open(url, options).await.with_context(|| {
         format!(
             "无法连接数据库 cannot open the database {}",
             config::redact_url(url)

@@ -62,8 +62,9 @@ pub async fn worker(args: ServeArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Reads the settings, starts logging and opens the migrated database.
-async fn open(args: ServeArgs) -> anyhow::Result<(Db, Settings)> {
+/// Reads the settings, starts logging and opens the migrated database (SQLite's commits
+/// as `[database] sqlite_synchronous` says).
+pub async fn open(args: ServeArgs) -> anyhow::Result<(Db, Settings)> {
     let s = settings(
         args.config.as_deref(),
         &Overrides {
@@ -83,7 +84,7 @@ async fn open(args: ServeArgs) -> anyhow::Result<(Db, Settings)> {
             s.data_dir.display()
         )
     })?;
-    let db = crate::open_migrated(&url).await?;
+    let db = crate::open_migrated(&url, s.database.sqlite_synchronous).await?;
     Ok((db, s))
 }
 
@@ -119,26 +120,65 @@ pub async fn serve(db: Db, clock: Clock, settings: &Settings) -> anyhow::Result<
     let listener = tokio::net::TcpListener::bind(settings.listen)
         .await
         .with_context(|| format!("无法监听 cannot listen on {}", settings.listen))?;
+    serve_on(listener, db, clock, settings, shutdown_signal()).await
+}
+
+/// [`serve`] on a bound `listener` until `shutdown` completes.
+pub async fn serve_on(
+    listener: tokio::net::TcpListener,
+    db: Db,
+    clock: Clock,
+    settings: &Settings,
+    shutdown: impl std::future::Future<Output = ()>,
+) -> anyhow::Result<()> {
     let purge = tokio::spawn(purge_sessions(db.clone(), clock.clone()));
     let app = build_app(db.clone(), clock, settings).await?;
     let worker = renke_app::jobs::Worker::new(app.clone(), worker_name());
     let worker = tokio::spawn(worker.run(std::time::Duration::from_secs(
         settings.worker_poll_seconds.max(1),
     )));
-    let router = renke_web::router(app.into());
-    tracing::info!(listen = %settings.listen, "服务已启动 serving");
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .context("server error")?;
+    let state = renke_web::AppState::from(app).with_metrics_token(settings.metrics.token.clone());
+    let router = renke_web::router(state);
+    let limits = limits(&settings.server);
+    warn_if_few_files(limits.max_connections);
+    tracing::info!(listen = %listener.local_addr()?, ?limits, "服务已启动 serving");
+    crate::server::run(listener, router, limits, shutdown).await;
     purge.abort();
     worker.abort();
     db.close().await;
     tracing::info!("已停止 stopped");
     Ok(())
+}
+
+/// The server's limits as `[server]` sets them.
+pub fn limits(s: &crate::config::ServerConfig) -> crate::server::Limits {
+    crate::server::Limits {
+        header_read_timeout: Duration::from_secs(s.header_read_timeout_seconds),
+        keep_alive_timeout: Duration::from_secs(s.keep_alive_timeout_seconds),
+        max_connections: s.max_connections,
+    }
+}
+
+/// Warns when the process may open fewer files than `max_connections` needs (Linux).
+fn warn_if_few_files(max_connections: usize) {
+    let Ok(limits) = std::fs::read_to_string("/proc/self/limits") else {
+        return;
+    };
+    let soft = limits
+        .lines()
+        .find(|l| l.starts_with("Max open files"))
+        .and_then(|l| l.split_whitespace().nth(3))
+        .and_then(|n| n.parse::<usize>().ok());
+    if let Some(soft) = soft
+        && soft < max_connections + 100
+    {
+        tracing::warn!(
+            open_files = soft,
+            max_connections,
+            "可打开文件数低于连接上限 the open-file limit is below [server] max_connections + 100: \
+             raise it (ulimit -n, systemd LimitNOFILE) or lower max_connections"
+        );
+    }
 }
 
 async fn purge_sessions(db: Db, clock: Clock) {

@@ -7,7 +7,7 @@
 
 mod browser_support;
 
-use browser_support::{body_text, enabled, log_in, log_out, shot, start};
+use browser_support::{body_text, csp_violations, enabled, log_in, log_out, shot, start};
 use fantoccini::Locator;
 
 #[tokio::test]
@@ -142,6 +142,129 @@ async fn organiser_logs_in_browses_the_tree_and_reads_the_public_page() {
     );
     shot(c, shots, "public-visitor.png").await;
 
+    assert_eq!(csp_violations(c).await, Vec::<String>::new());
     eprintln!("screenshots in {}", shots.display());
+    c.clone().close().await.unwrap();
+}
+
+/// The main pages under the Content-Security-Policy: the console shows no refused script,
+/// style or eval; htmx still works (with `allowEval: false`) and a confirmation asks first.
+#[tokio::test]
+async fn pages_run_under_the_content_security_policy() {
+    if !enabled() {
+        return;
+    }
+    let b = start(&["--clock", "2022-06-18T09:00:00+08:00"], 1280, 900).await;
+    let (c, base) = (&b.c, b.base.as_str());
+    let visit = |path: &'static str| async move {
+        c.goto(&format!("{base}{path}")).await.unwrap();
+        c.wait().for_element(Locator::Css("body")).await.unwrap();
+        let seen = csp_violations(c).await;
+        assert!(seen.is_empty(), "{path}: {seen:#?}");
+    };
+    visit("/").await;
+    visit("/login").await;
+
+    // The check sees a violation when there is one: an inline script added to the page.
+    c.execute(
+        "var s = document.createElement('script'); s.textContent = 'window.inlined = 1'; \
+         document.body.appendChild(s);",
+        vec![],
+    )
+    .await
+    .unwrap();
+    let seen = csp_violations(c).await;
+    assert!(!seen.is_empty(), "an inline script is refused and logged");
+    let ran = c
+        .execute("return window.inlined || 0;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(ran, serde_json::json!(0), "the inline script did not run");
+
+    log_in(c, base, "gd.organiser", renke_domain::demo::DEMO_PASSWORD).await;
+    for path in [
+        "/home",
+        "/notices",
+        "/tasks",
+        "/activities",
+        "/activities?view=month",
+        "/messages",
+        "/orgs",
+        "/accounts",
+        "/manage/campaigns",
+        "/notices/new",
+        "/api/docs/",
+    ] {
+        visit(path).await;
+    }
+    // A notice, its status and a task's dashboard (indented rows).
+    c.goto(&format!("{base}/notices")).await.unwrap();
+    let href = c
+        .find(Locator::Css(
+            "main a[href^='/notices/']:not([href='/notices/new'])",
+        ))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    c.goto(&format!("{base}{href}")).await.unwrap();
+    c.wait().for_element(Locator::Css("h1")).await.unwrap();
+    assert_eq!(csp_violations(c).await, Vec::<String>::new(), "{href}");
+
+    // htmx: the organisation search replaces the results as one types.
+    c.goto(&format!("{base}/orgs")).await.unwrap();
+    c.find(Locator::Id("q"))
+        .await
+        .unwrap()
+        .send_keys("深圳")
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("#results h2"))
+        .await
+        .unwrap();
+    assert!(
+        c.current_url().await.unwrap().as_str().contains("q="),
+        "htmx pushed the URL"
+    );
+    assert_eq!(csp_violations(c).await, Vec::<String>::new(), "htmx search");
+
+    // A confirmation (data-confirm, no inline handler): dismissing it keeps the token.
+    c.goto(&format!("{base}/settings")).await.unwrap();
+    c.find(Locator::Id("token-name"))
+        .await
+        .unwrap()
+        .send_keys("csp")
+        .await
+        .unwrap();
+    c.find(Locator::Css("form[action='/settings/tokens'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let revoke = Locator::Css("form[action$='/revoke'] button");
+    c.wait()
+        .for_element(revoke)
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert!(c.get_alert_text().await.unwrap().contains("吊销"));
+    c.dismiss_alert().await.unwrap();
+    assert!(
+        c.find(Locator::Css(".chip.grey")).await.is_err(),
+        "kept on cancel"
+    );
+    c.find(revoke).await.unwrap().click().await.unwrap();
+    c.accept_alert().await.unwrap();
+    c.wait()
+        .for_element(Locator::Css(".chip.grey"))
+        .await
+        .unwrap();
+    assert_eq!(csp_violations(c).await, Vec::<String>::new(), "settings");
     c.clone().close().await.unwrap();
 }

@@ -7,7 +7,7 @@
 
 mod browser_support;
 
-use browser_support::{body_text, click, enabled, log_in, shot, start};
+use browser_support::{body_text, click, csp_violations, enabled, log_in, shot, start};
 use fantoccini::Locator;
 
 #[tokio::test]
@@ -283,6 +283,8 @@ async fn sme_registers_on_a_phone_organiser_checks_in_and_the_board_shows_venues
     assert_eq!(pending, "1", "the offline check-in waits in the queue");
     shot(c, shots, "checkin-offline.png").await;
 
+    // Every page and htmx swap of the walk ran under the Content-Security-Policy.
+    assert_eq!(csp_violations(c).await, Vec::<String>::new());
     eprintln!("screenshots in {}", shots.display());
     c.clone().close().await.unwrap();
 }

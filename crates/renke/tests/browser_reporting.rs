@@ -10,7 +10,7 @@
 
 mod browser_support;
 
-use browser_support::{body_text, click, enabled, log_in, log_out, shot, start};
+use browser_support::{body_text, click, csp_violations, enabled, log_in, log_out, shot, start};
 use fantoccini::{Client, Locator};
 
 /// The number after `label` in the dashboard's total counts (`应报 21 · 已签收 …`).
@@ -351,6 +351,8 @@ async fn city_bureau_acknowledges_and_submits_the_province_counts_and_returns() 
     );
     shot(c, shots, "reporting-submission-returned-city.png").await;
 
+    // Every page and htmx swap of the walk ran under the Content-Security-Policy.
+    assert_eq!(csp_violations(c).await, Vec::<String>::new());
     eprintln!("screenshots in {}", shots.display());
     c.clone().close().await.unwrap();
 }

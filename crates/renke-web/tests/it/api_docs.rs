@@ -142,17 +142,12 @@ async fn swagger_ui_is_served_without_internet() {
 }
 
 #[tokio::test]
-async fn health_and_metrics() {
+async fn health() {
     for app in TestApp::spawn_all().await {
         let anon = app.anonymous();
         let h = anon.get("/healthz").await;
         assert_eq!(h.status, 200, "{}", app.label());
         assert_eq!(h.text, "ok");
-        let m = anon.get("/metrics").await;
-        assert_eq!(m.status, 200);
-        assert!(m.text.contains("http_requests_total"), "{}", m.text);
-        assert!(m.text.contains("http_request_duration_seconds"));
-        assert!(m.text.contains("db_pool_connections"));
         app.finish().await;
     }
 }

@@ -11,6 +11,7 @@ mod api_orgs;
 mod api_perm;
 mod attachments;
 mod exports;
+mod headers;
 mod mail;
 mod notices;
 mod pages;

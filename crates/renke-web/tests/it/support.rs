@@ -63,8 +63,17 @@ impl TestApp {
 
     /// Starts the real router with a fixed clock at [`t0`] over `db`.
     pub async fn spawn(db: TestDb, config: WebConfig) -> TestApp {
+        Self::spawn_state(db, config, |s| s).await
+    }
+
+    /// [`TestApp::spawn`] with the state as `state` makes it (e.g. a `/metrics` token).
+    pub async fn spawn_state(
+        db: TestDb,
+        config: WebConfig,
+        state: impl FnOnce(AppState) -> AppState,
+    ) -> TestApp {
         let clock = Clock::fixed(t0());
-        let state = AppState::new(db.db.clone(), clock.clone(), config);
+        let state = state(AppState::new(db.db.clone(), clock.clone(), config));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let app = renke_web::router(state.clone());

@@ -57,7 +57,7 @@ fn new_org(o: &SynOrg, tree: &[SynOrg]) -> anyhow::Result<NewOrg> {
 
 pub async fn run(args: GenArgs) -> anyhow::Result<()> {
     let total = Instant::now();
-    let db = crate::open_migrated(&args.database_url).await?;
+    let db = crate::open_migrated(&args.database_url, renke_store::Synchronous::Normal).await?;
     if renke_store::orgs::count(&db).await? > 0 {
         bail!("目标数据库不为空 the database already has organisations; use an empty one");
     }

@@ -42,10 +42,27 @@ pub struct TasksArgs {
     /// as soon as the last is answered (closed loop: measures the most the server sustains).
     #[arg(long, default_value_t = 0.0)]
     pub rate: f64,
+    /// SQLite 提交同步方式 SQLite's `synchronous` for the run: full (as `renke serve`) or
+    /// normal (as `renke demo`).
+    #[arg(long, default_value = "full", value_parser = parse_synchronous)]
+    pub sqlite_synchronous: renke_store::Synchronous,
+}
+
+fn parse_synchronous(s: &str) -> Result<renke_store::Synchronous, String> {
+    renke_store::Synchronous::parse(s)
+        .ok_or_else(|| format!("须为 full 或 normal must be full or normal, not {s:?}"))
 }
 
 pub async fn run(args: TasksArgs) -> anyhow::Result<()> {
-    let db = renke_store::Db::connect_with(&args.database_url, args.pool)
+    let options = renke_store::DbOptions {
+        max_connections: args.pool,
+        sqlite_synchronous: args.sqlite_synchronous,
+    };
+    println!(
+        "SQLite synchronous = {} (PostgreSQL: ignored)",
+        args.sqlite_synchronous.as_str()
+    );
+    let db = renke_store::Db::open(&args.database_url, options)
         .await
         .context("无法连接数据库 cannot open the database")?;
     db.migrate()

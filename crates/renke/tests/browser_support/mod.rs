@@ -65,7 +65,9 @@ pub async fn start(demo_args: &[&str], width: u32, height: u32) -> Browser {
                      "--disable-background-networking", "--disable-component-update", "--disable-sync",
                      format!("--window-size={width},{height}"), "--lang=zh-CN", "--accept-lang=zh-CN,zh"],
             "prefs": { "intl.accept_languages": "zh-CN,zh" }
-        }
+        },
+        // The console, for Content-Security-Policy violations (see `csp_violations`).
+        "goog:loggingPrefs": { "browser": "ALL" }
     }))
     .unwrap();
     let c = ClientBuilder::rustls()
@@ -196,4 +198,45 @@ impl Browser {
         let _ = self._server.0.kill();
         let _ = self._server.0.wait();
     }
+}
+
+/// ChromeDriver's log of the browser console since the last call (`POST /session/{id}/se/log`).
+#[derive(Debug)]
+struct BrowserLog;
+
+impl fantoccini::wd::WebDriverCompatibleCommand for BrowserLog {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/se/log",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (axum::http::Method, Option<String>) {
+        (
+            axum::http::Method::POST,
+            Some(r#"{"type":"browser"}"#.to_owned()),
+        )
+    }
+}
+
+/// The console messages about the Content-Security-Policy (Chromium logs each refused
+/// script, style or eval) since the last call.
+#[allow(dead_code)] // used by the page walk only
+pub async fn csp_violations(c: &Client) -> Vec<String> {
+    let log = c
+        .issue_cmd(BrowserLog)
+        .await
+        .expect("read the browser console");
+    log.as_array()
+        .expect("console entries")
+        .iter()
+        .filter_map(|e| e["message"].as_str())
+        .filter(|m| m.contains("Content Security Policy") || m.contains("Content-Security-Policy"))
+        .map(str::to_owned)
+        .collect()
 }

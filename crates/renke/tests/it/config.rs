@@ -213,3 +213,117 @@ fn bad_and_unknown_environment_variables_are_refused() {
         assert!(!data.exists());
     }
 }
+
+/// `[server]`, `[database]` and `[metrics]` come from the file and the environment; values
+/// that cannot work are refused naming the key.
+#[test]
+fn server_database_and_metrics_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("renke.toml");
+    std::fs::write(
+        &file,
+        "[server]\nheader_read_timeout_seconds = 5\nmax_connections = 200\n\
+         [database]\nsqlite_synchronous = \"normal\"\n",
+    )
+    .unwrap();
+    let s = Settings::load(
+        Some(&file),
+        vars(&[
+            ("RENKE_SERVER__KEEP_ALIVE_TIMEOUT_SECONDS", "30"),
+            ("RENKE_METRICS__TOKEN", "a-long-enough-metrics-token"),
+        ]),
+        &Default::default(),
+    )
+    .unwrap();
+    assert_eq!(s.server.header_read_timeout_seconds, 5);
+    assert_eq!(s.server.keep_alive_timeout_seconds, 30);
+    assert_eq!(s.server.max_connections, 200);
+    assert_eq!(
+        s.database.sqlite_synchronous,
+        renke_store::Synchronous::Normal
+    );
+    assert_eq!(
+        s.metrics.token.as_deref(),
+        Some("a-long-enough-metrics-token")
+    );
+    assert!(!format!("{s:?}").contains("a-long-enough"), "token logged");
+    let d = Settings::default();
+    assert_eq!(
+        d.database.sqlite_synchronous,
+        renke_store::Synchronous::Full
+    );
+    assert_eq!(d.server.header_read_timeout_seconds, 10);
+
+    let refused = |toml: &str| format!("{:#}", Settings::from_toml(toml).unwrap_err());
+    let e = refused("[database]\nsqlite_synchronous = \"fast\"\n");
+    assert!(
+        e.contains("sqlite_synchronous") && e.contains("\"full\""),
+        "{e}"
+    );
+    let e = refused("[server]\nmax_connections = 0\n");
+    assert!(e.contains("max_connections"), "{e}");
+    let e = refused("[server]\nheader_read_timeout_seconds = 0\n");
+    assert!(e.contains("header_read_timeout_seconds"), "{e}");
+    let e = refused("[metrics]\ntoken = \"short\"\n");
+    assert!(e.contains("[metrics] token"), "{e}");
+    let e = Settings::load(
+        None,
+        vars(&[("RENKE_DATABASE__SQLITE_SYNCHRONOUS", "off")]),
+        &Default::default(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("RENKE_DATABASE__SQLITE_SYNCHRONOUS") && e.contains("sqlite_synchronous"),
+        "{e}"
+    );
+}
+
+/// `renke serve` opens SQLite with `synchronous = FULL` (2) by default, `renke demo` with
+/// NORMAL (1); the pooled readers and the writer alike.
+#[tokio::test]
+async fn sqlite_synchronous_reaches_the_connections() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, settings) = renke::serve::open(renke::serve::ServeArgs {
+        config: None,
+        database_url: None,
+        listen: None,
+        data_dir: Some(dir.path().join("serve")),
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        settings.database.sqlite_synchronous,
+        renke_store::Synchronous::Full
+    );
+    assert_eq!(db.sqlite_synchronous().await.unwrap(), Some((2, 2)));
+    db.close().await;
+
+    let (db, settings) = renke::demo::open(&renke::demo::DemoArgs {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        data_dir: dir.path().join("demo"),
+        clock: None,
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        settings.database.sqlite_synchronous,
+        renke_store::Synchronous::Normal
+    );
+    assert_eq!(db.sqlite_synchronous().await.unwrap(), Some((1, 1)));
+    db.close().await;
+
+    // A configuration file's choice reaches the connections too.
+    let file = dir.path().join("renke.toml");
+    std::fs::write(&file, "[database]\nsqlite_synchronous = \"normal\"\n").unwrap();
+    let (db, _) = renke::serve::open(renke::serve::ServeArgs {
+        config: Some(file),
+        database_url: None,
+        listen: None,
+        data_dir: Some(dir.path().join("configured")),
+    })
+    .await
+    .unwrap();
+    assert_eq!(db.sqlite_synchronous().await.unwrap(), Some((1, 1)));
+    db.close().await;
+}

@@ -9,5 +9,6 @@ mod config;
 mod demo;
 mod import;
 mod notice_kinds;
+mod server;
 mod support;
 mod worker;
