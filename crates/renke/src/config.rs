@@ -11,6 +11,7 @@
 //! settings are passed to whatever needs them.
 
 use anyhow::{Context, bail};
+use renke_app::files::FilesConfig;
 use renke_app::mail::MailConfig;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -44,6 +45,7 @@ pub struct Settings {
     pub font_dir: Option<PathBuf>,
     pub web: WebConfig,
     pub mail: MailConfig,
+    pub files: FilesConfig,
 }
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
@@ -60,6 +62,7 @@ impl Default for Settings {
             font_dir: None,
             web: WebConfig::default(),
             mail: MailConfig::default(),
+            files: FilesConfig::default(),
         }
     }
 }
@@ -79,6 +82,7 @@ impl fmt::Debug for Settings {
             .field("font_dir", &self.font_dir)
             .field("web", &self.web)
             .field("mail", &redacted_mail(&self.mail))
+            .field("files", &self.files)
             .finish()
     }
 }

@@ -6,6 +6,7 @@ use crate::App;
 use crate::Caller;
 use crate::error::AppError;
 use crate::orgs::org_by_code;
+use renke_domain::error::{LIST_MAX, SHORT_LIST_MAX, check_list_lengths};
 use renke_domain::notice::{ContactInput, NoticeDraft, NoticeInput, Publication, RecipientSpec};
 use renke_domain::org::{OrgKind, OrgPath};
 use renke_domain::perm::Action;
@@ -86,8 +87,23 @@ pub struct NoticeForm {
     pub relay_tasks: Vec<crate::reporting::tasks::RelayTaskForm>,
 }
 
+impl NoticeForm {
+    /// Refuses lists longer than a notice can need (`too_many`), before any code is
+    /// looked up: at most [`LIST_MAX`] recipients (a group such as 各地级以上市市场监管局 is
+    /// one entry) and [`SHORT_LIST_MAX`] attachments, contacts and relayed tasks.
+    pub fn check_list_lengths(&self) -> Result<(), Invalid> {
+        check_list_lengths(&[
+            ("recipients", self.recipients.len(), LIST_MAX),
+            ("attachments", self.attachments.len(), SHORT_LIST_MAX),
+            ("contacts", self.contacts.len(), SHORT_LIST_MAX),
+            ("relay_tasks", self.relay_tasks.len(), SHORT_LIST_MAX),
+        ])
+    }
+}
+
 /// Resolves codes and validates every field; `issuer` is already checked for Manage.
 async fn notice_draft(app: &App, issuer: &Org, f: &NoticeForm) -> Result<NoticeDraft, AppError> {
+    f.check_list_lengths()?;
     let mut errs = Invalid::default();
     let mut recipients = Vec::new();
     for (i, r) in f.recipients.iter().enumerate() {
