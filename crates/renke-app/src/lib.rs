@@ -6,8 +6,8 @@
 //!
 //! Layout, by feature: [`auth`] (login, passwords, tokens), [`orgs`], [`accounts`],
 //! [`campaigns`], [`notices`], [`reporting`] (tasks, exports, 催办), [`activities`]
-//! (registration, check-in, calendars), [`pdf`], [`mail`], [`jobs`] (the queue's job kinds
-//! and the worker).
+//! (registration, check-in, calendars), [`pdf`], [`mail`], [`files`] (storage quota and
+//! the sweep of unused files), [`jobs`] (the queue's job kinds and the worker).
 
 pub mod accounts;
 pub mod activities;
@@ -15,6 +15,7 @@ pub mod auth;
 mod caller;
 pub mod campaigns;
 pub mod error;
+pub mod files;
 pub mod jobs;
 pub mod mail;
 pub mod model;
@@ -87,6 +88,8 @@ pub struct App {
     pub mailer: Mailer,
     /// Where uploaded files are kept (in memory unless the binary configures a directory).
     pub files: FileStore,
+    /// The storage quota per organisation (`[files]`).
+    pub files_config: files::FilesConfig,
     /// The PDF renderer with the configured fonts; `None`: the bundled fonts only.
     pub pdf: Option<Arc<PdfRenderer>>,
     /// Registrations waiting to be written together (group commit).
@@ -101,6 +104,7 @@ impl App {
             config: Arc::new(config),
             mailer: Mailer::memory(),
             files: FileStore::memory(),
+            files_config: files::FilesConfig::default(),
             pdf: None,
             registrar: Registrar::default(),
         }
@@ -123,6 +127,12 @@ impl App {
     /// The same state keeping uploaded files in `files`.
     pub fn with_files(mut self, files: FileStore) -> Self {
         self.files = files;
+        self
+    }
+
+    /// The same state with the file settings `config` (the storage quota).
+    pub fn with_files_config(mut self, config: files::FilesConfig) -> Self {
+        self.files_config = config;
         self
     }
 

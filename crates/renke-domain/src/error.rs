@@ -45,6 +45,33 @@ impl fmt::Display for FieldError {
     }
 }
 
+/// Entries a list in a request may have: recipients, task recipients, branch venues and
+/// participants, each naming an organisation that is looked up one by one.
+pub const LIST_MAX: usize = 500;
+/// Entries of the shorter lists of a form: contacts, attachment titles, organisers,
+/// sessions, relayed tasks, registration form fields.
+pub const SHORT_LIST_MAX: usize = 100;
+
+/// Refuses every list of `lists` — (field, entries, most allowed) — that is longer than
+/// allowed: `too_many` on its field with `max` and `actual`. Checked before any entry is
+/// looked at, so a long list costs nothing.
+pub fn check_list_lengths(lists: &[(&str, usize, usize)]) -> Result<(), Invalid> {
+    let errs: Vec<FieldError> = lists
+        .iter()
+        .filter(|(_, actual, max)| actual > max)
+        .map(|(field, actual, max)| {
+            FieldError::new(*field, "too_many")
+                .with("max", max)
+                .with("actual", actual)
+        })
+        .collect();
+    if errs.is_empty() {
+        Ok(())
+    } else {
+        Err(Invalid(errs))
+    }
+}
+
 /// A set of field errors: input that was refused as a whole.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, thiserror::Error)]
 #[error("invalid input: {}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]

@@ -460,6 +460,14 @@ impl NoticeInput {
         if self.recipients.is_empty() {
             errs.push(FieldError::new("recipients", "required"));
         }
+        // The same organisation, or the same group, named twice is one recipient.
+        let mut recipients: Vec<RecipientSpec> = Vec::with_capacity(self.recipients.len());
+        let mut seen = std::collections::HashSet::new();
+        for r in &self.recipients {
+            if seen.insert((r.org_id, r.children_kind)) {
+                recipients.push(r.clone());
+            }
+        }
         let body = match parse_text("body", &self.body, BODY_MAX) {
             Ok(Some(b)) => Some(b),
             Ok(None) => {
@@ -575,7 +583,7 @@ impl NoticeInput {
                 issuer_org_id: self.issuer_org_id,
                 doc_number,
                 title,
-                recipients: self.recipients.clone(),
+                recipients,
                 body,
                 attachments,
                 signature,

@@ -4,7 +4,7 @@
 //! A [`Table`] is the header row plus the data rows below it; `rows[0]` is spreadsheet
 //! row 2, so the row numbers in import reports match what people see in Excel or WPS.
 
-use calamine::{Data, Range, Reader, Xlsx};
+use calamine::{Data, Reader, Xlsx};
 use renke_domain::import::Table;
 use rust_xlsxwriter::{Format, Workbook};
 use std::io::Cursor;
@@ -32,10 +32,57 @@ pub enum TableError {
     #[error("无法生成 xlsx 文件 (cannot write the xlsx file): {0}")]
     Write(#[from] rust_xlsxwriter::XlsxError),
     #[error(
+        "工作表「{sheet}」超出范围：内容延伸到第 {rows} 行、第 {cols} 列，最多读取 {max_rows} 行、{max_cols} 列 \
+         (the sheet {sheet:?} reaches row {rows} and column {cols}; at most {max_rows} rows and \
+         {max_cols} columns are read)"
+    )]
+    SheetTooLarge {
+        sheet: String,
+        rows: u64,
+        cols: u64,
+        max_rows: u32,
+        max_cols: u32,
+    },
+    #[error(
         "表格过大：xlsx 最多 {max_rows} 行、{max_cols} 列 \
          (table too large for xlsx: at most {max_rows} rows and {max_cols} columns)"
     )]
     TooLarge { max_rows: u32, max_cols: u16 },
+}
+
+/// How far into a sheet a reader goes: a sheet with content beyond it is refused
+/// ([`TableError::SheetTooLarge`]) before anything is allocated for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SheetLimit {
+    pub rows: u32,
+    pub cols: u32,
+}
+
+impl SheetLimit {
+    /// Imports of organisations and accounts: 200,000 rows × 100 columns.
+    pub const IMPORT: SheetLimit = SheetLimit {
+        rows: 200_000,
+        cols: 100,
+    };
+
+    fn refuse(self, sheet: &str, rows: u64, cols: u64) -> TableError {
+        TableError::SheetTooLarge {
+            sheet: sheet.to_owned(),
+            rows,
+            cols,
+            max_rows: self.rows,
+            max_cols: self.cols,
+        }
+    }
+
+    /// Refuses content reaching row `rows` or column `cols` (1-based) beyond the limit.
+    fn check(self, sheet: &str, rows: u64, cols: u64) -> Result<(), TableError> {
+        if rows > u64::from(self.rows) || cols > u64::from(self.cols) {
+            Err(self.refuse(sheet, rows, cols))
+        } else {
+            Ok(())
+        }
+    }
 }
 
 /// Reads the table of an uploaded file, chosen by the extension of `file_name`:
@@ -43,12 +90,34 @@ pub enum TableError {
 /// trimmed; rows may have different lengths. Empty rows in the middle are kept (blank
 /// lines of a CSV file too), so `rows[i]` is spreadsheet row `i + 2` as Excel or WPS shows
 /// it; numbers read as people see them (`15`, `2.5`), which parse back to the same value.
+/// Reads at most [`SheetLimit::IMPORT`].
 pub fn read_table(bytes: &[u8], file_name: &str) -> Result<Table, TableError> {
+    read_table_within(bytes, file_name, SheetLimit::IMPORT)
+}
+
+/// [`read_table`] refusing a sheet with content beyond `limit`: an xlsx sheet whose
+/// declared dimension or whose cells reach past it (a 1 KB file can name a cell at
+/// XFD1048576) is refused before its grid is built, a CSV file after it is read.
+pub fn read_table_within(
+    bytes: &[u8],
+    file_name: &str,
+    limit: SheetLimit,
+) -> Result<Table, TableError> {
     let lower = file_name.trim().to_lowercase();
     if lower.ends_with(".csv") {
-        read_csv(bytes)
+        let table = read_csv(bytes)?;
+        let rows = table.rows.len() + usize::from(!table.headers.is_empty());
+        let cols = table
+            .rows
+            .iter()
+            .map(Vec::len)
+            .chain([table.headers.len()])
+            .max()
+            .unwrap_or(0);
+        limit.check(file_name, rows as u64, cols as u64)?;
+        Ok(table)
     } else if lower.ends_with(".xlsx") {
-        read_xlsx(bytes)
+        read_xlsx(bytes, limit)
     } else {
         Err(TableError::UnsupportedType {
             name: file_name.to_owned(),
@@ -106,34 +175,47 @@ fn split_header(mut records: Vec<Vec<String>>) -> Table {
     }
 }
 
-fn read_xlsx(bytes: &[u8]) -> Result<Table, TableError> {
+/// The first worksheet's cells as text, positioned absolutely (leading empty rows and
+/// columns kept, so row numbers and column letters stay the spreadsheet's), read cell by
+/// cell: the declared dimension is checked first, then every cell with content, so only
+/// what is inside `limit` is ever allocated.
+fn read_xlsx(bytes: &[u8], limit: SheetLimit) -> Result<Table, TableError> {
     let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))?;
-    let range = book
-        .worksheet_range_at(0)
-        .ok_or(TableError::NoWorksheet)??;
-    Ok(split_header(grid(&range)))
-}
-
-/// The cells of a worksheet as text, positioned absolutely: the range calamine returns
-/// starts at the first non-empty cell, so leading empty rows and columns are put back to
-/// keep row numbers and column letters as the spreadsheet shows them.
-fn grid(range: &Range<Data>) -> Vec<Vec<String>> {
-    let Some((top, left)) = range.start() else {
-        return Vec::new();
+    let sheet = book
+        .sheet_names()
+        .first()
+        .cloned()
+        .ok_or(TableError::NoWorksheet)?;
+    let mut cells = match book.worksheet_cells_reader(&sheet) {
+        Ok(r) => r,
+        Err(calamine::XlsxError::NotAWorksheet(_)) => return Err(TableError::NoWorksheet),
+        Err(e) => return Err(e.into()),
     };
-    let mut out: Vec<Vec<String>> = vec![Vec::new(); top as usize];
-    for row in range.rows() {
-        let mut cells = vec![String::new(); left as usize];
-        cells.extend(row.iter().map(cell_text));
-        while cells.last().is_some_and(String::is_empty) {
-            cells.pop();
+    let declared = cells.dimensions();
+    limit.check(
+        &sheet,
+        u64::from(declared.end.0) + 1,
+        u64::from(declared.end.1) + 1,
+    )?;
+    let mut grid: Vec<Vec<String>> = Vec::new();
+    while let Some(cell) = cells.next_cell()? {
+        let text = cell_text(&Data::from(cell.get_value().clone()));
+        if text.is_empty() {
+            continue;
         }
-        out.push(cells);
+        let (r, c) = cell.get_position();
+        limit.check(&sheet, u64::from(r) + 1, u64::from(c) + 1)?;
+        let (r, c) = (r as usize, c as usize);
+        if grid.len() <= r {
+            grid.resize_with(r + 1, Vec::new);
+        }
+        let row = &mut grid[r];
+        if row.len() <= c {
+            row.resize_with(c + 1, String::new);
+        }
+        row[c] = text;
     }
-    while out.last().is_some_and(|r| r.is_empty()) {
-        out.pop();
-    }
-    out
+    Ok(split_header(grid))
 }
 
 /// A cell as people read it: integers without `.0`, dates as ISO 8601.
@@ -420,6 +502,102 @@ mod tests {
         book.add_worksheet().write_string(0, 0, "second").unwrap();
         let bytes = book.save_to_buffer().unwrap();
         assert_eq!(read_table(&bytes, "x.xlsx").unwrap().headers, ["first"]);
+    }
+
+    /// A minimal workbook whose one sheet declares `dimension` and holds `cells` (XML).
+    fn hand_made_xlsx(dimension: &str, cells: &str) -> Vec<u8> {
+        use std::io::Write;
+        let parts = [
+            (
+                "[Content_Types].xml",
+                r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#.to_owned(),
+            ),
+            (
+                "_rels/.rels",
+                r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.to_owned(),
+            ),
+            (
+                "xl/workbook.xml",
+                r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="名单" sheetId="1" r:id="rId1"/></sheets></workbook>"#.to_owned(),
+            ),
+            (
+                "xl/_rels/workbook.xml.rels",
+                r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#.to_owned(),
+            ),
+            (
+                "xl/worksheets/sheet1.xml",
+                format!(
+                    r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="{dimension}"/><sheetData>{cells}</sheetData></worksheet>"#
+                ),
+            ),
+        ];
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for (name, body) in parts {
+            zip.start_file(name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            zip.write_all(body.as_bytes()).unwrap();
+        }
+        zip.finish().unwrap().into_inner()
+    }
+
+    const FAR_CELLS: &str = r#"<row r="1"><c r="A1" t="inlineStr"><is><t>code</t></is></c></row><row r="1048576"><c r="XFD1048576"><v>1</v></c></row>"#;
+
+    /// Cells at A1 and XFD1048576 in a file of about a kilobyte: refused by the declared
+    /// dimension, and by the far cell itself when the dimension says less, naming the sheet
+    /// and the limit — never read into a grid of 17 billion cells.
+    #[test]
+    fn a_sheet_reaching_past_the_limit_is_refused_before_it_is_read() {
+        for dimension in ["A1:XFD1048576", "A1"] {
+            let bytes = hand_made_xlsx(dimension, FAR_CELLS);
+            assert!(bytes.len() < 2048, "{}", bytes.len());
+            let err = read_table(&bytes, "orgs.xlsx").unwrap_err();
+            assert!(
+                matches!(
+                    &err,
+                    TableError::SheetTooLarge { sheet, rows: 1_048_576, cols: 16_384, max_rows: 200_000, max_cols: 100 }
+                        if sheet == "名单"
+                ),
+                "{dimension}: {err:?}"
+            );
+            let msg = err.to_string();
+            assert!(msg.contains("名单") && msg.contains("200000"), "{msg}");
+        }
+        // Within the limit the same hand-made file reads as any other.
+        let near = r#"<row r="1"><c r="A1" t="inlineStr"><is><t>code</t></is></c></row><row r="3"><c r="CV3"><v>7</v></c></row>"#;
+        let table = read_table(&hand_made_xlsx("A1:CV3", near), "orgs.xlsx").unwrap();
+        assert_eq!(table.headers, ["code"]);
+        assert_eq!(table.rows[1].len(), 100);
+        assert_eq!(table.rows[1][99], "7");
+        // A smaller limit (one column) refuses it.
+        let one = SheetLimit { rows: 10, cols: 1 };
+        let err = read_table_within(&hand_made_xlsx("A1", near), "x.xlsx", one).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                TableError::SheetTooLarge {
+                    rows: 3,
+                    cols: 100,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn a_csv_past_the_limit_is_refused_naming_the_file() {
+        let limit = SheetLimit { rows: 2, cols: 3 };
+        assert!(read_table_within(b"a,b,c\n1,2,3\n", "r.csv", limit).is_ok());
+        let err = read_table_within(b"a,b,c\n1,2,3\n4\n", "r.csv", limit).unwrap_err();
+        assert!(
+            matches!(&err, TableError::SheetTooLarge { sheet, rows: 3, cols: 3, .. } if sheet == "r.csv"),
+            "{err:?}"
+        );
+        let err = read_table_within(b"a,b,c,d\n", "r.csv", limit).unwrap_err();
+        assert!(
+            matches!(err, TableError::SheetTooLarge { cols: 4, .. }),
+            "{err:?}"
+        );
     }
 
     #[test]

@@ -2,12 +2,16 @@
 //! tests) under their SHA-256, metadata in the `files` table.
 //!
 //! The caller checks the upload against its [`UploadRule`](renke_domain::file::UploadRule)
-//! first; [`FileStore::put`] then writes the object before the row, so a row always has its
-//! bytes. Objects are content-addressed: the same file uploaded twice is stored once, and an
-//! object whose row was rolled back is harmless (a later upload of the same bytes reuses it).
+//! and the caller's permission first; [`FileStore::stage`] then writes the object before the
+//! row, which the caller inserts in the transaction of its write, so a row always has its
+//! bytes. Objects are content-addressed: the same file uploaded twice is stored once. What
+//! no record needs any more — a row no attachment lists, an object no row names (its write
+//! was refused after staging) — is removed by [`FileStore::sweep`] once older than a grace
+//! period.
 
-use crate::{Db, StoreError, on_db};
+use crate::{Db, StoreError, on_db, on_tx};
 use chrono::{DateTime, Utc};
+use futures_util::StreamExt;
 use object_store::ObjectStore;
 use object_store::path::Path as ObjectPath;
 use renke_domain::file::FileKind;
@@ -131,45 +135,24 @@ impl FileStore {
         })
     }
 
-    /// Stores the bytes (once per content) and records the file.
-    pub async fn put(
-        &self,
-        db: &Db,
-        upload: &Upload<'_>,
-        now: DateTime<Utc>,
-    ) -> Result<StoredFile, StoreError> {
-        let sha256 = hex::encode(Sha256::digest(upload.bytes));
-        let path = object_path(&sha256);
-        if self.store.head(&path).await.is_err() {
-            self.store
-                .put(&path, upload.bytes.to_vec().into())
-                .await
-                .map_err(store_err)?;
-        }
-        let sql = format!(
-            "INSERT INTO files (name, kind, size, sha256, org_id, uploaded_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {COLS}"
-        );
-        let row: FileRow = on_db!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(upload.name)
-            .bind(upload.kind.as_str())
-            .bind(upload.bytes.len() as i64)
-            .bind(&sha256)
-            .bind(upload.org_id)
-            .bind(upload.uploaded_by)
-            .bind(now)
-            .fetch_one(p)
-            .await)?;
-        row.try_into()
-    }
-
     /// Stores the bytes of a checked upload (once per content) without recording the file:
     /// the caller inserts the row inside its own transaction (see [`Staged`]), so a refused
-    /// write leaves no `files` row. An object whose row never commits is harmless.
-    pub async fn stage(&self, upload: &Upload<'_>) -> Result<Staged, StoreError> {
+    /// write leaves no `files` row; an object whose row never commits is removed by
+    /// [`FileStore::sweep`] once older than its grace period. Content already stored is
+    /// written again when its object is older than [`RESTAGE_AFTER`] at `now`, so an
+    /// upload in flight never has an object a sweep would take for old.
+    pub async fn stage(
+        &self,
+        upload: &Upload<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<Staged, StoreError> {
         let sha256 = hex::encode(Sha256::digest(upload.bytes));
         let path = object_path(&sha256);
-        if self.store.head(&path).await.is_err() {
+        let fresh = matches!(
+            self.store.head(&path).await,
+            Ok(m) if m.last_modified > now - RESTAGE_AFTER
+        );
+        if !fresh {
             self.store
                 .put(&path, upload.bytes.to_vec().into())
                 .await
@@ -194,6 +177,143 @@ impl FileStore {
             .map_err(store_err)?;
         Ok(got.bytes().await.map_err(store_err)?.to_vec())
     }
+}
+
+/// A stored object removed by [`FileStore::sweep`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemovedObject {
+    /// Its path in the store (`ab/cd/<sha256>`).
+    pub path: String,
+    pub size: u64,
+    pub modified: DateTime<Utc>,
+}
+
+/// What a [`FileStore::sweep`] removed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Sweep {
+    /// `files` rows that nothing listed.
+    pub rows: u64,
+    pub objects: Vec<RemovedObject>,
+}
+
+/// How old a stored object may be before staging the same content writes it again (far
+/// below any sweep's grace period).
+pub const RESTAGE_AFTER: chrono::Duration = chrono::Duration::minutes(10);
+
+/// Objects whose rows are looked up in one query.
+const SWEEP_CHUNK: usize = 500;
+
+/// The SHA-256 an object path names, if it is one of ours (`ab/cd/<sha256>`, lowercase hex).
+fn sha_of(path: &ObjectPath) -> Option<String> {
+    let name = path.filename()?;
+    let ours = name.len() == 64
+        && name.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+        && object_path(name) == *path;
+    ours.then(|| name.to_owned())
+}
+
+impl FileStore {
+    /// Removes what no record needs, of what is older than `before`: the `files` rows no
+    /// notice attachment and no submission lists (files of a working copy replaced before it
+    /// was sent), then the objects whose content no `files` row names (an upload whose write
+    /// was refused after its bytes were staged). Objects of other names are left alone.
+    /// Uploads in flight are younger than `before` and are kept: staging rewrites an object
+    /// even when its content is already stored, and each object is checked again just
+    /// before it is deleted.
+    pub async fn sweep(&self, db: &Db, before: DateTime<Utc>) -> Result<Sweep, StoreError> {
+        let rows = remove_unlisted_rows(db, before).await?;
+        let mut objects = Vec::new();
+        let mut candidates = Vec::new();
+        let mut listing = self.store.list(None);
+        while let Some(meta) = listing.next().await {
+            let meta = meta.map_err(store_err)?;
+            if meta.last_modified >= before {
+                continue;
+            }
+            if let Some(sha) = sha_of(&meta.location) {
+                candidates.push(sha);
+            }
+            if candidates.len() == SWEEP_CHUNK {
+                self.remove_unnamed(db, &std::mem::take(&mut candidates), before, &mut objects)
+                    .await?;
+            }
+        }
+        self.remove_unnamed(db, &candidates, before, &mut objects)
+            .await?;
+        Ok(Sweep { rows, objects })
+    }
+
+    /// Deletes the objects of `shas` that no `files` row names and that are still older
+    /// than `before`.
+    async fn remove_unnamed(
+        &self,
+        db: &Db,
+        shas: &[String],
+        before: DateTime<Utc>,
+        out: &mut Vec<RemovedObject>,
+    ) -> Result<(), StoreError> {
+        if shas.is_empty() {
+            return Ok(());
+        }
+        // The values are checked lowercase hex (`sha_of`), never user text.
+        let list = shas
+            .iter()
+            .map(|s| format!("'{s}'"))
+            .collect::<Vec<_>>()
+            .join(",");
+        let sql = format!("SELECT DISTINCT sha256 FROM files WHERE sha256 IN ({list})");
+        let named: Vec<String> = on_db!(db, |p| sqlx::query_scalar(sqlx::AssertSqlSafe(
+            sql.as_str()
+        ))
+        .fetch_all(p)
+        .await)?;
+        for sha in shas.iter().filter(|s| !named.contains(s)) {
+            let path = object_path(sha);
+            let meta = match self.store.head(&path).await {
+                Ok(m) if m.last_modified < before => m,
+                Ok(_) | Err(object_store::Error::NotFound { .. }) => continue,
+                Err(e) => return Err(store_err(e)),
+            };
+            match self.store.delete(&path).await {
+                Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
+                Err(e) => return Err(store_err(e)),
+            }
+            out.push(RemovedObject {
+                path: path.to_string(),
+                size: meta.size,
+                modified: meta.last_modified,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Deletes the `files` rows created before `before` that no notice attachment and no
+/// submission lists; returns how many.
+async fn remove_unlisted_rows(db: &Db, before: DateTime<Utc>) -> Result<u64, StoreError> {
+    let mut tx = db.write().await?;
+    let done = on_tx!(&mut tx, |tx| sqlx::query(
+        "DELETE FROM files WHERE created_at < $1 \
+         AND NOT EXISTS (SELECT 1 FROM submission_files sf WHERE sf.file_id = files.id) \
+         AND NOT EXISTS (SELECT 1 FROM notice_attachments na WHERE na.file_id = files.id)"
+    )
+    .bind(before)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected());
+    tx.commit().await?;
+    Ok(done)
+}
+
+/// The bytes of the files of organisation `org_id`, as recorded (a content uploaded twice
+/// counts twice).
+pub async fn used_by_org(db: &Db, org_id: i64) -> Result<i64, StoreError> {
+    Ok(on_db!(db, |p| sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM files WHERE org_id = $1"
+    )
+    .bind(org_id)
+    .fetch_one(p)
+    .await)?)
 }
 
 /// A file's metadata.

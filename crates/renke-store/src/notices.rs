@@ -478,13 +478,14 @@ pub async fn get(db: &Db, id: i64) -> Result<Notice, StoreError> {
     })
 }
 
-/// Adds an uploaded file to a draft as its next attachment, titled `title`. Refuses
-/// `notice_issued` for an issued notice. Returns the attachment's position.
+/// Adds an uploaded file (its bytes staged, its `files` row written here) to a draft as its
+/// next attachment, titled `title`, in one transaction. Refuses `notice_issued` for an
+/// issued notice. Returns the attachment's position.
 pub async fn attach_file(
     db: &Db,
     id: i64,
     title: &str,
-    file_id: i64,
+    file: &crate::files::Staged,
     now: DateTime<Utc>,
 ) -> Result<i32, StoreError> {
     let mut tx = db.write().await?;
@@ -505,6 +506,16 @@ pub async fn attach_file(
                 None => StoreError::NotFound,
             });
         }
+        let file_id: i64 = sqlx::query_scalar(crate::files::Staged::INSERT)
+            .bind(&file.name)
+            .bind(file.kind.as_str())
+            .bind(file.size)
+            .bind(&file.sha256)
+            .bind(file.org_id)
+            .bind(file.uploaded_by)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
         let pos: i32 = sqlx::query_scalar(
             "INSERT INTO notice_attachments (notice_id, position, title, file_id) \
              SELECT $1, COALESCE(MAX(position) + 1, 0), $2, $3 FROM notice_attachments \

@@ -350,6 +350,16 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "The content of “{name}” is not {kind}, as its extension says.",
     ),
     (
+        "err.storage_quota_exceeded",
+        "存储空间不足：本单位的上传文件已占用 {used}，再保存此文件将超过上限 {limit}。请联系系统管理员。",
+        "Storage quota exceeded: your organisation's files take {used}; this upload would go past its limit of {limit}. Please contact the administrator.",
+    ),
+    (
+        "err.too_many",
+        "最多 {max} 项，当前 {actual} 项。",
+        "At most {max} entries; this has {actual}.",
+    ),
+    (
         "err.upload_unreadable",
         "上传的文件无法读取，请重试。",
         "The upload could not be read; please try again.",

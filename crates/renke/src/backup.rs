@@ -21,17 +21,21 @@ pub struct DbArgs {
 }
 
 impl DbArgs {
-    /// The database URL in effect.
-    pub fn url(&self) -> anyhow::Result<String> {
-        let s = crate::serve::settings(
+    /// The settings in effect (file, environment, these flags).
+    pub fn settings(&self) -> anyhow::Result<crate::config::Settings> {
+        crate::serve::settings(
             self.config.as_deref(),
             &Overrides {
                 database_url: self.database_url.clone(),
                 data_dir: self.data_dir.clone(),
                 listen: None,
             },
-        )?;
-        Ok(s.database_url())
+        )
+    }
+
+    /// The database URL in effect.
+    pub fn url(&self) -> anyhow::Result<String> {
+        Ok(self.settings()?.database_url())
     }
 
     /// Opens the database and applies pending migrations. For SQLite the parent directory

@@ -11,6 +11,7 @@
 //! settings are passed to whatever needs them.
 
 use anyhow::{Context, bail};
+use renke_app::files::FilesConfig;
 use renke_app::mail::MailConfig;
 use renke_store::Synchronous;
 use serde::{Deserialize, Serialize};
@@ -48,6 +49,7 @@ pub struct Settings {
     pub server: ServerConfig,
     pub database: DatabaseConfig,
     pub metrics: MetricsConfig,
+    pub files: FilesConfig,
 }
 
 /// `[server]`: how connections are accepted and how long they may sit idle.
@@ -148,6 +150,7 @@ impl Default for Settings {
             server: ServerConfig::default(),
             database: DatabaseConfig::default(),
             metrics: MetricsConfig::default(),
+            files: FilesConfig::default(),
         }
     }
 }
@@ -170,6 +173,7 @@ impl fmt::Debug for Settings {
             .field("server", &self.server)
             .field("database", &self.database)
             .field("metrics", &self.metrics)
+            .field("files", &self.files)
             .finish()
     }
 }
@@ -367,6 +371,7 @@ fn section_fields(section: &str) -> Option<&'static [&'static str]> {
         "server" => Some(struct_fields::<ServerConfig>()),
         "database" => Some(struct_fields::<DatabaseConfig>()),
         "metrics" => Some(struct_fields::<MetricsConfig>()),
+        "files" => Some(struct_fields::<FilesConfig>()),
         _ => None,
     }
 }
@@ -607,7 +612,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(sections, 5);
+        assert_eq!(sections, 6);
         assert!(struct_fields::<Settings>().contains(&"font_dir"));
         assert!(struct_fields::<MailConfig>().contains(&"smtp_url"));
     }

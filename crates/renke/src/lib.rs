@@ -6,6 +6,7 @@ pub mod backup;
 pub mod bench;
 pub mod config;
 pub mod demo;
+pub mod files;
 pub mod import;
 pub mod serve;
 pub mod server;

@@ -41,6 +41,8 @@ enum Command {
     Import(renke::import::ImportArgs),
     /// 账号管理 Create accounts from the command line.
     Admin(renke::admin::AdminArgs),
+    /// 上传文件 Uploaded files: `renke files gc` removes those no record needs.
+    Files(renke::files::FilesArgs),
     /// 性能测试 National-scale data, load test, permission-check timing.
     Bench(renke::bench::BenchArgs),
     /// Proficiency-testing statistics (ISO 13528:2022, CNAS-GL002).
@@ -68,6 +70,7 @@ fn main() -> ExitCode {
         Command::Restore(a) => block_on(renke::backup::restore(a)),
         Command::Import(a) => renke::runtime().and_then(|rt| rt.block_on(renke::import::run(a))),
         Command::Admin(a) => block_on(renke::admin::run(a)),
+        Command::Files(a) => block_on(renke::files::run(a)),
         Command::Bench(a) => block_on(renke::bench::run(a)),
         Command::Pt(args) => cmd::pt::run(args),
         Command::Notice(args) => cmd::notice::run(args),

@@ -290,3 +290,29 @@ fn run_combines_the_round() {
     assert_eq!(j["homogeneity"]["g"], 10);
     assert!(j["stability"]["difference"].is_number());
 }
+
+/// A 1 KB xlsx with cells at A1 and XFD1048576 (the last cell a sheet can have) is refused
+/// with a message naming the sheet and the limit — not read into a grid of 17 billion
+/// cells, which aborted the process with a 512 GiB allocation.
+#[test]
+fn evaluate_refuses_a_sheet_reaching_its_last_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("results.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet().set_name("结果").unwrap();
+    sheet.write_string(0, 0, "result").unwrap();
+    sheet.write_number(1_048_575, 16_383, 1.0).unwrap();
+    book.save(&path).unwrap();
+    assert!(std::fs::metadata(&path).unwrap().len() < 10_000);
+    let out = renke(&["pt", "evaluate", path.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a clean error, not an abort: {err}"
+    );
+    assert!(
+        err.contains("结果") && err.contains("20000") && err.contains("1048576"),
+        "{err}"
+    );
+}

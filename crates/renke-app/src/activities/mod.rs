@@ -13,6 +13,7 @@ use renke_domain::activity::{
     RegistrationDraft, RegistrationInput, SessionInput, VenueKind, VenueSpec, local_input,
     parse_capacity, parse_client_id, parse_local_datetime, parse_url,
 };
+use renke_domain::error::{LIST_MAX, SHORT_LIST_MAX, check_list_lengths};
 use renke_domain::org::OrgPath;
 use renke_domain::perm::Action;
 use renke_domain::task::TaskKind;
@@ -166,6 +167,56 @@ pub struct ActivityForm {
     pub debug_slots: Vec<DebugSlotInput>,
 }
 
+impl ActivityForm {
+    /// Refuses lists longer than an activity can need (`too_many`), before any code is
+    /// looked up: at most [`LIST_MAX`] venues, branch venues named by code and participants
+    /// of a venue, and [`SHORT_LIST_MAX`] organisers, sessions, debugging slots, audience
+    /// rules and form fields.
+    pub fn check_list_lengths(&self) -> Result<(), Invalid> {
+        let mut lists = vec![
+            (
+                "organisers".to_owned(),
+                self.organisers.len(),
+                SHORT_LIST_MAX,
+            ),
+            (
+                "audience_roles".to_owned(),
+                self.audience_roles.len(),
+                SHORT_LIST_MAX,
+            ),
+            (
+                "form_fields".to_owned(),
+                self.form_fields.len(),
+                SHORT_LIST_MAX,
+            ),
+            ("venues".to_owned(), self.venues.len(), LIST_MAX),
+            ("sessions".to_owned(), self.sessions.len(), SHORT_LIST_MAX),
+            (
+                "debug_slots".to_owned(),
+                self.debug_slots.len(),
+                SHORT_LIST_MAX,
+            ),
+        ];
+        if let Some(b) = &self.branch_venues {
+            lists.push((
+                "branch_venues.org_codes".to_owned(),
+                b.org_codes.len(),
+                LIST_MAX,
+            ));
+        }
+        for (i, v) in self.venues.iter().enumerate() {
+            lists.push((
+                format!("venues[{i}].participants"),
+                v.participants.len(),
+                LIST_MAX,
+            ));
+        }
+        let lists: Vec<(&str, usize, usize)> =
+            lists.iter().map(|(f, n, m)| (f.as_str(), *n, *m)).collect();
+        check_list_lengths(&lists)
+    }
+}
+
 fn ok<T>(r: Result<T, FieldError>, errs: &mut Invalid) -> Option<T> {
     r.map_err(|e| errs.push(e)).ok()
 }
@@ -203,6 +254,7 @@ pub async fn create_activity(
         me.actor().may(Action::Manage, &o.path)?;
     }
     // A campaign or notice the caller may not read is as unknown as one that does not exist.
+    f.check_list_lengths()?;
     match campaigns::get(&app.db, f.campaign_id).await {
         Ok(c) if crate::campaigns::may_see_campaign(Some(me), &c) => {}
         Ok(_) | Err(StoreError::NotFound) => errs
@@ -1394,6 +1446,7 @@ pub async fn update_activity(
 ) -> Result<Activity, AppError> {
     let a = activities::get(&app.db, id).await?;
     me.actor().may(Action::Manage, &owner_path(&a.row)?)?;
+    f.check_list_lengths()?;
     let mut errs = Invalid::default();
     check_notice(app, me, &mut errs, f.notice_id).await?;
     check_plan_task(app, &mut errs, f.task_id, a.row.owner_org_id).await?;

@@ -63,6 +63,7 @@ impl Registry {
         Registry::empty()
             .with::<crate::mail::Mail>()
             .with::<crate::activities::DrainRegistrationMessages>()
+            .with::<crate::files::SweepFiles>()
     }
 
     /// The same registry running jobs of kind `J` too.
@@ -94,7 +95,11 @@ mod tests {
         let kinds: Vec<_> = Registry::standard().kinds().collect();
         assert_eq!(
             kinds,
-            vec![crate::mail::KIND, renke_store::activities::MAIL_JOB]
+            vec![
+                crate::files::SWEEP_KIND,
+                crate::mail::KIND,
+                renke_store::activities::MAIL_JOB
+            ]
         );
     }
 }

@@ -33,6 +33,9 @@ pub struct Worker {
     jobs: Registry,
     /// When this worker last scanned for due reminders.
     last_scan: Arc<Mutex<Option<DateTime<Utc>>>>,
+    /// When this worker queues the next files sweep: an hour after its first pass, then
+    /// every hour.
+    next_sweep: Arc<Mutex<Option<DateTime<Utc>>>>,
 }
 
 impl Worker {
@@ -42,15 +45,20 @@ impl Worker {
             name: name.into(),
             jobs: Registry::standard(),
             last_scan: Arc::new(Mutex::new(None)),
+            next_sweep: Arc::new(Mutex::new(None)),
         }
     }
 
-    /// Sends the reminders due now, then runs every job due now, in batches, until none
-    /// is left.
+    /// Sends the reminders due now, queues the files sweep when its hour has come, then
+    /// runs every job due now, in batches, until none is left.
     pub async fn run_once(&self) -> Result<Pass, StoreError> {
         let mut pass = Pass::default();
         if self.scan_due() {
             pass.reminders = crate::reporting::scheduler::run(&self.app).await?;
+        }
+        if self.sweep_due() {
+            let now = self.app.clock.now();
+            jobs::enqueue(&self.app.db, &crate::files::SweepFiles::due(now)?, now).await?;
         }
         loop {
             let now = self.app.clock.now();
@@ -93,6 +101,27 @@ impl Worker {
         }
         *last = Some(now);
         true
+    }
+
+    /// Whether the hour until the next files sweep has passed (counted from this worker's
+    /// first pass, so a short-lived worker, such as a test's, never sweeps). Each server
+    /// queues the sweep of the hour; its dedupe key makes it one job for all of them.
+    fn sweep_due(&self) -> bool {
+        let now = self.app.clock.now();
+        let Ok(mut next) = self.next_sweep.lock() else {
+            return false;
+        };
+        match *next {
+            Some(t) if now >= t => {
+                *next = Some(now + crate::files::SWEEP_EVERY);
+                true
+            }
+            Some(_) => false,
+            None => {
+                *next = Some(now + crate::files::SWEEP_EVERY);
+                false
+            }
+        }
     }
 
     /// Runs passes every `every` until the task is dropped or aborted.

@@ -1,5 +1,6 @@
-//! Files attached to notices: uploaded to a draft by whoever may edit it, downloaded by
-//! whoever may read the notice.
+//! Files attached to notices: uploaded to a draft by whoever may edit it (checked, with the
+//! issuer's storage quota, before the bytes are stored), downloaded by whoever may read the
+//! notice.
 
 use super::readable_notice;
 use crate::App;
@@ -28,7 +29,14 @@ pub async fn attach_to_notice(
     bytes: &[u8],
 ) -> Result<i32, AppError> {
     let n = notices::get(&app.db, id).await?;
-    me.actor().may(Action::Manage, &n.issuer_path)?;
+    if me.actor().may(Action::Manage, &n.issuer_path).is_err() {
+        // A notice the caller may not read is not found: its existence is not told.
+        return Err(match readable_notice(app, Some(me), id).await {
+            Ok(_) => AppError::Forbidden,
+            Err(AppError::Forbidden | AppError::NotFound) => AppError::NotFound,
+            Err(e) => e,
+        });
+    }
     if n.is_issued() {
         return Err(AppError::Conflict("notice_issued"));
     }
@@ -41,10 +49,10 @@ pub async fn attach_to_notice(
         title
     };
     let title = Line::parse("title", title, 200)?;
-    let stored = app
+    crate::files::check_quota(app, "file", n.issuer_org_id, bytes.len() as u64).await?;
+    let staged = app
         .files
-        .put(
-            &app.db,
+        .stage(
             &Upload {
                 name: &name,
                 kind,
@@ -55,7 +63,7 @@ pub async fn attach_to_notice(
             app.clock.now(),
         )
         .await?;
-    Ok(notices::attach_file(&app.db, id, title.as_str(), stored.id, app.clock.now()).await?)
+    Ok(notices::attach_file(&app.db, id, title.as_str(), &staged, app.clock.now()).await?)
 }
 
 /// The file of attachment `pos` of notice `id`, with its bytes, for a reader of the notice.

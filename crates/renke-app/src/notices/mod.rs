@@ -6,6 +6,7 @@ use crate::App;
 use crate::Caller;
 use crate::error::AppError;
 use crate::orgs::org_by_code;
+use renke_domain::error::{LIST_MAX, SHORT_LIST_MAX, check_list_lengths};
 use renke_domain::notice::{
     ContactInput, Direction, NoticeDraft, NoticeInput, Publication, RecipientSpec,
 };
@@ -93,6 +94,20 @@ pub struct NoticeForm {
     pub relay_tasks: Vec<crate::reporting::tasks::RelayTaskForm>,
 }
 
+impl NoticeForm {
+    /// Refuses lists longer than a notice can need (`too_many`), before any code is
+    /// looked up: at most [`LIST_MAX`] recipients (a group such as 各地级以上市市场监管局 is
+    /// one entry) and [`SHORT_LIST_MAX`] attachments, contacts and relayed tasks.
+    pub fn check_list_lengths(&self) -> Result<(), Invalid> {
+        check_list_lengths(&[
+            ("recipients", self.recipients.len(), LIST_MAX),
+            ("attachments", self.attachments.len(), SHORT_LIST_MAX),
+            ("contacts", self.contacts.len(), SHORT_LIST_MAX),
+            ("relay_tasks", self.relay_tasks.len(), SHORT_LIST_MAX),
+        ])
+    }
+}
+
 /// Resolves codes and validates every field; `issuer` is already checked for Manage.
 /// Every addressee must lie where the notice's direction allows ([`perm::addresses`]); a
 /// campaign is attached only by whoever manages its owner, or kept from `relayed`, the
@@ -104,6 +119,7 @@ async fn notice_draft(
     f: &NoticeForm,
     relayed: Option<&Notice>,
 ) -> Result<NoticeDraft, AppError> {
+    f.check_list_lengths()?;
     let mut errs = Invalid::default();
     let direction = Direction::parse("direction", &f.direction).ok();
     let direction = match f.direction.trim() {

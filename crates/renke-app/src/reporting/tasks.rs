@@ -21,6 +21,7 @@ use crate::error::AppError;
 use crate::notices::readable_notice;
 use crate::orgs::org_by_code;
 use chrono::{DateTime, Utc};
+use renke_domain::error::{LIST_MAX, check_list_lengths};
 use renke_domain::file::{FileKind, UploadRule, clean_name};
 use renke_domain::perm::{self, Action};
 use renke_domain::task::{
@@ -117,6 +118,7 @@ pub async fn create_task(
     if !notice.direction.carries_tasks() {
         return Err(AppError::Conflict("letter_carries_no_tasks"));
     }
+    check_list_lengths(&[("recipients", f.recipient_codes.len(), LIST_MAX)])?;
     let mut errs = Invalid::default();
     let parent = match f.parent_task_id {
         None => None,
@@ -159,7 +161,8 @@ pub async fn create_task(
                 errs.push(
                     FieldError::new(field, "not_a_notice_recipient").with("value", code.trim()),
                 );
-            } else {
+            } else if !recipient_org_ids.contains(&o.id) {
+                // A unit named twice is one recipient.
                 recipient_org_ids.push(o.id);
             }
         }
@@ -435,9 +438,9 @@ pub async fn save_submission(
     files: &[UploadedFile],
     submit: bool,
 ) -> Result<Submission, AppError> {
-    let task = tasks::get(&app.db, task_id).await?;
     let org = orgs::get(&app.db, org_id.unwrap_or(me.org_id)).await?;
     me.actor().may(Action::Act, &org.path)?;
+    let task = task_for_submitter(app, me, task_id, org.id).await?;
     let mut errs = Invalid::default();
     let content = match input.validate(task.length) {
         Ok(c) => Some(c),
@@ -459,17 +462,24 @@ pub async fn save_submission(
         Some(c) if errs.is_empty() => c,
         _ => return Err(AppError::Invalid(errs)),
     };
+    let incoming: u64 = files.iter().map(|f| f.bytes.len() as u64).sum();
+    if incoming > 0 {
+        crate::files::check_quota(app, "file", org.id, incoming).await?;
+    }
     let mut staged = Vec::with_capacity(checked.len());
     for ((name, kind), f) in checked.iter().zip(files) {
         staged.push(
             app.files
-                .stage(&Upload {
-                    name,
-                    kind: *kind,
-                    bytes: &f.bytes,
-                    org_id: org.id,
-                    uploaded_by: Some(me.id),
-                })
+                .stage(
+                    &Upload {
+                        name,
+                        kind: *kind,
+                        bytes: &f.bytes,
+                        org_id: org.id,
+                        uploaded_by: Some(me.id),
+                    },
+                    app.clock.now(),
+                )
                 .await?,
         );
     }
@@ -486,6 +496,26 @@ pub async fn save_submission(
         app.clock.now(),
     )
     .await?)
+}
+
+/// Task `task_id` for a submission by organisation `org_id`, checked before anything is
+/// stored: a task the caller may not read is not found (404), so its existence is not
+/// told; one the caller reads but `org_id` is not a recipient of is `not_a_recipient`.
+async fn task_for_submitter(
+    app: &App,
+    me: &Caller,
+    task_id: i64,
+    org_id: i64,
+) -> Result<Task, AppError> {
+    let task = tasks::get(&app.db, task_id).await?;
+    if tasks::is_recipient(&app.db, task_id, org_id).await? {
+        return Ok(task);
+    }
+    match get_task(app, me, task_id).await {
+        Ok(_) => Err(AppError::Conflict("not_a_recipient")),
+        Err(AppError::Forbidden | AppError::NotFound) => Err(AppError::NotFound),
+        Err(e) => Err(e),
+    }
 }
 
 /// A task that requires attachments refuses sending a working copy without files

@@ -41,8 +41,9 @@ pub struct UploadDto {
     responses(
         (status = 201, description = "已上传 Attached", body = AttachedDto),
         (status = 403, description = "无权管理 Not allowed", body = ErrorBody),
+        (status = 404, description = "没有这个通知，或无权查看 No such notice, or not readable by the caller", body = ErrorBody),
         (status = 409, description = "已印发 `notice_issued`", body = ErrorBody),
-        (status = 422, description = "文件不符合要求 File refused", body = ErrorBody),
+        (status = 422, description = "文件不符合要求 File refused: `file_too_large`, `file_type_refused`, `file_content_mismatch`, `storage_quota_exceeded` (limit, used)", body = ErrorBody),
     ),
     security(("session" = []), ("bearer" = [])),
 )]

@@ -551,8 +551,9 @@ pub async fn get(
     responses(
         (status = 200, description = "草稿已保存 Draft saved", body = SubmissionDto),
         (status = 403, description = "无权报送 Not allowed", body = ErrorBody),
+        (status = 404, description = "没有这个任务，或无权查看 No such task, or not readable by the caller", body = ErrorBody),
         (status = 409, description = "`not_a_recipient`, `already_submitted`, `submission_accepted`", body = ErrorBody),
-        (status = 422, description = "`summary_too_long` (max, actual); on `file`: `file_too_large`, `file_type_refused`, `file_content_mismatch`, `attachment_required`, `attachments_not_accepted` …", body = ErrorBody),
+        (status = 422, description = "`summary_too_long` (max, actual); on `file`: `file_too_large`, `file_type_refused`, `file_content_mismatch`, `attachment_required`, `attachments_not_accepted`, `storage_quota_exceeded` (limit, used) …", body = ErrorBody),
     ),
     security(("session" = []), ("bearer" = [])),
 )]
@@ -622,8 +623,9 @@ async fn submission_request(
     responses(
         (status = 200, description = "已报送 Submitted", body = SubmissionDto),
         (status = 403, description = "无权报送 Not allowed", body = ErrorBody),
+        (status = 404, description = "没有这个任务，或无权查看 No such task, or not readable by the caller", body = ErrorBody),
         (status = 409, description = "`not_a_recipient`, `already_submitted`, `submission_accepted`", body = ErrorBody),
-        (status = 422, description = "`summary_too_long` (max, actual); on `file`: `file_too_large`, `file_type_refused`, `file_content_mismatch`, `attachment_required`, `attachments_not_accepted` …", body = ErrorBody),
+        (status = 422, description = "`summary_too_long` (max, actual); on `file`: `file_too_large`, `file_type_refused`, `file_content_mismatch`, `attachment_required`, `attachments_not_accepted`, `storage_quota_exceeded` (limit, used) …", body = ErrorBody),
     ),
     security(("session" = []), ("bearer" = [])),
 )]

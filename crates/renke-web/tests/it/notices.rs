@@ -463,3 +463,111 @@ async fn pages_draft_issue_inbox_acknowledge_and_status() {
         app.finish().await;
     }
 }
+
+/// (recipient rows, delivery rows, organisations delivered to) of notice `id`.
+async fn recipient_rows(app: &TestApp, id: i64) -> (i64, i64, i64) {
+    renke_store::on_db!(app.db(), |p| {
+        let specs: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM notice_recipients WHERE notice_id = $1")
+                .bind(id)
+                .fetch_one(p)
+                .await
+                .unwrap();
+        let (rows, orgs): (i64, i64) = sqlx::query_as(
+            "SELECT COUNT(*), COUNT(DISTINCT org_id) FROM notice_deliveries WHERE notice_id = $1",
+        )
+        .bind(id)
+        .fetch_one(p)
+        .await
+        .unwrap();
+        (specs, rows, orgs)
+    })
+}
+
+/// Recipients named twice are one: an organisation or a group repeated is stored once, and
+/// an organisation named alone and inside a group gets one delivery. A list longer than
+/// 500 entries is refused on `recipients` with the cap, before any code is looked up, and
+/// nothing is written; a task's recipient list likewise.
+#[tokio::test]
+async fn duplicate_recipients_are_merged_and_long_lists_refused() {
+    for app in TestApp::spawn_all().await {
+        let l = app.label();
+        setup(&app).await;
+        let gd = app.login("gd.org", PASSWORD).await;
+        let mut n = gd_relay();
+        let group = json!({"org_code": "GD", "children_kind": "regulator", "label": "各地级以上市市场监管局"});
+        n["recipients"] = json!([
+            {"org_code": "GD-SZ"}, group, {"org_code": "GD-SZ"}, {"org_code": " GD-SZ "},
+            group, {"org_code": "GD-GZ"}
+        ]);
+        let r = gd.post("/api/v1/notices", n.clone()).await;
+        assert_eq!(r.status, 201, "{l}: {}", r.text);
+        let id = r.body["id"].as_i64().unwrap();
+        assert_eq!(
+            recipient_rows(&app, id).await.0,
+            3,
+            "{l}: SZ, the group, GZ"
+        );
+        let r = gd
+            .post(&format!("/api/v1/notices/{id}/issue"), json!({}))
+            .await;
+        assert_eq!(r.status, 200, "{l}: {}", r.text);
+        assert_eq!(
+            recipient_rows(&app, id).await,
+            (3, 2, 2),
+            "{l}: one delivery each to Shenzhen and Guangzhou"
+        );
+
+        // 501 entries (the same one, as a 1 MB request would carry 50,000).
+        let mut long = gd_relay();
+        long["doc_number"] = json!("粤市监认监〔2022〕300号");
+        long["recipients"] = json!(vec![json!({"org_code": "GD-SZ"}); 501]);
+        let r = gd.post("/api/v1/notices", long).await;
+        assert_eq!(
+            (r.status, r.code()),
+            (422, "invalid_input"),
+            "{l}: {}",
+            r.text
+        );
+        assert_eq!(
+            r.field_code("recipients").as_deref(),
+            Some("too_many"),
+            "{l}"
+        );
+        let msg = r.body["fields"][0]["message_zh"].as_str().unwrap_or("");
+        assert!(msg.contains("500") && msg.contains("501"), "{l}: {msg}");
+        assert_eq!(
+            gd.get("/api/v1/notices").await.body["total"],
+            1,
+            "{l}: nothing written"
+        );
+
+        // A task's recipients: a unit named twice is one; more than 500 entries are refused.
+        let mut draft = gd_relay();
+        draft["doc_number"] = json!("粤市监认监〔2022〕301号");
+        draft["recipients"] = json!([group]);
+        let r = gd.post("/api/v1/notices", draft).await;
+        let draft = r.body["id"].as_i64().unwrap();
+        let task = |codes: Value| json!({"kind": "summary", "title": "总结", "deadline": "2022-06-20", "recipient_codes": codes});
+        let r = gd
+            .post(
+                &format!("/api/v1/notices/{draft}/tasks"),
+                task(json!(vec!["GD-SZ"; 501])),
+            )
+            .await;
+        assert_eq!(r.status, 422, "{l}: {}", r.text);
+        assert_eq!(
+            r.field_code("recipients").as_deref(),
+            Some("too_many"),
+            "{l}"
+        );
+        let r = gd
+            .post(
+                &format!("/api/v1/notices/{draft}/tasks"),
+                task(json!(["GD-SZ", "GD-SZ", "GD-GZ"])),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{l}: {}", r.text);
+        app.finish().await;
+    }
+}

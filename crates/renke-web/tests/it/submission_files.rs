@@ -3,7 +3,7 @@
 //! previous ones forward), downloaded under the submission's read permission, and packed
 //! into the materials zip; the page form posts them as multipart with its `_csrf` part.
 
-use crate::support::{Client, PASSWORD, Resp, TestApp};
+use crate::support::{Client, PASSWORD, Resp, TestApp, t0};
 use renke_domain::perm::Role;
 use reqwest::Method;
 use reqwest::multipart::{Form, Part};
@@ -577,6 +577,257 @@ async fn the_materials_zip_streams_a_folder_per_unit_and_reads_back_whole() {
             .read_to_string(&mut text)
             .unwrap();
         assert!(text.contains("测试229市开展活动。"), "{l}: {text}");
+        app.finish().await;
+    }
+}
+
+/// A unit's PDF of `kb` kilobytes whose content is unique to `tag`.
+fn pdf_of(tag: &str, kb: usize) -> Vec<u8> {
+    let mut b = [PDF, tag.as_bytes()].concat();
+    b.resize(kb * 1024, b' ');
+    b
+}
+
+/// Attaches a PDF to notice `id` through the API.
+async fn attach(c: &Client, id: i64, bytes: Vec<u8>) -> Resp {
+    let form = Form::new()
+        .text("title", "附件")
+        .part("file", Part::bytes(bytes).file_name("附件.pdf"));
+    c.send(
+        c.request(Method::POST, &format!("/api/v1/notices/{id}/attachments"))
+            .multipart(form),
+    )
+    .await
+}
+
+/// An upload that may not be made stores nothing: a stranger's submission to another
+/// province's task and a stranger's attachment to another bureau's draft answer 404, as for
+/// a task or notice that does not exist, and leave no file on disk; a reader who is not a
+/// recipient hears `not_a_recipient`, also with nothing stored.
+#[tokio::test]
+async fn refused_uploads_store_nothing_and_strangers_get_404() {
+    for app in TestApp::spawn_all_on_disk(Default::default()).await {
+        let l = app.label();
+        let task = setup(&app).await;
+        app.account("sh.staff", Role::Staff, "SH").await;
+        let sh = app.login("sh.staff", PASSWORD).await;
+        let sh_org = app.login("sh.org", PASSWORD).await;
+        let gd = app.login("gd.org", PASSWORD).await;
+        assert!(app.stored_objects().is_empty(), "{l}");
+
+        for i in 0..5 {
+            let file = pdf_of(&format!("上海{i}"), 900);
+            for method in [Method::POST, Method::PUT] {
+                let r = send(&sh, method, task, "上海", &[("总结.pdf", &file)]).await;
+                assert_eq!(r.status, 404, "{l}: {}", r.text);
+            }
+        }
+        let r = send(&sh, Method::POST, task + 1000, "上海", &[("a.pdf", PDF)]).await;
+        assert_eq!(
+            r.status, 404,
+            "{l}: a task that does not exist answers the same"
+        );
+        // Guangdong's organiser reads the task, but Guangdong is not a recipient.
+        let r = send(
+            &gd,
+            Method::POST,
+            task,
+            "广东",
+            &[("a.pdf", &pdf_of("广东", 10))],
+        )
+        .await;
+        assert_eq!(r.status, 409, "{l}: {}", r.text);
+        assert_eq!(r.code(), "not_a_recipient", "{l}");
+
+        // A draft notice of Guangdong: Shanghai's organiser may not attach to it.
+        let r = gd
+            .post(
+                "/api/v1/notices",
+                json!({
+                    "issuer_code": "GD",
+                    "doc_number": "粤市监认监〔2022〕254号",
+                    "title": "草稿",
+                    "recipients": [{"org_code": "GD-SZ"}],
+                    "body": "正文。",
+                    "written_on": "2022-05-01",
+                }),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{l}: {}", r.text);
+        let draft = r.body["id"].as_i64().unwrap();
+        let r = attach(&sh_org, draft, pdf_of("上海附件", 100)).await;
+        assert_eq!(r.status, 404, "{l}: {}", r.text);
+        assert_eq!(counts(&app).await, [0, 0, 0, 0], "{l}: no rows");
+        assert!(
+            app.stored_objects().is_empty(),
+            "{l}: nothing on disk: {:?}",
+            app.stored_objects()
+        );
+
+        // What may be stored is.
+        let r = attach(&gd, draft, pdf_of("广东附件", 100)).await;
+        assert_eq!(r.status, 201, "{l}: {}", r.text);
+        assert_eq!(app.stored_objects().len(), 1, "{l}");
+        app.finish().await;
+    }
+}
+
+/// Each organisation keeps at most `[files] quota_per_org_mb`: an upload past it is refused
+/// with `storage_quota_exceeded` naming the limit, and nothing is saved; another
+/// organisation's uploads are not counted against it.
+#[tokio::test]
+async fn uploads_past_the_organisation_quota_are_refused() {
+    let files = renke_app::files::FilesConfig {
+        quota_per_org_mb: 1,
+    };
+    for app in TestApp::spawn_all_on_disk(files).await {
+        let l = app.label();
+        let task = setup(&app).await;
+        let sz = app.login("sz.staff", PASSWORD).await;
+        let gz = app.login("gz.staff", PASSWORD).await;
+        let first = pdf_of("深圳一", 600);
+        let r = send(&sz, Method::PUT, task, "草稿", &[("一.pdf", &first)]).await;
+        assert_eq!(r.status, 200, "{l}: {}", r.text);
+        let id = r.body["id"].as_i64().unwrap();
+        let before = (counts(&app).await, app.stored_objects());
+
+        let second = pdf_of("深圳二", 600);
+        let r = send(&sz, Method::POST, task, "深圳", &[("二.pdf", &second)]).await;
+        assert_eq!(r.status, 422, "{l}: {}", r.text);
+        assert_eq!(
+            r.field_code("file").as_deref(),
+            Some("storage_quota_exceeded"),
+            "{l}"
+        );
+        assert!(r.text.contains("1 MB"), "{l}: the limit: {}", r.text);
+        assert!(
+            r.text.contains("存储空间"),
+            "{l}: Chinese first: {}",
+            r.text
+        );
+        assert_eq!(
+            (counts(&app).await, app.stored_objects()),
+            before,
+            "{l}: nothing saved"
+        );
+        let sub = sz.get(&format!("/api/v1/submissions/{id}")).await;
+        assert_eq!(sub.status, 200, "{l}: {}", sub.text);
+        assert!(
+            sub.text.contains("\"draft\""),
+            "{l}: not sent: {}",
+            sub.text
+        );
+
+        // Guangzhou has its own quota.
+        let r = send(&gz, Method::POST, task, "广州", &[("广州.pdf", &second)]).await;
+        assert_eq!(r.status, 200, "{l}: {}", r.text);
+        app.finish().await;
+    }
+}
+
+/// Sets a stored object's modification time.
+fn touch(path: &std::path::Path, at: chrono::DateTime<chrono::Utc>) {
+    let f = std::fs::File::options().write(true).open(path).unwrap();
+    f.set_modified(at.into()).unwrap();
+}
+
+/// The stored object holding `bytes`.
+fn object_of(app: &TestApp, bytes: &[u8]) -> std::path::PathBuf {
+    app.stored_objects()
+        .into_iter()
+        .find(|p| std::fs::read(p).unwrap() == bytes)
+        .expect("the object is stored")
+}
+
+/// The sweep the worker queues every hour removes the files rows nothing lists (a working
+/// copy's files replaced before sending) and the objects no row names (bytes staged for a
+/// write that was refused) once older than an hour, and keeps what is listed and what is
+/// younger.
+#[tokio::test]
+async fn the_hourly_sweep_removes_old_unused_files_and_keeps_the_rest() {
+    for app in TestApp::spawn_all_on_disk(Default::default()).await {
+        let l = app.label();
+        let task = setup(&app).await;
+        let sz = app.login("sz.staff", PASSWORD).await;
+        let (kept, replaced, current) = (pdf_of("保留", 5), pdf_of("替换", 5), pdf_of("当前", 5));
+        // Guangzhou sends a file; Shenzhen's draft file is replaced by another.
+        let gz = app.login("gz.staff", PASSWORD).await;
+        let r = send(&gz, Method::POST, task, "广州", &[("广州.pdf", &kept)]).await;
+        assert_eq!(r.status, 200, "{l}: {}", r.text);
+        let r = send(&sz, Method::PUT, task, "草稿", &[("旧.pdf", &replaced)]).await;
+        assert_eq!(r.status, 200, "{l}: {}", r.text);
+        let r = send(&sz, Method::PUT, task, "草稿", &[("新.pdf", &current)]).await;
+        assert_eq!(r.status, 200, "{l}: {}", r.text);
+        let id = r.body["id"].as_i64().unwrap();
+        // Bytes staged for writes that never committed: one old, one in flight.
+        let stage = |bytes: Vec<u8>| {
+            let files = app.state.files.clone();
+            async move {
+                files
+                    .stage(
+                        &renke_store::files::Upload {
+                            name: "x.pdf",
+                            kind: renke_domain::file::FileKind::Pdf,
+                            bytes: &bytes,
+                            org_id: 1,
+                            uploaded_by: None,
+                        },
+                        t0(),
+                    )
+                    .await
+                    .unwrap()
+            }
+        };
+        let (orphan, in_flight) = (pdf_of("孤儿", 5), pdf_of("上传中", 5));
+        stage(orphan.clone()).await;
+        stage(in_flight.clone()).await;
+        assert_eq!(app.stored_objects().len(), 5, "{l}");
+        let t0 = app.clock.now();
+        for bytes in [&kept, &replaced, &current, &orphan] {
+            touch(&object_of(&app, bytes), t0);
+        }
+        let worker = renke_app::jobs::Worker::new(app.state.app.clone(), "sweeper");
+        assert_eq!(
+            worker.run_once().await.unwrap().done,
+            0,
+            "{l}: not on the first pass"
+        );
+        app.clock.advance(chrono::Duration::minutes(90));
+        touch(
+            &object_of(&app, &in_flight),
+            app.clock.now() - chrono::Duration::minutes(10),
+        );
+        let pass = worker.run_once().await.unwrap();
+        assert_eq!((pass.done, pass.failed), (1, 0), "{l}: the sweep ran");
+
+        let left: Vec<_> = app.stored_objects();
+        for (bytes, what) in [(&kept, "sent"), (&current, "listed"), (&in_flight, "young")] {
+            assert!(
+                left.contains(&object_of(&app, bytes)),
+                "{l}: the {what} file is kept"
+            );
+        }
+        assert_eq!(
+            left.len(),
+            3,
+            "{l}: the orphan and the replaced file are gone: {left:?}"
+        );
+        assert_eq!(
+            counts(&app).await[2],
+            2,
+            "{l}: the replaced file's row is gone"
+        );
+        // What is kept still downloads.
+        let (status, bytes) = download(&sz, &format!("/api/v1/submissions/{id}/files/0/0")).await;
+        assert_eq!((status, bytes), (200, current.clone()), "{l}");
+        // An hour later the bytes that were in flight, never listed, are old and go too.
+        app.clock.advance(chrono::Duration::minutes(61));
+        assert_eq!(worker.run_once().await.unwrap().done, 1, "{l}");
+        assert_eq!(
+            app.stored_objects().len(),
+            2,
+            "{l}: the in-flight bytes, now old, too"
+        );
         app.finish().await;
     }
 }

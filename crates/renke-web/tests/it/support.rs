@@ -45,6 +45,8 @@ pub struct TestApp {
     pub clock: Clock,
     db: TestDb,
     server: tokio::task::JoinHandle<()>,
+    /// The directory uploaded files are kept in, for apps made by [`TestApp::spawn_all_on_disk`].
+    files_dir: Option<tempfile::TempDir>,
 }
 
 impl TestApp {
@@ -61,9 +63,56 @@ impl TestApp {
         apps
     }
 
+    /// One app per backend keeping uploaded files in its own temporary directory (see
+    /// [`TestApp::stored_objects`]), with the file settings `files`.
+    pub async fn spawn_all_on_disk(files: renke_app::files::FilesConfig) -> Vec<TestApp> {
+        let mut apps = Vec::new();
+        for db in backends().await {
+            let dir = tempfile::tempdir().unwrap();
+            let store = renke_store::files::FileStore::local(dir.path()).unwrap();
+            let mut app = Self::spawn_mapped(db, WebConfig::default(), |a| {
+                a.with_files(store).with_files_config(files)
+            })
+            .await;
+            app.files_dir = Some(dir);
+            apps.push(app);
+        }
+        apps
+    }
+
+    /// The files under the app's files directory (every stored object), by path.
+    pub fn stored_objects(&self) -> Vec<std::path::PathBuf> {
+        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for e in std::fs::read_dir(dir).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    walk(&p, out);
+                } else {
+                    out.push(p);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(
+            self.files_dir.as_ref().expect("an app on disk").path(),
+            &mut out,
+        );
+        out.sort();
+        out
+    }
+
     /// Starts the real router with a fixed clock at [`t0`] over `db`.
     pub async fn spawn(db: TestDb, config: WebConfig) -> TestApp {
         Self::spawn_state(db, config, |s| s).await
+    }
+
+    /// [`TestApp::spawn`] with the application changed by `f` (files, settings).
+    pub async fn spawn_mapped(
+        db: TestDb,
+        config: WebConfig,
+        f: impl FnOnce(renke_app::App) -> renke_app::App,
+    ) -> TestApp {
+        Self::spawn_state(db, config, |s| f(s.app).into()).await
     }
 
     /// [`TestApp::spawn`] with the state as `state` makes it (e.g. a `/metrics` token).
@@ -91,6 +140,7 @@ impl TestApp {
             clock,
             db,
             server,
+            files_dir: None,
         }
     }
 

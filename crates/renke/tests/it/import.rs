@@ -242,3 +242,45 @@ async fn admin_create_reads_the_password_from_stdin() {
     assert!(!out.status.success());
     assert!(text(&out).contains("机构编码不存在"), "{}", text(&out));
 }
+
+/// A 1 KB xlsx with cells at A1 and XFD1048576 is refused with a message naming the sheet
+/// and the limit (200,000 rows × 100 columns), exit code 1, nothing written — it used to
+/// abort the process (exit 134) allocating 512 GiB for its grid.
+#[tokio::test]
+async fn an_xlsx_reaching_its_last_cell_is_refused_not_allocated() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = sqlite_url(&dir.path().join("renke.db"));
+    let path = dir.path().join("orgs.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet().set_name("机构").unwrap();
+    for (c, h) in ["code", "parent_code", "name", "kind", "admin_level"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    sheet.write_string(1_048_575, 16_383, "x").unwrap();
+    book.save(&path).unwrap();
+    let out = renke(
+        &[
+            "import",
+            "orgs",
+            path.to_str().unwrap(),
+            "--apply",
+            "--database-url",
+            &url,
+        ],
+        None,
+    );
+    let t = text(&out);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a clean error, not an abort: {t}"
+    );
+    assert!(
+        t.contains("机构") && t.contains("200000") && t.contains("100 列"),
+        "the sheet and the limit: {t}"
+    );
+    assert_eq!(counts(&url).await.0, 0);
+}

@@ -7,6 +7,7 @@
 mod backup;
 mod config;
 mod demo;
+mod files;
 mod import;
 mod notice_kinds;
 mod server;

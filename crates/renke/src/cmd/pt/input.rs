@@ -2,6 +2,7 @@
 //! is read by `renke_render::table::read_table`, the reader of `renke import` too.
 
 use anyhow::{Context, bail};
+use renke_render::table::{SheetLimit, read_table_within};
 use std::path::Path;
 
 /// A table: lower-cased header and the non-empty rows below it, each with its 1-based row
@@ -42,11 +43,19 @@ fn is_blank(row: &[String]) -> bool {
     row.iter().all(String::is_empty)
 }
 
-/// Reads a `.csv` (UTF-8) or `.xlsx` file (the first worksheet).
+/// How much of a sheet PT reads: a round's results (participants × a few columns of
+/// results, uncertainties and homogeneity replicates) fit easily.
+pub const PT_SHEET: SheetLimit = SheetLimit {
+    rows: 20_000,
+    cols: 50,
+};
+
+/// Reads a `.csv` (UTF-8) or `.xlsx` file (the first worksheet), refusing a sheet beyond
+/// [`PT_SHEET`].
 pub fn read_table(path: &Path) -> anyhow::Result<Table> {
     let bytes =
         std::fs::read(path).with_context(|| format!("无法打开 cannot open {}", path.display()))?;
-    let sheet = renke_render::table::read_table(&bytes, &path.to_string_lossy())
+    let sheet = read_table_within(&bytes, &path.to_string_lossy(), PT_SHEET)
         .with_context(|| format!("无法读取 cannot read {}", path.display()))?;
     Ok(Table::from_sheet(sheet))
 }

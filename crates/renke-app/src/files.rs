@@ -1,0 +1,109 @@
+//! Uploaded files as a whole: the storage quota of each organisation, and the sweep that
+//! removes what no record needs (the [`SweepFiles`] job the worker queues every hour, and
+//! `renke files gc` for operators).
+//!
+//! Every upload path (submission files, notice attachments) checks the caller's permission,
+//! the target's state and the quota before a byte is written; what is still left over —
+//! bytes staged for a write its transaction then refused, files of a working copy replaced
+//! before it was sent — is removed by [`sweep`] once older than [`SWEEP_GRACE`].
+
+use crate::App;
+use crate::error::AppError;
+use crate::jobs::Job;
+use chrono::{DateTime, Duration, Utc};
+use renke_domain::FieldError;
+use renke_domain::file::human_size;
+use renke_store::files::{self, Sweep};
+use serde::{Deserialize, Serialize};
+
+/// File settings (section `[files]` of the binary's configuration).
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct FilesConfig {
+    /// The most each organisation may keep in uploaded files, in MB (its submissions' files
+    /// and, for an issuer, its notices' attachments).
+    pub quota_per_org_mb: u64,
+}
+
+impl Default for FilesConfig {
+    fn default() -> Self {
+        FilesConfig {
+            quota_per_org_mb: 2048,
+        }
+    }
+}
+
+impl FilesConfig {
+    pub fn quota_bytes(&self) -> u64 {
+        self.quota_per_org_mb.saturating_mul(1024 * 1024)
+    }
+}
+
+/// How old leftovers must be before a sweep removes them: an upload in flight (its bytes
+/// staged, its transaction not yet committed) is never that old.
+pub const SWEEP_GRACE: Duration = Duration::hours(1);
+
+/// How often the worker queues a sweep.
+pub const SWEEP_EVERY: Duration = Duration::hours(1);
+
+/// Refuses an upload of `incoming` bytes that would take organisation `org_id` past its
+/// quota: `storage_quota_exceeded` on `field` with the limit and what is used.
+pub async fn check_quota(
+    app: &App,
+    field: &str,
+    org_id: i64,
+    incoming: u64,
+) -> Result<(), AppError> {
+    let limit = app.files_config.quota_bytes();
+    let used = files::used_by_org(&app.db, org_id).await?.max(0) as u64;
+    if used.saturating_add(incoming) <= limit {
+        return Ok(());
+    }
+    Err(AppError::Invalid(renke_domain::Invalid::one(
+        FieldError::new(field, "storage_quota_exceeded")
+            .with("limit", human_size(limit))
+            .with("used", human_size(used)),
+    )))
+}
+
+/// Removes the files rows nothing lists and the stored objects no row names, of what is
+/// older than `grace` at the App's clock.
+pub async fn sweep(app: &App, grace: Duration) -> Result<Sweep, AppError> {
+    let before = app.clock.now() - grace;
+    Ok(app.files.sweep(&app.db, before).await?)
+}
+
+/// The job that runs [`sweep`] with [`SWEEP_GRACE`]; the worker queues one an hour (one
+/// per hour across all servers, by its dedupe key).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SweepFiles {}
+
+pub const SWEEP_KIND: &str = "files_sweep";
+
+impl SweepFiles {
+    /// The queue row of the sweep for the hour of `now`.
+    pub fn due(now: DateTime<Utc>) -> Result<renke_store::jobs::NewJob, renke_store::StoreError> {
+        Ok(SweepFiles {}
+            .to_new_job(now)?
+            .dedupe(format!("{SWEEP_KIND}:{}", now.format("%Y-%m-%dT%H"))))
+    }
+}
+
+impl Job for SweepFiles {
+    const KIND: &'static str = SWEEP_KIND;
+
+    async fn run(self, app: &App) -> Result<(), String> {
+        let done = sweep(app, SWEEP_GRACE)
+            .await
+            .map_err(|e| format!("files sweep: {e}"))?;
+        if done.rows > 0 || !done.objects.is_empty() {
+            tracing::info!(
+                rows = done.rows,
+                objects = done.objects.len(),
+                bytes = done.objects.iter().map(|o| o.size).sum::<u64>(),
+                "unused files removed"
+            );
+        }
+        Ok(())
+    }
+}
