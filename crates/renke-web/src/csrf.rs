@@ -64,7 +64,10 @@ fn same_origin(state: &AppState, headers: &HeaderMap) -> bool {
 }
 
 pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+    // Only the methods our handlers change state with are checked. Safe methods, and those
+    // no route accepts (TRACE, CONNECT, extension methods), go on to the router, which
+    // answers 405 with `Allow` for a method the path does not have.
+    if !is_unsafe(req.method()) {
         return next.run(req).await;
     }
     let path = req.uri().path().to_owned();
@@ -136,6 +139,14 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
                 .await
         }
     }
+}
+
+/// The methods a route may change state with: every one of them is checked.
+pub fn is_unsafe(method: &Method) -> bool {
+    matches!(
+        *method,
+        Method::POST | Method::PUT | Method::PATCH | Method::DELETE
+    )
 }
 
 /// `POST /api/v1/session` from a client without a live session carries no ambient

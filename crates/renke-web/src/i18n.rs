@@ -380,6 +380,16 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "Unknown value: {value}",
     ),
     (
+        "err.malformed_json",
+        "请求体不是所需格式的 JSON：{detail}",
+        "The body is not JSON of the expected shape: {detail}",
+    ),
+    (
+        "err.method_not_allowed",
+        "此地址不支持该请求方法。",
+        "This address does not accept that method.",
+    ),
+    (
         "err.invalid_code",
         "编码只能包含字母、数字、“-”“_”“.”：{value}",
         "Codes use letters, digits, -, _ and . only: {value}",

@@ -371,7 +371,7 @@ pub struct AccountQuery {
 
 /// One entry of 主送.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct RecipientDto {
+pub struct NoticeRecipientDto {
     pub org_id: i64,
     pub org_code: String,
     pub org_name: String,
@@ -397,7 +397,7 @@ pub struct NoticeDto {
     /// Normalised, e.g. `粤市监认监〔2022〕253号`.
     pub doc_number: String,
     pub title: String,
-    pub recipients: Vec<RecipientDto>,
+    pub recipients: Vec<NoticeRecipientDto>,
     /// Plain text; headings start with 一、 （一） 1. （1）.
     pub body: String,
     pub attachments: Vec<String>,
@@ -436,7 +436,7 @@ impl From<Notice> for NoticeDto {
             recipients: n
                 .recipients
                 .into_iter()
-                .map(|r| RecipientDto {
+                .map(|r| NoticeRecipientDto {
                     org_id: r.org_id,
                     org_code: r.org_code,
                     org_name: r.org_name,

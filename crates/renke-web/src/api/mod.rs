@@ -14,13 +14,16 @@ mod notices;
 mod orgs;
 mod pdf;
 mod reminders;
+mod responses;
 mod schema;
 mod tasks;
 
 use crate::AppState;
 use crate::error::{ApiError, ErrorBody, FieldProblem};
-use axum::Router;
+use crate::i18n::{Locale, Tr};
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::{Json, Router};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
@@ -102,15 +105,31 @@ pub fn openapi_router() -> OpenApiRouter<AppState> {
 /// The `/api/v1` routes (from [`openapi_router`], at their full paths, with the JSON 404
 /// for any other path under `/api/v1`) and the OpenAPI document describing them.
 pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    let (router, doc) = openapi_router().split_for_parts();
+    let (router, mut doc) = openapi_router().split_for_parts();
+    responses::add_standard_errors(&mut doc);
     (
-        router.nest("/api/v1", Router::new().fallback(not_found)),
+        router
+            .method_not_allowed_fallback(method_not_allowed)
+            .nest("/api/v1", Router::new().fallback(not_found)),
         doc,
     )
 }
 
 async fn not_found() -> ApiError {
     crate::error::AppError::NotFound.into()
+}
+
+/// A method the path does not have: 405 with the `Allow` header axum sets, and the JSON
+/// error body every API failure has.
+async fn method_not_allowed() -> Response {
+    let (zh, en) = (Tr::new(Locale::ZhCn), Tr::new(Locale::En));
+    let body = ErrorBody {
+        code: "method_not_allowed".into(),
+        message_zh: zh.t("err.method_not_allowed").into(),
+        message_en: en.t("err.method_not_allowed").into(),
+        fields: Vec::new(),
+    };
+    (StatusCode::METHOD_NOT_ALLOWED, Json(body)).into_response()
 }
 
 /// The top of the OpenAPI document of `/api/v1`: info, tags, security schemes and the

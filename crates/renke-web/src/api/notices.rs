@@ -182,7 +182,7 @@ pub async fn acknowledge(
     State(state): State<AppState>,
     user: ApiUser,
     ApiPath(id): ApiPath<i64>,
-    body: Option<axum::Json<AckBody>>,
+    body: Option<ApiJson<AckBody>>,
 ) -> ApiResult<Json<DeliveryDto>> {
     let org_id = body.and_then(|b| b.0.org_id);
     let d = renke_app::notices::acknowledge_notice(&state, &user.account, id, org_id).await?;

@@ -26,6 +26,7 @@ use renke_domain::org::OrgKind;
         (status = 200, description = "匹配的机构 Matches in tree order", body = PageDto<OrgDto>),
         (status = 401, description = "未登录 Not logged in", body = ErrorBody),
         (status = 403, description = "无权查看 `within` Not allowed to view `within`", body = ErrorBody),
+        (status = 404, description = "没有 `within` 这个机构 No organisation `within`", body = ErrorBody),
         (status = 422, description = "参数无效 Bad parameter", body = ErrorBody),
     ),
     security(("session" = []), ("bearer" = [])),

@@ -606,7 +606,8 @@ async fn submission_request(
     if multipart {
         Ok(crate::pages::read_form_with_files(req).await?)
     } else {
-        let ApiJson(body) = ApiJson::<SubmissionBody>::from_request(req, &()).await?;
+        let ApiJson(body) =
+            <ApiJson<SubmissionBody> as FromRequest<()>>::from_request(req, &()).await?;
         Ok((body, Vec::new()))
     }
 }
@@ -697,7 +698,7 @@ pub async fn compile(
     State(state): State<AppState>,
     user: ApiUser,
     ApiPath(id): ApiPath<i64>,
-    body: Option<Json<CompileBody>>,
+    body: Option<ApiJson<CompileBody>>,
 ) -> ApiResult<Json<SubmissionDto>> {
     let org_id = body.and_then(|b| b.0.org_id);
     let s = svc::compile(&state, &user.account, id, org_id).await?;
@@ -797,6 +798,7 @@ pub async fn submission(
         (status = 200, description = "已报送 Submitted", body = SubmissionDto),
         (status = 403, description = "无权报送 Not allowed", body = ErrorBody),
         (status = 409, description = "`already_submitted`, `submission_accepted`", body = ErrorBody),
+        (status = 422, description = "工作稿不完整，逐个字段说明 The working copy is incomplete: every missing or bad field", body = ErrorBody),
     ),
     security(("session" = []), ("bearer" = [])),
 )]

@@ -3,7 +3,7 @@
 use crate::support::{PASSWORD, TestApp};
 use renke_domain::perm::Role;
 use reqwest::Method;
-use serde_json::json;
+use serde_json::{Value, json};
 
 /// Every documented path with its methods; a new endpoint must be added here and to the
 /// document.
@@ -245,6 +245,399 @@ async fn every_served_api_route_is_documented() {
                     "{}: {method} {concrete} is served but {method} {path} is not documented",
                     app.label()
                 );
+            }
+        }
+        app.finish().await;
+    }
+}
+
+/// `value` against `schema` of the OpenAPI document `doc` (JSON Schema as utoipa writes it:
+/// `$ref`, `type` as a name or a list with `"null"`, `properties`, `required`, `items`,
+/// `additionalProperties`, `enum`, `oneOf`/`anyOf`/`allOf`; formats are not checked). Every
+/// violation is listed with its JSON path.
+fn violations(doc: &Value, schema: &Value, value: &Value, at: &str, out: &mut Vec<String>) {
+    if let Some(r) = schema["$ref"].as_str() {
+        let name = r.trim_start_matches("#/components/schemas/");
+        let target = &doc["components"]["schemas"][name];
+        assert!(target.is_object(), "unresolved {r}");
+        return violations(doc, target, value, at, out);
+    }
+    for key in ["oneOf", "anyOf"] {
+        if let Some(alts) = schema[key].as_array() {
+            let matching = alts
+                .iter()
+                .filter(|alt| {
+                    let mut v = Vec::new();
+                    violations(doc, alt, value, at, &mut v);
+                    v.is_empty()
+                })
+                .count();
+            let ok = if key == "oneOf" {
+                matching == 1
+            } else {
+                matching >= 1
+            };
+            if !ok {
+                out.push(format!("{at}: {matching} of {key} match {value}"));
+            }
+        }
+    }
+    for part in schema["allOf"].as_array().into_iter().flatten() {
+        violations(doc, part, value, at, out);
+    }
+    let types: Vec<&str> = match &schema["type"] {
+        Value::String(t) => vec![t.as_str()],
+        Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    };
+    if !types.is_empty() {
+        let fits = types.iter().any(|t| match *t {
+            "null" => value.is_null(),
+            "object" => value.is_object(),
+            "array" => value.is_array(),
+            "string" => value.is_string(),
+            "boolean" => value.is_boolean(),
+            "integer" => value.is_i64() || value.is_u64(),
+            "number" => value.is_number(),
+            _ => false,
+        });
+        if !fits {
+            out.push(format!("{at}: {value} is not {types:?}"));
+            return;
+        }
+    }
+    if let Some(choices) = schema["enum"].as_array()
+        && !choices.contains(value)
+    {
+        out.push(format!("{at}: {value} not in {choices:?}"));
+    }
+    if let Value::Object(fields) = value {
+        for name in schema["required"].as_array().into_iter().flatten() {
+            let name = name.as_str().unwrap();
+            if !fields.contains_key(name) {
+                out.push(format!("{at}: required `{name}` missing"));
+            }
+        }
+        for (name, v) in fields {
+            let declared = &schema["properties"][name];
+            if declared.is_object() {
+                violations(doc, declared, v, &format!("{at}.{name}"), out);
+            } else if schema["additionalProperties"] == false {
+                out.push(format!("{at}: `{name}` not allowed"));
+            } else if schema["additionalProperties"].is_object() {
+                let extra = &schema["additionalProperties"];
+                violations(doc, extra, v, &format!("{at}.{name}"), out);
+            }
+        }
+    }
+    if let (Value::Array(items), Some(item)) = (value, schema.get("items")) {
+        for (i, v) in items.iter().enumerate() {
+            violations(doc, item, v, &format!("{at}[{i}]"), out);
+        }
+    }
+}
+
+/// The schema `doc` gives the JSON answer `status` of `method path`.
+fn response_schema<'a>(doc: &'a Value, method: &str, path: &str, status: &str) -> &'a Value {
+    let schema =
+        &doc["paths"][path][method]["responses"][status]["content"]["application/json"]["schema"];
+    assert!(
+        schema.is_object(),
+        "{method} {path} {status} has no JSON schema"
+    );
+    schema
+}
+
+fn assert_conforms(doc: &Value, method: &str, path: &str, r: &crate::support::Resp) {
+    let schema = response_schema(doc, method, path, &r.status.to_string());
+    let mut found = Vec::new();
+    violations(doc, schema, &r.body, "$", &mut found);
+    assert!(
+        found.is_empty(),
+        "{method} {path} → {} violates its schema:\n{}\n{}",
+        r.status,
+        found.join("\n"),
+        r.text
+    );
+}
+
+/// A notice's 主送 has its own schema: `GET /api/v1/notices/{id}` answers what the document
+/// says (it once borrowed the dashboard's recipient, whose fields a notice has not).
+#[tokio::test]
+async fn a_notice_answers_its_documented_schema() {
+    for app in TestApp::spawn_all().await {
+        let l = app.label();
+        app.tree().await;
+        app.account("cn.org", Role::Organiser, "CN").await;
+        let cn = app.login("cn.org", PASSWORD).await;
+        let doc = app.anonymous().get("/api/openapi.json").await.body;
+        let schemas = doc["components"]["schemas"].as_object().unwrap();
+        let notice_recipient = &schemas["NoticeDto"]["properties"]["recipients"]["items"]["$ref"];
+        assert_eq!(notice_recipient, "#/components/schemas/NoticeRecipientDto");
+        let required = |s: &str| schemas[s]["required"].as_array().unwrap().clone();
+        assert!(required("NoticeRecipientDto").contains(&json!("org_code")));
+        assert!(
+            required("RecipientDto").contains(&json!("task_id")),
+            "the dashboard's"
+        );
+
+        let notice = json!({
+            "issuer_code": "CN",
+            "doc_number": "市监认证函〔2022〕764号",
+            "title": "关于组织开展第十五个“世界认可日”活动的通知",
+            "recipients": [
+                {"org_code": "CN", "children_kind": "regulator", "label": "各省、自治区、直辖市市场监管局"},
+                {"org_code": "GD-SZ"},
+            ],
+            "body": "一、总体安排\n市场监管总局在北京举办主场活动。",
+            "written_on": "2022-05-27",
+            "contacts": [{"name": "余测试", "phone": "010-00000000"}],
+            "publication": "active",
+        });
+        let created = cn.post("/api/v1/notices", notice).await;
+        assert_eq!(created.status, 201, "{l}: {}", created.text);
+        assert_conforms(&doc, "post", "/api/v1/notices", &created);
+        let id = created.body["id"].as_i64().unwrap();
+        let issued = cn
+            .post(&format!("/api/v1/notices/{id}/issue"), json!({}))
+            .await;
+        assert_eq!(issued.status, 200, "{l}: {}", issued.text);
+        assert_conforms(&doc, "post", "/api/v1/notices/{id}/issue", &issued);
+
+        for client in [&cn, &app.anonymous()] {
+            let r = client.get(&format!("/api/v1/notices/{id}")).await;
+            assert_eq!(r.status, 200, "{l}: {}", r.text);
+            assert_eq!(r.body["notice"]["recipients"].as_array().unwrap().len(), 2);
+            assert_conforms(&doc, "get", "/api/v1/notices/{id}", &r);
+        }
+        let missing = cn.get("/api/v1/notices/999999").await;
+        assert_eq!(missing.status, 404, "{l}");
+        assert_conforms(&doc, "get", "/api/v1/notices/{id}", &missing);
+        app.finish().await;
+    }
+}
+
+/// Whatever JSON body axum cannot read — broken JSON, the wrong shape, no JSON content
+/// type — is answered as `ErrorBody` (422, `malformed_json` on `body`) by every operation
+/// that reads one, the optional bodies of 签收 and roll-up included; an absent optional
+/// body is no error.
+#[tokio::test]
+async fn unreadable_json_answers_the_error_body() {
+    for app in TestApp::spawn_all().await {
+        let l = app.label();
+        app.tree().await;
+        app.account("gd.org", Role::Organiser, "GD").await;
+        let c = app.login("gd.org", PASSWORD).await;
+        let token = c.post("/api/v1/me/tokens", json!({"name": "检查"})).await;
+        let b = app.bearer(token.body["token"].as_str().unwrap());
+        let doc = app.anonymous().get("/api/openapi.json").await.body;
+
+        let cases: &[(&str, &str, &str, Option<&str>)] = &[
+            (
+                "post",
+                "/api/v1/tasks/{id}/compile",
+                "{\"org_id\": ",
+                Some("application/json"),
+            ),
+            (
+                "post",
+                "/api/v1/notices/{id}/acknowledge",
+                "[1,",
+                Some("application/json"),
+            ),
+            (
+                "post",
+                "/api/v1/notices/{id}/acknowledge",
+                "{\"org_id\": \"一\"}",
+                Some("application/json"),
+            ),
+            (
+                "post",
+                "/api/v1/tasks/{id}/compile",
+                "{\"org_id\": 1}",
+                Some("text/plain"),
+            ),
+            ("post", "/api/v1/notices", "{", Some("application/json")),
+            ("post", "/api/v1/notices", "{}", None),
+            (
+                "put",
+                "/api/v1/me/locale",
+                "{\"locale\": 1}",
+                Some("application/json"),
+            ),
+            (
+                "post",
+                "/api/v1/session",
+                "login=a",
+                Some("application/x-www-form-urlencoded"),
+            ),
+        ];
+        for (method, path, body, content_type) in cases {
+            let concrete = path.replace("{id}", "1");
+            let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            let mut rb = b.request(m, &concrete).body(body.to_string());
+            if let Some(ct) = content_type {
+                rb = rb.header("content-type", *ct);
+            }
+            let r = b.send(rb).await;
+            let what = format!("{l}: {method} {concrete} {body:?} ({content_type:?})");
+            assert_eq!(r.status, 422, "{what}: {}", r.text);
+            let ct = r.headers["content-type"].to_str().unwrap();
+            assert!(ct.starts_with("application/json"), "{what}: {ct}");
+            assert_eq!(r.code(), "invalid_input", "{what}");
+            assert_eq!(
+                r.field_code("body").as_deref(),
+                Some("malformed_json"),
+                "{what}"
+            );
+            let problem = &r.body["fields"][0];
+            assert!(
+                !problem["params"]["detail"].as_str().unwrap().is_empty(),
+                "{what}"
+            );
+            assert!(
+                problem["message_zh"].as_str().unwrap().contains("JSON"),
+                "{what}"
+            );
+            assert_conforms(&doc, method, path, &r);
+        }
+        // No body at all: the optional bodies are optional.
+        for path in ["/api/v1/tasks/1/compile", "/api/v1/notices/1/acknowledge"] {
+            let r = b.send(b.request(Method::POST, path)).await;
+            assert_eq!(r.status, 404, "{l}: POST {path}: {}", r.text);
+            let r = b
+                .send(
+                    b.request(Method::POST, path)
+                        .header("content-type", "application/json"),
+                )
+                .await;
+            assert_eq!(r.status, 404, "{l}: POST {path} (empty JSON): {}", r.text);
+        }
+        app.finish().await;
+    }
+}
+
+/// TRACE, and methods no route has, are answered 405 with `Allow` on every route the router
+/// serves, by anonymous callers too (the CSRF check once refused them with 403 before the
+/// router could); under `/api/` with the JSON error body.
+#[tokio::test]
+async fn unsupported_methods_answer_405() {
+    for app in TestApp::spawn_all().await {
+        let l = app.label();
+        let anon = app.anonymous();
+        let served = served_paths(&app);
+        assert!(served.len() > 50, "{served:?}");
+        for path in &served {
+            if path.contains("__private__axum") {
+                continue;
+            }
+            let concrete = path
+                .split('/')
+                .map(|seg| if seg.starts_with('{') { "1" } else { seg })
+                .collect::<Vec<_>>()
+                .join("/");
+            for method in [Method::TRACE, Method::from_bytes(b"PROPFIND").unwrap()] {
+                let r = anon.send(anon.request(method.clone(), &concrete)).await;
+                assert_eq!(r.status, 405, "{l}: {method} {concrete}: {}", r.text);
+                assert!(r.headers.contains_key("allow"), "{l}: {method} {concrete}");
+                if concrete.starts_with("/api/v1/") {
+                    assert_eq!(r.code(), "method_not_allowed", "{l}: {method} {concrete}");
+                }
+            }
+        }
+        let r = anon
+            .send(anon.request(Method::TRACE, "/api/v1/tasks/1/compile"))
+            .await;
+        assert_eq!(r.headers["allow"], "POST", "{l}");
+        assert!(r.body["message_zh"].as_str().is_some_and(|m| !m.is_empty()));
+        app.finish().await;
+    }
+}
+
+/// The error answers are documented where they can happen: 401 where a login is needed,
+/// 403 (CSRF) on unsafe methods, 404 where the path has an id, 422 where a body or query
+/// is read — each as `ErrorBody`.
+#[tokio::test]
+async fn error_answers_are_documented() {
+    for app in TestApp::spawn_all().await {
+        let doc = app.anonymous().get("/api/openapi.json").await.body;
+        let has = |method: &str, path: &str, status: &str| {
+            let response = &doc["paths"][path][method]["responses"][status];
+            response.is_object()
+                && response["content"]["application/json"]["schema"]["$ref"]
+                    == "#/components/schemas/ErrorBody"
+        };
+        let sample: &[(&str, &str, &[&str], &[&str])] = &[
+            ("get", "/api/v1/tasks/{id}", &["401", "404"], &["422"]),
+            (
+                "post",
+                "/api/v1/tasks/{id}/compile",
+                &["401", "403", "404", "422"],
+                &[],
+            ),
+            (
+                "post",
+                "/api/v1/notices/{id}/acknowledge",
+                &["401", "403", "404", "422"],
+                &[],
+            ),
+            ("get", "/api/v1/notices", &["401", "422"], &["404"]),
+            ("get", "/api/v1/notices/{id}", &["404"], &["401", "422"]),
+            ("put", "/api/v1/me/locale", &["401", "403", "422"], &["404"]),
+            ("get", "/api/v1/activities", &["422"], &["401", "404"]),
+            (
+                "post",
+                "/api/v1/sessions/{id}/registrations",
+                &["403", "404", "422"],
+                &["401"],
+            ),
+            (
+                "get",
+                "/api/v1/submissions/{id}/files/{version}/{pos}",
+                &["401", "404"],
+                &["422"],
+            ),
+            (
+                "delete",
+                "/api/v1/me/tokens/{id}",
+                &["401", "403", "404"],
+                &["422"],
+            ),
+        ];
+        for (method, path, present, absent) in sample {
+            for status in *present {
+                assert!(has(method, path, status), "{method} {path} lacks {status}");
+            }
+            for status in *absent {
+                let r = &doc["paths"][path][method]["responses"][status];
+                assert!(r.is_null(), "{method} {path} documents {status}: {r}");
+            }
+        }
+        // And over the whole document, by the same rules.
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for (method, op) in item.as_object().unwrap() {
+                let security = op["security"].as_array();
+                let login = security.is_some_and(|alts| {
+                    !alts.is_empty()
+                        && alts
+                            .iter()
+                            .all(|a| a.as_object().is_some_and(|o| !o.is_empty()))
+                });
+                let input = op["requestBody"].is_object()
+                    || op["parameters"]
+                        .as_array()
+                        .is_some_and(|ps| ps.iter().any(|p| p["in"] == "query"));
+                let expected = [
+                    ("401", login),
+                    ("403", method != "get"),
+                    ("404", path.contains('{')),
+                    ("422", input),
+                ];
+                for (status, due) in expected {
+                    if due {
+                        assert!(has(method, path, status), "{method} {path} lacks {status}");
+                    }
+                }
             }
         }
         app.finish().await;
