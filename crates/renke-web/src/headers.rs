@@ -16,6 +16,14 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'
      style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; \
      object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 
+/// The policy of the API's documentation (`/api/docs/`): Swagger UI, a third-party bundle,
+/// sets `style` attributes from its script, so inline styles are allowed there and only
+/// there; scripts stay as strict as everywhere.
+pub const DOCS_CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
+     style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; \
+     connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; \
+     form-action 'self'";
+
 /// `Strict-Transport-Security` when the public URL is https: a year.
 pub const HSTS: &str = "max-age=31536000";
 
@@ -23,10 +31,15 @@ pub const HSTS: &str = "max-age=31536000";
 /// handler's own `Cache-Control` (downloads, the service worker) is kept.
 pub async fn security(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let cacheable = req.uri().path().starts_with("/static/");
+    let csp = if req.uri().path().starts_with("/api/docs") {
+        DOCS_CONTENT_SECURITY_POLICY
+    } else {
+        CONTENT_SECURITY_POLICY
+    };
     let mut res = next.run(req).await;
     let h = res.headers_mut();
     let fixed = [
-        (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
+        (header::CONTENT_SECURITY_POLICY, csp),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::REFERRER_POLICY, "same-origin"),
         (header::X_FRAME_OPTIONS, "DENY"),
