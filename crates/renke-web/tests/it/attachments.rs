@@ -107,8 +107,8 @@ async fn upload_download_and_refusals() {
             r.field_code("file").as_deref(),
             Some("file_content_mismatch")
         );
-        // Another province may not attach to Guangdong's draft.
-        assert_eq!(upload(&sh, id, "a.pdf", "", PDF).await.status, 403, "{l}");
+        // Another province may not attach to Guangdong's draft, nor learn that it exists.
+        assert_eq!(upload(&sh, id, "a.pdf", "", PDF).await.status, 404, "{l}");
         assert_eq!(
             file_count(&app).await,
             before,

@@ -1222,11 +1222,11 @@ async fn pages_relay_submit_review_and_dashboard() {
         let (_, _, missing) =
             get(&gd, &app, &format!("/tasks/{t2}/dashboard?filter=missing")).await;
         assert!(
-            !missing.contains("1em\">深圳市市场监督管理局</td>"),
+            !missing.contains("indent-1\">深圳市市场监督管理局</td>"),
             "{l}: 深圳 submitted"
         );
         assert!(
-            missing.contains("1em\">广州市市场监督管理局</td>"),
+            missing.contains("indent-1\">广州市市场监督管理局</td>"),
             "{l}: 广州 has not"
         );
         // 总局's view of its own task drills down into Guangdong.
