@@ -12,6 +12,7 @@ use renke_domain::text::Line;
 use renke_domain::{FieldError, Invalid};
 use renke_store::accounts::{self, Account, NewAccount};
 use renke_store::orgs::{self, Page};
+use renke_store::sessions;
 use serde::Deserialize;
 
 // ---------------------------------------------------------------- accounts
@@ -44,6 +45,25 @@ pub async fn list_accounts(
     let org = orgs::get(&app.db, org_id).await?;
     me.actor().may(Action::ManageAccounts, &org.path)?;
     Ok(accounts::list(&app.db, &org.path, offset, limit).await?)
+}
+
+/// The failed logins each account of an organisation's subtree has not yet seen (since
+/// its last login, within the last 30 days), by login name: for those who manage them.
+pub async fn unseen_login_failures(
+    app: &App,
+    me: &Caller,
+    org_id: i64,
+) -> Result<std::collections::HashMap<String, sessions::UnseenFailures>, AppError> {
+    let org = orgs::get(&app.db, org_id).await?;
+    me.actor().may(Action::ManageAccounts, &org.path)?;
+    let look_back = app.clock.now() - chrono::Duration::days(crate::auth::FAILURES_LOOK_BACK_DAYS);
+    Ok(
+        sessions::unseen_failures_within(&app.db, &org.path, look_back)
+            .await?
+            .into_iter()
+            .map(|u| (u.login.clone(), u))
+            .collect(),
+    )
 }
 
 pub async fn create_account(

@@ -3,15 +3,17 @@
 use crate::App;
 use crate::Caller;
 use crate::error::AppError;
+use crate::jobs::Job;
 use argon2::{Argon2, PasswordHasher, PasswordVerifier};
 use base64::Engine;
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use rand::RngExt;
 use renke_domain::account::NewPassword;
 use renke_domain::perm::Action;
 use renke_domain::text::Line;
 use renke_domain::{FieldError, Invalid};
 use renke_store::accounts::{self, Account};
+use renke_store::reminders::NewMessage;
 use renke_store::sessions;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -100,17 +102,62 @@ pub struct LoggedIn {
     pub max_age_secs: i64,
 }
 
-/// Checks a login name and password, with rate limiting per login name and per address.
+/// How long the next login attempt must wait after `failures` recent failures, the last
+/// at `last`: nothing for the first `free`, then 1 s, doubling with each further failure,
+/// up to `max_secs`. Returns the seconds still to wait at `now`, if any.
+pub fn login_wait(
+    failures: i64,
+    last: Option<DateTime<Utc>>,
+    free: i64,
+    max_secs: i64,
+    now: DateTime<Utc>,
+) -> Option<i64> {
+    let last = last?;
+    let over = failures - free;
+    if over < 0 {
+        return None;
+    }
+    let delay = if over >= 31 {
+        max_secs
+    } else {
+        (1i64 << over).min(max_secs)
+    };
+    let ready = last + Duration::seconds(delay);
+    (ready > now).then(|| ((ready - now).num_milliseconds() + 999) / 1000)
+}
+
+/// Checks a login name and password. Failures slow down further attempts of the same
+/// login name from the same address, and of the address, with growing delays; the right
+/// password from another address always works. The account sees the failures it missed
+/// in a message at its next login.
 pub async fn login(app: &App, login: &str, password: &str, ip: &str) -> Result<LoggedIn, AppError> {
     let now = app.clock.now();
     let cfg = &app.config;
     let name = login.trim().to_ascii_lowercase();
     let since = now - Duration::minutes(cfg.login_window_minutes);
-    let (by_login, by_ip) = sessions::recent_login_failures(&app.db, &name, ip, since).await?;
-    if by_login >= cfg.login_max_failures || by_ip >= cfg.login_max_failures_per_ip {
-        return Err(AppError::TooMany {
-            minutes: cfg.login_window_minutes,
-        });
+    let p = sessions::login_pressure(&app.db, &name, ip, since).await?;
+    let wait = [
+        login_wait(
+            p.pair,
+            p.pair_last,
+            cfg.login_free_failures,
+            cfg.login_max_delay_seconds,
+            now,
+        ),
+        login_wait(
+            p.address,
+            p.address_last,
+            cfg.login_free_failures_per_ip,
+            cfg.login_max_delay_per_ip_seconds,
+            now,
+        ),
+    ]
+    .into_iter()
+    .flatten()
+    .max();
+    if let Some(retry_after_secs) = wait {
+        tracing::warn!(login = %name, ip, retry_after_secs, "登录过于频繁 login attempt refused: too soon after failures");
+        return Err(AppError::TooMany { retry_after_secs });
     }
     let found = match accounts::get_by_login(&app.db, &name).await {
         Ok(a) => Some(a),
@@ -126,28 +173,52 @@ pub async fn login(app: &App, login: &str, password: &str, ip: &str) -> Result<L
                 let _ = verify_password(crate::auth::dummy_hash().await, password).await;
             }
             sessions::record_login_failure(&app.db, &name, ip, now).await?;
+            tracing::warn!(login = %name, ip, failures = p.pair + 1, "登录失败 login failed");
             return Err(AppError::Unauthenticated("bad_credentials"));
         }
     };
-    sessions::clear_login_failures(&app.db, &name).await?;
     let token = new_token();
     let csrf_token = new_token();
     let expires = now + Duration::hours(cfg.session_hours);
-    sessions::create(
-        &app.db,
-        &token_hash(&token),
-        account.id,
-        &csrf_token,
+    let session = sessions::NewSession {
+        token_hash: &token_hash(&token),
+        account_id: account.id,
+        login: &account.login,
+        ip,
+        csrf_token: &csrf_token,
         now,
-        expires,
-    )
-    .await?;
+        expires_at: expires,
+        look_back: now - Duration::days(FAILURES_LOOK_BACK_DAYS),
+    };
+    sessions::open(&app.db, &session, failures_message).await?;
     Ok(LoggedIn {
         token,
         csrf_token,
         account,
         max_age_secs: cfg.session_hours * 3600,
     })
+}
+
+/// How far back failed logins are shown to their account and its administrators; older
+/// records are purged.
+pub const FAILURES_LOOK_BACK_DAYS: i64 = 30;
+
+/// The message an account finds after logging in when its login name failed meanwhile.
+fn failures_message(u: &sessions::UnseenFailures) -> NewMessage {
+    let at = renke_domain::clock::local_time(&u.last_at);
+    NewMessage {
+        kind: "login_failures",
+        title: format!(
+            "自上次登录以来有 {n} 次登录失败 / {n} failed login(s) since your last login",
+            n = u.count
+        ),
+        body: format!(
+            "最近一次：{at}，来自 {ip}。如果不是您本人，请在“设置”中修改密码。\n\
+             Most recent: {at}, from {ip}. If this was not you, change your password in Settings.",
+            ip = u.last_ip
+        ),
+        link: Some("/settings".into()),
+    }
 }
 
 pub async fn logout(app: &App, session_hash: &str) -> Result<(), AppError> {
@@ -183,7 +254,7 @@ pub async fn change_password(
     errs.clone().into_result()?;
     let new = new.ok_or(AppError::Invalid(errs))?;
     let hash = hash_password(new.expose()).await?;
-    accounts::set_password(&app.db, me.id, &hash, keep_session, app.clock.now()).await?;
+    accounts::set_password(&app.db, me.id, &hash, keep_session, None, app.clock.now()).await?;
     Ok(())
 }
 
@@ -203,8 +274,50 @@ pub async fn reset_password(
     }
     let pw = NewPassword::parse("password", new)?;
     let hash = hash_password(pw.expose()).await?;
-    accounts::set_password(&app.db, account_id, &hash, None, app.clock.now()).await?;
+    let now = app.clock.now();
+    let (message, mail) = reset_notice(actor, &target, &app.config.public_url, now);
+    let job = mail.map(|m| m.to_new_job(now)).transpose()?;
+    let notify = (target.id != actor.id).then_some((&message, job.as_ref()));
+    accounts::set_password(&app.db, account_id, &hash, None, notify, now).await?;
+    tracing::info!(account = %target.login, by = %actor.login, "密码已重置 password reset by an administrator");
     Ok(())
+}
+
+/// What an account is told when someone else resets its password: an in-app message, and
+/// an e-mail when it has an address.
+fn reset_notice(
+    actor: &Caller,
+    target: &Account,
+    public_url: &str,
+    now: DateTime<Utc>,
+) -> (NewMessage, Option<crate::mail::Mail>) {
+    let at = renke_domain::clock::local_time(&now);
+    let title = "您的密码已被重置 / Your password was reset".to_owned();
+    let body = format!(
+        "{by}（{org}）于 {at} 重置了您的账号 {login} 的密码；您的登录会话和 API 令牌已失效。\
+         如果您没有要求重置，请联系该管理员或上级单位。\n\
+         {by} ({org}) reset the password of your account {login} at {at}; your sessions and \
+         API tokens have ended. If you did not ask for this, contact them or your superior bureau.",
+        by = actor.display_name,
+        org = actor.org_name,
+        login = target.login,
+    );
+    let mail = target.email.as_ref().map(|email| crate::mail::Mail {
+        to: vec![format!("{} <{email}>", target.display_name)],
+        subject: "【认可平台】您的密码已被重置 Your password was reset".into(),
+        text: format!(
+            "{body}\n\n{url}/login",
+            url = public_url.trim_end_matches('/')
+        ),
+        attachments: Vec::new(),
+    });
+    let message = NewMessage {
+        kind: "password_reset",
+        title,
+        body,
+        link: Some("/settings".into()),
+    };
+    (message, mail)
 }
 
 pub async fn set_locale(app: &App, me: &Caller, locale: Option<&str>) -> Result<(), AppError> {
@@ -215,28 +328,58 @@ pub async fn set_locale(app: &App, me: &Caller, locale: Option<&str>) -> Result<
     Ok(())
 }
 
+/// Days an API token lasts when its maker does not say.
+pub const TOKEN_DAYS_DEFAULT: i64 = 90;
+/// The longest an API token may last, in days.
+pub const TOKEN_DAYS_MAX: i64 = 365;
+
 /// A new API token: the secret, shown once.
-pub async fn create_token(app: &App, me: &Caller, name: &str) -> Result<String, AppError> {
-    Ok(issue_token(app, me, name).await?.1)
+pub async fn create_token(
+    app: &App,
+    me: &Caller,
+    name: &str,
+    days: Option<i64>,
+) -> Result<String, AppError> {
+    Ok(issue_token(app, me, name, days).await?.1)
 }
 
-/// A new API token: its listing entry and the secret, shown once.
+/// A new API token lasting `days` (default 90, at most 365): its listing entry and the
+/// secret, shown once.
 pub async fn issue_token(
     app: &App,
     me: &Caller,
     name: &str,
+    days: Option<i64>,
 ) -> Result<(sessions::ApiToken, String), AppError> {
-    let name = Line::parse("name", name, 100)?;
+    let mut errs = Invalid::default();
+    let name = Line::parse("name", name, 100)
+        .map_err(|e| errs.push(e))
+        .ok();
+    let days = days.unwrap_or(TOKEN_DAYS_DEFAULT);
+    if !(1..=TOKEN_DAYS_MAX).contains(&days) {
+        errs.push(FieldError::new("days", "token_days_out_of_range"));
+    }
+    errs.clone().into_result()?;
+    let name = name.ok_or(AppError::Invalid(errs))?;
     let token = format!("rk_{}", new_token());
     let now = app.clock.now();
-    let id =
-        sessions::create_token(&app.db, me.id, name.as_str(), &token_hash(&token), now).await?;
+    let expires_at = now + Duration::days(days);
+    let id = sessions::create_token(
+        &app.db,
+        me.id,
+        name.as_str(),
+        &token_hash(&token),
+        now,
+        expires_at,
+    )
+    .await?;
     let entry = sessions::ApiToken {
         id,
         name: name.into_inner(),
         created_at: now,
         last_used_at: None,
         revoked_at: None,
+        expires_at: Some(expires_at),
     };
     Ok((entry, token))
 }
@@ -284,6 +427,35 @@ pub async fn find_token(app: &App, token: &str) -> Result<Option<Caller>, AppErr
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn login_waits_start_after_the_free_failures_and_double_up_to_the_cap() {
+        let t = DateTime::parse_from_rfc3339("2022-06-01T08:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(login_wait(0, None, 5, 900, t), None);
+        assert_eq!(login_wait(4, Some(t), 5, 900, t), None, "four of five free");
+        let waits: Vec<_> = (5..=16)
+            .map(|n| login_wait(n, Some(t), 5, 900, t))
+            .collect();
+        let expect: Vec<_> = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 900, 900]
+            .into_iter()
+            .map(Some)
+            .collect();
+        assert_eq!(waits, expect);
+        assert_eq!(
+            login_wait(1000, Some(t), 5, 900, t),
+            Some(900),
+            "no overflow"
+        );
+        // What is left of the wait; none once it has passed.
+        let later = t + Duration::milliseconds(1500);
+        assert_eq!(login_wait(7, Some(t), 5, 900, later), Some(3));
+        assert_eq!(
+            login_wait(7, Some(t), 5, 900, t + Duration::seconds(4)),
+            None
+        );
+    }
 
     #[tokio::test]
     async fn dummy_hash_is_a_real_argon2id_hash_that_matches_nothing_typed() {

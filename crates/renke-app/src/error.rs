@@ -15,7 +15,7 @@ pub enum AppError {
     Unauthenticated(&'static str),
     /// Too many failed logins.
     #[error("too many attempts")]
-    TooMany { minutes: i64 },
+    TooMany { retry_after_secs: i64 },
     /// CSRF or origin check failed, with its code.
     #[error("csrf: {0}")]
     Csrf(&'static str),

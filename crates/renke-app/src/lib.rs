@@ -46,10 +46,17 @@ pub struct WebConfig {
     pub public_url: String,
     /// Hours a login session lasts.
     pub session_hours: i64,
-    /// Failed logins allowed per login name within `login_window_minutes`.
-    pub login_max_failures: i64,
-    /// Failed logins allowed per client address within `login_window_minutes`.
-    pub login_max_failures_per_ip: i64,
+    /// Failed logins of one login name from one address, within `login_window_minutes`,
+    /// before each further attempt from there must wait (1 s, doubling per failure, up to
+    /// `login_max_delay_seconds`). Other addresses are not slowed down, and a success
+    /// from the address clears its count: nobody is locked out.
+    pub login_free_failures: i64,
+    /// Failed logins from one address (any login names) before its attempts are slowed
+    /// down likewise, at most `login_max_delay_per_ip_seconds` apart.
+    pub login_free_failures_per_ip: i64,
+    pub login_max_delay_seconds: i64,
+    pub login_max_delay_per_ip_seconds: i64,
+    /// How long a failed login counts towards a slowdown, in minutes.
     pub login_window_minutes: i64,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
@@ -62,9 +69,11 @@ impl Default for WebConfig {
         WebConfig {
             public_url: "http://127.0.0.1:8080".into(),
             session_hours: 12,
-            login_max_failures: 5,
-            login_max_failures_per_ip: 50,
-            login_window_minutes: 15,
+            login_free_failures: 5,
+            login_free_failures_per_ip: 50,
+            login_max_delay_seconds: 900,
+            login_max_delay_per_ip_seconds: 60,
+            login_window_minutes: 24 * 60,
             max_body_bytes: 20 * 1024 * 1024,
             trust_proxy: false,
         }

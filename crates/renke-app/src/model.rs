@@ -14,6 +14,7 @@ pub use renke_store::notices::{
 pub use renke_store::orgs::{Org, OrgNode, OrgQuery, Page};
 pub use renke_store::reminders::Message;
 pub use renke_store::sessions::ApiToken;
+pub use renke_store::sessions::UnseenFailures;
 pub use renke_store::tasks::{
     Collecting, Counts, Due, ExpectedRow, Filter, OrgCounts, Scope, Source, Submission,
     SubmissionFile, Task, Version,

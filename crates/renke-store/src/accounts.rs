@@ -1,5 +1,6 @@
 //! Accounts: people who log in, each acting for one organisation with one role.
 
+use crate::jobs::Enqueue;
 use crate::orgs::Page;
 use crate::{Db, StoreError, on_db, on_tx};
 use chrono::{DateTime, Utc};
@@ -211,13 +212,16 @@ pub async fn list(
     })
 }
 
-/// Replaces the password hash and ends every session of the account (a reset or change
-/// must log out other devices).
+/// Replaces the password hash, ends every session of the account (a reset or change
+/// must log out other devices) and revokes its API tokens. With `notify`, leaves the
+/// account a message and queues its e-mail in the same transaction (an administrator's
+/// reset).
 pub async fn set_password(
     db: &Db,
     id: i64,
     hash: &str,
     keep_session: Option<&str>,
+    notify: Option<(&crate::reminders::NewMessage, Option<&crate::jobs::NewJob>)>,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let mut tx = db.write().await?;
@@ -245,6 +249,23 @@ pub async fn set_password(
         .bind(id)
         .execute(&mut *tx)
         .await?;
+        if let Some((m, _)) = notify {
+            sqlx::query(
+                "INSERT INTO messages (org_id, account_id, kind, title, body, link, created_at) \
+                 SELECT org_id, id, $2, $3, $4, $5, $6 FROM accounts WHERE id = $1",
+            )
+            .bind(id)
+            .bind(m.kind)
+            .bind(&m.title)
+            .bind(&m.body)
+            .bind(m.link.as_deref())
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        if let Some((_, Some(job))) = notify {
+            tx.enqueue(job, now).await?;
+        }
     });
     tx.commit().await?;
     Ok(())

@@ -281,25 +281,33 @@ pub struct Message {
     pub read_at: Option<DateTime<Utc>>,
 }
 
-/// An organisation's messages, unread first, then newest; and how many are unread.
+/// The messages an account reads: its organisation's and those addressed to it alone;
+/// unread first, then newest; and how many are unread.
 pub async fn messages(
     db: &Db,
     org_id: i64,
+    account_id: i64,
     offset: i64,
     limit: i64,
 ) -> Result<(Page<Message>, i64), StoreError> {
     let sql = "SELECT id, org_id, kind, title, body, link, created_at, read_at FROM messages \
-               WHERE org_id = $1 ORDER BY (read_at IS NULL) DESC, id DESC LIMIT $2 OFFSET $3";
+               WHERE org_id = $1 AND (account_id IS NULL OR account_id = $2) \
+               ORDER BY (read_at IS NULL) DESC, id DESC LIMIT $3 OFFSET $4";
     let count = "SELECT COUNT(*), COALESCE(SUM(CASE WHEN read_at IS NULL THEN 1 ELSE 0 END), 0) \
-                 FROM messages WHERE org_id = $1";
+                 FROM messages WHERE org_id = $1 AND (account_id IS NULL OR account_id = $2)";
     let (items, (total, unread)): (Vec<Message>, (i64, i64)) = on_db!(db, |p| (
         sqlx::query_as(sql)
             .bind(org_id)
+            .bind(account_id)
             .bind(limit)
             .bind(offset)
             .fetch_all(p)
             .await?,
-        sqlx::query_as(count).bind(org_id).fetch_one(p).await?,
+        sqlx::query_as(count)
+            .bind(org_id)
+            .bind(account_id)
+            .fetch_one(p)
+            .await?,
     ));
     Ok((
         Page {
@@ -312,8 +320,8 @@ pub async fn messages(
     ))
 }
 
-/// Marks a message of `org_id` read (again is harmless); `false` when it is not that
-/// organisation's.
+/// Marks a message read (again is harmless); `false` when account `by` of `org_id` does
+/// not read it.
 pub async fn mark_read(
     db: &Db,
     id: i64,
@@ -322,7 +330,8 @@ pub async fn mark_read(
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
     let sql = "UPDATE messages SET read_at = COALESCE(read_at, $1), \
-               read_by = COALESCE(read_by, $2) WHERE id = $3 AND org_id = $4";
+               read_by = COALESCE(read_by, $2) WHERE id = $3 AND org_id = $4 \
+               AND (account_id IS NULL OR account_id = $2)";
     let n = on_db!(db, |p| sqlx::query(sql)
         .bind(now)
         .bind(by)
@@ -332,4 +341,34 @@ pub async fn mark_read(
         .await
         .map(|r| r.rows_affected()))?;
     Ok(n == 1)
+}
+
+/// Marks a message addressed to `account_id` alone read; `false` when it is not such a
+/// message.
+pub async fn mark_own_read(
+    db: &Db,
+    id: i64,
+    account_id: i64,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let sql = "UPDATE messages SET read_at = COALESCE(read_at, $1), \
+               read_by = COALESCE(read_by, $2) WHERE id = $3 AND account_id = $2";
+    let n = on_db!(db, |p| sqlx::query(sql)
+        .bind(now)
+        .bind(account_id)
+        .bind(id)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+/// The unread messages addressed to one account alone (sign-in notices), newest first.
+pub async fn unread_for_account(db: &Db, account_id: i64) -> Result<Vec<Message>, StoreError> {
+    let sql = "SELECT id, org_id, kind, title, body, link, created_at, read_at FROM messages \
+               WHERE account_id = $1 AND read_at IS NULL ORDER BY id DESC LIMIT 20";
+    Ok(on_db!(db, |p| sqlx::query_as(sql)
+        .bind(account_id)
+        .fetch_all(p)
+        .await)?)
 }

@@ -2,7 +2,7 @@
 //! and API tokens are stored; the caller hashes what the browser or client presents.
 
 use crate::accounts::{ACCOUNT_COLS, Account, AccountRow};
-use crate::{Db, StoreError, on_db};
+use crate::{Db, StoreError, on_db, on_tx};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::AssertSqlSafe;
@@ -21,28 +21,6 @@ struct SessionRow {
     account: AccountRow,
     csrf_token: String,
     expires_at: DateTime<Utc>,
-}
-
-pub async fn create(
-    db: &Db,
-    token_hash: &str,
-    account_id: i64,
-    csrf_token: &str,
-    now: DateTime<Utc>,
-    expires_at: DateTime<Utc>,
-) -> Result<(), StoreError> {
-    let sql = "INSERT INTO sessions (token_hash, account_id, csrf_token, created_at, expires_at) \
-               VALUES ($1, $2, $3, $4, $5)";
-    on_db!(db, |p| sqlx::query(sql)
-        .bind(token_hash)
-        .bind(account_id)
-        .bind(csrf_token)
-        .bind(now)
-        .bind(expires_at)
-        .execute(p)
-        .await
-        .map(|r| r.rows_affected()))?;
-    Ok(())
 }
 
 /// The session for `token_hash` if it exists, has not expired and its account is active.
@@ -114,6 +92,9 @@ pub struct ApiToken {
     pub created_at: DateTime<Utc>,
     pub last_used_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
+    /// When the token stops working (tokens from before expiry existed have none only if
+    /// their migration could not compute one; they are refused).
+    pub expires_at: Option<DateTime<Utc>>,
 }
 
 pub async fn create_token(
@@ -122,18 +103,21 @@ pub async fn create_token(
     name: &str,
     token_hash: &str,
     now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
 ) -> Result<i64, StoreError> {
-    let sql = "INSERT INTO api_tokens (account_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id";
+    let sql = "INSERT INTO api_tokens (account_id, name, token_hash, created_at, expires_at) \
+               VALUES ($1, $2, $3, $4, $5) RETURNING id";
     Ok(on_db!(db, |p| sqlx::query_scalar(sql)
         .bind(account_id)
         .bind(name)
         .bind(token_hash)
         .bind(now)
+        .bind(expires_at)
         .fetch_one(p)
         .await)?)
 }
 
-/// The account of an unrevoked token; records its use (to the minute).
+/// The account of an unrevoked, unexpired token; records its use (to the minute).
 pub async fn find_token(
     db: &Db,
     token_hash: &str,
@@ -141,10 +125,11 @@ pub async fn find_token(
 ) -> Result<Option<Account>, StoreError> {
     let sql = format!(
         "SELECT {ACCOUNT_COLS} FROM api_tokens t JOIN accounts a ON a.id = t.account_id \
-         JOIN orgs o ON o.id = a.org_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND a.active"
+         JOIN orgs o ON o.id = a.org_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2 AND a.active"
     );
     let row: Option<AccountRow> = on_db!(db, |p| sqlx::query_as(AssertSqlSafe(sql.as_str()))
         .bind(token_hash)
+        .bind(now)
         .fetch_optional(p)
         .await)?;
     if row.is_some() {
@@ -165,7 +150,7 @@ pub async fn find_token(
 }
 
 pub async fn list_tokens(db: &Db, account_id: i64) -> Result<Vec<ApiToken>, StoreError> {
-    let sql = "SELECT id, name, created_at, last_used_at, revoked_at FROM api_tokens WHERE account_id = $1 ORDER BY id DESC";
+    let sql = "SELECT id, name, created_at, last_used_at, revoked_at, expires_at FROM api_tokens WHERE account_id = $1 ORDER BY id DESC";
     Ok(on_db!(db, |p| sqlx::query_as(sql)
         .bind(account_id)
         .fetch_all(p)
@@ -193,7 +178,8 @@ pub async fn revoke_token(
     }
 }
 
-/// Records a failed login for rate limiting.
+/// Records a failed login: it slows down further attempts of the same login name from
+/// the same address, and is shown to the account and its administrators.
 pub async fn record_login_failure(
     db: &Db,
     login: &str,
@@ -212,37 +198,192 @@ pub async fn record_login_failure(
     Ok(())
 }
 
-/// Failed logins since `since` for this login name and for this address.
-pub async fn recent_login_failures(
+/// Recent failed logins that bear on the next attempt: those of this login name from this
+/// address not cleared by a success from it, and all those of this address.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct LoginPressure {
+    pub pair: i64,
+    pub pair_last: Option<DateTime<Utc>>,
+    pub address: i64,
+    pub address_last: Option<DateTime<Utc>>,
+}
+
+/// The failed logins since `since` for (login name, address) and for the address.
+pub async fn login_pressure(
     db: &Db,
     login: &str,
     ip: &str,
     since: DateTime<Utc>,
-) -> Result<(i64, i64), StoreError> {
-    let by_login = "SELECT COUNT(*) FROM login_failures WHERE login = $1 AND at > $2";
-    let by_ip = "SELECT COUNT(*) FROM login_failures WHERE ip = $1 AND at > $2";
-    Ok(on_db!(db, |p| (
-        sqlx::query_scalar(by_login)
-            .bind(login)
-            .bind(since)
-            .fetch_one(p)
-            .await?,
-        sqlx::query_scalar(by_ip)
-            .bind(ip)
-            .bind(since)
-            .fetch_one(p)
-            .await?
-    )))
+) -> Result<LoginPressure, StoreError> {
+    let pair = "SELECT COUNT(*), MAX(at) FROM login_failures \
+                WHERE login = $1 AND ip = $2 AND at > $3 AND NOT cleared";
+    let address = "SELECT COUNT(*), MAX(at) FROM login_failures WHERE ip = $1 AND at > $2";
+    type CountAndLast = (i64, Option<DateTime<Utc>>);
+    let ((pair, pair_last), (address, address_last)): (CountAndLast, CountAndLast) =
+        on_db!(db, |p| (
+            sqlx::query_as(pair)
+                .bind(login)
+                .bind(ip)
+                .bind(since)
+                .fetch_one(p)
+                .await?,
+            sqlx::query_as(address)
+                .bind(ip)
+                .bind(since)
+                .fetch_one(p)
+                .await?
+        ));
+    Ok(LoginPressure {
+        pair,
+        pair_last,
+        address,
+        address_last,
+    })
 }
 
-/// Forgets the failures of a login name after it logs in successfully.
-pub async fn clear_login_failures(db: &Db, login: &str) -> Result<(), StoreError> {
-    on_db!(db, |p| sqlx::query(
-        "DELETE FROM login_failures WHERE login = $1"
+/// Failed logins of one account's login name that the account has not seen: since its
+/// previous login, or within the look-back window if it never logged in.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnseenFailures {
+    pub login: String,
+    pub count: i64,
+    pub last_at: DateTime<Utc>,
+    pub last_ip: String,
+}
+
+/// What a successful login writes, in one transaction.
+pub struct NewSession<'a> {
+    pub token_hash: &'a str,
+    pub account_id: i64,
+    pub login: &'a str,
+    pub ip: &'a str,
+    pub csrf_token: &'a str,
+    pub now: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    /// How far back unseen failures are looked for.
+    pub look_back: DateTime<Utc>,
+}
+
+/// Opens a session after a successful login: stores it, clears the slowdown of this login
+/// name from this address, records the login time, and, when the login name failed since
+/// the account's previous login, leaves the account a message made by `compose`. Returns
+/// those unseen failures.
+pub async fn open(
+    db: &Db,
+    s: &NewSession<'_>,
+    compose: impl FnOnce(&UnseenFailures) -> crate::reminders::NewMessage,
+) -> Result<Option<UnseenFailures>, StoreError> {
+    let mut tx = db.write().await?;
+    let unseen: Option<(i64, Option<DateTime<Utc>>)> = on_tx!(&mut tx, |tx| {
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, account_id, csrf_token, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(s.token_hash)
+        .bind(s.account_id)
+        .bind(s.csrf_token)
+        .bind(s.now)
+        .bind(s.expires_at)
+        .execute(&mut *tx)
+        .await?;
+        let row: (i64, Option<DateTime<Utc>>) = sqlx::query_as(
+            "SELECT COUNT(*), MAX(f.at) FROM login_failures f JOIN accounts a ON a.login = f.login \
+             WHERE a.id = $1 AND f.at > $2 AND (a.last_login_at IS NULL OR f.at > a.last_login_at)",
+        )
+        .bind(s.account_id)
+        .bind(s.look_back)
+        .fetch_one(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE accounts SET last_login_at = $1 WHERE id = $2")
+            .bind(s.now)
+            .bind(s.account_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "UPDATE login_failures SET cleared = TRUE WHERE login = $1 AND ip = $2 AND NOT cleared",
+        )
+        .bind(s.login)
+        .bind(s.ip)
+        .execute(&mut *tx)
+        .await?;
+        Some(row)
+    });
+    let unseen = match unseen {
+        Some((count, Some(last_at))) if count > 0 => {
+            let last_ip: String = on_tx!(&mut tx, |tx| sqlx::query_scalar(
+                "SELECT ip FROM login_failures WHERE login = $1 AND at = $2"
+            )
+            .bind(s.login)
+            .bind(last_at)
+            .fetch_one(&mut *tx)
+            .await?);
+            let u = UnseenFailures {
+                login: s.login.to_owned(),
+                count,
+                last_at,
+                last_ip,
+            };
+            let m = compose(&u);
+            on_tx!(&mut tx, |tx| sqlx::query(
+                "INSERT INTO messages (org_id, account_id, kind, title, body, link, created_at) \
+                 SELECT org_id, id, $2, $3, $4, $5, $6 FROM accounts WHERE id = $1"
+            )
+            .bind(s.account_id)
+            .bind(m.kind)
+            .bind(&m.title)
+            .bind(&m.body)
+            .bind(m.link.as_deref())
+            .bind(s.now)
+            .execute(&mut *tx)
+            .await
+            .map(|r| r.rows_affected())?);
+            Some(u)
+        }
+        _ => None,
+    };
+    tx.commit().await?;
+    Ok(unseen)
+}
+
+/// The failed logins not yet seen by each account of a subtree (for its administrators),
+/// keyed by login name; failures before `look_back` are left out.
+pub async fn unseen_failures_within(
+    db: &Db,
+    within: &renke_domain::org::OrgPath,
+    look_back: DateTime<Utc>,
+) -> Result<Vec<UnseenFailures>, StoreError> {
+    let sql = "SELECT login, cnt, at, ip FROM (\
+               SELECT f.login, f.at, f.ip, COUNT(*) OVER (PARTITION BY f.login) AS cnt, \
+               ROW_NUMBER() OVER (PARTITION BY f.login ORDER BY f.at DESC, f.id DESC) AS rn \
+               FROM login_failures f JOIN accounts a ON a.login = f.login \
+               JOIN orgs o ON o.id = a.org_id \
+               WHERE o.path >= $1 AND o.path < $2 AND f.at > $3 \
+               AND (a.last_login_at IS NULL OR f.at > a.last_login_at)) x WHERE rn = 1";
+    let upper = within.upper_bound();
+    let rows: Vec<(String, i64, DateTime<Utc>, String)> = on_db!(db, |p| sqlx::query_as(sql)
+        .bind(within.as_str())
+        .bind(&upper)
+        .bind(look_back)
+        .fetch_all(p)
+        .await)?;
+    Ok(rows
+        .into_iter()
+        .map(|(login, count, last_at, last_ip)| UnseenFailures {
+            login,
+            count,
+            last_at,
+            last_ip,
+        })
+        .collect())
+}
+
+/// Removes failed-login records older than `before`; returns how many.
+pub async fn purge_login_failures(db: &Db, before: DateTime<Utc>) -> Result<u64, StoreError> {
+    Ok(on_db!(db, |p| sqlx::query(
+        "DELETE FROM login_failures WHERE at <= $1"
     )
-    .bind(login)
+    .bind(before)
     .execute(p)
     .await
-    .map(|r| r.rows_affected()))?;
-    Ok(())
+    .map(|r| r.rows_affected()))?)
 }

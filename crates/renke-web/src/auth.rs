@@ -90,8 +90,12 @@ pub async fn load_identity(
     next: Next,
 ) -> Response {
     let headers = req.headers();
+    // Personal API tokens open the API only: on a page the header is not looked at, so a
+    // leaked token never reaches the HTML forms.
+    let is_api = req.uri().path().starts_with("/api/");
     let bearer = headers
         .get(AUTHORIZATION)
+        .filter(|_| is_api)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer ").map(str::trim).map(str::to_owned));
     let identity = if let Some(token) = bearer {

@@ -44,9 +44,10 @@ impl ErrorView for AppError {
     fn message(&self, tr: Tr) -> String {
         match self {
             AppError::Invalid(_) => tr.t("common.fix_errors").to_owned(),
-            AppError::TooMany { minutes } => {
-                tr.tf("err.too_many_attempts", &[("minutes", minutes.to_string())])
-            }
+            AppError::TooMany { retry_after_secs } => tr.tf(
+                "err.too_many_attempts",
+                &[("wait", crate::view::wait_text(tr, *retry_after_secs))],
+            ),
             other => tr.t(&format!("err.{}", other.code())).to_owned(),
         }
     }
@@ -96,8 +97,19 @@ impl IntoResponse for PageError {
             back_zh = zh.t("err.back"),
             back_en = en.t("err.back"),
         );
-        (e.status(), Html(body)).into_response()
+        with_retry_after(&e, (e.status(), Html(body)).into_response())
     }
+}
+
+/// Adds `Retry-After` to the answer of a slowed-down login.
+pub fn with_retry_after(e: &AppError, mut res: Response) -> Response {
+    if let AppError::TooMany { retry_after_secs } = e {
+        res.headers_mut().insert(
+            axum::http::header::RETRY_AFTER,
+            axum::http::HeaderValue::from(*retry_after_secs),
+        );
+    }
+    res
 }
 
 /// The same error rendered as JSON for `/api/v1`.
@@ -164,7 +176,8 @@ impl ErrorBody {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         self.0.log();
-        (self.0.status(), axum::Json(ErrorBody::of(&self.0))).into_response()
+        let res = (self.0.status(), axum::Json(ErrorBody::of(&self.0))).into_response();
+        with_retry_after(&self.0, res)
     }
 }
 

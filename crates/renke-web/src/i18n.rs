@@ -82,6 +82,19 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("settings.revoke", "吊销", "Revoke"),
     ("settings.revoked", "已吊销", "Revoked"),
     ("settings.last_used", "最近使用", "Last used"),
+    ("settings.expires", "有效期至", "Expires"),
+    (
+        "acct.failed_logins",
+        "未读的登录失败",
+        "Failed logins not yet seen",
+    ),
+    ("settings.expired", "已过期", "Expired"),
+    ("settings.token_days", "有效期", "Lasts"),
+    (
+        "settings.token_help",
+        "令牌只能用于 /api/ 下的接口（请求头 Authorization: Bearer …），不能打开网页；到期、修改或重置密码后失效。",
+        "A token works only for the API under /api/ (header Authorization: Bearer …), never for the pages; it ends when it expires or the password is changed or reset.",
+    ),
     ("common.save", "保存", "Save"),
     ("common.create", "新建", "Create"),
     ("common.edit", "编辑", "Edit"),
@@ -476,8 +489,13 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ),
     (
         "err.too_many_attempts",
-        "登录失败次数过多，请 {minutes} 分钟后再试。",
-        "Too many failed logins. Try again in {minutes} minutes.",
+        "登录失败次数较多，请 {wait}后再试。",
+        "Too many failed logins. Try again in {wait}.",
+    ),
+    (
+        "err.token_days_out_of_range",
+        "有效期须为 1 至 365 天。",
+        "Must last from 1 to 365 days.",
     ),
     ("err.not_logged_in", "请先登录。", "Please log in."),
     (

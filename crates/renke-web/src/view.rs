@@ -161,3 +161,22 @@ pub fn render(t: &impl Template) -> Response {
         Err(e) => PageError(AppError::Internal(anyhow::anyhow!("template: {e}"))).into_response(),
     }
 }
+
+/// A wait in words: "30 秒" / "30 seconds", "15 分钟" / "15 minutes" (rounded up).
+pub fn wait_text(tr: Tr, secs: i64) -> String {
+    let secs = secs.max(1);
+    if secs < 60 {
+        if tr.is_zh() {
+            format!("{secs} 秒")
+        } else {
+            format!("{secs} second{}", if secs == 1 { "" } else { "s" })
+        }
+    } else {
+        let min = (secs + 59) / 60;
+        if tr.is_zh() {
+            format!("{min} 分钟")
+        } else {
+            format!("{min} minute{}", if min == 1 { "" } else { "s" })
+        }
+    }
+}

@@ -191,6 +191,12 @@ async fn purge_sessions(db: Db, clock: Clock) {
             Ok(n) => tracing::info!(purged = n, "expired sessions removed"),
             Err(e) => tracing::warn!(error = %e, "could not purge expired sessions"),
         }
+        let before = clock.now() - chrono::Duration::days(renke_app::auth::FAILURES_LOOK_BACK_DAYS);
+        match renke_store::sessions::purge_login_failures(&db, before).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(purged = n, "old failed-login records removed"),
+            Err(e) => tracing::warn!(error = %e, "could not purge failed-login records"),
+        }
     }
 }
 

@@ -105,11 +105,28 @@ pub async fn messages(
     limit: i64,
 ) -> Result<(Page<Message>, i64), AppError> {
     me.actor().may(Action::View, &me.org_path)?;
-    Ok(reminders::messages(&app.db, me.org_id, offset.max(0), limit.clamp(1, 200)).await?)
+    Ok(reminders::messages(
+        &app.db,
+        me.org_id,
+        me.id,
+        offset.max(0),
+        limit.clamp(1, 200),
+    )
+    .await?)
 }
 
-/// Marks a message of `me`'s organisation read.
+/// The unread messages addressed to `me` alone: a password reset by someone else, failed
+/// logins since the last one. The home page shows them until they are read.
+pub async fn account_alerts(app: &App, me: &Caller) -> Result<Vec<Message>, AppError> {
+    Ok(reminders::unread_for_account(&app.db, me.id).await?)
+}
+
+/// Marks a message of `me`'s organisation, or addressed to `me`, read.
+/// Any account reads its own messages; an organisation's need the right to act for it.
 pub async fn read_message(app: &App, me: &Caller, id: i64) -> Result<(), AppError> {
+    if reminders::mark_own_read(&app.db, id, me.id, app.clock.now()).await? {
+        return Ok(());
+    }
     me.actor().may(Action::Act, &me.org_path)?;
     if reminders::mark_read(&app.db, id, me.org_id, me.id, app.clock.now()).await? {
         Ok(())

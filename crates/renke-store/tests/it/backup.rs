@@ -53,9 +53,16 @@ async fn backup_restored_into_an_empty_database_is_identical() {
         )
         .await
         .unwrap();
-        sessions::create_token(db, acc.id, "令牌", "hash1", now())
-            .await
-            .unwrap();
+        sessions::create_token(
+            db,
+            acc.id,
+            "令牌",
+            "hash1",
+            now(),
+            now() + chrono::Duration::days(90),
+        )
+        .await
+        .unwrap();
         let input = CampaignInput {
             title: "第十五个世界认可日".into(),
             day: "2022-06-09".into(),

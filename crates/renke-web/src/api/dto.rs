@@ -216,6 +216,8 @@ pub struct TokenDto {
     pub created_at: DateTime<Utc>,
     pub last_used_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
+    /// The token stops working at this time.
+    pub expires_at: Option<DateTime<Utc>>,
 }
 
 impl From<ApiToken> for TokenDto {
@@ -226,6 +228,7 @@ impl From<ApiToken> for TokenDto {
             created_at: t.created_at,
             last_used_at: t.last_used_at,
             revoked_at: t.revoked_at,
+            expires_at: t.expires_at,
         }
     }
 }
@@ -318,6 +321,10 @@ pub struct LocaleBody {
 pub struct NewTokenBody {
     /// A name to recognise the token by, e.g. `报送脚本`.
     pub name: String,
+    /// Days the token lasts: 1 to 365, default 90.
+    #[serde(default)]
+    #[schema(minimum = 1, maximum = 365)]
+    pub days: Option<i64>,
 }
 
 /// A new organisation under `parent_id`.

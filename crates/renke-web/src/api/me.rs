@@ -160,7 +160,7 @@ pub async fn list_tokens(
     responses(
         (status = 201, description = "已创建 Created; copy the token now", body = NewTokenDto),
         (status = 401, description = "未登录 Not logged in", body = ErrorBody),
-        (status = 422, description = "名称无效 Bad name", body = ErrorBody),
+        (status = 422, description = "名称或有效期无效 Bad name or days", body = ErrorBody),
     ),
     security(("session" = []), ("bearer" = [])),
 )]
@@ -169,7 +169,8 @@ pub async fn create_token(
     user: ApiUser,
     ApiJson(body): ApiJson<NewTokenBody>,
 ) -> ApiResult<(StatusCode, Json<NewTokenDto>)> {
-    let (entry, token) = renke_app::auth::issue_token(&state, &user.account, &body.name).await?;
+    let (entry, token) =
+        renke_app::auth::issue_token(&state, &user.account, &body.name, body.days).await?;
     Ok((
         StatusCode::CREATED,
         Json(NewTokenDto {

@@ -292,11 +292,28 @@ struct AccountsPage {
     c: Chrome,
     org: Org,
     page: Page<Account>,
+    failures: std::collections::HashMap<String, renke_app::model::UnseenFailures>,
     pager: Pager,
     f: AccountInput,
     errors: Errors,
     shown: &'static [&'static str],
     roles: Vec<Role>,
+}
+
+impl AccountsPage {
+    /// "3 次，最近 2026-12-06 10:00 来自 10.0.0.9" for an account whose login name failed
+    /// since its last login.
+    fn failures_of(&self, login: &str) -> String {
+        let tr = self.c.tr;
+        self.failures.get(login).map_or_else(String::new, |u| {
+            let at = crate::view::local_time(&u.last_at);
+            if tr.is_zh() {
+                format!("{} 次，最近 {at} 来自 {}", u.count, u.last_ip)
+            } else {
+                format!("{} since last login; last {at} from {}", u.count, u.last_ip)
+            }
+        })
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -317,6 +334,7 @@ async fn accounts_page(
     let org = renke_app::orgs::get_org(state, &user.account, org_id).await?;
     let page =
         renke_app::accounts::list_accounts(state, &user.account, org_id, offset, PAGE_SIZE).await?;
+    let failures = renke_app::accounts::unseen_login_failures(state, &user.account, org_id).await?;
     let pager = Pager {
         offset: page.offset,
         limit: page.limit,
@@ -332,6 +350,7 @@ async fn accounts_page(
         c: Chrome::new(&user.ctx, "accounts", user.ctx.tr.t("acct.list")),
         org,
         page,
+        failures,
         pager,
         f,
         errors,

@@ -14,6 +14,7 @@ use chrono::{DateTime, Utc};
 use renke_app::model::Message;
 use renke_app::model::Page;
 use renke_app::reporting::reminders::{self as svc, ReminderForm, ReminderView};
+use serde::Deserialize;
 
 #[derive(Template)]
 #[template(path = "task_reminders.html")]
@@ -181,11 +182,24 @@ pub async fn messages(
     }))
 }
 
+#[derive(Deserialize, Default)]
+pub struct ReadForm {
+    /// `/home` when the message was read from the home page's alerts.
+    #[serde(default)]
+    back: String,
+}
+
 pub async fn read(
     State(state): State<AppState>,
     user: User,
     Path(id): Path<i64>,
+    Form(f): Form<ReadForm>,
 ) -> Result<Response, PageError> {
     svc::read_message(&state, &user.account, id).await?;
-    Ok(Redirect::to("/messages").into_response())
+    let back = if f.back == "/home" {
+        "/home"
+    } else {
+        "/messages"
+    };
+    Ok(Redirect::to(back).into_response())
 }

@@ -177,6 +177,7 @@ struct HomePage {
     campaigns: Vec<Campaign>,
     due: Vec<renke_app::model::Due>,
     collecting: Vec<renke_app::model::Collecting>,
+    alerts: Vec<renke_app::model::Message>,
     now: chrono::DateTime<chrono::Utc>,
 }
 
@@ -204,6 +205,7 @@ pub async fn dashboard(State(state): State<AppState>, user: User) -> Result<Resp
         .await?
         .items;
     let (due, collecting) = renke_app::reporting::tasks::home(&state, &user.account).await?;
+    let alerts = renke_app::reporting::reminders::account_alerts(&state, &user.account).await?;
     let page = HomePage {
         c: Chrome::new(&user.ctx, "home", tr.t("nav.home")),
         welcome: tr.tf(
@@ -215,6 +217,7 @@ pub async fn dashboard(State(state): State<AppState>, user: User) -> Result<Resp
         campaigns,
         due,
         collecting,
+        alerts,
         now: state.clock.now(),
     };
     Ok(render(&page))

@@ -17,6 +17,8 @@ struct TokenRow {
     name: String,
     created: String,
     last_used: String,
+    expires: String,
+    expired: bool,
     revoked: bool,
 }
 
@@ -38,6 +40,7 @@ async fn page(
     flash: Option<String>,
     new_token: Option<String>,
 ) -> Result<SettingsPage, PageError> {
+    let now = state.clock.now();
     let tokens = renke_app::auth::list_tokens(state, &user.account)
         .await?
         .into_iter()
@@ -50,6 +53,12 @@ async fn page(
                 .as_ref()
                 .map(local_time)
                 .unwrap_or_else(|| "—".into()),
+            expires: t
+                .expires_at
+                .as_ref()
+                .map(local_time)
+                .unwrap_or_else(|| "—".into()),
+            expired: t.expires_at.is_none_or(|e| e <= now),
             revoked: t.revoked_at.is_some(),
         })
         .collect();
@@ -138,6 +147,9 @@ pub async fn password(
 #[derive(Deserialize)]
 pub struct TokenForm {
     name: String,
+    /// Days the token lasts (a select of 30, 90, 180, 365).
+    #[serde(default)]
+    days: String,
 }
 
 pub async fn create_token(
@@ -145,7 +157,12 @@ pub async fn create_token(
     user: User,
     Form(f): Form<TokenForm>,
 ) -> Result<Response, PageError> {
-    match renke_app::auth::create_token(&state, &user.account, &f.name).await {
+    // A value that is not a number is out of range, and is refused on the `days` field.
+    let days = match f.days.trim() {
+        "" => None,
+        d => Some(d.parse().unwrap_or(0)),
+    };
+    match renke_app::auth::create_token(&state, &user.account, &f.name, days).await {
         Ok(t) => Ok(render(
             &page(&state, &user, Errors::default(), None, Some(t)).await?,
         )),

@@ -72,37 +72,152 @@ async fn wrong_password_is_401_bad_credentials() {
     }
 }
 
+/// A login attempt from `ip` (behind a trusted proxy), by `client` or a new browser.
+async fn attempt_from(
+    app: &TestApp,
+    client: Option<&crate::support::Client>,
+    ip: &str,
+    login: &str,
+    pw: &str,
+) -> crate::support::Resp {
+    let fresh = app.anonymous();
+    let c = client.unwrap_or(&fresh);
+    c.send(
+        c.request(reqwest::Method::POST, "/api/v1/session")
+            .header("x-forwarded-for", ip)
+            .json(&json!({"login": login, "password": pw})),
+    )
+    .await
+}
+
 #[tokio::test]
-async fn login_is_rate_limited_after_failures() {
+async fn failed_logins_slow_one_address_down_and_never_lock_the_account_out() {
     let config = WebConfig {
-        login_max_failures: 3,
+        login_free_failures: 3,
+        trust_proxy: true,
         ..WebConfig::default()
     };
     for app in TestApp::spawn_all_with(config).await {
         app.tree().await;
         app.account("sz.viewer", Role::Viewer, "GD-SZ").await;
-        let anon = app.anonymous();
+        let (a, b) = ("198.51.100.7", "203.0.113.20");
         for _ in 0..3 {
-            let r = anon
-                .post(
-                    "/api/v1/session",
-                    json!({"login": "sz.viewer", "password": "wrong-password"}),
-                )
-                .await;
+            let r = attempt_from(&app, None, a, "sz.viewer", "wrong-password").await;
             assert_eq!(r.status, 401, "{}", app.label());
         }
-        // Even the right password is refused while the window lasts.
-        let r = anon
-            .post(
-                "/api/v1/session",
-                json!({"login": "sz.viewer", "password": PASSWORD}),
-            )
-            .await;
+        // From the same address the next attempt, right password or not, waits 1 s...
+        let r = attempt_from(&app, None, a, "sz.viewer", PASSWORD).await;
         assert_eq!(r.status, 429, "{}: {}", app.label(), r.text);
         assert_eq!(r.code(), "too_many_attempts");
-        // After the window the account can log in again.
-        app.clock.advance(Duration::minutes(16));
-        app.login("sz.viewer", PASSWORD).await;
+        assert_eq!(r.headers["retry-after"], "1");
+        assert_eq!(r.body["message_zh"], "登录失败次数较多，请 1 秒后再试。");
+        // ...and each further failure doubles the wait.
+        app.clock.advance(Duration::seconds(1));
+        assert_eq!(
+            attempt_from(&app, None, a, "sz.viewer", "wrong-password")
+                .await
+                .status,
+            401
+        );
+        let r = attempt_from(&app, None, a, "sz.viewer", PASSWORD).await;
+        assert_eq!(r.status, 429);
+        assert_eq!(r.headers["retry-after"], "2");
+        for wait in [2, 4, 8, 16, 32, 64] {
+            app.clock.advance(Duration::seconds(wait));
+            assert_eq!(
+                attempt_from(&app, None, a, "sz.viewer", "wrong-password")
+                    .await
+                    .status,
+                401
+            );
+        }
+        let r = attempt_from(&app, None, a, "sz.viewer", PASSWORD).await;
+        assert_eq!(r.headers["retry-after"], "128", "{}", app.label());
+        assert_eq!(
+            r.body["message_en"],
+            "Too many failed logins. Try again in 3 minutes."
+        );
+        // The account's owner elsewhere is not locked out, and is told what happened.
+        let mut owner = app.anonymous();
+        let r = attempt_from(&app, Some(&owner), b, "sz.viewer", PASSWORD).await;
+        assert_eq!(r.status, 200, "{}: {}", app.label(), r.text);
+        owner.csrf = r.body["csrf_token"].as_str().unwrap().to_owned();
+        let m = owner.get("/api/v1/me/messages").await;
+        assert_eq!(m.body["unread"], 1, "{}: {}", app.label(), m.text);
+        let told = &m.body["items"][0];
+        assert_eq!(told["kind"], "login_failures");
+        assert!(
+            told["title"]
+                .as_str()
+                .unwrap()
+                .starts_with("自上次登录以来有 10 次登录失败"),
+            "{told}"
+        );
+        assert!(told["body"].as_str().unwrap().contains(a), "{told}");
+        // The home page shows it until it is read.
+        let home = owner.get("/home").await;
+        assert!(
+            home.text.contains("自上次登录以来有 10 次登录失败"),
+            "{}",
+            app.label()
+        );
+        let id = told["id"].as_i64().unwrap();
+        assert_eq!(
+            owner
+                .post(&format!("/api/v1/me/messages/{id}/read"), json!({}))
+                .await
+                .status,
+            204
+        );
+        assert!(!owner.get("/home").await.text.contains("自上次登录以来有"));
+        // A success from the slowed address clears it: the next failure there is a plain 401.
+        app.clock.advance(Duration::seconds(128));
+        assert_eq!(
+            attempt_from(&app, None, a, "sz.viewer", PASSWORD)
+                .await
+                .status,
+            200
+        );
+        assert_eq!(
+            attempt_from(&app, None, a, "sz.viewer", "wrong-password")
+                .await
+                .status,
+            401
+        );
+        assert_eq!(
+            attempt_from(&app, None, a, "sz.viewer", "wrong-password")
+                .await
+                .status,
+            401
+        );
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn administrators_see_failed_logins_their_accounts_have_not_seen() {
+    for app in TestApp::spawn_all().await {
+        let gd = app.tree().await;
+        app.account("gd.organiser", Role::Organiser, "GD").await;
+        app.account("sz.staff", Role::Staff, "GD-SZ").await;
+        for _ in 0..2 {
+            let r = attempt_from(&app, None, "127.0.0.1", "sz.staff", "wrong-password").await;
+            assert_eq!(r.status, 401);
+        }
+        let o = app.login("gd.organiser", PASSWORD).await;
+        let page = o.get(&format!("/accounts?org={}", gd.gd)).await;
+        assert_eq!(page.status, 200, "{}", app.label());
+        assert!(
+            page.text.contains("2 次，最近"),
+            "{}: {}",
+            app.label(),
+            page.text
+        );
+        // Once the account has logged in, it has seen them; its administrators no longer
+        // need to.
+        app.login("sz.staff", PASSWORD).await;
+        let page = o.get(&format!("/accounts?org={}", gd.gd)).await;
+        assert!(!page.text.contains("2 次，最近"), "{}", app.label());
         app.finish().await;
     }
 }
@@ -300,8 +415,8 @@ async fn per_address_limit_uses_forwarded_for_only_behind_a_trusted_proxy() {
     for trust_proxy in [true, false] {
         let config = WebConfig {
             trust_proxy,
-            login_max_failures: 100,
-            login_max_failures_per_ip: 2,
+            login_free_failures: 100,
+            login_free_failures_per_ip: 2,
             ..WebConfig::default()
         };
         for app in TestApp::spawn_all_with(config).await {
@@ -327,5 +442,143 @@ async fn per_address_limit_uses_forwarded_for_only_behind_a_trusted_proxy() {
             );
             app.finish().await;
         }
+    }
+}
+
+#[tokio::test]
+async fn tokens_expire_and_open_the_api_only() {
+    for app in TestApp::spawn_all().await {
+        app.tree().await;
+        app.account("sz.staff", Role::Staff, "GD-SZ").await;
+        let s = app.login("sz.staff", PASSWORD).await;
+        let bad = s
+            .post("/api/v1/me/tokens", json!({"name": "脚本", "days": 400}))
+            .await;
+        assert_eq!(bad.status, 422, "{}", app.label());
+        assert_eq!(
+            bad.field_code("days").as_deref(),
+            Some("token_days_out_of_range")
+        );
+        let made = s.post("/api/v1/me/tokens", json!({"name": "脚本"})).await;
+        assert_eq!(made.status, 201, "{}", made.text);
+        let expires: chrono::DateTime<chrono::Utc> =
+            made.body["expires_at"].as_str().unwrap().parse().unwrap();
+        assert_eq!(
+            expires,
+            app.clock.now() + Duration::days(90),
+            "the default is 90 days"
+        );
+        let short = s
+            .post("/api/v1/me/tokens", json!({"name": "一周", "days": 7}))
+            .await;
+        assert_eq!(short.status, 201);
+        let token = made.body["token"].as_str().unwrap();
+        let api = app.bearer(token);
+        assert_eq!(api.get("/api/v1/me").await.status, 200);
+        // The settings page lists when each token ends.
+        let settings = s.get("/settings").await;
+        assert!(settings.text.contains("有效期至"), "{}", app.label());
+        assert!(
+            settings
+                .text
+                .contains(&renke_domain::clock::local_time(&expires)),
+            "{}",
+            app.label()
+        );
+        // A page does not look at the token: it answers as to a stranger.
+        let no_redirects = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        for page in ["/home", "/settings", "/orgs"] {
+            let r = no_redirects
+                .get(app.url(page))
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status().as_u16(), 303, "{}: {page}", app.label());
+            let to = r.headers()["location"].to_str().unwrap();
+            assert!(to.starts_with("/login"), "{page} → {to}");
+        }
+        // After 7 days the short one has ended, the default one works on.
+        app.clock.advance(Duration::days(7));
+        let short_api = app.bearer(short.body["token"].as_str().unwrap());
+        let r = short_api.get("/api/v1/me").await;
+        assert_eq!(
+            (r.status, r.code()),
+            (401, "invalid_token"),
+            "{}",
+            app.label()
+        );
+        assert_eq!(api.get("/api/v1/me").await.status, 200);
+        app.clock.advance(Duration::days(83));
+        let r = api.get("/api/v1/me").await;
+        assert_eq!(
+            (r.status, r.code()),
+            (401, "invalid_token"),
+            "{}",
+            app.label()
+        );
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn an_administrators_reset_tells_the_account_by_mail_and_message() {
+    for app in TestApp::spawn_all().await {
+        app.tree().await;
+        app.account("gd.organiser", Role::Organiser, "GD").await;
+        let with_mail = renke_store::accounts::NewAccount {
+            login: renke_domain::account::Login::parse("login", "sz.staff").unwrap(),
+            display_name: "测试sz.staff".into(),
+            org_code: "GD-SZ".into(),
+            role: Role::Staff,
+            email: Some("sz.staff@example.cn".into()),
+            phone: None,
+            password_hash: crate::support::password_hash().await,
+        };
+        let staff = renke_store::accounts::create(app.db(), &with_mail, app.clock.now())
+            .await
+            .unwrap()
+            .id;
+        app.account("sz.viewer", Role::Viewer, "GD-SZ").await;
+        let o = app.login("gd.organiser", PASSWORD).await;
+        let reset = o
+            .post(
+                &format!("/api/v1/accounts/{staff}/password"),
+                json!({"password": "reset-by-gd-1"}),
+            )
+            .await;
+        assert_eq!(reset.status, 204, "{}", reset.text);
+        app.run_jobs().await;
+        let mails = app.mails();
+        assert_eq!(mails.len(), 1, "{}", app.label());
+        assert_eq!(mails[0].to, ["测试sz.staff <sz.staff@example.cn>"]);
+        assert!(mails[0].subject.contains("您的密码已被重置"));
+        assert!(
+            mails[0].text.contains("测试gd.organiser"),
+            "{}",
+            mails[0].text
+        );
+        let s = app.login("sz.staff", "reset-by-gd-1").await;
+        let m = s.get("/api/v1/me/messages").await;
+        assert_eq!(m.body["unread"], 1, "{}: {}", app.label(), m.text);
+        assert_eq!(m.body["items"][0]["kind"], "password_reset");
+        assert!(s.get("/home").await.text.contains("您的密码已被重置"));
+        // The message is the account's, not its colleagues'.
+        let v = app.login("sz.viewer", PASSWORD).await;
+        assert_eq!(v.get("/api/v1/me/messages").await.body["total"], 0);
+        // Changing one's own password tells nobody.
+        let ok = s
+            .post(
+                "/api/v1/me/password",
+                json!({"current": "reset-by-gd-1", "new": "新的密码-2022", "repeat": "新的密码-2022"}),
+            )
+            .await;
+        assert_eq!(ok.status, 204);
+        app.run_jobs().await;
+        assert_eq!(app.mails().len(), 1);
+        app.finish().await;
     }
 }
