@@ -147,7 +147,7 @@ impl Actor {
     /// The single permission check: `Ok` when this actor may do `action` to `target`.
     pub fn may(&self, action: Action, target: &OrgPath) -> Result<(), Forbidden> {
         let rel = Relation::between(&self.org_path, target);
-        if permits(self.role, action, rel) {
+        if permits(self.role, action, rel) || self.acts_for_bureau(action, target) {
             Ok(())
         } else {
             Err(Forbidden {
@@ -155,6 +155,41 @@ impl Actor {
                 target: target.clone(),
             })
         }
+    }
+
+    /// The organisation a department works for: its parent (a 司 for 总局, a 处 for its
+    /// 司). Other kinds work for themselves only.
+    pub fn bureau(&self) -> Option<OrgPath> {
+        (self.org_kind == OrgKind::Department)
+            .then(|| self.org_path.parent())
+            .flatten()
+    }
+
+    /// A department acts for its bureau (办文): its accounts see what the same role sees
+    /// from the bureau (its notices and their 签收情况, the tasks it collects, their
+    /// dashboards and submissions down the tree), and act for the bureau itself
+    /// (acknowledge, review and compile what is submitted to it). Acting for the bureau's
+    /// subordinates and managing anything (editing the bureau, its accounts, issuing in
+    /// its name) stays with the bureau's own accounts.
+    fn acts_for_bureau(&self, action: Action, target: &OrgPath) -> bool {
+        let Some(bureau) = self.bureau() else {
+            return false;
+        };
+        match action {
+            Action::View => permits(self.role, action, Relation::between(&bureau, target)),
+            Action::Act => &bureau == target && permits(self.role, action, Relation::Own),
+            Action::Manage | Action::Move | Action::ManageAccounts => false,
+        }
+    }
+
+    /// Whether `target` is the bureau of this department or below it, and the role sees
+    /// below its own organisation there (see [`Actor::acts_for_bureau`]).
+    fn sees_from_bureau(&self, target: &OrgPath) -> bool {
+        self.bureau().is_some_and(|b| {
+            let rel = Relation::between(&b, target);
+            matches!(rel, Relation::Own | Relation::Descendant)
+                && permits(self.role, Action::View, rel)
+        })
     }
 
     /// Whether this actor sees every organisation (an administrator).
@@ -170,6 +205,7 @@ impl Actor {
         self.is_admin()
             || matches!(rel, Relation::Own | Relation::Descendant)
                 && permits(self.role, Action::View, rel)
+            || self.sees_from_bureau(submit_to)
     }
 
     /// Whether this actor reviews (returns, accepts, records on paper) what is submitted to
@@ -209,6 +245,7 @@ impl Actor {
             || self.is_admin()
             || matches!(rel, Relation::Own | Relation::Descendant)
                 && permits(self.role, Action::View, rel)
+            || self.sees_from_bureau(issuer)
     }
 
     /// Whether an internal calendar entry of `owner` is shown to this actor: it reads the
@@ -481,6 +518,77 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// A department (认证监管司 under 总局) acts for its bureau: it sees what its role sees
+    /// from the bureau, acts for the bureau itself, never manages. targets: the bureau, a
+    /// province under it, the department itself, an organisation outside.
+    #[test]
+    fn department_acts_for_its_bureau_table() {
+        let t = true;
+        let f = false;
+        let samr = OrgPath::root(1);
+        let dept = samr.child(3);
+        // targets: the bureau, a sibling province, the department itself, above the bureau
+        let targets = [samr.clone(), samr.child(19), dept.clone(), OrgPath::root(9)];
+        let table: &[(Role, OrgKind, Action, [bool; 4])] = &[
+            (Role::Organiser, OrgKind::Department, A::View, [t, t, t, f]),
+            (Role::Organiser, OrgKind::Department, A::Act, [t, f, t, f]),
+            (
+                Role::Organiser,
+                OrgKind::Department,
+                A::Manage,
+                [f, f, t, f],
+            ),
+            (
+                Role::Organiser,
+                OrgKind::Department,
+                A::ManageAccounts,
+                [f, f, t, f],
+            ),
+            (Role::Staff, OrgKind::Department, A::View, [t, f, t, f]),
+            (Role::Staff, OrgKind::Department, A::Act, [t, f, t, f]),
+            (Role::Viewer, OrgKind::Department, A::View, [t, t, t, f]),
+            (Role::Viewer, OrgKind::Department, A::Act, [f, f, f, f]),
+            // The same place in the tree, not a department: no such right.
+            (
+                Role::Organiser,
+                OrgKind::PublicInstitution,
+                A::View,
+                [t, f, t, f],
+            ),
+            (
+                Role::Organiser,
+                OrgKind::PublicInstitution,
+                A::Act,
+                [f, f, t, f],
+            ),
+            (Role::Organiser, OrgKind::Regulator, A::Act, [f, f, t, f]),
+        ];
+        for (role, kind, action, expected) in table {
+            let a = actor(*role, &dept, *kind);
+            for (target, want) in targets.iter().zip(expected) {
+                assert_eq!(
+                    a.may(*action, target).is_ok(),
+                    *want,
+                    "{role} {kind} {action} {target:?}"
+                );
+            }
+        }
+        let organiser = actor(Role::Organiser, &dept, OrgKind::Department);
+        // It collects for the bureau and sees what is submitted below it, but reviews only
+        // what is submitted to the bureau itself.
+        assert!(organiser.collects(&samr) && organiser.reviews(&samr));
+        assert!(organiser.collects(&samr.child(19)) && !organiser.reviews(&samr.child(19)));
+        assert!(organiser.reads_notice_of(&samr, false));
+        assert!(organiser.reads_notice_of(&samr.child(19), false));
+        assert!(!organiser.reads_notice_of(&OrgPath::root(9), false));
+        let staff = actor(Role::Staff, &dept, OrgKind::Department);
+        assert!(staff.collects(&samr) && !staff.collects(&samr.child(19)));
+        let institute = actor(Role::Organiser, &dept, OrgKind::ResearchInstitute);
+        assert!(!institute.collects(&samr) && !institute.reads_notice_of(&samr, false));
+        assert_eq!(organiser.bureau(), Some(samr));
+        assert_eq!(institute.bureau(), None);
     }
 
     #[test]

@@ -803,26 +803,36 @@ pub async fn inbox(
     ))
 }
 
-/// Notices an organisation issues (drafts included), newest first.
+/// Notices of these issuers, newest first: issued ones, and the drafts of `drafts_of`.
 pub async fn sent(
     db: &Db,
-    org_id: i64,
+    issuers: &[i64],
+    drafts_of: Option<i64>,
     offset: i64,
     limit: i64,
 ) -> Result<Page<NoticeRef>, StoreError> {
     let limit = limit.clamp(1, 500);
     let offset = offset.max(0);
+    let ids = crate::rows::ints(issuers);
+    let filter = format!("n.issuer_org_id IN ({ids}) AND (n.status = $1 OR n.issuer_org_id = $2)");
     let sql = format!(
-        "SELECT {REF_COLS} FROM notices n JOIN orgs o ON o.id = n.issuer_org_id WHERE n.issuer_org_id = $1 \
+        "SELECT {REF_COLS} FROM notices n JOIN orgs o ON o.id = n.issuer_org_id WHERE {filter} \
          ORDER BY n.updated_at DESC, n.id DESC LIMIT {limit} OFFSET {offset}"
     );
-    let count = "SELECT COUNT(*) FROM notices WHERE issuer_org_id = $1";
+    let count = format!("SELECT COUNT(*) FROM notices n WHERE {filter}");
+    let issued = NoticeStatus::Issued.as_str();
+    let drafts_of = drafts_of.unwrap_or(0);
     let (items, total): (Vec<NoticeRef>, i64) = on_db!(db, |p| (
         sqlx::query_as(AssertSqlSafe(sql.as_str()))
-            .bind(org_id)
+            .bind(issued)
+            .bind(drafts_of)
             .fetch_all(p)
             .await?,
-        sqlx::query_scalar(count).bind(org_id).fetch_one(p).await?,
+        sqlx::query_scalar(AssertSqlSafe(count.as_str()))
+            .bind(issued)
+            .bind(drafts_of)
+            .fetch_one(p)
+            .await?,
     ));
     Ok(Page {
         items,

@@ -40,3 +40,15 @@ mod tests {
         assert_eq!(placeholders(Backend::Sqlite, 2, 2), "(?, ?), (?, ?)");
     }
 }
+
+/// A list of ids as SQL literals (integers only, so nothing to escape); `NULL` for none,
+/// so `x IN (NULL)` matches nothing.
+pub(crate) fn ints(ids: &[i64]) -> String {
+    if ids.is_empty() {
+        return "NULL".to_owned();
+    }
+    ids.iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -246,14 +246,6 @@ pub(crate) fn shift_sql(n: usize) -> String {
     )
 }
 
-/// A list of ids as SQL literals (integers only, so nothing to escape).
-pub(crate) fn ints(ids: &[i64]) -> String {
-    ids.iter()
-        .map(i64::to_string)
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// One stored row: stripe `stripe` of the tally of `(task_id, org_id)`.
 #[derive(Debug, PartialEq, Eq, sqlx::FromRow)]
 struct StripeRow {

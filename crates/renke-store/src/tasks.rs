@@ -524,7 +524,7 @@ pub async fn recipients(
              WHERE o.path >= $1 AND o.path < $2 AND t.id IN ({}) AND (t.all_recipients OR EXISTS ( \
                SELECT 1 FROM task_recipients r WHERE r.task_id = t.id AND r.org_id = o.id)) \
              AND {} ORDER BY o.path, t.id LIMIT {} OFFSET {skip}",
-            tallies::ints(&ids),
+            crate::rows::ints(&ids),
             seg.sql(),
             want.min(n - skip),
         );
@@ -710,7 +710,7 @@ pub async fn dashboard(
     let (below, own) = if tree.is_empty() {
         (Vec::new(), Vec::new())
     } else {
-        let ids = tallies::ints(&tree.iter().map(|t| t.0).collect::<Vec<_>>());
+        let ids = crate::rows::ints(&tree.iter().map(|t| t.0).collect::<Vec<_>>());
         // The node and its children, as one list (an `OR` of two conditions here made
         // PostgreSQL read every delivery of the task's notice: 52,000 rows for 33).
         let at_node =
@@ -1428,8 +1428,13 @@ pub struct Collecting {
 }
 
 /// Tasks submitted to `org_id` (its own recipients only), latest deadline first.
-pub async fn collecting(db: &Db, org_id: i64, limit: i64) -> Result<Vec<Collecting>, StoreError> {
+pub async fn collecting(
+    db: &Db,
+    collectors: &[i64],
+    limit: i64,
+) -> Result<Vec<Collecting>, StoreError> {
     let limit = limit.clamp(1, 200);
+    let ids = crate::rows::ints(collectors);
     let sql = format!(
         "SELECT t.id AS task_id, t.title, n.id AS notice_id, n.doc_number, t.deadline, COUNT(d.org_id) AS expected, \
          COALESCE(SUM(CASE WHEN COALESCE(s.version, 0) > 0 THEN 1 ELSE 0 END), 0) AS submitted, \
@@ -1439,11 +1444,10 @@ pub async fn collecting(db: &Db, org_id: i64, limit: i64) -> Result<Vec<Collecti
          LEFT JOIN notice_deliveries d ON d.notice_id = t.notice_id AND (t.all_recipients OR EXISTS ( \
            SELECT 1 FROM task_recipients r WHERE r.task_id = t.id AND r.org_id = d.org_id)) \
          LEFT JOIN submissions s ON s.task_id = t.id AND s.org_id = d.org_id \
-         WHERE t.submit_to_org_id = $1 GROUP BY t.id, t.title, n.id, n.doc_number, t.deadline \
+         WHERE t.submit_to_org_id IN ({ids}) GROUP BY t.id, t.title, n.id, n.doc_number, t.deadline \
          ORDER BY t.deadline DESC, t.id LIMIT {limit}"
     );
     Ok(on_db!(db, |p| sqlx::query_as(AssertSqlSafe(sql.as_str()))
-        .bind(org_id)
         .fetch_all(p)
         .await)?)
 }

@@ -356,3 +356,63 @@ async fn city_bureau_acknowledges_and_submits_the_province_counts_and_returns() 
     eprintln!("screenshots in {}", shots.display());
     c.clone().close().await.unwrap();
 }
+
+/// SAMR's organiser sits in 认证监管司, a department under 总局: it works 总局's notice
+/// 764号 — finds it in the 通知 list, reads its 签收情况 and the national dashboard — as
+/// the bureau's own organiser would.
+#[tokio::test]
+async fn the_national_organiser_in_a_department_works_samrs_notice() {
+    if !enabled() {
+        return;
+    }
+    let b = start(&["--clock", "2022-06-18T10:00:00+08:00"], 1366, 900).await;
+    let (c, base, shots) = (&b.c, b.base.as_str(), &b.shots);
+    log_in(c, base, "samr.organiser", renke_domain::demo::DEMO_PASSWORD).await;
+    c.goto(&format!("{base}/notices")).await.unwrap();
+    c.wait().for_element(Locator::Css("h1")).await.unwrap();
+    let body = body_text(c).await;
+    assert!(
+        !body.contains("本单位还没有发文") && body.contains("市监认证函〔2022〕764号"),
+        "the department lists its bureau's notices: {body}"
+    );
+    shot(c, shots, "samr-organiser-notices.png").await;
+    click(
+        c,
+        Locator::XPath("//a[contains(., '第十五个“世界认可日”')]"),
+    )
+    .await;
+    click(c, Locator::Css("a[href$='/status']")).await;
+    c.wait().for_element(Locator::Css("h1")).await.unwrap();
+    let body = body_text(c).await;
+    assert!(
+        body.contains("签收情况") && body.contains("广东省市场监督管理局"),
+        "764号's 签收情况 opens for the department: {body}"
+    );
+    shot(c, shots, "samr-organiser-notice-status.png").await;
+    c.goto(&format!("{base}/tasks")).await.unwrap();
+    click(
+        c,
+        Locator::XPath(
+            "//tr[td[contains(., '活动方案、活动开展情况和宣传报道素材')]]//a[contains(@href, '/dashboard')]",
+        ),
+    )
+    .await;
+    c.wait().for_element(Locator::Css("#rec-h")).await.unwrap();
+    assert!(total(c, "应报").await >= 32, "the national dashboard opens");
+    shot(c, shots, "samr-organiser-national-dashboard.png").await;
+    // What Guangdong's cities submitted to Guangdong is readable from SAMR's side too (the
+    // demo's first submission is 深圳's), though only Guangdong reviews it.
+    c.goto(&format!("{base}/tasks/submissions/1"))
+        .await
+        .unwrap();
+    c.wait().for_element(Locator::Css("h1")).await.unwrap();
+    let body = body_text(c).await;
+    assert!(body.contains("深圳市市场监督管理局"), "{body}");
+    let review_forms = c
+        .find_all(Locator::Css("form[action$='/review']"))
+        .await
+        .unwrap();
+    assert!(review_forms.is_empty(), "no review actions for SAMR");
+    assert_eq!(csp_violations(c).await, Vec::<String>::new());
+    c.clone().close().await.unwrap();
+}

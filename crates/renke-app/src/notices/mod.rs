@@ -475,19 +475,25 @@ pub async fn notice_inbox(
     Ok(notices::inbox(&app.db, me.org_id, offset, limit).await?)
 }
 
-/// Notices the account's organisation issues, drafts included.
+/// Notices the account's organisation issues, drafts included for those who manage it; for
+/// a department, its bureau's issued notices too.
 pub async fn sent_notices(
     app: &App,
     me: &Caller,
     offset: i64,
     limit: i64,
 ) -> Result<Page<NoticeRef>, AppError> {
-    me.actor().may(Action::View, &me.org_path)?;
-    let mut page = notices::sent(&app.db, me.org_id, offset, limit).await?;
-    if me.actor().may(Action::Manage, &me.org_path).is_err() {
-        page.items.retain(NoticeRef::is_issued);
-    }
-    Ok(page)
+    let actor = me.actor();
+    actor.may(Action::View, &me.org_path)?;
+    // A department lists its bureau's notices too: it works them (see `Actor::bureau`).
+    let bureau = actor.bureau().and_then(|b| b.ids().last());
+    let issuers: Vec<i64> = std::iter::once(me.org_id).chain(bureau).collect();
+    // Drafts are shown to whoever may manage their issuer.
+    let drafts_of = actor
+        .may(Action::Manage, &me.org_path)
+        .is_ok()
+        .then_some(me.org_id);
+    Ok(notices::sent(&app.db, &issuers, drafts_of, offset, limit).await?)
 }
 
 /// Published notices of a public campaign, for its public page.

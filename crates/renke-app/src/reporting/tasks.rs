@@ -803,15 +803,19 @@ pub async fn dashboard(
     })
 }
 
-/// The organiser's home: what the account's organisation must report, and what it collects.
+/// The organiser's home: what the account's organisation must report, and what it (or, for
+/// a department, its bureau) collects.
 pub async fn home(app: &App, me: &Caller) -> Result<(Vec<Due>, Vec<Collecting>), AppError> {
     me.actor().may(Action::View, &me.org_path)?;
     let due = tasks::due_for(&app.db, me.org_id, 20).await?;
-    let collecting = if collects(me, &me.org_path) {
-        tasks::collecting(&app.db, me.org_id, 20).await?
-    } else {
-        Vec::new()
-    };
+    // A department collects for its bureau too (see `Actor::bureau`).
+    let bureau = me.actor().bureau();
+    let collectors: Vec<i64> = std::iter::once((me.org_id, me.org_path.clone()))
+        .chain(bureau.and_then(|b| Some((b.ids().last()?, b))))
+        .filter(|(_, path)| collects(me, path))
+        .map(|(id, _)| id)
+        .collect();
+    let collecting = tasks::collecting(&app.db, &collectors, 20).await?;
     Ok((due, collecting))
 }
 
