@@ -30,17 +30,6 @@ pub(crate) fn param(backend: Backend, i: usize) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn placeholders_number_on_postgres_and_not_on_sqlite() {
-        assert_eq!(placeholders(Backend::Postgres, 2, 2), "($1, $2), ($3, $4)");
-        assert_eq!(placeholders(Backend::Sqlite, 2, 2), "(?, ?), (?, ?)");
-    }
-}
-
 /// A list of ids as SQL literals (integers only, so nothing to escape); `NULL` for none,
 /// so `x IN (NULL)` matches nothing.
 pub(crate) fn ints(ids: &[i64]) -> String {
@@ -51,4 +40,15 @@ pub(crate) fn ints(ids: &[i64]) -> String {
         .map(i64::to_string)
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_number_on_postgres_and_not_on_sqlite() {
+        assert_eq!(placeholders(Backend::Postgres, 2, 2), "($1, $2), ($3, $4)");
+        assert_eq!(placeholders(Backend::Sqlite, 2, 2), "(?, ?), (?, ?)");
+    }
 }
