@@ -949,10 +949,27 @@ pub enum Write {
 /// recorded and marked late. `compiled` marks a roll-up draft; `sources` lists the
 /// submissions (id, version) it was compiled from.
 ///
-/// `files` (checked and staged by the caller) replace the working copy's file list when
-/// there are any; none keeps the list as it is. Sending copies the working list to the new
-/// version, so every version keeps its own list and a resubmission without new files
-/// carries the previous ones forward. The `files` rows are written in this transaction.
+/// The working copy's files: `remove` lists positions of files already attached to drop,
+/// `add` (checked and staged by the caller) the files to attach after those kept. Nothing
+/// attached is dropped unless named in `remove`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FileChanges<'a> {
+    pub add: &'a [Staged],
+    pub remove: &'a [i32],
+}
+
+impl FileChanges<'_> {
+    /// No change: the working copy keeps its files.
+    pub const NONE: FileChanges<'static> = FileChanges {
+        add: &[],
+        remove: &[],
+    };
+}
+
+/// `files` changes the working copy's list (see [`FileChanges`]). Sending copies the
+/// working list to the new version, so every version keeps its own list and a
+/// resubmission carries the earlier files forward unless they were removed. The `files`
+/// rows are written in this transaction.
 #[allow(clippy::too_many_arguments)]
 pub async fn write(
     db: &Db,
@@ -961,7 +978,7 @@ pub async fn write(
     c: &SubmissionContent,
     mode: Write,
     compiled: Option<&[(i64, i32)]>,
-    files: &[Staged],
+    files: FileChanges<'_>,
     by: i64,
     now: DateTime<Utc>,
 ) -> Result<Submission, StoreError> {
@@ -1009,20 +1026,34 @@ pub async fn write(
             Write::Submit => SubmissionEvent::Submit,
         };
         let next = status.transition(event).map_err(StoreError::State)?;
-        // New files replace the working copy's (version 0); sent now, they are the new
-        // version's too, in the same INSERT.
-        let sent = (mode == Write::Submit).then_some(version + 1);
-        if !files.is_empty() {
-            if created.is_none() {
-                sqlx::query(
-                    "DELETE FROM submission_files WHERE submission_id = $1 AND version = 0",
-                )
+        // The working copy (version 0) loses the files removed and gains the new ones after
+        // those kept; sending copies it to the new version below.
+        if !files.remove.is_empty() && created.is_none() {
+            let positions = files
+                .remove
+                .iter()
+                .map(|p| i64::from(*p))
+                .collect::<Vec<_>>();
+            let sql = format!(
+                "DELETE FROM submission_files WHERE submission_id = $1 AND version = 0 \
+                 AND position IN ({})",
+                crate::rows::ints(&positions)
+            );
+            sqlx::query(AssertSqlSafe(sql))
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
-            }
-            let mut listed: Vec<(i32, i32, i64, &str)> = Vec::new();
-            for (pos, f) in files.iter().enumerate() {
+        }
+        if !files.add.is_empty() {
+            let next_position: i32 = sqlx::query_scalar(
+                "SELECT COALESCE(MAX(position) + 1, 0) FROM submission_files \
+                 WHERE submission_id = $1 AND version = 0",
+            )
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+            let mut listed: Vec<(i32, i64, &str)> = Vec::new();
+            for (i, f) in files.add.iter().enumerate() {
                 let file_id: i64 = sqlx::query_scalar(Staged::INSERT)
                     .bind(&f.name)
                     .bind(f.kind.as_str())
@@ -1033,9 +1064,7 @@ pub async fn write(
                     .bind(now)
                     .fetch_one(&mut *tx)
                     .await?;
-                for v in std::iter::once(0).chain(sent) {
-                    listed.push((v, pos as i32, file_id, f.name.as_str()));
-                }
+                listed.push((next_position + i as i32, file_id, f.name.as_str()));
             }
             for chunk in listed.chunks(crate::rows::ROWS_PER_INSERT) {
                 let sql = format!(
@@ -1043,8 +1072,8 @@ pub async fn write(
                     crate::rows::placeholders(db.backend(), chunk.len(), 5)
                 );
                 let mut q = sqlx::query(AssertSqlSafe(sql));
-                for (v, pos, file_id, name) in chunk {
-                    q = q.bind(id).bind(*v).bind(*pos).bind(*file_id).bind(*name);
+                for (pos, file_id, name) in chunk {
+                    q = q.bind(id).bind(0).bind(*pos).bind(*file_id).bind(*name);
                 }
                 q.execute(&mut *tx).await?;
             }
@@ -1105,18 +1134,16 @@ pub async fn write(
                 .bind(late)
                 .execute(&mut *tx)
                 .await?;
-                if files.is_empty() {
-                    // Sent again as it stands: the working copy's files go with it.
-                    sqlx::query(
-                        "INSERT INTO submission_files (submission_id, version, position, file_id, name) \
-                         SELECT submission_id, $2, position, file_id, name FROM submission_files \
-                         WHERE submission_id = $1 AND version = 0",
-                    )
-                    .bind(id)
-                    .bind(v)
-                    .execute(&mut *tx)
-                    .await?;
-                }
+                // The working copy's files, as they now stand, go with the new version.
+                sqlx::query(
+                    "INSERT INTO submission_files (submission_id, version, position, file_id, name) \
+                     SELECT submission_id, $2, position, file_id, name FROM submission_files \
+                     WHERE submission_id = $1 AND version = 0",
+                )
+                .bind(id)
+                .bind(v)
+                .execute(&mut *tx)
+                .await?;
             }
         }
         if let Some(sources) = compiled {

@@ -132,7 +132,18 @@ async fn load_reporting(
         {
             renke_store::notices::acknowledge(db, task.notice_id, unit, by, when).await?;
         }
-        let sub = tasks::write(db, task, unit, &content, mode, None, &[], by, when).await?;
+        let sub = tasks::write(
+            db,
+            task,
+            unit,
+            &content,
+            mode,
+            None,
+            tasks::FileChanges::NONE,
+            by,
+            when,
+        )
+        .await?;
         let reviewer = renke_store::accounts::get_by_login(db, "admin").await?.id;
         let decided = when + chrono::Duration::days(1);
         match s.outcome {

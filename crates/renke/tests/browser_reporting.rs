@@ -211,7 +211,21 @@ async fn city_bureau_acknowledges_and_submits_the_province_counts_and_returns() 
         "the character count follows the typing: {count}"
     );
     shot(c, shots, "reporting-task-form.png").await;
-    click(c, Locator::Css("button[name=action][value=submit]")).await;
+    // 报送 first shows what will be sent; only the confirmation sends it.
+    click(c, Locator::Css("button[name=action][value=review]")).await;
+    c.wait()
+        .for_element(Locator::Id("confirm-submit"))
+        .await
+        .unwrap();
+    let body = body_text(c).await;
+    assert!(
+        body.contains("将报送的内容")
+            && body.contains("走访中小微企业12家")
+            && body.contains("第 1 版"),
+        "the preview shows what will be sent: {body}"
+    );
+    shot(c, shots, "reporting-submission-confirm.png").await;
+    click(c, Locator::Id("confirm-submit")).await;
     c.wait()
         .for_element(Locator::XPath("//*[contains(., '已报送')]"))
         .await
@@ -413,6 +427,165 @@ async fn the_national_organiser_in_a_department_works_samrs_notice() {
         .await
         .unwrap();
     assert!(review_forms.is_empty(), "no review actions for SAMR");
+    assert_eq!(csp_violations(c).await, Vec::<String>::new());
+    c.clone().close().await.unwrap();
+}
+
+/// Writes a small file for an upload field and returns its path.
+fn upload_file(dir: &std::path::Path, name: &str, bytes: &[u8]) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+/// 惠州 acknowledges 253号 and sends its report as a PDF; Guangdong returns it; 惠州 adds a
+/// photo and sends again. The second version keeps the PDF: attached files stay unless
+/// ticked 移除, and the preview says so before anything is sent.
+#[tokio::test]
+async fn huizhou_resubmits_with_a_photo_and_keeps_its_report_pdf() {
+    if !enabled() {
+        return;
+    }
+    let b = start(&["--clock", "2022-06-18T10:00:00+08:00"], 1366, 900).await;
+    let (c, base, shots) = (&b.c, b.base.as_str(), &b.shots);
+    let pw = renke_domain::demo::DEMO_PASSWORD;
+    let pdf = upload_file(
+        shots,
+        "惠州市活动总结.pdf",
+        b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj\n<<>>\nendobj\n%%EOF\n",
+    );
+    let photo = upload_file(
+        shots,
+        "开放日照片.jpg",
+        b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xFF\xD9",
+    );
+    log_in(c, base, "gdhz.staff", pw).await;
+    c.goto(&format!("{base}/notices")).await.unwrap();
+    click(
+        c,
+        Locator::XPath(
+            "//tr[td[contains(., '粤市监认监〔2022〕253号')]]//a[starts-with(@href, '/notices/')]",
+        ),
+    )
+    .await;
+    click(c, Locator::Css("form[action$='/acknowledge'] button")).await;
+    c.wait()
+        .for_element(Locator::Css(".chip.green"))
+        .await
+        .unwrap();
+    c.goto(&format!("{base}/tasks")).await.unwrap();
+    click(c, Locator::LinkText("活动开展情况和宣传报道资料")).await;
+    c.wait().for_element(Locator::Id("summary")).await.unwrap();
+    c.find(Locator::Id("summary"))
+        .await
+        .unwrap()
+        .send_keys("惠州市局举办检验检测机构开放日1场。")
+        .await
+        .unwrap();
+    c.find(Locator::Id("file"))
+        .await
+        .unwrap()
+        .send_keys(&pdf)
+        .await
+        .unwrap();
+    click(c, Locator::Css("button[name=action][value=review]")).await;
+    c.wait()
+        .for_element(Locator::Id("confirm-submit"))
+        .await
+        .unwrap();
+    assert!(body_text(c).await.contains("惠州市活动总结.pdf"));
+    click(c, Locator::Id("confirm-submit")).await;
+    c.wait()
+        .for_element(Locator::XPath("//*[contains(., '已报送')]"))
+        .await
+        .unwrap();
+    let submission = c.current_url().await.unwrap().path().to_owned();
+    log_out(c).await;
+
+    log_in(c, base, "gd.organiser", pw).await;
+    c.goto(&format!("{base}{submission}")).await.unwrap();
+    c.wait().for_element(Locator::Id("reason")).await.unwrap();
+    c.find(Locator::Id("reason"))
+        .await
+        .unwrap()
+        .send_keys("请补充活动照片。")
+        .await
+        .unwrap();
+    click(
+        c,
+        Locator::XPath("//form[.//input[@name='decision'][@value='return']]//button"),
+    )
+    .await;
+    c.wait()
+        .for_element(Locator::XPath("//*[contains(., '请补充活动照片。')]"))
+        .await
+        .unwrap();
+    log_out(c).await;
+
+    // 惠州 adds the photo; the report stays attached, with its own 移除 box unticked.
+    log_in(c, base, "gdhz.staff", pw).await;
+    c.goto(&format!("{base}/tasks")).await.unwrap();
+    click(c, Locator::LinkText("活动开展情况和宣传报道资料")).await;
+    c.wait().for_element(Locator::Id("attached")).await.unwrap();
+    let attached = c
+        .find(Locator::Id("attached"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        attached.contains("惠州市活动总结.pdf") && attached.contains("移除"),
+        "{attached}"
+    );
+    c.find(Locator::Id("file"))
+        .await
+        .unwrap()
+        .send_keys(&photo)
+        .await
+        .unwrap();
+    let help = c
+        .find(Locator::Id("file-help"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(help.contains("添加到上面已有的附件之后"), "{help}");
+    shot(c, shots, "reporting-resubmit-form.png").await;
+    click(c, Locator::Css("button[name=action][value=review]")).await;
+    c.wait()
+        .for_element(Locator::Id("confirm-submit"))
+        .await
+        .unwrap();
+    let preview = body_text(c).await;
+    assert!(
+        preview.contains("第 2 版")
+            && preview.contains("惠州市活动总结.pdf")
+            && preview.contains("开放日照片.jpg"),
+        "the preview lists both files: {preview}"
+    );
+    shot(c, shots, "reporting-resubmit-confirm.png").await;
+    click(c, Locator::Id("confirm-submit")).await;
+    c.wait()
+        .for_element(Locator::XPath("//*[contains(., '已报送')]"))
+        .await
+        .unwrap();
+    // Version 2 carries both files; the report PDF is still there.
+    let v2 = c
+        .find_all(Locator::Css("a[href*='/files/2/']"))
+        .await
+        .unwrap();
+    let mut names = Vec::new();
+    for a in v2 {
+        names.push(a.text().await.unwrap());
+    }
+    assert!(
+        names.iter().any(|n| n.contains("惠州市活动总结.pdf"))
+            && names.iter().any(|n| n.contains("开放日照片.jpg")),
+        "version 2 keeps the report and adds the photo: {names:?}"
+    );
+    shot(c, shots, "reporting-resubmitted.png").await;
     assert_eq!(csp_violations(c).await, Vec::<String>::new());
     c.clone().close().await.unwrap();
 }

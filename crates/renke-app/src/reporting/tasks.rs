@@ -36,8 +36,8 @@ use renke_store::files::{self, StoredFile, Upload};
 use renke_store::notices;
 use renke_store::orgs::{self, Org, Page};
 use renke_store::tasks::{
-    self, Collecting, Dashboard, Decision, Due, ExpectedRow, Filter, Scope, Source, Submission,
-    SubmissionFile, Task, Version, Write,
+    self, Collecting, Dashboard, Decision, Due, ExpectedRow, FileChanges, Filter, Scope, Source,
+    Submission, SubmissionFile, Task, Version, Write,
 };
 use serde::{Deserialize, Deserializer};
 
@@ -422,13 +422,41 @@ fn check_files(task: &Task, files: &[UploadedFile], errs: &mut Invalid) -> Vec<(
     ok
 }
 
-/// Saves the submission of the account's organisation (or `org_id`, on which it may Act) as
-/// a draft, or with `submit` sends it as a new version. The summary is checked against the
-/// task's length (`summary_too_long` with `max` and `actual`) and the files against the
-/// task's attachment rule (`file_too_large`, `file_type_refused`, …; a task that requires
-/// attachments refuses a sending without any: `attachment_required`), all before anything
-/// is stored; nothing is saved on error. Files replace the working copy's list; without
-/// files the list is kept (and sent again with a resubmission).
+/// What saving a submission does besides storing its working copy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Save {
+    /// Keep it as a draft.
+    Draft,
+    /// Keep it as a draft after every check a sending makes, to be confirmed from its
+    /// preview (the page's 报送 button leads there).
+    Review,
+    /// Send it as a new version now.
+    Submit,
+}
+
+/// Positions of attached files to remove, as a form sends them (`"0,2"`; the page's
+/// checkboxes arrive joined with commas). A bad entry is `unknown_value` on `remove`.
+pub fn parse_removals(raw: &str) -> Result<Vec<i32>, AppError> {
+    raw.split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            p.parse::<i32>().ok().filter(|n| *n >= 0).ok_or_else(|| {
+                AppError::from(FieldError::new("remove", "unknown_value").with("value", p))
+            })
+        })
+        .collect()
+}
+
+/// Saves the submission of the account's organisation (or `org_id`, on which it may Act):
+/// as a draft, as a draft checked for sending ([`Save::Review`]), or sent as a new version.
+/// The summary is checked against the task's length (`summary_too_long` with `max` and
+/// `actual`) and the files against the task's attachment rule (`file_too_large`,
+/// `file_type_refused`, …; a task that requires attachments refuses a sending that would
+/// carry none: `attachment_required`), all before anything is stored; nothing is saved on
+/// error. New files are added to those already attached; `remove` names the positions of
+/// attached files to drop. Nothing attached is ever dropped otherwise.
+#[allow(clippy::too_many_arguments)]
 pub async fn save_submission(
     app: &App,
     me: &Caller,
@@ -436,7 +464,8 @@ pub async fn save_submission(
     org_id: Option<i64>,
     input: &SubmissionInput,
     files: &[UploadedFile],
-    submit: bool,
+    remove: &[i32],
+    save: Save,
 ) -> Result<Submission, AppError> {
     let org = orgs::get(&app.db, org_id.unwrap_or(me.org_id)).await?;
     me.actor().may(Action::Act, &org.path)?;
@@ -450,12 +479,12 @@ pub async fn save_submission(
         }
     };
     let checked = check_files(&task, files, &mut errs);
-    if submit {
+    if save != Save::Draft {
         if let Some(Err(e)) = content.as_ref().map(SubmissionContent::check_submittable) {
             errs.0.extend(e.0);
         }
-        if errs.is_empty() && files.is_empty() {
-            check_required(app, &task, org.id).await?;
+        if errs.is_empty() {
+            check_required(app, &task, org.id, remove, files.len()).await?;
         }
     }
     let content = match content {
@@ -483,7 +512,15 @@ pub async fn save_submission(
                 .await?,
         );
     }
-    let mode = if submit { Write::Submit } else { Write::Draft };
+    let mode = if save == Save::Submit {
+        Write::Submit
+    } else {
+        Write::Draft
+    };
+    let changes = FileChanges {
+        add: &staged,
+        remove,
+    };
     Ok(tasks::write(
         &app.db,
         &task,
@@ -491,7 +528,7 @@ pub async fn save_submission(
         &content,
         mode,
         None,
-        &staged,
+        changes,
         me.id,
         app.clock.now(),
     )
@@ -518,15 +555,24 @@ async fn task_for_submitter(
     }
 }
 
-/// A task that requires attachments refuses sending a working copy without files
-/// (`attachment_required` on `file`). Lists are only ever replaced by non-empty ones, so a
-/// list seen non-empty here is still non-empty when the write commits.
-async fn check_required(app: &App, task: &Task, org_id: i64) -> Result<(), AppError> {
-    if task.attachments != AttachmentRule::Required {
+/// A task that requires attachments refuses sending a working copy that would carry no
+/// file (`attachment_required` on `file`): the files attached, less those at `remove`,
+/// plus `adding` new ones.
+async fn check_required(
+    app: &App,
+    task: &Task,
+    org_id: i64,
+    remove: &[i32],
+    adding: usize,
+) -> Result<(), AppError> {
+    if task.attachments != AttachmentRule::Required || adding > 0 {
         return Ok(());
     }
     let has_files = match tasks::submission_of(&app.db, task.id, org_id).await? {
-        Some(s) => !tasks::version_files(&app.db, s.id, 0).await?.is_empty(),
+        Some(s) => tasks::version_files(&app.db, s.id, 0)
+            .await?
+            .iter()
+            .any(|f| !remove.contains(&f.position)),
         None => false,
     };
     if has_files {
@@ -563,7 +609,7 @@ pub async fn submit_current(
     let task = tasks::get(&app.db, sub.task_id).await?;
     let content = submission_input(&sub).validate(task.length)?;
     content.check_submittable()?;
-    check_required(app, &task, sub.org_id).await?;
+    check_required(app, &task, sub.org_id, &[], 0).await?;
     Ok(tasks::write(
         &app.db,
         &task,
@@ -571,7 +617,7 @@ pub async fn submit_current(
         &content,
         Write::Submit,
         None,
-        &[],
+        FileChanges::NONE,
         me.id,
         app.clock.now(),
     )
@@ -866,7 +912,7 @@ pub async fn compile(
         &content,
         Write::Draft,
         Some(&ids),
-        &[],
+        FileChanges::NONE,
         me.id,
         app.clock.now(),
     )

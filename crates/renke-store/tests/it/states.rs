@@ -74,7 +74,7 @@ async fn an_unknown_submission_status_or_outcome_is_corrupt() {
             &content,
             Write::Submit,
             None,
-            &[],
+            tasks::FileChanges::NONE,
             gd_user,
             now(),
         )
@@ -113,7 +113,7 @@ async fn an_unknown_submission_status_or_outcome_is_corrupt() {
                 &content,
                 Write::Draft,
                 None,
-                &[],
+                tasks::FileChanges::NONE,
                 gd_user,
                 now(),
             )

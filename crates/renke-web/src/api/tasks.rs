@@ -458,6 +458,10 @@ pub struct SubmissionBody {
     pub participants: String,
     #[serde(default)]
     pub publicity_items: String,
+    /// Positions of attached files to remove, comma-separated (e.g. `0,2`). New files are
+    /// added after those kept; nothing attached is removed otherwise.
+    #[serde(default)]
+    pub remove: String,
 }
 
 impl SubmissionBody {
@@ -571,15 +575,16 @@ pub async fn save(
         body.org_id,
         &body.input(),
         &files,
-        false,
+        &svc::parse_removals(&body.remove)?,
+        svc::Save::Draft,
     )
     .await?;
     Ok(Json(s.into()))
 }
 
 /// The submission as multipart: the content's fields as text parts, and the files as `file`
-/// parts (as many as needed). They replace the working copy's files; without any, the files
-/// already attached are kept.
+/// parts (as many as needed). They are added after the files already attached, which are
+/// kept unless named in `remove`.
 #[derive(ToSchema)]
 #[allow(dead_code)]
 pub struct SubmissionUploadDto {
@@ -589,6 +594,8 @@ pub struct SubmissionUploadDto {
     activities: Option<String>,
     participants: Option<String>,
     publicity_items: Option<String>,
+    /// Positions of attached files to remove, comma-separated.
+    remove: Option<String>,
     /// 附件 Files.
     #[schema(format = Binary, value_type = Vec<String>)]
     file: Vec<Vec<u8>>,
@@ -644,7 +651,8 @@ pub async fn submit(
         body.org_id,
         &body.input(),
         &files,
-        true,
+        &svc::parse_removals(&body.remove)?,
+        svc::Save::Submit,
     )
     .await?;
     Ok(Json(s.into()))

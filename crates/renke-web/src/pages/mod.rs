@@ -87,6 +87,7 @@ pub fn routes() -> Router<AppState> {
             get(tasks::submission_file),
         )
         .route("/tasks/submissions/{id}/paper", post(tasks::paper))
+        .route("/tasks/submissions/{id}/confirm", get(tasks::confirm))
         .route(
             "/tasks/submissions/{id}/submit",
             post(tasks::submit_current),
@@ -243,7 +244,18 @@ pub async fn read_form_with_files<T: serde::de::DeserializeOwned>(
             )
         })?;
     }
-    let encoded = serde_urlencoded::to_string(&pairs)
+    // A name given several times (check boxes) arrives as one value joined with commas.
+    let mut joined: Vec<(String, String)> = Vec::with_capacity(pairs.len());
+    for (k, v) in pairs {
+        match joined.iter_mut().find(|(name, _)| *name == k) {
+            Some((_, acc)) => {
+                acc.push(',');
+                acc.push_str(&v);
+            }
+            None => joined.push((k, v)),
+        }
+    }
+    let encoded = serde_urlencoded::to_string(&joined)
         .map_err(|e| AppError::Internal(anyhow::Error::new(e)))?;
     let form = serde_urlencoded::from_str(&encoded).map_err(|e| {
         AppError::from(

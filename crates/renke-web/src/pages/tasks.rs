@@ -227,8 +227,13 @@ pub async fn create_task(
 pub struct SubmissionPageForm {
     #[serde(flatten)]
     input: SubmissionInput,
+    /// `draft`, `review` (the 报送 button: checked, then previewed for confirmation) or
+    /// `submit` (send now).
     #[serde(default)]
     action: String,
+    /// Positions of attached files to remove (check boxes, joined with commas).
+    #[serde(default)]
+    remove: String,
 }
 
 #[derive(Template)]
@@ -288,6 +293,11 @@ impl TaskPage {
     fn summary_chars(&self) -> usize {
         svc::count_chars(&self.f.input.summary)
     }
+    /// Whether the attached file at `position` was ticked for removal (kept ticked when the
+    /// form comes back with errors).
+    fn removing(&self, position: &i32) -> bool {
+        svc::parse_removals(&self.f.remove).is_ok_and(|r| r.contains(position))
+    }
     fn my_chip(&self) -> (&'static str, &'static str) {
         let s = self.v.mine.as_ref();
         let chip = Chip::of(
@@ -312,7 +322,7 @@ async fn task_page(
     let f = f.unwrap_or_else(|| match &v.mine {
         Some(s) => SubmissionPageForm {
             input: svc::submission_input(s),
-            action: String::new(),
+            ..SubmissionPageForm::default()
         },
         None => SubmissionPageForm::default(),
     });
@@ -342,12 +352,34 @@ pub async fn save_submission(
     req: axum::extract::Request,
 ) -> Result<Response, PageError> {
     let (pf, files): (SubmissionPageForm, _) = super::read_form_with_files(req).await?;
-    let submit = pf.action == "submit";
-    match svc::save_submission(&state, &user.account, id, None, &pf.input, &files, submit).await {
-        Ok(s) if submit => {
-            Ok(Redirect::to(&format!("/tasks/submissions/{}", s.id)).into_response())
+    let save = match pf.action.as_str() {
+        "submit" => svc::Save::Submit,
+        "review" => svc::Save::Review,
+        _ => svc::Save::Draft,
+    };
+    let saved = match svc::parse_removals(&pf.remove) {
+        Ok(remove) => {
+            svc::save_submission(
+                &state,
+                &user.account,
+                id,
+                None,
+                &pf.input,
+                &files,
+                &remove,
+                save,
+            )
+            .await
         }
-        Ok(_) => Ok(Redirect::to(&format!("/tasks/{id}")).into_response()),
+        Err(e) => Err(e),
+    };
+    match saved {
+        Ok(s) => Ok(Redirect::to(&match save {
+            svc::Save::Submit => format!("/tasks/submissions/{}", s.id),
+            svc::Save::Review => format!("/tasks/submissions/{}/confirm", s.id),
+            svc::Save::Draft => format!("/tasks/{id}"),
+        })
+        .into_response()),
         Err(AppError::Invalid(inv)) => {
             let errors = Errors::from_invalid(user.ctx.tr, &inv);
             let page = task_page(&state, &user, id, Some(pf), errors).await?;
@@ -472,6 +504,51 @@ pub async fn submission_file(
 ) -> Result<Response, PageError> {
     let (file, bytes) = svc::submission_file(&state, &user.account, id, version, pos).await?;
     Ok(super::file_response(&file, bytes))
+}
+
+#[derive(Template)]
+#[template(path = "submission_confirm.html")]
+struct ConfirmPage {
+    c: Chrome,
+    v: SubmissionView,
+    /// The working copy's files: what the new version will carry.
+    files: Vec<renke_app::model::SubmissionFile>,
+}
+
+impl ConfirmPage {
+    fn chars(&self) -> usize {
+        svc::count_chars(self.v.submission.summary.as_deref().unwrap_or(""))
+    }
+    fn size(&self, bytes: &i64) -> String {
+        human_size((*bytes).max(0) as u64)
+    }
+    fn deadline(&self) -> String {
+        local_time(&self.v.task.deadline.at())
+    }
+}
+
+/// The preview before 报送: exactly what the new version will carry — the working copy's
+/// text, figures and files — with the button that sends it.
+pub async fn confirm(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let v = svc::submission_view(&state, &user.account, id).await?;
+    if !v.own || !v.may_edit {
+        return Ok(Redirect::to(&format!("/tasks/submissions/{id}")).into_response());
+    }
+    let files = v.files.iter().filter(|f| f.version == 0).cloned().collect();
+    let page = ConfirmPage {
+        c: Chrome::new(
+            &user.ctx,
+            "tasks",
+            user.ctx.tr.pick("确认报送", "Confirm submission"),
+        ),
+        v,
+        files,
+    };
+    Ok(render(&page))
 }
 
 pub async fn submit_current(

@@ -80,9 +80,22 @@ async fn send(
     summary: &str,
     files: &[(&str, &[u8])],
 ) -> Resp {
+    send_removing(c, method, task, summary, files, "").await
+}
+
+/// As [`send`], removing the attached files at the positions in `remove` (`"0,2"`).
+async fn send_removing(
+    c: &Client,
+    method: Method,
+    task: i64,
+    summary: &str,
+    files: &[(&str, &[u8])],
+    remove: &str,
+) -> Resp {
     let mut form = Form::new()
         .text("summary", summary.to_owned())
-        .text("activities", "2");
+        .text("activities", "2")
+        .text("remove", remove.to_owned());
     for (name, bytes) in files {
         form = form.part(
             "file",
@@ -502,9 +515,19 @@ async fn the_materials_zip_streams_a_folder_per_unit_and_reads_back_whole() {
             } else {
                 renke_store::tasks::Write::Submit
             };
-            renke_store::tasks::write(app.db(), &t, org.id, &content, mode, None, &[], by, now)
-                .await
-                .unwrap();
+            renke_store::tasks::write(
+                app.db(),
+                &t,
+                org.id,
+                &content,
+                mode,
+                None,
+                renke_store::tasks::FileChanges::NONE,
+                by,
+                now,
+            )
+            .await
+            .unwrap();
         }
         let sz = app.login("sz.staff", PASSWORD).await;
         let gz = app.login("gz.staff", PASSWORD).await;
@@ -740,7 +763,7 @@ fn object_of(app: &TestApp, bytes: &[u8]) -> std::path::PathBuf {
 }
 
 /// The sweep the worker queues every hour removes the files rows nothing lists (a working
-/// copy's files replaced before sending) and the objects no row names (bytes staged for a
+/// copy's file removed before sending) and the objects no row names (bytes staged for a
 /// write that was refused) once older than an hour, and keeps what is listed and what is
 /// younger.
 #[tokio::test]
@@ -750,13 +773,13 @@ async fn the_hourly_sweep_removes_old_unused_files_and_keeps_the_rest() {
         let task = setup(&app).await;
         let sz = app.login("sz.staff", PASSWORD).await;
         let (kept, replaced, current) = (pdf_of("保留", 5), pdf_of("替换", 5), pdf_of("当前", 5));
-        // Guangzhou sends a file; Shenzhen's draft file is replaced by another.
+        // Guangzhou sends a file; Shenzhen's draft file is removed and another attached.
         let gz = app.login("gz.staff", PASSWORD).await;
         let r = send(&gz, Method::POST, task, "广州", &[("广州.pdf", &kept)]).await;
         assert_eq!(r.status, 200, "{l}: {}", r.text);
         let r = send(&sz, Method::PUT, task, "草稿", &[("旧.pdf", &replaced)]).await;
         assert_eq!(r.status, 200, "{l}: {}", r.text);
-        let r = send(&sz, Method::PUT, task, "草稿", &[("新.pdf", &current)]).await;
+        let r = send_removing(&sz, Method::PUT, task, "草稿", &[("新.pdf", &current)], "0").await;
         assert_eq!(r.status, 200, "{l}: {}", r.text);
         let id = r.body["id"].as_i64().unwrap();
         // Bytes staged for writes that never committed: one old, one in flight.
@@ -827,6 +850,96 @@ async fn the_hourly_sweep_removes_old_unused_files_and_keeps_the_rest() {
             app.stored_objects().len(),
             2,
             "{l}: the in-flight bytes, now old, too"
+        );
+        app.finish().await;
+    }
+}
+
+/// A resubmission after a return keeps the files already sent: new files are added after
+/// them, and a file goes only when named in `remove` (惠州 lost its report PDF this way).
+/// Each version keeps its own list.
+#[tokio::test]
+async fn a_resubmission_keeps_earlier_files_unless_removed() {
+    for app in TestApp::spawn_all().await {
+        let l = app.label();
+        let task = setup(&app).await;
+        let sz = app.login("sz.staff", PASSWORD).await;
+        let gd = app.login("gd.org", PASSWORD).await;
+        let (report, photo1, photo2, photo3) = (
+            pdf_of("报告", 3),
+            pdf_of("照片一", 3),
+            pdf_of("照片二", 3),
+            pdf_of("照片三", 3),
+        );
+        let r = send(
+            &sz,
+            Method::POST,
+            task,
+            "第一版",
+            &[("报告.pdf", &report), ("照片一.pdf", &photo1)],
+        )
+        .await;
+        assert_eq!(r.status, 200, "{l}: {}", r.text);
+        let id = r.body["id"].as_i64().unwrap();
+        let return_it = async || {
+            let r = gd
+                .post(
+                    &format!("/api/v1/submissions/{id}/review"),
+                    json!({"decision": "return", "reason": "请补充活动照片。"}),
+                )
+                .await;
+            assert_eq!(r.status, 200, "{l}: {}", r.text);
+        };
+        return_it().await;
+        // Version 2: two more photos, nothing removed — all four go.
+        let r = send(
+            &sz,
+            Method::POST,
+            task,
+            "第二版",
+            &[("照片二.pdf", &photo2), ("照片三.pdf", &photo3)],
+        )
+        .await;
+        assert_eq!(r.status, 200, "{l}: {}", r.text);
+        assert_eq!(r.body["version"], 2);
+        for (pos, bytes) in [&report, &photo1, &photo2, &photo3].into_iter().enumerate() {
+            let got = download(&gd, &format!("/api/v1/submissions/{id}/files/2/{pos}")).await;
+            assert_eq!(got, (200, bytes.clone()), "{l}: version 2, file {pos}");
+        }
+        // Version 3 drops the first photo (position 1) and adds nothing.
+        return_it().await;
+        let r = send_removing(&sz, Method::POST, task, "第三版", &[], "1").await;
+        assert_eq!(r.status, 200, "{l}: {}", r.text);
+        let names = |v: i64| {
+            let c = gd.clone();
+            async move {
+                let d = c.get(&format!("/api/v1/submissions/{id}")).await;
+                d.body["files"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|f| f["version"] == v)
+                    .map(|f| f["name"].as_str().unwrap().to_owned())
+                    .collect::<Vec<_>>()
+            }
+        };
+        assert_eq!(
+            names(3).await,
+            ["报告.pdf", "照片二.pdf", "照片三.pdf"],
+            "{l}"
+        );
+        assert_eq!(names(2).await.len(), 4, "{l}: version 2 keeps its list");
+        assert_eq!(names(1).await, ["报告.pdf", "照片一.pdf"], "{l}");
+        // Removing every file of a task that requires one is refused, and nothing changes.
+        return_it().await;
+        let r = send_removing(&sz, Method::POST, task, "第四版", &[], "0,2,3").await;
+        assert_eq!(r.status, 422, "{l}: {}", r.text);
+        assert_eq!(r.field_code("file").as_deref(), Some("attachment_required"));
+        let r = send_removing(&sz, Method::POST, task, "第四版", &[], "x").await;
+        assert_eq!(
+            r.field_code("remove").as_deref(),
+            Some("unknown_value"),
+            "{l}"
         );
         app.finish().await;
     }

@@ -152,7 +152,7 @@ async fn demo_dataset_loads_and_every_account_can_log_in() {
             &content,
             renke_store::tasks::Write::Submit,
             None,
-            &[],
+            renke_store::tasks::FileChanges::NONE,
             hz_staff.id,
             now,
         )
