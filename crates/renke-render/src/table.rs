@@ -255,6 +255,27 @@ fn number_text(f: f64) -> String {
 /// Writes the table as an xlsx workbook with one worksheet: a bold, frozen header row and
 /// every cell as text (so codes such as `001` and phone numbers keep their form).
 pub fn write_xlsx(table: &Table) -> Result<Vec<u8>, TableError> {
+    write_xlsx_with(table, &[])
+}
+
+/// The display width of a cell in character cells: CJK and other wide characters count
+/// two, the rest one.
+fn display_width(s: &str) -> usize {
+    s.chars()
+        .map(|c| {
+            let wide = matches!(c as u32,
+                0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF
+                | 0x4E00..=0x9FFF | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF
+                | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD);
+            if wide { 2 } else { 1 }
+        })
+        .sum()
+}
+
+/// As [`write_xlsx`], with the cells of the `numeric` columns that hold a whole number
+/// written as numbers (so they sort and add up in a spreadsheet). Columns are as wide as
+/// their widest cell, counting a Chinese character as two.
+pub fn write_xlsx_with(table: &Table, numeric: &[usize]) -> Result<Vec<u8>, TableError> {
     const MAX_ROWS: u32 = 1_048_576;
     const MAX_COLS: u16 = 16_384;
     let too_large = TableError::TooLarge {
@@ -278,17 +299,31 @@ pub fn write_xlsx(table: &Table) -> Result<Vec<u8>, TableError> {
     for (c, h) in table.headers.iter().enumerate() {
         sheet.write_string_with_format(0, c as u16, h, &bold)?;
     }
+    let mut widths: Vec<usize> = table.headers.iter().map(|h| display_width(h)).collect();
+    widths.resize(widest, 0);
     for (r, row) in table.rows.iter().enumerate() {
         for (c, cell) in row.iter().enumerate() {
-            if !cell.is_empty() {
-                sheet.write_string(r as u32 + 1, c as u16, cell)?;
+            if cell.is_empty() {
+                continue;
+            }
+            widths[c] = widths[c].max(display_width(cell));
+            match cell.parse::<i64>() {
+                Ok(n) if numeric.contains(&c) => {
+                    sheet.write_number(r as u32 + 1, c as u16, n as f64)?;
+                }
+                _ => {
+                    sheet.write_string(r as u32 + 1, c as u16, cell)?;
+                }
             }
         }
     }
     if !table.headers.is_empty() {
         sheet.set_freeze_panes(1, 0)?;
     }
-    sheet.autofit();
+    for (c, w) in widths.iter().enumerate() {
+        // Excel's width unit is about one narrow character; a little room on each side.
+        sheet.set_column_width(c as u16, (*w as f64 + 2.0).min(80.0))?;
+    }
     Ok(book.save_to_buffer()?)
 }
 
@@ -304,6 +339,23 @@ mod tests {
                 .map(|r| r.iter().map(|s| s.to_string()).collect())
                 .collect(),
         }
+    }
+
+    #[test]
+    fn xlsx_numbers_and_widths_count_chinese_as_two() {
+        assert_eq!(display_width("珠海市市场监督管理局"), 20);
+        assert_eq!(display_width("GD-SZ 2"), 7);
+        let table = t(
+            &["单位", "版本"],
+            &[&["珠海市市场监督管理局", "2"], &["广州", "x"]],
+        );
+        let bytes = write_xlsx_with(&table, &[1]).unwrap();
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        use calamine::Reader;
+        let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+        assert_eq!(sheet.get((1, 1)), Some(&calamine::Data::Float(2.0)));
+        assert_eq!(sheet.get((2, 1)), Some(&calamine::Data::String("x".into())));
     }
 
     #[test]

@@ -317,6 +317,10 @@ pub struct ExpectedRow {
     pub first_submitted_at: Option<DateTime<Utc>>,
     pub submitted_at: Option<DateTime<Utc>>,
     pub late: Option<bool>,
+    /// The task asks for a paper copy (纸质版).
+    pub paper_required: bool,
+    /// When the paper copy was received, if it was.
+    pub paper_received_on: Option<NaiveDate>,
 }
 
 impl ExpectedRow {
@@ -348,7 +352,8 @@ const TREE: &str = "WITH RECURSIVE tt(id, depth) AS ( \
         SELECT 1 FROM task_recipients r WHERE r.task_id = t.id AND r.org_id = d.org_id))";
 
 const EXPECTED_COLS: &str = "e.task_id, e.depth, e.deadline, e.org_id, o.name AS org_name, o.path AS org_path, \
-    e.acknowledged_at, s.id AS submission_id, s.status, s.version, s.first_submitted_at, s.submitted_at, s.late";
+    e.acknowledged_at, s.id AS submission_id, s.status, s.version, s.first_submitted_at, s.submitted_at, s.late, \
+    pt.paper_required, s.paper_received_on";
 
 /// Which recipients a list shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -360,6 +365,8 @@ pub enum Filter {
     Late,
     Returned,
     Submitted,
+    /// A paper copy is asked for and has not been received (纸质版未收到).
+    PaperMissing,
 }
 
 impl Filter {
@@ -369,6 +376,7 @@ impl Filter {
             "late" => Filter::Late,
             "returned" => Filter::Returned,
             "submitted" => Filter::Submitted,
+            "paper_missing" => Filter::PaperMissing,
             _ => Filter::All,
         }
     }
@@ -379,6 +387,7 @@ impl Filter {
             Filter::Late => "late",
             Filter::Returned => "returned",
             Filter::Submitted => "submitted",
+            Filter::PaperMissing => "paper_missing",
         }
     }
 }
@@ -388,6 +397,7 @@ impl Filter {
 pub async fn expected(db: &Db, task_id: i64) -> Result<Vec<ExpectedRow>, StoreError> {
     let sql = format!(
         "{TREE} SELECT {EXPECTED_COLS} FROM ex e JOIN orgs o ON o.id = e.org_id \
+         JOIN tasks pt ON pt.id = e.task_id \
          LEFT JOIN submissions s ON s.task_id = e.task_id AND s.org_id = e.org_id \
          ORDER BY e.depth, o.path"
     );
@@ -419,8 +429,14 @@ impl Scope {
 #[derive(Debug, Clone, Copy)]
 enum Segment {
     Missing,
-    Returned { late_only: bool },
-    Sent { late_only: bool },
+    Returned {
+        late_only: bool,
+    },
+    Sent {
+        late_only: bool,
+    },
+    /// Not counted by the tallies: its size is counted when asked for.
+    PaperMissing,
 }
 
 impl Segment {
@@ -436,6 +452,7 @@ impl Segment {
             Filter::Late => &[Returned { late_only: true }, Sent { late_only: true }],
             Filter::Returned => &[Returned { late_only: false }],
             Filter::Submitted => &[Returned { late_only: false }, Sent { late_only: false }],
+            Filter::PaperMissing => &[PaperMissing],
         }
     }
 
@@ -447,6 +464,7 @@ impl Segment {
             Segment::Returned { late_only: true } => t.late_returned,
             Segment::Sent { late_only: false } => t.submitted - t.returned,
             Segment::Sent { late_only: true } => t.late - t.late_returned,
+            Segment::PaperMissing => 0,
         }
     }
 
@@ -467,6 +485,7 @@ impl Segment {
             Segment::Sent { late_only: true } => {
                 "COALESCE(s.version, 0) > 0 AND s.status <> 'returned' AND s.late"
             }
+            Segment::PaperMissing => "t.paper_required AND s.paper_received_on IS NULL",
         }
     }
 }
@@ -494,7 +513,10 @@ pub async fn recipients(
     for seg in segments {
         for &depth in &depths {
             let at: Vec<&TaskAtNode> = dash.tasks.iter().filter(|t| t.depth == depth).collect();
-            let n: i64 = at.iter().map(|t| seg.count(&t.tally)).sum();
+            let n: i64 = match seg {
+                Segment::PaperMissing => count_segment(db, dash, *seg, &at).await?,
+                _ => at.iter().map(|t| seg.count(&t.tally)).sum(),
+            };
             if n > 0 {
                 parts.push((*seg, depth, at, total, n));
                 total += n;
@@ -517,7 +539,8 @@ pub async fn recipients(
         let sql = format!(
             "SELECT t.id AS task_id, CAST({depth} AS INTEGER) AS depth, t.deadline, o.id AS org_id, \
              o.name AS org_name, o.path AS org_path, d.acknowledged_at, s.id AS submission_id, \
-             s.status, s.version, s.first_submitted_at, s.submitted_at, s.late \
+             s.status, s.version, s.first_submitted_at, s.submitted_at, s.late, \
+             t.paper_required, s.paper_received_on \
              FROM orgs o CROSS JOIN tasks t \
              JOIN notice_deliveries d ON d.notice_id = t.notice_id AND d.org_id = o.id \
              LEFT JOIN submissions s ON s.task_id = t.id AND s.org_id = o.id \
@@ -541,6 +564,33 @@ pub async fn recipients(
         offset,
         limit,
     })
+}
+
+/// How many recipients of the tasks `at` in the subtree of the dashboard's node a segment
+/// holds, counted from the rows (for a segment the tallies do not keep).
+async fn count_segment(
+    db: &Db,
+    dash: &Dashboard,
+    seg: Segment,
+    at: &[&TaskAtNode],
+) -> Result<i64, StoreError> {
+    let ids: Vec<i64> = at.iter().map(|t| t.task_id).collect();
+    let sql = format!(
+        "SELECT COUNT(*) FROM orgs o CROSS JOIN tasks t \
+         JOIN notice_deliveries d ON d.notice_id = t.notice_id AND d.org_id = o.id \
+         LEFT JOIN submissions s ON s.task_id = t.id AND s.org_id = o.id \
+         WHERE o.path >= $1 AND o.path < $2 AND t.id IN ({}) AND (t.all_recipients OR EXISTS ( \
+           SELECT 1 FROM task_recipients r WHERE r.task_id = t.id AND r.org_id = o.id)) AND {}",
+        crate::rows::ints(&ids),
+        seg.sql(),
+    );
+    Ok(on_db!(db, |p| sqlx::query_scalar(AssertSqlSafe(
+        sql.as_str()
+    ))
+    .bind(dash.node_path.as_str())
+    .bind(dash.node_path.upper_bound())
+    .fetch_one(p)
+    .await)?)
 }
 
 /// Counts of one group of expected recipients.
@@ -672,6 +722,8 @@ impl Counts {
             Filter::Late => self.late,
             Filter::Returned => self.returned,
             Filter::Submitted => self.submitted,
+            // Not kept in the counts; the list counts it.
+            Filter::PaperMissing => 0,
         }
     }
 }

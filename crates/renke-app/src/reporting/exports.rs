@@ -28,14 +28,18 @@ async fn all_recipients(
     Ok((v, rows))
 }
 
+/// The status in the words the pages use.
 fn status_zh(r: &ExpectedRow) -> &'static str {
     match r.status {
         _ if !r.has_submitted() => "未报送",
-        Some(s) if s.is_accepted() => "已采用",
-        Some(s) if s.is_returned() => "已退回",
+        Some(s) if s.is_accepted() => "已采纳",
+        Some(s) if s.is_returned() => "退回修改",
         _ => "已报送",
     }
 }
+
+/// The column of the status workbook that holds the number of versions (written as numbers).
+const VERSIONS_COLUMN: usize = 8;
 
 /// The status of every recipient of a task (and of its relays) as an xlsx workbook, with the
 /// file name to offer.
@@ -63,8 +67,11 @@ pub async fn status_xlsx(
         .to_vec(),
         rows: Vec::with_capacity(rows.len()),
     };
+    if v.paper_required {
+        t.headers.push("纸质版 Paper copy".to_owned());
+    }
     for r in &rows {
-        t.rows.push(vec![
+        let mut row = vec![
             r.org_name.clone(),
             if r.depth == 0 {
                 "本级 direct".to_owned()
@@ -83,12 +90,22 @@ pub async fn status_xlsx(
             if r.late == Some(true) { "是" } else { "" }.to_owned(),
             r.version.unwrap_or(0).to_string(),
             r.chip(now).zh().to_owned(),
-        ]);
+        ];
+        if v.paper_required {
+            row.push(match (r.paper_required, r.paper_received_on) {
+                (false, _) => String::new(),
+                (true, Some(d)) => format!("已收到 {d}"),
+                (true, None) => "未收到".to_owned(),
+            });
+        }
+        t.rows.push(row);
     }
-    let bytes = tokio::task::spawn_blocking(move || renke_render::table::write_xlsx(&t))
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?
-        .map_err(|e| AppError::Internal(e.into()))?;
+    let bytes = tokio::task::spawn_blocking(move || {
+        renke_render::table::write_xlsx_with(&t, &[VERSIONS_COLUMN])
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.into()))?
+    .map_err(|e| AppError::Internal(e.into()))?;
     Ok((format!("{}-报送情况.xlsx", v.title), bytes))
 }
 

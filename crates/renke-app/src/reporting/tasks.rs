@@ -790,6 +790,8 @@ pub struct DashboardView {
     pub recipients: Page<ExpectedRow>,
     pub filter: Filter,
     pub now: DateTime<Utc>,
+    /// Some task of the scope asks for a paper copy: the list shows whose has arrived.
+    pub paper_required: bool,
 }
 
 /// The live dashboard of a task (with its relays) or of every task of a notice, at `node`
@@ -804,7 +806,7 @@ pub async fn dashboard(
     offset: i64,
     limit: i64,
 ) -> Result<DashboardView, AppError> {
-    let (top_id, top_path, title, deadline) = match scope {
+    let (top_id, top_path, title, deadline, paper_required) = match scope {
         Scope::Task(id) => {
             let t = tasks::get(&app.db, id).await?;
             (
@@ -812,15 +814,21 @@ pub async fn dashboard(
                 t.submit_to_path.clone(),
                 t.title.clone(),
                 Some(t.deadline),
+                t.paper_required,
             )
         }
         Scope::Notice(id) => {
             let n = notices::get(&app.db, id).await?;
+            let paper = tasks::for_notice(&app.db, id)
+                .await?
+                .iter()
+                .any(|t| t.paper_required);
             (
                 n.issuer_org_id,
                 n.issuer_path.clone(),
                 n.title.clone(),
                 None,
+                paper,
             )
         }
     };
@@ -846,6 +854,7 @@ pub async fn dashboard(
         recipients,
         filter,
         now,
+        paper_required,
     })
 }
 

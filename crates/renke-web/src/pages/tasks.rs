@@ -606,8 +606,10 @@ impl DashboardPage {
             (Filter::Late, "逾期报送", "Late"),
             (Filter::Returned, "退回修改", "Returned"),
             (Filter::Submitted, "已报送", "Submitted"),
+            (Filter::PaperMissing, "纸质版未收到", "Paper copy missing"),
         ]
         .into_iter()
+        .filter(|(f, _, _)| *f != Filter::PaperMissing || self.v.paper_required)
         .map(|(f, zh, en)| (f.as_str(), self.c.tr.pick(zh, en), f == self.v.filter))
         .collect()
     }

@@ -36,9 +36,20 @@ pub async fn cascade_exports(app: &TestApp, relay_task: i64) {
     assert_eq!(rows.len(), 5, "{l}: header and the four cities: {rows:?}");
     let row = |name: &str| rows.iter().find(|r| r[0] == name).unwrap().clone();
     assert_eq!(row("珠海市市场监督管理局")[4], "未报送");
-    assert_eq!(row("佛山市市场监督管理局")[4], "已采用");
+    assert_eq!(
+        row("佛山市市场监督管理局")[4],
+        "已采纳",
+        "{l}: the pages' word"
+    );
     assert_eq!(row("佛山市市场监督管理局")[7], "是", "{l}: late");
     assert_eq!(row("广州市市场监督管理局")[8], "2", "{l}: two versions");
+    assert!(
+        matches!(
+            sheet.get((1, 8)).or_else(|| sheet.get((2, 8))),
+            Some(calamine::Data::Float(_))
+        ),
+        "{l}: versions are numbers"
+    );
     assert_eq!(row("深圳市市场监督管理局")[2], "2022-06-20 23:59");
 
     let (status, _, bytes) = fetch(

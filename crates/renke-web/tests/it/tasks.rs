@@ -983,6 +983,63 @@ async fn task_for_some_recipients_only() {
             )
             .await;
         assert_eq!((r.status, r.code()), (409, "not_a_recipient"), "{l}");
+
+        // 纸质版: 深圳 sends and its paper copy arrives; 广州's has not. The dashboard shows
+        // a column and a filter for it, and so does the workbook.
+        let sz = app.login("sz.staff", PASSWORD).await;
+        let r = sz
+            .post(
+                &format!("/api/v1/tasks/{id}/submission"),
+                json!({"summary": "深圳典型事例"}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{l}: {}", r.text);
+        let sub = r.body["id"].as_i64().unwrap();
+        let r = gd
+            .post(
+                &format!("/api/v1/submissions/{sub}/paper"),
+                json!({"received_on": "2022-06-14"}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{l}: {}", r.text);
+        let page = gd.get(&format!("/tasks/{id}/dashboard")).await.text;
+        assert!(page.contains("<th>纸质版</th>"), "{l}: the column");
+        assert!(
+            page.contains("已收到 2022-06-14") && page.contains("未收到"),
+            "{l}"
+        );
+        assert!(page.contains("filter=paper_missing"), "{l}: the filter");
+        let missing = gd
+            .get(&format!("/tasks/{id}/dashboard?filter=paper_missing"))
+            .await
+            .text;
+        assert!(missing.contains("广州市市场监督管理局"), "{l}");
+        assert!(
+            !missing.contains("深圳市市场监督管理局</td>"),
+            "{l}: 深圳's paper copy has arrived"
+        );
+        let xlsx = gd
+            .request(reqwest::Method::GET, &format!("/tasks/{id}/export.xlsx"))
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        use calamine::Reader;
+        let mut book = calamine::Xlsx::new(std::io::Cursor::new(xlsx.to_vec())).unwrap();
+        let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+        let rows: Vec<Vec<String>> = sheet
+            .rows()
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .collect();
+        assert_eq!(rows[0].last().unwrap(), "纸质版 Paper copy", "{l}");
+        let paper_of = |unit: &str| rows.iter().find(|r| r[0] == unit).unwrap().last().cloned();
+        assert_eq!(
+            paper_of("深圳市市场监督管理局").as_deref(),
+            Some("已收到 2022-06-14")
+        );
+        assert_eq!(paper_of("广州市市场监督管理局").as_deref(), Some("未收到"));
         app.finish().await;
     }
 }
