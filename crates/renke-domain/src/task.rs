@@ -224,27 +224,31 @@ impl LengthRule {
     pub fn max(self) -> usize {
         (self.target + self.tolerance) as usize
     }
+    pub fn min(self) -> usize {
+        self.target.saturating_sub(self.tolerance) as usize
+    }
+    /// Whether `n` characters (counted by [`crate::text::reading_len`]) lie within the rule.
+    pub fn fits(self, n: usize) -> bool {
+        (self.min()..=self.max()).contains(&n)
+    }
 }
 
-/// A summary checked against a task's length rule, counted in characters (never bytes).
+/// A summary, counted in characters (never bytes), within the ceiling on any summary. The
+/// task's 字数 rule is checked when sending ([`SubmissionContent::check_length`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(transparent)]
 pub struct Summary(String);
 
 impl Summary {
-    /// Trims and normalises line ends; refuses a summary longer than the rule allows
+    /// Trims and normalises line ends; refuses a summary longer than any may be
     /// (`summary_too_long`, with `max` and `actual`). Empty gives `None`.
-    pub fn parse(
-        field: &str,
-        raw: &str,
-        rule: Option<LengthRule>,
-    ) -> Result<Option<Self>, FieldError> {
+    pub fn parse(field: &str, raw: &str) -> Result<Option<Self>, FieldError> {
         let s = raw.replace("\r\n", "\n").replace('\r', "\n");
         let s = s.trim();
         if s.is_empty() {
             return Ok(None);
         }
-        let max = rule.map_or(SUMMARY_MAX_DEFAULT, LengthRule::max);
+        let max = SUMMARY_MAX_DEFAULT;
         let n = char_len(s);
         if n > max {
             return Err(FieldError::new(field, "summary_too_long")
@@ -461,6 +465,24 @@ pub struct SubmissionInput {
     /// Number of publicity items (reports, posts, articles).
     #[serde(default)]
     pub publicity_items: String,
+    /// The sender has seen that the summary's 字数 is outside the task's range and sends
+    /// it anyway (a check box; `true`, `on` or `1`).
+    #[serde(default, deserialize_with = "de_flag")]
+    pub length_confirmed: bool,
+}
+
+/// A check box or JSON flag: `true`, `on`, `1` (or JSON `true`) are set.
+fn de_flag<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Flag {
+        Bool(bool),
+        Text(String),
+    }
+    Ok(match Flag::deserialize(d)? {
+        Flag::Bool(b) => b,
+        Flag::Text(t) => matches!(t.as_str(), "true" | "on" | "1"),
+    })
 }
 
 /// Validated submission content.
@@ -474,11 +496,10 @@ pub struct SubmissionContent {
 }
 
 impl SubmissionInput {
-    /// Checks the summary against the task's length rule and the figures; every problem at
-    /// once.
-    pub fn validate(&self, rule: Option<LengthRule>) -> Result<SubmissionContent, Invalid> {
+    /// Checks the summary and the figures; every problem at once.
+    pub fn validate(&self) -> Result<SubmissionContent, Invalid> {
         let mut errs = Invalid::default();
-        let summary = ok(Summary::parse("summary", &self.summary, rule), &mut errs);
+        let summary = ok(Summary::parse("summary", &self.summary), &mut errs);
         let body = ok(
             crate::notice::parse_text("body", &self.body, BODY_MAX),
             &mut errs,
@@ -507,6 +528,26 @@ impl SubmissionInput {
 }
 
 impl SubmissionContent {
+    /// The summary's 字数 against the task's rule (about `target`, within the tolerance):
+    /// outside it, sending needs the sender's confirmation (`length_out_of_range` on
+    /// `summary`, with `actual`, `min`, `max`, `target`).
+    pub fn check_length(&self, rule: Option<LengthRule>, confirmed: bool) -> Result<(), Invalid> {
+        let (Some(rule), Some(summary)) = (rule, &self.summary) else {
+            return Ok(());
+        };
+        let n = crate::text::reading_len(summary.as_str());
+        if confirmed || rule.fits(n) {
+            return Ok(());
+        }
+        Err(Invalid::one(
+            FieldError::new("summary", "length_out_of_range")
+                .with("actual", n)
+                .with("min", rule.min())
+                .with("max", rule.max())
+                .with("target", rule.target),
+        ))
+    }
+
     /// A submission needs a summary or a text before it is sent (`required` on `summary`).
     pub fn check_submittable(&self) -> Result<(), Invalid> {
         if self.summary.is_none() && self.body.is_none() {
@@ -649,24 +690,72 @@ mod tests {
 
     #[test]
     fn summary_is_counted_in_characters() {
+        let ok = "认".repeat(SUMMARY_MAX_DEFAULT);
+        assert_eq!(
+            Summary::parse("summary", &ok).unwrap().unwrap().len_chars(),
+            SUMMARY_MAX_DEFAULT
+        );
+        let e = Summary::parse("summary", &"认".repeat(SUMMARY_MAX_DEFAULT + 1)).unwrap_err();
+        assert_eq!(e.code, "summary_too_long");
+        assert_eq!(e.param("actual"), Some("20001"));
+        // CJK characters are three bytes each; bytes never count.
+        assert!(ok.len() > SUMMARY_MAX_DEFAULT);
+    }
+
+    /// "500字左右": 400 to 600 by the reader's count; outside, sending needs confirmation.
+    #[test]
+    fn length_about_target_warns_outside_the_tolerance() {
         let rule = Some(LengthRule {
             target: 500,
             tolerance: 100,
         });
-        let ok600 = "认".repeat(600);
+        let content = |summary: String| {
+            SubmissionInput {
+                summary,
+                ..Default::default()
+            }
+            .validate()
+            .unwrap()
+        };
+        for (n, fits) in [
+            (60, false),
+            (399, false),
+            (400, true),
+            (600, true),
+            (601, false),
+        ] {
+            let c = content("认".repeat(n));
+            assert_eq!(c.check_length(rule, false).is_ok(), fits, "{n}");
+            assert!(c.check_length(rule, true).is_ok(), "{n}: confirmed");
+            assert!(c.check_length(None, false).is_ok(), "{n}: no rule");
+        }
+        let e = content("认".repeat(60))
+            .check_length(rule, false)
+            .unwrap_err();
+        let f = &e.0[0];
         assert_eq!(
-            Summary::parse("summary", &ok600, rule)
-                .unwrap()
-                .unwrap()
-                .len_chars(),
-            600
+            (f.field.as_str(), f.code),
+            ("summary", "length_out_of_range")
         );
-        let e = Summary::parse("summary", &"认".repeat(601), rule).unwrap_err();
-        assert_eq!(e.code, "summary_too_long");
-        assert_eq!(e.param("max"), Some("600"));
-        assert_eq!(e.param("actual"), Some("601"));
-        // 600 CJK characters are 1800 bytes; bytes never count.
-        assert!(ok600.len() > 600);
+        assert_eq!(
+            (
+                f.param("actual"),
+                f.param("min"),
+                f.param("max"),
+                f.param("target")
+            ),
+            (Some("60"), Some("400"), Some("600"), Some("500"))
+        );
+    }
+
+    #[test]
+    fn the_reader_counts_chinese_and_full_width_marks_one_each_and_a_word_one() {
+        use crate::text::reading_len;
+        assert_eq!(reading_len("走访企业12家。"), 7);
+        assert_eq!(reading_len("举办 CNAS 开放日，2 场"), 9);
+        assert_eq!(reading_len("见 https://www.cnas.org.cn/ 。"), 3);
+        assert_eq!(reading_len(" \n\u{3000}"), 0, "spaces and line breaks");
+        assert_eq!(reading_len("（一）"), 3);
     }
 
     #[test]

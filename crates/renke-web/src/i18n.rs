@@ -560,6 +560,11 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "Enter a whole number from 0 to {max}: {value}",
     ),
     (
+        "err.length_out_of_range",
+        "字数 {actual}，不在要求的 {min}–{max} 字（{target}字左右）之内。确认无误请勾选“仍按此字数报送”。",
+        "{actual} characters, outside the {min}–{max} asked for (about {target}). Tick “Send with this length” to send anyway.",
+    ),
+    (
         "err.summary_too_long",
         "总结超出字数要求：最多 {max} 字，当前 {actual} 字。",
         "The summary is too long: at most {max} characters; this has {actual}.",

@@ -120,7 +120,7 @@ async fn load_reporting(
             publicity_items: s.publicity_items.to_string(),
             ..Default::default()
         }
-        .validate(task.length)
+        .validate()
         .map_err(|e| anyhow!("demo submission of {}: {e}", s.org))?;
         let (mode, when) = match s.submitted_at {
             Some(t) => (Write::Submit, at(t)?),

@@ -207,7 +207,10 @@ async fn city_bureau_acknowledges_and_submits_the_province_counts_and_returns() 
         .await
         .unwrap();
     assert!(
-        count.contains(&format!("字数 {}", summary.chars().count())),
+        count.contains(&format!(
+            "字数 {}",
+            renke_domain::text::reading_len(summary)
+        )),
         "the character count follows the typing: {count}"
     );
     shot(c, shots, "reporting-task-form.png").await;
@@ -586,6 +589,114 @@ async fn huizhou_resubmits_with_a_photo_and_keeps_its_report_pdf() {
         "version 2 keeps the report and adds the photo: {names:?}"
     );
     shot(c, shots, "reporting-resubmitted.png").await;
+    assert_eq!(csp_violations(c).await, Vec::<String>::new());
+    c.clone().close().await.unwrap();
+}
+
+/// Shanghai asks for an activity summary of 500字左右. 徐汇's first try has about 60: the
+/// page counts it as a reader would, warns that it is outside 400–600 and sends only when
+/// 徐汇 ticks 仍按此字数报送; Shanghai's reviewer sees the count and that it is off.
+#[tokio::test]
+async fn a_summary_far_from_500_characters_is_warned_and_needs_confirming() {
+    if !enabled() {
+        return;
+    }
+    let b = start(&["--clock", "2022-06-18T10:00:00+08:00"], 1366, 900).await;
+    let (c, base, shots) = (&b.c, b.base.as_str(), &b.shots);
+    let pw = renke_domain::demo::DEMO_PASSWORD;
+    log_in(c, base, "sh.organiser", pw).await;
+    c.goto(&format!("{base}/orgs")).await.unwrap();
+    click(c, Locator::Css("a[href^='/accounts']")).await;
+    c.wait().for_element(Locator::Id("org_code")).await.unwrap();
+    for (id, value) in [
+        ("login", "shxh.staff"),
+        ("display_name", "徐汇区局工作人员（测试）"),
+        ("org_code", "SH-XH"),
+        ("password", pw),
+    ] {
+        let input = c.find(Locator::Id(id)).await.unwrap();
+        input.clear().await.unwrap();
+        input.send_keys(value).await.unwrap();
+    }
+    click(c, Locator::Css("#role option[value='staff']")).await;
+    click(
+        c,
+        Locator::XPath("//form[starts-with(@action, '/accounts?')]//button[@type='submit']"),
+    )
+    .await;
+    c.wait()
+        .for_element(Locator::XPath("//code[text()='shxh.staff']"))
+        .await
+        .unwrap();
+    log_out(c).await;
+
+    log_in(c, base, "shxh.staff", pw).await;
+    c.goto(&format!("{base}/tasks")).await.unwrap();
+    click(c, Locator::LinkText("活动总结")).await;
+    c.wait().for_element(Locator::Id("summary")).await.unwrap();
+    let summary = "徐汇区局6月9日在徐家汇商圈开展世界认可日主题宣传，设置咨询台一处，\
+                   发放宣传资料300份，接受群众咨询50人次。";
+    let n = renke_domain::text::reading_len(summary);
+    assert!(n < 400, "a summary far below 500字左右 ({n})");
+    c.find(Locator::Id("summary"))
+        .await
+        .unwrap()
+        .send_keys(summary)
+        .await
+        .unwrap();
+    let count = c
+        .find(Locator::Id("summary-count"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        count.contains(&format!("字数 {n} / 500")) && count.contains("400–600"),
+        "the counter counts as the server does and shows the range: {count}"
+    );
+    click(c, Locator::Css("button[name=action][value=review]")).await;
+    c.wait()
+        .for_element(Locator::Css("input[name=length_confirmed]"))
+        .await
+        .unwrap();
+    let body = body_text(c).await;
+    assert!(
+        body.contains(&format!("字数 {n}，不在要求的 400–600 字")),
+        "warned with the count and the range: {body}"
+    );
+    assert!(body.contains("计数规则"), "the counting rule is shown");
+    shot(c, shots, "reporting-length-warning.png").await;
+    click(c, Locator::Css("input[name=length_confirmed]")).await;
+    click(c, Locator::Css("button[name=action][value=review]")).await;
+    c.wait()
+        .for_element(Locator::Id("confirm-submit"))
+        .await
+        .unwrap();
+    assert!(body_text(c).await.contains("不在要求的 400–600 字之内"));
+    click(c, Locator::Id("confirm-submit")).await;
+    c.wait()
+        .for_element(Locator::XPath("//*[contains(., '已报送')]"))
+        .await
+        .unwrap();
+    let submission = c.current_url().await.unwrap().path().to_owned();
+    log_out(c).await;
+
+    log_in(c, base, "sh.organiser", pw).await;
+    c.goto(&format!("{base}{submission}")).await.unwrap();
+    let length = c
+        .find(Locator::Id("length"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        length.contains(&format!("字数 {n}")) && length.contains("400–600"),
+        "{length}"
+    );
+    assert!(body_text(c).await.contains("字数不符合要求"));
+    shot(c, shots, "reporting-length-reviewer.png").await;
     assert_eq!(csp_violations(c).await, Vec::<String>::new());
     c.clone().close().await.unwrap();
 }

@@ -28,7 +28,6 @@ use renke_domain::task::{
     AttachmentRule, Deadline, SubmissionContent, SubmissionInput, Summary, TaskInput, TaskKind,
     parse_reason,
 };
-use renke_domain::text::char_len;
 use renke_domain::{FieldError, Invalid};
 use renke_store::StoreError;
 use renke_store::activities::{ActivityMaterial, LinkedActivity};
@@ -450,8 +449,8 @@ pub fn parse_removals(raw: &str) -> Result<Vec<i32>, AppError> {
 
 /// Saves the submission of the account's organisation (or `org_id`, on which it may Act):
 /// as a draft, as a draft checked for sending ([`Save::Review`]), or sent as a new version.
-/// The summary is checked against the task's length (`summary_too_long` with `max` and
-/// `actual`) and the files against the task's attachment rule (`file_too_large`,
+/// Sending checks the summary's 字数 against the task's rule (`length_out_of_range` unless
+/// `length_confirmed`), and always the files against the task's attachment rule (`file_too_large`,
 /// `file_type_refused`, …; a task that requires attachments refuses a sending that would
 /// carry none: `attachment_required`), all before anything is stored; nothing is saved on
 /// error. New files are added to those already attached; `remove` names the positions of
@@ -471,7 +470,7 @@ pub async fn save_submission(
     me.actor().may(Action::Act, &org.path)?;
     let task = task_for_submitter(app, me, task_id, org.id).await?;
     let mut errs = Invalid::default();
-    let content = match input.validate(task.length) {
+    let content = match input.validate() {
         Ok(c) => Some(c),
         Err(e) => {
             errs.0.extend(e.0);
@@ -481,6 +480,12 @@ pub async fn save_submission(
     let checked = check_files(&task, files, &mut errs);
     if save != Save::Draft {
         if let Some(Err(e)) = content.as_ref().map(SubmissionContent::check_submittable) {
+            errs.0.extend(e.0);
+        }
+        if let Some(Err(e)) = content
+            .as_ref()
+            .map(|c| c.check_length(task.length, input.length_confirmed))
+        {
             errs.0.extend(e.0);
         }
         if errs.is_empty() {
@@ -594,6 +599,7 @@ pub fn submission_input(sub: &Submission) -> SubmissionInput {
         activities: figure(sub.activities),
         participants: figure(sub.participants),
         publicity_items: figure(sub.publicity_items),
+        length_confirmed: false,
     }
 }
 
@@ -607,7 +613,9 @@ pub async fn submit_current(
     let path = sub.path().ok_or(AppError::NotFound)?;
     me.actor().may(Action::Act, &path)?;
     let task = tasks::get(&app.db, sub.task_id).await?;
-    let content = submission_input(&sub).validate(task.length)?;
+    // Sent from its preview, which showed the 字数 against the task's rule: the click is
+    // the confirmation, so the length is not asked about again.
+    let content = submission_input(&sub).validate()?;
     content.check_submittable()?;
     check_required(app, &task, sub.org_id, &[], 0).await?;
     Ok(tasks::write(
@@ -1050,9 +1058,7 @@ fn compiled_content(
         }
     }
     SubmissionContent {
-        summary: Summary::parse("summary", &summary, task.length)
-            .ok()
-            .flatten(),
+        summary: Summary::parse("summary", &summary).ok().flatten(),
         body: Some(body.trim_end().to_owned()),
         activities,
         participants,
@@ -1180,9 +1186,10 @@ pub fn relay_form(parent: &Task) -> TaskForm {
     }
 }
 
-/// Characters in a text, for counters on pages.
+/// 字数 of a text as its reader counts it (see [`renke_domain::text::reading_len`]), for
+/// counters on pages and the length rule.
 pub fn count_chars(s: &str) -> usize {
-    char_len(s)
+    renke_domain::text::reading_len(s)
 }
 
 #[cfg(test)]

@@ -65,7 +65,7 @@ async fn an_unknown_submission_status_or_outcome_is_corrupt() {
             summary: "已组织开展。".into(),
             ..Default::default()
         }
-        .validate(None)
+        .validate()
         .unwrap();
         let s = tasks::write(
             db,

@@ -462,6 +462,10 @@ pub struct SubmissionBody {
     /// added after those kept; nothing attached is removed otherwise.
     #[serde(default)]
     pub remove: String,
+    /// Send although the summary's 字数 is outside the task's range (otherwise 422
+    /// `length_out_of_range` with `actual`, `min`, `max`, `target`).
+    #[serde(default)]
+    pub length_confirmed: bool,
 }
 
 impl SubmissionBody {
@@ -472,6 +476,7 @@ impl SubmissionBody {
             activities: self.activities.clone(),
             participants: self.participants.clone(),
             publicity_items: self.publicity_items.clone(),
+            length_confirmed: self.length_confirmed,
         }
     }
 }
@@ -557,7 +562,7 @@ pub async fn get(
         (status = 403, description = "无权报送 Not allowed", body = ErrorBody),
         (status = 404, description = "没有这个任务，或无权查看 No such task, or not readable by the caller", body = ErrorBody),
         (status = 409, description = "`not_a_recipient`, `already_submitted`, `submission_accepted`", body = ErrorBody),
-        (status = 422, description = "`summary_too_long` (max, actual); on `file`: `file_too_large`, `file_type_refused`, `file_content_mismatch`, `attachment_required`, `attachments_not_accepted`, `storage_quota_exceeded` (limit, used) …", body = ErrorBody),
+        (status = 422, description = "`length_out_of_range` (actual, min, max, target) unless `length_confirmed`; `summary_too_long` (max, actual); on `file`: `file_too_large`, `file_type_refused`, `file_content_mismatch`, `attachment_required`, `attachments_not_accepted`, `storage_quota_exceeded` (limit, used) …", body = ErrorBody),
     ),
     security(("session" = []), ("bearer" = [])),
 )]
@@ -596,6 +601,8 @@ pub struct SubmissionUploadDto {
     publicity_items: Option<String>,
     /// Positions of attached files to remove, comma-separated.
     remove: Option<String>,
+    /// `true` to send although the 字数 is outside the task's range.
+    length_confirmed: Option<bool>,
     /// 附件 Files.
     #[schema(format = Binary, value_type = Vec<String>)]
     file: Vec<Vec<u8>>,
@@ -633,7 +640,7 @@ async fn submission_request(
         (status = 403, description = "无权报送 Not allowed", body = ErrorBody),
         (status = 404, description = "没有这个任务，或无权查看 No such task, or not readable by the caller", body = ErrorBody),
         (status = 409, description = "`not_a_recipient`, `already_submitted`, `submission_accepted`", body = ErrorBody),
-        (status = 422, description = "`summary_too_long` (max, actual); on `file`: `file_too_large`, `file_type_refused`, `file_content_mismatch`, `attachment_required`, `attachments_not_accepted`, `storage_quota_exceeded` (limit, used) …", body = ErrorBody),
+        (status = 422, description = "`length_out_of_range` (actual, min, max, target) unless `length_confirmed`; `summary_too_long` (max, actual); on `file`: `file_too_large`, `file_type_refused`, `file_content_mismatch`, `attachment_required`, `attachments_not_accepted`, `storage_quota_exceeded` (limit, used) …", body = ErrorBody),
     ),
     security(("session" = []), ("bearer" = [])),
 )]

@@ -293,6 +293,11 @@ impl TaskPage {
     fn summary_chars(&self) -> usize {
         svc::count_chars(&self.f.input.summary)
     }
+    /// The summary as typed lies outside the task's 字数 range: sending asks to confirm.
+    fn length_off(&self) -> bool {
+        let n = self.summary_chars();
+        n > 0 && self.v.task.length.is_some_and(|l| !l.fits(n))
+    }
     /// Whether the attached file at `position` was ticked for removal (kept ticked when the
     /// form comes back with errors).
     fn removing(&self, position: &i32) -> bool {
@@ -409,6 +414,12 @@ struct SubmissionPage {
 }
 
 impl SubmissionPage {
+    /// The summary's 字数, and whether it fits the task's rule (if it has one).
+    fn length(&self) -> Option<(usize, renke_domain::task::LengthRule, bool)> {
+        let rule = self.v.task.length?;
+        let n = svc::count_chars(self.v.submission.summary.as_deref()?);
+        Some((n, rule, rule.fits(n)))
+    }
     fn is_plan(&self) -> bool {
         self.v.task.kind == TaskKind::Plan
     }
@@ -524,6 +535,10 @@ impl ConfirmPage {
     }
     fn deadline(&self) -> String {
         local_time(&self.v.task.deadline.at())
+    }
+    /// The summary's 字数 is outside the task's rule (the preview says so).
+    fn length_off(&self) -> bool {
+        self.v.task.length.is_some_and(|l| !l.fits(self.chars()))
     }
 }
 

@@ -508,7 +508,7 @@ async fn the_materials_zip_streams_a_folder_per_unit_and_reads_back_whole() {
                 summary: format!("测试{i:03}市开展活动。"),
                 ..Default::default()
             }
-            .validate(t.length)
+            .validate()
             .unwrap();
             let mode = if i == 7 {
                 renke_store::tasks::Write::Draft

@@ -73,8 +73,11 @@ fn gd_relay() -> Value {
     })
 }
 
+/// A submission's content. The relay task asks for 500字左右; these summaries are short
+/// stand-ins, sent knowingly (`length_confirmed`): the length rule has its own test.
 fn content(summary: &str, activities: i64, participants: i64, publicity: i64) -> Value {
     json!({
+        "length_confirmed": true,
         "summary": summary,
         "activities": activities.to_string(),
         "participants": participants.to_string(),
@@ -637,7 +640,9 @@ async fn bad_input_is_refused_and_nothing_changes() {
             "{l}: nothing added"
         );
 
-        // A summary over its limit: the message gives the limit and the count.
+        // 500字左右 means 400–600 by the reader's count. Outside it, sending is a warning
+        // the sender must confirm: the message gives the count and the range, and nothing
+        // is saved until confirmed.
         let r = sz
             .post(
                 &format!("/api/v1/tasks/{}/submission", c.relay_task),
@@ -645,41 +650,59 @@ async fn bad_input_is_refused_and_nothing_changes() {
             )
             .await;
         assert_eq!(r.status, 422, "{l}: {}", r.text);
-        assert_eq!(r.field_code("summary").as_deref(), Some("summary_too_long"));
-        let f = &r.body["fields"][0];
         assert_eq!(
-            (f["params"]["max"].as_str(), f["params"]["actual"].as_str()),
-            (Some("600"), Some("601"))
+            r.field_code("summary").as_deref(),
+            Some("length_out_of_range")
+        );
+        let f = &r.body["fields"][0];
+        let param = |k: &str| f["params"][k].as_str().map(str::to_owned);
+        assert_eq!(
+            [param("actual"), param("min"), param("max"), param("target")],
+            [Some("601"), Some("400"), Some("600"), Some("500")].map(|s| s.map(str::to_owned))
         );
         let msg = f["message_zh"].as_str().unwrap();
-        assert!(msg.contains("600") && msg.contains("601"), "{msg}");
+        assert!(msg.contains("601") && msg.contains("400–600"), "{msg}");
         assert!(f["message_en"].as_str().unwrap().contains("601"));
-        // Exactly 600 characters (1800 bytes) is fine as a draft; then the over-long
-        // submit leaves that draft as it was.
+        // Under fifty characters for 500字左右: too short, the same warning.
+        let short = "深圳市局组织开展世界认可日宣传活动，发放资料二百份，接待咨询三十人次，效果良好，群众满意度高。";
         let r = sz
-            .put(
+            .post(
                 &format!("/api/v1/tasks/{}/submission", c.relay_task),
-                json!({"summary": "认".repeat(600)}),
+                json!({"summary": short}),
             )
             .await;
+        assert_eq!(r.status, 422, "{l}: {}", r.text);
         assert_eq!(
-            (r.status, r.body["summary_chars"].as_i64()),
-            (200, Some(600)),
-            "{l}: {}",
-            r.text
+            r.field_code("summary").as_deref(),
+            Some("length_out_of_range")
         );
+        let t = sz.get(&format!("/api/v1/tasks/{}", c.relay_task)).await;
+        assert!(
+            t.body["my_submission"].is_null(),
+            "{l}: nothing saved: {}",
+            t.text
+        );
+        // Drafts are saved at any length; the count is the reader's.
         let r = sz
             .put(
                 &format!("/api/v1/tasks/{}/submission", c.relay_task),
                 json!({"summary": "可".repeat(700)}),
             )
             .await;
-        assert_eq!(r.status, 422, "{l}");
-        let t = sz.get(&format!("/api/v1/tasks/{}", c.relay_task)).await;
         assert_eq!(
-            t.body["my_submission"]["summary_chars"], 600,
-            "{l}: draft unchanged"
+            (r.status, r.body["summary_chars"].as_i64()),
+            (200, Some(700)),
+            "{l}: {}",
+            r.text
         );
+        let r = sz
+            .put(
+                &format!("/api/v1/tasks/{}/submission", c.relay_task),
+                json!({"summary": "认".repeat(600)}),
+            )
+            .await;
+        assert_eq!(r.body["summary_chars"].as_i64(), Some(600), "{l}");
+        let t = sz.get(&format!("/api/v1/tasks/{}", c.relay_task)).await;
         assert_eq!(t.body["my_submission"]["status"], "draft");
         assert!(
             t.body["my_submission"]["summary"]
@@ -1235,7 +1258,8 @@ async fn pages_relay_submit_review_and_dashboard() {
         );
         let (_, _, page) = get(&sz, &app, &format!("/tasks/{t2}")).await;
         assert!(page.contains("字数 0 / 500"), "{l}: counter");
-        // Over the limit: 422, the message gives limit and count, the text is kept.
+        // Over the range: 422, the message gives count and range, the text is kept, and a
+        // box to send it anyway appears; ticked, it goes.
         let long = "认".repeat(601);
         let (s, _, page) = post(
             &sz,
@@ -1249,8 +1273,13 @@ async fn pages_relay_submit_review_and_dashboard() {
         )
         .await;
         assert_eq!(s, 422, "{l}");
-        assert!(page.contains("最多 600 字，当前 601 字"), "{l}");
+        assert!(page.contains("字数 601，不在要求的 400–600 字"), "{l}");
         assert!(page.contains("字数 601 / 500"), "{l}");
+        assert!(
+            page.contains("name=\"length_confirmed\""),
+            "{l}: the box to confirm"
+        );
+        assert!(page.contains("计数规则"), "{l}: the counting rule is shown");
         let (s, location, _) = post(
             &sz,
             &app,
@@ -1259,6 +1288,7 @@ async fn pages_relay_submit_review_and_dashboard() {
                 ("_csrf", &sz_csrf),
                 ("summary", "深圳市开展活动三场。"),
                 ("activities", "3"),
+                ("length_confirmed", "on"),
                 ("action", "submit"),
             ],
         )
@@ -1356,6 +1386,7 @@ async fn a_returned_submission_shows_why_until_it_is_sent_again() {
                 ("_csrf", &sz_csrf),
                 ("summary", "深圳市开展活动三场。"),
                 ("activities", "3"),
+                ("length_confirmed", "on"),
                 ("action", "submit"),
             ],
         )
@@ -1449,6 +1480,7 @@ async fn a_returned_submission_shows_why_until_it_is_sent_again() {
                 ("_csrf", &sz_csrf),
                 ("summary", "深圳市开展活动三场，宣传报道五篇。"),
                 ("publicity_items", "5"),
+                ("length_confirmed", "on"),
                 ("action", "submit"),
             ],
         )

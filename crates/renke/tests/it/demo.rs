@@ -143,7 +143,7 @@ async fn demo_dataset_loads_and_every_account_can_log_in() {
             activities: "2".into(),
             ..Default::default()
         }
-        .validate(gd_task.length)
+        .validate()
         .unwrap();
         let sent = renke_store::tasks::write(
             db,
