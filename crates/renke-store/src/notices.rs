@@ -735,6 +735,28 @@ pub async fn acknowledge(
     for task_id in tasks {
         crate::tallies::shift(&mut tx, task_id, &path, Default::default(), acknowledged).await?;
     }
+    // The issuer is told, one line per 签收 in its unread message about this notice.
+    let (issuer, doc_number, org_name): (i64, String, String) = on_tx!(&mut tx, |tx| {
+        sqlx::query_as(
+            "SELECT n.issuer_org_id, n.doc_number, o.name FROM notices n, orgs o \
+             WHERE n.id = $1 AND o.id = $2",
+        )
+        .bind(id)
+        .bind(org_id)
+        .fetch_one(&mut *tx)
+        .await?
+    });
+    let at = renke_domain::clock::local_time(&now);
+    crate::reminders::notify(
+        &mut tx,
+        issuer,
+        "notice_acknowledged",
+        &format!("{doc_number} 有新的签收 / New acknowledgements"),
+        &format!("{org_name} 已签收（{at}）"),
+        &format!("/notices/{id}/status"),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -7,7 +7,7 @@
 
 use crate::jobs::{Enqueue, NewJob};
 use crate::orgs::Page;
-use crate::{Db, StoreError, on_db, on_tx};
+use crate::{Db, StoreError, Tx, on_db, on_tx};
 use chrono::{DateTime, Utc};
 use renke_domain::reminder::ReminderPlan;
 use serde::Serialize;
@@ -371,4 +371,46 @@ pub async fn unread_for_account(db: &Db, account_id: i64) -> Result<Vec<Message>
         .bind(account_id)
         .fetch_all(p)
         .await)?)
+}
+
+/// Tells an organisation something in-app, in the transaction of the write that causes it.
+/// An unread message of the same `kind` and `link` gains `line` instead of a new message
+/// being written: a rush of 21 submissions is one message of 21 lines, not 21 messages.
+pub(crate) async fn notify(
+    tx: &mut Tx,
+    org_id: i64,
+    kind: &'static str,
+    title: &str,
+    line: &str,
+    link: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    on_tx!(tx, |c| {
+        let merged = sqlx::query(
+            "UPDATE messages SET body = body || $1, created_at = $2 WHERE org_id = $3 \
+             AND account_id IS NULL AND kind = $4 AND link = $5 AND read_at IS NULL",
+        )
+        .bind(format!("\n{line}"))
+        .bind(now)
+        .bind(org_id)
+        .bind(kind)
+        .bind(link)
+        .execute(&mut *c)
+        .await?;
+        if merged.rows_affected() == 0 {
+            sqlx::query(
+                "INSERT INTO messages (org_id, kind, title, body, link, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(org_id)
+            .bind(kind)
+            .bind(title)
+            .bind(line)
+            .bind(link)
+            .bind(now)
+            .execute(&mut *c)
+            .await?;
+        }
+    });
+    Ok(())
 }

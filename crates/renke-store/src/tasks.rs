@@ -1348,6 +1348,41 @@ pub async fn decide(
     let before = Mark::of(false, Some((SubmissionStatus::Submitted, version, late)));
     let after = Mark::of(false, Some((status, version, late)));
     tallies::shift(&mut tx, task_id, &path, before, after).await?;
+    // The submitting organisation is told the outcome.
+    let (org_id, title, reviewer): (i64, String, String) = on_tx!(&mut tx, |tx| {
+        sqlx::query_as(
+            "SELECT s.org_id, t.title, o.name FROM submissions s JOIN tasks t ON t.id = s.task_id \
+             JOIN orgs o ON o.id = t.submit_to_org_id WHERE s.id = $1",
+        )
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?
+    });
+    let (kind, head, line) = match decision {
+        Decision::Accept => (
+            "submission_accepted",
+            format!("「{title}」的报送已采纳 / Accepted"),
+            format!("第 {version} 版已被{reviewer}采纳。"),
+        ),
+        Decision::Return => (
+            "submission_returned",
+            format!("「{title}」的报送被退回，请修改后重新报送 / Returned"),
+            format!(
+                "第 {version} 版被{reviewer}退回。退回原因：{}",
+                reason.unwrap_or("")
+            ),
+        ),
+    };
+    crate::reminders::notify(
+        &mut tx,
+        org_id,
+        kind,
+        &head,
+        &line,
+        &format!("/tasks/{task_id}"),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     submission(db, id).await
 }

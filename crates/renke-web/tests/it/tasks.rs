@@ -1671,3 +1671,105 @@ async fn the_report_pdf_shows_the_compiled_drafts_edited_text() {
         app.finish().await;
     }
 }
+
+/// Whoever waits is told in-app: Guangdong sees each city's 签收 of its relay (one message
+/// gaining a line per city while unread), and a city sees its submission returned, with
+/// the reason, and then accepted.
+#[tokio::test]
+async fn acknowledgements_returns_and_acceptances_are_notified() {
+    for app in TestApp::spawn_all().await {
+        let l = app.label();
+        setup(&app).await;
+        let c = issue_and_relay(&app).await;
+        set_clock(&app, 6, 10, 9);
+        let gd = app.login("gd.org", PASSWORD).await;
+        let sz = app.login("sz.staff", PASSWORD).await;
+        let gz = app.login("gz.staff", PASSWORD).await;
+        // 深圳, 广州 and 佛山 acknowledged in the cascade; now 珠海.
+        let zh = app.login("zh.staff", PASSWORD).await;
+        let r = zh
+            .post(
+                &format!("/api/v1/notices/{}/acknowledge", c.relay),
+                json!({}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{l}: {}", r.text);
+        let m = gd.get("/api/v1/me/messages").await;
+        let acks: Vec<&Value> = m.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|x| x["kind"] == "notice_acknowledged")
+            .collect();
+        assert_eq!(acks.len(), 1, "{l}: one message for the notice: {}", m.text);
+        let body = acks[0]["body"].as_str().unwrap();
+        assert!(
+            body.contains("深圳市市场监督管理局 已签收")
+                && body.contains("广州市市场监督管理局 已签收"),
+            "{l}: {body}"
+        );
+        assert_eq!(acks[0]["link"], format!("/notices/{}/status", c.relay));
+
+        let r = sz
+            .post(
+                &format!("/api/v1/tasks/{}/submission", c.relay_task),
+                content("深圳市开展活动三场。", 3, 100, 2),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{l}: {}", r.text);
+        let sub = r.body["id"].as_i64().unwrap();
+        let r = gd
+            .post(
+                &format!("/api/v1/submissions/{sub}/review"),
+                json!({"decision": "return", "reason": "请补充宣传报道的链接。"}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{l}: {}", r.text);
+        let m = sz.get("/api/v1/me/messages").await;
+        let returned = m.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["kind"] == "submission_returned")
+            .unwrap_or_else(|| panic!("{l}: {}", m.text));
+        assert!(returned["title"].as_str().unwrap().contains("被退回"));
+        assert!(
+            returned["body"]
+                .as_str()
+                .unwrap()
+                .contains("退回原因：请补充宣传报道的链接。"),
+            "{l}: {returned}"
+        );
+        assert_eq!(returned["link"], format!("/tasks/{}", c.relay_task));
+        // 广州, which did nothing, is told nothing about it.
+        let m = gz.get("/api/v1/me/messages").await;
+        assert_eq!(m.body["total"], 0, "{l}: {}", m.text);
+
+        let r = sz
+            .post(
+                &format!("/api/v1/tasks/{}/submission", c.relay_task),
+                content("深圳市开展活动三场，附报道链接。", 3, 100, 2),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{l}: {}", r.text);
+        let r = gd
+            .post(
+                &format!("/api/v1/submissions/{sub}/review"),
+                json!({"decision": "accept"}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{l}: {}", r.text);
+        let m = sz.get("/api/v1/me/messages").await;
+        assert!(
+            m.body["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|x| x["kind"] == "submission_accepted"
+                    && x["body"].as_str().unwrap().contains("第 2 版")),
+            "{l}: {}",
+            m.text
+        );
+        app.finish().await;
+    }
+}
