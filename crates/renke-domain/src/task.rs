@@ -529,7 +529,7 @@ impl SubmissionInput {
 
 impl SubmissionContent {
     /// The summary's 字数 against the task's rule (about `target`, within the tolerance):
-    /// outside it, sending needs the sender's confirmation (`length_out_of_range` on
+    /// outside it, sending needs the sender's confirmation (`summary_length_off` on
     /// `summary`, with `actual`, `min`, `max`, `target`).
     pub fn check_length(&self, rule: Option<LengthRule>, confirmed: bool) -> Result<(), Invalid> {
         let (Some(rule), Some(summary)) = (rule, &self.summary) else {
@@ -540,7 +540,7 @@ impl SubmissionContent {
             return Ok(());
         }
         Err(Invalid::one(
-            FieldError::new("summary", "length_out_of_range")
+            FieldError::new("summary", "summary_length_off")
                 .with("actual", n)
                 .with("min", rule.min())
                 .with("max", rule.max())
@@ -735,7 +735,7 @@ mod tests {
         let f = &e.0[0];
         assert_eq!(
             (f.field.as_str(), f.code),
-            ("summary", "length_out_of_range")
+            ("summary", "summary_length_off")
         );
         assert_eq!(
             (

@@ -160,6 +160,8 @@ pub struct ActivityRow {
     pub form_fields: String,
     pub public: bool,
     pub notice_id: Option<i64>,
+    /// The source notice's 发文字号 (empty for a notice without one).
+    pub notice_doc_number: Option<String>,
     pub task_id: Option<i64>,
     pub created_at: DateTime<Utc>,
 }
@@ -351,7 +353,8 @@ pub struct RegistrationMessage {
 
 const ACTIVITY_COLS: &str = "a.id, a.campaign_id, a.owner_org_id, o.name AS owner_name, o.path AS owner_path, \
     a.kind, a.title, a.description, a.schedule_kind, a.starts_at, a.ends_at, a.period_label, a.mode, \
-    a.audience, a.audience_roles, a.form_fields, a.public, a.notice_id, a.task_id, a.created_at";
+    a.audience, a.audience_roles, a.form_fields, a.public, a.notice_id, \
+    (SELECT n.doc_number FROM notices n WHERE n.id = a.notice_id) AS notice_doc_number, a.task_id, a.created_at";
 
 fn join_codes<T: Copy>(items: &[T], code: impl Fn(T) -> &'static str) -> String {
     items.iter().map(|i| code(*i)).collect::<Vec<_>>().join(",")

@@ -560,7 +560,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "Enter a whole number from 0 to {max}: {value}",
     ),
     (
-        "err.length_out_of_range",
+        "err.summary_length_off",
         "字数 {actual}，不在要求的 {min}–{max} 字（{target}字左右）之内。确认无误请勾选“仍按此字数报送”。",
         "{actual} characters, outside the {min}–{max} asked for (about {target}). Tick “Send with this length” to send anyway.",
     ),

@@ -46,6 +46,35 @@ async fn row_chip(c: &Client, unit: &str) -> (String, String) {
     (class, colour)
 }
 
+/// The logged-in organiser gives organisation `org_code` a staff account (password the
+/// demo's) through the accounts page, as a person would.
+async fn add_staff_account(c: &Client, base: &str, login: &str, name: &str, org_code: &str) {
+    c.goto(&format!("{base}/orgs")).await.unwrap();
+    click(c, Locator::Css("a[href^='/accounts']")).await;
+    c.wait().for_element(Locator::Id("org_code")).await.unwrap();
+    for (id, value) in [
+        ("login", login),
+        ("display_name", name),
+        ("org_code", org_code),
+        ("password", renke_domain::demo::DEMO_PASSWORD),
+    ] {
+        // The organisation code starts filled in with the organiser's own.
+        let input = c.find(Locator::Id(id)).await.unwrap();
+        input.clear().await.unwrap();
+        input.send_keys(value).await.unwrap();
+    }
+    click(c, Locator::Css("#role option[value='staff']")).await;
+    click(
+        c,
+        Locator::XPath("//form[starts-with(@action, '/accounts?')]//button[@type='submit']"),
+    )
+    .await;
+    c.wait()
+        .for_element(Locator::XPath(&format!("//code[text()='{login}']")))
+        .await
+        .unwrap();
+}
+
 /// Opens Guangdong's task dashboard from the reporting page, as the organiser would.
 async fn open_dashboard(c: &Client, base: &str) {
     c.goto(&format!("{base}/tasks")).await.unwrap();
@@ -83,30 +112,7 @@ async fn city_bureau_acknowledges_and_submits_the_province_counts_and_returns() 
     let body = body_text(c).await;
     assert!(body.contains("3天内到期"), "due-soon count shown: {body}");
 
-    c.goto(&format!("{base}/orgs")).await.unwrap();
-    click(c, Locator::Css("a[href^='/accounts']")).await;
-    c.wait().for_element(Locator::Id("org_code")).await.unwrap();
-    for (id, value) in [
-        ("login", "gdzh.staff"),
-        ("display_name", "珠海市局工作人员（测试）"),
-        ("org_code", "GD-ZH"),
-        ("password", pw),
-    ] {
-        // The organisation code starts filled in with the organiser's own.
-        let input = c.find(Locator::Id(id)).await.unwrap();
-        input.clear().await.unwrap();
-        input.send_keys(value).await.unwrap();
-    }
-    click(c, Locator::Css("#role option[value='staff']")).await;
-    click(
-        c,
-        Locator::XPath("//form[starts-with(@action, '/accounts?')]//button[@type='submit']"),
-    )
-    .await;
-    c.wait()
-        .for_element(Locator::XPath("//code[text()='gdzh.staff']"))
-        .await
-        .unwrap();
+    add_staff_account(c, base, "gdzh.staff", "珠海市局工作人员（测试）", "GD-ZH").await;
     log_out(c).await;
 
     // 1. 珠海 opens its inbox, reads and acknowledges the notice.
@@ -605,29 +611,7 @@ async fn a_summary_far_from_500_characters_is_warned_and_needs_confirming() {
     let (c, base, shots) = (&b.c, b.base.as_str(), &b.shots);
     let pw = renke_domain::demo::DEMO_PASSWORD;
     log_in(c, base, "sh.organiser", pw).await;
-    c.goto(&format!("{base}/orgs")).await.unwrap();
-    click(c, Locator::Css("a[href^='/accounts']")).await;
-    c.wait().for_element(Locator::Id("org_code")).await.unwrap();
-    for (id, value) in [
-        ("login", "shxh.staff"),
-        ("display_name", "徐汇区局工作人员（测试）"),
-        ("org_code", "SH-XH"),
-        ("password", pw),
-    ] {
-        let input = c.find(Locator::Id(id)).await.unwrap();
-        input.clear().await.unwrap();
-        input.send_keys(value).await.unwrap();
-    }
-    click(c, Locator::Css("#role option[value='staff']")).await;
-    click(
-        c,
-        Locator::XPath("//form[starts-with(@action, '/accounts?')]//button[@type='submit']"),
-    )
-    .await;
-    c.wait()
-        .for_element(Locator::XPath("//code[text()='shxh.staff']"))
-        .await
-        .unwrap();
+    add_staff_account(c, base, "shxh.staff", "徐汇区局工作人员（测试）", "SH-XH").await;
     log_out(c).await;
 
     log_in(c, base, "shxh.staff", pw).await;

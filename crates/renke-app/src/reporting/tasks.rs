@@ -449,7 +449,7 @@ pub fn parse_removals(raw: &str) -> Result<Vec<i32>, AppError> {
 
 /// Saves the submission of the account's organisation (or `org_id`, on which it may Act):
 /// as a draft, as a draft checked for sending ([`Save::Review`]), or sent as a new version.
-/// Sending checks the summary's 字数 against the task's rule (`length_out_of_range` unless
+/// Sending checks the summary's 字数 against the task's rule (`summary_length_off` unless
 /// `length_confirmed`), and always the files against the task's attachment rule (`file_too_large`,
 /// `file_type_refused`, …; a task that requires attachments refuses a sending that would
 /// carry none: `attachment_required`), all before anything is stored; nothing is saved on

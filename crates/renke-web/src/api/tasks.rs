@@ -463,7 +463,7 @@ pub struct SubmissionBody {
     #[serde(default)]
     pub remove: String,
     /// Send although the summary's 字数 is outside the task's range (otherwise 422
-    /// `length_out_of_range` with `actual`, `min`, `max`, `target`).
+    /// `summary_length_off` with `actual`, `min`, `max`, `target`).
     #[serde(default)]
     pub length_confirmed: bool,
 }
@@ -562,7 +562,7 @@ pub async fn get(
         (status = 403, description = "无权报送 Not allowed", body = ErrorBody),
         (status = 404, description = "没有这个任务，或无权查看 No such task, or not readable by the caller", body = ErrorBody),
         (status = 409, description = "`not_a_recipient`, `already_submitted`, `submission_accepted`", body = ErrorBody),
-        (status = 422, description = "`length_out_of_range` (actual, min, max, target) unless `length_confirmed`; `summary_too_long` (max, actual); on `file`: `file_too_large`, `file_type_refused`, `file_content_mismatch`, `attachment_required`, `attachments_not_accepted`, `storage_quota_exceeded` (limit, used) …", body = ErrorBody),
+        (status = 422, description = "`summary_length_off` (actual, min, max, target) unless `length_confirmed`; `summary_too_long` (max, actual); on `file`: `file_too_large`, `file_type_refused`, `file_content_mismatch`, `attachment_required`, `attachments_not_accepted`, `storage_quota_exceeded` (limit, used) …", body = ErrorBody),
     ),
     security(("session" = []), ("bearer" = [])),
 )]
@@ -640,7 +640,7 @@ async fn submission_request(
         (status = 403, description = "无权报送 Not allowed", body = ErrorBody),
         (status = 404, description = "没有这个任务，或无权查看 No such task, or not readable by the caller", body = ErrorBody),
         (status = 409, description = "`not_a_recipient`, `already_submitted`, `submission_accepted`", body = ErrorBody),
-        (status = 422, description = "`length_out_of_range` (actual, min, max, target) unless `length_confirmed`; `summary_too_long` (max, actual); on `file`: `file_too_large`, `file_type_refused`, `file_content_mismatch`, `attachment_required`, `attachments_not_accepted`, `storage_quota_exceeded` (limit, used) …", body = ErrorBody),
+        (status = 422, description = "`summary_length_off` (actual, min, max, target) unless `length_confirmed`; `summary_too_long` (max, actual); on `file`: `file_too_large`, `file_type_refused`, `file_content_mismatch`, `attachment_required`, `attachments_not_accepted`, `storage_quota_exceeded` (limit, used) …", body = ErrorBody),
     ),
     security(("session" = []), ("bearer" = [])),
 )]

@@ -652,7 +652,7 @@ async fn bad_input_is_refused_and_nothing_changes() {
         assert_eq!(r.status, 422, "{l}: {}", r.text);
         assert_eq!(
             r.field_code("summary").as_deref(),
-            Some("length_out_of_range")
+            Some("summary_length_off")
         );
         let f = &r.body["fields"][0];
         let param = |k: &str| f["params"][k].as_str().map(str::to_owned);
@@ -674,7 +674,7 @@ async fn bad_input_is_refused_and_nothing_changes() {
         assert_eq!(r.status, 422, "{l}: {}", r.text);
         assert_eq!(
             r.field_code("summary").as_deref(),
-            Some("length_out_of_range")
+            Some("summary_length_off")
         );
         let t = sz.get(&format!("/api/v1/tasks/{}", c.relay_task)).await;
         assert!(
