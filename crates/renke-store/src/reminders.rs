@@ -67,6 +67,19 @@ impl OpenTask {
     }
 }
 
+/// One task as the scheduler sees it (for 催办 now); `None` unless its notice is issued.
+pub async fn open_task(db: &Db, task_id: i64) -> Result<Option<OpenTask>, StoreError> {
+    let sql = "SELECT t.id, t.title, t.deadline, n.doc_number AS notice_doc_number, \
+               o.name AS submit_to_name, p.plan FROM tasks t \
+               JOIN notices n ON n.id = t.notice_id AND n.status = 'issued' \
+               JOIN orgs o ON o.id = t.submit_to_org_id \
+               LEFT JOIN task_reminder_plans p ON p.task_id = t.id WHERE t.id = $1";
+    Ok(on_db!(db, |p| sqlx::query_as(sql)
+        .bind(task_id)
+        .fetch_optional(p)
+        .await)?)
+}
+
 /// Tasks of issued notices with a deadline in `[from, to)`.
 pub async fn open_tasks(
     db: &Db,

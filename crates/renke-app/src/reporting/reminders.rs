@@ -97,6 +97,63 @@ pub async fn set_reminder_plan(
     Ok(plan)
 }
 
+/// What 立即催办 would send now: to whom, and the message (the first unit's, as an
+/// example; the others differ only in the unit's name).
+pub struct RemindNow {
+    pub units: Vec<String>,
+    pub title: String,
+    pub body: String,
+    /// E-mail addresses reached in all.
+    pub emails: i32,
+}
+
+/// Whoever reviews what is submitted to the task's organisation, or manages its issuer,
+/// may 催办.
+async fn may_remind(app: &App, me: &Caller, task_id: i64) -> Result<Task, AppError> {
+    let task = get_task(app, me, task_id).await?;
+    let actor = me.actor();
+    if actor.reviews(&task.submit_to_path) || actor.may(Action::Manage, &task.issuer_path).is_ok() {
+        Ok(task)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// The preview of 立即催办: the units that owe the task a submission right now and the
+/// reminder they would get.
+pub async fn remind_now_preview(
+    app: &App,
+    me: &Caller,
+    task_id: i64,
+) -> Result<RemindNow, AppError> {
+    may_remind(app, me, task_id).await?;
+    let items = super::scheduler::reminders_now(app, task_id, app.clock.now()).await?;
+    let units = items.iter().map(|(name, _)| name.clone()).collect();
+    let (title, body) = items
+        .first()
+        .map(|(_, n)| (n.message.title.clone(), n.message.body.clone()))
+        .unwrap_or_default();
+    Ok(RemindNow {
+        units,
+        title,
+        body,
+        emails: items.iter().map(|(_, n)| n.emails).sum(),
+    })
+}
+
+/// 立即催办: reminds every unit that owes the task a submission now, in-app and by e-mail;
+/// returns how many were reminded (none twice within the same minute).
+pub async fn remind_now(app: &App, me: &Caller, task_id: i64) -> Result<usize, AppError> {
+    may_remind(app, me, task_id).await?;
+    let now = app.clock.now();
+    let items: Vec<_> = super::scheduler::reminders_now(app, task_id, now)
+        .await?
+        .into_iter()
+        .map(|(_, n)| n)
+        .collect();
+    Ok(reminders::record(&app.db, task_id, &items, now).await?)
+}
+
 /// The messages of `me`'s organisation and how many are unread.
 pub async fn messages(
     app: &App,

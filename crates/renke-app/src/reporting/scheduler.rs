@@ -10,7 +10,7 @@ use crate::mail::Mail;
 use chrono::{DateTime, Duration, Utc};
 use renke_domain::clock::local_time;
 use renke_domain::perm::Role;
-use renke_domain::reminder::{Due, MAX_OVERDUE_DAYS, Slot};
+use renke_domain::reminder::{MAX_OVERDUE_DAYS, Slot};
 use renke_store::StoreError;
 use renke_store::reminders::{self, NewMessage, Notify, OpenTask, OrgContacts};
 use renke_store::tasks::{self, ExpectedRow};
@@ -82,7 +82,7 @@ impl Ctx<'_> {
     fn reminder(
         &self,
         r: &ExpectedRow,
-        due: Due,
+        slot: String,
         c: Option<&OrgContacts>,
     ) -> Result<Notify, StoreError> {
         let t = self.task;
@@ -102,7 +102,7 @@ impl Ctx<'_> {
         let text = format!("{body}\n\n{}", self.link);
         Ok(Notify {
             org_id: r.org_id,
-            slot: due.key(),
+            slot,
             notified_org_id: r.org_id,
             message: NewMessage {
                 kind: "reminder",
@@ -204,7 +204,7 @@ pub async fn run(app: &App) -> Result<usize, StoreError> {
                 // "On the day" and "before" slots only make sense before the deadline passes.
                 let stale = matches!(d.slot, Slot::Before(_) | Slot::OnDay) && now > task.deadline;
                 if !stale {
-                    items.push(cx.reminder(r, d, own)?);
+                    items.push(cx.reminder(r, d.key(), own)?);
                 }
             }
             if escalate && let Some(parent_id) = own.and_then(|c| c.parent_id) {
@@ -214,4 +214,44 @@ pub async fn run(app: &App) -> Result<usize, StoreError> {
         sent += reminders::record(db, task.id, &items, now).await?;
     }
     Ok(sent)
+}
+
+/// 催办 now: the reminder each unit that owes task `task_id` a submission gets when its
+/// collector presses 立即催办 at `now` (the units the task was sent to, not its relays').
+/// The slot is the minute, so a second press within it sends nothing twice. Each with the
+/// unit's name.
+pub async fn reminders_now(
+    app: &App,
+    task_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Vec<(String, Notify)>, StoreError> {
+    let db = &app.db;
+    // A task of a notice not yet issued owes nothing yet.
+    let Some(task) = reminders::open_task(db, task_id).await? else {
+        return Ok(Vec::new());
+    };
+    let owing: Vec<ExpectedRow> = tasks::expected(db, task_id)
+        .await?
+        .into_iter()
+        .filter(|r| r.task_id == task_id && owes(r))
+        .collect();
+    let ids: Vec<i64> = owing.iter().map(|r| r.org_id).collect();
+    let contacts = reminders::contacts(db, &ids).await?;
+    let cx = Ctx {
+        task: &task,
+        now,
+        link: format!(
+            "{}/tasks/{}",
+            app.config.public_url.trim_end_matches('/'),
+            task.id
+        ),
+    };
+    let slot = format!("now@{}", now.format("%Y-%m-%dT%H:%M"));
+    owing
+        .iter()
+        .map(|r| {
+            cx.reminder(r, slot.clone(), contacts.get(&r.org_id))
+                .map(|n| (r.org_name.clone(), n))
+        })
+        .collect()
 }

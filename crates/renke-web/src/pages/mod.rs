@@ -96,6 +96,7 @@ pub fn routes() -> Router<AppState> {
             "/tasks/{id}/reminders",
             get(reminders::show).post(reminders::save),
         )
+        .route("/tasks/{id}/reminders/now", post(reminders::remind_now))
         .route("/tasks/{id}/export.xlsx", get(exports::status_xlsx))
         .route("/tasks/{id}/materials.zip", get(exports::materials_zip))
         .route("/messages", get(reminders::messages))

@@ -25,6 +25,10 @@ struct PlanPage {
     errors: Errors,
     pager: Pager,
     saved: bool,
+    /// 立即催办: who would be reminded now, for those who may.
+    now: Option<svc::RemindNow>,
+    /// How many were reminded by the last 立即催办.
+    reminded: Option<usize>,
 }
 
 impl PlanPage {
@@ -42,6 +46,8 @@ impl PlanPage {
                 .to_owned()
         } else if kind == "day" {
             self.c.tr.pick("截止当日", "on the day").to_owned()
+        } else if kind == "now" {
+            self.c.tr.pick("立即催办", "reminded now").to_owned()
         } else if let Some(n) = kind.strip_prefix("before") {
             if zh {
                 format!("截止前 {n} 天")
@@ -73,8 +79,14 @@ async fn plan_page(
     form: Option<ReminderForm>,
     errors: Errors,
     saved: bool,
+    reminded: Option<usize>,
 ) -> Result<PlanPage, PageError> {
     let v = svc::reminder_view(state, &user.account, id, offset, PAGE_SIZE).await?;
+    let now = match svc::remind_now_preview(state, &user.account, id).await {
+        Ok(p) => Some(p),
+        Err(AppError::Forbidden) => None,
+        Err(e) => return Err(e.into()),
+    };
     let pager = Pager {
         offset: v.sent.offset,
         limit: v.sent.limit,
@@ -96,6 +108,8 @@ async fn plan_page(
         errors,
         pager,
         saved,
+        now,
+        reminded,
     })
 }
 
@@ -105,6 +119,8 @@ pub struct PlanQuery {
     offset: i64,
     #[serde(default)]
     saved: bool,
+    /// How many the last 立即催办 reminded.
+    reminded: Option<usize>,
 }
 
 pub async fn show(
@@ -121,9 +137,20 @@ pub async fn show(
         None,
         Errors::default(),
         q.saved,
+        q.reminded,
     )
     .await?;
     Ok(render(&page))
+}
+
+/// 立即催办: reminds the units that owe the task a submission now.
+pub async fn remind_now(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let n = svc::remind_now(&state, &user.account, id).await?;
+    Ok(Redirect::to(&format!("/tasks/{id}/reminders?reminded={n}")).into_response())
 }
 
 pub async fn save(
@@ -136,7 +163,7 @@ pub async fn save(
         Ok(_) => Ok(Redirect::to(&format!("/tasks/{id}/reminders?saved=true")).into_response()),
         Err(AppError::Invalid(inv)) => {
             let errors = Errors::from_invalid(user.ctx.tr, &inv);
-            let page = plan_page(&state, &user, id, 0, Some(f), errors, false).await?;
+            let page = plan_page(&state, &user, id, 0, Some(f), errors, false, None).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
         }
         Err(e) => Err(e.into()),

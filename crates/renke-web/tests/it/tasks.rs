@@ -1773,3 +1773,100 @@ async fn acknowledgements_returns_and_acceptances_are_notified() {
         app.finish().await;
     }
 }
+
+/// 立即催办: Guangdong sees who owes its relay a submission and the text they will get,
+/// reminds them at once, and a second press within the minute sends nothing twice. A city
+/// has no such button.
+#[tokio::test]
+async fn remind_now_previews_and_reminds_who_owes_once() {
+    use crate::pages::{form_login, get, post};
+    for app in TestApp::spawn_all().await {
+        let l = app.label();
+        setup(&app).await;
+        let c = issue_and_relay(&app).await;
+        let t2 = c.relay_task;
+        set_clock(&app, 6, 18, 10);
+        let sz = app.login("sz.staff", PASSWORD).await;
+        let r = sz
+            .post(
+                &format!("/api/v1/tasks/{t2}/submission"),
+                content("深圳市开展活动三场。", 3, 100, 2),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{l}: {}", r.text);
+
+        let (gd, gd_csrf) = form_login(&app, "gd.org").await;
+        let (s, _, page) = get(&gd, &app, &format!("/tasks/{t2}/reminders")).await;
+        assert_eq!(s, 200, "{l}");
+        assert!(page.contains("将提醒以下 3 个"), "{l}: {page}");
+        for city in ["广州", "佛山", "珠海"] {
+            assert!(
+                page.contains(&format!("{city}市市场监督管理局")),
+                "{l}: {city}"
+            );
+        }
+        assert!(page.contains("【催办】"), "{l}: the text is shown");
+        let (s, location, _) = post(
+            &gd,
+            &app,
+            &format!("/tasks/{t2}/reminders/now"),
+            &[("_csrf", &gd_csrf)],
+        )
+        .await;
+        assert_eq!(
+            (s, location.as_str()),
+            (303, format!("/tasks/{t2}/reminders?reminded=3").as_str()),
+            "{l}"
+        );
+        let gz = app.login("gz.staff", PASSWORD).await;
+        let m = gz.get("/api/v1/me/messages").await;
+        assert!(
+            m.body["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|x| x["kind"] == "reminder"),
+            "{l}: {}",
+            m.text
+        );
+        assert_eq!(
+            sz.get("/api/v1/me/messages").await.body["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|x| x["kind"] == "reminder")
+                .count(),
+            0,
+            "{l}: 深圳 has submitted"
+        );
+        let (_, location, _) = post(
+            &gd,
+            &app,
+            &format!("/tasks/{t2}/reminders/now"),
+            &[("_csrf", &gd_csrf)],
+        )
+        .await;
+        assert!(
+            location.ends_with("reminded=0"),
+            "{l}: not twice in a minute: {location}"
+        );
+        let (_, _, page) = get(&gd, &app, &format!("/tasks/{t2}/reminders?reminded=3")).await;
+        assert!(
+            page.contains("已提醒 3 个单位") && page.contains("立即催办"),
+            "{l}"
+        );
+
+        let (city, city_csrf) = form_login(&app, "gz.staff").await;
+        let (_, _, page) = get(&city, &app, &format!("/tasks/{t2}/reminders")).await;
+        assert!(!page.contains("将提醒以下"), "{l}: no 立即催办 for a city");
+        let (s, _, _) = post(
+            &city,
+            &app,
+            &format!("/tasks/{t2}/reminders/now"),
+            &[("_csrf", &city_csrf)],
+        )
+        .await;
+        assert_eq!(s, 403, "{l}");
+        app.finish().await;
+    }
+}
