@@ -78,8 +78,7 @@ async fn plan_page(
     offset: i64,
     form: Option<ReminderForm>,
     errors: Errors,
-    saved: bool,
-    reminded: Option<usize>,
+    (saved, reminded): (bool, Option<usize>),
 ) -> Result<PlanPage, PageError> {
     let v = svc::reminder_view(state, &user.account, id, offset, PAGE_SIZE).await?;
     let now = match svc::remind_now_preview(state, &user.account, id).await {
@@ -136,8 +135,7 @@ pub async fn show(
         q.offset,
         None,
         Errors::default(),
-        q.saved,
-        q.reminded,
+        (q.saved, q.reminded),
     )
     .await?;
     Ok(render(&page))
@@ -163,7 +161,7 @@ pub async fn save(
         Ok(_) => Ok(Redirect::to(&format!("/tasks/{id}/reminders?saved=true")).into_response()),
         Err(AppError::Invalid(inv)) => {
             let errors = Errors::from_invalid(user.ctx.tr, &inv);
-            let page = plan_page(&state, &user, id, 0, Some(f), errors, false, None).await?;
+            let page = plan_page(&state, &user, id, 0, Some(f), errors, (false, None)).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
         }
         Err(e) => Err(e.into()),
