@@ -144,6 +144,19 @@ pub async fn shot(c: &Client, shots: &Path, name: &str) {
     std::fs::write(shots.join(name), c.screenshot().await.unwrap()).unwrap();
 }
 
+/// Waits (up to ten seconds) until no element matches `at`: after a click that leaves
+/// the page, so that what is read next is the new page, not the old one going stale.
+#[allow(dead_code)] // used by the reporting walks only
+pub async fn wait_gone(c: &Client, at: Locator<'_>) {
+    for _ in 0..200 {
+        if c.find(at).await.is_err() {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("still on the page after ten seconds: {at:?}");
+}
+
 /// The visible text of the current page.
 pub async fn body_text(c: &Client) -> String {
     c.find(Locator::Css("body"))
