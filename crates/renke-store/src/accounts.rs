@@ -249,24 +249,13 @@ pub async fn set_password(
         .bind(id)
         .execute(&mut *tx)
         .await?;
-        if let Some((m, _)) = notify {
-            sqlx::query(
-                "INSERT INTO messages (org_id, account_id, kind, title, body, link, created_at) \
-                 SELECT org_id, id, $2, $3, $4, $5, $6 FROM accounts WHERE id = $1",
-            )
-            .bind(id)
-            .bind(m.kind)
-            .bind(&m.title)
-            .bind(&m.body)
-            .bind(m.link.as_deref())
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        }
         if let Some((_, Some(job))) = notify {
             tx.enqueue(job, now).await?;
         }
     });
+    if let Some((m, _)) = notify {
+        crate::reminders::tell_account(&mut tx, id, m, now).await?;
+    }
     tx.commit().await?;
     Ok(())
 }

@@ -684,7 +684,7 @@ pub async fn acknowledge(
 ) -> Result<(), StoreError> {
     let mut tx = db.write().await?;
     crate::tallies::lock(&mut tx, crate::tallies::Lock::Share).await?;
-    let (path, tasks): (String, Vec<i64>) = on_tx!(&mut tx, |tx| {
+    let (path, tasks, org_name, issuer, doc_number) = on_tx!(&mut tx, |tx| {
         let done = sqlx::query(
             "UPDATE notice_deliveries SET acknowledged_at = $1, acknowledged_by = $2 \
              WHERE notice_id = $3 AND org_id = $4 AND acknowledged_at IS NULL",
@@ -713,11 +713,16 @@ pub async fn acknowledge(
                 None => StoreError::State("not_a_recipient"),
             });
         }
-        // Every task of the notice that expects this organisation counts one more 签收.
-        let path: String = sqlx::query_scalar("SELECT path FROM orgs WHERE id = $1")
-            .bind(org_id)
-            .fetch_one(&mut *tx)
-            .await?;
+        // Every task of the notice that expects this organisation counts one more 签收, and
+        // the issuer is told.
+        let (path, org_name, issuer, doc_number): (String, String, i64, String) = sqlx::query_as(
+            "SELECT o.path, o.name, n.issuer_org_id, n.doc_number FROM orgs o, notices n \
+             WHERE o.id = $1 AND n.id = $2",
+        )
+        .bind(org_id)
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
         let tasks: Vec<i64> = sqlx::query_scalar(
             "SELECT t.id FROM tasks t WHERE t.notice_id = $1 AND (t.all_recipients OR EXISTS ( \
              SELECT 1 FROM task_recipients r WHERE r.task_id = t.id AND r.org_id = $2)) ORDER BY t.id",
@@ -726,26 +731,9 @@ pub async fn acknowledge(
         .bind(org_id)
         .fetch_all(&mut *tx)
         .await?;
-        (path, tasks)
+        (path, tasks, org_name, issuer, doc_number)
     });
-    let acknowledged = crate::tallies::Mark {
-        acknowledged: true,
-        ..Default::default()
-    };
-    for task_id in tasks {
-        crate::tallies::shift(&mut tx, task_id, &path, Default::default(), acknowledged).await?;
-    }
-    // The issuer is told, one line per 签收 in its unread message about this notice.
-    let (issuer, doc_number, org_name): (i64, String, String) = on_tx!(&mut tx, |tx| {
-        sqlx::query_as(
-            "SELECT n.issuer_org_id, n.doc_number, o.name FROM notices n, orgs o \
-             WHERE n.id = $1 AND o.id = $2",
-        )
-        .bind(id)
-        .bind(org_id)
-        .fetch_one(&mut *tx)
-        .await?
-    });
+    // One line per 签收 in the issuer's unread message about this notice.
     let at = renke_domain::clock::local_time(&now);
     crate::reminders::notify(
         &mut tx,
@@ -757,6 +745,14 @@ pub async fn acknowledge(
         now,
     )
     .await?;
+    let acknowledged = crate::tallies::Mark {
+        acknowledged: true,
+        ..Default::default()
+    };
+    // Last, so the tallies' rows stay locked for the shortest time.
+    for task_id in tasks {
+        crate::tallies::shift(&mut tx, task_id, &path, Default::default(), acknowledged).await?;
+    }
     tx.commit().await?;
     Ok(())
 }

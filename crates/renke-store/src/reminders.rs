@@ -386,6 +386,30 @@ pub async fn unread_for_account(db: &Db, account_id: i64) -> Result<Vec<Message>
         .await)?)
 }
 
+/// Leaves one account alone a message (a sign-in notice), in the transaction of the write
+/// that causes it. The account's organisation's other accounts do not see it.
+pub(crate) async fn tell_account(
+    tx: &mut Tx,
+    account_id: i64,
+    m: &NewMessage,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    on_tx!(tx, |c| sqlx::query(
+        "INSERT INTO messages (org_id, account_id, kind, title, body, link, created_at) \
+         SELECT org_id, id, $2, $3, $4, $5, $6 FROM accounts WHERE id = $1"
+    )
+    .bind(account_id)
+    .bind(m.kind)
+    .bind(&m.title)
+    .bind(&m.body)
+    .bind(m.link.as_deref())
+    .bind(now)
+    .execute(&mut *c)
+    .await
+    .map(|r| r.rows_affected())?);
+    Ok(())
+}
+
 /// Tells an organisation something in-app, in the transaction of the write that causes it.
 /// An unread message of the same `kind` and `link` gains `line` instead of a new message
 /// being written: a rush of 21 submissions is one message of 21 lines, not 21 messages.

@@ -274,7 +274,8 @@ pub async fn open(
     compose: impl FnOnce(&UnseenFailures) -> crate::reminders::NewMessage,
 ) -> Result<Option<UnseenFailures>, StoreError> {
     let mut tx = db.write().await?;
-    let unseen: Option<(i64, Option<DateTime<Utc>>)> = on_tx!(&mut tx, |tx| {
+    let unseen_sql = unseen_sql("a.id = $1", "$2");
+    let unseen: Option<UnseenRow> = on_tx!(&mut tx, |tx| {
         sqlx::query(
             "INSERT INTO sessions (token_hash, account_id, csrf_token, created_at, expires_at) \
              VALUES ($1, $2, $3, $4, $5)",
@@ -286,14 +287,12 @@ pub async fn open(
         .bind(s.expires_at)
         .execute(&mut *tx)
         .await?;
-        let row: (i64, Option<DateTime<Utc>>) = sqlx::query_as(
-            "SELECT COUNT(*), MAX(f.at) FROM login_failures f JOIN accounts a ON a.login = f.login \
-             WHERE a.id = $1 AND f.at > $2 AND (a.last_login_at IS NULL OR f.at > a.last_login_at)",
-        )
-        .bind(s.account_id)
-        .bind(s.look_back)
-        .fetch_one(&mut *tx)
-        .await?;
+        // Read before the login time moves: what failed since the previous login.
+        let unseen: Option<UnseenRow> = sqlx::query_as(AssertSqlSafe(unseen_sql.as_str()))
+            .bind(s.account_id)
+            .bind(s.look_back)
+            .fetch_optional(&mut *tx)
+            .await?;
         sqlx::query("UPDATE accounts SET last_login_at = $1 WHERE id = $2")
             .bind(s.now)
             .bind(s.account_id)
@@ -306,43 +305,43 @@ pub async fn open(
         .bind(s.ip)
         .execute(&mut *tx)
         .await?;
-        Some(row)
+        unseen
     });
-    let unseen = match unseen {
-        Some((count, Some(last_at))) if count > 0 => {
-            let last_ip: String = on_tx!(&mut tx, |tx| sqlx::query_scalar(
-                "SELECT ip FROM login_failures WHERE login = $1 AND at = $2"
-            )
-            .bind(s.login)
-            .bind(last_at)
-            .fetch_one(&mut *tx)
-            .await?);
-            let u = UnseenFailures {
-                login: s.login.to_owned(),
-                count,
-                last_at,
-                last_ip,
-            };
-            let m = compose(&u);
-            on_tx!(&mut tx, |tx| sqlx::query(
-                "INSERT INTO messages (org_id, account_id, kind, title, body, link, created_at) \
-                 SELECT org_id, id, $2, $3, $4, $5, $6 FROM accounts WHERE id = $1"
-            )
-            .bind(s.account_id)
-            .bind(m.kind)
-            .bind(&m.title)
-            .bind(&m.body)
-            .bind(m.link.as_deref())
-            .bind(s.now)
-            .execute(&mut *tx)
-            .await
-            .map(|r| r.rows_affected())?);
-            Some(u)
-        }
-        _ => None,
-    };
+    let unseen = unseen.map(UnseenFailures::from);
+    if let Some(u) = &unseen {
+        crate::reminders::tell_account(&mut tx, s.account_id, &compose(u), s.now).await?;
+    }
     tx.commit().await?;
     Ok(unseen)
+}
+
+/// login, count, latest time, latest address.
+type UnseenRow = (String, i64, DateTime<Utc>, String);
+
+impl From<UnseenRow> for UnseenFailures {
+    fn from((login, count, last_at, last_ip): UnseenRow) -> Self {
+        UnseenFailures {
+            login,
+            count,
+            last_at,
+            last_ip,
+        }
+    }
+}
+
+/// The failed logins of the accounts matching `scope` that each has not seen (since its
+/// last login, and after the parameter `look_back`): one row per login name with the count
+/// and the latest failure.
+fn unseen_sql(scope: &str, look_back: &str) -> String {
+    format!(
+        "SELECT login, cnt, at, ip FROM (\
+         SELECT f.login, f.at, f.ip, COUNT(*) OVER (PARTITION BY f.login) AS cnt, \
+         ROW_NUMBER() OVER (PARTITION BY f.login ORDER BY f.at DESC, f.id DESC) AS rn \
+         FROM login_failures f JOIN accounts a ON a.login = f.login \
+         JOIN orgs o ON o.id = a.org_id \
+         WHERE {scope} AND f.at > {look_back} \
+         AND (a.last_login_at IS NULL OR f.at > a.last_login_at)) x WHERE rn = 1"
+    )
 }
 
 /// The failed logins not yet seen by each account of a subtree (for its administrators),
@@ -352,29 +351,15 @@ pub async fn unseen_failures_within(
     within: &renke_domain::org::OrgPath,
     look_back: DateTime<Utc>,
 ) -> Result<Vec<UnseenFailures>, StoreError> {
-    let sql = "SELECT login, cnt, at, ip FROM (\
-               SELECT f.login, f.at, f.ip, COUNT(*) OVER (PARTITION BY f.login) AS cnt, \
-               ROW_NUMBER() OVER (PARTITION BY f.login ORDER BY f.at DESC, f.id DESC) AS rn \
-               FROM login_failures f JOIN accounts a ON a.login = f.login \
-               JOIN orgs o ON o.id = a.org_id \
-               WHERE o.path >= $1 AND o.path < $2 AND f.at > $3 \
-               AND (a.last_login_at IS NULL OR f.at > a.last_login_at)) x WHERE rn = 1";
+    let sql = unseen_sql("o.path >= $1 AND o.path < $2", "$3");
     let upper = within.upper_bound();
-    let rows: Vec<(String, i64, DateTime<Utc>, String)> = on_db!(db, |p| sqlx::query_as(sql)
+    let rows: Vec<UnseenRow> = on_db!(db, |p| sqlx::query_as(AssertSqlSafe(sql.as_str()))
         .bind(within.as_str())
         .bind(&upper)
         .bind(look_back)
         .fetch_all(p)
         .await)?;
-    Ok(rows
-        .into_iter()
-        .map(|(login, count, last_at, last_ip)| UnseenFailures {
-            login,
-            count,
-            last_at,
-            last_ip,
-        })
-        .collect())
+    Ok(rows.into_iter().map(UnseenFailures::from).collect())
 }
 
 /// Removes failed-login records older than `before`; returns how many.

@@ -1278,6 +1278,10 @@ pub enum Decision {
     Return,
 }
 
+/// What a decision reads back: task, version, late, the unit's path, the unit, the task's
+/// title and the reviewing organisation's name.
+type Decided = (i64, i32, bool, String, i64, String, String);
+
 /// Accepts or returns (with `reason`) the version under review. Refuses
 /// `submission_not_submitted` unless the submission is waiting for a decision.
 pub async fn decide(
@@ -1305,7 +1309,7 @@ pub async fn decide(
     );
     let mut tx = db.write().await?;
     tallies::lock(&mut tx, tallies::Lock::Share).await?;
-    let (task_id, version, late, path): (i64, i32, bool, String) = on_tx!(&mut tx, |tx| {
+    let (task_id, version, late, path, org_id, title, reviewer): Decided = on_tx!(&mut tx, |tx| {
         let done = sqlx::query(AssertSqlSafe(update_sql.as_str()))
             .bind(status.as_str())
             .bind(now)
@@ -1338,26 +1342,15 @@ pub async fn decide(
         .execute(&mut *tx)
         .await?;
         sqlx::query_as(
-            "SELECT s.task_id, s.version, s.late, o.path FROM submissions s \
-             JOIN orgs o ON o.id = s.org_id WHERE s.id = $1",
+            "SELECT s.task_id, s.version, s.late, o.path, s.org_id, t.title, so.name \
+             FROM submissions s JOIN orgs o ON o.id = s.org_id JOIN tasks t ON t.id = s.task_id \
+             JOIN orgs so ON so.id = t.submit_to_org_id WHERE s.id = $1",
         )
         .bind(id)
         .fetch_one(&mut *tx)
         .await?
     });
-    let before = Mark::of(false, Some((SubmissionStatus::Submitted, version, late)));
-    let after = Mark::of(false, Some((status, version, late)));
-    tallies::shift(&mut tx, task_id, &path, before, after).await?;
     // The submitting organisation is told the outcome.
-    let (org_id, title, reviewer): (i64, String, String) = on_tx!(&mut tx, |tx| {
-        sqlx::query_as(
-            "SELECT s.org_id, t.title, o.name FROM submissions s JOIN tasks t ON t.id = s.task_id \
-             JOIN orgs o ON o.id = t.submit_to_org_id WHERE s.id = $1",
-        )
-        .bind(id)
-        .fetch_one(&mut *tx)
-        .await?
-    });
     let (kind, head, line) = match decision {
         Decision::Accept => (
             "submission_accepted",
@@ -1383,6 +1376,10 @@ pub async fn decide(
         now,
     )
     .await?;
+    // Last, so the tallies' rows stay locked for the shortest time.
+    let before = Mark::of(false, Some((SubmissionStatus::Submitted, version, late)));
+    let after = Mark::of(false, Some((status, version, late)));
+    tallies::shift(&mut tx, task_id, &path, before, after).await?;
     tx.commit().await?;
     submission(db, id).await
 }

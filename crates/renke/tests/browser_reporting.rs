@@ -77,6 +77,43 @@ async fn add_staff_account(c: &Client, base: &str, login: &str, name: &str, org_
         .unwrap();
 }
 
+/// 报送… on a task page: the preview of what will be sent opens.
+async fn open_preview(c: &Client) {
+    click(c, Locator::Css("button[name=action][value=review]")).await;
+    c.wait()
+        .for_element(Locator::Id("confirm-submit"))
+        .await
+        .unwrap();
+}
+
+/// 确认报送 on the preview: the submission is sent and its page opens.
+async fn send_previewed(c: &Client) {
+    click(c, Locator::Id("confirm-submit")).await;
+    c.wait()
+        .for_element(Locator::XPath("//*[contains(., '已报送')]"))
+        .await
+        .unwrap();
+}
+
+/// On a submission's page, the reviewer returns it with `reason` and sees the reason shown.
+async fn return_with_reason(c: &Client, reason: &str) {
+    c.find(Locator::Id("reason"))
+        .await
+        .unwrap()
+        .send_keys(reason)
+        .await
+        .unwrap();
+    click(
+        c,
+        Locator::XPath("//form[.//input[@name='decision'][@value='return']]//button"),
+    )
+    .await;
+    c.wait()
+        .for_element(Locator::XPath(&format!("//*[contains(., '{reason}')]")))
+        .await
+        .unwrap();
+}
+
 /// Opens Guangdong's task dashboard from the reporting page, as the organiser would.
 async fn open_dashboard(c: &Client, base: &str) {
     c.goto(&format!("{base}/tasks")).await.unwrap();
@@ -220,11 +257,7 @@ async fn city_bureau_acknowledges_and_submits_the_province_counts_and_returns() 
     );
     shot(c, shots, "reporting-task-form.png").await;
     // 报送 first shows what will be sent; only the confirmation sends it.
-    click(c, Locator::Css("button[name=action][value=review]")).await;
-    c.wait()
-        .for_element(Locator::Id("confirm-submit"))
-        .await
-        .unwrap();
+    open_preview(c).await;
     let body = body_text(c).await;
     assert!(
         body.contains("将报送的内容")
@@ -233,11 +266,7 @@ async fn city_bureau_acknowledges_and_submits_the_province_counts_and_returns() 
         "the preview shows what will be sent: {body}"
     );
     shot(c, shots, "reporting-submission-confirm.png").await;
-    click(c, Locator::Id("confirm-submit")).await;
-    c.wait()
-        .for_element(Locator::XPath("//*[contains(., '已报送')]"))
-        .await
-        .unwrap();
+    send_previewed(c).await;
     let body = body_text(c).await;
     assert!(
         body.contains("走访中小微企业12家"),
@@ -291,23 +320,7 @@ async fn city_bureau_acknowledges_and_submits_the_province_counts_and_returns() 
     .await;
     c.wait().for_element(Locator::Id("reason")).await.unwrap();
     shot(c, shots, "reporting-submission.png").await;
-    c.find(Locator::Id("reason"))
-        .await
-        .unwrap()
-        .send_keys("请补充活动照片和媒体报道链接。")
-        .await
-        .unwrap();
-    click(
-        c,
-        Locator::XPath("//form[.//input[@name='decision'][@value='return']]//button"),
-    )
-    .await;
-    c.wait()
-        .for_element(Locator::XPath(
-            "//*[contains(., '请补充活动照片和媒体报道链接。')]",
-        ))
-        .await
-        .unwrap();
+    return_with_reason(c, "请补充活动照片和媒体报道链接。").await;
     let body = body_text(c).await;
     assert!(body.contains("退回修改"), "returned for revision: {body}");
     shot(c, shots, "reporting-submission-returned.png").await;
@@ -493,38 +506,16 @@ async fn huizhou_resubmits_with_a_photo_and_keeps_its_report_pdf() {
         .send_keys(&pdf)
         .await
         .unwrap();
-    click(c, Locator::Css("button[name=action][value=review]")).await;
-    c.wait()
-        .for_element(Locator::Id("confirm-submit"))
-        .await
-        .unwrap();
+    open_preview(c).await;
     assert!(body_text(c).await.contains("惠州市活动总结.pdf"));
-    click(c, Locator::Id("confirm-submit")).await;
-    c.wait()
-        .for_element(Locator::XPath("//*[contains(., '已报送')]"))
-        .await
-        .unwrap();
+    send_previewed(c).await;
     let submission = c.current_url().await.unwrap().path().to_owned();
     log_out(c).await;
 
     log_in(c, base, "gd.organiser", pw).await;
     c.goto(&format!("{base}{submission}")).await.unwrap();
     c.wait().for_element(Locator::Id("reason")).await.unwrap();
-    c.find(Locator::Id("reason"))
-        .await
-        .unwrap()
-        .send_keys("请补充活动照片。")
-        .await
-        .unwrap();
-    click(
-        c,
-        Locator::XPath("//form[.//input[@name='decision'][@value='return']]//button"),
-    )
-    .await;
-    c.wait()
-        .for_element(Locator::XPath("//*[contains(., '请补充活动照片。')]"))
-        .await
-        .unwrap();
+    return_with_reason(c, "请补充活动照片。").await;
     log_out(c).await;
 
     // 惠州 adds the photo; the report stays attached, with its own 移除 box unticked.
@@ -558,11 +549,7 @@ async fn huizhou_resubmits_with_a_photo_and_keeps_its_report_pdf() {
         .unwrap();
     assert!(help.contains("添加到上面已有的附件之后"), "{help}");
     shot(c, shots, "reporting-resubmit-form.png").await;
-    click(c, Locator::Css("button[name=action][value=review]")).await;
-    c.wait()
-        .for_element(Locator::Id("confirm-submit"))
-        .await
-        .unwrap();
+    open_preview(c).await;
     let preview = body_text(c).await;
     assert!(
         preview.contains("第 2 版")
@@ -571,11 +558,7 @@ async fn huizhou_resubmits_with_a_photo_and_keeps_its_report_pdf() {
         "the preview lists both files: {preview}"
     );
     shot(c, shots, "reporting-resubmit-confirm.png").await;
-    click(c, Locator::Id("confirm-submit")).await;
-    c.wait()
-        .for_element(Locator::XPath("//*[contains(., '已报送')]"))
-        .await
-        .unwrap();
+    send_previewed(c).await;
     // Version 2 carries both files; the report PDF is still there.
     let v2 = c
         .find_all(Locator::Css("a[href*='/files/2/']"))
@@ -648,17 +631,9 @@ async fn a_summary_far_from_500_characters_is_warned_and_needs_confirming() {
     assert!(body.contains("计数规则"), "the counting rule is shown");
     shot(c, shots, "reporting-length-warning.png").await;
     click(c, Locator::Css("input[name=length_confirmed]")).await;
-    click(c, Locator::Css("button[name=action][value=review]")).await;
-    c.wait()
-        .for_element(Locator::Id("confirm-submit"))
-        .await
-        .unwrap();
+    open_preview(c).await;
     assert!(body_text(c).await.contains("不在要求的 400–600 字之内"));
-    click(c, Locator::Id("confirm-submit")).await;
-    c.wait()
-        .for_element(Locator::XPath("//*[contains(., '已报送')]"))
-        .await
-        .unwrap();
+    send_previewed(c).await;
     let submission = c.current_url().await.unwrap().path().to_owned();
     log_out(c).await;
 

@@ -72,7 +72,8 @@ async fn wrong_password_is_401_bad_credentials() {
     }
 }
 
-/// A login attempt from `ip` (behind a trusted proxy), by `client` or a new browser.
+/// A login attempt sent with `X-Forwarded-For: ip` (the address when the proxy is
+/// trusted), by `client` or a new browser.
 async fn attempt_from(
     app: &TestApp,
     client: Option<&crate::support::Client>,
@@ -420,13 +421,9 @@ async fn per_address_limit_uses_forwarded_for_only_behind_a_trusted_proxy() {
             ..WebConfig::default()
         };
         for app in TestApp::spawn_all_with(config).await {
-            let anon = app.anonymous();
-            let attempt = |ip: &'static str| {
-                anon.send(
-                    anon.request(reqwest::Method::POST, "/api/v1/session")
-                        .header("x-forwarded-for", format!("203.0.113.9, {ip}"))
-                        .json(&json!({"login": "nobody", "password": "wrong-password"})),
-                )
+            let attempt = async |ip: &str| {
+                let via_proxy = format!("203.0.113.9, {ip}");
+                attempt_from(&app, None, &via_proxy, "nobody", "wrong-password").await
             };
             assert_eq!(attempt("10.0.0.1").await.status, 401);
             assert_eq!(attempt("10.0.0.1").await.status, 401);

@@ -85,6 +85,19 @@ fn content(summary: &str, activities: i64, participants: i64, publicity: i64) ->
     })
 }
 
+/// The caller's in-app messages of one kind.
+async fn messages_of(c: &crate::support::Client, kind: &str) -> Vec<Value> {
+    let m = c.get("/api/v1/me/messages").await;
+    assert_eq!(m.status, 200, "{}", m.text);
+    m.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["kind"] == kind)
+        .cloned()
+        .collect()
+}
+
 /// Moves the server's clock to a Shanghai local time in 2022.
 fn set_clock(app: &TestApp, month: u32, day: u32, hour: u32) {
     let target = Utc.with_ymd_and_hms(2022, month, day, hour, 0, 0).unwrap() - Duration::hours(8);
@@ -1694,14 +1707,8 @@ async fn acknowledgements_returns_and_acceptances_are_notified() {
             )
             .await;
         assert_eq!(r.status, 200, "{l}: {}", r.text);
-        let m = gd.get("/api/v1/me/messages").await;
-        let acks: Vec<&Value> = m.body["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|x| x["kind"] == "notice_acknowledged")
-            .collect();
-        assert_eq!(acks.len(), 1, "{l}: one message for the notice: {}", m.text);
+        let acks = messages_of(&gd, "notice_acknowledged").await;
+        assert_eq!(acks.len(), 1, "{l}: one message for the notice: {acks:?}");
         let body = acks[0]["body"].as_str().unwrap();
         assert!(
             body.contains("深圳市市场监督管理局 已签收")
@@ -1725,13 +1732,10 @@ async fn acknowledgements_returns_and_acceptances_are_notified() {
             )
             .await;
         assert_eq!(r.status, 200, "{l}: {}", r.text);
-        let m = sz.get("/api/v1/me/messages").await;
-        let returned = m.body["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|x| x["kind"] == "submission_returned")
-            .unwrap_or_else(|| panic!("{l}: {}", m.text));
+        let returned = messages_of(&sz, "submission_returned").await;
+        let returned = returned
+            .first()
+            .unwrap_or_else(|| panic!("{l}: no return message"));
         assert!(returned["title"].as_str().unwrap().contains("被退回"));
         assert!(
             returned["body"]
@@ -1759,16 +1763,12 @@ async fn acknowledgements_returns_and_acceptances_are_notified() {
             )
             .await;
         assert_eq!(r.status, 200, "{l}: {}", r.text);
-        let m = sz.get("/api/v1/me/messages").await;
+        let accepted = messages_of(&sz, "submission_accepted").await;
         assert!(
-            m.body["items"]
-                .as_array()
-                .unwrap()
+            accepted
                 .iter()
-                .any(|x| x["kind"] == "submission_accepted"
-                    && x["body"].as_str().unwrap().contains("第 2 版")),
-            "{l}: {}",
-            m.text
+                .any(|x| x["body"].as_str().unwrap().contains("第 2 版")),
+            "{l}: {accepted:?}"
         );
         app.finish().await;
     }
@@ -1819,23 +1819,9 @@ async fn remind_now_previews_and_reminds_who_owes_once() {
             "{l}"
         );
         let gz = app.login("gz.staff", PASSWORD).await;
-        let m = gz.get("/api/v1/me/messages").await;
-        assert!(
-            m.body["items"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .any(|x| x["kind"] == "reminder"),
-            "{l}: {}",
-            m.text
-        );
+        assert!(!messages_of(&gz, "reminder").await.is_empty(), "{l}");
         assert_eq!(
-            sz.get("/api/v1/me/messages").await.body["items"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .filter(|x| x["kind"] == "reminder")
-                .count(),
+            messages_of(&sz, "reminder").await.len(),
             0,
             "{l}: 深圳 has submitted"
         );
