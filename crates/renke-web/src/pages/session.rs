@@ -128,7 +128,7 @@ pub async fn login(
                 message: e.message(ctx.tr),
                 is_error: true,
             };
-            (e.status(), render(&page)).into_response()
+            crate::error::with_retry_after(&e, (e.status(), render(&page)).into_response())
         }
         Err(e) => PageError(e).into_response(),
     }

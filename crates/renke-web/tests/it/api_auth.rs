@@ -579,3 +579,40 @@ async fn an_administrators_reset_tells_the_account_by_mail_and_message() {
         app.finish().await;
     }
 }
+
+/// The login form answers a slowed-down attempt as the API does: 429, the wait in words
+/// and in `Retry-After`.
+#[tokio::test]
+async fn the_login_form_says_how_long_to_wait() {
+    use crate::pages::{browser, csrf_field, get};
+    let config = WebConfig {
+        login_free_failures: 1,
+        ..WebConfig::default()
+    };
+    for app in TestApp::spawn_all_with(config).await {
+        app.tree().await;
+        app.account("sz.viewer", Role::Viewer, "GD-SZ").await;
+        let c = browser();
+        let mut last = None;
+        for _ in 0..2 {
+            let (_, _, html) = get(&c, &app, "/login").await;
+            let token = csrf_field(&html);
+            let r = c
+                .post(app.url("/login"))
+                .form(&[
+                    ("login", "sz.viewer"),
+                    ("password", "wrong-password"),
+                    ("_csrf", token.as_str()),
+                ])
+                .send()
+                .await
+                .unwrap();
+            last = Some(r);
+        }
+        let r = last.unwrap();
+        assert_eq!(r.status().as_u16(), 429, "{}", app.label());
+        assert_eq!(r.headers()["retry-after"], "1");
+        assert!(r.text().await.unwrap().contains("请 1 秒后再试"));
+        app.finish().await;
+    }
+}
