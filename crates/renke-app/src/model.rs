@@ -16,6 +16,6 @@ pub use renke_store::reminders::Message;
 pub use renke_store::sessions::ApiToken;
 pub use renke_store::sessions::UnseenFailures;
 pub use renke_store::tasks::{
-    Collecting, Counts, Due, ExpectedRow, Filter, OrgCounts, Scope, Source, Submission,
+    Collecting, Counts, Due, ExpectedRow, Filter, Levels, OrgCounts, Scope, Source, Submission,
     SubmissionFile, Task, Version,
 };

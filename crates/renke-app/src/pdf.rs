@@ -93,37 +93,29 @@ pub async fn certificate_pdf(app: &App, ticket: &str) -> Result<PdfFile, AppErro
 /// introduction, then its body with headings, paragraphs and `|` tables as written — the
 /// working copy for its own organisation, the version sent for those who collect it), and
 /// the index of the materials it was compiled from (each source submission and each of its
-/// files, with their addresses on this server) under the text's 材料索引 heading. A
+/// files by name and version, the activities covered) under the text's 材料索引 heading. A
 /// submission that was not compiled has no report (404).
 pub async fn report_pdf(app: &App, me: &Caller, id: i64) -> Result<PdfFile, AppError> {
     let v = crate::reporting::tasks::submission_view(app, me, id).await?;
     if !v.submission.compiled {
         return Err(AppError::NotFound);
     }
-    let mut materials = Vec::new();
-    for src in &v.sources {
-        materials.push(Material {
-            unit: src.org_name.clone(),
-            title: format!(
-                "第{}版报送内容{}",
-                src.version,
-                if src.late { "（逾期报送）" } else { "" }
-            ),
-            kind: v.task.kind.zh().to_owned(),
-            link: Some(format!("/tasks/submissions/{}", src.submission_id)),
-        });
-        for f in renke_store::tasks::version_files(&app.db, src.submission_id, src.version).await? {
-            materials.push(Material {
-                unit: src.org_name.clone(),
-                title: f.name.clone(),
-                kind: "附件".to_owned(),
-                link: Some(format!(
-                    "/tasks/submissions/{}/files/{}/{}",
-                    src.submission_id, f.version, f.position
-                )),
-            });
-        }
-    }
+    // The index with file names and versions: addresses on this server mean nothing on
+    // paper, so only online links (a livestream, a venue's meeting) keep theirs.
+    let materials = v
+        .index
+        .iter()
+        .map(|e| Material {
+            unit: e.unit.clone(),
+            title: e.title.clone(),
+            kind: e.kind.to_owned(),
+            version: e.version.map(|n| format!("第{n}版")),
+            link: e
+                .href
+                .clone()
+                .filter(|h| h.starts_with("https://") || h.starts_with("http://")),
+        })
+        .collect();
     let doc = report_doc(&v, materials);
     let pdf = render(app, move |r| r.report(&doc)).await?;
     if !pdf.missing_chars.is_empty() {
@@ -153,7 +145,8 @@ fn report_doc(v: &crate::reporting::tasks::SubmissionView, materials: Vec<Materi
         organisation: s.org_name.clone(),
         task: Some(t.title.clone()),
         notice: Some(t.notice_doc_number.clone()),
-        submit_to: Some(match &t.submit_to_dept {
+        // The collector's own summary goes nowhere.
+        submit_to: (!v.collectors_summary).then(|| match &t.submit_to_dept {
             Some(d) => format!("{}{d}", t.submit_to_name),
             None => t.submit_to_name.clone(),
         }),

@@ -1498,6 +1498,32 @@ pub async fn linked_to_task(
         .await)?)
 }
 
+/// The activities organisation `org_id` itself runs for task `task_id`: linked to the task,
+/// or coming from its notice or from a notice with which `org_id` relayed the task; by
+/// start. (What a bureau's compiled report lists as its own, beside its units'.)
+pub async fn own_for_task(
+    db: &Db,
+    org_id: i64,
+    task_id: i64,
+) -> Result<Vec<LinkedActivity>, StoreError> {
+    let sql = "SELECT a.id, a.owner_org_id, o.name AS owner_name, a.title, a.schedule_kind, a.starts_at, \
+               a.ends_at, a.period_label, \
+               (SELECT COUNT(*) FROM registrations r WHERE r.activity_id = a.id AND r.status = 'confirmed') \
+                 AS registrations, \
+               (SELECT COUNT(*) FROM checkins c JOIN activity_sessions s ON s.id = c.session_id \
+                 WHERE s.activity_id = a.id) AS checked_in \
+               FROM activities a JOIN orgs o ON o.id = a.owner_org_id \
+               WHERE a.owner_org_id = $1 AND (a.task_id = $2 OR a.notice_id IN ( \
+                 SELECT notice_id FROM tasks WHERE id = $2 \
+                 UNION SELECT notice_id FROM tasks WHERE parent_task_id = $2 AND submit_to_org_id = $1)) \
+               ORDER BY a.starts_at, a.id";
+    Ok(on_db!(db, |p| sqlx::query_as(sql)
+        .bind(org_id)
+        .bind(task_id)
+        .fetch_all(p)
+        .await)?)
+}
+
 /// A material of an activity, for the index of a roll-up: a file attached to the notice
 /// the activity comes from, or an online or livestream link of one of its venues or
 /// sessions.

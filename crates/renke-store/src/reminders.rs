@@ -451,3 +451,80 @@ pub(crate) async fn notify(
     });
     Ok(())
 }
+
+/// One version sent that its collector has not been told of yet.
+#[derive(sqlx::FromRow)]
+struct Untold {
+    submission_id: i64,
+    version: i32,
+    org_name: String,
+    task_id: i64,
+    task_title: String,
+    doc_number: String,
+    submit_to_org_id: i64,
+    submitted_at: DateTime<Utc>,
+    late: bool,
+}
+
+/// The digest of submissions received: tells each collector, in-app, of up to `limit`
+/// versions sent to it that it has not been told of, oldest first — one line per version in
+/// the collector's unread message for the task (see [`notify`]), so a rush of 21
+/// submissions between two passes, or while nobody reads, is one message of 21 lines. Each
+/// version is marked told in the same transaction; two servers running it at once tell
+/// each version once (PostgreSQL skips the rows the other has locked; SQLite has one
+/// writer). Returns how many versions were told.
+pub async fn digest_submissions(
+    db: &Db,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> Result<usize, StoreError> {
+    let lock = match db {
+        Db::Pg(_) => " FOR UPDATE OF v SKIP LOCKED",
+        Db::Sqlite(_) => "",
+    };
+    let sql = format!(
+        "SELECT v.submission_id, v.version, o.name AS org_name, t.id AS task_id, \
+         t.title AS task_title, n.doc_number, t.submit_to_org_id, v.submitted_at, v.late \
+         FROM submission_versions v JOIN submissions s ON s.id = v.submission_id \
+         JOIN tasks t ON t.id = s.task_id JOIN notices n ON n.id = t.notice_id \
+         JOIN orgs o ON o.id = s.org_id \
+         WHERE NOT v.collector_told ORDER BY v.submitted_at, v.submission_id LIMIT $1{lock}"
+    );
+    let mut tx = db.write().await?;
+    let rows: Vec<Untold> = on_tx!(&mut tx, |c| sqlx::query_as(AssertSqlSafe(sql.as_str()))
+        .bind(limit)
+        .fetch_all(&mut *c)
+        .await?);
+    for r in &rows {
+        let title = format!("{} {}：收到新的报送", r.doc_number, r.task_title);
+        let line = format!(
+            "{} 报送了第{}版（{}）{}",
+            r.org_name,
+            r.version,
+            renke_domain::clock::local_time(&r.submitted_at),
+            if r.late { "，逾期" } else { "" }
+        );
+        let link = format!("/tasks/{}/dashboard?filter=submitted", r.task_id);
+        notify(
+            &mut tx,
+            r.submit_to_org_id,
+            "submission_received",
+            &title,
+            &line,
+            &link,
+            now,
+        )
+        .await?;
+        on_tx!(&mut tx, |c| sqlx::query(
+            "UPDATE submission_versions SET collector_told = TRUE \
+             WHERE submission_id = $1 AND version = $2"
+        )
+        .bind(r.submission_id)
+        .bind(r.version)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected())?);
+    }
+    tx.commit().await?;
+    Ok(rows.len())
+}

@@ -415,6 +415,36 @@ pub enum Scope {
     Notice(i64),
 }
 
+/// Which relay levels a dashboard counts and lists: the scope's own addressees (本级, the
+/// default: at SAMR's dashboard of 764号 the 32 provinces, not their cities as well), or
+/// every level down the relays. The table per level always shows every level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Levels {
+    #[default]
+    Direct,
+    All,
+}
+
+impl Levels {
+    pub fn parse(s: &str) -> Levels {
+        match s {
+            "all" => Levels::All,
+            _ => Levels::Direct,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Levels::Direct => "direct",
+            Levels::All => "all",
+        }
+    }
+    /// Whether tasks at relay depth `depth` are counted and listed.
+    fn counts(self, depth: i32) -> bool {
+        self == Levels::All || depth == 0
+    }
+}
+
 impl Scope {
     fn ids(self) -> (i64, i64) {
         match self {
@@ -653,9 +683,12 @@ pub struct LevelCounts {
 }
 
 /// A dashboard at one node of the org tree: totals of its subtree, the node itself when it
-/// is a recipient, each child with its subtree's counts, and totals per relay level.
+/// is a recipient, each child with its subtree's counts (all over the levels counted), and
+/// totals per relay level (every level).
 #[derive(Debug, Clone, Serialize)]
 pub struct Dashboard {
+    /// Which levels `total`, `own`, `children` and the recipients list count.
+    pub counted: Levels,
     pub total: Counts,
     pub own: Option<Counts>,
     pub children: Vec<OrgCounts>,
@@ -736,13 +769,14 @@ const TASK_TREE: &str = "WITH RECURSIVE tt(id, depth) AS ( \
       SELECT t.id, tt.depth + 1 FROM tasks t JOIN tt ON t.parent_task_id = tt.id WHERE tt.depth < 16) \
     SELECT tt.id, tt.depth, t.deadline FROM tt JOIN tasks t ON t.id = tt.id ORDER BY tt.depth, tt.id";
 
-/// The dashboard of `scope` at the node `node` (id and path). Reads the tallies of the node
-/// and of its children (see [`crate::tallies`]) and the own state of the node and of each
-/// child that is itself a recipient: its cost follows the number of children and tasks,
-/// not the number of recipients below.
+/// The dashboard of `scope` at the node `node` (id and path), counting the relay levels
+/// `counted`. Reads the tallies of the node and of its children (see [`crate::tallies`])
+/// and the own state of the node and of each child that is itself a recipient: its cost
+/// follows the number of children and tasks, not the number of recipients below.
 pub async fn dashboard(
     db: &Db,
     scope: Scope,
+    counted: Levels,
     node_id: i64,
     node: &OrgPath,
     now: DateTime<Utc>,
@@ -829,6 +863,19 @@ pub async fn dashboard(
             (sum, own)
         };
         let (mut sum, itself) = at(node_id);
+        let c = Counts::of(&sum, deadline, now);
+        if sum.expected > 0 {
+            match levels.iter_mut().find(|l| l.depth == depth) {
+                Some(l) => l.counts.add(&c),
+                None => levels.push(LevelCounts {
+                    depth,
+                    counts: c.clone(),
+                }),
+            }
+        }
+        if !counted.counts(depth) {
+            continue;
+        }
         for (kid, name, path) in &kids {
             let (k, _) = at(*kid);
             if k.expected == 0 {
@@ -849,14 +896,7 @@ pub async fn dashboard(
             }
         }
         own_counts.add(&Counts::of(&itself, deadline, now));
-        let c = Counts::of(&sum, deadline, now);
         total.add(&c);
-        if sum.expected > 0 {
-            match levels.iter_mut().find(|l| l.depth == depth) {
-                Some(l) => l.counts.add(&c),
-                None => levels.push(LevelCounts { depth, counts: c }),
-            }
-        }
         sum.task_id = task_id;
         sum.org_id = node_id;
         tasks.push(TaskAtNode {
@@ -869,6 +909,7 @@ pub async fn dashboard(
     levels.sort_by_key(|l| l.depth);
     children.sort_by(|a, b| a.org_path.cmp(&b.org_path));
     Ok(Dashboard {
+        counted,
         total,
         own: (own_counts.expected > 0).then_some(own_counts),
         children,
@@ -1069,7 +1110,13 @@ pub async fn write(
             .bind(org_id)
             .fetch_one(&mut *tx)
             .await?;
-        if !expected {
+        // The collector of a task at the top of its chain keeps its summary of the answers
+        // here too: a draft, never sent (nobody above receives it).
+        let summary = task.parent_task_id.is_none() && org_id == task.submit_to_org_id;
+        if summary && mode == Write::Submit {
+            return Err(StoreError::State("summary_not_sent"));
+        }
+        if !expected && !summary {
             return Err(StoreError::State("not_a_recipient"));
         }
         let status = status.0;
@@ -1171,8 +1218,8 @@ pub async fn write(
                 .await?;
                 sqlx::query(
                     "INSERT INTO submission_versions (submission_id, version, summary, body, activities, \
-                     participants, publicity_items, submitted_at, submitted_by, late) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                     participants, publicity_items, submitted_at, submitted_by, late, collector_told) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, FALSE)",
                 )
                 .bind(id)
                 .bind(v)
@@ -1441,8 +1488,9 @@ pub struct Source {
     pub late: bool,
 }
 
-/// The accepted submissions answering the relays of `parent_task_id` that were sent to
-/// `org_id` (its own relay of the task), in tree order.
+/// The accepted submissions collected by `org_id` for `parent_task_id`: those answering its
+/// own relay of the task, or (where `org_id` collects the task itself) those answering the
+/// task; in tree order.
 pub async fn accepted_below(
     db: &Db,
     parent_task_id: i64,
@@ -1453,7 +1501,8 @@ pub async fn accepted_below(
                FROM tasks t JOIN submissions s ON s.task_id = t.id AND s.status = 'accepted' \
                JOIN submission_versions v ON v.submission_id = s.id AND v.version = s.version \
                JOIN orgs o ON o.id = s.org_id \
-               WHERE t.parent_task_id = $1 AND t.submit_to_org_id = $2 ORDER BY o.path";
+               WHERE (t.parent_task_id = $1 OR t.id = $1) AND t.submit_to_org_id = $2 \
+               ORDER BY o.path";
     Ok(on_db!(db, |p| sqlx::query_as(sql)
         .bind(parent_task_id)
         .bind(org_id)

@@ -655,6 +655,11 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "No accepted submissions from units below yet; nothing to compile.",
     ),
     (
+        "err.summary_not_sent",
+        "本级汇总报告只保存在本单位，不向上报送。",
+        "A summary kept where the task is collected is not sent anywhere.",
+    ),
+    (
         "err.already_corrected",
         "该版本已有更正版本。",
         "This version has already been corrected.",

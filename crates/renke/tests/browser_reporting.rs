@@ -11,7 +11,8 @@
 mod browser_support;
 
 use browser_support::{
-    body_text, click, csp_violations, enabled, log_in, log_out, shot, start, wait_gone,
+    body_text, click, csp_violations, download, enabled, log_in, log_out, pdf_text, shot, start,
+    wait_gone,
 };
 use fantoccini::{Client, Locator};
 
@@ -452,6 +453,107 @@ async fn the_national_organiser_in_a_department_works_samrs_notice() {
     c.clone().close().await.unwrap();
 }
 
+/// The roll-up to the top: Guangdong compiles its cities' accepted reports and sends its
+/// own up; SAMR's dashboard counts the 32 provinces (53 with Guangdong's cities, one click
+/// away); SAMR accepts Guangdong's report and compiles the national summary, whose page
+/// draws real tables and whose PDF names 广东省.
+#[tokio::test]
+async fn the_provinces_reports_roll_up_into_samrs_national_summary() {
+    if !enabled() {
+        return;
+    }
+    let b = start(&["--clock", "2022-06-18T10:00:00+08:00"], 1366, 900).await;
+    let (c, base, shots) = (&b.c, b.base.as_str(), &b.shots);
+    // Guangdong: compile 深圳's accepted report into its answer to 764号's task, send it.
+    log_in(c, base, "gd.organiser", renke_domain::demo::DEMO_PASSWORD).await;
+    c.goto(&format!("{base}/tasks/1")).await.unwrap();
+    click(c, Locator::Css("form[action='/tasks/1/compile'] button")).await;
+    c.wait()
+        .for_element(Locator::XPath("//*[contains(., '由下级报送汇总')]"))
+        .await
+        .unwrap();
+    open_preview(c).await;
+    send_previewed(c).await;
+    log_out(c).await;
+
+    // SAMR's organiser (in 认证监管司): the national dashboard counts the provinces.
+    log_in(c, base, "samr.organiser", renke_domain::demo::DEMO_PASSWORD).await;
+    c.goto(&format!("{base}/tasks/1/dashboard")).await.unwrap();
+    c.wait().for_element(Locator::Css("#rec-h")).await.unwrap();
+    assert_eq!(
+        total(c, "应报").await,
+        32,
+        "the provinces, not their cities"
+    );
+    shot(c, shots, "national-dashboard-direct.png").await;
+    click(c, Locator::XPath("//a[contains(., '含各级转发')]")).await;
+    wait_gone(c, Locator::XPath("//a[contains(., '含各级转发')]")).await;
+    assert_eq!(total(c, "应报").await, 53, "with Guangdong's 21 cities");
+    shot(c, shots, "national-dashboard-all-levels.png").await;
+    // Guangdong's report is accepted.
+    c.goto(&format!("{base}/tasks/1/dashboard?filter=submitted"))
+        .await
+        .unwrap();
+    click(
+        c,
+        Locator::XPath(
+            "//section[@aria-labelledby='rec-h']//tr[td[1][contains(., '广东省')]]//a[contains(@href, '/tasks/submissions/')]",
+        ),
+    )
+    .await;
+    click(
+        c,
+        Locator::XPath("//form[.//input[@name='decision'][@value='accept']]//button"),
+    )
+    .await;
+    wait_gone(
+        c,
+        Locator::XPath("//form[.//input[@name='decision'][@value='accept']]"),
+    )
+    .await;
+    // The national summary.
+    c.goto(&format!("{base}/tasks/1")).await.unwrap();
+    click(c, Locator::Css("form[action='/tasks/1/compile'] button")).await;
+    click(c, Locator::XPath("//a[contains(., '查看汇总报告')]")).await;
+    c.wait()
+        .for_element(Locator::Css(".report table"))
+        .await
+        .unwrap();
+    let body = body_text(c).await;
+    assert!(
+        body.contains("本级汇总报告") && body.contains("（一）广东省市场监督管理局"),
+        "{body}"
+    );
+    assert!(
+        !body.contains(" | ") && !body.contains("/tasks/submissions/"),
+        "tables and links, not pipes and paths: {body}"
+    );
+    let headers = c
+        .find(Locator::Css(".report table th"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(headers, "单位");
+    shot(c, shots, "national-summary.png").await;
+    let pdf = c
+        .find(Locator::Css("a[href$='/report.pdf']"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    let text = pdf_text(&download(c, base, &pdf).await);
+    assert!(
+        text.contains("广东省市场监督管理局") && text.contains("第1版"),
+        "Guangdong's report, by version: {text}"
+    );
+    assert_eq!(csp_violations(c).await, Vec::<String>::new());
+    c.clone().close().await.unwrap();
+}
+
 /// Writes a small file for an upload field and returns its path.
 fn upload_file(dir: &std::path::Path, name: &str, bytes: &[u8]) -> String {
     let path = dir.join(name);
@@ -512,7 +614,23 @@ async fn huizhou_resubmits_with_a_photo_and_keeps_its_report_pdf() {
     let submission = c.current_url().await.unwrap().path().to_owned();
     log_out(c).await;
 
+    // Guangdong is told: the worker's digest (a pass every few seconds) writes it a message.
     log_in(c, base, "gd.organiser", pw).await;
+    let mut told = String::new();
+    for _ in 0..40 {
+        c.goto(&format!("{base}/messages")).await.unwrap();
+        c.wait().for_element(Locator::Css("h1")).await.unwrap();
+        told = body_text(c).await;
+        if told.contains("惠州市市场监督管理局 报送了第1版") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+    assert!(
+        told.contains("收到新的报送") && told.contains("惠州市市场监督管理局 报送了第1版"),
+        "Guangdong's messages name 惠州's submission: {told}"
+    );
+    shot(c, shots, "reporting-submission-received.png").await;
     c.goto(&format!("{base}{submission}")).await.unwrap();
     c.wait().for_element(Locator::Id("reason")).await.unwrap();
     return_with_reason(c, "请补充活动照片。").await;

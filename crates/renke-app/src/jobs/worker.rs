@@ -14,11 +14,16 @@ const LEASE_MINUTES: i64 = 5;
 /// Jobs claimed per round trip.
 const BATCH: i64 = 20;
 
+/// Versions sent told of per pass at most (a pass every few seconds drains any rush).
+const DIGEST_BATCH: i64 = 500;
+
 /// What one pass of the worker did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Pass {
     /// Reminders (催办) newly recorded.
     pub reminders: usize,
+    /// Versions sent that their collectors were told of (the digest of submissions).
+    pub told: usize,
     /// Jobs run.
     pub done: usize,
     pub failed: usize,
@@ -49,13 +54,20 @@ impl Worker {
         }
     }
 
-    /// Sends the reminders due now, queues the files sweep when its hour has come, then
-    /// runs every job due now, in batches, until none is left.
+    /// Sends the reminders due now, tells collectors of the submissions they received since
+    /// the last pass, queues the files sweep when its hour has come, then runs every job due
+    /// now, in batches, until none is left.
     pub async fn run_once(&self) -> Result<Pass, StoreError> {
         let mut pass = Pass::default();
         if self.scan_due() {
             pass.reminders = crate::reporting::scheduler::run(&self.app).await?;
         }
+        pass.told = renke_store::reminders::digest_submissions(
+            &self.app.db,
+            self.app.clock.now(),
+            DIGEST_BATCH,
+        )
+        .await?;
         if self.sweep_due() {
             let now = self.app.clock.now();
             jobs::enqueue(&self.app.db, &crate::files::SweepFiles::due(now)?, now).await?;

@@ -7,7 +7,8 @@ use crate::Caller;
 use crate::error::AppError;
 use renke_domain::clock::local_time;
 use renke_domain::import::Table;
-use renke_store::tasks::{self, ExpectedRow, Filter, Scope};
+use renke_store::tasks::{self, ExpectedRow, Filter, Levels, Scope};
+use std::collections::HashMap;
 use std::io::Write;
 
 /// Every recipient in the node's subtree, all pages, after the dashboard's permission check.
@@ -17,7 +18,17 @@ async fn all_recipients(
     task_id: i64,
 ) -> Result<(DashboardView, Vec<ExpectedRow>), AppError> {
     const PAGE: i64 = 500;
-    let v = dashboard(app, me, Scope::Task(task_id), None, Filter::All, 0, PAGE).await?;
+    let v = dashboard(
+        app,
+        me,
+        Scope::Task(task_id),
+        Levels::All,
+        None,
+        Filter::All,
+        0,
+        PAGE,
+    )
+    .await?;
     let mut rows = v.recipients.items.clone();
     let mut offset = PAGE;
     while offset < v.recipients.total {
@@ -111,7 +122,9 @@ pub async fn status_xlsx(
 
 /// One unit's folder in the materials zip: its text, and the files of its latest version.
 struct Folder {
-    name: String,
+    /// Where it sits: the unit's name, under the folder of the unit that relayed the task to
+    /// it (see [`Nesting`]).
+    path: Vec<String>,
     text: String,
     files: Vec<(String, Vec<u8>)>,
 }
@@ -125,8 +138,10 @@ const ZIP_CHUNKS_QUEUED: usize = 8;
 /// Folders read ahead of the writer (each holds its unit's files).
 const ZIP_FOLDERS_QUEUED: usize = 2;
 
-/// Every sent submission of a task (latest version) as a zip, streamed: a folder per unit
-/// with `报送内容.txt` and the version's files under their names. Permission is checked
+/// Every sent submission of a task and its relays (latest version) as a zip, streamed: a
+/// folder per unit with `报送内容.txt` and the version's files under their names, nested by
+/// level — a unit that answered a relay sits under `下级报送/` in the folder of the unit
+/// that relayed the task (province → its cities → their districts). Permission is checked
 /// before anything is sent; then the submissions are read a page at a time and each unit's
 /// files one unit at a time, compressed on a blocking thread and handed to the response in
 /// chunks as they are produced, so memory stays bounded however many units there are (what
@@ -142,18 +157,20 @@ pub async fn materials_zip(
         app,
         me,
         Scope::Task(task_id),
+        Levels::All,
         None,
         Filter::Submitted,
         0,
         ZIP_PAGE,
     )
     .await?;
+    let nesting = Nesting::of(app, &v).await?;
     let filename = format!("{}-报送材料.zip", v.title);
     let (folders_tx, folders_rx) = tokio::sync::mpsc::channel(ZIP_FOLDERS_QUEUED);
     let (chunks_tx, chunks_rx) = tokio::sync::mpsc::channel(ZIP_CHUNKS_QUEUED);
     let reader_app = app.clone();
     tokio::spawn(async move {
-        if let Err(e) = read_folders(&reader_app, v, &folders_tx).await {
+        if let Err(e) = read_folders(&reader_app, v, &nesting, &folders_tx).await {
             tracing::warn!(task = task_id, error = %e, "materials zip: reading stopped");
             let _ = folders_tx.send(Err(e)).await;
         }
@@ -181,6 +198,7 @@ pub type ByteStream =
 async fn read_folders(
     app: &App,
     v: DashboardView,
+    nesting: &Nesting,
     out: &tokio::sync::mpsc::Sender<anyhow::Result<Folder>>,
 ) -> anyhow::Result<()> {
     let total = v.recipients.total;
@@ -188,7 +206,7 @@ async fn read_folders(
     let mut offset = 0;
     loop {
         for r in &page {
-            let Some(folder) = folder(app, r).await? else {
+            let Some(folder) = folder(app, r, nesting.path(r)).await? else {
                 continue;
             };
             if out.send(Ok(folder)).await.is_err() {
@@ -205,8 +223,50 @@ async fn read_folders(
     }
 }
 
-/// One unit's folder: the text of its latest sent version and that version's files.
-async fn folder(app: &App, r: &ExpectedRow) -> anyhow::Result<Option<Folder>> {
+/// Where each relay level's folders go in the materials zip: for each task of the scope, the
+/// folders of the units that relayed it down to the one answering it.
+struct Nesting {
+    /// Task id → the folder path its answers sit under (empty for the task itself).
+    under: HashMap<i64, Vec<String>>,
+}
+
+/// The folder, inside a unit's folder, that holds the answers to its relay.
+const BELOW: &str = "下级报送";
+
+impl Nesting {
+    /// Reads the scope's tasks (a handful: the task and its relays) and walks each relay up to
+    /// the scope's root through the relaying unit (the relay's submit-to organisation).
+    async fn of(app: &App, v: &DashboardView) -> Result<Nesting, AppError> {
+        let mut tasks_by_id = HashMap::new();
+        for t in &v.dashboard.tasks {
+            tasks_by_id.insert(t.task_id, tasks::get(&app.db, t.task_id).await?);
+        }
+        let mut under = HashMap::new();
+        for (&id, task) in &tasks_by_id {
+            let mut path = Vec::new();
+            let mut t = task;
+            while let Some(parent) = t.parent_task_id.and_then(|p| tasks_by_id.get(&p)) {
+                path.push(BELOW.to_owned());
+                path.push(t.submit_to_name.clone());
+                t = parent;
+            }
+            path.reverse();
+            under.insert(id, path);
+        }
+        Ok(Nesting { under })
+    }
+
+    /// The folder of recipient `r`.
+    fn path(&self, r: &ExpectedRow) -> Vec<String> {
+        let mut p = self.under.get(&r.task_id).cloned().unwrap_or_default();
+        p.push(r.org_name.clone());
+        p
+    }
+}
+
+/// One unit's folder at `path`: the text of its latest sent version and that version's
+/// files.
+async fn folder(app: &App, r: &ExpectedRow, path: Vec<String>) -> anyhow::Result<Option<Folder>> {
     if !r.has_submitted() {
         return Ok(None);
     }
@@ -252,11 +312,7 @@ async fn folder(app: &App, r: &ExpectedRow) -> anyhow::Result<Option<Folder>> {
             text.push_str(&format!("{name}\n"));
         }
     }
-    Ok(Some(Folder {
-        name: r.org_name.clone(),
-        text,
-        files,
-    }))
+    Ok(Some(Folder { path, text, files }))
 }
 
 /// Hands what the zip writer writes to the response in chunks of [`ZIP_CHUNK`] bytes,
@@ -325,7 +381,13 @@ fn zip_folders(
     };
     while let Some(f) = folders.blocking_recv() {
         let f = f?;
-        let dir = unique(renke_domain::file::clean_name(&f.name));
+        let dir = unique(
+            f.path
+                .iter()
+                .map(|p| renke_domain::file::clean_name(p))
+                .collect::<Vec<_>>()
+                .join("/"),
+        );
         zip.start_file(format!("{dir}/报送内容.txt"), opts)?;
         zip.write_all(f.text.as_bytes())?;
         for (name, bytes) in &f.files {

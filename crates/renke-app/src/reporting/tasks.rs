@@ -30,13 +30,13 @@ use renke_domain::task::{
 };
 use renke_domain::{FieldError, Invalid};
 use renke_store::StoreError;
-use renke_store::activities::{ActivityMaterial, LinkedActivity};
+use renke_store::activities::LinkedActivity;
 use renke_store::files::{self, StoredFile, Upload};
 use renke_store::notices;
 use renke_store::orgs::{self, Org, Page};
 use renke_store::tasks::{
-    self, Collecting, Dashboard, Decision, Due, ExpectedRow, FileChanges, Filter, Scope, Source,
-    Submission, SubmissionFile, Task, Version, Write,
+    self, Collecting, Dashboard, Decision, Due, ExpectedRow, FileChanges, Filter, Levels, Scope,
+    Source, Submission, SubmissionFile, Task, Version, Write,
 };
 use serde::{Deserialize, Deserializer};
 
@@ -250,6 +250,38 @@ fn reviews(me: &Caller, submit_to: &renke_domain::org::OrgPath) -> bool {
     me.actor().reviews(submit_to)
 }
 
+/// Whether the submission of organisation `org_id` to `task` is its collector's own summary
+/// (汇总报告) of the answers it received: a task at the top of its chain (not a relay) is
+/// summed up where it is collected — SAMR's national summary of the provinces' reports.
+/// Such a summary is compiled and edited, never sent: nobody above receives it. (A relay's
+/// collector compiles into its own answer to the task it relays instead.)
+pub fn is_collectors_summary(task: &Task, org_id: i64) -> bool {
+    task.parent_task_id.is_none() && task.submit_to_org_id == org_id
+}
+
+/// Whether `me` works for organisation `org_id` at `path`: it belongs to it, or it is a
+/// department acting for it as its bureau (see `Actor::bureau`).
+fn works_for(me: &Caller, org_id: i64, path: &renke_domain::org::OrgPath) -> bool {
+    me.org_id == org_id
+        || me.actor().bureau().as_ref() == Some(path) && me.actor().may(Action::Act, path).is_ok()
+}
+
+/// Whether `me` works for the collector of `task` at the top of its chain, which sums it up.
+fn sums_up(me: &Caller, task: &Task) -> bool {
+    is_collectors_summary(task, task.submit_to_org_id)
+        && works_for(me, task.submit_to_org_id, &task.submit_to_path)
+}
+
+/// The organisation a submission of `me` to `task` is for when none is named: the
+/// collector's when `me` sums the task up, else its own.
+fn answering_org(me: &Caller, task: &Task) -> i64 {
+    if sums_up(me, task) {
+        task.submit_to_org_id
+    } else {
+        me.org_id
+    }
+}
+
 /// A task readable by `me`: its notice must be.
 pub async fn get_task(app: &App, me: &Caller, id: i64) -> Result<Task, AppError> {
     let task = tasks::get(&app.db, id).await?;
@@ -274,15 +306,21 @@ pub struct TaskView {
     pub task: Task,
     pub parent: Option<Task>,
     pub relays: Vec<Task>,
-    /// The account's organisation's submission, if it started one.
+    /// The account's organisation's submission, if it started one (or the collector's
+    /// summary, see `sums_up`).
     pub mine: Option<Submission>,
     /// The files of its working copy.
     pub my_files: Vec<SubmissionFile>,
     pub is_recipient: bool,
     pub may_submit: bool,
     pub may_see_dashboard: bool,
-    /// Whether the account's organisation relays this task below and may compile a roll-up.
+    /// Whether the account's organisation relays this task below and may compile a roll-up
+    /// into its answer, or collects this task at the top and may compile its summary.
     pub may_compile: bool,
+    /// The account works for the collector of this task at the top of its chain: `mine` is
+    /// then the collector's summary (see [`is_collectors_summary`]), edited as a draft and
+    /// never sent.
+    pub sums_up: bool,
     /// For an activity plan task (活动方案): the account's organisation's activities linked
     /// to it, with registrations and attendance.
     pub plan_activities: Vec<LinkedActivity>,
@@ -341,14 +379,20 @@ pub async fn task_view(app: &App, me: &Caller, id: i64) -> Result<TaskView, AppE
     };
     let relays = tasks::relays_of(&app.db, id).await?;
     let is_recipient = tasks::is_recipient(&app.db, id, me.org_id).await?;
-    let mine = tasks::submission_of(&app.db, id, me.org_id).await?;
+    let sums_up = !is_recipient && sums_up(me, &task);
+    let answering = if sums_up {
+        task.submit_to_org_id
+    } else {
+        me.org_id
+    };
+    let mine = tasks::submission_of(&app.db, id, answering).await?;
     let my_files = match &mine {
         Some(s) => tasks::version_files(&app.db, s.id, 0).await?,
         None => Vec::new(),
     };
     let acting = me.actor().may(Action::Act, &me.org_path).is_ok();
     let open = mine.as_ref().is_none_or(|s| s.status.is_editable());
-    let plan_activities = plan_activities(app, &task, me.org_id).await?;
+    let plan_activities = plan_activities(app, &task, answering).await?;
     let returned = match &mine {
         Some(s) if s.status.is_returned() => {
             return_note(s.status, &tasks::versions(&app.db, s.id).await?)
@@ -358,12 +402,14 @@ pub async fn task_view(app: &App, me: &Caller, id: i64) -> Result<TaskView, AppE
     Ok(TaskView {
         plan_activities,
         returned,
-        may_submit: acting && is_recipient && open,
+        may_submit: acting && is_recipient && open || sums_up,
         may_see_dashboard: collects(me, &task.submit_to_path),
-        may_compile: acting
-            && is_recipient
-            && open
-            && relays.iter().any(|r| r.submit_to_org_id == me.org_id),
+        may_compile: sums_up
+            || acting
+                && is_recipient
+                && open
+                && relays.iter().any(|r| r.submit_to_org_id == me.org_id),
+        sums_up,
         task,
         parent,
         relays,
@@ -466,9 +512,16 @@ pub async fn save_submission(
     remove: &[i32],
     save: Save,
 ) -> Result<Submission, AppError> {
-    let org = orgs::get(&app.db, org_id.unwrap_or(me.org_id)).await?;
+    let default = match tasks::get(&app.db, task_id).await {
+        Ok(t) => answering_org(me, &t),
+        Err(_) => me.org_id,
+    };
+    let org = orgs::get(&app.db, org_id.unwrap_or(default)).await?;
     me.actor().may(Action::Act, &org.path)?;
     let task = task_for_submitter(app, me, task_id, org.id).await?;
+    if save != Save::Draft && is_collectors_summary(&task, org.id) {
+        return Err(AppError::Conflict("summary_not_sent"));
+    }
     let mut errs = Invalid::default();
     let content = match input.validate() {
         Ok(c) => Some(c),
@@ -550,7 +603,8 @@ async fn task_for_submitter(
     org_id: i64,
 ) -> Result<Task, AppError> {
     let task = tasks::get(&app.db, task_id).await?;
-    if tasks::is_recipient(&app.db, task_id, org_id).await? {
+    if is_collectors_summary(&task, org_id) || tasks::is_recipient(&app.db, task_id, org_id).await?
+    {
         return Ok(task);
     }
     match get_task(app, me, task_id).await {
@@ -638,12 +692,16 @@ pub struct SubmissionView {
     pub submission: Submission,
     pub versions: Vec<Version>,
     pub sources: Vec<Source>,
+    /// For a compiled report: its index of materials (see [`compiled_index`]).
+    pub index: Vec<IndexEntry>,
     /// Files by version; the working copy's (version 0) only for its own organisation.
     pub files: Vec<SubmissionFile>,
     /// The account belongs to the submitting organisation (and sees the working copy).
     pub own: bool,
     pub may_edit: bool,
     pub may_review: bool,
+    /// The collector's own summary of the task (see [`is_collectors_summary`]): never sent.
+    pub collectors_summary: bool,
     /// For an activity plan task: the submitting unit's activities linked to the task.
     pub plan_activities: Vec<LinkedActivity>,
     /// While the submission is returned: why, by whom, when.
@@ -656,7 +714,8 @@ pub async fn submission_view(app: &App, me: &Caller, id: i64) -> Result<Submissi
     let mut submission = tasks::submission(&app.db, id).await?;
     let task = tasks::get(&app.db, submission.task_id).await?;
     let path = submission.path().ok_or(AppError::NotFound)?;
-    let own = me.org_id == submission.org_id && me.actor().may(Action::View, &path).is_ok();
+    let own =
+        works_for(me, submission.org_id, &path) && me.actor().may(Action::View, &path).is_ok();
     let collector = collects(me, &task.submit_to_path);
     if !(own || me.actor().is_admin() || (collector && submission.has_submitted())) {
         return Err(AppError::Forbidden);
@@ -672,10 +731,12 @@ pub async fn submission_view(app: &App, me: &Caller, id: i64) -> Result<Submissi
             submission.publicity_items = v.publicity_items;
         }
     }
-    let sources = if submission.compiled {
-        tasks::rollup_sources(&app.db, id).await?
+    let (sources, index) = if submission.compiled {
+        let sources = tasks::rollup_sources(&app.db, id).await?;
+        let index = compiled_index(app, &task, submission.org_id, &sources).await?;
+        (sources, index)
     } else {
-        Vec::new()
+        (Vec::new(), Vec::new())
     };
     let mut files = tasks::submission_files(&app.db, id).await?;
     if !own {
@@ -685,6 +746,7 @@ pub async fn submission_view(app: &App, me: &Caller, id: i64) -> Result<Submissi
         me.actor().may(Action::Act, &path).is_ok() && own && submission.status.is_editable();
     let plan_activities = plan_activities(app, &task, submission.org_id).await?;
     Ok(SubmissionView {
+        collectors_summary: is_collectors_summary(&task, submission.org_id),
         returned: return_note(submission.status, &versions),
         plan_activities,
         may_review: reviews(me, &task.submit_to_path) && submission.status.is_under_review(),
@@ -694,6 +756,7 @@ pub async fn submission_view(app: &App, me: &Caller, id: i64) -> Result<Submissi
         submission,
         versions,
         sources,
+        index,
         files,
     })
 }
@@ -803,12 +866,15 @@ pub struct DashboardView {
 }
 
 /// The live dashboard of a task (with its relays) or of every task of a notice, at `node`
-/// (default: the task's submit-to organisation or the notice's issuer). The node lies in
-/// that organisation's subtree (403 otherwise), and the breadcrumbs start there.
+/// (default: the task's submit-to organisation or the notice's issuer), counting the relay
+/// levels `levels`. The node lies in that organisation's subtree (403 otherwise), and the
+/// breadcrumbs start there.
+#[allow(clippy::too_many_arguments)]
 pub async fn dashboard(
     app: &App,
     me: &Caller,
     scope: Scope,
+    levels: Levels,
     node: Option<i64>,
     filter: Filter,
     offset: i64,
@@ -850,7 +916,7 @@ pub async fn dashboard(
     let mut breadcrumbs = orgs::ancestors(&app.db, &node.path).await?;
     breadcrumbs.retain(|a| a.id != node.id && a.path.is_within(&top_path));
     let now = app.clock.now();
-    let dashboard = tasks::dashboard(&app.db, scope, node.id, &node.path, now).await?;
+    let dashboard = tasks::dashboard(&app.db, scope, levels, node.id, &node.path, now).await?;
     let recipients = tasks::recipients(&app.db, &dashboard, filter, offset, limit).await?;
     Ok(DashboardView {
         scope,
@@ -882,11 +948,14 @@ pub async fn home(app: &App, me: &Caller) -> Result<(Vec<Due>, Vec<Collecting>),
     Ok((due, collecting))
 }
 
-/// Roll-up: compiles the accepted submissions that the account's organisation collected
-/// through its relays of `task_id` into a draft of its own submission for `task_id` —
-/// per-unit summaries, a table of the activities and figures reported, an index of the
-/// materials — to be edited and sent upward. Refuses `nothing_to_compile` when nothing was
-/// accepted yet.
+/// Roll-up: compiles the accepted submissions that organisation `org_id` collected through
+/// its relays of `task_id` into a draft of its own submission for `task_id` — per-unit
+/// summaries, a table of the activities and figures reported, an index of the materials —
+/// to be edited and sent upward; or, where `org_id` collects `task_id` at the top of its
+/// chain, the answers to `task_id` itself into its summary (see [`is_collectors_summary`]).
+/// `org_id` defaults to the account's organisation, or to the task's collector when the
+/// account works for it (a department for its bureau). Refuses `nothing_to_compile` when
+/// nothing was accepted yet.
 pub async fn compile(
     app: &App,
     me: &Caller,
@@ -894,30 +963,14 @@ pub async fn compile(
     org_id: Option<i64>,
 ) -> Result<Submission, AppError> {
     let task = tasks::get(&app.db, task_id).await?;
-    let org = orgs::get(&app.db, org_id.unwrap_or(me.org_id)).await?;
+    let org = orgs::get(&app.db, org_id.unwrap_or(answering_org(me, &task))).await?;
     me.actor().may(Action::Act, &org.path)?;
     let sources = tasks::accepted_below(&app.db, task_id, org.id).await?;
     if sources.is_empty() {
         return Err(AppError::Conflict("nothing_to_compile"));
     }
-    // An activity plan (活动方案): the activities each unit linked to the task it answered.
-    let mut linked = Vec::new();
-    if task.kind == TaskKind::Plan {
-        for s in &sources {
-            linked.extend(
-                renke_store::activities::linked_to_task(&app.db, s.task_id, Some(s.org_id)).await?,
-            );
-        }
-    }
-    // The materials: each unit's files sent with the accepted version, and the linked
-    // activities' own (files of their source notices, online and livestream links).
-    let mut files = Vec::with_capacity(sources.len());
-    for s in &sources {
-        files.push(tasks::version_files(&app.db, s.submission_id, s.version).await?);
-    }
-    let ids: Vec<i64> = linked.iter().map(|a| a.id).collect();
-    let materials = renke_store::activities::materials_of(&app.db, &ids).await?;
-    let content = compiled_content(&task, &org, &sources, &files, &linked, &materials);
+    let (linked, own) = report_activities(app, &task, org.id, &sources).await?;
+    let content = compiled_content(&task, &org, &sources, &linked, &own);
     let ids: Vec<(i64, i32)> = sources
         .iter()
         .map(|s| (s.submission_id, s.version))
@@ -936,16 +989,110 @@ pub async fn compile(
     .await?)
 }
 
-/// The compiled draft: a summary sentence within the task's length, and the report text.
-/// `files`: each source's files, in the order of `sources`. `linked`: the activities the
-/// source units listed in an activity plan, with attendance; `materials`: theirs.
+/// The activities a compiled report of organisation `org_id` for `task` covers: for an
+/// activity plan (活动方案), those each source unit linked to the task it answered; and the
+/// organisation's own (see [`renke_store::activities::own_for_task`]).
+async fn report_activities(
+    app: &App,
+    task: &Task,
+    org_id: i64,
+    sources: &[Source],
+) -> Result<(Vec<LinkedActivity>, Vec<LinkedActivity>), AppError> {
+    let mut linked = Vec::new();
+    if task.kind == TaskKind::Plan {
+        for s in sources {
+            linked.extend(
+                renke_store::activities::linked_to_task(&app.db, s.task_id, Some(s.org_id)).await?,
+            );
+        }
+    }
+    let own = renke_store::activities::own_for_task(&app.db, org_id, task.id).await?;
+    Ok((linked, own))
+}
+
+/// One entry of a compiled report's index of materials.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexEntry {
+    pub unit: String,
+    pub title: String,
+    /// 报送内容, 附件, 活动, 通知附件, 会场链接, 线上链接.
+    pub kind: &'static str,
+    /// The version of the unit's submission it came with.
+    pub version: Option<i32>,
+    /// Where to open it: a path on this server or, for an online link, its address.
+    pub href: Option<String>,
+}
+
+/// The index of materials of a compiled submission of organisation `org_id` for `task`,
+/// drawn from its sources as they stand: each unit's accepted version and the files sent
+/// with it, then the activities the report covers with their own materials.
+pub async fn compiled_index(
+    app: &App,
+    task: &Task,
+    org_id: i64,
+    sources: &[Source],
+) -> Result<Vec<IndexEntry>, AppError> {
+    let mut out = Vec::new();
+    for s in sources {
+        out.push(IndexEntry {
+            unit: s.org_name.clone(),
+            title: format!("报送内容{}", if s.late { "（逾期报送）" } else { "" }),
+            kind: "报送内容",
+            version: Some(s.version),
+            href: Some(format!("/tasks/submissions/{}", s.submission_id)),
+        });
+        for f in tasks::version_files(&app.db, s.submission_id, s.version).await? {
+            out.push(IndexEntry {
+                unit: s.org_name.clone(),
+                title: f.name.clone(),
+                kind: "附件",
+                version: Some(f.version),
+                href: Some(format!(
+                    "/tasks/submissions/{}/files/{}/{}",
+                    f.submission_id, f.version, f.position
+                )),
+            });
+        }
+    }
+    let (linked, own) = report_activities(app, task, org_id, sources).await?;
+    let activities: Vec<&LinkedActivity> = own.iter().chain(&linked).collect();
+    let ids: Vec<i64> = activities.iter().map(|a| a.id).collect();
+    let materials = renke_store::activities::materials_of(&app.db, &ids).await?;
+    for a in activities {
+        out.push(IndexEntry {
+            unit: a.owner_name.clone(),
+            title: a.title.clone(),
+            kind: "活动",
+            version: None,
+            href: Some(format!("/activities/{}", a.id)),
+        });
+        for m in materials.iter().filter(|m| m.activity_id == a.id) {
+            out.push(IndexEntry {
+                unit: a.owner_name.clone(),
+                title: m.title.clone(),
+                kind: match m.kind {
+                    "notice_attachment" => "通知附件",
+                    "venue_link" => "会场链接",
+                    _ => "线上链接",
+                },
+                version: None,
+                href: Some(m.link.clone()),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The compiled draft: a summary sentence within the task's length, and the report text —
+/// each unit's summary, the figures as a table (`|` between cells, which the page and the
+/// PDF draw as a table), the activities of an activity plan and the organisation's own,
+/// and the heading under which the index of materials is drawn from the sources.
 fn compiled_content(
     task: &Task,
     org: &Org,
     sources: &[Source],
-    files: &[Vec<SubmissionFile>],
     linked: &[LinkedActivity],
-    materials: &[ActivityMaterial],
+    own: &[LinkedActivity],
 ) -> SubmissionContent {
     let sum = |f: fn(&Source) -> Option<i64>| -> Option<i64> {
         let v: Vec<i64> = sources.iter().filter_map(f).collect();
@@ -967,7 +1114,13 @@ fn compiled_content(
     if let Some(rule) = task.length {
         summary = summary.chars().take(rule.max()).collect();
     }
-    let mut body = String::from("一、各单位报送情况\n");
+    let mut section = 0;
+    let mut heading = |body: &mut String, title: &str| {
+        section += 1;
+        body.push_str(&format!("{}、{title}\n", chinese_number(section)));
+    };
+    let mut body = String::new();
+    heading(&mut body, "各单位报送情况");
     for (i, s) in sources.iter().enumerate() {
         body.push_str(&format!(
             "（{}）{}\n{}\n",
@@ -979,7 +1132,7 @@ fn compiled_content(
                 .unwrap_or("（无摘要）")
         ));
     }
-    body.push_str("二、活动和数据汇总\n");
+    heading(&mut body, "活动和数据汇总");
     body.push_str("单位 | 活动（场） | 参与（人次） | 宣传报道（篇）\n");
     for s in sources {
         body.push_str(&format!(
@@ -996,10 +1149,9 @@ fn compiled_content(
         fig(participants),
         fig(publicity)
     ));
-    if !linked.is_empty() {
-        body.push_str("列入活动方案的活动\n");
+    let table = |body: &mut String, list: &[LinkedActivity]| {
         body.push_str("单位 | 活动 | 时间 | 报名（人） | 签到（人）\n");
-        for a in linked {
+        for a in list {
             body.push_str(&format!(
                 "{} | {} | {} | {} | {}\n",
                 a.owner_name,
@@ -1011,52 +1163,20 @@ fn compiled_content(
         }
         body.push_str(&format!(
             "合计 | {}项 | — | {} | {}\n",
-            linked.len(),
-            linked.iter().map(|a| a.registrations).sum::<i64>(),
-            linked.iter().map(|a| a.checked_in).sum::<i64>()
+            list.len(),
+            list.iter().map(|a| a.registrations).sum::<i64>(),
+            list.iter().map(|a| a.checked_in).sum::<i64>()
         ));
+    };
+    if !linked.is_empty() {
+        body.push_str("列入活动方案的活动\n");
+        table(&mut body, linked);
     }
-    body.push_str("三、材料索引\n");
-    for (i, s) in sources.iter().enumerate() {
-        body.push_str(&format!(
-            "{}. {} 第{}版 /tasks/submissions/{}\n",
-            i + 1,
-            s.org_name,
-            s.version,
-            s.submission_id
-        ));
-        for (j, f) in files.get(i).into_iter().flatten().enumerate() {
-            body.push_str(&format!(
-                "{}.{} 附件 {} /tasks/submissions/{}/files/{}/{}\n",
-                i + 1,
-                j + 1,
-                f.name,
-                f.submission_id,
-                f.version,
-                f.position
-            ));
-        }
+    if !own.is_empty() {
+        heading(&mut body, &format!("{}开展的活动", org.name));
+        table(&mut body, own);
     }
-    // Each linked activity: its calendar entry, then its own materials.
-    for (k, a) in linked.iter().enumerate() {
-        let n = sources.len() + k + 1;
-        body.push_str(&format!(
-            "{n}. {} 活动 {} /activities/{}\n",
-            a.owner_name, a.title, a.id
-        ));
-        for (j, m) in materials
-            .iter()
-            .filter(|m| m.activity_id == a.id)
-            .enumerate()
-        {
-            let what = match m.kind {
-                "notice_attachment" => "通知附件",
-                "venue_link" => "会场链接",
-                _ => "线上链接",
-            };
-            body.push_str(&format!("{n}.{} {what} {} {}\n", j + 1, m.title, m.link));
-        }
-    }
+    heading(&mut body, "材料索引");
     SubmissionContent {
         summary: Summary::parse("summary", &summary).ok().flatten(),
         body: Some(body.trim_end().to_owned()),

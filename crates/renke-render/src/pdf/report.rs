@@ -3,6 +3,7 @@
 
 use super::zh_date;
 use chrono::NaiveDate;
+use renke_domain::report_text::{Block, blocks};
 use serde::Serialize;
 
 /// A compiled report.
@@ -68,6 +69,8 @@ pub struct Material {
     pub title: String,
     /// 宣传报道素材, 典型事例 …
     pub kind: String,
+    /// Which version of a submission it came with (第2版), if any.
+    pub version: Option<String>,
     /// Where to fetch it: an `http(s)` address or a path on the server; others are shown
     /// as text only.
     pub link: Option<String>,
@@ -84,103 +87,12 @@ struct Data<'a> {
     introduction: Option<&'a str>,
     /// The bureau's text as blocks, or none for the sections built from the units.
     blocks: Option<Vec<Block<'a>>>,
+    /// Some material has an address: the index has a 链接 column.
+    has_links: bool,
     units: Vec<UnitData<'a>>,
     activities: Vec<ActivityData<'a>>,
     total_participants: u64,
     materials: Vec<MaterialData<'a>>,
-}
-
-/// One block of the bureau's text: `h1`, `h2`, `p`, `table` (with `rows`, the first the
-/// header, all `columns` wide) or `materials` (the index of materials goes here).
-#[derive(Debug, Serialize, PartialEq, Eq)]
-struct Block<'a> {
-    kind: &'static str,
-    text: &'a str,
-    rows: Vec<Vec<&'a str>>,
-    columns: usize,
-}
-
-impl<'a> Block<'a> {
-    fn new(kind: &'static str, text: &'a str) -> Self {
-        Block {
-            kind,
-            text,
-            rows: Vec::new(),
-            columns: 0,
-        }
-    }
-}
-
-const NUMERALS: &str = "一二三四五六七八九十百零〇";
-
-/// `一、` … `二十一、`: a first-level heading of an official text.
-fn is_heading(line: &str) -> bool {
-    let rest = line.trim_start_matches(|c| NUMERALS.contains(c));
-    rest.len() < line.len() && rest.starts_with('、')
-}
-
-/// `（一）` or `(一)`: a second-level heading.
-fn is_subheading(line: &str) -> bool {
-    let Some(rest) = line.strip_prefix('（').or_else(|| line.strip_prefix('(')) else {
-        return false;
-    };
-    let after = rest.trim_start_matches(|c| NUMERALS.contains(c));
-    after.len() < rest.len() && (after.starts_with('）') || after.starts_with(')'))
-}
-
-/// The cells of a table line (`a | b | c`), or none for a line that is not one.
-fn cells(line: &str) -> Option<Vec<&str>> {
-    if !line.contains('|') {
-        return None;
-    }
-    let cells: Vec<&str> = line.trim_matches('|').split('|').map(str::trim).collect();
-    (cells.len() >= 2).then_some(cells)
-}
-
-/// The bureau's text as blocks, with the index of materials placed (see [`Report::text`]).
-fn blocks<'a>(text: &'a str, materials: &[Material]) -> Vec<Block<'a>> {
-    let links: Vec<&str> = materials.iter().filter_map(|m| m.link.as_deref()).collect();
-    let mut out: Vec<Block<'a>> = Vec::new();
-    let mut in_index = false;
-    let mut placed = false;
-    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
-        if is_heading(line) {
-            in_index = !placed && line.contains("材料索引");
-            out.push(Block::new("h1", line));
-            if in_index {
-                out.push(Block::new("materials", ""));
-                placed = true;
-            }
-            continue;
-        }
-        if in_index && links.iter().any(|l| line.ends_with(l)) {
-            continue;
-        }
-        if let Some(row) = cells(line) {
-            if let Some(t) = out.last_mut().filter(|b| b.kind == "table") {
-                t.columns = t.columns.max(row.len());
-                t.rows.push(row);
-            } else {
-                let mut t = Block::new("table", "");
-                t.columns = row.len();
-                t.rows.push(row);
-                out.push(t);
-            }
-            continue;
-        }
-        let kind = if is_subheading(line) { "h2" } else { "p" };
-        out.push(Block::new(kind, line));
-    }
-    for t in out.iter_mut().filter(|b| b.kind == "table") {
-        for r in &mut t.rows {
-            r.resize(t.columns, "");
-        }
-    }
-    if !placed {
-        out.push(Block::new("h1", "附：材料索引"));
-        out.push(Block::new("materials", ""));
-    }
-    out
 }
 
 #[derive(Serialize)]
@@ -205,6 +117,7 @@ struct MaterialData<'a> {
     unit: &'a str,
     title: &'a str,
     kind: &'a str,
+    version: Option<&'a str>,
     /// Shown as text.
     link: Option<&'a str>,
     /// Made clickable: only web addresses.
@@ -221,7 +134,8 @@ impl Report {
             submit_to: self.submit_to.as_deref(),
             compiled_on: zh_date(&self.compiled_on),
             introduction: self.introduction.as_deref(),
-            blocks: self.text.as_deref().map(|t| blocks(t, &self.materials)),
+            blocks: self.text.as_deref().map(blocks),
+            has_links: self.materials.iter().any(|m| m.link.is_some()),
             units: self
                 .units
                 .iter()
@@ -261,6 +175,7 @@ impl Report {
                     unit: &m.unit,
                     title: &m.title,
                     kind: &m.kind,
+                    version: m.version.as_deref(),
                     link: m.link.as_deref(),
                     url: m.link.as_deref().filter(|l| {
                         let l = l.to_ascii_lowercase();
@@ -269,58 +184,5 @@ impl Report {
                 })
                 .collect(),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn kinds(b: &[Block<'_>]) -> Vec<&'static str> {
-        b.iter().map(|b| b.kind).collect()
-    }
-
-    #[test]
-    fn headings_paragraphs_and_tables() {
-        assert!(is_heading("一、各单位报送情况") && is_heading("十二、其他"));
-        assert!(!is_heading("一些情况") && !is_heading("、") && !is_heading("1、x"));
-        assert!(is_subheading("（一）深圳市") && is_subheading("(十)x"));
-        assert!(!is_subheading("（注）") && !is_subheading("一）"));
-        let text = "一、情况\n（一）深圳\n开展活动。\n\n单位 | 活动\n深圳 | 3 | 备注\n合计 | 3\n其后一段。";
-        let b = blocks(text, &[]);
-        assert_eq!(
-            kinds(&b),
-            ["h1", "h2", "p", "table", "p", "h1", "materials"]
-        );
-        assert_eq!(b[3].columns, 3);
-        assert_eq!(
-            b[3].rows,
-            [
-                vec!["单位", "活动", ""],
-                vec!["深圳", "3", "备注"],
-                vec!["合计", "3", ""]
-            ]
-        );
-        assert_eq!(b[5].text, "附：材料索引");
-    }
-
-    #[test]
-    fn the_index_goes_under_its_heading_in_place_of_listed_lines() {
-        let m = |link: &str| Material {
-            unit: "深圳".into(),
-            title: "第1版报送内容".into(),
-            kind: "开展情况".into(),
-            link: Some(link.into()),
-        };
-        let text = "一、情况\n正文。\n三、材料索引\n1. 深圳 第1版 /tasks/submissions/7\n另附纸质材料一份。\n四、下一步工作\n继续。";
-        let b = blocks(text, &[m("/tasks/submissions/7")]);
-        assert_eq!(kinds(&b), ["h1", "p", "h1", "materials", "p", "h1", "p"]);
-        assert_eq!(b[4].text, "另附纸质材料一份。");
-        // Only under the index heading are such lines dropped.
-        let b = blocks(
-            "一、情况\n见 /tasks/submissions/7",
-            &[m("/tasks/submissions/7")],
-        );
-        assert_eq!(kinds(&b), ["h1", "p", "h1", "materials"]);
     }
 }

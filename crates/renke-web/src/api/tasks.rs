@@ -14,7 +14,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{DateTime, NaiveDate, Utc};
 use renke_app::model::{
-    Collecting, Counts, Due, ExpectedRow, Filter, OrgCounts, Scope, Source, Submission,
+    Collecting, Counts, Due, ExpectedRow, Filter, Levels, OrgCounts, Scope, Source, Submission,
     SubmissionFile, Task, Version,
 };
 use renke_app::reporting::tasks::{self as svc, PaperForm, ReviewForm, TaskForm};
@@ -211,13 +211,42 @@ impl From<Source> for SourceDto {
     }
 }
 
-/// A submission with its versions and, for a compiled report, its sources.
+/// One entry of a compiled report's index of materials.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IndexEntryDto {
+    pub unit: String,
+    pub title: String,
+    /// 报送内容, 附件, 活动, 通知附件, 会场链接, 线上链接.
+    pub kind: String,
+    pub version: Option<i32>,
+    /// A path on this server, or an online link's address.
+    pub href: Option<String>,
+}
+
+impl From<svc::IndexEntry> for IndexEntryDto {
+    fn from(e: svc::IndexEntry) -> Self {
+        IndexEntryDto {
+            unit: e.unit,
+            title: e.title,
+            kind: e.kind.to_owned(),
+            version: e.version,
+            href: e.href,
+        }
+    }
+}
+
+/// A submission with its versions and, for a compiled report, its sources and its index
+/// of materials.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SubmissionDetailDto {
     pub task: TaskDto,
     pub submission: SubmissionDto,
     pub versions: Vec<VersionDto>,
     pub sources: Vec<SourceDto>,
+    pub index: Vec<IndexEntryDto>,
+    /// The collector's own summary of a task it collects at the top (汇总报告): a draft
+    /// that is never sent.
+    pub collectors_summary: bool,
     /// 附件 Files by version (version 0 is the working copy, shown to its own organisation).
     pub files: Vec<SubmissionFileDto>,
     /// 退回修改 While the submission is returned: the latest return's reason, who, when.
@@ -373,6 +402,9 @@ pub struct DashboardDto {
     pub own: Option<CountsDto>,
     /// Each child of the node with its subtree's counts (drill down with `org`).
     pub children: Vec<OrgCountsDto>,
+    /// The relay levels `total`, `own`, `children` and `recipients` count: `direct` or `all`.
+    pub counted: String,
+    /// Every relay level, whichever are counted above.
     pub levels: Vec<LevelDto>,
     /// Recipients in the node's subtree, missing and returned first (paged, filtered).
     pub recipients: Vec<RecipientDto>,
@@ -406,6 +438,7 @@ impl DashboardDto {
             node_name: v.node.name,
             total: v.dashboard.total.into(),
             own: v.dashboard.own.map(Into::into),
+            counted: v.dashboard.counted.as_str().to_owned(),
             children: v.dashboard.children.into_iter().map(Into::into).collect(),
             levels: v
                 .dashboard
@@ -429,8 +462,11 @@ impl DashboardDto {
 pub struct DashboardQuery {
     /// The organisation to show (drill-down).
     pub org: Option<i64>,
-    /// all, missing, late, returned, submitted.
+    /// all, missing, late, returned, submitted, paper_missing.
     pub filter: Option<String>,
+    /// Which relay levels the counts and the list cover: `direct` (default: the task's own
+    /// addressees) or `all` (with every level of relays below). `levels` always has each.
+    pub levels: Option<String>,
     pub offset: Option<i64>,
     pub limit: Option<i64>,
 }
@@ -639,7 +675,7 @@ async fn submission_request(
         (status = 200, description = "已报送 Submitted", body = SubmissionDto),
         (status = 403, description = "无权报送 Not allowed", body = ErrorBody),
         (status = 404, description = "没有这个任务，或无权查看 No such task, or not readable by the caller", body = ErrorBody),
-        (status = 409, description = "`not_a_recipient`, `already_submitted`, `submission_accepted`", body = ErrorBody),
+        (status = 409, description = "`not_a_recipient`, `already_submitted`, `submission_accepted`, `summary_not_sent` (the collector's own summary)", body = ErrorBody),
         (status = 422, description = "`summary_length_off` (actual, min, max, target) unless `length_confirmed`; `summary_too_long` (max, actual); on `file`: `file_too_large`, `file_type_refused`, `file_content_mismatch`, `attachment_required`, `attachments_not_accepted`, `storage_quota_exceeded` (limit, used) …", body = ErrorBody),
     ),
     security(("session" = []), ("bearer" = [])),
@@ -697,7 +733,9 @@ pub struct CompileBody {
 }
 
 /// Roll-up: compile the accepted submissions collected through the caller's relays of this
-/// task into a draft of its own submission.
+/// task into a draft of its own submission; or, for the collector of a task that is not a
+/// relay (SAMR for 764号), the accepted answers to the task into its own summary (汇总报告),
+/// kept as a draft and never sent.
 #[utoipa::path(
     post, path = "/api/v1/tasks/{id}/compile", tag = "tasks",
     params(("id" = i64, Path, description = "上级任务 The task to answer upward")),
@@ -769,6 +807,7 @@ async fn dashboard(
         state,
         &user.account,
         scope,
+        Levels::parse(q.levels.as_deref().unwrap_or("")),
         q.org,
         Filter::parse(q.filter.as_deref().unwrap_or("")),
         p.offset(),
@@ -800,6 +839,8 @@ pub async fn submission(
         submission: v.submission.into(),
         versions: v.versions.into_iter().map(Into::into).collect(),
         sources: v.sources.into_iter().map(Into::into).collect(),
+        index: v.index.into_iter().map(Into::into).collect(),
+        collectors_summary: v.collectors_summary,
         files: v.files.into_iter().map(Into::into).collect(),
         returned: v.returned.map(Into::into),
     }))
@@ -812,7 +853,7 @@ pub async fn submission(
     responses(
         (status = 200, description = "已报送 Submitted", body = SubmissionDto),
         (status = 403, description = "无权报送 Not allowed", body = ErrorBody),
-        (status = 409, description = "`already_submitted`, `submission_accepted`", body = ErrorBody),
+        (status = 409, description = "`already_submitted`, `submission_accepted`, `summary_not_sent` (the collector's own summary)", body = ErrorBody),
         (status = 422, description = "工作稿不完整，逐个字段说明 The working copy is incomplete: every missing or bad field", body = ErrorBody),
     ),
     security(("session" = []), ("bearer" = [])),

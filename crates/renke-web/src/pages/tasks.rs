@@ -13,7 +13,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
-use renke_app::model::{Collecting, Counts, Due, Filter, Scope, Task};
+use renke_app::model::{Collecting, Counts, Due, Filter, Levels, Scope, Task};
 use renke_app::reporting::tasks::{
     self as svc, DashboardView, PaperForm, ReviewForm, SubmissionView, TaskForm, TaskView,
 };
@@ -423,6 +423,19 @@ impl SubmissionPage {
     fn is_plan(&self) -> bool {
         self.v.task.kind == TaskKind::Plan
     }
+    /// A compiled report's text as headings, paragraphs and tables, with the place of its
+    /// index of materials.
+    fn blocks(&self) -> Vec<renke_domain::report_text::Block<'_>> {
+        renke_domain::report_text::blocks(self.v.submission.body.as_deref().unwrap_or(""))
+    }
+    /// Where an index entry opens: a path on this server or a web address, nothing else.
+    fn href<'a>(&self, e: &'a svc::IndexEntry) -> Option<&'a str> {
+        e.href.as_deref().filter(|h| {
+            (h.starts_with('/') && !h.starts_with("//"))
+                || h.starts_with("https://")
+                || h.starts_with("http://")
+        })
+    }
     /// Fields with an input next to them (the others are listed at the top).
     fn shown(&self) -> &'static [&'static str] {
         &["reason", "received_on"]
@@ -582,6 +595,9 @@ pub struct DashQuery {
     org: Option<i64>,
     #[serde(default)]
     filter: String,
+    /// `all`: count every relay level; otherwise the scope's own addressees.
+    #[serde(default)]
+    levels: String,
     #[serde(default)]
     offset: i64,
 }
@@ -592,6 +608,8 @@ struct DashboardPage {
     c: Chrome,
     v: DashboardView,
     base: String,
+    /// Appended to the page's own links so they keep the levels counted (`&levels=all`).
+    lv: &'static str,
     pager: Pager,
 }
 
@@ -628,6 +646,19 @@ impl DashboardPage {
         .map(|(f, zh, en)| (f.as_str(), self.c.tr.pick(zh, en), f == self.v.filter))
         .collect()
     }
+    fn all_levels(&self) -> bool {
+        self.v.dashboard.counted == Levels::All
+    }
+    /// Expected over every level and over the node's own addressees, for the switch.
+    fn level_totals(&self) -> (i64, i64) {
+        let levels = &self.v.dashboard.levels;
+        let direct = levels
+            .iter()
+            .filter(|l| l.depth == 0)
+            .map(|l| l.counts.expected)
+            .sum();
+        (direct, levels.iter().map(|l| l.counts.expected).sum())
+    }
     fn level_label(&self, depth: &i32) -> String {
         match (*depth, self.c.tr.is_zh()) {
             (0, true) => "本级任务".to_owned(),
@@ -645,10 +676,12 @@ async fn dashboard(
     q: DashQuery,
 ) -> Result<Response, PageError> {
     let filter = Filter::parse(&q.filter);
+    let levels = Levels::parse(&q.levels);
     let v = svc::dashboard(
         state,
         &user.account,
         scope,
+        levels,
         q.org,
         filter,
         q.offset,
@@ -659,11 +692,15 @@ async fn dashboard(
         Scope::Task(id) => format!("/tasks/{id}/dashboard"),
         Scope::Notice(id) => format!("/notices/{id}/dashboard"),
     };
+    let lv = match levels {
+        Levels::All => "&levels=all",
+        Levels::Direct => "",
+    };
     let pager = Pager {
         offset: v.recipients.offset,
         limit: v.recipients.limit,
         total: v.recipients.total,
-        base: format!("{base}?org={}&filter={}&", v.node.id, filter.as_str()),
+        base: format!("{base}?org={}&filter={}{lv}&", v.node.id, filter.as_str()),
     };
     let title = format!(
         "{} · {}",
@@ -674,6 +711,7 @@ async fn dashboard(
         c: Chrome::new(&user.ctx, "tasks", title),
         v,
         base,
+        lv,
         pager,
     }))
 }

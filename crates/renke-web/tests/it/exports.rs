@@ -19,8 +19,8 @@ async fn fetch(app: &TestApp, login: &str, path: &str) -> (u16, String, Vec<u8>)
 }
 
 /// Guangdong's relay task after the cascade: 深圳 and 广州 accepted, 佛山 late and accepted,
-/// 珠海 missing.
-pub async fn cascade_exports(app: &TestApp, relay_task: i64) {
+/// 珠海 missing; and SAMR's task it relays, which Guangdong answered.
+pub async fn cascade_exports(app: &TestApp, task: i64, relay_task: i64) {
     let l = app.label();
     let (status, disposition, bytes) =
         fetch(app, "gd.org", &format!("/tasks/{relay_task}/export.xlsx")).await;
@@ -82,6 +82,26 @@ pub async fn cascade_exports(app: &TestApp, relay_task: i64) {
         text.contains("广州市开展活动两场，宣传报道六篇。"),
         "{text}"
     );
+
+    // SAMR's zip nests by level: Guangdong's own report, its cities' under it.
+    let (status, _, bytes) = fetch(
+        app,
+        "cn.org",
+        &format!("/api/v1/tasks/{task}/materials.zip"),
+    )
+    .await;
+    assert_eq!(status, 200, "{l}");
+    let zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    let mut names: Vec<String> = zip.file_names().map(|n| n.unwrap().into_owned()).collect();
+    names.sort();
+    let mut expected = vec![
+        "广东省市场监督管理局/报送内容.txt".to_owned(),
+        "广东省市场监督管理局/下级报送/佛山市市场监督管理局/报送内容.txt".to_owned(),
+        "广东省市场监督管理局/下级报送/广州市市场监督管理局/报送内容.txt".to_owned(),
+        "广东省市场监督管理局/下级报送/深圳市市场监督管理局/报送内容.txt".to_owned(),
+    ];
+    expected.sort();
+    assert_eq!(names, expected, "{l}: province → its cities");
 
     // A city collects nothing here: no exports.
     let (status, _, _) = fetch(app, "sz.staff", &format!("/tasks/{relay_task}/export.xlsx")).await;

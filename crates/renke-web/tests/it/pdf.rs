@@ -171,7 +171,7 @@ pub(crate) fn pdf_row(bytes: &[u8], first: &str) -> Vec<String> {
 /// After the cascade: Guangdong's compiled submission `gd_sub` (sent upward to SAMR) as a
 /// report PDF, with the per-unit summaries and the table read back from the PDF; `plain` is
 /// a submission that was not compiled, which has no report.
-pub async fn cascade_report(app: &TestApp, gd_sub: i64, plain: i64) {
+pub async fn cascade_report(app: &TestApp, gd_sub: i64, plain: i64, national: i64) {
     let l = app.label();
     let cn = app.login("cn.org", PASSWORD).await;
     let d = download(&cn, &format!("/api/v1/submissions/{gd_sub}/report.pdf")).await;
@@ -196,13 +196,17 @@ pub async fn cascade_report(app: &TestApp, gd_sub: i64, plain: i64) {
         "二、活动和数据汇总",
         "参与（人次）",
         "四、下一步工作",
-        // The index of materials, with the late source marked.
+        // The index of materials, with the late source marked, by version.
         "三、材料索引",
         "逾期报送",
-        &format!("/tasks/submissions/{plain}"),
+        "版本",
+        "第2版",
     ] {
         assert!(text.contains(needle), "{l}: {needle} not in {text}");
     }
+    // No addresses of this server on paper, so no 链接 column either.
+    assert!(!text.contains("/tasks/submissions/"), "{l}: {text}");
+    assert!(!text.contains("链接"), "{l}: {text}");
     // Not sections rebuilt from the sources.
     assert!(!text.contains("二、活动及数据"), "{l}: {text}");
     // The figures table's total row, cell by cell.
@@ -217,4 +221,18 @@ pub async fn cascade_report(app: &TestApp, gd_sub: i64, plain: i64) {
     let gd = app.login("gd.org", PASSWORD).await;
     let d = download(&gd, &format!("/api/v1/submissions/{plain}/report.pdf")).await;
     assert_eq!(d.status, 404, "{l}");
+    // SAMR's national summary: the provinces' reports, as SAMR edited it, sent nowhere.
+    let d = download(&cn, &format!("/api/v1/submissions/{national}/report.pdf")).await;
+    assert_eq!(d.status, 200, "{l}");
+    let text = pdf_text(&d.bytes);
+    for needle in [
+        "全国汇总：各省共开展活动6场。",
+        "（一）广东省市场监督管理局",
+        "广东省各地市共开展活动6场，参与240人次，宣传报道13篇。",
+        "四、下一步工作",
+    ] {
+        assert!(text.contains(needle), "{l}: {needle} not in {text}");
+    }
+    let d = download(&gd, &format!("/api/v1/submissions/{national}/report.pdf")).await;
+    assert_eq!(d.status, 403, "{l}");
 }

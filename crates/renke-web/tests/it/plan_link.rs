@@ -417,30 +417,46 @@ async fn linked_activities_listed_and_rolled_up_with_attendance() {
         }
         assert!(!body.contains("未列入方案"), "{l}: {body}");
 
-        // The materials index: each unit's submission with its files, then each linked
-        // activity's calendar entry with its materials, every one with its address.
-        let index = &body[body
-            .find("三、材料索引")
-            .unwrap_or_else(|| panic!("{l}: {body}"))..];
+        // The materials index, drawn from the sources (the text keeps only its heading):
+        // each unit's submission with its files, then each linked activity's calendar entry
+        // with its materials, every one with its address.
+        assert!(body.trim_end().ends_with("三、材料索引"), "{l}: {body}");
+        assert!(!body.contains("/tasks/submissions/"), "{l}: {body}");
+        let compiled = r.body["id"].as_i64().unwrap();
+        let detail = gd.get(&format!("/api/v1/submissions/{compiled}")).await;
+        assert_eq!(detail.status, 200, "{l}: {}", detail.text);
+        let index: Vec<String> = detail.body["index"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                format!(
+                    "{} {} {} {} {}",
+                    e["unit"].as_str().unwrap(),
+                    e["kind"].as_str().unwrap(),
+                    e["title"].as_str().unwrap(),
+                    e["version"],
+                    e["href"].as_str().unwrap_or("")
+                )
+            })
+            .collect();
         let (sz_sub, gz_sub) = (subs[0], subs[1]);
         let expected = [
-            "三、材料索引".to_owned(),
-            format!("1. 深圳市市场监督管理局 第1版 /tasks/submissions/{sz_sub}"),
-            format!("1.1 附件 深圳市活动方案.pdf /tasks/submissions/{sz_sub}/files/1/0"),
-            format!("2. 广州市市场监督管理局 第1版 /tasks/submissions/{gz_sub}"),
-            format!("3. 深圳市市场监督管理局 活动 深圳市认可日专题讲座 /activities/{sz_act}"),
+            format!("深圳市市场监督管理局 报送内容 报送内容 1 /tasks/submissions/{sz_sub}"),
             format!(
-                "3.1 通知附件 活动方案模板 /notices/{}/attachments/{}",
+                "深圳市市场监督管理局 附件 深圳市活动方案.pdf 1 /tasks/submissions/{sz_sub}/files/1/0"
+            ),
+            format!("广州市市场监督管理局 报送内容 报送内容 1 /tasks/submissions/{gz_sub}"),
+            format!("深圳市市场监督管理局 活动 深圳市认可日专题讲座 null /activities/{sz_act}"),
+            format!(
+                "深圳市市场监督管理局 通知附件 活动方案模板 null /notices/{}/attachments/{}",
                 s.relay, s.relay_file
             ),
-            "3.2 线上链接 专题讲座 https://live.example.org/sz-lecture".to_owned(),
-            format!("4. 广州市市场监督管理局 活动 广州市实验室开放日 /activities/{gz_act}"),
+            "深圳市市场监督管理局 线上链接 专题讲座 null https://live.example.org/sz-lecture"
+                .to_owned(),
+            format!("广州市市场监督管理局 活动 广州市实验室开放日 null /activities/{gz_act}"),
         ];
-        assert_eq!(
-            index.lines().collect::<Vec<_>>(),
-            expected.iter().map(String::as_str).collect::<Vec<_>>(),
-            "{l}: {index}"
-        );
+        assert_eq!(index, expected, "{l}");
         // The links work for Guangdong, which compiled them.
         for path in [
             format!("/api/v1/submissions/{sz_sub}/files/1/0"),

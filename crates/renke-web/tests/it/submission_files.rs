@@ -626,7 +626,8 @@ async fn attach(c: &Client, id: i64, bytes: Vec<u8>) -> Resp {
 /// An upload that may not be made stores nothing: a stranger's submission to another
 /// province's task and a stranger's attachment to another bureau's draft answer 404, as for
 /// a task or notice that does not exist, and leave no file on disk; a reader who is not a
-/// recipient hears `not_a_recipient`, also with nothing stored.
+/// recipient hears `not_a_recipient`, and the collector sending its own summary
+/// `summary_not_sent`, also with nothing stored.
 #[tokio::test]
 async fn refused_uploads_store_nothing_and_strangers_get_404() {
     for app in TestApp::spawn_all_on_disk(Default::default()).await {
@@ -650,7 +651,19 @@ async fn refused_uploads_store_nothing_and_strangers_get_404() {
             r.status, 404,
             "{l}: a task that does not exist answers the same"
         );
-        // Guangdong's organiser reads the task, but Guangdong is not a recipient.
+        // SAMR's organiser reads the task, but SAMR is not a recipient.
+        let cn = app.login("cn.org", PASSWORD).await;
+        let r = send(
+            &cn,
+            Method::POST,
+            task,
+            "总局",
+            &[("a.pdf", &pdf_of("总局", 10))],
+        )
+        .await;
+        assert_eq!(r.status, 409, "{l}: {}", r.text);
+        assert_eq!(r.code(), "not_a_recipient", "{l}");
+        // Guangdong collects it: what it writes here is its own summary, never sent.
         let r = send(
             &gd,
             Method::POST,
@@ -660,7 +673,7 @@ async fn refused_uploads_store_nothing_and_strangers_get_404() {
         )
         .await;
         assert_eq!(r.status, 409, "{l}: {}", r.text);
-        assert_eq!(r.code(), "not_a_recipient", "{l}");
+        assert_eq!(r.code(), "summary_not_sent", "{l}");
 
         // A draft notice of Guangdong: Shanghai's organiser may not attach to it.
         let r = gd

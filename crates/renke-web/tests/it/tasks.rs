@@ -468,14 +468,32 @@ async fn cascade_submit_return_late_missing_rollup_and_dashboards() {
             "二、活动和数据汇总",
             "合计 | 6 | 240 | 13",
             "三、材料索引",
-            &format!("/tasks/submissions/{fs_sub}"),
         ] {
             assert!(body.contains(needle), "{l}: {needle} not in {body}");
         }
+        assert!(
+            !body.contains("/tasks/submissions/"),
+            "{l}: the text carries no addresses; the index is drawn from the sources: {body}"
+        );
         let gd_sub = r.body["id"].as_i64().unwrap();
         let detail = gd.get(&format!("/api/v1/submissions/{gd_sub}")).await;
         let sources = detail.body["sources"].as_array().unwrap();
         assert_eq!(sources.len(), 3, "{l}");
+        let index = detail.body["index"].as_array().unwrap();
+        let fs_entry = index
+            .iter()
+            .find(|e| e["href"] == format!("/tasks/submissions/{fs_sub}"))
+            .unwrap_or_else(|| panic!("{l}: 佛山 not in the index {index:?}"));
+        assert_eq!(
+            (&fs_entry["unit"], &fs_entry["kind"], &fs_entry["version"]),
+            (
+                &json!("佛山市市场监督管理局"),
+                &json!("报送内容"),
+                &json!(1)
+            ),
+            "{l}"
+        );
+        assert_eq!(detail.body["collectors_summary"], false, "{l}");
         assert_eq!(
             sources[1]["version"], 2,
             "{l}: the accepted version of 广州"
@@ -504,16 +522,43 @@ async fn cascade_submit_return_late_missing_rollup_and_dashboards() {
             (Some(1), Some(false))
         );
 
-        // SAMR's dashboard, computed live, at every level.
+        // SAMR's dashboard, computed live: by default its own addressees, the provinces
+        // (Guangdong's cities are one level down, one click away)…
         app.assert_tallies().await;
         let d = cn.get(&format!("/api/v1/tasks/{}/dashboard", c.task)).await;
         assert_eq!(d.status, 200, "{l}: {}", d.text);
+        assert_eq!(d.body["counted"], "direct", "{l}");
+        assert_eq!(
+            counts(&d.body["total"]),
+            [2, 1, 1, 1, 0, 1, 0, 0],
+            "{l}: {}",
+            d.text
+        );
+        let provinces: Vec<_> = d.body["children"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| counts(&c["counts"]))
+            .collect();
+        assert_eq!(
+            provinces,
+            [[1, 1, 1, 1, 0, 0, 0, 0], [1, 0, 0, 0, 0, 1, 0, 0]],
+            "{l}: Guangdong's own report, Shanghai's missing"
+        );
+        assert_eq!(d.body["recipients_total"], 2, "{l}");
+        assert_eq!(d.body["levels"].as_array().map(Vec::len), Some(2), "{l}");
+        // … and every level on asking.
+        let d = cn
+            .get(&format!("/api/v1/tasks/{}/dashboard?levels=all", c.task))
+            .await;
+        assert_eq!(d.body["counted"], "all", "{l}");
         assert_eq!(
             counts(&d.body["total"]),
             [6, 4, 4, 3, 1, 2, 3, 0],
             "{l}: {}",
             d.text
         );
+        assert_eq!(d.body["recipients_total"], 6, "{l}");
         let levels = d.body["levels"].as_array().unwrap();
         assert_eq!(levels.len(), 2);
         assert_eq!(
@@ -557,7 +602,10 @@ async fn cascade_submit_return_late_missing_rollup_and_dashboards() {
         // Drill down into Guangdong: its own submission and each city.
         let gd_id = children[0]["org_id"].as_i64().unwrap();
         let d = cn
-            .get(&format!("/api/v1/tasks/{}/dashboard?org={gd_id}", c.task))
+            .get(&format!(
+                "/api/v1/tasks/{}/dashboard?org={gd_id}&levels=all",
+                c.task
+            ))
             .await;
         assert_eq!(
             counts(&d.body["own"]),
@@ -591,7 +639,10 @@ async fn cascade_submit_return_late_missing_rollup_and_dashboards() {
         );
         // The notice's dashboard counts the same tasks.
         let d = cn
-            .get(&format!("/api/v1/notices/{}/dashboard", c.notice))
+            .get(&format!(
+                "/api/v1/notices/{}/dashboard?levels=all",
+                c.notice
+            ))
             .await;
         assert_eq!(
             counts(&d.body["total"]),
@@ -609,13 +660,78 @@ async fn cascade_submit_return_late_missing_rollup_and_dashboards() {
         assert_eq!(mine.body["collecting"][0]["submitted"], 1);
         let _ = c.relay;
 
+        // The national summary: SAMR accepts Guangdong's report and compiles the provinces'
+        // accepted reports into its own summary, which it edits but never sends.
+        let r = cn
+            .post(&format!("/api/v1/tasks/{}/compile", c.task), json!({}))
+            .await;
+        assert_eq!(
+            (r.status, r.code()),
+            (409, "nothing_to_compile"),
+            "{l}: nothing accepted yet"
+        );
+        let r = cn
+            .post(
+                &format!("/api/v1/submissions/{gd_sub}/review"),
+                json!({"decision": "accept"}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{l}: {}", r.text);
+        let r = cn
+            .post(&format!("/api/v1/tasks/{}/compile", c.task), json!({}))
+            .await;
+        assert_eq!(r.status, 200, "{l}: {}", r.text);
+        assert_eq!(
+            (r.body["compiled"].as_bool(), r.body["status"].as_str()),
+            (Some(true), Some("draft")),
+            "{l}"
+        );
+        assert_eq!(r.body["participants"], 240, "{l}: Guangdong's figures");
+        let national = r.body["id"].as_i64().unwrap();
+        let body = r.body["body"].as_str().unwrap();
+        assert!(
+            body.contains("（一）广东省市场监督管理局\n广东省各地市共开展活动6场"),
+            "{l}: Guangdong's own report, not its cities': {body}"
+        );
+        assert!(!body.contains("佛山"), "{l}: {body}");
+        let detail = cn.get(&format!("/api/v1/submissions/{national}")).await;
+        assert_eq!(detail.status, 200, "{l}: {}", detail.text);
+        assert_eq!(detail.body["collectors_summary"], true, "{l}");
+        assert_eq!(detail.body["sources"][0]["submission_id"], gd_sub, "{l}");
+        let r = cn
+            .post(&format!("/api/v1/submissions/{national}/submit"), json!({}))
+            .await;
+        assert_eq!(
+            (r.status, r.code()),
+            (409, "summary_not_sent"),
+            "{l}: {}",
+            r.text
+        );
+        let mut edited = content("全国汇总：各省共开展活动6场。", 6, 240, 13);
+        edited["body"] = json!(format!("{body}\n四、下一步工作"));
+        let r = cn
+            .put(&format!("/api/v1/tasks/{}/submission", c.task), edited)
+            .await;
+        assert_eq!(r.status, 200, "{l}: {}", r.text);
+        assert_eq!(
+            (r.body["id"].as_i64(), r.body["compiled"].as_bool()),
+            (Some(national), Some(true)),
+            "{l}"
+        );
+        // Nobody else reads it: Guangdong, whose report it sums up, gets 403.
+        let r = gd.get(&format!("/api/v1/submissions/{national}")).await;
+        assert_eq!(r.status, 403, "{l}");
+        // The dashboards do not count it.
+        let d = cn.get(&format!("/api/v1/tasks/{}/dashboard", c.task)).await;
+        assert_eq!(counts(&d.body["total"])[0], 2, "{l}");
+
         // 6月24日: 珠海 has still not submitted: escalation to Guangdong's organisers.
         set_clock(&app, 6, 24, 9);
         crate::reminders::cascade_escalation(&app, t2).await;
         // Guangdong exports the status and the materials of its relay.
-        crate::exports::cascade_exports(&app, t2).await;
+        crate::exports::cascade_exports(&app, c.task, t2).await;
         // SAMR downloads Guangdong's compiled report as PDF.
-        crate::pdf::cascade_report(&app, gd_sub, fs_sub).await;
+        crate::pdf::cascade_report(&app, gd_sub, fs_sub, national).await;
         app.assert_tallies().await;
         app.finish().await;
     }
@@ -971,7 +1087,9 @@ async fn tallies_follow_every_write() {
             .unwrap();
         app.assert_tallies().await;
         let cn = app.login("cn.org", PASSWORD).await;
-        let d = cn.get(&format!("/api/v1/tasks/{}/dashboard", c.task)).await;
+        let d = cn
+            .get(&format!("/api/v1/tasks/{}/dashboard?levels=all", c.task))
+            .await;
         let sh = d.body["children"]
             .as_array()
             .unwrap()
@@ -1590,6 +1708,19 @@ async fn the_report_pdf_shows_the_compiled_drafts_edited_text() {
         let gd_sub = r.body["id"].as_i64().unwrap();
         let compiled = r.body["body"].as_str().unwrap().to_owned();
         assert!(compiled.contains("深圳市开展认可日宣传活动三场。"), "{l}");
+        let detail = gd.get(&format!("/api/v1/submissions/{gd_sub}")).await;
+        let hrefs: Vec<&str> = detail.body["index"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|e| e["href"].as_str())
+            .collect();
+        for id in &subs {
+            assert!(
+                hrefs.contains(&format!("/tasks/submissions/{id}").as_str()),
+                "{l}: {hrefs:?}"
+            );
+        }
 
         // The bureau rewrites 深圳's paragraph, corrects a figure in the table, adds a note
         // under the index and a section of its own, and writes its own summary.
@@ -1602,7 +1733,7 @@ async fn the_report_pdf_shows_the_compiled_drafts_edited_text() {
                 "合计 | 4 | 100 | 8",
                 "合计 | 4 | 100 | 8\n其中线上直播 | 1 | 3650 | 2",
             )
-            .replace("三、材料索引\n", "三、材料索引\n纸质材料另行寄送认监处。\n")
+            .replace("三、材料索引", "三、材料索引\n纸质材料另行寄送认监处。")
             + "\n四、下一步工作\n（一）常态化开展开放日\n将实验室开放日纳入年度计划。";
         assert_ne!(edited_body, compiled);
         let mut edited = content(
@@ -1644,16 +1775,22 @@ async fn the_report_pdf_shows_the_compiled_drafts_edited_text() {
                 "二、活动和数据汇总",
                 "三、材料索引",
                 "纸质材料另行寄送认监处。",
-                &format!("/tasks/submissions/{}", subs[0]),
-                &format!("/tasks/submissions/{}", subs[1]),
+                // The index, drawn from the sources: each unit's version sent.
+                "报送内容",
+                "第1版",
                 "四、下一步工作",
                 "（一）常态化开展开放日",
                 "将实验室开放日纳入年度计划。",
             ] {
                 assert!(text.contains(needle), "{l} {who}: {needle} not in {text}");
             }
-            // The replaced sentence, and sections rebuilt from the sources, are not there.
-            for gone in ["深圳市开展认可日宣传活动三场。", "二、活动及数据"] {
+            // The replaced sentence, sections rebuilt from the sources, and this server's
+            // addresses are not there.
+            for gone in [
+                "深圳市开展认可日宣传活动三场。",
+                "二、活动及数据",
+                "/tasks/submissions/",
+            ] {
                 assert!(!text.contains(gone), "{l} {who}: {gone} in {text}");
             }
         };
@@ -1769,6 +1906,46 @@ async fn acknowledgements_returns_and_acceptances_are_notified() {
                 .iter()
                 .any(|x| x["body"].as_str().unwrap().contains("第 2 版")),
             "{l}: {accepted:?}"
+        );
+
+        // Submissions received are told to Guangdong by the worker's digest, not by the
+        // submit: nothing until a pass; then one message for the task, a line per version
+        // sent, and each version told once.
+        assert!(
+            messages_of(&gd, "submission_received").await.is_empty(),
+            "{l}"
+        );
+        let r = gz
+            .post(
+                &format!("/api/v1/tasks/{}/submission", c.relay_task),
+                content("广州市开展活动两场。", 2, 60, 1),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{l}: {}", r.text);
+        assert!(app.run_jobs().await.told >= 3, "{l}");
+        let received = messages_of(&gd, "submission_received").await;
+        assert_eq!(received.len(), 1, "{l}: one digest: {received:?}");
+        let body = received[0]["body"].as_str().unwrap();
+        assert!(
+            body.contains("深圳市市场监督管理局 报送了第1版")
+                && body.contains("深圳市市场监督管理局 报送了第2版")
+                && body.contains("广州市市场监督管理局 报送了第1版"),
+            "{l}: {body}"
+        );
+        assert_eq!(
+            received[0]["link"],
+            format!("/tasks/{}/dashboard?filter=submitted", c.relay_task)
+        );
+        assert_eq!(app.run_jobs().await.told, 0, "{l}: told once");
+        assert_eq!(
+            messages_of(&gd, "submission_received").await[0]["body"],
+            body,
+            "{l}"
+        );
+        // A city is not told of its neighbours' submissions.
+        assert!(
+            messages_of(&gz, "submission_received").await.is_empty(),
+            "{l}"
         );
         app.finish().await;
     }

@@ -11,7 +11,7 @@ use renke_domain::notice::{NoticeInput, RecipientSpec};
 use renke_domain::perm::Role;
 use renke_domain::task::TaskInput;
 use renke_store::accounts::NewAccount;
-use renke_store::tasks::{self, Filter, Scope};
+use renke_store::tasks::{self, Filter, Levels, Scope};
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -141,8 +141,15 @@ pub async fn run(args: TasksArgs) -> anyhow::Result<()> {
     let mut counts_only = Vec::new();
     for _ in 0..7 {
         let t = Instant::now();
-        let d =
-            tasks::dashboard(&db, Scope::Task(task.id), samr.id, &samr.path, clock.now()).await?;
+        let d = tasks::dashboard(
+            &db,
+            Scope::Task(task.id),
+            Levels::All,
+            samr.id,
+            &samr.path,
+            clock.now(),
+        )
+        .await?;
         counts_only.push(t.elapsed());
         let page = tasks::recipients(&db, &d, Filter::Missing, 0, 50).await?;
         times.push(t.elapsed());
@@ -369,7 +376,15 @@ pub async fn run(args: TasksArgs) -> anyhow::Result<()> {
         fmt_ms(percentile(&lat, 99.0)),
         fmt_ms(percentile(&lat, 100.0)),
     );
-    let d = tasks::dashboard(&db, Scope::Task(task.id), samr.id, &samr.path, clock.now()).await?;
+    let d = tasks::dashboard(
+        &db,
+        Scope::Task(task.id),
+        Levels::All,
+        samr.id,
+        &samr.path,
+        clock.now(),
+    )
+    .await?;
     println!(
         "核对 count afterwards: {} submitted in the database, {ok} answered ok — {}",
         d.total.submitted,

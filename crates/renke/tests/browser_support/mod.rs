@@ -157,6 +157,42 @@ pub async fn wait_gone(c: &Client, at: Locator<'_>) {
     panic!("still on the page after ten seconds: {at:?}");
 }
 
+/// Downloads `path` with the browser's session (its cookies), as a click on a download
+/// link would, and returns the body; panics unless the answer is 200.
+#[allow(dead_code)] // used by the reporting walks only
+pub async fn download(c: &Client, base: &str, path: &str) -> Vec<u8> {
+    let cookies: Vec<String> = c
+        .get_all_cookies()
+        .await
+        .unwrap()
+        .iter()
+        .map(|k| format!("{}={}", k.name(), k.value()))
+        .collect();
+    let r = reqwest::Client::new()
+        .get(format!("{base}{path}"))
+        .header(reqwest::header::COOKIE, cookies.join("; "))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200, "GET {path}");
+    r.bytes().await.unwrap().to_vec()
+}
+
+/// The text of a PDF, read back with pdftotext (poppler-utils).
+#[allow(dead_code)] // used by the reporting walks only
+pub fn pdf_text(bytes: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("doc.pdf");
+    std::fs::write(&pdf, bytes).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) runs");
+    assert!(out.status.success(), "pdftotext failed");
+    String::from_utf8(out.stdout).unwrap()
+}
+
 /// The visible text of the current page.
 pub async fn body_text(c: &Client) -> String {
     c.find(Locator::Css("body"))

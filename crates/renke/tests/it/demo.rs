@@ -68,6 +68,7 @@ async fn demo_dataset_loads_and_every_account_can_log_in() {
         let d = renke_store::tasks::dashboard(
             db,
             renke_store::tasks::Scope::Task(gd_task.id),
+            renke_store::tasks::Levels::Direct,
             gd_org.id,
             &gd_org.path,
             after,
@@ -89,6 +90,35 @@ async fn demo_dataset_loads_and_every_account_can_log_in() {
             t.label()
         );
         assert_eq!(k.missing, 18);
+        // SAMR's task goes to the 32 provinces and Guangdong relays it to its 21 cities: 53
+        // recipients over two levels, of which SAMR's dashboard counts its own 32 by default.
+        let samr = renke_store::orgs::get_by_code(db, "SAMR").await.unwrap();
+        let national = |levels| {
+            renke_store::tasks::dashboard(
+                db,
+                renke_store::tasks::Scope::Task(summary.tasks[0]),
+                levels,
+                samr.id,
+                &samr.path,
+                after,
+            )
+        };
+        let d = national(renke_store::tasks::Levels::Direct).await.unwrap();
+        assert_eq!(d.total.expected, 32, "{}", t.label());
+        assert_eq!(d.children.len(), 32, "{}: one row per province", t.label());
+        let by_level: Vec<(i32, i64)> = d
+            .levels
+            .iter()
+            .map(|l| (l.depth, l.counts.expected))
+            .collect();
+        assert_eq!(by_level, [(0, 32), (1, 21)], "{}", t.label());
+        let page = renke_store::tasks::recipients(db, &d, renke_store::tasks::Filter::All, 0, 100)
+            .await
+            .unwrap();
+        assert_eq!(page.total, 32, "{}", t.label());
+        assert!(page.items.iter().all(|r| r.depth == 0), "{}", t.label());
+        let d = national(renke_store::tasks::Levels::All).await.unwrap();
+        assert_eq!(d.total.expected, 53, "{}", t.label());
         let sh_task = renke_store::tasks::get(db, summary.tasks[2]).await.unwrap();
         assert_eq!(sh_task.notice_id, summary.shanghai_notice);
         assert_eq!(sh_task.length.map(|l| l.target), Some(500));
@@ -97,6 +127,7 @@ async fn demo_dataset_loads_and_every_account_can_log_in() {
         let d = renke_store::tasks::dashboard(
             db,
             renke_store::tasks::Scope::Task(sh_task.id),
+            renke_store::tasks::Levels::Direct,
             sh_org.id,
             &sh_org.path,
             after,
