@@ -272,6 +272,9 @@ pub struct TaskInput {
     pub title: String,
     pub instructions: String,
     pub deadline: String,
+    /// 及时报送: the notice asks for it "in good time", without a date (764号's plans and
+    /// reports); `deadline` is then left blank.
+    pub timely: bool,
     pub submit_to_org_id: i64,
     pub submit_to_dept: String,
     /// Characters asked for, e.g. "500"; empty = no length rule.
@@ -294,7 +297,8 @@ pub struct TaskDraft {
     pub kind: TaskKind,
     pub title: Line,
     pub instructions: Option<String>,
-    pub deadline: Deadline,
+    /// None: 及时报送, no fixed deadline (nobody is overdue or late).
+    pub deadline: Option<Deadline>,
     pub submit_to_org_id: i64,
     pub submit_to_dept: Option<Line>,
     pub length: Option<LengthRule>,
@@ -324,7 +328,10 @@ fn parse_count(field: &str, raw: &str, max: u32) -> Result<Option<u32>, FieldErr
 
 impl TaskInput {
     /// Validates every field at once. `parent` is the deadline of the task this one relays,
-    /// if any: the new deadline must come strictly before it.
+    /// if any: the new deadline must come strictly before it. A task is due by a deadline,
+    /// or 及时报送 (`timely`, with the deadline left blank: `timely_has_no_deadline`
+    /// otherwise); a relay of a task due by a deadline has one too
+    /// (`timely_relay_of_deadline`).
     pub fn validate(
         &self,
         now: DateTime<Utc>,
@@ -344,10 +351,27 @@ impl TaskInput {
             crate::notice::parse_text("instructions", &self.instructions, INSTRUCTIONS_MAX),
             &mut errs,
         );
-        let deadline = ok(Deadline::parse("deadline", &self.deadline, now), &mut errs);
-        if let (Some(d), Some(p)) = (deadline, parent) {
-            ok(d.check_before_parent("deadline", p), &mut errs);
-        }
+        let deadline = if self.timely {
+            if !self.deadline.trim().is_empty() {
+                errs.push(
+                    FieldError::new("deadline", "timely_has_no_deadline")
+                        .with("value", self.deadline.trim()),
+                );
+            }
+            if let Some(p) = parent {
+                errs.push(
+                    FieldError::new("deadline", "timely_relay_of_deadline")
+                        .with("before", p.shanghai()),
+                );
+            }
+            Some(None)
+        } else {
+            let d = ok(Deadline::parse("deadline", &self.deadline, now), &mut errs);
+            if let (Some(d), Some(p)) = (d, parent) {
+                ok(d.check_before_parent("deadline", p), &mut errs);
+            }
+            d.map(Some)
+        };
         let dept = ok(
             Line::parse_opt("submit_to_dept", &self.submit_to_dept, DEPT_MAX),
             &mut errs,
@@ -584,22 +608,25 @@ pub enum Chip {
 
 impl Chip {
     /// The chip for a recipient: `submitted_at` is the first time it submitted (if ever),
-    /// `returned` whether its latest version was returned.
+    /// `returned` whether its latest version was returned. Without a deadline (及时报送)
+    /// nobody is late, overdue or due soon.
     pub fn of(
-        deadline: DateTime<Utc>,
+        deadline: Option<DateTime<Utc>>,
         submitted_at: Option<DateTime<Utc>>,
         returned: bool,
         accepted: bool,
         now: DateTime<Utc>,
     ) -> Chip {
+        let past = |at: DateTime<Utc>| deadline.is_some_and(|d| at > d);
+        let soon = deadline.is_some_and(|d| d - now <= chrono::Duration::days(DUE_SOON_DAYS));
         match submitted_at {
             _ if returned => Chip::Returned,
             // A late submission stays marked late, even once accepted.
-            Some(at) if at > deadline => Chip::Late,
+            Some(at) if past(at) => Chip::Late,
             Some(_) if accepted => Chip::OnTime,
             Some(_) => Chip::OnTime,
-            None if now > deadline => Chip::Overdue,
-            None if deadline - now <= chrono::Duration::days(DUE_SOON_DAYS) => Chip::DueSoon,
+            None if past(now) => Chip::Overdue,
+            None if soon => Chip::DueSoon,
             None => Chip::NotStarted,
         }
     }
@@ -777,6 +804,40 @@ mod tests {
     }
 
     #[test]
+    fn a_timely_task_has_no_deadline() {
+        let t = TaskInput {
+            kind: "plan".into(),
+            timely: true,
+            submit_to_org_id: 7,
+            ..Default::default()
+        };
+        assert_eq!(t.validate(now(), None).unwrap().deadline, None);
+        // A date beside 及时报送 is refused, not dropped.
+        let e = TaskInput {
+            deadline: "2022-06-25".into(),
+            ..t.clone()
+        }
+        .validate(now(), None)
+        .unwrap_err();
+        assert_eq!(
+            (e.0[0].field.as_str(), e.0[0].code),
+            ("deadline", "timely_has_no_deadline")
+        );
+        // A relay of a task due by a date has its own, earlier date.
+        let parent = Deadline::parse_any("d", "2022-06-20").unwrap();
+        let e = t.validate(now(), Some(parent)).unwrap_err();
+        assert_eq!(e.0[0].code, "timely_relay_of_deadline");
+        // Without 及时报送 the deadline is required.
+        let e = TaskInput { timely: false, ..t }
+            .validate(now(), None)
+            .unwrap_err();
+        assert_eq!(
+            (e.0[0].field.as_str(), e.0[0].code),
+            ("deadline", "required")
+        );
+    }
+
+    #[test]
     fn task_input_defaults() {
         let t = TaskInput {
             kind: "总结".into(),
@@ -809,12 +870,19 @@ mod tests {
         let early = Utc.with_ymd_and_hms(2022, 6, 1, 0, 0, 0).unwrap();
         let soon = Utc.with_ymd_and_hms(2022, 6, 18, 0, 0, 0).unwrap();
         let after = Utc.with_ymd_and_hms(2022, 6, 21, 0, 0, 0).unwrap();
+        let dl = Some(dl);
         assert_eq!(Chip::of(dl, None, false, false, early), Chip::NotStarted);
         assert_eq!(Chip::of(dl, None, false, false, soon), Chip::DueSoon);
         assert_eq!(Chip::of(dl, None, false, false, after), Chip::Overdue);
         assert_eq!(Chip::of(dl, Some(soon), false, false, after), Chip::OnTime);
         assert_eq!(Chip::of(dl, Some(after), false, false, after), Chip::Late);
         assert_eq!(Chip::of(dl, Some(soon), true, false, after), Chip::Returned);
+        // 及时报送: never overdue, due soon or late.
+        assert_eq!(Chip::of(None, None, false, false, after), Chip::NotStarted);
+        assert_eq!(
+            Chip::of(None, Some(after), false, true, after),
+            Chip::OnTime
+        );
         assert_eq!(Chip::NotStarted.colour(), "grey");
         assert_eq!(Chip::Overdue.colour(), "red");
     }

@@ -52,7 +52,8 @@ pub async fn set_plan(
 pub struct OpenTask {
     pub id: i64,
     pub title: String,
-    pub deadline: DateTime<Utc>,
+    /// None: 及时报送 (only 立即催办 reminds of such a task).
+    pub deadline: Option<DateTime<Utc>>,
     pub notice_doc_number: String,
     pub submit_to_name: String,
     pub plan: Option<String>,

@@ -25,6 +25,10 @@ use serde::Serialize;
 use sqlx::AssertSqlSafe;
 use std::collections::HashMap;
 
+/// Tasks by deadline, soonest first, those due 及时报送 (without one) after them: one order
+/// on both databases (PostgreSQL and SQLite place NULLs differently).
+const BY_DEADLINE: &str = "t.deadline IS NULL, t.deadline";
+
 /// A task as stored, with its notice and the organisation it is submitted to.
 #[derive(Debug, Clone, Serialize)]
 pub struct Task {
@@ -40,7 +44,8 @@ pub struct Task {
     pub kind: TaskKind,
     pub title: String,
     pub instructions: Option<String>,
-    pub deadline: Deadline,
+    /// None: 及时报送, no fixed deadline.
+    pub deadline: Option<Deadline>,
     pub submit_to_org_id: i64,
     pub submit_to_name: String,
     #[serde(skip)]
@@ -69,7 +74,7 @@ struct TaskRow {
     kind: String,
     title: String,
     instructions: Option<String>,
-    deadline: DateTime<Utc>,
+    deadline: Option<DateTime<Utc>>,
     submit_to_org_id: i64,
     submit_to_name: String,
     submit_to_path: String,
@@ -128,7 +133,7 @@ impl TryFrom<TaskRow> for Task {
             parent_task_id: r.parent_task_id,
             title: r.title,
             instructions: r.instructions,
-            deadline: Deadline::from_utc(r.deadline),
+            deadline: r.deadline.map(Deadline::from_utc),
             submit_to_org_id: r.submit_to_org_id,
             submit_to_name: r.submit_to_name,
             submit_to_dept: r.submit_to_dept,
@@ -166,7 +171,7 @@ pub(crate) async fn insert(
             .bind(d.kind.as_str())
             .bind(d.title.as_str())
             .bind(&d.instructions)
-            .bind(d.deadline.at())
+            .bind(d.deadline.map(Deadline::at))
             .bind(d.submit_to_org_id)
             .bind(d.submit_to_dept.as_ref().map(|s| s.as_str()))
             .bind(d.length.map(|l| l.target as i32))
@@ -251,8 +256,9 @@ pub async fn get(db: &Db, id: i64) -> Result<Task, StoreError> {
 
 /// The tasks of a notice, by deadline.
 pub async fn for_notice(db: &Db, notice_id: i64) -> Result<Vec<Task>, StoreError> {
-    let sql =
-        format!("SELECT {TASK_COLS} {TASK_FROM} WHERE t.notice_id = $1 ORDER BY t.deadline, t.id");
+    let sql = format!(
+        "SELECT {TASK_COLS} {TASK_FROM} WHERE t.notice_id = $1 ORDER BY {BY_DEADLINE}, t.id"
+    );
     let rows: Vec<TaskRow> = on_db!(db, |p| sqlx::query_as(AssertSqlSafe(sql.as_str()))
         .bind(notice_id)
         .fetch_all(p)
@@ -305,7 +311,8 @@ pub struct ExpectedRow {
     pub task_id: i64,
     /// 0 for the task asked about, 1 for its relays, 2 for relays of relays.
     pub depth: i32,
-    pub deadline: DateTime<Utc>,
+    /// None: 及时报送.
+    pub deadline: Option<DateTime<Utc>>,
     pub org_id: i64,
     pub org_name: String,
     pub org_path: String,
@@ -706,7 +713,7 @@ pub struct Dashboard {
 pub struct TaskAtNode {
     pub task_id: i64,
     pub depth: i32,
-    pub deadline: DateTime<Utc>,
+    pub deadline: Option<DateTime<Utc>>,
     pub tally: Tally,
 }
 
@@ -725,8 +732,8 @@ impl Counts {
     }
 
     /// The counts of a tally of one task due at `deadline`, seen at `now`: its missing are
-    /// overdue past the deadline and due soon within three days of it.
-    fn of(t: &Tally, deadline: DateTime<Utc>, now: DateTime<Utc>) -> Counts {
+    /// overdue past the deadline and due soon within three days of it (never, without one).
+    fn of(t: &Tally, deadline: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Counts {
         let soon = now + chrono::Duration::days(renke_domain::task::DUE_SOON_DAYS);
         let missing = t.expected - t.submitted;
         Counts {
@@ -738,8 +745,12 @@ impl Counts {
             missing,
             accepted: t.accepted,
             returned: t.returned,
-            overdue: if deadline < now { missing } else { 0 },
-            due_soon: if deadline >= now && deadline < soon {
+            overdue: if deadline.is_some_and(|d| d < now) {
+                missing
+            } else {
+                0
+            },
+            due_soon: if deadline.is_some_and(|d| d >= now && d < soon) {
                 missing
             } else {
                 0
@@ -782,7 +793,7 @@ pub async fn dashboard(
     now: DateTime<Utc>,
 ) -> Result<Dashboard, StoreError> {
     let (t, n) = scope.ids();
-    let tree: Vec<(i64, i32, DateTime<Utc>)> = on_db!(db, |p| sqlx::query_as(TASK_TREE)
+    let tree: Vec<(i64, i32, Option<DateTime<Utc>>)> = on_db!(db, |p| sqlx::query_as(TASK_TREE)
         .bind(t)
         .bind(n)
         .fetch_all(p)
@@ -1075,6 +1086,27 @@ pub async fn write(
     by: i64,
     now: DateTime<Utc>,
 ) -> Result<Submission, StoreError> {
+    let mut tx = db.write().await?;
+    let id = write_in(&mut tx, task, org_id, c, mode, compiled, files, by, now).await?;
+    tx.commit().await?;
+    submission(db, id).await
+}
+
+/// [`write`] inside the caller's transaction (which it leaves open): returns the
+/// submission's id.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn write_in(
+    tx: &mut Tx,
+    task: &Task,
+    org_id: i64,
+    c: &SubmissionContent,
+    mode: Write,
+    compiled: Option<&[(i64, i32)]>,
+    files: FileChanges<'_>,
+    by: i64,
+    now: DateTime<Utc>,
+) -> Result<i64, StoreError> {
+    let backend = tx.backend();
     // The submission's state, its organisation's path (for the tallies) and whether the
     // organisation is expected to answer, in one statement.
     let state_sql = format!(
@@ -1082,10 +1114,9 @@ pub async fn write(
          EXISTS (SELECT 1 FROM ({EXPECTED_ONE}) e WHERE e.org_id = $2) FROM submissions s \
          JOIN orgs o ON o.id = s.org_id WHERE s.task_id = $1 AND s.org_id = $2"
     );
-    let late = now > task.deadline.at();
-    let mut tx = db.write().await?;
-    tallies::lock(&mut tx, tallies::Lock::Share).await?;
-    let (id, status, next, version, was_late, path) = on_tx!(&mut tx, |tx| {
+    let late = task.deadline.is_some_and(|d| now > d.at());
+    tallies::lock(tx, tallies::Lock::Share).await?;
+    let (id, status, next, version, was_late, path) = on_tx!(tx, |tx| {
         // The row first, so the read below finds it; the unique (task_id, org_id) makes a
         // race harmless and a refusal rolls it back. A row returned is a new one.
         let created: Option<i64> = sqlx::query_scalar(
@@ -1168,7 +1199,7 @@ pub async fn write(
             for chunk in listed.chunks(crate::rows::ROWS_PER_INSERT) {
                 let sql = format!(
                     "INSERT INTO submission_files (submission_id, version, position, file_id, name) VALUES {}",
-                    crate::rows::placeholders(db.backend(), chunk.len(), 5)
+                    crate::rows::placeholders(backend, chunk.len(), 5)
                 );
                 let mut q = sqlx::query(AssertSqlSafe(sql));
                 for (pos, file_id, name) in chunk {
@@ -1269,10 +1300,9 @@ pub async fn write(
         let before = Mark::of(false, Some((status, version, was_late)));
         let now_late = if version == 0 { late } else { was_late };
         let after = Mark::of(false, Some((next, version + 1, now_late)));
-        tallies::shift(&mut tx, task.id, &path, before, after).await?;
+        tallies::shift(tx, task.id, &path, before, after).await?;
     }
-    tx.commit().await?;
-    submission(db, id).await
+    Ok(id)
 }
 
 /// A file attached to a submission: to the working copy (`version` 0) or to a version sent.
@@ -1532,7 +1562,8 @@ pub struct Due {
     pub title: String,
     pub notice_id: i64,
     pub doc_number: String,
-    pub deadline: DateTime<Utc>,
+    /// None: 及时报送.
+    pub deadline: Option<DateTime<Utc>>,
     pub submit_to_name: String,
     #[sqlx(try_from = "MaybeStored<SubmissionStatus>")]
     pub status: Option<SubmissionStatus>,
@@ -1565,7 +1596,7 @@ pub async fn due_for(db: &Db, org_id: i64, limit: i64) -> Result<Vec<Due>, Store
          LEFT JOIN submissions s ON s.task_id = t.id AND s.org_id = d.org_id \
          WHERE d.org_id = $1 AND (t.all_recipients OR EXISTS ( \
            SELECT 1 FROM task_recipients r WHERE r.task_id = t.id AND r.org_id = d.org_id)) \
-         AND COALESCE(s.status, 'draft') <> 'accepted' ORDER BY t.deadline, t.id LIMIT {limit}"
+         AND COALESCE(s.status, 'draft') <> 'accepted' ORDER BY {BY_DEADLINE}, t.id LIMIT {limit}"
     );
     Ok(on_db!(db, |p| sqlx::query_as(AssertSqlSafe(sql.as_str()))
         .bind(org_id)
@@ -1580,7 +1611,8 @@ pub struct Collecting {
     pub title: String,
     pub notice_id: i64,
     pub doc_number: String,
-    pub deadline: DateTime<Utc>,
+    /// None: 及时报送.
+    pub deadline: Option<DateTime<Utc>>,
     pub expected: i64,
     pub submitted: i64,
     pub late: i64,
@@ -1605,7 +1637,7 @@ pub async fn collecting(
            SELECT 1 FROM task_recipients r WHERE r.task_id = t.id AND r.org_id = d.org_id)) \
          LEFT JOIN submissions s ON s.task_id = t.id AND s.org_id = d.org_id \
          WHERE t.submit_to_org_id IN ({ids}) GROUP BY t.id, t.title, n.id, n.doc_number, t.deadline \
-         ORDER BY t.deadline DESC, t.id LIMIT {limit}"
+         ORDER BY t.deadline IS NULL, t.deadline DESC, t.id LIMIT {limit}"
     );
     Ok(on_db!(db, |p| sqlx::query_as(AssertSqlSafe(sql.as_str()))
         .fetch_all(p)

@@ -580,6 +580,16 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "A relayed deadline ({value}) must come before the parent's deadline {before}.",
     ),
     (
+        "err.timely_has_no_deadline",
+        "已选择“及时报送”，不能同时填写截止时间 {value}：请清空截止时间，或取消“及时报送”。",
+        "As soon as possible has no deadline: clear {value}, or untick As soon as possible.",
+    ),
+    (
+        "err.timely_relay_of_deadline",
+        "上级任务的截止时间为 {before}，转发任务须填写更早的截止时间，不能选择“及时报送”。",
+        "The parent task is due {before}: a relay needs an earlier deadline of its own.",
+    ),
+    (
         "err.invalid_deadline",
         "截止时间格式不正确：{value}（例如 2022-06-20 18:00）",
         "Not a deadline: {value} (e.g. 2022-06-20 18:00)",

@@ -17,6 +17,20 @@ pub fn indent(depth: i32) -> String {
     format!("indent-{}", depth.clamp(0, MAX_INDENT))
 }
 
+/// When a task is due, as a page shows it: its deadline in Shanghai time
+/// (`2022-06-20 23:59`), or 及时报送 for a task without one.
+pub fn due(tr: &Tr, deadline: &Option<renke_domain::task::Deadline>) -> String {
+    match deadline {
+        Some(d) => d.shanghai(),
+        None => tr.pick("及时报送", "As soon as possible").to_owned(),
+    }
+}
+
+/// Like [`due`], for a deadline read as an instant.
+pub fn due_at(tr: &Tr, deadline: &Option<chrono::DateTime<chrono::Utc>>) -> String {
+    due(tr, &deadline.map(renke_domain::task::Deadline::from_utc))
+}
+
 /// What every page's frame needs: language, the account, the CSRF token, the active module.
 pub struct Chrome {
     pub tr: Tr,

@@ -89,7 +89,9 @@ async fn load_reporting(
         let input = TaskInput {
             kind: t.kind.into(),
             title: t.title.into(),
-            deadline: t.deadline.into(),
+            instructions: t.instructions.into(),
+            deadline: t.deadline.unwrap_or_default().into(),
+            timely: t.deadline.is_none(),
             submit_to_org_id: org(t.submit_to)?,
             submit_to_dept: t.submit_to_dept.into(),
             length_target: t.length_target.into(),
@@ -97,7 +99,7 @@ async fn load_reporting(
             ..Default::default()
         };
         let draft = input
-            .validate(set_up, parent.map(|p| p.deadline))
+            .validate(set_up, parent.and_then(|p| p.deadline))
             .map_err(|e| anyhow!("demo task {} is invalid: {e}", t.title))?;
         let notice = *all_notices
             .get(t.notice)

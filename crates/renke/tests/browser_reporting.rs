@@ -428,9 +428,7 @@ async fn the_national_organiser_in_a_department_works_samrs_notice() {
     c.goto(&format!("{base}/tasks")).await.unwrap();
     click(
         c,
-        Locator::XPath(
-            "//tr[td[contains(., '活动方案、活动开展情况和宣传报道素材')]]//a[contains(@href, '/dashboard')]",
-        ),
+        Locator::XPath("//tr[td[a[text()='活动开展情况']]]//a[contains(@href, '/dashboard')]"),
     )
     .await;
     c.wait().for_element(Locator::Css("#rec-h")).await.unwrap();
@@ -464,10 +462,11 @@ async fn the_provinces_reports_roll_up_into_samrs_national_summary() {
     }
     let b = start(&["--clock", "2022-06-18T10:00:00+08:00"], 1366, 900).await;
     let (c, base, shots) = (&b.c, b.base.as_str(), &b.shots);
-    // Guangdong: compile 深圳's accepted report into its answer to 764号's task, send it.
+    // Guangdong: compile 深圳's accepted report into its answer to 764号's 活动开展情况 (the
+    // demo's task 2, which Guangdong relayed to its cities), send it.
     log_in(c, base, "gd.organiser", renke_domain::demo::DEMO_PASSWORD).await;
-    c.goto(&format!("{base}/tasks/1")).await.unwrap();
-    click(c, Locator::Css("form[action='/tasks/1/compile'] button")).await;
+    c.goto(&format!("{base}/tasks/2")).await.unwrap();
+    click(c, Locator::Css("form[action='/tasks/2/compile'] button")).await;
     c.wait()
         .for_element(Locator::XPath("//*[contains(., '由下级报送汇总')]"))
         .await
@@ -478,8 +477,12 @@ async fn the_provinces_reports_roll_up_into_samrs_national_summary() {
 
     // SAMR's organiser (in 认证监管司): the national dashboard counts the provinces.
     log_in(c, base, "samr.organiser", renke_domain::demo::DEMO_PASSWORD).await;
-    c.goto(&format!("{base}/tasks/1/dashboard")).await.unwrap();
+    c.goto(&format!("{base}/tasks/2/dashboard")).await.unwrap();
     c.wait().for_element(Locator::Css("#rec-h")).await.unwrap();
+    assert!(
+        body_text(c).await.contains("截止时间 及时报送"),
+        "764号 sets no date"
+    );
     assert_eq!(
         total(c, "应报").await,
         32,
@@ -491,7 +494,7 @@ async fn the_provinces_reports_roll_up_into_samrs_national_summary() {
     assert_eq!(total(c, "应报").await, 53, "with Guangdong's 21 cities");
     shot(c, shots, "national-dashboard-all-levels.png").await;
     // Guangdong's report is accepted.
-    c.goto(&format!("{base}/tasks/1/dashboard?filter=submitted"))
+    c.goto(&format!("{base}/tasks/2/dashboard?filter=submitted"))
         .await
         .unwrap();
     click(
@@ -512,8 +515,8 @@ async fn the_provinces_reports_roll_up_into_samrs_national_summary() {
     )
     .await;
     // The national summary.
-    c.goto(&format!("{base}/tasks/1")).await.unwrap();
-    click(c, Locator::Css("form[action='/tasks/1/compile'] button")).await;
+    c.goto(&format!("{base}/tasks/2")).await.unwrap();
+    click(c, Locator::Css("form[action='/tasks/2/compile'] button")).await;
     click(c, Locator::XPath("//a[contains(., '查看汇总报告')]")).await;
     c.wait()
         .for_element(Locator::Css(".report table"))

@@ -89,7 +89,8 @@ pub async fn status_xlsx(
             } else {
                 format!("转发第{}级 relay {}", r.depth, r.depth)
             },
-            local_time(&r.deadline),
+            r.deadline
+                .map_or_else(|| "及时报送".to_owned(), |d| local_time(&d)),
             r.acknowledged_at
                 .map(|t| local_time(&t))
                 .unwrap_or_default(),

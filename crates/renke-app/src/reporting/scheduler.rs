@@ -35,6 +35,19 @@ fn addresses(c: Option<&OrgContacts>, roles: &[Role]) -> Vec<String> {
     .unwrap_or_default()
 }
 
+/// When a task is due, in both languages: its deadline with how it stands
+/// (`截止 2022-06-20 23:59，还有 3 天`), or 及时报送 for a task without one.
+fn due_words(deadline: Option<DateTime<Utc>>, now: DateTime<Utc>) -> (String, String) {
+    match deadline {
+        Some(d) => {
+            let (zh, en) = standing(d, now);
+            let at = local_time(&d);
+            (format!("截止 {at}，{zh}"), format!("due {at}, {en}"))
+        }
+        None => ("及时报送".into(), "due as soon as possible".into()),
+    }
+}
+
 /// How the deadline stands, in both languages: `还有 3 天` / `已逾期 2 天`.
 fn standing(deadline: DateTime<Utc>, now: DateTime<Utc>) -> (String, String) {
     let days = (deadline - now).num_hours().div_euclid(24);
@@ -86,12 +99,11 @@ impl Ctx<'_> {
         c: Option<&OrgContacts>,
     ) -> Result<Notify, StoreError> {
         let t = self.task;
-        let deadline = local_time(&t.deadline);
-        let (zh, en) = standing(t.deadline, self.now);
-        let title = format!("【催办】{}（截止 {deadline}，{zh}）", t.title);
+        let (zh, en) = due_words(t.deadline, self.now);
+        let title = format!("【催办】{}（{zh}）", t.title);
         let body = format!(
-            "{org}：{doc} 的报送任务“{task}”截止时间为 {deadline}（{zh}），贵单位尚未报送，请按时报送至{to}。\n\
-             Reminder: “{task}” ({doc}) is due {deadline} ({en}); your organisation has not submitted yet.",
+            "{org}：{doc} 的报送任务“{task}”（{zh}），贵单位尚未报送，请报送至{to}。\n\
+             Reminder: “{task}” ({doc}) is {en}; your organisation has not submitted yet.",
             org = r.org_name,
             doc = t.notice_doc_number,
             task = t.title,
@@ -122,12 +134,11 @@ impl Ctx<'_> {
         parent: Option<&OrgContacts>,
     ) -> Result<Notify, StoreError> {
         let t = self.task;
-        let deadline = local_time(&t.deadline);
-        let (zh, en) = standing(t.deadline, self.now);
+        let (zh, en) = due_words(t.deadline, self.now);
         let title = format!("【逾期提醒】{}未报送“{}”（{zh}）", r.org_name, t.title);
         let body = format!(
-            "下级单位{org}未按期报送 {doc} 的报送任务“{task}”（截止 {deadline}，{zh}），请督促报送。\n\
-             Escalation: {org} has not submitted “{task}” ({doc}), due {deadline} ({en}).",
+            "下级单位{org}未按期报送 {doc} 的报送任务“{task}”（{zh}），请督促报送。\n\
+             Escalation: {org} has not submitted “{task}” ({doc}), {en}.",
             org = r.org_name,
             doc = t.notice_doc_number,
             task = t.title,
@@ -161,12 +172,16 @@ pub async fn run(app: &App) -> Result<usize, StoreError> {
     let to = now + Duration::days(61);
     let mut sent = 0;
     for task in reminders::open_tasks(db, from, to).await? {
+        // Only tasks with a deadline fall in the range; 及时报送 has no schedule.
+        let Some(deadline) = task.deadline else {
+            continue;
+        };
         let plan = task.plan()?;
-        let due = match plan.due(task.deadline, now) {
+        let due = match plan.due(deadline, now) {
             Some(d) if !reminders::slot_done(db, task.id, &d.key()).await? => Some(d),
             _ => None,
         };
-        let escalate = plan.escalation_due(task.deadline, now)
+        let escalate = plan.escalation_due(deadline, now)
             && !reminders::slot_done(db, task.id, ESCALATION).await?;
         if due.is_none() && !escalate {
             continue;
@@ -202,7 +217,7 @@ pub async fn run(app: &App) -> Result<usize, StoreError> {
             let own = contacts.get(&r.org_id);
             if let Some(d) = due {
                 // "On the day" and "before" slots only make sense before the deadline passes.
-                let stale = matches!(d.slot, Slot::Before(_) | Slot::OnDay) && now > task.deadline;
+                let stale = matches!(d.slot, Slot::Before(_) | Slot::OnDay) && now > deadline;
                 if !stale {
                     items.push(cx.reminder(r, d.key(), own)?);
                 }

@@ -65,8 +65,12 @@ pub struct TaskForm {
     pub title: String,
     #[serde(default)]
     pub instructions: String,
+    /// Shanghai time, e.g. 2022-06-20 or 2022-06-20 17:00; blank with `timely`.
     #[serde(default)]
     pub deadline: String,
+    /// 及时报送: no fixed deadline (the notice asks for it in good time).
+    #[serde(default, deserialize_with = "de_bool")]
+    pub timely: bool,
     /// Organisation code; empty = the notice's issuer.
     #[serde(default)]
     pub submit_to_code: String,
@@ -177,6 +181,7 @@ pub async fn create_task(
         },
         instructions: f.instructions.clone(),
         deadline: f.deadline.clone(),
+        timely: f.timely,
         submit_to_org_id: submit_to.as_ref().map_or(-1, |o| o.id),
         submit_to_dept: f.submit_to_dept.clone(),
         length_target: match (&parent, f.length_target.trim()) {
@@ -205,7 +210,7 @@ pub async fn create_task(
         paper_required: f.paper_required || parent.as_ref().is_some_and(|p| p.paper_required),
         recipient_org_ids,
     };
-    let draft = match input.validate(app.clock.now(), parent.as_ref().map(|p| p.deadline)) {
+    let draft = match input.validate(app.clock.now(), parent.as_ref().and_then(|p| p.deadline)) {
         Ok(d) if errs.is_empty() => d,
         Ok(_) => return Err(AppError::Invalid(errs)),
         Err(e) => {
@@ -887,7 +892,7 @@ pub async fn dashboard(
                 t.submit_to_org_id,
                 t.submit_to_path.clone(),
                 t.title.clone(),
-                Some(t.deadline),
+                t.deadline,
                 t.paper_required,
             )
         }
@@ -1263,6 +1268,7 @@ pub async fn relay_drafts(
             title: parent.title.clone(),
             instructions: parent.instructions.clone().unwrap_or_default(),
             deadline: item.deadline.clone(),
+            timely: false,
             submit_to_org_id: issuer.id,
             submit_to_dept: String::new(),
             length_target: parent
@@ -1279,7 +1285,7 @@ pub async fn relay_drafts(
             paper_required: parent.paper_required,
             recipient_org_ids: Vec::new(),
         };
-        match input.validate(now, Some(parent.deadline)) {
+        match input.validate(now, parent.deadline) {
             Ok(d) => out.push((parent.id, d)),
             Err(e) => errs.0.extend(e.0.into_iter().map(|mut fe| {
                 fe.field = format!("relay_tasks[{i}].{}", fe.field);

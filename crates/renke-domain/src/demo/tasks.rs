@@ -2,11 +2,13 @@
 //! 500-character 活动总结, and submissions in every state a dashboard shows (on time, late,
 //! returned, draft, missing).
 //!
-//! The seeds fix: Guangdong's 253号 asks its cities for 活动开展情况和宣传报道资料 by
-//! 2022-06-20 to 认监处; Shanghai asks for a 活动总结 of about 500 characters, on paper and
-//! electronically, by 2022-06-25. Invented here: the deadline of SAMR's own task (764号
-//! says only 及时报送), Shanghai's 发文字号 and 成文日期 (the seed text carries none),
-//! the contact persons and the submissions' content.
+//! The seeds fix: SAMR's 764号 asks the provinces to report 活动方案, 活动开展情况 and
+//! 宣传报道素材 "及时报送" — three tasks without a deadline, the plan before the day and
+//! the other two after it; Guangdong's 253号 asks its cities for 活动开展情况和宣传报道资料
+//! by 2022-06-20 to 认监处 (one task, relaying SAMR's 活动开展情况); Shanghai asks for a
+//! 活动总结 of about 500 characters, on paper and electronically, by 2022-06-25. Invented
+//! here: Shanghai's 发文字号 and 成文日期 (the seed text carries none), the contact persons
+//! and the submissions' content.
 
 use super::notices::DemoNotice;
 use crate::org::OrgKind;
@@ -21,8 +23,9 @@ pub struct DemoTask {
     pub parent: Option<usize>,
     pub kind: &'static str,
     pub title: &'static str,
-    /// Shanghai time.
-    pub deadline: &'static str,
+    pub instructions: &'static str,
+    /// Shanghai time; None: 及时报送, as the notice asks.
+    pub deadline: Option<&'static str>,
     pub submit_to: &'static str,
     pub submit_to_dept: &'static str,
     pub length_target: &'static str,
@@ -94,25 +97,47 @@ pub fn shanghai_notice() -> DemoNotice {
     }
 }
 
+/// The index in [`tasks`] of Guangdong's task (253号), which relays SAMR's 活动开展情况.
+pub const GUANGDONG_TASK: usize = 3;
+/// The index in [`tasks`] of Shanghai's 活动总结.
+pub const SHANGHAI_TASK: usize = 4;
+
 pub fn tasks() -> Vec<DemoTask> {
+    let samr = |kind, title, instructions| DemoTask {
+        notice: 0,
+        parent: None,
+        kind,
+        title,
+        instructions,
+        deadline: None,
+        submit_to: "SAMR",
+        submit_to_dept: "认证监督管理司",
+        length_target: "",
+        paper_required: false,
+    };
     vec![
-        DemoTask {
-            notice: 0,
-            parent: None,
-            kind: "progress",
-            title: "活动方案、活动开展情况和宣传报道素材",
-            deadline: "2022-06-30 17:00",
-            submit_to: "SAMR",
-            submit_to_dept: "认证监督管理司",
-            length_target: "",
-            paper_required: false,
-        },
+        samr(
+            "plan",
+            "“世界认可日”活动方案",
+            "及时报送本地区“世界认可日”活动方案（活动开展前）。",
+        ),
+        samr(
+            "progress",
+            "活动开展情况",
+            "活动开展后及时报送活动开展情况，并加强对辖区内市、县（区）市场监管部门的工作指导。",
+        ),
+        samr(
+            "publicity",
+            "宣传报道素材",
+            "活动期间及活动开展后及时报送宣传报道素材。",
+        ),
         DemoTask {
             notice: 1,
-            parent: Some(0),
+            parent: Some(1),
             kind: "progress",
             title: "活动开展情况和宣传报道资料",
-            deadline: "2022-06-20",
+            instructions: "",
+            deadline: Some("2022-06-20"),
             submit_to: "GD",
             submit_to_dept: "认监处",
             length_target: "",
@@ -123,7 +148,8 @@ pub fn tasks() -> Vec<DemoTask> {
             parent: None,
             kind: "summary",
             title: "活动总结",
-            deadline: "2022-06-25",
+            instructions: "",
+            deadline: Some("2022-06-25"),
             submit_to: "SH",
             submit_to_dept: "",
             length_target: "500",
@@ -135,7 +161,7 @@ pub fn tasks() -> Vec<DemoTask> {
 pub fn submissions() -> Vec<DemoSubmission> {
     vec![
         DemoSubmission {
-            task: 1,
+            task: GUANGDONG_TASK,
             org: "GD-SZ",
             by: "gdsz.staff",
             submitted_at: Some("2022-06-15 16:30"),
@@ -146,7 +172,7 @@ pub fn submissions() -> Vec<DemoSubmission> {
             outcome: Outcome::Accepted,
         },
         DemoSubmission {
-            task: 1,
+            task: GUANGDONG_TASK,
             org: "GD-GZ",
             by: "admin",
             submitted_at: Some("2022-06-16 10:00"),
@@ -157,7 +183,7 @@ pub fn submissions() -> Vec<DemoSubmission> {
             outcome: Outcome::Returned("请补充宣传报道资料和活动照片。"),
         },
         DemoSubmission {
-            task: 1,
+            task: GUANGDONG_TASK,
             org: "GD-FS",
             by: "admin",
             submitted_at: Some("2022-06-22 09:00"),
@@ -168,7 +194,7 @@ pub fn submissions() -> Vec<DemoSubmission> {
             outcome: Outcome::None,
         },
         DemoSubmission {
-            task: 1,
+            task: GUANGDONG_TASK,
             org: "GD-DG",
             by: "admin",
             submitted_at: None,
@@ -179,7 +205,7 @@ pub fn submissions() -> Vec<DemoSubmission> {
             outcome: Outcome::None,
         },
         DemoSubmission {
-            task: 2,
+            task: SHANGHAI_TASK,
             org: "SH-PD",
             by: "shpd.staff",
             submitted_at: Some("2022-06-20 15:00"),
@@ -190,7 +216,7 @@ pub fn submissions() -> Vec<DemoSubmission> {
             outcome: Outcome::Accepted,
         },
         DemoSubmission {
-            task: 2,
+            task: SHANGHAI_TASK,
             org: "SH-JA",
             by: "admin",
             submitted_at: Some("2022-06-27 11:00"),
@@ -213,25 +239,30 @@ mod tests {
     fn demo_tasks_are_valid_and_relays_fall_due_first() {
         let now = Utc.with_ymd_and_hms(2022, 5, 1, 0, 0, 0).unwrap();
         let tasks = tasks();
-        let mut deadlines: Vec<Deadline> = Vec::new();
+        let mut deadlines: Vec<Option<Deadline>> = Vec::new();
         for t in &tasks {
             let input = TaskInput {
                 kind: t.kind.into(),
                 title: t.title.into(),
-                deadline: t.deadline.into(),
+                deadline: t.deadline.unwrap_or_default().into(),
+                timely: t.deadline.is_none(),
                 submit_to_org_id: 1,
                 submit_to_dept: t.submit_to_dept.into(),
                 length_target: t.length_target.into(),
                 paper_required: t.paper_required,
                 ..Default::default()
             };
-            let parent = t.parent.map(|p| deadlines[p]);
+            let parent = t.parent.and_then(|p| deadlines[p]);
             let d = input.validate(now, parent).unwrap();
             deadlines.push(d.deadline);
         }
-        assert_eq!(deadlines[1].shanghai(), "2022-06-20 23:59");
-        assert_eq!(deadlines[2].shanghai(), "2022-06-25 23:59");
-        assert_eq!(tasks[2].length_target, "500");
+        // 764号's three tasks are 及时报送; Guangdong's and Shanghai's have the seeds' dates.
+        assert_eq!(&deadlines[..3], [None, None, None]);
+        let date = |i: usize| deadlines[i].map(Deadline::shanghai);
+        assert_eq!(date(GUANGDONG_TASK).as_deref(), Some("2022-06-20 23:59"));
+        assert_eq!(date(SHANGHAI_TASK).as_deref(), Some("2022-06-25 23:59"));
+        assert_eq!(tasks[SHANGHAI_TASK].length_target, "500");
+        assert_eq!(tasks[GUANGDONG_TASK].parent, Some(1), "relays 活动开展情况");
         for s in submissions() {
             assert!(s.task < tasks.len());
             assert!(crate::text::char_len(s.summary) <= 600);

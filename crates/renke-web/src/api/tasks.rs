@@ -36,10 +36,12 @@ pub struct TaskDto {
     pub kind_zh: String,
     pub title: String,
     pub instructions: Option<String>,
-    /// UTC.
-    pub deadline: DateTime<Utc>,
-    /// Asia/Shanghai, `2022-06-20 23:59`.
-    pub deadline_shanghai: String,
+    /// UTC; null for a task due 及时报送 (`timely`).
+    pub deadline: Option<DateTime<Utc>>,
+    /// Asia/Shanghai, `2022-06-20 23:59`; null when `timely`.
+    pub deadline_shanghai: Option<String>,
+    /// 及时报送: the task has no fixed deadline (never overdue or late).
+    pub timely: bool,
     pub submit_to_org_id: i64,
     pub submit_to_name: String,
     pub submit_to_dept: Option<String>,
@@ -68,8 +70,9 @@ impl From<Task> for TaskDto {
             kind_zh: t.kind.zh().to_owned(),
             title: t.title,
             instructions: t.instructions,
-            deadline: t.deadline.at(),
-            deadline_shanghai: t.deadline.shanghai(),
+            deadline: t.deadline.map(|d| d.at()),
+            deadline_shanghai: t.deadline.map(|d| d.shanghai()),
+            timely: t.deadline.is_none(),
             submit_to_org_id: t.submit_to_org_id,
             submit_to_name: t.submit_to_name,
             submit_to_dept: t.submit_to_dept,
@@ -379,7 +382,8 @@ pub struct RecipientDto {
     pub depth: i32,
     pub org_id: i64,
     pub org_name: String,
-    pub deadline: DateTime<Utc>,
+    /// Null: 及时报送.
+    pub deadline: Option<DateTime<Utc>>,
     pub acknowledged_at: Option<DateTime<Utc>>,
     pub submission_id: Option<i64>,
     pub status: Option<String>,
@@ -919,7 +923,8 @@ pub struct DueDto {
     pub title: String,
     pub notice_id: i64,
     pub doc_number: String,
-    pub deadline: DateTime<Utc>,
+    /// Null: 及时报送.
+    pub deadline: Option<DateTime<Utc>>,
     pub submit_to_name: String,
     pub status: Option<String>,
     pub chip: String,
@@ -933,7 +938,8 @@ pub struct CollectingDto {
     pub title: String,
     pub notice_id: i64,
     pub doc_number: String,
-    pub deadline: DateTime<Utc>,
+    /// Null: 及时报送.
+    pub deadline: Option<DateTime<Utc>>,
     pub expected: i64,
     pub submitted: i64,
     pub late: i64,

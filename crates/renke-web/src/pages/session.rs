@@ -182,9 +182,6 @@ struct HomePage {
 }
 
 impl HomePage {
-    fn time(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
-        crate::view::local_time(t)
-    }
     fn chip(&self, d: &renke_app::model::Due) -> (&'static str, &'static str) {
         let chip = d.chip(self.now);
         (

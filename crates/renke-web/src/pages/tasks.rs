@@ -18,7 +18,7 @@ use renke_app::reporting::tasks::{
     self as svc, DashboardView, PaperForm, ReviewForm, SubmissionView, TaskForm, TaskView,
 };
 use renke_domain::file::human_size;
-use renke_domain::task::{AttachmentRule, Chip, SubmissionInput, TaskKind};
+use renke_domain::task::{AttachmentRule, Chip, Deadline, SubmissionInput, TaskKind};
 use serde::Deserialize;
 
 fn chip_label(c: &Chrome, chip: Chip) -> &'static str {
@@ -37,9 +37,6 @@ struct MinePage {
 }
 
 impl MinePage {
-    fn time(&self, t: &DateTime<Utc>) -> String {
-        local_time(t)
-    }
     fn chip(&self, d: &Due) -> (&'static str, &'static str) {
         let chip = d.chip(self.now);
         (chip.colour(), chip_label(&self.c, chip))
@@ -69,6 +66,9 @@ pub struct TaskPageForm {
     instructions: String,
     #[serde(default)]
     deadline: String,
+    /// The 及时报送 checkbox.
+    #[serde(default)]
+    timely: Option<String>,
     #[serde(default)]
     submit_to_code: String,
     #[serde(default)]
@@ -99,6 +99,7 @@ impl TaskPageForm {
             title: self.title.clone(),
             instructions: self.instructions.clone(),
             deadline: self.deadline.clone(),
+            timely: self.timely.is_some(),
             submit_to_code: self.submit_to_code.clone(),
             submit_to_dept: self.submit_to_dept.clone(),
             length_target: self.length_target.clone(),
@@ -306,7 +307,7 @@ impl TaskPage {
     fn my_chip(&self) -> (&'static str, &'static str) {
         let s = self.v.mine.as_ref();
         let chip = Chip::of(
-            self.v.task.deadline.at(),
+            self.v.task.deadline.map(Deadline::at),
             s.and_then(|s| s.first_submitted_at.filter(|_| s.has_submitted())),
             s.is_some_and(|s| s.status.is_returned()),
             s.is_some_and(|s| s.status.is_accepted()),
@@ -547,7 +548,7 @@ impl ConfirmPage {
         human_size((*bytes).max(0) as u64)
     }
     fn deadline(&self) -> String {
-        local_time(&self.v.task.deadline.at())
+        crate::view::due(&self.c.tr, &self.v.task.deadline)
     }
     /// The summary's 字数 is outside the task's rule (the preview says so).
     fn length_off(&self) -> bool {

@@ -2033,3 +2033,122 @@ async fn remind_now_previews_and_reminds_who_owes_once() {
         app.finish().await;
     }
 }
+
+/// 及时报送: a task without a deadline (as 764号 asks for plans and reports) is never due
+/// soon, overdue or late, has no reminder schedule, and is reminded of only at once, with
+/// a text that says 及时报送. A date beside it is refused, and so is a timely relay of a
+/// task due by a date.
+#[tokio::test]
+async fn a_timely_task_is_never_overdue_or_late() {
+    use crate::pages::{form_login, get, post};
+    for app in TestApp::spawn_all().await {
+        let l = app.label();
+        setup(&app).await;
+        let c = issue_and_relay(&app).await;
+        let cn = app.login("cn.org", PASSWORD).await;
+        let tasks = format!("/api/v1/notices/{}/tasks", c.notice);
+        let r = cn
+            .post(
+                &tasks,
+                json!({"kind": "plan", "timely": true, "deadline": "2022-06-25"}),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.field_code("deadline").as_deref()),
+            (422, Some("timely_has_no_deadline")),
+            "{l}: {}",
+            r.text
+        );
+        let r = cn
+            .post(&tasks, json!({"kind": "plan", "timely": true}))
+            .await;
+        assert_eq!(r.status, 201, "{l}: {}", r.text);
+        assert_eq!(
+            (&r.body["deadline"], &r.body["timely"]),
+            (&Value::Null, &json!(true)),
+            "{l}"
+        );
+        let plan = r.body["id"].as_i64().unwrap();
+        let gd = app.login("gd.org", PASSWORD).await;
+        let r = gd
+            .post(
+                &format!("/api/v1/notices/{}/tasks", c.relay),
+                json!({"parent_task_id": c.task, "timely": true}),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.field_code("deadline").as_deref()),
+            (422, Some("timely_relay_of_deadline")),
+            "{l}: {}",
+            r.text
+        );
+
+        // Half a year on, and the scheduler has run: nothing is overdue, nobody reminded.
+        set_clock(&app, 12, 1, 9);
+        app.run_jobs().await;
+        // (Sessions have expired meanwhile.)
+        let gd = app.login("gd.org", PASSWORD).await;
+        let cn = app.login("cn.org", PASSWORD).await;
+        let mine = gd.get("/api/v1/me/tasks").await;
+        let due = mine.body["due"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["task_id"] == plan)
+            .unwrap_or_else(|| panic!("{l}: {}", mine.text))
+            .clone();
+        assert_eq!(
+            (&due["deadline"], &due["chip"]),
+            (&Value::Null, &json!("not_started")),
+            "{l}"
+        );
+        let d = cn.get(&format!("/api/v1/tasks/{plan}/dashboard")).await;
+        assert_eq!(
+            (&d.body["total"]["overdue"], &d.body["total"]["colour"]),
+            (&json!(0), &json!("grey")),
+            "{l}: {}",
+            d.text
+        );
+        let sh = app.login("sh.staff", PASSWORD).await;
+        let reminded = |m: Vec<Value>| {
+            m.iter()
+                .filter(|x| x["link"] == format!("/tasks/{plan}"))
+                .count()
+        };
+        assert_eq!(reminded(messages_of(&sh, "reminder").await), 0, "{l}");
+        let r = gd
+            .post(
+                &format!("/api/v1/tasks/{plan}/submission"),
+                content("广东省“世界认可日”活动方案。", 3, 0, 0),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{l}: {}", r.text);
+        assert_eq!(r.body["late"], false, "{l}: never late");
+
+        // 立即催办 reaches 上海, which has not sent its plan, and says 及时报送.
+        let (cn_page, csrf) = form_login(&app, "cn.org").await;
+        let (s, _, page) = get(&cn_page, &app, &format!("/tasks/{plan}/reminders")).await;
+        assert_eq!(s, 200, "{l}");
+        assert!(page.contains("（及时报送）"), "{l}: {page}");
+        let (s, location, _) = post(
+            &cn_page,
+            &app,
+            &format!("/tasks/{plan}/reminders/now"),
+            &[("_csrf", &csrf)],
+        )
+        .await;
+        assert_eq!(
+            (s, location.as_str()),
+            (303, format!("/tasks/{plan}/reminders?reminded=1").as_str()),
+            "{l}"
+        );
+        let m = messages_of(&sh, "reminder").await;
+        assert_eq!(reminded(m.clone()), 1, "{l}: {m:?}");
+        assert!(
+            m.iter()
+                .any(|x| x["title"].as_str().unwrap().contains("（及时报送）")),
+            "{l}: {m:?}"
+        );
+        app.finish().await;
+    }
+}

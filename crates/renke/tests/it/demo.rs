@@ -58,10 +58,34 @@ async fn demo_dataset_loads_and_every_account_can_log_in() {
         // Reporting: Guangdong's relayed task has one unit on time and accepted, one
         // returned, one late, one draft and the rest missing; Shanghai's 活动总结 one on time
         // and one late.
-        assert_eq!(summary.tasks.len(), 3);
-        let gd_task = renke_store::tasks::get(db, summary.tasks[1]).await.unwrap();
-        assert_eq!(gd_task.parent_task_id, Some(summary.tasks[0]));
-        assert_eq!(gd_task.deadline.shanghai(), "2022-06-20 23:59");
+        // SAMR's 764号 asks for three things 及时报送: three tasks without a deadline.
+        use renke_domain::demo::tasks::{GUANGDONG_TASK, SHANGHAI_TASK};
+        assert_eq!(summary.tasks.len(), 5);
+        let samr_tasks = renke_store::tasks::for_notice(db, summary.notices[0])
+            .await
+            .unwrap();
+        let kinds: Vec<(&str, bool)> = samr_tasks
+            .iter()
+            .map(|t| (t.kind.as_str(), t.deadline.is_none()))
+            .collect();
+        assert_eq!(
+            kinds,
+            [("plan", true), ("progress", true), ("publicity", true)],
+            "{}",
+            t.label()
+        );
+        let gd_task = renke_store::tasks::get(db, summary.tasks[GUANGDONG_TASK])
+            .await
+            .unwrap();
+        assert_eq!(
+            gd_task.parent_task_id,
+            Some(summary.tasks[1]),
+            "relays 活动开展情况"
+        );
+        assert_eq!(
+            gd_task.deadline.map(|d| d.shanghai()).as_deref(),
+            Some("2022-06-20 23:59")
+        );
         assert_eq!(gd_task.submit_to_dept.as_deref(), Some("认监处"));
         let after = Utc.with_ymd_and_hms(2022, 6, 28, 2, 0, 0).unwrap();
         let gd_org = renke_store::orgs::get_by_code(db, "GD").await.unwrap();
@@ -90,13 +114,14 @@ async fn demo_dataset_loads_and_every_account_can_log_in() {
             t.label()
         );
         assert_eq!(k.missing, 18);
-        // SAMR's task goes to the 32 provinces and Guangdong relays it to its 21 cities: 53
-        // recipients over two levels, of which SAMR's dashboard counts its own 32 by default.
+        // SAMR's 活动开展情况 goes to the 32 provinces and Guangdong relays it to its 21
+        // cities: 53 recipients over two levels, of which SAMR's dashboard counts its own 32
+        // by default.
         let samr = renke_store::orgs::get_by_code(db, "SAMR").await.unwrap();
         let national = |levels| {
             renke_store::tasks::dashboard(
                 db,
-                renke_store::tasks::Scope::Task(summary.tasks[0]),
+                renke_store::tasks::Scope::Task(summary.tasks[1]),
                 levels,
                 samr.id,
                 &samr.path,
@@ -119,7 +144,9 @@ async fn demo_dataset_loads_and_every_account_can_log_in() {
         assert!(page.items.iter().all(|r| r.depth == 0), "{}", t.label());
         let d = national(renke_store::tasks::Levels::All).await.unwrap();
         assert_eq!(d.total.expected, 53, "{}", t.label());
-        let sh_task = renke_store::tasks::get(db, summary.tasks[2]).await.unwrap();
+        let sh_task = renke_store::tasks::get(db, summary.tasks[SHANGHAI_TASK])
+            .await
+            .unwrap();
         assert_eq!(sh_task.notice_id, summary.shanghai_notice);
         assert_eq!(sh_task.length.map(|l| l.target), Some(500));
         assert!(sh_task.paper_required);
