@@ -8,6 +8,7 @@ pub use renke_store::activities::{
 };
 pub use renke_store::campaigns::{Campaign, LocalTheme};
 pub use renke_store::files::StoredFile;
+pub use renke_store::items::{Item, ItemStatus};
 pub use renke_store::notices::{
     ChainEntry, Delivery, DeliveryStatus, InboxItem, Notice, NoticeRef, Recipient,
 };

@@ -26,6 +26,14 @@ string_enum! {
     }
 }
 
+impl TaskKind {
+    /// A stream task (信息和新闻稿件, "及时…上报" during a campaign) takes many items per
+    /// unit, each reviewed on its own, instead of one submission in versions.
+    pub fn is_stream(self) -> bool {
+        self == TaskKind::News
+    }
+}
+
 string_enum! {
     /// Whether a submission may or must carry attachments.
     AttachmentRule {

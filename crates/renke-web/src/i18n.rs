@@ -327,6 +327,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ),
     ("pub.notices", "通知公告", "Notices"),
     ("pub.calendar", "活动日历", "Calendar"),
+    ("pub.news", "信息动态", "News"),
     ("pub.downloads", "宣传资料下载", "Downloads"),
     (
         "pub.section_soon",
@@ -663,6 +664,21 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "err.nothing_to_compile",
         "下级单位还没有被采纳的报送材料，无法汇总。",
         "No accepted submissions from units below yet; nothing to compile.",
+    ),
+    (
+        "err.not_a_stream_task",
+        "该任务不是稿件类任务（信息和新闻稿件），请在任务页报送。",
+        "This task does not take a stream of items; submit on the task's page.",
+    ),
+    (
+        "err.item_not_submitted",
+        "该稿件已审核过。",
+        "This item has already been reviewed.",
+    ),
+    (
+        "err.item_not_accepted",
+        "只有已采用的稿件才能发布。",
+        "Only an accepted item can be published.",
     ),
     (
         "err.summary_not_sent",

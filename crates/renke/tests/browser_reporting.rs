@@ -776,3 +776,100 @@ async fn a_summary_far_from_500_characters_is_warned_and_needs_confirming() {
     assert_eq!(csp_violations(c).await, Vec::<String>::new());
     c.clone().close().await.unwrap();
 }
+
+/// Shanghai's 信息和新闻稿件, a stream: 浦东 sends an item from its phone; Shanghai's
+/// organiser accepts it and publishes it; the public page shows it under 信息动态.
+#[tokio::test]
+async fn a_district_sends_a_news_item_and_shanghai_publishes_it() {
+    if !enabled() {
+        return;
+    }
+    let b = start(&["--clock", "2022-06-18T10:00:00+08:00"], 390, 844).await;
+    let (c, base, shots) = (&b.c, b.base.as_str(), &b.shots);
+    let pw = renke_domain::demo::DEMO_PASSWORD;
+    let title = "浦东新区开展检验检测机构开放日";
+    log_in(c, base, "shpd.staff", pw).await;
+    c.goto(&format!("{base}/tasks")).await.unwrap();
+    click(c, Locator::LinkText("信息和新闻稿件")).await;
+    click(c, Locator::XPath("//a[contains(., '报送和查看稿件')]")).await;
+    c.wait().for_element(Locator::Id("title")).await.unwrap();
+    // Sent empty first: every problem is named, nothing is saved.
+    c.execute(
+        "document.querySelectorAll('[required]').forEach(e => e.removeAttribute('required'))",
+        vec![],
+    )
+    .await
+    .unwrap();
+    click(c, Locator::XPath("//button[contains(., '报送稿件')]")).await;
+    c.wait()
+        .for_element(Locator::Css("[role=alert]"))
+        .await
+        .unwrap();
+    c.find(Locator::Id("title"))
+        .await
+        .unwrap()
+        .send_keys(title)
+        .await
+        .unwrap();
+    c.find(Locator::Id("body"))
+        .await
+        .unwrap()
+        .send_keys("6月9日，浦东新区组织12家检验检测机构向市民开放实验室。")
+        .await
+        .unwrap();
+    click(c, Locator::XPath("//button[contains(., '报送稿件')]")).await;
+    c.wait()
+        .for_element(Locator::XPath(&format!(
+            "//section[@aria-labelledby='mine-h']//td[contains(., '{title}')]"
+        )))
+        .await
+        .unwrap();
+    let sent = body_text(c).await;
+    assert!(
+        sent.contains("稿件已报送，等待审核。") && sent.contains("待审核"),
+        "{sent}"
+    );
+    shot(c, shots, "news-item-sent-390.png").await;
+    c.set_window_size(1366, 900).await.unwrap();
+    log_out(c).await;
+
+    log_in(c, base, "sh.organiser", pw).await;
+    c.goto(&format!("{base}/tasks")).await.unwrap();
+    click(c, Locator::LinkText("信息和新闻稿件")).await;
+    click(
+        c,
+        Locator::XPath("//a[contains(., '稿件')][contains(@href, '/items')]"),
+    )
+    .await;
+    click(
+        c,
+        Locator::XPath(&format!(
+            "//article[.//h3[contains(., '{title}')]]//button[contains(., '采用')]"
+        )),
+    )
+    .await;
+    click(
+        c,
+        Locator::XPath(&format!(
+            "//article[.//h3[contains(., '{title}')]]//button[contains(., '发布到公开页面')]"
+        )),
+    )
+    .await;
+    c.wait()
+        .for_element(Locator::XPath("//button[contains(., '撤下公开页面')]"))
+        .await
+        .unwrap();
+    shot(c, shots, "news-items-reviewed.png").await;
+    log_out(c).await;
+    c.set_window_size(390, 844).await.unwrap();
+    c.goto(&format!("{base}/")).await.unwrap();
+    c.wait().for_element(Locator::Css("h1")).await.unwrap();
+    let public = body_text(c).await;
+    assert!(
+        public.contains("信息动态") && public.contains(title),
+        "the public page shows the published item: {public}"
+    );
+    shot(c, shots, "news-public-page-390.png").await;
+    assert_eq!(csp_violations(c).await, Vec::<String>::new());
+    c.clone().close().await.unwrap();
+}

@@ -2,6 +2,7 @@
 //! exports, and 催办 reminders (the plan per task and the scheduler that sends them).
 
 pub mod exports;
+pub mod items;
 pub mod reminders;
 pub mod scheduler;
 pub mod tasks;

@@ -251,7 +251,7 @@ pub fn collects(me: &Caller, submit_to: &renke_domain::org::OrgPath) -> bool {
 }
 
 /// Whether `me` may review (return, accept, record paper) what is sent to `submit_to`.
-fn reviews(me: &Caller, submit_to: &renke_domain::org::OrgPath) -> bool {
+pub(crate) fn reviews(me: &Caller, submit_to: &renke_domain::org::OrgPath) -> bool {
     me.actor().reviews(submit_to)
 }
 
@@ -601,7 +601,7 @@ pub async fn save_submission(
 /// Task `task_id` for a submission by organisation `org_id`, checked before anything is
 /// stored: a task the caller may not read is not found (404), so its existence is not
 /// told; one the caller reads but `org_id` is not a recipient of is `not_a_recipient`.
-async fn task_for_submitter(
+pub(crate) async fn task_for_submitter(
     app: &App,
     me: &Caller,
     task_id: i64,
@@ -754,7 +754,11 @@ pub async fn submission_view(app: &App, me: &Caller, id: i64) -> Result<Submissi
         collectors_summary: is_collectors_summary(&task, submission.org_id),
         returned: return_note(submission.status, &versions),
         plan_activities,
-        may_review: reviews(me, &task.submit_to_path) && submission.status.is_under_review(),
+        // A stream task's items are reviewed one by one; its submission only marks that the
+        // unit has sent something.
+        may_review: reviews(me, &task.submit_to_path)
+            && submission.status.is_under_review()
+            && !task.kind.is_stream(),
         may_edit,
         own,
         task,

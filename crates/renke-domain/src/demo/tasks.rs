@@ -6,7 +6,8 @@
 //! 宣传报道素材 "及时报送" — three tasks without a deadline, the plan before the day and
 //! the other two after it; Guangdong's 253号 asks its cities for 活动开展情况和宣传报道资料
 //! by 2022-06-20 to 认监处 (one task, relaying SAMR's 活动开展情况); Shanghai asks for a
-//! 活动总结 of about 500 characters, on paper and electronically, by 2022-06-25. Invented
+//! 活动总结 of about 500 characters, on paper and electronically, by 2022-06-25, and for
+//! 信息和新闻稿件 "及时…上报" (a stream task: many items per district). Invented
 //! here: Shanghai's 发文字号 and 成文日期 (the seed text carries none), the contact persons
 //! and the submissions' content.
 
@@ -154,6 +155,19 @@ pub fn tasks() -> Vec<DemoTask> {
             submit_to_dept: "",
             length_target: "500",
             paper_required: true,
+        },
+        // "及时将活动期间的好做法、好经验形成信息和新闻稿件上报": many items per district.
+        DemoTask {
+            notice: 2,
+            parent: None,
+            kind: "news",
+            title: "信息和新闻稿件",
+            instructions: "及时将活动期间的好做法、好经验形成信息和新闻稿件上报，每篇单独报送。",
+            deadline: None,
+            submit_to: "SH",
+            submit_to_dept: "",
+            length_target: "",
+            paper_required: false,
         },
     ]
 }

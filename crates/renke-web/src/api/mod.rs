@@ -9,6 +9,7 @@ mod campaigns;
 pub mod dto;
 mod exports;
 pub mod extract;
+mod items;
 mod me;
 mod notices;
 mod orgs;
@@ -82,6 +83,9 @@ pub fn openapi_router() -> OpenApiRouter<AppState> {
         .routes(routes!(tasks::submission_file))
         .routes(routes!(tasks::review))
         .routes(routes!(tasks::paper))
+        .routes(routes!(items::send, items::list))
+        .routes(routes!(items::review))
+        .routes(routes!(items::publish))
         .routes(routes!(tasks::mine))
         .routes(routes!(reminders::get, reminders::put))
         .routes(routes!(exports::status_xlsx))

@@ -23,6 +23,7 @@ pub mod form {
     pub type CampaignForm = Doc<renke_app::campaigns::CampaignForm>;
     pub type CheckinInput = Doc<renke_app::activities::CheckinInput>;
     pub type CheckinResult = Doc<renke_app::activities::CheckinResult>;
+    pub type ItemForm = Doc<renke_app::reporting::items::ItemForm>;
     pub type NoticeForm = Doc<renke_app::notices::NoticeForm>;
     pub type OrgInput = Doc<renke_app::orgs::OrgInput>;
     pub type PaperForm = Doc<renke_app::reporting::tasks::PaperForm>;

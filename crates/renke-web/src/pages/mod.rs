@@ -5,6 +5,7 @@ mod activities;
 pub mod assets;
 mod campaigns;
 mod exports;
+mod items;
 mod notices;
 mod orgs;
 pub use exports::XLSX;
@@ -79,6 +80,9 @@ pub fn routes() -> Router<AppState> {
         .route("/tasks/{id}", get(tasks::show))
         .route("/tasks/{id}/submission", post(tasks::save_submission))
         .route("/tasks/{id}/compile", post(tasks::compile))
+        .route("/tasks/{id}/items", get(items::show).post(items::send))
+        .route("/tasks/items/{id}/review", post(items::review))
+        .route("/tasks/items/{id}/publish", post(items::publish))
         .route("/tasks/{id}/dashboard", get(tasks::task_dashboard))
         .route("/tasks/submissions/{id}", get(tasks::submission))
         .route("/tasks/submissions/{id}/review", post(tasks::review))

@@ -36,6 +36,7 @@ async fn public_sections(
             "pub.calendar",
             super::activities::public_section(state, tr, campaign).await?,
         ),
+        ("pub.news", news_section(state, campaign).await?),
         ("pub.downloads", String::new()),
     ])
 }
@@ -55,6 +56,31 @@ async fn notices_section(state: &AppState, campaign: &Campaign) -> Result<String
             escape(&n.doc_number),
             escape(&n.issuer_name),
             n.written_on.format("%Y-%m-%d"),
+        ));
+    }
+    html.push_str("</ul>");
+    Ok(html)
+}
+
+/// The news items published from the campaign's stream tasks (信息和新闻稿件), newest
+/// first: title, unit, date, and the text.
+async fn news_section(state: &AppState, campaign: &Campaign) -> Result<String, PageError> {
+    let list = renke_app::reporting::items::published(state, campaign.id).await?;
+    if list.is_empty() {
+        return Ok(String::new());
+    }
+    let mut html = String::from("<ul class=\"plain news\">");
+    for i in list {
+        let date = i
+            .published_at
+            .map(|t| crate::view::local_time(&t))
+            .unwrap_or_default();
+        html.push_str(&format!(
+            "<li><details><summary>{}</summary><p class=\"muted\">{} · {}</p><p class=\"pre\">{}</p></details></li>",
+            escape(&i.title),
+            escape(&i.org_name),
+            escape(&date),
+            escape(&i.body),
         ));
     }
     html.push_str("</ul>");

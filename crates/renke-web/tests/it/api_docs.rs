@@ -65,6 +65,9 @@ const PATHS: &[(&str, &[&str])] = &[
     ("/api/v1/tickets/{ticket}/certificate.pdf", &["get"]),
     ("/api/v1/submissions/{id}/files/{version}/{pos}", &["get"]),
     ("/api/v1/submissions/{id}/report.pdf", &["get"]),
+    ("/api/v1/tasks/{id}/items", &["get", "post"]),
+    ("/api/v1/items/{id}/review", &["post"]),
+    ("/api/v1/items/{id}/publish", &["post"]),
 ];
 
 #[tokio::test]

@@ -2152,3 +2152,167 @@ async fn a_timely_task_is_never_overdue_or_late() {
         app.finish().await;
     }
 }
+
+/// 信息和新闻稿件 as a stream: Guangdong sends several items to SAMR's news task, each with
+/// a title and a text; SAMR accepts one and returns another with a reason, each on its own;
+/// the unit counts once on the dashboard; only an accepted item is published, and it then
+/// shows on the campaign's public page. Only the collector reviews or publishes.
+#[tokio::test]
+async fn news_items_are_sent_reviewed_and_published_one_by_one() {
+    for app in TestApp::spawn_all().await {
+        let l = app.label();
+        setup(&app).await;
+        let cn = app.login("cn.org", PASSWORD).await;
+        let gd = app.login("gd.org", PASSWORD).await;
+        let r = cn
+            .post(
+                "/api/v1/campaigns",
+                json!({"title": "第十五个世界认可日", "edition": "15", "day": "2022-06-09",
+                       "owner_code": "CN", "public": true}),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{l}: {}", r.text);
+        let campaign = r.body["id"].as_i64().unwrap();
+        let mut notice = samr_notice();
+        notice["campaign_id"] = json!(campaign);
+        let r = cn.post("/api/v1/notices", notice).await;
+        assert_eq!(r.status, 201, "{l}: {}", r.text);
+        let notice = r.body["id"].as_i64().unwrap();
+        let r = cn
+            .post(
+                &format!("/api/v1/notices/{notice}/tasks"),
+                json!({"kind": "news", "timely": true}),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{l}: {}", r.text);
+        let news = r.body["id"].as_i64().unwrap();
+        let r = cn
+            .post(
+                &format!("/api/v1/notices/{notice}/tasks"),
+                json!({"kind": "summary", "deadline": "2022-06-30"}),
+            )
+            .await;
+        let summary = r.body["id"].as_i64().unwrap();
+        let r = cn
+            .post(&format!("/api/v1/notices/{notice}/issue"), json!({}))
+            .await;
+        assert_eq!(r.status, 200, "{l}: {}", r.text);
+
+        // Every problem at once; nothing saved.
+        let items = format!("/api/v1/tasks/{news}/items");
+        let r = gd.post(&items, json!({"title": " ", "body": ""})).await;
+        assert_eq!(r.status, 422, "{l}: {}", r.text);
+        let mut fields = r.fields();
+        fields.sort();
+        assert_eq!(fields, ["body", "title"], "{l}");
+        let r = gd
+            .post(
+                &format!("/api/v1/tasks/{summary}/items"),
+                json!({"title": "x", "body": "y"}),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.code()),
+            (409, "not_a_stream_task"),
+            "{l}: {}",
+            r.text
+        );
+        let mut sent = Vec::new();
+        for (title, body) in [
+            (
+                "广东省举办“世界认可日”主题宣传活动",
+                "6月9日，广东省市场监管局……",
+            ),
+            ("深圳市实验室开放日", "深圳市组织20家实验室向公众开放。"),
+        ] {
+            let r = gd.post(&items, json!({"title": title, "body": body})).await;
+            assert_eq!(r.status, 201, "{l}: {}", r.text);
+            assert_eq!(r.body["status"], "submitted", "{l}");
+            sent.push(r.body["id"].as_i64().unwrap());
+        }
+        // The unit counts once on the dashboard, as for any task.
+        let d = cn.get(&format!("/api/v1/tasks/{news}/dashboard")).await;
+        assert_eq!(
+            (&d.body["total"]["expected"], &d.body["total"]["submitted"]),
+            (&json!(2), &json!(1)),
+            "{l}: {}",
+            d.text
+        );
+        let mine = gd.get(&items).await;
+        assert_eq!(mine.body["mine"].as_array().map(Vec::len), Some(2), "{l}");
+        assert_eq!(
+            mine.body["all"],
+            Value::Null,
+            "{l}: Guangdong collects nothing here"
+        );
+        let all = cn.get(&items).await;
+        assert_eq!(
+            (&all.body["all_total"], &all.body["may_review"]),
+            (&json!(2), &json!(true)),
+            "{l}: {}",
+            all.text
+        );
+
+        // Each reviewed on its own; a unit reviews nothing.
+        let review = |id: i64| format!("/api/v1/items/{id}/review");
+        let r = gd
+            .post(&review(sent[0]), json!({"decision": "accept"}))
+            .await;
+        assert_eq!(r.status, 403, "{l}");
+        let r = cn
+            .post(&review(sent[0]), json!({"decision": "accept"}))
+            .await;
+        assert_eq!(
+            (r.status, &r.body["status"]),
+            (200, &json!("accepted")),
+            "{l}"
+        );
+        let r = cn
+            .post(&review(sent[1]), json!({"decision": "return"}))
+            .await;
+        assert_eq!(r.status, 422, "{l}: a reason is required");
+        let r = cn
+            .post(
+                &review(sent[1]),
+                json!({"decision": "return", "reason": "请补充活动照片。"}),
+            )
+            .await;
+        assert_eq!(r.body["reason"], "请补充活动照片。", "{l}: {}", r.text);
+        let r = cn
+            .post(
+                &review(sent[0]),
+                json!({"decision": "return", "reason": "x"}),
+            )
+            .await;
+        assert_eq!((r.status, r.code()), (409, "item_not_submitted"), "{l}");
+
+        // Only an accepted item is published, by the collector; then the public page has it.
+        let publish = |id: i64| format!("/api/v1/items/{id}/publish");
+        let r = cn.post(&publish(sent[1]), json!({"publish": true})).await;
+        assert_eq!((r.status, r.code()), (409, "item_not_accepted"), "{l}");
+        let r = gd.post(&publish(sent[0]), json!({"publish": true})).await;
+        assert_eq!(r.status, 403, "{l}");
+        let page = app.anonymous().get(&format!("/campaigns/{campaign}")).await;
+        assert!(
+            !page.text.contains("广东省举办“世界认可日”主题宣传活动"),
+            "{l}"
+        );
+        let r = cn.post(&publish(sent[0]), json!({"publish": true})).await;
+        assert_eq!(r.status, 200, "{l}: {}", r.text);
+        assert!(r.body["published_at"].is_string(), "{l}");
+        let page = app.anonymous().get(&format!("/campaigns/{campaign}")).await;
+        assert_eq!(page.status, 200, "{l}");
+        assert!(
+            page.text.contains("信息动态")
+                && page.text.contains("广东省举办“世界认可日”主题宣传活动")
+                && page.text.contains("广东省市场监督管理局"),
+            "{l}: {}",
+            page.text
+        );
+        assert!(
+            !page.text.contains("深圳市实验室开放日"),
+            "{l}: returned, not published"
+        );
+        app.finish().await;
+    }
+}

@@ -60,7 +60,12 @@ async fn demo_dataset_loads_and_every_account_can_log_in() {
         // and one late.
         // SAMR's 764号 asks for three things 及时报送: three tasks without a deadline.
         use renke_domain::demo::tasks::{GUANGDONG_TASK, SHANGHAI_TASK};
-        assert_eq!(summary.tasks.len(), 5);
+        assert_eq!(summary.tasks.len(), 6);
+        let news = renke_store::tasks::get(db, summary.tasks[5]).await.unwrap();
+        assert!(
+            news.kind.is_stream() && news.deadline.is_none(),
+            "Shanghai's 信息和新闻稿件: many items, 及时上报"
+        );
         let samr_tasks = renke_store::tasks::for_notice(db, summary.notices[0])
             .await
             .unwrap();
