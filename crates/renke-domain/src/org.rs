@@ -141,7 +141,10 @@ impl fmt::Display for OrgCode {
     }
 }
 
-/// The materialised path of an organisation: the ids from the root down to it, `/1/7/42/`.
+/// The materialised path of an organisation: the ids from the root down to it, each after a
+/// letter that gives its number of digits (`a` one, `b` two, …), `/a1/a7/b42/`. Byte order
+/// of paths is then tree order with siblings by id — the order the directory created them
+/// in — where bare numbers would put `/1/10/` before `/1/2/`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct OrgPath(String);
@@ -149,21 +152,36 @@ pub struct OrgPath(String);
 impl OrgPath {
     /// The path of a root organisation with this id.
     pub fn root(id: i64) -> Self {
-        Self(format!("/{id}/"))
+        Self(format!("/{}/", Self::segment(id)))
     }
     /// The path of a child with `id` under this path.
     pub fn child(&self, id: i64) -> Self {
-        Self(format!("{}{id}/", self.0))
+        Self(format!("{}{}/", self.0, Self::segment(id)))
+    }
+    /// One id as a path segment: its number of digits as a letter, then the digits (`b42`).
+    pub fn segment(id: i64) -> String {
+        let digits = id.unsigned_abs().to_string();
+        let len = char::from(b'a' + (digits.len() as u8 - 1));
+        format!("{len}{digits}")
+    }
+    /// The id of one path segment, if it is one (`b42` → 42).
+    fn parse_segment(p: &str) -> Option<i64> {
+        let (len, digits) = p.split_at_checked(1)?;
+        let want = len.bytes().next()?.checked_sub(b'a')? as usize + 1;
+        let ok = digits.len() == want
+            && digits.bytes().all(|b| b.is_ascii_digit())
+            && (want == 1 || !digits.starts_with('0'));
+        if ok { digits.parse().ok() } else { None }
     }
     /// Wraps a path read back from the database. Returns `None` when it is not of the form
-    /// `/1/2/`.
+    /// `/a1/a2/`.
     pub fn from_stored(s: String) -> Option<Self> {
-        let ok = s.len() >= 3
+        let ok = s.len() >= 4
             && s.starts_with('/')
             && s.ends_with('/')
             && s[1..s.len() - 1]
                 .split('/')
-                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+                .all(|p| Self::parse_segment(p).is_some());
         ok.then_some(Self(s))
     }
     pub fn as_str(&self) -> &str {
@@ -174,7 +192,7 @@ impl OrgPath {
         self.0
             .split('/')
             .filter(|p| !p.is_empty())
-            .filter_map(|p| p.parse().ok())
+            .filter_map(Self::parse_segment)
     }
     /// Depth in the tree, 0 for a root.
     pub fn depth(&self) -> usize {
@@ -185,7 +203,8 @@ impl OrgPath {
         self.0.starts_with(&other.0)
     }
     /// The exclusive upper bound of the subtree range: every path in the subtree of `self`
-    /// is `>= self` and `< upper_bound()` in byte order (`/` is 0x2F, `0` is 0x30).
+    /// is `>= self` and `< upper_bound()` in byte order (`/` is 0x2F, `0` is 0x30; a
+    /// segment's digits never run on past its length letter, so no sibling starts there).
     pub fn upper_bound(&self) -> String {
         let mut s = self.0.clone();
         s.pop();
@@ -259,33 +278,75 @@ mod tests {
 
     #[test]
     fn relations_from_paths() {
-        let me = p("/1/2/");
-        assert_eq!(Relation::between(&me, &p("/1/2/")), Relation::Own);
+        let me = p("/a1/a2/");
+        assert_eq!(Relation::between(&me, &p("/a1/a2/")), Relation::Own);
         assert_eq!(
-            Relation::between(&me, &p("/1/2/9/10/")),
+            Relation::between(&me, &p("/a1/a2/a9/b10/")),
             Relation::Descendant
         );
-        assert_eq!(Relation::between(&me, &p("/1/")), Relation::Ancestor);
-        assert_eq!(Relation::between(&me, &p("/1/3/")), Relation::Sibling);
-        assert_eq!(Relation::between(&me, &p("/1/3/4/")), Relation::Unrelated);
-        // '/1/2/' is not a prefix of '/1/23/': ids are whole segments.
-        assert_eq!(Relation::between(&me, &p("/1/23/")), Relation::Sibling);
-        assert_eq!(Relation::between(&p("/1/"), &p("/5/")), Relation::Unrelated);
+        assert_eq!(Relation::between(&me, &p("/a1/")), Relation::Ancestor);
+        assert_eq!(Relation::between(&me, &p("/a1/a3/")), Relation::Sibling);
+        assert_eq!(
+            Relation::between(&me, &p("/a1/a3/a4/")),
+            Relation::Unrelated
+        );
+        // '/a1/a2/' is not a prefix of '/a1/b23/': ids are whole segments.
+        assert_eq!(Relation::between(&me, &p("/a1/b23/")), Relation::Sibling);
+        assert_eq!(
+            Relation::between(&p("/a1/"), &p("/a5/")),
+            Relation::Unrelated
+        );
+    }
+
+    #[test]
+    fn byte_order_is_tree_order_with_siblings_by_id() {
+        let root = OrgPath::root(1);
+        let mut paths = vec![
+            root.child(10),
+            root.child(2),
+            root.child(100),
+            root.child(9).child(1000),
+            root.child(9),
+            root.child(10).child(3),
+        ];
+        paths.sort();
+        let ids: Vec<Vec<i64>> = paths.iter().map(|p| p.ids().collect()).collect();
+        assert_eq!(
+            ids,
+            [
+                vec![1, 2],
+                vec![1, 9],
+                vec![1, 9, 1000],
+                vec![1, 10],
+                vec![1, 10, 3],
+                vec![1, 100]
+            ]
+        );
+        // Every path of a subtree lies in its range, and no other.
+        let nine = root.child(9);
+        for q in &paths {
+            let inside = q.as_str() >= nine.as_str() && q.as_str() < nine.upper_bound().as_str();
+            assert_eq!(inside, q.is_within(&nine), "{q}");
+        }
     }
 
     #[test]
     fn paths_round_trip() {
         let root = OrgPath::root(1);
         let c = root.child(23);
-        assert_eq!(c.as_str(), "/1/23/");
+        assert_eq!(c.as_str(), "/a1/b23/");
         assert_eq!(c.depth(), 1);
         assert_eq!(c.parent(), Some(root.clone()));
         assert_eq!(root.parent(), None);
-        assert_eq!(c.upper_bound(), "/1/230");
+        assert_eq!(c.upper_bound(), "/a1/b230");
         assert_eq!(c.ids().collect::<Vec<_>>(), vec![1, 23]);
-        assert_eq!(p("/1/23/5/").rebase(&c, &p("/7/")), Some(p("/7/5/")));
-        assert!(OrgPath::from_stored("/1//".into()).is_none());
-        assert!(OrgPath::from_stored("1/".into()).is_none());
+        assert_eq!(p("/a1/b23/a5/").rebase(&c, &p("/a7/")), Some(p("/a7/a5/")));
+        assert_eq!(OrgPath::root(1_234_567).as_str(), "/g1234567/");
+        for bad in [
+            "/a1//", "a1/", "/1/2/", "/b1/", "/b01/", "/a12/", "/", "/a/",
+        ] {
+            assert!(OrgPath::from_stored(bad.into()).is_none(), "{bad}");
+        }
     }
 
     #[test]

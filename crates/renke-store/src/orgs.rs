@@ -231,9 +231,10 @@ pub async fn create_many(
             .bind(now)
             .fetch_one(&mut *tx)
             .await?;
+            let seg = OrgPath::segment(id);
             let path = match &parent {
-                Some((_, p)) => format!("{p}{id}/"),
-                None => format!("/{id}/"),
+                Some((_, p)) => format!("{p}{seg}/"),
+                None => format!("/{seg}/"),
             };
             sqlx::query("UPDATE orgs SET path = $1 WHERE id = $2")
                 .bind(&path)
@@ -502,7 +503,7 @@ pub async fn move_subtree(
         if parent_path.starts_with(&old) {
             return Err(StoreError::Rule("move_into_own_subtree"));
         }
-        let new = format!("{parent_path}{id}/");
+        let new = format!("{parent_path}{}/", OrgPath::segment(id));
         let old_p =
             OrgPath::from_stored(old.clone()).ok_or_else(|| StoreError::Corrupt(old.clone()))?;
         sqlx::query(

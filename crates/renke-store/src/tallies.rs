@@ -21,6 +21,7 @@
 //! call it after every kind of write.
 
 use crate::{Db, StoreError, Tx, on_db, on_tx};
+use renke_domain::org::OrgPath;
 use renke_domain::task::SubmissionStatus;
 use sqlx::AssertSqlSafe;
 use std::collections::{BTreeMap, BTreeSet};
@@ -218,13 +219,11 @@ pub async fn shift(
 
 /// The ids of the organisations strictly above the one at `path` (root first), and its own.
 pub(crate) fn split_path(path: &str) -> Result<(Vec<i64>, i64), StoreError> {
-    let ids: Result<Vec<i64>, _> = path
-        .trim_matches('/')
-        .split('/')
-        .map(str::parse::<i64>)
-        .collect();
     let corrupt = || StoreError::Corrupt(format!("org path {path}"));
-    let mut ids = ids.map_err(|_| corrupt())?;
+    let mut ids: Vec<i64> = OrgPath::from_stored(path.to_owned())
+        .ok_or_else(corrupt)?
+        .ids()
+        .collect();
     let own = ids.pop().ok_or_else(corrupt)?;
     Ok((ids, own))
 }

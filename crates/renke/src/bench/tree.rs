@@ -291,6 +291,6 @@ mod tests {
         );
         assert!(a[40].name.ends_with("市场监督管理局"), "{}", a[40].name);
         let paths = paths(&a);
-        assert_eq!(paths[1].as_str(), "/1/2/");
+        assert_eq!(paths[1].as_str(), "/a1/a2/");
     }
 }

@@ -1,6 +1,6 @@
 use chrono::{TimeZone, Utc};
 use renke_domain::demo::{self, DEMO_PASSWORD};
-use renke_domain::org::AdminLevel;
+use renke_domain::org::{AdminLevel, OrgKind};
 use renke_store::testing::backends;
 
 #[tokio::test]
@@ -170,6 +170,27 @@ async fn demo_dataset_loads_and_every_account_can_log_in() {
             (d.total.submitted, d.total.late, d.total.accepted),
             (2, 1, 1)
         );
+        // Shanghai's districts in the directory's order (黄浦 first, as the seed lists them),
+        // on the dashboard and in the recipient list alike.
+        let directory: Vec<String> = renke_domain::demo::orgs()
+            .into_iter()
+            .filter(|o| o.parent == Some("SH") && o.kind == OrgKind::Regulator)
+            .map(|o| o.name.to_owned())
+            .collect();
+        let children: Vec<String> = d.children.iter().map(|c| c.org_name.clone()).collect();
+        assert_eq!(children, directory, "{}", t.label());
+        assert_eq!(children[0], "上海市黄浦区市场监督管理局");
+        let page =
+            renke_store::tasks::recipients(db, &d, renke_store::tasks::Filter::Missing, 0, 100)
+                .await
+                .unwrap();
+        let listed: Vec<&str> = page.items.iter().map(|r| r.org_name.as_str()).collect();
+        let in_directory: Vec<&str> = directory
+            .iter()
+            .map(String::as_str)
+            .filter(|n| listed.contains(n))
+            .collect();
+        assert_eq!(listed, in_directory, "{}", t.label());
 
         // 惠州 has demo accounts and has neither acknowledged 253号 nor submitted, so a
         // visitor logging in as gdhz.staff walks 签收 → 报送; done here as the pages do it.
