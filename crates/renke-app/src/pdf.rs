@@ -21,10 +21,20 @@ pub struct PdfFile {
     pub fallback: String,
 }
 
-/// The notice `id` as a PDF in the official layout, for whoever may read the notice.
+/// The notice `id` as a PDF in the official layout, for whoever may read the notice; a
+/// relay (转发) with the relayed notice after it, under 附件.
 pub async fn notice_pdf(app: &App, me: Option<&Caller>, id: i64) -> Result<PdfFile, AppError> {
     let v = notice_view(app, me, id).await?;
-    let doc = notice_doc(&v);
+    let mut doc = notice_doc(&v);
+    // A relay carries the notice it relays after its own, as printed relays do; for a
+    // reader who may read it (anyone the relay reached may).
+    if let Some(original) = &v.original {
+        match notice_view(app, me, original.id).await {
+            Ok(o) => doc.relayed = Some(Box::new(notice_doc(&o))),
+            Err(AppError::Forbidden | AppError::NotFound) => {}
+            Err(e) => return Err(e),
+        }
+    }
     let pdf = render(app, move |r| r.notice(&doc)).await?;
     if !pdf.missing_chars.is_empty() {
         let chars: String = pdf.missing_chars.iter().collect();
@@ -216,5 +226,6 @@ pub fn notice_doc(v: &NoticeView) -> NoticeDoc {
         printed_on: n.printed_on,
         proofreader: n.proofreader.clone(),
         draft: !n.is_issued(),
+        relayed: None,
     }
 }

@@ -165,6 +165,42 @@ fn guangdong_notice_253_with_imprint() {
     assert!(line.trim_end().ends_with("2022年6月2日印发"), "{line}");
     assert!(flat.contains("校对：郑演示"));
     assert!(flat.contains("（此件公开发布）"));
+    // The relayed 764号 follows in full, after its own 版记, on a page of its own under 附件.
+    let original = demo_doc(0);
+    assert!(
+        doc.relayed.as_deref() == Some(&original),
+        "253号 relays 764号"
+    );
+    let alone = pdf::notice(&NoticeDoc {
+        relayed: None,
+        ..doc.clone()
+    })
+    .unwrap();
+    assert!(
+        pdf.pages > alone.pages,
+        "{} pages against {}",
+        pdf.pages,
+        alone.pages
+    );
+    let pages: Vec<&str> = text.split('\u{c}').collect();
+    let first_attached = pages
+        .iter()
+        .position(|p| squeezed(p).contains(&squeezed(&original.issuer_mark)))
+        .unwrap_or_else(|| panic!("no page of 764号 after 253号: {text}"));
+    assert_eq!(
+        first_attached, alone.pages,
+        "764号 starts on the page after 253号 ends"
+    );
+    assert!(
+        squeezed(pages[first_attached]).starts_with("附件"),
+        "{}",
+        pages[first_attached]
+    );
+    let after = squeezed(&pages[first_attached..].concat());
+    assert!(
+        after.contains("一、总体安排") && after.contains("联系人：周演示"),
+        "{after}"
+    );
 }
 
 #[test]

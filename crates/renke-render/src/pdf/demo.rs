@@ -18,7 +18,7 @@ fn opt(s: &str) -> Option<String> {
 
 /// The demo notices as the web layer maps them once issued: SAMR's 市监认证函〔2022〕764号
 /// first, then Guangdong's 粤市监认监〔2022〕253号 relaying it (the original is its
-/// first attachment).
+/// first attachment, and follows it in print).
 pub fn notices() -> Vec<NoticeDoc> {
     let orgs = demo::orgs();
     let name = |code: &'static str| -> &'static str {
@@ -27,7 +27,8 @@ pub fn notices() -> Vec<NoticeDoc> {
             .map_or(code, |o| o.name)
     };
     let all = demo::notices::notices();
-    all.iter()
+    let mut docs = all
+        .iter()
         .map(|n| {
             let attachments = n
                 .relays
@@ -60,9 +61,19 @@ pub fn notices() -> Vec<NoticeDoc> {
                 printed_on: date(n.printed_on),
                 proofreader: opt(n.proofreader),
                 draft: false,
+                relayed: None,
             }
         })
-        .collect()
+        .collect::<Vec<_>>();
+    // A relay prints the notice it relays after its own.
+    let originals: Vec<Option<NoticeDoc>> = all
+        .iter()
+        .map(|n| n.relays.and_then(|i| docs.get(i)).cloned())
+        .collect();
+    for (d, o) in docs.iter_mut().zip(originals) {
+        d.relayed = o.map(Box::new);
+    }
+    docs
 }
 
 /// A certificate for a participant of Guangdong's SME QMS training (invented person).

@@ -38,6 +38,9 @@ pub struct NoticeDoc {
     pub proofreader: Option<String>,
     /// Not yet issued: every page carries a 草稿 watermark.
     pub draft: bool,
+    /// The notice this one relays (转发), printed after it as its attachment on a new page,
+    /// as printed relays carry the document they relay.
+    pub relayed: Option<Box<NoticeDoc>>,
 }
 
 /// A contact person of the 附注.
@@ -66,6 +69,7 @@ struct Data<'a> {
     printed_on: Option<String>,
     proofreader: Option<&'a str>,
     draft: bool,
+    relayed: Option<Box<Data<'a>>>,
 }
 
 #[derive(Serialize)]
@@ -102,6 +106,10 @@ impl NoticeDoc {
     }
 
     pub(super) fn to_data(&self) -> impl Serialize + '_ {
+        self.data()
+    }
+
+    fn data(&self) -> Data<'_> {
         let cc = self.cc.as_deref().map(|c| {
             let c = c.trim_end_matches(['。', '.']);
             format!("{c}。")
@@ -132,6 +140,7 @@ impl NoticeDoc {
             printed_on: self.printed_on.as_ref().map(zh_date),
             proofreader: self.proofreader.as_deref(),
             draft: self.draft,
+            relayed: self.relayed.as_deref().map(|r| Box::new(r.data())),
         }
     }
 }

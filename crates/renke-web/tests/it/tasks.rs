@@ -2316,3 +2316,43 @@ async fn news_items_are_sent_reviewed_and_published_one_by_one() {
         app.finish().await;
     }
 }
+
+/// A relay's PDF carries the notice it relays after its own, under 附件, as printed relays
+/// do: a city reading Guangdong's relay has SAMR's notice in the same document.
+#[tokio::test]
+async fn a_relays_pdf_carries_the_relayed_notice() {
+    use crate::pdf::pdf_text;
+    for app in TestApp::spawn_all().await {
+        let l = app.label();
+        setup(&app).await;
+        let c = issue_and_relay(&app).await;
+        let sz = app.login("sz.staff", PASSWORD).await;
+        let res = sz
+            .request(
+                reqwest::Method::GET,
+                &format!("/api/v1/notices/{}/pdf", c.relay),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status().as_u16(), 200, "{l}");
+        // (pdf_text gives the text without spaces or page breaks.)
+        let text = pdf_text(&res.bytes().await.unwrap());
+        let own_end = text
+            .find("公开方式：主动公开")
+            .unwrap_or_else(|| panic!("{l}: {text}"));
+        let attached = text
+            .find("附件国家市场监督管理总局文件市监认证函〔2022〕764号")
+            .unwrap_or_else(|| panic!("{l}: SAMR's notice is not in the relay's PDF: {text}"));
+        assert!(
+            text.starts_with("广东省市场监督管理局文件粤市监认监〔2022〕253号")
+                && own_end < attached,
+            "{l}: the relay first, then 附件 and the notice it relays: {text}"
+        );
+        assert!(
+            text[attached..].contains("请及时报送活动方案、活动开展情况和宣传报道素材。"),
+            "{l}: {text}"
+        );
+        app.finish().await;
+    }
+}
