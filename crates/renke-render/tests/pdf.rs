@@ -137,6 +137,9 @@ fn samr_notice_764() {
     let flat = squeezed(&text);
     assert!(flat.contains("市监认证函〔2022〕764号"));
     assert!(flat.contains("各省、自治区、直辖市和新疆生产建设兵团市场监管局（厅、委）："));
+    // The title breaks between words: "第十五个" stays on one line.
+    let layout = layout_text_of(&out_dir().join("notice-764.pdf"));
+    assert!(layout.contains("第十五个"), "{layout}");
     assert!(flat.contains("一、总体安排"));
     assert!(flat.contains("2022年5月27日"), "成文日期 in Chinese");
     assert!(flat.contains("联系人：周演示，电话：010-00000001"));

@@ -860,6 +860,22 @@ pub async fn sent(
     })
 }
 
+/// For each of notices `ids`: how many organisations it was delivered to directly and how
+/// many of them have acknowledged it (签收进度), as `(notice_id, delivered, acknowledged)`.
+pub async fn ack_counts(db: &Db, ids: &[i64]) -> Result<Vec<(i64, i64, i64)>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT notice_id, COUNT(*), COALESCE(SUM(CASE WHEN acknowledged_at IS NULL THEN 0 ELSE 1 END), 0) \
+         FROM notice_deliveries WHERE notice_id IN ({}) GROUP BY notice_id",
+        crate::rows::ints(ids)
+    );
+    Ok(on_db!(db, |p| sqlx::query_as(AssertSqlSafe(sql.as_str()))
+        .fetch_all(p)
+        .await)?)
+}
+
 /// Who has and has not acknowledged: every delivery of the notice and of every notice that
 /// relays it, down the chain. Per notice: not yet acknowledged first, then in tree order.
 pub async fn ack_status(db: &Db, id: i64) -> Result<Vec<DeliveryStatus>, StoreError> {

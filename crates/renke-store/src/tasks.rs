@@ -1617,6 +1617,8 @@ pub struct Collecting {
     pub submitted: i64,
     pub late: i64,
     pub returned: i64,
+    /// Sent and waiting for review (待审核).
+    pub waiting: i64,
 }
 
 /// Tasks submitted to `org_id` (its own recipients only), latest deadline first.
@@ -1631,7 +1633,8 @@ pub async fn collecting(
         "SELECT t.id AS task_id, t.title, n.id AS notice_id, n.doc_number, t.deadline, COUNT(d.org_id) AS expected, \
          COALESCE(SUM(CASE WHEN COALESCE(s.version, 0) > 0 THEN 1 ELSE 0 END), 0) AS submitted, \
          COALESCE(SUM(CASE WHEN COALESCE(s.version, 0) > 0 AND s.late THEN 1 ELSE 0 END), 0) AS late, \
-         COALESCE(SUM(CASE WHEN s.status = 'returned' THEN 1 ELSE 0 END), 0) AS returned \
+         COALESCE(SUM(CASE WHEN s.status = 'returned' THEN 1 ELSE 0 END), 0) AS returned, \
+         COALESCE(SUM(CASE WHEN s.status = 'submitted' THEN 1 ELSE 0 END), 0) AS waiting \
          FROM tasks t JOIN notices n ON n.id = t.notice_id \
          LEFT JOIN notice_deliveries d ON d.notice_id = t.notice_id AND (t.all_recipients OR EXISTS ( \
            SELECT 1 FROM task_recipients r WHERE r.task_id = t.id AND r.org_id = d.org_id)) \

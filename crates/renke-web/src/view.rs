@@ -17,6 +17,17 @@ pub fn indent(depth: i32) -> String {
     format!("indent-{}", depth.clamp(0, MAX_INDENT))
 }
 
+/// A title as HTML that breaks only between its runs (words, ordinals, quoted phrases: see
+/// [`renke_domain::text::title_runs`]): each run escaped, `<wbr>` between them; the
+/// `title-runs` class keeps the browser from breaking inside a run.
+pub fn title_html(title: &str) -> String {
+    renke_domain::text::title_runs(title)
+        .into_iter()
+        .map(crate::error::escape)
+        .collect::<Vec<_>>()
+        .join("<wbr>")
+}
+
 /// When a task is due, as a page shows it: its deadline in Shanghai time
 /// (`2022-06-20 23:59`), or 及时报送 for a task without one.
 pub fn due(tr: &Tr, deadline: &Option<renke_domain::task::Deadline>) -> String {

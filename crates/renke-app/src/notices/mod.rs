@@ -496,6 +496,29 @@ pub async fn sent_notices(
     Ok(notices::sent(&app.db, &issuers, drafts_of, offset, limit).await?)
 }
 
+/// The 签收 progress of the latest notices the account's organisation (or, for a
+/// department, its bureau) issued: each with how many it reached and how many acknowledged.
+pub async fn sent_progress(
+    app: &App,
+    me: &Caller,
+    limit: i64,
+) -> Result<Vec<(NoticeRef, i64, i64)>, AppError> {
+    let sent = sent_notices(app, me, 0, limit).await?;
+    let issued: Vec<NoticeRef> = sent.items.into_iter().filter(|n| n.is_issued()).collect();
+    let ids: Vec<i64> = issued.iter().map(|n| n.id).collect();
+    let counts = notices::ack_counts(&app.db, &ids).await?;
+    Ok(issued
+        .into_iter()
+        .map(|n| {
+            let (d, a) = counts
+                .iter()
+                .find(|c| c.0 == n.id)
+                .map_or((0, 0), |c| (c.1, c.2));
+            (n, d, a)
+        })
+        .collect())
+}
+
 /// Published notices of a public campaign, for its public page.
 pub async fn public_notices(app: &App, c: &Campaign) -> Result<Vec<NoticeRef>, AppError> {
     if !c.public {

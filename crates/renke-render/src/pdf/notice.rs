@@ -56,6 +56,8 @@ struct Data<'a> {
     issuer_mark: &'a str,
     doc_number: &'a str,
     title: &'a str,
+    /// The title as runs it breaks between only.
+    title_runs: Vec<&'a str>,
     recipients: String,
     blocks: Vec<BlockData>,
     attachments: &'a [String],
@@ -118,6 +120,7 @@ impl NoticeDoc {
             issuer_mark: &self.issuer_mark,
             doc_number: &self.doc_number,
             title: &self.title,
+            title_runs: renke_domain::text::title_runs(&self.title),
             recipients: format!("{}：", self.recipients.join("，")),
             blocks: body_blocks(&self.body)
                 .into_iter()

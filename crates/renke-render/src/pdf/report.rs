@@ -79,6 +79,8 @@ pub struct Material {
 #[derive(Serialize)]
 struct Data<'a> {
     title: &'a str,
+    /// The title as runs it breaks between only.
+    title_runs: Vec<&'a str>,
     organisation: &'a str,
     task: Option<&'a str>,
     notice: Option<&'a str>,
@@ -128,6 +130,7 @@ impl Report {
     pub(super) fn to_data(&self) -> impl Serialize + '_ {
         Data {
             title: &self.title,
+            title_runs: renke_domain::text::title_runs(&self.title),
             organisation: &self.organisation,
             task: self.task.as_deref(),
             notice: self.notice.as_deref(),

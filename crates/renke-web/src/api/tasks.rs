@@ -944,6 +944,8 @@ pub struct CollectingDto {
     pub submitted: i64,
     pub late: i64,
     pub returned: i64,
+    /// Sent and waiting for review (待审核).
+    pub waiting: i64,
 }
 
 /// What is due and what is being collected.
@@ -995,6 +997,7 @@ pub async fn mine(State(state): State<AppState>, user: ApiUser) -> ApiResult<Jso
                 submitted: c.submitted,
                 late: c.late,
                 returned: c.returned,
+                waiting: c.waiting,
             })
             .collect(),
     }))

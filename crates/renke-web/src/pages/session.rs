@@ -178,10 +178,37 @@ struct HomePage {
     due: Vec<renke_app::model::Due>,
     collecting: Vec<renke_app::model::Collecting>,
     alerts: Vec<renke_app::model::Message>,
+    /// Notices delivered and not yet acknowledged (the first few), and how many in all.
+    unacknowledged: Vec<renke_app::model::InboxItem>,
+    unacknowledged_total: i64,
+    /// The 签收 progress of the latest notices issued: notice, reached, acknowledged.
+    issued: Vec<(renke_app::model::NoticeRef, i64, i64)>,
     now: chrono::DateTime<chrono::Utc>,
 }
 
 impl HomePage {
+    /// How long until a due task's deadline, in words: 还有 3 天, 今日截止, 已逾期 2 天, or
+    /// 及时报送 for a task without one.
+    fn left(&self, d: &renke_app::model::Due) -> String {
+        let tr = self.c.tr;
+        let Some(at) = d.deadline else {
+            return tr.pick("及时报送", "as soon as possible").to_owned();
+        };
+        let days = (at - self.now).num_hours().div_euclid(24);
+        match days {
+            _ if at < self.now => {
+                let late = (self.now - at).num_hours().div_euclid(24).max(1);
+                if tr.is_zh() {
+                    format!("已逾期 {late} 天")
+                } else {
+                    format!("{late} day(s) overdue")
+                }
+            }
+            0 => tr.pick("今日截止", "due today").to_owned(),
+            n if tr.is_zh() => format!("还有 {n} 天"),
+            n => format!("{n} day(s) left"),
+        }
+    }
     fn chip(&self, d: &renke_app::model::Due) -> (&'static str, &'static str) {
         let chip = d.chip(self.now);
         (
@@ -203,6 +230,14 @@ pub async fn dashboard(State(state): State<AppState>, user: User) -> Result<Resp
         .items;
     let (due, collecting) = renke_app::reporting::tasks::home(&state, &user.account).await?;
     let alerts = renke_app::reporting::reminders::account_alerts(&state, &user.account).await?;
+    let (inbox, unacknowledged_total) =
+        renke_app::notices::notice_inbox(&state, &user.account, 0, 5).await?;
+    let unacknowledged = inbox
+        .items
+        .into_iter()
+        .filter(|i| i.acknowledged_at.is_none())
+        .collect();
+    let issued = renke_app::notices::sent_progress(&state, &user.account, 5).await?;
     let page = HomePage {
         c: Chrome::new(&user.ctx, "home", tr.t("nav.home")),
         welcome: tr.tf(
@@ -215,6 +250,9 @@ pub async fn dashboard(State(state): State<AppState>, user: User) -> Result<Resp
         due,
         collecting,
         alerts,
+        unacknowledged,
+        unacknowledged_total,
+        issued,
         now: state.clock.now(),
     };
     Ok(render(&page))

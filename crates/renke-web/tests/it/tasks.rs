@@ -2356,3 +2356,55 @@ async fn a_relays_pdf_carries_the_relayed_notice() {
         app.finish().await;
     }
 }
+
+/// The home page says what needs each role now: a city sees the notice it has not
+/// acknowledged and how long it has for its report; Guangdong sees how many units have
+/// acknowledged its relay and how many submissions wait for its review.
+#[tokio::test]
+async fn the_home_page_shows_what_needs_attention_now() {
+    use crate::pages::{form_login, get};
+    for app in TestApp::spawn_all().await {
+        let l = app.label();
+        setup(&app).await;
+        let c = issue_and_relay(&app).await;
+        set_clock(&app, 6, 17, 9);
+        let sz = app.login("sz.staff", PASSWORD).await;
+        let r = sz
+            .post(
+                &format!("/api/v1/tasks/{}/submission", c.relay_task),
+                content("深圳市开展活动三场。", 3, 100, 2),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{l}: {}", r.text);
+
+        // 珠海 has not acknowledged 253号; its report is due in three days.
+        let (zh, _) = form_login(&app, "zh.staff").await;
+        let (s, _, page) = get(&zh, &app, "/home").await;
+        assert_eq!(s, 200, "{l}");
+        assert!(
+            page.contains("待签收通知") && page.contains("粤市监认监〔2022〕253号"),
+            "{l}: {page}"
+        );
+        assert!(page.contains("还有 3 天"), "{l}: {page}");
+        // 深圳 has acknowledged: nothing to acknowledge on its home.
+        let (sz_page, _) = form_login(&app, "sz.staff").await;
+        let (_, _, page) = get(&sz_page, &app, "/home").await;
+        assert!(!page.contains("待签收通知"), "{l}");
+
+        // Guangdong: 3 of its 4 cities acknowledged its relay; 深圳's report waits.
+        let (gd, _) = form_login(&app, "gd.org").await;
+        let (_, _, page) = get(&gd, &app, "/home").await;
+        assert!(
+            page.contains("发文签收进度") && page.contains("已签收 3 / 4"),
+            "{l}: {page}"
+        );
+        assert!(
+            page.contains(&format!(
+                "href=\"/tasks/{}/dashboard?filter=submitted\">待审核 1",
+                c.relay_task
+            )),
+            "{l}: {page}"
+        );
+        app.finish().await;
+    }
+}
