@@ -244,12 +244,7 @@ pub async fn decide(
     .execute(&mut *c)
     .await
     .map(|r| r.rows_affected())?);
-    if n == 0 {
-        get(db, id).await?;
-        return Err(StoreError::State("item_not_submitted"));
-    }
-    tx.commit().await?;
-    get(db, id).await
+    finish(db, tx, id, n, "item_not_submitted").await
 }
 
 /// Publishes an accepted item on the campaign's public page, or withdraws it
@@ -270,9 +265,22 @@ pub async fn publish(
     .execute(&mut *c)
     .await
     .map(|r| r.rows_affected())?);
+    finish(db, tx, id, n, "item_not_accepted").await
+}
+
+/// Ends an update of item `id` that changed `n` rows: commits and reads the item back, or —
+/// when it changed none — refuses with `refusal` (or not found, for no such item).
+async fn finish(
+    db: &Db,
+    tx: crate::Tx,
+    id: i64,
+    n: u64,
+    refusal: &'static str,
+) -> Result<Item, StoreError> {
     if n == 0 {
+        drop(tx);
         get(db, id).await?;
-        return Err(StoreError::State("item_not_accepted"));
+        return Err(StoreError::State(refusal));
     }
     tx.commit().await?;
     get(db, id).await
