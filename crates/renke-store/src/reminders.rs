@@ -465,6 +465,21 @@ struct Untold {
     submit_to_org_id: i64,
     submitted_at: DateTime<Utc>,
     late: bool,
+    /// The task takes a stream of items: its items are told instead (see below).
+    stream: bool,
+}
+
+/// One item of a stream task that its collector has not been told of yet.
+#[derive(sqlx::FromRow)]
+struct UntoldItem {
+    id: i64,
+    org_name: String,
+    title: String,
+    task_id: i64,
+    task_title: String,
+    doc_number: String,
+    submit_to_org_id: i64,
+    submitted_at: DateTime<Utc>,
 }
 
 /// The digest of submissions received: tells each collector, in-app, of up to `limit`
@@ -473,7 +488,9 @@ struct Untold {
 /// submissions between two passes, or while nobody reads, is one message of 21 lines. Each
 /// version is marked told in the same transaction; two servers running it at once tell
 /// each version once (PostgreSQL skips the rows the other has locked; SQLite has one
-/// writer). Returns how many versions were told.
+/// writer). Items of a stream task (信息和新闻稿件) are told the same way, one line per item
+/// with its title, and the submission their first item sent is marked told without a line
+/// of its own. Returns how many versions and items were told.
 pub async fn digest_submissions(
     db: &Db,
     now: DateTime<Utc>,
@@ -485,7 +502,8 @@ pub async fn digest_submissions(
     };
     let sql = format!(
         "SELECT v.submission_id, v.version, o.name AS org_name, t.id AS task_id, \
-         t.title AS task_title, n.doc_number, t.submit_to_org_id, v.submitted_at, v.late \
+         t.title AS task_title, n.doc_number, t.submit_to_org_id, v.submitted_at, v.late, \
+         t.kind = 'news' AS stream \
          FROM submission_versions v JOIN submissions s ON s.id = v.submission_id \
          JOIN tasks t ON t.id = s.task_id JOIN notices n ON n.id = t.notice_id \
          JOIN orgs o ON o.id = s.org_id \
@@ -497,6 +515,18 @@ pub async fn digest_submissions(
         .fetch_all(&mut *c)
         .await?);
     for r in &rows {
+        if r.stream {
+            on_tx!(&mut tx, |c| sqlx::query(
+                "UPDATE submission_versions SET collector_told = TRUE \
+                 WHERE submission_id = $1 AND version = $2"
+            )
+            .bind(r.submission_id)
+            .bind(r.version)
+            .execute(&mut *c)
+            .await
+            .map(|r| r.rows_affected())?);
+            continue;
+        }
         let title = format!("{} {}：收到新的报送", r.doc_number, r.task_title);
         let line = format!(
             "{} 报送了第{}版（{}）{}",
@@ -526,6 +556,50 @@ pub async fn digest_submissions(
         .await
         .map(|r| r.rows_affected())?);
     }
+    let item_sql = format!(
+        "SELECT i.id, o.name AS org_name, i.title, t.id AS task_id, t.title AS task_title, \
+         n.doc_number, t.submit_to_org_id, i.submitted_at \
+         FROM task_items i JOIN tasks t ON t.id = i.task_id JOIN notices n ON n.id = t.notice_id \
+         JOIN orgs o ON o.id = i.org_id \
+         WHERE NOT i.collector_told ORDER BY i.submitted_at, i.id LIMIT $1{}",
+        match db {
+            Db::Pg(_) => " FOR UPDATE OF i SKIP LOCKED",
+            Db::Sqlite(_) => "",
+        }
+    );
+    let items: Vec<UntoldItem> = on_tx!(&mut tx, |c| sqlx::query_as(AssertSqlSafe(
+        item_sql.as_str()
+    ))
+    .bind(limit)
+    .fetch_all(&mut *c)
+    .await?);
+    for i in &items {
+        let title = format!("{} {}：收到新的稿件", i.doc_number, i.task_title);
+        let line = format!(
+            "{} 报送了稿件《{}》（{}）",
+            i.org_name,
+            i.title,
+            renke_domain::clock::local_time(&i.submitted_at)
+        );
+        let link = format!("/tasks/{}/items", i.task_id);
+        notify(
+            &mut tx,
+            i.submit_to_org_id,
+            "item_received",
+            &title,
+            &line,
+            &link,
+            now,
+        )
+        .await?;
+        on_tx!(&mut tx, |c| sqlx::query(
+            "UPDATE task_items SET collector_told = TRUE WHERE id = $1"
+        )
+        .bind(i.id)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected())?);
+    }
     tx.commit().await?;
-    Ok(rows.len())
+    Ok(rows.len() + items.len())
 }

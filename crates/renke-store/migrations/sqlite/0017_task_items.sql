@@ -13,8 +13,11 @@ CREATE TABLE task_items (
     submitted_at  TEXT NOT NULL,
     decided_by    INTEGER REFERENCES accounts(id),
     decided_at    TEXT,
-    published_at  TEXT
+    published_at  TEXT,
+    -- The worker's digest has told the task's collector of it (see 0015).
+    collector_told BOOLEAN NOT NULL DEFAULT FALSE
 );
 CREATE INDEX task_items_task_idx ON task_items (task_id, submitted_at);
 CREATE INDEX task_items_org_idx ON task_items (org_id, task_id);
+CREATE INDEX task_items_untold_idx ON task_items (submitted_at) WHERE NOT collector_told;
 CREATE INDEX task_items_published_idx ON task_items (published_at) WHERE published_at IS NOT NULL;

@@ -2230,6 +2230,22 @@ async fn news_items_are_sent_reviewed_and_published_one_by_one() {
             assert_eq!(r.body["status"], "submitted", "{l}");
             sent.push(r.body["id"].as_i64().unwrap());
         }
+        // SAMR is told by the worker's digest: one message, a line per item with its title,
+        // and no separate line for the submission the first item sent.
+        app.run_jobs().await;
+        let told = messages_of(&cn, "item_received").await;
+        assert_eq!(told.len(), 1, "{l}: {told:?}");
+        let body = told[0]["body"].as_str().unwrap();
+        assert!(
+            body.contains("广东省市场监督管理局 报送了稿件《广东省举办“世界认可日”主题宣传活动》")
+                && body.contains("《深圳市实验室开放日》"),
+            "{l}: {body}"
+        );
+        assert_eq!(told[0]["link"], format!("/tasks/{news}/items"), "{l}");
+        assert!(
+            messages_of(&cn, "submission_received").await.is_empty(),
+            "{l}: the items say it"
+        );
         // The unit counts once on the dashboard, as for any task.
         let d = cn.get(&format!("/api/v1/tasks/{news}/dashboard")).await;
         assert_eq!(
