@@ -48,6 +48,7 @@ pub fn router(state: AppState) -> Router {
             "/sessions/checkin-sw.js",
             get(pages::assets::checkin_worker),
         )
+        .fallback(not_found)
         .layer(axum::middleware::from_fn(metrics::track))
         // One limit for every body: the configured one (uploads included), not axum's
         // 2 MB extractor default.
@@ -59,6 +60,16 @@ pub fn router(state: AppState) -> Router {
             headers::security,
         ))
         .with_state(state)
+}
+
+/// An address that names nothing: the styled 404 page, or the API's JSON error under `/api/`.
+async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if uri.path().starts_with("/api/") {
+        error::ApiError(renke_app::error::AppError::NotFound).into_response()
+    } else {
+        error::PageError(renke_app::error::AppError::NotFound).into_response()
+    }
 }
 
 async fn health(

@@ -94,4 +94,22 @@ where
     }
 }
 
+/// A path id on a page; anything that is not a number names nothing: the styled 404 page
+/// (where axum would answer "Invalid URL: Cannot parse `ingest` to a `i64`" as plain text).
+pub struct PagePath<T>(pub T);
+
+impl<S, T> FromRequestParts<S> for PagePath<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = crate::error::PageError;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(v)) => Ok(PagePath(v)),
+            Err(_) => Err(AppError::NotFound.into()),
+        }
+    }
+}
+
 pub use crate::auth::ClientIp;

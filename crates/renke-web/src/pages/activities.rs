@@ -4,13 +4,14 @@
 //! day-of board; iCalendar feeds.
 
 use crate::AppState;
+use crate::api::extract::PagePath;
 use crate::auth::{Ctx, User};
 use crate::error::{AppError, PageError};
 use crate::i18n::Tr;
 use crate::view::{Chrome, Errors, Pager, local_time, render};
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
@@ -370,7 +371,7 @@ impl ActivityPage {
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
 ) -> Result<Response, PageError> {
     let v = svc::activity_view(&state, ctx.account(), id).await?;
     let organisers = organisers_line(&ctx.tr, &v.activity.organisers);
@@ -477,7 +478,7 @@ fn with_cookie(mut res: Response, cookie: Option<String>) -> Response {
 pub async fn register_form(
     State(state): State<AppState>,
     mut ctx: Ctx,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
 ) -> Result<Response, PageError> {
     let cookie = ensure_pre_csrf(&state, &mut ctx);
     let f = RegistrationForm {
@@ -491,7 +492,7 @@ pub async fn register_form(
 pub async fn register(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     Form(f): Form<RegistrationForm>,
 ) -> Result<Response, PageError> {
     match svc::register(&state, ctx.account(), id, &f).await {
@@ -544,7 +545,7 @@ fn qr_svg(data: &str) -> String {
 pub async fn ticket(
     State(state): State<AppState>,
     mut ctx: Ctx,
-    Path(code): Path<String>,
+    PagePath(code): PagePath<String>,
 ) -> Result<Response, PageError> {
     let cookie = ensure_pre_csrf(&state, &mut ctx);
     let t = svc::ticket(&state, &code).await?;
@@ -561,7 +562,7 @@ pub async fn ticket(
 
 pub async fn cancel_ticket(
     State(state): State<AppState>,
-    Path(code): Path<String>,
+    PagePath(code): PagePath<String>,
 ) -> Result<Response, PageError> {
     svc::cancel_by_ticket(&state, &code).await?;
     Ok(Redirect::to(&format!("/tickets/{code}")).into_response())
@@ -571,14 +572,14 @@ use crate::download::ics;
 
 pub async fn ticket_ics(
     State(state): State<AppState>,
-    Path(code): Path<String>,
+    PagePath(code): PagePath<String>,
 ) -> Result<Response, PageError> {
     Ok(ics(svc::ticket_ics(&state, &code).await?, "event.ics"))
 }
 
 pub async fn personal_feed(
     State(state): State<AppState>,
-    Path(code): Path<String>,
+    PagePath(code): PagePath<String>,
 ) -> Result<Response, PageError> {
     Ok(ics(
         svc::personal_feed(&state, &code).await?,
@@ -588,7 +589,7 @@ pub async fn personal_feed(
 
 pub async fn public_feed(
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
 ) -> Result<Response, PageError> {
     Ok(ics(svc::public_feed(&state, id).await?, "calendar.ics"))
 }
@@ -659,7 +660,7 @@ async fn registrations_page(
 pub async fn registrations(
     State(state): State<AppState>,
     user: User,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
 ) -> Result<Response, PageError> {
     registrations_page(&state, &user, id, Errors::default()).await
 }
@@ -675,7 +676,7 @@ pub struct ListCheckin {
 pub async fn check_in_from_list(
     State(state): State<AppState>,
     user: User,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     Form(f): Form<ListCheckin>,
 ) -> Result<Response, PageError> {
     let item = CheckinInput {
@@ -696,7 +697,7 @@ pub struct CapacityForm {
 pub async fn set_capacity(
     State(state): State<AppState>,
     user: User,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     Form(f): Form<CapacityForm>,
 ) -> Result<Response, PageError> {
     match svc::set_capacity(&state, &user.account, id, &f.capacity).await {
@@ -722,7 +723,7 @@ struct CheckinPage {
 pub async fn checkin_page(
     State(state): State<AppState>,
     user: User,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
 ) -> Result<Response, PageError> {
     let (session, _, _) = svc::registrations(&state, &user.account, id).await?;
     Ok(render(&CheckinPage {
@@ -806,7 +807,7 @@ async fn board_page(
 pub async fn board(
     State(state): State<AppState>,
     user: User,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
 ) -> Result<Response, PageError> {
     board_page(&state, &user, id, false).await
 }
@@ -815,7 +816,7 @@ pub async fn board(
 pub async fn board_rows(
     State(state): State<AppState>,
     user: User,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
 ) -> Result<Response, PageError> {
     board_page(&state, &user, id, true).await
 }
@@ -837,7 +838,7 @@ pub struct ReadinessPageForm {
 pub async fn report_readiness(
     State(state): State<AppState>,
     user: User,
-    Path((id, venue_id, slot_id)): Path<(i64, i64, i64)>,
+    PagePath((id, venue_id, slot_id)): PagePath<(i64, i64, i64)>,
     Form(f): Form<ReadinessPageForm>,
 ) -> Result<Response, PageError> {
     let form = ReadinessForm {
@@ -1110,7 +1111,7 @@ pub async fn create(
 pub async fn edit_form(
     State(state): State<AppState>,
     user: User,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
 ) -> Result<Response, PageError> {
     let v = svc::activity_view(&state, Some(&user.account), id).await?;
     if !v.may_manage {
@@ -1125,7 +1126,7 @@ pub async fn edit_form(
 pub async fn update(
     State(state): State<AppState>,
     user: User,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let f = svc::activity_form_from_pairs(&pairs);
@@ -1223,7 +1224,7 @@ async fn session_form_page(
 pub async fn new_session_form(
     State(state): State<AppState>,
     user: User,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
 ) -> Result<Response, PageError> {
     session_form_page(&state, &user, id, None, None, Errors::default()).await
 }
@@ -1232,7 +1233,7 @@ pub async fn new_session_form(
 pub async fn edit_session_form(
     State(state): State<AppState>,
     user: User,
-    Path((id, sid)): Path<(i64, i64)>,
+    PagePath((id, sid)): PagePath<(i64, i64)>,
 ) -> Result<Response, PageError> {
     session_form_page(&state, &user, id, Some(sid), None, Errors::default()).await
 }
@@ -1258,7 +1259,7 @@ async fn save_session_page(
 pub async fn create_session(
     State(state): State<AppState>,
     user: User,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     Form(f): Form<svc::SessionPageForm>,
 ) -> Result<Response, PageError> {
     save_session_page(&state, &user, id, None, f).await
@@ -1268,7 +1269,7 @@ pub async fn create_session(
 pub async fn update_session(
     State(state): State<AppState>,
     user: User,
-    Path((id, sid)): Path<(i64, i64)>,
+    PagePath((id, sid)): PagePath<(i64, i64)>,
     Form(f): Form<svc::SessionPageForm>,
 ) -> Result<Response, PageError> {
     save_session_page(&state, &user, id, Some(sid), f).await

@@ -2,12 +2,13 @@
 
 use super::{PAGE_SIZE, Paging};
 use crate::AppState;
+use crate::api::extract::PagePath;
 use crate::auth::User;
 use crate::error::{AppError, PageError};
 use crate::view::{Chrome, Errors, Pager, render};
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use renke_app::campaigns::CampaignForm;
@@ -163,7 +164,7 @@ pub async fn create(
 pub async fn edit_form(
     State(state): State<AppState>,
     user: User,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
 ) -> Result<Response, PageError> {
     let k = renke_app::campaigns::get_campaign(&state, Some(&user.account), id).await?;
     if !renke_app::campaigns::may_edit_campaign(&user.account, &k) {
@@ -196,7 +197,7 @@ pub async fn edit_form(
 pub async fn update(
     State(state): State<AppState>,
     user: User,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     Form(pf): Form<PageForm>,
 ) -> Result<Response, PageError> {
     let f = pf.to_service();

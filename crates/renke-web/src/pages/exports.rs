@@ -2,9 +2,10 @@
 
 use super::download;
 use crate::AppState;
+use crate::api::extract::PagePath;
 use crate::auth::User;
 use crate::error::PageError;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use renke_app::reporting::exports;
 
@@ -13,7 +14,7 @@ pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadshee
 pub async fn status_xlsx(
     State(state): State<AppState>,
     user: User,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
 ) -> Result<Response, PageError> {
     let (name, bytes) = exports::status_xlsx(&state, &user.account, id).await?;
     Ok(download(&name, XLSX, bytes))
@@ -22,7 +23,7 @@ pub async fn status_xlsx(
 pub async fn materials_zip(
     State(state): State<AppState>,
     user: User,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
 ) -> Result<Response, PageError> {
     let (name, stream) = exports::materials_zip(&state, &user.account, id).await?;
     Ok(download(

@@ -4,12 +4,13 @@
 
 use super::PAGE_SIZE;
 use crate::AppState;
+use crate::api::extract::PagePath;
 use crate::auth::User;
 use crate::error::{AppError, PageError};
 use crate::view::{Chrome, Errors, Pager, local_time, render};
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
@@ -95,7 +96,7 @@ async fn items_page(
 pub async fn show(
     State(state): State<AppState>,
     user: User,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     Query(q): Query<ItemsQuery>,
 ) -> Result<Response, PageError> {
     let mut page = items_page(
@@ -121,7 +122,7 @@ pub async fn show(
 pub async fn send(
     State(state): State<AppState>,
     user: User,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     Form(f): Form<ItemForm>,
 ) -> Result<Response, PageError> {
     let f = ItemForm { org_id: None, ..f };
@@ -140,7 +141,7 @@ pub async fn send(
 pub async fn review(
     State(state): State<AppState>,
     user: User,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     Form(f): Form<ReviewForm>,
 ) -> Result<Response, PageError> {
     match svc::review(&state, &user.account, id, &f).await {
@@ -166,7 +167,7 @@ pub struct PublishForm {
 pub async fn publish(
     State(state): State<AppState>,
     user: User,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     Form(f): Form<PublishForm>,
 ) -> Result<Response, PageError> {
     let item = svc::publish(&state, &user.account, id, f.publish == "1").await?;

@@ -3,13 +3,14 @@
 
 use super::{PAGE_SIZE, Paging};
 use crate::AppState;
+use crate::api::extract::PagePath;
 use crate::auth::{Ctx, User};
 use crate::error::{AppError, PageError};
 use crate::i18n::Tr;
 use crate::view::{Chrome, Errors, Pager, local_time, render};
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
@@ -121,7 +122,7 @@ impl NoticePage {
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
 ) -> Result<Response, PageError> {
     notice_page(&state, &ctx, id, Errors::default()).await
 }
@@ -163,7 +164,7 @@ async fn notice_page(
 pub async fn upload_attachment(
     State(state): State<AppState>,
     user: User,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     multipart: axum::extract::Request,
 ) -> Result<Response, PageError> {
     let up = super::read_upload(multipart).await?;
@@ -192,7 +193,7 @@ pub async fn upload_attachment(
 pub async fn download_attachment(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path((id, pos)): Path<(i64, usize)>,
+    PagePath((id, pos)): PagePath<(i64, usize)>,
 ) -> Result<Response, PageError> {
     let (file, bytes) =
         renke_app::notices::attachments::notice_attachment(&state, ctx.account(), id, pos).await?;
@@ -461,7 +462,7 @@ pub async fn create(
 pub async fn edit_form(
     State(state): State<AppState>,
     user: User,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
 ) -> Result<Response, PageError> {
     let v = renke_app::notices::notice_view(&state, Some(&user.account), id).await?;
     if !v.may_edit {
@@ -487,7 +488,7 @@ pub async fn edit_form(
 pub async fn update(
     State(state): State<AppState>,
     user: User,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     Form(pf): Form<PageForm>,
 ) -> Result<Response, PageError> {
     match renke_app::notices::update_notice(&state, &user.account, id, &pf.to_service()).await {
@@ -512,7 +513,7 @@ pub async fn update(
 pub async fn relay_form(
     State(state): State<AppState>,
     user: User,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
 ) -> Result<Response, PageError> {
     let v = renke_app::notices::notice_view(&state, Some(&user.account), id).await?;
     if !v.may_relay {
@@ -539,7 +540,7 @@ pub async fn relay_form(
 pub async fn relay(
     State(state): State<AppState>,
     user: User,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     // The notice's fields, and one `relay_deadline_{task id}` per task offered for relay.
@@ -602,7 +603,7 @@ pub async fn relay(
 pub async fn issue(
     State(state): State<AppState>,
     user: User,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
 ) -> Result<Response, PageError> {
     renke_app::notices::issue_notice(&state, &user.account, id).await?;
     Ok(Redirect::to(&format!("/notices/{id}/status")).into_response())
@@ -611,7 +612,7 @@ pub async fn issue(
 pub async fn acknowledge(
     State(state): State<AppState>,
     user: User,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
 ) -> Result<Response, PageError> {
     renke_app::notices::acknowledge_notice(&state, &user.account, id, None).await?;
     Ok(Redirect::to(&format!("/notices/{id}")).into_response())
@@ -620,7 +621,7 @@ pub async fn acknowledge(
 pub async fn correct(
     State(state): State<AppState>,
     user: User,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
 ) -> Result<Response, PageError> {
     let n = renke_app::notices::correct_notice(&state, &user.account, id).await?;
     Ok(Redirect::to(&format!("/notices/{}/edit", n.id)).into_response())
@@ -661,7 +662,7 @@ impl StatusPage {
 pub async fn status(
     State(state): State<AppState>,
     user: User,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
 ) -> Result<Response, PageError> {
     let s = renke_app::notices::notice_status(&state, &user.account, id).await?;
     Ok(render(&StatusPage {

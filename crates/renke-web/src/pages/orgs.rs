@@ -2,12 +2,13 @@
 
 use super::PAGE_SIZE;
 use crate::AppState;
+use crate::api::extract::PagePath;
 use crate::auth::User;
 use crate::error::{AppError, PageError};
 use crate::view::{Chrome, Errors, Pager, render};
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use renke_app::Role;
@@ -97,7 +98,7 @@ async fn org_page(
 pub async fn show(
     State(state): State<AppState>,
     user: User,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     Query(p): Query<OrgQueryParams>,
 ) -> Result<Response, PageError> {
     Ok(render(
@@ -148,7 +149,7 @@ fn org_form(
 pub async fn new_form(
     State(state): State<AppState>,
     user: User,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
 ) -> Result<Response, PageError> {
     let parent = renke_app::orgs::managed_org(&state, &user.account, id).await?;
     let f = OrgInput {
@@ -170,7 +171,7 @@ pub async fn new_form(
 pub async fn create(
     State(state): State<AppState>,
     user: User,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     Form(f): Form<OrgInput>,
 ) -> Result<Response, PageError> {
     match renke_app::orgs::create_org(&state, &user.account, id, &f).await {
@@ -217,7 +218,7 @@ fn input_of(o: &Org) -> OrgInput {
 pub async fn edit_form(
     State(state): State<AppState>,
     user: User,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
 ) -> Result<Response, PageError> {
     let org = renke_app::orgs::managed_org(&state, &user.account, id).await?;
     let title = format!("{} · {}", user.ctx.tr.t("common.edit"), org.name);
@@ -235,7 +236,7 @@ pub async fn edit_form(
 pub async fn update(
     State(state): State<AppState>,
     user: User,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     Form(f): Form<OrgInput>,
 ) -> Result<Response, PageError> {
     match renke_app::orgs::update_org(&state, &user.account, id, &f).await {
@@ -266,7 +267,7 @@ pub struct MoveForm {
 pub async fn move_org(
     State(state): State<AppState>,
     user: User,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     Form(f): Form<MoveForm>,
 ) -> Result<Response, PageError> {
     match renke_app::orgs::move_org(&state, &user.account, id, &f.parent).await {
@@ -422,7 +423,7 @@ pub struct ResetForm {
 pub async fn reset_password(
     State(state): State<AppState>,
     user: User,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     Form(f): Form<ResetForm>,
 ) -> Result<Response, PageError> {
     match renke_app::auth::reset_password(&state, &user.account, id, &f.password).await {

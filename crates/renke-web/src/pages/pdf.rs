@@ -1,16 +1,17 @@
 //! PDF downloads from the pages: same permission as viewing the record.
 
 use crate::AppState;
+use crate::api::extract::PagePath;
 use crate::auth::Ctx;
 use crate::error::PageError;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 
 /// `GET /notices/{id}/pdf`: the notice in the official layout.
 pub async fn notice(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
 ) -> Result<Response, PageError> {
     let file = renke_app::pdf::notice_pdf(&state, ctx.account(), id).await?;
     Ok(crate::download::pdf(file))
@@ -19,7 +20,7 @@ pub async fn notice(
 /// `GET /tickets/{ticket}/certificate.pdf`: the certificate of attendance, once checked in.
 pub async fn certificate(
     State(state): State<AppState>,
-    Path(ticket): Path<String>,
+    PagePath(ticket): PagePath<String>,
 ) -> Result<Response, PageError> {
     let file = renke_app::pdf::certificate_pdf(&state, &ticket).await?;
     Ok(crate::download::pdf(file))
@@ -29,7 +30,7 @@ pub async fn certificate(
 pub async fn report(
     State(state): State<AppState>,
     user: crate::auth::User,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
 ) -> Result<Response, PageError> {
     let file = renke_app::pdf::report_pdf(&state, &user.account, id).await?;
     Ok(crate::download::pdf(file))

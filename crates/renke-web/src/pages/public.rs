@@ -1,12 +1,13 @@
 //! The public campaign page: no login needed.
 
 use crate::AppState;
+use crate::api::extract::PagePath;
 use crate::auth::Ctx;
 use crate::error::{PageError, escape};
 use crate::i18n::Tr;
 use crate::view::{Chrome, render};
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use renke_app::model::Campaign;
 use renke_domain::campaign::edition_zh;
@@ -134,7 +135,7 @@ pub async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, P
 pub async fn campaign(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
 ) -> Result<Response, PageError> {
     let k = renke_app::campaigns::get_campaign(&state, ctx.account(), id).await?;
     page(&state, &ctx, Some(k)).await

@@ -2,12 +2,13 @@
 
 use super::{PAGE_SIZE, Paging};
 use crate::AppState;
+use crate::api::extract::PagePath;
 use crate::auth::User;
 use crate::error::{AppError, PageError};
 use crate::view::{Chrome, Errors, Pager, local_time, render};
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
@@ -125,7 +126,7 @@ pub struct PlanQuery {
 pub async fn show(
     State(state): State<AppState>,
     user: User,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     Query(q): Query<PlanQuery>,
 ) -> Result<Response, PageError> {
     let page = plan_page(
@@ -145,7 +146,7 @@ pub async fn show(
 pub async fn remind_now(
     State(state): State<AppState>,
     user: User,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
 ) -> Result<Response, PageError> {
     let n = svc::remind_now(&state, &user.account, id).await?;
     Ok(Redirect::to(&format!("/tasks/{id}/reminders?reminded={n}")).into_response())
@@ -154,7 +155,7 @@ pub async fn remind_now(
 pub async fn save(
     State(state): State<AppState>,
     user: User,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     Form(f): Form<ReminderForm>,
 ) -> Result<Response, PageError> {
     match svc::set_reminder_plan(&state, &user.account, id, &f).await {
@@ -217,7 +218,7 @@ pub struct ReadForm {
 pub async fn read(
     State(state): State<AppState>,
     user: User,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     Form(f): Form<ReadForm>,
 ) -> Result<Response, PageError> {
     svc::read_message(&state, &user.account, id).await?;

@@ -1,6 +1,7 @@
 //! Login, logout, language switch and the dashboard.
 
 use crate::AppState;
+use crate::api::extract::PagePath;
 use crate::auth::{
     ClientIp, Ctx, Identity, LANG_COOKIE, PRE_CSRF_COOKIE, SESSION_COOKIE, User, set_cookie,
 };
@@ -9,7 +10,7 @@ use crate::i18n::Tr;
 use crate::view::{Chrome, render};
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::header::SET_COOKIE;
 use axum::response::{IntoResponse, Redirect, Response};
 use renke_app::Caller;
@@ -155,7 +156,7 @@ pub struct Back {
 /// choice): a GET link changes nothing stored. The stored choice is made in 设置.
 pub async fn switch_language(
     State(state): State<AppState>,
-    Path(code): Path<String>,
+    PagePath(code): PagePath<String>,
     Query(b): Query<Back>,
 ) -> Result<Response, PageError> {
     let locale = crate::i18n::Locale::parse(&code).ok_or(AppError::NotFound)?;

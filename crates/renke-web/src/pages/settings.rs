@@ -1,12 +1,13 @@
 //! Personal settings: language, password, API tokens.
 
 use crate::AppState;
+use crate::api::extract::PagePath;
 use crate::auth::{Identity, LANG_COOKIE, User, set_cookie};
 use crate::error::{AppError, PageError};
 use crate::view::{Chrome, Errors, local_time, render};
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use renke_app::auth::PasswordChange;
@@ -184,7 +185,7 @@ pub async fn create_token(
 pub async fn revoke_token(
     State(state): State<AppState>,
     user: User,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
 ) -> Result<Response, PageError> {
     renke_app::auth::revoke_token(&state, &user.account, id).await?;
     Ok(Redirect::to("/settings").into_response())

@@ -4,12 +4,13 @@
 
 use super::PAGE_SIZE;
 use crate::AppState;
+use crate::api::extract::PagePath;
 use crate::auth::User;
 use crate::error::{AppError, PageError};
 use crate::view::{Chrome, Errors, Pager, local_time, render};
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
@@ -193,7 +194,7 @@ async fn notice_tasks_page(
 pub async fn notice_tasks(
     State(state): State<AppState>,
     user: User,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
 ) -> Result<Response, PageError> {
     let f = TaskPageForm {
         attachments: "allowed".into(),
@@ -207,7 +208,7 @@ pub async fn notice_tasks(
 pub async fn create_task(
     State(state): State<AppState>,
     user: User,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     Form(pf): Form<TaskPageForm>,
 ) -> Result<Response, PageError> {
     match svc::create_task(&state, &user.account, id, &pf.to_service()).await {
@@ -344,7 +345,7 @@ async fn task_page(
 pub async fn show(
     State(state): State<AppState>,
     user: User,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
 ) -> Result<Response, PageError> {
     Ok(render(
         &task_page(&state, &user, id, None, Errors::default()).await?,
@@ -354,7 +355,7 @@ pub async fn show(
 pub async fn save_submission(
     State(state): State<AppState>,
     user: User,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     req: axum::extract::Request,
 ) -> Result<Response, PageError> {
     let (pf, files): (SubmissionPageForm, _) = super::read_form_with_files(req).await?;
@@ -398,7 +399,7 @@ pub async fn save_submission(
 pub async fn compile(
     State(state): State<AppState>,
     user: User,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
 ) -> Result<Response, PageError> {
     let s = svc::compile(&state, &user.account, id, None).await?;
     Ok(Redirect::to(&format!("/tasks/{}#submission", s.task_id)).into_response())
@@ -477,7 +478,7 @@ async fn submission_page(
 pub async fn submission(
     State(state): State<AppState>,
     user: User,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
 ) -> Result<Response, PageError> {
     Ok(render(
         &submission_page(&state, &user, id, Errors::default()).await?,
@@ -504,7 +505,7 @@ async fn or_form_error<T>(
 pub async fn review(
     State(state): State<AppState>,
     user: User,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     Form(f): Form<ReviewForm>,
 ) -> Result<Response, PageError> {
     let r = svc::review_submission(&state, &user.account, id, &f).await;
@@ -514,7 +515,7 @@ pub async fn review(
 pub async fn paper(
     State(state): State<AppState>,
     user: User,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     Form(f): Form<PaperForm>,
 ) -> Result<Response, PageError> {
     let r = svc::record_paper(&state, &user.account, id, &f).await;
@@ -525,7 +526,7 @@ pub async fn paper(
 pub async fn submission_file(
     State(state): State<AppState>,
     user: User,
-    Path((id, version, pos)): Path<(i64, i32, i32)>,
+    PagePath((id, version, pos)): PagePath<(i64, i32, i32)>,
 ) -> Result<Response, PageError> {
     let (file, bytes) = svc::submission_file(&state, &user.account, id, version, pos).await?;
     Ok(super::file_response(&file, bytes))
@@ -561,7 +562,7 @@ impl ConfirmPage {
 pub async fn confirm(
     State(state): State<AppState>,
     user: User,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
 ) -> Result<Response, PageError> {
     let v = svc::submission_view(&state, &user.account, id).await?;
     if !v.own || !v.may_edit {
@@ -583,7 +584,7 @@ pub async fn confirm(
 pub async fn submit_current(
     State(state): State<AppState>,
     user: User,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
 ) -> Result<Response, PageError> {
     let r = svc::submit_current(&state, &user.account, id).await;
     or_form_error(&state, &user, id, r).await
@@ -720,7 +721,7 @@ async fn dashboard(
 pub async fn task_dashboard(
     State(state): State<AppState>,
     user: User,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     Query(q): Query<DashQuery>,
 ) -> Result<Response, PageError> {
     dashboard(&state, &user, Scope::Task(id), q).await
@@ -729,7 +730,7 @@ pub async fn task_dashboard(
 pub async fn notice_dashboard(
     State(state): State<AppState>,
     user: User,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     Query(q): Query<DashQuery>,
 ) -> Result<Response, PageError> {
     dashboard(&state, &user, Scope::Notice(id), q).await

@@ -430,3 +430,28 @@ async fn redirects_stay_on_this_server_and_a_language_link_stores_nothing() {
         app.finish().await;
     }
 }
+
+/// A malformed id in a page's address and an address that names nothing answer the styled
+/// 404 page with its Chinese and English message — not axum's plain English "Invalid URL:
+/// Cannot parse `ingest` to a `i64`" — and the API answers its JSON 404.
+#[tokio::test]
+async fn unknown_addresses_and_malformed_ids_are_a_styled_404() {
+    for app in TestApp::spawn_all().await {
+        let l = app.label();
+        app.tree().await;
+        app.account("gd.org", Role::Organiser, "GD").await;
+        let (c, _) = form_login(&app, "gd.org").await;
+        for path in ["/notices/ingest", "/tasks/abc/dashboard", "/no/such/page"] {
+            let (status, _, body) = get(&c, &app, path).await;
+            assert_eq!(status, 404, "{l} {path}");
+            assert!(
+                body.contains("error-page") && body.contains("没有找到您要的内容。"),
+                "{l} {path}: {body}"
+            );
+            assert!(!body.contains("Invalid URL"), "{l} {path}");
+        }
+        let r = app.anonymous().get("/api/v1/no-such-thing").await;
+        assert_eq!((r.status, r.code()), (404, "not_found"), "{l}: {}", r.text);
+        app.finish().await;
+    }
+}
