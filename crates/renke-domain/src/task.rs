@@ -597,6 +597,26 @@ pub fn parse_reason(raw: &str) -> Result<String, FieldError> {
     }
 }
 
+/// How a deadline stands at `now`, in both languages: `还有 3 天`, `今日截止`, `已逾期 2 天`
+/// (whole days; a deadline just passed counts as one day overdue). Reminders and the home
+/// page say it the same way.
+pub fn standing(deadline: DateTime<Utc>, now: DateTime<Utc>) -> (String, String) {
+    let days = (deadline - now).num_hours().div_euclid(24);
+    if deadline > now {
+        if days == 0 {
+            ("今日截止".into(), "due today".into())
+        } else {
+            (format!("还有 {days} 天"), format!("{days} day(s) left"))
+        }
+    } else {
+        let late = (now - deadline).num_hours().div_euclid(24).max(1);
+        (
+            format!("已逾期 {late} 天"),
+            format!("{late} day(s) overdue"),
+        )
+    }
+}
+
 /// The status chip of one recipient (or a whole task), computed from the deadline, the
 /// submission state and the present. Always shown with its text, never colour alone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -11,6 +11,7 @@ use chrono::{DateTime, Duration, Utc};
 use renke_domain::clock::local_time;
 use renke_domain::perm::Role;
 use renke_domain::reminder::{MAX_OVERDUE_DAYS, Slot};
+use renke_domain::task::standing;
 use renke_store::StoreError;
 use renke_store::reminders::{self, NewMessage, Notify, OpenTask, OrgContacts};
 use renke_store::tasks::{self, ExpectedRow};
@@ -45,24 +46,6 @@ fn due_words(deadline: Option<DateTime<Utc>>, now: DateTime<Utc>) -> (String, St
             (format!("截止 {at}，{zh}"), format!("due {at}, {en}"))
         }
         None => ("及时报送".into(), "due as soon as possible".into()),
-    }
-}
-
-/// How the deadline stands, in both languages: `还有 3 天` / `已逾期 2 天`.
-fn standing(deadline: DateTime<Utc>, now: DateTime<Utc>) -> (String, String) {
-    let days = (deadline - now).num_hours().div_euclid(24);
-    if deadline > now {
-        if days == 0 {
-            ("今日截止".into(), "due today".into())
-        } else {
-            (format!("还有 {days} 天"), format!("{days} day(s) left"))
-        }
-    } else {
-        let late = (now - deadline).num_hours().div_euclid(24).max(1);
-        (
-            format!("已逾期 {late} 天"),
-            format!("{late} day(s) overdue"),
-        )
     }
 }
 

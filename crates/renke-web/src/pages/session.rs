@@ -195,20 +195,8 @@ impl HomePage {
         let Some(at) = d.deadline else {
             return tr.pick("及时报送", "as soon as possible").to_owned();
         };
-        let days = (at - self.now).num_hours().div_euclid(24);
-        match days {
-            _ if at < self.now => {
-                let late = (self.now - at).num_hours().div_euclid(24).max(1);
-                if tr.is_zh() {
-                    format!("已逾期 {late} 天")
-                } else {
-                    format!("{late} day(s) overdue")
-                }
-            }
-            0 => tr.pick("今日截止", "due today").to_owned(),
-            n if tr.is_zh() => format!("还有 {n} 天"),
-            n => format!("{n} day(s) left"),
-        }
+        let (zh, en) = renke_domain::task::standing(at, self.now);
+        if tr.is_zh() { zh } else { en }
     }
     fn chip(&self, d: &renke_app::model::Due) -> (&'static str, &'static str) {
         let chip = d.chip(self.now);
