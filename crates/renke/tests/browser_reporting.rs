@@ -777,7 +777,8 @@ async fn a_summary_far_from_500_characters_is_warned_and_needs_confirming() {
     c.clone().close().await.unwrap();
 }
 
-/// Shanghai's 信息和新闻稿件, a stream: 浦东 sends an item from its phone; Shanghai's
+/// Shanghai's 信息和新闻稿件, a stream: 浦东 opens the phone menu to 报送 and sends an item
+/// from its phone; Shanghai's
 /// organiser accepts it and publishes it; the public page shows it under 信息动态.
 #[tokio::test]
 async fn a_district_sends_a_news_item_and_shanghai_publishes_it() {
@@ -789,7 +790,21 @@ async fn a_district_sends_a_news_item_and_shanghai_publishes_it() {
     let pw = renke_domain::demo::DEMO_PASSWORD;
     let title = "浦东新区开展检验检测机构开放日";
     log_in(c, base, "shpd.staff", pw).await;
-    c.goto(&format!("{base}/tasks")).await.unwrap();
+    // At 390 px the side navigation is folded away; the top bar's 菜单 opens it, with no
+    // script needed, and 报送 leads on.
+    let nav_reports = Locator::Css("nav#nav a[href='/tasks']");
+    let hidden = c.find(nav_reports).await.unwrap();
+    assert!(!hidden.is_displayed().await.unwrap(), "folded on a phone");
+    click(c, Locator::Css("a.menu-open")).await;
+    let shown = c.find(nav_reports).await.unwrap();
+    assert!(shown.is_displayed().await.unwrap(), "the menu opened");
+    shot(c, shots, "phone-menu-390.png").await;
+    click(c, nav_reports).await;
+    c.wait()
+        .for_element(Locator::LinkText("信息和新闻稿件"))
+        .await
+        .unwrap();
+    assert!(c.current_url().await.unwrap().path().ends_with("/tasks"));
     click(c, Locator::LinkText("信息和新闻稿件")).await;
     click(c, Locator::XPath("//a[contains(., '报送和查看稿件')]")).await;
     c.wait().for_element(Locator::Id("title")).await.unwrap();
