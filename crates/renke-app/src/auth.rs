@@ -8,7 +8,7 @@ use argon2::{Argon2, PasswordHasher, PasswordVerifier};
 use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
 use rand::RngExt;
-use renke_domain::account::NewPassword;
+use renke_domain::account::{MailDigest, NewPassword};
 use renke_domain::perm::Action;
 use renke_domain::text::Line;
 use renke_domain::{FieldError, Invalid};
@@ -318,6 +318,15 @@ fn reset_notice(
         link: Some("/settings".into()),
     };
     (message, mail)
+}
+
+/// Sets how the caller hears of its messages by e-mail: `off`, `hourly` or `daily` (or
+/// their Chinese or English labels). An account without an e-mail address may choose too;
+/// it gets mail once an administrator records its address.
+pub async fn set_mail_digest(app: &App, me: &Caller, raw: &str) -> Result<MailDigest, AppError> {
+    let digest = MailDigest::parse("mail_digest", raw)?;
+    accounts::set_mail_digest(&app.db, me.id, digest, app.clock.now()).await?;
+    Ok(digest)
 }
 
 pub async fn set_locale(app: &App, me: &Caller, locale: Option<&str>) -> Result<(), AppError> {

@@ -6,7 +6,8 @@
 //!
 //! Layout, by feature: [`auth`] (login, passwords, tokens), [`orgs`], [`accounts`],
 //! [`campaigns`], [`notices`], [`reporting`] (tasks, exports, 催办), [`activities`]
-//! (registration, check-in, calendars), [`pdf`], [`mail`], [`files`] (storage quota and
+//! (registration, check-in, calendars), [`pdf`], [`mail`], [`digest`] (e-mail digests of
+//! the in-app messages), [`files`] (storage quota and
 //! the sweep of unused files), [`jobs`] (the queue's job kinds and the worker).
 
 pub mod accounts;
@@ -14,6 +15,7 @@ pub mod activities;
 pub mod auth;
 mod caller;
 pub mod campaigns;
+pub mod digest;
 pub mod error;
 pub mod files;
 pub mod jobs;

@@ -42,7 +42,10 @@ pub async fn notice_pdf(app: &App, me: Option<&Caller>, id: i64) -> Result<PdfFi
     }
     Ok(PdfFile {
         bytes: pdf.bytes,
-        filename: format!("{}.pdf", v.notice.doc_number),
+        filename: format!(
+            "{}.pdf",
+            renke_domain::notice::doc_or_title(v.notice.doc_number.as_deref(), &v.notice.title)
+        ),
         fallback: format!("notice-{id}.pdf"),
     })
 }
@@ -154,7 +157,7 @@ fn report_doc(v: &crate::reporting::tasks::SubmissionView, materials: Vec<Materi
         title: format!("{}{}汇总报告", s.org_name, t.title),
         organisation: s.org_name.clone(),
         task: Some(t.title.clone()),
-        notice: Some(t.notice_doc_number.clone()),
+        notice: t.notice_doc_number.clone(),
         // The collector's own summary goes nowhere.
         submit_to: (!v.collectors_summary).then(|| match &t.submit_to_dept {
             Some(d) => format!("{}{d}", t.submit_to_name),
@@ -198,7 +201,10 @@ pub fn notice_doc(v: &NoticeView) -> NoticeDoc {
     let n = &v.notice;
     let mut attachments = Vec::new();
     if let Some(o) = &v.original {
-        attachments.push(format!("{}（{}）", o.title, o.doc_number));
+        attachments.push(renke_domain::notice::cite(
+            &o.title,
+            o.doc_number.as_deref(),
+        ));
     }
     attachments.extend(n.attachments.iter().cloned());
     NoticeDoc {

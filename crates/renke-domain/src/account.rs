@@ -124,3 +124,77 @@ mod tests {
         assert_eq!(format!("{p:?}"), "NewPassword(***)");
     }
 }
+
+crate::org::string_enum! {
+    /// How an account hears of its messages by e-mail. In-app it always does; by e-mail it
+    /// gets at most one digest per period, listing every unread message that arrived since
+    /// the last one (a rush of 21 submissions is one mail, not 21).
+    MailDigest {
+        Off = "off", "不发邮件", "No e-mail";
+        Hourly = "hourly", "每小时汇总一封", "One digest an hour";
+        Daily = "daily", "每天上午8时汇总一封", "One digest a day at 8:00";
+    }
+}
+
+impl MailDigest {
+    /// Beijing time at which the daily digest goes out.
+    pub const DAILY_HOUR: u32 = 8;
+
+    /// The start of the period whose digest is due at `now`: the hour begun (hourly), or
+    /// the last 08:00 Beijing time (daily). An account's digest is due when it was last
+    /// sent before this moment. `None` for no e-mail.
+    pub fn slot(self, now: chrono::DateTime<chrono::Utc>) -> Option<chrono::DateTime<chrono::Utc>> {
+        use chrono::{Duration, TimeZone, Timelike};
+        match self {
+            MailDigest::Off => None,
+            MailDigest::Hourly => now
+                .with_nanosecond(0)
+                .and_then(|t| t.with_second(0))
+                .and_then(|t| t.with_minute(0)),
+            MailDigest::Daily => {
+                let local = now.with_timezone(&crate::clock::SHANGHAI);
+                let mut day = local.date_naive();
+                if local.hour() < Self::DAILY_HOUR {
+                    day -= Duration::days(1);
+                }
+                let at = day.and_hms_opt(Self::DAILY_HOUR, 0, 0)?;
+                crate::clock::SHANGHAI
+                    .from_local_datetime(&at)
+                    .single()
+                    .map(|t| t.with_timezone(&chrono::Utc))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod digest_tests {
+    use super::MailDigest;
+    use chrono::{TimeZone, Utc};
+
+    #[test]
+    fn digest_slots() {
+        // 2022-06-09 10:25 Beijing time.
+        let now = Utc.with_ymd_and_hms(2022, 6, 9, 2, 25, 13).unwrap();
+        assert_eq!(
+            MailDigest::Hourly.slot(now),
+            Some(Utc.with_ymd_and_hms(2022, 6, 9, 2, 0, 0).unwrap())
+        );
+        assert_eq!(
+            MailDigest::Daily.slot(now),
+            Some(Utc.with_ymd_and_hms(2022, 6, 9, 0, 0, 0).unwrap()),
+            "08:00 Beijing time today"
+        );
+        // 07:59 Beijing time: the day's digest is still yesterday's.
+        let early = Utc.with_ymd_and_hms(2022, 6, 8, 23, 59, 0).unwrap();
+        assert_eq!(
+            MailDigest::Daily.slot(early),
+            Some(Utc.with_ymd_and_hms(2022, 6, 8, 0, 0, 0).unwrap())
+        );
+        assert_eq!(MailDigest::Off.slot(now), None);
+        assert_eq!(
+            MailDigest::parse("mail_digest", "每小时汇总一封"),
+            Ok(MailDigest::Hourly)
+        );
+    }
+}

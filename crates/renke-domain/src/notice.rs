@@ -105,6 +105,44 @@ impl DocNumber {
     }
 }
 
+/// What a notice without a 发文字号 shows where the number would stand (some notices, such
+/// as a 市场监管局's 工作通知 sent by e-mail, carry none).
+pub const NO_DOC_NUMBER: &str = "无文号";
+
+impl DocNumber {
+    /// Parses an optional 发文字号: empty (or typed as "无文号") is a notice without one.
+    pub fn parse_opt(field: &str, raw: &str) -> Result<Option<Self>, FieldError> {
+        match raw.trim() {
+            "" | NO_DOC_NUMBER => Ok(None),
+            s => DocNumber::parse(field, s).map(Some),
+        }
+    }
+}
+
+/// A notice named in a line of text (a message title, a file name): its 发文字号, or its
+/// title when it has none.
+pub fn doc_or_title<'a>(doc_number: Option<&'a str>, title: &'a str) -> &'a str {
+    doc_number.filter(|d| !d.is_empty()).unwrap_or(title)
+}
+
+/// A line about a notice's task or report, led by the notice's 发文字号 when it has one:
+/// "粤市监认监〔2022〕253号 活动开展情况", or "活动总结" alone.
+pub fn with_doc_number(doc_number: Option<&str>, text: &str) -> String {
+    match doc_number.filter(|d| !d.is_empty()) {
+        Some(d) => format!("{d} {text}"),
+        None => text.to_owned(),
+    }
+}
+
+/// A notice cited by title, its 发文字号 after it in brackets when it has one:
+/// "《…的通知》（市监认证函〔2022〕764号）" as 转发 bodies and 附件 lines cite it.
+pub fn cite(title: &str, doc_number: Option<&str>) -> String {
+    match doc_number.filter(|d| !d.is_empty()) {
+        Some(d) => format!("{title}（{d}）"),
+        None => title.to_owned(),
+    }
+}
+
 impl fmt::Display for DocNumber {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}〔{}〕{}号", self.issuer, self.year, self.serial)
@@ -385,6 +423,7 @@ pub fn parse_text(field: &str, raw: &str, max: usize) -> Result<Option<String>, 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NoticeInput {
     pub issuer_org_id: i64,
+    /// 发文字号; empty for a notice without one (无文号).
     pub doc_number: String,
     pub title: String,
     pub recipients: Vec<RecipientSpec>,
@@ -419,7 +458,8 @@ pub struct ContactInput {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NoticeDraft {
     pub issuer_org_id: i64,
-    pub doc_number: DocNumber,
+    /// 发文字号; `None` = the notice has none (无文号).
+    pub doc_number: Option<DocNumber>,
     pub title: Line,
     pub recipients: Vec<RecipientSpec>,
     pub body: String,
@@ -455,7 +495,10 @@ impl NoticeInput {
     /// Validates every field and reports every problem at once.
     pub fn validate(&self) -> Result<NoticeDraft, Invalid> {
         let mut errs = Invalid::default();
-        let doc_number = ok(DocNumber::parse("doc_number", &self.doc_number), &mut errs);
+        let doc_number = ok(
+            DocNumber::parse_opt("doc_number", &self.doc_number),
+            &mut errs,
+        );
         let title = ok(Line::parse("title", &self.title, TITLE_MAX), &mut errs);
         if self.recipients.is_empty() {
             errs.push(FieldError::new("recipients", "required"));
@@ -750,11 +793,35 @@ mod tests {
     #[test]
     fn valid_notice() {
         let d = valid().validate().unwrap();
-        assert_eq!(d.doc_number.to_string(), "粤市监认监〔2022〕253号");
+        assert_eq!(
+            d.doc_number.map(|n| n.to_string()).as_deref(),
+            Some("粤市监认监〔2022〕253号")
+        );
         assert_eq!(d.publication, Publication::Active);
         assert_eq!(d.body, "一、活动主要内容\n正文。");
         assert_eq!(d.contacts.len(), 1);
         assert_eq!(d.printed_on, NaiveDate::from_ymd_opt(2022, 6, 2));
+    }
+
+    #[test]
+    fn a_notice_may_have_no_doc_number() {
+        for none in ["", "  ", "无文号"] {
+            let input = NoticeInput {
+                doc_number: none.into(),
+                ..valid()
+            };
+            assert_eq!(input.validate().unwrap().doc_number, None, "{none:?}");
+        }
+        assert_eq!(doc_or_title(None, "通知"), "通知");
+        assert_eq!(doc_or_title(Some(""), "通知"), "通知");
+        assert_eq!(doc_or_title(Some("沪〔2022〕1号"), "通知"), "沪〔2022〕1号");
+        assert_eq!(with_doc_number(None, "活动总结"), "活动总结");
+        assert_eq!(cite("通知", Some("沪〔2022〕1号")), "通知（沪〔2022〕1号）");
+        assert_eq!(cite("通知", None), "通知");
+        assert_eq!(
+            with_doc_number(Some("沪〔2022〕1号"), "活动总结"),
+            "沪〔2022〕1号 活动总结"
+        );
     }
 
     #[test]

@@ -119,7 +119,11 @@ fn check_notice(name: &str, doc: &NoticeDoc, pdf: &Pdf) -> String {
     let text = text_of(&path);
     let flat = squeezed(&text);
     assert!(flat.contains(&squeezed(&doc.title)), "title in {text}");
-    assert!(flat.contains(&doc.doc_number), "doc number in {text}");
+    let number = doc
+        .doc_number
+        .as_deref()
+        .expect("the sample has a 发文字号");
+    assert!(flat.contains(number), "doc number in {text}");
     assert!(flat.contains("〔2022〕"));
     assert!(flat.contains(&squeezed(&format!("{}：", doc.recipients.join("，")))));
     assert!(text.contains("— 1 —"), "page number in {text}");
@@ -204,6 +208,41 @@ fn guangdong_notice_253_with_imprint() {
         after.contains("一、总体安排") && after.contains("联系人：周演示"),
         "{after}"
     );
+}
+
+/// A notice without a 发文字号 (Shanghai's 2022 publicity notice has none) keeps the empty
+/// line above the red line: its title starts where a numbered notice's does.
+#[test]
+fn a_notice_without_a_doc_number() {
+    let numbered = demo_doc(0);
+    let doc = NoticeDoc {
+        doc_number: None,
+        ..numbered.clone()
+    };
+    let pdf = pdf::notice(&doc).unwrap();
+    assert!(pdf.warnings.is_empty(), "{:?}", pdf.warnings);
+    let path = save("notice-no-doc-number", &pdf);
+    let text = text_of(&path);
+    assert!(!squeezed(&text).contains("〔2022〕"), "{text}");
+    assert!(squeezed(&text).contains(&squeezed(&doc.title)));
+    let numbered_pdf = pdf::notice(&numbered).unwrap();
+    assert_eq!(pdf.pages, numbered_pdf.pages);
+    // The title's first line stands at the same height on the page (pdftotext's word boxes).
+    let title_top = |path: &Path| {
+        let boxes = pdftotext(path, &["-bbox", "-f", "1", "-l", "1"]);
+        let word = boxes
+            .lines()
+            .find(|l| l.contains("<word") && l.contains(">市场监管总局办公厅关于"))
+            .unwrap_or_else(|| panic!("no title in {boxes}"))
+            .to_owned();
+        let y = word
+            .split("yMin=\"")
+            .nth(1)
+            .and_then(|r| r.split('"').next());
+        y.and_then(|y| y.parse::<f64>().ok()).unwrap()
+    };
+    let compare = save("notice-numbered-compare", &numbered_pdf);
+    assert!((title_top(&path) - title_top(&compare)).abs() < 0.5);
 }
 
 #[test]

@@ -4,7 +4,7 @@ use crate::jobs::Enqueue;
 use crate::orgs::Page;
 use crate::{Db, StoreError, on_db, on_tx};
 use chrono::{DateTime, Utc};
-use renke_domain::account::Login;
+use renke_domain::account::{Login, MailDigest};
 use renke_domain::org::{OrgKind, OrgPath};
 use renke_domain::perm::{Actor, Role};
 use serde::Serialize;
@@ -28,6 +28,8 @@ pub struct Account {
     #[serde(skip)]
     pub password_hash: String,
     pub locale: Option<String>,
+    /// How the account hears of its messages by e-mail.
+    pub mail_digest: MailDigest,
     pub active: bool,
     pub created_at: DateTime<Utc>,
 }
@@ -59,12 +61,13 @@ pub(crate) struct AccountRow {
     phone: Option<String>,
     password_hash: String,
     locale: Option<String>,
+    mail_digest: String,
     active: bool,
     created_at: DateTime<Utc>,
 }
 
 pub(crate) const ACCOUNT_COLS: &str = "a.id, a.login, a.display_name, a.org_id, o.name AS org_name, \
-    o.code AS org_code, o.path AS org_path, o.kind AS org_kind, a.role, a.email, a.phone, a.password_hash, a.locale, a.active, a.created_at";
+    o.code AS org_code, o.path AS org_path, o.kind AS org_kind, a.role, a.email, a.phone, a.password_hash, a.locale, a.mail_digest, a.active, a.created_at";
 
 impl TryFrom<AccountRow> for Account {
     type Error = StoreError;
@@ -75,6 +78,8 @@ impl TryFrom<AccountRow> for Account {
             org_kind: OrgKind::from_code(&r.org_kind)
                 .ok_or_else(|| StoreError::Corrupt(r.org_kind.clone()))?,
             role: Role::parse("role", &r.role).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+            mail_digest: MailDigest::from_code(&r.mail_digest)
+                .ok_or_else(|| StoreError::Corrupt(r.mail_digest.clone()))?,
             id: r.id,
             login: r.login,
             display_name: r.display_name,
@@ -271,6 +276,25 @@ pub async fn set_locale(
         "UPDATE accounts SET locale = $1, updated_at = $2 WHERE id = $3"
     )
     .bind(locale)
+    .bind(now)
+    .bind(id)
+    .execute(p)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Sets how the account hears of its messages by e-mail.
+pub async fn set_mail_digest(
+    db: &Db,
+    id: i64,
+    digest: MailDigest,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    on_db!(db, |p| sqlx::query(
+        "UPDATE accounts SET mail_digest = $1, updated_at = $2 WHERE id = $3"
+    )
+    .bind(digest.as_str())
     .bind(now)
     .bind(id)
     .execute(p)

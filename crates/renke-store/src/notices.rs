@@ -22,7 +22,8 @@ pub struct Notice {
     pub issuer_name: String,
     #[serde(skip)]
     pub issuer_path: OrgPath,
-    pub doc_number: String,
+    /// 发文字号; `None` for a notice without one (无文号).
+    pub doc_number: Option<String>,
     pub title: String,
     pub body: String,
     pub signature: Option<String>,
@@ -78,7 +79,7 @@ pub struct NoticeContact {
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct NoticeRef {
     pub id: i64,
-    pub doc_number: String,
+    pub doc_number: Option<String>,
     pub title: String,
     pub issuer_org_id: i64,
     pub issuer_name: String,
@@ -125,7 +126,7 @@ impl InboxItem {
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct DeliveryStatus {
     pub notice_id: i64,
-    pub doc_number: String,
+    pub doc_number: Option<String>,
     pub issuer_name: String,
     /// 0 for the notice itself, 1 for its relays, 2 for relays of relays.
     pub depth: i32,
@@ -163,7 +164,7 @@ struct NoticeRow {
     issuer_org_id: i64,
     issuer_name: String,
     issuer_path: String,
-    doc_number: String,
+    doc_number: Option<String>,
     title: String,
     body: String,
     signature: Option<String>,
@@ -262,14 +263,14 @@ type Query<'q, DB> = sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Argument
 fn bind_fields<'q, 'd, DB>(q: Query<'q, DB>, d: &'d NoticeDraft) -> Query<'q, DB>
 where
     DB: sqlx::Database,
-    String: sqlx::Encode<'d, DB> + sqlx::Type<DB>,
+    Option<String>: sqlx::Encode<'d, DB> + sqlx::Type<DB>,
     &'d str: sqlx::Encode<'d, DB> + sqlx::Type<DB>,
     Option<&'d str>: sqlx::Encode<'d, DB> + sqlx::Type<DB>,
     NaiveDate: sqlx::Encode<'d, DB> + sqlx::Type<DB>,
     Option<NaiveDate>: sqlx::Encode<'d, DB> + sqlx::Type<DB>,
     Option<i64>: sqlx::Encode<'d, DB> + sqlx::Type<DB>,
 {
-    q.bind(d.doc_number.to_string())
+    q.bind(d.doc_number.as_ref().map(|n| n.to_string()))
         .bind(d.title.as_str())
         .bind(d.body.as_str())
         .bind(d.signature.as_ref().map(|s| s.as_str()))
@@ -716,7 +717,7 @@ pub async fn acknowledge(
         // Every task of the notice that expects this organisation counts one more 签收, and
         // the issuer is told.
         let (path, org_name, issuer, doc_number): (String, String, i64, String) = sqlx::query_as(
-            "SELECT o.path, o.name, n.issuer_org_id, n.doc_number FROM orgs o, notices n \
+            "SELECT o.path, o.name, n.issuer_org_id, COALESCE(n.doc_number, n.title) FROM orgs o, notices n \
              WHERE o.id = $1 AND n.id = $2",
         )
         .bind(org_id)

@@ -54,6 +54,7 @@ pub struct OpenTask {
     pub title: String,
     /// None: 及时报送 (only 立即催办 reminds of such a task).
     pub deadline: Option<DateTime<Utc>>,
+    /// The notice's 发文字号, or its title in 《》 when it has none.
     pub notice_doc_number: String,
     pub submit_to_name: String,
     pub plan: Option<String>,
@@ -70,7 +71,8 @@ impl OpenTask {
 
 /// One task as the scheduler sees it (for 催办 now); `None` unless its notice is issued.
 pub async fn open_task(db: &Db, task_id: i64) -> Result<Option<OpenTask>, StoreError> {
-    let sql = "SELECT t.id, t.title, t.deadline, n.doc_number AS notice_doc_number, \
+    let sql = "SELECT t.id, t.title, t.deadline, \
+               COALESCE(n.doc_number, '《' || n.title || '》') AS notice_doc_number, \
                o.name AS submit_to_name, p.plan FROM tasks t \
                JOIN notices n ON n.id = t.notice_id AND n.status = 'issued' \
                JOIN orgs o ON o.id = t.submit_to_org_id \
@@ -87,7 +89,8 @@ pub async fn open_tasks(
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> Result<Vec<OpenTask>, StoreError> {
-    let sql = "SELECT t.id, t.title, t.deadline, n.doc_number AS notice_doc_number, \
+    let sql = "SELECT t.id, t.title, t.deadline, \
+               COALESCE(n.doc_number, '《' || n.title || '》') AS notice_doc_number, \
                o.name AS submit_to_name, p.plan FROM tasks t \
                JOIN notices n ON n.id = t.notice_id AND n.status = 'issued' \
                JOIN orgs o ON o.id = t.submit_to_org_id \
@@ -461,7 +464,7 @@ struct Untold {
     org_name: String,
     task_id: i64,
     task_title: String,
-    doc_number: String,
+    doc_number: Option<String>,
     submit_to_org_id: i64,
     submitted_at: DateTime<Utc>,
     late: bool,
@@ -477,7 +480,7 @@ struct UntoldItem {
     title: String,
     task_id: i64,
     task_title: String,
-    doc_number: String,
+    doc_number: Option<String>,
     submit_to_org_id: i64,
     submitted_at: DateTime<Utc>,
 }
@@ -527,7 +530,10 @@ pub async fn digest_submissions(
             .map(|r| r.rows_affected())?);
             continue;
         }
-        let title = format!("{} {}：收到新的报送", r.doc_number, r.task_title);
+        let title = format!(
+            "{}：收到新的报送",
+            renke_domain::notice::with_doc_number(r.doc_number.as_deref(), &r.task_title)
+        );
         let line = format!(
             "{} 报送了第{}版（{}）{}",
             r.org_name,
@@ -574,7 +580,10 @@ pub async fn digest_submissions(
     .fetch_all(&mut *c)
     .await?);
     for i in &items {
-        let title = format!("{} {}：收到新的稿件", i.doc_number, i.task_title);
+        let title = format!(
+            "{}：收到新的稿件",
+            renke_domain::notice::with_doc_number(i.doc_number.as_deref(), &i.task_title)
+        );
         let line = format!(
             "{} 报送了稿件《{}》（{}）",
             i.org_name,
@@ -602,4 +611,122 @@ pub async fn digest_submissions(
     }
     tx.commit().await?;
     Ok(rows.len() + items.len())
+}
+
+/// Messages whose e-mail goes out on its own when they are written (催办, escalations, a
+/// password reset) or that matter only in the session they greet (failed logins): an
+/// e-mail digest leaves them out.
+const MAILED_ON_THEIR_OWN: &str = "('reminder', 'escalation', 'password_reset', 'login_failures')";
+
+/// An account whose e-mail digest is due.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DigestDue {
+    pub account_id: i64,
+    pub org_id: i64,
+    pub display_name: String,
+    pub email: String,
+    pub locale: Option<String>,
+    /// `hourly` or `daily`.
+    pub mail_digest: String,
+    /// The last digest's end, or the account's creation: the digest tells what came after.
+    pub since: DateTime<Utc>,
+}
+
+/// A notice delivered to the account's organisation and not yet acknowledged (签收).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DigestNotice {
+    pub notice_id: i64,
+    pub doc_number: Option<String>,
+    pub title: String,
+    pub issuer_name: String,
+    pub delivered_at: DateTime<Utc>,
+}
+
+/// What one digest tells: the messages and the notices to acknowledge that arrived in its
+/// period, unread and unacknowledged.
+#[derive(Debug, Clone, Default)]
+pub struct Digest {
+    pub messages: Vec<Message>,
+    pub notices: Vec<DigestNotice>,
+}
+
+impl Digest {
+    pub fn is_empty(&self) -> bool {
+        self.messages.is_empty() && self.notices.is_empty()
+    }
+}
+
+/// Up to `limit` active accounts with an e-mail address whose digest is due: hourly ones
+/// last made before `hourly` (the hour begun), daily ones before `daily` (08:00 Beijing
+/// time), by id.
+pub async fn digests_due(
+    db: &Db,
+    hourly: DateTime<Utc>,
+    daily: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<DigestDue>, StoreError> {
+    let sql = "SELECT a.id AS account_id, a.org_id, a.display_name, a.email, a.locale, \
+               a.mail_digest, COALESCE(a.mail_digest_through, a.created_at) AS since FROM accounts a \
+               WHERE a.active AND a.email IS NOT NULL AND a.email <> '' AND ( \
+                 (a.mail_digest = 'hourly' AND COALESCE(a.mail_digest_through, a.created_at) < $1) \
+                 OR (a.mail_digest = 'daily' AND COALESCE(a.mail_digest_through, a.created_at) < $2)) \
+               ORDER BY a.id LIMIT $3";
+    Ok(on_db!(db, |p| sqlx::query_as(sql)
+        .bind(hourly)
+        .bind(daily)
+        .bind(limit)
+        .fetch_all(p)
+        .await)?)
+}
+
+/// Claims one account's digest for the period ending `now`, in the transaction that queues
+/// its e-mail: `None` when another server claimed it first (the account's digest was made
+/// at or after `slot` meanwhile); else what arrived since the last digest.
+pub async fn claim_digest(
+    tx: &mut Tx,
+    due: &DigestDue,
+    slot: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<Option<Digest>, StoreError> {
+    let messages = format!(
+        "SELECT id, org_id, kind, title, body, link, created_at, read_at FROM messages \
+         WHERE org_id = $1 AND (account_id IS NULL OR account_id = $2) AND read_at IS NULL \
+         AND created_at > $3 AND created_at <= $4 AND kind NOT IN {MAILED_ON_THEIR_OWN} \
+         ORDER BY created_at, id"
+    );
+    let notices = "SELECT n.id AS notice_id, n.doc_number, n.title, o.name AS issuer_name, \
+                   d.delivered_at FROM notice_deliveries d JOIN notices n ON n.id = d.notice_id \
+                   JOIN orgs o ON o.id = n.issuer_org_id \
+                   WHERE d.org_id = $1 AND d.acknowledged_at IS NULL \
+                   AND d.delivered_at > $2 AND d.delivered_at <= $3 ORDER BY d.delivered_at, n.id";
+    Ok(on_tx!(tx, |c| {
+        let claimed = sqlx::query(
+            "UPDATE accounts SET mail_digest_through = $1 WHERE id = $2 \
+             AND (mail_digest_through IS NULL OR mail_digest_through < $3)",
+        )
+        .bind(now)
+        .bind(due.account_id)
+        .bind(slot)
+        .execute(&mut *c)
+        .await?;
+        if claimed.rows_affected() == 0 {
+            None
+        } else {
+            Some(Digest {
+                messages: sqlx::query_as(AssertSqlSafe(messages.as_str()))
+                    .bind(due.org_id)
+                    .bind(due.account_id)
+                    .bind(due.since)
+                    .bind(now)
+                    .fetch_all(&mut *c)
+                    .await?,
+                notices: sqlx::query_as(notices)
+                    .bind(due.org_id)
+                    .bind(due.since)
+                    .bind(now)
+                    .fetch_all(&mut *c)
+                    .await?,
+            })
+        }
+    }))
 }

@@ -34,7 +34,7 @@ const BY_DEADLINE: &str = "t.deadline IS NULL, t.deadline";
 pub struct Task {
     pub id: i64,
     pub notice_id: i64,
-    pub notice_doc_number: String,
+    pub notice_doc_number: Option<String>,
     pub notice_title: String,
     pub notice_issued: bool,
     pub issuer_org_id: i64,
@@ -65,7 +65,7 @@ pub struct Task {
 struct TaskRow {
     id: i64,
     notice_id: i64,
-    notice_doc_number: String,
+    notice_doc_number: Option<String>,
     notice_title: String,
     notice_status: String,
     issuer_org_id: i64,
@@ -1561,7 +1561,7 @@ pub struct Due {
     pub task_id: i64,
     pub title: String,
     pub notice_id: i64,
-    pub doc_number: String,
+    pub doc_number: Option<String>,
     /// None: 及时报送.
     pub deadline: Option<DateTime<Utc>>,
     pub submit_to_name: String,
@@ -1610,7 +1610,7 @@ pub struct Collecting {
     pub task_id: i64,
     pub title: String,
     pub notice_id: i64,
-    pub doc_number: String,
+    pub doc_number: Option<String>,
     /// None: 及时报送.
     pub deadline: Option<DateTime<Utc>>,
     pub expected: i64,

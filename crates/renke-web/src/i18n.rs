@@ -247,6 +247,11 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "{n} recipients in all",
     ),
     ("notice.doc_number", "发文字号", "Document number"),
+    (
+        "notice.doc_number_help",
+        "没有发文字号的通知留空，显示为“无文号”。",
+        "Leave empty for a notice without one; it shows as “No document number”.",
+    ),
     ("notice.title", "标题", "Title"),
     ("notice.issuer", "发文机关", "Issuer"),
     ("notice.issuer_code", "发文机关代码", "Issuer code"),

@@ -30,6 +30,16 @@ pub fn title_html(title: &str) -> String {
 
 /// When a task is due, as a page shows it: its deadline in Shanghai time
 /// (`2022-06-20 23:59`), or 及时报送 for a task without one.
+/// A notice's 发文字号 as pages show it: "无文号" for a notice without one.
+pub fn doc_no(tr: &Tr, doc_number: &Option<String>) -> String {
+    match doc_number {
+        Some(d) => d.clone(),
+        None => tr
+            .pick(renke_domain::notice::NO_DOC_NUMBER, "No document number")
+            .to_owned(),
+    }
+}
+
 pub fn due(tr: &Tr, deadline: &Option<renke_domain::task::Deadline>) -> String {
     match deadline {
         Some(d) => d.shanghai(),

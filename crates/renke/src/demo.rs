@@ -209,12 +209,12 @@ async fn store_notice(
             org_id: org(code)?,
             children_kind: *kind,
             label: renke_domain::text::Line::parse_opt("label", label, 100)
-                .map_err(|e| anyhow!("demo notice {}: {e}", n.doc_number))?,
+                .map_err(|e| anyhow!("demo notice {}: {e}", n.title))?,
         });
     }
     let input = NoticeInput {
         issuer_org_id: org(n.issuer_code)?,
-        doc_number: n.doc_number.into(),
+        doc_number: n.doc_number.unwrap_or_default().into(),
         title: n.title.into(),
         recipients,
         body: n.body.into(),
@@ -241,7 +241,7 @@ async fn store_notice(
     };
     let draft = input
         .validate()
-        .map_err(|e| anyhow!("demo notice {} is invalid: {e}", n.doc_number))?;
+        .map_err(|e| anyhow!("demo notice {} is invalid: {e}", n.title))?;
     let created = notices::create(db, &draft, admin, relays, now)
         .await
         .context("演示通知写入失败 cannot store a demo notice")?;

@@ -24,6 +24,8 @@ pub struct Pass {
     pub reminders: usize,
     /// Versions sent that their collectors were told of (the digest of submissions).
     pub told: usize,
+    /// E-mail digests queued (see [`crate::digest`]).
+    pub digests: usize,
     /// Jobs run.
     pub done: usize,
     pub failed: usize,
@@ -55,11 +57,12 @@ impl Worker {
     }
 
     /// Sends the reminders due now, tells collectors of the submissions they received since
-    /// the last pass, queues the files sweep when its hour has come, then runs every job due
+    /// the last pass, queues the e-mail digests due (both at most once a minute), queues the files sweep when its hour has come, then runs every job due
     /// now, in batches, until none is left.
     pub async fn run_once(&self) -> Result<Pass, StoreError> {
         let mut pass = Pass::default();
-        if self.scan_due() {
+        let scan = self.scan_due();
+        if scan {
             pass.reminders = crate::reporting::scheduler::run(&self.app).await?;
         }
         pass.told = renke_store::reminders::digest_submissions(
@@ -68,6 +71,10 @@ impl Worker {
             DIGEST_BATCH,
         )
         .await?;
+        // After the submissions are told of, so the e-mail lists them.
+        if scan {
+            pass.digests = crate::digest::run(&self.app).await?;
+        }
         if self.sweep_due() {
             let now = self.app.clock.now();
             jobs::enqueue(&self.app.db, &crate::files::SweepFiles::due(now)?, now).await?;
@@ -102,7 +109,8 @@ impl Worker {
         }
     }
 
-    /// Reminders are scanned at most once a minute per worker; jobs on every pass.
+    /// Reminders and e-mail digests are scanned at most once a minute per worker; jobs on
+    /// every pass.
     fn scan_due(&self) -> bool {
         let now = self.app.clock.now();
         let Ok(mut last) = self.last_scan.lock() else {

@@ -563,7 +563,7 @@ pub fn notice_form_from(n: &Notice, relay_by: Option<&Caller>) -> NoticeForm {
     match relay_by {
         None => NoticeForm {
             issuer_code: String::new(),
-            doc_number: n.doc_number.clone(),
+            doc_number: n.doc_number.clone().unwrap_or_default(),
             title: n.title.clone(),
             recipients,
             body: n.body.clone(),
@@ -589,8 +589,8 @@ pub fn notice_form_from(n: &Notice, relay_by: Option<&Caller>) -> NoticeForm {
                 n.title.trim_end_matches("的通知")
             ),
             body: format!(
-                "现将《{}》（{}）转发给你们，请结合实际认真贯彻落实。",
-                n.title, n.doc_number
+                "现将{}转发给你们，请结合实际认真贯彻落实。",
+                renke_domain::notice::cite(&format!("《{}》", n.title), n.doc_number.as_deref())
             ),
             publication: n.publication.as_str().to_owned(),
             campaign_id: n.campaign_id,

@@ -10,7 +10,8 @@ use crate::org::OrgKind;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DemoNotice {
     pub issuer_code: &'static str,
-    pub doc_number: &'static str,
+    /// 发文字号; `None` where the seed has none.
+    pub doc_number: Option<&'static str>,
     pub title: &'static str,
     /// (organisation code, children of this kind, label)
     pub recipients: Vec<(&'static str, Option<OrgKind>, &'static str)>,
@@ -33,7 +34,7 @@ pub fn notices() -> Vec<DemoNotice> {
     vec![
         DemoNotice {
             issuer_code: "SAMR",
-            doc_number: "市监认证函〔2022〕764号",
+            doc_number: Some("市监认证函〔2022〕764号"),
             title: "市场监管总局办公厅关于组织开展第十五个“世界认可日”活动的通知",
             recipients: vec![(
                 "SAMR",
@@ -84,7 +85,7 @@ pub fn notices() -> Vec<DemoNotice> {
         },
         DemoNotice {
             issuer_code: "GD",
-            doc_number: "粤市监认监〔2022〕253号",
+            doc_number: Some("粤市监认监〔2022〕253号"),
             title: "广东省市场监督管理局关于组织开展第十五个“世界认可日”活动的通知",
             recipients: vec![("GD", Some(OrgKind::Regulator), "各地级以上市市场监管局")],
             body: r#"2022年6月9日是第十五个“世界认可日”,今年国内主题是“传递质量信任 服务绿色发展”。为进一步发挥检验检测认证作用,服务经济社会高质量发展,根据《市场监管总局办公厅关于组织开展第十五个“世界认可日”活动的通知》(市监认证函〔2022〕764号,见附件),结合我省工作实际,省局将组织开展“世界认可日”系列活动。现将有关事项通知如下:

@@ -33,12 +33,12 @@ pub fn notices() -> Vec<NoticeDoc> {
             let attachments = n
                 .relays
                 .and_then(|i| all.get(i))
-                .map(|o| format!("{}（{}）", o.title, o.doc_number))
+                .map(|o| renke_domain::notice::cite(o.title, o.doc_number))
                 .into_iter()
                 .collect();
             NoticeDoc {
                 issuer_mark: format!("{}文件", name(n.issuer_code)),
-                doc_number: n.doc_number.into(),
+                doc_number: n.doc_number.map(str::to_owned),
                 title: n.title.into(),
                 recipients: n.recipients.iter().map(|r| r.2.to_owned()).collect(),
                 body: n.body.into(),

@@ -11,8 +11,9 @@ use serde::Serialize;
 pub struct NoticeDoc {
     /// 发文机关标志, e.g. 广东省市场监督管理局文件.
     pub issuer_mark: String,
-    /// 发文字号, already normalised (粤市监认监〔2022〕253号).
-    pub doc_number: String,
+    /// 发文字号, already normalised (粤市监认监〔2022〕253号); `None`: the notice has none,
+    /// and its line stays empty above the red line.
+    pub doc_number: Option<String>,
     pub title: String,
     /// 主送机关 as written, in order; joined with “，” and closed with “：”.
     pub recipients: Vec<String>,
@@ -54,7 +55,7 @@ pub struct ContactLine {
 #[derive(Serialize)]
 struct Data<'a> {
     issuer_mark: &'a str,
-    doc_number: &'a str,
+    doc_number: Option<&'a str>,
     title: &'a str,
     /// The title as runs it breaks between only.
     title_runs: Vec<&'a str>,
@@ -118,7 +119,7 @@ impl NoticeDoc {
         });
         Data {
             issuer_mark: &self.issuer_mark,
-            doc_number: &self.doc_number,
+            doc_number: self.doc_number.as_deref(),
             title: &self.title,
             title_runs: renke_domain::text::title_runs(&self.title),
             recipients: format!("{}：", self.recipients.join("，")),

@@ -75,7 +75,10 @@ async fn issue_deliver_acknowledge_relay_and_correct() {
         let national = notices::create(db, &draft.validate().unwrap(), samr, None, now())
             .await
             .unwrap();
-        assert_eq!(national.doc_number, "市监认证函〔2022〕764号");
+        assert_eq!(
+            national.doc_number.as_deref(),
+            Some("市监认证函〔2022〕764号")
+        );
         assert_eq!(national.status, NoticeStatus::Draft);
         assert_eq!(
             national.recipients[0].children_kind,

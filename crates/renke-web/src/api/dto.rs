@@ -175,6 +175,8 @@ pub struct AccountDto {
     pub phone: Option<String>,
     /// `zh-CN`, `en`, or none to follow the browser.
     pub locale: Option<String>,
+    /// E-mail digests of the account's messages: `off`, `hourly` or `daily` (08:00).
+    pub mail_digest: String,
     pub active: bool,
     pub created_at: DateTime<Utc>,
 }
@@ -192,6 +194,7 @@ impl From<Account> for AccountDto {
             email: a.email,
             phone: a.phone,
             locale: a.locale,
+            mail_digest: a.mail_digest.as_str().to_owned(),
             active: a.active,
             created_at: a.created_at,
         }
@@ -318,6 +321,12 @@ pub struct LocaleBody {
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+pub struct MailDigestBody {
+    /// `off` (不发邮件), `hourly` (每小时汇总一封) or `daily` (每天上午8时汇总一封).
+    pub mail_digest: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct NewTokenBody {
     /// A name to recognise the token by, e.g. `报送脚本`.
     pub name: String,
@@ -401,8 +410,8 @@ pub struct NoticeDto {
     pub id: i64,
     pub issuer_org_id: i64,
     pub issuer_name: String,
-    /// Normalised, e.g. `粤市监认监〔2022〕253号`.
-    pub doc_number: String,
+    /// Normalised, e.g. `粤市监认监〔2022〕253号`; null for a notice without one (无文号).
+    pub doc_number: Option<String>,
     pub title: String,
     pub recipients: Vec<NoticeRecipientDto>,
     /// Plain text; headings start with 一、 （一） 1. （1）.
@@ -487,7 +496,8 @@ impl From<Notice> for NoticeDto {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct NoticeRefDto {
     pub id: i64,
-    pub doc_number: String,
+    /// Null for a notice without one (无文号).
+    pub doc_number: Option<String>,
     pub title: String,
     pub issuer_org_id: i64,
     pub issuer_name: String,
@@ -586,7 +596,7 @@ pub struct InboxDto {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DeliveryStatusDto {
     pub notice_id: i64,
-    pub doc_number: String,
+    pub doc_number: Option<String>,
     pub issuer_name: String,
     /// 0 for the notice itself, 1 for its relays, 2 for relays of relays.
     pub depth: i32,

@@ -1,6 +1,8 @@
 //! Login, logout and the caller's own account: language, password, API tokens.
 
-use super::dto::{LocaleBody, LoginBody, MeDto, NewTokenBody, NewTokenDto, TokenDto};
+use super::dto::{
+    LocaleBody, LoginBody, MailDigestBody, MeDto, NewTokenBody, NewTokenDto, TokenDto,
+};
 use super::extract::{ApiJson, ApiPath, ClientIp};
 use super::schema::form;
 use super::{ApiResult, no_content};
@@ -113,6 +115,27 @@ pub async fn set_locale(
         );
     }
     renke_app::auth::set_locale(&state, &user.account, wanted).await?;
+    Ok(no_content())
+}
+
+/// Choose how the calling account hears of its messages by e-mail: no e-mail, one digest
+/// an hour, or one a day at 08:00 Beijing time. In-app messages arrive whatever the choice.
+#[utoipa::path(
+    put, path = "/api/v1/me/mail-digest", tag = "session",
+    request_body = MailDigestBody,
+    responses(
+        (status = 204, description = "已保存 Saved"),
+        (status = 401, description = "未登录 Not logged in", body = ErrorBody),
+        (status = 422, description = "无法识别的选项 `unknown_value`", body = ErrorBody),
+    ),
+    security(("session" = []), ("bearer" = [])),
+)]
+pub async fn set_mail_digest(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiJson(body): ApiJson<MailDigestBody>,
+) -> ApiResult<StatusCode> {
+    renke_app::auth::set_mail_digest(&state, &user.account, &body.mail_digest).await?;
     Ok(no_content())
 }
 

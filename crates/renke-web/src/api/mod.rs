@@ -50,6 +50,7 @@ pub fn openapi_router() -> OpenApiRouter<AppState> {
         .routes(routes!(me::login, me::logout))
         .routes(routes!(me::me))
         .routes(routes!(me::set_locale))
+        .routes(routes!(me::set_mail_digest))
         .routes(routes!(me::change_password))
         .routes(routes!(me::list_tokens, me::create_token))
         .routes(routes!(me::revoke_token))

@@ -27,7 +27,8 @@ use utoipa::{IntoParams, ToSchema};
 pub struct TaskDto {
     pub id: i64,
     pub notice_id: i64,
-    pub notice_doc_number: String,
+    /// Null for a notice without one (无文号).
+    pub notice_doc_number: Option<String>,
     pub notice_title: String,
     /// The task this one relays (转发), if any.
     pub parent_task_id: Option<i64>,
@@ -922,7 +923,7 @@ pub struct DueDto {
     pub task_id: i64,
     pub title: String,
     pub notice_id: i64,
-    pub doc_number: String,
+    pub doc_number: Option<String>,
     /// Null: 及时报送.
     pub deadline: Option<DateTime<Utc>>,
     pub submit_to_name: String,
@@ -937,7 +938,7 @@ pub struct CollectingDto {
     pub task_id: i64,
     pub title: String,
     pub notice_id: i64,
-    pub doc_number: String,
+    pub doc_number: Option<String>,
     /// Null: 及时报送.
     pub deadline: Option<DateTime<Utc>>,
     pub expected: i64,

@@ -155,6 +155,7 @@ pub fn routes() -> Router<AppState> {
         .route("/tasks/submissions/{id}/report.pdf", get(pdf::report))
         .route("/settings", get(settings::show))
         .route("/settings/language", post(settings::language))
+        .route("/settings/mail", post(settings::mail))
         .route("/settings/password", post(settings::password))
         .route("/settings/tokens", post(settings::create_token))
         .route("/settings/tokens/{id}/revoke", post(settings::revoke_token))

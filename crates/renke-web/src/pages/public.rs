@@ -54,7 +54,11 @@ async fn notices_section(state: &AppState, campaign: &Campaign) -> Result<String
             "<li><a href=\"/notices/{}\">{}</a> <span class=\"muted\">{} · {} · {}</span></li>",
             n.id,
             escape(&n.title),
-            escape(&n.doc_number),
+            escape(
+                n.doc_number
+                    .as_deref()
+                    .unwrap_or(renke_domain::notice::NO_DOC_NUMBER)
+            ),
             escape(&n.issuer_name),
             n.written_on.format("%Y-%m-%d"),
         ));

@@ -1,4 +1,4 @@
-//! Personal settings: language, password, API tokens.
+//! Personal settings: language, e-mail notifications, password, API tokens.
 
 use crate::AppState;
 use crate::api::extract::PagePath;
@@ -11,6 +11,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use renke_app::auth::PasswordChange;
+use renke_domain::account::MailDigest;
 use serde::Deserialize;
 
 struct TokenRow {
@@ -28,6 +29,9 @@ struct TokenRow {
 struct SettingsPage {
     c: Chrome,
     locale: String,
+    /// The account's e-mail address, where its digests go.
+    email: Option<String>,
+    mail_digest: MailDigest,
     errors: Errors,
     pw_fields: Vec<(&'static str, &'static str, &'static str)>,
     tokens: Vec<TokenRow>,
@@ -42,6 +46,7 @@ async fn page(
     new_token: Option<String>,
 ) -> Result<SettingsPage, PageError> {
     let now = state.clock.now();
+    let me = renke_app::accounts::me(state, &user.account).await?;
     let tokens = renke_app::auth::list_tokens(state, &user.account)
         .await?
         .into_iter()
@@ -66,6 +71,8 @@ async fn page(
     Ok(SettingsPage {
         c: Chrome::new(&user.ctx, "settings", user.ctx.tr.t("nav.settings")).with_flash(flash),
         locale: user.account.locale.clone().unwrap_or_default(),
+        email: me.email.filter(|e| !e.is_empty()),
+        mail_digest: me.mail_digest,
         errors,
         pw_fields: vec![
             ("current", "pw.current", "current-password"),
@@ -108,6 +115,46 @@ pub async fn language(
         res.headers_mut().append(axum::http::header::SET_COOKIE, v);
     }
     Ok(res)
+}
+
+#[derive(Deserialize)]
+pub struct MailForm {
+    #[serde(default)]
+    mail_digest: String,
+}
+
+/// 邮件通知: how the account hears of its messages by e-mail.
+pub async fn mail(
+    State(state): State<AppState>,
+    user: User,
+    Form(f): Form<MailForm>,
+) -> Result<Response, PageError> {
+    match renke_app::auth::set_mail_digest(&state, &user.account, &f.mail_digest).await {
+        Ok(d) => {
+            let saved = format!(
+                "{}{}",
+                user.ctx
+                    .tr
+                    .pick("邮件通知已保存：", "E-mail notifications saved: "),
+                user.ctx.tr.pick(d.zh(), d.en())
+            );
+            Ok(render(
+                &page(&state, &user, Errors::default(), Some(saved), None).await?,
+            ))
+        }
+        Err(AppError::Invalid(inv)) => {
+            let p = page(
+                &state,
+                &user,
+                Errors::from_invalid(user.ctx.tr, &inv),
+                None,
+                None,
+            )
+            .await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 pub async fn password(

@@ -11,6 +11,7 @@ const PATHS: &[(&str, &[&str])] = &[
     ("/api/v1/session", &["post", "delete"]),
     ("/api/v1/me", &["get"]),
     ("/api/v1/me/locale", &["put"]),
+    ("/api/v1/me/mail-digest", &["put"]),
     ("/api/v1/me/password", &["post"]),
     ("/api/v1/me/tokens", &["get", "post"]),
     ("/api/v1/me/tokens/{id}", &["delete"]),

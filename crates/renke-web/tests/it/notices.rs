@@ -308,6 +308,61 @@ async fn bad_input_names_every_field_and_writes_nothing() {
     }
 }
 
+/// Shanghai's 2022 publicity notice has no 发文字号: such a notice is stored without one
+/// and shows 无文号 (not an invented number), in the API as null.
+#[tokio::test]
+async fn a_notice_without_a_doc_number_shows_none() {
+    for app in TestApp::spawn_all().await {
+        let l = app.label();
+        setup(&app).await;
+        let gd = app.login("gd.org", PASSWORD).await;
+        let sz = app.login("sz.staff", PASSWORD).await;
+        let mut body = gd_relay();
+        body["doc_number"] = json!("");
+        let r = gd.post("/api/v1/notices", body).await;
+        assert_eq!(r.status, 201, "{l}: {}", r.text);
+        assert_eq!(r.body["doc_number"], Value::Null, "{l}");
+        let id = r.body["id"].as_i64().unwrap();
+        // Edited with "无文号" typed in: still none.
+        let mut body = gd_relay();
+        body["doc_number"] = json!("无文号");
+        let r = gd.put(&format!("/api/v1/notices/{id}"), body).await;
+        assert_eq!(
+            (r.status, &r.body["doc_number"]),
+            (200, &Value::Null),
+            "{l}: {}",
+            r.text
+        );
+        let r = gd
+            .post(&format!("/api/v1/notices/{id}/issue"), json!({}))
+            .await;
+        assert_eq!(r.status, 200, "{l}: {}", r.text);
+        let page = sz.get(&format!("/notices/{id}")).await;
+        assert!(page.text.contains("无文号"), "{l}");
+        assert!(!page.text.contains("〔2022〕"), "{l}");
+        let list = sz.get("/notices").await;
+        assert!(list.text.contains("<td>无文号</td>"), "{l}: {}", list.text);
+        let en = sz
+            .send(
+                sz.request(reqwest::Method::GET, "/notices")
+                    .header("accept-language", "en"),
+            )
+            .await;
+        assert!(en.text.contains("No document number"), "{l}");
+        // A relay of it cites it by title alone.
+        let sz_org = app.login("sz.org", PASSWORD).await;
+        let relay = sz_org.get(&format!("/notices/{id}/relay")).await;
+        assert!(
+            relay.text.contains(
+                "现将《广东省市场监督管理局关于组织开展第十五个“世界认可日”活动的通知》转发给你们"
+            ),
+            "{l}: {}",
+            relay.text
+        );
+        app.finish().await;
+    }
+}
+
 #[tokio::test]
 async fn public_page_lists_issued_public_notices_only() {
     for app in TestApp::spawn_all().await {

@@ -365,6 +365,11 @@ impl Client {
     pub async fn delete(&self, path: &str) -> Resp {
         self.send(self.request(Method::DELETE, path)).await
     }
+    /// A page form's POST (urlencoded; the CSRF token in its header).
+    pub async fn form(&self, path: &str, fields: &[(&str, &str)]) -> Resp {
+        self.send(self.request(Method::POST, path).form(fields))
+            .await
+    }
 }
 
 /// The standard tree:

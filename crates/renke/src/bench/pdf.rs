@@ -46,7 +46,7 @@ pub fn run(args: PdfArgs) -> anyhow::Result<()> {
 
     println!(
         "{} · {} 页 pages, {} KB, {} 个字体 font faces known",
-        notice.doc_number,
+        renke_domain::notice::doc_or_title(notice.doc_number.as_deref(), &notice.title),
         first.pages,
         first.bytes.len() / 1024,
         renderer.fonts().len()
@@ -66,7 +66,7 @@ pub fn run(args: PdfArgs) -> anyhow::Result<()> {
     let second = renderer.notice(other)?;
     println!(
         "{} (另一份 another notice): {}",
-        other.doc_number,
+        renke_domain::notice::doc_or_title(other.doc_number.as_deref(), &other.title),
         fmt_ms(start.elapsed())
     );
     let start = Instant::now();

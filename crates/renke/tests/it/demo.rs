@@ -47,13 +47,18 @@ async fn demo_dataset_loads_and_every_account_can_log_in() {
         let gd = renke_store::notices::get(db, summary.notices[1])
             .await
             .unwrap();
-        assert_eq!(gd.doc_number, "粤市监认监〔2022〕253号");
+        assert_eq!(gd.doc_number.as_deref(), Some("粤市监认监〔2022〕253号"));
         assert_eq!(gd.relays_id, Some(summary.notices[0]));
         let public = renke_store::notices::public_for_campaign(db, summary.campaign_id)
             .await
             .unwrap();
-        // The two seed notices and Shanghai's.
+        // The two seed notices and Shanghai's, which has no 发文字号 (无文号), as in the seed.
         assert_eq!(public.len(), 3);
+        let sh = public
+            .iter()
+            .find(|n| n.title.starts_with("上海市"))
+            .unwrap();
+        assert_eq!(sh.doc_number, None);
 
         // Reporting: Guangdong's relayed task has one unit on time and accepted, one
         // returned, one late, one draft and the rest missing; Shanghai's 活动总结 one on time
