@@ -445,7 +445,9 @@ pub async fn load_demo(db: &Db, now: DateTime<Utc>) -> anyhow::Result<DemoSummar
                 display_name: a.display_name.to_owned(),
                 org_code: a.org_code.to_owned(),
                 role: a.role,
-                email: None,
+                // Reserved-looking addresses: the demo writes its e-mail (digests, 催办) as
+                // files under its directory, never to a server.
+                email: Some(format!("{}@demo.example.cn", a.login)),
                 phone: None,
                 password_hash: hash.clone(),
             })

@@ -849,6 +849,43 @@ async fn a_district_sends_a_news_item_and_shanghai_publishes_it() {
     log_out(c).await;
 
     log_in(c, base, "sh.organiser", pw).await;
+    // Shanghai's notice has no 发文字号 in the seed: it shows 无文号, not an invented one.
+    c.goto(&format!("{base}/notices")).await.unwrap();
+    click(
+        c,
+        Locator::XPath("//a[starts-with(., '上海市市场监督管理局关于积极开展')]"),
+    )
+    .await;
+    c.wait()
+        .for_element(Locator::Css("p.doc-number"))
+        .await
+        .unwrap();
+    let notice = body_text(c).await;
+    assert!(
+        notice.contains("无文号") && !notice.contains("沪市监"),
+        "{notice}"
+    );
+    shot(c, shots, "notice-without-doc-number.png").await;
+    // 设置 › 邮件通知: one digest an hour instead of the daily default.
+    c.goto(&format!("{base}/settings")).await.unwrap();
+    click(c, Locator::Css("input[name=mail_digest][value=hourly]")).await;
+    click(
+        c,
+        Locator::XPath("//form[@action='/settings/mail']//button"),
+    )
+    .await;
+    c.wait()
+        .for_element(Locator::Css(
+            "input[name=mail_digest][value=hourly][checked]",
+        ))
+        .await
+        .unwrap();
+    assert!(
+        body_text(c)
+            .await
+            .contains("邮件通知已保存：每小时汇总一封")
+    );
+    shot(c, shots, "settings-mail-digest.png").await;
     c.goto(&format!("{base}/tasks")).await.unwrap();
     click(c, Locator::LinkText("信息和新闻稿件")).await;
     click(
