@@ -648,6 +648,10 @@ pub fn accounts() -> Vec<DemoAccount> {
             Organiser,
         ),
         a("gdhz.staff", "惠州市局工作人员（演示）", "GD-HZ", Staff),
+        // The cities and the district whose demo submissions are sent by their own staff.
+        a("gdgz.staff", "广州市局工作人员（演示）", "GD-GZ", Staff),
+        a("gdfs.staff", "佛山市局工作人员（演示）", "GD-FS", Staff),
+        a("gddg.staff", "东莞市局工作人员（演示）", "GD-DG", Staff),
         a("sh.organiser", "上海市局组织者（演示）", "SH", Organiser),
         a("sh.staff", "上海市局工作人员（演示）", "SH", Staff),
         a("sh.viewer", "上海市局查看者（演示）", "SH", Viewer),
@@ -659,6 +663,7 @@ pub fn accounts() -> Vec<DemoAccount> {
         ),
         a("shpd.staff", "浦东新区局工作人员（演示）", "SH-PD", Staff),
         a("shpd.viewer", "浦东新区局查看者（演示）", "SH-PD", Viewer),
+        a("shja.staff", "静安区局工作人员（演示）", "SH-JA", Staff),
         a(
             "lab.organiser",
             "实验室组织者（演示）",

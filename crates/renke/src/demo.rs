@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use renke_domain::account::Login;
 use renke_domain::clock::Clock;
 use renke_domain::demo::{self, DEMO_PASSWORD};
-use renke_domain::org::OrgCode;
+use renke_domain::org::{OrgCode, OrgKind};
 use renke_store::Db;
 use renke_store::accounts::NewAccount;
 use renke_store::orgs::NewOrg;
@@ -23,11 +23,90 @@ pub struct DemoArgs {
     /// 演示数据目录（每次运行都会删除并重建）Demo directory, deleted and rebuilt on every run.
     #[arg(long, default_value = "./renke-demo")]
     pub data_dir: PathBuf,
-    /// 演示时钟从此刻开始走（如 2022-05-20T09:00:00+08:00），用于在活动报名期间演示
-    /// Run the demo's clock from this moment (e.g. 2022-05-20T09:00:00+08:00), to show the
-    /// campaign while registration is open.
-    #[arg(long)]
-    pub clock: Option<String>,
+    /// 演示时钟从此刻开始走（RFC 3339，如 2022-06-28T10:00:00+08:00，不早于两份通知印发），
+    /// 演示数据只包含此刻以前发生的事；now 表示用今天的时间
+    /// Run the demo's clock from this moment (RFC 3339, not before both seed notices are
+    /// issued); the demo holds what had happened by then. `now` runs on today's time.
+    #[arg(long, default_value = DEFAULT_CLOCK)]
+    pub clock: String,
+}
+
+/// The moment `renke demo` starts at unless told otherwise: 2022-06-06 09:00 Beijing time,
+/// three days before 世界认可日 — the notices issued and partly acknowledged, the 6/7 and
+/// 6/8 debugging slots ahead, registration open for the coming training sessions, no report
+/// due yet.
+pub const DEFAULT_CLOCK: &str = "2022-06-06T09:00:00+08:00";
+
+/// When the demo's organisations, accounts, campaign and activities were set up.
+const SET_UP: &str = "2022-05-01 09:00";
+
+/// A moment in Beijing time as the seeds write it (`2022-06-15 16:30`).
+fn beijing(s: &str) -> anyhow::Result<DateTime<Utc>> {
+    renke_domain::task::Deadline::parse_any("at", s)
+        .map(renke_domain::task::Deadline::at)
+        .map_err(|e| anyhow!("demo time {s}: {e}"))
+}
+
+/// When a demo notice was issued: 10:00 on its 成文日期.
+fn issued_at(n: &demo::notices::DemoNotice) -> anyhow::Result<DateTime<Utc>> {
+    beijing(&format!("{} 10:00", n.written_on))
+}
+
+/// The earliest moment the demo can start at: every seed notice issued.
+pub fn earliest_clock() -> anyhow::Result<DateTime<Utc>> {
+    let mut all = demo::notices::notices();
+    all.push(demo::tasks::shanghai_notice());
+    let mut latest = beijing(SET_UP)?;
+    for n in &all {
+        latest = latest.max(issued_at(n)?);
+    }
+    Ok(latest)
+}
+
+/// The demo account that acts for organisation `code` as its organiser: the bureau's own,
+/// else one in a department of it (SAMR's sits in 认证监管司); the administrator otherwise.
+fn organiser_of(code: &str) -> &'static str {
+    let accounts = demo::accounts();
+    let organiser = |a: &&demo::DemoAccount| a.role == renke_domain::perm::Role::Organiser;
+    accounts
+        .iter()
+        .filter(organiser)
+        .find(|a| a.org_code == code)
+        .or_else(|| {
+            let departments: Vec<&str> = demo::orgs()
+                .iter()
+                .filter(|o| o.parent == Some(code) && o.kind == OrgKind::Department)
+                .map(|o| o.code)
+                .collect();
+            accounts
+                .iter()
+                .filter(organiser)
+                .find(|a| departments.contains(&a.org_code))
+        })
+        .map_or("admin", |a| a.login)
+}
+
+/// Parses `--clock`: `now` for today's time, else an RFC 3339 moment not before
+/// [`earliest_clock`].
+pub fn parse_clock(raw: &str) -> anyhow::Result<Clock> {
+    let raw = raw.trim();
+    if raw.eq_ignore_ascii_case("now") {
+        return Ok(Clock::System);
+    }
+    let at = DateTime::parse_from_rfc3339(raw)
+        .with_context(|| {
+            format!("--clock {raw}: 须为 RFC 3339 时间或 now must be an RFC 3339 time or `now`")
+        })?
+        .with_timezone(&Utc);
+    let earliest = earliest_clock()?;
+    if at < earliest {
+        anyhow::bail!(
+            "--clock {raw}: 须不早于 {}（两份通知均已印发）must not be before {} (both seed notices issued)",
+            renke_domain::clock::local_time(&earliest),
+            earliest.to_rfc3339()
+        );
+    }
+    Ok(Clock::starting_at(at))
 }
 
 /// What [`load_demo`] wrote.
@@ -56,7 +135,7 @@ async fn load_reporting(
     now: DateTime<Utc>,
 ) -> anyhow::Result<(i64, Vec<i64>)> {
     use demo::tasks::Outcome;
-    use renke_domain::task::{Deadline, SubmissionInput, TaskInput};
+    use renke_domain::task::{SubmissionInput, TaskInput};
     use renke_store::tasks::{self, Decision, Write};
     let org = |code: &str| {
         id_of
@@ -64,11 +143,7 @@ async fn load_reporting(
             .copied()
             .ok_or_else(|| anyhow!("demo task names unknown organisation {code}"))
     };
-    let at = |s: &str| {
-        Deadline::parse_any("at", s)
-            .map(Deadline::at)
-            .map_err(|e| anyhow!("demo time {s}: {e}"))
-    };
+    let at = beijing;
     let sh = store_notice(
         db,
         id_of,
@@ -80,12 +155,17 @@ async fn load_reporting(
     .await?;
     let mut all_notices = notices.to_vec();
     all_notices.push(sh);
-    let admin = renke_store::accounts::get_by_login(db, "admin").await?.id;
-    // The demo tasks are set up as of 1 May 2022, before their deadlines.
-    let set_up = at("2022-05-01 09:00")?;
+    let mut seeds = demo::notices::notices();
+    seeds.push(demo::tasks::shanghai_notice());
     let mut created: Vec<tasks::Task> = Vec::new();
     for t in demo::tasks::tasks() {
         let parent = t.parent.and_then(|p| created.get(p));
+        // A task is set up by its notice's issuer, as the notice is issued.
+        let seed = seeds
+            .get(t.notice)
+            .ok_or_else(|| anyhow!("demo task {} names no notice", t.title))?;
+        let set_up = issued_at(seed)?;
+        let by = account_id(db, organiser_of(seed.issuer_code)).await?;
         let input = TaskInput {
             kind: t.kind.into(),
             title: t.title.into(),
@@ -104,7 +184,7 @@ async fn load_reporting(
         let notice = *all_notices
             .get(t.notice)
             .ok_or_else(|| anyhow!("demo task {} names no notice", t.title))?;
-        let task = tasks::create(db, notice, parent.map(|p| p.id), &draft, admin, set_up)
+        let task = tasks::create(db, notice, parent.map(|p| p.id), &draft, by, set_up)
             .await
             .context("演示报送任务写入失败 cannot store a demo task")?;
         created.push(task);
@@ -128,11 +208,16 @@ async fn load_reporting(
             Some(t) => (Write::Submit, at(t)?),
             None => (Write::Draft, at("2022-06-10 10:00")?),
         };
+        if when > now {
+            // Not yet, at the demo's clock.
+            continue;
+        }
         if renke_store::notices::delivery(db, task.notice_id, unit)
             .await?
             .is_some_and(|d| d.acknowledged_at.is_none())
         {
-            renke_store::notices::acknowledge(db, task.notice_id, unit, by, when).await?;
+            let read = when - chrono::Duration::minutes(30);
+            renke_store::notices::acknowledge(db, task.notice_id, unit, by, read).await?;
         }
         let sub = tasks::write(
             db,
@@ -146,8 +231,15 @@ async fn load_reporting(
             when,
         )
         .await?;
-        let reviewer = renke_store::accounts::get_by_login(db, "admin").await?.id;
+        // Reviewed the next day by the collecting bureau's organiser, if that has come.
+        let collector = demo::tasks::tasks()
+            .get(s.task)
+            .map_or("admin", |t| organiser_of(t.submit_to));
+        let reviewer = account_id(db, collector).await?;
         let decided = when + chrono::Duration::days(1);
+        if decided > now {
+            continue;
+        }
         match s.outcome {
             Outcome::None => {}
             Outcome::Accepted => {
@@ -202,7 +294,6 @@ async fn store_notice(
             .copied()
             .ok_or_else(|| anyhow!("demo notice names unknown organisation {code}"))
     };
-    let admin = renke_store::accounts::get_by_login(db, "admin").await?.id;
     let mut recipients = Vec::new();
     for (code, kind, label) in &n.recipients {
         recipients.push(RecipientSpec {
@@ -242,15 +333,28 @@ async fn store_notice(
     let draft = input
         .validate()
         .map_err(|e| anyhow!("demo notice {} is invalid: {e}", n.title))?;
-    let created = notices::create(db, &draft, admin, relays, now)
+    // Drafted an hour before it is issued, both by the issuer's organiser; each named
+    // recipient acknowledges it, an hour and a half apart, as far as the clock has come.
+    let issued = issued_at(n)?;
+    let by = account_id(db, organiser_of(n.issuer_code)).await?;
+    let created = notices::create(db, &draft, by, relays, issued - chrono::Duration::hours(1))
         .await
         .context("演示通知写入失败 cannot store a demo notice")?;
-    notices::issue(db, created.id, admin, now).await?;
-    for (code, login) in &n.acknowledged_by {
-        let who = renke_store::accounts::get_by_login(db, login).await?.id;
-        notices::acknowledge(db, created.id, org(code)?, who, now).await?;
+    notices::issue(db, created.id, by, issued).await?;
+    for (i, (code, login)) in n.acknowledged_by.iter().enumerate() {
+        let at = issued + chrono::Duration::minutes(90 * (i as i64 + 1));
+        if at > now {
+            break;
+        }
+        let who = account_id(db, login).await?;
+        notices::acknowledge(db, created.id, org(code)?, who, at).await?;
     }
     Ok(created.id)
+}
+
+/// The id of demo account `login`.
+async fn account_id(db: &Db, login: &str) -> anyhow::Result<i64> {
+    Ok(renke_store::accounts::get_by_login(db, login).await?.id)
 }
 
 /// Every activity of both seed notices, with organisers, venues (branch venues one per
@@ -366,7 +470,7 @@ async fn load_activities(
             debug_slots: &slots,
             task_id: None,
         };
-        let id = activities::create(db, &draft, &parts, None, now)
+        let id = activities::create(db, &draft, &parts, None, beijing(SET_UP)?)
             .await
             .with_context(|| format!("演示活动写入失败 cannot store {}", a.title))?;
         if a.registrations.is_empty() {
@@ -390,8 +494,11 @@ async fn load_activities(
             }
             .validate(&draft.form_fields, &draft.audience_roles)
             .map_err(|e| anyhow!("demo registration {name}: {e}"))?;
-            // The demo's registrations are taken in May 2022, before registration closes.
+            // Registered a week before the session, if that has come.
             let at = stored.sessions[*i].starts_at - chrono::Duration::days(7);
+            if at > now {
+                continue;
+            }
             activities::register(db, sid, &reg, None, at).await?;
         }
     }
@@ -401,6 +508,15 @@ async fn load_activities(
 /// Loads the whole demo dataset into an empty, migrated database: the organisations, the
 /// demo accounts (all with [`DEMO_PASSWORD`], hashed once) and the 2022 campaign.
 pub async fn load_demo(db: &Db, now: DateTime<Utc>) -> anyhow::Result<DemoSummary> {
+    let earliest = earliest_clock()?;
+    if now < earliest {
+        anyhow::bail!(
+            "演示数据须在 {} 之后载入 the demo's history starts at {}",
+            renke_domain::clock::local_time(&earliest),
+            earliest.to_rfc3339()
+        );
+    }
+    let set_up = beijing(SET_UP)?;
     let orgs = demo::orgs();
     let new_orgs = orgs
         .iter()
@@ -426,7 +542,7 @@ pub async fn load_demo(db: &Db, now: DateTime<Utc>) -> anyhow::Result<DemoSummar
             Ok(n)
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
-    let ids = renke_store::orgs::create_many(db, &new_orgs, now)
+    let ids = renke_store::orgs::create_many(db, &new_orgs, set_up)
         .await
         .context("演示机构写入失败 cannot store the demo organisations")?;
     let id_of: HashMap<&str, i64> = orgs.iter().map(|o| o.code).zip(ids).collect();
@@ -453,7 +569,7 @@ pub async fn load_demo(db: &Db, now: DateTime<Utc>) -> anyhow::Result<DemoSummar
             })
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
-    renke_store::accounts::create_many(db, &accounts, now)
+    renke_store::accounts::create_many(db, &accounts, set_up)
         .await
         .context("演示账号写入失败 cannot store the demo accounts")?;
 
@@ -465,7 +581,7 @@ pub async fn load_demo(db: &Db, now: DateTime<Utc>) -> anyhow::Result<DemoSummar
     let draft = input
         .validate()
         .map_err(|e| anyhow!("demo campaign is invalid: {e}"))?;
-    let campaign = renke_store::campaigns::create(db, &draft, now)
+    let campaign = renke_store::campaigns::create(db, &draft, set_up)
         .await
         .context("演示活动写入失败 cannot store the demo campaign")?;
     let notices = load_notices(db, &id_of, campaign.id, now).await?;
@@ -611,20 +727,17 @@ pub async fn open(args: &DemoArgs) -> anyhow::Result<(Db, Settings)> {
 pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     crate::serve::init_tracing("info");
     let (db, settings) = open(&args).await?;
-    let clock = match &args.clock {
-        Some(t) => Clock::starting_at(
-            DateTime::parse_from_rfc3339(t.trim())
-                .with_context(|| {
-                    format!("--clock {t}: 须为 RFC 3339 时间 must be an RFC 3339 time")
-                })?
-                .with_timezone(&Utc),
-        ),
-        None => Clock::System,
-    };
+    let clock = parse_clock(&args.clock)?;
     let summary = load_demo(&db, clock.now()).await?;
     println!(
         "演示数据已就绪 demo ready: {} 个机构 organisations, {} 个账号 accounts, 活动 campaign #{}",
         summary.orgs, summary.accounts, summary.campaign_id
+    );
+    println!(
+        "演示时钟 Demo clock: {}（北京时间，从此刻起走 Beijing time, ticking from here）\n\
+         换一个时刻 Another moment: --clock 2022-06-28T10:00:00+08:00（全部报送之后 after every \
+         report），--clock now（今天 today）\n",
+        renke_domain::clock::local_time(&clock.now())
     );
     println!("访问地址 Open: http://{}/\n", args.listen);
     println!("演示账号（密码相同）Demo accounts (same password):");

@@ -7,7 +7,7 @@
 
 mod browser_support;
 
-use browser_support::{body_text, csp_violations, enabled, log_in, log_out, shot, start};
+use browser_support::{body_text, csp_violations, enabled, log_in, log_out, row_chip, shot, start};
 use fantoccini::Locator;
 
 #[tokio::test]
@@ -15,7 +15,8 @@ async fn organiser_logs_in_browses_the_tree_and_reads_the_public_page() {
     if !enabled() {
         return;
     }
-    let b = start(&[], 1280, 900).await;
+    // After every seeded report: 2022-06-28 10:00.
+    let b = start(&["--clock", "2022-06-28T10:00:00+08:00"], 1280, 900).await;
     let (c, base, shots) = (&b.c, b.base.as_str(), &b.shots);
 
     // Log in as the Guangdong organiser.
@@ -42,9 +43,9 @@ async fn organiser_logs_in_browses_the_tree_and_reads_the_public_page() {
     }
     shot(c, shots, "org-tree.png").await;
 
-    // Reporting: Guangdong collects 活动开展情况和宣传报道资料 from its cities. The demo's
-    // deadline (2022-06-20) is long past, so the missing cities are red; 深圳 was accepted,
-    // 广州 returned, 佛山 late.
+    // Reporting: Guangdong collects 活动开展情况和宣传报道资料 from its cities. The deadline
+    // (2022-06-20) is past, so the missing cities are red; 深圳 was accepted (green), 广州
+    // returned (yellow), 佛山 late (red), each chip painted differently.
     c.goto(&format!("{base}/tasks")).await.unwrap();
     c.wait().for_element(Locator::Css("h1")).await.unwrap();
     let body = body_text(c).await;
@@ -71,10 +72,23 @@ async fn organiser_logs_in_browses_the_tree_and_reads_the_public_page() {
     ] {
         assert!(body.contains(text), "dashboard shows {text}: {body}");
     }
-    let red = c.find_all(Locator::Css(".chip.red")).await.unwrap();
-    assert!(!red.is_empty(), "overdue and late units are red");
-    let yellow = c.find_all(Locator::Css(".chip.yellow")).await.unwrap();
-    assert!(!yellow.is_empty(), "the returned unit is yellow");
+    let mut colours = Vec::new();
+    for (unit, class) in [
+        ("深圳市市场监督管理局", "green"),
+        ("广州市市场监督管理局", "yellow"),
+        ("佛山市市场监督管理局", "red"),
+    ] {
+        let (classes, colour) = row_chip(c, unit).await;
+        assert!(
+            classes.split_whitespace().any(|k| k == class),
+            "{unit}: {classes}"
+        );
+        colours.push(colour);
+    }
+    assert!(
+        colours[0] != colours[1] && colours[1] != colours[2] && colours[0] != colours[2],
+        "{colours:?}"
+    );
     shot(c, shots, "task-dashboard.png").await;
     c.goto(&format!("{base}/orgs")).await.unwrap();
     c.wait().for_element(Locator::Css("h1")).await.unwrap();

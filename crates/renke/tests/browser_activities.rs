@@ -15,10 +15,13 @@ async fn sme_registers_on_a_phone_organiser_checks_in_and_the_board_shows_venues
     if !enabled() {
         return;
     }
-    let mut b = start(&["--clock", "2022-05-20T09:00:00+08:00"], 390, 844).await;
+    // The demo as it starts by default: 2022-06-06 09:00, registration open for the
+    // sessions still ahead.
+    let mut b = start(&[], 390, 844).await;
     let (c, base, shots) = (&b.c, b.base.as_str(), &b.shots);
 
-    // An SME on a phone: the calendar, the training series, the Shantou regional session.
+    // An SME on a phone: the calendar, the training series, the Zhanjiang regional session
+    // (6月8日; Shantou's, on 6月1日, is over).
     c.goto(&format!("{base}/activities")).await.unwrap();
     click(c, Locator::LinkText("全省中小微企业质量管理体系免费培训")).await;
     c.wait()
@@ -31,7 +34,7 @@ async fn sme_registers_on_a_phone_organiser_checks_in_and_the_board_shows_venues
         "series page: {body}"
     );
     c.find(Locator::XPath(
-        "//li[contains(., '粤东片区现场培训')]//a[contains(@href, '/register')]",
+        "//li[contains(., '粤西片区现场培训')]//a[contains(@href, '/register')]",
     ))
     .await
     .unwrap()
@@ -46,7 +49,7 @@ async fn sme_registers_on_a_phone_organiser_checks_in_and_the_board_shows_venues
         .to_owned();
     for (id, value) in [
         ("name", "周测试"),
-        ("company", "汕头示例包装有限公司"),
+        ("company", "湛江示例包装有限公司"),
         ("position", "质量负责人"),
         ("phone", "13800009999"),
         ("email", "zhou.test@example.org"),
@@ -76,7 +79,7 @@ async fn sme_registers_on_a_phone_organiser_checks_in_and_the_board_shows_venues
     c.wait().for_element(Locator::Css(".ticket")).await.unwrap();
     let body = body_text(c).await;
     assert!(
-        body.contains("报名成功") && body.contains("粤东片区现场培训（汕头）"),
+        body.contains("报名成功") && body.contains("粤西片区现场培训（湛江）"),
         "confirmation: {body}"
     );
     assert!(
@@ -94,7 +97,7 @@ async fn sme_registers_on_a_phone_organiser_checks_in_and_the_board_shows_venues
     c.wait().for_element(Locator::Css("h1")).await.unwrap();
     let body = body_text(c).await;
     assert!(
-        body.contains("周测试") && body.contains("汕头示例包装有限公司"),
+        body.contains("周测试") && body.contains("湛江示例包装有限公司"),
         "registration listed: {body}"
     );
     c.find(Locator::Css("button[aria-label='签到 周测试']"))
@@ -251,7 +254,7 @@ async fn sme_registers_on_a_phone_organiser_checks_in_and_the_board_shows_venues
     c.wait().for_element(Locator::Id("ticket")).await.unwrap();
     let body = body_text(c).await;
     assert!(
-        body.contains("扫码签到") && body.contains("粤东片区现场培训"),
+        body.contains("扫码签到") && body.contains("粤西片区现场培训"),
         "the check-in page opens offline: {body}"
     );
     c.find(Locator::Id("ticket"))

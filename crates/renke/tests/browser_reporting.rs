@@ -11,8 +11,8 @@
 mod browser_support;
 
 use browser_support::{
-    body_text, click, csp_violations, download, enabled, log_in, log_out, pdf_text, shot, start,
-    wait_gone,
+    body_text, click, csp_violations, download, enabled, log_in, log_out, pdf_text, row_chip, shot,
+    start, wait_gone,
 };
 use fantoccini::{Client, Locator};
 
@@ -33,20 +33,6 @@ async fn total(c: &Client, label: &str) -> u32 {
         .next()
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("no number after {label}: {counts}"))
-}
-
-/// The CSS class list and computed background colour of the status chip in the row of the
-/// recipients table that names `unit`.
-async fn row_chip(c: &Client, unit: &str) -> (String, String) {
-    let chip = c
-        .find(Locator::XPath(&format!(
-            "//section[@aria-labelledby='rec-h']//tr[td[1][contains(., '{unit}')]]//span[contains(@class, 'chip')]"
-        )))
-        .await
-        .unwrap_or_else(|e| panic!("no status chip for {unit}: {e}"));
-    let class = chip.attr("class").await.unwrap().unwrap_or_default();
-    let colour = chip.css_value("background-color").await.unwrap();
-    (class, colour)
 }
 
 /// The logged-in organiser gives organisation `org_code` a staff account (password the
@@ -300,14 +286,16 @@ async fn city_bureau_acknowledges_and_submits_the_province_counts_and_returns() 
         class.split_whitespace().any(|k| k == "yellow"),
         "江门 still missing, due soon: yellow ({class})"
     );
-    let (class, red) = row_chip(c, "佛山市市场监督管理局").await;
+    // 佛山 has not reported yet on 6月18日 (its late report comes on the 22nd; the demo
+    // walk at 6月28日 sees it red).
+    let (class, _) = row_chip(c, "佛山市市场监督管理局").await;
     assert!(
-        class.split_whitespace().any(|k| k == "red"),
-        "佛山 reported late: red ({class})"
+        class.split_whitespace().any(|k| k == "yellow"),
+        "佛山 still missing, due soon: yellow ({class})"
     );
     assert!(
-        green != yellow && yellow != red && green != red,
-        "the three chips are painted differently: {green} {yellow} {red}"
+        green != yellow,
+        "the chips are painted differently: {green} {yellow}"
     );
     shot(c, shots, "reporting-dashboard.png").await;
 

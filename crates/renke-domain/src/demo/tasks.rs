@@ -208,7 +208,7 @@ pub fn submissions() -> Vec<DemoSubmission> {
         DemoSubmission {
             task: GUANGDONG_TASK,
             org: "GD-GZ",
-            by: "admin",
+            by: "gdgz.staff",
             submitted_at: Some("2022-06-16 10:00"),
             summary: "广州市局组织收看总局主场活动并开展宣传。",
             activities: 2,
@@ -219,7 +219,7 @@ pub fn submissions() -> Vec<DemoSubmission> {
         DemoSubmission {
             task: GUANGDONG_TASK,
             org: "GD-FS",
-            by: "admin",
+            by: "gdfs.staff",
             submitted_at: Some("2022-06-22 09:00"),
             summary: "佛山市局开展中小微企业质量管理体系培训两场。",
             activities: 2,
@@ -230,7 +230,7 @@ pub fn submissions() -> Vec<DemoSubmission> {
         DemoSubmission {
             task: GUANGDONG_TASK,
             org: "GD-DG",
-            by: "admin",
+            by: "gddg.staff",
             submitted_at: None,
             summary: "东莞市局活动开展情况（草稿）",
             activities: 1,
@@ -252,7 +252,7 @@ pub fn submissions() -> Vec<DemoSubmission> {
         DemoSubmission {
             task: SHANGHAI_TASK,
             org: "SH-JA",
-            by: "admin",
+            by: "shja.staff",
             submitted_at: Some("2022-06-27 11:00"),
             summary: "静安区市场监管局组织实验室“云开放”直播活动。",
             activities: 1,

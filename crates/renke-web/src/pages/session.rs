@@ -191,9 +191,10 @@ impl HomePage {
     /// How long until a due task's deadline, in words: 还有 3 天, 今日截止, 已逾期 2 天, or
     /// 及时报送 for a task without one.
     fn left(&self, d: &renke_app::model::Due) -> String {
+        // A task without a deadline (及时报送) says so once, where its deadline stands.
         let tr = self.c.tr;
         let Some(at) = d.deadline else {
-            return tr.pick("及时报送", "as soon as possible").to_owned();
+            return String::new();
         };
         let (zh, en) = renke_domain::task::standing(at, self.now);
         if tr.is_zh() { zh } else { en }

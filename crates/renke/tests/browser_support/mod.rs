@@ -289,3 +289,18 @@ pub async fn csp_violations(c: &Client) -> Vec<String> {
         .map(str::to_owned)
         .collect()
 }
+
+/// The CSS class list and computed background colour of the status chip in the row of the
+/// recipients table that names `unit`.
+#[allow(dead_code)] // used by the dashboard walks only
+pub async fn row_chip(c: &Client, unit: &str) -> (String, String) {
+    let chip = c
+        .find(Locator::XPath(&format!(
+            "//section[@aria-labelledby='rec-h']//tr[td[1][contains(., '{unit}')]]//span[contains(@class, 'chip')]"
+        )))
+        .await
+        .unwrap_or_else(|e| panic!("no status chip for {unit}: {e}"));
+    let class = chip.attr("class").await.unwrap().unwrap_or_default();
+    let colour = chip.css_value("background-color").await.unwrap();
+    (class, colour)
+}

@@ -302,7 +302,7 @@ async fn sqlite_synchronous_reaches_the_connections() {
     let (db, settings) = renke::demo::open(&renke::demo::DemoArgs {
         listen: "127.0.0.1:0".parse().unwrap(),
         data_dir: dir.path().join("demo"),
-        clock: None,
+        clock: renke::demo::DEFAULT_CLOCK.into(),
     })
     .await
     .unwrap();

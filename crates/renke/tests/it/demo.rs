@@ -5,7 +5,7 @@ use renke_store::testing::backends;
 
 #[tokio::test]
 async fn demo_dataset_loads_and_every_account_can_log_in() {
-    let now = Utc.with_ymd_and_hms(2022, 5, 20, 8, 0, 0).unwrap();
+    let now = Utc.with_ymd_and_hms(2022, 6, 28, 2, 0, 0).unwrap();
     for t in backends().await {
         let db = &t.db;
         let summary = renke::demo::load_demo(db, now).await.unwrap();
@@ -322,7 +322,7 @@ fn the_printed_table_names_every_demo_account_with_its_password() {
 #[tokio::test]
 async fn demo_has_every_seed_activity_with_organisers_venues_and_sessions() {
     use renke_store::activities::{self, CalendarQuery};
-    let now = Utc.with_ymd_and_hms(2022, 5, 20, 8, 0, 0).unwrap();
+    let now = Utc.with_ymd_and_hms(2022, 6, 28, 2, 0, 0).unwrap();
     for t in backends().await {
         let db = &t.db;
         let l = t.label();
@@ -469,5 +469,108 @@ async fn demo_has_every_seed_activity_with_organisers_venues_and_sessions() {
             "{l}"
         );
         t.cleanup().await;
+    }
+}
+
+/// `renke demo` by default runs the campaign live from 2022-06-06 09:00 Beijing time: what
+/// is stored is what had happened by then, each at its own time in 2022, done by the
+/// account that would have done it — no report yet (the first falls due after 世界认可日),
+/// 签收 by the bureaus' staff, registration open for the sessions ahead. Earlier clocks,
+/// before the seed notices were issued, are refused.
+#[tokio::test]
+async fn the_default_demo_runs_live_at_its_moment() {
+    let clock = renke::demo::parse_clock(renke::demo::DEFAULT_CLOCK).unwrap();
+    let now = Utc.with_ymd_and_hms(2022, 6, 6, 1, 0, 0).unwrap();
+    let ticked = clock.now() - now;
+    assert!(ticked >= chrono::Duration::zero() && ticked < chrono::Duration::seconds(5));
+    assert!(matches!(
+        renke::demo::parse_clock("now").unwrap(),
+        renke_domain::clock::Clock::System
+    ));
+    let early = renke::demo::parse_clock("2022-05-20T09:00:00+08:00").unwrap_err();
+    assert!(
+        early.to_string().contains("须不早于 2022-06-02 10:00"),
+        "{early}"
+    );
+    assert!(renke::demo::parse_clock("6月6日").is_err());
+    for t in backends().await {
+        let db = &t.db;
+        let l = t.label();
+        let summary = renke::demo::load_demo(db, now).await.unwrap();
+        // Every recorded event lies between the set-up on 1 May and the clock.
+        let start = Utc.with_ymd_and_hms(2022, 5, 1, 1, 0, 0).unwrap();
+        for (table, column) in [
+            ("orgs", "created_at"),
+            ("accounts", "created_at"),
+            ("campaigns", "created_at"),
+            ("notices", "created_at"),
+            ("notices", "issued_at"),
+            ("notice_deliveries", "delivered_at"),
+            ("notice_deliveries", "acknowledged_at"),
+            ("tasks", "created_at"),
+            ("submissions", "updated_at"),
+            ("submission_versions", "submitted_at"),
+            ("submission_versions", "decided_at"),
+            ("activities", "created_at"),
+            ("registrations", "created_at"),
+            ("messages", "created_at"),
+        ] {
+            let sql = format!("SELECT MIN({column}), MAX({column}) FROM {table}");
+            let (min, max): (Option<chrono::DateTime<Utc>>, Option<chrono::DateTime<Utc>>) =
+                renke_store::on_db!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+                    .fetch_one(p)
+                    .await)
+                .unwrap();
+            if let (Some(min), Some(max)) = (min, max) {
+                assert!(
+                    start <= min && max <= now,
+                    "{l}: {table}.{column} from {min} to {max}"
+                );
+            }
+        }
+        // No report has been sent or drafted by 6月6日.
+        let versions: i64 = renke_store::on_db!(db, |p| sqlx::query_scalar(
+            "SELECT COUNT(*) FROM submissions"
+        )
+        .fetch_one(p)
+        .await)
+        .unwrap();
+        assert_eq!(versions, 0, "{l}");
+        // 签收 by the bureaus' own staff, never by the administrator; 764号 issued by SAMR's
+        // organiser.
+        let by: Vec<String> = renke_store::on_db!(db, |p| {
+            sqlx::query_scalar(
+            "SELECT a.login FROM notice_deliveries d JOIN accounts a ON a.id = d.acknowledged_by \
+             ORDER BY a.login"
+        )
+        .fetch_all(p)
+        .await
+        })
+        .unwrap();
+        assert!(
+            !by.is_empty() && !by.contains(&"admin".to_owned()),
+            "{l}: {by:?}"
+        );
+        let issuer: String = renke_store::on_db!(db, |p| {
+            sqlx::query_scalar(
+            "SELECT a.login FROM notices n JOIN accounts a ON a.id = n.issued_by WHERE n.id = $1"
+        )
+        .bind(summary.notices[0])
+        .fetch_one(p)
+        .await
+        })
+        .unwrap();
+        assert_eq!(issuer, "samr.organiser", "{l}");
+        // Registration is open for the Zhanjiang training on 6月8日.
+        let open: i64 = renke_store::on_db!(db, |p| {
+            sqlx::query_scalar(
+            "SELECT COUNT(*) FROM activity_sessions WHERE title LIKE '%湛江%' AND starts_at > $1"
+        )
+        .bind(now)
+        .fetch_one(p)
+        .await
+        })
+        .unwrap();
+        assert_eq!(open, 1, "{l}");
     }
 }
