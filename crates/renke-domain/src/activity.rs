@@ -844,6 +844,26 @@ impl RegistrationInput {
 
 /// A client-generated check-in id (from the offline check-in page): 8 to 64 characters of
 /// letters, digits and `-`. Code `invalid_client_id`.
+/// How long before a session starts a check-in is expected (doors open).
+pub const CHECKIN_OPENS_MINUTES: i64 = 60;
+
+/// A check-in made outside its session's window: more than an hour before the start
+/// (`early`), or after the end (`after_end`). It is recorded all the same, with a warning:
+/// the organiser may be checking people in at the wrong session.
+pub fn checkin_timing(
+    at: DateTime<Utc>,
+    starts_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
+) -> Option<&'static str> {
+    if at < starts_at - chrono::Duration::minutes(CHECKIN_OPENS_MINUTES) {
+        Some("early")
+    } else if at > ends_at {
+        Some("after_end")
+    } else {
+        None
+    }
+}
+
 pub fn parse_client_id(field: &str, raw: &str) -> Result<String, FieldError> {
     let s = raw.trim();
     if (8..=64).contains(&s.len()) && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
@@ -1031,5 +1051,30 @@ mod tests {
             assert_eq!(RegistrationStatus::from_code(s.as_str()), Some(*s));
         }
         assert_eq!(RegistrationStatus::from_code("waitlisted"), None);
+    }
+}
+
+#[cfg(test)]
+mod checkin_timing_tests {
+    use super::checkin_timing;
+    use chrono::{Duration, TimeZone, Utc};
+
+    #[test]
+    fn checkins_outside_the_window_are_flagged() {
+        let start = Utc.with_ymd_and_hms(2022, 6, 8, 1, 0, 0).unwrap();
+        let end = start + Duration::hours(3);
+        assert_eq!(
+            checkin_timing(start - Duration::minutes(61), start, end),
+            Some("early")
+        );
+        assert_eq!(
+            checkin_timing(start - Duration::minutes(60), start, end),
+            None
+        );
+        assert_eq!(checkin_timing(end, start, end), None);
+        assert_eq!(
+            checkin_timing(end + Duration::seconds(1), start, end),
+            Some("after_end")
+        );
     }
 }

@@ -18,11 +18,21 @@
     if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
     return "id-" + Date.now().toString(16) + "-" + Math.random().toString(16).slice(2, 14);
   }
-  function note(text, cls) {
-    var li = document.createElement("li");
+  var checkedEl = document.getElementById("n-checked");
+  // One line per check-in, found again by its id when the server answers for it.
+  function note(text, cls, id) {
+    var li = id && log.querySelector('li[data-id="' + id + '"]');
+    if (!li) {
+      li = document.createElement("li");
+      if (id) { li.setAttribute("data-id", id); }
+      log.insertBefore(li, log.firstChild);
+    }
     li.textContent = text;
-    if (cls) { li.className = cls; }
-    log.insertBefore(li, log.firstChild);
+    li.className = cls || "";
+  }
+  // The page's words for an outcome or a warning (data-outcome-…, data-timing-…).
+  function word(kind, code) {
+    return root.getAttribute("data-" + kind + "-" + String(code).replace(/_/g, "-")) || code;
   }
   function showNet() {
     var on = navigator.onLine;
@@ -33,9 +43,10 @@
     ticket = ticket.trim().toLowerCase();
     if (!ticket) { return; }
     var q = load();
-    q.push({ client_id: newId(), ticket: ticket, checked_in_at: new Date().toISOString(), method: "qr" });
+    var id = newId();
+    q.push({ client_id: id, ticket: ticket, checked_in_at: new Date().toISOString(), method: "qr" });
     save(q);
-    note(ticket.slice(0, 8) + "… " + root.dataset.tPending, "pending");
+    note(ticket.slice(0, 8) + "… " + root.dataset.tPending, "pending", id);
     if (!navigator.onLine) { askForSync(); }
     sync();
   }
@@ -55,7 +66,13 @@
       var done = {};
       results.forEach(function (res) {
         done[res.client_id] = true;
-        note((res.name || res.client_id.slice(0, 8)) + " · " + res.outcome, res.outcome === "recorded" ? "ok" : "warn");
+        var text = (res.name ? res.name + " · " : "") + word("outcome", res.outcome);
+        if (res.timing) { text += "（" + word("timing", res.timing) + "）"; }
+        var ok = res.outcome === "recorded" && !res.timing;
+        note(text, ok ? "ok" : "warn", res.client_id);
+        if (res.outcome === "recorded" && checkedEl) {
+          checkedEl.textContent = String(Number(checkedEl.textContent) + 1);
+        }
       });
       save(load().filter(function (it) { return !done[it.client_id]; }));
     }).catch(function () { askForSync(); /* stays queued; retried later */ })

@@ -120,6 +120,28 @@ async fn sme_registers_on_a_phone_organiser_checks_in_and_the_board_shows_venues
         .await
         .unwrap();
     assert_eq!(checked, "1", "one attendance record");
+    let ticket = c
+        .find(Locator::XPath(
+            "//tr[contains(., '郑演示')]//input[@name='ticket']",
+        ))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap()
+        .expect("郑演示's ticket");
+    // Recorded, with a word that 6月6日 is two days early for this session.
+    let flash = c
+        .find(Locator::Css("p.flash"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        flash.contains("周测试 · 签到成功") && flash.contains("早于场次开始一小时以上"),
+        "{flash}"
+    );
     shot(c, shots, "organiser-checked-in.png").await;
 
     // Guangdong reports its branch venue ready for SAMR's main event; the board shows
@@ -130,6 +152,10 @@ async fn sme_registers_on_a_phone_organiser_checks_in_and_the_board_shows_venues
         .for_element(Locator::Id("readiness"))
         .await
         .unwrap();
+    // Nothing is chosen until the venue says so.
+    let ready = Locator::Css("#readiness input[name=readiness][value=ready]");
+    assert!(!c.find(ready).await.unwrap().is_selected().await.unwrap());
+    click(c, ready).await;
     c.find(Locator::Css("#readiness input[name=test_confirmed]"))
         .await
         .unwrap()
@@ -170,6 +196,19 @@ async fn sme_registers_on_a_phone_organiser_checks_in_and_the_board_shows_venues
         .for_element(Locator::Id("readiness"))
         .await
         .unwrap();
+    // The save is confirmed and the form shows what was saved.
+    let body = body_text(c).await;
+    assert!(body.contains("已保存调试报告："), "{body}");
+    assert!(c.find(ready).await.unwrap().is_selected().await.unwrap());
+    let technician = c
+        .find(Locator::Css("#readiness input[name=technician_name]"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(technician.as_deref(), Some("测试技术员"));
+    shot(c, shots, "readiness-saved.png").await;
     c.find(Locator::Css("#readiness a.button"))
         .await
         .unwrap()
@@ -214,6 +253,52 @@ async fn sme_registers_on_a_phone_organiser_checks_in_and_the_board_shows_venues
         .await
         .unwrap();
     c.wait().for_element(Locator::Id("checkin")).await.unwrap();
+
+    // Online, the ticket of 郑演示 (registered on 6月1日): the line says 签到成功 in words,
+    // warns that 6月6日 is long before the session on 6月8日, replaces its 待同步 line, and
+    // the count goes up.
+    let count = |c: &fantoccini::Client| {
+        let c = c.clone();
+        async move {
+            c.find(Locator::Id("n-checked"))
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+                .parse::<u32>()
+                .unwrap()
+        }
+    };
+    let before = count(c).await;
+    c.find(Locator::Id("ticket"))
+        .await
+        .unwrap()
+        .send_keys(&ticket)
+        .await
+        .unwrap();
+    click(c, Locator::Css("#manual button[type=submit]")).await;
+    c.wait()
+        .for_element(Locator::XPath("//ol[@id='log']/li[contains(., '郑演示')]"))
+        .await
+        .unwrap();
+    let log = c
+        .find(Locator::Id("log"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        log.contains("郑演示 · 签到成功") && log.contains("早于场次开始一小时以上"),
+        "{log}"
+    );
+    assert!(
+        !log.contains("待同步") && !log.contains("recorded"),
+        "{log}"
+    );
+    assert_eq!(count(c).await, before + 1);
+    shot(c, shots, "checkin-online-early.png").await;
     let scope = c
         .execute_async(
             "const done = arguments[arguments.length - 1];

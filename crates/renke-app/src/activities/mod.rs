@@ -476,6 +476,8 @@ pub struct ActivityView {
     pub may_check_in: bool,
     /// The branch venue the caller's organisation hosts, if any.
     pub my_venue: Option<i64>,
+    /// That venue's saved reports, one per debugging slot reported on.
+    pub my_checks: Vec<BoardRow>,
 }
 
 pub async fn activity_view(
@@ -492,10 +494,19 @@ pub async fn activity_view(
             .find(|v| v.org_id == Some(m.org_id))
             .map(|v| v.id)
     });
+    let my_checks = match my_venue {
+        Some(venue) if !activity.debug_slots.is_empty() => activities::board(&app.db, id)
+            .await?
+            .into_iter()
+            .filter(|r| r.venue_id == venue && r.updated_at.is_some())
+            .collect(),
+        _ => Vec::new(),
+    };
     Ok(ActivityView {
         may_manage: may_manage(me, &activity.row),
         may_check_in: may_check_in(me, &activity.row),
         my_venue,
+        my_checks,
         activity,
         campaign,
     })
@@ -844,6 +855,9 @@ pub struct CheckinResult {
     /// `invalid`.
     pub outcome: String,
     pub name: Option<String>,
+    /// Recorded outside the session's window: `early` (more than an hour before the
+    /// start) or `after_end`; none within it.
+    pub timing: Option<String>,
 }
 
 /// Records a batch of check-ins for a session (Act on the activity's owner). Each item
@@ -854,7 +868,7 @@ pub async fn check_in(
     session_id: i64,
     items: &[CheckinInput],
 ) -> Result<Vec<CheckinResult>, AppError> {
-    let (_, a) = session_and_activity(app, session_id).await?;
+    let (session, a) = session_and_activity(app, session_id).await?;
     me.actor().may(Action::Act, &owner_path(&a.row)?)?;
     let now = app.clock.now();
     let mut out = Vec::new();
@@ -866,6 +880,7 @@ pub async fn check_in(
                     client_id: it.client_id.clone(),
                     outcome: "invalid".into(),
                     name: None,
+                    timing: None,
                 });
                 continue;
             }
@@ -902,10 +917,15 @@ pub async fn check_in(
                 .ok()
                 .map(|r| r.name),
         };
+        let timing = matches!(outcome, "recorded" | "repeated")
+            .then(|| renke_domain::activity::checkin_timing(at, session.starts_at, session.ends_at))
+            .flatten()
+            .map(str::to_owned);
         out.push(CheckinResult {
             client_id,
             outcome: outcome.into(),
             name,
+            timing,
         });
     }
     Ok(out)
@@ -916,7 +936,7 @@ pub async fn check_in(
 /// A branch venue's report as typed.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 pub struct ReadinessForm {
-    /// `ready`, `not_ready` or `pending`.
+    /// `ready` or `not_ready`.
     pub readiness: String,
     /// The venue took part in the test (联调) and confirms it.
     #[serde(default)]
@@ -957,7 +977,14 @@ pub async fn report_readiness(
         me.actor().may(Action::Manage, &owner_path(&a.row)?)?;
     }
     let mut errs = Invalid::default();
-    let readiness = ok(Readiness::parse("readiness", &f.readiness), &mut errs);
+    // A report says ready or not ready; nothing chosen is refused, not taken for either.
+    let readiness = match f.readiness.trim() {
+        "" => {
+            errs.push(FieldError::new("readiness", "required"));
+            None
+        }
+        s => ok(Readiness::parse("readiness", s), &mut errs),
+    };
     let name = ok(
         Line::parse_opt("technician_name", &f.technician_name, 50),
         &mut errs,

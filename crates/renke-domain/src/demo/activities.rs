@@ -344,6 +344,15 @@ pub fn activities() -> Vec<DemoActivity> {
             "liang.demo@example.org",
             "quality_manager",
         ),
+        (
+            3,
+            "郑演示",
+            "湛江示例水产有限公司",
+            "品控主管",
+            "13800000105",
+            "zheng.demo@example.org",
+            "quality_manager",
+        ),
     ];
     v.push(qms);
 

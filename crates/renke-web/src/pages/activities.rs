@@ -325,9 +325,90 @@ struct ActivityPage {
     organisers: String,
     when: String,
     now: DateTime<Utc>,
+    /// A readiness report refused: its slot, what was typed and what is wrong.
+    refused: Option<(i64, ReadinessPageForm, Errors)>,
+}
+
+/// What a readiness form shows for one debugging slot: what was just typed (when refused),
+/// else what was saved, else nothing chosen.
+struct CheckValues {
+    readiness: String,
+    test_confirmed: bool,
+    technician_name: String,
+    technician_phone: String,
+    note: String,
 }
 
 impl ActivityPage {
+    fn check_values(&self, slot_id: &i64) -> CheckValues {
+        if let Some((slot, f, _)) = &self.refused
+            && slot == slot_id
+        {
+            return CheckValues {
+                readiness: f.readiness.clone(),
+                test_confirmed: f.test_confirmed.is_some(),
+                technician_name: f.technician_name.clone(),
+                technician_phone: f.technician_phone.clone(),
+                note: f.note.clone(),
+            };
+        }
+        match self.saved_check(slot_id) {
+            Some(r) => CheckValues {
+                readiness: r.readiness.clone(),
+                test_confirmed: r.test_confirmed,
+                technician_name: r.technician_name.clone().unwrap_or_default(),
+                technician_phone: r.technician_phone.clone().unwrap_or_default(),
+                note: r.note.clone().unwrap_or_default(),
+            },
+            None => CheckValues {
+                readiness: String::new(),
+                test_confirmed: false,
+                technician_name: String::new(),
+                technician_phone: String::new(),
+                note: String::new(),
+            },
+        }
+    }
+    /// The text fields of slot `slot_id`'s form: name, label key, value, input mode.
+    fn check_fields(
+        &self,
+        slot_id: &i64,
+    ) -> Vec<(&'static str, &'static str, String, &'static str)> {
+        let v = self.check_values(slot_id);
+        vec![
+            (
+                "technician_name",
+                "act.technician",
+                v.technician_name,
+                "text",
+            ),
+            (
+                "technician_phone",
+                "act.technician_phone",
+                v.technician_phone,
+                "tel",
+            ),
+            ("note", "act.note", v.note, "text"),
+        ]
+    }
+    fn saved_check(&self, slot_id: &i64) -> Option<&BoardRow> {
+        self.v.my_checks.iter().find(|r| r.slot_id == *slot_id)
+    }
+    /// The error on `field` of slot `slot_id`'s form, if it was refused.
+    fn check_error(&self, slot_id: &i64, field: &str) -> Option<String> {
+        match &self.refused {
+            Some((slot, _, errors)) if slot == slot_id && errors.has(field) => {
+                Some(errors.of(field))
+            }
+            _ => None,
+        }
+    }
+    fn readiness_state(&self, code: &str) -> String {
+        readiness_label(&self.c.tr, code)
+    }
+    fn readiness_chip(&self, code: &str) -> &'static str {
+        readiness_chip(code)
+    }
     fn kind(&self) -> String {
         kind_label(&self.c.tr, &self.v.activity.row.kind)
     }
@@ -368,21 +449,53 @@ impl ActivityPage {
     }
 }
 
+#[derive(Debug, Deserialize, Default)]
+pub struct ShowQuery {
+    /// The debugging slot whose readiness report was just saved: the page confirms it.
+    #[serde(default)]
+    saved: Option<i64>,
+}
+
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
     PagePath(id): PagePath<i64>,
+    Query(q): Query<ShowQuery>,
 ) -> Result<Response, PageError> {
-    let v = svc::activity_view(&state, ctx.account(), id).await?;
+    let page = activity_page(&state, &ctx, id, None).await?;
+    let flash = q.saved.and_then(|slot| {
+        let saved = page.saved_check(&slot)?;
+        Some(format!(
+            "{}{} · {}",
+            ctx.tr.pick("已保存调试报告：", "Report saved: "),
+            saved.slot_label,
+            readiness_label(&ctx.tr, &saved.readiness)
+        ))
+    });
+    let page = ActivityPage {
+        c: page.c.with_flash(flash),
+        ..page
+    };
+    Ok(render(&page))
+}
+
+async fn activity_page(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    refused: Option<(i64, ReadinessPageForm, Errors)>,
+) -> Result<ActivityPage, PageError> {
+    let v = svc::activity_view(state, ctx.account(), id).await?;
     let organisers = organisers_line(&ctx.tr, &v.activity.organisers);
     let when = v.activity.row.schedule().label_zh();
-    Ok(render(&ActivityPage {
-        c: Chrome::new(&ctx, "activities", v.activity.row.title.clone()),
+    Ok(ActivityPage {
+        c: Chrome::new(ctx, "activities", v.activity.row.title.clone()),
         organisers,
         when,
         now: state.clock.now(),
         v,
-    }))
+        refused,
+    })
 }
 
 // ---------------------------------------------------------------- registration
@@ -685,8 +798,70 @@ pub async fn check_in_from_list(
         checked_in_at: String::new(),
         method: "list".into(),
     };
-    svc::check_in(&state, &user.account, id, &[item]).await?;
-    Ok(Redirect::to(&format!("/sessions/{id}/registrations")).into_response())
+    let results = svc::check_in(&state, &user.account, id, &[item]).await?;
+    let tr = user.ctx.tr;
+    let flash = results.first().map(|r| {
+        let mut text = format!(
+            "{}{}",
+            r.name
+                .as_deref()
+                .map(|n| format!("{n} · "))
+                .unwrap_or_default(),
+            checkin_outcome_label(&tr, &r.outcome)
+        );
+        if let Some(t) = &r.timing {
+            text.push_str(&format!("（{}）", checkin_timing_label(&tr, t)));
+        }
+        text
+    });
+    let (session, activity, regs) = svc::registrations(&state, &user.account, id).await?;
+    let may_manage = svc::may_manage(Some(&user.account), &activity.row);
+    Ok(render(&RegistrationsPage {
+        c: Chrome::new(
+            &user.ctx,
+            "activities",
+            format!("{} · {}", user.ctx.tr.t("act.registrations"), session.title),
+        )
+        .with_flash(flash),
+        activity_id: activity.row.id,
+        activity_title: activity.row.title,
+        session,
+        regs,
+        may_manage,
+        errors: Errors::default(),
+    }))
+}
+
+/// What became of a check-in, as people say it.
+fn checkin_outcome_label(tr: &Tr, outcome: &str) -> &'static str {
+    match outcome {
+        "recorded" => tr.pick("签到成功", "Checked in"),
+        "repeated" => tr.pick("签到已记录（重复提交）", "Already recorded (sent again)"),
+        "already_checked_in" => tr.pick("此前已签到", "Checked in earlier"),
+        "unknown_ticket" => tr.pick(
+            "票号无效，未找到报名",
+            "Unknown ticket: no such registration",
+        ),
+        "not_confirmed" => tr.pick(
+            "报名未确认（候补或已取消），不能签到",
+            "Not confirmed (waiting or cancelled)",
+        ),
+        _ => tr.pick("无法识别的签到", "Check-in not understood"),
+    }
+}
+
+/// A warning for a check-in outside its session's window.
+fn checkin_timing_label(tr: &Tr, timing: &str) -> &'static str {
+    match timing {
+        "early" => tr.pick(
+            "注意：早于场次开始一小时以上，请核对场次",
+            "note: more than an hour before the session starts; check the session",
+        ),
+        _ => tr.pick(
+            "注意：场次已结束，请核对场次",
+            "note: the session has ended; check the session",
+        ),
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -716,6 +891,38 @@ pub async fn set_capacity(
 struct CheckinPage {
     c: Chrome,
     session: Session,
+}
+
+impl CheckinPage {
+    /// The `data-outcome-…` and `data-timing-…` attributes the page's script reads its
+    /// words from: every outcome and warning in the page's language.
+    fn labels(&self) -> Vec<(String, &'static str)> {
+        let tr = &self.c.tr;
+        let outcomes = [
+            "recorded",
+            "repeated",
+            "already_checked_in",
+            "unknown_ticket",
+            "not_confirmed",
+            "invalid",
+        ];
+        let mut v: Vec<(String, &'static str)> = outcomes
+            .iter()
+            .map(|o| {
+                (
+                    format!("data-outcome-{}", o.replace('_', "-")),
+                    checkin_outcome_label(tr, o),
+                )
+            })
+            .collect();
+        for t in ["early", "after_end"] {
+            v.push((
+                format!("data-timing-{}", t.replace('_', "-")),
+                checkin_timing_label(tr, t),
+            ));
+        }
+        v
+    }
 }
 
 /// The phone check-in page: scans or takes typed ticket codes, keeps a queue in
@@ -835,21 +1042,34 @@ pub struct ReadinessPageForm {
     note: String,
 }
 
+/// A branch venue's report for one debugging slot: saved, then the page confirms it and
+/// shows the saved state; refused, the page shows the error beside the field and keeps
+/// what was typed.
 pub async fn report_readiness(
     State(state): State<AppState>,
     user: User,
+    ctx: Ctx,
     PagePath((id, venue_id, slot_id)): PagePath<(i64, i64, i64)>,
     Form(f): Form<ReadinessPageForm>,
 ) -> Result<Response, PageError> {
     let form = ReadinessForm {
-        readiness: f.readiness,
+        readiness: f.readiness.clone(),
         test_confirmed: f.test_confirmed.is_some(),
-        technician_name: f.technician_name,
-        technician_phone: f.technician_phone,
-        note: f.note,
+        technician_name: f.technician_name.clone(),
+        technician_phone: f.technician_phone.clone(),
+        note: f.note.clone(),
     };
-    svc::report_readiness(&state, &user.account, id, venue_id, slot_id, &form).await?;
-    Ok(Redirect::to(&format!("/activities/{id}#readiness")).into_response())
+    match svc::report_readiness(&state, &user.account, id, venue_id, slot_id, &form).await {
+        Ok(()) => Ok(
+            Redirect::to(&format!("/activities/{id}?saved={slot_id}#readiness")).into_response(),
+        ),
+        Err(AppError::Invalid(inv)) => {
+            let errors = Errors::from_invalid(ctx.tr, &inv);
+            let page = activity_page(&state, &ctx, id, Some((slot_id, f, errors))).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// The public calendar section of the campaign page.

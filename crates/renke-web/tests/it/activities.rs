@@ -196,6 +196,42 @@ async fn main_event_with_branch_venues_readiness_and_board() {
             "{l}"
         );
 
+        // The page form: nothing chosen by default; sent without a choice, it is refused
+        // beside the field and keeps what was typed; saved, the page confirms it and shows
+        // the saved state (未就绪 stays 未就绪 when saved again).
+        let page = sh.get(&format!("/activities/{id}")).await;
+        assert!(
+            page.text.contains(r#"value="not_ready" checked"#),
+            "{l}: the saved state shows"
+        );
+        let form = format!("/activities/{id}/venues/{sh_venue}/slots/{slot}");
+        let r = sh
+            .form(&form, &[("technician_name", "李测试"), ("note", "")])
+            .await;
+        assert_eq!(r.status, 422, "{l}");
+        assert!(
+            r.text.contains(r#"value="李测试""#),
+            "{l}: typed values kept"
+        );
+        assert!(r.text.contains("field-error"), "{l}");
+        assert!(!r.text.contains(r#"value="ready" required checked"#), "{l}");
+        for _ in 0..2 {
+            let r = sh
+                .form(
+                    &form,
+                    &[
+                        ("readiness", "not_ready"),
+                        ("technician_name", "李测试"),
+                        ("note", "音频无输出"),
+                    ],
+                )
+                .await;
+            assert_eq!(r.status, 200, "{l}: {}", r.text);
+            assert!(r.text.contains("已保存调试报告："), "{l}");
+            assert!(r.text.contains(r#"value="not_ready" checked"#), "{l}");
+            assert!(r.text.contains(r#"value="李测试""#), "{l}");
+        }
+
         // The board page and its polled fragment.
         let (c, _) = form_login(&app, "cn.org").await;
         let (s, _, html) = get(&c, &app, &format!("/activities/{id}/board")).await;
@@ -503,6 +539,15 @@ async fn check_in_batches_and_list_count_once() {
             ["recorded", "recorded", "unknown_ticket", "invalid"],
             "{l}"
         );
+        // Recorded on 5月1日 for a session on 5月20日: far too early, and said so.
+        let timings: Vec<_> = first
+            .body
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["timing"].as_str())
+            .collect();
+        assert_eq!(timings, [Some("early"), Some("early"), None, None], "{l}");
         let second = staff
             .post(&format!("/api/v1/sessions/{sid}/checkins"), batch)
             .await;
@@ -540,12 +585,22 @@ async fn check_in_batches_and_list_count_once() {
             .get(&format!("/api/v1/sessions/{sid}/registrations"))
             .await;
         let third_id = regs.body[2]["id"].as_i64().unwrap();
-        for (ticket, cid) in [
-            (&tickets[0], "list-0000-0001".to_owned()),
-            (&tickets[2], format!("list-registration-{third_id}")),
-            (&tickets[2], format!("list-registration-{third_id}")),
+        // The page says what became of each, in words: the list answers with the
+        // outcome instead of a bare reload.
+        for (ticket, cid, said) in [
+            (&tickets[0], "list-0000-0001".to_owned(), "此前已签到"),
+            (
+                &tickets[2],
+                format!("list-registration-{third_id}"),
+                "签到成功",
+            ),
+            (
+                &tickets[2],
+                format!("list-registration-{third_id}"),
+                "签到已记录（重复提交）",
+            ),
         ] {
-            let (s, _, _) = post(
+            let (s, _, page) = post(
                 &c,
                 &app,
                 &format!("/sessions/{sid}/checkin"),
@@ -556,7 +611,9 @@ async fn check_in_batches_and_list_count_once() {
                 ],
             )
             .await;
-            assert_eq!(s, 303, "{l}");
+            assert_eq!(s, 200, "{l}");
+            assert!(page.contains(said), "{l}: {said}");
+            assert!(!page.contains("already_checked_in"), "{l}");
         }
         let session = gd
             .get(&format!("/api/v1/activities/{}", r.body["id"]))

@@ -433,8 +433,8 @@ async fn demo_has_every_seed_activity_with_organisers_venues_and_sessions() {
         );
         assert_eq!(
             qms.sessions.iter().map(|s| s.confirmed).sum::<i64>(),
-            4,
-            "{l}: demo registrations"
+            5,
+            "{l}: demo registrations (湛江's on 6月1日 among them)"
         );
 
         // Shanghai's eight with their 主办 and 承办.
