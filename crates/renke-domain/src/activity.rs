@@ -287,6 +287,104 @@ impl Schedule {
     }
 }
 
+const MONTHS_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+fn month_en(m: u32) -> &'static str {
+    MONTHS_EN
+        .get((m as usize).wrapping_sub(1))
+        .copied()
+        .unwrap_or("")
+}
+
+/// A period's label as the notices write it, read for English: `5月—6月` → `May–June`,
+/// `6月9日前后` → `around 9 June`, `6月` → `June`; `None` for any other wording.
+fn period_label_en(label: &str) -> Option<String> {
+    let num = |s: &str| {
+        s.trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=31).contains(n))
+    };
+    let label = label.trim();
+    if let Some(rest) = label.strip_suffix("前后")
+        && let Some((m, d)) = rest.strip_suffix('日').and_then(|r| r.split_once('月'))
+    {
+        let (m, d) = (num(m)?, num(d)?);
+        return (m <= 12).then(|| format!("around {d} {}", month_en(m)));
+    }
+    let months: Vec<&str> = label
+        .split(['—', '-', '–', '至', '~', '～'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    let names: Option<Vec<&str>> = months
+        .iter()
+        .map(|p| {
+            p.strip_suffix('月')
+                .and_then(num)
+                .filter(|m| *m <= 12)
+                .map(month_en)
+        })
+        .collect();
+    match names?.as_slice() {
+        [one] => Some((*one).to_owned()),
+        [a, b] => Some(format!("{a}–{b}")),
+        _ => None,
+    }
+}
+
+impl Schedule {
+    /// As shown in English: `9 June 10:00–11:00`, `May–June`, `around 9 June`, or the
+    /// period's dates when its label is worded otherwise.
+    pub fn label_en(&self) -> String {
+        let day = |d: NaiveDate| format!("{} {}", d.day(), month_en(d.month()));
+        match self {
+            Schedule::Window { starts_at, ends_at } => {
+                let s = starts_at.with_timezone(&SHANGHAI);
+                let e = ends_at.with_timezone(&SHANGHAI);
+                if s.date_naive() == e.date_naive() {
+                    format!(
+                        "{} {}–{}",
+                        day(s.date_naive()),
+                        s.format("%H:%M"),
+                        e.format("%H:%M")
+                    )
+                } else {
+                    format!(
+                        "{} {} – {} {}",
+                        day(s.date_naive()),
+                        s.format("%H:%M"),
+                        day(e.date_naive()),
+                        e.format("%H:%M")
+                    )
+                }
+            }
+            Schedule::Period { from, to, label } => label
+                .as_deref()
+                .and_then(period_label_en)
+                .unwrap_or_else(|| format!("{} – {}", day(*from), day(*to))),
+        }
+    }
+
+    /// [`Schedule::label_zh`] or [`Schedule::label_en`].
+    pub fn label(&self, zh: bool) -> String {
+        if zh { self.label_zh() } else { self.label_en() }
+    }
+}
+
 /// Reads a period written as in the notices — `5月—6月`, `5月-6月`, `6月` — for `year`:
 /// from the first day of the first month to the last day of the last.
 pub fn parse_month_period(
@@ -1076,5 +1174,34 @@ mod checkin_timing_tests {
             checkin_timing(end + Duration::seconds(1), start, end),
             Some("after_end")
         );
+    }
+}
+
+#[cfg(test)]
+mod schedule_en_tests {
+    use super::Schedule;
+    use chrono::{NaiveDate, TimeZone, Utc};
+
+    fn period(label: &str) -> Schedule {
+        Schedule::Period {
+            from: NaiveDate::from_ymd_opt(2022, 6, 1).unwrap(),
+            to: NaiveDate::from_ymd_opt(2022, 6, 30).unwrap(),
+            label: Some(label.into()),
+        }
+    }
+
+    #[test]
+    fn schedules_in_english() {
+        assert_eq!(period("5月—6月").label_en(), "May–June");
+        assert_eq!(period("6月9日前后").label_en(), "around 9 June");
+        assert_eq!(period("6月").label_en(), "June");
+        assert_eq!(period("活动周期间").label_en(), "1 June – 30 June");
+        assert_eq!(period("13月").label_en(), "1 June – 30 June");
+        let w = Schedule::Window {
+            starts_at: Utc.with_ymd_and_hms(2022, 6, 9, 2, 0, 0).unwrap(),
+            ends_at: Utc.with_ymd_and_hms(2022, 6, 9, 3, 0, 0).unwrap(),
+        };
+        assert_eq!(w.label_en(), "9 June 10:00–11:00");
+        assert_eq!(w.label(true), "6月9日 10:00–11:00");
     }
 }

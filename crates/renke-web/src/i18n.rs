@@ -321,7 +321,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("notice.chain", "转发链", "Relay chain"),
     ("notice.pdf", "下载 PDF", "Download PDF"),
     ("notice.this", "本文", "This notice"),
-    ("notice.relayed_by", "转发：", "Relayed by"),
+    ("notice.relayed_by", "转发：", "Relayed by: "),
     ("notice.org", "收文单位", "Recipient"),
     ("pub.title", "世界认可日", "World Accreditation Day"),
     ("pub.themes", "活动主题", "Themes"),
@@ -804,6 +804,10 @@ impl Tr {
     /// A label in the current language from a (zh, en) pair.
     pub fn pick<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
         if self.is_zh() { zh } else { en }
+    }
+    /// The colon after a label: full-width in Chinese, `: ` in English.
+    pub fn colon(&self) -> &'static str {
+        self.pick("：", ": ")
     }
 }
 

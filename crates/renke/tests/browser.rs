@@ -90,6 +90,70 @@ async fn organiser_logs_in_browses_the_tree_and_reads_the_public_page() {
         "{colours:?}"
     );
     shot(c, shots, "task-dashboard.png").await;
+
+    // The month calendar opens on June 2022 (the clock's month, which has activities): the
+    // main event on 6月9日 at 10:00 in its day; activities over a period (5月—6月,
+    // 6月9日前后) listed once above the grid, in no day cell; no month after June to go to.
+    c.goto(&format!("{base}/activities?view=month"))
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("table.month"))
+        .await
+        .unwrap();
+    let heading = c
+        .find(Locator::Id("month-h"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(heading.contains("2022年6月"), "{heading}");
+    let ninth = c
+        .find(Locator::XPath(
+            "//table[contains(@class, 'month')]//td[span[@class='daynum' and .='9']]",
+        ))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        ninth.contains("10:00") && ninth.contains("主场活动"),
+        "{ninth}"
+    );
+    let strip: Vec<String> = {
+        let mut v = Vec::new();
+        for a in c.find_all(Locator::Css(".periods li a")).await.unwrap() {
+            v.push(a.text().await.unwrap());
+        }
+        v
+    };
+    assert!(
+        strip.iter().any(|t| t.contains("质量管理体系免费培训")),
+        "{strip:?}"
+    );
+    let grid = c
+        .find(Locator::Css("table.month"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for title in &strip {
+        assert!(!grid.contains(title.as_str()), "{title} is in a day cell");
+    }
+    assert!(
+        c.find(Locator::Css("a[aria-label='下个月']"))
+            .await
+            .is_err(),
+        "no later month"
+    );
+    assert!(
+        c.find(Locator::Css("a[aria-label='上个月']")).await.is_ok(),
+        "May has activities"
+    );
+    shot(c, shots, "calendar-month-june.png").await;
     c.goto(&format!("{base}/orgs")).await.unwrap();
     c.wait().for_element(Locator::Css("h1")).await.unwrap();
 

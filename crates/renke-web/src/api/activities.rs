@@ -161,6 +161,8 @@ pub struct ActivityRefDto {
     pub ends_at: DateTime<Utc>,
     /// As written, e.g. 5月—6月, or 6月9日 10:00–11:00.
     pub schedule_label: String,
+    /// In English, e.g. May–June, around 9 June, or 9 June 10:00–11:00.
+    pub schedule_label_en: String,
     pub mode: String,
     pub public: bool,
     pub organisers: Vec<OrganiserDto>,
@@ -170,6 +172,7 @@ impl ActivityRefDto {
     fn new(a: ActivityRow, organisers: Vec<Organiser>) -> Self {
         ActivityRefDto {
             schedule_label: a.schedule().label_zh(),
+            schedule_label_en: a.schedule().label_en(),
             id: a.id,
             campaign_id: a.campaign_id,
             owner_org_id: a.owner_org_id,

@@ -147,10 +147,18 @@ pub struct CalendarQuery {
     offset: Option<i64>,
 }
 
-/// One day cell of the month view.
+/// One day cell of the month view: the activities with a time that day, earliest first.
 pub struct DayCell {
     pub day: Option<u32>,
     pub items: Vec<(i64, String, String)>,
+}
+
+/// An activity over a period (5月—6月, 6月9日前后) in the month view: shown once, above the
+/// grid, with its period, not copied into every day it spans.
+pub struct PeriodItem {
+    pub id: i64,
+    pub label: String,
+    pub title: String,
 }
 
 #[derive(Template)]
@@ -160,9 +168,11 @@ struct CalendarPage {
     items: Vec<CalendarItem>,
     month_view: bool,
     month_label: String,
+    /// Empty where navigation stops: no activity before (or after) this month.
     prev_month: String,
     next_month: String,
     weeks: Vec<Vec<DayCell>>,
+    periods: Vec<PeriodItem>,
     org: String,
     campaign: String,
     month: String,
@@ -180,7 +190,7 @@ impl CalendarPage {
         organisers_line(&self.c.tr, orgs)
     }
     fn when(&self, i: &CalendarItem) -> String {
-        i.activity.schedule().label_zh()
+        i.activity.schedule().label(self.c.tr.is_zh())
     }
     fn query(&self) -> String {
         let mut q = String::new();
@@ -203,6 +213,36 @@ fn add_months(y: i32, m: u32, by: i32) -> (i32, u32) {
     (idx.div_euclid(12), (idx.rem_euclid(12) + 1) as u32)
 }
 
+/// The month a month view opens on without a `month` in the address: the clock's month if
+/// it has activities, else the month of the next activity after the clock, else of the last
+/// one (a past campaign), else the clock's month.
+fn opening_month(items: &[CalendarItem], now: DateTime<Utc>) -> (i32, u32) {
+    let month_of = |t: DateTime<Utc>| {
+        let d = t.with_timezone(&SHANGHAI).date_naive();
+        (d.year(), d.month())
+    };
+    let here = month_of(now);
+    let in_month = |i: &CalendarItem| {
+        month_of(i.activity.starts_at) <= here && here <= month_of(last_moment(i))
+    };
+    if items.iter().any(in_month) {
+        return here;
+    }
+    let next = items
+        .iter()
+        .filter(|i| i.activity.starts_at >= now)
+        .map(|i| i.activity.starts_at)
+        .min();
+    let last = items.iter().map(last_moment).max();
+    next.or(last).map_or(here, month_of)
+}
+
+/// The last moment an activity runs: its end is exclusive (a period to 6月30日 ends at
+/// 7月1日 00:00), so a month view does not count it in July.
+fn last_moment(i: &CalendarItem) -> DateTime<Utc> {
+    (i.activity.ends_at - chrono::Duration::seconds(1)).max(i.activity.starts_at)
+}
+
 pub async fn calendar(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -210,35 +250,83 @@ pub async fn calendar(
 ) -> Result<Response, PageError> {
     let tr = ctx.tr;
     let month_view = q.view.as_deref() == Some("month");
-    let today = state.clock.now().with_timezone(&SHANGHAI).date_naive();
-    let month = match q.month.as_deref().map(str::trim) {
-        Some(m) if !m.is_empty() => m.to_owned(),
-        _ if month_view => format!("{:04}-{:02}", today.year(), today.month()),
-        _ => String::new(),
-    };
+    let now = state.clock.now();
+    let typed_month = q
+        .month
+        .as_deref()
+        .map(str::trim)
+        .filter(|m| !m.is_empty())
+        .map(str::to_owned);
+    // The month view reads every activity of the filters once: its opening month and the
+    // bounds of its navigation come from them, its cells from those of the month.
     let p = CalendarParams {
         campaign_id: q.campaign_id,
         org: q.org.clone(),
-        month: (!month.is_empty()).then(|| month.clone()),
+        month: if month_view {
+            None
+        } else {
+            typed_month.clone()
+        },
         offset: if month_view { Some(0) } else { q.offset },
         limit: Some(if month_view { 500 } else { 50 }),
     };
-    let (items, total) = svc::calendar(&state, ctx.account(), &p).await?;
-    let (mut month_label, mut prev_month, mut next_month, mut weeks) =
-        (String::new(), String::new(), String::new(), Vec::new());
-    if month_view && let Ok((y, m)) = svc::parse_month(&month) {
+    let (mut items, total) = svc::calendar(&state, ctx.account(), &p).await?;
+    let month = match (&typed_month, month_view) {
+        (Some(m), _) => m.clone(),
+        (None, true) => {
+            let (y, m) = opening_month(&items, now);
+            format!("{y:04}-{m:02}")
+        }
+        (None, false) => String::new(),
+    };
+    let (mut month_label, mut prev_month, mut next_month, mut weeks, mut periods) = (
+        String::new(),
+        String::new(),
+        String::new(),
+        Vec::new(),
+        Vec::new(),
+    );
+    if month_view {
+        let (y, m) = svc::parse_month(&month).map_err(AppError::from)?;
+        let month_index = |t: DateTime<Utc>| {
+            let d = t.with_timezone(&SHANGHAI).date_naive();
+            d.year() * 12 + d.month() as i32 - 1
+        };
+        let this = y * 12 + m as i32 - 1;
+        let first_seen = items
+            .iter()
+            .map(|i| month_index(i.activity.starts_at))
+            .min();
+        let last_seen = items.iter().map(|i| month_index(last_moment(i))).max();
         month_label = if tr.is_zh() {
             format!("{y}年{m}月")
         } else {
-            format!("{y}-{m:02}")
+            NaiveDate::from_ymd_opt(y, m, 1)
+                .map(|d| d.format("%B %Y").to_string())
+                .unwrap_or_else(|| format!("{y}-{m:02}"))
         };
         let (py, pm) = add_months(y, m, -1);
         let (ny, nm) = add_months(y, m, 1);
-        prev_month = format!("{py:04}-{pm:02}");
-        next_month = format!("{ny:04}-{nm:02}");
+        if first_seen.is_some_and(|f| f < this) {
+            prev_month = format!("{py:04}-{pm:02}");
+        }
+        if last_seen.is_some_and(|l| l > this) {
+            next_month = format!("{ny:04}-{nm:02}");
+        }
+        items.retain(|i| {
+            month_index(i.activity.starts_at) <= this && this <= month_index(last_moment(i))
+        });
+        periods = items
+            .iter()
+            .filter(|i| i.activity.schedule_kind != "window")
+            .map(|i| PeriodItem {
+                id: i.activity.id,
+                label: i.activity.schedule().label(tr.is_zh()),
+                title: i.activity.title.clone(),
+            })
+            .collect();
         if let Some(first) = NaiveDate::from_ymd_opt(y, m, 1) {
-            let (ny2, nm2) = add_months(y, m, 1);
-            let days = NaiveDate::from_ymd_opt(ny2, nm2, 1)
+            let days = NaiveDate::from_ymd_opt(ny, nm, 1)
                 .map(|n| (n - first).num_days() as u32)
                 .unwrap_or(30);
             let lead = first.weekday().num_days_from_monday();
@@ -252,19 +340,21 @@ pub async fn calendar(
                 let date = first.with_day(d).unwrap_or(first);
                 let start = renke_domain::activity::day_start(date);
                 let end = start + chrono::Duration::days(1);
-                let its = items
+                let mut its: Vec<&CalendarItem> = items
                     .iter()
+                    .filter(|i| i.activity.schedule_kind == "window")
                     .filter(|i| i.activity.starts_at < end && i.activity.ends_at > start)
+                    .collect();
+                its.sort_by_key(|i| i.activity.starts_at);
+                let its = its
+                    .into_iter()
                     .map(|i| {
-                        let time = if i.activity.schedule_kind == "window" {
-                            i.activity
-                                .starts_at
-                                .with_timezone(&SHANGHAI)
-                                .format("%H:%M")
-                                .to_string()
-                        } else {
-                            String::new()
-                        };
+                        let time = i
+                            .activity
+                            .starts_at
+                            .with_timezone(&SHANGHAI)
+                            .format("%H:%M")
+                            .to_string();
                         (i.activity.id, time, i.activity.title.clone())
                     })
                     .collect();
@@ -308,6 +398,7 @@ pub async fn calendar(
         prev_month,
         next_month,
         weeks,
+        periods,
         org,
         campaign,
         month,
@@ -487,7 +578,7 @@ async fn activity_page(
 ) -> Result<ActivityPage, PageError> {
     let v = svc::activity_view(state, ctx.account(), id).await?;
     let organisers = organisers_line(&ctx.tr, &v.activity.organisers);
-    let when = v.activity.row.schedule().label_zh();
+    let when = v.activity.row.schedule().label(ctx.tr.is_zh());
     Ok(ActivityPage {
         c: Chrome::new(ctx, "activities", v.activity.row.title.clone()),
         organisers,
@@ -1088,7 +1179,7 @@ pub async fn public_section(
         let a = &i.activity;
         html.push_str(&format!(
             "<li><span class=\"when\">{}</span> <a href=\"/activities/{}\">{}</a> <span class=\"chip grey\">{}</span> <span class=\"muted\">{}</span></li>",
-            escape(&a.schedule().label_zh()),
+            escape(&a.schedule().label(tr.is_zh())),
             a.id,
             escape(&a.title),
             escape(&kind_label(tr, &a.kind)),

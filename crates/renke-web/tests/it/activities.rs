@@ -102,6 +102,7 @@ async fn main_event_with_branch_venues_readiness_and_board() {
         assert_eq!(r.status, 201, "{l}: {}", r.text);
         let id = r.body["id"].as_i64().unwrap();
         assert_eq!(r.body["schedule_label"], "6月9日 10:00–11:00");
+        assert_eq!(r.body["schedule_label_en"], "9 June 10:00–11:00");
         let organisers: Vec<_> = r.body["organisers"]
             .as_array()
             .unwrap()
@@ -659,6 +660,19 @@ async fn calendars_and_feeds() {
         internal["owner_code"] = json!("GD");
         internal["kind"] = json!("collective_viewing");
         internal["title"] = json!("集中收看总局主场活动");
+        // In English the calendar says its dates in English.
+        let en = gd
+            .send(
+                gd.request(reqwest::Method::GET, "/activities")
+                    .header("accept-language", "en"),
+            )
+            .await;
+        assert!(
+            en.text.contains("9 June 10:00–11:00") && en.text.contains("May–June"),
+            "{l}: {}",
+            en.text
+        );
+        assert!(!en.text.contains("5月—6月"), "{l}");
         internal["branch_venues"] = Value::Null;
         internal["venues"] = json!([{"kind": "room", "name": "广东省市场监督管理局", "room": "1301会议室",
             "participants": [{"category": "leaders", "label": "省局分管领导"}, {"category": "department_heads", "label": "执法监督处负责人"}, {"category": "department_staff", "label": "认监处全体人员"}]}]);
