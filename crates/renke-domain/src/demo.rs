@@ -702,7 +702,8 @@ pub fn campaign() -> DemoCampaign {
         edition: 15,
         day: DAY,
         international_theme: "认可：促进经济和环境可持续发展",
-        domestic_theme: "传递质量信任 服务绿色发展",
+        // As SAMR's 764号 and Shanghai's notice give it, in full.
+        domestic_theme: "认证认可检验检测：传递质量信任，服务绿色发展",
         owner_code: "SAMR",
         local_themes: vec![
             ("GD", "传递质量信任，服务绿色发展"),

@@ -181,17 +181,33 @@ async fn organiser_logs_in_browses_the_tree_and_reads_the_public_page() {
         "search finds Shenzhen: {results}"
     );
 
-    // The public campaign page, without logging out: the themes are there.
+    // The public campaign page, without logging out: the themes in full, as the notices
+    // give them; 组织单位 names the bureaus that host its public activities (上海市局 hosts
+    // seven of Shanghai's eight).
     c.goto(&format!("{base}/")).await.unwrap();
     c.wait().for_element(Locator::Css(".hero")).await.unwrap();
     let body = body_text(c).await;
     for text in [
-        "传递质量信任 服务绿色发展",
+        "认证认可检验检测：传递质量信任，服务绿色发展",
         "认可：促进经济和环境可持续发展",
         "第十五个",
         "2022年6月9日",
     ] {
         assert!(body.contains(text), "public page shows {text}: {body}");
+    }
+    let organisers = c
+        .find(Locator::Css("section[aria-labelledby=org-h]"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for org in [
+        "国家市场监督管理总局",
+        "广东省市场监督管理局",
+        "上海市市场监督管理局",
+    ] {
+        assert!(organisers.contains(org), "{org} in {organisers}");
     }
     shot(c, shots, "public-campaign.png").await;
 

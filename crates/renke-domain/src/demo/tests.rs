@@ -322,7 +322,10 @@ fn the_campaign_of_the_seeds() {
     let c = campaign();
     assert_eq!(c.title, format!("{}世界认可日", edition_zh(c.edition)));
     assert_eq!(c.day.to_string(), "2022-06-09");
-    assert_eq!(c.domestic_theme, "传递质量信任 服务绿色发展");
+    assert_eq!(
+        c.domestic_theme,
+        "认证认可检验检测：传递质量信任，服务绿色发展"
+    );
     assert_eq!(c.international_theme, "认可：促进经济和环境可持续发展");
     let known = by_code();
     assert!(known.contains_key(c.owner_code));

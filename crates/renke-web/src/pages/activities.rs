@@ -530,6 +530,17 @@ impl ActivityPage {
             .map(|v| v.name.clone())
             .unwrap_or_default()
     }
+    /// The venues a viewer sees: everyone signed in sees every venue; the public, the main
+    /// venues (the branch venues are counted, not listed).
+    fn shown_venues(&self) -> Vec<&renke_app::model::Venue> {
+        let public = self.c.account.is_none();
+        self.v
+            .activity
+            .venues
+            .iter()
+            .filter(|v| !public || v.kind != "branch")
+            .collect()
+    }
     fn branch_count(&self) -> usize {
         self.v
             .activity
@@ -1163,16 +1174,31 @@ pub async fn report_readiness(
     }
 }
 
-/// The public calendar section of the campaign page.
+/// The public calendar section of the campaign page, and the organisations that host (主办)
+/// its public activities in the calendar's order, each once (the page's 组织单位).
 pub async fn public_section(
     state: &AppState,
     tr: &Tr,
     campaign: &renke_app::model::Campaign,
-) -> Result<String, PageError> {
-    use crate::error::escape;
+) -> Result<(String, Vec<String>), PageError> {
     let items = svc::public_calendar(state, campaign).await?;
+    let mut hosts: Vec<String> = Vec::new();
+    for o in items.iter().flat_map(|i| &i.organisers) {
+        if o.role == "host" && o.org_id.is_some() && !hosts.contains(&o.name) {
+            hosts.push(o.name.clone());
+        }
+    }
+    Ok((public_section_of(tr, campaign, &items), hosts))
+}
+
+fn public_section_of(
+    tr: &Tr,
+    campaign: &renke_app::model::Campaign,
+    items: &[CalendarItem],
+) -> String {
+    use crate::error::escape;
     if items.is_empty() {
-        return Ok(String::new());
+        return String::new();
     }
     let mut html = String::from("<ul class=\"plain calendar\">");
     for i in items {
@@ -1192,7 +1218,7 @@ pub async fn public_section(
         campaign.id,
         escape(tr.t("act.feed"))
     ));
-    Ok(html)
+    html
 }
 
 // ---------------------------------------------------------------- create and edit

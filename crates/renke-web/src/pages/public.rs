@@ -21,6 +21,8 @@ struct PublicPage {
     day: String,
     /// (title key, HTML body) of each public section; later modules fill them.
     sections: Vec<(&'static str, String)>,
+    /// 组织单位 after the owner: the hosts of the public activities (the owner aside).
+    hosts: Vec<String>,
 }
 
 /// The public sections under the themes. Each module that publishes something (notices,
@@ -30,16 +32,17 @@ async fn public_sections(
     state: &AppState,
     tr: &Tr,
     campaign: &Campaign,
-) -> Result<Vec<(&'static str, String)>, PageError> {
-    Ok(vec![
-        ("pub.notices", notices_section(state, campaign).await?),
-        (
-            "pub.calendar",
-            super::activities::public_section(state, tr, campaign).await?,
-        ),
-        ("pub.news", news_section(state, campaign).await?),
-        ("pub.downloads", String::new()),
-    ])
+) -> Result<(Vec<(&'static str, String)>, Vec<String>), PageError> {
+    let (calendar, hosts) = super::activities::public_section(state, tr, campaign).await?;
+    Ok((
+        vec![
+            ("pub.notices", notices_section(state, campaign).await?),
+            ("pub.calendar", calendar),
+            ("pub.news", news_section(state, campaign).await?),
+            ("pub.downloads", String::new()),
+        ],
+        hosts,
+    ))
 }
 
 /// Issued 主动公开 notices of the campaign, newest first: title, 发文字号, issuer, date.
@@ -98,7 +101,7 @@ async fn page(
     campaign: Option<Campaign>,
 ) -> Result<Response, PageError> {
     let tr: Tr = ctx.tr;
-    let (edition, day, sections, title) = match &campaign {
+    let (edition, day, (sections, hosts), title) = match &campaign {
         Some(k) => (
             k.edition.map(|e| {
                 if tr.is_zh() {
@@ -118,16 +121,21 @@ async fn page(
         None => (
             None,
             String::new(),
-            Vec::new(),
+            (Vec::new(), Vec::new()),
             tr.t("pub.title").to_owned(),
         ),
     };
+    let hosts = hosts
+        .into_iter()
+        .filter(|h| campaign.as_ref().is_none_or(|k| *h != k.owner_name))
+        .collect();
     Ok(render(&PublicPage {
         c: Chrome::new(ctx, "public", title),
         campaign,
         edition,
         day,
         sections,
+        hosts,
     }))
 }
 

@@ -197,6 +197,18 @@ async fn main_event_with_branch_venues_readiness_and_board() {
             "{l}"
         );
 
+        // The public sees the main venues and how many branch venues there are, not the
+        // list of branch venues, the debugging slots or the internal readiness board.
+        let public = app.anonymous().get(&format!("/activities/{id}")).await;
+        assert_eq!(public.status, 200, "{l}");
+        assert!(public.text.contains("另设分会场 2 个。"), "{l}");
+        assert!(
+            !public.text.contains("/board") && !public.text.contains("上海市市场监督管理局</td>"),
+            "{l}"
+        );
+        let inside = sh.get(&format!("/activities/{id}")).await;
+        assert!(inside.text.contains("/board"), "{l}");
+
         // The page form: nothing chosen by default; sent without a choice, it is refused
         // beside the field and keeps what was typed; saved, the page confirms it and shows
         // the saved state (未就绪 stays 未就绪 when saved again).

@@ -288,7 +288,7 @@ async fn demo_dataset_loads_and_every_account_can_log_in() {
             .unwrap();
         assert_eq!(
             c.domestic_theme.as_deref(),
-            Some("传递质量信任 服务绿色发展")
+            Some("认证认可检验检测：传递质量信任，服务绿色发展")
         );
         assert_eq!(
             c.international_theme.as_deref(),
