@@ -35,6 +35,11 @@ pub async fn me(app: &App, me: &Caller) -> Result<Account, AppError> {
     Ok(accounts::get(&app.db, me.id).await?)
 }
 
+/// Whether the caller manages its own organisation's accounts (the navigation's 账号).
+pub fn may_manage_own_accounts(me: &Caller) -> bool {
+    me.actor().may(Action::ManageAccounts, &me.org_path).is_ok()
+}
+
 pub async fn list_accounts(
     app: &App,
     me: &Caller,

@@ -22,6 +22,15 @@ pub struct OrgDetail {
     pub may_manage: bool,
     pub may_move: bool,
     pub may_manage_accounts: bool,
+    /// The ancestors and children the caller may open (the page links those only).
+    pub viewable: std::collections::HashSet<i64>,
+}
+
+impl OrgDetail {
+    /// Whether the page may link organisation `id` (an ancestor or a child shown on it).
+    pub fn may_view(&self, id: &i64) -> bool {
+        self.viewable.contains(id)
+    }
 }
 
 async fn visible_org(app: &App, me: &Caller, id: i64) -> Result<Org, AppError> {
@@ -42,7 +51,15 @@ pub async fn org_detail(
     let ancestors = orgs::ancestors(&app.db, &org.path).await?;
     let children = orgs::children(&app.db, org.id, offset, limit).await?;
     let subtree_count = orgs::subtree_count(&app.db, &org.path).await?;
+    let viewable = ancestors
+        .iter()
+        .map(|a| (a.id, &a.path))
+        .chain(children.items.iter().map(|n| (n.org.id, &n.org.path)))
+        .filter(|(_, path)| actor.may(Action::View, path).is_ok())
+        .map(|(id, _)| id)
+        .collect();
     Ok(OrgDetail {
+        viewable,
         may_manage: actor.may(Action::Manage, &org.path).is_ok(),
         may_move: actor.may(Action::Move, &org.path).is_ok(),
         may_manage_accounts: actor.may(Action::ManageAccounts, &org.path).is_ok(),

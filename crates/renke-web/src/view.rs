@@ -66,6 +66,12 @@ pub struct Chrome {
 }
 
 impl Chrome {
+    /// Whether the navigation shows 账号: to those who manage their organisation's accounts.
+    pub fn shows_accounts(&self) -> bool {
+        self.account
+            .as_ref()
+            .is_some_and(renke_app::accounts::may_manage_own_accounts)
+    }
     pub fn new(ctx: &Ctx, nav: &'static str, title: impl Into<String>) -> Chrome {
         Chrome {
             tr: ctx.tr,

@@ -23,6 +23,8 @@ struct ListPage {
     c: Chrome,
     page: Page<Campaign>,
     pager: Pager,
+    /// The campaigns the caller may edit: only those get an 编辑 link.
+    editable: Vec<i64>,
 }
 
 pub async fn list(
@@ -38,10 +40,17 @@ pub async fn list(
         total: page.total,
         base: "/manage/campaigns?".into(),
     };
+    let editable = page
+        .items
+        .iter()
+        .filter(|k| renke_app::campaigns::may_edit_campaign(&user.account, k))
+        .map(|k| k.id)
+        .collect();
     Ok(render(&ListPage {
         c: Chrome::new(&user.ctx, "campaigns", user.ctx.tr.t("camp.list")),
         page,
         pager,
+        editable,
     }))
 }
 

@@ -131,6 +131,8 @@ struct NoticeTasksPage {
     /// Tasks of the relayed notice not yet relayed here.
     to_relay: Vec<Task>,
     may_manage: bool,
+    /// The tasks whose dashboard the caller may open (it collects them).
+    dashboards: Vec<i64>,
     f: TaskPageForm,
     errors: Errors,
 }
@@ -175,6 +177,11 @@ async fn notice_tasks_page(
             .collect(),
         _ => Vec::new(),
     };
+    let dashboards = tasks
+        .iter()
+        .filter(|t| svc::collects(&user.account, &t.submit_to_path))
+        .map(|t| t.id)
+        .collect();
     Ok(NoticeTasksPage {
         c: Chrome::new(
             &user.ctx,
@@ -186,6 +193,7 @@ async fn notice_tasks_page(
         tasks,
         to_relay,
         may_manage,
+        dashboards,
         f,
         errors,
     })

@@ -6,6 +6,7 @@
 
 mod backup;
 mod config;
+mod crawl;
 mod demo;
 mod files;
 mod import;
