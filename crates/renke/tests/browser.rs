@@ -7,7 +7,9 @@
 
 mod browser_support;
 
-use browser_support::{body_text, csp_violations, enabled, log_in, log_out, row_chip, shot, start};
+use browser_support::{
+    body_text, csp_violations, enabled, log_in, log_out, row_chip, shot, start, text,
+};
 use fantoccini::Locator;
 
 #[tokio::test]
@@ -101,23 +103,13 @@ async fn organiser_logs_in_browses_the_tree_and_reads_the_public_page() {
         .for_element(Locator::Css("table.month"))
         .await
         .unwrap();
-    let heading = c
-        .find(Locator::Id("month-h"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let heading = text(c, Locator::Id("month-h")).await;
     assert!(heading.contains("2022年6月"), "{heading}");
-    let ninth = c
-        .find(Locator::XPath(
-            "//table[contains(@class, 'month')]//td[span[@class='daynum' and .='9']]",
-        ))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let ninth = text(
+        c,
+        Locator::XPath("//table[contains(@class, 'month')]//td[span[@class='daynum' and .='9']]"),
+    )
+    .await;
     assert!(
         ninth.contains("10:00") && ninth.contains("主场活动"),
         "{ninth}"
@@ -133,13 +125,7 @@ async fn organiser_logs_in_browses_the_tree_and_reads_the_public_page() {
         strip.iter().any(|t| t.contains("质量管理体系免费培训")),
         "{strip:?}"
     );
-    let grid = c
-        .find(Locator::Css("table.month"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let grid = text(c, Locator::Css("table.month")).await;
     for title in &strip {
         assert!(!grid.contains(title.as_str()), "{title} is in a day cell");
     }
@@ -169,13 +155,7 @@ async fn organiser_logs_in_browses_the_tree_and_reads_the_public_page() {
         .for_element(Locator::Css("#results h2"))
         .await
         .unwrap();
-    let results = c
-        .find(Locator::Id("results"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let results = text(c, Locator::Id("results")).await;
     assert!(
         results.contains("深圳市市场监督管理局"),
         "search finds Shenzhen: {results}"
@@ -195,13 +175,7 @@ async fn organiser_logs_in_browses_the_tree_and_reads_the_public_page() {
     ] {
         assert!(body.contains(text), "public page shows {text}: {body}");
     }
-    let organisers = c
-        .find(Locator::Css("section[aria-labelledby=org-h]"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let organisers = text(c, Locator::Css("section[aria-labelledby=org-h]")).await;
     for org in [
         "国家市场监督管理总局",
         "广东省市场监督管理局",

@@ -7,7 +7,7 @@
 
 mod browser_support;
 
-use browser_support::{body_text, click, csp_violations, enabled, log_in, shot, start};
+use browser_support::{body_text, click, csp_violations, enabled, log_in, shot, start, text};
 use fantoccini::Locator;
 
 #[tokio::test]
@@ -112,13 +112,7 @@ async fn sme_registers_on_a_phone_organiser_checks_in_and_the_board_shows_venues
         ))
         .await
         .unwrap();
-    let checked = c
-        .find(Locator::Id("n-checked"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let checked = text(c, Locator::Id("n-checked")).await;
     assert_eq!(checked, "1", "one attendance record");
     let ticket = c
         .find(Locator::XPath(
@@ -131,13 +125,7 @@ async fn sme_registers_on_a_phone_organiser_checks_in_and_the_board_shows_venues
         .unwrap()
         .expect("郑演示's ticket");
     // Recorded, with a word that 6月6日 is two days early for this session.
-    let flash = c
-        .find(Locator::Css("p.flash"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let flash = text(c, Locator::Css("p.flash")).await;
     assert!(
         flash.contains("周测试 · 签到成功") && flash.contains("早于场次开始一小时以上"),
         "{flash}"
@@ -219,24 +207,16 @@ async fn sme_registers_on_a_phone_organiser_checks_in_and_the_board_shows_venues
         .for_element(Locator::Css("table.board"))
         .await
         .unwrap();
-    let board = c
-        .find(Locator::Id("board"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let board = text(c, Locator::Id("board")).await;
     assert!(
         board.contains("就绪 1 / 未就绪 0 / 未确认 31"),
         "board summary: {board}"
     );
-    let gd_row = c
-        .find(Locator::XPath("//tr[contains(., '广东省市场监督管理局')]"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let gd_row = text(
+        c,
+        Locator::XPath("//tr[contains(., '广东省市场监督管理局')]"),
+    )
+    .await;
     assert!(
         gd_row.contains("已就绪") && gd_row.contains("测试技术员"),
         "Guangdong ready: {gd_row}"
@@ -257,20 +237,8 @@ async fn sme_registers_on_a_phone_organiser_checks_in_and_the_board_shows_venues
     // Online, the ticket of 郑演示 (registered on 6月1日): the line says 签到成功 in words,
     // warns that 6月6日 is long before the session on 6月8日, replaces its 待同步 line, and
     // the count goes up.
-    let count = |c: &fantoccini::Client| {
-        let c = c.clone();
-        async move {
-            c.find(Locator::Id("n-checked"))
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap()
-                .parse::<u32>()
-                .unwrap()
-        }
-    };
-    let before = count(c).await;
+    let checked_in = Locator::Id("n-checked");
+    let before: u32 = text(c, checked_in).await.parse().unwrap();
     c.find(Locator::Id("ticket"))
         .await
         .unwrap()
@@ -282,13 +250,7 @@ async fn sme_registers_on_a_phone_organiser_checks_in_and_the_board_shows_venues
         .for_element(Locator::XPath("//ol[@id='log']/li[contains(., '郑演示')]"))
         .await
         .unwrap();
-    let log = c
-        .find(Locator::Id("log"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let log = text(c, Locator::Id("log")).await;
     assert!(
         log.contains("郑演示 · 签到成功") && log.contains("早于场次开始一小时以上"),
         "{log}"
@@ -297,7 +259,8 @@ async fn sme_registers_on_a_phone_organiser_checks_in_and_the_board_shows_venues
         !log.contains("待同步") && !log.contains("recorded"),
         "{log}"
     );
-    assert_eq!(count(c).await, before + 1);
+    let after: u32 = text(c, checked_in).await.parse().unwrap();
+    assert_eq!(after, before + 1);
     shot(c, shots, "checkin-online-early.png").await;
     let scope = c
         .execute_async(
@@ -356,13 +319,7 @@ async fn sme_registers_on_a_phone_organiser_checks_in_and_the_board_shows_venues
         .unwrap();
     let mut pending = String::new();
     for _ in 0..50 {
-        pending = c
-            .find(Locator::Id("pending"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        pending = text(c, Locator::Id("pending")).await;
         if pending == "1" {
             break;
         }

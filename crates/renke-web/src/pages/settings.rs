@@ -84,6 +84,26 @@ async fn page(
     })
 }
 
+/// The settings page after a form: `Ok` shows it with `done`'s flash or new token; a
+/// refusal shows it with the errors beside the fields (422); anything else is an error page.
+async fn answer(
+    state: &AppState,
+    user: &User,
+    done: Result<(Option<String>, Option<String>), AppError>,
+) -> Result<Response, PageError> {
+    match done {
+        Ok((flash, token)) => Ok(render(
+            &page(state, user, Errors::default(), flash, token).await?,
+        )),
+        Err(AppError::Invalid(inv)) => {
+            let errors = Errors::from_invalid(user.ctx.tr, &inv);
+            let p = page(state, user, errors, None, None).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 pub async fn show(State(state): State<AppState>, user: User) -> Result<Response, PageError> {
     Ok(render(
         &page(&state, &user, Errors::default(), None, None).await?,
@@ -129,32 +149,14 @@ pub async fn mail(
     user: User,
     Form(f): Form<MailForm>,
 ) -> Result<Response, PageError> {
-    match renke_app::auth::set_mail_digest(&state, &user.account, &f.mail_digest).await {
-        Ok(d) => {
-            let saved = format!(
-                "{}{}",
-                user.ctx
-                    .tr
-                    .pick("邮件通知已保存：", "E-mail notifications saved: "),
-                user.ctx.tr.pick(d.zh(), d.en())
-            );
-            Ok(render(
-                &page(&state, &user, Errors::default(), Some(saved), None).await?,
-            ))
-        }
-        Err(AppError::Invalid(inv)) => {
-            let p = page(
-                &state,
-                &user,
-                Errors::from_invalid(user.ctx.tr, &inv),
-                None,
-                None,
-            )
-            .await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)).into_response())
-        }
-        Err(e) => Err(e.into()),
-    }
+    let tr = user.ctx.tr;
+    let done = renke_app::auth::set_mail_digest(&state, &user.account, &f.mail_digest)
+        .await
+        .map(|d| {
+            let saved = tr.pick("邮件通知已保存：", "E-mail notifications saved: ");
+            (Some(format!("{saved}{}", tr.pick(d.zh(), d.en()))), None)
+        });
+    answer(&state, &user, done).await
 }
 
 pub async fn password(
@@ -166,30 +168,10 @@ pub async fn password(
         Identity::Session { token_hash, .. } => Some(token_hash.clone()),
         _ => None,
     };
-    match renke_app::auth::change_password(&state, &user.account, &f, session.as_deref()).await {
-        Ok(()) => Ok(render(
-            &page(
-                &state,
-                &user,
-                Errors::default(),
-                Some(user.ctx.tr.t("pw.changed").into()),
-                None,
-            )
-            .await?,
-        )),
-        Err(AppError::Invalid(inv)) => {
-            let p = page(
-                &state,
-                &user,
-                Errors::from_invalid(user.ctx.tr, &inv),
-                None,
-                None,
-            )
-            .await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)).into_response())
-        }
-        Err(e) => Err(e.into()),
-    }
+    let done = renke_app::auth::change_password(&state, &user.account, &f, session.as_deref())
+        .await
+        .map(|()| (Some(user.ctx.tr.t("pw.changed").to_owned()), None));
+    answer(&state, &user, done).await
 }
 
 #[derive(Deserialize)]
@@ -210,23 +192,10 @@ pub async fn create_token(
         "" => None,
         d => Some(d.parse().unwrap_or(0)),
     };
-    match renke_app::auth::create_token(&state, &user.account, &f.name, days).await {
-        Ok(t) => Ok(render(
-            &page(&state, &user, Errors::default(), None, Some(t)).await?,
-        )),
-        Err(AppError::Invalid(inv)) => {
-            let p = page(
-                &state,
-                &user,
-                Errors::from_invalid(user.ctx.tr, &inv),
-                None,
-                None,
-            )
-            .await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)).into_response())
-        }
-        Err(e) => Err(e.into()),
-    }
+    let done = renke_app::auth::create_token(&state, &user.account, &f.name, days)
+        .await
+        .map(|t| (None, Some(t)));
+    answer(&state, &user, done).await
 }
 
 pub async fn revoke_token(

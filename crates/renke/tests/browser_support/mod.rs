@@ -304,3 +304,14 @@ pub async fn row_chip(c: &Client, unit: &str) -> (String, String) {
     let colour = chip.css_value("background-color").await.unwrap();
     (class, colour)
 }
+
+/// The text of the first element `at` matches.
+#[allow(dead_code)] // not every browser test reads one element's text
+pub async fn text(c: &Client, at: Locator<'_>) -> String {
+    c.find(at)
+        .await
+        .unwrap_or_else(|e| panic!("no {at:?}: {e}"))
+        .text()
+        .await
+        .unwrap()
+}
