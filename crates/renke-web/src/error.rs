@@ -3,6 +3,7 @@
 //! name each field.
 
 use crate::i18n::{Locale, Tr};
+use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use serde::Serialize;
@@ -59,6 +60,61 @@ impl ErrorView for AppError {
     }
 }
 
+/// A page's failure as the answer carries it, for [`with_chrome`] to show it again inside
+/// the viewer's frame, in the viewer's language.
+#[derive(Debug, Clone)]
+struct Failure {
+    status: StatusCode,
+    code: &'static str,
+    message: [String; 2],
+    /// The fields refused, one line each: (field, zh, en).
+    fields: Vec<(String, String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    c: crate::view::Chrome,
+    message: String,
+    fields: Vec<(String, String)>,
+    code: &'static str,
+    status: u16,
+}
+
+/// Shows a page's failure inside the site's frame — navigation, language, the account — as
+/// the viewer's language says it, when the request went through the identity layer (an
+/// address that names nothing included). The bilingual standalone page stays for answers
+/// that come before that layer.
+pub async fn with_chrome(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let ctx = req.extensions().get::<crate::auth::Ctx>().cloned();
+    let res = next.run(req).await;
+    let (Some(ctx), Some(f)) = (ctx, res.extensions().get::<Failure>().cloned()) else {
+        return res;
+    };
+    let tr = ctx.tr;
+    let page = ErrorPage {
+        c: crate::view::Chrome::new(&ctx, "", tr.t("err.title")),
+        message: f.message[usize::from(!tr.is_zh())].clone(),
+        fields: f
+            .fields
+            .iter()
+            .map(|(field, zh, en)| (field.clone(), if tr.is_zh() { zh } else { en }.clone()))
+            .collect(),
+        code: f.code,
+        status: f.status.as_u16(),
+    };
+    let Ok(html) = page.render() else {
+        return res;
+    };
+    let mut framed = (f.status, Html(html)).into_response();
+    if let Some(v) = res.headers().get(axum::http::header::RETRY_AFTER) {
+        framed
+            .headers_mut()
+            .insert(axum::http::header::RETRY_AFTER, v.clone());
+    }
+    framed
+}
+
 /// HTML rendering, for pages: both languages, since the error may come before a locale.
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
@@ -97,7 +153,21 @@ impl IntoResponse for PageError {
             back_zh = zh.t("err.back"),
             back_en = en.t("err.back"),
         );
-        with_retry_after(&e, (e.status(), Html(body)).into_response())
+        let mut res = with_retry_after(&e, (e.status(), Html(body)).into_response());
+        res.extensions_mut().insert(Failure {
+            status: e.status(),
+            code: e.code(),
+            message: [e.message(zh), e.message(en)],
+            fields: match &e {
+                AppError::Invalid(inv) => inv
+                    .0
+                    .iter()
+                    .map(|f| (f.field.clone(), zh.field_error(f), en.field_error(f)))
+                    .collect(),
+                _ => Vec::new(),
+            },
+        });
+        res
     }
 }
 

@@ -30,6 +30,8 @@ pub fn router(state: AppState) -> Router {
     let app = Router::new()
         .merge(pages::routes())
         .merge(api)
+        .fallback(not_found)
+        .layer(axum::middleware::from_fn(error::with_chrome))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             csrf::guard,
@@ -48,7 +50,6 @@ pub fn router(state: AppState) -> Router {
             "/sessions/checkin-sw.js",
             get(pages::assets::checkin_worker),
         )
-        .fallback(not_found)
         .layer(axum::middleware::from_fn(metrics::track))
         // One limit for every body: the configured one (uploads included), not axum's
         // 2 MB extractor default.

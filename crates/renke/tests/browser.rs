@@ -161,6 +161,21 @@ async fn organiser_logs_in_browses_the_tree_and_reads_the_public_page() {
         "search finds Shenzhen: {results}"
     );
 
+    // An address that names nothing: the 404 keeps the navigation and speaks Chinese.
+    c.goto(&format!("{base}/notices/ingest")).await.unwrap();
+    c.wait().for_element(Locator::Css("p.error")).await.unwrap();
+    assert!(
+        text(c, Locator::Css("p.error"))
+            .await
+            .contains("没有找到您要的内容。")
+    );
+    assert!(
+        c.find(Locator::Css("nav#nav a[href='/tasks']"))
+            .await
+            .is_ok()
+    );
+    shot(c, shots, "error-404-framed.png").await;
+
     // The public campaign page, without logging out: the themes in full, as the notices
     // give them; 组织单位 names the bureaus that host its public activities (上海市局 hosts
     // seven of Shanghai's eight).

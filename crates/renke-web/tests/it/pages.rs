@@ -432,24 +432,39 @@ async fn redirects_stay_on_this_server_and_a_language_link_stores_nothing() {
 }
 
 /// A malformed id in a page's address and an address that names nothing answer the styled
-/// 404 page with its Chinese and English message — not axum's plain English "Invalid URL:
-/// Cannot parse `ingest` to a `i64`" — and the API answers its JSON 404.
+/// 404 page — not axum's plain English "Invalid URL: Cannot parse `ingest` to a `i64`" —
+/// inside the site's frame: the navigation stays, the message is in the viewer's language;
+/// a refusal (403) likewise. The API answers its JSON 404.
 #[tokio::test]
 async fn unknown_addresses_and_malformed_ids_are_a_styled_404() {
     for app in TestApp::spawn_all().await {
         let l = app.label();
-        app.tree().await;
+        let tree = app.tree().await;
         app.account("gd.org", Role::Organiser, "GD").await;
         let (c, _) = form_login(&app, "gd.org").await;
         for path in ["/notices/ingest", "/tasks/abc/dashboard", "/no/such/page"] {
             let (status, _, body) = get(&c, &app, path).await;
             assert_eq!(status, 404, "{l} {path}");
             assert!(
-                body.contains("error-page") && body.contains("没有找到您要的内容。"),
+                body.contains("id=\"nav\"") && body.contains("没有找到您要的内容。"),
                 "{l} {path}: {body}"
             );
+            assert!(body.contains("href=\"/home\""), "{l} {path}");
             assert!(!body.contains("Invalid URL"), "{l} {path}");
         }
+        let (status, _, body) = get(&c, &app, &format!("/orgs/{}", tree.sh)).await;
+        assert_eq!(status, 403, "{l}");
+        assert!(body.contains("id=\"nav\""), "{l}: {body}");
+        // A visitor: the public frame, a way to log in.
+        let anon = app.anonymous().get("/no/such/page").await;
+        assert_eq!(anon.status, 404, "{l}");
+        assert!(
+            anon.text.contains("没有找到您要的内容。")
+                && anon.text.contains("href=\"/login\"")
+                && !anon.text.contains("id=\"nav\""),
+            "{l}: {}",
+            anon.text
+        );
         let r = app.anonymous().get("/api/v1/no-such-thing").await;
         assert_eq!((r.status, r.code()), (404, "not_found"), "{l}: {}", r.text);
         app.finish().await;
