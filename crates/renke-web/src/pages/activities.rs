@@ -854,6 +854,7 @@ async fn registrations_page(
     user: &User,
     id: i64,
     errors: Errors,
+    flash: Option<String>,
 ) -> Result<Response, PageError> {
     let (session, activity, regs) = svc::registrations(state, &user.account, id).await?;
     let may_manage = svc::may_manage(Some(&user.account), &activity.row);
@@ -862,7 +863,8 @@ async fn registrations_page(
             &user.ctx,
             "activities",
             format!("{} · {}", user.ctx.tr.t("act.registrations"), session.title),
-        ),
+        )
+        .with_flash(flash),
         activity_id: activity.row.id,
         activity_title: activity.row.title,
         session,
@@ -877,7 +879,7 @@ pub async fn registrations(
     user: User,
     PagePath(id): PagePath<i64>,
 ) -> Result<Response, PageError> {
-    registrations_page(&state, &user, id, Errors::default()).await
+    registrations_page(&state, &user, id, Errors::default(), None).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -916,22 +918,7 @@ pub async fn check_in_from_list(
         }
         text
     });
-    let (session, activity, regs) = svc::registrations(&state, &user.account, id).await?;
-    let may_manage = svc::may_manage(Some(&user.account), &activity.row);
-    Ok(render(&RegistrationsPage {
-        c: Chrome::new(
-            &user.ctx,
-            "activities",
-            format!("{} · {}", user.ctx.tr.t("act.registrations"), session.title),
-        )
-        .with_flash(flash),
-        activity_id: activity.row.id,
-        activity_title: activity.row.title,
-        session,
-        regs,
-        may_manage,
-        errors: Errors::default(),
-    }))
+    registrations_page(&state, &user, id, Errors::default(), flash).await
 }
 
 /// What became of a check-in, as people say it.
@@ -981,7 +968,7 @@ pub async fn set_capacity(
         Ok(_) => Ok(Redirect::to(&format!("/sessions/{id}/registrations")).into_response()),
         Err(AppError::Invalid(inv)) => {
             let errors = Errors::from_invalid(user.ctx.tr, &inv);
-            let page = registrations_page(&state, &user, id, errors).await?;
+            let page = registrations_page(&state, &user, id, errors, None).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(e) => Err(e.into()),
