@@ -338,20 +338,59 @@ pub async fn move_org(
     Ok(orgs::move_subtree(&app.db, id, parent.id, app.clock.now()).await?)
 }
 
-/// The organisation with `code`; an unknown code adds an `unknown_org` error on `field`
-/// to `errs` and gives `None`.
+/// The organisation with `code`, or else the one organisation whose name or short name is
+/// or contains the text typed (a name typed where a code is asked finds its organisation).
+/// Nothing found adds `unknown_org` on `field` to `errs`; several found add
+/// `ambiguous_org` with the first few names, so the person can type more of one. Both give
+/// `None`.
 pub(crate) async fn org_by_code(
     app: &App,
     errs: &mut Invalid,
     field: &str,
     code: &str,
 ) -> Result<Option<Org>, AppError> {
-    match orgs::get_by_code(&app.db, code.trim()).await {
-        Ok(o) => Ok(Some(o)),
-        Err(renke_store::StoreError::NotFound) => {
-            errs.push(FieldError::new(field, "unknown_org").with("value", code.trim()));
+    let text = code.trim();
+    match orgs::get_by_code(&app.db, text).await {
+        Ok(o) => return Ok(Some(o)),
+        Err(renke_store::StoreError::NotFound) => {}
+        Err(e) => return Err(e.into()),
+    }
+    const SHOWN: usize = 5;
+    let found = if text.is_empty() {
+        Vec::new()
+    } else {
+        orgs::search(
+            &app.db,
+            &orgs::OrgQuery {
+                text: Some(text.to_owned()),
+                limit: 50,
+                ..Default::default()
+            },
+        )
+        .await?
+        .items
+    };
+    let exact = found
+        .iter()
+        .position(|o| o.name == text || o.short_name.as_deref() == Some(text));
+    match (found.len(), exact) {
+        (1, _) => Ok(found.into_iter().next()),
+        (_, Some(i)) => Ok(found.into_iter().nth(i)),
+        (0, _) => {
+            errs.push(FieldError::new(field, "unknown_org").with("value", text));
             Ok(None)
         }
-        Err(e) => Err(e.into()),
+        (n, None) => {
+            let mut names: Vec<&str> = found.iter().take(SHOWN).map(|o| o.name.as_str()).collect();
+            if n > SHOWN {
+                names.push("…");
+            }
+            errs.push(
+                FieldError::new(field, "ambiguous_org")
+                    .with("value", text)
+                    .with("matches", names.join("、")),
+            );
+            Ok(None)
+        }
     }
 }

@@ -51,14 +51,31 @@ pub async fn notice_pdf(app: &App, me: Option<&Caller>, id: i64) -> Result<PdfFi
 }
 
 /// The certificate of attendance (参加证明) of the registration holding `ticket` (the
-/// ticket code is the registrant's key), for a checked-in registration only
-/// (`not_checked_in` otherwise).
+/// ticket is the registrant's key): for a checked-in registration (`not_checked_in`
+/// otherwise) once its session has ended (`session_not_ended`). It carries the address of
+/// its public verification page, as text and as a QR code.
 pub async fn certificate_pdf(app: &App, ticket: &str) -> Result<PdfFile, AppError> {
     let t = crate::activities::ticket(app, ticket).await?;
+    let cert = certificate(app, &t)?;
+    let (number, name) = (cert.number.clone(), t.registration.name.clone());
+    let pdf = render(app, move |r| r.certificate(&cert)).await?;
+    Ok(PdfFile {
+        bytes: pdf.bytes,
+        filename: format!("参加证明-{name}-{number}.pdf"),
+        fallback: format!("certificate-{number}.pdf"),
+    })
+}
+
+/// The certificate a ticket's holder is owed, or why none is owed yet.
+pub fn certificate(app: &App, t: &crate::activities::Ticket) -> Result<Certificate, AppError> {
     let r = &t.registration;
     let Some(checked_in_at) = r.checked_in_at else {
         return Err(AppError::Conflict("not_checked_in"));
     };
+    let now = app.clock.now();
+    if now < t.session.ends_at {
+        return Err(AppError::Conflict("session_not_ended"));
+    }
     let sh = renke_domain::clock::SHANGHAI;
     let starts_on = t.session.starts_at.with_timezone(&sh).date_naive();
     let ends_on = t.session.ends_at.with_timezone(&sh).date_naive();
@@ -74,8 +91,8 @@ pub async fn certificate_pdf(app: &App, ticket: &str) -> Result<PdfFile, AppErro
     } else {
         hosts.join("、")
     };
-    let issued_on = app.clock.now().with_timezone(&sh).date_naive();
-    let cert = Certificate {
+    let base = app.config.public_url.trim_end_matches('/');
+    Ok(Certificate {
         number: format!(
             "RK-{}-{:04}-{:06}",
             checked_in_at.with_timezone(&sh).format("%Y"),
@@ -90,14 +107,26 @@ pub async fn certificate_pdf(app: &App, ticket: &str) -> Result<PdfFile, AppErro
         starts_on,
         ends_on: (ends_on != starts_on).then_some(ends_on),
         organiser,
-        issued_on,
+        issued_on: now.with_timezone(&sh).date_naive(),
+        verify_code: renke_domain::activity::format_ticket_code(&r.code),
+        verify_url: format!("{base}/verify/{}", r.code),
+    })
+}
+
+/// The certificate whose verification code is `code` (as printed, any case, dash or
+/// not), for the public verification page. A code that holds no certificate — unknown,
+/// not checked in, session not ended — is not found, whichever it is.
+pub async fn verify_certificate(app: &App, code: &str) -> Result<Certificate, AppError> {
+    let code = renke_domain::activity::parse_ticket_code("code", code)?;
+    let r = match renke_store::activities::registration_by_code(&app.db, &code).await {
+        Ok(r) => r,
+        Err(renke_store::StoreError::NotFound) => return Err(AppError::NotFound),
+        Err(e) => return Err(e.into()),
     };
-    let number = cert.number.clone();
-    let pdf = render(app, move |r| r.certificate(&cert)).await?;
-    Ok(PdfFile {
-        bytes: pdf.bytes,
-        filename: format!("参加证明-{}-{number}.pdf", r.name),
-        fallback: format!("certificate-{number}.pdf"),
+    let t = crate::activities::ticket(app, &r.ticket).await?;
+    certificate(app, &t).map_err(|e| match e {
+        AppError::Conflict(_) => AppError::NotFound,
+        e => e,
     })
 }
 

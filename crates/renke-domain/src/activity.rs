@@ -4,7 +4,7 @@
 //! every problem names its field.
 
 use crate::clock::SHANGHAI;
-use crate::contact::{NAME_MAX, parse_email, parse_phone};
+use crate::contact::{NAME_MAX, parse_email, parse_personal_phone};
 use crate::notice::parse_text;
 use crate::org::string_enum;
 use crate::text::Line;
@@ -807,25 +807,35 @@ pub struct RegistrationDraft {
     pub company: Option<Line>,
     pub position: Option<Line>,
     pub phone: Option<Line>,
+    /// The phone number's canonical digits (see [`parse_personal_phone`]).
+    pub phone_key: Option<String>,
     pub email: Option<Line>,
     pub attendance: Option<Attendance>,
     pub audience_role: Option<AudienceRole>,
 }
 
 impl RegistrationDraft {
-    /// What makes two registrations for one session the same person: the e-mail address
-    /// (lower case) or else the phone number's digits, or else the name.
+    /// What makes two registrations for one session the same person: the name (spaces
+    /// ignored, Latin letters in lower case) with the phone number's canonical digits, or
+    /// else with the e-mail address (lower case), or else with the company. Two colleagues
+    /// sharing a company mailbox or switchboard are two people; one person registering
+    /// twice under one number or address is one.
     pub fn dedupe_key(&self) -> String {
-        if let Some(e) = &self.email {
-            return format!("email:{}", e.as_str().to_lowercase());
+        let name: String = self
+            .name
+            .as_str()
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .flat_map(char::to_lowercase)
+            .collect();
+        if let Some(k) = &self.phone_key {
+            return format!("{name}|phone:{k}");
         }
-        if let Some(p) = &self.phone {
-            let digits: String = p.as_str().chars().filter(char::is_ascii_digit).collect();
-            return format!("phone:{digits}");
+        if let Some(e) = &self.email {
+            return format!("{name}|email:{}", e.as_str().to_lowercase());
         }
         format!(
-            "name:{}|{}",
-            self.name,
+            "{name}|company:{}",
             self.company.as_ref().map_or("", |c| c.as_str())
         )
     }
@@ -867,7 +877,7 @@ impl RegistrationInput {
             &mut errs,
         );
         let position = ok(Line::parse_opt("position", &self.position, 100), &mut errs);
-        let phone = ok(parse_phone("phone", &self.phone), &mut errs);
+        let phone = ok(parse_personal_phone("phone", &self.phone), &mut errs);
         let email = ok(parse_email("email", &self.email), &mut errs);
         let attendance = match self.attendance.trim() {
             "" => Some(None),
@@ -930,7 +940,8 @@ impl RegistrationInput {
                 name,
                 company,
                 position,
-                phone,
+                phone_key: phone.as_ref().map(|(_, k)| k.clone()),
+                phone: phone.map(|(line, _)| line),
                 email,
                 attendance,
                 audience_role,
@@ -968,6 +979,77 @@ pub fn parse_client_id(field: &str, raw: &str) -> Result<String, FieldError> {
         Ok(s.to_owned())
     } else {
         Err(FieldError::new(field, "invalid_client_id").with("value", s))
+    }
+}
+
+/// The letters of a short ticket code: digits and capitals without the look-alikes 0, 1,
+/// I, L, O and U, so a code read out over the phone or copied from paper comes back right.
+pub const TICKET_CODE_ALPHABET: &[u8; 30] = b"23456789ABCDEFGHJKMNPQRSTVWXYZ";
+/// Characters of a short ticket code (30⁸ ≈ 6.6 × 10¹¹ codes).
+pub const TICKET_CODE_LEN: usize = 8;
+
+/// How long before a session starts its watching link (直播/会议链接) is shown to its
+/// registrants and on its activity's page.
+pub const ONLINE_LINK_LEAD_MINUTES: i64 = 30;
+
+/// When an online session's link is first shown.
+pub fn online_link_from(starts_at: DateTime<Utc>) -> DateTime<Utc> {
+    starts_at - chrono::Duration::minutes(ONLINE_LINK_LEAD_MINUTES)
+}
+
+/// The only way a session can be attended, when there is one: online for a session with a
+/// link and nowhere to sit, on site for a session with a place and no link; `None` when
+/// the registrant chooses (both) or nothing says (neither).
+pub fn offered_attendance(online: bool, on_site: bool) -> Option<Attendance> {
+    match (online, on_site) {
+        (true, false) => Some(Attendance::Online),
+        (false, true) => Some(Attendance::OnSite),
+        _ => None,
+    }
+}
+
+impl RegistrationDraft {
+    /// Makes the attendance follow the session's only way of attending, if it has one: a
+    /// registration for an online session that chose nothing is online; a different choice
+    /// is refused (`attendance_not_offered`).
+    pub fn follow_session(&mut self, offered: Option<Attendance>) -> Result<(), FieldError> {
+        let Some(only) = offered else {
+            return Ok(());
+        };
+        match self.attendance {
+            Some(a) if a != only => Err(FieldError::new("attendance", "attendance_not_offered")
+                .with("value", a.zh())
+                .with("offered", only.zh())),
+            _ => {
+                self.attendance = Some(only);
+                Ok(())
+            }
+        }
+    }
+}
+
+/// A short ticket code as people read it: two groups of four (`K7M2-Q9XD`).
+pub fn format_ticket_code(code: &str) -> String {
+    if code.len() == TICKET_CODE_LEN && code.is_ascii() {
+        format!("{}-{}", &code[..4], &code[4..])
+    } else {
+        code.to_owned()
+    }
+}
+
+/// A short ticket code as typed: case, spaces and dashes do not matter; a character outside
+/// the alphabet (a look-alike such as O or 1) is refused, not guessed. Code
+/// `invalid_ticket_code`.
+pub fn parse_ticket_code(field: &str, raw: &str) -> Result<String, FieldError> {
+    let s: String = raw
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    if s.len() == TICKET_CODE_LEN && s.bytes().all(|b| TICKET_CODE_ALPHABET.contains(&b)) {
+        Ok(s)
+    } else {
+        Err(FieldError::new(field, "invalid_ticket_code").with("value", raw.trim()))
     }
 }
 
@@ -1089,7 +1171,39 @@ mod tests {
             ..Default::default()
         };
         let d = r.validate(&fields, &audience).unwrap();
-        assert_eq!(d.dedupe_key(), "phone:13800000001");
+        assert_eq!(d.dedupe_key(), "陈小敏|phone:13800000001");
+        // The same person however the number is written; a colleague on the same company
+        // mailbox is someone else.
+        let again = RegistrationInput {
+            name: "陈 小敏".into(),
+            phone: "+86 138-0000-0001".into(),
+            ..r.clone()
+        };
+        assert_eq!(
+            again.validate(&fields, &audience).unwrap().dedupe_key(),
+            d.dedupe_key()
+        );
+        let shared = |name: &str| RegistrationInput {
+            name: name.into(),
+            company: "佛山某电器有限公司".into(),
+            email: "Info@fs-dianqi.cn".into(),
+            audience_role: "quality_manager".into(),
+            ..Default::default()
+        };
+        let fields_mail = [FormField::Name, FormField::Company, FormField::Email];
+        let a = shared("陈小敏").validate(&fields_mail, &audience).unwrap();
+        let b = shared("李志强").validate(&fields_mail, &audience).unwrap();
+        assert_eq!(a.dedupe_key(), "陈小敏|email:info@fs-dianqi.cn");
+        assert_ne!(a.dedupe_key(), b.dedupe_key());
+        let short = RegistrationInput {
+            phone: "1234567".into(),
+            ..r.clone()
+        };
+        let e = short.validate(&fields, &audience).unwrap_err();
+        assert_eq!(
+            (e.0[0].field.as_str(), e.0[0].code),
+            ("phone", "invalid_phone_number")
+        );
         let bad = RegistrationInput {
             company: String::new(),
             audience_role: "public".into(),
@@ -1105,6 +1219,68 @@ mod tests {
             ]
         );
         assert_eq!(errs.0[1].param("allowed"), Some("企业负责人、质量管理人员"));
+    }
+
+    #[test]
+    fn attendance_follows_the_session() {
+        use Attendance::{OnSite, Online};
+        assert_eq!(offered_attendance(true, false), Some(Online));
+        assert_eq!(offered_attendance(false, true), Some(OnSite));
+        assert_eq!(offered_attendance(true, true), None);
+        assert_eq!(offered_attendance(false, false), None);
+        let draft = RegistrationInput {
+            name: "陈小敏".into(),
+            ..Default::default()
+        }
+        .validate(&[FormField::Name], &[])
+        .unwrap();
+        let mut d = draft.clone();
+        d.follow_session(Some(Online)).unwrap();
+        assert_eq!(d.attendance, Some(Online));
+        let mut d = RegistrationDraft {
+            attendance: Some(OnSite),
+            ..draft.clone()
+        };
+        let e = d.follow_session(Some(Online)).unwrap_err();
+        assert_eq!(
+            (e.field.as_str(), e.code),
+            ("attendance", "attendance_not_offered")
+        );
+        let mut d = RegistrationDraft {
+            attendance: Some(OnSite),
+            ..draft
+        };
+        d.follow_session(None).unwrap();
+        assert_eq!(
+            d.attendance,
+            Some(OnSite),
+            "a hybrid session keeps the choice"
+        );
+    }
+
+    #[test]
+    fn short_ticket_codes() {
+        assert_eq!(
+            parse_ticket_code("code", " k7m2-q9xd ").unwrap(),
+            "K7M2Q9XD"
+        );
+        assert_eq!(parse_ticket_code("code", "K7M2 Q9XD").unwrap(), "K7M2Q9XD");
+        assert_eq!(format_ticket_code("K7M2Q9XD"), "K7M2-Q9XD");
+        for bad in [
+            "K7M2Q9X",
+            "K7M2Q9XDD",
+            "K0M2Q9XD",
+            "KIM2Q9XD",
+            "K7M2Q9XU",
+            "票号12345",
+        ] {
+            let e = parse_ticket_code("code", bad).unwrap_err();
+            assert_eq!(
+                (e.field.as_str(), e.code),
+                ("code", "invalid_ticket_code"),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

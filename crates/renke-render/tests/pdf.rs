@@ -382,10 +382,40 @@ fn certificate_of_attendance() {
         "陈演示（广州演示检测技术有限公司）：",
         "于2022年6月15日至6月16日参加了由广东省市场监督管理局主办的“中小微企业质量管理体系免费培训”（广州片区现场培训），特此证明。",
         "2022年6月16日",
+        "扫码验证Verify：K7M2-Q9XD",
+        "http://127.0.0.1:8080/verify/K7M2Q9XD",
     ] {
         assert!(flat.contains(s), "{s} in {text}");
     }
     assert!(flat.contains("CERTIFICATEOFATTENDANCE"), "{text}");
+    // The verification QR code is drawn: hundreds of path segments (its modules), which
+    // a certificate whose address does not fit a QR code lacks.
+    let moves = |pdf: &renke_render::pdf::Pdf| {
+        let lo = lopdf::Document::load_mem(&pdf.bytes).unwrap();
+        lo.objects
+            .values()
+            .filter_map(|o| o.as_stream().ok())
+            .map(|s| {
+                let content = s
+                    .decompressed_content()
+                    .unwrap_or_else(|_| s.content.clone());
+                content
+                    .split(|b| b.is_ascii_whitespace())
+                    .filter(|t| *t == b"m")
+                    .count()
+            })
+            .sum::<usize>()
+    };
+    let without = pdf::certificate(&Certificate {
+        verify_url: "x".repeat(3000),
+        ..c.clone()
+    })
+    .unwrap();
+    let (with_qr, without_qr) = (moves(&pdf), moves(&without));
+    assert!(
+        with_qr > without_qr + 200,
+        "a QR code on the page: {with_qr} path moves, {without_qr} without"
+    );
     // Landscape A4.
     let lo = lopdf::Document::load_mem(&pdf.bytes).unwrap();
     let (_, page) = lo.get_pages().into_iter().next().unwrap();

@@ -25,7 +25,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rand::RngExt;
 use renke_domain::activity::{
     ActivityDraft, Readiness, RegistrationDraft, RegistrationEvent, RegistrationStatus, Schedule,
-    SessionDraft, VenueSpec,
+    SessionDraft, TICKET_CODE_ALPHABET, TICKET_CODE_LEN, VenueSpec,
 };
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -84,6 +84,44 @@ pub async fn queue_messages(
         crate::jobs::enqueue_in(tx, &job, now).await?;
     }
     Ok(())
+}
+
+/// Queues the link message (`link`) of every confirmed registration with an e-mail address
+/// for an online session (its own link, or an online or livestream venue with one) whose
+/// link may be shown by `links_from` (the start less the lead time, as the caller computes
+/// it: `starts_at <= links_from`) and which has not ended at `now`; each registration gets
+/// it once, however many workers scan (a unique index on the link message). Returns how
+/// many were queued.
+pub async fn queue_link_messages(
+    db: &Db,
+    now: DateTime<Utc>,
+    links_from: DateTime<Utc>,
+) -> Result<usize, StoreError> {
+    let mut tx = db.write().await?;
+    let ids: Vec<i64> = on_tx!(&mut tx, |tx| {
+        sqlx::query_scalar(
+            "INSERT INTO registration_messages (registration_id, kind, created_at) \
+             SELECT r.id, 'link', $1 FROM registrations r \
+             JOIN activity_sessions s ON s.id = r.session_id \
+             LEFT JOIN activity_venues v ON v.id = s.venue_id \
+             WHERE r.status = 'confirmed' AND r.email IS NOT NULL AND r.email <> '' \
+             AND (s.online_url IS NOT NULL OR (v.kind IN ('online', 'livestream') AND v.url IS NOT NULL)) \
+             AND s.starts_at <= $2 AND s.ends_at > $1 \
+             AND NOT EXISTS (SELECT 1 FROM registration_messages m WHERE m.registration_id = r.id AND m.kind = 'link') \
+             ON CONFLICT DO NOTHING RETURNING id",
+        )
+        .bind(now)
+        .bind(links_from)
+        .fetch_all(&mut *tx)
+        .await?
+    });
+    if let Some(first) = ids.iter().min() {
+        let job =
+            crate::jobs::NewJob::new(MAIL_JOB, first, now)?.dedupe(format!("{MAIL_JOB}:{first}"));
+        crate::jobs::enqueue_in(&mut tx, &job, now).await?;
+    }
+    tx.commit().await?;
+    Ok(ids.len())
 }
 
 /// Confirms up to `free` of session `session_id`'s waiting list, first come first served,
@@ -308,6 +346,8 @@ pub struct Registration {
     pub audience_role: Option<String>,
     #[serde(skip)]
     pub ticket: String,
+    /// The short ticket code people read and type (`K7M2Q9XD`).
+    pub code: String,
     pub account_id: Option<i64>,
     pub created_at: DateTime<Utc>,
     pub promoted_at: Option<DateTime<Utc>>,
@@ -707,9 +747,17 @@ pub async fn calendar(db: &Db, q: &CalendarQuery) -> Result<(Vec<ActivityRow>, i
         AND ($2 IS NULL OR a.owner_org_id = $2 OR EXISTS (SELECT 1 FROM activity_organisers ao WHERE ao.activity_id = a.id AND ao.org_id = $2)) \
         AND ($3 = FALSE OR a.public = TRUE) \
         AND ($4 IS NULL OR a.ends_at > $4) AND ($5 IS NULL OR a.starts_at < $5)";
+    // Day by day in Beijing time (UTC+8, no daylight saving), timed activities before
+    // those of a period or "前后" that start the same day.
+    // DIALECT: the Beijing date of an instant.
+    let day = match db.backend() {
+        crate::Backend::Postgres => "(a.starts_at AT TIME ZONE 'Asia/Shanghai')::date",
+        crate::Backend::Sqlite => "date(a.starts_at, '+8 hours')",
+    };
     let sql = format!(
         "SELECT {ACTIVITY_COLS} FROM activities a JOIN orgs o ON o.id = a.owner_org_id WHERE {filter} \
-         ORDER BY a.starts_at, a.id LIMIT $6 OFFSET $7"
+         ORDER BY {day}, CASE WHEN a.schedule_kind = 'window' THEN 0 ELSE 1 END, a.starts_at, a.id \
+         LIMIT $6 OFFSET $7"
     );
     let csql = format!("SELECT COUNT(*) FROM activities a WHERE {filter}");
     let limit = if q.limit <= 0 { 1000 } else { q.limit };
@@ -837,11 +885,23 @@ pub enum RegisterOutcome {
     Duplicate,
 }
 
-/// A new unguessable ticket code (128 bits, hex): the registrant's key to the ticket
-/// page, cancellation, the personal calendar feed and check-in.
+/// A new unguessable ticket (128 bits, hex): the registrant's key to the ticket page,
+/// cancellation, the personal calendar feed and check-in by QR code.
 pub fn new_ticket() -> String {
     let mut rng = rand::rng();
     format!("{:016x}{:016x}", rng.random::<u64>(), rng.random::<u64>())
+}
+
+/// A new short ticket code (see [`TICKET_CODE_ALPHABET`]): what a person reads out at the
+/// door or types; it opens nothing by itself.
+pub fn new_code() -> String {
+    let mut rng = rand::rng();
+    (0..TICKET_CODE_LEN)
+        .map(|_| {
+            let i = rng.random_range(0..TICKET_CODE_ALPHABET.len());
+            char::from(TICKET_CODE_ALPHABET[i])
+        })
+        .collect()
 }
 
 /// Registers a person for a session: confirmed while places are left, else on the waiting
@@ -926,8 +986,9 @@ pub async fn register_many(
         }
         // Each new registration's status, in the order given.
         let (mut confirmed, mut waiting) = (s.confirmed, s.waiting);
-        // (index in `people`, status, queue position, ticket) of each row to write.
-        let mut rows: Vec<(usize, RegistrationStatus, i64, String)> =
+        // (index in `people`, status, queue position, ticket, short code) of each row to
+        // write.
+        let mut rows: Vec<(usize, RegistrationStatus, i64, String, String)> =
             Vec::with_capacity(people.len());
         for (i, key) in keys.iter().enumerate() {
             if !taken.insert(key.clone()) {
@@ -943,7 +1004,36 @@ pub async fn register_many(
                 confirmed += 1;
                 0
             };
-            rows.push((i, status, queue_position, new_ticket()));
+            rows.push((i, status, queue_position, new_ticket(), new_code()));
+        }
+        // Short codes are drawn again while one is already held (a chance of about one in
+        // 10⁶ per registration with a million of them stored).
+        for _ in 0..8 {
+            let mut held: HashSet<String> = HashSet::new();
+            for chunk in rows.chunks(ROWS_PER_INSERT) {
+                let list = (1..=chunk.len())
+                    .map(|i| param(backend, i))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let sql = format!("SELECT code FROM registrations WHERE code IN ({list})");
+                let mut q = sqlx::query_scalar(sqlx::AssertSqlSafe(sql));
+                for row in chunk {
+                    q = q.bind(row.4.as_str());
+                }
+                let found: Vec<String> = q.fetch_all(&mut *tx).await?;
+                held.extend(found);
+            }
+            let mut seen: HashSet<String> = HashSet::new();
+            let mut again = false;
+            for row in &mut rows {
+                if held.contains(&row.4) || !seen.insert(row.4.clone()) {
+                    row.4 = new_code();
+                    again = true;
+                }
+            }
+            if !again {
+                break;
+            }
         }
         // The registrations, with multi-row INSERTs; RETURNING gives no order, so each id is
         // matched to its row by the (unique) ticket. The unique index stays the last word: a
@@ -952,12 +1042,12 @@ pub async fn register_many(
         for chunk in rows.chunks(ROWS_PER_INSERT) {
             let sql = format!(
                 "INSERT INTO registrations (session_id, activity_id, status, name, company, position, phone, email, \
-                 attendance, audience_role, dedupe_key, ticket, account_id, created_at) VALUES {} \
+                 attendance, audience_role, dedupe_key, ticket, code, phone_key, account_id, created_at) VALUES {} \
                  ON CONFLICT DO NOTHING RETURNING ticket, id",
-                placeholders(backend, chunk.len(), 14)
+                placeholders(backend, chunk.len(), 16)
             );
             let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
-            for (i, status, _, ticket) in chunk {
+            for (i, status, _, ticket, code) in chunk {
                 let (r, account_id) = &people[*i];
                 q = q
                     .bind(session_id)
@@ -972,6 +1062,8 @@ pub async fn register_many(
                     .bind(r.audience_role.map(|v| v.as_str()))
                     .bind(keys[*i].as_str())
                     .bind(ticket.as_str())
+                    .bind(code.as_str())
+                    .bind(r.phone_key.as_deref())
                     .bind(*account_id)
                     .bind(now);
             }
@@ -987,11 +1079,11 @@ pub async fn register_many(
         }
         let msgs: Vec<(i64, &str)> = rows
             .iter()
-            .map(|(_, status, _, ticket)| (ids[ticket], status.as_str()))
+            .map(|(_, status, _, ticket, _)| (ids[ticket], status.as_str()))
             .collect();
         let mut out: Vec<RegisterOutcome> =
             people.iter().map(|_| RegisterOutcome::Duplicate).collect();
-        for (i, status, queue_position, ticket) in rows {
+        for (i, status, queue_position, ticket, code) in rows {
             let (r, account_id) = &people[i];
             out[i] = RegisterOutcome::Registered(Box::new(Registration {
                 id: ids[&ticket],
@@ -1006,6 +1098,7 @@ pub async fn register_many(
                 attendance: r.attendance.map(|v| v.as_str().to_owned()),
                 audience_role: r.audience_role.map(|v| v.as_str().to_owned()),
                 ticket,
+                code,
                 account_id: *account_id,
                 created_at: now,
                 promoted_at: None,
@@ -1022,7 +1115,7 @@ pub async fn register_many(
 }
 
 const REG_COLS: &str = "r.id, r.session_id, r.activity_id, r.status, r.name, r.company, r.position, r.phone, \
-    r.email, r.attendance, r.audience_role, r.ticket, r.account_id, r.created_at, r.promoted_at, r.cancelled_at, \
+    r.email, r.attendance, r.audience_role, r.ticket, r.code, r.account_id, r.created_at, r.promoted_at, r.cancelled_at, \
     c.checked_in_at, \
     CASE WHEN r.status = 'waiting' THEN (SELECT COUNT(*) FROM registrations w WHERE w.session_id = r.session_id \
       AND w.status = 'waiting' AND w.id <= r.id) ELSE 0 END AS queue_position";
@@ -1055,6 +1148,39 @@ pub async fn registrations(db: &Db, session_id: i64) -> Result<Vec<Registration>
     );
     Ok(on_db!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(session_id)
+        .fetch_all(p)
+        .await?))
+}
+
+/// The registration holding the short code `code` (as stored: upper case, no dash).
+pub async fn registration_by_code(db: &Db, code: &str) -> Result<Registration, StoreError> {
+    let sql = format!(
+        "SELECT {REG_COLS} FROM registrations r LEFT JOIN checkins c ON c.registration_id = r.id WHERE r.code = $1"
+    );
+    Ok(on_db!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(code)
+        .fetch_one(p)
+        .await?))
+}
+
+/// The live registrations given with the e-mail address `email` (any case) or the phone
+/// number of canonical digits `phone_key`, newest first, at most `limit`: the way back to a
+/// registrant's tickets.
+pub async fn registrations_of_contact(
+    db: &Db,
+    email: Option<&str>,
+    phone_key: Option<&str>,
+    limit: i64,
+) -> Result<Vec<Registration>, StoreError> {
+    let sql = format!(
+        "SELECT {REG_COLS} FROM registrations r LEFT JOIN checkins c ON c.registration_id = r.id \
+         WHERE r.status <> 'cancelled' AND (lower(r.email) = $1 OR r.phone_key = $2) \
+         ORDER BY r.id DESC LIMIT $3"
+    );
+    Ok(on_db!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(email.map(str::to_lowercase))
+        .bind(phone_key)
+        .bind(limit)
         .fetch_all(p)
         .await?))
 }
@@ -1279,7 +1405,7 @@ pub async fn check_in(
             status: RegistrationStatus,
         }
         let r: Option<RegRow> = sqlx::query_as(
-            "SELECT id, status FROM registrations WHERE ticket = $1 AND session_id = $2",
+            "SELECT id, status FROM registrations WHERE (ticket = $1 OR code = $1) AND session_id = $2",
         )
         .bind(ticket)
         .bind(session_id)

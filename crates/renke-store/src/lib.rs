@@ -26,6 +26,7 @@ pub mod tasks;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod tx;
+pub mod venues;
 
 pub use db::{Backend, Db, DbOptions, PoolStats, Sqlite, Synchronous, WriteTurn};
 pub use error::StoreError;

@@ -1604,6 +1604,26 @@ pub async fn due_for(db: &Db, org_id: i64, limit: i64) -> Result<Vec<Due>, Store
         .await)?)
 }
 
+/// The activity plan tasks (活动方案) organisation `org_id` is a recipient of, newest notice
+/// first, as (task id, task title, notice's 发文字号): what an activity of that organisation
+/// may be listed under.
+pub async fn plan_tasks_for(
+    db: &Db,
+    org_id: i64,
+    limit: i64,
+) -> Result<Vec<(i64, String, Option<String>)>, StoreError> {
+    let sql = "SELECT t.id, t.title, n.doc_number \
+         FROM notice_deliveries d JOIN tasks t ON t.notice_id = d.notice_id JOIN notices n ON n.id = t.notice_id \
+         WHERE d.org_id = $1 AND t.kind = 'plan' AND (t.all_recipients OR EXISTS ( \
+           SELECT 1 FROM task_recipients r WHERE r.task_id = t.id AND r.org_id = d.org_id)) \
+         ORDER BY n.id DESC, t.id LIMIT $2";
+    Ok(on_db!(db, |p| sqlx::query_as(sql)
+        .bind(org_id)
+        .bind(limit.clamp(1, 200))
+        .fetch_all(p)
+        .await)?)
+}
+
 /// A task collected by an organisation, with its counts.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Collecting {

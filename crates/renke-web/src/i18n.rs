@@ -2,6 +2,7 @@
 //! key, with the locale passed on every call (there is no process-wide locale).
 
 mod activities;
+mod venues;
 
 use renke_domain::FieldError;
 use std::collections::HashMap;
@@ -475,8 +476,13 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ),
     (
         "err.unknown_org",
-        "没有这个机构编码：{value}",
-        "No organisation has the code {value}",
+        "没有名称或编码为“{value}”的机构",
+        "No organisation has the name or code {value}",
+    ),
+    (
+        "err.ambiguous_org",
+        "“{value}”对应多个机构：{matches}。请输入更完整的名称或选择编码。",
+        "{value} matches several organisations: {matches}. Type more of the name, or its code.",
     ),
     (
         "err.move_into_own_subtree",
@@ -747,7 +753,10 @@ static CATALOG: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> =
 
 /// Every message: the shared table, then each module's.
 fn all_messages() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
-    MESSAGES.iter().chain(activities::MESSAGES.iter())
+    MESSAGES
+        .iter()
+        .chain(activities::MESSAGES.iter())
+        .chain(venues::MESSAGES.iter())
 }
 
 /// Translator for one request.

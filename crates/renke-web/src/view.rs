@@ -52,6 +52,17 @@ pub fn due_at(tr: &Tr, deadline: &Option<chrono::DateTime<chrono::Utc>>) -> Stri
     due(tr, &deadline.map(renke_domain::task::Deadline::from_utc))
 }
 
+/// A Beijing-time moment as typed (`2022-06-09 10:00`) in the form a `datetime-local`
+/// input shows (`2022-06-09T10:00`); anything else as it is (the input then shows empty,
+/// and its error says what was wrong).
+pub fn dt_local(typed: &str) -> String {
+    let t = typed.trim();
+    match t.split_once(' ') {
+        Some((d, h)) if d.len() == 10 && h.len() == 5 => format!("{d}T{h}"),
+        _ => t.to_owned(),
+    }
+}
+
 /// What every page's frame needs: language, the account, the CSRF token, the active module.
 pub struct Chrome {
     pub tr: Tr,

@@ -86,7 +86,35 @@ async fn sme_registers_on_a_phone_organiser_checks_in_and_the_board_shows_venues
         c.find(Locator::Css(".qr svg")).await.is_ok(),
         "the ticket has a QR code"
     );
+    // A short code to read out at the door: two groups of four, no look-alikes.
+    let code = text(c, Locator::Id("ticket-code")).await;
+    let (first, second) = code.split_once('-').expect("K7M2-Q9XD");
+    assert!(
+        first.len() == 4
+            && second.len() == 4
+            && (first.to_owned() + second)
+                .chars()
+                .all(|ch| renke_domain::activity::TICKET_CODE_ALPHABET.contains(&(ch as u8))),
+        "short ticket code: {code}"
+    );
+    let ticket_width: i64 = c
+        .execute("return document.documentElement.scrollWidth;", vec![])
+        .await
+        .unwrap()
+        .as_i64()
+        .unwrap();
+    assert!(
+        ticket_width <= 390,
+        "the ticket fits the phone: {ticket_width}px"
+    );
     shot(c, shots, "phone-ticket.png").await;
+    c.execute(
+        "document.getElementById('ticket-code').scrollIntoView({block: 'center'});",
+        vec![],
+    )
+    .await
+    .unwrap();
+    shot(c, shots, "phone-ticket-code.png").await;
 
     // The organiser, on a desktop, sees the registration and checks the person in.
     c.set_window_size(1280, 900).await.unwrap();
@@ -97,8 +125,8 @@ async fn sme_registers_on_a_phone_organiser_checks_in_and_the_board_shows_venues
     c.wait().for_element(Locator::Css("h1")).await.unwrap();
     let body = body_text(c).await;
     assert!(
-        body.contains("周测试") && body.contains("湛江示例包装有限公司"),
-        "registration listed: {body}"
+        body.contains("周测试") && body.contains("湛江示例包装有限公司") && body.contains(&code),
+        "registration listed with its code {code}: {body}"
     );
     c.find(Locator::Css("button[aria-label='签到 周测试']"))
         .await

@@ -9,9 +9,9 @@ use crate::jobs::Job;
 use crate::orgs::org_by_code;
 use chrono::{DateTime, Utc};
 use renke_domain::activity::{
-    ActivityInput, AudienceRole, FormField, ParticipantCategory, ParticipantSpec, Readiness,
-    RegistrationDraft, RegistrationInput, SessionInput, VenueKind, VenueSpec, local_input,
-    parse_capacity, parse_client_id, parse_local_datetime, parse_url,
+    ActivityInput, Attendance, AudienceRole, FormField, Readiness, RegistrationDraft,
+    RegistrationInput, SessionInput, local_input, parse_capacity, parse_client_id,
+    parse_local_datetime,
 };
 use renke_domain::error::{LIST_MAX, SHORT_LIST_MAX, check_list_lengths};
 use renke_domain::org::OrgPath;
@@ -29,6 +29,8 @@ use renke_store::{StoreError, orgs};
 use serde::{Deserialize, Serialize};
 
 pub mod registrar;
+pub mod venues;
+pub mod way_back;
 
 // ---------------------------------------------------------------- input
 
@@ -110,6 +112,10 @@ pub struct BranchVenueList {
     pub kind: String,
     #[serde(default)]
     pub org_codes: Vec<String>,
+    /// Also every addressee (主送单位) of the activity's notice (`notice_id`) but the owner:
+    /// 为每个主送单位设分会场.
+    #[serde(default)]
+    pub addressees: bool,
 }
 
 /// An activity as typed. Times in Beijing time.
@@ -276,68 +282,8 @@ pub async fn create_activity(
     let draft = input.validate().map_err(|e| errs.0.extend(e.0)).ok();
     let mut venues = Vec::new();
     for (i, v) in f.venues.iter().enumerate() {
-        let p = format!("venues[{i}]");
-        let kind = ok(VenueKind::parse(&format!("{p}.kind"), &v.kind), &mut errs);
-        let name = ok(Line::parse(&format!("{p}.name"), &v.name, 200), &mut errs);
-        let org_id = if v.org_code.trim().is_empty() {
-            None
-        } else {
-            org_by_code(app, &mut errs, &format!("{p}.org_code"), &v.org_code)
-                .await?
-                .map(|o| o.id)
-        };
-        let address = ok(
-            Line::parse_opt(&format!("{p}.address"), &v.address, 300),
-            &mut errs,
-        );
-        let room = ok(
-            Line::parse_opt(&format!("{p}.room"), &v.room, 100),
-            &mut errs,
-        );
-        let capacity = ok(
-            parse_capacity(&format!("{p}.capacity"), &v.capacity),
-            &mut errs,
-        );
-        let url = ok(parse_url(&format!("{p}.url"), &v.url), &mut errs);
-        let mut participants = Vec::new();
-        for (j, pt) in v.participants.iter().enumerate() {
-            let q = format!("{p}.participants[{j}]");
-            let category = ok(
-                ParticipantCategory::parse(&format!("{q}.category"), &pt.category),
-                &mut errs,
-            );
-            let label = ok(
-                Line::parse(&format!("{q}.label"), &pt.label, 200),
-                &mut errs,
-            );
-            let org_id = if pt.org_code.trim().is_empty() {
-                None
-            } else {
-                org_by_code(app, &mut errs, &format!("{q}.org_code"), &pt.org_code)
-                    .await?
-                    .map(|o| o.id)
-            };
-            if let (Some(category), Some(label)) = (category, label) {
-                participants.push(ParticipantSpec {
-                    category,
-                    org_id,
-                    label,
-                });
-            }
-        }
-        if let (Some(kind), Some(name), Some(address), Some(room), Some(capacity), Some(url)) =
-            (kind, name, address, room, capacity, url)
-        {
-            venues.push(VenueSpec {
-                kind,
-                name,
-                org_id,
-                address,
-                room,
-                capacity,
-                url,
-                participants,
-            });
+        if let Some(spec) = venues::venue_spec(app, &mut errs, &format!("venues[{i}]"), v).await? {
+            venues.push(spec);
         }
     }
     let mut branch_orgs = Vec::new();
@@ -370,6 +316,14 @@ pub async fn create_activity(
                 && !branch_orgs.contains(&o.id)
             {
                 branch_orgs.push(o.id);
+            }
+        }
+        if b.addressees {
+            let owner_id = owner.as_ref().map(|o| o.id);
+            for id in venues::addressee_orgs(app, me, &mut errs, f.notice_id, owner_id).await? {
+                if !branch_orgs.contains(&id) {
+                    branch_orgs.push(id);
+                }
             }
         }
     }
@@ -765,10 +719,11 @@ pub(super) fn registered(
                 .into())
         }
         RegisterOutcome::Duplicate => {
-            let field = if d.email.is_some() {
-                "email"
-            } else if d.phone.is_some() {
+            // The field that, with the name, made the person the same (see `dedupe_key`).
+            let field = if d.phone_key.is_some() {
                 "phone"
+            } else if d.email.is_some() {
+                "email"
             } else {
                 "name"
             };
@@ -784,9 +739,14 @@ pub struct Ticket {
     pub activity: Activity,
 }
 
-/// The registration holding `ticket` (the ticket code is the registrant's key).
+/// Whether `s` has the shape of a (long) ticket: 32 hexadecimal digits.
+fn is_ticket(s: &str) -> bool {
+    s.len() == 32 && s.chars().all(|c| c.is_ascii_hexdigit())
+}
+
+/// The registration holding `ticket` (the long ticket is the registrant's key).
 pub async fn ticket(app: &App, ticket: &str) -> Result<Ticket, AppError> {
-    if ticket.len() != 32 || !ticket.chars().all(|c| c.is_ascii_hexdigit()) {
+    if !is_ticket(ticket) {
         return Err(AppError::NotFound);
     }
     let registration = activities::registration_by_ticket(&app.db, ticket).await?;
@@ -837,7 +797,7 @@ pub async fn registrations(
 pub struct CheckinInput {
     /// Generated on the device; the same id sent twice counts once.
     pub client_id: String,
-    /// The ticket code from the QR code or the list.
+    /// The ticket from the QR code or the list, or the short code as typed (`K7M2-Q9XD`).
     pub ticket: String,
     /// When it happened on the device (RFC 3339); empty = now.
     #[serde(default)]
@@ -890,7 +850,14 @@ pub async fn check_in(
             .unwrap_or(now)
             .min(now);
         let method = if it.method == "list" { "list" } else { "qr" };
-        let ticket = it.ticket.trim().to_ascii_lowercase();
+        // The long ticket (QR code, list) in lower case, or the short code as stored; what
+        // is neither is no ticket of this session.
+        let long = it.ticket.trim().to_ascii_lowercase();
+        let ticket = if is_ticket(&long) {
+            long
+        } else {
+            renke_domain::activity::parse_ticket_code("ticket", &it.ticket).unwrap_or(long)
+        };
         let res = activities::check_in(
             &app.db,
             session_id,
@@ -912,7 +879,11 @@ pub async fn check_in(
         };
         let name = match outcome {
             "unknown_ticket" | "invalid" => None,
-            _ => activities::registration_by_ticket(&app.db, &ticket)
+            _ if is_ticket(&ticket) => activities::registration_by_ticket(&app.db, &ticket)
+                .await
+                .ok()
+                .map(|r| r.name),
+            _ => activities::registration_by_code(&app.db, &ticket)
                 .await
                 .ok()
                 .map(|r| r.name),
@@ -1102,6 +1073,40 @@ pub fn venue_line(a: &Activity, s: &Session) -> Option<String> {
         .or_else(|| s.city.clone())
 }
 
+/// Where a session is watched: its own link, or its venue's when that is an online or
+/// livestream venue.
+pub fn online_link<'a>(a: &'a Activity, s: &'a Session) -> Option<&'a str> {
+    s.online_url.as_deref().or_else(|| {
+        s.venue_id
+            .and_then(|v| a.venues.iter().find(|x| x.id == v))
+            .filter(|v| matches!(v.kind.as_str(), "online" | "livestream"))
+            .and_then(|v| v.url.as_deref())
+    })
+}
+
+/// The only way session `s` can be attended, if it has one (see
+/// [`renke_domain::activity::offered_attendance`]): online with a link, on site with a
+/// venue to sit in or a city.
+pub fn session_attendance(a: &Activity, s: &Session) -> Option<Attendance> {
+    let venue = s.venue_id.and_then(|v| a.venues.iter().find(|x| x.id == v));
+    let on_site = s.city.is_some()
+        || venue.is_some_and(|v| !matches!(v.kind.as_str(), "online" | "livestream"));
+    renke_domain::activity::offered_attendance(online_link(a, s).is_some(), on_site)
+}
+
+/// The link to watch session `s`, once it may be shown at `now` (from
+/// [`ONLINE_LINK_LEAD_MINUTES`](renke_domain::activity::ONLINE_LINK_LEAD_MINUTES) before the
+/// start); `Err` with the moment it will be for a session that has one.
+pub fn watch_link<'a>(
+    a: &'a Activity,
+    s: &'a Session,
+    now: DateTime<Utc>,
+) -> Option<Result<&'a str, DateTime<Utc>>> {
+    let link = online_link(a, s)?;
+    let from = renke_domain::activity::online_link_from(s.starts_at);
+    Some(if now >= from { Ok(link) } else { Err(from) })
+}
+
 /// One registration's session as a calendar event (the e-mail attachment and the personal
 /// feed).
 pub fn session_event(
@@ -1111,7 +1116,15 @@ pub fn session_event(
     r: &Registration,
     now: DateTime<Utc>,
 ) -> IcsEvent {
-    let venue = venue_line(a, s).or_else(|| s.online_url.clone());
+    let venue = venue_line(a, s).or_else(|| match watch_link(a, s, now) {
+        Some(Ok(link)) => Some(link.to_owned()),
+        Some(Err(from)) => Some(format!(
+            "线上（观看链接 {} 起见电子票） Online (link on the ticket from {})",
+            renke_domain::clock::local_time(&from),
+            renke_domain::clock::local_time(&from)
+        )),
+        None => None,
+    });
     IcsEvent {
         uid: format!("registration-{}@renke", r.id),
         summary: format!("{}（{}）", a.row.title, s.title),
@@ -1179,8 +1192,12 @@ pub async fn registration_mail(
         return Ok(None);
     }
     let (s, a) = session_and_activity(app, r.session_id).await?;
+    if m.kind == "link" {
+        return Ok(link_mail(app, &r, &s, &a, email));
+    }
     let base = app.config.public_url.trim_end_matches('/');
     let link = format!("{base}/tickets/{}", r.ticket);
+    let code = renke_domain::activity::format_ticket_code(&r.code);
     let what = format!("{}（{}）", a.row.title, s.title);
     let when = format!(
         "{} — {}（北京时间）",
@@ -1196,11 +1213,11 @@ pub async fn registration_mail(
         "confirmed" => (
             format!("【报名成功】{what}"),
             format!(
-                "{name}：您已成功报名“{what}”，时间 {when}。请凭电子票入场（签到时出示二维码），如需取消请在电子票页面办理：",
+                "{name}：您已成功报名“{what}”，时间 {when}。凭证号 {code}，请凭电子票入场（签到时出示二维码或报出凭证号），如需取消请在电子票页面办理：",
                 name = r.name
             ),
             format!(
-                "Dear {name}, your registration for “{what}” on {when_en} is confirmed. Show the QR code on your ticket to check in; you can cancel on the ticket page.",
+                "Dear {name}, your registration for “{what}” on {when_en} is confirmed. Your ticket code is {code}; show the QR code on your ticket or give the code to check in; you can cancel on the ticket page.",
                 name = r.name
             ),
             true,
@@ -1222,11 +1239,11 @@ pub async fn registration_mail(
         "promoted" => (
             format!("【候补转正】{what}"),
             format!(
-                "{name}：有名额空出，您在“{what}”（{when}）的候补报名已自动转为正式报名。请凭电子票入场：",
+                "{name}：有名额空出，您在“{what}”（{when}）的候补报名已自动转为正式报名。凭证号 {code}，请凭电子票入场：",
                 name = r.name
             ),
             format!(
-                "Dear {name}, a place has freed: your waiting-list registration for “{what}” ({when_en}) is now confirmed. Show the QR code on your ticket to check in.",
+                "Dear {name}, a place has freed: your waiting-list registration for “{what}” ({when_en}) is now confirmed. Your ticket code is {code}; show the QR code on your ticket or give the code to check in.",
                 name = r.name
             ),
             true,
@@ -1249,6 +1266,17 @@ pub async fn registration_mail(
             )));
         }
     };
+    // An online session's link: in the mail once it may be shown, else when it will be.
+    let watch = match (m.kind.as_str(), watch_link(&a, &s, app.clock.now())) {
+        ("confirmed" | "promoted", Some(Ok(link))) => {
+            format!("观看链接 Link to watch: {link}\n")
+        }
+        ("confirmed" | "promoted", Some(Err(from))) => format!(
+            "本场次线上进行，观看链接将于 {t}（北京时间）起在电子票页面显示。\nThis session is online: the link to watch appears on your ticket page from {t} (Beijing time).\n",
+            t = local_time(&from)
+        ),
+        _ => String::new(),
+    };
     let mut attachments = Vec::new();
     if ics {
         let ev = session_event(base, &a, &s, &r, app.clock.now());
@@ -1261,9 +1289,51 @@ pub async fn registration_mail(
     Ok(Some(crate::mail::Mail {
         to: vec![email],
         subject,
-        text: format!("{zh}\n{link}\n\n{en}\n{link}\n"),
+        text: format!("{zh}\n{link}\n\n{en}\n{link}\n\n{watch}"),
         attachments,
     }))
+}
+
+/// Mails each registrant of an online session its link when the link may be shown
+/// ([`ONLINE_LINK_LEAD_MINUTES`](renke_domain::activity::ONLINE_LINK_LEAD_MINUTES) before
+/// the start), once. Returns how many were queued.
+pub async fn queue_watch_links(app: &App) -> Result<usize, StoreError> {
+    let now = app.clock.now();
+    let links_from =
+        now + chrono::Duration::minutes(renke_domain::activity::ONLINE_LINK_LEAD_MINUTES);
+    activities::queue_link_messages(&app.db, now, links_from).await
+}
+
+/// The e-mail that gives a registrant the link to an online session shortly before it
+/// starts; none for a registration no longer confirmed, or confirmed when the link could
+/// already be shown (its confirmation carried the link).
+fn link_mail(
+    app: &App,
+    r: &Registration,
+    s: &Session,
+    a: &Activity,
+    email: String,
+) -> Option<crate::mail::Mail> {
+    use renke_domain::clock::local_time;
+    let from = renke_domain::activity::online_link_from(s.starts_at);
+    let confirmed_at = r.promoted_at.unwrap_or(r.created_at);
+    if !r.status.holds_place() || confirmed_at >= from {
+        return None;
+    }
+    let link = online_link(a, s)?;
+    let base = app.config.public_url.trim_end_matches('/');
+    let what = format!("{}（{}）", a.row.title, s.title);
+    Some(crate::mail::Mail {
+        to: vec![email],
+        subject: format!("【观看链接】{what}"),
+        text: format!(
+            "{name}：您报名的“{what}”将于 {start}（北京时间）开始，观看链接：\n{link}\n电子票：{base}/tickets/{ticket}\n\nDear {name}, “{what}” starts at {start} (Beijing time). Link to watch:\n{link}\nYour ticket: {base}/tickets/{ticket}\n",
+            name = r.name,
+            start = local_time(&s.starts_at),
+            ticket = r.ticket,
+        ),
+        attachments: Vec::new(),
+    })
 }
 
 /// Messages a drain reads and hands over per transaction.
@@ -1354,6 +1424,7 @@ pub fn activity_form_from_pairs(pairs: &[(String, String)]) -> ActivityForm {
             _ => {}
         }
     }
+    venues::read_form_pairs(pairs, &mut f);
     for (i, role) in roles.into_iter().enumerate() {
         let org_code = orgs.get(i).cloned().unwrap_or_default();
         let name = names.get(i).cloned().unwrap_or_default();
@@ -1368,6 +1439,41 @@ pub fn activity_form_from_pairs(pairs: &[(String, String)]) -> ActivityForm {
         });
     }
     f
+}
+
+/// What the activity form offers to choose from instead of typed numbers: the notices the
+/// caller's organisation received or issued (newest first) and the activity plan tasks it
+/// is a recipient of, each as (id, label).
+pub struct FormChoices {
+    pub notices: Vec<(i64, String)>,
+    pub plan_tasks: Vec<(i64, String)>,
+}
+
+/// The choices of the activity form for `me` (see [`FormChoices`]).
+pub async fn form_choices(app: &App, me: &Caller) -> Result<FormChoices, AppError> {
+    const MAX: i64 = 100;
+    let cite =
+        |doc: &Option<String>, title: &str| renke_domain::notice::cite(title, doc.as_deref());
+    let mut notices: Vec<(i64, String)> = Vec::new();
+    let (inbox, _) = crate::notices::notice_inbox(app, me, 0, MAX).await?;
+    for n in inbox.items.iter().map(|i| &i.notice) {
+        notices.push((n.id, cite(&n.doc_number, &n.title)));
+    }
+    for n in crate::notices::sent_notices(app, me, 0, MAX).await?.items {
+        if n.issued_at.is_some() && !notices.iter().any(|(id, _)| *id == n.id) {
+            notices.push((n.id, cite(&n.doc_number, &n.title)));
+        }
+    }
+    notices.sort_by_key(|n| std::cmp::Reverse(n.0));
+    let plan_tasks = renke_store::tasks::plan_tasks_for(&app.db, me.org_id, MAX)
+        .await?
+        .into_iter()
+        .map(|(id, title, doc)| (id, cite(&doc, &title)))
+        .collect();
+    Ok(FormChoices {
+        notices,
+        plan_tasks,
+    })
 }
 
 /// `notice_id`, when given, must name a notice the caller may read (`unknown_notice`): an

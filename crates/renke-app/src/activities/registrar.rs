@@ -11,7 +11,7 @@
 //! Capacity stays exact across several app servers: every batch still takes the session's
 //! lock in the database.
 
-use super::{audience_roles, form_fields, may_read, registered};
+use super::{audience_roles, form_fields, may_read, registered, session_attendance};
 use crate::App;
 use crate::Caller;
 use crate::error::AppError;
@@ -107,20 +107,33 @@ async fn write_queue(app: App, session_id: i64) {
 /// Checks each registration of `batch` against the activity and writes the valid ones in
 /// one transaction; every caller is answered.
 async fn write_batch(app: &App, session_id: i64, batch: Vec<Pending>) {
-    let activity = match activities::session(&app.db, session_id).await {
-        Ok(s) => activities::get(&app.db, s.activity_id).await,
+    let read = match activities::session(&app.db, session_id).await {
+        Ok(s) => activities::get(&app.db, s.activity_id)
+            .await
+            .map(|a| (s, a)),
         Err(e) => Err(e),
     };
-    let activity = match activity {
-        Ok(a) => a,
+    let (session, activity) = match read {
+        Ok(sa) => sa,
         Err(e) => return answer_all(batch, &AppError::from(e)),
     };
     let (fields, roles) = (form_fields(&activity.row), audience_roles(&activity.row));
+    let offered = session_attendance(&activity, &session);
     let mut writing = Vec::with_capacity(batch.len());
     let mut people = Vec::with_capacity(batch.len());
-    for p in batch {
+    for mut p in batch {
+        // A session attended one way only needs no choice: the form may leave it empty.
+        if let Some(only) = offered
+            && p.input.attendance.trim().is_empty()
+        {
+            p.input.attendance = only.as_str().to_owned();
+        }
         let checked = may_read(p.me.as_ref(), &activity)
-            .and_then(|()| p.input.validate(&fields, &roles).map_err(AppError::from));
+            .and_then(|()| p.input.validate(&fields, &roles).map_err(AppError::from))
+            .and_then(|mut d| {
+                d.follow_session(offered)?;
+                Ok(d)
+            });
         match checked {
             Ok(draft) => {
                 people.push((draft, p.me.as_ref().map(|m| m.id)));

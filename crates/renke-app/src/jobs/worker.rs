@@ -26,6 +26,9 @@ pub struct Pass {
     pub told: usize,
     /// E-mail digests queued (see [`crate::digest`]).
     pub digests: usize,
+    /// Online sessions' links mailed to their registrants (see
+    /// [`crate::activities::queue_watch_links`]).
+    pub links: usize,
     /// Jobs run.
     pub done: usize,
     pub failed: usize,
@@ -57,8 +60,9 @@ impl Worker {
     }
 
     /// Sends the reminders due now, tells collectors of the submissions they received since
-    /// the last pass, queues the e-mail digests due (both at most once a minute), queues the files sweep when its hour has come, then runs every job due
-    /// now, in batches, until none is left.
+    /// the last pass, queues the e-mail digests and online sessions' links due (at most once
+    /// a minute), queues the files sweep when its hour has come, then runs every job due now,
+    /// in batches, until none is left.
     pub async fn run_once(&self) -> Result<Pass, StoreError> {
         let mut pass = Pass::default();
         let scan = self.scan_due();
@@ -74,6 +78,7 @@ impl Worker {
         // After the submissions are told of, so the e-mail lists them.
         if scan {
             pass.digests = crate::digest::run(&self.app).await?;
+            pass.links = crate::activities::queue_watch_links(&self.app).await?;
         }
         if self.sweep_due() {
             let now = self.app.clock.now();

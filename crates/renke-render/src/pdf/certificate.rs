@@ -4,6 +4,18 @@ use super::zh_date;
 use chrono::NaiveDate;
 use serde::Serialize;
 
+/// `data` as a QR code in SVG (medium error correction, a quiet zone of four modules);
+/// empty when it does not fit a QR code.
+fn qr_svg(data: &str) -> String {
+    match qrcode::QrCode::with_error_correction_level(data.as_bytes(), qrcode::EcLevel::M) {
+        Ok(code) => code
+            .render::<qrcode::render::svg::Color>()
+            .min_dimensions(120, 120)
+            .build(),
+        Err(_) => String::new(),
+    }
+}
+
 /// A certificate of attendance.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Certificate {
@@ -25,6 +37,10 @@ pub struct Certificate {
     pub organiser: String,
     /// The day the certificate was issued.
     pub issued_on: NaiveDate,
+    /// The code that verifies it (`K7M2-Q9XD`), printed beside the QR code.
+    pub verify_code: String,
+    /// The public page that verifies it, printed as a QR code.
+    pub verify_url: String,
 }
 
 #[derive(Serialize)]
@@ -38,6 +54,10 @@ struct Data<'a> {
     dates_en: String,
     organiser: &'a str,
     issued_on: String,
+    verify_code: &'a str,
+    verify_url: &'a str,
+    /// The QR code of `verify_url`, as SVG.
+    verify_qr: String,
 }
 
 impl Certificate {
@@ -78,6 +98,9 @@ impl Certificate {
             dates_en: self.dates_en(),
             organiser: &self.organiser,
             issued_on: zh_date(&self.issued_on),
+            verify_code: &self.verify_code,
+            verify_url: &self.verify_url,
+            verify_qr: qr_svg(&self.verify_url),
         }
     }
 }

@@ -88,6 +88,8 @@ pub fn certificate() -> Certificate {
         ends_on: date("2022-06-16"),
         organiser: "广东省市场监督管理局".into(),
         issued_on: date("2022-06-16").unwrap_or_default(),
+        verify_code: "K7M2-Q9XD".into(),
+        verify_url: "http://127.0.0.1:8080/verify/K7M2Q9XD".into(),
     }
 }
 

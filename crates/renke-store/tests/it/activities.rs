@@ -277,8 +277,16 @@ async fn duplicate_registration_is_refused() {
         let (_, sid) = activity_with_session(db, "").await;
         let first = register(db, sid, 7).await;
         assert_eq!(status(&first), "confirmed", "{l}");
-        let mut again = person(7);
-        again.name = renke_domain::text::Line::parse("name", "另一个名字", 50).unwrap();
+        // The same name with the same number, written another way: the same person.
+        let again = RegistrationInput {
+            name: "学员 7".into(),
+            company: "某某电器有限公司".into(),
+            phone: "+86 138-0000-0007".into(),
+            audience_role: "quality_manager".into(),
+            ..Default::default()
+        }
+        .validate(&[], &[])
+        .unwrap();
         let second = activities::register(db, sid, &again, None, now())
             .await
             .unwrap();
@@ -291,6 +299,16 @@ async fn duplicate_registration_is_refused() {
             1,
             "{l}"
         );
+        // A colleague on the same switchboard number is someone else.
+        let mut colleague = person(7);
+        colleague.name = renke_domain::text::Line::parse("name", "另一个名字", 50).unwrap();
+        let third = activities::register(db, sid, &colleague, None, now())
+            .await
+            .unwrap();
+        assert_eq!(status(&third), "confirmed", "{l}: {third:?}");
+        if let RegisterOutcome::Registered(r) = third {
+            activities::cancel(db, r.id, now()).await.unwrap();
+        }
         // After cancelling, the same person may register again.
         if let RegisterOutcome::Registered(r) = first {
             activities::cancel(db, r.id, now()).await.unwrap();

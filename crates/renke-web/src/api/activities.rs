@@ -260,6 +260,9 @@ pub struct RegistrationDto {
     pub attendance: Option<String>,
     pub audience_role: Option<String>,
     pub ticket: String,
+    /// The short ticket code people read out and type at check-in (`K7M2Q9XD`; shown as
+    /// `K7M2-Q9XD`).
+    pub code: String,
     pub created_at: DateTime<Utc>,
     pub promoted_at: Option<DateTime<Utc>>,
     pub cancelled_at: Option<DateTime<Utc>>,
@@ -282,6 +285,7 @@ impl From<Registration> for RegistrationDto {
             attendance: r.attendance,
             audience_role: r.audience_role,
             ticket: r.ticket,
+            code: r.code,
             created_at: r.created_at,
             promoted_at: r.promoted_at,
             cancelled_at: r.cancelled_at,

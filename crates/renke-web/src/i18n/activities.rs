@@ -5,12 +5,15 @@ pub(super) const MESSAGES: &[(&str, &str, &str)] = &[
     ("act.list", "活动日历", "Activity calendar"),
     ("act.list_view", "列表", "List"),
     ("act.month_view", "月历", "Month"),
+    ("act.week_view", "周历", "Week"),
+    ("act.prev_week", "上一周", "Previous week"),
+    ("act.next_week", "下一周", "Next week"),
     ("act.prev_month", "上个月", "Previous month"),
     ("act.next_month", "下个月", "Next month"),
     (
         "act.filter_org",
-        "按机构筛选（机构代码）",
-        "Filter by organisation (code)",
+        "按机构筛选（名称或编码）",
+        "Filter by organisation (name or code)",
     ),
     ("act.filter", "筛选", "Filter"),
     (
@@ -57,8 +60,8 @@ pub(super) const MESSAGES: &[(&str, &str, &str)] = &[
     ("act.ticket", "报名凭证", "Registration"),
     (
         "act.ticket_confirmed",
-        "报名成功！请在签到时出示下方二维码。",
-        "You are registered! Show the QR code below when you check in.",
+        "报名成功！签到时请出示下方二维码，或报出凭证号。",
+        "You are registered! Show the QR code below, or give the ticket code, when you check in.",
     ),
     (
         "act.ticket_waiting",
@@ -218,6 +221,96 @@ pub(super) const MESSAGES: &[(&str, &str, &str)] = &[
         "Certificate of attendance (PDF)",
     ),
     (
+        "act.certificate_after_end",
+        "活动结束后可在此下载参加证明。",
+        "The certificate of attendance can be downloaded here once the session has ended.",
+    ),
+    (
+        "err.session_not_ended",
+        "活动尚未结束，结束后才能下载参加证明。",
+        "The session has not ended yet: the certificate of attendance is issued after it.",
+    ),
+    (
+        "err.invalid_phone_number",
+        "电话号码无效：{value}。请填写 11 位手机号、带区号的固定电话（如 020-38835672），或以 +852、+853 开头的香港、澳门号码。",
+        "Not a valid phone number: {value}. Give an 11-digit mainland mobile, a landline with its area code (e.g. 020-38835672), or a Hong Kong or Macau number starting +852 or +853.",
+    ),
+    (
+        "err.invalid_ticket_code",
+        "凭证号应为 8 位字母和数字（如 K7M2-Q9XD）：{value}",
+        "A ticket code has 8 letters and digits (e.g. K7M2-Q9XD): {value}",
+    ),
+    (
+        "err.invalid_contact",
+        "请填写报名时使用的电子邮箱或电话号码：{value}",
+        "Give the e-mail address or phone number you registered with: {value}",
+    ),
+    ("act.watch", "进入直播 / 会议", "Watch / join"),
+    (
+        "act.watch_from",
+        "本场次线上进行，观看链接将于 {t}（北京时间）起在此显示。",
+        "This session is online: the link to watch appears here from {t} (Beijing time).",
+    ),
+    (
+        "err.attendance_not_offered",
+        "本场次只能{offered}，不能选择{value}。",
+        "This session can only be attended one way ({offered}), not {value}.",
+    ),
+    ("act.way_back", "找回我的电子票", "Find my tickets"),
+    (
+        "act.way_back_help",
+        "填写报名时使用的电子邮箱或电话号码，我们会把您全部报名的电子票链接发送到报名时填写的邮箱。",
+        "Give the e-mail address or phone number you registered with: we e-mail the links to all your tickets to the address given when registering.",
+    ),
+    (
+        "act.way_back_contact",
+        "电子邮箱或电话号码",
+        "E-mail or phone",
+    ),
+    (
+        "act.way_back_placeholder",
+        "例：name@example.com 或 138 0000 0000",
+        "e.g. name@example.com or 138 0000 0000",
+    ),
+    (
+        "act.way_back_send",
+        "发送电子票链接",
+        "Send my ticket links",
+    ),
+    (
+        "act.way_back_sent",
+        "如有使用该邮箱或电话的报名，电子票链接已发送至报名时填写的邮箱，请查收。",
+        "If there are registrations with this address or number, their ticket links are on their way to the e-mail address given when registering.",
+    ),
+    (
+        "act.way_back_no_mail",
+        "报名时未填写邮箱的，请联系活动组织单位。",
+        "If you gave no e-mail address when registering, ask the organisers.",
+    ),
+    (
+        "act.registered_before",
+        "已经报过名？",
+        "Registered already?",
+    ),
+    ("act.verify", "参加证明验证", "Verify a certificate"),
+    (
+        "act.verify_valid",
+        "证书有效：该参加证明由本平台出具。",
+        "Valid: this certificate of attendance was issued by this platform.",
+    ),
+    (
+        "act.verify_none",
+        "未找到该验证码对应的参加证明。",
+        "No certificate of attendance has this code.",
+    ),
+    (
+        "act.verify_code",
+        "验证码（证书左下角）",
+        "Verification code (bottom left of the certificate)",
+    ),
+    ("act.verify_placeholder", "例：K7M2-Q9XD", "e.g. K7M2-Q9XD"),
+    ("act.verify_submit", "验证", "Verify"),
+    (
         "err.not_checked_in",
         "尚未签到，签到后才能下载参加证明。",
         "Not checked in: the certificate of attendance is issued after check-in.",
@@ -239,8 +332,8 @@ pub(super) const MESSAGES: &[(&str, &str, &str)] = &[
     ("act.campaign", "所属主题活动", "Campaign"),
     (
         "act.owner_code",
-        "发起单位（机构代码）",
-        "Organised for (organisation code)",
+        "发起单位（输入名称或编码选择）",
+        "Organised for (type a name or code to choose)",
     ),
     ("act.title", "活动名称", "Title"),
     ("act.description", "活动内容", "Description"),
@@ -256,11 +349,7 @@ pub(super) const MESSAGES: &[(&str, &str, &str)] = &[
     ("act.period_from", "起始日期", "From"),
     ("act.period_to", "截止日期", "To"),
     ("act.period_label", "时间段写法", "Period as written"),
-    (
-        "act.time_help",
-        "北京时间，格式：2022-06-09 10:00",
-        "Beijing time, e.g. 2022-06-09 10:00",
-    ),
+    ("act.time_help", "北京时间。", "Beijing time."),
     ("act.date_help", "格式：2022-06-09", "Format: 2022-06-09"),
     (
         "act.organisers_help",
@@ -282,7 +371,7 @@ pub(super) const MESSAGES: &[(&str, &str, &str)] = &[
         "公开活动在主题活动公开页面和公共日历中显示。",
         "Public activities appear on the campaign page and the public calendar.",
     ),
-    ("act.notice_id", "来源通知编号", "From notice (number)"),
+    ("act.notice_id", "来源通知", "From notice"),
     ("act.session_title", "场次名称", "Session title"),
     (
         "act.capacity_help",
@@ -296,11 +385,7 @@ pub(super) const MESSAGES: &[(&str, &str, &str)] = &[
         "Empty: registration closes when the session starts.",
     ),
     ("act.venue", "会场", "Venue"),
-    (
-        "act.task_id",
-        "所属活动方案任务编号",
-        "Activity plan task (number)",
-    ),
+    ("act.task_id", "所属活动方案任务", "Activity plan task"),
     (
         "act.task_help",
         "选填：本单位收到的“活动方案”任务编号，活动将列入该任务的报送和汇总。",

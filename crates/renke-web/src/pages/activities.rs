@@ -139,6 +139,9 @@ pub struct CalendarQuery {
     view: Option<String>,
     #[serde(default)]
     month: Option<String>,
+    /// Any day of the week the week view shows (`2022-06-06`).
+    #[serde(default)]
+    week: Option<String>,
     #[serde(default)]
     org: Option<String>,
     #[serde(default)]
@@ -161,12 +164,28 @@ pub struct PeriodItem {
     pub title: String,
 }
 
+/// One day of the week view: its date and its timed activities with their hours.
+pub struct WeekDay {
+    pub label: String,
+    pub today: bool,
+    /// (activity id, 10:00–11:00, title, mode).
+    pub items: Vec<(i64, String, String, String)>,
+}
+
 #[derive(Template)]
 #[template(path = "activities.html")]
 struct CalendarPage {
     c: Chrome,
     items: Vec<CalendarItem>,
     month_view: bool,
+    week_view: bool,
+    /// The Monday of the week shown (`2022-06-06`), its label, and the neighbouring weeks'
+    /// Mondays, empty where navigation stops.
+    week: String,
+    week_label: String,
+    prev_week: String,
+    next_week: String,
+    days: Vec<WeekDay>,
     month_label: String,
     /// Empty where navigation stops: no activity before (or after) this month.
     prev_month: String,
@@ -237,6 +256,34 @@ fn opening_month(items: &[CalendarItem], now: DateTime<Utc>) -> (i32, u32) {
     next.or(last).map_or(here, month_of)
 }
 
+/// The Monday of the week a week view opens on without a `week` in the address: the
+/// clock's week if it has activities, else the week of the next activity after the clock,
+/// else of the last one, else the clock's week.
+fn opening_week(items: &[CalendarItem], now: DateTime<Utc>) -> NaiveDate {
+    let today = now.with_timezone(&SHANGHAI).date_naive();
+    let here = monday_of(today);
+    let start = renke_domain::activity::day_start(here);
+    let end = start + chrono::Duration::days(7);
+    if items
+        .iter()
+        .any(|i| i.activity.starts_at < end && i.activity.ends_at > start)
+    {
+        return here;
+    }
+    let next = items
+        .iter()
+        .filter(|i| i.activity.starts_at >= now)
+        .map(|i| i.activity.starts_at)
+        .min();
+    let last = items.iter().map(last_moment).max();
+    next.or(last)
+        .map_or(here, |t| monday_of(t.with_timezone(&SHANGHAI).date_naive()))
+}
+
+fn monday_of(d: NaiveDate) -> NaiveDate {
+    d - chrono::Duration::days(i64::from(d.weekday().num_days_from_monday()))
+}
+
 /// The last moment an activity runs: its end is exclusive (a period to 6月30日 ends at
 /// 7月1日 00:00), so a month view does not count it in July.
 fn last_moment(i: &CalendarItem) -> DateTime<Utc> {
@@ -249,7 +296,9 @@ pub async fn calendar(
     Query(q): Query<CalendarQuery>,
 ) -> Result<Response, PageError> {
     let tr = ctx.tr;
+    let week_view = q.view.as_deref() == Some("week");
     let month_view = q.view.as_deref() == Some("month");
+    let grid = month_view || week_view;
     let now = state.clock.now();
     let typed_month = q
         .month
@@ -262,13 +311,9 @@ pub async fn calendar(
     let p = CalendarParams {
         campaign_id: q.campaign_id,
         org: q.org.clone(),
-        month: if month_view {
-            None
-        } else {
-            typed_month.clone()
-        },
-        offset: if month_view { Some(0) } else { q.offset },
-        limit: Some(if month_view { 500 } else { 50 }),
+        month: if grid { None } else { typed_month.clone() },
+        offset: if grid { Some(0) } else { q.offset },
+        limit: Some(if grid { 500 } else { 50 }),
     };
     let (mut items, total) = svc::calendar(&state, ctx.account(), &p).await?;
     let month = match (&typed_month, month_view) {
@@ -375,6 +420,95 @@ pub async fn calendar(
             }
         }
     }
+    let (mut week, mut week_label, mut prev_week, mut next_week, mut days) = (
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+        Vec::new(),
+    );
+    if week_view {
+        let monday = match q.week.as_deref().map(str::trim).filter(|w| !w.is_empty()) {
+            Some(w) => {
+                monday_of(renke_domain::campaign::parse_date("week", w).map_err(AppError::from)?)
+            }
+            None => opening_week(&items, now),
+        };
+        let start = renke_domain::activity::day_start(monday);
+        let end = start + chrono::Duration::days(7);
+        if items.iter().any(|i| i.activity.starts_at < start) {
+            prev_week = (monday - chrono::Duration::days(7)).to_string();
+        }
+        if items.iter().any(|i| last_moment(i) >= end) {
+            next_week = (monday + chrono::Duration::days(7)).to_string();
+        }
+        let sunday = monday + chrono::Duration::days(6);
+        week_label = if tr.is_zh() {
+            format!(
+                "{}年{}月{}日—{}月{}日",
+                monday.year(),
+                monday.month(),
+                monday.day(),
+                sunday.month(),
+                sunday.day()
+            )
+        } else {
+            format!(
+                "{} – {}",
+                monday.format("%-d %B"),
+                sunday.format("%-d %B %Y")
+            )
+        };
+        week = monday.to_string();
+        items.retain(|i| i.activity.starts_at < end && i.activity.ends_at > start);
+        periods = items
+            .iter()
+            .filter(|i| i.activity.schedule_kind != "window")
+            .map(|i| PeriodItem {
+                id: i.activity.id,
+                label: i.activity.schedule().label(tr.is_zh()),
+                title: i.activity.title.clone(),
+            })
+            .collect();
+        let today = now.with_timezone(&SHANGHAI).date_naive();
+        let names_zh = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"];
+        for n in 0..7 {
+            let date = monday + chrono::Duration::days(n);
+            let from = renke_domain::activity::day_start(date);
+            let to = from + chrono::Duration::days(1);
+            let mut its: Vec<&CalendarItem> = items
+                .iter()
+                .filter(|i| i.activity.schedule_kind == "window")
+                .filter(|i| i.activity.starts_at < to && i.activity.ends_at > from)
+                .collect();
+            its.sort_by_key(|i| i.activity.starts_at);
+            let hm = |t: DateTime<Utc>| t.with_timezone(&SHANGHAI).format("%H:%M").to_string();
+            days.push(WeekDay {
+                label: if tr.is_zh() {
+                    format!(
+                        "{} {}月{}日",
+                        names_zh[n as usize],
+                        date.month(),
+                        date.day()
+                    )
+                } else {
+                    date.format("%a %-d %b").to_string()
+                },
+                today: date == today,
+                items: its
+                    .into_iter()
+                    .map(|i| {
+                        (
+                            i.activity.id,
+                            format!("{}–{}", hm(i.activity.starts_at), hm(i.activity.ends_at)),
+                            i.activity.title.clone(),
+                            mode_label(&tr, &i.activity.mode),
+                        )
+                    })
+                    .collect(),
+            });
+        }
+    }
     let org = q.org.clone().unwrap_or_default();
     let campaign = q.campaign_id.map(|c| c.to_string()).unwrap_or_default();
     let mut base = String::from("/activities?");
@@ -394,6 +528,12 @@ pub async fn calendar(
         c: Chrome::new(&ctx, "activities", tr.t("act.list")),
         items,
         month_view,
+        week_view,
+        week,
+        week_label,
+        prev_week,
+        next_week,
+        days,
         month_label,
         prev_month,
         next_month,
@@ -518,6 +658,20 @@ impl ActivityPage {
     fn open(&self, s: &Session) -> bool {
         self.now < s.closes_at()
     }
+    /// 线上 / 现场 for a session attended only one way.
+    fn attendance(&self, s: &Session) -> String {
+        svc::session_attendance(&self.v.activity, s)
+            .map(|a| if self.c.tr.is_zh() { a.zh() } else { a.en() }.to_owned())
+            .unwrap_or_default()
+    }
+    /// An online session's link while it may be shown (from shortly before the start to
+    /// the end).
+    fn watch_url(&self, s: &Session) -> Option<String> {
+        match svc::watch_link(&self.v.activity, s, self.now) {
+            Some(Ok(link)) if self.now < s.ends_at => Some(link.to_owned()),
+            _ => None,
+        }
+    }
     fn audience_roles(&self) -> String {
         svc::audience_roles(&self.v.activity.row)
             .iter()
@@ -638,6 +792,12 @@ impl RegisterPage {
     fn full(&self) -> bool {
         self.session.places_left() == Some(0)
     }
+    /// The session's only way of attending, if it has one: the form states it instead
+    /// of asking.
+    fn only_attendance(&self) -> Option<(&'static str, &'static str)> {
+        svc::session_attendance(&self.v.activity, &self.session)
+            .map(|a| (a.as_str(), if self.c.tr.is_zh() { a.zh() } else { a.en() }))
+    }
 }
 
 async fn register_page(
@@ -669,7 +829,7 @@ async fn register_page(
 
 /// A visitor without a session gets the pre-login CSRF cookie the form's token is
 /// checked against (as on the login page).
-fn ensure_pre_csrf(state: &AppState, ctx: &mut Ctx) -> Option<String> {
+pub(super) fn ensure_pre_csrf(state: &AppState, ctx: &mut Ctx) -> Option<String> {
     if let crate::auth::Identity::Anonymous { pre_csrf, .. } = &mut ctx.identity
         && pre_csrf.is_none()
     {
@@ -681,7 +841,7 @@ fn ensure_pre_csrf(state: &AppState, ctx: &mut Ctx) -> Option<String> {
     None
 }
 
-fn with_cookie(mut res: Response, cookie: Option<String>) -> Response {
+pub(super) fn with_cookie(mut res: Response, cookie: Option<String>) -> Response {
     if let Some(c) = cookie
         && let Ok(v) = c.parse()
     {
@@ -696,11 +856,14 @@ pub async fn register_form(
     PagePath(id): PagePath<i64>,
 ) -> Result<Response, PageError> {
     let cookie = ensure_pre_csrf(&state, &mut ctx);
-    let f = RegistrationForm {
-        attendance: "on_site".into(),
-        ..Default::default()
-    };
-    let page = register_page(&state, &ctx, id, f, Errors::default()).await?;
+    let page = register_page(
+        &state,
+        &ctx,
+        id,
+        RegistrationForm::default(),
+        Errors::default(),
+    )
+    .await?;
     Ok(with_cookie(render(&page), cookie))
 }
 
@@ -728,11 +891,42 @@ struct TicketPage {
     t: Ticket,
     qr: String,
     organisers: String,
+    now: DateTime<Utc>,
 }
 
 impl TicketPage {
     fn time(&self, t: impl Moment) -> String {
         local_time(&t.moment())
+    }
+    fn code(&self) -> String {
+        renke_domain::activity::format_ticket_code(&self.t.registration.code)
+    }
+    /// The link to watch an online session, once it may be shown.
+    fn watch_url(&self) -> Option<String> {
+        match svc::watch_link(&self.t.activity, &self.t.session, self.now) {
+            Some(Ok(link)) => Some(link.to_owned()),
+            _ => None,
+        }
+    }
+    /// When an online session's link will be shown, before it is.
+    fn watch_from(&self) -> Option<String> {
+        match svc::watch_link(&self.t.activity, &self.t.session, self.now) {
+            Some(Err(from)) => Some(local_time(&from)),
+            _ => None,
+        }
+    }
+    fn attendance(&self) -> String {
+        self.t
+            .registration
+            .attendance
+            .as_deref()
+            .and_then(|a| renke_domain::activity::Attendance::parse("attendance", a).ok())
+            .map(|a| if self.c.tr.is_zh() { a.zh() } else { a.en() }.to_owned())
+            .unwrap_or_default()
+    }
+    /// Whether the certificate of attendance is owed now: checked in, session over.
+    fn certificate_ready(&self) -> bool {
+        self.t.registration.checked_in_at.is_some() && self.now >= self.t.session.ends_at
     }
     fn waiting_text(&self) -> String {
         self.c.tr.tf(
@@ -771,6 +965,7 @@ pub async fn ticket(
         t,
         qr,
         organisers,
+        now: state.clock.now(),
     };
     Ok(with_cookie(render(&page), cookie))
 }
@@ -843,6 +1038,9 @@ impl RegistrationsPage {
             renke_domain::activity::RegistrationStatus::en,
             s.as_str(),
         )
+    }
+    fn code(&self, r: &Registration) -> String {
+        renke_domain::activity::format_ticket_code(&r.code)
     }
     fn client_id(&self, r: &Registration) -> String {
         format!("list-registration-{}", r.id)
@@ -1223,6 +1421,22 @@ struct ActivityFormPage {
     campaigns: Vec<(i64, String)>,
     /// Organisations to pick (code, name).
     orgs: Vec<(String, String)>,
+    /// Notices and activity plan tasks to pick.
+    choices: svc::FormChoices,
+}
+
+/// (id, label, selected) for a select of `list`, with `chosen` added when missing.
+fn options(list: &[(i64, String)], chosen: Option<i64>, what: &str) -> Vec<(i64, String, bool)> {
+    let mut out: Vec<(i64, String, bool)> = list
+        .iter()
+        .map(|(id, l)| (*id, l.clone(), Some(*id) == chosen))
+        .collect();
+    if let Some(c) = chosen
+        && !list.iter().any(|(id, _)| *id == c)
+    {
+        out.insert(0, (c, format!("{what} #{c}"), true));
+    }
+    out
 }
 
 /// Organiser rows shown: the typed ones and at least two empty ones to fill.
@@ -1286,11 +1500,21 @@ impl ActivityFormPage {
     fn period(&self) -> bool {
         self.f.schedule_kind == "period"
     }
-    fn notice(&self) -> String {
-        self.f.notice_id.map(|n| n.to_string()).unwrap_or_default()
+    /// The notices to choose from, with the chosen one kept even when the list does not
+    /// have it (one of another organisation's, chosen earlier).
+    fn notice_options(&self) -> Vec<(i64, String, bool)> {
+        options(
+            &self.choices.notices,
+            self.f.notice_id,
+            self.c.tr.pick("通知", "Notice"),
+        )
     }
-    fn task(&self) -> String {
-        self.f.task_id.map(|n| n.to_string()).unwrap_or_default()
+    fn task_options(&self) -> Vec<(i64, String, bool)> {
+        options(
+            &self.choices.plan_tasks,
+            self.f.task_id,
+            self.c.tr.pick("任务", "Task"),
+        )
     }
     /// (index, role code, org code, name) for each row shown.
     fn organiser_rows(&self) -> Vec<(usize, String, String, String)> {
@@ -1342,6 +1566,7 @@ impl ActivityFormPage {
                 shown.push(format!("organisers[{i}].{part}"));
             }
         }
+        shown.extend(super::venues::fieldset_fields(&self.f));
         let refs: Vec<&str> = shown.iter().map(String::as_str).collect();
         self.errors.others(&refs)
     }
@@ -1381,6 +1606,7 @@ async fn activity_form_page(
         errors,
         campaigns,
         orgs: renke_app::orgs::directory_choices(state, &user.account, 500).await?,
+        choices: svc::form_choices(state, &user.account).await?,
     };
     Ok((status, render(&page)).into_response())
 }

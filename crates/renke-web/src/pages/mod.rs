@@ -15,6 +15,8 @@ mod reminders;
 mod session;
 mod settings;
 mod tasks;
+mod venues;
+mod way_back;
 
 use crate::AppState;
 use crate::error::AppError;
@@ -130,6 +132,35 @@ pub fn routes() -> Router<AppState> {
             post(activities::report_readiness),
         )
         .route(
+            "/activities/{id}/venues",
+            get(venues::show).post(venues::add_venue),
+        )
+        .route(
+            "/activities/{id}/venues/branches",
+            post(venues::add_branches),
+        )
+        .route(
+            "/activities/{id}/venues/{venue_id}",
+            get(venues::venue).post(venues::save_venue),
+        )
+        .route(
+            "/activities/{id}/venues/{venue_id}/remove",
+            post(venues::remove_venue),
+        )
+        .route(
+            "/activities/{id}/venues/{venue_id}/participants",
+            post(venues::add_participants),
+        )
+        .route(
+            "/activities/{id}/venues/{venue_id}/participants/{position}/remove",
+            post(venues::remove_participant),
+        )
+        .route("/activities/{id}/debug-slots", post(venues::add_slot))
+        .route(
+            "/activities/{id}/debug-slots/{slot_id}/remove",
+            post(venues::remove_slot),
+        )
+        .route(
             "/sessions/{id}/register",
             get(activities::register_form).post(activities::register),
         )
@@ -152,6 +183,12 @@ pub fn routes() -> Router<AppState> {
         .route("/campaigns/{id}/calendar.ics", get(activities::public_feed))
         .route("/notices/{id}/pdf", get(pdf::notice))
         .route("/tickets/{ticket}/certificate.pdf", get(pdf::certificate))
+        .route(
+            "/my-registrations",
+            get(way_back::way_back_form).post(way_back::way_back),
+        )
+        .route("/verify", get(way_back::verify_form))
+        .route("/verify/{code}", get(way_back::verify))
         .route("/tasks/submissions/{id}/report.pdf", get(pdf::report))
         .route("/settings", get(settings::show))
         .route("/settings/language", post(settings::language))

@@ -362,7 +362,7 @@ async fn bad_input_is_refused_and_nothing_changes() {
         );
         let r = anon_reg(1).await;
         assert_eq!(
-            (r.status, r.field_code("email").as_deref()),
+            (r.status, r.field_code("phone").as_deref()),
             (422, Some("already_registered")),
             "{l}"
         );
@@ -716,6 +716,21 @@ async fn calendars_and_feeds() {
         // Guangdong's staff see the internal one too; per organisation filter.
         let r = gd.get("/api/v1/activities?org=GD").await;
         assert_eq!(r.body["total"], 2, "{l}: {}", r.text);
+        // A name typed for the organisation finds it; a name several share asks for more.
+        let (c, _) = form_login(&app, "gd.staff").await;
+        let (s, _, by_name) = get(&c, &app, "/activities?org=广东省市场监督管理局").await;
+        assert_eq!(s, 200, "{l}");
+        assert!(by_name.contains("集中收看总局主场活动"), "{l}");
+        let (s, _, by_part) = get(&c, &app, "/activities?org=%E5%B9%BF%E5%B7%9E").await;
+        assert_eq!(s, 200, "{l}: 广州 is one organisation");
+        assert!(!by_part.contains("集中收看总局主场活动"), "{l}");
+        let (s, _, many) = get(&c, &app, "/activities?org=%E6%B7%B1%E5%9C%B3").await;
+        assert_eq!(s, 422, "{l}");
+        assert!(
+            many.contains("“深圳”对应多个机构：深圳市市场监督管理局、")
+                && many.contains("深圳市计量质量检测研究院"),
+            "{l}: {many}"
+        );
         let r = gd.get("/api/v1/activities?month=2022-13").await;
         assert_eq!(
             r.field_code("month").as_deref(),
@@ -723,8 +738,53 @@ async fn calendars_and_feeds() {
             "{l}"
         );
 
-        // Month view and list view pages; the public campaign page's calendar section.
+        // A "6月9日前后" activity comes after the timed main event of the same day in the
+        // list; the week view shows hours per day and periods once, above the days.
+        let about = json!({"campaign_id": campaign, "owner_code": "GD", "kind": "lecture",
+            "title": "认可知识进企业宣讲", "schedule_kind": "period", "period_from": "2022-06-09",
+            "period_to": "2022-06-09", "period_label": "6月9日前后", "mode": "offline", "public": true});
+        assert_eq!(
+            gd.post("/api/v1/activities", about).await.status,
+            201,
+            "{l}"
+        );
         let b = browser();
+        let (_, _, list) = get(&b, &app, &format!("/activities?campaign_id={campaign}")).await;
+        let at = |t: &str| {
+            list.find(t)
+                .unwrap_or_else(|| panic!("{l}: {t} in the list"))
+        };
+        assert!(
+            at("全省中小微企业质量管理体系免费培训") < at("第十五个“世界认可日”主场活动")
+                && at("第十五个“世界认可日”主场活动") < at("认可知识进企业宣讲"),
+            "{l}: chronological, timed before 前后 on the same day"
+        );
+        let (s, _, week) = get(&b, &app, "/activities?view=week&week=2022-06-09").await;
+        assert_eq!(s, 200, "{l}");
+        let strip = &week[week.find("本周持续进行").expect("periods strip")
+            ..week.find("<ol class=\"week").expect("days")];
+        let days = &week[week.find("<ol class=\"week").unwrap()..];
+        assert!(
+            week.contains("2022年6月6日—6月12日")
+                && strip.contains("6月9日前后")
+                && strip.contains("5月—6月")
+                && days.contains("周四 6月9日")
+                && days.contains("<b class=\"time\">10:00–11:00</b> <a")
+                && !days.contains("认可知识进企业宣讲")
+                && !days.contains("全省中小微企业"),
+            "{l}: {week}"
+        );
+        // Navigation stops where the activities do.
+        assert!(week.contains("week=2022-05-30"), "{l}: a previous week");
+        let (_, _, last) = get(&b, &app, "/activities?view=week&week=2022-06-27").await;
+        assert!(
+            !last.contains("aria-label=\"下一周\""),
+            "{l}: no week after the last"
+        );
+        let (s, _, _) = get(&b, &app, "/activities?view=week&week=2022-13-01").await;
+        assert_eq!(s, 422, "{l}");
+
+        // Month view and list view pages; the public campaign page's calendar section.
         let (s, _, month) = get(&b, &app, "/activities?view=month&month=2022-06").await;
         assert_eq!(s, 200, "{l}");
         assert!(
@@ -753,7 +813,6 @@ async fn calendars_and_feeds() {
             "{l}: internal activities stay out of the public feed"
         );
         // The internal activity's page lists its participants per venue.
-        let (c, _) = form_login(&app, "gd.staff").await;
         let r = gd.get("/api/v1/activities?org=GD").await;
         let internal_id = r.body["items"]
             .as_array()
@@ -844,7 +903,7 @@ async fn a_rush_of_registrations_is_exact() {
         );
         assert!(
             [3, 40].contains(&dup[0].0)
-                && dup[0].1 == ["email"]
+                && dup[0].1 == ["phone"]
                 && dup[0].2.as_deref() == Some("already_registered"),
             "{l}: {dup:?}"
         );

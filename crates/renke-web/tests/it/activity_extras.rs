@@ -5,6 +5,7 @@
 
 use crate::activities::{person, setup, training};
 use crate::support::{PASSWORD, TestApp};
+use chrono::Duration;
 use icalendar::{Calendar, CalendarDateTime, Component, DatePerhapsTime};
 use renke_app::mail::Mail;
 use serde_json::json;
@@ -273,6 +274,9 @@ async fn certificate_of_attendance_after_check_in_only() {
             .post(&format!("/api/v1/sessions/{sid}/registrations"), person(1))
             .await;
         let ticket = r.body["ticket"].as_str().unwrap().to_owned();
+        let other = gd
+            .post(&format!("/api/v1/sessions/{sid}/registrations"), person(2))
+            .await;
         let anon = app.anonymous();
         let page_url = format!("/tickets/{ticket}/certificate.pdf");
         let api_url = format!("/api/v1/tickets/{ticket}/certificate.pdf");
@@ -308,6 +312,29 @@ async fn certificate_of_attendance_after_check_in_only() {
             )
             .await;
         assert_eq!(r.body[0]["outcome"], "recorded", "{l}: {}", r.text);
+        // Checked in, but the session (5/20 09:00–12:00) has not ended: not yet.
+        let r = anon.get(&api_url).await;
+        assert_eq!(
+            (r.status, r.body["code"].as_str()),
+            (409, Some("session_not_ended")),
+            "{l}: {}",
+            r.text
+        );
+        let (_, _, html) = crate::pages::get(
+            &crate::pages::browser(),
+            &app,
+            &format!("/tickets/{ticket}"),
+        )
+        .await;
+        assert!(
+            !html.contains("certificate.pdf") && html.contains("活动结束后可在此下载参加证明"),
+            "{l}: no link before the end"
+        );
+        app.clock.advance(Duration::days(20));
+        let code = renke_store::activities::registration_by_ticket(app.db(), &ticket)
+            .await
+            .unwrap()
+            .code;
         for url in [&page_url, &api_url] {
             let res = anon
                 .request(reqwest::Method::GET, url)
@@ -325,10 +352,42 @@ async fn certificate_of_attendance_after_check_in_only() {
             assert!(
                 text.contains("学员1")
                     && text.contains("全省中小微企业质量管理体系免费培训")
-                    && text.contains("广东省市场监督管理局"),
+                    && text.contains("广东省市场监督管理局")
+                    && text.contains(&format!("/verify/{code}")),
                 "{l} {url}: {text}"
             );
         }
+        // The certificate's verification page: public, the name masked; any other code,
+        // or a code of a registration without a certificate, finds nothing.
+        let shown = format!("{}-{}", &code[..4], &code[4..]);
+        for path in [
+            format!("/verify/{code}"),
+            format!("/verify?code={}", shown.to_lowercase()),
+        ] {
+            let (s, _, html) = crate::pages::get(&crate::pages::browser(), &app, &path).await;
+            assert_eq!(s, 200, "{l} {path}");
+            assert!(
+                html.contains("证书有效")
+                    && html.contains("学*1")
+                    && !html.contains("学员1")
+                    && html.contains("全省中小微企业质量管理体系免费培训"),
+                "{l} {path}: {html}"
+            );
+        }
+        let other_code =
+            renke_store::activities::registration(app.db(), other.body["id"].as_i64().unwrap())
+                .await
+                .unwrap()
+                .code;
+        for path in [format!("/verify/{other_code}"), "/verify/ZZZZ-ZZZZ".into()] {
+            let (s, _, html) = crate::pages::get(&crate::pages::browser(), &app, &path).await;
+            assert_eq!(s, 404, "{l} {path}");
+            assert!(html.contains("未找到该验证码对应的参加证明"), "{l} {path}");
+        }
+        let (s, _, html) =
+            crate::pages::get(&crate::pages::browser(), &app, "/verify?code=12").await;
+        assert_eq!(s, 422, "{l}");
+        assert!(html.contains("凭证号应为 8 位字母和数字"), "{l}: {html}");
         let (_, _, html) = crate::pages::get(
             &crate::pages::browser(),
             &app,
@@ -445,7 +504,7 @@ async fn activity_pages_create_edit_and_sessions() {
             "{l}: {back}"
         );
         assert!(
-            field_block(&back, "organiser_org_1").contains("没有这个机构编码：NOPE"),
+            field_block(&back, "organiser_org_1").contains("没有名称或编码为“NOPE”的机构"),
             "{l}: {back}"
         );
         assert!(
@@ -535,7 +594,7 @@ async fn activity_pages_create_edit_and_sessions() {
         assert!(
             edit.contains("value=\"检验检测机构能力验证专题讲座\"")
                 && edit.contains("id=\"organiser_org_0\" name=\"organiser_org\" value=\"GD\"")
-                && edit.contains("value=\"2022-06-09 14:30\""),
+                && edit.contains("type=\"datetime-local\" value=\"2022-06-09T14:30\""),
             "{l}: {edit}"
         );
         let mut changed = good.to_vec();
@@ -680,7 +739,10 @@ async fn activity_pages_create_edit_and_sessions() {
         let edit_path = format!("/activities/{aid}/sessions/{sid}/edit");
         let (s, _, sedit) = get(&c, &app, &edit_path).await;
         assert_eq!(s, 200, "{l}");
-        assert!(sedit.contains("value=\"2022-05-18 18:00\""), "{l}: {sedit}");
+        assert!(
+            sedit.contains("type=\"datetime-local\" value=\"2022-05-18T18:00\""),
+            "{l}: {sedit}"
+        );
         let (s, _, back) = send(
             edit_path.clone(),
             session(

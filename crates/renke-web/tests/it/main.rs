@@ -23,4 +23,6 @@ mod reminders;
 mod submission_files;
 mod support;
 mod tasks;
+mod tickets;
 mod trust;
+mod venues;

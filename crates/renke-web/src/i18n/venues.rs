@@ -1,0 +1,160 @@
+//! Messages of venues, branch venues, participants and debugging slots: the new-activity
+//! form's 会场 fieldset and the page that manages an activity's venues.
+
+/// Key, Chinese, English.
+pub(super) const MESSAGES: &[(&str, &str, &str)] = &[
+    ("ven.title", "会场与分会场", "Venues and branch venues"),
+    ("ven.manage", "会场与分会场", "Venues and branch venues"),
+    ("ven.venues", "会场", "Venues"),
+    (
+        "ven.fieldset_help",
+        "主会场的地点，或线上、直播的地址；其他会场可在活动创建后添加。",
+        "Where the main venue is, or its online or livestream link; add other venues once the activity is created.",
+    ),
+    ("ven.kind", "会场类型", "Kind of venue"),
+    ("ven.name", "会场名称", "Name of the venue"),
+    (
+        "ven.host",
+        "承办单位（机构编码）",
+        "Hosted by (organisation code)",
+    ),
+    (
+        "ven.host_help",
+        "分会场须填写承办单位；一个单位在一个活动中只设一个会场。",
+        "A branch venue names the organisation hosting it; an organisation hosts one venue of an activity.",
+    ),
+    ("ven.host_col", "承办单位", "Host"),
+    ("ven.address", "地址", "Address"),
+    ("ven.room", "会议室", "Room"),
+    ("ven.capacity", "容纳人数", "Seats"),
+    ("ven.url", "线上或直播地址", "Online or livestream link"),
+    (
+        "ven.participants",
+        "参会人员（按类别）",
+        "Participants by category",
+    ),
+    (
+        "ven.participants_help",
+        "每行一类人员，如“省局分管领导”“认监处全体人员”；可填机构编码指明处室或单位。",
+        "One row per group of people, such as “省局分管领导”; an organisation code names the department or body.",
+    ),
+    ("ven.category", "类别", "Category"),
+    ("ven.participant_label", "人员", "Who"),
+    (
+        "ven.participant_org",
+        "机构编码（可选）",
+        "Organisation code (optional)",
+    ),
+    (
+        "ven.branch_addressees",
+        "为每个主送单位设分会场",
+        "A branch venue for each addressee",
+    ),
+    (
+        "ven.branch_addressees_help",
+        "按来源通知的主送单位，每个单位设一个分会场（发起单位除外，由它承办主会场）。",
+        "One branch venue for every organisation the source notice is addressed to, except the organiser's own, which holds the main venue.",
+    ),
+    ("ven.debug_slots", "联调时间", "Debugging slots"),
+    (
+        "ven.debug_slots_help",
+        "视频会议前各分会场联调的时间；分会场在活动页上报告是否就绪。",
+        "When the branch venues test the video link before the event; each reports on the activity page whether it is ready.",
+    ),
+    ("ven.slot_label", "联调内容", "What is tested"),
+    ("ven.slot_starts_at", "联调开始时间", "Starts at"),
+    (
+        "ven.time_format",
+        "北京时间，格式：年-月-日 时:分",
+        "Beijing time, as year-month-day hour:minute",
+    ),
+    (
+        "ven.manage_after",
+        "会场、分会场、参会人员和联调时间在“会场与分会场”页中修改。",
+        "Change venues, branch venues, participants and debugging slots on the “Venues and branch venues” page.",
+    ),
+    ("ven.add_venue", "添加会场", "Add a venue"),
+    ("ven.edit_venue", "修改会场", "Change the venue"),
+    ("ven.save_venue", "保存会场", "Save the venue"),
+    ("ven.remove_venue", "删除会场", "Remove the venue"),
+    (
+        "ven.remove_venue_help",
+        "删除会场会同时删除其参会人员和调试报告；有场次的会场须先修改场次。",
+        "Removing a venue also removes its participants and readiness reports; move the sessions held there first.",
+    ),
+    ("ven.add_participants", "添加参会人员", "Add participants"),
+    ("ven.remove", "移除", "Remove"),
+    ("ven.edit", "修改", "Change"),
+    ("ven.back", "返回活动", "Back to the activity"),
+    ("ven.none", "尚无会场。", "No venues yet."),
+    (
+        "ven.no_participants",
+        "尚无参会人员。",
+        "No participants yet.",
+    ),
+    (
+        "ven.count",
+        "共 {n} 个会场，其中分会场 {branches} 个。",
+        "{n} venues, {branches} of them branch venues.",
+    ),
+    (
+        "ven.branch_action_help",
+        "来源通知 {notice} 的主送单位 {total} 个（发起单位除外），其中 {missing} 个尚无会场。已有会场的单位保持不变。",
+        "The source notice {notice} is addressed to {total} organisations besides the organiser; {missing} of them have no venue yet. Those that have one are left as they are.",
+    ),
+    (
+        "ven.branch_needs_notice",
+        "活动没有来源通知：在“修改活动”中填写来源通知后，可为每个主送单位设分会场。",
+        "The activity has no source notice: give one under “Edit activity” to add a branch venue for each addressee.",
+    ),
+    (
+        "ven.branch_added",
+        "已新增 {added} 个分会场；{kept} 个主送单位已有会场，保持不变。",
+        "{added} branch venues added; {kept} addressees already had a venue and were left as they were.",
+    ),
+    ("ven.added_venue", "已添加会场。", "Venue added."),
+    ("ven.saved_venue", "会场已保存。", "Venue saved."),
+    ("ven.removed_venue", "会场已删除。", "Venue removed."),
+    (
+        "ven.added_participants",
+        "已添加 {n} 行参会人员。",
+        "{n} rows of participants added.",
+    ),
+    (
+        "ven.removed_participant",
+        "已移除参会人员。",
+        "Participants removed.",
+    ),
+    (
+        "ven.added_slot",
+        "已添加联调时间。",
+        "Debugging slot added.",
+    ),
+    (
+        "ven.removed_slot",
+        "已删除联调时间。",
+        "Debugging slot removed.",
+    ),
+    ("ven.no_slots", "尚无联调时间。", "No debugging slots yet."),
+    ("ven.add_slot", "添加联调时间", "Add a debugging slot"),
+    (
+        "ven.sessions_here",
+        "{n} 个场次在此会场",
+        "{n} sessions take place here",
+    ),
+    (
+        "err.needs_notice",
+        "请先填写来源通知：分会场按通知的主送单位设置。",
+        "Give the source notice first: the branch venues follow its addressees.",
+    ),
+    (
+        "err.venue_org_taken",
+        "{value} 已有本活动的会场。",
+        "{value} already hosts a venue of this activity.",
+    ),
+    (
+        "err.venue_has_sessions",
+        "此会场有 {sessions} 个场次，请先在场次中改选会场。",
+        "{sessions} sessions take place at this venue: choose another venue for them first.",
+    ),
+];
