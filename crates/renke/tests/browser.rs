@@ -140,6 +140,52 @@ async fn organiser_logs_in_browses_the_tree_and_reads_the_public_page() {
         "May has activities"
     );
     shot(c, shots, "calendar-month-june.png").await;
+    // The week view opens, on 6月28日, on the week of the last activity with hours
+    // (6月6日—12日): the main event under 周四 with its hours; the periods once, above the
+    // days; on a phone, one day under another.
+    c.goto(&format!("{base}/activities?view=week"))
+        .await
+        .unwrap();
+    c.wait().for_element(Locator::Css("ol.week")).await.unwrap();
+    let heading = text(c, Locator::Id("week-h")).await;
+    assert!(heading.contains("2022年6月6日—6月12日"), "{heading}");
+    let thursday = text(
+        c,
+        Locator::XPath("//ol[contains(@class, 'week')]/li[h3[contains(., '周四 6月9日')]]"),
+    )
+    .await;
+    assert!(
+        thursday.contains("10:00–11:00") && thursday.contains("主场活动"),
+        "{thursday}"
+    );
+    let days = text(c, Locator::Css("ol.week")).await;
+    assert!(
+        !days.contains("质量管理体系免费培训"),
+        "a period in a day: {days}"
+    );
+    c.execute(
+        "document.getElementById('week-days').scrollIntoView();",
+        vec![],
+    )
+    .await
+    .unwrap();
+    shot(c, shots, "calendar-week-1366.png").await;
+    c.set_window_size(390, 844).await.unwrap();
+    c.execute(
+        "document.getElementById('week-days').scrollIntoView();",
+        vec![],
+    )
+    .await
+    .unwrap();
+    shot(c, shots, "calendar-week-390.png").await;
+    let width: i64 = c
+        .execute("return document.documentElement.scrollWidth;", vec![])
+        .await
+        .unwrap()
+        .as_i64()
+        .unwrap();
+    assert!(width <= 390, "the week fits a phone: {width}px");
+    c.set_window_size(1366, 900).await.unwrap();
     c.goto(&format!("{base}/orgs")).await.unwrap();
     c.wait().for_element(Locator::Css("h1")).await.unwrap();
 

@@ -257,25 +257,35 @@ fn opening_month(items: &[CalendarItem], now: DateTime<Utc>) -> (i32, u32) {
 }
 
 /// The Monday of the week a week view opens on without a `week` in the address: the
-/// clock's week if it has activities, else the week of the next activity after the clock,
-/// else of the last one, else the clock's week.
+/// clock's week if an activity with hours falls in it, else the week of the next one after
+/// the clock, else of the last one; periods (which span many weeks) count only when there
+/// is no activity with hours at all; else the clock's week.
 fn opening_week(items: &[CalendarItem], now: DateTime<Utc>) -> NaiveDate {
     let today = now.with_timezone(&SHANGHAI).date_naive();
     let here = monday_of(today);
+    let timed: Vec<&CalendarItem> = items
+        .iter()
+        .filter(|i| i.activity.schedule_kind == "window")
+        .collect();
+    let pool: Vec<&CalendarItem> = if timed.is_empty() {
+        items.iter().collect()
+    } else {
+        timed
+    };
     let start = renke_domain::activity::day_start(here);
     let end = start + chrono::Duration::days(7);
-    if items
+    if pool
         .iter()
         .any(|i| i.activity.starts_at < end && i.activity.ends_at > start)
     {
         return here;
     }
-    let next = items
+    let next = pool
         .iter()
         .filter(|i| i.activity.starts_at >= now)
         .map(|i| i.activity.starts_at)
         .min();
-    let last = items.iter().map(last_moment).max();
+    let last = pool.iter().map(|i| last_moment(i)).max();
     next.or(last)
         .map_or(here, |t| monday_of(t.with_timezone(&SHANGHAI).date_naive()))
 }

@@ -352,6 +352,10 @@ struct FormPage {
     /// for each (`relay_deadline_{task id}`).
     relay_tasks: Vec<(renke_app::model::Task, String)>,
     cancel: String,
+    /// Campaigns to file the notice under (id, title), and organisations to pick as issuer
+    /// (code, name).
+    campaigns: Vec<(i64, String)>,
+    orgs: Vec<(String, String)>,
 }
 
 const SHOWN: &[&str] = &[
@@ -383,6 +387,12 @@ impl FormPage {
             .map(|p| (p.as_str(), if self.c.tr.is_zh() { p.zh() } else { p.en() }))
             .collect()
     }
+    /// Whether the campaign typed is among those offered.
+    fn has_campaign(&self) -> bool {
+        self.campaigns
+            .iter()
+            .any(|(id, _)| id.to_string() == self.f.campaign_id)
+    }
     fn directions(&self) -> Vec<(&'static str, &'static str)> {
         renke_domain::notice::Direction::ALL
             .iter()
@@ -410,21 +420,42 @@ fn form_page(
         relaying,
         relay_tasks: Vec::new(),
         cancel,
+        campaigns: Vec::new(),
+        orgs: Vec::new(),
     }
+}
+
+/// `page` with the lists its pickers offer: the campaigns the account sees and, where the
+/// issuer is chosen, the directory.
+async fn with_choices(
+    mut page: FormPage,
+    state: &AppState,
+    user: &User,
+) -> Result<FormPage, PageError> {
+    page.campaigns = renke_app::campaigns::list_campaigns(state, &user.account, 0, 100)
+        .await?
+        .items
+        .into_iter()
+        .map(|c| (c.id, c.title))
+        .collect();
+    if page.choose_issuer {
+        page.orgs = renke_app::orgs::directory_choices(state, &user.account, 500).await?;
+    }
+    Ok(page)
 }
 
 fn refused(page: FormPage) -> Response {
     (StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response()
 }
 
-pub async fn new_form(user: User) -> Response {
+pub async fn new_form(State(state): State<AppState>, user: User) -> Result<Response, PageError> {
     let f = PageForm {
         issuer_code: user.account.org_code.clone(),
         publication: "active".into(),
         direction: "down".into(),
         ..Default::default()
     };
-    render(&form_page(
+    let page = form_page(
         &user,
         user.ctx.tr.t("notice.new"),
         f,
@@ -432,7 +463,8 @@ pub async fn new_form(user: User) -> Response {
         true,
         None,
         "/notices".into(),
-    ))
+    );
+    Ok(render(&with_choices(page, &state, &user).await?))
 }
 
 pub async fn create(
@@ -445,15 +477,14 @@ pub async fn create(
         Err(AppError::Invalid(inv)) => {
             let errors = Errors::from_invalid(user.ctx.tr, &inv);
             let t = user.ctx.tr.t("notice.new");
-            Ok(refused(form_page(
-                &user,
-                t,
-                pf,
-                errors,
-                true,
-                None,
-                "/notices".into(),
-            )))
+            Ok(refused(
+                with_choices(
+                    form_page(&user, t, pf, errors, true, None, "/notices".into()),
+                    &state,
+                    &user,
+                )
+                .await?,
+            ))
         }
         Err(e) => Err(e.into()),
     }
@@ -474,7 +505,7 @@ pub async fn edit_form(
         .into());
     }
     let f = PageForm::from_service(&renke_app::notices::notice_form_from(&v.notice, None));
-    Ok(render(&form_page(
+    let page = form_page(
         &user,
         user.ctx.tr.t("notice.edit"),
         f,
@@ -482,7 +513,8 @@ pub async fn edit_form(
         false,
         None,
         format!("/notices/{id}"),
-    )))
+    );
+    Ok(render(&with_choices(page, &state, &user).await?))
 }
 
 pub async fn update(
@@ -496,15 +528,14 @@ pub async fn update(
         Err(AppError::Invalid(inv)) => {
             let errors = Errors::from_invalid(user.ctx.tr, &inv);
             let t = user.ctx.tr.t("notice.edit");
-            Ok(refused(form_page(
-                &user,
-                t,
-                pf,
-                errors,
-                false,
-                None,
-                format!("/notices/{id}"),
-            )))
+            Ok(refused(
+                with_choices(
+                    form_page(&user, t, pf, errors, false, None, format!("/notices/{id}")),
+                    &state,
+                    &user,
+                )
+                .await?,
+            ))
         }
         Err(e) => Err(e.into()),
     }
@@ -534,7 +565,7 @@ pub async fn relay_form(
         format!("/notices/{id}"),
     );
     page.relay_tasks = offered.into_iter().map(|t| (t, String::new())).collect();
-    Ok(render(&page))
+    Ok(render(&with_choices(page, &state, &user).await?))
 }
 
 pub async fn relay(
@@ -594,7 +625,7 @@ pub async fn relay(
                 format!("/notices/{id}"),
             );
             page.relay_tasks = relay_tasks;
-            Ok(refused(page))
+            Ok(refused(with_choices(page, &state, &user).await?))
         }
         Err(e) => Err(e.into()),
     }

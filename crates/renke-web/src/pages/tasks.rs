@@ -135,6 +135,8 @@ struct NoticeTasksPage {
     dashboards: Vec<i64>,
     f: TaskPageForm,
     errors: Errors,
+    /// Organisations to pick for 报送至 (code, name).
+    orgs: Vec<(String, String)>,
 }
 
 impl NoticeTasksPage {
@@ -192,6 +194,11 @@ async fn notice_tasks_page(
         notice_title: v.notice.title,
         tasks,
         to_relay,
+        orgs: if may_manage {
+            renke_app::orgs::directory_choices(state, &user.account, 500).await?
+        } else {
+            Vec::new()
+        },
         may_manage,
         dashboards,
         f,

@@ -417,6 +417,15 @@ async fn pages_draft_issue_inbox_acknowledge_and_status() {
         let l = app.label();
         setup(&app).await;
         let (cn, cn_csrf) = form_login(&app, "cn.org").await;
+        // The form picks: the issuer from the directory (type a name or code), the campaign
+        // from a list; nothing asks for a number.
+        let (_, _, form) = get(&cn, &app, "/notices/new").await;
+        assert!(
+            form.contains("list=\"issuer-orgs\"")
+                && form.contains("<option value=\"GD\">广东省市场监督管理局</option>")
+                && form.contains("<select id=\"campaign_id\" name=\"campaign_id\">"),
+            "{l}: {form}"
+        );
         // Bad input: every field named inline, nothing written.
         let (status, _, html) = post(
             &cn,
@@ -461,6 +470,25 @@ async fn pages_draft_issue_inbox_acknowledge_and_status() {
         )
         .await;
         assert_eq!(status, 303, "{l}: {html}");
+        // An addressee typed by name is found by name.
+        let (status, by_name, html) = post(
+            &cn,
+            &app,
+            "/notices/new",
+            &[
+                ("_csrf", &cn_csrf),
+                ("issuer_code", "国家市场监督管理总局"),
+                ("title", "关于报送认可日活动总结的函"),
+                ("recipients", "广东省市场监督管理局"),
+                ("body", "正文。"),
+                ("written_on", "2022-05-27"),
+                ("publication", "active"),
+            ],
+        )
+        .await;
+        assert_eq!(status, 303, "{l}: {html}");
+        let (_, _, page) = get(&cn, &app, &by_name).await;
+        assert!(page.contains("广东省市场监督管理局："), "{l}: {page}");
         let (_, _, page) = get(&cn, &app, &location).await;
         assert!(page.contains("市监认证函〔2022〕764号"), "{l}");
         assert!(page.contains("各省、自治区、直辖市市场监管局："));
