@@ -299,6 +299,8 @@ struct AccountsPage {
     errors: Errors,
     shown: &'static [&'static str],
     roles: Vec<Role>,
+    /// Organisations to pick for the new account (code, name).
+    orgs: Vec<(String, String)>,
 }
 
 impl AccountsPage {
@@ -365,6 +367,7 @@ async fn accounts_page(
             "password",
         ],
         roles,
+        orgs: renke_app::orgs::directory_choices(state, &user.account, 500).await?,
     })
 }
 

@@ -214,6 +214,15 @@ async fn administrators_see_failed_logins_their_accounts_have_not_seen() {
             app.label(),
             page.text
         );
+        // The new account's organisation is picked from the directory by name or code.
+        assert!(
+            page.text.contains("list=\"account-orgs\"")
+                && page
+                    .text
+                    .contains("<option value=\"GD-SZ\">深圳市市场监督管理局</option>"),
+            "{}",
+            app.label()
+        );
         // Once the account has logged in, it has seen them; its administrators no longer
         // need to.
         app.login("sz.staff", PASSWORD).await;
