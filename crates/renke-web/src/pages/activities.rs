@@ -256,6 +256,19 @@ fn opening_month(items: &[CalendarItem], now: DateTime<Utc>) -> (i32, u32) {
     next.or(last).map_or(here, month_of)
 }
 
+/// The activities over a period among `items`, for the strip above a month or week.
+fn period_items(items: &[CalendarItem], zh: bool) -> Vec<PeriodItem> {
+    items
+        .iter()
+        .filter(|i| i.activity.schedule_kind != "window")
+        .map(|i| PeriodItem {
+            id: i.activity.id,
+            label: i.activity.schedule().label(zh),
+            title: i.activity.title.clone(),
+        })
+        .collect()
+}
+
 /// The Monday of the week a week view opens on without a `week` in the address: the
 /// clock's week if an activity with hours falls in it, else the week of the next one after
 /// the clock, else of the last one; periods (which span many weeks) count only when there
@@ -371,15 +384,7 @@ pub async fn calendar(
         items.retain(|i| {
             month_index(i.activity.starts_at) <= this && this <= month_index(last_moment(i))
         });
-        periods = items
-            .iter()
-            .filter(|i| i.activity.schedule_kind != "window")
-            .map(|i| PeriodItem {
-                id: i.activity.id,
-                label: i.activity.schedule().label(tr.is_zh()),
-                title: i.activity.title.clone(),
-            })
-            .collect();
+        periods = period_items(&items, tr.is_zh());
         if let Some(first) = NaiveDate::from_ymd_opt(y, m, 1) {
             let days = NaiveDate::from_ymd_opt(ny, nm, 1)
                 .map(|n| (n - first).num_days() as u32)
@@ -471,15 +476,7 @@ pub async fn calendar(
         };
         week = monday.to_string();
         items.retain(|i| i.activity.starts_at < end && i.activity.ends_at > start);
-        periods = items
-            .iter()
-            .filter(|i| i.activity.schedule_kind != "window")
-            .map(|i| PeriodItem {
-                id: i.activity.id,
-                label: i.activity.schedule().label(tr.is_zh()),
-                title: i.activity.title.clone(),
-            })
-            .collect();
+        periods = period_items(&items, tr.is_zh());
         let today = now.with_timezone(&SHANGHAI).date_naive();
         let names_zh = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"];
         for n in 0..7 {

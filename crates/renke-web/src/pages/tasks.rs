@@ -137,9 +137,19 @@ struct NoticeTasksPage {
     errors: Errors,
     /// Organisations to pick for 报送至 (code, name).
     orgs: Vec<(String, String)>,
+    /// The notice's addressees by name, to tick as a task's recipients (empty before the
+    /// notice is issued: the recipients are then typed).
+    addressees: Vec<String>,
 }
 
 impl NoticeTasksPage {
+    /// Whether addressee `name` is among the recipients typed or ticked.
+    fn picked(&self, name: &str) -> bool {
+        self.f
+            .recipients
+            .split([',', '，', '\n', '\r', '、'])
+            .any(|r| r.trim() == name)
+    }
     fn kinds(&self) -> Vec<(&'static str, &'static str)> {
         TaskKind::ALL
             .iter()
@@ -179,6 +189,7 @@ async fn notice_tasks_page(
             .collect(),
         _ => Vec::new(),
     };
+    let issued = v.notice.is_issued();
     let dashboards = tasks
         .iter()
         .filter(|t| svc::collects(&user.account, &t.submit_to_path))
@@ -196,6 +207,20 @@ async fn notice_tasks_page(
         to_relay,
         orgs: if may_manage {
             renke_app::orgs::directory_choices(state, &user.account, 500).await?
+        } else {
+            Vec::new()
+        },
+        addressees: if may_manage && issued {
+            match renke_app::notices::notice_status(state, &user.account, id).await {
+                Ok(st) => st
+                    .rows
+                    .into_iter()
+                    .filter(|r| r.depth == 0)
+                    .map(|r| r.org_name)
+                    .collect(),
+                Err(AppError::Forbidden) => Vec::new(),
+                Err(e) => return Err(e.into()),
+            }
         } else {
             Vec::new()
         },
@@ -224,8 +249,25 @@ pub async fn create_task(
     State(state): State<AppState>,
     user: User,
     PagePath(id): PagePath<i64>,
-    Form(pf): Form<TaskPageForm>,
+    Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
+    // The form's fields, with the addressees ticked (`recipient`, one per box) as the
+    // recipients (by name).
+    let (picked, rest): (Vec<_>, Vec<_>) = pairs.into_iter().partition(|(k, _)| k == "recipient");
+    let encoded = serde_urlencoded::to_string(&rest)
+        .map_err(|e| AppError::Internal(anyhow::Error::new(e)))?;
+    let mut pf: TaskPageForm = serde_urlencoded::from_str(&encoded).map_err(|e| {
+        AppError::from(
+            renke_domain::FieldError::new("kind", "unknown_value").with("value", e.to_string()),
+        )
+    })?;
+    if !picked.is_empty() {
+        pf.recipients = picked
+            .into_iter()
+            .map(|(_, v)| v)
+            .collect::<Vec<_>>()
+            .join("\n");
+    }
     match svc::create_task(&state, &user.account, id, &pf.to_service()).await {
         Ok(t) => Ok(Redirect::to(&format!("/tasks/{}", t.id)).into_response()),
         Err(AppError::Invalid(inv)) => {

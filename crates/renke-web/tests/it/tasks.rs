@@ -1194,6 +1194,47 @@ async fn task_for_some_recipients_only() {
             Some("已收到 2022-06-14")
         );
         assert_eq!(paper_of("广州市市场监督管理局").as_deref(), Some("未收到"));
+
+        // On the page the issuer ticks the addressees instead of typing codes.
+        let (page_gd, csrf) = crate::pages::form_login(&app, "gd.org").await;
+        let tasks_path = format!("/notices/{}/tasks", c.relay);
+        let (_, _, form) = crate::pages::get(&page_gd, &app, &tasks_path).await;
+        assert!(
+            form.contains("name=\"recipient\" value=\"深圳市市场监督管理局\"")
+                && form.contains("name=\"recipient\" value=\"佛山市市场监督管理局\"")
+                && !form.contains("<textarea id=\"recipients\""),
+            "{l}: {form}"
+        );
+        let (st, to, html) = crate::pages::post(
+            &page_gd,
+            &app,
+            &tasks_path,
+            &[
+                ("_csrf", csrf.as_str()),
+                ("kind", "news"),
+                ("deadline", "2022-06-16T17:00"),
+                ("recipient", "深圳市市场监督管理局"),
+                ("recipient", "佛山市市场监督管理局"),
+            ],
+        )
+        .await;
+        assert_eq!(st, 303, "{l}: {html}");
+        let picked = to.trim_start_matches("/tasks/").to_owned();
+        let d = gd.get(&format!("/api/v1/tasks/{picked}/dashboard")).await;
+        let mut names: Vec<_> = d.body["recipients"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["org_name"].as_str().unwrap().to_owned())
+            .collect();
+        names.sort();
+        assert_eq!(
+            names,
+            ["佛山市市场监督管理局", "深圳市市场监督管理局"],
+            "{l}: {}",
+            d.text
+        );
+        app.assert_tallies().await;
         app.finish().await;
     }
 }
