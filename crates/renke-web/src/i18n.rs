@@ -267,8 +267,8 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("notice.recipients", "主送", "Recipients"),
     (
         "notice.recipients_help",
-        "每行一个：机构名称或编码；或“机构编码/类型 名称”表示其下属某类全部机构，如 GD/regulator 各地级以上市市场监管局。",
-        "One per line: an organisation's name or code, or “CODE/kind label” for all its children of a kind, e.g. GD/regulator 各地级以上市市场监管局.",
+        "勾选的下级单位之外，每行一个：机构名称或编码；或“机构编码/类型 名称”表示其下属某类全部机构，如 GD/regulator 各地级以上市市场监管局。",
+        "Besides the organisations ticked, one per line: an organisation's name or code, or “CODE/kind label” for all its children of a kind, e.g. GD/regulator 各地级以上市市场监管局.",
     ),
     ("notice.body", "正文", "Body"),
     (

@@ -356,6 +356,8 @@ struct FormPage {
     /// (code, name).
     campaigns: Vec<(i64, String)>,
     orgs: Vec<(String, String)>,
+    /// The account's organisation's direct subordinates by name, to tick as addressees.
+    subordinates: Vec<String>,
 }
 
 const SHOWN: &[&str] = &[
@@ -386,6 +388,10 @@ impl FormPage {
             .iter()
             .map(|p| (p.as_str(), if self.c.tr.is_zh() { p.zh() } else { p.en() }))
             .collect()
+    }
+    /// Whether subordinate `name` is one of the 主送 lines.
+    fn addressed(&self, name: &str) -> bool {
+        self.f.recipients.lines().any(|l| l.trim() == name)
     }
     /// Whether the campaign typed is among those offered.
     fn has_campaign(&self) -> bool {
@@ -422,7 +428,32 @@ fn form_page(
         cancel,
         campaigns: Vec::new(),
         orgs: Vec::new(),
+        subordinates: Vec::new(),
     }
+}
+
+/// The notice form as posted: its fields, with the subordinates ticked
+/// (`recipient_pick`, one per box) added to the 主送 lines by name, once each. Other keys
+/// (a relay's `relay_deadline_…`) are left to the caller.
+fn page_form(pairs: &[(String, String)]) -> Result<PageForm, PageError> {
+    let (picked, rest): (Vec<_>, Vec<_>) = pairs.iter().partition(|(k, _)| k == "recipient_pick");
+    let encoded = serde_urlencoded::to_string(&rest)
+        .map_err(|e| AppError::Internal(anyhow::Error::new(e)))?;
+    let mut pf: PageForm = serde_urlencoded::from_str(&encoded).map_err(|e| {
+        AppError::from(
+            renke_domain::FieldError::new("body", "unknown_value").with("value", e.to_string()),
+        )
+    })?;
+    for (_, name) in picked {
+        let name = name.trim();
+        if !name.is_empty() && !pf.recipients.lines().any(|l| l.trim() == name) {
+            if !pf.recipients.trim().is_empty() && !pf.recipients.ends_with('\n') {
+                pf.recipients.push('\n');
+            }
+            pf.recipients.push_str(name);
+        }
+    }
+    Ok(pf)
 }
 
 /// `page` with the lists its pickers offer: the campaigns the account sees and, where the
@@ -441,6 +472,13 @@ async fn with_choices(
     if page.choose_issuer {
         page.orgs = renke_app::orgs::directory_choices(state, &user.account, 500).await?;
     }
+    page.subordinates =
+        renke_app::orgs::children(state, &user.account, user.account.org_id, 0, 200)
+            .await?
+            .items
+            .into_iter()
+            .map(|n| n.org.name)
+            .collect();
     Ok(page)
 }
 
@@ -470,8 +508,9 @@ pub async fn new_form(State(state): State<AppState>, user: User) -> Result<Respo
 pub async fn create(
     State(state): State<AppState>,
     user: User,
-    Form(pf): Form<PageForm>,
+    Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
+    let pf = page_form(&pairs)?;
     match renke_app::notices::create_notice(&state, &user.account, &pf.to_service()).await {
         Ok(n) => Ok(Redirect::to(&format!("/notices/{}", n.id)).into_response()),
         Err(AppError::Invalid(inv)) => {
@@ -521,8 +560,9 @@ pub async fn update(
     State(state): State<AppState>,
     user: User,
     PagePath(id): PagePath<i64>,
-    Form(pf): Form<PageForm>,
+    Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
+    let pf = page_form(&pairs)?;
     match renke_app::notices::update_notice(&state, &user.account, id, &pf.to_service()).await {
         Ok(n) => Ok(Redirect::to(&format!("/notices/{}", n.id)).into_response()),
         Err(AppError::Invalid(inv)) => {
@@ -575,13 +615,7 @@ pub async fn relay(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     // The notice's fields, and one `relay_deadline_{task id}` per task offered for relay.
-    let encoded = serde_urlencoded::to_string(&pairs)
-        .map_err(|e| AppError::Internal(anyhow::Error::new(e)))?;
-    let pf: PageForm = serde_urlencoded::from_str(&encoded).map_err(|e| {
-        AppError::from(
-            renke_domain::FieldError::new("body", "unknown_value").with("value", e.to_string()),
-        )
-    })?;
+    let pf = page_form(&pairs)?;
     let offered = renke_app::reporting::tasks::relayable(&state, id, user.account.org_id).await?;
     let typed = |task_id: i64| {
         let key = format!("relay_deadline_{task_id}");

@@ -423,7 +423,8 @@ async fn pages_draft_issue_inbox_acknowledge_and_status() {
         assert!(
             form.contains("list=\"issuer-orgs\"")
                 && form.contains("<option value=\"GD\">广东省市场监督管理局</option>")
-                && form.contains("<select id=\"campaign_id\" name=\"campaign_id\">"),
+                && form.contains("<select id=\"campaign_id\" name=\"campaign_id\">")
+                && form.contains("name=\"recipient_pick\" value=\"上海市市场监督管理局\""),
             "{l}: {form}"
         );
         // Bad input: every field named inline, nothing written.
@@ -480,6 +481,8 @@ async fn pages_draft_issue_inbox_acknowledge_and_status() {
                 ("issuer_code", "国家市场监督管理总局"),
                 ("title", "关于报送认可日活动总结的函"),
                 ("recipients", "广东省市场监督管理局"),
+                ("recipient_pick", "上海市市场监督管理局"),
+                ("recipient_pick", "广东省市场监督管理局"),
                 ("body", "正文。"),
                 ("written_on", "2022-05-27"),
                 ("publication", "active"),
@@ -488,7 +491,10 @@ async fn pages_draft_issue_inbox_acknowledge_and_status() {
         .await;
         assert_eq!(status, 303, "{l}: {html}");
         let (_, _, page) = get(&cn, &app, &by_name).await;
-        assert!(page.contains("广东省市场监督管理局："), "{l}: {page}");
+        assert!(
+            page.contains("广东省市场监督管理局，上海市市场监督管理局："),
+            "{l}: typed and ticked, each once: {page}"
+        );
         let (_, _, page) = get(&cn, &app, &location).await;
         assert!(page.contains("市监认证函〔2022〕764号"), "{l}");
         assert!(page.contains("各省、自治区、直辖市市场监管局："));
