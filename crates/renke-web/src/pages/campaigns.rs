@@ -107,6 +107,8 @@ struct FormPage {
     local_text: String,
     errors: Errors,
     shown: &'static [&'static str],
+    /// Organisations to pick as owner (code, name).
+    orgs: Vec<(String, String)>,
 }
 
 const SHOWN: &[&str] = &[
@@ -118,33 +120,39 @@ const SHOWN: &[&str] = &[
     "owner_code",
 ];
 
-fn form_page(
+async fn form_page(
+    state: &AppState,
     user: &User,
     title: &str,
     f: CampaignForm,
     local_text: String,
     errors: Errors,
-) -> FormPage {
-    FormPage {
+) -> Result<FormPage, PageError> {
+    Ok(FormPage {
         c: Chrome::new(&user.ctx, "campaigns", title),
         f,
         local_text,
         errors,
         shown: SHOWN,
-    }
+        orgs: renke_app::orgs::directory_choices(state, &user.account, 500).await?,
+    })
 }
 
-pub async fn new_form(user: User) -> Response {
+pub async fn new_form(State(state): State<AppState>, user: User) -> Result<Response, PageError> {
     let f = CampaignForm {
         owner_code: user.account.org_code.clone(),
         ..Default::default()
     };
-    render(&form_page(
-        &user,
-        user.ctx.tr.t("camp.new"),
-        f,
-        String::new(),
-        Errors::default(),
+    Ok(render(
+        &form_page(
+            &state,
+            &user,
+            user.ctx.tr.t("camp.new"),
+            f,
+            String::new(),
+            Errors::default(),
+        )
+        .await?,
     ))
 }
 
@@ -158,12 +166,14 @@ pub async fn create(
         Ok(c) => Ok(Redirect::to(&format!("/campaigns/{}", c.id)).into_response()),
         Err(AppError::Invalid(inv)) => {
             let page = form_page(
+                &state,
                 &user,
                 user.ctx.tr.t("camp.new"),
                 f,
                 pf.local_themes,
                 Errors::from_invalid(user.ctx.tr, &inv),
-            );
+            )
+            .await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
         }
         Err(e) => Err(e.into()),
@@ -194,13 +204,17 @@ pub async fn edit_form(
         public: k.public,
         local_themes: Vec::new(),
     };
-    Ok(render(&form_page(
-        &user,
-        user.ctx.tr.t("camp.edit"),
-        f,
-        local_text,
-        Errors::default(),
-    )))
+    Ok(render(
+        &form_page(
+            &state,
+            &user,
+            user.ctx.tr.t("camp.edit"),
+            f,
+            local_text,
+            Errors::default(),
+        )
+        .await?,
+    ))
 }
 
 pub async fn update(
@@ -214,12 +228,14 @@ pub async fn update(
         Ok(c) => Ok(Redirect::to(&format!("/campaigns/{}", c.id)).into_response()),
         Err(AppError::Invalid(inv)) => {
             let page = form_page(
+                &state,
                 &user,
                 user.ctx.tr.t("camp.edit"),
                 f,
                 pf.local_themes,
                 Errors::from_invalid(user.ctx.tr, &inv),
-            );
+            )
+            .await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
         }
         Err(e) => Err(e.into()),

@@ -289,6 +289,11 @@ async fn campaign_form_and_public_page_in_both_languages() {
             html.contains("日期格式不正确") && html.contains("value=\"第十五个世界认可日\""),
             "{html}"
         );
+        assert!(
+            html.contains("list=\"owner-orgs\"")
+                && html.contains("<option value=\"GD\">广东省市场监督管理局</option>"),
+            "the owner is picked from the directory: {html}"
+        );
         form[3] = ("day", "2022-06-09");
         let (status, location, _) = post(&c, &app, "/manage/campaigns/new", &form).await;
         assert_eq!(status, 303);
