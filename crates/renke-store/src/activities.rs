@@ -509,39 +509,11 @@ pub async fn create(
         sqlx::Row::try_get(&row, 0)?
     });
     insert_organisers(&mut tx, id, &d.organisers).await?;
+    let mut vids = Vec::with_capacity(venues.len());
+    for (i, v) in venues.iter().enumerate() {
+        vids.push(crate::venues::insert_venue(&mut tx, id, i as i32, v).await?);
+    }
     on_tx!(&mut tx, |tx| {
-        let mut vids = Vec::new();
-        for (i, v) in venues.iter().enumerate() {
-            let vid: i64 = sqlx::query_scalar(
-                "INSERT INTO activity_venues (activity_id, position, kind, name, org_id, address, room, capacity, url) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-            )
-            .bind(id)
-            .bind(i as i32)
-            .bind(v.kind.as_str())
-            .bind(v.name.as_str())
-            .bind(v.org_id)
-            .bind(v.address.as_ref().map(|s| s.as_str()))
-            .bind(v.room.as_ref().map(|s| s.as_str()))
-            .bind(v.capacity)
-            .bind(v.url.as_ref().map(|s| s.as_str()))
-            .fetch_one(&mut *tx)
-            .await?;
-            vids.push(vid);
-            for (j, p) in v.participants.iter().enumerate() {
-                sqlx::query(
-                    "INSERT INTO venue_participants (venue_id, position, category, org_id, label) \
-                     VALUES ($1, $2, $3, $4, $5)",
-                )
-                .bind(vid)
-                .bind(j as i32)
-                .bind(p.category.as_str())
-                .bind(p.org_id)
-                .bind(p.label.as_str())
-                .execute(&mut *tx)
-                .await?;
-            }
-        }
         for (k, org) in parts.branch_orgs.iter().enumerate() {
             sqlx::query(
                 "INSERT INTO activity_venues (activity_id, position, kind, name, org_id) \

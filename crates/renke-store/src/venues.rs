@@ -135,19 +135,15 @@ async fn insert_participants(
     Ok(())
 }
 
-/// Adds venue `v` with its participants after the last venue of activity `activity_id`, in
-/// one transaction; returns its id. A second venue hosted by the same organisation is
-/// refused by `activity_venues_org_key` ([`StoreError::Conflict`]).
-pub async fn add_venue(db: &Db, activity_id: i64, v: &VenueSpec) -> Result<i64, StoreError> {
-    let mut tx = db.write().await?;
-    lock_activity(&mut tx, activity_id).await?;
-    let id: i64 = on_tx!(&mut tx, |c| {
-        let position: i32 = sqlx::query_scalar(
-            "SELECT CAST(COALESCE(MAX(position), -1) + 1 AS INTEGER) FROM activity_venues WHERE activity_id = $1",
-        )
-        .bind(activity_id)
-        .fetch_one(&mut *c)
-        .await?;
+/// Writes venue `v` of activity `activity_id` at `position`, with its participants, in
+/// `tx`; returns its id. Used by the activity's creation and by [`add_venue`].
+pub(crate) async fn insert_venue(
+    tx: &mut Tx,
+    activity_id: i64,
+    position: i32,
+    v: &VenueSpec,
+) -> Result<i64, StoreError> {
+    let id: i64 = on_tx!(&mut *tx, |c| {
         sqlx::query_scalar(
             "INSERT INTO activity_venues (activity_id, position, kind, name, org_id, address, room, capacity, url) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
@@ -164,7 +160,25 @@ pub async fn add_venue(db: &Db, activity_id: i64, v: &VenueSpec) -> Result<i64, 
         .fetch_one(&mut *c)
         .await?
     });
-    insert_participants(&mut tx, id, &v.participants).await?;
+    insert_participants(tx, id, &v.participants).await?;
+    Ok(id)
+}
+
+/// Adds venue `v` with its participants after the last venue of activity `activity_id`, in
+/// one transaction; returns its id. A second venue hosted by the same organisation is
+/// refused by `activity_venues_org_key` ([`StoreError::Conflict`]).
+pub async fn add_venue(db: &Db, activity_id: i64, v: &VenueSpec) -> Result<i64, StoreError> {
+    let mut tx = db.write().await?;
+    lock_activity(&mut tx, activity_id).await?;
+    let position: i32 = on_tx!(&mut tx, |c| {
+        sqlx::query_scalar(
+            "SELECT CAST(COALESCE(MAX(position), -1) + 1 AS INTEGER) FROM activity_venues WHERE activity_id = $1",
+        )
+        .bind(activity_id)
+        .fetch_one(&mut *c)
+        .await?
+    });
+    let id = insert_venue(&mut tx, activity_id, position, v).await?;
     tx.commit().await?;
     Ok(id)
 }
