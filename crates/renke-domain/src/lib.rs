@@ -14,6 +14,7 @@ pub mod locale;
 pub mod notice;
 pub mod org;
 pub mod perm;
+pub mod pt;
 pub mod reminder;
 pub mod report_text;
 pub mod task;

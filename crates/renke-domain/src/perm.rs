@@ -214,6 +214,26 @@ impl Actor {
         self.may(Action::Act, submit_to).is_ok()
     }
 
+    /// Whether this actor runs proficiency-testing rounds for `provider` (能力验证提供者):
+    /// it manages the provider. It then invites, approves, dispatches, enters results on a
+    /// lab's behalf, evaluates, releases and reviews follow-ups.
+    pub fn runs_pt(&self, provider: &OrgPath) -> bool {
+        self.may(Action::Manage, provider).is_ok()
+    }
+
+    /// Whether this actor takes part in proficiency testing for `lab`: it acts for the lab
+    /// (applies, confirms receipt, enters and submits results, answers follow-ups).
+    pub fn takes_part_for(&self, lab: &OrgPath) -> bool {
+        self.may(Action::Act, lab).is_ok()
+    }
+
+    /// Whether this actor reads `lab`'s proficiency-testing outcomes (scores once released,
+    /// follow-ups, history): the lab itself and the administration above it that sees below
+    /// (the regulator's view of the labs it supervises) — never another lab.
+    pub fn reads_pt_of(&self, lab: &OrgPath) -> bool {
+        self.collects(lab)
+    }
+
     /// Whether this actor sees below its own organisation: lists of campaigns and of a
     /// notice's deliveries then include its subtree's, not just its own.
     pub fn sees_below(&self) -> bool {
@@ -387,6 +407,113 @@ mod tests {
                 (&Role::Viewer, t)
             ]
         );
+    }
+
+    /// Proficiency testing: the provider (Guangdong's bureau) runs rounds; a lab takes part
+    /// for itself only and reads only its own outcomes; the bureaus above a lab read its
+    /// outcomes (the regulator's view); another lab reads nothing of it.
+    #[test]
+    fn pt_rules_table() {
+        let gd = OrgPath::root(1).child(19);
+        let gz = gd.child(30);
+        let lab_a = gz.child(300);
+        let lab_b = gz.child(301);
+        /// who, role, organisation, its kind, runs_pt(gd, gz, lab_a),
+        /// takes_part_for(lab_a, lab_b), reads_pt_of(lab_a, lab_b).
+        type Row<'a> = (
+            &'a str,
+            Role,
+            &'a OrgPath,
+            OrgKind,
+            [bool; 3],
+            [bool; 2],
+            [bool; 2],
+        );
+        let rows: &[Row<'_>] = &[
+            (
+                "provider organiser",
+                Role::Organiser,
+                &gd,
+                OrgKind::Regulator,
+                [true, true, true],
+                [true, true],
+                [true, true],
+            ),
+            (
+                "provider staff",
+                Role::Staff,
+                &gd,
+                OrgKind::Regulator,
+                [false, false, false],
+                [false, false],
+                [false, false],
+            ),
+            (
+                "provincial viewer",
+                Role::Viewer,
+                &gd,
+                OrgKind::Regulator,
+                [false, false, false],
+                [false, false],
+                [true, true],
+            ),
+            (
+                "city organiser",
+                Role::Organiser,
+                &gz,
+                OrgKind::Regulator,
+                [false, true, true],
+                [true, true],
+                [true, true],
+            ),
+            (
+                "lab staff",
+                Role::Staff,
+                &lab_a,
+                OrgKind::Lab,
+                [false, false, false],
+                [true, false],
+                [true, false],
+            ),
+            (
+                "lab viewer",
+                Role::Viewer,
+                &lab_a,
+                OrgKind::Lab,
+                [false, false, false],
+                [false, false],
+                [true, false],
+            ),
+            (
+                "other lab organiser",
+                Role::Organiser,
+                &lab_b,
+                OrgKind::Lab,
+                [false, false, false],
+                [false, true],
+                [false, true],
+            ),
+            (
+                "admin",
+                Role::Admin,
+                &OrgPath::root(1),
+                OrgKind::Regulator,
+                [true, true, true],
+                [true, true],
+                [true, true],
+            ),
+        ];
+        for (who, role, org, kind, runs, takes, reads) in rows {
+            let a = actor(*role, org, *kind);
+            let got_runs = [a.runs_pt(&gd), a.runs_pt(&gz), a.runs_pt(&lab_a)];
+            let got_takes = [a.takes_part_for(&lab_a), a.takes_part_for(&lab_b)];
+            let got_reads = [a.reads_pt_of(&lab_a), a.reads_pt_of(&lab_b)];
+            assert_eq!(
+                (got_runs, got_takes, got_reads),
+                (*runs, *takes, *reads),
+                "{who}"
+            );
+        }
     }
 
     fn actor(role: Role, org_path: &OrgPath, org_kind: OrgKind) -> Actor {
