@@ -255,6 +255,12 @@ pub struct EvaluateOptions {
     pub k_default: f64,
     /// Summary statistics to compute and report (default: all).
     pub report: Report,
+    /// Standard uncertainty from between-item inhomogeneity (Annex B: s_s), carried into
+    /// u(x_pt) by ISO 13528:2022 7.2.2 Formula (3); 0 when none.
+    pub u_hom: f64,
+    /// Standard uncertainty from instability (B.5), carried into u(x_pt) likewise; 0 when
+    /// none.
+    pub u_stab: f64,
 }
 
 impl Default for EvaluateOptions {
@@ -270,6 +276,8 @@ impl Default for EvaluateOptions {
             boundaries: Boundaries::default(),
             k_default: 2.0,
             report: Report::ALL,
+            u_hom: 0.0,
+            u_stab: 0.0,
         }
     }
 }
@@ -504,6 +512,12 @@ pub fn evaluate(results: &[ParticipantResult], o: &EvaluateOptions) -> Result<Ev
             from_reference(Source::ReferenceLaboratory, value, u.unwrap_or(0.0))?
         }
     };
+    // u(x_pt) = √(u²_char + u²_hom + u²_stab), 7.2.2 Formula (3).
+    let mut assigned = assigned;
+    let u_char = assigned.u_x_pt;
+    if o.u_hom != 0.0 || o.u_stab != 0.0 {
+        assigned.u_x_pt = crate::assigned::combine_uncertainty(u_char, o.u_hom, 0.0, o.u_stab)?;
+    }
     let sigma = match o.sigma_pt {
         SigmaChoice::Fixed(v) => prescribed(v)?,
         SigmaChoice::Rsd(p) => crate::sigma_pt::from_rsd(assigned.x_pt, p)?,
@@ -598,6 +612,15 @@ pub fn evaluate(results: &[ParticipantResult], o: &EvaluateOptions) -> Result<Ev
             .cloned()
             .unwrap_or_else(|| "given".into()),
     );
+    if o.u_hom != 0.0 || o.u_stab != 0.0 {
+        method.insert("u_char".into(), u_char.to_string());
+        method.insert("u_hom".into(), o.u_hom.to_string());
+        method.insert("u_stab".into(), o.u_stab.to_string());
+        method.insert(
+            "u_combined_clause".into(),
+            "u(x_pt) = √(u_char² + u_hom² + u_stab²) (ISO 13528:2022 7.2.2, Formula 3)".into(),
+        );
+    }
     method.insert(
         "sigma_pt".into(),
         match o.sigma_pt {
@@ -642,4 +665,56 @@ pub fn evaluate(results: &[ParticipantResult], o: &EvaluateOptions) -> Result<Ev
         warnings: w,
         assigned_detail: assigned,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Inhomogeneity and instability enter u(x_pt) (7.2.2 Formula 3), and with it the
+    /// 0.3·σpt check, z′ and En: E.4's reference value with u_hom and u_stab.
+    #[test]
+    fn homogeneity_and_stability_enter_the_uncertainty_of_the_assigned_value() {
+        let rs: Vec<_> = [0.013, 0.044, 0.045, 0.040, 0.053]
+            .iter()
+            .enumerate()
+            .map(|(i, v)| ParticipantResult {
+                uncertainty: Some(0.004),
+                k: Some(2.0),
+                ..ParticipantResult::new(&format!("L{i}"), *v)
+            })
+            .collect();
+        let base = EvaluateOptions {
+            assigned: AssignedChoice::Reference {
+                value: 0.044,
+                u: Some(0.0012),
+            },
+            sigma_pt: SigmaChoice::Fixed(0.0066),
+            ..Default::default()
+        };
+        let plain = evaluate(&rs, &base).unwrap();
+        assert!((plain.u_assigned - 0.0012).abs() < 1e-15);
+        assert!(plain.u_negligible, "0.0012 ≤ 0.3·0.0066 = 0.00198");
+        assert!(!plain.method.contains_key("u_hom"));
+        let with = evaluate(
+            &rs,
+            &EvaluateOptions {
+                u_hom: 0.0016,
+                u_stab: 0.0012,
+                ..base
+            },
+        )
+        .unwrap();
+        let u = (0.0012f64.powi(2) + 0.0016f64.powi(2) + 0.0012f64.powi(2)).sqrt();
+        assert!((with.u_assigned - u).abs() < 1e-15);
+        assert!(!with.u_negligible, "{u} > 0.00198: z′ is used");
+        let p = &with.participants[0];
+        assert_eq!(p.score_used, ScoreKind::ZPrime);
+        assert!((p.z_prime - (0.013 - 0.044) / (0.0066f64.powi(2) + u * u).sqrt()).abs() < 1e-12);
+        assert!(
+            (p.en.unwrap() - (0.013 - 0.044) / (0.004f64.powi(2) + (2.0 * u).powi(2)).sqrt()).abs()
+                < 1e-12
+        );
+        assert_eq!(with.method["u_hom"], "0.0016");
+    }
 }
