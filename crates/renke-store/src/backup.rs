@@ -58,6 +58,18 @@ pub const TABLES: &[&str] = &[
     "debug_slots",
     "venue_checks",
     "registration_messages",
+    "pt_schemes",
+    "pt_measurands",
+    "pt_rounds",
+    "pt_enrolments",
+    "pt_enrolment_measurands",
+    "pt_dispatches",
+    "pt_results",
+    "pt_evaluations",
+    "pt_scores",
+    "pt_followups",
+    "pt_followup_files",
+    "pt_studies",
 ];
 
 /// Tables that have an identity column named `id` to resynchronise after a PostgreSQL restore.
@@ -81,6 +93,14 @@ const IDENTITY_TABLES: &[&str] = &[
     "registrations",
     "debug_slots",
     "registration_messages",
+    "pt_schemes",
+    "pt_measurands",
+    "pt_rounds",
+    "pt_enrolments",
+    "pt_dispatches",
+    "pt_evaluations",
+    "pt_followups",
+    "pt_studies",
 ];
 
 const PG_MAGIC: &str = "RENKE-BACKUP postgres";

@@ -17,6 +17,7 @@ pub mod items;
 pub mod jobs;
 pub mod notices;
 pub mod orgs;
+pub mod pt;
 pub mod reminders;
 mod rows;
 pub mod sessions;

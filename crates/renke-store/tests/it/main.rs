@@ -10,6 +10,7 @@ mod fixtures;
 mod jobs;
 mod notices;
 mod orgs;
+mod pt;
 mod states;
 mod testing;
 mod tx;
