@@ -1,5 +1,5 @@
-//! PDF rendering: the two seed notices, a certificate, a report, fonts and missing
-//! characters. Each PDF is parsed back with lopdf (structure, embedded fonts) and, for the
+//! PDF rendering: the two seed notices, a certificate, a report, the proficiency-testing
+//! letter and round report, fonts and missing characters. Each PDF is parsed back with lopdf (structure, embedded fonts) and, for the
 //! text, with poppler's `pdftotext`. The PDFs and PNGs of their first and last pages are
 //! written to `target/tmp/screenshots` for people to look at.
 
@@ -7,7 +7,10 @@
 
 use chrono::NaiveDate;
 use renke_domain::demo;
-use renke_render::pdf::{self, Certificate, NoticeDoc, Pdf, PdfRenderer, Report};
+use renke_render::pdf::{
+    self, Certificate, NoticeDoc, Pdf, PdfRenderer, PtReport, PtReportMeasurand, PtReportRow,
+    Report,
+};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -494,4 +497,193 @@ fn empty_report_says_so() {
     for s in ["（暂无报送）", "（暂无活动）", "（暂无材料）"] {
         assert!(flat.contains(s), "{s}");
     }
+}
+
+/// The letter to GD01-K7M2 on round GDPT-2022-01: its code, its results and scores, both
+/// classes, its charts — and no other laboratory's code anywhere.
+#[test]
+fn pt_letter_to_one_laboratory() {
+    let letter = pdf::demo::pt_letter();
+    let pdf = pdf::pt_letter(&letter).unwrap();
+    assert!(pdf.warnings.is_empty(), "{:?}", pdf.warnings);
+    assert_eq!(pdf.missing_chars, Vec::<char>::new());
+    assert!((1..=2).contains(&pdf.pages), "{} pages", pdf.pages);
+    assert!(embedded_fonts(&pdf).iter().any(|f| f.contains("CJK")));
+    let path = save("pt-letter", &pdf);
+    let text = text_of(&path);
+    let flat = squeezed(&text);
+    for s in [
+        "广东省市场监督管理局",
+        "能力验证结果通知书",
+        "GDPT-2022-01",
+        "电气产品绝缘电阻测试",
+        "致：广州演示检测技术有限公司",
+        "实验室代码：GD01-K7M2",
+        "2022年5月20日",
+        "绝缘电阻（样品A）",
+        "稳健平均值（算法A，ISO13528:2022C.3.1）",
+        "|z|≤2为满意；2<|z|<3为可疑",
+        "|z|≥3为不满意",
+        "仅以代码标识",
+    ] {
+        assert!(flat.contains(s), "{s} in {text}");
+    }
+    assert_eq!(letter.rows.len(), 2);
+    for row in &letter.rows {
+        assert!(
+            flat.contains(&format!("z={}", row.score)),
+            "{} in {text}",
+            row.score
+        );
+        assert!(flat.contains(&squeezed(&row.result)));
+    }
+    assert_eq!(letter.rows[0].class, "满意");
+    assert_eq!(letter.rows[1].class, "不满意");
+    assert!(text.contains("不满意") && text.replace("不满意", "").contains("满意"));
+    // The charts are drawn: distribution (own result marked) and the ranked z scores.
+    assert_eq!(letter.charts.len(), 3);
+    assert!(
+        letter
+            .charts
+            .iter()
+            .all(|c| c.svg.contains("id=\"marked\""))
+    );
+    // No other laboratory's code, in the text or in the charts.
+    let report = pdf::demo::pt_report();
+    let others: Vec<&str> = report.measurands[0]
+        .rows
+        .iter()
+        .map(|r| r.code.as_str())
+        .filter(|c| *c != letter.lab_code)
+        .collect();
+    assert_eq!(others.len(), 47);
+    let raw = String::from_utf8_lossy(&pdf.bytes);
+    for code in others {
+        assert!(!flat.contains(code), "{code} in the letter: {text}");
+        assert!(
+            !letter.charts.iter().any(|c| c.svg.contains(code)),
+            "{code}"
+        );
+        assert!(!raw.contains(code));
+    }
+}
+
+/// The round's report: the summary, both samples with methods and charts, every code, the
+/// classes — and never a laboratory's name.
+#[test]
+fn pt_round_report() {
+    let report = pdf::demo::pt_report();
+    let pdf = pdf::pt_report(&report).unwrap();
+    assert!(pdf.warnings.is_empty(), "{:?}", pdf.warnings);
+    assert_eq!(pdf.missing_chars, Vec::<char>::new());
+    let path = save("pt-report", &pdf);
+    let text = text_of(&path);
+    let flat = squeezed(&text);
+    for s in [
+        "能力验证结果报告",
+        "GDPT-2022-01",
+        "参加实验室：48家",
+        "二、结果汇总",
+        "绝缘电阻（样品A）",
+        "绝缘电阻（样品B）",
+        "方法说明：",
+        "全部结果参与计算",
+        "逾期提交的结果",
+    ] {
+        assert!(flat.contains(s), "{s} in {text}");
+    }
+    assert!(text.contains("— 1 —"));
+    for m in &report.measurands {
+        assert_eq!(m.counts.iter().sum::<usize>(), m.n);
+        assert!(m.counts[0] > 0 && m.counts[2] > 0, "{:?}", m.counts);
+        for r in &m.rows {
+            assert!(flat.contains(&r.code), "{} in {text}", r.code);
+        }
+        assert!(flat.contains(&squeezed(&m.assigned)));
+    }
+    // GD01-K7M2's row for sample B, with its score and class.
+    let own = report.measurands[1]
+        .rows
+        .iter()
+        .find(|r| r.code == "GD01-K7M2")
+        .unwrap();
+    assert_eq!(own.class, "不满意");
+    assert!(
+        flat.contains(&format!("GD01-K7M2{}{}不满意", own.result, own.score)),
+        "{text}"
+    );
+    assert!(flat.contains("满意") && flat.contains("可疑"));
+    assert!(!flat.contains("广州演示检测技术有限公司"), "no names");
+}
+
+/// The demo report with one measurand of `n` invented participants and its score chart.
+fn pt_report_of(n: usize) -> PtReport {
+    let base = pdf::demo::pt_report();
+    let m = &base.measurands[0];
+    let rows: Vec<PtReportRow> = (0..n)
+        .map(|i| PtReportRow {
+            code: format!("GD{i:04}-X"),
+            result: format!("{:.1}", 50.0 + (i % 17) as f64 * 0.3),
+            score: format!("{:.2}", (i % 17) as f64 * 0.3 - 2.4),
+            class: if i % 17 > 15 { "可疑" } else { "满意" }.into(),
+            late: i % 97 == 0,
+        })
+        .collect();
+    let scores: Vec<(String, f64)> = rows
+        .iter()
+        .map(|r| (r.code.clone(), r.score.parse().unwrap()))
+        .collect();
+    PtReport {
+        participants: n,
+        measurands: vec![PtReportMeasurand {
+            n,
+            counts: [n - n / 17, n / 17, 0],
+            charts: vec![pdf::PtChart {
+                title: "z 分数排序".into(),
+                svg: renke_render::chart::ranked_scores_svg(&scores, None, "z"),
+            }],
+            rows,
+            ..m.clone()
+        }],
+        ..base.clone()
+    }
+}
+
+/// Several hundred participants: one row each, in two columns over the pages; the work
+/// grows with the rows, not faster.
+#[test]
+fn pt_report_with_many_participants() {
+    let start = std::time::Instant::now();
+    let small = pdf::pt_report(&pt_report_of(100)).unwrap();
+    let t_small = start.elapsed();
+    let start = std::time::Instant::now();
+    let big = pdf::pt_report(&pt_report_of(600)).unwrap();
+    let t_big = start.elapsed();
+    assert!(big.warnings.is_empty(), "{:?}", big.warnings);
+    assert!(
+        big.pages > small.pages,
+        "{} against {}",
+        big.pages,
+        small.pages
+    );
+    let flat = squeezed(&text_of(&save("pt-report-600", &big)));
+    assert!(flat.contains("GD0000-X") && flat.contains("GD0599-X"));
+    // Six times the rows in well under 36 times the time.
+    assert!(
+        t_big.as_secs_f64() < 12.0 * t_small.as_secs_f64().max(0.2),
+        "{t_small:?} for 100 rows, {t_big:?} for 600"
+    );
+}
+
+/// 10,000 participants (slow in a debug build: run with `--ignored`).
+#[test]
+#[ignore]
+fn pt_report_with_ten_thousand_participants() {
+    let start = std::time::Instant::now();
+    let pdf = pdf::pt_report(&pt_report_of(10_000)).unwrap();
+    let took = start.elapsed();
+    assert!(pdf.warnings.is_empty(), "{:?}", pdf.warnings);
+    let flat = squeezed(&text_of(&save("pt-report-10000", &pdf)));
+    assert!(flat.contains("GD9999-X"));
+    eprintln!("10,000 rows: {} pages in {took:?}", pdf.pages);
 }

@@ -1,5 +1,6 @@
 //! PDF documents with typst: the notice in the official GB/T 9704-2012 layout, the
-//! certificate of attendance and the compiled report.
+//! certificate of attendance, the compiled report, and the proficiency-testing letter and
+//! round report (charts from [`crate::chart`]).
 //!
 //! - Data reaches a template only as the virtual file `/data.json` (read with `json(…)`);
 //!   typst shows JSON strings as text, so nothing a user typed is ever markup.
@@ -17,11 +18,15 @@
 mod certificate;
 pub mod demo;
 mod notice;
+mod pt_letter;
+mod pt_report;
 mod report;
 mod world;
 
 pub use certificate::Certificate;
 pub use notice::{ContactLine, NoticeDoc};
+pub use pt_letter::{PtChart, PtLetter, PtLetterRow};
+pub use pt_report::{PtReport, PtReportMeasurand, PtReportRow};
 pub use report::{ActivityRow, Figure, Material, Report, UnitSummary};
 pub use world::Fonts;
 
@@ -67,6 +72,8 @@ const COMMON: &str = include_str!("templates/common.typ");
 const NOTICE: &str = include_str!("templates/notice.typ");
 const CERTIFICATE: &str = include_str!("templates/certificate.typ");
 const REPORT: &str = include_str!("templates/report.typ");
+const PT_LETTER: &str = include_str!("templates/pt_letter.typ");
+const PT_REPORT: &str = include_str!("templates/pt_report.typ");
 
 /// The font stacks the templates use, best first: the official families (when a font
 /// directory provides them), then the bundled stand-ins. Only families that exist are
@@ -119,6 +126,8 @@ enum Kind {
     Notice,
     Certificate,
     Report,
+    PtLetter,
+    PtReport,
 }
 
 impl Kind {
@@ -127,6 +136,8 @@ impl Kind {
             Kind::Notice => "/notice.typ",
             Kind::Certificate => "/certificate.typ",
             Kind::Report => "/report.typ",
+            Kind::PtLetter => "/pt_letter.typ",
+            Kind::PtReport => "/pt_report.typ",
         }
     }
 }
@@ -153,6 +164,8 @@ impl PdfRenderer {
             Template::new(Kind::Notice.path(), NOTICE)?,
             Template::new(Kind::Certificate.path(), CERTIFICATE)?,
             Template::new(Kind::Report.path(), REPORT)?,
+            Template::new(Kind::PtLetter.path(), PT_LETTER)?,
+            Template::new(Kind::PtReport.path(), PT_REPORT)?,
         ];
         let stacks: serde_json::Map<String, serde_json::Value> = FONT_STACKS
             .iter()
@@ -190,6 +203,16 @@ impl PdfRenderer {
     /// A compiled report (汇总报告): summaries per unit, activities and figures, materials.
     pub fn report(&self, r: &Report) -> Result<Pdf, PdfError> {
         self.render(Kind::Report, &r.to_data())
+    }
+
+    /// A proficiency-testing result letter (能力验证结果通知书) to one laboratory.
+    pub fn pt_letter(&self, l: &PtLetter) -> Result<Pdf, PdfError> {
+        self.render(Kind::PtLetter, &l.to_data())
+    }
+
+    /// A proficiency-testing round's report (能力验证结果报告), participants by code only.
+    pub fn pt_report(&self, r: &PtReport) -> Result<Pdf, PdfError> {
+        self.render(Kind::PtReport, &r.to_data())
     }
 
     fn render(&self, kind: Kind, data: &impl Serialize) -> Result<Pdf, PdfError> {
@@ -277,6 +300,16 @@ pub fn certificate(c: &Certificate) -> Result<Pdf, PdfError> {
 /// [`PdfRenderer::report`] with the bundled fonts.
 pub fn report(r: &Report) -> Result<Pdf, PdfError> {
     bundled()?.report(r)
+}
+
+/// [`PdfRenderer::pt_letter`] with the bundled fonts.
+pub fn pt_letter(l: &PtLetter) -> Result<Pdf, PdfError> {
+    bundled()?.pt_letter(l)
+}
+
+/// [`PdfRenderer::pt_report`] with the bundled fonts.
+pub fn pt_report(r: &PtReport) -> Result<Pdf, PdfError> {
+    bundled()?.pt_report(r)
 }
 
 /// 2022年6月1日: dates in documents are Chinese, with Arabic numerals (GB/T 9704-2012 §7.3.5.2).
