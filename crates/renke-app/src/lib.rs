@@ -24,6 +24,7 @@ pub mod model;
 pub mod notices;
 pub mod orgs;
 pub mod pdf;
+pub mod pt;
 pub mod reporting;
 
 pub use caller::Caller;

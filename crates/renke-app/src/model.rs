@@ -13,6 +13,10 @@ pub use renke_store::notices::{
     ChainEntry, Delivery, DeliveryStatus, InboxItem, Notice, NoticeRef, Recipient,
 };
 pub use renke_store::orgs::{Org, OrgNode, OrgQuery, Page};
+pub use renke_store::pt::{
+    Dispatch, Enrolment, Evaluation, Followup, HistoryScore, LabOrg, Measurand, ResultRow, Round,
+    Scheme, Score, Study,
+};
 pub use renke_store::reminders::Message;
 pub use renke_store::sessions::ApiToken;
 pub use renke_store::sessions::UnseenFailures;

@@ -189,6 +189,42 @@ pub async fn materials_zip(
     Ok((filename, Box::pin(stream)))
 }
 
+/// A zip of the files that arrive on `files` (name, bytes), streamed as it is written:
+/// the writer runs on a blocking thread and hands the response 64 KB at a time, so neither
+/// the files nor the zip are ever all in memory. An error on `files` ends the body early
+/// with it (the client sees a broken download, never a truncated zip that looks whole).
+pub(crate) fn zip_stream(
+    mut files: tokio::sync::mpsc::Receiver<anyhow::Result<(String, Vec<u8>)>>,
+    what: &'static str,
+) -> ByteStream {
+    let (chunks_tx, chunks_rx) = tokio::sync::mpsc::channel(ZIP_CHUNKS_QUEUED);
+    tokio::task::spawn_blocking(move || {
+        let errors = chunks_tx.clone();
+        let write = || -> anyhow::Result<()> {
+            use zip::write::SimpleFileOptions;
+            let mut zip = zip::ZipWriter::new_stream(ChannelWriter::new(chunks_tx));
+            let opts =
+                SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+            while let Some(f) = files.blocking_recv() {
+                let (name, bytes) = f?;
+                zip.start_file(renke_domain::file::clean_name(&name), opts)?;
+                zip.write_all(&bytes)?;
+            }
+            let mut out = zip.finish()?.into_inner();
+            out.flush()?;
+            Ok(())
+        };
+        if let Err(e) = write() {
+            tracing::warn!(what, error = %e, "zip: writing stopped");
+            let _ = errors.blocking_send(Err(std::io::Error::other(e.to_string())));
+        }
+    });
+    Box::pin(futures_util::stream::unfold(
+        chunks_rx,
+        |mut rx| async move { rx.recv().await.map(|chunk| (chunk, rx)) },
+    ))
+}
+
 /// A body produced piece by piece (the materials zip), ending early with an error if
 /// producing it failed.
 pub type ByteStream =

@@ -1,0 +1,814 @@
+//! Evaluation and release: per measurand the provider chooses how x_pt and σpt are
+//! obtained and the estimators' options; `renke-pt` computes the statistics and every
+//! participant's scores, each evaluation is kept as a version with its method record, and
+//! release publishes the latest versions, locks the results and opens the follow-ups.
+
+use super::{kind_of, path, round_status, round_to_run};
+use crate::error::AppError;
+use crate::{App, Caller};
+use chrono::Duration;
+use renke_domain::pt::{
+    AssignedMethod, MeasurandKind, ResultEntry, RoundStatus, ScoreClass, SigmaMethod,
+};
+use renke_domain::{FieldError, Invalid};
+use renke_pt::QuartileRule;
+use renke_pt::algorithm_a::{AlgorithmAOptions, ConsistencyFactor, StopRule};
+use renke_pt::assigned::{Consensus, MedianScale, ScoreKind};
+use renke_pt::evaluate::{
+    AssignedChoice, EvaluateOptions, MassUnit, ParticipantResult, Report, SigmaChoice,
+};
+use renke_pt::scores::Class;
+use renke_store::pt::{self as store, Measurand};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Days a lab has to answer a follow-up opened at release.
+pub const FOLLOWUP_DAYS: i64 = 30;
+
+/// How one measurand is evaluated.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
+pub struct EvaluationForm {
+    pub measurand_id: i64,
+    /// x_pt: `algorithm_a` (default), `q_hampel`, `median`, `reference`, `certified`.
+    #[serde(default)]
+    pub assigned: String,
+    /// The reference or certified value.
+    #[serde(default)]
+    pub assigned_value: String,
+    /// Its standard uncertainty u(x_pt).
+    #[serde(default)]
+    pub assigned_u: String,
+    /// σpt: `robust` (default), `horwitz`, `rsd` (percent of x_pt), `fixed`.
+    #[serde(default)]
+    pub sigma: String,
+    /// The RSD in percent, or the prescribed σpt.
+    #[serde(default)]
+    pub sigma_value: String,
+    /// Quartile rule: `n_plus_1` ((n+1)p, default in Chinese practice) or `linear`.
+    #[serde(default)]
+    pub quartile_rule: String,
+    /// Algorithm A stopping rule: `converge` (default) or `three_figures`.
+    #[serde(default)]
+    pub stop: String,
+    /// Algorithm A factor: `printed` (1.134, default) or `exact`.
+    #[serde(default)]
+    pub factor: String,
+    /// A qualitative measurand's expected category.
+    #[serde(default)]
+    pub expected: String,
+    /// The sealed target's lower acceptance limit, in the measurand's unit (e.g. an
+    /// insulation resistance of at least 100 MΩ); empty for none.
+    #[serde(default)]
+    pub acceptance_low: String,
+    /// The upper acceptance limit; empty for none. With either limit the range judges
+    /// every value and the peer z is informative only (at five participants a peer |z|
+    /// cannot exceed 1.79, so peers alone never judge a small round harshly).
+    #[serde(default)]
+    pub acceptance_high: String,
+}
+
+/// A sealed target's acceptance range: values within it are satisfactory, others
+/// unsatisfactory.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Acceptance {
+    pub low: Option<f64>,
+    pub high: Option<f64>,
+}
+
+impl Acceptance {
+    fn parse(f: &EvaluationForm) -> Result<Option<Acceptance>, Invalid> {
+        let mut errs = Invalid::default();
+        let mut limit = |field: &str, raw: &str| match raw.trim() {
+            "" => None,
+            _ => number(field, raw).map_err(|e| errs.push(e)).ok(),
+        };
+        let low = limit("acceptance_low", &f.acceptance_low);
+        let high = limit("acceptance_high", &f.acceptance_high);
+        if let (Some(l), Some(h)) = (low, high)
+            && l >= h
+        {
+            errs.push(
+                FieldError::new("acceptance_high", "not_above").with("other", "acceptance_low"),
+            );
+        }
+        errs.into_result()?;
+        Ok((low.is_some() || high.is_some()).then_some(Acceptance { low, high }))
+    }
+
+    fn judges(&self, v: f64) -> ScoreClass {
+        if self.low.is_some_and(|l| v < l) || self.high.is_some_and(|h| v > h) {
+            ScoreClass::Unsatisfactory
+        } else {
+            ScoreClass::Satisfactory
+        }
+    }
+}
+
+/// One participant's line of an evaluation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutcomeRow {
+    pub sample_code: String,
+    pub enrolment_id: i64,
+    /// The result as shown (formatted, `<0.01`, a category).
+    pub result: String,
+    /// The value evaluated (log10 for counts), if it entered the statistics.
+    pub value: Option<f64>,
+    pub z: Option<f64>,
+    pub z_prime: Option<f64>,
+    pub zeta: Option<f64>,
+    pub en: Option<f64>,
+    pub d_percent: Option<f64>,
+    /// `z`, `z_prime`, `qualitative`, or `none` (not scored, with `reason`).
+    pub score_kind: String,
+    pub class: Option<ScoreClass>,
+    pub late: bool,
+    /// Why it was not scored (below LOQ, not tested).
+    pub reason: Option<String>,
+}
+
+/// What an evaluation computed, as stored and shown on "how this was computed".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Outcome {
+    pub kind: MeasurandKind,
+    pub n: usize,
+    pub assigned: Option<f64>,
+    pub u_assigned: Option<f64>,
+    pub sigma_pt: Option<f64>,
+    /// 0.3·σpt.
+    pub u_limit: Option<f64>,
+    /// u(x_pt) ≤ 0.3·σpt: z is used; otherwise z′.
+    pub u_negligible: Option<bool>,
+    pub log10: bool,
+    pub expected: Option<String>,
+    /// The sealed target's acceptance range, when it judged instead of the peer z.
+    #[serde(default)]
+    pub acceptance: Option<Acceptance>,
+    /// Every option with its clause (from `renke-pt`).
+    pub method: BTreeMap<String, String>,
+    /// Summary statistics (from `renke-pt`).
+    pub statistics: serde_json::Value,
+    /// The assigned value's record with the iteration trace (from `renke-pt`).
+    pub trace: serde_json::Value,
+    pub warnings: Vec<String>,
+    pub rows: Vec<OutcomeRow>,
+}
+
+fn class_of(c: Class) -> ScoreClass {
+    match c {
+        Class::Satisfactory => ScoreClass::Satisfactory,
+        Class::Questionable => ScoreClass::Questionable,
+        Class::Unsatisfactory => ScoreClass::Unsatisfactory,
+    }
+}
+
+fn number(field: &str, raw: &str) -> Result<f64, FieldError> {
+    match raw.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(v),
+        _ if raw.trim().is_empty() => Err(FieldError::new(field, "required")),
+        _ => Err(FieldError::new(field, "invalid_number").with("value", raw.trim())),
+    }
+}
+
+/// The `renke-pt` options of form `f` for measurand `m`; errors name the form's fields.
+/// `raw` trimmed, or `default` when empty.
+fn pick<'a>(raw: &'a str, default: &'a str) -> &'a str {
+    if raw.trim().is_empty() {
+        default
+    } else {
+        raw.trim()
+    }
+}
+
+fn options(f: &EvaluationForm, m: &Measurand) -> Result<EvaluateOptions, Invalid> {
+    let mut errs = Invalid::default();
+    let assigned = AssignedMethod::parse("assigned", pick(&f.assigned, "algorithm_a"))
+        .map_err(|e| errs.push(e))
+        .ok();
+    let sigma = SigmaMethod::parse("sigma", pick(&f.sigma, "robust"))
+        .map_err(|e| errs.push(e))
+        .ok();
+    let quartile_rule = match pick(&f.quartile_rule, "n_plus_1") {
+        "n_plus_1" => QuartileRule::NPlusOne,
+        "linear" => QuartileRule::Linear,
+        other => {
+            errs.push(FieldError::new("quartile_rule", "unknown_value").with("value", other));
+            QuartileRule::NPlusOne
+        }
+    };
+    let stop = match pick(&f.stop, "converge") {
+        "converge" => StopRule::default(),
+        "three_figures" => StopRule::ThreeFigures {
+            compare_with_start: false,
+        },
+        other => {
+            errs.push(FieldError::new("stop", "unknown_value").with("value", other));
+            StopRule::default()
+        }
+    };
+    let factor = match pick(&f.factor, "printed") {
+        "printed" => ConsistencyFactor::Printed,
+        "exact" => ConsistencyFactor::Exact,
+        other => {
+            errs.push(FieldError::new("factor", "unknown_value").with("value", other));
+            ConsistencyFactor::Printed
+        }
+    };
+    let aa = AlgorithmAOptions {
+        stop,
+        factor,
+        ..Default::default()
+    };
+    let assigned = match assigned {
+        Some(AssignedMethod::AlgorithmA) => {
+            Some(AssignedChoice::Consensus(Consensus::AlgorithmA(aa)))
+        }
+        Some(AssignedMethod::QHampel) => Some(AssignedChoice::Consensus(Consensus::QHampel)),
+        Some(AssignedMethod::Median) => Some(AssignedChoice::Consensus(Consensus::Median {
+            scale: MedianScale::Niqr,
+        })),
+        Some(AssignedMethod::Reference | AssignedMethod::Certified) => {
+            let v = number("assigned_value", &f.assigned_value)
+                .map_err(|e| errs.push(e))
+                .ok();
+            let u = if f.assigned_u.trim().is_empty() {
+                None
+            } else {
+                number("assigned_u", &f.assigned_u)
+                    .map_err(|e| errs.push(e))
+                    .ok()
+            };
+            if u.is_some_and(|u| u < 0.0) {
+                errs.push(FieldError::new("assigned_u", "must_be_positive"));
+            }
+            let v = match (v, m.log10) {
+                (Some(v), true) if v <= 0.0 => {
+                    errs.push(FieldError::new("assigned_value", "must_be_positive"));
+                    None
+                }
+                (Some(v), true) => Some(v.log10()),
+                (v, _) => v,
+            };
+            v.map(|value| AssignedChoice::Reference { value, u })
+        }
+        None => None,
+    };
+    let sigma = match sigma {
+        Some(SigmaMethod::Robust) => Some(SigmaChoice::Robust),
+        Some(SigmaMethod::Horwitz) => {
+            let unit = match m.unit.as_deref().map(str::trim) {
+                Some("mg/kg") => Some(MassUnit::MgPerKg),
+                Some("μg/kg" | "µg/kg" | "ug/kg") => Some(MassUnit::UgPerKg),
+                Some("%" | "g/100g" | "g/100 g") => Some(MassUnit::Percent),
+                _ => None,
+            };
+            match unit {
+                Some(u) if !m.log10 => Some(SigmaChoice::Horwitz(u)),
+                _ => {
+                    errs.push(FieldError::new("sigma", "horwitz_needs_mass_fraction"));
+                    None
+                }
+            }
+        }
+        Some(SigmaMethod::Rsd) => match number("sigma_value", &f.sigma_value) {
+            Ok(p) if p > 0.0 && p < 100.0 => Some(SigmaChoice::Rsd(p)),
+            Ok(_) => {
+                errs.push(
+                    FieldError::new("sigma_value", "out_of_range")
+                        .with("min", 0)
+                        .with("max", 100),
+                );
+                None
+            }
+            Err(e) => {
+                errs.push(e);
+                None
+            }
+        },
+        Some(SigmaMethod::Fixed) => match number("sigma_value", &f.sigma_value) {
+            Ok(v) if v > 0.0 => Some(SigmaChoice::Fixed(v)),
+            Ok(_) => {
+                errs.push(FieldError::new("sigma_value", "must_be_positive"));
+                None
+            }
+            Err(e) => {
+                errs.push(e);
+                None
+            }
+        },
+        None => None,
+    };
+    let (Some(assigned), Some(sigma_pt), true) = (assigned, sigma, errs.is_empty()) else {
+        return Err(errs);
+    };
+    Ok(EvaluateOptions {
+        assigned,
+        sigma_pt,
+        quartile_rule,
+        algorithm_a: aa,
+        log10: m.log10,
+        // The summary a round page shows beside x_pt: mean and SD, median and quartiles
+        // (MADe, nIQR) and Algorithm A; Q/Hampel is computed when it gives x_pt, Qn not
+        // at all (both are costly on large rounds and not needed to judge).
+        report: Report {
+            mean_sd: true,
+            median_quartiles: true,
+            algorithm_a: true,
+            q_hampel: false,
+            qn: false,
+        },
+        ..Default::default()
+    })
+}
+
+/// A submitted result with its lab's code, as the evaluation takes it.
+struct Submitted {
+    enrolment_id: i64,
+    code: String,
+    entry: ResultEntry,
+    late: bool,
+}
+
+/// Evaluates one measurand of round `round_id` with the options of `f` and stores it as the
+/// measurand's next version (unreleased). Refused in enrolment; after release a
+/// re-evaluation is stored beside the released version, which stays what labs see.
+/// Statistical failures (too few results, zero spread) are refused on `assigned` with the
+/// statistics' message.
+pub async fn evaluate(
+    app: &App,
+    me: &Caller,
+    round_id: i64,
+    f: &EvaluationForm,
+) -> Result<i64, AppError> {
+    let round = round_to_run(app, me, round_id).await?;
+    if round_status(&round)? == RoundStatus::Enrolment {
+        return Err(AppError::Conflict("round_in_enrolment"));
+    }
+    let measurands = store::measurands(&app.db, round.scheme_id).await?;
+    let m = measurands
+        .iter()
+        .find(|m| m.id == f.measurand_id)
+        .ok_or_else(|| AppError::field("measurand_id", "unknown_measurand"))?
+        .clone();
+    let mut submitted = Vec::new();
+    for r in store::submitted_results(&app.db, round.id, m.id).await? {
+        let entry: ResultEntry =
+            serde_json::from_str(&r.entry).map_err(|x| AppError::Internal(x.into()))?;
+        submitted.push(Submitted {
+            enrolment_id: r.enrolment_id,
+            code: r.sample_code.unwrap_or_default(),
+            entry,
+            late: r.late,
+        });
+    }
+    if submitted.is_empty() {
+        return Err(AppError::Conflict("no_results"));
+    }
+    let outcome = match kind_of(&m) {
+        MeasurandKind::Qualitative => qualitative(f, &m, &submitted)?,
+        MeasurandKind::Quantitative => {
+            let mut o = options(f, &m)?;
+            let acceptance = Acceptance::parse(f)?;
+            (o.u_hom, o.u_stab) = super::studies::carried(app, round.id, m.id).await?;
+            let mm = m.clone();
+            tokio::task::spawn_blocking(move || quantitative(&o, acceptance, &mm, &submitted))
+                .await
+                .map_err(|x| AppError::Internal(x.into()))??
+        }
+    };
+    let scores: Vec<store::Score> = outcome
+        .rows
+        .iter()
+        .filter_map(|r| {
+            r.class.map(|class| store::Score {
+                evaluation_id: 0,
+                enrolment_id: r.enrolment_id,
+                score_kind: r.score_kind.clone(),
+                score: match r.score_kind.as_str() {
+                    "z" => r.z,
+                    "z_prime" => r.z_prime,
+                    _ => None,
+                },
+                class: class.as_str().to_owned(),
+                z: r.z,
+                zeta: r.zeta,
+                en: r.en,
+                late: r.late,
+            })
+        })
+        .collect();
+    let options_json = serde_json::to_string(f).map_err(|x| AppError::Internal(x.into()))?;
+    let outcome_json = serde_json::to_string(&outcome).map_err(|x| AppError::Internal(x.into()))?;
+    let mut tx = app.db.write().await?;
+    let id = store::insert_evaluation(
+        &mut tx,
+        &store::NewEvaluation {
+            round_id: round.id,
+            measurand_id: m.id,
+            options: &options_json,
+            outcome: &outcome_json,
+            n: outcome.n as i32,
+            assigned: outcome.assigned,
+            sigma_pt: outcome.sigma_pt,
+        },
+        &scores,
+        me.id,
+        app.clock.now(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+fn quantitative(
+    o: &EvaluateOptions,
+    acceptance: Option<Acceptance>,
+    m: &Measurand,
+    submitted: &[Submitted],
+) -> Result<Outcome, AppError> {
+    let scored: Vec<&Submitted> = submitted
+        .iter()
+        .filter(|s| s.entry.value().is_some())
+        .collect();
+    let input: Vec<ParticipantResult> = scored
+        .iter()
+        .map(|s| ParticipantResult {
+            participant: s.code.clone(),
+            value: s.entry.value().unwrap_or_default(),
+            uncertainty: s.entry.u,
+            k: s.entry.k,
+        })
+        .collect();
+    if input.is_empty() {
+        return Err(AppError::Conflict("no_results"));
+    }
+    let e = renke_pt::evaluate::evaluate(&input, o).map_err(|x| {
+        AppError::Invalid(Invalid::one(
+            FieldError::new("assigned", "statistics_failed").with("message", x),
+        ))
+    })?;
+    let mut rows = Vec::with_capacity(submitted.len());
+    for (s, p) in scored.iter().zip(&e.participants) {
+        rows.push(OutcomeRow {
+            sample_code: s.code.clone(),
+            enrolment_id: s.enrolment_id,
+            result: s.entry.display(m.decimals as u8),
+            value: Some(p.value),
+            z: Some(p.z),
+            z_prime: Some(p.z_prime),
+            zeta: p.zeta,
+            en: p.en,
+            d_percent: p.d_percent,
+            score_kind: match p.score_used {
+                ScoreKind::Z => "z",
+                ScoreKind::ZPrime => "z_prime",
+            }
+            .to_owned(),
+            class: Some(match (acceptance, s.entry.value()) {
+                (Some(a), Some(v)) => a.judges(v),
+                _ => class_of(p.class),
+            }),
+            late: s.late,
+            reason: None,
+        });
+    }
+    for s in submitted.iter().filter(|s| s.entry.value().is_none()) {
+        rows.push(OutcomeRow {
+            sample_code: s.code.clone(),
+            enrolment_id: s.enrolment_id,
+            result: s.entry.display(m.decimals as u8),
+            value: None,
+            z: None,
+            z_prime: None,
+            zeta: None,
+            en: None,
+            d_percent: None,
+            score_kind: "none".into(),
+            class: None,
+            late: s.late,
+            reason: Some(match &s.entry.reported {
+                renke_domain::pt::Reported::BelowLoq { .. } => "below_loq".into(),
+                renke_domain::pt::Reported::NotTested { reason } => reason.clone(),
+                _ => "not_scored".into(),
+            }),
+        });
+    }
+    Ok(Outcome {
+        kind: MeasurandKind::Quantitative,
+        n: e.n,
+        assigned: Some(e.assigned_value),
+        u_assigned: Some(e.u_assigned),
+        sigma_pt: Some(e.sigma_pt),
+        u_limit: Some(e.u_limit),
+        u_negligible: Some(e.u_negligible),
+        log10: o.log10,
+        expected: None,
+        acceptance,
+        method: {
+            let mut method = e.method.clone();
+            if let Some(a) = acceptance {
+                let show = |v: Option<f64>| v.map_or_else(|| "—".to_owned(), |v| v.to_string());
+                method.insert(
+                    "class_basis".into(),
+                    format!(
+                        "acceptance range [{}, {}] of the provider's sealed target judges each value; z is informative",
+                        show(a.low),
+                        show(a.high)
+                    ),
+                );
+            }
+            method
+        },
+        statistics: serde_json::to_value(&e.statistics).unwrap_or_default(),
+        trace: serde_json::to_value(&e.assigned_detail).unwrap_or_default(),
+        warnings: e.warnings.clone(),
+        rows,
+    })
+}
+
+fn qualitative(
+    f: &EvaluationForm,
+    m: &Measurand,
+    submitted: &[Submitted],
+) -> Result<Outcome, AppError> {
+    let cats = m.category_list();
+    let expected = f.expected.trim();
+    if !cats.iter().any(|c| c == expected) {
+        return Err(AppError::Invalid(Invalid::one(
+            FieldError::new(
+                "expected",
+                if expected.is_empty() {
+                    "required"
+                } else {
+                    "unknown_category"
+                },
+            )
+            .with("allowed", cats.join("/")),
+        )));
+    }
+    let rows: Vec<OutcomeRow> = submitted
+        .iter()
+        .map(|s| {
+            let (class, reason) = match &s.entry.reported {
+                renke_domain::pt::Reported::Category { category } if category == expected => {
+                    (Some(ScoreClass::Satisfactory), None)
+                }
+                renke_domain::pt::Reported::Category { .. } => {
+                    (Some(ScoreClass::Unsatisfactory), None)
+                }
+                renke_domain::pt::Reported::NotTested { reason } => (None, Some(reason.clone())),
+                _ => (None, Some("not_scored".into())),
+            };
+            OutcomeRow {
+                sample_code: s.code.clone(),
+                enrolment_id: s.enrolment_id,
+                result: s.entry.display(0),
+                value: None,
+                z: None,
+                z_prime: None,
+                zeta: None,
+                en: None,
+                d_percent: None,
+                score_kind: if class.is_some() {
+                    "qualitative"
+                } else {
+                    "none"
+                }
+                .into(),
+                class,
+                late: s.late,
+                reason,
+            }
+        })
+        .collect();
+    let mut method = BTreeMap::new();
+    method.insert("expected".into(), expected.to_owned());
+    method.insert(
+        "rule".into(),
+        "结果与预期一致为满意，否则为不满意 (ISO 13528:2022 11.3)".into(),
+    );
+    Ok(Outcome {
+        kind: MeasurandKind::Qualitative,
+        n: rows.iter().filter(|r| r.class.is_some()).count(),
+        assigned: None,
+        u_assigned: None,
+        sigma_pt: None,
+        u_limit: None,
+        u_negligible: None,
+        log10: false,
+        expected: Some(expected.to_owned()),
+        acceptance: None,
+        method,
+        statistics: serde_json::Value::Null,
+        trace: serde_json::Value::Null,
+        warnings: Vec::new(),
+        rows,
+    })
+}
+
+/// An evaluation with its outcome read back.
+#[derive(Debug, Clone, Serialize)]
+pub struct EvaluationView {
+    pub evaluation: store::Evaluation,
+    pub options: EvaluationForm,
+    pub outcome: Outcome,
+}
+
+impl EvaluationView {
+    fn read(e: store::Evaluation) -> Result<EvaluationView, AppError> {
+        Ok(EvaluationView {
+            options: serde_json::from_str(&e.options).map_err(|x| AppError::Internal(x.into()))?,
+            outcome: serde_json::from_str(&e.outcome).map_err(|x| AppError::Internal(x.into()))?,
+            evaluation: e,
+        })
+    }
+}
+
+/// A measurand's evaluations: the latest, the released one, and how many versions.
+#[derive(Debug, Clone, Serialize)]
+pub struct MeasurandEvaluations {
+    pub measurand: Measurand,
+    pub latest: Option<EvaluationView>,
+    pub released: Option<EvaluationView>,
+    pub versions: usize,
+}
+
+/// The evaluations of round `round_id` per measurand, for its provider and the
+/// administration above it.
+pub async fn evaluations(
+    app: &App,
+    me: &Caller,
+    round_id: i64,
+) -> Result<Vec<MeasurandEvaluations>, AppError> {
+    let round = store::round(&app.db, round_id).await?;
+    let provider = path(&round.provider_path)?;
+    let a = me.actor();
+    if !(a.runs_pt(&provider) || super::oversees(me, &provider)) {
+        return Err(AppError::NotFound);
+    }
+    let all = store::evaluations(&app.db, round.id).await?;
+    let mut out = Vec::new();
+    for m in store::measurands(&app.db, round.scheme_id).await? {
+        let mine: Vec<&store::Evaluation> = all.iter().filter(|e| e.measurand_id == m.id).collect();
+        let latest = mine
+            .last()
+            .map(|e| EvaluationView::read((*e).clone()))
+            .transpose()?;
+        let released = mine
+            .iter()
+            .rev()
+            .find(|e| e.released)
+            .map(|e| EvaluationView::read((*e).clone()))
+            .transpose()?;
+        out.push(MeasurandEvaluations {
+            versions: mine.len(),
+            measurand: m,
+            latest,
+            released,
+        });
+    }
+    Ok(out)
+}
+
+/// Releases round `round_id`: every measurand with submitted results needs an evaluation
+/// (`not_evaluated` on `measurand_id` naming it) made after its last submission
+/// (`evaluation_outdated`); the latest versions become what labs and
+/// their bureaus see, results lock, and each questionable or unsatisfactory result opens a
+/// follow-up due in [`FOLLOWUP_DAYS`] days.
+pub async fn release(app: &App, me: &Caller, round_id: i64) -> Result<(), AppError> {
+    let round = round_to_run(app, me, round_id).await?;
+    let next = round_status(&round)?
+        .next("release")
+        .map_err(AppError::Conflict)?;
+    let all = store::evaluations(&app.db, round.id).await?;
+    let mut latest: BTreeMap<i64, &store::Evaluation> = BTreeMap::new();
+    for e in &all {
+        latest.insert(e.measurand_id, e);
+    }
+    for m in store::measurands(&app.db, round.scheme_id).await? {
+        let submitted = store::submitted_results(&app.db, round.id, m.id).await?;
+        let newest = submitted.iter().filter_map(|r| r.submitted_at).max();
+        match (latest.get(&m.id), newest) {
+            (None, Some(_)) => {
+                return Err(AppError::Invalid(Invalid::one(
+                    FieldError::new("measurand_id", "not_evaluated").with("value", &m.name),
+                )));
+            }
+            // A result submitted after the latest evaluation would be published unscored:
+            // evaluate again first.
+            (Some(e), Some(t)) if t > e.created_at => {
+                return Err(AppError::Invalid(Invalid::one(
+                    FieldError::new("measurand_id", "evaluation_outdated").with("value", &m.name),
+                )));
+            }
+            _ => {}
+        }
+    }
+    if latest.is_empty() {
+        return Err(AppError::Conflict("no_results"));
+    }
+    let mut follow = Vec::new();
+    for e in latest.values() {
+        for s in store::scores(&app.db, e.id).await? {
+            if ScoreClass::from_code(&s.class).is_some_and(ScoreClass::needs_follow_up) {
+                follow.push((s.enrolment_id, e.measurand_id, s.class.clone()));
+            }
+        }
+    }
+    let now = app.clock.now();
+    let due = now
+        .with_timezone(&renke_domain::clock::SHANGHAI)
+        .date_naive()
+        + Duration::days(FOLLOWUP_DAYS);
+    let ids: Vec<i64> = latest.values().map(|e| e.id).collect();
+    let mut tx = app.db.write().await?;
+    if store::lock_round(&mut tx, round.id).await?.status != round.status {
+        return Err(AppError::Conflict("round_changed"));
+    }
+    store::release_evaluations(&mut tx, &ids).await?;
+    store::open_followups(&mut tx, &follow, due, now).await?;
+    store::set_round_status(&mut tx, round.id, next.as_str(), now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A lab's released outcome for one measurand, with the anonymised distribution.
+#[derive(Debug, Clone, Serialize)]
+pub struct LabOutcome {
+    pub measurand: Measurand,
+    pub row: Option<OutcomeRow>,
+    pub assigned: Option<f64>,
+    pub u_assigned: Option<f64>,
+    pub sigma_pt: Option<f64>,
+    pub method: BTreeMap<String, String>,
+    pub expected: Option<String>,
+    /// Every participant's evaluated value (no codes): the distribution the lab sees.
+    pub values: Vec<f64>,
+    /// Every participant's score with its code (codes only, never names).
+    pub scores: Vec<(String, f64)>,
+    pub log10: bool,
+}
+
+/// Enrolment `enrolment_id`'s released outcomes: for the lab and those who read its
+/// outcomes, only after release (`NotFound` before, so nothing leaks); the provider always
+/// sees the latest versions.
+pub async fn lab_outcomes(
+    app: &App,
+    me: &Caller,
+    enrolment_id: i64,
+) -> Result<(store::Enrolment, store::Round, Vec<LabOutcome>), AppError> {
+    let e = store::enrolment(&app.db, enrolment_id).await?;
+    let round = store::round(&app.db, e.round_id).await?;
+    let a = me.actor();
+    let runs = a.runs_pt(&path(&round.provider_path)?);
+    let released = round_status(&round)? == RoundStatus::Released;
+    if !(runs || released && a.reads_pt_of(&path(&e.lab_path)?)) {
+        return Err(AppError::NotFound);
+    }
+    let all = store::evaluations(&app.db, round.id).await?;
+    let mut out = Vec::new();
+    for m in store::measurands(&app.db, round.scheme_id).await? {
+        let pick = all
+            .iter()
+            .rev()
+            .filter(|x| x.measurand_id == m.id)
+            .find(|x| x.released || runs && !released);
+        let Some(ev) = pick else { continue };
+        let v = EvaluationView::read(ev.clone())?;
+        let row = v
+            .outcome
+            .rows
+            .iter()
+            .find(|r| r.enrolment_id == e.id)
+            .cloned();
+        if row.is_none() {
+            continue;
+        }
+        let values = v.outcome.rows.iter().filter_map(|r| r.value).collect();
+        let scores = v
+            .outcome
+            .rows
+            .iter()
+            .filter_map(|r| {
+                let s = match r.score_kind.as_str() {
+                    "z" => r.z,
+                    "z_prime" => r.z_prime,
+                    _ => None,
+                }?;
+                Some((r.sample_code.clone(), s))
+            })
+            .collect();
+        out.push(LabOutcome {
+            measurand: m,
+            row,
+            assigned: v.outcome.assigned,
+            u_assigned: v.outcome.u_assigned,
+            sigma_pt: v.outcome.sigma_pt,
+            method: v.outcome.method.clone(),
+            expected: v.outcome.expected.clone(),
+            values,
+            scores,
+            log10: v.outcome.log10,
+        });
+    }
+    Ok((e, round, out))
+}

@@ -1,0 +1,377 @@
+//! The per-lab result letter (能力验证结果通知书): the lab's results, scores and classes,
+//! x_pt and σpt with their methods, and the distribution with the lab marked — by code,
+//! never another lab's name.
+
+use super::evaluate::{LabOutcome, lab_outcomes};
+use crate::error::AppError;
+use crate::pdf::{PdfFile, render};
+use crate::{App, Caller};
+use renke_domain::clock::SHANGHAI;
+use renke_domain::pt::{AssignedMethod, ScoreClass, SigmaMethod};
+use renke_render::chart::{Distribution, distribution_svg, ranked_scores_svg};
+use renke_render::pdf::{PtChart, PtLetter, PtLetterRow, PtReport, PtReportMeasurand, PtReportRow};
+
+/// `v` with `decimals` places, or "—".
+fn fmt(v: Option<f64>, decimals: usize) -> String {
+    v.map_or_else(|| "—".to_owned(), |v| format!("{v:.decimals$}"))
+}
+
+/// The method named in an evaluation's record, in Chinese with its clause.
+fn method_zh(o: &LabOutcome, key: &str, clause: &str) -> String {
+    let raw = o.method.get(key).map(String::as_str).unwrap_or("");
+    let name = if key == "assigned" {
+        match raw {
+            "algorithm-a" => AssignedMethod::AlgorithmA.zh(),
+            "q-hampel" => AssignedMethod::QHampel.zh(),
+            "median" => AssignedMethod::Median.zh(),
+            r if r.starts_with("reference") => AssignedMethod::Reference.zh(),
+            _ => raw,
+        }
+    } else {
+        match raw.split([':', ' ']).next().unwrap_or("") {
+            "robust" => SigmaMethod::Robust.zh(),
+            "horwitz" => SigmaMethod::Horwitz.zh(),
+            "rsd" => SigmaMethod::Rsd.zh(),
+            "fixed" => SigmaMethod::Fixed.zh(),
+            _ => raw,
+        }
+    };
+    match o.method.get(clause) {
+        Some(c) => format!("{name}（{c}）"),
+        None => name.to_owned(),
+    }
+}
+
+/// Density points of `values` over their range (Silverman's bandwidth), for the chart.
+fn density(values: &[f64]) -> Vec<(f64, f64)> {
+    let Ok(h) = renke_pt::kde::silverman_bandwidth(values) else {
+        return Vec::new();
+    };
+    let lo = values.iter().copied().fold(f64::INFINITY, f64::min) - 3.0 * h;
+    let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max) + 3.0 * h;
+    (0..=120)
+        .filter_map(|i| {
+            let t = lo + (hi - lo) * f64::from(i) / 120.0;
+            renke_pt::kde::density(values, h, t).ok().map(|d| (t, d))
+        })
+        .collect()
+}
+
+/// The result letter of enrolment `enrolment_id` as data: for the lab and those who read
+/// its outcomes once the round is released; the provider at any time after evaluating.
+pub async fn letter(app: &App, me: &Caller, enrolment_id: i64) -> Result<PtLetter, AppError> {
+    let (e, round, outcomes) = lab_outcomes(app, me, enrolment_id).await?;
+    if outcomes.is_empty() {
+        return Err(AppError::Conflict("no_scores"));
+    }
+    let code = e.sample_code.clone().unwrap_or_default();
+    let mut rows = Vec::new();
+    let mut charts = Vec::new();
+    for o in &outcomes {
+        let Some(r) = &o.row else { continue };
+        let d = (o.measurand.decimals.max(0) as usize).max(2);
+        let unit = o.measurand.unit.clone().unwrap_or_default();
+        let (score_name, score) = match r.score_kind.as_str() {
+            "z" => ("z", r.z),
+            "z_prime" => ("z′", r.z_prime),
+            _ => ("—", None),
+        };
+        rows.push(PtLetterRow {
+            measurand: o.measurand.name.clone(),
+            unit: if o.log10 {
+                format!("lg({unit})")
+            } else {
+                unit.clone()
+            },
+            result: r.result.clone(),
+            assigned: o.expected.clone().unwrap_or_else(|| fmt(o.assigned, d + 1)),
+            sigma_pt: fmt(o.sigma_pt, d + 1),
+            u_assigned: fmt(o.u_assigned, d + 1),
+            assigned_method: if o.expected.is_some() {
+                "预期结果".to_owned()
+            } else {
+                method_zh(o, "assigned", "assigned_clause")
+            },
+            sigma_method: if o.expected.is_some() {
+                "—".to_owned()
+            } else {
+                method_zh(o, "sigma_pt", "sigma_pt_clause")
+            },
+            score_name: score_name.to_owned(),
+            score: fmt(score, 2),
+            class: r
+                .class
+                .map_or_else(|| "未评价".to_owned(), |c| c.zh().to_owned()),
+            zeta: r.zeta.map(|v| format!("{v:.2}")),
+            en: r.en.map(|v| format!("{v:.2}")),
+            late: r.late,
+        });
+        if let (Some(assigned), Some(sigma_pt)) = (o.assigned, o.sigma_pt) {
+            charts.push(PtChart {
+                title: format!("{}：结果分布（本实验室已标出）", o.measurand.name),
+                svg: distribution_svg(&Distribution {
+                    density: density(&o.values),
+                    values: o.values.clone(),
+                    assigned,
+                    sigma_pt,
+                    marked: r.value,
+                    unit: unit.clone(),
+                    x_label: o.measurand.name.clone(),
+                }),
+            });
+            charts.push(PtChart {
+                title: format!("{}：{} 值排序（按样品编号）", o.measurand.name, score_name),
+                // Other labs' bars carry no code in a lab's letter (the round report
+                // names every participant by code); the chart names only this lab.
+                svg: ranked_scores_svg(
+                    &o.scores
+                        .iter()
+                        .map(|(c, z)| (if *c == code { c.clone() } else { String::new() }, *z))
+                        .collect::<Vec<_>>(),
+                    Some(&code),
+                    score_name,
+                ),
+            });
+        }
+    }
+    let issued_on = round
+        .released_at
+        .unwrap_or_else(|| app.clock.now())
+        .with_timezone(&SHANGHAI)
+        .date_naive();
+    let mut notes = vec![
+        "其他参加机构仅以样品编号标识。".to_owned(),
+        "|z| ≤ 2.0 为满意；2.0 < |z| < 3.0 为有问题；|z| ≥ 3.0 为不满意（ISO 13528:2022 9.4）。"
+            .to_owned(),
+    ];
+    if rows.iter().any(|r| r.late) {
+        notes.push("标注“逾期提交”的结果在截止时间后提交，已照常评价。".to_owned());
+    }
+    Ok(PtLetter {
+        provider: round.provider_name.clone(),
+        round_code: round.code.clone(),
+        round_title: round.title.clone(),
+        scheme: round.scheme_name.clone(),
+        lab_name: e.lab_name.clone(),
+        lab_code: code,
+        issued_on,
+        rows,
+        notes,
+        charts,
+    })
+}
+
+/// The result letter as a PDF.
+pub async fn letter_pdf(app: &App, me: &Caller, enrolment_id: i64) -> Result<PdfFile, AppError> {
+    let l = letter(app, me, enrolment_id).await?;
+    let name = format!("能力验证结果通知书-{}-{}.pdf", l.round_code, l.lab_code);
+    let fallback = format!("pt-letter-{}-{}.pdf", l.round_code, l.lab_code);
+    let pdf = render(app, move |r| r.pt_letter(&l)).await?;
+    Ok(PdfFile {
+        bytes: pdf.bytes,
+        filename: name,
+        fallback,
+    })
+}
+
+/// Every approved lab's result letter of round `round_id` as a zip, streamed letter by
+/// letter (each rendered on a blocking thread while the previous is being sent): for the
+/// provider once every measurand is evaluated. Letters are named by sample code.
+pub async fn letters_zip(
+    app: &App,
+    me: &Caller,
+    round_id: i64,
+) -> Result<(String, crate::reporting::exports::ByteStream), AppError> {
+    let round = super::round_to_run(app, me, round_id).await?;
+    let enrolments: Vec<i64> = renke_store::pt::enrolments(&app.db, round.id)
+        .await?
+        .into_iter()
+        .filter(|e| e.status == "approved")
+        .map(|e| e.id)
+        .collect();
+    // The first letter is made here, so a round without evaluations is refused up front.
+    let first = match enrolments.first() {
+        Some(e) => letter(app, me, *e).await?,
+        None => return Err(AppError::Conflict("no_participants")),
+    };
+    let (tx, rx) = tokio::sync::mpsc::channel(2);
+    let (app2, me2) = (app.clone(), me.clone());
+    tokio::spawn(async move {
+        let mut next = Some(first);
+        for (i, e) in enrolments.iter().enumerate() {
+            let l = match next.take() {
+                Some(l) => Ok(l),
+                None => letter(&app2, &me2, *e).await,
+            };
+            let item = match l {
+                // A participant without a scored result has no letter.
+                Err(AppError::Conflict("no_scores")) => continue,
+                Err(x) => Err(anyhow::anyhow!("letter {i}: {x}")),
+                Ok(l) => {
+                    let name = format!("{}-{}.pdf", l.round_code, l.lab_code);
+                    render(&app2, move |r| r.pt_letter(&l))
+                        .await
+                        .map(|pdf| (name, pdf.bytes))
+                        .map_err(|x| anyhow::anyhow!("letter {i}: {x}"))
+                }
+            };
+            let failed = item.is_err();
+            if tx.send(item).await.is_err() || failed {
+                break;
+            }
+        }
+    });
+    Ok((
+        format!("{}-结果通知书.zip", round.code),
+        crate::reporting::exports::zip_stream(rx, "pt letters"),
+    ))
+}
+
+/// The round report (能力验证结果报告) as data: every measurand's statistics, methods,
+/// charts and each participant's result and score by code. For the provider at any time
+/// after evaluating (the latest versions); once released, for the participants and the
+/// administration above the provider (the released versions).
+pub async fn report(app: &App, me: &Caller, round_id: i64) -> Result<PtReport, AppError> {
+    let round = renke_store::pt::round(&app.db, round_id).await?;
+    let a = me.actor();
+    let provider = super::path(&round.provider_path)?;
+    let runs = a.runs_pt(&provider);
+    let released = round.status == "released";
+    let enrolled = renke_store::pt::enrolment_of(&app.db, round.id, me.org_id)
+        .await?
+        .is_some_and(|e| e.status == "approved");
+    let oversees = super::oversees(me, &provider);
+    if !(runs || released && (enrolled || oversees)) {
+        return Err(AppError::NotFound);
+    }
+    let all = renke_store::pt::evaluations(&app.db, round.id).await?;
+    let participants = renke_store::pt::submission_counts(&app.db, round.id)
+        .await?
+        .1 as usize;
+    let mut measurands = Vec::new();
+    for m in renke_store::pt::measurands(&app.db, round.scheme_id).await? {
+        let Some(ev) = all
+            .iter()
+            .rev()
+            .filter(|x| x.measurand_id == m.id)
+            .find(|x| x.released || runs && !released)
+        else {
+            continue;
+        };
+        let o: super::Outcome =
+            serde_json::from_str(&ev.outcome).map_err(|x| AppError::Internal(x.into()))?;
+        let d = (m.decimals.max(0) as usize).max(2);
+        let lo = LabOutcome {
+            measurand: m.clone(),
+            row: None,
+            assigned: o.assigned,
+            u_assigned: o.u_assigned,
+            sigma_pt: o.sigma_pt,
+            method: o.method.clone(),
+            expected: o.expected.clone(),
+            values: o.rows.iter().filter_map(|r| r.value).collect(),
+            scores: Vec::new(),
+            log10: o.log10,
+        };
+        let mut counts = [0usize; 3];
+        let mut rows = Vec::new();
+        let mut scores = Vec::new();
+        for r in &o.rows {
+            if let Some(c) = r.class {
+                counts[match c {
+                    ScoreClass::Satisfactory => 0,
+                    ScoreClass::Questionable => 1,
+                    ScoreClass::Unsatisfactory => 2,
+                }] += 1;
+            }
+            let score = match r.score_kind.as_str() {
+                "z" => r.z,
+                "z_prime" => r.z_prime,
+                _ => None,
+            };
+            if let Some(s) = score {
+                scores.push((r.sample_code.clone(), s));
+            }
+            rows.push(PtReportRow {
+                code: r.sample_code.clone(),
+                result: r.result.clone(),
+                score: fmt(score, 2),
+                class: r
+                    .class
+                    .map_or_else(|| "未评价".to_owned(), |c| c.zh().to_owned()),
+                late: r.late,
+            });
+        }
+        let unit = m.unit.clone().unwrap_or_default();
+        let mut charts = Vec::new();
+        if let (Some(assigned), Some(sigma_pt)) = (o.assigned, o.sigma_pt) {
+            charts.push(PtChart {
+                title: format!("{}：结果分布与核密度", m.name),
+                svg: distribution_svg(&Distribution {
+                    density: density(&lo.values),
+                    values: lo.values.clone(),
+                    assigned,
+                    sigma_pt,
+                    marked: None,
+                    unit: unit.clone(),
+                    x_label: m.name.clone(),
+                }),
+            });
+            charts.push(PtChart {
+                title: format!("{}：z 值排序", m.name),
+                svg: ranked_scores_svg(&scores, None, "z"),
+            });
+        }
+        measurands.push(PtReportMeasurand {
+            name: m.name.clone(),
+            unit: if o.log10 { format!("lg({unit})") } else { unit },
+            n: o.n,
+            assigned: o.expected.clone().unwrap_or_else(|| fmt(o.assigned, d + 1)),
+            u_assigned: fmt(o.u_assigned, d + 1),
+            sigma_pt: fmt(o.sigma_pt, d + 1),
+            assigned_method: if o.expected.is_some() {
+                "预期结果".to_owned()
+            } else {
+                method_zh(&lo, "assigned", "assigned_clause")
+            },
+            sigma_method: if o.expected.is_some() {
+                "—".to_owned()
+            } else {
+                method_zh(&lo, "sigma_pt", "sigma_pt_clause")
+            },
+            method_lines: o.method.iter().map(|(k, v)| format!("{k}: {v}")).collect(),
+            counts,
+            rows,
+            charts,
+        });
+    }
+    if measurands.is_empty() {
+        return Err(AppError::Conflict("no_scores"));
+    }
+    Ok(PtReport {
+        provider: round.provider_name.clone(),
+        round_code: round.code.clone(),
+        round_title: round.title.clone(),
+        scheme: round.scheme_name.clone(),
+        issued_on: round
+            .released_at
+            .unwrap_or_else(|| app.clock.now())
+            .with_timezone(&SHANGHAI)
+            .date_naive(),
+        participants,
+        measurands,
+    })
+}
+
+/// The round report as a PDF.
+pub async fn report_pdf(app: &App, me: &Caller, round_id: i64) -> Result<PdfFile, AppError> {
+    let r = report(app, me, round_id).await?;
+    let name = format!("能力验证结果报告-{}.pdf", r.round_code);
+    let fallback = format!("pt-report-{}.pdf", r.round_code);
+    let pdf = render(app, move |x| x.pt_report(&r)).await?;
+    Ok(PdfFile {
+        bytes: pdf.bytes,
+        filename: name,
+        fallback,
+    })
+}
