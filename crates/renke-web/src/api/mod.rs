@@ -14,6 +14,7 @@ mod me;
 mod notices;
 mod orgs;
 mod pdf;
+mod pt;
 mod reminders;
 mod responses;
 mod schema;
@@ -105,6 +106,33 @@ pub fn openapi_router() -> OpenApiRouter<AppState> {
         .routes(routes!(pdf::notice_pdf))
         .routes(routes!(pdf::certificate_pdf))
         .routes(routes!(pdf::report_pdf))
+        .routes(routes!(pt::schemes, pt::create_scheme))
+        .routes(routes!(pt::rounds, pt::create_round))
+        .routes(routes!(pt::round))
+        .routes(routes!(pt::invite))
+        .routes(routes!(pt::invitable))
+        .routes(routes!(pt::apply))
+        .routes(routes!(pt::decide))
+        .routes(routes!(pt::start_testing))
+        .routes(routes!(pt::dispatch))
+        .routes(routes!(pt::confirm_receipt))
+        .routes(routes!(pt::results, pt::save_results))
+        .routes(routes!(pt::submit_results))
+        .routes(routes!(pt::load_results))
+        .routes(routes!(pt::evaluations, pt::evaluate))
+        .routes(routes!(pt::release))
+        .routes(routes!(pt::outcomes))
+        .routes(routes!(pt::letter_pdf))
+        .routes(routes!(pt::followups))
+        .routes(routes!(pt::followup))
+        .routes(routes!(pt::answer_followup))
+        .routes(routes!(pt::review_followup))
+        .routes(routes!(pt::report_pdf))
+        .routes(routes!(pt::letters_zip))
+        .routes(routes!(pt::participation))
+        .routes(routes!(pt::lab_history))
+        .routes(routes!(pt::studies, pt::record_study))
+        .routes(routes!(pt::results_template, pt::import_results))
 }
 
 /// The `/api/v1` routes (from [`openapi_router`], at their full paths, with the JSON 404
@@ -161,6 +189,7 @@ async fn method_not_allowed() -> Response {
         (name = "notices", description = "通知、签收、转发 Notices, acknowledgement, relays"),
         (name = "tasks", description = "报送任务、报送、汇总 Reporting tasks, submissions, dashboards, roll-up"),
         (name = "activities", description = "活动、报名、签到、会场就绪 Activities, registration, check-in, venue readiness"),
+        (name = "pt", description = "能力验证：计划、轮次、报名、样品、结果、评价、发布、整改 Proficiency testing: schemes, rounds, enrolment, samples, results, evaluation, release, follow-ups"),
     ),
 )]
 pub struct ApiDoc;

@@ -19,20 +19,31 @@ pub mod form {
     use super::Doc;
     pub type AccountInput = Doc<renke_app::accounts::AccountInput>;
     pub type ActivityForm = Doc<renke_app::activities::ActivityForm>;
+    pub type ApplyForm = Doc<renke_app::pt::ApplyForm>;
     pub type CalendarParams = Doc<renke_app::activities::CalendarParams>;
     pub type CampaignForm = Doc<renke_app::campaigns::CampaignForm>;
     pub type CheckinInput = Doc<renke_app::activities::CheckinInput>;
     pub type CheckinResult = Doc<renke_app::activities::CheckinResult>;
+    pub type DispatchForm = Doc<renke_app::pt::DispatchForm>;
+    pub type EvaluationForm = Doc<renke_app::pt::EvaluationForm>;
+    pub type FollowupAnswer = Doc<renke_app::pt::FollowupAnswer>;
+    pub type FollowupReview = Doc<renke_app::pt::FollowupReview>;
     pub type ItemForm = Doc<renke_app::reporting::items::ItemForm>;
+    pub type LoadForm = Doc<renke_app::pt::LoadForm>;
     pub type NoticeForm = Doc<renke_app::notices::NoticeForm>;
     pub type OrgInput = Doc<renke_app::orgs::OrgInput>;
     pub type PaperForm = Doc<renke_app::reporting::tasks::PaperForm>;
     pub type PasswordChange = Doc<renke_app::auth::PasswordChange>;
     pub type ReadinessForm = Doc<renke_app::activities::ReadinessForm>;
+    pub type ReceiptForm = Doc<renke_app::pt::ReceiptForm>;
     pub type RegistrationForm = Doc<renke_app::activities::RegistrationForm>;
     pub type ReminderForm = Doc<renke_app::reporting::reminders::ReminderForm>;
+    pub type ResultsForm = Doc<renke_app::pt::ResultsForm>;
     pub type ReviewForm = Doc<renke_app::reporting::tasks::ReviewForm>;
+    pub type RoundForm = Doc<renke_app::pt::RoundForm>;
+    pub type SchemeForm = Doc<renke_app::pt::SchemeForm>;
     pub type SessionForm = Doc<renke_app::activities::SessionForm>;
+    pub type StudyForm = Doc<renke_app::pt::StudyForm>;
     pub type TaskForm = Doc<renke_app::reporting::tasks::TaskForm>;
 }
 

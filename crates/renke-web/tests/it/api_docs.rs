@@ -69,6 +69,36 @@ const PATHS: &[(&str, &[&str])] = &[
     ("/api/v1/tasks/{id}/items", &["get", "post"]),
     ("/api/v1/items/{id}/review", &["post"]),
     ("/api/v1/items/{id}/publish", &["post"]),
+    ("/api/v1/pt/schemes", &["get", "post"]),
+    ("/api/v1/pt/rounds", &["get", "post"]),
+    ("/api/v1/pt/rounds/{id}", &["get"]),
+    ("/api/v1/pt/rounds/{id}/invitations", &["post"]),
+    ("/api/v1/pt/rounds/{id}/invitable", &["get"]),
+    ("/api/v1/pt/rounds/{id}/applications", &["post"]),
+    ("/api/v1/pt/enrolments/{id}/decision", &["post"]),
+    ("/api/v1/pt/rounds/{id}/testing", &["post"]),
+    ("/api/v1/pt/enrolments/{id}/dispatches", &["post"]),
+    (
+        "/api/v1/pt/rounds/{id}/dispatches/{dispatch_id}/receipt",
+        &["post"],
+    ),
+    ("/api/v1/pt/enrolments/{id}/results", &["get", "put"]),
+    ("/api/v1/pt/enrolments/{id}/results/submit", &["post"]),
+    ("/api/v1/pt/rounds/{id}/results", &["post"]),
+    ("/api/v1/pt/rounds/{id}/evaluations", &["get", "post"]),
+    ("/api/v1/pt/rounds/{id}/release", &["post"]),
+    ("/api/v1/pt/enrolments/{id}/outcomes", &["get"]),
+    ("/api/v1/pt/enrolments/{id}/letter.pdf", &["get"]),
+    ("/api/v1/pt/followups", &["get"]),
+    ("/api/v1/pt/followups/{id}", &["get"]),
+    ("/api/v1/pt/followups/{id}/answer", &["post"]),
+    ("/api/v1/pt/followups/{id}/review", &["post"]),
+    ("/api/v1/pt/rounds/{id}/report.pdf", &["get"]),
+    ("/api/v1/pt/rounds/{id}/letters.zip", &["get"]),
+    ("/api/v1/pt/rounds/{id}/participation", &["get"]),
+    ("/api/v1/pt/labs/{id}/history", &["get"]),
+    ("/api/v1/pt/rounds/{id}/studies", &["get", "post"]),
+    ("/api/v1/pt/rounds/{id}/results.xlsx", &["get", "post"]),
 ];
 
 #[tokio::test]
@@ -116,6 +146,14 @@ async fn openapi_document_lists_every_endpoint() {
             "ActivityDto",
             "RegistrationDto",
             "BoardRowDto",
+            "RoundViewDto",
+            "EnrolmentDto",
+            "EvaluationDto",
+            "OutcomeRowDto",
+            "FollowupDto",
+            "RoundForm",
+            "LoadForm",
+            "EvaluationForm",
         ] {
             assert!(schemas.contains_key(s), "schema {s} missing");
         }
@@ -352,7 +390,7 @@ fn response_schema<'a>(doc: &'a Value, method: &str, path: &str, status: &str) -
     schema
 }
 
-fn assert_conforms(doc: &Value, method: &str, path: &str, r: &crate::support::Resp) {
+pub(crate) fn assert_conforms(doc: &Value, method: &str, path: &str, r: &crate::support::Resp) {
     let schema = response_schema(doc, method, path, &r.status.to_string());
     let mut found = Vec::new();
     violations(doc, schema, &r.body, "$", &mut found);
