@@ -2,6 +2,7 @@
 //! key, with the locale passed on every call (there is no process-wide locale).
 
 mod activities;
+mod pt;
 mod venues;
 
 use renke_domain::FieldError;
@@ -454,8 +455,8 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ),
     (
         "err.invalid_number",
-        "请输入 1 到 1000 之间的整数：{value}",
-        "Enter a whole number from 1 to 1000: {value}",
+        "不是有效的数字：{value}",
+        "Not a valid number: {value}",
     ),
     (
         "err.date_out_of_range",
@@ -765,6 +766,7 @@ fn all_messages() -> impl Iterator<Item = &'static (&'static str, &'static str, 
         .iter()
         .chain(activities::MESSAGES.iter())
         .chain(venues::MESSAGES.iter())
+        .chain(pt::MESSAGES.iter())
 }
 
 /// Translator for one request.

@@ -158,6 +158,15 @@ impl Errors {
     pub fn any(&self) -> bool {
         !self.items.is_empty()
     }
+    /// `(field, message)` of every field `keep` accepts, in the order given (a row's
+    /// errors of an import, a study's lines).
+    pub fn matching(&self, keep: impl Fn(&str) -> bool) -> Vec<(String, String)> {
+        self.items
+            .iter()
+            .filter(|(f, _)| keep(f))
+            .cloned()
+            .collect()
+    }
     /// Messages for fields not shown next to an input.
     pub fn others(&self, shown: &[&str]) -> Vec<String> {
         self.items

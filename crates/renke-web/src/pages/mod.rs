@@ -10,6 +10,7 @@ mod notices;
 mod orgs;
 pub use exports::XLSX;
 mod pdf;
+mod pt;
 mod public;
 mod reminders;
 mod session;
@@ -190,6 +191,74 @@ pub fn routes() -> Router<AppState> {
         .route("/verify", get(way_back::verify_form))
         .route("/verify/{code}", get(way_back::verify))
         .route("/tasks/submissions/{id}/report.pdf", get(pdf::report))
+        .route("/pt", get(pt::list))
+        .route(
+            "/pt/schemes/new",
+            get(pt::new_scheme_form).post(pt::create_scheme),
+        )
+        .route(
+            "/pt/rounds/new",
+            get(pt::new_round_form).post(pt::create_round),
+        )
+        .route("/pt/rounds/{id}", get(pt::show_round))
+        .route(
+            "/pt/rounds/{id}/invite-qualifying",
+            post(pt::invite_qualifying),
+        )
+        .route("/pt/rounds/{id}/invite", post(pt::invite_lab))
+        .route("/pt/rounds/{id}/apply", post(pt::apply))
+        .route("/pt/rounds/{id}/start", post(pt::start_testing))
+        .route("/pt/rounds/{id}/release", post(pt::release))
+        .route(
+            "/pt/rounds/{id}/enrolments/{enrolment}/decide",
+            post(pt::decide),
+        )
+        .route(
+            "/pt/rounds/{id}/enrolments/{enrolment}/dispatch",
+            post(pt::dispatch),
+        )
+        .route(
+            "/pt/rounds/{id}/dispatches/{dispatch}/receipt",
+            post(pt::confirm_receipt),
+        )
+        .route(
+            "/pt/rounds/{id}/evaluation",
+            get(pt::evaluation).post(pt::evaluate),
+        )
+        .route(
+            "/pt/rounds/{id}/evaluation/release",
+            post(pt::release_from_evaluation),
+        )
+        .route(
+            "/pt/enrolments/{id}/results",
+            get(pt::results_form).post(pt::save_results),
+        )
+        .route(
+            "/pt/enrolments/{id}/results/confirm",
+            get(pt::confirm_results),
+        )
+        .route(
+            "/pt/enrolments/{id}/results/submit",
+            post(pt::submit_results),
+        )
+        .route("/pt/enrolments/{id}/letter.pdf", get(pt::letter_pdf))
+        .route(
+            "/pt/enrolments/{id}/results/import",
+            post(pt::import_own_results),
+        )
+        .route("/pt/rounds/{id}/studies", post(pt::record_study))
+        .route("/pt/rounds/{id}/results.xlsx", get(pt::results_template))
+        .route(
+            "/pt/rounds/{id}/results/import",
+            post(pt::import_round_results),
+        )
+        .route("/pt/rounds/{id}/report.pdf", get(pt::report_pdf))
+        .route("/pt/rounds/{id}/letters.zip", get(pt::letters_zip))
+        .route("/pt/labs/{id}/history", get(pt::lab_history))
+        .route("/pt/followups", get(pt::followups))
+        .route("/pt/followups/{id}", get(pt::followup))
+        .route("/pt/followups/{id}/answer", post(pt::answer_followup))
+        .route("/pt/followups/{id}/review", post(pt::review_followup))
         .route("/settings", get(settings::show))
         .route("/settings/language", post(settings::language))
         .route("/settings/mail", post(settings::mail))

@@ -18,6 +18,8 @@ mod notices;
 mod pages;
 mod pdf;
 mod plan_link;
+mod pt;
+mod pt_pages;
 mod relay_tasks;
 mod reminders;
 mod submission_files;

@@ -240,6 +240,16 @@ fn start_until(mut cmd: Command, ready: &str) -> (Killed, Vec<String>) {
 }
 
 impl Browser {
+    /// The address of the demo server's SQLite database, for a test that sets up part of
+    /// what it walks through with use-case calls of its own.
+    #[allow(dead_code)] // used by the proficiency-testing walk only
+    pub fn db_url(&self) -> String {
+        format!(
+            "sqlite://{}",
+            self._data.path().join("demo").join("renke.db").display()
+        )
+    }
+
     /// Stops the demo server: from now on every request of the browser fails as it would
     /// without a network.
     #[allow(dead_code)] // not every browser test cuts the network
