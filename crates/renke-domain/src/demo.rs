@@ -789,6 +789,7 @@ pub fn accounts_table() -> Table {
 
 pub mod activities;
 pub mod notices;
+pub mod pt;
 pub mod tasks;
 
 #[cfg(test)]

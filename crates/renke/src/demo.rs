@@ -14,6 +14,8 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+mod pt;
+
 /// Build a fresh demo database and serve it.
 #[derive(clap::Args, Debug)]
 pub struct DemoArgs {
@@ -123,6 +125,9 @@ pub struct DemoSummary {
     pub tasks: Vec<i64>,
     /// How many activities were loaded.
     pub activities: usize,
+    /// Guangdong's proficiency-testing rounds, in the order of `demo::pt::rounds()`:
+    /// GDPT-2022-01 (released), -02 (results coming in), -03 (enrolment).
+    pub pt_rounds: Vec<i64>,
 }
 
 /// Shanghai's notice and the reporting tasks of the seeds, with submissions in every state
@@ -505,8 +510,10 @@ async fn load_activities(
     Ok(all.len())
 }
 
-/// Loads the whole demo dataset into an empty, migrated database: the organisations, the
-/// demo accounts (all with [`DEMO_PASSWORD`], hashed once) and the 2022 campaign.
+/// Loads the whole demo dataset into an empty, migrated database: the organisations (with
+/// the labs of Guangdong's proficiency testing), the demo accounts and a staff account for
+/// each of those labs (all with [`DEMO_PASSWORD`], hashed once), the 2022 campaign with its
+/// notices, reporting and activities, and Guangdong's three proficiency-testing rounds.
 pub async fn load_demo(db: &Db, now: DateTime<Utc>) -> anyhow::Result<DemoSummary> {
     let earliest = earliest_clock()?;
     if now < earliest {
@@ -517,7 +524,8 @@ pub async fn load_demo(db: &Db, now: DateTime<Utc>) -> anyhow::Result<DemoSummar
         );
     }
     let set_up = beijing(SET_UP)?;
-    let orgs = demo::orgs();
+    let mut orgs = demo::orgs();
+    orgs.extend(demo::pt::labs());
     let new_orgs = orgs
         .iter()
         .map(|o| {
@@ -552,18 +560,28 @@ pub async fn load_demo(db: &Db, now: DateTime<Utc>) -> anyhow::Result<DemoSummar
     let hash = renke_app::auth::hash_password(DEMO_PASSWORD)
         .await
         .map_err(|e| anyhow!("argon2: {e}"))?;
+    let labs = demo::pt::lab_accounts();
     let accounts = demo::accounts()
         .iter()
-        .map(|a| {
+        .map(|a| (a.login, a.display_name, a.org_code, a.role))
+        .chain(labs.iter().map(|a| {
+            (
+                a.login.as_str(),
+                demo::pt::LAB_ACCOUNT_NAME,
+                a.org_code,
+                renke_domain::perm::Role::Staff,
+            )
+        }))
+        .map(|(login, display_name, org_code, role)| {
             Ok(NewAccount {
-                login: Login::parse("login", a.login)
-                    .map_err(|e| anyhow!("demo account {}: {e}", a.login))?,
-                display_name: a.display_name.to_owned(),
-                org_code: a.org_code.to_owned(),
-                role: a.role,
+                login: Login::parse("login", login)
+                    .map_err(|e| anyhow!("demo account {login}: {e}"))?,
+                display_name: display_name.to_owned(),
+                org_code: org_code.to_owned(),
+                role,
                 // Reserved-looking addresses: the demo writes its e-mail (digests, 催办) as
                 // files under its directory, never to a server.
-                email: Some(format!("{}@demo.example.cn", a.login)),
+                email: Some(format!("{login}@demo.example.cn")),
                 phone: None,
                 password_hash: hash.clone(),
             })
@@ -587,8 +605,12 @@ pub async fn load_demo(db: &Db, now: DateTime<Utc>) -> anyhow::Result<DemoSummar
     let notices = load_notices(db, &id_of, campaign.id, now).await?;
     let (shanghai_notice, tasks) = load_reporting(db, &id_of, campaign.id, &notices, now).await?;
     let activities = load_activities(db, &id_of, campaign.id, &notices, now).await?;
+    // Every step of the rounds lies before the earliest clock (`demo::pt::DONE_BY`), so
+    // they stand the same at every moment the demo may start at.
+    let pt_rounds = pt::load(db, campaign.id).await?;
     Ok(DemoSummary {
         activities,
+        pt_rounds,
         orgs: new_orgs.len(),
         accounts: accounts.len(),
         campaign_id: campaign.id,
@@ -745,6 +767,17 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     println!(
         "惠州市局尚未签收粤市监认监〔2022〕253号：以 gdhz.staff 登录可演示签收和报送。\n\
          Log in as gdhz.staff (惠州, which has not acknowledged 253号) to walk 签收 → 报送.\n"
+    );
+    println!(
+        "能力验证：广东省局的 GDPT-2022-01 已发布结果（两项待整改），GDPT-2022-02 正在提交结果\
+         （lab.staff 所在实验室待提交），GDPT-2022-03 正在报名；另有 {} 个参加实验室的账号，\
+         登录名为机构代码小写加 .staff（如 gd-jm-lab2.staff），密码相同。\n\
+         Proficiency testing: Guangdong's GDPT-2022-01 is released (two follow-ups open), \
+         GDPT-2022-02 takes results (lab.staff's lab has yet to submit), GDPT-2022-03 is in \
+         enrolment; {} more labs taking part log in as their code in lower case + .staff \
+         (gd-jm-lab2.staff), same password.\n",
+        demo::pt::lab_accounts().len(),
+        demo::pt::lab_accounts().len()
     );
     crate::serve::serve(db, clock, &settings).await
 }

@@ -6,7 +6,7 @@ use renke::config::Settings;
 use std::collections::{HashSet, VecDeque};
 
 /// Pages visited per account at most (the demo's pages for one account number well below).
-const MAX_PAGES: usize = 600;
+const MAX_PAGES: usize = 1500;
 
 fn hrefs(html: &str) -> Vec<String> {
     html.split("href=\"")

@@ -9,7 +9,12 @@ async fn demo_dataset_loads_and_every_account_can_log_in() {
     for t in backends().await {
         let db = &t.db;
         let summary = renke::demo::load_demo(db, now).await.unwrap();
-        assert_eq!(summary.orgs, demo::orgs().len(), "{}", t.label());
+        assert_eq!(
+            summary.orgs,
+            demo::orgs().len() + demo::pt::labs().len(),
+            "{}: the seeds' organisations and the labs of Guangdong's PT",
+            t.label()
+        );
 
         let samr = renke_store::orgs::get_by_code(db, "SAMR").await.unwrap();
         assert!(samr.parent_id.is_none());
@@ -278,9 +283,26 @@ async fn demo_dataset_loads_and_every_account_can_log_in() {
                 a.login
             );
         }
+        // The labs taking part in Guangdong's PT have an account each, with the same
+        // password (one hash for all).
+        let hash = renke_store::accounts::get_by_login(db, "admin")
+            .await
+            .unwrap()
+            .password_hash;
+        for a in demo::pt::lab_accounts() {
+            let acc = renke_store::accounts::get_by_login(db, &a.login)
+                .await
+                .unwrap();
+            assert_eq!(
+                (acc.role, acc.org_code.as_str(), acc.password_hash.as_str()),
+                (renke_domain::perm::Role::Staff, a.org_code, hash.as_str()),
+                "{}",
+                a.login
+            );
+        }
         assert_eq!(
             renke_store::accounts::count(db).await.unwrap() as usize,
-            demo::accounts().len()
+            demo::accounts().len() + demo::pt::lab_accounts().len()
         );
 
         let c = renke_store::campaigns::get(db, summary.campaign_id)
@@ -572,5 +594,320 @@ async fn the_default_demo_runs_live_at_its_moment() {
         })
         .unwrap();
         assert_eq!(open, 1, "{l}");
+    }
+}
+
+/// Guangdong's proficiency testing (253号 一(三)) at the default demo clock, loaded through
+/// the use cases: 60 labs in its 21 cities; GDPT-2022-01 released with exactly two
+/// follow-ups open (one questionable, one unsatisfactory) after homogeneity and stability
+/// studies and an evaluation by Algorithm A with the robust σpt; GDPT-2022-02 taking results
+/// with lab.staff's lab approved, its samples received and nothing submitted yet;
+/// GDPT-2022-03 in enrolment with invitations, applications and approvals. Every step lies
+/// before the earliest moment the demo may start at, so the rounds stand the same at every
+/// demo clock.
+#[tokio::test]
+async fn guangdong_runs_three_pt_rounds_in_three_states() {
+    use renke_app::pt as uc;
+    use renke_domain::demo::pt::{
+        DEMO_LAB, QUESTIONABLE_LAB, UNSATISFACTORY_LAB, lab_accounts, labs, rounds,
+    };
+    use renke_store::pt as store;
+    let now = Utc.with_ymd_and_hms(2022, 6, 6, 1, 0, 0).unwrap();
+    let earliest = renke::demo::earliest_clock().unwrap();
+    assert_eq!(
+        renke_domain::activity::parse_local_datetime("t", renke_domain::demo::pt::DONE_BY).unwrap(),
+        earliest,
+        "the rounds are done by the earliest demo clock"
+    );
+    for t in backends().await {
+        let db = &t.db;
+        let l = t.label();
+        let started = std::time::Instant::now();
+        let summary = renke::demo::load_demo(db, now).await.unwrap();
+        eprintln!("{l}: demo loaded in {:?}", started.elapsed());
+        assert_eq!(summary.orgs, demo::orgs().len() + labs().len(), "{l}");
+        assert_eq!(
+            summary.accounts,
+            demo::accounts().len() + lab_accounts().len(),
+            "{l}"
+        );
+        let app = renke_app::App::new(
+            db.clone(),
+            renke_domain::clock::Clock::fixed(now),
+            renke_app::WebConfig::default(),
+        );
+        let caller = |login: &'static str| async move {
+            renke_app::Caller::from(
+                renke_store::accounts::get_by_login(db, login)
+                    .await
+                    .unwrap(),
+            )
+        };
+        let gd = caller("gd.organiser").await;
+        let org_id = |code: &'static str| async move {
+            renke_store::orgs::get_by_code(db, code).await.unwrap().id
+        };
+
+        // Sixty labs across the 21 cities of Guangdong, the organiser's list of rounds.
+        let gd_org = renke_store::orgs::get_by_code(db, "GD").await.unwrap();
+        let in_gd = store::provincial_cma_labs(db, gd_org.path.as_str())
+            .await
+            .unwrap();
+        assert_eq!(in_gd.len(), 56, "{l}: provincial CMA in Guangdong");
+        let listed: Vec<(String, String)> = uc::rounds(&app, &gd)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.round.code, r.status.as_str().to_owned()))
+            .collect();
+        let mut listed = listed;
+        listed.sort();
+        assert_eq!(
+            listed,
+            [
+                ("GDPT-2022-01".to_owned(), "released".to_owned()),
+                ("GDPT-2022-02".to_owned(), "testing".to_owned()),
+                ("GDPT-2022-03".to_owned(), "enrolment".to_owned()),
+            ],
+            "{l}"
+        );
+        assert_eq!(summary.pt_rounds.len(), 3);
+        let (r1, r2, r3) = (
+            summary.pt_rounds[0],
+            summary.pt_rounds[1],
+            summary.pt_rounds[2],
+        );
+        for id in [r1, r2, r3] {
+            let r = store::round(db, id).await.unwrap();
+            assert_eq!(r.provider_name, "广东省市场监督管理局", "{l}");
+            assert_eq!(r.campaign_id, Some(summary.campaign_id), "{l}");
+        }
+        let plan = rounds();
+
+        // GDPT-2022-01: released; studies passed; one evaluation released; two follow-ups.
+        let round = store::round(db, r1).await.unwrap();
+        assert_eq!(
+            (round.code.as_str(), round.status.as_str()),
+            ("GDPT-2022-01", "released"),
+            "{l}"
+        );
+        assert!(
+            round
+                .released_at
+                .is_some_and(|t| t < now && t > round.results_until)
+        );
+        let studies = uc::studies(&app, &gd, r1).await.unwrap();
+        let kinds: Vec<(&str, bool)> = studies
+            .iter()
+            .map(|s| (s.study.kind.as_str(), s.outcome.passed))
+            .collect();
+        assert_eq!(kinds, [("homogeneity", true), ("stability", true)], "{l}");
+        let evals = uc::evaluations(&app, &gd, r1).await.unwrap();
+        assert_eq!(evals.len(), 1, "{l}");
+        let released = evals[0].released.as_ref().expect("released evaluation");
+        assert_eq!(released.options.assigned, "algorithm_a");
+        assert_eq!(released.options.sigma, "robust");
+        let o = &released.outcome;
+        let reported = plan[0]
+            .enrolments
+            .iter()
+            .filter(|e| e.results.iter().any(|x| !x.value.is_empty()))
+            .count();
+        assert_eq!(o.n, reported, "{l}: every value reported is evaluated");
+        let x = o.assigned.unwrap();
+        let sigma = o.sigma_pt.unwrap();
+        assert!(
+            (490.0..510.0).contains(&x) && (5.0..25.0).contains(&sigma),
+            "{l}: {x} {sigma}"
+        );
+        let (approved, submitted) = store::submission_counts(db, r1).await.unwrap();
+        let invited = store::enrolments(db, r1).await.unwrap().len() as i64;
+        assert!(
+            submitted * 2 > invited && submitted < approved,
+            "{l}: results from most invited labs ({submitted} of {invited}, {approved} approved)"
+        );
+        assert_eq!(
+            o.rows.iter().filter(|r| r.late).count(),
+            1,
+            "{l}: one late result, scored"
+        );
+        let doubtful: Vec<(&str, &str)> = o
+            .rows
+            .iter()
+            .filter_map(|r| {
+                r.class
+                    .filter(|c| c.needs_follow_up())
+                    .map(|c| (r.sample_code.as_str(), c.as_str()))
+            })
+            .collect();
+        assert_eq!(doubtful.len(), 2, "{l}: {doubtful:?}");
+        let follow = uc::followups(&app, &gd, Some(r1)).await.unwrap();
+        let mut open: Vec<(i64, &str, &str, String)> = follow
+            .iter()
+            .map(|f| {
+                (
+                    f.followup.lab_org_id,
+                    f.followup.class.as_str(),
+                    f.status.as_str(),
+                    f.followup.due_on.to_string(),
+                )
+            })
+            .collect();
+        open.sort_by_key(|f| f.1);
+        assert_eq!(
+            open,
+            [
+                (
+                    org_id(QUESTIONABLE_LAB).await,
+                    "questionable",
+                    "open",
+                    "2022-06-30".to_owned()
+                ),
+                (
+                    org_id(UNSATISFACTORY_LAB).await,
+                    "unsatisfactory",
+                    "open",
+                    "2022-06-30".to_owned()
+                ),
+            ],
+            "{l}"
+        );
+        // 惠州's bureau sees its lab's follow-up, and only that.
+        let hz = caller("gdhz.organiser").await;
+        let seen: Vec<i64> = uc::followups(&app, &hz, None)
+            .await
+            .unwrap()
+            .iter()
+            .map(|f| f.followup.lab_org_id)
+            .collect();
+        assert_eq!(seen, [org_id(UNSATISFACTORY_LAB).await], "{l}");
+        // lab.staff's lab took part and sees its released, satisfactory outcome.
+        let staff = caller("lab.staff").await;
+        let mine = store::enrolment_of(db, r1, org_id(DEMO_LAB).await)
+            .await
+            .unwrap()
+            .unwrap();
+        let (_, _, outcomes) = uc::lab_outcomes(&app, &staff, mine.id).await.unwrap();
+        assert_eq!(
+            outcomes[0]
+                .row
+                .as_ref()
+                .and_then(|r| r.class)
+                .map(|c| c.as_str()),
+            Some("satisfactory"),
+            "{l}"
+        );
+
+        // GDPT-2022-02: results coming in; lab.staff's lab approved, samples received, its
+        // results awaited.
+        let round = store::round(db, r2).await.unwrap();
+        assert_eq!(
+            (round.code.as_str(), round.status.as_str()),
+            ("GDPT-2022-02", "testing"),
+            "{l}"
+        );
+        assert!(round.results_until > now, "{l}");
+        let view = uc::round_view(&app, &staff, r2).await.unwrap();
+        let mine = view.mine.expect("lab.staff's lab is enrolled");
+        assert_eq!(mine.enrolment.status, "approved", "{l}");
+        assert!(mine.enrolment.sample_code.is_some(), "{l}");
+        assert_eq!(mine.measurand_ids.len(), 3, "{l}");
+        assert!(
+            mine.dispatches.len() == 1 && mine.dispatches[0].received_at.is_some(),
+            "{l}"
+        );
+        let (_, results) = uc::results_of(&app, &staff, mine.enrolment.id)
+            .await
+            .unwrap();
+        assert!(results.is_empty(), "{l}: nothing entered yet");
+        let view = uc::round_view(&app, &gd, r2).await.unwrap();
+        let dispatched = view
+            .enrolments
+            .iter()
+            .filter(|e| !e.dispatches.is_empty())
+            .count();
+        let received = view
+            .enrolments
+            .iter()
+            .filter(|e| e.dispatches.iter().any(|d| d.received_at.is_some()))
+            .count();
+        assert!(
+            dispatched > received && received > 0,
+            "{l}: {dispatched} {received}"
+        );
+        assert!(view.enrolments.iter().any(|e| e.receipt_overdue), "{l}");
+        let mut saved = 0;
+        let mut submitted = 0;
+        for e in &view.enrolments {
+            let rows = store::results_of(db, e.enrolment.id).await.unwrap();
+            saved += usize::from(!rows.is_empty());
+            submitted += usize::from(rows.iter().any(|r| r.submitted_at.is_some()));
+        }
+        assert!(
+            saved > submitted && submitted > 0,
+            "{l}: {saved} {submitted}"
+        );
+        assert_eq!(view.submitted, submitted as i64, "{l}");
+        let studies = uc::studies(&app, &gd, r2).await.unwrap();
+        assert_eq!(studies.len(), 3, "{l}: homogeneity of each measurand");
+
+        // GDPT-2022-03: enrolment open; invited, applied and approved labs; lab.staff's lab
+        // invited and free to apply.
+        let round = store::round(db, r3).await.unwrap();
+        assert_eq!(
+            (round.code.as_str(), round.status.as_str()),
+            ("GDPT-2022-03", "enrolment"),
+            "{l}"
+        );
+        assert!(round.enrol_until > now, "{l}");
+        let mut states: std::collections::BTreeMap<String, usize> = Default::default();
+        for e in store::enrolments(db, r3).await.unwrap() {
+            *states.entry(e.status).or_default() += 1;
+        }
+        assert!(
+            ["invited", "applied", "approved"]
+                .iter()
+                .all(|s| states.get(*s).is_some_and(|n| *n > 0)),
+            "{l}: {states:?}"
+        );
+        let organiser = caller("lab.organiser").await;
+        let view = uc::round_view(&app, &organiser, r3).await.unwrap();
+        assert_eq!(
+            view.mine.map(|m| m.enrolment.status).as_deref(),
+            Some("invited"),
+            "{l}"
+        );
+        assert!(view.may_apply, "{l}");
+
+        // Every step before the earliest demo clock, none before the set-up.
+        let start = Utc.with_ymd_and_hms(2022, 5, 1, 1, 0, 0).unwrap();
+        for (table, column) in [
+            ("pt_schemes", "created_at"),
+            ("pt_rounds", "created_at"),
+            ("pt_rounds", "released_at"),
+            ("pt_enrolments", "created_at"),
+            ("pt_enrolments", "applied_at"),
+            ("pt_enrolments", "decided_at"),
+            ("pt_dispatches", "created_at"),
+            ("pt_dispatches", "received_at"),
+            ("pt_results", "saved_at"),
+            ("pt_results", "submitted_at"),
+            ("pt_studies", "created_at"),
+            ("pt_evaluations", "created_at"),
+            ("pt_followups", "created_at"),
+        ] {
+            let sql = format!("SELECT MIN({column}), MAX({column}) FROM {table}");
+            let (min, max): (Option<chrono::DateTime<Utc>>, Option<chrono::DateTime<Utc>>) =
+                renke_store::on_db!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+                    .fetch_one(p)
+                    .await)
+                .unwrap();
+            let (min, max) = (min.unwrap(), max.unwrap());
+            assert!(
+                start <= min && max < earliest,
+                "{l}: {table}.{column} from {min} to {max}"
+            );
+        }
+        t.cleanup().await;
     }
 }
