@@ -5,6 +5,7 @@ pub mod r#gen;
 pub mod load;
 pub mod pdf;
 pub mod perm;
+pub mod pt;
 pub mod register;
 pub mod tasks;
 pub mod tree;
@@ -32,6 +33,9 @@ pub enum BenchCommand {
     Register(register::RegisterArgs),
     /// PDF 渲染耗时 Time rendering the 764号 notice PDF, first and warm.
     Pdf(pdf::PdfArgs),
+    /// 能力验证整轮 A PT round of many labs through the platform: import, evaluation (beside
+    /// pt13528), release, letters.
+    Pt(pt::PtArgs),
 }
 
 /// The `p`-th percentile (0–100) of sorted durations, by nearest rank; zero when empty.
@@ -68,6 +72,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         BenchCommand::Tasks(a) => tasks::run(a).await,
         BenchCommand::Register(a) => register::run(a).await,
         BenchCommand::Pdf(a) => pdf::run(a),
+        BenchCommand::Pt(a) => pt::run(a).await,
     }
 }
 
