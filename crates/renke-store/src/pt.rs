@@ -1241,3 +1241,43 @@ pub async fn reporting_enrolments(db: &Db, round_id: i64) -> Result<Vec<i64>, St
     .await?
     }))
 }
+
+// ---------------------------------------------------------------- a lab's tasks
+
+/// A lab's enrolment in a round not yet released, with what its home page needs.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct LabRound {
+    pub enrolment_id: i64,
+    pub enrolment_status: String,
+    pub round_id: i64,
+    pub round_code: String,
+    pub round_title: String,
+    pub round_status: String,
+    pub enrol_until: DateTime<Utc>,
+    pub results_until: DateTime<Utc>,
+    /// Measurands it takes part in, and of them those submitted.
+    pub measurands: i64,
+    pub submitted: i64,
+    /// Dispatches to it not yet confirmed as received.
+    pub unreceived: i64,
+}
+
+/// Lab `lab_org_id`'s enrolments in rounds not yet released, by deadline, at most 20.
+pub async fn lab_rounds(db: &Db, lab_org_id: i64) -> Result<Vec<LabRound>, StoreError> {
+    Ok(on_db!(db, |p| {
+        sqlx::query_as(
+        "SELECT e.id AS enrolment_id, e.status AS enrolment_status, r.id AS round_id, \
+         r.code AS round_code, r.title AS round_title, r.status AS round_status, r.enrol_until, \
+         r.results_until, \
+         (SELECT CAST(COUNT(*) AS BIGINT) FROM pt_enrolment_measurands em WHERE em.enrolment_id = e.id) AS measurands, \
+         (SELECT CAST(COUNT(*) AS BIGINT) FROM pt_results x WHERE x.enrolment_id = e.id AND x.submitted_at IS NOT NULL) AS submitted, \
+         (SELECT CAST(COUNT(*) AS BIGINT) FROM pt_dispatches d WHERE d.enrolment_id = e.id AND d.received_at IS NULL) AS unreceived \
+         FROM pt_enrolments e JOIN pt_rounds r ON r.id = e.round_id \
+         WHERE e.lab_org_id = $1 AND r.status <> 'released' AND e.status <> 'declined' \
+         ORDER BY r.results_until, r.id LIMIT 20"
+    )
+    .bind(lab_org_id)
+    .fetch_all(p)
+    .await?
+    }))
+}

@@ -520,3 +520,78 @@ pub(crate) fn oversees(me: &Caller, provider: &OrgPath) -> bool {
 pub(crate) fn kind_of(m: &Measurand) -> MeasurandKind {
     MeasurandKind::from_code(&m.kind).unwrap_or(MeasurandKind::Quantitative)
 }
+
+/// Something a lab has to do in proficiency testing, for its home page.
+#[derive(Debug, Clone, Serialize)]
+pub struct PtTask {
+    /// `answer_invitation`, `confirm_receipt`, `submit_results`, `answer_followup`.
+    pub kind: &'static str,
+    pub round_code: String,
+    pub title: String,
+    /// Where it is done.
+    pub link: String,
+    /// By when (enrolment closes, results are due), if there is a deadline.
+    pub due: Option<chrono::DateTime<chrono::Utc>>,
+    /// The follow-up's due date.
+    pub due_on: Option<chrono::NaiveDate>,
+}
+
+/// What the caller's lab has to do in proficiency testing: invitations to answer while
+/// enrolment is open, samples to confirm, results to submit, follow-ups to answer. Empty
+/// for those who do not take part for their organisation (viewers, bureaus).
+pub async fn my_tasks(app: &App, me: &Caller) -> Result<Vec<PtTask>, AppError> {
+    if !me.actor().takes_part_for(&me.org_path) {
+        return Ok(Vec::new());
+    }
+    let now = app.clock.now();
+    let mut out = Vec::new();
+    for r in store::lab_rounds(&app.db, me.org_id).await? {
+        let round_link = format!("/pt/rounds/{}", r.round_id);
+        match (r.round_status.as_str(), r.enrolment_status.as_str()) {
+            ("enrolment", "invited") if now <= r.enrol_until => out.push(PtTask {
+                kind: "answer_invitation",
+                round_code: r.round_code.clone(),
+                title: r.round_title.clone(),
+                link: round_link,
+                due: Some(r.enrol_until),
+                due_on: None,
+            }),
+            ("testing", "approved") => {
+                if r.unreceived > 0 {
+                    out.push(PtTask {
+                        kind: "confirm_receipt",
+                        round_code: r.round_code.clone(),
+                        title: r.round_title.clone(),
+                        link: round_link,
+                        due: None,
+                        due_on: None,
+                    });
+                }
+                if r.submitted < r.measurands {
+                    out.push(PtTask {
+                        kind: "submit_results",
+                        round_code: r.round_code.clone(),
+                        title: r.round_title.clone(),
+                        link: format!("/pt/enrolments/{}/results", r.enrolment_id),
+                        due: Some(r.results_until),
+                        due_on: None,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    for f in store::followups(&app.db, None, Some(me.org_path.as_str())).await? {
+        if f.lab_org_id == me.org_id && matches!(f.status.as_str(), "open" | "returned") {
+            out.push(PtTask {
+                kind: "answer_followup",
+                round_code: f.round_code.clone(),
+                title: f.measurand_name.clone(),
+                link: format!("/pt/followups/{}", f.id),
+                due: None,
+                due_on: Some(f.due_on),
+            });
+        }
+    }
+    Ok(out)
+}

@@ -184,10 +184,22 @@ struct HomePage {
     unacknowledged_total: i64,
     /// The 签收 progress of the latest notices issued: notice, reached, acknowledged.
     issued: Vec<(renke_app::model::NoticeRef, i64, i64)>,
+    /// What the caller's lab has to do in proficiency testing.
+    pt_tasks: Vec<renke_app::pt::PtTask>,
     now: chrono::DateTime<chrono::Utc>,
 }
 
 impl HomePage {
+    /// What a PT task asks, in the reader's language.
+    fn pt_task(&self, t: &renke_app::pt::PtTask) -> &'static str {
+        let tr = self.c.tr;
+        match t.kind {
+            "answer_invitation" => tr.pick("答复参加邀请", "Answer the invitation"),
+            "confirm_receipt" => tr.pick("确认收样", "Confirm receipt of samples"),
+            "submit_results" => tr.pick("提交检测结果", "Submit results"),
+            _ => tr.pick("填报整改情况", "Answer the follow-up"),
+        }
+    }
     /// How long until a due task's deadline, in words: 还有 3 天, 今日截止, 已逾期 2 天, or
     /// 及时报送 for a task without one.
     fn left(&self, d: &renke_app::model::Due) -> String {
@@ -228,6 +240,7 @@ pub async fn dashboard(State(state): State<AppState>, user: User) -> Result<Resp
         .filter(|i| i.acknowledged_at.is_none())
         .collect();
     let issued = renke_app::notices::sent_progress(&state, &user.account, 5).await?;
+    let pt_tasks = renke_app::pt::my_tasks(&state, &user.account).await?;
     let page = HomePage {
         c: Chrome::new(&user.ctx, "home", tr.t("nav.home")),
         welcome: tr.tf(
@@ -243,6 +256,7 @@ pub async fn dashboard(State(state): State<AppState>, user: User) -> Result<Resp
         unacknowledged,
         unacknowledged_total,
         issued,
+        pt_tasks,
         now: state.clock.now(),
     };
     Ok(render(&page))

@@ -820,6 +820,34 @@ async fn guangdong_runs_three_pt_rounds_in_three_states() {
             .await
             .unwrap();
         assert!(results.is_empty(), "{l}: nothing entered yet");
+        // lab.staff's home lists what its lab has to do: GDPT-2022-02's results (its samples
+        // are received) and GDPT-2022-03's invitation; lab.viewer, who does not act for the
+        // lab, has nothing to do.
+        let mut todo: Vec<(&str, String, String)> = uc::my_tasks(&app, &staff)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|t| (t.kind, t.round_code, t.link))
+            .collect();
+        todo.sort();
+        assert_eq!(
+            todo,
+            [
+                (
+                    "answer_invitation",
+                    "GDPT-2022-03".to_owned(),
+                    format!("/pt/rounds/{r3}")
+                ),
+                (
+                    "submit_results",
+                    "GDPT-2022-02".to_owned(),
+                    format!("/pt/enrolments/{}/results", mine.enrolment.id)
+                ),
+            ],
+            "{l}"
+        );
+        let viewer = caller("lab.viewer").await;
+        assert!(uc::my_tasks(&app, &viewer).await.unwrap().is_empty(), "{l}");
         let view = uc::round_view(&app, &gd, r2).await.unwrap();
         let dispatched = view
             .enrolments
