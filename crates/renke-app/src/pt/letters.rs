@@ -57,6 +57,36 @@ fn density(values: &[f64]) -> Vec<(f64, f64)> {
         .collect()
 }
 
+/// The most bars a letter's ranked chart draws.
+const LETTER_BARS: usize = 500;
+
+/// Every how many ranks a letter's ranked chart of `n` scores draws a bar.
+fn ranked_step(n: usize) -> usize {
+    n.div_ceil(LETTER_BARS).max(1)
+}
+
+/// The bars of a lab's ranked chart: every [`ranked_step`]-th score in rank order and the
+/// lab's own, only its own named. A 10,000-lab round draws about 500 bars with the shape of
+/// the whole ranking, so the letter stays small and quick to render.
+fn letter_bars(scores: &[(String, f64)], code: &str) -> Vec<(String, f64)> {
+    let mut ranked: Vec<&(String, f64)> = scores.iter().collect();
+    ranked.sort_by(|a, b| a.1.total_cmp(&b.1));
+    let step = ranked_step(ranked.len());
+    ranked
+        .iter()
+        .enumerate()
+        .filter(|(i, s)| i.is_multiple_of(step) || s.0 == code)
+        .map(|(_, s)| {
+            let name = if s.0 == code {
+                s.0.clone()
+            } else {
+                String::new()
+            };
+            (name, s.1)
+        })
+        .collect()
+}
+
 /// The result letter of enrolment `enrolment_id` as data: for the lab and those who read
 /// its outcomes once the round is released; the provider at any time after evaluating.
 pub async fn letter(app: &App, me: &Caller, enrolment_id: i64) -> Result<PtLetter, AppError> {
@@ -120,17 +150,18 @@ pub async fn letter(app: &App, me: &Caller, enrolment_id: i64) -> Result<PtLette
                 }),
             });
             charts.push(PtChart {
-                title: format!("{}：{} 值排序（按样品编号）", o.measurand.name, score_name),
+                title: match ranked_step(o.scores.len()) {
+                    1 => format!("{}：{} 值排序", o.measurand.name, score_name),
+                    step => format!(
+                        "{}：{} 值排序（共 {} 家，按名次每 {step} 家绘 1 条）",
+                        o.measurand.name,
+                        score_name,
+                        o.scores.len()
+                    ),
+                },
                 // Other labs' bars carry no code in a lab's letter (the round report
                 // names every participant by code); the chart names only this lab.
-                svg: ranked_scores_svg(
-                    &o.scores
-                        .iter()
-                        .map(|(c, z)| (if *c == code { c.clone() } else { String::new() }, *z))
-                        .collect::<Vec<_>>(),
-                    Some(&code),
-                    score_name,
-                ),
+                svg: ranked_scores_svg(&letter_bars(&o.scores, &code), Some(&code), score_name),
             });
         }
     }
@@ -374,4 +405,30 @@ pub async fn report_pdf(app: &App, me: &Caller, round_id: i64) -> Result<PdfFile
         filename: name,
         fallback,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_letters_ranked_chart_thins_large_rounds_and_names_only_the_lab() {
+        let scores: Vec<(String, f64)> = (0..10_000)
+            .map(|i| (format!("C{i:05}"), (i as f64 - 5000.0) / 1000.0))
+            .collect();
+        let bars = letter_bars(&scores, "C04321");
+        assert_eq!(ranked_step(10_000), 20);
+        assert_eq!(bars.len(), 501, "every 20th of 10,000, and the lab's own");
+        assert_eq!(bars.iter().filter(|b| !b.0.is_empty()).count(), 1);
+        assert!(
+            bars.iter()
+                .any(|b| b.0 == "C04321" && (b.1 - (-0.679)).abs() < 1e-9)
+        );
+        assert!(bars.windows(2).all(|w| w[0].1 <= w[1].1), "in rank order");
+        assert_eq!((bars[0].1, bars[bars.len() - 1].1 < 5.0), (-5.0, true));
+        // A small round keeps every bar.
+        let small = letter_bars(&scores[..40], "C00003");
+        assert_eq!(small.len(), 40);
+        assert_eq!(ranked_step(500), 1);
+    }
 }
