@@ -547,7 +547,7 @@ pub async fn apply(
 }
 
 /// Replaces enrolment `id`'s measurands in `tx`.
-pub async fn set_measurands(tx: &mut Tx, id: i64, measurand_ids: &[i64]) -> Result<(), StoreError> {
+async fn set_measurands(tx: &mut Tx, id: i64, measurand_ids: &[i64]) -> Result<(), StoreError> {
     on_tx!(&mut *tx, |c| sqlx::query(
         "DELETE FROM pt_enrolment_measurands WHERE enrolment_id = $1"
     )
@@ -1106,22 +1106,6 @@ pub async fn update_followup(
     .rows_affected());
     if n == 0 {
         return Err(StoreError::State("followup_changed"));
-    }
-    Ok(())
-}
-
-/// Attaches files to follow-up `id` in `tx`.
-pub async fn add_followup_files(tx: &mut Tx, id: i64, file_ids: &[i64]) -> Result<(), StoreError> {
-    for f in file_ids {
-        on_tx!(&mut *tx, |c| {
-            sqlx::query(
-            "INSERT INTO pt_followup_files (followup_id, file_id) VALUES ($1, $2) ON CONFLICT DO NOTHING"
-        )
-        .bind(id)
-        .bind(*f)
-        .execute(&mut *c)
-        .await?.rows_affected()
-        });
     }
     Ok(())
 }
