@@ -25,6 +25,7 @@ pub mod notices;
 pub mod orgs;
 pub mod pdf;
 pub mod pt;
+pub mod publicity;
 pub mod reporting;
 
 pub use caller::Caller;
@@ -106,6 +107,9 @@ pub struct App {
     pub pdf: Option<Arc<PdfRenderer>>,
     /// Registrations waiting to be written together (group commit).
     pub registrar: Registrar,
+    /// A PT evaluation of more submitted results than this runs as a background job with
+    /// progress ([`pt::JOB_THRESHOLD`] by default); smaller ones are evaluated at once.
+    pub pt_job_threshold: usize,
 }
 
 impl App {
@@ -119,6 +123,7 @@ impl App {
             files_config: files::FilesConfig::default(),
             pdf: None,
             registrar: Registrar::default(),
+            pt_job_threshold: pt::JOB_THRESHOLD,
         }
     }
 
@@ -145,6 +150,13 @@ impl App {
     /// The same state with the file settings `config` (the storage quota).
     pub fn with_files_config(mut self, config: files::FilesConfig) -> Self {
         self.files_config = config;
+        self
+    }
+
+    /// The same state evaluating PT measurands of more than `n` submitted results in the
+    /// background.
+    pub fn with_pt_job_threshold(mut self, n: usize) -> Self {
+        self.pt_job_threshold = n;
         self
     }
 

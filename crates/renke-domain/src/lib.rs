@@ -15,6 +15,7 @@ pub mod notice;
 pub mod org;
 pub mod perm;
 pub mod pt;
+pub mod publicity;
 pub mod reminder;
 pub mod report_text;
 pub mod task;

@@ -234,6 +234,17 @@ impl Actor {
         self.collects(lab)
     }
 
+    /// Whether this actor oversees the proficiency testing of `provider` without running
+    /// it: the administration at or above the provider that may view it (a province over
+    /// its own rounds, SAMR over a province's). It reads the rounds' evaluations, studies,
+    /// reports and participation, and changes nothing.
+    pub fn oversees_pt(&self, provider: &OrgPath) -> bool {
+        self.is_admin()
+            || self.is_administration()
+                && provider.is_within(&self.org_path)
+                && self.may(Action::View, provider).is_ok()
+    }
+
     /// Whether this actor sees below its own organisation: lists of campaigns and of a
     /// notice's deliveries then include its subtree's, not just its own.
     pub fn sees_below(&self) -> bool {
@@ -272,6 +283,41 @@ impl Actor {
     /// owner's internal material, or the owner lies below its own organisation.
     pub fn sees_calendar_of(&self, owner: &OrgPath) -> bool {
         self.reads_internal_of(owner) || owner.is_within(&self.org_path)
+    }
+
+    /// Whether this actor uploads publicity material (宣传资料) for `unit`: it acts for the
+    /// unit as its own organisation (its staff and organisers, or a department's for its
+    /// bureau) — never for a unit below, whose material it reviews instead. It then
+    /// resubmits a returned material and withdraws one not yet accepted. Administrators
+    /// act everywhere.
+    pub fn submits_material_for(&self, unit: &OrgPath) -> bool {
+        self.is_admin()
+            || self.may(Action::Act, unit).is_ok()
+                && (&self.org_path == unit || self.bureau().as_ref() == Some(unit))
+    }
+
+    /// Whether this actor reviews (accepts, returns) and publishes the publicity material of
+    /// `unit`: it belongs to the administration and acts for the unit's superior (the
+    /// bureau directly above, or — for an organiser — any organisation above that).
+    /// Administrators review everywhere; a top-level unit has no reviewer.
+    pub fn reviews_material_of(&self, unit: &OrgPath) -> bool {
+        self.is_admin()
+            || self.is_administration()
+                && unit
+                    .parent()
+                    .is_some_and(|up| self.may(Action::Act, &up).is_ok())
+    }
+
+    /// Whether this actor reads `unit`'s publicity material before it is published: the
+    /// unit itself, those above it that see below, and its reviewers — never a sibling.
+    pub fn reads_material_of(&self, unit: &OrgPath) -> bool {
+        self.collects(unit) || self.reviews_material_of(unit)
+    }
+
+    /// Whether this actor adds official material (posters, logos, slogans) to a campaign
+    /// owned by `owner`, published at once: it manages the owner (the campaign's organiser).
+    pub fn adds_official_material(&self, owner: &OrgPath) -> bool {
+        self.may(Action::Manage, owner).is_ok()
     }
 }
 
@@ -419,13 +465,14 @@ mod tests {
         let lab_a = gz.child(300);
         let lab_b = gz.child(301);
         /// who, role, organisation, its kind, runs_pt(gd, gz, lab_a),
-        /// takes_part_for(lab_a, lab_b), reads_pt_of(lab_a, lab_b).
+        /// takes_part_for(lab_a, lab_b), reads_pt_of(lab_a, lab_b), oversees_pt(gd, gz).
         type Row<'a> = (
             &'a str,
             Role,
             &'a OrgPath,
             OrgKind,
             [bool; 3],
+            [bool; 2],
             [bool; 2],
             [bool; 2],
         );
@@ -438,6 +485,7 @@ mod tests {
                 [true, true, true],
                 [true, true],
                 [true, true],
+                [true, true],
             ),
             (
                 "provider staff",
@@ -447,6 +495,7 @@ mod tests {
                 [false, false, false],
                 [false, false],
                 [false, false],
+                [true, false],
             ),
             (
                 "provincial viewer",
@@ -455,6 +504,7 @@ mod tests {
                 OrgKind::Regulator,
                 [false, false, false],
                 [false, false],
+                [true, true],
                 [true, true],
             ),
             (
@@ -465,6 +515,7 @@ mod tests {
                 [false, true, true],
                 [true, true],
                 [true, true],
+                [false, true],
             ),
             (
                 "lab staff",
@@ -474,6 +525,7 @@ mod tests {
                 [false, false, false],
                 [true, false],
                 [true, false],
+                [false, false],
             ),
             (
                 "lab viewer",
@@ -483,6 +535,7 @@ mod tests {
                 [false, false, false],
                 [false, false],
                 [true, false],
+                [false, false],
             ),
             (
                 "other lab organiser",
@@ -492,6 +545,7 @@ mod tests {
                 [false, false, false],
                 [false, true],
                 [false, true],
+                [false, false],
             ),
             (
                 "admin",
@@ -501,18 +555,131 @@ mod tests {
                 [true, true, true],
                 [true, true],
                 [true, true],
+                [true, true],
             ),
         ];
-        for (who, role, org, kind, runs, takes, reads) in rows {
+        for (who, role, org, kind, runs, takes, reads, oversees) in rows {
             let a = actor(*role, org, *kind);
             let got_runs = [a.runs_pt(&gd), a.runs_pt(&gz), a.runs_pt(&lab_a)];
             let got_takes = [a.takes_part_for(&lab_a), a.takes_part_for(&lab_b)];
             let got_reads = [a.reads_pt_of(&lab_a), a.reads_pt_of(&lab_b)];
+            let got_oversees = [a.oversees_pt(&gd), a.oversees_pt(&gz)];
             assert_eq!(
-                (got_runs, got_takes, got_reads),
-                (*runs, *takes, *reads),
+                (got_runs, got_takes, got_reads, got_oversees),
+                (*runs, *takes, *reads, *oversees),
                 "{who}"
             );
+        }
+    }
+
+    /// Publicity material: a city uploads for itself; the province above it reviews and
+    /// publishes; a sibling city reads nothing of it; a lab under the city uploads for
+    /// itself but never publishes; the campaign's organiser (the province) adds official
+    /// material.
+    #[test]
+    fn publicity_rules_table() {
+        let gd = OrgPath::root(1).child(19);
+        let gz = gd.child(30);
+        let sz = gd.child(31);
+        let lab = gz.child(300);
+        /// who, role, organisation, kind, submits_material_for(gz, lab),
+        /// reviews_material_of(gz, lab, gd), reads_material_of(gz, lab),
+        /// adds_official_material(gd).
+        type Row<'a> = (
+            &'a str,
+            Role,
+            &'a OrgPath,
+            OrgKind,
+            [bool; 2],
+            [bool; 3],
+            [bool; 2],
+            bool,
+        );
+        let rows: &[Row<'_>] = &[
+            (
+                "province organiser",
+                Role::Organiser,
+                &gd,
+                OrgKind::Regulator,
+                [false, false],
+                [true, true, false],
+                [true, true],
+                true,
+            ),
+            (
+                "province staff",
+                Role::Staff,
+                &gd,
+                OrgKind::Regulator,
+                [false, false],
+                [true, false, false],
+                [true, false],
+                false,
+            ),
+            (
+                "province viewer",
+                Role::Viewer,
+                &gd,
+                OrgKind::Regulator,
+                [false, false],
+                [false, false, false],
+                [true, true],
+                false,
+            ),
+            (
+                "city staff",
+                Role::Staff,
+                &gz,
+                OrgKind::Regulator,
+                [true, false],
+                [false, true, false],
+                [true, true],
+                false,
+            ),
+            (
+                "other city organiser",
+                Role::Organiser,
+                &sz,
+                OrgKind::Regulator,
+                [false, false],
+                [false, false, false],
+                [false, false],
+                false,
+            ),
+            (
+                "lab organiser",
+                Role::Organiser,
+                &lab,
+                OrgKind::Lab,
+                [false, true],
+                [false, false, false],
+                [false, true],
+                false,
+            ),
+            (
+                "admin",
+                Role::Admin,
+                &OrgPath::root(1),
+                OrgKind::Regulator,
+                [true, true],
+                [true, true, true],
+                [true, true],
+                true,
+            ),
+        ];
+        for (who, role, org, kind, submits, reviews, reads, official) in rows {
+            let a = actor(*role, org, *kind);
+            let got = (
+                [a.submits_material_for(&gz), a.submits_material_for(&lab)],
+                [
+                    a.reviews_material_of(&gz),
+                    a.reviews_material_of(&lab),
+                    a.reviews_material_of(&gd),
+                ],
+                [a.reads_material_of(&gz), a.reads_material_of(&lab)],
+                a.adds_official_material(&gd),
+            );
+            assert_eq!(got, (*submits, *reviews, *reads, *official), "{who}");
         }
     }
 

@@ -185,6 +185,11 @@ pub struct MeasurandSpec {
     pub log10: bool,
     /// A qualitative measurand's categories (检出/未检出), at least two.
     pub categories: Vec<String>,
+    /// 配对样品: two measurands of a scheme with the same pair group are a pair of similar
+    /// samples (样品A/样品B), plotted against each other in a Youden plot
+    /// ([`measurand_pairs`]).
+    #[serde(default)]
+    pub pair_group: Option<Line>,
 }
 
 /// The raw fields of a measurand row.
@@ -196,6 +201,7 @@ pub struct MeasurandRaw<'a> {
     pub kind: &'a str,
     pub log10: bool,
     pub categories: &'a str,
+    pub pair_group: &'a str,
 }
 
 /// Splits a list typed with `/`, `、`, `,`, `，`, `;` or `；` into its trimmed, non-empty items.
@@ -242,6 +248,10 @@ impl MeasurandSpec {
                 }
             },
         };
+        let pair_group = Line::parse_opt(&f("pair_group"), raw.pair_group, PAIR_GROUP_MAX)
+            .map_err(|e| errs.push(e))
+            .ok()
+            .flatten();
         let mut categories = split_list(raw.categories);
         categories.dedup();
         match kind {
@@ -274,7 +284,87 @@ impl MeasurandSpec {
             kind,
             log10: raw.log10,
             categories,
+            pair_group,
         })
+    }
+}
+
+/// The longest pair group (配对样品组, e.g. “A” or “镉”).
+pub const PAIR_GROUP_MAX: usize = 20;
+
+/// The non-empty pair groups of `items`, each with the indices of its members, in the order
+/// the groups first appear.
+pub fn pair_groups<'a, T>(
+    items: &'a [T],
+    group: impl Fn(&'a T) -> Option<&'a str>,
+) -> Vec<(&'a str, Vec<usize>)> {
+    let mut out: Vec<(&str, Vec<usize>)> = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let Some(g) = group(item).map(str::trim).filter(|g| !g.is_empty()) else {
+            continue;
+        };
+        match out.iter_mut().find(|(name, _)| *name == g) {
+            Some((_, members)) => members.push(i),
+            None => out.push((g, vec![i])),
+        }
+    }
+    out
+}
+
+/// The pairs of a scheme's measurands, `(row, spec)` as typed: two measurands with the same
+/// pair group are paired samples (ISO 13528:2022 10.5, the Youden plot of their scores).
+/// Returns the pairs as row numbers. Errors name `{prefix}[row].pair_group`: a group of one
+/// or of more than two (`pair_needs_two`, on each member), a qualitative member
+/// (`pair_quantitative`), a second member whose unit or log10 differs from the first's
+/// (`pair_unit_mismatch`, with the first's unit).
+pub fn measurand_pairs(
+    prefix: &str,
+    measurands: &[(usize, &MeasurandSpec)],
+) -> Result<Vec<(usize, usize)>, Invalid> {
+    let mut errs = Invalid::default();
+    let mut pairs = Vec::new();
+    let field = |row: usize| format!("{prefix}[{row}].pair_group");
+    for (name, members) in pair_groups(measurands, |(_, m)| m.pair_group.as_ref().map(Line::as_str))
+    {
+        let rows: Vec<(usize, &MeasurandSpec)> = members
+            .iter()
+            .filter_map(|i| measurands.get(*i))
+            .copied()
+            .collect();
+        let [(ra, a), (rb, b)] = rows[..] else {
+            for (row, _) in &rows {
+                errs.push(
+                    FieldError::new(field(*row), "pair_needs_two")
+                        .with("group", name)
+                        .with("count", rows.len()),
+                );
+            }
+            continue;
+        };
+        let mut ok = true;
+        for (row, m) in [(ra, a), (rb, b)] {
+            if m.kind != MeasurandKind::Quantitative {
+                errs.push(FieldError::new(field(row), "pair_quantitative").with("group", name));
+                ok = false;
+            }
+        }
+        let (ua, ub) = (a.unit.as_ref(), b.unit.as_ref());
+        if ok && (ua != ub || a.log10 != b.log10) {
+            errs.push(
+                FieldError::new(field(rb), "pair_unit_mismatch")
+                    .with("group", name)
+                    .with("unit", ua.map(Line::as_str).unwrap_or("")),
+            );
+            ok = false;
+        }
+        if ok {
+            pairs.push((ra, rb));
+        }
+    }
+    if errs.is_empty() {
+        Ok(pairs)
+    } else {
+        Err(errs)
     }
 }
 
@@ -492,8 +582,9 @@ pub struct ResultRaw<'a> {
     pub not_tested: &'a str,
 }
 
-/// A number typed with full- or half-width characters: `１.２３`, `1.2e-3`, `−0.5`.
-fn number(field: &str, raw: &str) -> Result<f64, FieldError> {
+/// A number typed with full- or half-width characters: `１.２３`, `1.2e-3`, `−0.5`;
+/// `invalid_number` on `field` with the text otherwise.
+pub fn number(field: &str, raw: &str) -> Result<f64, FieldError> {
     let s: String = raw
         .trim()
         .chars()
@@ -871,6 +962,85 @@ mod tests {
         )
         .unwrap();
         assert_eq!(m.categories, vec!["检出", "未检出"]);
+    }
+
+    #[test]
+    fn paired_measurands_are_two_quantitative_ones_with_one_unit() {
+        let m = |name: &'static str, unit: &'static str, group: &'static str| {
+            MeasurandSpec::parse(
+                "m",
+                &MeasurandRaw {
+                    name,
+                    unit,
+                    kind: if unit.is_empty() { "qualitative" } else { "" },
+                    categories: "检出/未检出",
+                    pair_group: group,
+                    ..Default::default()
+                },
+            )
+            .unwrap()
+        };
+        let list = [
+            m("镉 样品A", "mg/kg", " A "),
+            m("铅", "mg/kg", ""),
+            m("镉 样品B", "mg/kg", "A"),
+            m("铅 样品A", "mg/kg", "Pb"),
+            m("铅 样品B", "mg/kg", "Pb"),
+        ];
+        assert_eq!(list[0].pair_group.as_ref().unwrap().as_str(), "A");
+        let rows: Vec<(usize, &MeasurandSpec)> = list.iter().enumerate().collect();
+        assert_eq!(
+            measurand_pairs("measurands", &rows).unwrap(),
+            vec![(0, 2), (3, 4)]
+        );
+        assert!(measurand_pairs("measurands", &rows[..2]).is_err());
+
+        // Three in a group: each is told; a different unit: the second; a qualitative one.
+        let bad = [
+            m("镉 样品A", "mg/kg", "A"),
+            m("镉 样品B", "mg/kg", "A"),
+            m("镉 样品C", "mg/kg", "A"),
+            m("绝缘电阻 样品A", "MΩ", "B"),
+            m("绝缘电阻 样品B", "GΩ", "B"),
+            m("金黄色葡萄球菌", "", "C"),
+            m("沙门氏菌", "", "C"),
+            m("铅", "mg/kg", "D"),
+        ];
+        let rows: Vec<(usize, &MeasurandSpec)> = bad.iter().enumerate().collect();
+        let e = measurand_pairs("measurands", &rows).unwrap_err();
+        assert_eq!(
+            codes(e),
+            vec![
+                ("measurands[0].pair_group".into(), "pair_needs_two"),
+                ("measurands[1].pair_group".into(), "pair_needs_two"),
+                ("measurands[2].pair_group".into(), "pair_needs_two"),
+                ("measurands[4].pair_group".into(), "pair_unit_mismatch"),
+                ("measurands[5].pair_group".into(), "pair_quantitative"),
+                ("measurands[6].pair_group".into(), "pair_quantitative"),
+                ("measurands[7].pair_group".into(), "pair_needs_two"),
+            ]
+        );
+        // log10 counts and plain counts are not one scale either.
+        let mut counts = m("菌落总数 样品B", "CFU/g", "K");
+        let plain = m("菌落总数 样品A", "CFU/g", "K");
+        counts.log10 = true;
+        let e = measurand_pairs("m", &[(0, &plain), (1, &counts)]).unwrap_err();
+        assert_eq!(
+            codes(e),
+            vec![("m[1].pair_group".into(), "pair_unit_mismatch")]
+        );
+        // The group is a short line.
+        let e = MeasurandSpec::parse(
+            "m",
+            &MeasurandRaw {
+                name: "镉",
+                unit: "mg/kg",
+                pair_group: &"组".repeat(PAIR_GROUP_MAX + 1),
+                ..Default::default()
+            },
+        )
+        .unwrap_err();
+        assert_eq!(codes(e)[0].0, "m.pair_group");
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Charts for proficiency-testing documents, as SVG text: the distribution of the results
-//! ([`distribution_svg`]) and the participants' scores in rank order ([`ranked_scores_svg`]).
+//! ([`distribution_svg`]), the participants' scores in rank order ([`ranked_scores_svg`])
+//! and the scores on two paired samples against each other ([`youden_svg`]).
 //!
 //! Pure functions from values to a string: no I/O, no dependency, the same output for the
 //! same input (coordinates are rounded to two decimals and written without trailing zeros,
@@ -543,6 +544,257 @@ pub fn ranked_scores_svg(
         let caption = format!("{code}：{score_label} = {}", label_num(z, 0.01));
         text(&mut s, cx, top - 10.0, 10.0, anchor, MARK, &caption);
     }
+    s.push_str("</svg>");
+    s
+}
+
+/// The side of the Youden plot's square plot area, in SVG units.
+const YOUDEN_PLOT: f64 = 380.0;
+/// The Youden plot writes every point's code when it has at most this many points.
+pub const YOUDEN_ALL_LABELS: usize = 20;
+/// With more points, it writes the codes of those outside the ±2 square when there are at
+/// most this many of them (and none otherwise).
+pub const YOUDEN_LABELS_MAX: usize = 60;
+
+/// What [`youden_svg`] draws: each participant's score on one sample against its score on
+/// the paired sample.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Youden {
+    /// `(code, score on the first sample, score on the second)`. An empty code is never
+    /// written (a lab's own view passes the others' codes empty); a point with a
+    /// non-finite score is skipped.
+    pub points: Vec<(String, f64, f64)>,
+    /// This participant's code: its point is drawn in green and captioned.
+    pub marked: Option<String>,
+    /// The horizontal axis's title (镉 样品A（z）).
+    pub x_label: String,
+    /// The vertical axis's title.
+    pub y_label: String,
+}
+
+/// A Youden plot (ISO 13528:2022 10.5): one point per participant at (score on sample A,
+/// score on sample B) over a square of ±[`SCORE_LIMIT`], with dashed lines at ±2 (amber)
+/// and ±3 (red) on both axes, the |score| ≤ 2 square shaded, and the 45° line: points far
+/// out along it show a bias common to both samples, points far from it a difference
+/// between them.
+///
+/// - A point is coloured by the larger of its two |scores| (≤ 2 blue, < 3 amber, else red);
+///   a score beyond ±[`SCORE_LIMIT`] is drawn at the edge as a hollow point.
+/// - Codes are written beside the points: every one up to [`YOUDEN_ALL_LABELS`] points,
+///   else those outside the ±2 square when they are at most [`YOUDEN_LABELS_MAX`]; the
+///   marked participant's point is green and captioned above the plot in any case.
+/// - Points of one style are one SVG path, so a large round makes a few paths.
+pub fn youden_svg(y: &Youden) -> String {
+    let points: Vec<(&str, f64, f64)> = y
+        .points
+        .iter()
+        .filter(|(_, a, b)| a.is_finite() && b.is_finite())
+        .map(|(c, a, b)| (c.as_str(), *a, *b))
+        .collect();
+    let (left, right, top, bottom) = (52.0, 16.0, 30.0, 46.0);
+    let side = YOUDEN_PLOT;
+    let (w, h) = (left + side + right, top + side + bottom);
+    if points.is_empty() {
+        return no_data(w, h);
+    }
+    let n = points.len();
+    let reach = SCORE_LIMIT + 0.5;
+    let sx = |z: f64| left + (z + reach) / (2.0 * reach) * side;
+    let sy = |z: f64| top + side - (z + reach) / (2.0 * reach) * side;
+
+    let mut s = open(w, h);
+    // The satisfactory square, grid, reference lines, the 45° line.
+    let _ = write!(
+        s,
+        "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#eef5ee\"/>",
+        num(sx(-2.0)),
+        num(sy(2.0)),
+        num(sx(2.0) - sx(-2.0)),
+        num(sy(-2.0) - sy(2.0))
+    );
+    for t in -(SCORE_LIMIT as i32)..=(SCORE_LIMIT as i32) {
+        let z = f64::from(t);
+        line(&mut s, sx(z), top, sx(z), top + side, GRID, 0.5, None);
+        line(&mut s, left, sy(z), left + side, sy(z), GRID, 0.5, None);
+        let label = t.to_string();
+        text(&mut s, left - 6.0, sy(z) + 3.5, 10.0, "end", INK, &label);
+        text(
+            &mut s,
+            sx(z),
+            top + side + 15.0,
+            10.0,
+            "middle",
+            INK,
+            &label,
+        );
+    }
+    line(&mut s, sx(0.0), top, sx(0.0), top + side, INK, 0.8, None);
+    line(&mut s, left, sy(0.0), left + side, sy(0.0), INK, 0.8, None);
+    for (k, colour) in [(2.0, WARN), (3.0, ACTION)] {
+        for z in [-k, k] {
+            line(
+                &mut s,
+                sx(z),
+                top,
+                sx(z),
+                top + side,
+                colour,
+                1.2,
+                Some("5 3"),
+            );
+            line(
+                &mut s,
+                left,
+                sy(z),
+                left + side,
+                sy(z),
+                colour,
+                1.2,
+                Some("5 3"),
+            );
+        }
+    }
+    let _ = write!(
+        s,
+        "<line id=\"diagonal\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{DENSITY}\" stroke-width=\"1\"/>",
+        num(sx(-reach)),
+        num(sy(-reach)),
+        num(sx(reach)),
+        num(sy(reach))
+    );
+    let _ = write!(
+        s,
+        "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"{INK}\"/>",
+        num(left),
+        num(top),
+        num(side),
+        num(side)
+    );
+
+    // Points: one path per colour, filled, and one per colour for the hollow ones.
+    let r = if n > 500 { 2.0 } else { 3.5 };
+    let mut filled = [String::new(), String::new(), String::new()];
+    let mut hollow = [String::new(), String::new(), String::new()];
+    let mut marked: Option<(f64, f64, f64, f64, &str)> = None;
+    let outside = |a: f64, b: f64| a.abs() > 2.0 || b.abs() > 2.0;
+    let all_labelled = n <= YOUDEN_ALL_LABELS;
+    let outside_labelled =
+        points.iter().filter(|(_, a, b)| outside(*a, *b)).count() <= YOUDEN_LABELS_MAX;
+    let mut labels = String::new();
+    for (code, a, b) in &points {
+        let (px, py) = (
+            sx(a.clamp(-SCORE_LIMIT, SCORE_LIMIT)),
+            sy(b.clamp(-SCORE_LIMIT, SCORE_LIMIT)),
+        );
+        let worst = a.abs().max(b.abs());
+        if y.marked
+            .as_deref()
+            .is_some_and(|m| !m.is_empty() && m == *code)
+            && marked.is_none()
+        {
+            marked = Some((px, py, *a, *b, code));
+            continue;
+        }
+        let class = if worst >= 3.0 {
+            2
+        } else if worst > 2.0 {
+            1
+        } else {
+            0
+        };
+        let out = if worst > SCORE_LIMIT {
+            &mut hollow
+        } else {
+            &mut filled
+        };
+        if let Some(d) = out.get_mut(class) {
+            let _ = write!(
+                d,
+                "M{} {}a{r} {r} 0 1 0 {} 0a{r} {r} 0 1 0 {} 0z",
+                num(px - r),
+                num(py),
+                num(2.0 * r),
+                num(-2.0 * r)
+            );
+        }
+        if !code.is_empty() && (all_labelled || outside_labelled && outside(*a, *b)) {
+            let _ = write!(
+                labels,
+                "<text x=\"{}\" y=\"{}\" font-size=\"8\" fill=\"{INK}\">{}</text>",
+                num(px + r + 1.5),
+                num(py - r),
+                escape(code)
+            );
+        }
+    }
+    let colours = [DENSITY, WARN, ACTION];
+    for (d, colour) in filled.iter().zip(colours) {
+        if !d.is_empty() {
+            let _ = write!(
+                s,
+                "<path fill=\"{colour}\" fill-opacity=\"0.85\" d=\"{d}\"/>"
+            );
+        }
+    }
+    for (d, colour) in hollow.iter().zip(colours) {
+        if !d.is_empty() {
+            let _ = write!(
+                s,
+                "<path fill=\"#ffffff\" stroke=\"{colour}\" stroke-width=\"1.2\" d=\"{d}\"/>"
+            );
+        }
+    }
+    s.push_str(&labels);
+    if let Some((px, py, a, b, code)) = marked {
+        let _ = write!(
+            s,
+            "<g id=\"marked\"><circle cx=\"{}\" cy=\"{}\" r=\"{}\" fill=\"{MARK}\" stroke=\"#ffffff\"/>",
+            num(px),
+            num(py),
+            num(r + 1.5)
+        );
+        line(
+            &mut s,
+            px,
+            top - 6.0,
+            px,
+            py - r - 1.5,
+            MARK,
+            0.8,
+            Some("2 2"),
+        );
+        let anchor = if px < left + 80.0 {
+            "start"
+        } else if px > left + side - 80.0 {
+            "end"
+        } else {
+            "middle"
+        };
+        let caption = format!("{code}：({}, {})", label_num(a, 0.01), label_num(b, 0.01));
+        text(&mut s, px, top - 10.0, 10.0, anchor, MARK, &caption);
+        s.push_str("</g>");
+    }
+
+    // Axis titles and the count.
+    text(
+        &mut s,
+        left + side / 2.0,
+        h - 8.0,
+        11.0,
+        "middle",
+        INK,
+        &y.x_label,
+    );
+    text_rotated(&mut s, 14.0, top + side / 2.0, 11.0, INK, &y.y_label);
+    text(
+        &mut s,
+        w - 4.0,
+        h - 8.0,
+        9.0,
+        "end",
+        INK,
+        &format!("共 {n} 个"),
+    );
     s.push_str("</svg>");
     s
 }
@@ -1095,6 +1347,102 @@ mod tests {
         let svg = distribution_svg(&Distribution { values, ..sample() });
         assert_well_formed(&svg);
     }
+    fn youden(points: Vec<(String, f64, f64)>, marked: Option<&str>) -> Youden {
+        Youden {
+            points,
+            marked: marked.map(str::to_owned),
+            x_label: "镉 样品A（z）".into(),
+            y_label: "镉 样品B（z）".into(),
+        }
+    }
+
+    #[test]
+    fn youden_plots_each_pair_of_scores_with_its_code() {
+        let points = vec![
+            ("GD01-K7M2".to_owned(), 0.4, 0.7),
+            ("GD02-ABCD".to_owned(), 2.5, 2.2),
+            ("GD03-<&>".to_owned(), -3.4, 0.1),
+            ("GD04-WXYZ".to_owned(), 6.0, -0.5),
+            ("GD05-NAN".to_owned(), f64::NAN, 1.0),
+        ];
+        let svg = youden_svg(&youden(points.clone(), Some("GD01-K7M2")));
+        assert_well_formed(&svg);
+        // ±2 and ±3 on both axes, the shaded square and the 45° line.
+        assert_eq!(svg.matches("stroke-dasharray=\"5 3\"").count(), 8);
+        assert!(svg.contains("fill=\"#eef5ee\"") && svg.contains("id=\"diagonal\""));
+        // Four points: three in paths by class (one hollow beyond the axis), the marked one
+        // on its own with its caption; every code written, escaped; the NaN one skipped.
+        assert_eq!(svg.matches("a3.5 3.5 0 1 0 7 0").count(), 3, "{svg}");
+        assert!(svg.contains(&format!("fill=\"{WARN}\" fill-opacity")));
+        assert!(svg.contains(&format!("fill=\"#ffffff\" stroke=\"{ACTION}\"")));
+        assert!(svg.contains("<g id=\"marked\"><circle"));
+        assert!(svg.contains("GD01-K7M2：(0.4, 0.7)"), "{svg}");
+        for code in ["GD02-ABCD", "GD03-&lt;&amp;&gt;", "GD04-WXYZ"] {
+            assert!(svg.contains(&format!(">{code}<")), "{code}");
+        }
+        assert!(!svg.contains("GD05-NAN") && svg.contains("共 4 个"));
+        assert!(svg.contains(">镉 样品A（z）<") && svg.contains(">镉 样品B（z）<"));
+        assert_eq!(svg, youden_svg(&youden(points, Some("GD01-K7M2"))));
+    }
+
+    #[test]
+    fn youden_with_one_point_none_or_only_others_unnamed() {
+        let one = youden_svg(&youden(vec![("GD01".to_owned(), 0.0, 0.0)], None));
+        assert_well_formed(&one);
+        assert!(one.contains(">GD01<") && one.contains("共 1 个"));
+        assert!(!one.contains("id=\"marked\"") && !one.contains("无数据"));
+        for empty in [vec![], vec![("X".to_owned(), f64::INFINITY, 0.0)]] {
+            let svg = youden_svg(&youden(empty, None));
+            assert_well_formed(&svg);
+            assert!(svg.contains("无数据"));
+        }
+        // A lab's view: the others without codes, its own named.
+        let mine: Vec<(String, f64, f64)> = (0..30)
+            .map(|i| {
+                let code = if i == 7 {
+                    "GD08-OWN".to_owned()
+                } else {
+                    String::new()
+                };
+                (
+                    code,
+                    f64::from(i) / 10.0 - 1.5,
+                    f64::from(i % 7) / 3.0 - 1.0,
+                )
+            })
+            .collect();
+        let svg = youden_svg(&youden(mine, Some("GD08-OWN")));
+        assert_well_formed(&svg);
+        assert_eq!(svg.matches("font-size=\"8\"").count(), 0, "no other code");
+        assert!(svg.contains("GD08-OWN：("));
+        // 48 points: only the codes of those outside the ±2 square.
+        let mid: Vec<(String, f64, f64)> = (0..48)
+            .map(|i| {
+                (
+                    format!("M{i:02}"),
+                    if i == 5 { 2.6 } else { 0.1 },
+                    f64::from(i % 5) / 4.0,
+                )
+            })
+            .collect();
+        let svg = youden_svg(&youden(mid, None));
+        assert!(svg.contains(">M05<") && !svg.contains(">M04<"), "{svg}");
+        // Many points: no codes, a few paths.
+        let many: Vec<(String, f64, f64)> = (0..5000)
+            .map(|i| {
+                (
+                    format!("C{i:05}"),
+                    f64::from(i % 97) / 12.0 - 4.0,
+                    f64::from(i % 89) / 11.0 - 4.0,
+                )
+            })
+            .collect();
+        let svg = youden_svg(&youden(many, None));
+        assert_well_formed(&svg);
+        assert!(!svg.contains(">C00001<") && svg.contains("共 5000 个"));
+        assert!(svg.matches("<path").count() <= 6);
+    }
+
     #[test]
     fn score_history_draws_bands_points_and_breaks() {
         let pts = vec![

@@ -589,6 +589,8 @@ fn pt_round_report() {
         "方法说明：",
         "全部结果参与计算",
         "逾期提交的结果",
+        "四、配对样品的Youden图",
+        "绝缘电阻（样品A）与绝缘电阻（样品B）：z值Youden图",
     ] {
         assert!(flat.contains(s), "{s} in {text}");
     }

@@ -66,10 +66,12 @@ pub const TABLES: &[&str] = &[
     "pt_dispatches",
     "pt_results",
     "pt_evaluations",
+    "pt_evaluation_runs",
     "pt_scores",
     "pt_followups",
     "pt_followup_files",
     "pt_studies",
+    "publicity_materials",
 ];
 
 /// Tables that have an identity column named `id` to resynchronise after a PostgreSQL restore.
@@ -99,8 +101,10 @@ const IDENTITY_TABLES: &[&str] = &[
     "pt_enrolments",
     "pt_dispatches",
     "pt_evaluations",
+    "pt_evaluation_runs",
     "pt_followups",
     "pt_studies",
+    "publicity_materials",
 ];
 
 const PG_MAGIC: &str = "RENKE-BACKUP postgres";

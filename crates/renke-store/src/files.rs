@@ -9,7 +9,7 @@
 //! was refused after staging) — is removed by [`FileStore::sweep`] once older than a grace
 //! period.
 
-use crate::{Db, StoreError, on_db, on_tx};
+use crate::{Db, StoreError, Tx, on_db, on_tx};
 use chrono::{DateTime, Utc};
 use futures_util::StreamExt;
 use object_store::ObjectStore;
@@ -18,6 +18,9 @@ use renke_domain::file::FileKind;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
+
+/// A stored file's bytes, chunk by chunk.
+pub type FileStream = futures_util::stream::BoxStream<'static, Result<bytes::Bytes, StoreError>>;
 
 /// Where file bytes are kept.
 #[derive(Clone)]
@@ -44,8 +47,9 @@ pub struct StoredFile {
     pub created_at: DateTime<Utc>,
 }
 
+/// A `files` row as read (see [`ROW_COLS`]); other modules join it to their tables.
 #[derive(sqlx::FromRow)]
-struct FileRow {
+pub(crate) struct FileRow {
     id: i64,
     name: String,
     kind: String,
@@ -79,6 +83,10 @@ impl TryFrom<FileRow> for StoredFile {
 
 const COLS: &str = "id, name, kind, size, sha256, org_id, uploaded_by, created_at";
 
+/// The columns of a [`FileRow`] from `files f` in a join.
+pub(crate) const ROW_COLS: &str =
+    "f.id, f.name, f.kind, f.size, f.sha256, f.org_id, f.uploaded_by, f.created_at";
+
 /// A checked upload, ready to store.
 pub struct Upload<'a> {
     /// A cleaned file name (see `renke_domain::file::clean_name`).
@@ -107,6 +115,21 @@ impl Staged {
     /// returns the id.
     pub const INSERT: &'static str = "INSERT INTO files (name, kind, size, sha256, org_id, uploaded_by, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";
+
+    /// Writes the `files` row in `tx`, the transaction of the write the file belongs to;
+    /// returns its id.
+    pub async fn insert(&self, tx: &mut Tx, now: DateTime<Utc>) -> Result<i64, StoreError> {
+        Ok(on_tx!(&mut *tx, |c| sqlx::query_scalar(Staged::INSERT)
+            .bind(&self.name)
+            .bind(self.kind.as_str())
+            .bind(self.size)
+            .bind(&self.sha256)
+            .bind(self.org_id)
+            .bind(self.uploaded_by)
+            .bind(now)
+            .fetch_one(&mut *c)
+            .await?))
+    }
 }
 
 fn object_path(sha256: &str) -> ObjectPath {
@@ -168,6 +191,17 @@ impl FileStore {
         })
     }
 
+    /// The bytes of a stored file as a stream of chunks, for large files sent as they are
+    /// read.
+    pub async fn stream(&self, file: &StoredFile) -> Result<FileStream, StoreError> {
+        let got = self
+            .store
+            .get(&object_path(&file.sha256))
+            .await
+            .map_err(store_err)?;
+        Ok(got.into_stream().map(|r| r.map_err(store_err)).boxed())
+    }
+
     /// The bytes of a stored file.
     pub async fn read(&self, file: &StoredFile) -> Result<Vec<u8>, StoreError> {
         let got = self
@@ -214,8 +248,8 @@ fn sha_of(path: &ObjectPath) -> Option<String> {
 
 impl FileStore {
     /// Removes what no record needs, of what is older than `before`: the `files` rows no
-    /// notice attachment and no submission lists (files of a working copy replaced before it
-    /// was sent), then the objects whose content no `files` row names (an upload whose write
+    /// notice attachment, no submission and no PT round or follow-up lists (files of a
+    /// working copy replaced before it was sent, a round's replaced instructions), then the objects whose content no `files` row names (an upload whose write
     /// was refused after its bytes were staged). Objects of other names are left alone.
     /// Uploads in flight are younger than `before` and are kept: staging rewrites an object
     /// even when its content is already stored, and each object is checked again just
@@ -288,14 +322,20 @@ impl FileStore {
     }
 }
 
-/// Deletes the `files` rows created before `before` that no notice attachment and no
-/// submission lists; returns how many.
+/// Deletes the `files` rows created before `before` that nothing lists — no notice
+/// attachment, no submission, no PT round's instructions (a replaced document) and no PT
+/// follow-up's evidence (removed by the lab), no publicity material's file or thumbnail;
+/// returns how many.
 async fn remove_unlisted_rows(db: &Db, before: DateTime<Utc>) -> Result<u64, StoreError> {
     let mut tx = db.write().await?;
     let done = on_tx!(&mut tx, |tx| sqlx::query(
         "DELETE FROM files WHERE created_at < $1 \
          AND NOT EXISTS (SELECT 1 FROM submission_files sf WHERE sf.file_id = files.id) \
-         AND NOT EXISTS (SELECT 1 FROM notice_attachments na WHERE na.file_id = files.id)"
+         AND NOT EXISTS (SELECT 1 FROM notice_attachments na WHERE na.file_id = files.id) \
+         AND NOT EXISTS (SELECT 1 FROM pt_rounds r WHERE r.instructions_file_id = files.id) \
+         AND NOT EXISTS (SELECT 1 FROM pt_followup_files pf WHERE pf.file_id = files.id) \
+         AND NOT EXISTS (SELECT 1 FROM publicity_materials pm \
+             WHERE pm.file_id = files.id OR pm.thumb_id = files.id)"
     )
     .bind(before)
     .execute(&mut *tx)

@@ -18,6 +18,7 @@ pub mod jobs;
 pub mod notices;
 pub mod orgs;
 pub mod pt;
+pub mod publicity;
 pub mod reminders;
 mod rows;
 pub mod sessions;

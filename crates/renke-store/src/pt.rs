@@ -7,6 +7,7 @@ use crate::{Db, StoreError, Tx, on_db, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
 use rand::RngExt;
 use renke_domain::activity::TICKET_CODE_ALPHABET;
+use renke_domain::org::OrgPath;
 use renke_domain::pt::MeasurandSpec;
 use serde::Serialize;
 
@@ -48,6 +49,8 @@ pub struct Measurand {
     pub log10: bool,
     /// JSON list of categories (qualitative).
     pub categories: String,
+    /// 配对样品组: the measurand of the scheme with the same group is its paired sample.
+    pub pair_group: Option<String>,
 }
 
 impl Measurand {
@@ -82,8 +85,8 @@ pub async fn insert_scheme(
         let categories = serde_json::to_string(&m.categories).unwrap_or_else(|_| "[]".into());
         on_tx!(&mut *tx, |c| {
             sqlx::query(
-            "INSERT INTO pt_measurands (scheme_id, position, name, unit, decimals, kind, log10, categories) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+            "INSERT INTO pt_measurands (scheme_id, position, name, unit, decimals, kind, log10, categories, pair_group) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
         )
         .bind(id)
         .bind(i as i32)
@@ -93,6 +96,7 @@ pub async fn insert_scheme(
         .bind(m.kind.as_str())
         .bind(m.log10)
         .bind(&categories)
+        .bind(m.pair_group.as_ref().map(|g| g.as_str()))
         .execute(&mut *c)
         .await?.rows_affected()
         });
@@ -136,7 +140,7 @@ pub async fn schemes_within(db: &Db, path: Option<&str>) -> Result<Vec<Scheme>, 
 pub async fn measurands(db: &Db, scheme_id: i64) -> Result<Vec<Measurand>, StoreError> {
     Ok(on_db!(db, |p| sqlx::query_as(
         "SELECT id, scheme_id, CAST(position AS INTEGER) AS position, name, unit, \
-         CAST(decimals AS INTEGER) AS decimals, kind, log10, categories \
+         CAST(decimals AS INTEGER) AS decimals, kind, log10, categories, pair_group \
          FROM pt_measurands WHERE scheme_id = $1 ORDER BY position"
     )
     .bind(scheme_id)
@@ -144,16 +148,14 @@ pub async fn measurands(db: &Db, scheme_id: i64) -> Result<Vec<Measurand>, Store
     .await?))
 }
 
-/// The byte range of the subtree at `path` (see the org tree's materialised paths), or
-/// everything.
+/// The byte range of the subtree at `path` (see [`OrgPath::upper_bound`]), or everything
+/// for `None`; a path that is not a stored org path gives an empty range, never a wider one.
 fn range(path: Option<&str>) -> (String, String) {
     match path {
-        Some(p) => {
-            let mut hi = p.to_owned();
-            hi.pop();
-            hi.push('0');
-            (p.to_owned(), hi)
-        }
+        Some(p) => match OrgPath::from_stored(p.to_owned()) {
+            Some(op) => (p.to_owned(), op.upper_bound()),
+            None => (p.to_owned(), p.to_owned()),
+        },
         None => (String::new(), "\u{10FFFF}".to_owned()),
     }
 }
@@ -475,6 +477,19 @@ pub async fn enrolment_of(
     .await?))
 }
 
+/// Every enrolment of lab `lab_org_id`, in any round, by round.
+pub async fn enrolments_of_lab(db: &Db, lab_org_id: i64) -> Result<Vec<Enrolment>, StoreError> {
+    let sql = format!(
+        "SELECT {ENROL_COLS} FROM {ENROL_FROM} WHERE e.lab_org_id = $1 ORDER BY e.round_id"
+    );
+    Ok(on_db!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(
+        sql.clone()
+    ))
+    .bind(lab_org_id)
+    .fetch_all(p)
+    .await?))
+}
+
 /// Enrolment `id`.
 pub async fn enrolment(db: &Db, id: i64) -> Result<Enrolment, StoreError> {
     let sql = format!("SELECT {ENROL_COLS} FROM {ENROL_FROM} WHERE e.id = $1");
@@ -580,6 +595,17 @@ pub async fn enrolment_measurands(db: &Db, round_id: i64) -> Result<Vec<(i64, i6
          ORDER BY em.enrolment_id, em.measurand_id"
     )
     .bind(round_id)
+    .fetch_all(p)
+    .await?))
+}
+
+/// The ids of the measurands enrolment `enrolment_id` takes part in.
+pub async fn measurands_of_enrolment(db: &Db, enrolment_id: i64) -> Result<Vec<i64>, StoreError> {
+    Ok(on_db!(db, |p| sqlx::query_scalar(
+        "SELECT measurand_id FROM pt_enrolment_measurands WHERE enrolment_id = $1 \
+         ORDER BY measurand_id"
+    )
+    .bind(enrolment_id)
     .fetch_all(p)
     .await?))
 }
@@ -913,17 +939,29 @@ pub async fn insert_evaluation(
     .fetch_one(&mut *c)
     .await?
     });
+    insert_scores(tx, id, scores).await?;
+    Ok(id)
+}
+
+/// Writes scores of evaluation `evaluation_id` in `tx`; a participant's score already
+/// written (a run resumed after its worker stopped) is kept.
+pub async fn insert_scores(
+    tx: &mut Tx,
+    evaluation_id: i64,
+    scores: &[Score],
+) -> Result<(), StoreError> {
     let backend = tx.backend();
     for chunk in scores.chunks(ROWS_PER_INSERT) {
         let sql = format!(
-            "INSERT INTO pt_scores (evaluation_id, enrolment_id, score_kind, score, class, z, zeta, en, late) VALUES {}",
+            "INSERT INTO pt_scores (evaluation_id, enrolment_id, score_kind, score, class, z, zeta, en, late) VALUES {} \
+             ON CONFLICT (evaluation_id, enrolment_id) DO NOTHING",
             placeholders(backend, chunk.len(), 9)
         );
         on_tx!(&mut *tx, |c| {
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
             for s in chunk {
                 q = q
-                    .bind(id)
+                    .bind(evaluation_id)
                     .bind(s.enrolment_id)
                     .bind(&s.score_kind)
                     .bind(s.score)
@@ -936,7 +974,7 @@ pub async fn insert_evaluation(
             q.execute(&mut *c).await?.rows_affected()
         });
     }
-    Ok(id)
+    Ok(())
 }
 
 const EVAL_COLS: &str = "id, round_id, measurand_id, CAST(version AS INTEGER) AS version, options, outcome, \
@@ -980,6 +1018,277 @@ pub async fn release_evaluations(tx: &mut Tx, ids: &[i64]) -> Result<(), StoreEr
     Ok(())
 }
 
+// ---------------------------------------------------------------- evaluation runs
+
+/// How many results of round `round_id` for `measurand_id` are submitted (those
+/// [`submitted_results`] reads).
+pub async fn submitted_count(db: &Db, round_id: i64, measurand_id: i64) -> Result<i64, StoreError> {
+    Ok(on_db!(db, |p| {
+        sqlx::query_scalar(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM pt_results x JOIN pt_enrolments e ON e.id = x.enrolment_id \
+         WHERE e.round_id = $1 AND x.measurand_id = $2 AND x.submitted_at IS NOT NULL \
+         AND e.status = 'approved'"
+    )
+    .bind(round_id)
+    .bind(measurand_id)
+    .fetch_one(p)
+    .await?
+    }))
+}
+
+/// An evaluation of one measurand run by the worker, with its progress.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct EvaluationRun {
+    pub id: i64,
+    pub round_id: i64,
+    pub measurand_id: i64,
+    /// The evaluation's options as JSON.
+    pub options: String,
+    /// `queued`, `running`, `done` or `failed`; a run whose job is over (failed for good,
+    /// or gone) without finishing it reads as `failed`.
+    pub status: String,
+    /// `queued`, `reading`, `computing`, `writing`, `done`.
+    pub stage: String,
+    /// Rows written of `total` (the submitted results).
+    pub done: i64,
+    pub total: i64,
+    pub error: Option<String>,
+    /// The evaluation it wrote (set when writing starts).
+    pub evaluation_id: Option<i64>,
+    pub created_by: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A run still queued or running whose job is too: the run is under way.
+const RUN_ACTIVE: &str = "r.status IN ('queued', 'running') AND j.status IS NOT NULL AND j.status IN ('queued', 'running')";
+
+fn run_select() -> String {
+    format!(
+        "SELECT r.id, r.round_id, r.measurand_id, r.options, \
+         CASE WHEN r.status IN ('queued', 'running') AND NOT ({RUN_ACTIVE}) THEN 'failed' ELSE r.status END AS status, \
+         r.stage, r.done, r.total, \
+         COALESCE(r.error, CASE WHEN r.status IN ('queued', 'running') THEN j.last_error END) AS error, \
+         r.evaluation_id, r.created_by, r.created_at, r.updated_at \
+         FROM pt_evaluation_runs r LEFT JOIN jobs j ON j.id = r.job_id"
+    )
+}
+
+/// Records a queued run of `measurand_id` in `tx` with the options `options` and
+/// `total` results to evaluate; returns its id. The caller enqueues its job in the same
+/// transaction and links it with [`set_run_job`].
+pub async fn insert_evaluation_run(
+    tx: &mut Tx,
+    round_id: i64,
+    measurand_id: i64,
+    options: &str,
+    total: i64,
+    by: i64,
+    now: DateTime<Utc>,
+) -> Result<i64, StoreError> {
+    Ok(on_tx!(&mut *tx, |c| {
+        sqlx::query_scalar(
+        "INSERT INTO pt_evaluation_runs (round_id, measurand_id, options, status, stage, done, total, \
+         created_by, created_at, updated_at) VALUES ($1, $2, $3, 'queued', 'queued', 0, $4, $5, $6, $6) \
+         RETURNING id"
+    )
+    .bind(round_id)
+    .bind(measurand_id)
+    .bind(options)
+    .bind(total)
+    .bind(by)
+    .bind(now)
+    .fetch_one(&mut *c)
+    .await?
+    }))
+}
+
+/// Links run `id` with job `job_id` that runs it, in `tx`.
+pub async fn set_run_job(tx: &mut Tx, id: i64, job_id: i64) -> Result<(), StoreError> {
+    on_tx!(&mut *tx, |c| sqlx::query(
+        "UPDATE pt_evaluation_runs SET job_id = $2 WHERE id = $1"
+    )
+    .bind(id)
+    .bind(job_id)
+    .execute(&mut *c)
+    .await?
+    .rows_affected());
+    Ok(())
+}
+
+/// Run `id`.
+pub async fn evaluation_run(db: &Db, id: i64) -> Result<EvaluationRun, StoreError> {
+    let sql = format!("{} WHERE r.id = $1", run_select());
+    on_db!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(id)
+        .fetch_optional(p)
+        .await?)
+    .ok_or(StoreError::NotFound)
+}
+
+/// The runs of round `round_id`, newest first, at most 200.
+pub async fn evaluation_runs(db: &Db, round_id: i64) -> Result<Vec<EvaluationRun>, StoreError> {
+    let sql = format!(
+        "{} WHERE r.round_id = $1 ORDER BY r.id DESC LIMIT 200",
+        run_select()
+    );
+    Ok(on_db!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(
+        sql.clone()
+    ))
+    .bind(round_id)
+    .fetch_all(p)
+    .await?))
+}
+
+/// The measurands of round `round_id` with a run under way, read in `tx` (after the
+/// round's lock, so a release and a new run see each other).
+pub async fn active_run_measurands(tx: &mut Tx, round_id: i64) -> Result<Vec<i64>, StoreError> {
+    let sql = format!(
+        "SELECT DISTINCT r.measurand_id FROM pt_evaluation_runs r LEFT JOIN jobs j ON j.id = r.job_id \
+         WHERE r.round_id = $1 AND {RUN_ACTIVE} ORDER BY r.measurand_id"
+    );
+    Ok(on_tx!(&mut *tx, |c| sqlx::query_scalar(
+        sqlx::AssertSqlSafe(sql.clone())
+    )
+    .bind(round_id)
+    .fetch_all(&mut *c)
+    .await?))
+}
+
+/// Marks run `id` running (stage `reading` unless it already wrote its evaluation and
+/// resumes); `None` when it is over (done or failed).
+pub async fn start_run(
+    db: &Db,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<Option<EvaluationRun>, StoreError> {
+    let n = on_db!(db, |p| sqlx::query(
+        "UPDATE pt_evaluation_runs SET status = 'running', \
+         stage = CASE WHEN evaluation_id IS NULL THEN 'reading' ELSE stage END, updated_at = $2 \
+         WHERE id = $1 AND status IN ('queued', 'running')"
+    )
+    .bind(id)
+    .bind(now)
+    .execute(p)
+    .await?
+    .rows_affected());
+    if n == 0 {
+        return Ok(None);
+    }
+    Ok(Some(evaluation_run(db, id).await?))
+}
+
+/// Records run `id`'s stage and progress (while it runs).
+pub async fn set_run_progress(
+    db: &Db,
+    id: i64,
+    stage: &str,
+    done: i64,
+    total: i64,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    on_db!(db, |p| sqlx::query(
+        "UPDATE pt_evaluation_runs SET stage = $2, done = $3, total = $4, updated_at = $5 \
+         WHERE id = $1 AND status = 'running'"
+    )
+    .bind(id)
+    .bind(stage)
+    .bind(done)
+    .bind(total)
+    .bind(now)
+    .execute(p)
+    .await?
+    .rows_affected());
+    Ok(())
+}
+
+/// Starts run `id`'s writing stage in `tx`: links the evaluation just inserted, with
+/// `total` rows to write. `false` when the run is not running or already wrote one (two
+/// workers on one run: the caller rolls back).
+pub async fn begin_run_writing(
+    tx: &mut Tx,
+    id: i64,
+    evaluation_id: i64,
+    total: i64,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let n = on_tx!(&mut *tx, |c| {
+        sqlx::query(
+        "UPDATE pt_evaluation_runs SET stage = 'writing', evaluation_id = $2, done = 0, total = $3, \
+         updated_at = $4 WHERE id = $1 AND status = 'running' AND evaluation_id IS NULL"
+    )
+    .bind(id)
+    .bind(evaluation_id)
+    .bind(total)
+    .bind(now)
+    .execute(&mut *c)
+    .await?
+    .rows_affected()
+    });
+    Ok(n == 1)
+}
+
+/// Records in `tx` that run `id` has written `done` rows.
+pub async fn run_written(
+    tx: &mut Tx,
+    id: i64,
+    done: i64,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    on_tx!(&mut *tx, |c| sqlx::query(
+        "UPDATE pt_evaluation_runs SET done = $2, updated_at = $3 WHERE id = $1"
+    )
+    .bind(id)
+    .bind(done)
+    .bind(now)
+    .execute(&mut *c)
+    .await?
+    .rows_affected());
+    Ok(())
+}
+
+/// Marks run `id` done.
+pub async fn finish_run(db: &Db, id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
+    on_db!(db, |p| {
+        sqlx::query(
+        "UPDATE pt_evaluation_runs SET status = 'done', stage = 'done', done = total, updated_at = $2 \
+         WHERE id = $1 AND status = 'running'"
+    )
+    .bind(id)
+    .bind(now)
+    .execute(p)
+    .await?
+    .rows_affected()
+    });
+    Ok(())
+}
+
+/// Marks run `id` failed with `error` in one transaction, removing the evaluation it had
+/// begun to write (with its scores), so no half-written version remains.
+pub async fn fail_run(db: &Db, id: i64, error: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+    let mut tx = db.write().await?;
+    on_tx!(&mut tx, |c| sqlx::query(
+        "DELETE FROM pt_evaluations WHERE id = (SELECT evaluation_id FROM pt_evaluation_runs \
+         WHERE id = $1 AND status IN ('queued', 'running'))"
+    )
+    .bind(id)
+    .execute(&mut *c)
+    .await?
+    .rows_affected());
+    on_tx!(&mut tx, |c| sqlx::query(
+        "UPDATE pt_evaluation_runs SET status = 'failed', error = $2, evaluation_id = NULL, \
+         updated_at = $3 WHERE id = $1 AND status IN ('queued', 'running')"
+    )
+    .bind(id)
+    .bind(error)
+    .bind(now)
+    .execute(&mut *c)
+    .await?
+    .rows_affected());
+    tx.commit().await?;
+    Ok(())
+}
+
 // ---------------------------------------------------------------- follow-ups
 
 /// A follow-up, with its round, measurand and lab.
@@ -1012,21 +1321,22 @@ const FOLLOWUP_SELECT: &str = "SELECT f.id, f.enrolment_id, f.measurand_id, m.na
     JOIN orgs o ON o.id = e.lab_org_id LEFT JOIN orgs pa ON pa.id = o.parent_id";
 
 /// Opens follow-ups in `tx`: (enrolment, measurand, class), due on `due_on`; one already
-/// open for the same result is kept.
+/// there for the same result (in any status) is kept. Returns how many were opened.
 pub async fn open_followups(
     tx: &mut Tx,
     rows: &[(i64, i64, String)],
     due_on: NaiveDate,
     now: DateTime<Utc>,
-) -> Result<(), StoreError> {
+) -> Result<u64, StoreError> {
     let backend = tx.backend();
+    let mut opened = 0;
     for chunk in rows.chunks(ROWS_PER_INSERT) {
         let sql = format!(
             "INSERT INTO pt_followups (enrolment_id, measurand_id, class, status, due_on, created_at, updated_at) \
              VALUES {} ON CONFLICT (enrolment_id, measurand_id) DO NOTHING",
             placeholders(backend, chunk.len(), 7)
         );
-        on_tx!(&mut *tx, |c| {
+        opened += on_tx!(&mut *tx, |c| {
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
             for (e, m, class) in chunk {
                 q = q
@@ -1041,7 +1351,7 @@ pub async fn open_followups(
             q.execute(&mut *c).await?.rows_affected()
         });
     }
-    Ok(())
+    Ok(opened)
 }
 
 /// Follow-up `id`.
@@ -1107,6 +1417,140 @@ pub async fn update_followup(
     if n == 0 {
         return Err(StoreError::State("followup_changed"));
     }
+    Ok(())
+}
+
+// ---------------------------------------------------------------- files
+
+/// Makes `file` the instructions document (作业指导书) of round `id`, in one transaction
+/// with the `files` row, replacing any earlier one (whose row the files sweep removes);
+/// `State("round_released")` once the round is released. Returns the file's id.
+pub async fn set_instructions_file(
+    db: &Db,
+    id: i64,
+    file: &crate::files::Staged,
+    now: DateTime<Utc>,
+) -> Result<i64, StoreError> {
+    let mut tx = db.write().await?;
+    if lock_round(&mut tx, id).await?.status == "released" {
+        return Err(StoreError::State("round_released"));
+    }
+    let file_id = file.insert(&mut tx, now).await?;
+    on_tx!(&mut tx, |c| sqlx::query(
+        "UPDATE pt_rounds SET instructions_file_id = $2 WHERE id = $1"
+    )
+    .bind(id)
+    .bind(file_id)
+    .execute(&mut *c)
+    .await?
+    .rows_affected());
+    tx.commit().await?;
+    Ok(file_id)
+}
+
+/// The evidence files (证据材料) of follow-up `followup_id`, in the order uploaded.
+pub async fn followup_files(
+    db: &Db,
+    followup_id: i64,
+) -> Result<Vec<crate::files::StoredFile>, StoreError> {
+    let sql = format!(
+        "SELECT {} FROM files f JOIN pt_followup_files pf ON pf.file_id = f.id \
+         WHERE pf.followup_id = $1 ORDER BY f.id",
+        crate::files::ROW_COLS
+    );
+    let rows: Vec<crate::files::FileRow> =
+        on_db!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(followup_id)
+            .fetch_all(p)
+            .await?);
+    rows.into_iter().map(TryInto::try_into).collect()
+}
+
+/// Moves follow-up `followup_id` in `tx` to `updated_at = now` while the lab may still
+/// change its answer (open or returned), which also locks its row on PostgreSQL;
+/// `State("followup_changed")` otherwise.
+async fn touch_answerable_followup(
+    tx: &mut Tx,
+    followup_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let n = on_tx!(&mut *tx, |c| {
+        sqlx::query(
+        "UPDATE pt_followups SET updated_at = $2 WHERE id = $1 AND status IN ('open', 'returned')"
+    )
+    .bind(followup_id)
+    .bind(now)
+    .execute(&mut *c)
+    .await?
+    .rows_affected()
+    });
+    if n == 0 {
+        return Err(StoreError::State("followup_changed"));
+    }
+    Ok(())
+}
+
+/// Adds `files` to the evidence of follow-up `followup_id` in one transaction with their
+/// `files` rows, while it is open or returned (`State("followup_changed")` otherwise) and
+/// it keeps at most `max` files (`State("too_many_files")`). Returns the new files' ids.
+pub async fn add_followup_files(
+    db: &Db,
+    followup_id: i64,
+    files: &[crate::files::Staged],
+    max: usize,
+    now: DateTime<Utc>,
+) -> Result<Vec<i64>, StoreError> {
+    let mut tx = db.write().await?;
+    touch_answerable_followup(&mut tx, followup_id, now).await?;
+    let held: i64 = on_tx!(&mut tx, |c| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM pt_followup_files WHERE followup_id = $1"
+    )
+    .bind(followup_id)
+    .fetch_one(&mut *c)
+    .await?);
+    if held.max(0) as usize + files.len() > max {
+        return Err(StoreError::State("too_many_files"));
+    }
+    let mut ids = Vec::with_capacity(files.len());
+    for f in files {
+        let file_id = f.insert(&mut tx, now).await?;
+        on_tx!(&mut tx, |c| sqlx::query(
+            "INSERT INTO pt_followup_files (followup_id, file_id) VALUES ($1, $2)"
+        )
+        .bind(followup_id)
+        .bind(file_id)
+        .execute(&mut *c)
+        .await?
+        .rows_affected());
+        ids.push(file_id);
+    }
+    tx.commit().await?;
+    Ok(ids)
+}
+
+/// Removes file `file_id` from the evidence of follow-up `followup_id` while it is open or
+/// returned (`State("followup_changed")` otherwise; `NotFound` when it is not one of its
+/// files). The `files` row is left to the files sweep.
+pub async fn remove_followup_file(
+    db: &Db,
+    followup_id: i64,
+    file_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let mut tx = db.write().await?;
+    touch_answerable_followup(&mut tx, followup_id, now).await?;
+    let n = on_tx!(&mut tx, |c| sqlx::query(
+        "DELETE FROM pt_followup_files WHERE followup_id = $1 AND file_id = $2"
+    )
+    .bind(followup_id)
+    .bind(file_id)
+    .execute(&mut *c)
+    .await?
+    .rows_affected());
+    if n == 0 {
+        return Err(StoreError::NotFound);
+    }
+    tx.commit().await?;
     Ok(())
 }
 

@@ -36,6 +36,24 @@ pub fn download(name: &str, content_type: &str, bytes: impl IntoResponse) -> Res
         .into_response()
 }
 
+/// A stored file sent as it is read (chunk by chunk, never whole in memory), with its
+/// length.
+pub fn stream<E>(
+    name: &str,
+    content_type: &str,
+    size: i64,
+    chunks: futures_util::stream::BoxStream<'static, Result<axum::body::Bytes, E>>,
+) -> Response
+where
+    E: Into<axum::BoxError> + 'static,
+{
+    let mut res = download(name, content_type, axum::body::Body::from_stream(chunks));
+    if let Ok(v) = HeaderValue::from_str(&size.to_string()) {
+        res.headers_mut().insert(header::CONTENT_LENGTH, v);
+    }
+    res
+}
+
 /// A rendered PDF as a download that is not cached.
 pub fn pdf(file: PdfFile) -> Response {
     let mut res = download(&file.filename, "application/pdf", file.bytes);

@@ -3,6 +3,7 @@
 
 mod activities;
 mod pt;
+mod publicity;
 mod venues;
 
 use renke_domain::FieldError;
@@ -32,7 +33,6 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("nav.settings", "设置", "Settings"),
     ("nav.public", "公开页面", "Public page"),
     ("nav.api", "接口文档", "API"),
-    ("nav.coming", "即将上线", "coming soon"),
     ("lang.switch", "English", "中文"),
     ("auth.login", "登录", "Log in"),
     ("auth.logout", "退出", "Log out"),
@@ -767,6 +767,7 @@ fn all_messages() -> impl Iterator<Item = &'static (&'static str, &'static str, 
         .chain(activities::MESSAGES.iter())
         .chain(venues::MESSAGES.iter())
         .chain(pt::MESSAGES.iter())
+        .chain(publicity::MESSAGES.iter())
 }
 
 /// Translator for one request.

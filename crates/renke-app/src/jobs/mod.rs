@@ -64,6 +64,7 @@ impl Registry {
             .with::<crate::mail::Mail>()
             .with::<crate::activities::DrainRegistrationMessages>()
             .with::<crate::files::SweepFiles>()
+            .with::<crate::pt::EvaluateMeasurand>()
     }
 
     /// The same registry running jobs of kind `J` too.
@@ -98,6 +99,7 @@ mod tests {
             vec![
                 crate::files::SWEEP_KIND,
                 crate::mail::KIND,
+                crate::pt::EVALUATE_KIND,
                 renke_store::activities::MAIL_JOB
             ]
         );

@@ -126,6 +126,17 @@ pub struct OutcomeRow {
     pub reason: Option<String>,
 }
 
+impl OutcomeRow {
+    /// The score that judged it (z or z′ as used); none for a qualitative or unscored row.
+    pub fn score(&self) -> Option<f64> {
+        match self.score_kind.as_str() {
+            "z" => self.z,
+            "z_prime" => self.z_prime,
+            _ => None,
+        }
+    }
+}
+
 /// What an evaluation computed, as stored and shown on "how this was computed".
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Outcome {
@@ -162,11 +173,10 @@ fn class_of(c: Class) -> ScoreClass {
 }
 
 fn number(field: &str, raw: &str) -> Result<f64, FieldError> {
-    match raw.trim().parse::<f64>() {
-        Ok(v) if v.is_finite() => Ok(v),
-        _ if raw.trim().is_empty() => Err(FieldError::new(field, "required")),
-        _ => Err(FieldError::new(field, "invalid_number").with("value", raw.trim())),
+    if raw.trim().is_empty() {
+        return Err(FieldError::new(field, "required"));
     }
+    renke_domain::pt::number(field, raw)
 }
 
 /// The `renke-pt` options of form `f` for measurand `m`; errors name the form's fields.
@@ -321,36 +331,21 @@ fn options(f: &EvaluationForm, m: &Measurand) -> Result<EvaluateOptions, Invalid
 }
 
 /// A submitted result with its lab's code, as the evaluation takes it.
-struct Submitted {
+pub(super) struct Submitted {
     enrolment_id: i64,
     code: String,
     entry: ResultEntry,
     late: bool,
 }
 
-/// Evaluates one measurand of round `round_id` with the options of `f` and stores it as the
-/// measurand's next version (unreleased). Refused in enrolment; after release a
-/// re-evaluation is stored beside the released version, which stays what labs see.
-/// Statistical failures (too few results, zero spread) are refused on `assigned` with the
-/// statistics' message.
-pub async fn evaluate(
+/// The submitted results of measurand `measurand_id` of round `round_id`.
+pub(super) async fn read_submitted(
     app: &App,
-    me: &Caller,
     round_id: i64,
-    f: &EvaluationForm,
-) -> Result<i64, AppError> {
-    let round = round_to_run(app, me, round_id).await?;
-    if round_status(&round)? == RoundStatus::Enrolment {
-        return Err(AppError::Conflict("round_in_enrolment"));
-    }
-    let measurands = store::measurands(&app.db, round.scheme_id).await?;
-    let m = measurands
-        .iter()
-        .find(|m| m.id == f.measurand_id)
-        .ok_or_else(|| AppError::field("measurand_id", "unknown_measurand"))?
-        .clone();
+    measurand_id: i64,
+) -> Result<Vec<Submitted>, AppError> {
     let mut submitted = Vec::new();
-    for r in store::submitted_results(&app.db, round.id, m.id).await? {
+    for r in store::submitted_results(&app.db, round_id, measurand_id).await? {
         let entry: ResultEntry =
             serde_json::from_str(&r.entry).map_err(|x| AppError::Internal(x.into()))?;
         submitted.push(Submitted {
@@ -360,34 +355,110 @@ pub async fn evaluate(
             late: r.late,
         });
     }
-    if submitted.is_empty() {
-        return Err(AppError::Conflict("no_results"));
-    }
-    let outcome = match kind_of(&m) {
-        MeasurandKind::Qualitative => qualitative(f, &m, &submitted)?,
-        MeasurandKind::Quantitative => {
-            let mut o = options(f, &m)?;
-            let acceptance = Acceptance::parse(f)?;
-            (o.u_hom, o.u_stab) = super::studies::carried(app, round.id, m.id).await?;
-            let mm = m.clone();
-            tokio::task::spawn_blocking(move || quantitative(&o, acceptance, &mm, &submitted))
-                .await
-                .map_err(|x| AppError::Internal(x.into()))??
+    Ok(submitted)
+}
+
+/// What [`evaluate`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Evaluated {
+    /// Evaluated at once: the new version's id.
+    Evaluation(i64),
+    /// Queued for the worker (a large round): the run's id, to follow its progress.
+    Run(i64),
+}
+
+/// A measurand of more submitted results than this is evaluated in the background (the
+/// default of [`App::pt_job_threshold`]).
+pub const JOB_THRESHOLD: usize = 500;
+
+/// How a measurand is computed: the form checked against it, before anything is read.
+pub(super) enum Method {
+    Qualitative {
+        expected: String,
+    },
+    Quantitative {
+        options: Box<EvaluateOptions>,
+        acceptance: Option<Acceptance>,
+    },
+}
+
+impl Method {
+    /// The method of form `f` for measurand `m` of round `round_id`, with the u_hom and
+    /// u_stab of its latest studies; bad options are refused on their fields.
+    pub(super) async fn of(
+        app: &App,
+        round_id: i64,
+        f: &EvaluationForm,
+        m: &Measurand,
+    ) -> Result<Method, AppError> {
+        match kind_of(m) {
+            MeasurandKind::Qualitative => {
+                let cats = m.category_list();
+                let expected = f.expected.trim();
+                if !cats.iter().any(|c| c == expected) {
+                    let code = if expected.is_empty() {
+                        "required"
+                    } else {
+                        "unknown_category"
+                    };
+                    return Err(FieldError::new("expected", code)
+                        .with("allowed", cats.join("/"))
+                        .into());
+                }
+                Ok(Method::Qualitative {
+                    expected: expected.to_owned(),
+                })
+            }
+            MeasurandKind::Quantitative => {
+                let mut options = options(f, m)?;
+                let acceptance = Acceptance::parse(f)?;
+                (options.u_hom, options.u_stab) =
+                    super::studies::carried(app, round_id, m.id).await?;
+                Ok(Method::Quantitative {
+                    options: Box::new(options),
+                    acceptance,
+                })
+            }
         }
-    };
-    let scores: Vec<store::Score> = outcome
-        .rows
-        .iter()
+    }
+
+    /// The outcome for `submitted` (the statistics off the async runtime). Statistical
+    /// failures (too few results, zero spread) are refused on `assigned` with the
+    /// statistics' message.
+    pub(super) async fn compute(
+        self,
+        m: &Measurand,
+        submitted: Vec<Submitted>,
+    ) -> Result<Outcome, AppError> {
+        if submitted.is_empty() {
+            return Err(AppError::Conflict("no_results"));
+        }
+        match self {
+            Method::Qualitative { expected } => Ok(qualitative(&expected, &submitted)),
+            Method::Quantitative {
+                options,
+                acceptance,
+            } => {
+                let mm = m.clone();
+                tokio::task::spawn_blocking(move || {
+                    quantitative(&options, acceptance, &mm, &submitted)
+                })
+                .await
+                .map_err(|x| AppError::Internal(x.into()))?
+            }
+        }
+    }
+}
+
+/// The scores stored for outcome rows `rows` (those with a class).
+pub(super) fn scores_of(rows: &[OutcomeRow]) -> Vec<store::Score> {
+    rows.iter()
         .filter_map(|r| {
             r.class.map(|class| store::Score {
                 evaluation_id: 0,
                 enrolment_id: r.enrolment_id,
                 score_kind: r.score_kind.clone(),
-                score: match r.score_kind.as_str() {
-                    "z" => r.z,
-                    "z_prime" => r.z_prime,
-                    _ => None,
-                },
+                score: r.score(),
                 class: class.as_str().to_owned(),
                 z: r.z,
                 zeta: r.zeta,
@@ -395,28 +466,122 @@ pub async fn evaluate(
                 late: r.late,
             })
         })
-        .collect();
-    let options_json = serde_json::to_string(f).map_err(|x| AppError::Internal(x.into()))?;
-    let outcome_json = serde_json::to_string(&outcome).map_err(|x| AppError::Internal(x.into()))?;
-    let mut tx = app.db.write().await?;
-    let id = store::insert_evaluation(
-        &mut tx,
+        .collect()
+}
+
+/// Inserts `outcome` (computed with the options `options_json`) as the next version of
+/// measurand `measurand_id`, with the scores `scores`, in `tx`.
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn insert_outcome(
+    tx: &mut renke_store::Tx,
+    round_id: i64,
+    measurand_id: i64,
+    options_json: &str,
+    outcome: &Outcome,
+    scores: &[store::Score],
+    by: i64,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<i64, AppError> {
+    let outcome_json = serde_json::to_string(outcome).map_err(|x| AppError::Internal(x.into()))?;
+    Ok(store::insert_evaluation(
+        tx,
         &store::NewEvaluation {
-            round_id: round.id,
-            measurand_id: m.id,
-            options: &options_json,
+            round_id,
+            measurand_id,
+            options: options_json,
             outcome: &outcome_json,
             n: outcome.n as i32,
             assigned: outcome.assigned,
             sigma_pt: outcome.sigma_pt,
         },
+        scores,
+        by,
+        now,
+    )
+    .await?)
+}
+
+/// Refuses (`evaluation_running`) while an evaluation of round `round_id` runs in the
+/// background: checked before a release reads the evaluations (and again under the
+/// round's lock by [`lock_idle`]).
+pub(super) async fn refuse_while_running(app: &App, round_id: i64) -> Result<(), AppError> {
+    let runs = store::evaluation_runs(&app.db, round_id).await?;
+    if runs
+        .iter()
+        .any(|r| r.status == "queued" || r.status == "running")
+    {
+        return Err(AppError::Conflict("evaluation_running"));
+    }
+    Ok(())
+}
+
+/// Takes round `round_id`'s lock in `tx` and refuses (`evaluation_running`) while an
+/// evaluation of `measurand_id` (of any measurand, for `None`) runs in the background.
+pub(super) async fn lock_idle(
+    tx: &mut renke_store::Tx,
+    round_id: i64,
+    measurand_id: Option<i64>,
+) -> Result<store::Round, AppError> {
+    let round = store::lock_round(tx, round_id).await?;
+    let running = store::active_run_measurands(tx, round_id).await?;
+    if running.iter().any(|x| measurand_id.is_none_or(|m| m == *x)) {
+        return Err(AppError::Conflict("evaluation_running"));
+    }
+    Ok(round)
+}
+
+/// Evaluates one measurand of round `round_id` with the options of `f` and stores it as the
+/// measurand's next version (unreleased). Refused in enrolment, and while the measurand is
+/// being evaluated in the background (`evaluation_running`); after release a
+/// re-evaluation is stored beside the released version, which stays what labs see.
+/// Options are checked first; a measurand of more submitted results than
+/// [`App::pt_job_threshold`] is then queued as a run ([`super::EvaluateMeasurand`], the
+/// same computation) and its id returned, a smaller one is evaluated at once. Statistical
+/// failures (too few results, zero spread) are refused on `assigned` with the statistics'
+/// message.
+pub async fn evaluate(
+    app: &App,
+    me: &Caller,
+    round_id: i64,
+    f: &EvaluationForm,
+) -> Result<Evaluated, AppError> {
+    let round = round_to_run(app, me, round_id).await?;
+    if round_status(&round)? == RoundStatus::Enrolment {
+        return Err(AppError::Conflict("round_in_enrolment"));
+    }
+    let m = store::measurands(&app.db, round.scheme_id)
+        .await?
+        .into_iter()
+        .find(|m| m.id == f.measurand_id)
+        .ok_or_else(|| AppError::field("measurand_id", "unknown_measurand"))?;
+    let method = Method::of(app, round.id, f, &m).await?;
+    let options_json = serde_json::to_string(f).map_err(|x| AppError::Internal(x.into()))?;
+    let n = store::submitted_count(&app.db, round.id, m.id).await?;
+    if n == 0 {
+        return Err(AppError::Conflict("no_results"));
+    }
+    if n as usize > app.pt_job_threshold {
+        let run = super::runs::queue(app, me, round.id, m.id, &options_json, n).await?;
+        return Ok(Evaluated::Run(run));
+    }
+    let submitted = read_submitted(app, round.id, m.id).await?;
+    let outcome = method.compute(&m, submitted).await?;
+    let scores = scores_of(&outcome.rows);
+    let mut tx = app.db.write().await?;
+    lock_idle(&mut tx, round.id, Some(m.id)).await?;
+    let id = insert_outcome(
+        &mut tx,
+        round.id,
+        m.id,
+        &options_json,
+        &outcome,
         &scores,
         me.id,
         app.clock.now(),
     )
     .await?;
     tx.commit().await?;
-    Ok(id)
+    Ok(Evaluated::Evaluation(id))
 }
 
 fn quantitative(
@@ -525,26 +690,7 @@ fn quantitative(
     })
 }
 
-fn qualitative(
-    f: &EvaluationForm,
-    m: &Measurand,
-    submitted: &[Submitted],
-) -> Result<Outcome, AppError> {
-    let cats = m.category_list();
-    let expected = f.expected.trim();
-    if !cats.iter().any(|c| c == expected) {
-        return Err(AppError::Invalid(Invalid::one(
-            FieldError::new(
-                "expected",
-                if expected.is_empty() {
-                    "required"
-                } else {
-                    "unknown_category"
-                },
-            )
-            .with("allowed", cats.join("/")),
-        )));
-    }
+fn qualitative(expected: &str, submitted: &[Submitted]) -> Outcome {
     let rows: Vec<OutcomeRow> = submitted
         .iter()
         .map(|s| {
@@ -586,7 +732,7 @@ fn qualitative(
         "rule".into(),
         "结果与预期一致为满意，否则为不满意 (ISO 13528:2022 11.3)".into(),
     );
-    Ok(Outcome {
+    Outcome {
         kind: MeasurandKind::Qualitative,
         n: rows.iter().filter(|r| r.class.is_some()).count(),
         assigned: None,
@@ -602,7 +748,7 @@ fn qualitative(
         trace: serde_json::Value::Null,
         warnings: Vec::new(),
         rows,
-    })
+    }
 }
 
 /// An evaluation with its outcome read back.
@@ -614,7 +760,7 @@ pub struct EvaluationView {
 }
 
 impl EvaluationView {
-    fn read(e: store::Evaluation) -> Result<EvaluationView, AppError> {
+    pub(super) fn read(e: store::Evaluation) -> Result<EvaluationView, AppError> {
         Ok(EvaluationView {
             options: serde_json::from_str(&e.options).map_err(|x| AppError::Internal(x.into()))?,
             outcome: serde_json::from_str(&e.outcome).map_err(|x| AppError::Internal(x.into()))?,
@@ -623,13 +769,38 @@ impl EvaluationView {
     }
 }
 
-/// A measurand's evaluations: the latest, the released one, and how many versions.
+/// A measurand's evaluations: the latest, the released one, and how many versions; its
+/// background runs; and, when a version newer than the released one exists, the
+/// difference a release of it would make.
 #[derive(Debug, Clone, Serialize)]
 pub struct MeasurandEvaluations {
     pub measurand: Measurand,
     pub latest: Option<EvaluationView>,
     pub released: Option<EvaluationView>,
     pub versions: usize,
+    /// Its latest background runs, newest first (at most [`RUNS_SHOWN`]).
+    pub runs: Vec<super::RunView>,
+    /// The released version against the latest, when that is newer.
+    pub diff: Option<super::EvaluationDiff>,
+}
+
+/// Runs listed per measurand.
+pub const RUNS_SHOWN: usize = 5;
+
+/// Round `round_id` for those who read its evaluations: its provider and the
+/// administration above it (`NotFound` for anyone else).
+pub(super) async fn round_to_read(
+    app: &App,
+    me: &Caller,
+    round_id: i64,
+) -> Result<store::Round, AppError> {
+    let round = store::round(&app.db, round_id).await?;
+    let provider = path(&round.provider_path)?;
+    let a = me.actor();
+    if !(a.runs_pt(&provider) || a.oversees_pt(&provider)) {
+        return Err(AppError::NotFound);
+    }
+    Ok(round)
 }
 
 /// The evaluations of round `round_id` per measurand, for its provider and the
@@ -639,13 +810,9 @@ pub async fn evaluations(
     me: &Caller,
     round_id: i64,
 ) -> Result<Vec<MeasurandEvaluations>, AppError> {
-    let round = store::round(&app.db, round_id).await?;
-    let provider = path(&round.provider_path)?;
-    let a = me.actor();
-    if !(a.runs_pt(&provider) || super::oversees(me, &provider)) {
-        return Err(AppError::NotFound);
-    }
+    let round = round_to_read(app, me, round_id).await?;
     let all = store::evaluations(&app.db, round.id).await?;
+    let runs = store::evaluation_runs(&app.db, round.id).await?;
     let mut out = Vec::new();
     for m in store::measurands(&app.db, round.scheme_id).await? {
         let mine: Vec<&store::Evaluation> = all.iter().filter(|e| e.measurand_id == m.id).collect();
@@ -659,11 +826,23 @@ pub async fn evaluations(
             .find(|e| e.released)
             .map(|e| EvaluationView::read((*e).clone()))
             .transpose()?;
+        let diff = match (&released, &latest) {
+            (Some(r), Some(l)) => super::EvaluationDiff::of(r, l),
+            _ => None,
+        };
+        let runs = runs
+            .iter()
+            .filter(|r| r.measurand_id == m.id)
+            .take(RUNS_SHOWN)
+            .map(|r| super::RunView::read(r.clone()))
+            .collect::<Result<_, _>>()?;
         out.push(MeasurandEvaluations {
             versions: mine.len(),
             measurand: m,
             latest,
             released,
+            runs,
+            diff,
         });
     }
     Ok(out)
@@ -673,12 +852,14 @@ pub async fn evaluations(
 /// (`not_evaluated` on `measurand_id` naming it) made after its last submission
 /// (`evaluation_outdated`); the latest versions become what labs and
 /// their bureaus see, results lock, and each questionable or unsatisfactory result opens a
-/// follow-up due in [`FOLLOWUP_DAYS`] days.
+/// follow-up due in [`FOLLOWUP_DAYS`] days. Refused while an evaluation of the round runs
+/// in the background (`evaluation_running`).
 pub async fn release(app: &App, me: &Caller, round_id: i64) -> Result<(), AppError> {
     let round = round_to_run(app, me, round_id).await?;
     let next = round_status(&round)?
         .next("release")
         .map_err(AppError::Conflict)?;
+    refuse_while_running(app, round.id).await?;
     let all = store::evaluations(&app.db, round.id).await?;
     let mut latest: BTreeMap<i64, &store::Evaluation> = BTreeMap::new();
     for e in &all {
@@ -715,13 +896,10 @@ pub async fn release(app: &App, me: &Caller, round_id: i64) -> Result<(), AppErr
         }
     }
     let now = app.clock.now();
-    let due = now
-        .with_timezone(&renke_domain::clock::SHANGHAI)
-        .date_naive()
-        + Duration::days(FOLLOWUP_DAYS);
+    let due = followup_due(now);
     let ids: Vec<i64> = latest.values().map(|e| e.id).collect();
     let mut tx = app.db.write().await?;
-    if store::lock_round(&mut tx, round.id).await?.status != round.status {
+    if lock_idle(&mut tx, round.id, None).await?.status != round.status {
         return Err(AppError::Conflict("round_changed"));
     }
     store::release_evaluations(&mut tx, &ids).await?;
@@ -729,6 +907,13 @@ pub async fn release(app: &App, me: &Caller, round_id: i64) -> Result<(), AppErr
     store::set_round_status(&mut tx, round.id, next.as_str(), now).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// When a follow-up opened at `now` is due: [`FOLLOWUP_DAYS`] days later (Beijing date).
+pub(super) fn followup_due(now: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
+    now.with_timezone(&renke_domain::clock::SHANGHAI)
+        .date_naive()
+        + Duration::days(FOLLOWUP_DAYS)
 }
 
 /// A lab's released outcome for one measurand, with the anonymised distribution.
@@ -788,14 +973,7 @@ pub async fn lab_outcomes(
             .outcome
             .rows
             .iter()
-            .filter_map(|r| {
-                let s = match r.score_kind.as_str() {
-                    "z" => r.z,
-                    "z_prime" => r.z_prime,
-                    _ => None,
-                }?;
-                Some((r.sample_code.clone(), s))
-            })
+            .filter_map(|r| Some((r.sample_code.clone(), r.score()?)))
             .collect();
         out.push(LabOutcome {
             measurand: m,

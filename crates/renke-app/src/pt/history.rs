@@ -102,7 +102,7 @@ pub async fn participation(
     let round = store::round(&app.db, round_id).await?;
     let provider = path(&round.provider_path)?;
     let a = me.actor();
-    if !(a.runs_pt(&provider) || super::oversees(me, &provider)) {
+    if !(a.runs_pt(&provider) || a.oversees_pt(&provider)) {
         return Err(AppError::NotFound);
     }
     let enrolments = store::enrolments(&app.db, round.id).await?;

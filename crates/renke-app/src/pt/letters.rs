@@ -1,15 +1,17 @@
 //! The per-lab result letter (能力验证结果通知书): the lab's results, scores and classes,
 //! x_pt and σpt with their methods, and the distribution with the lab marked — by code,
-//! never another lab's name.
+//! never another lab's name; the round report with a Youden plot per pair of paired
+//! samples; and the same charts for the round page ([`round_charts`]).
 
 use super::evaluate::{LabOutcome, lab_outcomes};
 use crate::error::AppError;
 use crate::pdf::{PdfFile, render};
 use crate::{App, Caller};
 use renke_domain::clock::SHANGHAI;
-use renke_domain::pt::{AssignedMethod, ScoreClass, SigmaMethod};
-use renke_render::chart::{Distribution, distribution_svg, ranked_scores_svg};
+use renke_domain::pt::{AssignedMethod, ScoreClass, SigmaMethod, pair_groups};
+use renke_render::chart::{Distribution, Youden, distribution_svg, ranked_scores_svg, youden_svg};
 use renke_render::pdf::{PtChart, PtLetter, PtLetterRow, PtReport, PtReportMeasurand, PtReportRow};
+use renke_store::pt::Measurand;
 
 /// `v` with `decimals` places, or "—".
 fn fmt(v: Option<f64>, decimals: usize) -> String {
@@ -65,26 +67,107 @@ fn ranked_step(n: usize) -> usize {
     n.div_ceil(LETTER_BARS).max(1)
 }
 
-/// The bars of a lab's ranked chart: every [`ranked_step`]-th score in rank order and the
-/// lab's own, only its own named. A 10,000-lab round draws about 500 bars with the shape of
-/// the whole ranking, so the letter stays small and quick to render.
-fn letter_bars(scores: &[(String, f64)], code: &str) -> Vec<(String, f64)> {
+/// The bars of a ranked chart in a letter or on the round page: every [`ranked_step`]-th
+/// score in rank order and the lab's own (`own`). With `own`, only its bar is named (a
+/// lab's view); without, every bar keeps its code (the provider's). A 10,000-lab round
+/// draws about 500 bars with the shape of the whole ranking, so the chart stays small.
+fn ranked_bars(scores: &[(String, f64)], own: Option<&str>) -> Vec<(String, f64)> {
     let mut ranked: Vec<&(String, f64)> = scores.iter().collect();
     ranked.sort_by(|a, b| a.1.total_cmp(&b.1));
     let step = ranked_step(ranked.len());
     ranked
         .iter()
         .enumerate()
-        .filter(|(i, s)| i.is_multiple_of(step) || s.0 == code)
+        .filter(|(i, s)| i.is_multiple_of(step) || Some(s.0.as_str()) == own)
         .map(|(_, s)| {
-            let name = if s.0 == code {
-                s.0.clone()
-            } else {
-                String::new()
+            let name = match own {
+                Some(o) if o != s.0 => String::new(),
+                _ => s.0.clone(),
             };
             (name, s.1)
         })
         .collect()
+}
+
+/// The name of a row's score kind as charts print it: `z`, `z′`, or "—".
+fn score_name(kind: &str) -> &'static str {
+    match kind {
+        "z" => "z",
+        "z_prime" => "z′",
+        _ => "—",
+    }
+}
+
+/// The histogram and kernel density of a measurand's evaluated values, with the lab's
+/// value marked when given.
+fn distribution_chart(
+    m: &Measurand,
+    values: &[f64],
+    assigned: f64,
+    sigma_pt: f64,
+    marked: Option<f64>,
+) -> String {
+    distribution_svg(&Distribution {
+        density: density(values),
+        values: values.to_vec(),
+        assigned,
+        sigma_pt,
+        marked,
+        unit: m.unit.clone().unwrap_or_default(),
+        x_label: m.name.clone(),
+    })
+}
+
+/// The pairs of paired samples among a scheme's measurands (those sharing a pair group,
+/// two to a group), as indices into `measurands`.
+pub(crate) fn paired(measurands: &[Measurand]) -> Vec<(usize, usize)> {
+    pair_groups(measurands, |m| m.pair_group.as_deref())
+        .into_iter()
+        .filter_map(|(_, members)| match members[..] {
+            [a, b] => Some((a, b)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Participants' scores by code.
+type ByCode = Vec<(String, f64)>;
+
+/// A measurand's scores by code, for a Youden plot.
+struct Scored<'a> {
+    name: &'a str,
+    score_name: &'static str,
+    scores: &'a [(String, f64)],
+}
+
+/// The Youden plot of two paired measurands: a point for each code scored on both. With
+/// `own` (a lab's view) only its point is named; without, every point has its code.
+fn youden_chart(a: &Scored<'_>, b: &Scored<'_>, own: Option<&str>) -> String {
+    let on_b: std::collections::HashMap<&str, f64> =
+        b.scores.iter().map(|(c, z)| (c.as_str(), *z)).collect();
+    let points = a
+        .scores
+        .iter()
+        .filter_map(|(code, za)| {
+            let zb = on_b.get(code.as_str())?;
+            let shown = match own {
+                Some(o) if o != code => String::new(),
+                _ => code.clone(),
+            };
+            Some((shown, *za, *zb))
+        })
+        .collect();
+    youden_svg(&Youden {
+        points,
+        marked: own.map(str::to_owned),
+        x_label: format!("{}（{}）", a.name, a.score_name),
+        y_label: format!("{}（{}）", b.name, b.score_name),
+    })
+}
+
+/// The title of a Youden plot of measurands `a` and `b` (as the report prints it).
+fn youden_title(a: &str, b: &str) -> String {
+    format!("{a} 与 {b}：Youden 图")
 }
 
 /// The result letter of enrolment `enrolment_id` as data: for the lab and those who read
@@ -101,10 +184,11 @@ pub async fn letter(app: &App, me: &Caller, enrolment_id: i64) -> Result<PtLette
         let Some(r) = &o.row else { continue };
         let d = (o.measurand.decimals.max(0) as usize).max(2);
         let unit = o.measurand.unit.clone().unwrap_or_default();
-        let (score_name, score) = match r.score_kind.as_str() {
-            "z" => ("z", r.z),
-            "z_prime" => ("z′", r.z_prime),
-            _ => ("—", None),
+        let score_name = score_name(&r.score_kind);
+        let score = match r.score_kind.as_str() {
+            "z" => r.z,
+            "z_prime" => r.z_prime,
+            _ => None,
         };
         rows.push(PtLetterRow {
             measurand: o.measurand.name.clone(),
@@ -139,15 +223,7 @@ pub async fn letter(app: &App, me: &Caller, enrolment_id: i64) -> Result<PtLette
         if let (Some(assigned), Some(sigma_pt)) = (o.assigned, o.sigma_pt) {
             charts.push(PtChart {
                 title: format!("{}：结果分布（本实验室已标出）", o.measurand.name),
-                svg: distribution_svg(&Distribution {
-                    density: density(&o.values),
-                    values: o.values.clone(),
-                    assigned,
-                    sigma_pt,
-                    marked: r.value,
-                    unit: unit.clone(),
-                    x_label: o.measurand.name.clone(),
-                }),
+                svg: distribution_chart(&o.measurand, &o.values, assigned, sigma_pt, r.value),
             });
             charts.push(PtChart {
                 title: match ranked_step(o.scores.len()) {
@@ -161,7 +237,11 @@ pub async fn letter(app: &App, me: &Caller, enrolment_id: i64) -> Result<PtLette
                 },
                 // Other labs' bars carry no code in a lab's letter (the round report
                 // names every participant by code); the chart names only this lab.
-                svg: ranked_scores_svg(&letter_bars(&o.scores, &code), Some(&code), score_name),
+                svg: ranked_scores_svg(
+                    &ranked_bars(&o.scores, Some(&code)),
+                    Some(&code),
+                    score_name,
+                ),
             });
         }
     }
@@ -259,9 +339,10 @@ pub async fn letters_zip(
 }
 
 /// The round report (能力验证结果报告) as data: every measurand's statistics, methods,
-/// charts and each participant's result and score by code. For the provider at any time
-/// after evaluating (the latest versions); once released, for the participants and the
-/// administration above the provider (the released versions).
+/// charts and each participant's result and score by code, then a Youden plot per pair of
+/// paired samples. For the provider at any time after evaluating (the latest versions);
+/// once released, for the participants and the administration above the provider (the
+/// released versions).
 pub async fn report(app: &App, me: &Caller, round_id: i64) -> Result<PtReport, AppError> {
     let round = renke_store::pt::round(&app.db, round_id).await?;
     let a = me.actor();
@@ -271,7 +352,7 @@ pub async fn report(app: &App, me: &Caller, round_id: i64) -> Result<PtReport, A
     let enrolled = renke_store::pt::enrolment_of(&app.db, round.id, me.org_id)
         .await?
         .is_some_and(|e| e.status == "approved");
-    let oversees = super::oversees(me, &provider);
+    let oversees = me.actor().oversees_pt(&provider);
     if !(runs || released && (enrolled || oversees)) {
         return Err(AppError::NotFound);
     }
@@ -280,7 +361,10 @@ pub async fn report(app: &App, me: &Caller, round_id: i64) -> Result<PtReport, A
         .await?
         .1 as usize;
     let mut measurands = Vec::new();
-    for m in renke_store::pt::measurands(&app.db, round.scheme_id).await? {
+    let scheme_measurands = renke_store::pt::measurands(&app.db, round.scheme_id).await?;
+    // Each measurand's scores by code and the name of its score, for the Youden plots.
+    let mut scored: Vec<(i64, &'static str, ByCode)> = Vec::new();
+    for m in scheme_measurands.iter().cloned() {
         let Some(ev) = all
             .iter()
             .rev()
@@ -334,24 +418,25 @@ pub async fn report(app: &App, me: &Caller, round_id: i64) -> Result<PtReport, A
             });
         }
         let unit = m.unit.clone().unwrap_or_default();
+        let name = o
+            .rows
+            .iter()
+            .map(|r| score_name(&r.score_kind))
+            .find(|n| *n != "—")
+            .unwrap_or("z");
         let mut charts = Vec::new();
         if let (Some(assigned), Some(sigma_pt)) = (o.assigned, o.sigma_pt) {
             charts.push(PtChart {
                 title: format!("{}：结果分布与核密度", m.name),
-                svg: distribution_svg(&Distribution {
-                    density: density(&lo.values),
-                    values: lo.values.clone(),
-                    assigned,
-                    sigma_pt,
-                    marked: None,
-                    unit: unit.clone(),
-                    x_label: m.name.clone(),
-                }),
+                svg: distribution_chart(&m, &lo.values, assigned, sigma_pt, None),
             });
             charts.push(PtChart {
-                title: format!("{}：z 值排序", m.name),
-                svg: ranked_scores_svg(&scores, None, "z"),
+                title: format!("{}：{name} 值排序", m.name),
+                svg: ranked_scores_svg(&scores, None, name),
             });
+        }
+        if !scores.is_empty() {
+            scored.push((m.id, name, scores));
         }
         measurands.push(PtReportMeasurand {
             name: m.name.clone(),
@@ -379,6 +464,25 @@ pub async fn report(app: &App, me: &Caller, round_id: i64) -> Result<PtReport, A
     if measurands.is_empty() {
         return Err(AppError::Conflict("no_scores"));
     }
+    let scored_of = |i: usize| {
+        let m = scheme_measurands.get(i)?;
+        let (_, score_name, scores) = scored.iter().find(|x| x.0 == m.id)?;
+        Some(Scored {
+            name: &m.name,
+            score_name,
+            scores,
+        })
+    };
+    let youden = paired(&scheme_measurands)
+        .into_iter()
+        .filter_map(|(a, b)| {
+            let (a, b) = (scored_of(a)?, scored_of(b)?);
+            Some(PtChart {
+                title: youden_title(a.name, b.name),
+                svg: youden_chart(&a, &b, None),
+            })
+        })
+        .collect();
     Ok(PtReport {
         provider: round.provider_name.clone(),
         round_code: round.code.clone(),
@@ -391,6 +495,7 @@ pub async fn report(app: &App, me: &Caller, round_id: i64) -> Result<PtReport, A
             .date_naive(),
         participants,
         measurands,
+        youden,
     })
 }
 
@@ -407,6 +512,163 @@ pub async fn report_pdf(app: &App, me: &Caller, round_id: i64) -> Result<PdfFile
     })
 }
 
+/// A round's charts for its page (结果分布): per measurand the distribution of the results
+/// and the ranked scores, and a Youden plot per pair of paired samples.
+#[derive(Debug, Clone, Default)]
+pub struct RoundCharts {
+    /// The caller's lab's sample code when these are a lab's charts: its result, bar and
+    /// point are marked, and no other participant's code appears (as in its letter).
+    pub own: Option<String>,
+    pub measurands: Vec<MeasurandCharts>,
+    pub youden: Vec<YoudenChart>,
+}
+
+/// The charts of one measurand (SVG from `renke_render::chart`).
+#[derive(Debug, Clone)]
+pub struct MeasurandCharts {
+    pub measurand_id: i64,
+    pub name: String,
+    /// `z` or `z′`.
+    pub score_name: &'static str,
+    /// How many participants were scored.
+    pub scored: usize,
+    /// The ranked chart draws a bar every `step` ranks (1: every participant).
+    pub step: usize,
+    pub distribution: String,
+    pub ranked: String,
+}
+
+/// The Youden plot of two paired measurands.
+#[derive(Debug, Clone)]
+pub struct YoudenChart {
+    pub a: String,
+    pub b: String,
+    pub svg: String,
+}
+
+/// What one measurand's charts are drawn from.
+struct Charted {
+    measurand: Measurand,
+    assigned: Option<f64>,
+    sigma_pt: Option<f64>,
+    values: Vec<f64>,
+    scores: Vec<(String, f64)>,
+    score_name: &'static str,
+    marked: Option<f64>,
+}
+
+/// Round `round_id`'s charts for its page. The provider and the administration overseeing
+/// it see the latest evaluation of each measurand with every code; an approved lab, once
+/// the round is released, the released evaluations of the measurands it was scored in,
+/// drawn as in its letter (its own result marked, no other code). `None` for anyone else
+/// (a lab before release): the page shows no charts. Qualitative measurands have none.
+pub async fn round_charts(
+    app: &App,
+    me: &Caller,
+    round_id: i64,
+) -> Result<Option<RoundCharts>, AppError> {
+    let round = renke_store::pt::round(&app.db, round_id).await?;
+    let provider = super::path(&round.provider_path)?;
+    let a = me.actor();
+    let mut own = None;
+    let mut charted = Vec::new();
+    if a.runs_pt(&provider) || a.oversees_pt(&provider) {
+        for me_ev in super::evaluations(app, me, round_id).await? {
+            let Some(v) = me_ev.latest else { continue };
+            let o = v.outcome;
+            charted.push(Charted {
+                measurand: me_ev.measurand,
+                assigned: o.assigned,
+                sigma_pt: o.sigma_pt,
+                values: o.rows.iter().filter_map(|r| r.value).collect(),
+                scores: o
+                    .rows
+                    .iter()
+                    .filter_map(|r| {
+                        let z = match r.score_kind.as_str() {
+                            "z" => r.z,
+                            "z_prime" => r.z_prime,
+                            _ => None,
+                        }?;
+                        Some((r.sample_code.clone(), z))
+                    })
+                    .collect(),
+                score_name: o
+                    .rows
+                    .iter()
+                    .map(|r| score_name(&r.score_kind))
+                    .find(|n| *n != "—")
+                    .unwrap_or("z"),
+                marked: None,
+            });
+        }
+    } else {
+        let mine = renke_store::pt::enrolment_of(&app.db, round.id, me.org_id).await?;
+        let Some(e) = mine.filter(|e| e.status == "approved" && round.status == "released") else {
+            return Ok(None);
+        };
+        let (e, _, outcomes) = lab_outcomes(app, me, e.id).await?;
+        own = Some(e.sample_code.unwrap_or_default());
+        for o in outcomes {
+            let Some(r) = o.row else { continue };
+            charted.push(Charted {
+                measurand: o.measurand,
+                assigned: o.assigned,
+                sigma_pt: o.sigma_pt,
+                values: o.values,
+                scores: o.scores,
+                score_name: score_name(&r.score_kind),
+                marked: r.value,
+            });
+        }
+    }
+    let mut out = RoundCharts {
+        own: own.clone(),
+        ..RoundCharts::default()
+    };
+    for c in &charted {
+        let (Some(assigned), Some(sigma_pt)) = (c.assigned, c.sigma_pt) else {
+            continue;
+        };
+        out.measurands.push(MeasurandCharts {
+            measurand_id: c.measurand.id,
+            name: c.measurand.name.clone(),
+            score_name: c.score_name,
+            scored: c.scores.len(),
+            step: ranked_step(c.scores.len()),
+            distribution: distribution_chart(&c.measurand, &c.values, assigned, sigma_pt, c.marked),
+            ranked: ranked_scores_svg(
+                &ranked_bars(&c.scores, own.as_deref()),
+                own.as_deref(),
+                c.score_name,
+            ),
+        });
+    }
+    let measurands = renke_store::pt::measurands(&app.db, round.scheme_id).await?;
+    let scored_of = |i: usize| {
+        let m = measurands.get(i)?;
+        let c = charted
+            .iter()
+            .find(|c| c.measurand.id == m.id && !c.scores.is_empty())?;
+        Some(Scored {
+            name: &c.measurand.name,
+            score_name: c.score_name,
+            scores: &c.scores,
+        })
+    };
+    for (a, b) in paired(&measurands) {
+        let (Some(a), Some(b)) = (scored_of(a), scored_of(b)) else {
+            continue;
+        };
+        out.youden.push(YoudenChart {
+            a: a.name.to_owned(),
+            b: b.name.to_owned(),
+            svg: youden_chart(&a, &b, own.as_deref()),
+        });
+    }
+    Ok(Some(out))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -416,7 +678,7 @@ mod tests {
         let scores: Vec<(String, f64)> = (0..10_000)
             .map(|i| (format!("C{i:05}"), (i as f64 - 5000.0) / 1000.0))
             .collect();
-        let bars = letter_bars(&scores, "C04321");
+        let bars = ranked_bars(&scores, Some("C04321"));
         assert_eq!(ranked_step(10_000), 20);
         assert_eq!(bars.len(), 501, "every 20th of 10,000, and the lab's own");
         assert_eq!(bars.iter().filter(|b| !b.0.is_empty()).count(), 1);
@@ -427,8 +689,13 @@ mod tests {
         assert!(bars.windows(2).all(|w| w[0].1 <= w[1].1), "in rank order");
         assert_eq!((bars[0].1, bars[bars.len() - 1].1 < 5.0), (-5.0, true));
         // A small round keeps every bar.
-        let small = letter_bars(&scores[..40], "C00003");
+        let small = ranked_bars(&scores[..40], Some("C00003"));
         assert_eq!(small.len(), 40);
+        assert_eq!(small.iter().filter(|b| !b.0.is_empty()).count(), 1);
+        // The provider's chart keeps every code it draws.
+        let all = ranked_bars(&scores, None);
+        assert_eq!(all.len(), 500);
+        assert!(all.iter().all(|b| b.0.starts_with('C')));
         assert_eq!(ranked_step(500), 1);
     }
 }

@@ -7,20 +7,28 @@
 //! and the administration above it read its outcomes (`Actor::reads_pt_of`). A lab never
 //! sees another lab's name or results; after release it sees the anonymised distribution.
 
+mod certificate;
 mod enrol;
 mod evaluate;
+mod files;
 mod followups;
 mod history;
 mod letters;
 mod results;
+mod revision;
+mod runs;
 mod studies;
 
+pub use certificate::*;
 pub use enrol::*;
 pub use evaluate::*;
+pub use files::*;
 pub use followups::*;
 pub use history::*;
 pub use letters::*;
 pub use results::*;
+pub use revision::*;
+pub use runs::*;
 pub use studies::*;
 
 use crate::error::AppError;
@@ -29,7 +37,7 @@ use crate::{App, Caller};
 use renke_domain::org::{CmaLevel, OrgKind, OrgPath, Region};
 use renke_domain::pt::{
     Eligibility, LabFacts, MEASURANDS_MAX, MeasurandKind, MeasurandRaw, MeasurandSpec, RoundStatus,
-    Schedule, Standing, parse_round_code,
+    Schedule, Standing, measurand_pairs, parse_round_code,
 };
 use renke_domain::text::Line;
 use renke_domain::{FieldError, Invalid};
@@ -68,6 +76,10 @@ pub struct MeasurandInput {
     /// A qualitative measurand's categories, e.g. 检出/未检出.
     #[serde(default)]
     pub categories: String,
+    /// 配对样品组: two quantitative measurands with the same unit and the same non-empty
+    /// group (e.g. `A`) are paired samples, plotted against each other in a Youden plot.
+    #[serde(default)]
+    pub pair_group: String,
 }
 
 /// A new scheme (能力验证计划).
@@ -109,12 +121,18 @@ pub async fn create_scheme(app: &App, me: &Caller, f: &SchemeForm) -> Result<i64
             kind: &m.kind,
             log10: m.log10,
             categories: &m.categories,
+            pair_group: &m.pair_group,
         };
         match MeasurandSpec::parse(&format!("measurands[{i}]"), &raw) {
-            Ok(s) => specs.push(s),
+            Ok(s) => specs.push((i, s)),
             Err(e) => errs.0.extend(e.0),
         }
     }
+    let rows: Vec<(usize, &MeasurandSpec)> = specs.iter().map(|(i, s)| (*i, s)).collect();
+    if let Err(e) = measurand_pairs("measurands", &rows) {
+        errs.0.extend(e.0);
+    }
+    let specs: Vec<MeasurandSpec> = specs.into_iter().map(|(_, s)| s).collect();
     if let Some((_, p)) = &provider
         && !me.actor().runs_pt(p)
     {
@@ -198,6 +216,17 @@ pub struct RoundForm {
 /// Creates a round of a scheme, in enrolment; the caller runs PT for the scheme's provider.
 /// A taken code is refused on `code` (`code_taken`).
 pub async fn create_round(app: &App, me: &Caller, f: &RoundForm) -> Result<i64, AppError> {
+    create_round_with_instructions(app, me, f, None).await
+}
+
+/// [`create_round`] with its instructions document (作业指导书), checked with the form
+/// (refusals on `instructions_file`) and stored in the round's transaction.
+pub async fn create_round_with_instructions(
+    app: &App,
+    me: &Caller,
+    f: &RoundForm,
+    instructions_file: Option<&crate::reporting::tasks::UploadedFile>,
+) -> Result<i64, AppError> {
     let scheme = match store::scheme(&app.db, f.scheme_id).await {
         Ok(s) => s,
         Err(StoreError::NotFound) => return Err(AppError::field("scheme_id", "not_found")),
@@ -223,6 +252,14 @@ pub async fn create_round(app: &App, me: &Caller, f: &RoundForm) -> Result<i64, 
         renke_domain::notice::parse_text("instructions", &f.instructions, 5000),
         &mut errs,
     );
+    let file = match instructions_file {
+        Some(file) => ok(
+            files::check_instructions("instructions_file", file),
+            &mut errs,
+        )
+        .map(|checked| (checked, file)),
+        None => None,
+    };
     if let Some(s) = schedule
         && s.enrol_until <= app.clock.now()
     {
@@ -251,7 +288,24 @@ pub async fn create_round(app: &App, me: &Caller, f: &RoundForm) -> Result<i64, 
     };
     let rule = serde_json::to_string(&rule).map_err(|e| AppError::Internal(e.into()))?;
     let instructions = instructions.flatten();
+    let staged = match file {
+        Some(checked) => {
+            files::stage(
+                app,
+                me,
+                "instructions_file",
+                scheme.provider_org_id,
+                &[checked],
+            )
+            .await?
+        }
+        None => Vec::new(),
+    };
     let mut tx = app.db.write().await?;
+    let instructions_file_id = match staged.first() {
+        Some(s) => Some(s.insert(&mut tx, app.clock.now()).await?),
+        None => None,
+    };
     let id = store::insert_round(
         &mut tx,
         &store::NewRound {
@@ -265,7 +319,7 @@ pub async fn create_round(app: &App, me: &Caller, f: &RoundForm) -> Result<i64, 
             dispatch_on: s.dispatch_on,
             results_until: s.results_until,
             instructions: instructions.as_deref(),
-            instructions_file_id: None,
+            instructions_file_id,
         },
         me.id,
         app.clock.now(),
@@ -313,25 +367,30 @@ pub async fn rounds(app: &App, me: &Caller) -> Result<Vec<RoundItem>, AppError> 
     } else {
         None
     };
+    let mut mine_by_round: std::collections::HashMap<i64, String> =
+        store::enrolments_of_lab(&app.db, me.org_id)
+            .await?
+            .into_iter()
+            .map(|e| (e.round_id, e.status))
+            .collect();
     let mut out = Vec::new();
     for round in rows {
         let status = round_status(&round)?;
-        let runs = actor.runs_pt(&path(&round.provider_path)?);
-        let mine = store::enrolment_of(&app.db, round.id, me.org_id).await?;
+        let provider = path(&round.provider_path)?;
+        let runs = actor.runs_pt(&provider);
+        let mine = mine_by_round.remove(&round.id);
         let open_to_me = match &me_lab {
             Some(lab) if status == RoundStatus::Enrolment => {
                 standing(&round, lab)? == Standing::Qualifies
             }
             _ => false,
         };
-        let sees =
-            runs || mine.is_some() || open_to_me || oversees(me, &path(&round.provider_path)?);
-        if sees {
+        if runs || mine.is_some() || open_to_me || actor.oversees_pt(&provider) {
             out.push(RoundItem {
                 round,
                 status,
                 runs,
-                my_status: mine.map(|e| e.status),
+                my_status: mine,
             });
         }
     }
@@ -412,7 +471,7 @@ pub async fn round_view(app: &App, me: &Caller, id: i64) -> Result<RoundView, Ap
     let actor = me.actor();
     let provider = path(&round.provider_path)?;
     let runs = actor.runs_pt(&provider);
-    let oversees = oversees(me, &provider);
+    let oversees = me.actor().oversees_pt(&provider);
     let mine_row = store::enrolment_of(&app.db, id, me.org_id).await?;
     let me_lab = if me.org_kind == OrgKind::Lab {
         store::lab_orgs(&app.db, &[me.org_id]).await?.pop()
@@ -491,29 +550,39 @@ pub async fn round_view(app: &App, me: &Caller, id: i64) -> Result<RoundView, Ap
     })
 }
 
+/// Round `id` when the caller may see it, by the rule of its page ([`round_view`]): the
+/// provider and the administration above it, a lab enrolled in or invited to it, and a lab
+/// it is open to. Others: `NotFound`.
+pub(crate) async fn readable_round(app: &App, me: &Caller, id: i64) -> Result<Round, AppError> {
+    let round = store::round(&app.db, id).await?;
+    let provider = path(&round.provider_path)?;
+    let a = me.actor();
+    if a.runs_pt(&provider)
+        || a.oversees_pt(&provider)
+        || store::enrolment_of(&app.db, id, me.org_id).await?.is_some()
+    {
+        return Ok(round);
+    }
+    if me.org_kind == OrgKind::Lab
+        && let Some(lab) = store::lab_orgs(&app.db, &[me.org_id]).await?.pop()
+        && standing(&round, &lab)? == Standing::Qualifies
+    {
+        return Ok(round);
+    }
+    Err(AppError::NotFound)
+}
+
 /// Round `id` for a change by the provider: NotFound when the caller may not see it,
 /// Forbidden when it sees but does not run it.
 pub(crate) async fn round_to_run(app: &App, me: &Caller, id: i64) -> Result<Round, AppError> {
     let round = store::round(&app.db, id).await?;
     if me.actor().runs_pt(&path(&round.provider_path)?) {
         Ok(round)
-    } else if oversees(me, &path(&round.provider_path)?) {
+    } else if me.actor().oversees_pt(&path(&round.provider_path)?) {
         Err(AppError::Forbidden)
     } else {
         Err(AppError::NotFound)
     }
-}
-
-/// Whether `me` oversees rounds run by `provider`: an administrator, or the administration
-/// at the provider or above it that may view it (its staff, organisers and viewers) — they
-/// see every enrolment and evaluation of the round. Institutions above nothing see only
-/// their own part.
-pub(crate) fn oversees(me: &Caller, provider: &OrgPath) -> bool {
-    let a = me.actor();
-    a.is_admin()
-        || a.is_administration()
-            && provider.is_within(&me.org_path)
-            && a.may(renke_domain::perm::Action::View, provider).is_ok()
 }
 
 /// The measurand kind of `m`.

@@ -44,13 +44,7 @@ pub struct StudyOutcome {
 fn numbers(field: &str, line: &str) -> Result<Vec<f64>, FieldError> {
     line.split([',', '，', ' ', '\t', ';', '；'])
         .filter(|s| !s.trim().is_empty())
-        .map(|s| {
-            s.trim()
-                .parse::<f64>()
-                .ok()
-                .filter(|v| v.is_finite())
-                .ok_or_else(|| FieldError::new(field, "invalid_number").with("value", s.trim()))
-        })
+        .map(|s| renke_domain::pt::number(field, s))
         .collect()
 }
 
@@ -210,7 +204,7 @@ pub async fn studies(app: &App, me: &Caller, round_id: i64) -> Result<Vec<StudyV
     let round = store::round(&app.db, round_id).await?;
     let provider = path(&round.provider_path)?;
     let a = me.actor();
-    if !(a.runs_pt(&provider) || super::oversees(me, &provider)) {
+    if !(a.runs_pt(&provider) || a.oversees_pt(&provider)) {
         return Err(AppError::NotFound);
     }
     store::studies(&app.db, round.id)

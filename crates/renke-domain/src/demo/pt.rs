@@ -1060,6 +1060,7 @@ mod tests {
                             kind: m.kind,
                             log10: m.log10,
                             categories: m.categories,
+                            pair_group: "",
                         },
                     )
                     .unwrap()

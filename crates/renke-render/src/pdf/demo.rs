@@ -440,9 +440,10 @@ pub fn pt_letter() -> PtLetter {
     }
 }
 
-/// The report of round GDPT-2022-01: both samples, every laboratory by code.
+/// The report of round GDPT-2022-01: both samples, every laboratory by code, and the
+/// samples' Youden plot.
 pub fn pt_report() -> PtReport {
-    use crate::chart::{distribution_svg, ranked_scores_svg};
+    use crate::chart::{Youden, distribution_svg, ranked_scores_svg, youden_svg};
     let demo = pt_demo();
     let measurands = demo
         .samples
@@ -513,5 +514,19 @@ pub fn pt_report() -> PtReport {
         issued_on: date("2022-05-20").unwrap_or_default(),
         participants: demo.codes.len(),
         measurands,
+        youden: match &demo.samples[..] {
+            [a, b] => vec![PtChart {
+                title: format!("{}与{}：z 值 Youden 图", a.label(), b.label()),
+                svg: youden_svg(&Youden {
+                    points: (0..demo.codes.len())
+                        .map(|i| (demo.codes[i].clone(), a.z(i), b.z(i)))
+                        .collect(),
+                    marked: None,
+                    x_label: format!("{}（z）", a.label()),
+                    y_label: format!("{}（z）", b.label()),
+                }),
+            }],
+            _ => Vec::new(),
+        },
     }
 }

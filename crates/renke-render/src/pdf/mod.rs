@@ -1,6 +1,6 @@
 //! PDF documents with typst: the notice in the official GB/T 9704-2012 layout, the
-//! certificate of attendance, the compiled report, and the proficiency-testing letter and
-//! round report (charts from [`crate::chart`]).
+//! certificate of attendance, the compiled report, and the proficiency-testing letter,
+//! round report (charts from [`crate::chart`]) and certificate of participation.
 //!
 //! - Data reaches a template only as the virtual file `/data.json` (read with `json(…)`);
 //!   typst shows JSON strings as text, so nothing a user typed is ever markup.
@@ -18,6 +18,7 @@
 mod certificate;
 pub mod demo;
 mod notice;
+mod pt_certificate;
 mod pt_letter;
 mod pt_report;
 mod report;
@@ -25,6 +26,7 @@ mod world;
 
 pub use certificate::Certificate;
 pub use notice::{ContactLine, NoticeDoc};
+pub use pt_certificate::{PtCertificate, PtCertificateRow};
 pub use pt_letter::{PtChart, PtLetter, PtLetterRow};
 pub use pt_report::{PtReport, PtReportMeasurand, PtReportRow};
 pub use report::{ActivityRow, Figure, Material, Report, UnitSummary};
@@ -74,6 +76,7 @@ const CERTIFICATE: &str = include_str!("templates/certificate.typ");
 const REPORT: &str = include_str!("templates/report.typ");
 const PT_LETTER: &str = include_str!("templates/pt_letter.typ");
 const PT_REPORT: &str = include_str!("templates/pt_report.typ");
+const PT_CERTIFICATE: &str = include_str!("templates/pt_certificate.typ");
 
 /// The font stacks the templates use, best first: the official families (when a font
 /// directory provides them), then the bundled stand-ins. Only families that exist are
@@ -128,6 +131,7 @@ enum Kind {
     Report,
     PtLetter,
     PtReport,
+    PtCertificate,
 }
 
 impl Kind {
@@ -138,6 +142,7 @@ impl Kind {
             Kind::Report => "/report.typ",
             Kind::PtLetter => "/pt_letter.typ",
             Kind::PtReport => "/pt_report.typ",
+            Kind::PtCertificate => "/pt_certificate.typ",
         }
     }
 }
@@ -166,6 +171,7 @@ impl PdfRenderer {
             Template::new(Kind::Report.path(), REPORT)?,
             Template::new(Kind::PtLetter.path(), PT_LETTER)?,
             Template::new(Kind::PtReport.path(), PT_REPORT)?,
+            Template::new(Kind::PtCertificate.path(), PT_CERTIFICATE)?,
         ];
         let stacks: serde_json::Map<String, serde_json::Value> = FONT_STACKS
             .iter()
@@ -213,6 +219,12 @@ impl PdfRenderer {
     /// A proficiency-testing round's report (能力验证结果报告), participants by code only.
     pub fn pt_report(&self, r: &PtReport) -> Result<Pdf, PdfError> {
         self.render(Kind::PtReport, &r.to_data())
+    }
+
+    /// A laboratory's certificate of participation in a proficiency-testing round
+    /// (能力验证参加证明), one A4 page.
+    pub fn pt_certificate(&self, c: &PtCertificate) -> Result<Pdf, PdfError> {
+        self.render(Kind::PtCertificate, &c.to_data())
     }
 
     fn render(&self, kind: Kind, data: &impl Serialize) -> Result<Pdf, PdfError> {
@@ -310,6 +322,11 @@ pub fn pt_letter(l: &PtLetter) -> Result<Pdf, PdfError> {
 /// [`PdfRenderer::pt_report`] with the bundled fonts.
 pub fn pt_report(r: &PtReport) -> Result<Pdf, PdfError> {
     bundled()?.pt_report(r)
+}
+
+/// [`PdfRenderer::pt_certificate`] with the bundled fonts.
+pub fn pt_certificate(c: &PtCertificate) -> Result<Pdf, PdfError> {
+    bundled()?.pt_certificate(c)
 }
 
 /// 2022年6月1日: dates in documents are Chinese, with Arabic numerals (GB/T 9704-2012 §7.3.5.2).

@@ -1,7 +1,8 @@
 //! The report of a proficiency-testing round (能力验证结果报告): a summary of every
 //! measurand (assigned value, its uncertainty, σpt, how many results were satisfactory,
 //! questionable, unsatisfactory), then per measurand the methods, the charts and every
-//! participant's result and score — by code only, never by name.
+//! participant's result and score — by code only, never by name — and the Youden plot of
+//! each pair of paired samples.
 //!
 //! The rows are handed to the template as they are, in the caller's order (one pass, no
 //! sorting). The template sets up to 80 rows as two tables side by side, and more as one
@@ -30,6 +31,9 @@ pub struct PtReport {
     pub participants: usize,
     /// One section per measurand (or sample).
     pub measurands: Vec<PtReportMeasurand>,
+    /// The Youden plot of each pair of paired samples (SVG from
+    /// [`crate::chart::youden_svg`]), after the measurands.
+    pub youden: Vec<PtChart>,
 }
 
 /// One measurand of a round: its statistics, methods, charts and every result.
@@ -86,6 +90,7 @@ struct Data<'a> {
     issued_on: String,
     participants: usize,
     measurands: Vec<MeasurandData<'a>>,
+    youden: Vec<ChartData<'a>>,
 }
 
 #[derive(Serialize)]
@@ -168,6 +173,7 @@ impl PtReport {
                     }
                 })
                 .collect(),
+            youden: charts(&self.youden),
         }
     }
 }

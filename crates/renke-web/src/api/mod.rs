@@ -15,6 +15,7 @@ mod notices;
 mod orgs;
 mod pdf;
 mod pt;
+mod publicity;
 mod reminders;
 mod responses;
 mod schema;
@@ -120,9 +121,17 @@ pub fn openapi_router() -> OpenApiRouter<AppState> {
         .routes(routes!(pt::submit_results))
         .routes(routes!(pt::load_results))
         .routes(routes!(pt::evaluations, pt::evaluate))
+        .routes(routes!(pt::evaluation_runs))
+        .routes(routes!(pt::evaluation_run))
+        .routes(routes!(pt::evaluation_diff))
+        .routes(routes!(pt::release_revision))
         .routes(routes!(pt::release))
         .routes(routes!(pt::outcomes))
         .routes(routes!(pt::letter_pdf))
+        .routes(routes!(pt::certificate_pdf))
+        .routes(routes!(pt::instructions, pt::upload_instructions))
+        .routes(routes!(pt::evidence, pt::add_evidence))
+        .routes(routes!(pt::evidence_file, pt::remove_evidence))
         .routes(routes!(pt::followups))
         .routes(routes!(pt::followup))
         .routes(routes!(pt::answer_followup))
@@ -133,6 +142,12 @@ pub fn openapi_router() -> OpenApiRouter<AppState> {
         .routes(routes!(pt::lab_history))
         .routes(routes!(pt::studies, pt::record_study))
         .routes(routes!(pt::results_template, pt::import_results))
+        .routes(routes!(publicity::list, publicity::submit))
+        .routes(routes!(publicity::get))
+        .routes(routes!(publicity::step))
+        .routes(routes!(publicity::file))
+        .routes(routes!(publicity::thumbnail))
+        .routes(routes!(publicity::zone))
 }
 
 /// The `/api/v1` routes (from [`openapi_router`], at their full paths, with the JSON 404
@@ -189,6 +204,7 @@ async fn method_not_allowed() -> Response {
         (name = "notices", description = "通知、签收、转发 Notices, acknowledgement, relays"),
         (name = "tasks", description = "报送任务、报送、汇总 Reporting tasks, submissions, dashboards, roll-up"),
         (name = "activities", description = "活动、报名、签到、会场就绪 Activities, registration, check-in, venue readiness"),
+        (name = "publicity", description = "宣传：资料库、审核、发布、下载专区 Publicity: materials library, review, publication, download zone"),
         (name = "pt", description = "能力验证：计划、轮次、报名、样品、结果、评价、发布、整改 Proficiency testing: schemes, rounds, enrolment, samples, results, evaluation, release, follow-ups"),
     ),
 )]

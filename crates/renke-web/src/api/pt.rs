@@ -14,17 +14,17 @@ use crate::error::{ApiError, AppError, ErrorBody};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
 use renke_app::model::{
     Dispatch, Enrolment, Evaluation, Followup, HistoryScore, LabOrg, Measurand, Round, Scheme,
     Study,
 };
 use renke_app::pt::{
-    self as svc, ApplyForm, DispatchForm, EnrolmentRow, EvaluationForm, EvaluationView,
-    FollowupAnswer, FollowupItem, FollowupReview, InviteForm, LabOutcome, LoadForm,
-    MeasurandEvaluations, MyEnrolment, Outcome, OutcomeRow, ReceiptForm, ResultsForm, RoundForm,
-    RoundItem, RoundView, SchemeForm,
+    self as svc, ApplyForm, DiffRow, DiffSide, DispatchForm, EnrolmentRow, EvaluationDiff,
+    EvaluationForm, EvaluationView, FollowupAnswer, FollowupItem, FollowupReview, InviteForm,
+    LabOutcome, LoadForm, MeasurandEvaluations, MyEnrolment, Outcome, OutcomeRow, ReceiptForm,
+    ResultsForm, RoundForm, RoundItem, RoundView, RunView, SchemeForm,
 };
 use renke_domain::FieldError;
 use renke_domain::pt::{Eligibility, Reported, ResultEntry, RoundStatus, Standing};
@@ -77,6 +77,9 @@ pub struct MeasurandDto {
     pub log10: bool,
     /// A qualitative measurand's categories.
     pub categories: Vec<String>,
+    /// 配对样品组: the scheme's other measurand with the same group is its paired sample
+    /// (a Youden plot of the two in the report).
+    pub pair_group: Option<String>,
 }
 
 impl From<Measurand> for MeasurandDto {
@@ -90,6 +93,7 @@ impl From<Measurand> for MeasurandDto {
             decimals: m.decimals,
             kind: m.kind,
             log10: m.log10,
+            pair_group: m.pair_group,
         }
     }
 }
@@ -130,6 +134,9 @@ pub struct RoundDto {
     pub results_until: DateTime<Utc>,
     /// 作业指导书.
     pub instructions: Option<String>,
+    /// The instructions document (作业指导书), downloaded at
+    /// `/api/v1/pt/rounds/{id}/instructions`.
+    pub instructions_file_id: Option<i64>,
     pub created_at: DateTime<Utc>,
     pub released_at: Option<DateTime<Utc>>,
 }
@@ -163,6 +170,7 @@ impl From<Round> for RoundDto {
             dispatch_on: r.dispatch_on,
             results_until: r.results_until,
             instructions: r.instructions,
+            instructions_file_id: r.instructions_file_id,
             created_at: r.created_at,
             released_at: r.released_at,
         }
@@ -643,13 +651,19 @@ impl From<EvaluationView> for EvaluationDto {
     }
 }
 
-/// A measurand's evaluations: the latest version, the released one, and how many.
+/// A measurand's evaluations: the latest version, the released one, and how many; its
+/// latest background runs; the difference to release when a newer version than the
+/// released one exists.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MeasurandEvaluationsDto {
     pub measurand: MeasurandDto,
     pub latest: Option<EvaluationDto>,
     pub released: Option<EvaluationDto>,
     pub versions: usize,
+    /// Its latest background runs, newest first.
+    pub runs: Vec<EvaluationRunDto>,
+    /// The released version against the newer one (null unless one is newer).
+    pub diff: Option<EvaluationDiffDto>,
 }
 
 impl From<MeasurandEvaluations> for MeasurandEvaluationsDto {
@@ -659,8 +673,147 @@ impl From<MeasurandEvaluations> for MeasurandEvaluationsDto {
             latest: m.latest.map(Into::into),
             released: m.released.map(Into::into),
             versions: m.versions,
+            runs: m.runs.into_iter().map(Into::into).collect(),
+            diff: m.diff.map(Into::into),
         }
     }
+}
+
+/// An evaluation of one measurand run in the background (a round of many results), with
+/// its progress.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EvaluationRunDto {
+    pub id: i64,
+    pub round_id: i64,
+    pub measurand_id: i64,
+    /// `queued` 排队中, `running` 计算中, `done` 已完成, `failed` 失败.
+    pub status: String,
+    /// `queued`, `reading` (results), `computing`, `writing` (scores), `done`.
+    pub stage: String,
+    /// Rows written of `total` (the submitted results).
+    pub done: i64,
+    pub total: i64,
+    /// Why it failed: a message code (`statistics_failed`, `no_results`, `internal`) when
+    /// known.
+    pub error_code: Option<String>,
+    /// The failure's detail (the statistics' message, or the error as recorded).
+    pub error: Option<String>,
+    /// The evaluation it wrote (its id, once writing began).
+    pub evaluation_id: Option<i64>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// The options it evaluates with.
+    #[schema(value_type = form::EvaluationForm)]
+    pub options: EvaluationForm,
+}
+
+impl From<RunView> for EvaluationRunDto {
+    fn from(v: RunView) -> Self {
+        EvaluationRunDto {
+            id: v.run.id,
+            round_id: v.run.round_id,
+            measurand_id: v.run.measurand_id,
+            status: v.run.status,
+            stage: v.run.stage,
+            done: v.run.done,
+            total: v.run.total,
+            error_code: v.error_code,
+            error: v.error_detail,
+            evaluation_id: v.run.evaluation_id,
+            created_at: v.run.created_at,
+            updated_at: v.run.updated_at,
+            options: v.options,
+        }
+    }
+}
+
+/// One version in a difference: x_pt, u(x_pt) and σpt.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DiffSideDto {
+    pub evaluation_id: i64,
+    pub version: i32,
+    pub assigned: Option<f64>,
+    pub u_assigned: Option<f64>,
+    pub sigma_pt: Option<f64>,
+    pub n: usize,
+}
+
+impl From<DiffSide> for DiffSideDto {
+    fn from(d: DiffSide) -> Self {
+        DiffSideDto {
+            evaluation_id: d.evaluation_id,
+            version: d.version,
+            assigned: d.assigned,
+            u_assigned: d.u_assigned,
+            sigma_pt: d.sigma_pt,
+            n: d.n,
+        }
+    }
+}
+
+/// A participant (by sample code) in the released version and in the newer one.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DiffRowDto {
+    pub sample_code: String,
+    pub enrolment_id: i64,
+    /// The score used (z or z′) in the released version.
+    pub released_score: Option<f64>,
+    /// `satisfactory`, `questionable`, `unsatisfactory`; null when not scored.
+    pub released_class: Option<String>,
+    pub new_score: Option<f64>,
+    pub new_class: Option<String>,
+    /// The class differs.
+    pub changed: bool,
+    /// Releasing the newer version opens a follow-up for it (newly questionable or
+    /// unsatisfactory).
+    pub opens_followup: bool,
+}
+
+impl From<DiffRow> for DiffRowDto {
+    fn from(r: DiffRow) -> Self {
+        DiffRowDto {
+            changed: r.changed(),
+            opens_followup: r.opens_followup(),
+            sample_code: r.sample_code,
+            enrolment_id: r.enrolment_id,
+            released_score: r.released_score,
+            released_class: r.released_class.map(|c| c.as_str().to_owned()),
+            new_score: r.new_score,
+            new_class: r.new_class.map(|c| c.as_str().to_owned()),
+        }
+    }
+}
+
+/// The released version of a measurand against a newer version (修订版本).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EvaluationDiffDto {
+    pub measurand_id: i64,
+    pub released: DiffSideDto,
+    pub revision: DiffSideDto,
+    /// How many participants' classes change.
+    pub changed: usize,
+    pub rows: Vec<DiffRowDto>,
+}
+
+impl From<EvaluationDiff> for EvaluationDiffDto {
+    fn from(d: EvaluationDiff) -> Self {
+        EvaluationDiffDto {
+            changed: d.changed(),
+            measurand_id: d.measurand_id,
+            released: d.released.into(),
+            revision: d.revision.into(),
+            rows: d.rows.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+/// What releasing a revision did.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RevisionReleasedDto {
+    pub evaluation_id: i64,
+    pub version: i32,
+    /// Follow-ups opened for results newly questionable or unsatisfactory.
+    pub followups: u64,
 }
 
 /// A score by blind sample code (never a lab's name).
@@ -1178,15 +1331,20 @@ pub async fn load_results(
 }
 
 /// Evaluate one measurand of a round (x_pt, σpt and the estimators' options) and store it
-/// as the measurand's next version. Statistical failures are refused on `assigned`.
+/// as the measurand's next version (201). A measurand with many submitted results (more
+/// than 500 by default) is evaluated in the background instead: 202 with the run, whose
+/// progress `GET …/evaluation-runs/{run}` tells. Options are checked first either way;
+/// statistical failures are refused on `assigned` (in the background: the run fails with
+/// `statistics_failed`).
 #[utoipa::path(
     post, path = "/api/v1/pt/rounds/{id}/evaluations", tag = "pt",
     params(("id" = i64, Path, description = "轮次编号 Round id")),
     request_body = form::EvaluationForm,
     responses(
         (status = 201, description = "已评价 Evaluated", body = EvaluationDto),
+        (status = 202, description = "已排队后台计算 Queued to run in the background", body = EvaluationRunDto),
         (status = 403, description = "不是提供者 Not the provider", body = ErrorBody),
-        (status = 409, description = "`round_in_enrolment`, `no_results`", body = ErrorBody),
+        (status = 409, description = "`round_in_enrolment`, `no_results`, `evaluation_running`", body = ErrorBody),
         (status = 422, description = "每个有问题的字段 Every bad field", body = ErrorBody),
     ),
     security(("session" = []), ("bearer" = [])),
@@ -1196,15 +1354,121 @@ pub async fn evaluate(
     user: ApiUser,
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<EvaluationForm>,
-) -> ApiResult<(StatusCode, Json<EvaluationDto>)> {
-    let eid = svc::evaluate(&state, &user.account, id, &body).await?;
-    let view = svc::evaluations(&state, &user.account, id)
-        .await?
-        .into_iter()
-        .filter_map(|m| m.latest)
-        .find(|v| v.evaluation.id == eid)
-        .ok_or(AppError::NotFound)?;
-    Ok((StatusCode::CREATED, Json(view.into())))
+) -> Result<Response, ApiError> {
+    match svc::evaluate(&state, &user.account, id, &body).await? {
+        svc::Evaluated::Evaluation(eid) => {
+            let view = svc::evaluations(&state, &user.account, id)
+                .await?
+                .into_iter()
+                .filter_map(|m| m.latest)
+                .find(|v| v.evaluation.id == eid)
+                .ok_or(AppError::NotFound)?;
+            Ok((StatusCode::CREATED, Json(EvaluationDto::from(view))).into_response())
+        }
+        svc::Evaluated::Run(run) => {
+            let v = svc::evaluation_run(&state, &user.account, id, run).await?;
+            Ok((StatusCode::ACCEPTED, Json(EvaluationRunDto::from(v))).into_response())
+        }
+    }
+}
+
+/// A round's background evaluation runs, newest first, for its provider and the
+/// administration above it.
+#[utoipa::path(
+    get, path = "/api/v1/pt/rounds/{id}/evaluation-runs", tag = "pt",
+    params(("id" = i64, Path, description = "轮次编号 Round id")),
+    responses(
+        (status = 200, description = "后台评价 Runs", body = Vec<EvaluationRunDto>),
+        (status = 404, description = "没有或无权查看 No such round, or not the caller's", body = ErrorBody),
+    ),
+    security(("session" = []), ("bearer" = [])),
+)]
+pub async fn evaluation_runs(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<Vec<EvaluationRunDto>>> {
+    let list = svc::evaluation_runs(&state, &user.account, id).await?;
+    Ok(Json(list.into_iter().map(Into::into).collect()))
+}
+
+/// One background evaluation run with its status, stage and progress (rows written of
+/// total), to poll until it is `done` (its `evaluation_id` is then the new version) or
+/// `failed` (with its error).
+#[utoipa::path(
+    get, path = "/api/v1/pt/rounds/{id}/evaluation-runs/{run}", tag = "pt",
+    params(
+        ("id" = i64, Path, description = "轮次编号 Round id"),
+        ("run" = i64, Path, description = "后台评价编号 Run id"),
+    ),
+    responses(
+        (status = 200, description = "后台评价 The run", body = EvaluationRunDto),
+        (status = 404, description = "没有或无权查看 No such run, or not the caller's", body = ErrorBody),
+    ),
+    security(("session" = []), ("bearer" = [])),
+)]
+pub async fn evaluation_run(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiPath((id, run)): ApiPath<(i64, i64)>,
+) -> ApiResult<Json<EvaluationRunDto>> {
+    let v = svc::evaluation_run(&state, &user.account, id, run).await?;
+    Ok(Json(v.into()))
+}
+
+/// The difference between a measurand's released version and its newer version (a
+/// re-evaluation after release): every participant's score and class in both, and x_pt,
+/// u(x_pt) and σpt old and new.
+#[utoipa::path(
+    get, path = "/api/v1/pt/rounds/{id}/measurands/{measurand}/evaluation-diff", tag = "pt",
+    params(
+        ("id" = i64, Path, description = "轮次编号 Round id"),
+        ("measurand" = i64, Path, description = "检测项目编号 Measurand id"),
+    ),
+    responses(
+        (status = 200, description = "版本差异 The difference", body = EvaluationDiffDto),
+        (status = 404, description = "没有或无权查看 No such round or measurand, or not the caller's", body = ErrorBody),
+        (status = 409, description = "没有比已发布版本更新的评价 Nothing newer than the released version: `no_revision`", body = ErrorBody),
+    ),
+    security(("session" = []), ("bearer" = [])),
+)]
+pub async fn evaluation_diff(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiPath((id, measurand)): ApiPath<(i64, i64)>,
+) -> ApiResult<Json<EvaluationDiffDto>> {
+    let d = svc::evaluation_diff(&state, &user.account, id, measurand).await?;
+    Ok(Json(d.into()))
+}
+
+/// Release the revision (发布修订版本): the latest version of a measurand of a released
+/// round becomes what labs see (the version released before stays stored), and each result
+/// it newly judges questionable or unsatisfactory gets a follow-up.
+#[utoipa::path(
+    post, path = "/api/v1/pt/rounds/{id}/measurands/{measurand}/release-revision", tag = "pt",
+    params(
+        ("id" = i64, Path, description = "轮次编号 Round id"),
+        ("measurand" = i64, Path, description = "检测项目编号 Measurand id"),
+    ),
+    responses(
+        (status = 200, description = "已发布修订版本 Released", body = RevisionReleasedDto),
+        (status = 403, description = "不是提供者 Not the provider", body = ErrorBody),
+        (status = 404, description = "没有或无权查看 No such round or measurand, or not the caller's", body = ErrorBody),
+        (status = 409, description = "`round_not_released`, `no_revision`, `evaluation_running`", body = ErrorBody),
+    ),
+    security(("session" = []), ("bearer" = [])),
+)]
+pub async fn release_revision(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiPath((id, measurand)): ApiPath<(i64, i64)>,
+) -> ApiResult<Json<RevisionReleasedDto>> {
+    let r = svc::release_revision(&state, &user.account, id, measurand).await?;
+    Ok(Json(RevisionReleasedDto {
+        evaluation_id: r.evaluation_id,
+        version: r.version,
+        followups: r.followups,
+    }))
 }
 
 /// A round's evaluations per measurand (latest and released versions), for its provider
@@ -1235,7 +1499,7 @@ pub async fn evaluations(
     responses(
         (status = 200, description = "已发布 Released", body = RoundViewDto),
         (status = 403, description = "不是提供者 Not the provider", body = ErrorBody),
-        (status = 409, description = "`round_in_enrolment`, `round_released`, `no_results`", body = ErrorBody),
+        (status = 409, description = "`round_in_enrolment`, `round_released`, `no_results`, `evaluation_running`", body = ErrorBody),
         (status = 422, description = "有检测项目未评价或评价后又有结果提交 A measurand is not evaluated, or results came after its evaluation: `not_evaluated`, `evaluation_outdated`", body = ErrorBody),
     ),
     security(("session" = []), ("bearer" = [])),
@@ -1701,4 +1965,226 @@ pub async fn import_results(
     let note = form.text("note").unwrap_or_default();
     let stored = svc::import_results(&state, &user.account, id, &file.bytes, &name, &note).await?;
     Ok(Json(LoadedDto { stored }))
+}
+
+// ---------------------------------------------------------------- files and certificate
+
+/// A file of proficiency testing: a round's instructions document (作业指导书) or a
+/// follow-up's evidence (证据材料).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PtFileDto {
+    pub id: i64,
+    pub name: String,
+    /// `pdf`, `docx`, `jpg` …
+    pub kind: String,
+    /// Bytes.
+    pub size: i64,
+    pub uploaded_at: DateTime<Utc>,
+}
+
+impl From<renke_app::model::StoredFile> for PtFileDto {
+    fn from(f: renke_app::model::StoredFile) -> Self {
+        PtFileDto {
+            id: f.id,
+            name: f.name,
+            kind: f.kind.as_str().to_owned(),
+            size: f.size,
+            uploaded_at: f.created_at,
+        }
+    }
+}
+
+/// The upload form of one file.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct PtUploadDto {
+    /// 文件 The file.
+    #[schema(format = Binary, value_type = String)]
+    file: Vec<u8>,
+}
+
+/// The upload form of evidence: one or more `file` parts.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct PtUploadsDto {
+    /// 文件 The files.
+    #[schema(format = Binary, value_type = Vec<String>)]
+    file: Vec<Vec<u8>>,
+}
+
+/// The `file` parts of a multipart body (none for another body).
+async fn uploads(
+    req: axum::extract::Request,
+) -> Result<Vec<renke_app::reporting::tasks::UploadedFile>, AppError> {
+    let (_, files): (BTreeMap<String, String>, _) = crate::pages::read_form_with_files(req).await?;
+    Ok(files)
+}
+
+/// Upload the round's instructions document (作业指导书; multipart `file`: PDF, OFD or an
+/// office document up to 20 MB), replacing any earlier one; the provider, until release.
+#[utoipa::path(
+    post, path = "/api/v1/pt/rounds/{id}/instructions", tag = "pt",
+    params(("id" = i64, Path, description = "轮次编号 Round id")),
+    request_body(content = PtUploadDto, content_type = "multipart/form-data"),
+    responses(
+        (status = 200, description = "已上传 Uploaded", body = PtFileDto),
+        (status = 403, description = "不是提供者 Not the provider", body = ErrorBody),
+        (status = 404, description = "没有或无权查看 No such round, or not shown to the caller", body = ErrorBody),
+        (status = 409, description = "结果已发布 `round_released`", body = ErrorBody),
+        (status = 422, description = "文件不符合要求 On `file`: `required`, `too_many_files` (max 1), `file_too_large`, `file_type_refused`, `file_content_mismatch`, `storage_quota_exceeded` (limit, used)", body = ErrorBody),
+    ),
+    security(("session" = []), ("bearer" = [])),
+)]
+pub async fn upload_instructions(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    req: axum::extract::Request,
+) -> ApiResult<Json<PtFileDto>> {
+    let mut files = uploads(req).await?;
+    if files.len() > 1 {
+        let e = FieldError::new("file", "too_many_files").with("max", 1);
+        return Err(AppError::Invalid(renke_domain::Invalid::one(e)).into());
+    }
+    let Some(file) = files.pop() else {
+        return Err(AppError::field("file", "required").into());
+    };
+    let f = svc::attach_instructions(&state, &user.account, id, &file).await?;
+    Ok(Json(f.into()))
+}
+
+/// Download the round's instructions document, for whoever sees the round.
+#[utoipa::path(
+    get, path = "/api/v1/pt/rounds/{id}/instructions", tag = "pt",
+    params(("id" = i64, Path, description = "轮次编号 Round id")),
+    responses(
+        (status = 200, description = "作业指导书 The document", content_type = "application/octet-stream"),
+        (status = 404, description = "没有、无权查看或未上传 No such round, not shown to the caller, or no document", body = ErrorBody),
+    ),
+    security(("session" = []), ("bearer" = [])),
+)]
+pub async fn instructions(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Response> {
+    let (file, bytes) = svc::instructions_download(&state, &user.account, id).await?;
+    Ok(crate::pages::file_response(&file, bytes))
+}
+
+/// The evidence files (证据材料) of a follow-up, for whoever sees it.
+#[utoipa::path(
+    get, path = "/api/v1/pt/followups/{id}/files", tag = "pt",
+    params(("id" = i64, Path, description = "整改编号 Follow-up id")),
+    responses(
+        (status = 200, description = "证据材料 The evidence", body = Vec<PtFileDto>),
+        (status = 404, description = "没有或无权查看 Not found, or not the caller's", body = ErrorBody),
+    ),
+    security(("session" = []), ("bearer" = [])),
+)]
+pub async fn evidence(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<Vec<PtFileDto>>> {
+    let list = svc::evidence(&state, &user.account, id).await?;
+    Ok(Json(list.into_iter().map(Into::into).collect()))
+}
+
+/// The lab adds evidence files to its follow-up while answering it (open or returned):
+/// multipart, one or more `file` parts (images, PDF, OFD or office documents up to 20 MB
+/// each, at most 10 files in all). Every refused file is named on `file`; nothing is
+/// stored unless all pass.
+#[utoipa::path(
+    post, path = "/api/v1/pt/followups/{id}/files", tag = "pt",
+    params(("id" = i64, Path, description = "整改编号 Follow-up id")),
+    request_body(content = PtUploadsDto, content_type = "multipart/form-data"),
+    responses(
+        (status = 201, description = "已上传，现有证据材料 Uploaded; the evidence now", body = Vec<PtFileDto>),
+        (status = 403, description = "不能代表该实验室 Not acting for the lab", body = ErrorBody),
+        (status = 404, description = "没有或无权查看 Not found, or not the caller's", body = ErrorBody),
+        (status = 409, description = "`followup_submitted`, `followup_closed`, `followup_changed`", body = ErrorBody),
+        (status = 422, description = "On `file`: `required`, `too_many_files` (max), `file_too_large`, `file_type_refused`, `file_content_mismatch`, `storage_quota_exceeded` (limit, used)", body = ErrorBody),
+    ),
+    security(("session" = []), ("bearer" = [])),
+)]
+pub async fn add_evidence(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    req: axum::extract::Request,
+) -> ApiResult<(StatusCode, Json<Vec<PtFileDto>>)> {
+    let files = uploads(req).await?;
+    let list = svc::add_evidence(&state, &user.account, id, &files).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(list.into_iter().map(Into::into).collect()),
+    ))
+}
+
+/// Download one evidence file of a follow-up, for whoever sees it.
+#[utoipa::path(
+    get, path = "/api/v1/pt/followups/{id}/files/{file_id}", tag = "pt",
+    params(
+        ("id" = i64, Path, description = "整改编号 Follow-up id"),
+        ("file_id" = i64, Path, description = "文件编号 File id"),
+    ),
+    responses(
+        (status = 200, description = "文件 The file", content_type = "application/octet-stream"),
+        (status = 404, description = "没有或无权查看 Not found, or not the caller's", body = ErrorBody),
+    ),
+    security(("session" = []), ("bearer" = [])),
+)]
+pub async fn evidence_file(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiPath((id, file_id)): ApiPath<(i64, i64)>,
+) -> ApiResult<Response> {
+    let (file, bytes) = svc::evidence_download(&state, &user.account, id, file_id).await?;
+    Ok(crate::pages::file_response(&file, bytes))
+}
+
+/// The lab removes one of its evidence files while answering (open or returned).
+#[utoipa::path(
+    delete, path = "/api/v1/pt/followups/{id}/files/{file_id}", tag = "pt",
+    params(
+        ("id" = i64, Path, description = "整改编号 Follow-up id"),
+        ("file_id" = i64, Path, description = "文件编号 File id"),
+    ),
+    responses(
+        (status = 204, description = "已删除 Removed"),
+        (status = 403, description = "不能代表该实验室 Not acting for the lab", body = ErrorBody),
+        (status = 404, description = "没有或无权查看 Not found, or not the caller's", body = ErrorBody),
+        (status = 409, description = "`followup_submitted`, `followup_closed`, `followup_changed`", body = ErrorBody),
+    ),
+    security(("session" = []), ("bearer" = [])),
+)]
+pub async fn remove_evidence(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiPath((id, file_id)): ApiPath<(i64, i64)>,
+) -> ApiResult<StatusCode> {
+    svc::remove_evidence(&state, &user.account, id, file_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The lab's certificate of participation (能力验证参加证明) as a one-page PDF: the
+/// measurands it took part in, each with its class from the released evaluation. Once
+/// released, for the lab, whoever reads its outcomes, and the provider.
+#[utoipa::path(
+    get, path = "/api/v1/pt/enrolments/{id}/certificate.pdf", tag = "pt",
+    params(("id" = i64, Path, description = "报名编号 Enrolment id")),
+    responses(
+        (status = 200, description = "参加证明 PDF The certificate as PDF", body = [u8], content_type = "application/pdf"),
+        (status = 404, description = "没有、未发布、未参加或无权查看 Not found, not released, not a participant, or not the caller's", body = ErrorBody),
+    ),
+    security(("session" = []), ("bearer" = [])),
+)]
+pub async fn certificate_pdf(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Response, ApiError> {
+    let file = svc::certificate_pdf(&state, &user.account, id).await?;
+    Ok(crate::download::pdf(file))
 }

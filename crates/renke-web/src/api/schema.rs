@@ -30,6 +30,7 @@ pub mod form {
     pub type FollowupReview = Doc<renke_app::pt::FollowupReview>;
     pub type ItemForm = Doc<renke_app::reporting::items::ItemForm>;
     pub type LoadForm = Doc<renke_app::pt::LoadForm>;
+    pub type MaterialQuery = Doc<renke_app::publicity::MaterialQuery>;
     pub type NoticeForm = Doc<renke_app::notices::NoticeForm>;
     pub type OrgInput = Doc<renke_app::orgs::OrgInput>;
     pub type PaperForm = Doc<renke_app::reporting::tasks::PaperForm>;
@@ -43,8 +44,10 @@ pub mod form {
     pub type RoundForm = Doc<renke_app::pt::RoundForm>;
     pub type SchemeForm = Doc<renke_app::pt::SchemeForm>;
     pub type SessionForm = Doc<renke_app::activities::SessionForm>;
+    pub type StepForm = Doc<renke_app::publicity::StepForm>;
     pub type StudyForm = Doc<renke_app::pt::StudyForm>;
     pub type TaskForm = Doc<renke_app::reporting::tasks::TaskForm>;
+    pub type ZoneQuery = Doc<renke_app::publicity::ZoneQuery>;
 }
 
 /// The JSON Schemas of `T` and of every form it contains, by name, with references in the

@@ -89,6 +89,22 @@ pub(super) const MESSAGES: &[(&str, &str, &str)] = &[
         "如：检出/未检出",
         "e.g. 检出/未检出",
     ),
+    (
+        "pt.measurand.pair_group",
+        "配对样品组",
+        "Paired-sample group",
+    ),
+    ("pt.measurand.pair_group_example", "如：A", "e.g. A"),
+    (
+        "pt.scheme.pairs_help",
+        "两个检测项目是配对样品（如同一项目的样品A与样品B）时，在两者的“配对样品组”中填写同一名称（如 A）；两者须为单位相同的定量项目。结果报告和轮次页面为每对样品绘制 Youden 图。",
+        "When two measurands are paired samples (e.g. sample A and sample B of one test), give both the same paired-sample group (e.g. A); both must be quantitative with the same unit. The report and the round page draw a Youden plot of each pair.",
+    ),
+    (
+        "pt.measurand.paired",
+        "配对样品组 {group}",
+        "paired-sample group {group}",
+    ),
     ("pt.scheme.more_rows", "再加 3 组", "Add 3 more"),
     ("pt.scheme.create", "创建计划", "Create the scheme"),
     // The round form.
@@ -151,6 +167,68 @@ pub(super) const MESSAGES: &[(&str, &str, &str)] = &[
         "pt.round.instructions_help",
         "样品处理、检测方法、结果报告要求等，参加机构在轮次页面上可见。",
         "Sample handling, methods, how to report; participants see it on the round's page.",
+    ),
+    // The instructions document, evidence files and the certificate.
+    (
+        "pt.instructions.file",
+        "作业指导书文件",
+        "Instructions document",
+    ),
+    (
+        "pt.instructions.help",
+        "PDF、OFD 或 Word、Excel、PowerPoint 文档，不超过 20 MB；参加机构和受邀机构在轮次页面上下载，结果发布前可以替换。",
+        "PDF, OFD or a Word, Excel or PowerPoint document up to 20 MB; labs taking part or invited download it from the round's page. It can be replaced until release.",
+    ),
+    (
+        "pt.instructions.upload",
+        "上传作业指导书",
+        "Upload the instructions document",
+    ),
+    (
+        "pt.instructions.replace",
+        "替换作业指导书",
+        "Replace the instructions document",
+    ),
+    ("pt.instructions.button", "上传", "Upload"),
+    (
+        "pt.flash.instructions_uploaded",
+        "作业指导书已上传。",
+        "The instructions document is uploaded.",
+    ),
+    ("pt.evidence.title", "证据材料", "Evidence"),
+    (
+        "pt.evidence.none",
+        "尚未上传证据材料。",
+        "No evidence uploaded yet.",
+    ),
+    ("pt.evidence.add", "上传证据材料", "Upload evidence"),
+    (
+        "pt.evidence.help",
+        "图片、PDF、OFD 或 Word、Excel、PowerPoint 文档，每个不超过 20 MB，共 {max} 个以内；可一次选择多个。提交整改后不能再增删。",
+        "Images, PDF, OFD or Word, Excel or PowerPoint documents, up to 20 MB each and {max} in all; several may be chosen at once. They cannot change once the answer is submitted.",
+    ),
+    ("pt.evidence.button", "上传", "Upload"),
+    ("pt.evidence.remove", "删除", "Remove"),
+    (
+        "pt.evidence.remove_confirm",
+        "删除这个证据材料？",
+        "Remove this file?",
+    ),
+    (
+        "pt.flash.evidence_added",
+        "已上传 {n} 个证据材料。",
+        "{n} evidence files uploaded.",
+    ),
+    (
+        "pt.flash.evidence_removed",
+        "证据材料已删除。",
+        "The file is removed.",
+    ),
+    ("pt.certificate", "参加证明", "Certificate"),
+    (
+        "pt.certificate.download",
+        "下载能力验证参加证明（PDF）",
+        "Download the certificate of participation (PDF)",
     ),
     ("pt.round.create", "创建轮次", "Create the round"),
     (
@@ -539,6 +617,92 @@ pub(super) const MESSAGES: &[(&str, &str, &str)] = &[
     ("pt.eval.iteration", "迭代", "Step"),
     ("pt.eval.iterations", "迭代 {n} 次", "{n} iterations"),
     ("pt.eval.statistics", "汇总统计量", "Summary statistics"),
+    // Evaluation in the background, and the revision after release (evaluation page).
+    ("pt.run.title", "后台评价", "Background evaluation"),
+    ("pt.run.status.queued", "排队中", "Queued"),
+    ("pt.run.status.running", "计算中", "Running"),
+    ("pt.run.status.done", "已完成", "Done"),
+    ("pt.run.status.failed", "失败", "Failed"),
+    ("pt.run.stage.queued", "等待开始", "Waiting to start"),
+    ("pt.run.stage.reading", "读取结果", "Reading the results"),
+    ("pt.run.stage.computing", "统计计算", "Computing"),
+    ("pt.run.stage.writing", "写入评价结果", "Writing the scores"),
+    ("pt.run.stage.done", "完成", "Finished"),
+    (
+        "pt.run.progress",
+        "已写入 {done} / {total} 行",
+        "{done} of {total} rows written",
+    ),
+    (
+        "pt.run.refreshing",
+        "本区域每 3 秒自动更新进度。",
+        "This part updates itself every 3 seconds.",
+    ),
+    (
+        "pt.run.done_reload",
+        "评价已完成，刷新页面查看新版本。",
+        "Done: reload the page to see the new version.",
+    ),
+    ("pt.run.reload", "刷新", "Reload"),
+    ("pt.run.history", "后台评价记录", "Background runs"),
+    ("pt.run.created_at", "提交时间", "Queued at"),
+    ("pt.run.stage", "阶段", "Stage"),
+    ("pt.run.rows", "进度", "Progress"),
+    ("pt.run.error", "原因", "Reason"),
+    (
+        "pt.diff.title",
+        "修订版本与已发布版本的差异",
+        "The revision against the released version",
+    ),
+    (
+        "pt.diff.lead",
+        "已发布第 {old} 版，最新为第 {new} 版，评价结论改变的机构 {n} 家。发布修订版本之前，参加机构看到的仍是已发布的版本。",
+        "Version {old} is released and version {new} is the latest; {n} participants change class. Labs see the released version until the revision is released.",
+    ),
+    ("pt.diff.released", "已发布", "Released"),
+    ("pt.diff.revision", "修订", "Revision"),
+    ("pt.diff.changed", "结论改变", "Class changes"),
+    ("pt.diff.opens_followup", "将开启整改", "Opens a follow-up"),
+    (
+        "pt.release_revision",
+        "发布修订版本",
+        "Release the revision",
+    ),
+    (
+        "pt.release_revision.help",
+        "发布后参加机构看到修订版本，原已发布的版本作为历史保留；新出现的有问题或不满意结果将开启整改跟踪，不另行通知。",
+        "Labs then see the revision and the version released before stays on record; results newly questionable or unsatisfactory get a follow-up. Nothing else is sent.",
+    ),
+    (
+        "pt.release_revision.confirm",
+        "发布修订版本后，参加机构将看到新的评价结果。确定发布？",
+        "Labs will see the new scores once the revision is released. Release it?",
+    ),
+    (
+        "pt.flash.evaluation_queued",
+        "结果较多，评价已转入后台计算，可在本页查看进度。",
+        "Many results: the evaluation runs in the background; follow its progress on this page.",
+    ),
+    (
+        "pt.flash.revision_released",
+        "已发布修订版本，新开启整改 {n} 项。",
+        "Revision released; {n} follow-ups opened.",
+    ),
+    (
+        "err.evaluation_running",
+        "本轮有评价正在后台计算，请等计算完成后再操作。",
+        "An evaluation of this round is running in the background; wait until it is done.",
+    ),
+    (
+        "err.round_not_released",
+        "本轮结果尚未发布。",
+        "The round's results are not released yet.",
+    ),
+    (
+        "err.no_revision",
+        "没有比已发布版本更新的评价版本。",
+        "There is no version newer than the released one.",
+    ),
     ("pt.m.assigned", "指定值方法", "Assigned value"),
     (
         "pt.m.assigned_clause",
@@ -708,6 +872,21 @@ pub(super) const MESSAGES: &[(&str, &str, &str)] = &[
         "Only a quantitative measurand is evaluated on log10.",
     ),
     (
+        "err.pair_needs_two",
+        "配对样品组“{group}”须恰好包含两个检测项目（现有 {count} 个）。",
+        "Paired-sample group “{group}” needs exactly two measurands (it has {count}).",
+    ),
+    (
+        "err.pair_quantitative",
+        "配对样品须为定量项目（配对样品组“{group}”）。",
+        "Paired samples are quantitative measurands (group “{group}”).",
+    ),
+    (
+        "err.pair_unit_mismatch",
+        "配对样品的单位（及是否按 lg 值评价）须相同；配对样品组“{group}”中另一项目的单位为 {unit}。",
+        "Paired samples share one unit (and log10 or not); the other measurand of group “{group}” is in {unit}.",
+    ),
+    (
         "err.date_order",
         "日期先后顺序不对：报名截止 ≤ 样品发放 ≤ 结果截止。",
         "Dates out of order: enrolment closes, then samples go out, then results are due.",
@@ -875,6 +1054,11 @@ pub(super) const MESSAGES: &[(&str, &str, &str)] = &[
         "The lab has not answered yet.",
     ),
     (
+        "err.too_many_files",
+        "最多 {max} 个文件。",
+        "At most {max} files.",
+    ),
+    (
         "err.followup_changed",
         "该整改刚被其他人修改，请刷新后再试。",
         "Someone changed this follow-up just now; reload and try again.",
@@ -1027,6 +1211,52 @@ pub(super) const MESSAGES: &[(&str, &str, &str)] = &[
     ),
     ("pt.history.kind", "评价方式", "Score"),
     ("pt.history.chart", "评价值走势", "Scores over rounds"),
+    ("pt.charts", "结果分布", "Distribution of results"),
+    (
+        "pt.charts.help_provider",
+        "依据各检测项目最新一次评价：结果的直方图与核密度曲线、分数排序；配对样品另有 Youden 图。参加者仅以代码标识。",
+        "From each measurand's latest evaluation: histogram and kernel density of the results, scores in rank order, and a Youden plot of each pair of paired samples. Participants appear by code only.",
+    ),
+    (
+        "pt.charts.help_lab",
+        "依据已发布的评价结果。本实验室的结果已标出，其他参加者不显示代码。",
+        "From the released evaluation. Your laboratory's result is marked; other participants are shown without codes.",
+    ),
+    (
+        "pt.charts.none",
+        "尚无评价结果；评价后在此显示结果分布。",
+        "Nothing evaluated yet; the distribution of results appears here after evaluation.",
+    ),
+    (
+        "pt.charts.distribution",
+        "{name}：结果分布与核密度",
+        "{name}: distribution of results and kernel density",
+    ),
+    (
+        "pt.charts.ranked",
+        "{name}：{score} 值排序",
+        "{name}: {score} scores in rank order",
+    ),
+    (
+        "pt.charts.ranked_thinned",
+        "{name}：{score} 值排序（共 {n} 家，按名次每 {step} 家绘 1 条）",
+        "{name}: {score} scores in rank order ({n} participants, one bar every {step} ranks)",
+    ),
+    (
+        "pt.charts.youden",
+        "{a} 与 {b}：Youden 图",
+        "{a} and {b}: Youden plot",
+    ),
+    (
+        "pt.charts.youden_title",
+        "配对样品 Youden 图",
+        "Youden plots of paired samples",
+    ),
+    (
+        "pt.charts.youden_help",
+        "每个点为一家参加者在两个配对样品上的分数。沿 45° 线远离中心的点提示两个样品上同方向的偏差，远离 45° 线的点提示两个样品的结果不一致。",
+        "Each point is one participant's scores on the two paired samples. Points far out along the 45° line suggest a bias common to both samples; points far from the line, a difference between them.",
+    ),
     (
         "pt.flash.study_recorded",
         "已记录检验，下次评价时计入 u(x_pt)。",

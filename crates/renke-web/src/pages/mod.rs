@@ -12,6 +12,7 @@ pub use exports::XLSX;
 mod pdf;
 mod pt;
 mod public;
+mod publicity;
 mod reminders;
 mod session;
 mod settings;
@@ -230,6 +231,10 @@ pub fn routes() -> Router<AppState> {
             post(pt::release_from_evaluation),
         )
         .route(
+            "/pt/rounds/{id}/evaluation/revision",
+            post(pt::release_revision),
+        )
+        .route(
             "/pt/enrolments/{id}/results",
             get(pt::results_form).post(pt::save_results),
         )
@@ -242,6 +247,14 @@ pub fn routes() -> Router<AppState> {
             post(pt::submit_results),
         )
         .route("/pt/enrolments/{id}/letter.pdf", get(pt::letter_pdf))
+        .route(
+            "/pt/enrolments/{id}/certificate.pdf",
+            get(pt::certificate_pdf),
+        )
+        .route(
+            "/pt/rounds/{id}/instructions",
+            get(pt::instructions).post(pt::upload_instructions),
+        )
         .route(
             "/pt/enrolments/{id}/results/import",
             post(pt::import_own_results),
@@ -259,6 +272,21 @@ pub fn routes() -> Router<AppState> {
         .route("/pt/followups/{id}", get(pt::followup))
         .route("/pt/followups/{id}/answer", post(pt::answer_followup))
         .route("/pt/followups/{id}/review", post(pt::review_followup))
+        .route("/pt/followups/{id}/files", post(pt::add_evidence))
+        .route("/pt/followups/{id}/files/{file_id}", get(pt::evidence_file))
+        .route(
+            "/pt/followups/{id}/files/{file_id}/remove",
+            post(pt::remove_evidence),
+        )
+        .route("/publicity", get(publicity::list))
+        .route(
+            "/publicity/new",
+            get(publicity::new_form).post(publicity::submit),
+        )
+        .route("/publicity/{id}", get(publicity::show))
+        .route("/publicity/{id}/step", post(publicity::step))
+        .route("/publicity/{id}/file", get(publicity::file))
+        .route("/publicity/{id}/thumb", get(publicity::thumb))
         .route("/settings", get(settings::show))
         .route("/settings/language", post(settings::language))
         .route("/settings/mail", post(settings::mail))

@@ -255,6 +255,8 @@ impl PtQuery {
             "submitted" if self.late == Some(true) => tr.tf("pt.flash.submitted_late", &[("n", n)]),
             "submitted" => tr.tf("pt.flash.submitted", &[("n", n)]),
             "evaluated" => tr.t("pt.flash.evaluated").to_owned(),
+            "evaluation_queued" => tr.t("pt.flash.evaluation_queued").to_owned(),
+            "revision_released" => tr.tf("pt.flash.revision_released", &[("n", n)]),
             "released" => tr.t("pt.flash.released").to_owned(),
             "answered" => tr.t("pt.flash.answered").to_owned(),
             "closed" => tr.t("pt.flash.closed").to_owned(),
@@ -262,6 +264,9 @@ impl PtQuery {
             "study_recorded" => tr.t("pt.flash.study_recorded").to_owned(),
             "imported" => tr.tf("pt.flash.imported", &[("n", n)]),
             "imported_all" => tr.tf("pt.flash.imported_all", &[("n", n)]),
+            "instructions_uploaded" => tr.t("pt.flash.instructions_uploaded").to_owned(),
+            "evidence_added" => tr.tf("pt.flash.evidence_added", &[("n", n)]),
+            "evidence_removed" => tr.t("pt.flash.evidence_removed").to_owned(),
             _ => return None,
         };
         Some(msg)
@@ -359,12 +364,14 @@ pub struct MeasurandRow {
     pub kind: String,
     pub log10: bool,
     pub categories: String,
+    pub pair_group: String,
     pub name_err: String,
     pub unit_err: String,
     pub decimals_err: String,
     pub kind_err: String,
     pub log10_err: String,
     pub categories_err: String,
+    pub pair_group_err: String,
 }
 
 impl MeasurandRow {
@@ -381,6 +388,7 @@ impl MeasurandRow {
             &self.kind_err,
             &self.log10_err,
             &self.categories_err,
+            &self.pair_group_err,
         ]
         .iter()
         .any(|e| !e.is_empty())
@@ -406,7 +414,15 @@ impl SchemePage {
     fn other_errors(&self) -> Vec<String> {
         let mut shown = vec!["name".to_owned(), "field".to_owned()];
         for r in &self.rows {
-            for p in ["name", "unit", "decimals", "kind", "log10", "categories"] {
+            for p in [
+                "name",
+                "unit",
+                "decimals",
+                "kind",
+                "log10",
+                "categories",
+                "pair_group",
+            ] {
                 shown.push(format!("measurands[{}].{p}", r.i));
             }
         }
@@ -436,6 +452,7 @@ fn scheme_from_pairs(pairs: &[(String, String)]) -> (svc::SchemeForm, usize) {
                         "kind" => r.kind = v.clone(),
                         "log10" => r.log10 = ticked(v),
                         "categories" => r.categories = v.clone(),
+                        "pair_group" => r.pair_group = v.clone(),
                         _ => {}
                     }
                 }
@@ -449,6 +466,7 @@ fn scheme_from_pairs(pairs: &[(String, String)]) -> (svc::SchemeForm, usize) {
                 && r.unit.trim().is_empty()
                 && r.decimals.trim().is_empty()
                 && r.categories.trim().is_empty()
+                && r.pair_group.trim().is_empty()
                 && !r.log10)
         })
         .collect();
@@ -469,12 +487,14 @@ fn measurand_rows(f: &svc::SchemeForm, errors: &Errors, extra: usize) -> Vec<Mea
                 kind: m.kind,
                 log10: m.log10,
                 categories: m.categories,
+                pair_group: m.pair_group,
                 name_err: e("name"),
                 unit_err: e("unit"),
                 decimals_err: e("decimals"),
                 kind_err: e("kind"),
                 log10_err: e("log10"),
                 categories_err: e("categories"),
+                pair_group_err: e("pair_group"),
             }
         })
         .collect()
@@ -557,6 +577,7 @@ impl RoundFormPage {
             "dispatch_on",
             "results_until",
             "instructions",
+            "instructions_file",
         ])
     }
 }
@@ -628,14 +649,15 @@ pub async fn new_round_form(
     round_form_page(&state, &user, f, Errors::default(), flash).await
 }
 
-/// `POST /pt/rounds/new`.
+/// `POST /pt/rounds/new` (multipart, with the instructions document when one is chosen).
 pub async fn create_round(
     State(state): State<AppState>,
     user: User,
-    Form(pairs): Form<Vec<(String, String)>>,
+    req: axum::extract::Request,
 ) -> Result<Response, PageError> {
+    let (pairs, files): (Vec<(String, String)>, _) = super::read_form_with_files(req).await?;
     let f = round_from_pairs(&pairs);
-    match svc::create_round(&state, &user.account, &f).await {
+    match svc::create_round_with_instructions(&state, &user.account, &f, files.first()).await {
         Ok(id) => Ok(see_other(format!("/pt/rounds/{id}?done=round_created"))),
         Err(AppError::Invalid(inv)) => {
             let errors = Errors::from_invalid(user.ctx.tr, &inv);
@@ -703,6 +725,25 @@ pub struct MyLine {
     pub dispatches: Vec<DispatchLine>,
 }
 
+/// An uploaded file as a page lists it: its name and size, and where it downloads.
+pub struct FileLine {
+    pub id: i64,
+    pub name: String,
+    pub size: String,
+    pub href: String,
+}
+
+impl FileLine {
+    fn new(f: &renke_app::model::StoredFile, href: String) -> FileLine {
+        FileLine {
+            id: f.id,
+            name: f.name.clone(),
+            size: renke_domain::file::human_size(f.size.max(0) as u64),
+            href,
+        }
+    }
+}
+
 /// The lab's released outcome for one measurand, as its page and its letter print it.
 pub struct OutcomeLine {
     pub measurand_id: i64,
@@ -721,6 +762,79 @@ pub struct OutcomeLine {
     pub late: bool,
 }
 
+/// A chart on the round page: its caption and its SVG (from `renke_render::chart`, which
+/// escapes every text it writes, so the page inlines it as it is).
+pub struct ChartLine {
+    pub id: String,
+    pub caption: String,
+    pub svg: String,
+}
+
+/// 结果分布 on the round page: per measurand its charts, then the Youden plots.
+pub struct ChartsView {
+    /// A lab's view (its own result marked, others without codes).
+    pub lab: bool,
+    pub measurands: Vec<(String, Vec<ChartLine>)>,
+    pub youden: Vec<ChartLine>,
+}
+
+impl ChartsView {
+    fn of(tr: &Tr, ch: svc::RoundCharts) -> ChartsView {
+        let measurands = ch
+            .measurands
+            .into_iter()
+            .map(|m| {
+                let name = ("name", m.name.clone());
+                let score = ("score", m.score_name.to_owned());
+                let ranked = if m.step > 1 {
+                    tr.tf(
+                        "pt.charts.ranked_thinned",
+                        &[
+                            name.clone(),
+                            score,
+                            ("n", m.scored.to_string()),
+                            ("step", m.step.to_string()),
+                        ],
+                    )
+                } else {
+                    tr.tf("pt.charts.ranked", &[name.clone(), score])
+                };
+                let charts = vec![
+                    ChartLine {
+                        id: format!("distribution-{}", m.measurand_id),
+                        caption: tr.tf("pt.charts.distribution", &[name]),
+                        svg: m.distribution,
+                    },
+                    ChartLine {
+                        id: format!("ranked-{}", m.measurand_id),
+                        caption: ranked,
+                        svg: m.ranked,
+                    },
+                ];
+                (m.name, charts)
+            })
+            .collect();
+        let youden = ch
+            .youden
+            .into_iter()
+            .enumerate()
+            .map(|(i, y)| ChartLine {
+                id: format!("youden-{}", i + 1),
+                caption: tr.tf("pt.charts.youden", &[("a", y.a), ("b", y.b)]),
+                svg: y.svg,
+            })
+            .collect();
+        ChartsView {
+            lab: ch.own.is_some(),
+            measurands,
+            youden,
+        }
+    }
+    fn is_empty(&self) -> bool {
+        self.measurands.is_empty() && self.youden.is_empty()
+    }
+}
+
 #[derive(Template)]
 #[template(path = "pt_round.html")]
 struct RoundPage {
@@ -736,6 +850,10 @@ struct RoundPage {
     dispatch_on: String,
     results_until: String,
     instructions: Option<String>,
+    /// The instructions document (作业指导书), if uploaded.
+    instructions_file: Option<FileLine>,
+    /// The provider may upload or replace it (until release).
+    may_upload_instructions: bool,
     rule: String,
     measurands: Vec<MeasurandLine>,
     runs: bool,
@@ -761,6 +879,9 @@ struct RoundPage {
     history_lab: Option<i64>,
     /// A refused spreadsheet import's rows.
     import_rows: Vec<String>,
+    /// 结果分布: the round's charts for those who may see them (none in enrolment, and
+    /// none for a lab before release).
+    charts: Option<ChartsView>,
 }
 
 impl RoundPage {
@@ -985,11 +1106,17 @@ async fn round_page(
         .iter()
         .map(|m| {
             let kind = MeasurandKind::from_code(&m.kind).unwrap_or(MeasurandKind::Quantitative);
-            let detail = match kind {
+            let mut detail = match kind {
                 MeasurandKind::Qualitative => m.category_list().join(" / "),
                 MeasurandKind::Quantitative if m.log10 => tr.t("pt.log10_note").to_owned(),
                 MeasurandKind::Quantitative => String::new(),
             };
+            if let Some(g) = m.pair_group.as_deref().filter(|g| !g.is_empty()) {
+                if !detail.is_empty() {
+                    detail.push_str(" · ");
+                }
+                detail.push_str(&tr.tf("pt.measurand.paired", &[("group", g.to_owned())]));
+            }
             MeasurandLine {
                 id: m.id,
                 name: m.name.clone(),
@@ -1116,8 +1243,21 @@ async fn round_page(
     } else {
         Vec::new()
     };
+    let instructions_file = svc::instructions_file(state, me, id)
+        .await?
+        .map(|f| FileLine::new(&f, format!("/pt/rounds/{id}/instructions")));
+    let charts = if v.status == RoundStatus::Enrolment {
+        None
+    } else {
+        svc::round_charts(state, me, id)
+            .await?
+            .map(|ch| ChartsView::of(&tr, ch))
+    };
     let r = &v.round;
     let page = RoundPage {
+        charts,
+        instructions_file,
+        may_upload_instructions: v.runs && v.status != RoundStatus::Released,
         report,
         letters: v.runs && evaluated,
         participation,
@@ -1185,6 +1325,50 @@ async fn after(
             round_page(state, user, id, &PtQuery::default(), status, refused).await
         }
     }
+}
+
+/// `GET /pt/rounds/{id}/instructions`: the instructions document, for whoever sees the
+/// round.
+pub async fn instructions(
+    State(state): State<AppState>,
+    user: User,
+    PagePath(id): PagePath<i64>,
+) -> Result<Response, PageError> {
+    let (file, bytes) = svc::instructions_download(&state, &user.account, id).await?;
+    Ok(super::file_response(&file, bytes))
+}
+
+/// `POST /pt/rounds/{id}/instructions`: the provider uploads the instructions document,
+/// replacing any earlier one; a refused file shows the round with the reason.
+pub async fn upload_instructions(
+    State(state): State<AppState>,
+    user: User,
+    PagePath(id): PagePath<i64>,
+    req: axum::extract::Request,
+) -> Result<Response, PageError> {
+    let r = match super::read_upload(req).await {
+        Ok(up) => {
+            let file = renke_app::reporting::tasks::UploadedFile {
+                name: up.name,
+                bytes: up.bytes,
+            };
+            svc::attach_instructions(&state, &user.account, id, &file)
+                .await
+                .map(|_| format!("/pt/rounds/{id}?done=instructions_uploaded#instructions"))
+        }
+        Err(e) => Err(e),
+    };
+    after(&state, &user, id, "instructions", Vec::new(), &["file"], r).await
+}
+
+/// `GET /pt/enrolments/{id}/certificate.pdf`: the lab's certificate of participation.
+pub async fn certificate_pdf(
+    State(state): State<AppState>,
+    user: User,
+    PagePath(id): PagePath<i64>,
+) -> Result<Response, PageError> {
+    let file = svc::certificate_pdf(&state, &user.account, id).await?;
+    Ok(crate::download::pdf(file))
 }
 
 /// `POST /pt/rounds/{id}/invite-qualifying`: 邀请符合条件的机构.
@@ -2121,6 +2305,147 @@ pub struct EvalSection {
     /// each kind; 0 without one).
     pub u_hom: String,
     pub u_stab: String,
+    /// The newest background run while it is under way, when it failed after the latest
+    /// evaluation, or when it wrote the latest evaluation.
+    pub current_run: Option<RunLine>,
+    /// The measurand's latest background runs, newest first.
+    pub runs: Vec<RunLine>,
+    /// The released version against a newer one.
+    pub diff: Option<DiffView>,
+}
+
+/// A background evaluation run as the evaluation page shows it.
+pub struct RunLine {
+    pub id: i64,
+    pub status: String,
+    pub chip: &'static str,
+    pub stage: String,
+    pub done: i64,
+    pub total: i64,
+    /// Rows written of total, in words.
+    pub progress: String,
+    pub active: bool,
+    pub finished: bool,
+    /// Why it failed, in the page's language (empty unless failed).
+    pub error: String,
+    pub created_at: String,
+}
+
+fn run_line(tr: &Tr, v: &svc::RunView) -> RunLine {
+    let r = &v.run;
+    let error = match (&v.error_code, &v.error_detail) {
+        (Some(code), detail) => {
+            let key = format!("err.{code}");
+            let detail = detail.clone().unwrap_or_default();
+            match crate::i18n::keys().find(|k| *k == key) {
+                Some(k) => tr.tf(k, &[("message", detail)]),
+                None => format!("{code} {detail}"),
+            }
+        }
+        (None, Some(detail)) => detail.clone(),
+        (None, None) => String::new(),
+    };
+    let label = |prefix: &str, code: &str| {
+        let key = format!("{prefix}.{code}");
+        match crate::i18n::keys().find(|k| *k == key) {
+            Some(k) => tr.t(k).to_owned(),
+            None => code.to_owned(),
+        }
+    };
+    RunLine {
+        id: r.id,
+        status: label("pt.run.status", &r.status),
+        chip: match r.status.as_str() {
+            "done" => "green",
+            "failed" => "red",
+            "running" => "yellow",
+            _ => "grey",
+        },
+        stage: label("pt.run.stage", &r.stage),
+        done: r.done,
+        total: r.total,
+        progress: tr.tf(
+            "pt.run.progress",
+            &[("done", r.done.to_string()), ("total", r.total.to_string())],
+        ),
+        active: v.active(),
+        finished: r.status == "done",
+        error: if r.status == "failed" {
+            error
+        } else {
+            String::new()
+        },
+        created_at: local_time(&r.created_at),
+    }
+}
+
+/// A participant in the difference between the released version and the revision.
+pub struct DiffLine {
+    pub code: String,
+    pub released_score: String,
+    pub released_class: String,
+    pub released_chip: &'static str,
+    pub new_score: String,
+    pub new_class: String,
+    pub new_chip: &'static str,
+    pub changed: bool,
+    pub opens_followup: bool,
+}
+
+/// The released version against the revision: figures old and new, every participant.
+pub struct DiffView {
+    pub old_version: i32,
+    pub new_version: i32,
+    pub changed: usize,
+    /// (label, released, revision) of x_pt, u(x_pt), σpt and n.
+    pub figures: Vec<(String, String, String)>,
+    pub rows: Vec<DiffLine>,
+    /// 发布修订版本: the provider, once the round is released.
+    pub may_release: bool,
+}
+
+fn diff_view(tr: &Tr, d: &svc::EvaluationDiff, decimals: i32, may_release: bool) -> DiffView {
+    let fd = fig_decimals(decimals);
+    let (o, n) = (&d.released, &d.revision);
+    DiffView {
+        old_version: o.version,
+        new_version: n.version,
+        changed: d.changed(),
+        figures: vec![
+            (
+                "x<sub>pt</sub>".to_owned(),
+                num(o.assigned, fd),
+                num(n.assigned, fd),
+            ),
+            (
+                "u(x<sub>pt</sub>)".to_owned(),
+                num(o.u_assigned, fd),
+                num(n.u_assigned, fd),
+            ),
+            (
+                "σ<sub>pt</sub>".to_owned(),
+                num(o.sigma_pt, fd),
+                num(n.sigma_pt, fd),
+            ),
+            ("n".to_owned(), o.n.to_string(), n.n.to_string()),
+        ],
+        rows: d
+            .rows
+            .iter()
+            .map(|r| DiffLine {
+                code: r.sample_code.clone(),
+                released_score: num(r.released_score, 2),
+                released_class: class_label(tr, r.released_class),
+                released_chip: class_chip(r.released_class),
+                new_score: num(r.new_score, 2),
+                new_class: class_label(tr, r.new_class),
+                new_chip: class_chip(r.new_class),
+                changed: r.changed(),
+                opens_followup: r.opens_followup(),
+            })
+            .collect(),
+        may_release,
+    }
 }
 
 impl EvalSection {
@@ -2283,6 +2608,19 @@ impl EvaluationPage {
         self.c.tr.tf(
             "pt.study.carried",
             &[("hom", sec.u_hom.clone()), ("stab", sec.u_stab.clone())],
+        )
+    }
+    fn version_of(&self, v: &i32) -> String {
+        self.c.tr.tf("pt.eval.version", &[("v", v.to_string())])
+    }
+    fn diff_line(&self, d: &DiffView) -> String {
+        self.c.tr.tf(
+            "pt.diff.lead",
+            &[
+                ("old", d.old_version.to_string()),
+                ("new", d.new_version.to_string()),
+                ("n", d.changed.to_string()),
+            ],
         )
     }
     fn version_line(&self, f: &EvalFigures) -> String {
@@ -2477,7 +2815,8 @@ fn figures(tr: &Tr, v: &svc::EvaluationView, decimals: i32) -> EvalFigures {
 /// A refused evaluation form: the measurand, what was typed, and why.
 struct EvalRefused {
     measurand_id: i64,
-    f: svc::EvaluationForm,
+    /// What was typed; `None` for a refusal of another form of the measurand (发布修订版本).
+    f: Option<svc::EvaluationForm>,
     errors: Errors,
     messages: Vec<String>,
 }
@@ -2524,16 +2863,17 @@ async fn evaluation_page(
             let m = &me_.measurand;
             let kind = MeasurandKind::from_code(&m.kind).unwrap_or(MeasurandKind::Quantitative);
             let mine = refused.take_if(|r| r.measurand_id == m.id);
-            let (f, errors, refusals) = match mine {
-                Some(r) => (EvalInputs::of(&r.f), r.errors, r.messages),
-                None => (
-                    me_.latest
-                        .as_ref()
-                        .map(|l| EvalInputs::of(&l.options))
-                        .unwrap_or_else(|| EvalInputs::of(&svc::EvaluationForm::default())),
-                    Errors::default(),
-                    Vec::new(),
-                ),
+            let (typed, errors, refusals) = match mine {
+                Some(r) => (r.f, r.errors, r.messages),
+                None => (None, Errors::default(), Vec::new()),
+            };
+            let f = match typed {
+                Some(typed) => EvalInputs::of(&typed),
+                None => me_
+                    .latest
+                    .as_ref()
+                    .map(|l| EvalInputs::of(&l.options))
+                    .unwrap_or_else(|| EvalInputs::of(&svc::EvaluationForm::default())),
             };
             let mine: Vec<&svc::StudyView> = studies
                 .iter()
@@ -2559,7 +2899,31 @@ async fn evaluation_page(
                         Vec::new(),
                     ),
                 };
+            let runs: Vec<RunLine> = me_.runs.iter().map(|r| run_line(&tr, r)).collect();
+            let latest_at = me_.latest.as_ref().map(|l| l.evaluation.created_at);
+            let latest_id = me_.latest.as_ref().map(|l| l.evaluation.id);
+            let current_run = me_
+                .runs
+                .first()
+                .filter(|r| {
+                    r.active()
+                        || r.run.status == "failed"
+                            && latest_at.is_none_or(|t| r.run.created_at >= t)
+                        || r.run.evaluation_id.is_some() && r.run.evaluation_id == latest_id
+                })
+                .map(|r| run_line(&tr, r));
+            let diff = me_.diff.as_ref().map(|d| {
+                diff_view(
+                    &tr,
+                    d,
+                    m.decimals,
+                    v.runs && v.status == RoundStatus::Released,
+                )
+            });
             EvalSection {
+                current_run,
+                runs,
+                diff,
                 studies: mine.iter().map(|x| study_line(&tr, x)).collect(),
                 study,
                 study_errors,
@@ -2644,8 +3008,12 @@ pub async fn evaluate(
         acceptance_high: field(&pairs, "acceptance_high"),
     };
     match svc::evaluate(&state, &user.account, id, &f).await {
-        Ok(_) => Ok(see_other(format!(
-            "/pt/rounds/{id}/evaluation?done=evaluated#m-{}",
+        Ok(done) => Ok(see_other(format!(
+            "/pt/rounds/{id}/evaluation?done={}#m-{}",
+            match done {
+                svc::Evaluated::Evaluation(_) => "evaluated",
+                svc::Evaluated::Run(_) => "evaluation_queued",
+            },
             f.measurand_id
         ))),
         Err(e) => {
@@ -2653,7 +3021,7 @@ pub async fn evaluate(
             let (status, r) = Refused::of(tr, "", Vec::new(), &EVAL_FIELDS, e)?;
             let refused = EvalRefused {
                 measurand_id: f.measurand_id,
-                f,
+                f: Some(f),
                 errors: r.errors,
                 messages: r.messages,
             };
@@ -2727,6 +3095,43 @@ pub async fn release_from_evaluation(
         Err(e) => {
             let (status, r) = Refused::of(user.ctx.tr, "release", Vec::new(), &[], e)?;
             evaluation_page(&state, &user, id, None, status, None, r.messages, None).await
+        }
+    }
+}
+
+/// `POST /pt/rounds/{id}/evaluation/revision`: 发布修订版本 of one measurand
+/// (`measurand_id`) of a released round.
+pub async fn release_revision(
+    State(state): State<AppState>,
+    user: User,
+    PagePath(id): PagePath<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let m: i64 = field(&pairs, "measurand_id").trim().parse().unwrap_or(0);
+    match svc::release_revision(&state, &user.account, id, m).await {
+        Ok(r) => Ok(see_other(format!(
+            "/pt/rounds/{id}/evaluation?done=revision_released&n={}#m-{m}",
+            r.followups
+        ))),
+        Err(e) => {
+            let (status, r) = Refused::of(user.ctx.tr, "release", Vec::new(), &[], e)?;
+            let refused = EvalRefused {
+                measurand_id: m,
+                f: None,
+                errors: Errors::default(),
+                messages: r.messages,
+            };
+            evaluation_page(
+                &state,
+                &user,
+                id,
+                None,
+                status,
+                Some(refused),
+                Vec::new(),
+                None,
+            )
+            .await
         }
     }
 }
@@ -2839,12 +3244,21 @@ struct FollowupPage {
     status: String,
     status_chip: &'static str,
     updated_at: String,
+    /// The evidence files (证据材料).
+    files: Vec<FileLine>,
+    evidence_max: usize,
     refused: Refused,
 }
 
 impl FollowupPage {
     fn err(&self, form: &str, field: &str) -> String {
         self.refused.err(form, field)
+    }
+    fn evidence_help(&self) -> String {
+        self.c.tr.tf(
+            "pt.evidence.help",
+            &[("max", self.evidence_max.to_string())],
+        )
     }
     /// The answer's field: typed when refused, else stored.
     fn answer(&self, field: &str) -> String {
@@ -2879,7 +3293,14 @@ async fn followup_page(
     let tr = user.ctx.tr;
     let it = svc::followup(state, &user.account, id).await?;
     let class = ScoreClass::from_code(&it.followup.class);
+    let files = svc::evidence(state, &user.account, id)
+        .await?
+        .iter()
+        .map(|f| FileLine::new(f, format!("/pt/followups/{id}/files/{}", f.id)))
+        .collect();
     let page = FollowupPage {
+        files,
+        evidence_max: svc::EVIDENCE_MAX,
         c: Chrome::new(
             &user.ctx,
             "pt",
@@ -2929,6 +3350,59 @@ pub async fn answer_followup(
         Err(e) => {
             let (status, r) =
                 Refused::of(user.ctx.tr, "answer", pairs, &["root_cause", "action"], e)?;
+            followup_page(&state, &user, id, None, status, r).await
+        }
+    }
+}
+
+/// `POST /pt/followups/{id}/files`: the lab adds evidence files; refused ones show the
+/// follow-up with the reasons.
+pub async fn add_evidence(
+    State(state): State<AppState>,
+    user: User,
+    PagePath(id): PagePath<i64>,
+    req: axum::extract::Request,
+) -> Result<Response, PageError> {
+    let added = match super::read_form_with_files::<Vec<(String, String)>>(req).await {
+        Ok((_, files)) => svc::add_evidence(&state, &user.account, id, &files)
+            .await
+            .map(|_| files.len()),
+        Err(e) => Err(e),
+    };
+    match added {
+        Ok(n) => Ok(see_other(format!(
+            "/pt/followups/{id}?done=evidence_added&n={n}#evidence"
+        ))),
+        Err(e) => {
+            let (status, r) = Refused::of(user.ctx.tr, "evidence", Vec::new(), &["file"], e)?;
+            followup_page(&state, &user, id, None, status, r).await
+        }
+    }
+}
+
+/// `GET /pt/followups/{id}/files/{file_id}`: an evidence file, for whoever sees the
+/// follow-up.
+pub async fn evidence_file(
+    State(state): State<AppState>,
+    user: User,
+    PagePath((id, file_id)): PagePath<(i64, i64)>,
+) -> Result<Response, PageError> {
+    let (file, bytes) = svc::evidence_download(&state, &user.account, id, file_id).await?;
+    Ok(super::file_response(&file, bytes))
+}
+
+/// `POST /pt/followups/{id}/files/{file_id}/remove`: the lab removes an evidence file.
+pub async fn remove_evidence(
+    State(state): State<AppState>,
+    user: User,
+    PagePath((id, file_id)): PagePath<(i64, i64)>,
+) -> Result<Response, PageError> {
+    match svc::remove_evidence(&state, &user.account, id, file_id).await {
+        Ok(()) => Ok(see_other(format!(
+            "/pt/followups/{id}?done=evidence_removed#evidence"
+        ))),
+        Err(e) => {
+            let (status, r) = Refused::of(user.ctx.tr, "evidence", Vec::new(), &["file"], e)?;
             followup_page(&state, &user, id, None, status, r).await
         }
     }

@@ -7,9 +7,10 @@ use crate::error::{PageError, escape};
 use crate::i18n::Tr;
 use crate::view::{Chrome, render};
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::Response;
 use renke_app::model::Campaign;
+use renke_app::publicity::ZoneQuery;
 use renke_domain::campaign::edition_zh;
 
 #[derive(Template)]
@@ -26,12 +27,15 @@ struct PublicPage {
 }
 
 /// The public sections under the themes. Each module that publishes something (notices,
-/// the activity calendar, downloads) contributes its section here; an empty body shows
-/// the "published soon" text.
+/// the activity calendar, news, the download zone filtered by `zone`) contributes its
+/// section here; an empty body shows the "published soon" text (the download zone says
+/// itself what to expect when it has nothing).
 async fn public_sections(
     state: &AppState,
+    ctx: &Ctx,
     tr: &Tr,
     campaign: &Campaign,
+    zone: ZoneQuery,
 ) -> Result<(Vec<(&'static str, String)>, Vec<String>), PageError> {
     let (calendar, hosts) = super::activities::public_section(state, tr, campaign).await?;
     Ok((
@@ -39,7 +43,10 @@ async fn public_sections(
             ("pub.notices", notices_section(state, campaign).await?),
             ("pub.calendar", calendar),
             ("pub.news", news_section(state, campaign).await?),
-            ("pub.downloads", String::new()),
+            (
+                "pub.downloads",
+                super::publicity::zone_section(state, ctx, tr, campaign, zone).await?,
+            ),
         ],
         hosts,
     ))
@@ -99,6 +106,7 @@ async fn page(
     state: &AppState,
     ctx: &Ctx,
     campaign: Option<Campaign>,
+    zone: ZoneQuery,
 ) -> Result<Response, PageError> {
     let tr: Tr = ctx.tr;
     let (edition, day, (sections, hosts), title) = match &campaign {
@@ -115,7 +123,7 @@ async fn page(
             } else {
                 k.day.format("%-d %B %Y").to_string()
             },
-            public_sections(state, &tr, k).await?,
+            public_sections(state, ctx, &tr, k, zone).await?,
             k.title.clone(),
         ),
         None => (
@@ -141,14 +149,15 @@ async fn page(
 
 pub async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
     let campaign = renke_app::campaigns::current_public_campaign(&state).await?;
-    page(&state, &ctx, campaign).await
+    page(&state, &ctx, campaign, ZoneQuery::default()).await
 }
 
 pub async fn campaign(
     State(state): State<AppState>,
     ctx: Ctx,
     PagePath(id): PagePath<i64>,
+    Query(zone): Query<ZoneQuery>,
 ) -> Result<Response, PageError> {
     let k = renke_app::campaigns::get_campaign(&state, ctx.account(), id).await?;
-    page(&state, &ctx, Some(k)).await
+    page(&state, &ctx, Some(k), zone).await
 }

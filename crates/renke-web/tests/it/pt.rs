@@ -23,7 +23,7 @@ const ALPHABET: &str = "23456789ABCDEFGHJKMNPQRSTVWXYZ";
 /// [`DEMO_PASSWORD`]) and a few more accounts with the fixtures' [`PASSWORD`]: staff at the
 /// other Guangdong labs, the national-CMA lab, the Hong Kong lab, a Shanghai lab, a
 /// company in Guangzhou, and an organiser of the Guangzhou bureau. Returns the ids by code.
-async fn demo_directory(app: &TestApp) -> HashMap<String, i64> {
+pub(crate) async fn demo_directory(app: &TestApp) -> HashMap<String, i64> {
     let orgs = demo::orgs();
     let mut new: Vec<NewOrg> = orgs
         .iter()
@@ -85,12 +85,12 @@ async fn demo_directory(app: &TestApp) -> HashMap<String, i64> {
 }
 
 /// A demo account's client.
-async fn demo_login(app: &TestApp, login: &str) -> Client {
+pub(crate) async fn demo_login(app: &TestApp, login: &str) -> Client {
     app.login(login, DEMO_PASSWORD).await
 }
 
 /// A scheme of Guangdong's with the measurands `names` (in mg/kg); its id.
-async fn scheme(app: &TestApp, gd: &Client, names: &[&str]) -> i64 {
+pub(crate) async fn scheme(app: &TestApp, gd: &Client, names: &[&str]) -> i64 {
     let measurands: Vec<Value> = names
         .iter()
         .map(|n| json!({"name": n, "unit": "mg/kg", "decimals": "4"}))
@@ -109,7 +109,7 @@ async fn scheme(app: &TestApp, gd: &Client, names: &[&str]) -> i64 {
 /// A round of `scheme` with code `code` and the three parts of its eligibility rule;
 /// enrolment closes 2022-05-20 17:00, samples go out 2022-05-23, results are due
 /// 2022-06-10 17:00 (Beijing). The round as the provider sees it.
-async fn round(
+pub(crate) async fn round(
     app: &TestApp,
     gd: &Client,
     scheme: i64,
@@ -138,7 +138,7 @@ async fn round(
 }
 
 /// The ids of the round's measurands, in order.
-fn measurand_ids(view: &Value) -> Vec<i64> {
+pub(crate) fn measurand_ids(view: &Value) -> Vec<i64> {
     view["measurands"]
         .as_array()
         .unwrap()
@@ -148,7 +148,7 @@ fn measurand_ids(view: &Value) -> Vec<i64> {
 }
 
 /// The enrolment of the lab with `lab_code` on the provider's view of a round.
-fn enrolment<'a>(view: &'a Value, lab_code: &str) -> &'a Value {
+pub(crate) fn enrolment<'a>(view: &'a Value, lab_code: &str) -> &'a Value {
     view["enrolments"]
         .as_array()
         .unwrap()
@@ -157,11 +157,11 @@ fn enrolment<'a>(view: &'a Value, lab_code: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no enrolment of {lab_code}: {view}"))
 }
 
-async fn get_round(c: &Client, id: i64) -> Resp {
+pub(crate) async fn get_round(c: &Client, id: i64) -> Resp {
     c.get(&format!("/api/v1/pt/rounds/{id}")).await
 }
 
-async fn apply(c: &Client, round: i64, measurands: &[i64]) -> Resp {
+pub(crate) async fn apply(c: &Client, round: i64, measurands: &[i64]) -> Resp {
     c.post(
         &format!("/api/v1/pt/rounds/{round}/applications"),
         json!({"measurand_ids": measurands}),
@@ -169,13 +169,13 @@ async fn apply(c: &Client, round: i64, measurands: &[i64]) -> Resp {
     .await
 }
 
-async fn invite(gd: &Client, round: i64, body: Value) -> Resp {
+pub(crate) async fn invite(gd: &Client, round: i64, body: Value) -> Resp {
     gd.post(&format!("/api/v1/pt/rounds/{round}/invitations"), body)
         .await
 }
 
 /// Approves the applications of the labs `codes`, in that order, as the provider.
-async fn approve(app: &TestApp, gd: &Client, round: i64, codes: &[&str]) {
+pub(crate) async fn approve(app: &TestApp, gd: &Client, round: i64, codes: &[&str]) {
     let view = get_round(gd, round).await.body;
     for code in codes {
         let e = enrolment(&view, code)["id"].as_i64().unwrap();
@@ -190,7 +190,7 @@ async fn approve(app: &TestApp, gd: &Client, round: i64, codes: &[&str]) {
 }
 
 /// The sample code of every approved lab of a round, by lab code.
-async fn codes(gd: &Client, round: i64) -> BTreeMap<String, String> {
+pub(crate) async fn codes(gd: &Client, round: i64) -> BTreeMap<String, String> {
     get_round(gd, round).await.body["enrolments"]
         .as_array()
         .unwrap()
@@ -205,7 +205,14 @@ async fn codes(gd: &Client, round: i64) -> BTreeMap<String, String> {
 }
 
 /// Evaluates measurand `m` against a reference value with a prescribed σpt.
-async fn evaluate(gd: &Client, round: i64, m: i64, x: &str, u: &str, sigma: &str) -> Resp {
+pub(crate) async fn evaluate(
+    gd: &Client,
+    round: i64,
+    m: i64,
+    x: &str,
+    u: &str,
+    sigma: &str,
+) -> Resp {
     gd.post(
         &format!("/api/v1/pt/rounds/{round}/evaluations"),
         json!({"measurand_id": m, "assigned": "reference", "assigned_value": x,

@@ -11,7 +11,7 @@ use renke_domain::perm::Role;
 use renke_store::orgs::NewOrg;
 
 /// The labs of the fixture: code, parent, name, login of its staff account.
-const LABS: [(&str, &str, &str, &str); 5] = [
+pub(crate) const LABS: [(&str, &str, &str, &str); 5] = [
     ("GD-LAB-A", "GD-SZ", "深圳甲检测有限公司", "laba.staff"),
     ("GD-LAB-B", "GD-SZ", "深圳乙检测有限公司", "labb.staff"),
     ("GD-LAB-C", "GD-GZ", "广州丙检测有限公司", "labc.staff"),
@@ -24,7 +24,7 @@ const VALUES: [&str; 5] = ["52.3", "50.8", "51.6", "49.9", "53.0"];
 
 /// The standard tree, five Guangdong labs with a provincial CMA and a staff account each,
 /// and the provider's organiser `gd.org`.
-async fn fixture(app: &TestApp) {
+pub(crate) async fn fixture(app: &TestApp) {
     app.tree().await;
     let orgs: Vec<NewOrg> = LABS
         .iter()
@@ -48,7 +48,7 @@ async fn fixture(app: &TestApp) {
     }
 }
 
-async fn caller(app: &TestApp, login: &str) -> Caller {
+pub(crate) async fn caller(app: &TestApp, login: &str) -> Caller {
     renke_store::accounts::get_by_login(app.db(), login)
         .await
         .unwrap()
@@ -71,7 +71,7 @@ fn id_after(location: &str, prefix: &str) -> i64 {
 /// with 绝缘电阻 (MΩ, one decimal), round GDPT-2022-01, the qualifying labs invited, every
 /// lab applied (by use case) and approved (on the page), testing started. Returns the
 /// round, the measurand and each lab's enrolment.
-async fn round_in_testing(app: &TestApp) -> (i64, i64, Vec<i64>) {
+pub(crate) async fn round_in_testing(app: &TestApp) -> (i64, i64, Vec<i64>) {
     let (c, token) = form_login(app, "gd.org").await;
     let (status, location, html) = post(
         &c,
@@ -170,7 +170,7 @@ async fn round_in_testing(app: &TestApp) -> (i64, i64, Vec<i64>) {
 }
 
 /// The sample codes of the round's enrolments, in the order of `enrolments`.
-async fn codes(app: &TestApp, round: i64, enrolments: &[i64]) -> Vec<String> {
+pub(crate) async fn codes(app: &TestApp, round: i64, enrolments: &[i64]) -> Vec<String> {
     let v = renke_app::pt::round_view(&app.state, &caller(app, "gd.org").await, round)
         .await
         .unwrap();

@@ -1,7 +1,8 @@
 //! `renke bench pt`: a proficiency-testing round of many labs × 3 measurands through the
 //! platform's own use cases, the way the provider runs it: the results of every lab loaded
 //! at once (validated, all or nothing), each measurand evaluated (read back, `renke-pt`,
-//! the outcome and every score written), the round released, and result letters rendered.
+//! the outcome and every score written; by the worker, as a server does for a large round),
+//! the round released, and result letters rendered.
 //! With `--pt13528-python`, the same statistics (Algorithm A consensus, σpt = s*, every z and
 //! its class) are timed in pt13528 on the same values, alternating with the platform's
 //! evaluation, and the ratio is printed.
@@ -287,7 +288,7 @@ async fn bench(db: &Db, args: &PtArgs, tmp: Option<&std::path::Path>) -> anyhow:
         stats.push(t.elapsed());
         let t = Instant::now();
         for m in &measurand_ids {
-            pt::evaluate(
+            let done = pt::evaluate(
                 &app,
                 &me,
                 round,
@@ -300,6 +301,18 @@ async fn bench(db: &Db, args: &PtArgs, tmp: Option<&std::path::Path>) -> anyhow:
             )
             .await
             .map_err(|e| anyhow!("evaluate: {e}"))?;
+            // A large round is evaluated by the worker, as on a server.
+            if let pt::Evaluated::Run(run) = done {
+                renke_app::jobs::Worker::new(app.clone(), "bench")
+                    .run_once()
+                    .await?;
+                let r = pt::evaluation_run(&app, &me, round, run)
+                    .await
+                    .map_err(|e| anyhow!("evaluation run: {e}"))?;
+                if r.run.status != "done" {
+                    bail!("evaluation run {run}: {} {:?}", r.run.status, r.run.error);
+                }
+            }
         }
         ours.push(t.elapsed());
         if let Some((py, file)) = &python {

@@ -138,6 +138,7 @@ async fn load_round(
                     kind: m.kind.into(),
                     log10: m.log10,
                     categories: m.categories.into(),
+                    pair_group: String::new(),
                 })
                 .collect(),
         },

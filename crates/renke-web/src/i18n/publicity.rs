@@ -1,0 +1,150 @@
+//! Messages of publicity (宣传): the materials library, the upload form, a material's
+//! review, the public download zone, and the refusals of the publicity use cases.
+
+/// Key, Chinese, English.
+pub(super) const MESSAGES: &[(&str, &str, &str)] = &[
+    ("pty.materials", "宣传资料", "Publicity materials"),
+    ("pty.upload", "上传资料", "Upload material"),
+    (
+        "pty.upload_help",
+        "上传本单位的照片、视频、海报、新闻稿、媒体报道或文档；由上级监管部门审核，采用并发布后显示在主题活动公开页面的下载专区。",
+        "Upload your unit's photos, videos, posters, news drafts, press clippings or documents; the administration above you reviews them, and once accepted and published they appear in the campaign's public download zone.",
+    ),
+    ("pty.tab_mine", "本单位资料", "Our materials"),
+    ("pty.tab_review", "待我审核", "To review"),
+    ("pty.state", "状态", "Status"),
+    ("pty.kind", "类型", "Kind"),
+    ("pty.any", "全部", "Any"),
+    ("pty.filter", "筛选", "Filter"),
+    ("pty.choose", "请选择", "Choose"),
+    ("pty.thumbnail", "缩略图", "Thumbnail"),
+    ("pty.title", "标题", "Title"),
+    ("pty.unit", "单位", "Unit"),
+    ("pty.campaign", "主题活动", "Campaign"),
+    ("pty.activity", "所属活动", "Activity"),
+    (
+        "pty.no_activity",
+        "不属于具体活动",
+        "No particular activity",
+    ),
+    ("pty.description", "说明", "Description"),
+    ("pty.tags", "标签", "Tags"),
+    (
+        "pty.tags_help",
+        "用逗号或顿号分隔，最多 10 个。",
+        "Separated by commas; at most 10.",
+    ),
+    ("pty.consent", "授权说明", "Rights and consent"),
+    (
+        "pty.consent_help",
+        "照片和视频必填：说明画面中人员已同意使用，以及著作权归属。",
+        "Required for photos and videos: that the people shown agreed to its use, and who holds the rights.",
+    ),
+    ("pty.file", "文件", "File"),
+    (
+        "pty.file_help",
+        "照片：JPG、PNG；视频：MP4；海报、媒体报道：JPG、PNG、PDF；新闻稿：Word、PDF、OFD、文本；每个文件不超过 20 MB。",
+        "Photos: JPG, PNG; videos: MP4; posters and clippings: JPG, PNG, PDF; news drafts: Word, PDF, OFD, text; at most 20 MB each.",
+    ),
+    ("pty.link", "视频链接", "Video link"),
+    (
+        "pty.link_help",
+        "较大的视频可填写视频平台地址代替上传文件。",
+        "For a larger video, give its address on a video platform instead of a file.",
+    ),
+    (
+        "pty.official_check",
+        "作为主题活动官方资料（海报、标识、标语）直接发布",
+        "Official material of the campaign (posters, logos, slogans), published at once",
+    ),
+    ("pty.official", "官方资料", "Official"),
+    ("pty.submitted_at", "上传时间", "Uploaded"),
+    ("pty.published_at", "发布时间", "Published"),
+    ("pty.reason", "退回原因", "Reason for returning"),
+    ("pty.returned_because", "退回原因：", "Returned: "),
+    ("pty.review", "审核", "Review"),
+    ("pty.return", "退回", "Return"),
+    (
+        "pty.none_mine",
+        "本单位还没有上传宣传资料。点击“上传资料”添加照片、视频或新闻稿。",
+        "Your unit has uploaded no material yet. Use “Upload material” to add photos, videos or news drafts.",
+    ),
+    (
+        "pty.none_to_review",
+        "没有符合条件的下级单位资料。",
+        "No material of the units below you matches.",
+    ),
+    (
+        "pty.no_campaign_to_upload",
+        "目前没有可上传资料的主题活动。",
+        "There is no campaign to upload material to.",
+    ),
+    ("pty.download", "下载", "Download"),
+    ("pty.watch", "观看视频", "Watch"),
+    ("pty.downloaded", "已下载 {count} 次", "{count} downloads"),
+    (
+        "pty.zone_empty",
+        "本主题活动尚未发布宣传资料。海报、标识和各单位的宣传资料发布后将在此提供下载。",
+        "No material has been published for this campaign yet. Posters, logos and the units' material will be offered for download here once published.",
+    ),
+    (
+        "pty.zone_none_filtered",
+        "没有符合筛选条件的资料。",
+        "No material matches the filter.",
+    ),
+    (
+        "err.consent_required",
+        "照片和视频须填写授权说明。",
+        "Photos and videos need a rights and consent note.",
+    ),
+    (
+        "err.link_only_for_video",
+        "只有视频可以填写链接。",
+        "Only a video may be given as a link.",
+    ),
+    (
+        "err.link_invalid",
+        "“{value}”不是有效的 http(s) 链接。",
+        "“{value}” is not a valid http(s) link.",
+    ),
+    (
+        "err.file_or_link",
+        "请上传文件或填写链接，二者选一。",
+        "Give either a file or a link, not both.",
+    ),
+    (
+        "err.tag_too_long",
+        "标签“{value}”超过 {max} 个字。",
+        "The tag “{value}” is longer than {max} characters.",
+    ),
+    (
+        "err.too_many_tags",
+        "标签最多 {max} 个。",
+        "At most {max} tags.",
+    ),
+    (
+        "err.image_unreadable",
+        "无法读取图片“{name}”，请检查文件是否完整。",
+        "The image “{name}” cannot be read; check that the file is complete.",
+    ),
+    (
+        "err.material_not_submitted",
+        "该资料不在待审核状态。",
+        "The material is not awaiting review.",
+    ),
+    (
+        "err.material_not_accepted",
+        "只有已采用的资料可以发布。",
+        "Only accepted material can be published.",
+    ),
+    (
+        "err.material_not_returned",
+        "只有已退回的资料可以重新提交。",
+        "Only returned material can be submitted again.",
+    ),
+    (
+        "err.material_already_accepted",
+        "资料已被采用或已撤回，不能撤回。",
+        "The material was already accepted or withdrawn; it cannot be withdrawn.",
+    ),
+];
