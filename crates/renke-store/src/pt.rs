@@ -993,6 +993,43 @@ pub async fn evaluations(db: &Db, round_id: i64) -> Result<Vec<Evaluation>, Stor
     .await?))
 }
 
+/// Each measurand's current evaluations in round `round_id`: its latest version and its
+/// latest released one (the same row when that is the latest), by measurand and version.
+/// Letters, the report and release read these instead of every version's outcome.
+pub async fn current_evaluations(db: &Db, round_id: i64) -> Result<Vec<Evaluation>, StoreError> {
+    let sql = format!(
+        "SELECT {EVAL_COLS} FROM pt_evaluations e WHERE round_id = $1 AND (\
+         version = (SELECT MAX(version) FROM pt_evaluations x \
+           WHERE x.round_id = e.round_id AND x.measurand_id = e.measurand_id) \
+         OR version = (SELECT MAX(version) FROM pt_evaluations x \
+           WHERE x.round_id = e.round_id AND x.measurand_id = e.measurand_id AND x.released)) \
+         ORDER BY measurand_id, version"
+    );
+    Ok(on_db!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(
+        sql.clone()
+    ))
+    .bind(round_id)
+    .fetch_all(p)
+    .await?))
+}
+
+/// The time of the newest submitted result of each measurand of round `round_id` (approved
+/// enrolments): (measurand id, time).
+pub async fn newest_submissions(
+    db: &Db,
+    round_id: i64,
+) -> Result<Vec<(i64, DateTime<Utc>)>, StoreError> {
+    Ok(on_db!(db, |p| sqlx::query_as(
+        "SELECT x.measurand_id, MAX(x.submitted_at) FROM pt_results x \
+         JOIN pt_enrolments e ON e.id = x.enrolment_id \
+         WHERE e.round_id = $1 AND x.submitted_at IS NOT NULL AND e.status = 'approved' \
+         GROUP BY x.measurand_id"
+    )
+    .bind(round_id)
+    .fetch_all(p)
+    .await?))
+}
+
 /// The scores of evaluation `evaluation_id`.
 pub async fn scores(db: &Db, evaluation_id: i64) -> Result<Vec<Score>, StoreError> {
     Ok(on_db!(db, |p| sqlx::query_as(

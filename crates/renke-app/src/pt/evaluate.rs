@@ -20,7 +20,8 @@ use renke_pt::evaluate::{
 use renke_pt::scores::Class;
 use renke_store::pt::{self as store, Measurand};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 /// Days a lab has to answer a follow-up opened at release.
 pub const FOLLOWUP_DAYS: i64 = 30;
@@ -860,15 +861,17 @@ pub async fn release(app: &App, me: &Caller, round_id: i64) -> Result<(), AppErr
         .next("release")
         .map_err(AppError::Conflict)?;
     refuse_while_running(app, round.id).await?;
-    let all = store::evaluations(&app.db, round.id).await?;
+    let all = store::current_evaluations(&app.db, round.id).await?;
     let mut latest: BTreeMap<i64, &store::Evaluation> = BTreeMap::new();
     for e in &all {
         latest.insert(e.measurand_id, e);
     }
+    let newest: BTreeMap<i64, _> = store::newest_submissions(&app.db, round.id)
+        .await?
+        .into_iter()
+        .collect();
     for m in store::measurands(&app.db, round.scheme_id).await? {
-        let submitted = store::submitted_results(&app.db, round.id, m.id).await?;
-        let newest = submitted.iter().filter_map(|r| r.submitted_at).max();
-        match (latest.get(&m.id), newest) {
+        match (latest.get(&m.id), newest.get(&m.id)) {
             (None, Some(_)) => {
                 return Err(AppError::Invalid(Invalid::one(
                     FieldError::new("measurand_id", "not_evaluated").with("value", &m.name),
@@ -876,7 +879,7 @@ pub async fn release(app: &App, me: &Caller, round_id: i64) -> Result<(), AppErr
             }
             // A result submitted after the latest evaluation would be published unscored:
             // evaluate again first.
-            (Some(e), Some(t)) if t > e.created_at => {
+            (Some(e), Some(t)) if *t > e.created_at => {
                 return Err(AppError::Invalid(Invalid::one(
                     FieldError::new("measurand_id", "evaluation_outdated").with("value", &m.name),
                 )));
@@ -916,7 +919,8 @@ pub(super) fn followup_due(now: chrono::DateTime<chrono::Utc>) -> chrono::NaiveD
         + Duration::days(FOLLOWUP_DAYS)
 }
 
-/// A lab's released outcome for one measurand, with the anonymised distribution.
+/// A lab's released outcome for one measurand, with the anonymised distribution. The
+/// distribution and the scores by code are the round's, shared by every lab's outcome.
 #[derive(Debug, Clone, Serialize)]
 pub struct LabOutcome {
     pub measurand: Measurand,
@@ -927,10 +931,92 @@ pub struct LabOutcome {
     pub method: BTreeMap<String, String>,
     pub expected: Option<String>,
     /// Every participant's evaluated value (no codes): the distribution the lab sees.
-    pub values: Vec<f64>,
+    pub values: Arc<[f64]>,
     /// Every participant's score with its code (codes only, never names).
-    pub scores: Vec<(String, f64)>,
+    pub scores: Arc<[(String, f64)]>,
     pub log10: bool,
+}
+
+/// One measurand's outcome as the letters of a round read it: parsed once and shared by
+/// every lab's letter, with its rows found by enrolment.
+#[derive(Debug)]
+struct SharedOutcome {
+    measurand: Measurand,
+    outcome: Outcome,
+    row_of: HashMap<i64, usize>,
+    values: Arc<[f64]>,
+    scores: Arc<[(String, f64)]>,
+}
+
+/// The outcomes of a round's measurands as one caller sees them, each evaluation read
+/// once: the released versions, or with `latest` (the provider before release) the newest.
+/// A zip of every letter reads the round once instead of once per lab.
+#[derive(Debug)]
+pub struct RoundOutcomes(Vec<SharedOutcome>);
+
+impl RoundOutcomes {
+    /// Round `round`'s outcomes: the released versions, or the latest with `latest`.
+    pub(crate) async fn load(
+        app: &App,
+        round: &store::Round,
+        latest: bool,
+    ) -> Result<RoundOutcomes, AppError> {
+        let all = store::current_evaluations(&app.db, round.id).await?;
+        let mut out = Vec::new();
+        for m in store::measurands(&app.db, round.scheme_id).await? {
+            let pick = all
+                .iter()
+                .rev()
+                .filter(|x| x.measurand_id == m.id)
+                .find(|x| x.released || latest);
+            let Some(ev) = pick else { continue };
+            let outcome: Outcome =
+                serde_json::from_str(&ev.outcome).map_err(|x| AppError::Internal(x.into()))?;
+            let row_of = outcome
+                .rows
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (r.enrolment_id, i))
+                .collect();
+            let values = outcome.rows.iter().filter_map(|r| r.value).collect();
+            let scores = outcome
+                .rows
+                .iter()
+                .filter_map(|r| Some((r.sample_code.clone(), r.score()?)))
+                .collect();
+            out.push(SharedOutcome {
+                measurand: m,
+                outcome,
+                row_of,
+                values,
+                scores,
+            });
+        }
+        Ok(RoundOutcomes(out))
+    }
+
+    /// Enrolment `enrolment_id`'s outcome in each measurand it has a row in.
+    pub fn of(&self, enrolment_id: i64) -> Vec<LabOutcome> {
+        self.0
+            .iter()
+            .filter_map(|s| {
+                let o = &s.outcome;
+                let row = o.rows.get(*s.row_of.get(&enrolment_id)?)?;
+                Some(LabOutcome {
+                    measurand: s.measurand.clone(),
+                    row: Some(row.clone()),
+                    assigned: o.assigned,
+                    u_assigned: o.u_assigned,
+                    sigma_pt: o.sigma_pt,
+                    method: o.method.clone(),
+                    expected: o.expected.clone(),
+                    values: Arc::clone(&s.values),
+                    scores: Arc::clone(&s.scores),
+                    log10: o.log10,
+                })
+            })
+            .collect()
+    }
 }
 
 /// Enrolment `enrolment_id`'s released outcomes: for the lab and those who read its
@@ -949,44 +1035,7 @@ pub async fn lab_outcomes(
     if !(runs || released && a.reads_pt_of(&path(&e.lab_path)?)) {
         return Err(AppError::NotFound);
     }
-    let all = store::evaluations(&app.db, round.id).await?;
-    let mut out = Vec::new();
-    for m in store::measurands(&app.db, round.scheme_id).await? {
-        let pick = all
-            .iter()
-            .rev()
-            .filter(|x| x.measurand_id == m.id)
-            .find(|x| x.released || runs && !released);
-        let Some(ev) = pick else { continue };
-        let v = EvaluationView::read(ev.clone())?;
-        let row = v
-            .outcome
-            .rows
-            .iter()
-            .find(|r| r.enrolment_id == e.id)
-            .cloned();
-        if row.is_none() {
-            continue;
-        }
-        let values = v.outcome.rows.iter().filter_map(|r| r.value).collect();
-        let scores = v
-            .outcome
-            .rows
-            .iter()
-            .filter_map(|r| Some((r.sample_code.clone(), r.score()?)))
-            .collect();
-        out.push(LabOutcome {
-            measurand: m,
-            row,
-            assigned: v.outcome.assigned,
-            u_assigned: v.outcome.u_assigned,
-            sigma_pt: v.outcome.sigma_pt,
-            method: v.outcome.method.clone(),
-            expected: v.outcome.expected.clone(),
-            values,
-            scores,
-            log10: v.outcome.log10,
-        });
-    }
-    Ok((e, round, out))
+    let outcomes = RoundOutcomes::load(app, &round, runs && !released).await?;
+    let mine = outcomes.of(e.id);
+    Ok((e, round, mine))
 }

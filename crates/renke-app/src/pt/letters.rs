@@ -4,14 +4,18 @@
 //! samples; and the same charts for the round page ([`round_charts`]).
 
 use super::evaluate::{LabOutcome, lab_outcomes};
+use super::round_status;
 use crate::error::AppError;
 use crate::pdf::{PdfFile, render};
 use crate::{App, Caller};
 use renke_domain::clock::SHANGHAI;
+use renke_domain::pt::RoundStatus;
 use renke_domain::pt::{AssignedMethod, ScoreClass, SigmaMethod, pair_groups};
 use renke_render::chart::{Distribution, Youden, distribution_svg, ranked_scores_svg, youden_svg};
 use renke_render::pdf::{PtChart, PtLetter, PtLetterRow, PtReport, PtReportMeasurand, PtReportRow};
-use renke_store::pt::Measurand;
+use renke_store::pt::{Enrolment, Measurand, Round};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 /// `v` with `decimals` places, or "—".
 fn fmt(v: Option<f64>, decimals: usize) -> String {
@@ -19,8 +23,8 @@ fn fmt(v: Option<f64>, decimals: usize) -> String {
 }
 
 /// The method named in an evaluation's record, in Chinese with its clause.
-fn method_zh(o: &LabOutcome, key: &str, clause: &str) -> String {
-    let raw = o.method.get(key).map(String::as_str).unwrap_or("");
+fn method_zh(method: &BTreeMap<String, String>, key: &str, clause: &str) -> String {
+    let raw = method.get(key).map(String::as_str).unwrap_or("");
     let name = if key == "assigned" {
         match raw {
             "algorithm-a" => AssignedMethod::AlgorithmA.zh(),
@@ -38,7 +42,7 @@ fn method_zh(o: &LabOutcome, key: &str, clause: &str) -> String {
             _ => raw,
         }
     };
-    match o.method.get(clause) {
+    match method.get(clause) {
         Some(c) => format!("{name}（{c}）"),
         None => name.to_owned(),
     }
@@ -98,17 +102,32 @@ fn score_name(kind: &str) -> &'static str {
     }
 }
 
+/// The kernel density curves of measurands' distributions, each computed once however many
+/// letters draw it (about a million kernel terms for 10,000 values).
+#[derive(Default)]
+struct Densities(HashMap<i64, Vec<(f64, f64)>>);
+
+impl Densities {
+    fn of(&mut self, m: &Measurand, values: &[f64]) -> Vec<(f64, f64)> {
+        self.0
+            .entry(m.id)
+            .or_insert_with(|| density(values))
+            .clone()
+    }
+}
+
 /// The histogram and kernel density of a measurand's evaluated values, with the lab's
 /// value marked when given.
 fn distribution_chart(
     m: &Measurand,
     values: &[f64],
+    density: Vec<(f64, f64)>,
     assigned: f64,
     sigma_pt: f64,
     marked: Option<f64>,
 ) -> String {
     distribution_svg(&Distribution {
-        density: density(values),
+        density,
         values: values.to_vec(),
         assigned,
         sigma_pt,
@@ -174,22 +193,29 @@ fn youden_title(a: &str, b: &str) -> String {
 /// its outcomes once the round is released; the provider at any time after evaluating.
 pub async fn letter(app: &App, me: &Caller, enrolment_id: i64) -> Result<PtLetter, AppError> {
     let (e, round, outcomes) = lab_outcomes(app, me, enrolment_id).await?;
+    compose_letter(app, &e, &round, &outcomes, &mut Densities::default())
+}
+
+/// The letter of enrolment `e` from its outcomes (`no_scores` when it has none).
+fn compose_letter(
+    app: &App,
+    e: &Enrolment,
+    round: &Round,
+    outcomes: &[LabOutcome],
+    densities: &mut Densities,
+) -> Result<PtLetter, AppError> {
     if outcomes.is_empty() {
         return Err(AppError::Conflict("no_scores"));
     }
     let code = e.sample_code.clone().unwrap_or_default();
     let mut rows = Vec::new();
     let mut charts = Vec::new();
-    for o in &outcomes {
+    for o in outcomes {
         let Some(r) = &o.row else { continue };
         let d = (o.measurand.decimals.max(0) as usize).max(2);
         let unit = o.measurand.unit.clone().unwrap_or_default();
         let score_name = score_name(&r.score_kind);
-        let score = match r.score_kind.as_str() {
-            "z" => r.z,
-            "z_prime" => r.z_prime,
-            _ => None,
-        };
+        let score = r.score();
         rows.push(PtLetterRow {
             measurand: o.measurand.name.clone(),
             unit: if o.log10 {
@@ -204,12 +230,12 @@ pub async fn letter(app: &App, me: &Caller, enrolment_id: i64) -> Result<PtLette
             assigned_method: if o.expected.is_some() {
                 "预期结果".to_owned()
             } else {
-                method_zh(o, "assigned", "assigned_clause")
+                method_zh(&o.method, "assigned", "assigned_clause")
             },
             sigma_method: if o.expected.is_some() {
                 "—".to_owned()
             } else {
-                method_zh(o, "sigma_pt", "sigma_pt_clause")
+                method_zh(&o.method, "sigma_pt", "sigma_pt_clause")
             },
             score_name: score_name.to_owned(),
             score: fmt(score, 2),
@@ -223,7 +249,14 @@ pub async fn letter(app: &App, me: &Caller, enrolment_id: i64) -> Result<PtLette
         if let (Some(assigned), Some(sigma_pt)) = (o.assigned, o.sigma_pt) {
             charts.push(PtChart {
                 title: format!("{}：结果分布（本实验室已标出）", o.measurand.name),
-                svg: distribution_chart(&o.measurand, &o.values, assigned, sigma_pt, r.value),
+                svg: distribution_chart(
+                    &o.measurand,
+                    &o.values,
+                    densities.of(&o.measurand, &o.values),
+                    assigned,
+                    sigma_pt,
+                    r.value,
+                ),
             });
             charts.push(PtChart {
                 title: match ranked_step(o.scores.len()) {
@@ -294,25 +327,38 @@ pub async fn letters_zip(
     round_id: i64,
 ) -> Result<(String, crate::reporting::exports::ByteStream), AppError> {
     let round = super::round_to_run(app, me, round_id).await?;
-    let enrolments: Vec<i64> = renke_store::pt::enrolments(&app.db, round.id)
+    let enrolments: Vec<Enrolment> = renke_store::pt::enrolments(&app.db, round.id)
         .await?
         .into_iter()
         .filter(|e| e.status == "approved")
-        .map(|e| e.id)
         .collect();
+    if enrolments.is_empty() {
+        return Err(AppError::Conflict("no_participants"));
+    }
+    // The round's evaluations are read once for every letter: the provider's view, the
+    // latest versions before release and the released ones after.
+    let outcomes =
+        super::RoundOutcomes::load(app, &round, round_status(&round)? != RoundStatus::Released)
+            .await?;
+    let mut densities = Densities::default();
     // The first letter is made here, so a round without evaluations is refused up front.
-    let first = match enrolments.first() {
-        Some(e) => letter(app, me, *e).await?,
-        None => return Err(AppError::Conflict("no_participants")),
-    };
+    let first = enrolments
+        .iter()
+        .find_map(|e| {
+            compose_letter(app, e, &round, &outcomes.of(e.id), &mut densities)
+                .ok()
+                .map(|l| (e.id, l))
+        })
+        .ok_or(AppError::Conflict("no_scores"))?;
+    let name = format!("{}-结果通知书.zip", round.code);
     let (tx, rx) = tokio::sync::mpsc::channel(2);
-    let (app2, me2) = (app.clone(), me.clone());
+    let app2 = app.clone();
     tokio::spawn(async move {
-        let mut next = Some(first);
+        let mut first = Some(first);
         for (i, e) in enrolments.iter().enumerate() {
-            let l = match next.take() {
-                Some(l) => Ok(l),
-                None => letter(&app2, &me2, *e).await,
+            let l = match first.take_if(|f| f.0 == e.id) {
+                Some((_, l)) => Ok(l),
+                None => compose_letter(&app2, e, &round, &outcomes.of(e.id), &mut densities),
             };
             let item = match l {
                 // A participant without a scored result has no letter.
@@ -333,7 +379,7 @@ pub async fn letters_zip(
         }
     });
     Ok((
-        format!("{}-结果通知书.zip", round.code),
+        name,
         crate::reporting::exports::zip_stream(rx, "pt letters"),
     ))
 }
@@ -356,7 +402,7 @@ pub async fn report(app: &App, me: &Caller, round_id: i64) -> Result<PtReport, A
     if !(runs || released && (enrolled || oversees)) {
         return Err(AppError::NotFound);
     }
-    let all = renke_store::pt::evaluations(&app.db, round.id).await?;
+    let all = renke_store::pt::current_evaluations(&app.db, round.id).await?;
     let participants = renke_store::pt::submission_counts(&app.db, round.id)
         .await?
         .1 as usize;
@@ -376,18 +422,7 @@ pub async fn report(app: &App, me: &Caller, round_id: i64) -> Result<PtReport, A
         let o: super::Outcome =
             serde_json::from_str(&ev.outcome).map_err(|x| AppError::Internal(x.into()))?;
         let d = (m.decimals.max(0) as usize).max(2);
-        let lo = LabOutcome {
-            measurand: m.clone(),
-            row: None,
-            assigned: o.assigned,
-            u_assigned: o.u_assigned,
-            sigma_pt: o.sigma_pt,
-            method: o.method.clone(),
-            expected: o.expected.clone(),
-            values: o.rows.iter().filter_map(|r| r.value).collect(),
-            scores: Vec::new(),
-            log10: o.log10,
-        };
+        let values: Vec<f64> = o.rows.iter().filter_map(|r| r.value).collect();
         let mut counts = [0usize; 3];
         let mut rows = Vec::new();
         let mut scores = Vec::new();
@@ -399,11 +434,7 @@ pub async fn report(app: &App, me: &Caller, round_id: i64) -> Result<PtReport, A
                     ScoreClass::Unsatisfactory => 2,
                 }] += 1;
             }
-            let score = match r.score_kind.as_str() {
-                "z" => r.z,
-                "z_prime" => r.z_prime,
-                _ => None,
-            };
+            let score = r.score();
             if let Some(s) = score {
                 scores.push((r.sample_code.clone(), s));
             }
@@ -428,7 +459,7 @@ pub async fn report(app: &App, me: &Caller, round_id: i64) -> Result<PtReport, A
         if let (Some(assigned), Some(sigma_pt)) = (o.assigned, o.sigma_pt) {
             charts.push(PtChart {
                 title: format!("{}：结果分布与核密度", m.name),
-                svg: distribution_chart(&m, &lo.values, assigned, sigma_pt, None),
+                svg: distribution_chart(&m, &values, density(&values), assigned, sigma_pt, None),
             });
             charts.push(PtChart {
                 title: format!("{}：{name} 值排序", m.name),
@@ -448,12 +479,12 @@ pub async fn report(app: &App, me: &Caller, round_id: i64) -> Result<PtReport, A
             assigned_method: if o.expected.is_some() {
                 "预期结果".to_owned()
             } else {
-                method_zh(&lo, "assigned", "assigned_clause")
+                method_zh(&o.method, "assigned", "assigned_clause")
             },
             sigma_method: if o.expected.is_some() {
                 "—".to_owned()
             } else {
-                method_zh(&lo, "sigma_pt", "sigma_pt_clause")
+                method_zh(&o.method, "sigma_pt", "sigma_pt_clause")
             },
             method_lines: o.method.iter().map(|(k, v)| format!("{k}: {v}")).collect(),
             counts,
@@ -551,8 +582,8 @@ struct Charted {
     measurand: Measurand,
     assigned: Option<f64>,
     sigma_pt: Option<f64>,
-    values: Vec<f64>,
-    scores: Vec<(String, f64)>,
+    values: Arc<[f64]>,
+    scores: Arc<[(String, f64)]>,
     score_name: &'static str,
     marked: Option<f64>,
 }
@@ -584,14 +615,7 @@ pub async fn round_charts(
                 scores: o
                     .rows
                     .iter()
-                    .filter_map(|r| {
-                        let z = match r.score_kind.as_str() {
-                            "z" => r.z,
-                            "z_prime" => r.z_prime,
-                            _ => None,
-                        }?;
-                        Some((r.sample_code.clone(), z))
-                    })
+                    .filter_map(|r| Some((r.sample_code.clone(), r.score()?)))
                     .collect(),
                 score_name: o
                     .rows
@@ -636,7 +660,14 @@ pub async fn round_charts(
             score_name: c.score_name,
             scored: c.scores.len(),
             step: ranked_step(c.scores.len()),
-            distribution: distribution_chart(&c.measurand, &c.values, assigned, sigma_pt, c.marked),
+            distribution: distribution_chart(
+                &c.measurand,
+                &c.values,
+                density(&c.values),
+                assigned,
+                sigma_pt,
+                c.marked,
+            ),
             ranked: ranked_scores_svg(
                 &ranked_bars(&c.scores, own.as_deref()),
                 own.as_deref(),

@@ -850,11 +850,14 @@ impl From<LabOutcome> for LabOutcomeDto {
             sigma_pt: o.sigma_pt,
             method: o.method,
             expected: o.expected,
-            values: o.values,
+            values: o.values.to_vec(),
             scores: o
                 .scores
-                .into_iter()
-                .map(|(sample_code, score)| CodeScoreDto { sample_code, score })
+                .iter()
+                .map(|(sample_code, score)| CodeScoreDto {
+                    sample_code: sample_code.clone(),
+                    score: *score,
+                })
                 .collect(),
             log10: o.log10,
         }

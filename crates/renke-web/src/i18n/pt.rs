@@ -291,6 +291,16 @@ pub(super) const MESSAGES: &[(&str, &str, &str)] = &[
         "No invited lab has applied yet.",
     ),
     ("pt.enrolment.applied_at", "报名于", "applied"),
+    ("pt.enrolled.all", "全部", "All"),
+    ("pt.enrolled.applied", "待审核", "To approve"),
+    ("pt.enrolled.approved", "已确认", "Approved"),
+    ("pt.enrolled.declined", "未通过", "Declined"),
+    ("pt.enrolled.overdue", "收样逾期", "Receipt overdue"),
+    (
+        "pt.enrolled.none",
+        "没有符合此筛选的参加机构。",
+        "No participant matches this filter.",
+    ),
     ("pt.enrolment.approve", "确认参加", "Approve"),
     ("pt.enrolment.decline", "不予通过", "Decline"),
     (

@@ -7,12 +7,13 @@
 //! posts urlencoded and works without JavaScript; a refused form comes back with each
 //! message next to its field (by the field names the use cases give) and what was typed.
 
+use super::PAGE_SIZE;
 use crate::AppState;
 use crate::api::extract::PagePath;
 use crate::auth::User;
 use crate::error::{AppError, PageError};
 use crate::i18n::Tr;
-use crate::view::{Chrome, Errors, local_time, render};
+use crate::view::{Chrome, Errors, Pager, local_time, render};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
@@ -54,6 +55,19 @@ fn round_chip(s: RoundStatus) -> &'static str {
         RoundStatus::Enrolment => "yellow",
         RoundStatus::Testing => "green",
         RoundStatus::Released => "grey",
+    }
+}
+
+/// The round page's participant filters (besides all).
+const ENROLLED_FILTERS: [&str; 4] = ["applied", "approved", "declined", "overdue"];
+
+/// Whether enrolment `e` is listed under participant filter `f` (empty: every enrolment
+/// past the invitation).
+fn enrolled_under(e: &EnrolRow, f: &str) -> bool {
+    match f {
+        "" => e.status != "invited",
+        "overdue" => e.receipt_overdue,
+        status => e.status == status,
     }
 }
 
@@ -235,6 +249,12 @@ pub struct PtQuery {
     sort: Option<String>,
     #[serde(default)]
     round: Option<i64>,
+    /// The round page's participant filter: `applied`, `approved`, `declined`, `overdue`.
+    #[serde(default)]
+    enrolled: Option<String>,
+    /// The round page's participant list offset.
+    #[serde(default)]
+    offset: i64,
 }
 
 impl PtQuery {
@@ -681,6 +701,7 @@ pub struct MeasurandLine {
 }
 
 /// A dispatch of samples with its receipt.
+#[derive(Clone)]
 pub struct DispatchLine {
     pub id: i64,
     pub courier: String,
@@ -698,6 +719,7 @@ impl DispatchLine {
 }
 
 /// An enrolment on the provider's table.
+#[derive(Clone)]
 pub struct EnrolRow {
     pub id: i64,
     pub lab: String,
@@ -860,7 +882,13 @@ struct RoundPage {
     may_apply: bool,
     standing: Option<Standing>,
     mine: Option<MyLine>,
+    /// Every enrolment (the counts and the invited-only list are over all of them).
     enrolments: Vec<EnrolRow>,
+    /// The page of enrolments past the invitation shown, under `enrolled`.
+    shown: Vec<EnrolRow>,
+    /// The participant filter chosen (empty for all).
+    enrolled: String,
+    pager: Pager,
     approved: i64,
     submitted: i64,
     /// The invitation picker: labs the rule admits by invitation (code, label).
@@ -958,11 +986,21 @@ impl RoundPage {
             typed == code
         }
     }
-    /// Enrolments past the invitation: applied, approved or declined.
-    fn active(&self) -> Vec<&EnrolRow> {
-        self.enrolments
+    /// The participant filters with their labels and counts.
+    fn enrolled_filters(&self) -> Vec<(&'static str, String)> {
+        ENROLLED_FILTERS
             .iter()
-            .filter(|e| e.status != "invited")
+            .map(|f| {
+                let n = self
+                    .enrolments
+                    .iter()
+                    .filter(|e| enrolled_under(e, f))
+                    .count();
+                (
+                    *f,
+                    format!("{}（{n}）", self.c.tr.t(&format!("pt.enrolled.{f}"))),
+                )
+            })
             .collect()
     }
     /// Labs invited that have not answered yet.
@@ -1147,6 +1185,33 @@ async fn round_page(
                 receipt_overdue: r.receipt_overdue,
             }
         })
+        .collect::<Vec<EnrolRow>>();
+    let enrolled = q
+        .enrolled
+        .clone()
+        .filter(|f| ENROLLED_FILTERS.contains(&f.as_str()))
+        .unwrap_or_default();
+    let listed: Vec<&EnrolRow> = enrolments
+        .iter()
+        .filter(|e| enrolled_under(e, &enrolled))
+        .collect();
+    let total = listed.len() as i64;
+    let last_page = (total - 1).max(0) / PAGE_SIZE * PAGE_SIZE;
+    let pager = Pager {
+        offset: q.offset.clamp(0, last_page),
+        limit: PAGE_SIZE,
+        total,
+        base: if enrolled.is_empty() {
+            format!("/pt/rounds/{id}?")
+        } else {
+            format!("/pt/rounds/{id}?enrolled={enrolled}&")
+        },
+    };
+    let shown = listed
+        .into_iter()
+        .skip(pager.offset as usize)
+        .take(PAGE_SIZE as usize)
+        .cloned()
         .collect();
     let mine = v.mine.as_ref().map(|m| MyLine {
         id: m.enrolment.id,
@@ -1287,6 +1352,9 @@ async fn round_page(
         standing: v.my_standing,
         mine,
         enrolments,
+        shown,
+        enrolled,
+        pager,
         approved: v.approved,
         submitted: v.submitted,
         invitable,
@@ -1419,6 +1487,22 @@ pub async fn apply(
     after(&state, &user, id, "apply", pairs, &["measurand_ids"], r).await
 }
 
+/// Where a provider's form on the participant list was sent from (the filter and the page
+/// offset, as hidden fields), as query parameters to return there.
+fn list_place(pairs: &[(String, String)]) -> String {
+    let mut place = String::new();
+    let f = field(pairs, "enrolled");
+    if ENROLLED_FILTERS.contains(&f.as_str()) {
+        place.push_str(&format!("&enrolled={f}"));
+    }
+    if let Ok(o) = field(pairs, "offset").parse::<u32>()
+        && o > 0
+    {
+        place.push_str(&format!("&offset={o}"));
+    }
+    place
+}
+
 /// `POST /pt/rounds/{id}/enrolments/{enrolment}/decide`: approve or decline.
 pub async fn decide(
     State(state): State<AppState>,
@@ -1431,7 +1515,8 @@ pub async fn decide(
         .await
         .map(|()| {
             let done = if approve { "approved" } else { "declined" };
-            format!("/pt/rounds/{id}?done={done}#enrolment-{enrolment}")
+            let place = list_place(&pairs);
+            format!("/pt/rounds/{id}?done={done}{place}#enrolment-{enrolment}")
         });
     after(&state, &user, id, "decide", Vec::new(), &[], r).await
 }
@@ -1462,7 +1547,10 @@ pub async fn dispatch(
     };
     let r = svc::dispatch(&state, &user.account, enrolment, &f)
         .await
-        .map(|_| format!("/pt/rounds/{id}?done=dispatched#enrolment-{enrolment}"));
+        .map(|_| {
+            let place = list_place(&pairs);
+            format!("/pt/rounds/{id}?done=dispatched{place}#enrolment-{enrolment}")
+        });
     let form = format!("dispatch-{enrolment}");
     let shown = ["courier", "tracking", "sent_on"];
     after(&state, &user, id, &form, pairs, &shown, r).await

@@ -67,11 +67,10 @@ fn id_after(location: &str, prefix: &str) -> i64 {
         .unwrap()
 }
 
-/// A round in testing made through the provider's pages: the scheme 电气产品绝缘电阻测试
-/// with 绝缘电阻 (MΩ, one decimal), round GDPT-2022-01, the qualifying labs invited, every
-/// lab applied (by use case) and approved (on the page), testing started. Returns the
-/// round, the measurand and each lab's enrolment.
-pub(crate) async fn round_in_testing(app: &TestApp) -> (i64, i64, Vec<i64>) {
+/// A round open for enrolment made through the provider's pages: the scheme
+/// 电气产品绝缘电阻测试 with 绝缘电阻 (MΩ, one decimal), round GDPT-2022-01, the qualifying
+/// labs invited. Returns the round and the measurand.
+pub(crate) async fn open_round(app: &TestApp) -> (i64, i64) {
     let (c, token) = form_login(app, "gd.org").await;
     let (status, location, html) = post(
         &c,
@@ -135,7 +134,15 @@ pub(crate) async fn round_in_testing(app: &TestApp) -> (i64, i64, Vec<i64>) {
         .await
         .unwrap()
         .measurands;
-    let m = measurands[0].id;
+    (round, measurands[0].id)
+}
+
+/// A round in testing made through the provider's pages ([`open_round`]), every lab
+/// applied (by use case) and approved (on the page), testing started. Returns the round,
+/// the measurand and each lab's enrolment.
+pub(crate) async fn round_in_testing(app: &TestApp) -> (i64, i64, Vec<i64>) {
+    let (round, m) = open_round(app).await;
+    let (c, token) = form_login(app, "gd.org").await;
     let mut enrolments = Vec::new();
     for (_, _, _, login) in LABS {
         let me = caller(app, login).await;
@@ -184,6 +191,125 @@ pub(crate) async fn codes(app: &TestApp, round: i64, enrolments: &[i64]) -> Vec<
                 .expect("approved with a code")
         })
         .collect()
+}
+
+/// How many enrolments a round page's participant list shows per page.
+const LIST_PAGE: usize = 50;
+
+#[tokio::test]
+async fn the_participant_list_is_paged_and_filtered_and_a_decision_keeps_the_place() {
+    for app in TestApp::spawn_all().await {
+        fixture(&app).await;
+        let (round, m) = open_round(&app).await;
+        // Enough more qualifying labs to need a second page, each applying.
+        let extra = LIST_PAGE + 3;
+        let orgs: Vec<NewOrg> = (0..extra)
+            .map(|i| {
+                let mut o = NewOrg::new(
+                    OrgCode::parse("code", &format!("GD-LAB-X{i:02}")).unwrap(),
+                    Some(OrgCode::parse("parent", "GD-SZ").unwrap()),
+                    format!("深圳附加{i:02}号检测有限公司"),
+                    OrgKind::Lab,
+                );
+                o.cma_level = Some(CmaLevel::Provincial);
+                o
+            })
+            .collect();
+        renke_store::orgs::create_many(app.db(), &orgs, t0())
+            .await
+            .unwrap();
+        let f = renke_app::pt::ApplyForm {
+            measurand_ids: vec![m],
+        };
+        let mut applied = Vec::new();
+        for i in 0..extra {
+            let login = format!("labx{i:02}.staff");
+            app.account(&login, Role::Staff, &format!("GD-LAB-X{i:02}"))
+                .await;
+            let me = caller(&app, &login).await;
+            applied.push(
+                renke_app::pt::apply(&app.state, &me, round, &f)
+                    .await
+                    .unwrap(),
+            );
+        }
+        let (c, token) = form_login(&app, "gd.org").await;
+        let path = format!("/pt/rounds/{round}");
+        let rows = |html: &str| html.matches("<li id=\"enrolment-").count();
+
+        // Page one of everyone past the invitation, and a pager to the rest; the five
+        // labs only invited stay in the invited list, not on the pages.
+        let (status, _, html) = get(&c, &app, &path).await;
+        assert_eq!(status, 200, "{}", app.label());
+        assert_eq!(
+            rows(&html),
+            LIST_PAGE + 5,
+            "a page of applied and the 5 invited"
+        );
+        assert!(html.contains("第 1 页，共 2 页"), "{html}");
+        assert!(
+            html.contains(&format!("{path}?offset={LIST_PAGE}")),
+            "{html}"
+        );
+        let (_, _, html) = get(&c, &app, &format!("{path}?offset={LIST_PAGE}")).await;
+        assert_eq!(rows(&html), extra - LIST_PAGE + 5);
+
+        // Approving from page two of 待审核 comes back to the same filter and page.
+        let last = *applied.last().unwrap();
+        let offset = LIST_PAGE.to_string();
+        let (status, location, html) = post(
+            &c,
+            &app,
+            &format!("/pt/rounds/{round}/enrolments/{last}/decide"),
+            &[
+                ("_csrf", &token),
+                ("decision", "approve"),
+                ("enrolled", "applied"),
+                ("offset", &offset),
+            ],
+        )
+        .await;
+        assert_eq!(status, 303, "{html}");
+        assert_eq!(
+            location,
+            format!("{path}?done=approved&enrolled=applied&offset={LIST_PAGE}#enrolment-{last}")
+        );
+        // A filter not offered is ignored rather than echoed.
+        let (_, location, _) = post(
+            &c,
+            &app,
+            &format!("/pt/rounds/{round}/enrolments/{}/decide", applied[0]),
+            &[
+                ("_csrf", &token),
+                ("decision", "decline"),
+                ("enrolled", "<script>"),
+                ("offset", "-4"),
+            ],
+        )
+        .await;
+        assert_eq!(
+            location,
+            format!("{path}?done=declined#enrolment-{}", applied[0])
+        );
+
+        // Each filter lists only its enrolments, with counts on the tabs.
+        let (_, _, html) = get(&c, &app, &format!("{path}?enrolled=approved")).await;
+        assert_eq!(rows(&html), 1 + 5, "the approved one and the invited list");
+        assert!(html.contains(&format!("id=\"enrolment-{last}\"")));
+        assert!(
+            html.contains("已确认（1）") && html.contains("未通过（1）"),
+            "{html}"
+        );
+        assert!(html.contains(&format!("待审核（{}）", extra - 2)), "{html}");
+        let (_, _, html) = get(&c, &app, &format!("{path}?enrolled=declined")).await;
+        assert!(html.contains(&format!("id=\"enrolment-{}\"", applied[0])));
+        assert!(!html.contains(&format!("id=\"enrolment-{last}\"")));
+        let (_, _, html) = get(&c, &app, &format!("{path}?enrolled=overdue")).await;
+        assert!(html.contains("没有符合此筛选的参加机构。"), "{html}");
+        // An offset past the end shows the last page rather than nothing.
+        let (_, _, html) = get(&c, &app, &format!("{path}?enrolled=approved&offset=900")).await;
+        assert!(html.contains(&format!("id=\"enrolment-{last}\"")), "{html}");
+    }
 }
 
 #[tokio::test]
@@ -1048,6 +1174,31 @@ async fn report_after_evaluation_and_the_history_of_a_lab() {
         let (status, _, html) =
             post(&c, &app, &format!("{path}/release"), &[("_csrf", &token)]).await;
         assert_eq!(status, 303, "{html}");
+
+        // The zip holds a letter for each lab scored (A–D), none for lab E.
+        let r = c
+            .get(app.url(&format!("{path}/letters.zip")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 200);
+        let bytes = r.bytes().await.unwrap().to_vec();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut names: Vec<String> = zip.file_names().map(|n| n.unwrap().into_owned()).collect();
+        names.sort();
+        let codes = codes(&app, round, &enrolments).await;
+        let mut want: Vec<String> = codes[..4]
+            .iter()
+            .map(|c| format!("GDPT-2022-01-{c}.pdf"))
+            .collect();
+        want.sort();
+        assert_eq!(names, want, "{}", app.label());
+        for n in &names {
+            let mut f = zip.by_name(n).unwrap();
+            let mut head = [0u8; 4];
+            std::io::Read::read_exact(&mut f, &mut head).unwrap();
+            assert_eq!(&head, b"%PDF", "{n}");
+        }
 
         // Lab A: the report and its history from its released scores.
         let lab_a = caller(&app, LABS[0].3).await;
