@@ -3,6 +3,7 @@
 use crate::config::{Settings, sqlite_url};
 use anyhow::{Context, anyhow};
 use chrono::{DateTime, Utc};
+use renke_app::FileStore;
 use renke_domain::account::Login;
 use renke_domain::clock::Clock;
 use renke_domain::demo::{self, DEMO_PASSWORD};
@@ -14,6 +15,7 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+mod materials;
 mod pt;
 
 /// Build a fresh demo database and serve it.
@@ -41,6 +43,9 @@ pub const DEFAULT_CLOCK: &str = "2022-06-06T09:00:00+08:00";
 
 /// When the demo's organisations, accounts, campaign and activities were set up.
 const SET_UP: &str = "2022-05-01 09:00";
+/// When the demo's publicity materials were uploaded and reviewed: before the earliest
+/// clock (as the PT rounds' `demo::pt::DONE_BY`), so they stand the same at every start.
+const MATERIALS_AT: &str = "2022-06-02 09:00";
 
 /// A moment in Beijing time as the seeds write it (`2022-06-15 16:30`).
 fn beijing(s: &str) -> anyhow::Result<DateTime<Utc>> {
@@ -128,6 +133,8 @@ pub struct DemoSummary {
     /// Guangdong's proficiency-testing rounds, in the order of `demo::pt::rounds()`:
     /// GDPT-2022-01 (released), -02 (results coming in), -03 (enrolment).
     pub pt_rounds: Vec<i64>,
+    /// Publicity materials loaded (official posters and the cities' materials).
+    pub materials: usize,
 }
 
 /// Shanghai's notice and the reporting tasks of the seeds, with submissions in every state
@@ -514,7 +521,11 @@ async fn load_activities(
 /// the labs of Guangdong's proficiency testing), the demo accounts and a staff account for
 /// each of those labs (all with [`DEMO_PASSWORD`], hashed once), the 2022 campaign with its
 /// notices, reporting and activities, and Guangdong's three proficiency-testing rounds.
-pub async fn load_demo(db: &Db, now: DateTime<Utc>) -> anyhow::Result<DemoSummary> {
+pub async fn load_demo(
+    db: &Db,
+    files: &FileStore,
+    now: DateTime<Utc>,
+) -> anyhow::Result<DemoSummary> {
     let earliest = earliest_clock()?;
     if now < earliest {
         anyhow::bail!(
@@ -608,7 +619,9 @@ pub async fn load_demo(db: &Db, now: DateTime<Utc>) -> anyhow::Result<DemoSummar
     // Every step of the rounds lies before the earliest clock (`demo::pt::DONE_BY`), so
     // they stand the same at every moment the demo may start at.
     let pt_rounds = pt::load(db, campaign.id).await?;
+    let materials = materials::load(db, files, campaign.id, beijing(MATERIALS_AT)?).await?;
     Ok(DemoSummary {
+        materials,
         activities,
         pt_rounds,
         orgs: new_orgs.len(),
@@ -750,7 +763,9 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     crate::serve::init_tracing("info");
     let (db, settings) = open(&args).await?;
     let clock = parse_clock(&args.clock)?;
-    let summary = load_demo(&db, clock.now()).await?;
+    let files = FileStore::local(&settings.files_dir())
+        .with_context(|| format!("files directory {}", settings.files_dir().display()))?;
+    let summary = load_demo(&db, &files, clock.now()).await?;
     println!(
         "演示数据已就绪 demo ready: {} 个机构 organisations, {} 个账号 accounts, 活动 campaign #{}",
         summary.orgs, summary.accounts, summary.campaign_id

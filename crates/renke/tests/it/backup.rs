@@ -9,7 +9,9 @@ use renke_store::testing::backends;
 async fn backup_then_restore_gives_identical_data() {
     let now = Utc.with_ymd_and_hms(2022, 6, 28, 2, 0, 0).unwrap();
     for source in backends().await {
-        renke::demo::load_demo(&source.db, now).await.unwrap();
+        renke::demo::load_demo(&source.db, &renke_app::FileStore::memory(), now)
+            .await
+            .unwrap();
         let target = source.sibling().await.unwrap();
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("renke.backup");

@@ -107,7 +107,6 @@ async fn every_link_shown_answers() {
     let dir = tempfile::tempdir().unwrap();
     let db = renke_store::testing::TestDb::sqlite().await.unwrap();
     let at = renke::demo::parse_clock("2022-06-28T10:00:00+08:00").unwrap();
-    renke::demo::load_demo(&db.db, at.now()).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let settings = Settings {
@@ -115,6 +114,11 @@ async fn every_link_shown_answers() {
         listen: addr,
         ..Settings::default()
     };
+    // The demo's files where the server reads them, so their links answer too.
+    let files = renke_app::FileStore::local(&settings.files_dir()).unwrap();
+    renke::demo::load_demo(&db.db, &files, at.now())
+        .await
+        .unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let handle = db.db.clone();
     let server = tokio::spawn(async move {

@@ -8,12 +8,43 @@ async fn demo_dataset_loads_and_every_account_can_log_in() {
     let now = Utc.with_ymd_and_hms(2022, 6, 28, 2, 0, 0).unwrap();
     for t in backends().await {
         let db = &t.db;
-        let summary = renke::demo::load_demo(db, now).await.unwrap();
+        let summary = renke::demo::load_demo(db, &renke_app::FileStore::memory(), now)
+            .await
+            .unwrap();
         assert_eq!(
             summary.orgs,
             demo::orgs().len() + demo::pt::labs().len(),
             "{}: the seeds' organisations and the labs of Guangdong's PT",
             t.label()
+        );
+
+        // The publicity materials: three official, six from Guangdong's cities, of which
+        // two published by the province; the public zone shows the official ones first.
+        assert_eq!(summary.materials, 9, "{}", t.label());
+        let app = renke_app::App::new(
+            db.clone(),
+            renke_domain::clock::Clock::fixed(now),
+            renke_app::WebConfig::default(),
+        );
+        let zone = renke_app::publicity::zone(
+            &app,
+            None,
+            summary.campaign_id,
+            &renke_app::publicity::ZoneQuery::default(),
+            50,
+        )
+        .await
+        .unwrap();
+        let titles: Vec<&str> = zone.page.items.iter().map(|m| m.title.as_str()).collect();
+        assert_eq!(titles.len(), 5, "{}: {titles:?}", t.label());
+        assert!(
+            titles[0].contains("海报") || titles[0].contains("标语"),
+            "{titles:?}"
+        );
+        assert!(titles.iter().any(|t| t.contains("云开放")), "{titles:?}");
+        assert!(
+            !titles.iter().any(|t| t.contains("佛山日报")),
+            "accepted, not published"
         );
 
         let samr = renke_store::orgs::get_by_code(db, "SAMR").await.unwrap();
@@ -348,7 +379,9 @@ async fn demo_has_every_seed_activity_with_organisers_venues_and_sessions() {
     for t in backends().await {
         let db = &t.db;
         let l = t.label();
-        let summary = renke::demo::load_demo(db, now).await.unwrap();
+        let summary = renke::demo::load_demo(db, &renke_app::FileStore::memory(), now)
+            .await
+            .unwrap();
         assert_eq!(
             summary.activities, 16,
             "{l}: SAMR 2, Guangdong 6 (viewing, lecture, three PT areas, training), Shanghai 8"
@@ -518,7 +551,9 @@ async fn the_default_demo_runs_live_at_its_moment() {
     for t in backends().await {
         let db = &t.db;
         let l = t.label();
-        let summary = renke::demo::load_demo(db, now).await.unwrap();
+        let summary = renke::demo::load_demo(db, &renke_app::FileStore::memory(), now)
+            .await
+            .unwrap();
         // Every recorded event lies between the set-up on 1 May and the clock.
         let start = Utc.with_ymd_and_hms(2022, 5, 1, 1, 0, 0).unwrap();
         for (table, column) in [
@@ -623,7 +658,9 @@ async fn guangdong_runs_three_pt_rounds_in_three_states() {
         let db = &t.db;
         let l = t.label();
         let started = std::time::Instant::now();
-        let summary = renke::demo::load_demo(db, now).await.unwrap();
+        let summary = renke::demo::load_demo(db, &renke_app::FileStore::memory(), now)
+            .await
+            .unwrap();
         eprintln!("{l}: demo loaded in {:?}", started.elapsed());
         assert_eq!(summary.orgs, demo::orgs().len() + labs().len(), "{l}");
         assert_eq!(
