@@ -18,6 +18,7 @@ pub mod campaigns;
 pub mod digest;
 pub mod error;
 pub mod files;
+pub mod industry_stats;
 pub mod jobs;
 pub mod mail;
 pub mod model;

@@ -665,6 +665,12 @@ pub fn accounts() -> Vec<DemoAccount> {
         a("shpd.viewer", "浦东新区局查看者（演示）", "SH-PD", Viewer),
         a("shja.staff", "静安区局工作人员（演示）", "SH-JA", Staff),
         a(
+            "sjtu.staff",
+            "安泰经管学院合作研究人员（演示）",
+            "SH-SJTU-ACEM",
+            Staff,
+        ),
+        a(
             "lab.organiser",
             "实验室组织者（演示）",
             "GD-GZ-LAB1",
@@ -788,6 +794,7 @@ pub fn accounts_table() -> Table {
 }
 
 pub mod activities;
+pub mod industry_stats;
 pub mod notices;
 pub mod pt;
 pub mod tasks;

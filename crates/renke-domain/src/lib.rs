@@ -10,6 +10,7 @@ pub mod demo;
 pub mod error;
 pub mod file;
 pub mod import;
+pub mod industry_stats;
 pub mod locale;
 pub mod notice;
 pub mod org;

@@ -319,6 +319,28 @@ impl Actor {
     pub fn adds_official_material(&self, owner: &OrgPath) -> bool {
         self.may(Action::Manage, owner).is_ok()
     }
+
+    /// Whether this actor keeps the industry statistics (行业统计) of `owner` — imports a
+    /// year's figures, writes, publishes and shares the yearly report: it belongs to the
+    /// administration and acts for the owner. Administrators keep everyone's.
+    pub fn keeps_statistics_of(&self, owner: &OrgPath) -> bool {
+        self.is_admin() || self.is_administration() && self.may(Action::Act, owner).is_ok()
+    }
+
+    /// Whether this actor reads `owner`'s industry statistics (every institution's figures,
+    /// the analysis, draft reports): the administration at the owner or above it that
+    /// sees below — never a district below, a sibling or an institution.
+    pub fn reads_statistics_of(&self, owner: &OrgPath) -> bool {
+        self.is_admin() || self.is_administration() && self.collects(owner)
+    }
+
+    /// Whether this actor reads the figures of one yearly report of `owner` (its analysis
+    /// and its PDF, draft or published): whoever reads the owner's statistics, and a
+    /// co-organiser the report is `shared_with` (a university writing it with the bureau)
+    /// — for that report only, never the institutions' rows.
+    pub fn reads_report_figures(&self, owner: &OrgPath, shared_with: bool) -> bool {
+        shared_with || self.reads_statistics_of(owner)
+    }
 }
 
 #[cfg(test)]
@@ -576,6 +598,124 @@ mod tests {
     /// publishes; a sibling city reads nothing of it; a lab under the city uploads for
     /// itself but never publishes; the campaign's organiser (the province) adds official
     /// material.
+    /// Industry statistics: Shanghai's staff keep and read its figures; SAMR above reads
+    /// them; a district below, another province and a lab read nothing; a university reads
+    /// the figures of the one report shared with it and keeps nothing.
+    #[test]
+    fn statistics_rules_table() {
+        let cn = OrgPath::root(1);
+        let sh = cn.child(2);
+        let pd = sh.child(20);
+        let gd = cn.child(3);
+        let uni = sh.child(40);
+        /// who, role, organisation, kind, keeps_statistics_of(sh),
+        /// reads_statistics_of(sh, pd), reads_report_figures(sh, shared: false, true).
+        type Row<'a> = (
+            &'a str,
+            Role,
+            &'a OrgPath,
+            OrgKind,
+            bool,
+            [bool; 2],
+            [bool; 2],
+        );
+        let rows: &[Row<'_>] = &[
+            (
+                "SH organiser",
+                Role::Organiser,
+                &sh,
+                OrgKind::Regulator,
+                true,
+                [true, true],
+                [true, true],
+            ),
+            (
+                "SH staff",
+                Role::Staff,
+                &sh,
+                OrgKind::Regulator,
+                true,
+                [true, false],
+                [true, true],
+            ),
+            (
+                "SH viewer",
+                Role::Viewer,
+                &sh,
+                OrgKind::Regulator,
+                false,
+                [true, true],
+                [true, true],
+            ),
+            (
+                "SAMR organiser",
+                Role::Organiser,
+                &cn,
+                OrgKind::Regulator,
+                true,
+                [true, true],
+                [true, true],
+            ),
+            (
+                "Pudong organiser",
+                Role::Organiser,
+                &pd,
+                OrgKind::Regulator,
+                false,
+                [false, true],
+                [false, true],
+            ),
+            (
+                "GD organiser",
+                Role::Organiser,
+                &gd,
+                OrgKind::Regulator,
+                false,
+                [false, false],
+                [false, true],
+            ),
+            (
+                "university staff",
+                Role::Staff,
+                &uni,
+                OrgKind::University,
+                false,
+                [false, false],
+                [false, true],
+            ),
+            (
+                "university organiser",
+                Role::Organiser,
+                &uni,
+                OrgKind::University,
+                false,
+                [false, false],
+                [false, true],
+            ),
+            (
+                "admin",
+                Role::Admin,
+                &cn,
+                OrgKind::Regulator,
+                true,
+                [true, true],
+                [true, true],
+            ),
+        ];
+        for (who, role, org, kind, keeps, reads, figures) in rows {
+            let a = actor(*role, org, *kind);
+            let got = (
+                a.keeps_statistics_of(&sh),
+                [a.reads_statistics_of(&sh), a.reads_statistics_of(&pd)],
+                [
+                    a.reads_report_figures(&sh, false),
+                    a.reads_report_figures(&sh, true),
+                ],
+            );
+            assert_eq!(got, (*keeps, *reads, *figures), "{who}");
+        }
+    }
+
     #[test]
     fn publicity_rules_table() {
         let gd = OrgPath::root(1).child(19);

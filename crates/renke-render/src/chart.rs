@@ -11,6 +11,8 @@
 
 use std::fmt::Write;
 
+pub mod bars;
+
 /// The font stack of every label: the bundled CJK families first.
 const FONT: &str = "'Noto Sans CJK SC', 'Noto Serif CJK SC', sans-serif";
 /// Width and height of the distribution chart, in SVG user units (the PDF scales it).

@@ -72,6 +72,10 @@ pub const TABLES: &[&str] = &[
     "pt_followup_files",
     "pt_studies",
     "publicity_materials",
+    "industry_stat_sets",
+    "industry_stat_rows",
+    "industry_reports",
+    "industry_report_shares",
 ];
 
 /// Tables that have an identity column named `id` to resynchronise after a PostgreSQL restore.
@@ -105,6 +109,9 @@ const IDENTITY_TABLES: &[&str] = &[
     "pt_followups",
     "pt_studies",
     "publicity_materials",
+    "industry_stat_sets",
+    "industry_stat_rows",
+    "industry_reports",
 ];
 
 const PG_MAGIC: &str = "RENKE-BACKUP postgres";

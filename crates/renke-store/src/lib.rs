@@ -13,6 +13,7 @@ pub mod campaigns;
 mod db;
 pub mod error;
 pub mod files;
+pub mod industry_stats;
 pub mod items;
 pub mod jobs;
 pub mod notices;

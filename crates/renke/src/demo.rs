@@ -16,6 +16,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 mod materials;
+mod industry_stats;
 mod pt;
 
 /// Build a fresh demo database and serve it.
@@ -620,6 +621,7 @@ pub async fn load_demo(
     // they stand the same at every moment the demo may start at.
     let pt_rounds = pt::load(db, campaign.id).await?;
     let materials = materials::load(db, files, campaign.id, beijing(MATERIALS_AT)?).await?;
+    industry_stats::load(db, campaign.id).await?;
     Ok(DemoSummary {
         materials,
         activities,

@@ -17,6 +17,7 @@
 
 mod certificate;
 pub mod demo;
+mod industry_report;
 mod notice;
 mod pt_certificate;
 mod pt_letter;
@@ -25,6 +26,7 @@ mod report;
 mod world;
 
 pub use certificate::Certificate;
+pub use industry_report::IndustryReport;
 pub use notice::{ContactLine, NoticeDoc};
 pub use pt_certificate::{PtCertificate, PtCertificateRow};
 pub use pt_letter::{PtChart, PtLetter, PtLetterRow};
@@ -77,6 +79,7 @@ const REPORT: &str = include_str!("templates/report.typ");
 const PT_LETTER: &str = include_str!("templates/pt_letter.typ");
 const PT_REPORT: &str = include_str!("templates/pt_report.typ");
 const PT_CERTIFICATE: &str = include_str!("templates/pt_certificate.typ");
+const INDUSTRY_REPORT: &str = include_str!("templates/industry_report.typ");
 
 /// The font stacks the templates use, best first: the official families (when a font
 /// directory provides them), then the bundled stand-ins. Only families that exist are
@@ -132,6 +135,7 @@ enum Kind {
     PtLetter,
     PtReport,
     PtCertificate,
+    IndustryReport,
 }
 
 impl Kind {
@@ -143,6 +147,7 @@ impl Kind {
             Kind::PtLetter => "/pt_letter.typ",
             Kind::PtReport => "/pt_report.typ",
             Kind::PtCertificate => "/pt_certificate.typ",
+            Kind::IndustryReport => "/industry_report.typ",
         }
     }
 }
@@ -172,6 +177,7 @@ impl PdfRenderer {
             Template::new(Kind::PtLetter.path(), PT_LETTER)?,
             Template::new(Kind::PtReport.path(), PT_REPORT)?,
             Template::new(Kind::PtCertificate.path(), PT_CERTIFICATE)?,
+            Template::new(Kind::IndustryReport.path(), INDUSTRY_REPORT)?,
         ];
         let stacks: serde_json::Map<String, serde_json::Value> = FONT_STACKS
             .iter()
@@ -225,6 +231,11 @@ impl PdfRenderer {
     /// (能力验证参加证明), one A4 page.
     pub fn pt_certificate(&self, c: &PtCertificate) -> Result<Pdf, PdfError> {
         self.render(Kind::PtCertificate, &c.to_data())
+    }
+
+    /// A yearly industry report (行业发展情况报告) with its charts and tables.
+    pub fn industry_report(&self, r: &IndustryReport) -> Result<Pdf, PdfError> {
+        self.render(Kind::IndustryReport, &r.to_data())
     }
 
     fn render(&self, kind: Kind, data: &impl Serialize) -> Result<Pdf, PdfError> {
@@ -327,6 +338,11 @@ pub fn pt_report(r: &PtReport) -> Result<Pdf, PdfError> {
 /// [`PdfRenderer::pt_certificate`] with the bundled fonts.
 pub fn pt_certificate(c: &PtCertificate) -> Result<Pdf, PdfError> {
     bundled()?.pt_certificate(c)
+}
+
+/// [`PdfRenderer::industry_report`] with the bundled fonts.
+pub fn industry_report(r: &IndustryReport) -> Result<Pdf, PdfError> {
+    bundled()?.industry_report(r)
 }
 
 /// 2022年6月1日: dates in documents are Chinese, with Arabic numerals (GB/T 9704-2012 §7.3.5.2).

@@ -9,6 +9,7 @@ mod campaigns;
 pub mod dto;
 mod exports;
 pub mod extract;
+mod industry_stats;
 mod items;
 mod me;
 mod notices;
@@ -148,6 +149,18 @@ pub fn openapi_router() -> OpenApiRouter<AppState> {
         .routes(routes!(publicity::file))
         .routes(routes!(publicity::thumbnail))
         .routes(routes!(publicity::zone))
+        .routes(routes!(industry_stats::overview))
+        .routes(routes!(industry_stats::import))
+        .routes(routes!(industry_stats::analysis))
+        .routes(routes!(industry_stats::create_report))
+        .routes(routes!(
+            industry_stats::report,
+            industry_stats::update_report
+        ))
+        .routes(routes!(industry_stats::publish))
+        .routes(routes!(industry_stats::share))
+        .routes(routes!(industry_stats::pdf))
+        .routes(routes!(industry_stats::campaign_reports))
 }
 
 /// The `/api/v1` routes (from [`openapi_router`], at their full paths, with the JSON 404

@@ -18,6 +18,9 @@ pub struct Doc<T>(PhantomData<T>);
 pub mod form {
     use super::Doc;
     pub type AccountInput = Doc<renke_app::accounts::AccountInput>;
+    pub type AnalysisQuery = Doc<renke_app::industry_stats::AnalysisQuery>;
+    pub type IndustryReportForm = Doc<renke_app::industry_stats::ReportForm>;
+    pub type ShareForm = Doc<renke_app::industry_stats::ShareForm>;
     pub type ActivityForm = Doc<renke_app::activities::ActivityForm>;
     pub type ApplyForm = Doc<renke_app::pt::ApplyForm>;
     pub type CalendarParams = Doc<renke_app::activities::CalendarParams>;

@@ -9,6 +9,7 @@ mod items;
 mod notices;
 mod orgs;
 pub use exports::XLSX;
+mod industry_stats;
 mod pdf;
 mod pt;
 mod public;
@@ -287,6 +288,36 @@ pub fn routes() -> Router<AppState> {
         .route("/publicity/{id}/step", post(publicity::step))
         .route("/publicity/{id}/file", get(publicity::file))
         .route("/publicity/{id}/thumb", get(publicity::thumb))
+        .route("/publicity/statistics", get(industry_stats::home))
+        .route("/publicity/statistics/import", post(industry_stats::import))
+        .route(
+            "/publicity/statistics/template.xlsx",
+            get(industry_stats::template),
+        )
+        .route(
+            "/publicity/statistics/analysis",
+            get(industry_stats::analysis),
+        )
+        .route(
+            "/publicity/statistics/reports/new",
+            get(industry_stats::new_report).post(industry_stats::create_report),
+        )
+        .route(
+            "/publicity/statistics/reports/{id}",
+            get(industry_stats::report).post(industry_stats::update_report),
+        )
+        .route(
+            "/publicity/statistics/reports/{id}/publish",
+            post(industry_stats::publish),
+        )
+        .route(
+            "/publicity/statistics/reports/{id}/share",
+            post(industry_stats::share),
+        )
+        .route(
+            "/publicity/statistics/reports/{id}/pdf",
+            get(industry_stats::pdf),
+        )
         .route("/settings", get(settings::show))
         .route("/settings/language", post(settings::language))
         .route("/settings/mail", post(settings::mail))

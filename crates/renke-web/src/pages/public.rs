@@ -47,6 +47,10 @@ async fn public_sections(
                 "pub.downloads",
                 super::publicity::zone_section(state, ctx, tr, campaign, zone).await?,
             ),
+            (
+                "stat.public_reports",
+                super::industry_stats::public_section(state, ctx, campaign.id).await?,
+            ),
         ],
         hosts,
     ))

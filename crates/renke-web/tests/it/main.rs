@@ -13,6 +13,7 @@ mod attachments;
 mod digest;
 mod exports;
 mod headers;
+mod industry_stats;
 mod mail;
 mod notices;
 mod pages;

@@ -8,6 +8,7 @@ mod backup;
 mod config;
 mod crawl;
 mod demo;
+mod demo_statistics;
 mod files;
 mod import;
 mod notice_kinds;
