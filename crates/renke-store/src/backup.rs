@@ -72,6 +72,8 @@ pub const TABLES: &[&str] = &[
     "pt_followup_files",
     "pt_studies",
     "publicity_materials",
+    "publicity_shipments",
+    "publicity_shipment_lines",
 ];
 
 /// Tables that have an identity column named `id` to resynchronise after a PostgreSQL restore.
@@ -105,6 +107,8 @@ const IDENTITY_TABLES: &[&str] = &[
     "pt_followups",
     "pt_studies",
     "publicity_materials",
+    "publicity_shipments",
+    "publicity_shipment_lines",
 ];
 
 const PG_MAGIC: &str = "RENKE-BACKUP postgres";

@@ -15,6 +15,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 mod pt;
+mod shipments;
 
 /// Build a fresh demo database and serve it.
 #[derive(clap::Args, Debug)]
@@ -128,6 +129,8 @@ pub struct DemoSummary {
     /// Guangdong's proficiency-testing rounds, in the order of `demo::pt::rounds()`:
     /// GDPT-2022-01 (released), -02 (results coming in), -03 (enrolment).
     pub pt_rounds: Vec<i64>,
+    /// The poster shipments: CNAS's to the provinces, Guangdong's to its cities.
+    pub shipments: Vec<i64>,
 }
 
 /// Shanghai's notice and the reporting tasks of the seeds, with submissions in every state
@@ -608,9 +611,11 @@ pub async fn load_demo(db: &Db, now: DateTime<Utc>) -> anyhow::Result<DemoSummar
     // Every step of the rounds lies before the earliest clock (`demo::pt::DONE_BY`), so
     // they stand the same at every moment the demo may start at.
     let pt_rounds = pt::load(db, campaign.id).await?;
+    let shipments = shipments::load(db, &id_of, campaign.id, now).await?;
     Ok(DemoSummary {
         activities,
         pt_rounds,
+        shipments,
         orgs: new_orgs.len(),
         accounts: accounts.len(),
         campaign_id: campaign.id,

@@ -19,6 +19,7 @@ mod publicity;
 mod reminders;
 mod responses;
 mod schema;
+mod shipments;
 mod tasks;
 
 use crate::AppState;
@@ -148,6 +149,15 @@ pub fn openapi_router() -> OpenApiRouter<AppState> {
         .routes(routes!(publicity::file))
         .routes(routes!(publicity::thumbnail))
         .routes(routes!(publicity::zone))
+        .routes(routes!(shipments::list, shipments::create))
+        .routes(routes!(shipments::board))
+        .routes(routes!(shipments::lines_xlsx))
+        .routes(routes!(shipments::receive))
+        .routes(routes!(shipments::posted))
+        .routes(routes!(shipments::edit_line))
+        .routes(routes!(shipments::photo))
+        .routes(routes!(shipments::thumbnail))
+        .routes(routes!(shipments::materials_xlsx))
 }
 
 /// The `/api/v1` routes (from [`openapi_router`], at their full paths, with the JSON 404
