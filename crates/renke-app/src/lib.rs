@@ -27,7 +27,9 @@ pub mod orgs;
 pub mod pdf;
 pub mod pt;
 pub mod publicity;
+pub mod publicity_xlsx;
 pub mod reporting;
+pub mod shipments;
 
 pub use caller::Caller;
 pub use error::AppError;

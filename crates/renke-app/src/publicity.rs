@@ -89,7 +89,7 @@ impl MaterialForm {
 
 /// An id typed in a form: empty is `None`; anything else must be a number
 /// (`unknown_value` on `field`).
-fn parse_id(field: &str, raw: &str) -> Result<Option<i64>, FieldError> {
+pub(crate) fn parse_id(field: &str, raw: &str) -> Result<Option<i64>, FieldError> {
     let s = raw.trim();
     if s.is_empty() {
         return Ok(None);
@@ -100,7 +100,7 @@ fn parse_id(field: &str, raw: &str) -> Result<Option<i64>, FieldError> {
 }
 
 /// The campaign of a form, if the caller may see it (`unknown_value` otherwise).
-async fn form_campaign(
+pub(crate) async fn form_campaign(
     app: &App,
     me: &Caller,
     errs: &mut Invalid,
@@ -129,7 +129,7 @@ async fn form_campaign(
 
 /// Makes a JPEG thumbnail of an image of at most [`THUMB_MAX`] px a side (off the async
 /// runtime); an image that does not decode is refused on `file` (`image_unreadable`).
-async fn thumbnail(bytes: Vec<u8>, name: String) -> Result<Vec<u8>, AppError> {
+pub(crate) async fn thumbnail(bytes: Vec<u8>, name: String) -> Result<Vec<u8>, AppError> {
     let made = tokio::task::spawn_blocking(move || make_thumbnail(&bytes))
         .await
         .map_err(|e| AppError::Internal(anyhow::Error::new(e)))?;

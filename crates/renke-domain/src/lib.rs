@@ -19,6 +19,7 @@ pub mod pt;
 pub mod publicity;
 pub mod reminder;
 pub mod report_text;
+pub mod shipment;
 pub mod task;
 pub mod text;
 

@@ -341,6 +341,33 @@ impl Actor {
     pub fn reads_report_figures(&self, owner: &OrgPath, shared_with: bool) -> bool {
         shared_with || self.reads_statistics_of(owner)
     }
+
+    /// Whether this actor acts for `unit` as its own organisation (its accounts that may
+    /// act, or a department's for its bureau); administrators act everywhere. Poster
+    /// distribution (海报寄送) asks it twice: who sends a shipment for the sender, and who
+    /// confirms receipt and put-up (已签收, 已张贴) for an addressee.
+    pub fn acts_as(&self, unit: &OrgPath) -> bool {
+        self.is_admin()
+            || self.may(Action::Act, unit).is_ok()
+                && (&self.org_path == unit || self.bureau().as_ref() == Some(unit))
+    }
+
+    /// Whether this actor reads the whole board of a shipment sent by `sender` (every
+    /// addressee's line, the counts, the export): the sender itself and those above it
+    /// that see below (a superior watching its unit's distribution).
+    pub fn reads_shipments_of(&self, sender: &OrgPath) -> bool {
+        self.collects(sender)
+    }
+}
+
+/// Whether a shipment from `sender` may go to `addressee`: an organisation below the
+/// sender (a province to its cities) or a sibling (CNAS to the provincial bureaus beside
+/// it under SAMR) — never the sender itself, a superior or an unrelated organisation.
+pub fn ships_to(sender: &OrgPath, addressee: &OrgPath) -> bool {
+    matches!(
+        Relation::between(sender, addressee),
+        Relation::Descendant | Relation::Sibling
+    )
 }
 
 #[cfg(test)]
@@ -820,6 +847,119 @@ mod tests {
                 a.adds_official_material(&gd),
             );
             assert_eq!(got, (*submits, *reviews, *reads, *official), "{who}");
+        }
+    }
+
+    /// Poster distribution (海报寄送): who sends for a unit and confirms for an addressee
+    /// (`acts_as`), who reads a sender's whole board (`reads_shipments_of`), and where a
+    /// shipment may go (`ships_to`: below the sender or beside it, as CNAS beside the
+    /// provinces under SAMR).
+    #[test]
+    fn shipment_rules_table() {
+        let samr = OrgPath::root(1);
+        let cnas = samr.child(5);
+        let gd = samr.child(19);
+        let gd_dept = gd.child(40);
+        let gz = gd.child(30);
+        let sz = gd.child(31);
+        let lab = gz.child(300);
+        /// who, role, organisation, kind, acts_as(gd, gz), reads_shipments_of(gd, cnas).
+        type Row<'a> = (&'a str, Role, &'a OrgPath, OrgKind, [bool; 2], [bool; 2]);
+        let rows: &[Row<'_>] = &[
+            (
+                "province organiser",
+                Role::Organiser,
+                &gd,
+                OrgKind::Regulator,
+                [true, false],
+                [true, false],
+            ),
+            (
+                "province staff",
+                Role::Staff,
+                &gd,
+                OrgKind::Regulator,
+                [true, false],
+                [true, false],
+            ),
+            (
+                "province viewer",
+                Role::Viewer,
+                &gd,
+                OrgKind::Regulator,
+                [false, false],
+                [true, false],
+            ),
+            (
+                "province department staff",
+                Role::Staff,
+                &gd_dept,
+                OrgKind::Department,
+                [true, false],
+                [true, false],
+            ),
+            (
+                "city staff",
+                Role::Staff,
+                &gz,
+                OrgKind::Regulator,
+                [false, true],
+                [false, false],
+            ),
+            (
+                "SAMR organiser",
+                Role::Organiser,
+                &samr,
+                OrgKind::Regulator,
+                [false, false],
+                [true, true],
+            ),
+            (
+                "CNAS staff",
+                Role::Staff,
+                &cnas,
+                OrgKind::AccreditationBody,
+                [false, false],
+                [false, true],
+            ),
+            (
+                "lab organiser",
+                Role::Organiser,
+                &lab,
+                OrgKind::Lab,
+                [false, false],
+                [false, false],
+            ),
+            (
+                "admin",
+                Role::Admin,
+                &samr,
+                OrgKind::Regulator,
+                [true, true],
+                [true, true],
+            ),
+        ];
+        for (who, role, org, kind, acts, reads) in rows {
+            let a = actor(*role, org, *kind);
+            let got = (
+                [a.acts_as(&gd), a.acts_as(&gz)],
+                [a.reads_shipments_of(&gd), a.reads_shipments_of(&cnas)],
+            );
+            assert_eq!(got, (*acts, *reads), "{who}");
+        }
+        // sender, addressee, allowed
+        let ships: &[(&OrgPath, &OrgPath, bool)] = &[
+            (&cnas, &gd, true),
+            (&gd, &gz, true),
+            (&gd, &lab, true),
+            (&gz, &sz, true),
+            (&gd, &gd, false),
+            (&gd, &samr, false),
+            (&cnas, &gz, false),
+            (&gz, &cnas, false),
+        ];
+        for (from, to, want) in ships {
+            assert_eq!(ships_to(from, to), *want, "{from:?} → {to:?}");
         }
     }
 

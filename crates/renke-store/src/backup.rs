@@ -76,6 +76,8 @@ pub const TABLES: &[&str] = &[
     "industry_stat_rows",
     "industry_reports",
     "industry_report_shares",
+    "publicity_shipments",
+    "publicity_shipment_lines",
 ];
 
 /// Tables that have an identity column named `id` to resynchronise after a PostgreSQL restore.
@@ -112,6 +114,8 @@ const IDENTITY_TABLES: &[&str] = &[
     "industry_stat_sets",
     "industry_stat_rows",
     "industry_reports",
+    "publicity_shipments",
+    "publicity_shipment_lines",
 ];
 
 const PG_MAGIC: &str = "RENKE-BACKUP postgres";

@@ -23,6 +23,7 @@ pub mod publicity;
 pub mod reminders;
 mod rows;
 pub mod sessions;
+pub mod shipments;
 mod states;
 pub mod tallies;
 pub mod tasks;

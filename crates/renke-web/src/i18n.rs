@@ -5,6 +5,7 @@ mod activities;
 mod industry_stats;
 mod pt;
 mod publicity;
+mod shipments;
 mod venues;
 
 use renke_domain::FieldError;
@@ -770,6 +771,7 @@ fn all_messages() -> impl Iterator<Item = &'static (&'static str, &'static str, 
         .chain(pt::MESSAGES.iter())
         .chain(publicity::MESSAGES.iter())
         .chain(industry_stats::MESSAGES.iter())
+        .chain(shipments::MESSAGES.iter())
 }
 
 /// Translator for one request.

@@ -18,6 +18,7 @@ use std::path::PathBuf;
 mod materials;
 mod industry_stats;
 mod pt;
+mod shipments;
 
 /// Build a fresh demo database and serve it.
 #[derive(clap::Args, Debug)]
@@ -136,6 +137,8 @@ pub struct DemoSummary {
     pub pt_rounds: Vec<i64>,
     /// Publicity materials loaded (official posters and the cities' materials).
     pub materials: usize,
+    /// The poster shipments: CNAS's to the provinces, Guangdong's to its cities.
+    pub shipments: Vec<i64>,
 }
 
 /// Shanghai's notice and the reporting tasks of the seeds, with submissions in every state
@@ -622,10 +625,12 @@ pub async fn load_demo(
     let pt_rounds = pt::load(db, campaign.id).await?;
     let materials = materials::load(db, files, campaign.id, beijing(MATERIALS_AT)?).await?;
     industry_stats::load(db, campaign.id).await?;
+    let shipments = shipments::load(db, &id_of, campaign.id, now).await?;
     Ok(DemoSummary {
         materials,
         activities,
         pt_rounds,
+        shipments,
         orgs: new_orgs.len(),
         accounts: accounts.len(),
         campaign_id: campaign.id,

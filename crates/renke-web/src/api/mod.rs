@@ -20,6 +20,7 @@ mod publicity;
 mod reminders;
 mod responses;
 mod schema;
+mod shipments;
 mod tasks;
 
 use crate::AppState;
@@ -161,6 +162,15 @@ pub fn openapi_router() -> OpenApiRouter<AppState> {
         .routes(routes!(industry_stats::share))
         .routes(routes!(industry_stats::pdf))
         .routes(routes!(industry_stats::campaign_reports))
+        .routes(routes!(shipments::list, shipments::create))
+        .routes(routes!(shipments::board))
+        .routes(routes!(shipments::lines_xlsx))
+        .routes(routes!(shipments::receive))
+        .routes(routes!(shipments::posted))
+        .routes(routes!(shipments::edit_line))
+        .routes(routes!(shipments::photo))
+        .routes(routes!(shipments::thumbnail))
+        .routes(routes!(shipments::materials_xlsx))
 }
 
 /// The `/api/v1` routes (from [`openapi_router`], at their full paths, with the JSON 404

@@ -21,6 +21,7 @@ pub mod form {
     pub type AnalysisQuery = Doc<renke_app::industry_stats::AnalysisQuery>;
     pub type IndustryReportForm = Doc<renke_app::industry_stats::ReportForm>;
     pub type ShareForm = Doc<renke_app::industry_stats::ShareForm>;
+    pub type BoardQuery = Doc<renke_app::shipments::BoardQuery>;
     pub type ActivityForm = Doc<renke_app::activities::ActivityForm>;
     pub type ApplyForm = Doc<renke_app::pt::ApplyForm>;
     pub type CalendarParams = Doc<renke_app::activities::CalendarParams>;
@@ -32,6 +33,7 @@ pub mod form {
     pub type FollowupAnswer = Doc<renke_app::pt::FollowupAnswer>;
     pub type FollowupReview = Doc<renke_app::pt::FollowupReview>;
     pub type ItemForm = Doc<renke_app::reporting::items::ItemForm>;
+    pub type LineForm = Doc<renke_app::shipments::LineForm>;
     pub type LoadForm = Doc<renke_app::pt::LoadForm>;
     pub type MaterialQuery = Doc<renke_app::publicity::MaterialQuery>;
     pub type NoticeForm = Doc<renke_app::notices::NoticeForm>;
@@ -47,6 +49,8 @@ pub mod form {
     pub type RoundForm = Doc<renke_app::pt::RoundForm>;
     pub type SchemeForm = Doc<renke_app::pt::SchemeForm>;
     pub type SessionForm = Doc<renke_app::activities::SessionForm>;
+    pub type ShipmentForm = Doc<renke_app::shipments::ShipmentForm>;
+    pub type ShipmentQuery = Doc<renke_app::shipments::ShipmentQuery>;
     pub type StepForm = Doc<renke_app::publicity::StepForm>;
     pub type StudyForm = Doc<renke_app::pt::StudyForm>;
     pub type TaskForm = Doc<renke_app::reporting::tasks::TaskForm>;

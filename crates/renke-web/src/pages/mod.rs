@@ -17,6 +17,7 @@ mod publicity;
 mod reminders;
 mod session;
 mod settings;
+mod shipments;
 mod tasks;
 mod venues;
 mod way_back;
@@ -317,6 +318,36 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/publicity/statistics/reports/{id}/pdf",
             get(industry_stats::pdf),
+        .route("/publicity/materials.xlsx", get(shipments::materials_xlsx))
+        .route("/publicity/shipments", get(shipments::list))
+        .route(
+            "/publicity/shipments/new",
+            get(shipments::new_form).post(shipments::create),
+        )
+        .route("/publicity/shipments/{id}", get(shipments::show))
+        .route(
+            "/publicity/shipments/{id}/lines.xlsx",
+            get(shipments::lines_xlsx),
+        )
+        .route(
+            "/publicity/shipments/lines/{id}/receive",
+            post(shipments::receive),
+        )
+        .route(
+            "/publicity/shipments/lines/{id}/posted",
+            post(shipments::posted),
+        )
+        .route(
+            "/publicity/shipments/lines/{id}/edit",
+            post(shipments::edit),
+        )
+        .route(
+            "/publicity/shipments/lines/{id}/photo",
+            get(shipments::photo),
+        )
+        .route(
+            "/publicity/shipments/lines/{id}/thumb",
+            get(shipments::thumb),
         )
         .route("/settings", get(settings::show))
         .route("/settings/language", post(settings::language))

@@ -55,6 +55,13 @@ impl ListPage {
     fn on_review(&self) -> bool {
         self.q.tab == Tab::Review
     }
+    /// The list's filters, for its xlsx export.
+    fn export_query(&self) -> String {
+        list_base(&self.q)
+            .trim_start_matches("/publicity?")
+            .trim_end_matches('&')
+            .to_owned()
+    }
     fn kinds(&self) -> Vec<(&'static str, &'static str)> {
         MaterialKind::ALL
             .iter()

@@ -27,6 +27,7 @@ mod pt_pages;
 mod publicity;
 mod relay_tasks;
 mod reminders;
+mod shipments;
 mod submission_files;
 mod support;
 mod tasks;
