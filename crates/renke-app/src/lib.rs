@@ -27,6 +27,7 @@ pub mod pdf;
 pub mod pt;
 pub mod publicity;
 pub mod reporting;
+pub mod search;
 
 pub use caller::Caller;
 pub use error::AppError;

@@ -18,6 +18,7 @@ pub mod pt;
 pub mod publicity;
 pub mod reminder;
 pub mod report_text;
+pub mod search;
 pub mod task;
 pub mod text;
 

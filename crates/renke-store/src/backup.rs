@@ -72,6 +72,7 @@ pub const TABLES: &[&str] = &[
     "pt_followup_files",
     "pt_studies",
     "publicity_materials",
+    "search_index",
 ];
 
 /// Tables that have an identity column named `id` to resynchronise after a PostgreSQL restore.
@@ -105,6 +106,7 @@ const IDENTITY_TABLES: &[&str] = &[
     "pt_followups",
     "pt_studies",
     "publicity_materials",
+    "search_index",
 ];
 
 const PG_MAGIC: &str = "RENKE-BACKUP postgres";
@@ -115,8 +117,9 @@ pub async fn schema_tables(db: &Db) -> Result<Vec<String>, StoreError> {
     let rows: Vec<String> = match db {
         Db::Sqlite(crate::Sqlite { pool: p, .. }) => {
             sqlx::query_scalar(
+                // search_fts (FTS5) and its own tables follow search_index through triggers.
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
-                 AND name <> '_sqlx_migrations' ORDER BY name",
+                 AND name <> '_sqlx_migrations' AND name NOT LIKE 'search_fts%' ORDER BY name",
             )
             .fetch_all(p)
             .await?

@@ -20,6 +20,7 @@ pub mod orgs;
 pub mod pt;
 pub mod publicity;
 pub mod reminders;
+pub mod search;
 mod rows;
 pub mod sessions;
 mod states;

@@ -4,6 +4,7 @@
 mod activities;
 mod pt;
 mod publicity;
+mod search;
 mod venues;
 
 use renke_domain::FieldError;
@@ -768,6 +769,7 @@ fn all_messages() -> impl Iterator<Item = &'static (&'static str, &'static str, 
         .chain(venues::MESSAGES.iter())
         .chain(pt::MESSAGES.iter())
         .chain(publicity::MESSAGES.iter())
+        .chain(search::MESSAGES.iter())
 }
 
 /// Translator for one request.

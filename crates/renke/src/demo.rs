@@ -608,6 +608,10 @@ pub async fn load_demo(db: &Db, now: DateTime<Utc>) -> anyhow::Result<DemoSummar
     // Every step of the rounds lies before the earliest clock (`demo::pt::DONE_BY`), so
     // they stand the same at every moment the demo may start at.
     let pt_rounds = pt::load(db, campaign.id).await?;
+    // Writes index what they store; the seeds also write rows directly, so index it all.
+    renke_store::search::reindex(db)
+        .await
+        .context("检索索引失败 cannot index the demo for search")?;
     Ok(DemoSummary {
         activities,
         pt_rounds,

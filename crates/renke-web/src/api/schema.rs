@@ -43,6 +43,7 @@ pub mod form {
     pub type ReviewForm = Doc<renke_app::reporting::tasks::ReviewForm>;
     pub type RoundForm = Doc<renke_app::pt::RoundForm>;
     pub type SchemeForm = Doc<renke_app::pt::SchemeForm>;
+    pub type SearchParams = Doc<renke_app::search::SearchParams>;
     pub type SessionForm = Doc<renke_app::activities::SessionForm>;
     pub type StepForm = Doc<renke_app::publicity::StepForm>;
     pub type StudyForm = Doc<renke_app::pt::StudyForm>;

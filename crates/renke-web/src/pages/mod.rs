@@ -13,6 +13,7 @@ mod pdf;
 mod pt;
 mod public;
 mod publicity;
+pub(crate) mod search;
 mod reminders;
 mod session;
 mod settings;
@@ -278,6 +279,8 @@ pub fn routes() -> Router<AppState> {
             "/pt/followups/{id}/files/{file_id}/remove",
             post(pt::remove_evidence),
         )
+        .route("/search", get(search::search))
+        .route("/campaigns/{id}/search", get(search::search_public))
         .route("/publicity", get(publicity::list))
         .route(
             "/publicity/new",

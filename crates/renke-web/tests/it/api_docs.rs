@@ -30,6 +30,8 @@ const PATHS: &[(&str, &[&str])] = &[
     ("/api/v1/publicity/materials/{id}/file", &["get"]),
     ("/api/v1/publicity/materials/{id}/thumbnail", &["get"]),
     ("/api/v1/publicity/campaigns/{id}/zone", &["get"]),
+    ("/api/v1/search", &["get"]),
+    ("/api/v1/campaigns/{id}/search", &["get"]),
     ("/api/v1/notices", &["get", "post"]),
     ("/api/v1/notices/inbox", &["get"]),
     ("/api/v1/notices/{id}", &["get", "put"]),

@@ -26,6 +26,7 @@ mod pt_pages;
 mod publicity;
 mod relay_tasks;
 mod reminders;
+mod search;
 mod submission_files;
 mod support;
 mod tasks;
