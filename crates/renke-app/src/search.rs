@@ -13,9 +13,9 @@ use crate::App;
 use crate::Caller;
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
+use renke_domain::FieldError;
 use renke_domain::search::{Query, SearchKind, highlight, snippet};
 use renke_store::search::{self as store, Candidate, Reader};
-use renke_domain::FieldError;
 use serde::{Deserialize, Serialize};
 
 /// At most this many candidates are looked at per search (the newest); a search finding
@@ -105,7 +105,8 @@ pub async fn search(
     };
     let candidates =
         store::candidates(&app.db, &query.terms, &reader, campaign, CANDIDATES_MAX + 1).await?;
-    let readable = |c: &Candidate| c.public || actor.reads_found(c.kind, &c.owner_path, c.addressed);
+    let readable =
+        |c: &Candidate| c.public || actor.reads_found(c.kind, &c.owner_path, c.addressed);
     page(app, query, candidates, readable, p.offset, limit).await
 }
 

@@ -1009,10 +1009,26 @@ mod tests {
             ),
         ];
         for (who, a, notice, material, activity, around) in rows {
-            assert_eq!(a.reads_found(K::Notice, &gd, false), notice[0], "{who} notice");
-            assert_eq!(a.reads_found(K::Notice, &gd, true), notice[1], "{who} addressed");
-            assert_eq!(a.reads_found(K::Material, &lab, false), material, "{who} material");
-            assert_eq!(a.reads_found(K::Activity, &gd, false), activity, "{who} activity");
+            assert_eq!(
+                a.reads_found(K::Notice, &gd, false),
+                notice[0],
+                "{who} notice"
+            );
+            assert_eq!(
+                a.reads_found(K::Notice, &gd, true),
+                notice[1],
+                "{who} addressed"
+            );
+            assert_eq!(
+                a.reads_found(K::Material, &lab, false),
+                material,
+                "{who} material"
+            );
+            assert_eq!(
+                a.reads_found(K::Activity, &gd, false),
+                activity,
+                "{who} activity"
+            );
             assert_eq!(a.search_around().as_ref(), around, "{who} around");
         }
     }

@@ -244,6 +244,9 @@ mod tests {
         assert_eq!(s.chars().filter(|c| *c == '前').count(), 7);
         // Nothing found: the beginning; short text: no ellipsis.
         assert_eq!(snippet("检验\n检测", &terms, 40), "检验 检测");
-        assert_eq!(highlight("CNAS 认可", &["cnas".to_owned()]), "<mark>CNAS</mark> 认可");
+        assert_eq!(
+            highlight("CNAS 认可", &["cnas".to_owned()]),
+            "<mark>CNAS</mark> 认可"
+        );
     }
 }

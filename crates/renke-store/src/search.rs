@@ -108,14 +108,16 @@ pub async fn sync_in(tx: &mut Tx, source: Source) -> Result<(), StoreError> {
 }
 
 async fn sync_notice(tx: &mut Tx, id: i64) -> Result<(), StoreError> {
-    let row: Option<NoticeRow> = on_tx!(tx, |c| sqlx::query_as(
+    let row: Option<NoticeRow> = on_tx!(tx, |c| {
+        sqlx::query_as(
         "SELECT n.issuer_org_id, n.campaign_id, n.title, n.body, n.doc_number, n.publication, \
          n.status, n.issued_at, n.supersedes_id FROM notices n WHERE n.id = $1 \
          AND NOT EXISTS (SELECT 1 FROM notices s WHERE s.supersedes_id = n.id AND s.status = 'issued')"
     )
     .bind(id)
     .fetch_optional(&mut *c)
-    .await?);
+    .await?
+    });
     let Some((owner, campaign, title, body, number, publication, status, at, corrects)) = row
     else {
         return remove_in(tx, SearchKind::Notice, id).await;
@@ -156,13 +158,16 @@ type ActivityRow = (
 );
 
 async fn sync_activity(tx: &mut Tx, id: i64) -> Result<(), StoreError> {
-    let row: Option<ActivityRow> = on_tx!(tx, |c| sqlx::query_as(
+    let row: Option<ActivityRow> =
+        on_tx!(tx, |c| {
+            sqlx::query_as(
         "SELECT owner_org_id, campaign_id, kind, title, description, audience, public, starts_at \
          FROM activities WHERE id = $1"
     )
     .bind(id)
     .fetch_optional(&mut *c)
-    .await?);
+    .await?
+        });
     let Some((owner, campaign, kind, title, description, audience, public, at)) = row else {
         return remove_in(tx, SearchKind::Activity, id).await;
     };
@@ -200,15 +205,17 @@ type MaterialRow = (
 );
 
 async fn sync_material(tx: &mut Tx, id: i64) -> Result<(), StoreError> {
-    let row: Option<MaterialRow> = on_tx!(tx, |c| sqlx::query_as(
+    let row: Option<MaterialRow> =
+        on_tx!(tx, |c| {
+            sqlx::query_as(
         "SELECT org_id, campaign_id, title, description, tags, state, submitted_at, published_at \
          FROM publicity_materials WHERE id = $1"
     )
     .bind(id)
     .fetch_optional(&mut *c)
-    .await?);
-    let Some((owner, campaign, title, description, tags, state, submitted, published)) = row
-    else {
+    .await?
+        });
+    let Some((owner, campaign, title, description, tags, state, submitted, published)) = row else {
         return remove_in(tx, SearchKind::Material, id).await;
     };
     if state == "withdrawn" {
@@ -452,7 +459,8 @@ type ShownRow = (
 pub async fn shown(db: &Db, keys: &[(SearchKind, i64)]) -> Result<Vec<Shown>, StoreError> {
     let mut out = Vec::with_capacity(keys.len());
     for (kind, id) in keys {
-        let row: Option<ShownRow> = on_db!(db, |p| sqlx::query_as(
+        let row: Option<ShownRow> = on_db!(db, |p| {
+            sqlx::query_as(
             "SELECT s.kind, s.item_id, s.title, s.body, s.campaign_id, c.title, o.name, s.public, s.at \
              FROM search_index s JOIN orgs o ON o.id = s.owner_org_id \
              LEFT JOIN campaigns c ON c.id = s.campaign_id WHERE s.kind = $1 AND s.item_id = $2"
@@ -460,9 +468,19 @@ pub async fn shown(db: &Db, keys: &[(SearchKind, i64)]) -> Result<Vec<Shown>, St
         .bind(kind.as_str())
         .bind(id)
         .fetch_optional(p)
-        .await)?;
-        if let Some((_, item_id, title, body, campaign_id, campaign_title, owner_name, public, at)) =
-            row
+        .await
+        })?;
+        if let Some((
+            _,
+            item_id,
+            title,
+            body,
+            campaign_id,
+            campaign_title,
+            owner_name,
+            public,
+            at,
+        )) = row
         {
             out.push(Shown {
                 kind: *kind,

@@ -20,13 +20,11 @@ const TITLE: &str = "深圳实验室“云开放”直播现场";
 /// An 8 × 8 PNG photo, written to a temporary file for the file input.
 fn photo_file(dir: &std::path::Path) -> std::path::PathBuf {
     const PNG: [u8; 74] = [
-        0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D,
-        0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00, 0x08, 0x00, 0x00, 0x00, 0x08,
-        0x08, 0x02, 0x00, 0x00, 0x00, 0x4B, 0x6D, 0x29, 0xDC, 0x00, 0x00, 0x00,
-        0x11, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0x38, 0x61, 0xA3, 0x81,
-        0x15, 0x31, 0x0C, 0x2D, 0x09, 0x00, 0x76, 0x7B, 0x4B, 0x01, 0x1B, 0x3B,
-        0xF9, 0xA7, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42,
-        0x60, 0x82,
+        0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44,
+        0x52, 0x00, 0x00, 0x00, 0x08, 0x00, 0x00, 0x00, 0x08, 0x08, 0x02, 0x00, 0x00, 0x00, 0x4B,
+        0x6D, 0x29, 0xDC, 0x00, 0x00, 0x00, 0x11, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0x38,
+        0x61, 0xA3, 0x81, 0x15, 0x31, 0x0C, 0x2D, 0x09, 0x00, 0x76, 0x7B, 0x4B, 0x01, 0x1B, 0x3B,
+        0xF9, 0xA7, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
     ];
     let path = dir.join("yunkaifang.png");
     std::fs::write(&path, PNG).unwrap();
@@ -80,12 +78,10 @@ async fn a_published_photo_and_the_activity_are_found_on_the_public_page() {
 
     // Guangdong's organiser accepts and publishes it.
     log_in(c, base, "gd.organiser", renke_domain::demo::DEMO_PASSWORD).await;
-    c.goto(&format!("{base}/publicity?tab=review")).await.unwrap();
-    click(
-        c,
-        Locator::XPath(&format!("//a[contains(., '{TITLE}')]")),
-    )
-    .await;
+    c.goto(&format!("{base}/publicity?tab=review"))
+        .await
+        .unwrap();
+    click(c, Locator::XPath(&format!("//a[contains(., '{TITLE}')]"))).await;
     for step in ["accept", "publish"] {
         let button = format!("form[action$='/step'] input[value='{step}'] + button");
         click(c, Locator::Css(&button)).await;
@@ -107,7 +103,10 @@ async fn a_published_photo_and_the_activity_are_found_on_the_public_page() {
         .await
         .unwrap();
     click(c, Locator::Css("form[role=search] button[type=submit]")).await;
-    c.wait().for_element(Locator::Id("results-h")).await.unwrap();
+    c.wait()
+        .for_element(Locator::Id("results-h"))
+        .await
+        .unwrap();
     shot(c, shots, "search-public-1366.png").await;
     let results = body_text(c).await;
     assert!(
@@ -127,7 +126,10 @@ async fn a_published_photo_and_the_activity_are_found_on_the_public_page() {
         "{kinds:?}"
     );
     assert!(
-        !c.find_all(Locator::Css("li.result mark")).await.unwrap().is_empty(),
+        !c.find_all(Locator::Css("li.result mark"))
+            .await
+            .unwrap()
+            .is_empty(),
         "the words found are marked"
     );
     // The photo's result opens its page, public now.

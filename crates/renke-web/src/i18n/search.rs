@@ -26,7 +26,11 @@ pub(super) const MESSAGES: &[(&str, &str, &str)] = &[
         "输入关键词后检索；结果须包含每个词，按时间由新到旧排列。",
         "Type some words and search; a result holds every word, newest first.",
     ),
-    ("srch.summary", "“{q}”共 {total} 条结果", "{total} results for “{q}”"),
+    (
+        "srch.summary",
+        "“{q}”共 {total} 条结果",
+        "{total} results for “{q}”",
+    ),
     (
         "srch.summary_more",
         "“{q}”的结果过多，仅列出最新的 {total} 条；请增加关键词",

@@ -57,7 +57,11 @@ impl SearchPage {
     }
     /// "N results for «q»", or that only the newest were looked at.
     fn summary(&self, f: &Found) -> String {
-        let key = if f.more { "srch.summary_more" } else { "srch.summary" };
+        let key = if f.more {
+            "srch.summary_more"
+        } else {
+            "srch.summary"
+        };
         self.c.tr.tf(
             key,
             &[("total", f.total.to_string()), ("q", f.query.clone())],
@@ -138,7 +142,11 @@ pub async fn search_public(
     Query(p): Query<SearchParams>,
 ) -> Result<Response, PageError> {
     let k = renke_app::campaigns::get_campaign(&state, ctx.account(), id).await?;
-    let c = Chrome::new(&ctx, "public", format!("{} · {}", ctx.tr.t("srch.title"), k.title));
+    let c = Chrome::new(
+        &ctx,
+        "public",
+        format!("{} · {}", ctx.tr.t("srch.title"), k.title),
+    );
     let me = ctx.account();
     page(
         c,

@@ -18,7 +18,12 @@ fn hits(r: &crate::support::Resp) -> Vec<(String, i64)> {
         .as_array()
         .unwrap_or_else(|| panic!("no hits: {}", r.text))
         .iter()
-        .map(|h| (h["kind"].as_str().unwrap().to_owned(), h["id"].as_i64().unwrap()))
+        .map(|h| {
+            (
+                h["kind"].as_str().unwrap().to_owned(),
+                h["id"].as_i64().unwrap(),
+            )
+        })
         .collect()
 }
 
@@ -46,7 +51,9 @@ async fn issued(c: &Client, body: Value) -> i64 {
     let r = c.post("/api/v1/notices", body).await;
     assert_eq!(r.status, 201, "{}", r.text);
     let id = r.body["id"].as_i64().unwrap();
-    let r = c.post(&format!("/api/v1/notices/{id}/issue"), json!({})).await;
+    let r = c
+        .post(&format!("/api/v1/notices/{id}/issue"), json!({}))
+        .await;
     assert_eq!(r.status, 200, "{}", r.text);
     id
 }
@@ -57,11 +64,20 @@ async fn upload_photo(c: &Client, campaign: i64) -> i64 {
         .text("campaign_id", campaign.to_string())
         .text("kind", "photo")
         .text("title", "实验室“云开放”直播现场照片")
-        .text("description", "深圳市局组织实验室云开放直播，<b>市民</b>在线参观。")
+        .text(
+            "description",
+            "深圳市局组织实验室云开放直播，<b>市民</b>在线参观。",
+        )
         .text("consent", "出镜人员已书面同意")
-        .part("file", Part::bytes(crate::publicity::photo()).file_name("photo.jpg"));
+        .part(
+            "file",
+            Part::bytes(crate::publicity::photo()).file_name("photo.jpg"),
+        );
     let r = c
-        .send(c.request(Method::POST, "/api/v1/publicity/materials").multipart(form))
+        .send(
+            c.request(Method::POST, "/api/v1/publicity/materials")
+                .multipart(form),
+        )
         .await;
     assert_eq!(r.status, 201, "{}", r.text);
     r.body["id"].as_i64().unwrap()
@@ -225,11 +241,35 @@ async fn scenario(app: &TestApp) -> (Seen, Seen) {
     };
     let expect = [
         // admin: everything.
-        vec![n(national), n(relay), n(to_sz), n(open), a(public), a(internal), m(photo)],
+        vec![
+            n(national),
+            n(relay),
+            n(to_sz),
+            n(open),
+            a(public),
+            a(internal),
+            m(photo),
+        ],
         // the province: its notices, SAMR's addressed to it, its activities, the photo.
-        vec![n(national), n(relay), n(to_sz), n(open), a(public), a(internal), m(photo)],
+        vec![
+            n(national),
+            n(relay),
+            n(to_sz),
+            n(open),
+            a(public),
+            a(internal),
+            m(photo),
+        ],
         // Shenzhen: reached by all the notices; the province's activities; its photo.
-        vec![n(national), n(relay), n(to_sz), n(open), a(public), a(internal), m(photo)],
+        vec![
+            n(national),
+            n(relay),
+            n(to_sz),
+            n(open),
+            a(public),
+            a(internal),
+            m(photo),
+        ],
         // Guangzhou: not Shenzhen's notice nor its photo.
         vec![n(national), n(relay), n(open), a(public), a(internal)],
         // the lab (an institution): public content only.
@@ -327,7 +367,10 @@ async fn pages_mark_the_words_and_refuse_a_bad_query() {
         assert_eq!(api.status, 422, "{l}");
         assert_eq!(api.field_code("q").as_deref(), Some("required"), "{l}");
         // Searching needs an account; the public search does not.
-        assert_ne!(app.anonymous().get("/api/v1/search?q=认可").await.status, 200);
+        assert_ne!(
+            app.anonymous().get("/api/v1/search?q=认可").await.status,
+            200
+        );
         let public = app
             .anonymous()
             .get(&format!("/campaigns/{campaign}/search?q=云开放"))

@@ -66,7 +66,7 @@ pub async fn run(args: SearchBenchArgs) -> anyhow::Result<()> {
     }
     let mut figures = Vec::new();
     for (name, result) in columns {
-        figures.push((name, result.with_context(|| format!("{name}"))?));
+        figures.push((name, result.with_context(|| name)?));
     }
     print(&args, &figures);
     Ok(())
@@ -84,7 +84,10 @@ fn print(args: &SearchBenchArgs, figures: &[(&str, Figures)]) {
     let header: Vec<String> = figures.iter().map(|(n, _)| format!("{n:>14}")).collect();
     println!("{:<40}{}", "", header.join(""));
     let row = |label: &str, f: &dyn Fn(&Figures) -> String| {
-        let cells: Vec<String> = figures.iter().map(|(_, x)| format!("{:>14}", f(x))).collect();
+        let cells: Vec<String> = figures
+            .iter()
+            .map(|(_, x)| format!("{:>14}", f(x)))
+            .collect();
         println!("{label:<40}{}", cells.join(""));
     };
     row("索引 indexing, per item", &|x| {
@@ -160,7 +163,10 @@ async fn bench(db: &Db, args: &SearchBenchArgs) -> anyhow::Result<Figures> {
         let mut tx = db.write().await?;
         for _ in 0..500.min(args.items - i) {
             let notice = i % 2 == 0;
-            let title = text(&mut rng, &pool, 20).chars().take(40).collect::<String>();
+            let title = text(&mut rng, &pool, 20)
+                .chars()
+                .take(40)
+                .collect::<String>();
             let body = text(&mut rng, &pool, if notice { 1500 } else { 150 });
             let doc = Doc {
                 kind: if notice {
