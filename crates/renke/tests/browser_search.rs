@@ -32,7 +32,7 @@ fn photo_file(dir: &std::path::Path) -> std::path::PathBuf {
 }
 
 #[tokio::test]
-async fn a_published_photo_and_the_activity_are_found_on_the_public_page() {
+async fn search_finds_the_published_photo_and_the_activity_on_the_public_page() {
     if !enabled() {
         return;
     }
