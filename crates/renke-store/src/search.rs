@@ -158,16 +158,15 @@ type ActivityRow = (
 );
 
 async fn sync_activity(tx: &mut Tx, id: i64) -> Result<(), StoreError> {
-    let row: Option<ActivityRow> =
-        on_tx!(tx, |c| {
-            sqlx::query_as(
+    let row: Option<ActivityRow> = on_tx!(tx, |c| {
+        sqlx::query_as(
         "SELECT owner_org_id, campaign_id, kind, title, description, audience, public, starts_at \
          FROM activities WHERE id = $1"
     )
     .bind(id)
     .fetch_optional(&mut *c)
     .await?
-        });
+    });
     let Some((owner, campaign, kind, title, description, audience, public, at)) = row else {
         return remove_in(tx, SearchKind::Activity, id).await;
     };
@@ -205,16 +204,15 @@ type MaterialRow = (
 );
 
 async fn sync_material(tx: &mut Tx, id: i64) -> Result<(), StoreError> {
-    let row: Option<MaterialRow> =
-        on_tx!(tx, |c| {
-            sqlx::query_as(
+    let row: Option<MaterialRow> = on_tx!(tx, |c| {
+        sqlx::query_as(
         "SELECT org_id, campaign_id, title, description, tags, state, submitted_at, published_at \
          FROM publicity_materials WHERE id = $1"
     )
     .bind(id)
     .fetch_optional(&mut *c)
     .await?
-        });
+    });
     let Some((owner, campaign, title, description, tags, state, submitted, published)) = row else {
         return remove_in(tx, SearchKind::Material, id).await;
     };
