@@ -30,6 +30,7 @@ pub mod publicity;
 pub mod publicity_xlsx;
 pub mod reporting;
 pub mod shipments;
+pub mod search;
 
 pub use caller::Caller;
 pub use error::AppError;

@@ -20,6 +20,7 @@ pub mod publicity;
 pub mod reminder;
 pub mod report_text;
 pub mod shipment;
+pub mod search;
 pub mod task;
 pub mod text;
 

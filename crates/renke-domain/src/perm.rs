@@ -358,7 +358,39 @@ impl Actor {
     pub fn reads_shipments_of(&self, sender: &OrgPath) -> bool {
         self.collects(sender)
     }
+
+    /// Search (检索): the organisation around which this actor may read what is not public —
+    /// its bureau for a department, its own organisation otherwise — or `None` for an
+    /// administrator, who reads everything. Whatever else it reads is owned by that
+    /// organisation, one above it or one below it; the search narrows its candidates to
+    /// those (and to the notices that reached it) before [`Actor::reads_found`] decides.
+    pub fn search_around(&self) -> Option<OrgPath> {
+        if self.is_admin() {
+            return None;
+        }
+        Some(self.bureau().unwrap_or_else(|| self.org_path.clone()))
+    }
+
+    /// Whether this actor reads a search result of `kind` that is not public, owned (issued,
+    /// uploaded) by `owner`: a notice on a need-to-know basis ([`Actor::reads_notice_of`],
+    /// `addressed` when it reached this actor's organisation), a material before it is
+    /// published as [`Actor::reads_material_of`], anything else as internal material of its
+    /// owner ([`Actor::reads_internal_of`]).
+    pub fn reads_found(
+        &self,
+        kind: crate::search::SearchKind,
+        owner: &OrgPath,
+        addressed: bool,
+    ) -> bool {
+        use crate::search::SearchKind as K;
+        match kind {
+            K::Notice => self.reads_notice_of(owner, addressed),
+            K::Material => self.reads_material_of(owner),
+            K::Activity | K::Item | K::Case | K::Initiative => self.reads_internal_of(owner),
+        }
+    }
 }
+
 
 /// Whether a shipment from `sender` may go to `addressee`: an organisation below the
 /// sender (a province to its cities) or a sibling (CNAS to the provincial bureaus beside
@@ -1186,5 +1218,99 @@ mod tests {
         assert!(Role::Organiser.may_grant(Role::Staff));
         assert!(!Role::Organiser.may_grant(Role::Admin));
         assert!(Role::Admin.may_grant(Role::Admin));
+    }
+
+    /// Search: which non-public results each actor reads — a notice of the province
+    /// (addressed to the city or not), a material of the Guangzhou lab awaiting review, an
+    /// internal activity of the province — and around which organisation it searches.
+    #[test]
+    fn search_rules_table() {
+        use crate::search::SearchKind as K;
+        let gd = OrgPath::root(1).child(19);
+        let dept = gd.child(40);
+        let gz = gd.child(30);
+        let sz = gd.child(31);
+        let lab = gz.child(300);
+        let actor = |role, org: &OrgPath, kind| Actor {
+            account_id: 1,
+            role,
+            org_path: org.clone(),
+            org_kind: kind,
+        };
+        // who, actor, [notice of gd not addressed, addressed], material of lab,
+        // internal activity of gd, searches around.
+        let rows: Vec<(&str, Actor, [bool; 2], bool, bool, Option<&OrgPath>)> = vec![
+            (
+                "admin",
+                actor(Role::Admin, &OrgPath::root(1), OrgKind::Regulator),
+                [true, true],
+                true,
+                true,
+                None,
+            ),
+            (
+                "province staff",
+                actor(Role::Staff, &gd, OrgKind::Regulator),
+                [true, true],
+                false,
+                true,
+                Some(&gd),
+            ),
+            (
+                "department staff",
+                actor(Role::Staff, &dept, OrgKind::Department),
+                [true, true],
+                false,
+                true,
+                Some(&gd),
+            ),
+            (
+                "Guangzhou organiser",
+                actor(Role::Organiser, &gz, OrgKind::Regulator),
+                [false, true],
+                true,
+                true,
+                Some(&gz),
+            ),
+            (
+                "Shenzhen organiser",
+                actor(Role::Organiser, &sz, OrgKind::Regulator),
+                [false, true],
+                false,
+                true,
+                Some(&sz),
+            ),
+            (
+                "the lab's staff",
+                actor(Role::Staff, &lab, OrgKind::Lab),
+                [false, true],
+                true,
+                false,
+                Some(&lab),
+            ),
+        ];
+        for (who, a, notice, material, activity, around) in rows {
+            assert_eq!(
+                a.reads_found(K::Notice, &gd, false),
+                notice[0],
+                "{who} notice"
+            );
+            assert_eq!(
+                a.reads_found(K::Notice, &gd, true),
+                notice[1],
+                "{who} addressed"
+            );
+            assert_eq!(
+                a.reads_found(K::Material, &lab, false),
+                material,
+                "{who} material"
+            );
+            assert_eq!(
+                a.reads_found(K::Activity, &gd, false),
+                activity,
+                "{who} activity"
+            );
+            assert_eq!(a.search_around().as_ref(), around, "{who} around");
+        }
     }
 }

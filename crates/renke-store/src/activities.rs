@@ -555,6 +555,7 @@ pub async fn create(
             .await?;
         }
     });
+    crate::search::sync_in(&mut tx, crate::search::Source::Activity(id)).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -1747,6 +1748,7 @@ pub async fn update(
             .await?;
     });
     insert_organisers(&mut tx, id, &d.organisers).await?;
+    crate::search::sync_in(&mut tx, crate::search::Source::Activity(id)).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -78,6 +78,7 @@ pub const TABLES: &[&str] = &[
     "industry_report_shares",
     "publicity_shipments",
     "publicity_shipment_lines",
+    "search_index",
 ];
 
 /// Tables that have an identity column named `id` to resynchronise after a PostgreSQL restore.
@@ -116,6 +117,7 @@ const IDENTITY_TABLES: &[&str] = &[
     "industry_reports",
     "publicity_shipments",
     "publicity_shipment_lines",
+    "search_index",
 ];
 
 const PG_MAGIC: &str = "RENKE-BACKUP postgres";
@@ -126,8 +128,9 @@ pub async fn schema_tables(db: &Db) -> Result<Vec<String>, StoreError> {
     let rows: Vec<String> = match db {
         Db::Sqlite(crate::Sqlite { pool: p, .. }) => {
             sqlx::query_scalar(
+                // search_fts (FTS5) and its own tables follow search_index through triggers.
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
-                 AND name <> '_sqlx_migrations' ORDER BY name",
+                 AND name <> '_sqlx_migrations' AND name NOT LIKE 'search_fts%' ORDER BY name",
             )
             .fetch_all(p)
             .await?

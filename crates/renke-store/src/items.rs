@@ -265,6 +265,9 @@ pub async fn publish(
     .execute(&mut *c)
     .await
     .map(|r| r.rows_affected())?);
+    if n > 0 {
+        crate::search::sync_in(&mut tx, crate::search::Source::Item(id)).await?;
+    }
     finish(db, tx, id, n, "item_not_accepted").await
 }
 

@@ -22,6 +22,7 @@ pub mod pt;
 pub mod publicity;
 pub mod reminders;
 mod rows;
+pub mod search;
 pub mod sessions;
 pub mod shipments;
 mod states;

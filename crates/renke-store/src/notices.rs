@@ -610,6 +610,7 @@ pub async fn issue(db: &Db, id: i64, by: i64, now: DateTime<Utc>) -> Result<i64,
     for task_id in tasks {
         crate::tallies::refresh(&mut tx, task_id).await?;
     }
+    crate::search::sync_in(&mut tx, crate::search::Source::Notice(id)).await?;
     tx.commit().await?;
     crate::db::analyze_after_bulk(db, "notice_deliveries, task_tallies, notices", count as u64)
         .await;

@@ -185,6 +185,7 @@ pub async fn create(
     .fetch_one(&mut *c)
     .await?
     });
+    crate::search::sync_in(&mut tx, crate::search::Source::Material(id)).await?;
     tx.commit().await?;
     get(db, id).await
 }
@@ -243,6 +244,7 @@ pub async fn take_step(
         get(db, id).await?;
         return Err(StoreError::State(refusal));
     }
+    crate::search::sync_in(&mut tx, crate::search::Source::Material(id)).await?;
     tx.commit().await?;
     get(db, id).await
 }

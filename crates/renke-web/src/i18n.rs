@@ -6,6 +6,7 @@ mod industry_stats;
 mod pt;
 mod publicity;
 mod shipments;
+mod search;
 mod venues;
 
 use renke_domain::FieldError;
@@ -772,6 +773,7 @@ fn all_messages() -> impl Iterator<Item = &'static (&'static str, &'static str, 
         .chain(publicity::MESSAGES.iter())
         .chain(industry_stats::MESSAGES.iter())
         .chain(shipments::MESSAGES.iter())
+        .chain(search::MESSAGES.iter())
 }
 
 /// Translator for one request.

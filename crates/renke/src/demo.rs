@@ -626,6 +626,10 @@ pub async fn load_demo(
     let materials = materials::load(db, files, campaign.id, beijing(MATERIALS_AT)?).await?;
     industry_stats::load(db, campaign.id).await?;
     let shipments = shipments::load(db, &id_of, campaign.id, now).await?;
+    // Writes index what they store; the seeds also write rows directly, so index it all.
+    renke_store::search::reindex(db)
+        .await
+        .context("检索索引失败 cannot index the demo for search")?;
     Ok(DemoSummary {
         materials,
         activities,

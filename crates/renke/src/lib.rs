@@ -8,6 +8,7 @@ pub mod config;
 pub mod demo;
 pub mod files;
 pub mod import;
+pub mod search;
 pub mod serve;
 pub mod server;
 

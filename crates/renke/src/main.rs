@@ -43,6 +43,8 @@ enum Command {
     Admin(renke::admin::AdminArgs),
     /// 上传文件 Uploaded files: `renke files gc` removes those no record needs.
     Files(renke::files::FilesArgs),
+    /// 检索 The search index: `renke search reindex` rebuilds it from the data.
+    Search(renke::search::SearchArgs),
     /// 性能测试 National-scale data, load test, permission-check timing.
     Bench(renke::bench::BenchArgs),
     /// Proficiency-testing statistics (ISO 13528:2022, CNAS-GL002).
@@ -71,6 +73,7 @@ fn main() -> ExitCode {
         Command::Import(a) => renke::runtime().and_then(|rt| rt.block_on(renke::import::run(a))),
         Command::Admin(a) => block_on(renke::admin::run(a)),
         Command::Files(a) => block_on(renke::files::run(a)),
+        Command::Search(a) => block_on(renke::search::run(a)),
         Command::Bench(a) => block_on(renke::bench::run(a)),
         Command::Pt(args) => cmd::pt::run(args),
         Command::Notice(args) => cmd::notice::run(args),

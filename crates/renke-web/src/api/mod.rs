@@ -21,6 +21,7 @@ mod reminders;
 mod responses;
 mod schema;
 mod shipments;
+mod search;
 mod tasks;
 
 use crate::AppState;
@@ -171,6 +172,8 @@ pub fn openapi_router() -> OpenApiRouter<AppState> {
         .routes(routes!(shipments::photo))
         .routes(routes!(shipments::thumbnail))
         .routes(routes!(shipments::materials_xlsx))
+        .routes(routes!(search::search))
+        .routes(routes!(search::search_public))
 }
 
 /// The `/api/v1` routes (from [`openapi_router`], at their full paths, with the JSON 404
@@ -228,6 +231,7 @@ async fn method_not_allowed() -> Response {
         (name = "tasks", description = "报送任务、报送、汇总 Reporting tasks, submissions, dashboards, roll-up"),
         (name = "activities", description = "活动、报名、签到、会场就绪 Activities, registration, check-in, venue readiness"),
         (name = "publicity", description = "宣传：资料库、审核、发布、下载专区 Publicity: materials library, review, publication, download zone"),
+        (name = "search", description = "检索：通知、活动、宣传资料、信息稿件 Search: notices, activities, publicity materials, news items"),
         (name = "pt", description = "能力验证：计划、轮次、报名、样品、结果、评价、发布、整改 Proficiency testing: schemes, rounds, enrolment, samples, results, evaluation, release, follow-ups"),
     ),
 )]

@@ -48,6 +48,7 @@ pub mod form {
     pub type ReviewForm = Doc<renke_app::reporting::tasks::ReviewForm>;
     pub type RoundForm = Doc<renke_app::pt::RoundForm>;
     pub type SchemeForm = Doc<renke_app::pt::SchemeForm>;
+    pub type SearchParams = Doc<renke_app::search::SearchParams>;
     pub type SessionForm = Doc<renke_app::activities::SessionForm>;
     pub type ShipmentForm = Doc<renke_app::shipments::ShipmentForm>;
     pub type ShipmentQuery = Doc<renke_app::shipments::ShipmentQuery>;

@@ -15,6 +15,7 @@ mod pt;
 mod public;
 mod publicity;
 mod reminders;
+pub(crate) mod search;
 mod session;
 mod settings;
 mod shipments;
@@ -280,6 +281,8 @@ pub fn routes() -> Router<AppState> {
             "/pt/followups/{id}/files/{file_id}/remove",
             post(pt::remove_evidence),
         )
+        .route("/search", get(search::search))
+        .route("/campaigns/{id}/search", get(search::search_public))
         .route("/publicity", get(publicity::list))
         .route(
             "/publicity/new",

@@ -54,6 +54,8 @@ const PATHS: &[(&str, &[&str])] = &[
     ("/api/v1/publicity/shipments/lines/{id}/posted", &["post"]),
     ("/api/v1/publicity/shipments/lines/{id}/photo", &["get"]),
     ("/api/v1/publicity/shipments/lines/{id}/thumbnail", &["get"]),
+    ("/api/v1/search", &["get"]),
+    ("/api/v1/campaigns/{id}/search", &["get"]),
     ("/api/v1/notices", &["get", "post"]),
     ("/api/v1/notices/inbox", &["get"]),
     ("/api/v1/notices/{id}", &["get", "put"]),

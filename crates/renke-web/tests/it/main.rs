@@ -28,6 +28,7 @@ mod publicity;
 mod relay_tasks;
 mod reminders;
 mod shipments;
+mod search;
 mod submission_files;
 mod support;
 mod tasks;

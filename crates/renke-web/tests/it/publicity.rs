@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 const PDF: &[u8] = b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj\n<<>>\nendobj\n%%EOF\n";
 
 /// A 640 × 480 JPEG photo.
-fn photo() -> Vec<u8> {
+pub(crate) fn photo() -> Vec<u8> {
     let img = image::RgbImage::from_fn(640, 480, |x, y| {
         image::Rgb([(x % 256) as u8, (y % 256) as u8, 128])
     });

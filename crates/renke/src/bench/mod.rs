@@ -7,6 +7,7 @@ pub mod pdf;
 pub mod perm;
 pub mod pt;
 pub mod register;
+pub mod search;
 pub mod tasks;
 pub mod tree;
 
@@ -36,6 +37,9 @@ pub enum BenchCommand {
     /// 能力验证整轮 A PT round of many labs through the platform: import, evaluation (beside
     /// pt13528), release, letters.
     Pt(pt::PtArgs),
+    /// 检索 Index 100,000 notices and materials; time two-word queries (p50/p99) and the
+    /// indexing per item, on SQLite and (`--postgres-url`) PostgreSQL side by side.
+    Search(search::SearchBenchArgs),
 }
 
 /// The `p`-th percentile (0–100) of sorted durations, by nearest rank; zero when empty.
@@ -73,6 +77,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         BenchCommand::Register(a) => register::run(a).await,
         BenchCommand::Pdf(a) => pdf::run(a),
         BenchCommand::Pt(a) => pt::run(a).await,
+        BenchCommand::Search(a) => search::run(a).await,
     }
 }
 
