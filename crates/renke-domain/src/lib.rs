@@ -4,12 +4,14 @@
 pub mod account;
 pub mod activity;
 pub mod campaign;
+pub mod ceremony;
 pub mod clock;
 pub mod contact;
 pub mod demo;
 pub mod error;
 pub mod file;
 pub mod import;
+pub mod initiative;
 pub mod locale;
 pub mod notice;
 pub mod org;

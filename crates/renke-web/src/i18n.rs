@@ -2,6 +2,7 @@
 //! key, with the locale passed on every call (there is no process-wide locale).
 
 mod activities;
+mod initiative;
 mod pt;
 mod publicity;
 mod venues;
@@ -768,6 +769,7 @@ fn all_messages() -> impl Iterator<Item = &'static (&'static str, &'static str, 
         .chain(venues::MESSAGES.iter())
         .chain(pt::MESSAGES.iter())
         .chain(publicity::MESSAGES.iter())
+        .chain(initiative::MESSAGES.iter())
 }
 
 /// Translator for one request.

@@ -14,6 +14,7 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+mod initiative;
 mod pt;
 
 /// Build a fresh demo database and serve it.
@@ -608,6 +609,7 @@ pub async fn load_demo(db: &Db, now: DateTime<Utc>) -> anyhow::Result<DemoSummar
     // Every step of the rounds lies before the earliest clock (`demo::pt::DONE_BY`), so
     // they stand the same at every moment the demo may start at.
     let pt_rounds = pt::load(db, campaign.id).await?;
+    initiative::load(db, campaign.id).await?;
     Ok(DemoSummary {
         activities,
         pt_rounds,

@@ -47,6 +47,14 @@ async fn public_sections(
                 "pub.downloads",
                 super::publicity::zone_section(state, ctx, tr, campaign, zone).await?,
             ),
+            (
+                "pub.initiatives",
+                super::initiatives::public_section(state, tr, campaign).await?,
+            ),
+            (
+                "pub.ceremony",
+                super::ceremony::public_section(state, tr, campaign).await?,
+            ),
         ],
         hosts,
     ))

@@ -13,6 +13,7 @@ mod attachments;
 mod digest;
 mod exports;
 mod headers;
+mod initiatives;
 mod mail;
 mod notices;
 mod pages;
