@@ -664,6 +664,20 @@ pub fn accounts() -> Vec<DemoAccount> {
         a("shpd.staff", "浦东新区局工作人员（演示）", "SH-PD", Staff),
         a("shpd.viewer", "浦东新区局查看者（演示）", "SH-PD", Viewer),
         a("shja.staff", "静安区局工作人员（演示）", "SH-JA", Staff),
+        // The association that publishes Shanghai's initiative, and a lab that has not
+        // signed it yet (to walk 签署).
+        a(
+            "shxh.organiser",
+            "市检验检测认证协会组织者（演示）",
+            "SH-JJRXH",
+            Organiser,
+        ),
+        a(
+            "shlab.organiser",
+            "闵质检测组织者（演示）",
+            "SH-MH-LAB1",
+            Organiser,
+        ),
         a(
             "sjtu.staff",
             "安泰经管学院合作研究人员（演示）",
@@ -795,6 +809,7 @@ pub fn accounts_table() -> Table {
 
 pub mod activities;
 pub mod industry_stats;
+pub mod initiative;
 pub mod notices;
 pub mod pt;
 pub mod tasks;

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod activity;
 pub mod campaign;
+pub mod ceremony;
 pub mod clock;
 pub mod contact;
 pub mod demo;
@@ -11,6 +12,7 @@ pub mod error;
 pub mod file;
 pub mod import;
 pub mod industry_stats;
+pub mod initiative;
 pub mod locale;
 pub mod notice;
 pub mod org;

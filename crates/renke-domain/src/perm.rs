@@ -389,6 +389,39 @@ impl Actor {
             K::Activity | K::Item | K::Case | K::Initiative => self.reads_internal_of(owner),
         }
     }
+
+    /// Whether this actor publishes (and closes) an industry initiative (行业倡议) in the
+    /// name of `owner`: it manages the owner (an association's or a bureau's organiser).
+    pub fn publishes_initiative(&self, owner: &OrgPath) -> bool {
+        self.may(Action::Manage, owner).is_ok()
+    }
+
+    /// Whether this actor signs (and withdraws the signature of) an initiative for
+    /// `institution` of kind `kind`. "An authorised account of the institution" is its
+    /// organiser (组织者): the role that manages the institution and its accounts, acting
+    /// for its own organisation. Staff and viewers do not commit the institution; nobody
+    /// signs for another institution (not its superior, not an administrator); the
+    /// administration never signs.
+    pub fn signs_initiative_for(&self, institution: &OrgPath, kind: OrgKind) -> bool {
+        crate::initiative::addressable(kind)
+            && !self.is_administration()
+            && self.role == Role::Organiser
+            && &self.org_path == institution
+    }
+
+    /// Whether this actor follows an initiative of `owner` — who in its sector and area has
+    /// signed and who has not: the publisher's managers, and the administration at or
+    /// above the publisher that sees below (the bureau that guides the association).
+    pub fn follows_initiative_of(&self, owner: &OrgPath) -> bool {
+        self.publishes_initiative(owner) || self.is_administration() && self.collects(owner)
+    }
+
+    /// Whether this actor keeps the certificate list of a ceremony activity owned by
+    /// `owner` (adds, imports, removes certificates): it runs the activity (manages the
+    /// owner).
+    pub fn keeps_certificates_of(&self, owner: &OrgPath) -> bool {
+        self.may(Action::Manage, owner).is_ok()
+    }
 }
 
 
@@ -1311,6 +1344,150 @@ mod tests {
                 "{who} activity"
             );
             assert_eq!(a.search_around().as_ref(), around, "{who} around");
+        }
+    }
+
+    /// The industry initiative and the certificate ceremony: Shanghai's association (under
+    /// SH) publishes and follows; a lab's organiser signs for the lab only, its staff never;
+    /// the bureau SH (organiser, viewer) follows without signing; a sibling bureau neither.
+    #[test]
+    fn initiative_rules_table() {
+        let sh = OrgPath::root(1).child(2);
+        let assoc = sh.child(10);
+        let lab = sh.child(11);
+        let gd = OrgPath::root(1).child(3);
+        /// who, role, organisation, kind, publishes_initiative(assoc),
+        /// signs_initiative_for(lab as lab, assoc as association),
+        /// follows_initiative_of(assoc), keeps_certificates_of(sh, assoc).
+        type Row<'a> = (
+            &'a str,
+            Role,
+            &'a OrgPath,
+            OrgKind,
+            bool,
+            [bool; 2],
+            bool,
+            [bool; 2],
+        );
+        let t = true;
+        let f = false;
+        let rows: &[Row<'_>] = &[
+            (
+                "association organiser",
+                Role::Organiser,
+                &assoc,
+                OrgKind::Association,
+                t,
+                [f, t],
+                t,
+                [f, t],
+            ),
+            (
+                "association staff",
+                Role::Staff,
+                &assoc,
+                OrgKind::Association,
+                f,
+                [f, f],
+                f,
+                [f, f],
+            ),
+            (
+                "lab organiser",
+                Role::Organiser,
+                &lab,
+                OrgKind::Lab,
+                f,
+                [t, f],
+                f,
+                [f, f],
+            ),
+            (
+                "lab staff",
+                Role::Staff,
+                &lab,
+                OrgKind::Lab,
+                f,
+                [f, f],
+                f,
+                [f, f],
+            ),
+            (
+                "lab viewer",
+                Role::Viewer,
+                &lab,
+                OrgKind::Lab,
+                f,
+                [f, f],
+                f,
+                [f, f],
+            ),
+            (
+                "bureau organiser",
+                Role::Organiser,
+                &sh,
+                OrgKind::Regulator,
+                t,
+                [f, f],
+                t,
+                [t, t],
+            ),
+            (
+                "bureau staff",
+                Role::Staff,
+                &sh,
+                OrgKind::Regulator,
+                f,
+                [f, f],
+                f,
+                [f, f],
+            ),
+            (
+                "bureau viewer",
+                Role::Viewer,
+                &sh,
+                OrgKind::Regulator,
+                f,
+                [f, f],
+                t,
+                [f, f],
+            ),
+            (
+                "other province organiser",
+                Role::Organiser,
+                &gd,
+                OrgKind::Regulator,
+                f,
+                [f, f],
+                f,
+                [f, f],
+            ),
+            (
+                "admin",
+                Role::Admin,
+                &OrgPath::root(1),
+                OrgKind::Regulator,
+                t,
+                [f, f],
+                t,
+                [t, t],
+            ),
+        ];
+        for (who, role, org, kind, publishes, signs, follows, keeps) in rows {
+            let a = actor(*role, org, *kind);
+            let got = (
+                a.publishes_initiative(&assoc),
+                [
+                    a.signs_initiative_for(&lab, OrgKind::Lab),
+                    a.signs_initiative_for(&assoc, OrgKind::Association),
+                ],
+                a.follows_initiative_of(&assoc),
+                [
+                    a.keeps_certificates_of(&sh),
+                    a.keeps_certificates_of(&assoc),
+                ],
+            );
+            assert_eq!(got, (*publishes, *signs, *follows, *keeps), "{who}");
         }
     }
 }

@@ -3,6 +3,7 @@
 
 mod activities;
 mod industry_stats;
+mod initiative;
 mod pt;
 mod publicity;
 mod shipments;
@@ -774,6 +775,7 @@ fn all_messages() -> impl Iterator<Item = &'static (&'static str, &'static str, 
         .chain(industry_stats::MESSAGES.iter())
         .chain(shipments::MESSAGES.iter())
         .chain(search::MESSAGES.iter())
+        .chain(initiative::MESSAGES.iter())
 }
 
 /// Translator for one request.

@@ -17,6 +17,7 @@ use std::path::PathBuf;
 
 mod materials;
 mod industry_stats;
+mod initiative;
 mod pt;
 mod shipments;
 
@@ -626,6 +627,7 @@ pub async fn load_demo(
     let materials = materials::load(db, files, campaign.id, beijing(MATERIALS_AT)?).await?;
     industry_stats::load(db, campaign.id).await?;
     let shipments = shipments::load(db, &id_of, campaign.id, now).await?;
+    initiative::load(db, campaign.id).await?;
     // Writes index what they store; the seeds also write rows directly, so index it all.
     renke_store::search::reindex(db)
         .await

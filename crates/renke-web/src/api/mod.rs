@@ -10,6 +10,7 @@ pub mod dto;
 mod exports;
 pub mod extract;
 mod industry_stats;
+mod initiatives;
 mod items;
 mod me;
 mod notices;
@@ -174,6 +175,20 @@ pub fn openapi_router() -> OpenApiRouter<AppState> {
         .routes(routes!(shipments::materials_xlsx))
         .routes(routes!(search::search))
         .routes(routes!(search::search_public))
+        .routes(routes!(initiatives::list, initiatives::publish))
+        .routes(routes!(initiatives::of_campaign))
+        .routes(routes!(initiatives::get))
+        .routes(routes!(initiatives::close))
+        .routes(routes!(initiatives::signatures, initiatives::sign))
+        .routes(routes!(initiatives::withdraw))
+        .routes(routes!(initiatives::unsigned))
+        .routes(routes!(
+            initiatives::certificates,
+            initiatives::add_certificate
+        ))
+        .routes(routes!(initiatives::import_certificates))
+        .routes(routes!(initiatives::remove_certificate))
+        .routes(routes!(initiatives::verify))
 }
 
 /// The `/api/v1` routes (from [`openapi_router`], at their full paths, with the JSON 404

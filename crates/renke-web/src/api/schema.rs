@@ -26,12 +26,14 @@ pub mod form {
     pub type ApplyForm = Doc<renke_app::pt::ApplyForm>;
     pub type CalendarParams = Doc<renke_app::activities::CalendarParams>;
     pub type CampaignForm = Doc<renke_app::campaigns::CampaignForm>;
+    pub type CertificateForm = Doc<renke_app::ceremony::CertificateForm>;
     pub type CheckinInput = Doc<renke_app::activities::CheckinInput>;
     pub type CheckinResult = Doc<renke_app::activities::CheckinResult>;
     pub type DispatchForm = Doc<renke_app::pt::DispatchForm>;
     pub type EvaluationForm = Doc<renke_app::pt::EvaluationForm>;
     pub type FollowupAnswer = Doc<renke_app::pt::FollowupAnswer>;
     pub type FollowupReview = Doc<renke_app::pt::FollowupReview>;
+    pub type InitiativeForm = Doc<renke_app::initiatives::InitiativeForm>;
     pub type ItemForm = Doc<renke_app::reporting::items::ItemForm>;
     pub type LineForm = Doc<renke_app::shipments::LineForm>;
     pub type LoadForm = Doc<renke_app::pt::LoadForm>;
@@ -52,6 +54,7 @@ pub mod form {
     pub type SessionForm = Doc<renke_app::activities::SessionForm>;
     pub type ShipmentForm = Doc<renke_app::shipments::ShipmentForm>;
     pub type ShipmentQuery = Doc<renke_app::shipments::ShipmentQuery>;
+    pub type SignForm = Doc<renke_app::initiatives::SignForm>;
     pub type StepForm = Doc<renke_app::publicity::StepForm>;
     pub type StudyForm = Doc<renke_app::pt::StudyForm>;
     pub type TaskForm = Doc<renke_app::reporting::tasks::TaskForm>;

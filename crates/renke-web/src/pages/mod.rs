@@ -4,7 +4,10 @@
 mod activities;
 pub mod assets;
 mod campaigns;
+mod ceremony;
+pub use ceremony::verify_link;
 mod exports;
+mod initiatives;
 mod items;
 mod notices;
 mod orgs;
@@ -352,6 +355,36 @@ pub fn routes() -> Router<AppState> {
             "/publicity/shipments/lines/{id}/thumb",
             get(shipments::thumb),
         )
+        .route("/publicity/initiatives", get(initiatives::list))
+        .route(
+            "/publicity/initiatives/new",
+            get(initiatives::new_form).post(initiatives::publish),
+        )
+        .route("/publicity/initiatives/{id}", get(initiatives::show))
+        .route("/publicity/initiatives/{id}/sign", post(initiatives::sign))
+        .route(
+            "/publicity/initiatives/{id}/withdraw",
+            post(initiatives::withdraw),
+        )
+        .route(
+            "/publicity/initiatives/{id}/close",
+            post(initiatives::close),
+        )
+        .route(
+            "/publicity/initiatives/{id}/unsigned",
+            get(initiatives::unsigned),
+        )
+        .route("/initiatives/{id}", get(initiatives::public))
+        .route("/publicity/ceremonies", get(ceremony::list))
+        .route("/publicity/ceremonies/{id}/add", post(ceremony::add))
+        .route("/publicity/ceremonies/{id}/import", post(ceremony::import))
+        .route(
+            "/publicity/ceremonies/{id}/{cert}/remove",
+            post(ceremony::remove),
+        )
+        .route("/ceremonies/{id}", get(ceremony::show))
+        .route("/certificates/verify", get(ceremony::verify_form))
+        .route("/certificates/{number}", get(ceremony::verify))
         .route("/settings", get(settings::show))
         .route("/settings/language", post(settings::language))
         .route("/settings/mail", post(settings::mail))

@@ -51,6 +51,14 @@ async fn public_sections(
                 "stat.public_reports",
                 super::industry_stats::public_section(state, ctx, campaign.id).await?,
             ),
+            (
+                "pub.initiatives",
+                super::initiatives::public_section(state, tr, campaign).await?,
+            ),
+            (
+                "pub.ceremony",
+                super::ceremony::public_section(state, tr, campaign).await?,
+            ),
         ],
         hosts,
     ))

@@ -56,6 +56,32 @@ const PATHS: &[(&str, &[&str])] = &[
     ("/api/v1/publicity/shipments/lines/{id}/thumbnail", &["get"]),
     ("/api/v1/search", &["get"]),
     ("/api/v1/campaigns/{id}/search", &["get"]),
+    ("/api/v1/publicity/initiatives", &["get", "post"]),
+    ("/api/v1/publicity/campaigns/{id}/initiatives", &["get"]),
+    ("/api/v1/publicity/initiatives/{id}", &["get"]),
+    ("/api/v1/publicity/initiatives/{id}/close", &["post"]),
+    (
+        "/api/v1/publicity/initiatives/{id}/signatures",
+        &["get", "post"],
+    ),
+    (
+        "/api/v1/publicity/initiatives/{id}/signatures/mine",
+        &["delete"],
+    ),
+    ("/api/v1/publicity/initiatives/{id}/unsigned", &["get"]),
+    (
+        "/api/v1/publicity/activities/{id}/certificates",
+        &["get", "post"],
+    ),
+    (
+        "/api/v1/publicity/activities/{id}/certificates/import",
+        &["post"],
+    ),
+    (
+        "/api/v1/publicity/activities/{id}/certificates/{cert}",
+        &["delete"],
+    ),
+    ("/api/v1/publicity/certificates/verify", &["get"]),
     ("/api/v1/notices", &["get", "post"]),
     ("/api/v1/notices/inbox", &["get"]),
     ("/api/v1/notices/{id}", &["get", "put"]),

@@ -14,6 +14,7 @@ mod digest;
 mod exports;
 mod headers;
 mod industry_stats;
+mod initiatives;
 mod mail;
 mod notices;
 mod pages;
