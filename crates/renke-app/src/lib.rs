@@ -31,8 +31,8 @@ pub mod pt;
 pub mod publicity;
 pub mod publicity_xlsx;
 pub mod reporting;
-pub mod shipments;
 pub mod search;
+pub mod shipments;
 
 pub use caller::Caller;
 pub use error::AppError;

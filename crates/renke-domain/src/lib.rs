@@ -21,8 +21,8 @@ pub mod pt;
 pub mod publicity;
 pub mod reminder;
 pub mod report_text;
-pub mod shipment;
 pub mod search;
+pub mod shipment;
 pub mod task;
 pub mod text;
 

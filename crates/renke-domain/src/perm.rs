@@ -424,7 +424,6 @@ impl Actor {
     }
 }
 
-
 /// Whether a shipment from `sender` may go to `addressee`: an organisation below the
 /// sender (a province to its cities) or a sibling (CNAS to the provincial bureaus beside
 /// it under SAMR) — never the sender itself, a superior or an unrelated organisation.

@@ -6,8 +6,8 @@ mod industry_stats;
 mod initiative;
 mod pt;
 mod publicity;
-mod shipments;
 mod search;
+mod shipments;
 mod venues;
 
 use renke_domain::FieldError;

@@ -15,9 +15,9 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-mod materials;
 mod industry_stats;
 mod initiative;
+mod materials;
 mod pt;
 mod shipments;
 

@@ -21,8 +21,8 @@ mod publicity;
 mod reminders;
 mod responses;
 mod schema;
-mod shipments;
 mod search;
+mod shipments;
 mod tasks;
 
 use crate::AppState;

@@ -324,6 +324,7 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/publicity/statistics/reports/{id}/pdf",
             get(industry_stats::pdf),
+        )
         .route("/publicity/materials.xlsx", get(shipments::materials_xlsx))
         .route("/publicity/shipments", get(shipments::list))
         .route(

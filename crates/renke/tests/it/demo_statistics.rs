@@ -14,7 +14,9 @@ async fn the_demo_has_shanghai_statistics_and_the_published_2021_report() {
     for t in backends().await {
         let l = t.label();
         let db = &t.db;
-        let summary = renke::demo::load_demo(db, now).await.unwrap();
+        let summary = renke::demo::load_demo(db, &renke_app::FileStore::memory(), now)
+            .await
+            .unwrap();
         let sh = renke_store::orgs::get_by_code(db, plan::OWNER)
             .await
             .unwrap();
