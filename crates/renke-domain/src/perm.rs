@@ -1271,7 +1271,8 @@ mod tests {
         };
         // who, actor, [notice of gd not addressed, addressed], material of lab,
         // internal activity of gd, searches around.
-        let rows: Vec<(&str, Actor, [bool; 2], bool, bool, Option<&OrgPath>)> = vec![
+        type Row<'a> = (&'a str, Actor, [bool; 2], bool, bool, Option<&'a OrgPath>);
+        let rows: Vec<Row<'_>> = vec![
             (
                 "admin",
                 actor(Role::Admin, &OrgPath::root(1), OrgKind::Regulator),

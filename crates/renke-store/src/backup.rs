@@ -78,6 +78,9 @@ pub const TABLES: &[&str] = &[
     "industry_report_shares",
     "publicity_shipments",
     "publicity_shipment_lines",
+    "publicity_initiatives",
+    "publicity_signatures",
+    "publicity_certificates",
     "search_index",
 ];
 
@@ -117,6 +120,9 @@ const IDENTITY_TABLES: &[&str] = &[
     "industry_reports",
     "publicity_shipments",
     "publicity_shipment_lines",
+    "publicity_initiatives",
+    "publicity_signatures",
+    "publicity_certificates",
     "search_index",
 ];
 

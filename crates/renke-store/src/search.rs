@@ -283,7 +283,9 @@ pub async fn reindex(db: &Db) -> Result<Reindexed, StoreError> {
     .map(|_| ())?);
     tx.commit().await?;
     let mut done = Reindexed::default();
-    let sources: [(&str, fn(i64) -> Source); 4] = [
+    // Each kind's ids and how one becomes a source.
+    type Kind = (&'static str, fn(i64) -> Source);
+    let sources: [Kind; 4] = [
         (
             "SELECT id FROM notices WHERE status = 'issued' ORDER BY id",
             Source::Notice,

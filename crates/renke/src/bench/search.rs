@@ -139,7 +139,7 @@ fn text(rng: &mut Rng, pool: &[&str], chars: usize) -> String {
 }
 
 async fn bench(db: &Db, args: &SearchBenchArgs) -> anyhow::Result<Figures> {
-    let now = Utc::now();
+    let now = renke_domain::clock::Clock::System.now();
     let (province, cities) = orgs(db, now).await?;
     let campaign = renke_domain::campaign::CampaignInput {
         title: "压测主题活动".into(),
@@ -162,7 +162,7 @@ async fn bench(db: &Db, args: &SearchBenchArgs) -> anyhow::Result<Figures> {
     while i < args.items {
         let mut tx = db.write().await?;
         for _ in 0..500.min(args.items - i) {
-            let notice = i % 2 == 0;
+            let notice = i.is_multiple_of(2);
             let title = text(&mut rng, &pool, 20)
                 .chars()
                 .take(40)
@@ -229,7 +229,7 @@ async fn orgs(db: &Db, now: chrono::DateTime<Utc>) -> anyhow::Result<(i64, Vec<i
         let mut city = NewOrg::new(
             code(&format!("BENCH-GD-C{k:02}"))?,
             Some(code("BENCH-GD")?),
-            &format!("压测市局{k}"),
+            format!("压测市局{k}"),
             OrgKind::Regulator,
         );
         city.admin_level = Some(AdminLevel::Municipal);

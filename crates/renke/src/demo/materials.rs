@@ -1,5 +1,5 @@
 //! The demo's publicity materials (宣传资料), through `renke_app::publicity` with the demo
-//! accounts as callers: the campaign's official posters and slogan (SAMR's organiser,
+//! accounts as callers: the campaign's official posters and slogan (the administrator for SAMR,
 //! published at once), and Guangdong's city bureaus' photos, news clippings and drafts in
 //! each review state — published by the province, accepted and waiting, returned with a
 //! reason, and just submitted. The pictures are drawn here (labelled 演示图片): the demo
@@ -150,7 +150,9 @@ pub(super) async fn load(
     let campaign = campaign_id.to_string();
     let mut n = 0;
     // The campaign's official material: posters in print and web sizes, the slogan.
-    let samr = caller("samr.organiser").await?;
+    // SAMR's campaign is managed by SAMR's own accounts (its department works it but does not
+    // issue in its name): the administrator adds the official material.
+    let samr = caller("admin").await?;
     let official = [
         (
             "2022年世界认可日宣传海报（印刷版，演示图片）",
