@@ -74,7 +74,7 @@ pub async fn upload(
         ("pos" = usize, Path, description = "附件序号 Attachment position, from 0"),
     ),
     responses(
-        (status = 200, description = "文件 The file", content_type = "application/octet-stream"),
+        (status = 200, description = "文件 The file", content_type = "*/*"),
         (status = 403, description = "无权查看 Not allowed", body = ErrorBody),
         (status = 404, description = "没有这个文件 No such file", body = ErrorBody),
     ),

@@ -2061,7 +2061,7 @@ pub async fn upload_instructions(
     get, path = "/api/v1/pt/rounds/{id}/instructions", tag = "pt",
     params(("id" = i64, Path, description = "轮次编号 Round id")),
     responses(
-        (status = 200, description = "作业指导书 The document", content_type = "application/octet-stream"),
+        (status = 200, description = "作业指导书 The document", content_type = "*/*"),
         (status = 404, description = "没有、无权查看或未上传 No such round, not shown to the caller, or no document", body = ErrorBody),
     ),
     security(("session" = []), ("bearer" = [])),
@@ -2133,7 +2133,7 @@ pub async fn add_evidence(
         ("file_id" = i64, Path, description = "文件编号 File id"),
     ),
     responses(
-        (status = 200, description = "文件 The file", content_type = "application/octet-stream"),
+        (status = 200, description = "文件 The file", content_type = "*/*"),
         (status = 404, description = "没有或无权查看 Not found, or not the caller's", body = ErrorBody),
     ),
     security(("session" = []), ("bearer" = [])),

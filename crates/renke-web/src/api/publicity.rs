@@ -264,7 +264,7 @@ pub async fn step(
     get, path = "/api/v1/publicity/materials/{id}/file", tag = "publicity",
     params(("id" = i64, Path, description = "资料编号 Material id")),
     responses(
-        (status = 200, description = "文件 The file", content_type = "application/octet-stream"),
+        (status = 200, description = "文件 The file", content_type = "*/*"),
         (status = 404, description = "没有这个文件 No such file", body = ErrorBody),
     ),
     security((), ("session" = []), ("bearer" = [])),

@@ -350,7 +350,7 @@ pub async fn edit_line(
     get, path = "/api/v1/publicity/shipments/lines/{id}/photo", tag = "publicity",
     params(("id" = i64, Path, description = "寄送记录编号 Line id")),
     responses(
-        (status = 200, description = "照片 The photo", content_type = "application/octet-stream"),
+        (status = 200, description = "照片 The photo", content_type = "*/*"),
         (status = 404, description = "没有照片 No photo", body = ErrorBody),
     ),
     security(("session" = []), ("bearer" = [])),
