@@ -15,6 +15,7 @@ pub mod activities;
 pub mod auth;
 mod caller;
 pub mod campaigns;
+pub mod cases;
 pub mod ceremony;
 pub mod digest;
 pub mod error;

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod activity;
 pub mod campaign;
+pub mod cases;
 pub mod ceremony;
 pub mod clock;
 pub mod contact;

@@ -374,8 +374,9 @@ impl Actor {
     /// Whether this actor reads a search result of `kind` that is not public, owned (issued,
     /// uploaded) by `owner`: a notice on a need-to-know basis ([`Actor::reads_notice_of`],
     /// `addressed` when it reached this actor's organisation), a material before it is
-    /// published as [`Actor::reads_material_of`], anything else as internal material of its
-    /// owner ([`Actor::reads_internal_of`]).
+    /// published as [`Actor::reads_material_of`], a case before its collection is published
+    /// as [`Actor::reads_case_of`], anything else as internal material of its owner
+    /// ([`Actor::reads_internal_of`]).
     pub fn reads_found(
         &self,
         kind: crate::search::SearchKind,
@@ -386,7 +387,8 @@ impl Actor {
         match kind {
             K::Notice => self.reads_notice_of(owner, addressed),
             K::Material => self.reads_material_of(owner),
-            K::Activity | K::Item | K::Case | K::Initiative => self.reads_internal_of(owner),
+            K::Case => self.reads_case_of(owner),
+            K::Activity | K::Item | K::Initiative => self.reads_internal_of(owner),
         }
     }
 
@@ -421,6 +423,38 @@ impl Actor {
     /// owner).
     pub fn keeps_certificates_of(&self, owner: &OrgPath) -> bool {
         self.may(Action::Manage, owner).is_ok()
+    }
+
+    /// Whether this actor runs a case collection (案例征集) owned by `owner`: it manages the
+    /// owner. It then edits the call, names the panel, opens the review, selects the cases
+    /// and publishes the collection, and reads every submission.
+    pub fn runs_case_call(&self, owner: &OrgPath) -> bool {
+        self.may(Action::Manage, owner).is_ok()
+    }
+
+    /// Whether this actor submits cases for `unit`: it acts for the unit as its own
+    /// organisation (as for publicity material). The call's eligibility is checked beside.
+    pub fn submits_case_for(&self, unit: &OrgPath) -> bool {
+        self.submits_material_for(unit)
+    }
+
+    /// Whether this actor, named on a call's panel (`on_panel`), scores a case of `unit`:
+    /// never when its organisation is the unit or inside it (a conflict of interest,
+    /// [`crate::cases::in_conflict`]).
+    pub fn scores_case_of(&self, on_panel: bool, unit: &OrgPath) -> bool {
+        on_panel && !crate::cases::in_conflict(&self.org_path, unit)
+    }
+
+    /// Whether this actor manages its own organisation (an organiser, an administrator):
+    /// it brings in the notices its organisation receives (导入通知).
+    pub fn manages_own_organisation(&self) -> bool {
+        self.may(Action::Manage, &self.org_path).is_ok()
+    }
+
+    /// Whether this actor reads a case of `unit` before the collection is published: the
+    /// unit and those above it that see below ([`Actor::collects`]).
+    pub fn reads_case_of(&self, unit: &OrgPath) -> bool {
+        self.collects(unit)
     }
 }
 
@@ -1024,6 +1058,116 @@ mod tests {
         ];
         for (from, to, want) in ships {
             assert_eq!(ships_to(from, to), *want, "{from:?} → {to:?}");
+        }
+    }
+
+    /// Case collections: the province's organiser runs its call; a city's staff submit for
+    /// the city, never for the lab below it; a panel member scores a case unless its
+    /// organisation is the submitting unit or inside it; the lab's case is read by the lab
+    /// and the city above that sees below, never by a sibling city.
+    #[test]
+    fn cases_rules_table() {
+        let gd = OrgPath::root(1).child(19);
+        let sz = gd.child(30);
+        let gz = gd.child(31);
+        let lab = sz.child(300);
+        /// who, role, organisation, kind, runs_case_call(gd), submits_case_for(sz, lab),
+        /// scores_case_of(on panel: sz, lab; not on panel: sz), reads_case_of(lab).
+        type Row<'a> = (
+            &'a str,
+            Role,
+            &'a OrgPath,
+            OrgKind,
+            bool,
+            [bool; 2],
+            [bool; 3],
+            bool,
+        );
+        let rows: &[Row<'_>] = &[
+            (
+                "province organiser",
+                Role::Organiser,
+                &gd,
+                OrgKind::Regulator,
+                true,
+                [false, false],
+                [true, true, false],
+                true,
+            ),
+            (
+                "province staff",
+                Role::Staff,
+                &gd,
+                OrgKind::Regulator,
+                false,
+                [false, false],
+                [true, true, false],
+                false,
+            ),
+            (
+                "city staff",
+                Role::Staff,
+                &sz,
+                OrgKind::Regulator,
+                false,
+                [true, false],
+                [false, true, false],
+                false,
+            ),
+            (
+                "city organiser",
+                Role::Organiser,
+                &sz,
+                OrgKind::Regulator,
+                false,
+                [true, false],
+                [false, true, false],
+                true,
+            ),
+            (
+                "other city organiser",
+                Role::Organiser,
+                &gz,
+                OrgKind::Regulator,
+                false,
+                [false, false],
+                [true, true, false],
+                false,
+            ),
+            (
+                "lab staff",
+                Role::Staff,
+                &lab,
+                OrgKind::Lab,
+                false,
+                [false, true],
+                [true, false, false],
+                true,
+            ),
+            (
+                "admin",
+                Role::Admin,
+                &OrgPath::root(1),
+                OrgKind::Regulator,
+                true,
+                [true, true],
+                [true, true, false],
+                true,
+            ),
+        ];
+        for (who, role, org, kind, runs, submits, scores, reads) in rows {
+            let a = actor(*role, org, *kind);
+            let got = (
+                a.runs_case_call(&gd),
+                [a.submits_case_for(&sz), a.submits_case_for(&lab)],
+                [
+                    a.scores_case_of(true, &sz),
+                    a.scores_case_of(true, &lab),
+                    a.scores_case_of(false, &sz),
+                ],
+                a.reads_case_of(&lab),
+            );
+            assert_eq!(got, (*runs, *submits, *scores, *reads), "{who}");
         }
     }
 

@@ -4,8 +4,8 @@ use crate::ACTIVITY_KINDS;
 use crate::dates::{DateHit, DateRx, YearCtx, fmt_time};
 use crate::model::{Activity, Contact, Deadline, DebugSession, Notice, Organizers, Relayed, Theme};
 use crate::normalize::{
-    TradTable, canon_punct, chinese_date_to_arabic, collapse_spaces, fold_line, is_debris, is_han,
-    strip_stray_marker,
+    TradTable, canon_punct, chinese_date_to_arabic, collapse_spaces, fold_line, is_debris,
+    is_furniture, is_han, is_web_stamp, strip_stray_marker,
 };
 use crate::structure::{DOC_TYPES, Para, StructRx, paren_groups, split_top};
 use regex::Regex;
@@ -72,18 +72,28 @@ const VENUE_NOUNS: [&str; 16] = [
     "宾馆",
 ];
 
-const WEB_META: [&str; 10] = [
+const WEB_META: [&str; 17] = [
     "发布时间",
     "发布日期",
+    "发表时间",
+    "更新时间",
+    "发文日期",
     "来源",
     "信息来源",
+    "作者",
     "浏览次数",
     "点击数",
     "访问次数",
     "字号",
     "【字体",
     "打印本页",
+    "索引号",
+    "主题分类",
+    "有效性",
 ];
+
+/// Labels of a page's time stamp that may follow the title on its line.
+const WEB_STAMP: [&str; 5] = ["发布时间", "发布日期", "发表时间", "更新时间", "发文日期"];
 
 pub(crate) struct Extractor {
     trad: TradTable,
@@ -114,6 +124,8 @@ pub(crate) struct Extractor {
     length: Regex,
     submit_verb: Regex,
     no_paper: Regex,
+    pinyin: Regex,
+    run_on_heading: Regex,
 }
 
 /// One activity section item before extraction.
@@ -124,7 +136,7 @@ struct Item {
 
 impl Extractor {
     pub fn new() -> Result<Self, regex::Error> {
-        let scope = "国际|国内|全国|本市|本省|我省|我市|全省|全市|本区|地方|本地";
+        let scope = "国际|国内|全国|中国|本市|本省|我省|我市|全省|全市|本区|地方|本地";
         Ok(Self {
             trad: TradTable::new(),
             s: StructRx::new()?,
@@ -136,7 +148,7 @@ impl Extractor {
             year_in: Regex::new(r"(\d{4})年")?,
             printed: Regex::new(r"^(.*?)(\d{4})年(\d{1,2})月(\d{1,2})日印发$")?,
             theme_a: Regex::new(&format!(
-                r"({scope})?主题(?:为|是)?(?:——|—|：)?“([^”]{{2,80}})”"
+                r"({scope})?主题(?:确定)?(?:为|是)?(?:——|—|：)?“([^”]{{2,80}})”"
             ))?,
             theme_b: Regex::new(&format!(r"以“([^”]{{2,80}})”为({scope})?主题"))?,
             label_org: Regex::new(r"^(主办|承办|协办|指导)(?:单位)?[：:](.+)$")?,
@@ -181,9 +193,13 @@ impl Extractor {
             )?,
             attach_label: Regex::new(r"^附件(\d*)(?:[：:](.*))?$")?,
             length: Regex::new(r"(\d{2,5})字(?:左右|以内|以上|内|为宜)?")?,
+            pinyin: Regex::new(r"(\p{Han})[（(]([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7})[）)]")?,
+            run_on_heading: Regex::new(
+                r"([^\d\s])\s+([一二三四五六七八九十]{1,3}、|（[一二三四五六七八九十]{1,3}）|\d{1,2}[、．])",
+            )?,
             no_paper: Regex::new(r"(?:无需|无须|不需要|不需|不用|不必)(?:报送|提交|寄送|报)?纸质")?,
             submit_verb: Regex::new(
-                r"(报送至|报送到|报送|上报至|上报|提交至|提交到|提交|发送至|发送到|发送|发至|寄送至|寄送|寄至|送至|报至)",
+                r"(报送至|报送到|报送|上报至|上报|提交至|提交到|提交|发送至|发送到|发送|发至|寄送至|寄送|寄至|送至|报至|反馈至|反馈到|反馈给|反馈|传真至|传真到|传真|邮寄至|邮寄到|邮寄)",
             )?,
         })
     }
@@ -193,10 +209,20 @@ impl Extractor {
     fn lines(&self, text: &str) -> Vec<String> {
         let mut out = Vec::new();
         for line in text.lines() {
+            // table borders of a web page copied as text (`|`, `||||`)
+            let line = line.trim_matches(|c: char| c == '|' || c.is_whitespace());
             let l = fold_line(line, &self.trad);
-            if is_debris(&l) {
+            if is_debris(&l) || is_web_stamp(&l) || is_furniture(&l) {
                 continue;
             }
+            let l = self.pinyin.replace_all(&l, |c: &regex::Captures<'_>| {
+                // a reading in parentheses after a character (`场（chǎng）`), not a list marker
+                if c[2].contains(|x: char| !x.is_ascii()) {
+                    c[1].to_string()
+                } else {
+                    c[0].to_string()
+                }
+            });
             let l = chinese_date_to_arabic(&l);
             let l = strip_stray_marker(&l);
             let t = l.trim_start();
@@ -206,15 +232,55 @@ impl Extractor {
             }) {
                 continue;
             }
+            // a page's time stamp glued to the end of a title (`…的通知发表时间:2018-09-04`)
+            let t = WEB_STAMP
+                .iter()
+                .filter_map(|m| {
+                    let at = t.find(m)?;
+                    let rest = t[at + m.len()..].trim_start();
+                    let value = rest.strip_prefix([':', '：'])?.trim_start();
+                    (at > 0 && value.starts_with(|c: char| c.is_ascii_digit())).then_some(at)
+                })
+                .min()
+                .map_or(t, |at| &t[..at]);
             let l = self.docnum_bracket.replace_all(t, "〔$1〕$2号");
             let l = canon_punct(&l);
-            out.push(collapse_spaces(&l));
+            let l = collapse_spaces(&l);
+            self.split_run_on(&l, &mut out);
         }
         out
     }
 
+    /// A notice pasted as one long line (a web page's text without its breaks): the
+    /// salutation and each heading after a space start their own line again.
+    fn split_run_on(&self, line: &str, out: &mut Vec<String>) {
+        let mut rest = line;
+        // 主送 glued to the first paragraph (`各单位： 为做好…`)
+        if let Some((head, tail)) = rest.split_once('：') {
+            let h: String = head.split_whitespace().collect();
+            if tail.chars().count() > 20 && crate::locate::is_salutation(&self.s, &format!("{h}："))
+            {
+                out.push(format!("{}：", head.trim_end()));
+                rest = tail.trim_start();
+            }
+        }
+        if rest.chars().count() < 150 {
+            out.push(rest.to_string());
+            return;
+        }
+        let mut from = 0;
+        for m in self.run_on_heading.captures_iter(rest) {
+            if let (Some(end), Some(h)) = (m.get(1), m.get(2)) {
+                out.push(rest[from..end.end()].trim().to_string());
+                from = h.start();
+            }
+        }
+        out.push(rest[from..].trim().to_string());
+    }
+
     pub fn parse(&self, text: &str) -> Notice {
         let lines = self.lines(text);
+        let lines = crate::locate::document_lines(&self.s, &lines);
         let paras = self.s.paragraphs(&lines);
         // 版记: belongs to the main notice wherever it stands (it ends the whole document,
         // after the attachments).
@@ -339,15 +405,19 @@ impl Extractor {
         {
             n.title = Some(p.text.clone());
             i += 1;
+            // reposts print the title first and the number on its own line below it
+            if n.document_number.is_none()
+                && let Some(p) = own.get(i)
+                && self.s.is_docnum(&p.text)
+            {
+                let num = p.text.split("签发人").next().unwrap_or(&p.text).trim();
+                n.document_number = Some(num.to_string());
+                i += 1;
+            }
         }
         if let Some(p) = own.get(i) {
             let t = p.text.as_str();
-            if p.level == 0
-                && (t.ends_with('：'))
-                && !self.s.is_label(t)
-                && !t.contains("如下")
-                && !t.contains("联系人")
-            {
+            if p.level == 0 && crate::locate::is_salutation(&self.s, t) {
                 n.recipients = split_top(t.trim_end_matches('：'), &['，', '；']);
                 i += 1;
             }
@@ -543,6 +613,34 @@ impl Extractor {
                     Theme {
                         text: x.as_str().to_string(),
                         scope: scope_of(c.get(2).map(|s| s.as_str())),
+                    },
+                ));
+            }
+        }
+        // a heading 活动主题 (国际主题, 国内主题 …) with the theme on its own line below it
+        for (pi, p) in paras.iter().enumerate() {
+            let Some(h) = p.heading_only() else {
+                continue;
+            };
+            let Some(pre) = h.strip_suffix("主题").or_else(|| h.strip_suffix("主题：")) else {
+                continue;
+            };
+            let Some(next) = paras.get(pi + 1) else {
+                continue;
+            };
+            let t = next.text.trim_matches(['“', '”']);
+            let n = t.chars().count();
+            if next.level == 0 && (4..=40).contains(&n) && !t.contains(['。', '：', '，']) {
+                let pre = pre.trim_start_matches("活动").trim_start_matches("宣传");
+                let scope = ["国际", "国内", "全国", "中国"]
+                    .into_iter()
+                    .find(|w| pre.starts_with(w));
+                found.push((
+                    pi + 1,
+                    0,
+                    Theme {
+                        text: t.to_string(),
+                        scope: scope.and_then(|w| scope_of(Some(w))),
                     },
                 ));
             }
@@ -898,11 +996,19 @@ impl Extractor {
             .find(&h.text)
             .map_or(task, |i| &task[i + h.text.len()..]);
         // the material may come first: `典型案例材料请于7月5日前…`
-        let topic = task
-            .find(&h.text)
-            .map(|i| &task[..i])
-            .and_then(|b| b.strip_suffix("请于").or_else(|| b.strip_suffix("请在")))
-            .filter(|b| !b.is_empty() && !b.contains(['，', '请']));
+        let before = task.find(&h.text).map_or("", |i| &task[..i]);
+        let topic = before
+            .strip_suffix("请于")
+            .or_else(|| before.strip_suffix("请在"))
+            .filter(|b| !b.is_empty() && !b.contains(['，', '请']))
+            // or sit between 将 and the date: `请将相关材料于1月17日前报送至…`
+            .or_else(|| {
+                let b = before
+                    .strip_suffix('于')
+                    .or_else(|| before.strip_suffix('在'))?;
+                let (_, m) = b.rsplit_once('将')?;
+                (!m.is_empty() && !m.contains('，')).then_some(m)
+            });
         let (materials, target) = if let Some(j) = after_date.find('将') {
             let tail = &after_date[j + '将'.len_utf8()..];
             match self.submit_verb.find(tail) {
@@ -911,7 +1017,8 @@ impl Extractor {
             }
         } else if let Some(v) = self.submit_verb.find(after_date) {
             let tail = &after_date[v.end()..];
-            if v.as_str().ends_with(['至', '到']) {
+            // 反馈 names whom it goes to (`反馈国家市场监督管理总局`)
+            if v.as_str().ends_with(['至', '到', '给']) || v.as_str() == "反馈" {
                 (topic, Some(tail))
             } else {
                 match tail.find(['至', '到']) {
@@ -938,7 +1045,9 @@ impl Extractor {
             ] {
                 s = s.replace(w, "、");
             }
-            let s = s.trim_start_matches(['前', '之', '以']);
+            let s = s
+                .trim_start_matches(['前', '之', '以'])
+                .trim_end_matches('等');
             d.materials = split_and(s)
                 .into_iter()
                 .map(|x| x.trim_matches(['、', '，', ' ']).to_string())
@@ -1065,12 +1174,32 @@ impl Extractor {
                         "）",
                     ],
                 );
-                let (org, names) = match raw_names.trim().rsplit_once(' ') {
+                let (org, mut names) = match raw_names.trim().rsplit_once(' ') {
+                    // names spaced apart (`徐闽阳 马鹏飞`), not an organisation and a name
+                    Some((o, _)) if valid_names(o) && !ends_with_org(o) => {
+                        (None, raw_names.trim().to_string())
+                    }
                     Some((o, nm)) if valid_names(nm) => {
                         (Some(o.trim().to_string()), nm.to_string())
                     }
                     _ => (None, names_part.to_string()),
                 };
+                // more names after a comma (`史小妹，钟志雄`), and a bare number after them
+                let mut more = rest.split('，').skip(1);
+                let mut bare_phone = None;
+                for piece in more.by_ref() {
+                    let piece = piece.trim();
+                    if org.is_none() && valid_names(piece) && !ends_with_org(piece) {
+                        names.push('、');
+                        names.push_str(piece);
+                        continue;
+                    }
+                    let digits = piece.chars().filter(char::is_ascii_digit).count();
+                    if digits >= 7 && piece.chars().all(|c| c.is_ascii_digit() || c == '-') {
+                        bare_phone = Some(piece.to_string());
+                    }
+                    break;
+                }
                 let start = out.len();
                 for name in split_names(&names) {
                     out.push(Contact {
@@ -1083,6 +1212,11 @@ impl Extractor {
                 }
                 if out.len() > start {
                     self.fill_phone_email(&mut out[start..], &p.text);
+                    if let Some(ph) = bare_phone {
+                        for c in &mut out[start..] {
+                            c.phone.get_or_insert_with(|| ph.clone());
+                        }
+                    }
                     i += 1;
                     while i < paras.len() && self.is_phone_line(&paras[i].text) {
                         self.fill_phone_email(&mut out[start..], &paras[i].text);
@@ -1315,7 +1449,7 @@ impl Extractor {
 fn scope_of(q: Option<&str>) -> Option<String> {
     match q? {
         "国际" => Some("international".into()),
-        "国内" | "全国" => Some("domestic".into()),
+        "国内" | "全国" | "中国" => Some("domestic".into()),
         _ => Some("local".into()),
     }
 }
@@ -1418,7 +1552,12 @@ fn split_and(s: &str) -> Vec<String> {
                     || left.ends_with("资料")
                     || left.ends_with("方案")
                     || left.ends_with("总结")
-                    || left.ends_with("素材"))
+                    || left.ends_with("素材")
+                    || [
+                        "书", "表", "稿", "草案", "材料", "报告", "意见", "建议", "回执", "名单",
+                    ]
+                    .iter()
+                    .any(|e| left.ends_with(e)))
                 .then_some((k, w.len()))
             });
             match cut {

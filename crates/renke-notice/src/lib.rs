@@ -19,12 +19,15 @@
 
 mod dates;
 mod extract;
+mod locate;
 mod model;
 mod normalize;
 pub mod score;
+mod spans;
 mod structure;
 
 pub use model::{Activity, Contact, Deadline, DebugSession, Notice, Organizers, Relayed, Theme};
+pub use spans::{Span, spans};
 
 use std::sync::LazyLock;
 

@@ -93,3 +93,35 @@ fn every_case_parses_to_its_expected_json() {
     }
     assert!(failures.is_empty(), "\n{}\n", failures.join("\n\n"));
 }
+
+/// The corpus of real notices (`corpus/dev`, tuned on; `corpus/holdout`, scored only when a
+/// change is finished): at least 40 in all and 15 held back, each with its expected JSON (a
+/// valid draft) and its source listed in the part's `sources.md`.
+#[test]
+fn the_real_notice_corpus_is_complete() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    let mut total = 0;
+    for (part, at_least) in [("dev", 25), ("holdout", 15)] {
+        let dir = root.join(part);
+        let sources = fs::read_to_string(dir.join("sources.md")).unwrap();
+        let mut names: Vec<String> = fs::read_dir(&dir)
+            .unwrap()
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter_map(|n| n.strip_suffix(".txt").map(String::from))
+            .collect();
+        names.sort();
+        assert!(names.len() >= at_least, "{part}: only {}", names.len());
+        for n in &names {
+            let exp = fs::read_to_string(dir.join(format!("{n}.expected.json")))
+                .unwrap_or_else(|e| panic!("{part}/{n}: {e}"));
+            serde_json::from_str::<renke_notice::Notice>(&exp)
+                .unwrap_or_else(|e| panic!("{part}/{n}.expected.json: {e}"));
+            assert!(
+                sources.contains(&format!("| {n} |")),
+                "{part}/{n} has no row in sources.md"
+            );
+        }
+        total += names.len();
+    }
+    assert!(total >= 40, "only {total} real notices");
+}

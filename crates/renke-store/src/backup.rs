@@ -81,6 +81,11 @@ pub const TABLES: &[&str] = &[
     "publicity_initiatives",
     "publicity_signatures",
     "publicity_certificates",
+    "case_calls",
+    "case_panel",
+    "case_submissions",
+    "case_submission_files",
+    "case_scores",
     "search_index",
 ];
 
@@ -123,6 +128,8 @@ const IDENTITY_TABLES: &[&str] = &[
     "publicity_initiatives",
     "publicity_signatures",
     "publicity_certificates",
+    "case_calls",
+    "case_submissions",
     "search_index",
 ];
 

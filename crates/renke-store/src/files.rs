@@ -325,7 +325,8 @@ impl FileStore {
 /// Deletes the `files` rows created before `before` that nothing lists — no notice
 /// attachment, no submission, no PT round's instructions (a replaced document) and no PT
 /// follow-up's evidence (removed by the lab), no publicity material's file or thumbnail,
-/// no put-up photo of a poster shipment (or its thumbnail);
+/// no put-up photo of a poster shipment (or its thumbnail), no case call's template and no
+/// case's file;
 /// returns how many.
 async fn remove_unlisted_rows(db: &Db, before: DateTime<Utc>) -> Result<u64, StoreError> {
     let mut tx = db.write().await?;
@@ -338,7 +339,9 @@ async fn remove_unlisted_rows(db: &Db, before: DateTime<Utc>) -> Result<u64, Sto
          AND NOT EXISTS (SELECT 1 FROM publicity_materials pm \
              WHERE pm.file_id = files.id OR pm.thumb_id = files.id) \
          AND NOT EXISTS (SELECT 1 FROM publicity_shipment_lines sl \
-             WHERE sl.photo_id = files.id OR sl.thumb_id = files.id)"
+             WHERE sl.photo_id = files.id OR sl.thumb_id = files.id) \
+         AND NOT EXISTS (SELECT 1 FROM case_calls cc WHERE cc.template_file_id = files.id) \
+         AND NOT EXISTS (SELECT 1 FROM case_submission_files cf WHERE cf.file_id = files.id)"
     )
     .bind(before)
     .execute(&mut *tx)

@@ -131,6 +131,7 @@ pub async fn create(
         .await?
     });
     tell_addressed(&mut tx, id, n, now).await?;
+    crate::search::sync_in(&mut tx, crate::search::Source::Initiative(id)).await?;
     tx.commit().await?;
     get(db, id).await
 }

@@ -10,6 +10,7 @@ pub mod accounts;
 pub mod activities;
 pub mod backup;
 pub mod campaigns;
+pub mod cases;
 pub mod ceremony;
 mod db;
 pub mod error;

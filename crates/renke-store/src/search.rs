@@ -13,8 +13,8 @@ use renke_domain::org::OrgPath;
 use renke_domain::search::{SearchKind, index_tokens};
 use sqlx::AssertSqlSafe;
 
-/// An item as the index holds it. Other modules (case collections, the initiative) index
-/// theirs with [`put_in`] inside the transaction that writes the item.
+/// An item as the index holds it. Modules whose items are not a [`Source`] index theirs
+/// with [`put_in`] inside the transaction that writes the item.
 #[derive(Debug, Clone)]
 pub struct Doc<'a> {
     pub kind: SearchKind,
@@ -81,6 +81,13 @@ pub enum Source {
     Material(i64),
     /// A news item (信息和新闻稿件) published on the campaign's page.
     Item(i64),
+    /// A case (案例) once submitted, owned by its unit; public when selected and its
+    /// collection published. Drafts and withdrawn cases are not found.
+    Case(i64),
+    /// Every case of a call (after its selection or publication changed them all).
+    CallCases(i64),
+    /// An industry initiative (倡议), public from its publication.
+    Initiative(i64),
 }
 
 type NoticeRow = (
@@ -104,6 +111,20 @@ pub async fn sync_in(tx: &mut Tx, source: Source) -> Result<(), StoreError> {
         Source::Activity(id) => sync_activity(tx, id).await,
         Source::Material(id) => sync_material(tx, id).await,
         Source::Item(id) => sync_item(tx, id).await,
+        Source::Case(id) => sync_case(tx, id).await,
+        Source::CallCases(call) => {
+            let ids: Vec<i64> = on_tx!(&mut *tx, |c| sqlx::query_scalar(
+                "SELECT id FROM case_submissions WHERE call_id = $1 ORDER BY id"
+            )
+            .bind(call)
+            .fetch_all(&mut *c)
+            .await?);
+            for id in ids {
+                sync_case(tx, id).await?;
+            }
+            Ok(())
+        }
+        Source::Initiative(id) => sync_initiative(tx, id).await,
     }
 }
 
@@ -261,6 +282,77 @@ async fn sync_item(tx: &mut Tx, id: i64) -> Result<(), StoreError> {
     put_in(tx, &doc).await
 }
 
+type CaseRow = (
+    i64,
+    String,
+    Option<String>,
+    String,
+    String,
+    Option<DateTime<Utc>>,
+    Option<DateTime<Utc>>,
+);
+
+async fn sync_case(tx: &mut Tx, id: i64) -> Result<(), StoreError> {
+    let row: Option<CaseRow> = on_tx!(tx, |c| sqlx::query_as(
+        "SELECT s.org_id, s.title, s.summary, s.body, s.state, s.submitted_at, c.published_at \
+         FROM case_submissions s JOIN case_calls c ON c.id = s.call_id WHERE s.id = $1"
+    )
+    .bind(id)
+    .fetch_optional(&mut *c)
+    .await?);
+    let Some((owner, title, summary, body, state, Some(submitted), published)) = row else {
+        return remove_in(tx, SearchKind::Case, id).await;
+    };
+    if state == "draft" || state == "withdrawn" {
+        return remove_in(tx, SearchKind::Case, id).await;
+    }
+    let public = state == "selected" && published.is_some();
+    let body = match summary {
+        Some(s) => format!("{s}\n{body}"),
+        None => body,
+    };
+    let doc = Doc {
+        kind: SearchKind::Case,
+        item_id: id,
+        campaign_id: None,
+        owner_org_id: owner,
+        public,
+        title: &title,
+        body: &body,
+        at: if public {
+            published.unwrap_or(submitted)
+        } else {
+            submitted
+        },
+    };
+    put_in(tx, &doc).await
+}
+
+async fn sync_initiative(tx: &mut Tx, id: i64) -> Result<(), StoreError> {
+    type Row = (i64, i64, String, String, DateTime<Utc>);
+    let row: Option<Row> = on_tx!(tx, |c| sqlx::query_as(
+        "SELECT owner_org_id, campaign_id, title, body, published_at \
+         FROM publicity_initiatives WHERE id = $1"
+    )
+    .bind(id)
+    .fetch_optional(&mut *c)
+    .await?);
+    let Some((owner, campaign, title, body, at)) = row else {
+        return remove_in(tx, SearchKind::Initiative, id).await;
+    };
+    let doc = Doc {
+        kind: SearchKind::Initiative,
+        item_id: id,
+        campaign_id: Some(campaign),
+        owner_org_id: owner,
+        public: true,
+        title: &title,
+        body: &body,
+        at,
+    };
+    put_in(tx, &doc).await
+}
+
 /// How many items of each kind [`reindex`] indexed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Reindexed {
@@ -268,15 +360,17 @@ pub struct Reindexed {
     pub activities: u64,
     pub materials: u64,
     pub items: u64,
+    pub cases: u64,
+    pub initiatives: u64,
 }
 
-/// Rebuilds the index rows of every item this crate stores (notices, activities,
-/// materials, news items) from their tables, 500 items a transaction. Rows of other kinds
-/// are left alone.
+/// Rebuilds the index rows of every [`Source`] (notices, activities, materials, news items,
+/// cases, initiatives) from their tables, 500 items a transaction.
 pub async fn reindex(db: &Db) -> Result<Reindexed, StoreError> {
     let mut tx = db.write().await?;
     on_tx!(&mut tx, |c| sqlx::query(
-        "DELETE FROM search_index WHERE kind IN ('notice', 'activity', 'material', 'item')"
+        "DELETE FROM search_index WHERE kind IN \
+         ('notice', 'activity', 'material', 'item', 'case', 'initiative')"
     )
     .execute(&mut *c)
     .await
@@ -285,7 +379,7 @@ pub async fn reindex(db: &Db) -> Result<Reindexed, StoreError> {
     let mut done = Reindexed::default();
     // Each kind's ids and how one becomes a source.
     type Kind = (&'static str, fn(i64) -> Source);
-    let sources: [Kind; 4] = [
+    let sources: [Kind; 6] = [
         (
             "SELECT id FROM notices WHERE status = 'issued' ORDER BY id",
             Source::Notice,
@@ -298,6 +392,14 @@ pub async fn reindex(db: &Db) -> Result<Reindexed, StoreError> {
         (
             "SELECT id FROM task_items WHERE published_at IS NOT NULL ORDER BY id",
             Source::Item,
+        ),
+        (
+            "SELECT id FROM case_submissions WHERE state NOT IN ('draft', 'withdrawn') ORDER BY id",
+            Source::Case,
+        ),
+        (
+            "SELECT id FROM publicity_initiatives ORDER BY id",
+            Source::Initiative,
         ),
     ];
     for (sql, source) in sources {
@@ -315,6 +417,8 @@ pub async fn reindex(db: &Db) -> Result<Reindexed, StoreError> {
             Source::Activity(_) => done.activities = n,
             Source::Material(_) => done.materials = n,
             Source::Item(_) => done.items = n,
+            Source::Case(_) | Source::CallCases(_) => done.cases = n,
+            Source::Initiative(_) => done.initiatives = n,
         }
     }
     Ok(done)

@@ -2,6 +2,7 @@
 //! key, with the locale passed on every call (there is no process-wide locale).
 
 mod activities;
+mod cases;
 mod industry_stats;
 mod initiative;
 mod pt;
@@ -776,6 +777,7 @@ fn all_messages() -> impl Iterator<Item = &'static (&'static str, &'static str, 
         .chain(shipments::MESSAGES.iter())
         .chain(search::MESSAGES.iter())
         .chain(initiative::MESSAGES.iter())
+        .chain(cases::MESSAGES.iter())
 }
 
 /// Translator for one request.

@@ -15,6 +15,7 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+mod cases;
 mod industry_stats;
 mod initiative;
 mod materials;
@@ -140,6 +141,9 @@ pub struct DemoSummary {
     pub materials: usize,
     /// The poster shipments: CNAS's to the provinces, Guangdong's to its cities.
     pub shipments: Vec<i64>,
+    /// Shanghai's case collections: 2022 innovation cases (published), epidemic-fighting
+    /// material (open).
+    pub case_calls: Vec<i64>,
 }
 
 /// Shanghai's notice and the reporting tasks of the seeds, with submissions in every state
@@ -628,6 +632,7 @@ pub async fn load_demo(
     industry_stats::load(db, campaign.id).await?;
     let shipments = shipments::load(db, &id_of, campaign.id, now).await?;
     initiative::load(db, campaign.id).await?;
+    let case_calls = cases::load(db).await?;
     // Writes index what they store; the seeds also write rows directly, so index it all.
     renke_store::search::reindex(db)
         .await
@@ -637,6 +642,7 @@ pub async fn load_demo(
         activities,
         pt_rounds,
         shipments,
+        case_calls,
         orgs: new_orgs.len(),
         accounts: accounts.len(),
         campaign_id: campaign.id,

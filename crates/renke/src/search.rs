@@ -37,11 +37,14 @@ pub async fn run(args: SearchArgs) -> anyhow::Result<()> {
             let done = done?;
             println!(
                 "已重建检索索引 reindexed: {} 份通知 notices, {} 项活动 activities, \
-                 {} 份宣传资料 materials, {} 篇信息稿件 news items ({:.1} s)",
+                 {} 份宣传资料 materials, {} 篇信息稿件 news items, {} 个案例 cases, \
+                 {} 份倡议 initiatives ({:.1} s)",
                 done.notices,
                 done.activities,
                 done.materials,
                 done.items,
+                done.cases,
+                done.initiatives,
                 started.elapsed().as_secs_f64()
             );
             Ok(())

@@ -15,6 +15,7 @@
 //! - A character that no font has is not dropped silently: typst draws the font's empty
 //!   box for it, and [`Pdf::missing_chars`] lists it so the caller can log or show it.
 
+mod case_booklet;
 mod certificate;
 pub mod demo;
 mod industry_report;
@@ -25,6 +26,7 @@ mod pt_report;
 mod report;
 mod world;
 
+pub use case_booklet::{BookletCase, CaseBooklet};
 pub use certificate::Certificate;
 pub use industry_report::IndustryReport;
 pub use notice::{ContactLine, NoticeDoc};
@@ -80,6 +82,7 @@ const PT_LETTER: &str = include_str!("templates/pt_letter.typ");
 const PT_REPORT: &str = include_str!("templates/pt_report.typ");
 const PT_CERTIFICATE: &str = include_str!("templates/pt_certificate.typ");
 const INDUSTRY_REPORT: &str = include_str!("templates/industry_report.typ");
+const CASE_BOOKLET: &str = include_str!("templates/case_booklet.typ");
 
 /// The font stacks the templates use, best first: the official families (when a font
 /// directory provides them), then the bundled stand-ins. Only families that exist are
@@ -136,6 +139,7 @@ enum Kind {
     PtReport,
     PtCertificate,
     IndustryReport,
+    CaseBooklet,
 }
 
 impl Kind {
@@ -148,6 +152,7 @@ impl Kind {
             Kind::PtReport => "/pt_report.typ",
             Kind::PtCertificate => "/pt_certificate.typ",
             Kind::IndustryReport => "/industry_report.typ",
+            Kind::CaseBooklet => "/case_booklet.typ",
         }
     }
 }
@@ -178,6 +183,7 @@ impl PdfRenderer {
             Template::new(Kind::PtReport.path(), PT_REPORT)?,
             Template::new(Kind::PtCertificate.path(), PT_CERTIFICATE)?,
             Template::new(Kind::IndustryReport.path(), INDUSTRY_REPORT)?,
+            Template::new(Kind::CaseBooklet.path(), CASE_BOOKLET)?,
         ];
         let stacks: serde_json::Map<String, serde_json::Value> = FONT_STACKS
             .iter()
@@ -236,6 +242,11 @@ impl PdfRenderer {
     /// A yearly industry report (行业发展情况报告) with its charts and tables.
     pub fn industry_report(&self, r: &IndustryReport) -> Result<Pdf, PdfError> {
         self.render(Kind::IndustryReport, &r.to_data())
+    }
+
+    /// The booklet of a published case collection (案例集).
+    pub fn case_booklet(&self, b: &CaseBooklet) -> Result<Pdf, PdfError> {
+        self.render(Kind::CaseBooklet, &b.to_data())
     }
 
     fn render(&self, kind: Kind, data: &impl Serialize) -> Result<Pdf, PdfError> {
@@ -343,6 +354,11 @@ pub fn pt_certificate(c: &PtCertificate) -> Result<Pdf, PdfError> {
 /// [`PdfRenderer::industry_report`] with the bundled fonts.
 pub fn industry_report(r: &IndustryReport) -> Result<Pdf, PdfError> {
     bundled()?.industry_report(r)
+}
+
+/// [`PdfRenderer::case_booklet`] with the bundled fonts.
+pub fn case_booklet(b: &CaseBooklet) -> Result<Pdf, PdfError> {
+    bundled()?.case_booklet(b)
 }
 
 /// 2022年6月1日: dates in documents are Chinese, with Arabic numerals (GB/T 9704-2012 §7.3.5.2).

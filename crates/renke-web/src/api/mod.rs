@@ -6,6 +6,7 @@ mod accounts;
 mod activities;
 mod attachments;
 mod campaigns;
+mod cases;
 pub mod dto;
 mod exports;
 pub mod extract;
@@ -189,6 +190,21 @@ pub fn openapi_router() -> OpenApiRouter<AppState> {
         .routes(routes!(initiatives::import_certificates))
         .routes(routes!(initiatives::remove_certificate))
         .routes(routes!(initiatives::verify))
+        .routes(routes!(cases::list, cases::create))
+        .routes(routes!(cases::get))
+        .routes(routes!(cases::template))
+        .routes(routes!(cases::submit))
+        .routes(routes!(cases::case))
+        .routes(routes!(cases::step))
+        .routes(routes!(cases::score))
+        .routes(routes!(cases::case_file))
+        .routes(routes!(cases::open_review))
+        .routes(routes!(cases::ranking))
+        .routes(routes!(cases::select))
+        .routes(routes!(cases::publish))
+        .routes(routes!(cases::collection))
+        .routes(routes!(cases::booklet))
+        .routes(routes!(cases::files_zip))
 }
 
 /// The `/api/v1` routes (from [`openapi_router`], at their full paths, with the JSON 404

@@ -27,6 +27,7 @@ pub mod form {
     pub type CalendarParams = Doc<renke_app::activities::CalendarParams>;
     pub type CampaignForm = Doc<renke_app::campaigns::CampaignForm>;
     pub type CertificateForm = Doc<renke_app::ceremony::CertificateForm>;
+    pub type CaseStepForm = Doc<renke_app::cases::CaseStepForm>;
     pub type CheckinInput = Doc<renke_app::activities::CheckinInput>;
     pub type CheckinResult = Doc<renke_app::activities::CheckinResult>;
     pub type DispatchForm = Doc<renke_app::pt::DispatchForm>;
@@ -51,6 +52,8 @@ pub mod form {
     pub type RoundForm = Doc<renke_app::pt::RoundForm>;
     pub type SchemeForm = Doc<renke_app::pt::SchemeForm>;
     pub type SearchParams = Doc<renke_app::search::SearchParams>;
+    pub type ScoreForm = Doc<renke_app::cases::ScoreForm>;
+    pub type SelectForm = Doc<renke_app::cases::SelectForm>;
     pub type SessionForm = Doc<renke_app::activities::SessionForm>;
     pub type ShipmentForm = Doc<renke_app::shipments::ShipmentForm>;
     pub type ShipmentQuery = Doc<renke_app::shipments::ShipmentQuery>;

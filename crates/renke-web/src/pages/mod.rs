@@ -6,6 +6,7 @@ pub mod assets;
 mod campaigns;
 mod ceremony;
 pub use ceremony::verify_link;
+mod cases;
 mod exports;
 mod initiatives;
 mod items;
@@ -386,6 +387,38 @@ pub fn routes() -> Router<AppState> {
         .route("/ceremonies/{id}", get(ceremony::show))
         .route("/certificates/verify", get(ceremony::verify_form))
         .route("/certificates/{number}", get(ceremony::verify))
+        .route("/cases/{id}", get(cases::link))
+        .route("/publicity/cases", get(cases::list))
+        .route(
+            "/publicity/cases/new",
+            get(cases::new_call).post(cases::create_call),
+        )
+        .route("/publicity/cases/{id}", get(cases::show))
+        .route("/publicity/cases/{id}/template", get(cases::template))
+        .route("/publicity/cases/{id}/review", post(cases::open_review))
+        .route("/publicity/cases/{id}/publish", post(cases::publish))
+        .route(
+            "/publicity/cases/{id}/submit",
+            get(cases::new_case).post(cases::save_case),
+        )
+        .route("/publicity/cases/{id}/ranking", get(cases::ranking))
+        .route("/publicity/cases/{id}/selection", post(cases::select))
+        .route("/publicity/cases/{id}/collection", get(cases::collection))
+        .route("/publicity/cases/{id}/booklet.pdf", get(cases::booklet))
+        .route("/publicity/cases/{id}/files.zip", get(cases::files_zip))
+        .route("/publicity/cases/submissions/{id}", get(cases::case))
+        .route(
+            "/publicity/cases/submissions/{id}/step",
+            post(cases::case_step),
+        )
+        .route(
+            "/publicity/cases/submissions/{id}/scores",
+            post(cases::score),
+        )
+        .route(
+            "/publicity/cases/submissions/{id}/files/{file}",
+            get(cases::case_file),
+        )
         .route("/settings", get(settings::show))
         .route("/settings/language", post(settings::language))
         .route("/settings/mail", post(settings::mail))

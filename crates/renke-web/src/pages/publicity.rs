@@ -257,28 +257,34 @@ impl MaterialPage {
 
 async fn material_page(
     state: &AppState,
-    user: &User,
+    ctx: &Ctx,
     id: i64,
     reason: String,
     errors: Errors,
 ) -> Result<MaterialPage, PageError> {
-    let v = svc::get(state, Some(&user.account), id).await?;
+    let v = svc::get(state, ctx.account(), id).await?;
+    let nav = if ctx.account().is_some() {
+        "publicity"
+    } else {
+        "public"
+    };
     Ok(MaterialPage {
-        c: Chrome::new(&user.ctx, "publicity", v.m.title.clone()),
+        c: Chrome::new(ctx, nav, v.m.title.clone()),
         v,
         reason,
         errors,
     })
 }
 
-/// `GET /publicity/{id}`: a material, with the steps the caller may take.
+/// `GET /publicity/{id}`: a material, with the steps the caller may take; a published one
+/// is open to visitors too (the public search and the download zone link here).
 pub async fn show(
     State(state): State<AppState>,
-    user: User,
+    ctx: Ctx,
     PagePath(id): PagePath<i64>,
 ) -> Result<Response, PageError> {
     Ok(render(
-        &material_page(&state, &user, id, String::new(), Errors::default()).await?,
+        &material_page(&state, &ctx, id, String::new(), Errors::default()).await?,
     ))
 }
 
@@ -294,7 +300,7 @@ pub async fn step(
         Ok(_) => Ok(Redirect::to(&format!("/publicity/{id}")).into_response()),
         Err(AppError::Invalid(inv)) => {
             let errors = Errors::from_invalid(user.ctx.tr, &inv);
-            let page = material_page(&state, &user, id, f.reason, errors).await?;
+            let page = material_page(&state, &user.ctx, id, f.reason, errors).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
         }
         Err(e) => Err(e.into()),

@@ -18,16 +18,21 @@ use renke_domain::search::SearchKind;
 /// Results per page.
 const PAGE_SIZE: i64 = 20;
 
-/// The page of a result: a notice, an activity or a material has its own; a news item is
-/// on its campaign's public page; a kind without a page yet opens its campaign.
+/// The page of a result: a notice, an activity, a material and an initiative have their
+/// own; a news item is on its campaign's public page; a case opens through `/cases/{id}`,
+/// which sends the reader to the case or to its place in the published collection.
 pub fn hit_url(kind: SearchKind, id: i64, campaign_id: Option<i64>) -> String {
-    let campaign = || campaign_id.map_or_else(|| "/".to_owned(), |c| format!("/campaigns/{c}"));
     match kind {
         SearchKind::Notice => format!("/notices/{id}"),
         SearchKind::Activity => format!("/activities/{id}"),
         SearchKind::Material => format!("/publicity/{id}"),
-        SearchKind::Item => format!("{}#s-pub.news", campaign()),
-        SearchKind::Case | SearchKind::Initiative => campaign(),
+        SearchKind::Item => {
+            let campaign =
+                campaign_id.map_or_else(|| "/".to_owned(), |c| format!("/campaigns/{c}"));
+            format!("{campaign}#s-pub.news")
+        }
+        SearchKind::Case => format!("/cases/{id}"),
+        SearchKind::Initiative => format!("/initiatives/{id}"),
     }
 }
 

@@ -176,6 +176,11 @@ async fn a_city_photo_is_reviewed_by_the_province_and_downloaded_from_the_public
             "{l}"
         );
         assert_eq!(
+            anon.get(&format!("/publicity/{id}")).await.status,
+            404,
+            "{l}"
+        );
+        assert_eq!(
             gz.get(&format!("/api/v1/publicity/materials/{id}"))
                 .await
                 .status,
@@ -243,6 +248,21 @@ async fn a_city_photo_is_reviewed_by_the_province_and_downloaded_from_the_public
         assert!(page.text.contains("深圳实验室开放日现场"), "{l}");
         assert!(page.text.contains(&format!("/publicity/{id}/thumb")), "{l}");
         assert_eq!(bytes(&anon, &format!("/publicity/{id}/thumb")).await.0, 200);
+        // Its page opens for a visitor (linked from the zone and the public search), without
+        // the review's steps and with the way back to the zone.
+        assert!(
+            page.text.contains(&format!("href=\"/publicity/{id}\"")),
+            "{l}"
+        );
+        let p = anon.get(&format!("/publicity/{id}")).await;
+        assert_eq!(p.status, 200, "{l}");
+        assert!(p.text.contains("深圳实验室开放日现场"), "{l}");
+        assert!(!p.text.contains("/step"), "{l}");
+        assert!(
+            p.text
+                .contains(&format!("/campaigns/{campaign}#s-pub.downloads")),
+            "{l}"
+        );
         // Filtered by another kind, it is not there.
         let page = anon
             .get(&format!("/campaigns/{campaign}?kind=poster"))
