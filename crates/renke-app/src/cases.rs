@@ -764,10 +764,11 @@ pub struct Ranking {
 
 /// The ranking of a call's cases by the average of the panel's totals, reviewers in
 /// conflict with a case left out of its average — for the organiser and those who
-/// oversee it.
+/// oversee it, except a reviewer on the panel who does not run the call.
 pub async fn ranking(app: &App, me: &Caller, id: i64) -> Result<Ranking, AppError> {
     let (call, role) = call_for(app, me, id).await?;
-    if !(role.runs || role.oversees) {
+    // A reviewer who does not run the call never sees the others' sheets.
+    if !(role.runs || role.oversees && !role.on_panel) {
         return Err(AppError::Forbidden);
     }
     let cases = store::cases(&app.db, id, Cases::Reviewable).await?;

@@ -1063,8 +1063,9 @@ mod tests {
 
     /// Case collections: the province's organiser runs its call; a city's staff submit for
     /// the city, never for the lab below it; a panel member scores a case unless its
-    /// organisation is the submitting unit or inside it; the lab's case is read by the lab
-    /// and the city above that sees below, never by a sibling city.
+    /// organisation is the submitting unit or inside it (a lab below a city scores no case
+    /// of that city); the lab's case is read by the lab and the city above that sees below,
+    /// never by a sibling city.
     #[test]
     fn cases_rules_table() {
         let gd = OrgPath::root(1).child(19);
@@ -1135,13 +1136,15 @@ mod tests {
                 false,
             ),
             (
+                // The lab sits inside Shenzhen's subtree (it supervises the lab): scoring
+                // Shenzhen's case is a conflict, as for any reviewer inside the unit.
                 "lab staff",
                 Role::Staff,
                 &lab,
                 OrgKind::Lab,
                 false,
                 [false, true],
-                [true, false, false],
+                [false, false, false],
                 true,
             ),
             (

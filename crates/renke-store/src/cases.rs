@@ -225,7 +225,7 @@ pub async fn list_calls(
     let offset = offset.max(0);
     let cond = "($1 OR o.path = $2 OR ($3 AND substr(o.path, 1, length($2)) = $2) \
         OR (substr($2, 1, length(s.path)) = s.path \
-            AND (c.kinds = '' OR instr(',' || c.kinds || ',', ',' || $4 || ',') > 0)) \
+            AND (c.kinds = '' OR (',' || c.kinds || ',') LIKE ('%,' || $4 || ',%'))) \
         OR EXISTS (SELECT 1 FROM case_panel p WHERE p.call_id = c.id AND p.account_id = $5))";
     let sql = format!(
         "{CALL_SELECT} WHERE {cond} ORDER BY c.created_at DESC, c.id DESC LIMIT {limit} OFFSET {offset}"
