@@ -15,8 +15,11 @@ use crate::structure::{DOC_TYPES, StructRx};
 /// How far into the text the head is looked for (furniture runs to some thirty lines).
 const SEARCH_LINES: usize = 80;
 
-/// Lines of a title split over lines, at most.
-const TITLE_LINES: usize = 3;
+/// Lines of a title split over lines, at most (a PDF's text layer may give it word by word).
+const TITLE_LINES: usize = 16;
+
+/// Lines of the issuer's name before a title broken before 关于, at most.
+const ISSUER_LINES: usize = 2;
 
 /// Words that end a salutation's organisations (各省局：, 各有关单位：, 中国科协办公厅：).
 const ADDRESSEE_ENDS: [&str; 22] = [
@@ -197,11 +200,30 @@ fn start_anchor(s: &StructRx, lines: &[String], start: usize) -> usize {
 }
 
 /// The first line of a title whose last line is `last`: the line holding 关于 when the
-/// title runs over up to three lines, else `last` alone.
+/// title runs over up to [`TITLE_LINES`] lines (a PDF's text layer gives a centred title
+/// word by word), with the issuer's name on the lines just above (each ending like an
+/// organisation) when the title breaks right before 关于; else `last` alone.
 fn title_start(lines: &[String], last: usize) -> usize {
     let mut k = last;
     for _ in 0..TITLE_LINES {
-        if lines[k].contains("关于") {
+        let t = text(lines, k);
+        if t.contains("关于") {
+            if t.starts_with("关于") {
+                // `市场监管总局` / `办公厅` / `关于…`: the issuer's name, broken too
+                let mut first = k;
+                for _ in 0..ISSUER_LINES {
+                    match prev_text(lines, first) {
+                        Some(p)
+                            if continues_title(&text(lines, p))
+                                && ends_like_org(&text(lines, p)) =>
+                        {
+                            first = p;
+                        }
+                        _ => break,
+                    }
+                }
+                return first;
+            }
             return k;
         }
         match prev_text(lines, k) {
@@ -216,7 +238,7 @@ fn title_start(lines: &[String], last: usize) -> usize {
 /// punctuation, not itself a finished title.
 fn continues_title(t: &str) -> bool {
     let n = t.chars().count();
-    (2..=60).contains(&n)
+    (1..=60).contains(&n)
         && !t.contains(['。', '：', '>', '|', '；'])
         && !DOC_TYPES.iter().any(|d| t.ends_with(d))
 }
@@ -260,6 +282,15 @@ mod tests {
                     市场监管总局办公厅关于组织开展\n第十四个“世界认可日”主题活动的通知\n\
                     各省、自治区、直辖市市场监管局（厅、委）：\n今年6月9日是第十四个“世界认可日”。";
         assert_eq!(start(text), 1);
+    }
+
+    #[test]
+    fn a_title_given_word_by_word_keeps_its_issuer_and_number() {
+        let text = "国家市场监督管理总局文件\n市监认证函〔2022〕764号\n市场监管总局\n办公厅\n关于\n\
+                    组织\n开展\n第十五个\n“世界认可日”\n活动\n的\n通知\n各省局：\n正文。";
+        assert_eq!(start(text), 0);
+        let text = "分享\n网站名称\n国家认监委\n关于印发方案的通知\n各认证机构：\n正文。";
+        assert_eq!(start(text), 2);
     }
 
     #[test]

@@ -202,7 +202,9 @@ pub(crate) fn is_furniture(line: &str) -> bool {
         "app",
         "APP",
     ];
-    const START: [&str; 22] = [
+    const START: [&str; 24] = [
+        "分享到",
+        "分享好友",
         "上一篇",
         "下一篇",
         "上一条",
@@ -495,6 +497,7 @@ mod tests {
     #[test]
     fn site_furniture_is_recognised() {
         assert!(is_furniture("网站首页"));
+        assert!(is_furniture("分享好友 资讯首页 频道列表"));
         assert!(is_furniture("上一篇：关于做好安全生产工作的通知"));
         assert!(is_furniture("当前位置：首页 > 通知公告"));
         assert!(is_furniture("网站标识码：1234567890 京ICP备12345678号"));
