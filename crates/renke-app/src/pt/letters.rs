@@ -318,8 +318,11 @@ pub async fn letter_pdf(app: &App, me: &Caller, enrolment_id: i64) -> Result<Pdf
     })
 }
 
+/// Letters typeset at once while the zip is streamed (the machine's two cores).
+const RENDER_AHEAD: usize = 2;
+
 /// Every approved lab's result letter of round `round_id` as a zip, streamed letter by
-/// letter (each rendered on a blocking thread while the previous is being sent): for the
+/// letter (rendered on blocking threads, [`RENDER_AHEAD`] at a time): for the
 /// provider once every measurand is evaluated. Letters are named by sample code.
 pub async fn letters_zip(
     app: &App,
@@ -354,24 +357,36 @@ pub async fn letters_zip(
     let (tx, rx) = tokio::sync::mpsc::channel(2);
     let app2 = app.clone();
     tokio::spawn(async move {
+        use futures_util::StreamExt;
         let mut first = Some(first);
-        for (i, e) in enrolments.iter().enumerate() {
+        // Letters are composed here in order (the density cache is shared) and typeset
+        // RENDER_AHEAD at a time on blocking threads; the zip still gets them in order.
+        let composed = enrolments.into_iter().enumerate().filter_map(|(i, e)| {
             let l = match first.take_if(|f| f.0 == e.id) {
                 Some((_, l)) => Ok(l),
-                None => compose_letter(&app2, e, &round, &outcomes.of(e.id), &mut densities),
+                None => compose_letter(&app2, &e, &round, &outcomes.of(e.id), &mut densities),
             };
-            let item = match l {
+            match l {
                 // A participant without a scored result has no letter.
-                Err(AppError::Conflict("no_scores")) => continue,
-                Err(x) => Err(anyhow::anyhow!("letter {i}: {x}")),
-                Ok(l) => {
+                Err(AppError::Conflict("no_scores")) => None,
+                Err(x) => Some(Err(anyhow::anyhow!("letter {i}: {x}"))),
+                Ok(l) => Some(Ok((i, l))),
+            }
+        });
+        let mut letters = futures_util::stream::iter(composed)
+            .map(|c| {
+                let app = app2.clone();
+                async move {
+                    let (i, l) = c?;
                     let name = format!("{}-{}.pdf", l.round_code, l.lab_code);
-                    render(&app2, move |r| r.pt_letter(&l))
+                    render(&app, move |r| r.pt_letter(&l))
                         .await
                         .map(|pdf| (name, pdf.bytes))
                         .map_err(|x| anyhow::anyhow!("letter {i}: {x}"))
                 }
-            };
+            })
+            .buffered(RENDER_AHEAD);
+        while let Some(item) = letters.next().await {
             let failed = item.is_err();
             if tx.send(item).await.is_err() || failed {
                 break;
