@@ -21,6 +21,7 @@ pub mod digest;
 pub mod error;
 pub mod files;
 pub mod industry_stats;
+pub mod ingest;
 pub mod initiatives;
 pub mod jobs;
 pub mod mail;

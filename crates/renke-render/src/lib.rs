@@ -6,3 +6,4 @@ pub mod chart;
 pub mod ical;
 pub mod pdf;
 pub mod table;
+pub mod text;

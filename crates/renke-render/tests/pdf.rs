@@ -689,3 +689,18 @@ fn pt_report_with_ten_thousand_participants() {
     assert!(flat.contains("GD9999-X"));
     eprintln!("10,000 rows: {} pages in {took:?}", pdf.pages);
 }
+
+/// A notice received as a PDF is read back by `text::extract` (lopdf, no external tool):
+/// its number, salutation and dates come out as characters, in order.
+#[test]
+fn a_notice_pdf_is_read_back_as_text() {
+    let pdf = pdf::notice(&demo_doc(0)).unwrap();
+    let text = renke_render::text::extract("764号.pdf", &pdf.bytes).unwrap();
+    let flat = squeezed(&text);
+    let number = flat.find("市监认证函〔2022〕764号").expect("number");
+    let salutation = flat
+        .find("各省、自治区、直辖市和新疆生产建设兵团市场监管局（厅、委）：")
+        .expect("salutation");
+    assert!(number < salutation, "{text}");
+    assert!(flat.contains("2022年5月27日"), "{text}");
+}

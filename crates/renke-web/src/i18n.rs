@@ -4,6 +4,7 @@
 mod activities;
 mod cases;
 mod industry_stats;
+mod ingest;
 mod initiative;
 mod pt;
 mod publicity;
@@ -777,6 +778,7 @@ fn all_messages() -> impl Iterator<Item = &'static (&'static str, &'static str, 
         .chain(shipments::MESSAGES.iter())
         .chain(search::MESSAGES.iter())
         .chain(initiative::MESSAGES.iter())
+        .chain(ingest::MESSAGES.iter())
         .chain(cases::MESSAGES.iter())
 }
 

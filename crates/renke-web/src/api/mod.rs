@@ -11,6 +11,7 @@ pub mod dto;
 mod exports;
 pub mod extract;
 mod industry_stats;
+mod ingest;
 mod initiatives;
 mod items;
 mod me;
@@ -72,6 +73,7 @@ pub fn openapi_router() -> OpenApiRouter<AppState> {
         .routes(routes!(campaigns::current_public))
         .routes(routes!(notices::sent, notices::create))
         .routes(routes!(notices::inbox))
+        .routes(routes!(ingest::parse))
         .routes(routes!(notices::get, notices::update))
         .routes(routes!(notices::issue))
         .routes(routes!(notices::acknowledge))

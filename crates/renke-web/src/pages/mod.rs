@@ -14,6 +14,7 @@ mod notices;
 mod orgs;
 pub use exports::XLSX;
 mod industry_stats;
+mod ingest;
 mod pdf;
 mod pt;
 mod public;
@@ -61,6 +62,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/notices", get(notices::list))
         .route("/notices/new", get(notices::new_form).post(notices::create))
+        .route("/notices/import", get(ingest::form).post(ingest::parse))
         .route("/notices/{id}", get(notices::show))
         .route(
             "/notices/{id}/edit",

@@ -102,6 +102,7 @@ const PATHS: &[(&str, &[&str])] = &[
     ("/api/v1/publicity/cases/{id}/files", &["get"]),
     ("/api/v1/notices", &["get", "post"]),
     ("/api/v1/notices/inbox", &["get"]),
+    ("/api/v1/notices/parse", &["post"]),
     ("/api/v1/notices/{id}", &["get", "put"]),
     ("/api/v1/notices/{id}/issue", &["post"]),
     ("/api/v1/notices/{id}/acknowledge", &["post"]),

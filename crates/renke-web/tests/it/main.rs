@@ -15,6 +15,7 @@ mod digest;
 mod exports;
 mod headers;
 mod industry_stats;
+mod ingest;
 mod initiatives;
 mod mail;
 mod notices;

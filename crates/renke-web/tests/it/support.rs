@@ -365,6 +365,26 @@ impl Client {
     pub async fn delete(&self, path: &str) -> Resp {
         self.send(self.request(Method::DELETE, path)).await
     }
+    /// A multipart POST of text fields and files (each a `file` part with its name).
+    pub async fn multipart(
+        &self,
+        path: &str,
+        fields: &[(&str, String)],
+        files: &[(&str, &[u8])],
+    ) -> Resp {
+        let mut form = reqwest::multipart::Form::new();
+        for (k, v) in fields {
+            form = form.text((*k).to_owned(), v.clone());
+        }
+        for (name, bytes) in files {
+            form = form.part(
+                "file",
+                reqwest::multipart::Part::bytes(bytes.to_vec()).file_name((*name).to_owned()),
+            );
+        }
+        self.send(self.request(Method::POST, path).multipart(form))
+            .await
+    }
     /// A page form's POST (urlencoded; the CSRF token in its header).
     pub async fn form(&self, path: &str, fields: &[(&str, &str)]) -> Resp {
         self.send(self.request(Method::POST, path).form(fields))
