@@ -51,6 +51,8 @@ pub enum MatchKind {
     Exact,
     /// The same name with 市场监管 for 市场监督管理 (or the reverse).
     Variant,
+    /// A group of organisations (各地级以上市市场监管局, 省局有关处室), no single entry.
+    Group,
     /// Not found: `suggestions` lists the closest names, best first; the user chooses.
     Unmatched,
 }
@@ -209,7 +211,21 @@ async fn match_orgs(app: &App, n: &Notice) -> Result<Vec<OrgMatch>, AppError> {
     Ok(out)
 }
 
+/// Whether `name` names a group rather than one organisation: 各…, …有关处室/单位, 各级….
+fn is_group(name: &str) -> bool {
+    name.starts_with('各') || name.contains("有关")
+}
+
 async fn match_one(app: &App, field: String, name: String) -> Result<OrgMatch, AppError> {
+    if is_group(&name) {
+        return Ok(OrgMatch {
+            field,
+            name,
+            kind: MatchKind::Group,
+            org: None,
+            suggestions: Vec::new(),
+        });
+    }
     let want = canonical(&name);
     // Candidates share a stretch of the name: its first two characters (the place, 广东,
     // 上海) or, for a name without a place, its last four (…认可中心).
@@ -297,5 +313,7 @@ mod tests {
             similarity("深圳市局", "深圳市市场监管局") > similarity("深圳市局", "广州市市场监管局")
         );
         assert_eq!(similarity("", "甲"), 0.0);
+        assert!(is_group("各地级以上市市场监管局") && is_group("省市场监管局有关处室"));
+        assert!(!is_group("广东省认证认可协会"));
     }
 }

@@ -62,7 +62,8 @@ pub struct OrgMatchDto {
     /// The draft's field, e.g. `issuer[0]`, `recipients[2]`.
     pub field: String,
     pub name: String,
-    /// `exact` (name or short name), `variant` (市场监管 for 市场监督管理), `unmatched`.
+    /// `exact` (name or short name), `variant` (市场监管 for 市场监督管理), `group` (各…,
+    /// …有关处室: several organisations), `unmatched`.
     pub kind: String,
     pub org: Option<OrgRefDto>,
     /// For an unmatched name: the closest names, best first.
@@ -77,6 +78,7 @@ impl From<OrgMatch> for OrgMatchDto {
             kind: match m.kind {
                 MatchKind::Exact => "exact",
                 MatchKind::Variant => "variant",
+                MatchKind::Group => "group",
                 MatchKind::Unmatched => "unmatched",
             }
             .to_owned(),

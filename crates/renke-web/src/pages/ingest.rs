@@ -86,6 +86,7 @@ impl ImportPage {
                 "green",
                 tr.pick("已匹配（简称写法）", "Matched (short form)"),
             ),
+            MatchKind::Group => ("grey", tr.pick("泛称", "Group")),
             MatchKind::Unmatched => ("yellow", tr.pick("未匹配", "Not matched")),
         }
     }

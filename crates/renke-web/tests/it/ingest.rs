@@ -148,7 +148,23 @@ async fn a_notice_as_received_becomes_a_draft_with_spans_and_matches() {
         );
         let group = org_match(&r, "recipients[0]");
         assert_eq!(group["name"], "各地级以上市市场监管局", "{l}");
-        assert_eq!(group["kind"], "unmatched", "{l}");
+        assert_eq!(group["kind"], "group", "{l}");
+        assert_eq!(group["suggestions"], serde_json::json!([]), "{l}");
+        // 市场监管局 for 市场监督管理局 is the same organisation; a body the directory does
+        // not hold is unmatched.
+        let alone = parse_text(
+            &org,
+            "广东省认证协会关于开展培训的通知\n广州市市场监管局：\n正文。",
+        )
+        .await;
+        let m = org_match(&alone, "recipients[0]");
+        assert_eq!(
+            (m["kind"].as_str(), m["org"]["code"].as_str()),
+            (Some("variant"), Some("GD-GZ")),
+            "{l}: {}",
+            alone.text
+        );
+        assert_eq!(org_match(&alone, "issuer[0]")["kind"], "unmatched", "{l}");
 
         // Inside a web page, and as a .docx: the same draft.
         let page = format!(
