@@ -92,7 +92,6 @@ pub async fn parse(app: &App, me: &Caller, input: ParseInput) -> Result<Draft, A
     }
     let text = match input.file {
         Some((name, bytes)) => {
-            let (name, bytes) = (name.clone(), bytes);
             tokio::task::spawn_blocking(move || renke_render::text::extract(&name, &bytes))
                 .await
                 .map_err(|e| AppError::Internal(e.into()))?

@@ -20,6 +20,9 @@ pub struct Span {
     pub end: usize,
 }
 
+/// The traditional → simplified table, built once (it covers the whole CJK block).
+static TRAD: std::sync::LazyLock<TradTable> = std::sync::LazyLock::new(TradTable::new);
+
 /// The comparison key of a character, or `None` for whitespace (ignored on both sides).
 fn key(trad: &TradTable, c: char) -> Option<char> {
     if c.is_whitespace() || c == '\u{3000}' {
@@ -80,11 +83,11 @@ impl Projection {
 
 /// The spans of every string value of `notice` found in `text`, in the draft's field order.
 pub fn spans(text: &str, notice: &Notice) -> Vec<Span> {
-    let trad = TradTable::new();
-    let p = Projection::new(&trad, text);
+    let trad = &*TRAD;
+    let p = Projection::new(trad, text);
     let mut out = Vec::new();
     let mut put = |field: String, value: &str| {
-        if let Some((start, end)) = p.find(&trad, value) {
+        if let Some((start, end)) = p.find(trad, value) {
             out.push(Span { field, start, end });
         }
     };

@@ -31,16 +31,6 @@ async fn account(app: &TestApp, login: &str, role: Role, org: &str) -> i64 {
         .id
 }
 
-/// A multipart POST of text fields and files.
-async fn multipart(
-    c: &Client,
-    path: &str,
-    fields: &[(&str, String)],
-    files: &[(&str, &[u8])],
-) -> Resp {
-    c.multipart(path, fields, files).await
-}
-
 async fn submit_case(c: &Client, call: i64, title: &str, submit: bool, file: Option<&str>) -> Resp {
     let fields = [
         ("title", title.to_owned()),
@@ -49,8 +39,7 @@ async fn submit_case(c: &Client, call: i64, title: &str, submit: bool, file: Opt
         ("submit", if submit { "1" } else { "" }.to_owned()),
     ];
     let files: Vec<(&str, &[u8])> = file.map(|f| (f, PDF)).into_iter().collect();
-    multipart(
-        c,
+    c.multipart(
         &format!("/api/v1/publicity/cases/{call}/submissions"),
         &fields,
         &files,
@@ -119,7 +108,7 @@ async fn a_call_is_scored_by_its_panel_without_conflicts_and_published() {
             ("kinds", String::new()),
             ("panel", String::new()),
         ];
-        let r = multipart(&org, "/api/v1/publicity/cases", &fields, &[]).await;
+        let r = org.multipart("/api/v1/publicity/cases", &fields, &[]).await;
         assert_eq!(r.status, 422, "{l}: {}", r.text);
         assert_eq!(r.fields(), vec!["deadline", "criteria", "panel"], "{l}");
         assert_eq!(
@@ -130,15 +119,11 @@ async fn a_call_is_scored_by_its_panel_without_conflicts_and_published() {
         fields[2].1 = "2022-05-20 17:00".to_owned();
         fields[3].1 = "创新性 60\n示范性 40".to_owned();
         fields[6].1 = format!("{gd_expert},{sz_expert}");
-        let r = multipart(&sz, "/api/v1/publicity/cases", &fields, &[]).await;
+        let r = sz.multipart("/api/v1/publicity/cases", &fields, &[]).await;
         assert_eq!(r.status, 403, "{l}: {}", r.text);
-        let r = multipart(
-            &org,
-            "/api/v1/publicity/cases",
-            &fields,
-            &[("征集模板.pdf", PDF)],
-        )
-        .await;
+        let r = org
+            .multipart("/api/v1/publicity/cases", &fields, &[("征集模板.pdf", PDF)])
+            .await;
         assert_eq!(r.status, 201, "{l}: {}", r.text);
         let call = r.body["id"].as_i64().unwrap();
         assert_eq!(
