@@ -4,8 +4,9 @@ use crate::ACTIVITY_KINDS;
 use crate::dates::{DateHit, DateRx, YearCtx, fmt_time};
 use crate::model::{Activity, Contact, Deadline, DebugSession, Notice, Organizers, Relayed, Theme};
 use crate::normalize::{
-    TradTable, canon_punct, chinese_date_to_arabic, collapse_spaces, fold_line, is_debris,
-    is_furniture, is_han, is_web_stamp, strip_stray_marker,
+    TradTable, canon_punct, chinese_date_to_arabic, collapse_spaces, file_stem,
+    fix_entity_mojibake, fold_line, is_debris, is_furniture, is_han, is_web_stamp,
+    strip_noise_runs, strip_stray_marker,
 };
 use crate::structure::{DOC_TYPES, Para, StructRx, paren_groups, split_top};
 use regex::Regex;
@@ -101,6 +102,7 @@ pub(crate) struct Extractor {
     d: DateRx,
     docnum_bracket: Regex,
     docnum_in: Regex,
+    number_title: Regex,
     year_in: Regex,
     printed: Regex,
     theme_a: Regex,
@@ -110,6 +112,7 @@ pub(crate) struct Extractor {
     paren_clause_colon: Regex,
     org_by: Regex,
     org_at: Regex,
+    org_subject: Regex,
     venue_at: Regex,
     venue_label: Regex,
     aud_label: Regex,
@@ -144,7 +147,8 @@ impl Extractor {
             docnum_bracket: Regex::new(
                 r"[\[【〔(（［]\s*((?:19|20)\d{2})\s*[\]】〕)）］]\s*(\d{1,5})\s*号",
             )?,
-            docnum_in: Regex::new(r"〔(\d{4})〕")?,
+            docnum_in: Regex::new(r"〔(\d{4})〕|(\d{4})年第")?,
+            number_title: Regex::new(r"^(\S{1,20}?\d{4}年第\d{1,4}号公告)(\S*关于\S+)$")?,
             year_in: Regex::new(r"(\d{4})年")?,
             printed: Regex::new(r"^(.*?)(\d{4})年(\d{1,2})月(\d{1,2})日印发$")?,
             theme_a: Regex::new(&format!(
@@ -158,13 +162,16 @@ impl Extractor {
                 r"由([^，。；：由]{2,40}?)(?:联合([^，。；：]{2,30}?))?(?:共同)?(?:举办|主办|组织开展|组织|开展|承办|牵头|发布)",
             )?,
             org_at: Regex::new(
-                r"(?:^|[。；，])([^，。；：]{2,25}?(?:局|委|会|中心|院|厅|处|）))在([^，。；]{1,25}?)(?:举办|召开|举行)",
+                r"(?:^|[。；，])([^，。；：]{2,25}?(?:局|委|会|中心|院|厅|处|政府|）))(?:联合|共同)?在([^，。；]{1,25}?)(?:举办|召开|举行)",
+            )?,
+            org_subject: Regex::new(
+                r"(?:^|[。；，])((?:各地|各级)?[^，。；：在的]{2,20}?(?:部门|局|委|中心|协会|学会))(?:要)?(?:组织|举办)",
             )?,
             venue_at: Regex::new(
-                r"在([^，。；在]{2,60}?)(?:设|举办|举行|召开|收看|观看|进行|开展)",
+                r"在([^，。；在]{2,60}?)(?:设|举办|举行|召开|收看|观看|进行|开展|[，。；]|$)",
             )?,
             venue_label: Regex::new(r"(?:^|[，。；])(?:活动|会议|培训)?地点[：:]([^，。；]+)")?,
-            aud_label: Regex::new(r"^(?:参加|参会|参训|培训|参与)(?:人员|对象)$")?,
+            aud_label: Regex::new(r"^(?:参加|参会|参训|培训|参与|出席)(?:人员|对象)$")?,
             aud_patterns: vec![
                 Regex::new(
                     r"(?:参会|参加|参训|培训|参与)(?:人员|对象)(?:范围)?(?:为|是)?[：:]([^。；]+)",
@@ -174,6 +181,7 @@ impl Extractor {
                 Regex::new(
                     r"向([^，。；]{2,40}?)(?:做|作)[^，。；]{0,40}?(?:讲座|报告|培训|宣讲)",
                 )?,
+                Regex::new(r"邀请([^，。；]{2,40}?)(?:走进|参观|参加|参与|出席)")?,
             ],
             phone: Regex::new(
                 r"(?:联系电话|电话|手机|座机)[：:]?\s*(（?\d[\d\-—–（）/]*\d(?:(?:转|或|、|/)\d[\d\-]*)*(?:分机)?)",
@@ -195,7 +203,7 @@ impl Extractor {
             length: Regex::new(r"(\d{2,5})字(?:左右|以内|以上|内|为宜)?")?,
             pinyin: Regex::new(r"(\p{Han})[（(]([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7})[）)]")?,
             run_on_heading: Regex::new(
-                r"([^\d\s])\s+([一二三四五六七八九十]{1,3}、|（[一二三四五六七八九十]{1,3}）|\d{1,2}[、．])",
+                r"([^\d\s])\s+((?:[一二三四五六七八九十]{1,3}、|（[一二三四五六七八九十]{1,3}）|（\d{1,2}）|\d{1,2}[、．]|\d{1,2}\.\s?|(?:主办|承办|协办|指导)(?:单位)?：|\d{4}年\d{1,2}月\d{1,2}日$)\s*)",
             )?,
             no_paper: Regex::new(r"(?:无需|无须|不需要|不需|不用|不必)(?:报送|提交|寄送|报)?纸质")?,
             submit_verb: Regex::new(
@@ -211,7 +219,7 @@ impl Extractor {
         for line in text.lines() {
             // table borders of a web page copied as text (`|`, `||||`)
             let line = line.trim_matches(|c: char| c == '|' || c.is_whitespace());
-            let l = fold_line(line, &self.trad);
+            let l = strip_noise_runs(&fix_entity_mojibake(&fold_line(line, &self.trad)));
             if is_debris(&l) || is_web_stamp(&l) || is_furniture(&l) {
                 continue;
             }
@@ -246,13 +254,38 @@ impl Extractor {
             let l = self.docnum_bracket.replace_all(t, "〔$1〕$2号");
             let l = canon_punct(&l);
             let l = collapse_spaces(&l);
-            self.split_run_on(&l, &mut out);
+            if !self.split_number_title(&l, &mut out) {
+                self.split_run_on(&l, &mut out);
+            }
         }
         out
     }
 
+    /// A 公告's number with its title glued after it, the title maybe in an unclosed 《
+    /// (`X2014年第45号公告《X关于…的公告`): number and title go on lines of their own.
+    fn split_number_title(&self, line: &str, out: &mut Vec<String>) -> bool {
+        let Some(c) = self.number_title.captures(line) else {
+            return false;
+        };
+        let (Some(num), Some(title)) = (c.get(1), c.get(2)) else {
+            return false;
+        };
+        let title = title.as_str();
+        let title = match title.strip_prefix('《') {
+            Some(t) => t.strip_suffix('》').unwrap_or(t),
+            None => title,
+        };
+        if !looks_like_title(title) {
+            return false;
+        }
+        out.push(num.as_str().to_string());
+        out.push(title.to_string());
+        true
+    }
+
     /// A notice pasted as one long line (a web page's text without its breaks): the
-    /// salutation and each heading after a space start their own line again.
+    /// salutation, each heading or organiser label after a space, and a closing date start
+    /// their own line again; a short heading followed by a space ends its line.
     fn split_run_on(&self, line: &str, out: &mut Vec<String>) {
         let mut rest = line;
         // 主送 glued to the first paragraph (`各单位： 为做好…`)
@@ -270,12 +303,21 @@ impl Extractor {
         }
         let mut from = 0;
         for m in self.run_on_heading.captures_iter(rest) {
-            if let (Some(end), Some(h)) = (m.get(1), m.get(2)) {
-                out.push(rest[from..end.end()].trim().to_string());
-                from = h.start();
+            let (Some(end), Some(h)) = (m.get(1), m.get(2)) else {
+                continue;
+            };
+            if end.end() < from {
+                continue;
+            }
+            push_piece(out, &rest[from..end.end()]);
+            from = h.start();
+            // a short heading followed by a space is a heading line of its own
+            if let Some(k) = run_on_heading_text_end(&rest[h.end()..]) {
+                push_piece(out, &rest[from..h.end() + k]);
+                from = h.end() + k;
             }
         }
-        out.push(rest[from..].trim().to_string());
+        push_piece(out, &rest[from..]);
     }
 
     pub fn parse(&self, text: &str) -> Notice {
@@ -483,7 +525,7 @@ impl Extractor {
             .document_number
             .as_deref()
             .and_then(|d| self.docnum_in.captures(d))
-            .and_then(|c| c.get(1)?.as_str().parse().ok())
+            .and_then(|c| c.get(1).or(c.get(2))?.as_str().parse().ok())
             .or(issue.map(|x| x.0))
             .or_else(|| {
                 n.title
@@ -526,7 +568,7 @@ impl Extractor {
         attach_debug(&mut n.activities, debug, &mut warnings);
         n.contacts = self.contacts(&content);
         n.attachments = self.attachments(&content);
-        n.relayed = self.relayed(&content, n.title.as_deref());
+        n.relayed = self.relayed(&content, n.title.as_deref(), &n.attachments);
 
         // warnings
         let mut w: Vec<String> = Vec::new();
@@ -666,6 +708,9 @@ impl Extractor {
                     .heading_only()
                     .map_or_else(|| first_sentence(&p.content), str::to_string);
                 sections.push((title, Vec::new()));
+            } else if self.is_attach_label(p) {
+                // the attachment list ends the last section
+                sections.push((String::new(), Vec::new()));
             } else if let Some((_, v)) = sections.last_mut() {
                 v.push(p.clone());
             }
@@ -687,16 +732,8 @@ impl Extractor {
                         items.push(it);
                     }
                     let (t, rest) = match p.heading_only() {
-                        Some(h) => (h.to_string(), None),
-                        None => {
-                            let fs = first_sentence(&p.content);
-                            if fs.chars().count() <= 40 && fs.len() < p.content.len() {
-                                let r = p.content[fs.len()..].trim_start_matches('。').to_string();
-                                (fs, Some(r))
-                            } else {
-                                (String::new(), Some(p.content.clone()))
-                            }
-                        }
+                        Some(h) => (h.trim_end_matches('；').to_string(), None),
+                        None => item_title(&p.content),
                     };
                     let mut it = Item {
                         title: t,
@@ -785,78 +822,12 @@ impl Extractor {
             }
         }
         a.organizers = org;
+        let (by, places) = self.organized_by(&it.paras);
         if a.organizers.is_empty() {
-            let mut by: Vec<String> = Vec::new();
-            for p in &it.paras {
-                for c in
-                    self.org_by
-                        .captures_iter(if p.text.contains('由') { &p.text } else { "" })
-                {
-                    if let Some(x) = c.get(1) {
-                        by.extend(split_orgs(x.as_str()));
-                    }
-                    if let Some(y) = c.get(2) {
-                        by.extend(split_orgs(y.as_str()));
-                    }
-                }
-                for c in
-                    self.org_at
-                        .captures_iter(if p.text.contains('在') { &p.text } else { "" })
-                {
-                    let place = c.get(2).map_or("", |x| x.as_str());
-                    if ["收看", "观看", "参加", "的"]
-                        .iter()
-                        .any(|w| place.contains(w))
-                    {
-                        continue;
-                    }
-                    if let Some(x) = c.get(1) {
-                        by.extend(split_orgs(x.as_str()));
-                    }
-                }
-            }
-            dedup(&mut by);
             a.organized_by = by;
         }
 
-        // schedule: the first date, time or period that is not a deadline or a test run
-        'outer: for p in std::iter::once(it.title.as_str()).chain(texts.iter().copied()) {
-            for sentence in p.split(['。', '；']) {
-                for clause in split_top(sentence, &['，']) {
-                    if clause.contains("调试") {
-                        continue;
-                    }
-                    let period = self.d.first_period(&clause);
-                    let dates: Vec<DateHit> = self
-                        .d
-                        .dates(&clause)
-                        .into_iter()
-                        .filter(|h| !is_deadline_at(&clause, h))
-                        .collect();
-                    let first_date = dates.first();
-                    match (period, first_date) {
-                        (Some(pd), fd) if fd.is_none_or(|d| pd.start <= d.start) => {
-                            if is_deadline_tail(&clause[pd.start + pd.text.len()..]) {
-                                continue;
-                            }
-                            a.date = ctx.iso(pd.from);
-                            a.end_date = ctx.iso(pd.to);
-                            a.period_text = Some(pd.text.clone());
-                            break 'outer;
-                        }
-                        (_, Some(d)) => {
-                            a.date = ctx.iso(d.date);
-                            if let Some(t) = self.d.time_at(&clause[d.end..]) {
-                                a.start_time = Some(fmt_time(t.start));
-                                a.end_time = t.end.map(fmt_time);
-                            }
-                            break 'outer;
-                        }
-                        _ => {}
-                    }
-                }
-            }
-        }
+        self.schedule(&mut a, &it.title, &texts, ctx);
 
         // venues
         let mut venues: Vec<String> = Vec::new();
@@ -882,6 +853,10 @@ impl Extractor {
                 }
             }
         }
+        // a city or a place without a room (`在北京举办`) when no room is named
+        if venues.is_empty() {
+            venues = places;
+        }
         dedup(&mut venues);
         a.venues = venues;
 
@@ -904,6 +879,104 @@ impl Extractor {
         // audience
         a.audience = self.audience(&it.paras);
         a
+    }
+
+    /// Organisations named as running an activity without a label, and the places where
+    /// they run it: `由X(联合Y)举办`, `X(联合)在P举办`; failing those, the subject of
+    /// `X组织…` (`各地市场监管部门组织有条件的机构…`).
+    fn organized_by(&self, paras: &[Para]) -> (Vec<String>, Vec<String>) {
+        let mut by: Vec<String> = Vec::new();
+        let mut places: Vec<String> = Vec::new();
+        for p in paras {
+            for c in self
+                .org_by
+                .captures_iter(if p.text.contains('由') { &p.text } else { "" })
+            {
+                for g in [c.get(1), c.get(2)].into_iter().flatten() {
+                    by.extend(split_orgs(g.as_str()));
+                }
+            }
+            for c in self
+                .org_at
+                .captures_iter(if p.text.contains('在') { &p.text } else { "" })
+            {
+                let place = c.get(2).map_or("", |x| x.as_str());
+                if ["收看", "观看", "参加", "的"]
+                    .iter()
+                    .any(|w| place.contains(w))
+                {
+                    continue;
+                }
+                if let Some(x) = c.get(1) {
+                    by.extend(split_orgs(x.as_str()));
+                }
+                // `在线上举办` names a mode, not a place
+                if !["线上", "网上", "云端", "线下"]
+                    .iter()
+                    .any(|w| place.contains(w))
+                {
+                    places.push(place.to_string());
+                }
+            }
+        }
+        if by.is_empty() {
+            for p in paras {
+                for c in self.org_subject.captures_iter(&p.text) {
+                    if let Some(x) = c.get(1) {
+                        by.extend(split_orgs(x.as_str()));
+                    }
+                }
+            }
+        }
+        dedup(&mut by);
+        (by, places)
+    }
+
+    /// The first date, time or period of an item that is not a deadline or a test run; a
+    /// date given first without its time (`6月9日上午，…`) takes the time of a later mention
+    /// (`6月9日（周三）上午10:00—11:10`). Without any, a named period (`“质量月”期间`).
+    fn schedule(&self, a: &mut Activity, title: &str, texts: &[&str], ctx: YearCtx) {
+        let clauses: Vec<String> = std::iter::once(title)
+            .chain(texts.iter().copied())
+            .flat_map(|p| p.split(['。', '；']))
+            .flat_map(|sentence| split_top(sentence, &['，']))
+            .filter(|c| !c.contains("调试"))
+            .collect();
+        for (k, clause) in clauses.iter().enumerate() {
+            let period = self.d.first_period(clause);
+            let first_date = self
+                .d
+                .dates(clause)
+                .into_iter()
+                .find(|h| !is_deadline_at(clause, h));
+            match (period, first_date) {
+                (Some(pd), fd) if fd.as_ref().is_none_or(|d| pd.start <= d.start) => {
+                    if is_deadline_tail(&clause[pd.start + pd.text.len()..]) {
+                        continue;
+                    }
+                    a.date = ctx.iso(pd.from);
+                    a.end_date = ctx.iso(pd.to);
+                    a.period_text = Some(pd.text.clone());
+                    return;
+                }
+                (_, Some(d)) => {
+                    a.date = ctx.iso(d.date);
+                    let time = self.d.time_at(&clause[d.end..]).or_else(|| {
+                        clauses[k + 1..].iter().find_map(|c| {
+                            let h = self.d.dates(c).into_iter().find(|h| h.date == d.date)?;
+                            self.d.time_at(&c[h.end..])
+                        })
+                    });
+                    if let Some(t) = time {
+                        a.start_time = Some(fmt_time(t.start));
+                        a.end_time = t.end.map(fmt_time);
+                    }
+                    return;
+                }
+                _ => {}
+            }
+        }
+        a.period_text = clauses.iter().find(|c| is_named_period(c)).cloned();
     }
 
     fn audience(&self, paras: &[Para]) -> Option<String> {
@@ -959,17 +1032,34 @@ impl Extractor {
                     !c.contains("调试") && self.d.dates(c).iter().any(|h| is_deadline_at(c, h))
                 };
                 for (ci, clause) in clauses.iter().enumerate() {
-                    for h in self.d.dates(clause) {
-                        if !is_deadline_at(clause, &h) || clause.contains("调试") {
-                            continue;
-                        }
-                        let time = self.d.time_at(&clause[h.end..]).map(|t| fmt_time(t.start));
+                    if is_condition(clause) || clause.contains("调试") {
+                        continue;
+                    }
+                    let hits: Vec<(DateHit, Option<String>)> = self
+                        .d
+                        .dates(clause)
+                        .into_iter()
+                        .filter(|h| is_deadline_at(clause, h))
+                        .map(|h| {
+                            let time = self.d.time_at(&clause[h.end..]).map(|t| fmt_time(t.start));
+                            (h, time)
+                        })
+                        .collect();
+                    let hits = if hits.is_empty() {
+                        self.window_end(&clauses, ci)
+                            .map(|h| vec![(h, None)])
+                            .unwrap_or_default()
+                    } else {
+                        hits
+                    };
+                    for (h, time) in hits {
                         // the task runs to the end of the sentence or to the next deadline
                         let end = (ci + 1..clauses.len())
                             .find(|&k| has_deadline(&clauses[k]))
                             .unwrap_or(clauses.len());
                         let task = clauses[ci..end].join("，");
-                        out.push(self.deadline(&task, h, time, ctx));
+                        let lead = clauses[..ci].join("，");
+                        out.push(self.deadline(&task, &lead, h, time, ctx));
                     }
                 }
             }
@@ -977,7 +1067,38 @@ impl Extractor {
         out
     }
 
-    fn deadline(&self, task: &str, h: DateHit, time: Option<String>, ctx: YearCtx) -> Deadline {
+    /// The end of a window that closes submissions: `期限为8月6日至9月5日`, or a window
+    /// followed by `逾期不予受理` in the same sentence. The end is given as a date hit.
+    fn window_end(&self, clauses: &[String], ci: usize) -> Option<DateHit> {
+        let clause = &clauses[ci];
+        // (a 有效期限 is how long something stays valid, not a window for submissions)
+        let closes = (clause.contains("期限") && !clause.contains("有效"))
+            || clauses[ci + 1..].iter().any(|c| c.starts_with("逾期"));
+        if !closes {
+            return None;
+        }
+        let pd = self.d.first_period(clause)?;
+        Some(DateHit {
+            start: pd.start,
+            end: pd.start + pd.text.len(),
+            date: pd.to,
+            missing_day: false,
+            text: pd.text,
+        })
+    }
+
+    /// One deadline: its task, what is to be handed in (`materials`), where to
+    /// (`submit_to`), its length and whether a paper copy is asked for. `lead` is the part of
+    /// the sentence before the task, which may name the materials and their destination
+    /// (`…将X邮寄至Y，截止日期为…`, `向Y提交X的，请于…前…`).
+    fn deadline(
+        &self,
+        task: &str,
+        lead: &str,
+        h: DateHit,
+        time: Option<String>,
+        ctx: YearCtx,
+    ) -> Deadline {
         let mut d = Deadline {
             date: ctx.iso(h.date),
             time,
@@ -988,71 +1109,23 @@ impl Extractor {
             .length
             .captures(task)
             .and_then(|c| c.get(1)?.as_str().parse().ok());
-        if task.contains("纸质") {
-            d.paper_copy = Some(!self.no_paper.is_match(task));
+        let at = task.find(&h.text);
+        let after_date = at.map_or(task, |i| &task[i + h.text.len()..]);
+        let before = at.map_or("", |i| &task[..i]);
+        let (materials, target) = self.materials_target(after_date, topic_before(before));
+        let (mut materials, mut target) = (non_blank(materials), non_blank(target));
+        let mut asked = task.to_string();
+        if materials.is_none() && target.is_none() && !lead.is_empty() {
+            (materials, target) = self.lead_materials_target(lead);
+            if materials.is_some() || target.is_some() {
+                asked = format!("{lead}，{task}");
+            }
         }
-        // materials and where they go, in the part after the date
-        let after_date = task
-            .find(&h.text)
-            .map_or(task, |i| &task[i + h.text.len()..]);
-        // the material may come first: `典型案例材料请于7月5日前…`
-        let before = task.find(&h.text).map_or("", |i| &task[..i]);
-        let topic = before
-            .strip_suffix("请于")
-            .or_else(|| before.strip_suffix("请在"))
-            .filter(|b| !b.is_empty() && !b.contains(['，', '请']))
-            // or sit between 将 and the date: `请将相关材料于1月17日前报送至…`
-            .or_else(|| {
-                let b = before
-                    .strip_suffix('于')
-                    .or_else(|| before.strip_suffix('在'))?;
-                let (_, m) = b.rsplit_once('将')?;
-                (!m.is_empty() && !m.contains('，')).then_some(m)
-            });
-        let (materials, target) = if let Some(j) = after_date.find('将') {
-            let tail = &after_date[j + '将'.len_utf8()..];
-            match self.submit_verb.find(tail) {
-                Some(v) => (Some(&tail[..v.start()]), Some(&tail[v.end()..])),
-                None => (None, None),
-            }
-        } else if let Some(v) = self.submit_verb.find(after_date) {
-            let tail = &after_date[v.end()..];
-            // 反馈 names whom it goes to (`反馈国家市场监督管理总局`)
-            if v.as_str().ends_with(['至', '到', '给']) || v.as_str() == "反馈" {
-                (topic, Some(tail))
-            } else {
-                match tail.find(['至', '到']) {
-                    Some(k) => (Some(&tail[..k]), Some(&tail[k + '至'.len_utf8()..])),
-                    None => (Some(tail), None),
-                }
-            }
-        } else {
-            (topic, None)
-        };
+        if asked.contains("纸质") {
+            d.paper_copy = Some(!self.no_paper.is_match(&asked));
+        }
         if let Some(m) = materials {
-            let mut s: String = m.to_string();
-            for g in paren_groups(m) {
-                s = s.replace(&format!("（{g}）"), "");
-            }
-            for w in [
-                "纸质版",
-                "电子版",
-                "纸质稿",
-                "电子稿",
-                "纸质材料",
-                "电子文档",
-                "的",
-            ] {
-                s = s.replace(w, "、");
-            }
-            let s = s
-                .trim_start_matches(['前', '之', '以'])
-                .trim_end_matches('等');
-            d.materials = split_and(s)
-                .into_iter()
-                .map(|x| x.trim_matches(['、', '，', ' ']).to_string())
-                .filter(|x| x.chars().count() >= 2)
-                .collect();
+            d.materials = material_list(m);
         }
         if let Some(t) = target {
             let t = t
@@ -1066,6 +1139,62 @@ impl Extractor {
             }
         }
         d
+    }
+
+    /// Materials and destination in the text after a deadline's date: `将X报送至Y`,
+    /// `报送X至Y`, `反馈Y`, or the `topic` named before the date.
+    fn materials_target<'a>(
+        &self,
+        after_date: &'a str,
+        topic: Option<&'a str>,
+    ) -> (Option<&'a str>, Option<&'a str>) {
+        if let Some(j) = after_date.find('将') {
+            let tail = &after_date[j + '将'.len_utf8()..];
+            return match self.submit_verb.find(tail) {
+                Some(v) => (Some(&tail[..v.start()]), Some(&tail[v.end()..])),
+                None => (None, None),
+            };
+        }
+        let Some(v) = self.submit_verb.find(after_date) else {
+            return (topic, None);
+        };
+        let tail = &after_date[v.end()..];
+        // 反馈 names whom it goes to (`反馈国家市场监督管理总局`)
+        if v.as_str().ends_with(['至', '到', '给']) || v.as_str() == "反馈" {
+            (topic, Some(tail))
+        } else {
+            match tail.find(['至', '到']) {
+                Some(k) => (Some(&tail[..k]), Some(&tail[k + '至'.len_utf8()..])),
+                None => (Some(tail), None),
+            }
+        }
+    }
+
+    /// Materials and destination named in the part of a sentence before its deadline:
+    /// `将X报送至Y`, `向Y提交X的`, or what is being collected (`征求意见`).
+    fn lead_materials_target<'a>(&self, lead: &'a str) -> (Option<&'a str>, Option<&'a str>) {
+        if lead.contains('将') {
+            let (m, t) = self.materials_target(lead, None);
+            if m.is_some() {
+                return (m, t);
+            }
+        }
+        if let Some(k) = lead.rfind('向') {
+            let rest = &lead[k + '向'.len_utf8()..];
+            if let Some(v) = self.submit_verb.find(rest)
+                && v.start() > 0
+            {
+                let m = rest[v.end()..].trim_end_matches('的');
+                let m = m.split('，').next().unwrap_or("");
+                return ((!m.is_empty()).then_some(m), Some(&rest[..v.start()]));
+            }
+        }
+        let last = lead.rsplit('，').next().unwrap_or("");
+        let collected = ["征求", "征集", "收集"].iter().find_map(|w| {
+            let k = last.rfind(w)?;
+            Some(&last[k + w.len()..])
+        });
+        (collected.filter(|m| ends_like_material(m)), None)
     }
 
     fn debug_sessions(&self, paras: &[Para], ctx: YearCtx) -> Vec<(String, DebugSession)> {
@@ -1109,11 +1238,7 @@ impl Extractor {
         let mut i = 0;
         while i < paras.len() {
             let p = &paras[i];
-            if p.text.contains("联系人")
-                && let Some(c) = self.contact_label.captures(&p.text)
-            {
-                let role = c.get(1).map(|x| x.as_str().to_string());
-                let end = c.get(0).map_or(0, |m| m.end());
+            if let Some((role, end)) = self.contact_label_at(p) {
                 let rest = p.text[end..].trim_end_matches(['）', '。']).trim();
                 if rest.is_empty() {
                     // a list of contacts follows
@@ -1123,6 +1248,14 @@ impl Extractor {
                         let q = &paras[i];
                         if self.is_phone_line(&q.text) {
                             self.fill_phone_email(&mut out[group_start..], &q.text);
+                            i += 1;
+                            continue;
+                        }
+                        if let Some(group) = name_number_entries(&q.raw) {
+                            out.extend(group.into_iter().map(|g| Contact {
+                                role: role.clone(),
+                                ..g
+                            }));
                             i += 1;
                             continue;
                         }
@@ -1146,34 +1279,10 @@ impl Extractor {
                 // inline: 联系人：A、B，联系电话：…，电子邮箱：…
                 let raw_rest = p.raw.find("联系人").map_or("", |k| &p.raw[k..]);
                 let raw_rest = raw_rest.split_once(['：', ':']).map_or("", |x| x.1).trim();
-                let names_part = cut_before_any(
-                    rest,
-                    &[
-                        "，",
-                        "；",
-                        "（",
-                        "联系电话",
-                        "电话",
-                        "手机",
-                        "邮箱",
-                        "。",
-                        "）",
-                    ],
-                );
-                let raw_names = cut_before_any(
-                    raw_rest,
-                    &[
-                        "，",
-                        "；",
-                        "（",
-                        "联系电话",
-                        "电话",
-                        "手机",
-                        "邮箱",
-                        "。",
-                        "）",
-                    ],
-                );
+                let names_part = cut_before_digit(cut_before_any(rest, &NAME_STOPS));
+                let raw_names = cut_before_digit(cut_before_any(raw_rest, &NAME_STOPS));
+                // a number right after the names, without a label (`邱枫 027—59811837`)
+                let number_after = leading_number_run(&rest[names_part.len()..]);
                 let (org, mut names) = match raw_names.trim().rsplit_once(' ') {
                     // names spaced apart (`徐闽阳 马鹏飞`), not an organisation and a name
                     Some((o, _)) if valid_names(o) && !ends_with_org(o) => {
@@ -1186,7 +1295,7 @@ impl Extractor {
                 };
                 // more names after a comma (`史小妹，钟志雄`), and a bare number after them
                 let mut more = rest.split('，').skip(1);
-                let mut bare_phone = None;
+                let mut bare_phone = number_after;
                 for piece in more.by_ref() {
                     let piece = piece.trim();
                     if org.is_none() && valid_names(piece) && !ends_with_org(piece) {
@@ -1196,7 +1305,7 @@ impl Extractor {
                     }
                     let digits = piece.chars().filter(char::is_ascii_digit).count();
                     if digits >= 7 && piece.chars().all(|c| c.is_ascii_digit() || c == '-') {
-                        bare_phone = Some(piece.to_string());
+                        bare_phone.get_or_insert(piece);
                     }
                     break;
                 }
@@ -1211,10 +1320,15 @@ impl Extractor {
                     });
                 }
                 if out.len() > start {
+                    if let Some(ph) = number_after {
+                        for c in &mut out[start..] {
+                            c.phone = Some(ph.to_string());
+                        }
+                    }
                     self.fill_phone_email(&mut out[start..], &p.text);
                     if let Some(ph) = bare_phone {
                         for c in &mut out[start..] {
-                            c.phone.get_or_insert_with(|| ph.clone());
+                            c.phone.get_or_insert_with(|| ph.to_string());
                         }
                     }
                     i += 1;
@@ -1267,6 +1381,20 @@ impl Extractor {
             i += 1;
         }
         out
+    }
+
+    /// A `联系人：` label in the paragraph: its role prefix (报名, 技术 …) and the byte offset
+    /// of the text after it. A heading that is only `联系人` (`5、联系人`) is a label too.
+    fn contact_label_at(&self, p: &Para) -> Option<(Option<String>, usize)> {
+        if !p.text.contains("联系人") {
+            return None;
+        }
+        if p.level > 0 && p.content.trim_end_matches(['：', '。']) == "联系人" {
+            return Some((None, p.text.len()));
+        }
+        let c = self.contact_label.captures(&p.text)?;
+        let role = c.get(1).map(|x| x.as_str().to_string());
+        Some((role, c.get(0).map_or(0, |m| m.end())))
     }
 
     fn is_phone_line(&self, t: &str) -> bool {
@@ -1376,12 +1504,10 @@ impl Extractor {
                 }
                 let (lvl, mlen) = self.s.heading(v);
                 let v = if lvl == 3 { &v[mlen..] } else { v };
-                if !v.is_empty() {
-                    out.push(v.trim_end_matches('。').to_string());
-                }
+                push_attachment(&mut out, v);
                 i += 1;
                 while i < paras.len() && paras[i].level == 3 && !paras[i].content.is_empty() {
-                    out.push(paras[i].content.trim_end_matches('。').to_string());
+                    push_attachment(&mut out, &paras[i].content);
                     i += 1;
                 }
                 continue;
@@ -1391,7 +1517,12 @@ impl Extractor {
         out
     }
 
-    fn relayed(&self, paras: &[Para], title: Option<&str>) -> Option<Relayed> {
+    fn relayed(
+        &self,
+        paras: &[Para],
+        title: Option<&str>,
+        attachments: &[String],
+    ) -> Option<Relayed> {
         let relays_title = title.is_some_and(|t| t.contains("转发"));
         for p in paras {
             if !p.text.contains('《') {
@@ -1414,10 +1545,11 @@ impl Extractor {
                     continue;
                 }
                 let title = t.as_str().to_string();
-                let issuer = title
-                    .split_once("关于")
-                    .map(|(pre, _)| pre.to_string())
-                    .filter(|s| !s.is_empty());
+                let issuer = issuer_of(&title).or_else(|| {
+                    // `X《关于…》`: the issuer named just before the citation
+                    let start = c.get(0).map_or(0, |m| m.start());
+                    org_before(&p.text[..start]).filter(|_| title.starts_with("关于"))
+                });
                 let num = num.as_str().trim_start_matches(['，', ' ']).to_string();
                 return Some(Relayed {
                     issuer,
@@ -1427,24 +1559,89 @@ impl Extractor {
             }
         }
         // 关于转发《X》的通知, with no citation in the body
-        let t = title?;
-        let k = t.find("转发《")?;
-        let inner = &t[k + "转发《".len()..];
-        let e = inner.find('》')?;
-        let rt = inner[..e].to_string();
-        let issuer = rt
-            .split_once("关于")
-            .map(|(pre, _)| pre.to_string())
-            .filter(|s| !s.is_empty());
-        Some(Relayed {
-            issuer,
-            title: Some(rt),
+        if let Some(t) = title
+            && let Some(k) = t.find("转发《")
+        {
+            let inner = &t[k + "转发《".len()..];
+            let e = inner.find('》')?;
+            let rt = inner[..e].to_string();
+            return Some(Relayed {
+                issuer: issuer_of(&rt),
+                title: Some(rt),
+                document_number: None,
+            });
+        }
+        // `现将通知转发给你们` with the relayed notice only named as the first attachment
+        let relays_body = paras.iter().any(|p| {
+            p.text.contains("转发给你们")
+                || p.text.contains("转发你们")
+                || p.text.contains("现转发")
+        });
+        let first = attachments.first().filter(|_| relays_body)?;
+        let rt = first.trim_start_matches('《').trim_end_matches('》');
+        (rt.contains("关于") && looks_like_title(rt)).then(|| Relayed {
+            issuer: issuer_of(rt),
+            title: Some(rt.to_string()),
             document_number: None,
         })
     }
 }
 
 // ----- helpers ---------------------------------------------------------------------------
+
+/// Push a piece of a run-on line unless it is blank.
+fn push_piece(out: &mut Vec<String>, piece: &str) {
+    let piece = piece.trim();
+    if !piece.is_empty() {
+        out.push(piece.to_string());
+    }
+}
+
+/// In a run-on line, the byte length of a heading's text when it is short and followed by a
+/// space (`（一）主场活动 市场监管总局…`): the text after it is the section's body.
+fn run_on_heading_text_end(after_marker: &str) -> Option<usize> {
+    let k = after_marker.find(char::is_whitespace)?;
+    let text = &after_marker[..k];
+    let n = text.chars().count();
+    ((1..=20).contains(&n) && !text.contains(['。', '，', '；', '：', '！', '？'])).then_some(k)
+}
+
+/// Add an attachment's title. A download link's file name (`《X》.pdf`) names the attachment
+/// without its extension and 《》, and is not added again when the list has it already.
+fn push_attachment(out: &mut Vec<String>, v: &str) {
+    let v = v.trim_end_matches('。');
+    let (v, link) = match file_stem(v) {
+        Some(stem) => (stem.trim_start_matches('《').trim_end_matches('》'), true),
+        None => (v, false),
+    };
+    let repeated = link && out.iter().any(|x| x.trim_matches(['《', '》']) == v);
+    if !v.is_empty() && !repeated {
+        out.push(v.to_string());
+    }
+}
+
+/// The issuer a title names before 关于.
+fn issuer_of(title: &str) -> Option<String> {
+    title
+        .split_once("关于")
+        .map(|(pre, _)| pre.to_string())
+        .filter(|s| !s.is_empty())
+}
+
+/// The organisation named at the end of `text` (`…，现将陕西省市场监督管理局`), without a
+/// leading 现将/将.
+fn org_before(text: &str) -> Option<String> {
+    let k = text
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !(is_han(*c) || matches!(c, '（' | '）')))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let name = text[k..]
+        .trim_start_matches("现将")
+        .trim_start_matches('将')
+        .trim_start_matches('现');
+    (name.chars().count() >= 3 && ends_with_org(name)).then(|| name.to_string())
+}
 
 fn scope_of(q: Option<&str>) -> Option<String> {
     match q? {
@@ -1479,11 +1676,33 @@ fn is_activity_section(title: &str) -> bool {
         .iter()
         .any(|k| title.contains(k));
     let no = [
-        "要求", "主题", "事项", "实施", "保障", "目标", "意义", "思想", "背景", "领导",
+        "要求", "主题", "事项", "实施", "保障", "目标", "意义", "思想", "背景", "领导", "过渡",
     ]
     .iter()
     .any(|k| title.contains(k));
     yes && !no
+}
+
+/// An item's title and the rest of its text when it has no heading of its own: its first
+/// sentence when short; an entry of an enumeration (one clause, ending in `；` or unclosed)
+/// is its own title whatever its length.
+fn item_title(content: &str) -> (String, Option<String>) {
+    let entry = content.trim_end_matches('；');
+    if entry.len() < content.len() && !entry.contains('。') {
+        return (entry.to_string(), None);
+    }
+    let fs = first_sentence(content);
+    if fs.chars().count() <= 40 && fs.len() < content.len() {
+        let r = content[fs.len()..].trim_start_matches('。').to_string();
+        (fs, Some(r))
+    } else {
+        (String::new(), Some(content.to_string()))
+    }
+}
+
+/// A period named after a campaign rather than dates: `全国“质量月”期间`.
+fn is_named_period(clause: &str) -> bool {
+    clause.ends_with("期间") && clause.contains('“') && clause.chars().count() <= 20
 }
 
 fn first_sentence(t: &str) -> String {
@@ -1548,16 +1767,7 @@ fn split_and(s: &str) -> Vec<String> {
                 let left = &rest[..k];
                 (ends_with_org(left)
                     || VENUE_NOUNS.iter().any(|v| left.ends_with(v))
-                    || left.ends_with("情况")
-                    || left.ends_with("资料")
-                    || left.ends_with("方案")
-                    || left.ends_with("总结")
-                    || left.ends_with("素材")
-                    || [
-                        "书", "表", "稿", "草案", "材料", "报告", "意见", "建议", "回执", "名单",
-                    ]
-                    .iter()
-                    .any(|e| left.ends_with(e)))
+                    || ends_like_material(left))
                 .then_some((k, w.len()))
             });
             match cut {
@@ -1588,6 +1798,83 @@ fn dedup(v: &mut Vec<String>) {
             true
         }
     });
+}
+
+/// What a deadline is for when named just before its date: `典型案例材料请于…`,
+/// `请将相关材料于…`, or `反馈意见截止日期为…` (only when it names a material).
+fn topic_before(before: &str) -> Option<&str> {
+    before
+        .strip_suffix("请于")
+        .or_else(|| before.strip_suffix("请在"))
+        .filter(|b| !b.is_empty() && !b.contains(['，', '请']))
+        // or sit between 将 and the date: `请将相关材料于1月17日前报送至…`
+        .or_else(|| {
+            let b = before
+                .strip_suffix('于')
+                .or_else(|| before.strip_suffix('在'))?;
+            let (_, m) = b.rsplit_once('将')?;
+            (!m.is_empty() && !m.contains('，')).then_some(m)
+        })
+        .or_else(|| {
+            let b = ["截止日期为", "截止时间为", "截止日期是", "截止日期："]
+                .iter()
+                .find_map(|w| before.strip_suffix(w))?;
+            (!b.contains('，') && ends_like_material(b)).then_some(b)
+        })
+}
+
+fn non_blank(x: Option<&str>) -> Option<&str> {
+    x.filter(|m| !m.trim().is_empty())
+}
+
+/// The list of materials in `m`: parenthesised notes, 纸质版/电子版 and 一式N份 dropped, split on
+/// 和/及/、.
+fn material_list(m: &str) -> Vec<String> {
+    let mut s: String = m.to_string();
+    for g in paren_groups(m) {
+        s = s.replace(&format!("（{g}）"), "");
+    }
+    if let Some(k) = s.find("一式") {
+        let copies = s[k..]
+            .find('份')
+            .map_or(s.len(), |e| k + e + '份'.len_utf8());
+        s.replace_range(k..copies, "");
+    }
+    for w in [
+        "纸质版",
+        "电子版",
+        "纸质稿",
+        "电子稿",
+        "纸质材料",
+        "电子文档",
+    ] {
+        s = s.replace(w, "、");
+    }
+    let s = s
+        .trim_start_matches(['前', '之', '以'])
+        .trim_end_matches(['等', '的']);
+    split_and(s)
+        .into_iter()
+        .map(|x| x.trim_matches(['、', '，', ' ']).to_string())
+        .filter(|x| x.chars().count() >= 2)
+        .collect()
+}
+
+/// Does a noun phrase end like something handed in (a form, a report, comments …)?
+fn ends_like_material(s: &str) -> bool {
+    MATERIAL_ENDS.iter().any(|e| s.ends_with(e))
+}
+
+/// A conditional clause (`如…在6月10日之前到期`) states a case, not a task, unless it asks
+/// for something (`如有意见请于…前反馈`).
+fn is_condition(clause: &str) -> bool {
+    ["如果", "倘若", "如", "若"]
+        .iter()
+        .any(|w| clause.starts_with(w))
+        && !["如期", "如实", "如下"]
+            .iter()
+            .any(|w| clause.starts_with(w))
+        && !clause.contains('请')
 }
 
 fn is_deadline_tail(after: &str) -> bool {
@@ -1676,6 +1963,74 @@ fn lcs_len(a: &str, b: &str) -> usize {
         prev = cur;
     }
     best
+}
+
+/// Contacts given as runs of `姓名 电话 [邮箱]` separated by spaces (a table flattened to
+/// one line: `苏志明 010-67105362 suzm@x.cn 曹卫佳 010-67105306 …`); the line starts with
+/// such a run.
+fn name_number_entries(raw: &str) -> Option<Vec<Contact>> {
+    let tokens: Vec<&str> = raw.split_whitespace().collect();
+    let mut out: Vec<Contact> = Vec::new();
+    let mut k = 0;
+    while k + 1 < tokens.len() {
+        let (name, number) = (tokens[k], tokens[k + 1]);
+        let is_number = leading_number_run(number).is_some_and(|r| r.len() == number.len());
+        if !(valid_names(name) && split_names(name).len() == 1 && is_number) {
+            if out.is_empty() {
+                return None;
+            }
+            k += 1;
+            continue;
+        }
+        let email = tokens
+            .get(k + 2)
+            .filter(|t| t.contains('@') && t.is_ascii())
+            .map(|t| t.to_string());
+        k += if email.is_some() { 3 } else { 2 };
+        out.push(Contact {
+            name: Some(name.to_string()),
+            phone: Some(number.to_string()),
+            email,
+            ..Default::default()
+        });
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// How the names of materials end (forms, reports, comments …).
+const MATERIAL_ENDS: [&str; 16] = [
+    "情况", "资料", "方案", "总结", "素材", "书", "表", "稿", "草案", "材料", "报告", "意见",
+    "建议", "回执", "名单", "函",
+];
+
+/// Where the names after a `联系人：` label end.
+const NAME_STOPS: [&str; 9] = [
+    "，",
+    "；",
+    "（",
+    "联系电话",
+    "电话",
+    "手机",
+    "邮箱",
+    "。",
+    "）",
+];
+
+/// The text before its first ASCII digit.
+fn cut_before_digit(s: &str) -> &str {
+    s.find(|c: char| c.is_ascii_digit()).map_or(s, |k| &s[..k])
+}
+
+/// Telephone numbers at the start of `s` (digits, dashes, 转, and spaces between two
+/// numbers), when there are at least seven digits.
+fn leading_number_run(s: &str) -> Option<&str> {
+    let s = s.trim_start();
+    let end = s
+        .char_indices()
+        .find(|(_, c)| !(c.is_ascii_digit() || matches!(c, '-' | '—' | '–' | '转' | ' ' | '/')))
+        .map_or(s.len(), |(i, _)| i);
+    let run = s[..end].trim_end_matches([' ', '-', '—', '–', '转', '/']);
+    (run.chars().filter(char::is_ascii_digit).count() >= 7).then_some(run)
 }
 
 fn cut_before_any<'a>(s: &'a str, stops: &[&str]) -> &'a str {

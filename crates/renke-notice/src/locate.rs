@@ -37,7 +37,10 @@ const NOT_ADDRESSEE: [&str; 14] = [
 pub(crate) fn document_start(s: &StructRx, lines: &[String]) -> usize {
     let limit = lines.len().min(SEARCH_LINES);
     let anchor = (0..limit)
-        .find(|&i| is_salutation(s, &text(lines, i)) && next_text(lines, i + 1).is_some())
+        .find(|&i| {
+            is_salutation(s, &text(lines, i))
+                && (next_text(lines, i + 1).is_some() || ends_head(s, lines, i))
+        })
         .or_else(|| last_title_before_body(lines, limit));
     let Some(anchor) = anchor else {
         return 0;
@@ -80,6 +83,7 @@ pub(crate) fn is_salutation(s: &StructRx, t: &str) -> bool {
     };
     let n = body.chars().count();
     (2..=400).contains(&n)
+        && !is_kind_of_addressee(body)
         && !body.contains(['。', '：', '！', '？', '>', '|'])
         && !s.is_label(t)
         && !NOT_ADDRESSEE.iter().any(|w| body.contains(w))
@@ -87,6 +91,20 @@ pub(crate) fn is_salutation(s: &StructRx, t: &str) -> bool {
             || ADDRESSEE_ENDS
                 .iter()
                 .any(|e| body.trim_end_matches(['，', '、']).ends_with(e)))
+}
+
+/// Does the line before `i` end a notice's head (its number or its title)? A page cut
+/// right after the salutation still has its head above it.
+fn ends_head(s: &StructRx, lines: &[String], i: usize) -> bool {
+    prev_text(lines, i).is_some_and(|p| {
+        let t = text(lines, p);
+        s.is_docnum(&t) || (ends_title(&t) && t.contains("关于"))
+    })
+}
+
+/// A bare kind of organisation (`单位：` in a web form) names no addressee.
+fn is_kind_of_addressee(body: &str) -> bool {
+    ADDRESSEE_ENDS.contains(&body)
 }
 
 /// An earlier line of a salutation broken over lines: a list of organisations that ends in

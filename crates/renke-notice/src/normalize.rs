@@ -161,6 +161,79 @@ pub(crate) fn is_debris(line: &str) -> bool {
     false
 }
 
+/// HTML entities for quotes and spaces whose letters a page decoded as Chinese characters
+/// (`&濒诲辩耻辞;` for `&ldquo;`, a common mis-encoding of Chinese sites), with what they stand for.
+const ENTITY_MOJIBAKE: [(&str, &str); 6] = [
+    ("濒诲辩耻辞", "“"),
+    ("谤诲辩耻辞", "”"),
+    ("濒蝉辩耻辞", "‘"),
+    ("谤蝉辩耻辞", "’"),
+    ("尘诲补蝉丑", "—"),
+    ("苍产蝉辫", " "),
+];
+
+/// Put back the characters of HTML entities mis-decoded as Chinese (see [`ENTITY_MOJIBAKE`]).
+pub(crate) fn fix_entity_mojibake(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = s.to_string();
+    for (letters, ch) in ENTITY_MOJIBAKE {
+        for semi in [';', '；'] {
+            out = out.replace(&format!("&{letters}{semi}"), ch);
+        }
+    }
+    out
+}
+
+/// Remove the anti-copy noise a forum adds around a line's text: runs of at least four short
+/// ASCII tokens (`9 ~% h$ x" M; b) y!`), a third of them holding a letter, at the start or
+/// the end of the line, and up to two letters or digits such a run glues to the first
+/// Chinese word after it (`c- u近两年来`). A line of noise only becomes empty. Times and
+/// numbers spaced out (`10 : 00`) hold no letter and stay.
+pub(crate) fn strip_noise_runs(line: &str) -> String {
+    const MIN_RUN: usize = 4;
+    if !line.contains(' ') || !line.chars().any(|c| c.is_ascii_punctuation()) {
+        return line.to_string();
+    }
+    let tokens: Vec<&str> = line.split_whitespace().collect();
+    let is_noise = |t: &&&str| t.len() <= 3 && t.chars().all(|c| c.is_ascii_graphic());
+    let run_ok = |run: &[&str]| {
+        let letters = run
+            .iter()
+            .filter(|t| t.chars().any(|c| c.is_ascii_alphabetic()))
+            .count();
+        run.len() >= MIN_RUN && letters * 3 >= run.len()
+    };
+    let lead = tokens.iter().take_while(is_noise).count();
+    let lead = if run_ok(&tokens[..lead]) { lead } else { 0 };
+    if lead == tokens.len() {
+        return String::new();
+    }
+    let trail = tokens[lead..].iter().rev().take_while(is_noise).count();
+    let trail = if run_ok(&tokens[tokens.len() - trail..]) {
+        trail
+    } else {
+        0
+    };
+    if lead == 0 && trail == 0 {
+        return line.to_string();
+    }
+    let mut kept: Vec<&str> = tokens[lead..tokens.len() - trail].to_vec();
+    if lead > 0
+        && let Some(first) = kept.first_mut()
+    {
+        let glued = first.len()
+            - first
+                .trim_start_matches(|c: char| c.is_ascii_alphanumeric())
+                .len();
+        if glued <= 2 && first[glued..].starts_with(is_han) {
+            *first = &first[glued..];
+        }
+    }
+    kept.join(" ")
+}
+
 /// Is this line a web page's time stamp (`2024-12-03 11:21`, `2023/01/04`, a view count
 /// glued on)? Notices write their dates in 年月日; a line without a Chinese character that
 /// holds a `YYYY-MM-DD` date is the page's, not the notice's.
@@ -230,6 +303,24 @@ pub(crate) fn is_furniture(line: &str) -> bool {
     ];
     let t = line.trim();
     WHOLE.contains(&t) || START.iter().any(|s| t.starts_with(s)) || t.contains("ICP备")
+}
+
+/// A file's name without its extension, when `t` ends with the extension of a document
+/// (`地方标准项目建议书.xlsx`, a page's download link).
+pub(crate) fn file_stem(t: &str) -> Option<&str> {
+    const EXTENSIONS: [&str; 12] = [
+        ".docx", ".doc", ".xlsx", ".xls", ".pdf", ".wps", ".et", ".ofd", ".zip", ".rar", ".pptx",
+        ".ppt",
+    ];
+    let lower = t.to_ascii_lowercase();
+    let ext = EXTENSIONS.iter().find(|e| lower.ends_with(*e))?;
+    let stem = &t[..t.len() - ext.len()];
+    (!stem.is_empty()).then_some(stem)
+}
+
+/// A line that is only a file's name (`2.地方标准项目建议书.xlsx`): a download link.
+pub(crate) fn is_file_name_line(t: &str) -> bool {
+    file_stem(t).is_some() && !t.contains(['，', '。', '：', ':', ' ']) && t.chars().count() <= 120
 }
 
 /// Characters NFKC leaves alone that notices are mostly made of: ASCII, CJK unified
@@ -411,8 +502,8 @@ fn digits_then_date_unit(rest: &[char]) -> bool {
 /// Chinese numerals of a date (二〇二二年六月二日) → Arabic, for signature dates.
 pub(crate) fn chinese_date_to_arabic(s: &str) -> String {
     // every year from 2000 to 2099 written in Chinese numerals has a zero (二〇二二), often
-    // typed as ○; a date has 年
-    if !s.contains('年') || !s.contains(['〇', '零', '○']) {
+    // typed as ○ or as a Latin 0 or O (二00九); a date has 年
+    if !s.contains('年') || !s.contains(['〇', '零', '○', '0', 'O', 'О']) {
         return s.to_string();
     }
     let digit = |c: char| -> Option<u32> {
@@ -447,8 +538,12 @@ pub(crate) fn chinese_date_to_arabic(s: &str) -> String {
     while i < chars.len() {
         // try: four numeral digits, 年, 1-3 numerals, 月, 1-3 numerals, 日
         let try_parse = || -> Option<(String, usize)> {
-            let y: Vec<u32> = chars
-                .get(i..i + 4)?
+            let year_chars = chars.get(i..i + 4)?;
+            // at least one Chinese numeral: `2000年` is already Arabic
+            if year_chars.iter().all(|c| c.is_ascii() || *c == 'О') {
+                return None;
+            }
+            let y: Vec<u32> = year_chars
                 .iter()
                 .map(|c| digit(*c))
                 .collect::<Option<_>>()?;
@@ -502,7 +597,34 @@ mod tests {
         assert!(is_furniture("当前位置：首页 > 通知公告"));
         assert!(is_furniture("网站标识码：1234567890 京ICP备12345678号"));
         assert!(!is_furniture("首页设计要求"));
+        assert!(is_file_name_line("2.地方标准项目建议书.xlsx"));
+        assert!(!is_file_name_line("附件：地方标准项目建议书.xlsx"));
+        assert_eq!(file_stem("《通知》.PDF"), Some("《通知》"));
         assert!(!is_furniture("各地级以上市市场监管局："));
+    }
+
+    #[test]
+    fn mis_decoded_entities_are_fixed() {
+        assert_eq!(
+            fix_entity_mojibake("全国&濒诲辩耻辞;质量月&谤诲辩耻辞;期间"),
+            "全国“质量月”期间"
+        );
+        assert_eq!(fix_entity_mojibake("A&B"), "A&B");
+    }
+
+    #[test]
+    fn forum_noise_is_stripped() {
+        assert_eq!(strip_noise_runs("9 ~% h$ x\" M; b) y! r/ b3 m"), "");
+        assert_eq!(
+            strip_noise_runs("! Y9 n. d/ Z. h, N- b6 c- u近两年来，现予发布。 6 i4 I/ X/ v* s) P"),
+            "近两年来，现予发布。"
+        );
+        assert_eq!(
+            strip_noise_runs("9 \\0 G8 v, O4 ? 国家认监委"),
+            "国家认监委"
+        );
+        assert_eq!(strip_noise_runs("时间：上午 10 : 00"), "时间：上午 10 : 00");
+        assert_eq!(strip_noise_runs("IAF ILAC 联合主题"), "IAF ILAC 联合主题");
     }
 
     #[test]
@@ -560,6 +682,11 @@ mod tests {
             chinese_date_to_arabic("二〇二二年十二月三十一日"),
             "2022年12月31日"
         );
+        assert_eq!(
+            chinese_date_to_arabic("二00九年七月二十七日"),
+            "2009年7月27日"
+        );
+        assert_eq!(chinese_date_to_arabic("2009年7月27日"), "2009年7月27日");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! From normalised lines to paragraphs: reflow of broken lines, headings (一、 （一） 1. （1）),
 //! label lines (主办： 电话： 附件： …).
 
-use crate::normalize::{pair_quotes, squash};
+use crate::normalize::{is_file_name_line, pair_quotes, squash};
 use regex::Regex;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,14 +55,16 @@ pub(crate) const DOC_TYPES: [&str; 12] = [
 impl StructRx {
     pub fn new() -> Result<Self, regex::Error> {
         Ok(Self {
-            l1: Regex::new(r"^[一二三四五六七八九十]{1,3}、")?,
+            l1: Regex::new(r"^[一二三四五六七八九十壹贰叁肆伍陆柒捌玖拾]{1,3}、")?,
             l2: Regex::new(r"^（[一二三四五六七八九十]{1,3}）")?,
             l3: Regex::new(r"^\d{1,2}(?:、|\.(?:\d{1,2}月|[^\d]))")?,
             l4: Regex::new(r"^（\d{1,2}）")?,
             label: Regex::new(
                 r"^(?:(?:主办|承办|协办|指导)(?:单位)?|(?:报名|业务|技术|会务|财务|宣传|政策)?联系人|联系电话|电话|手机|传真|邮箱|电子邮箱|E-mail|Email|地址|地点|时间|附件\d*|抄送|主送|公开方式|公开属性|校对|成文日期|印发日期)[：:]",
             )?,
-            docnum: Regex::new(r"^\S{1,20}?〔\d{4}〕\d{1,5}号(?:\s*签发人[：:].*)?$")?,
+            docnum: Regex::new(
+                r"^(?:\S{1,20}?〔\d{4}〕\d{1,5}号(?:\s*签发人[：:].*)?|\S{1,20}?(?:公告\d{4}年第\d{1,4}号|\d{4}年第\d{1,4}号公告))$",
+            )?,
             date_line: Regex::new(r"^(?:成文日期[：:])?\d{4}年\d{1,2}月\d{1,2}日(?:印发|成文)?$")?,
             dept_contact: Regex::new(
                 r"^(?:\d{1,2}[.、])?[\p{Han}（）]{2,30}[：:][\p{Han}]{2,4}(?:、[\p{Han}]{2,4})*(?:(?:联系)?电话[：:]?)?\d[\d\-—转]{6,}\d$",
@@ -73,8 +75,12 @@ impl StructRx {
     /// Heading level and the byte length of its marker in squashed text.
     pub fn heading(&self, text: &str) -> (u8, usize) {
         // every marker starts with a Chinese numeral, a full-width parenthesis or a digit
+        // (四 lies outside the code-point range 一..=十, so the numerals are listed; the
+        // formal numerals 壹贰叁 … number first-level headings too)
         match text.chars().next() {
-            Some('一'..='十' | '（' | '0'..='9') => {}
+            Some(c)
+                if "一二三四五六七八九十壹贰叁肆伍陆柒捌玖拾（".contains(c)
+                    || c.is_ascii_digit() => {}
             _ => return (0, 0),
         }
         if let Some(m) = self.l1.find(text) {
@@ -111,8 +117,10 @@ impl StructRx {
         }) && self.label.is_match(text)
     }
 
+    /// A 发文字号 line: `X〔2022〕12号`, or a 公告's number `X公告2020年第18号` /
+    /// `X2014年第45号公告`.
     pub fn is_docnum(&self, text: &str) -> bool {
-        text.contains('〔') && self.docnum.is_match(text)
+        (text.contains('〔') || text.contains("年第")) && self.docnum.is_match(text)
     }
 
     pub fn is_date_line(&self, text: &str) -> bool {
@@ -181,7 +189,8 @@ impl StructRx {
         false
     }
 
-    /// Does this line have to begin a new paragraph?
+    /// Does this line have to begin a new paragraph? (A download link's file name under an
+    /// attachment title is a line of its own.)
     fn starts_new(&self, text: &str) -> bool {
         let (level, _) = self.heading(text);
         level > 0
@@ -192,6 +201,7 @@ impl StructRx {
             || self.is_dept_contact(text)
             || (text.starts_with('（') && text.ends_with('）'))
             || text.strip_prefix('（').is_some_and(|r| self.is_label(r))
+            || is_file_name_line(text)
     }
 
     /// Join lines into paragraphs. Blank lines do not end a paragraph by themselves: PDF text
@@ -373,6 +383,8 @@ mod tests {
         let rx = StructRx::new().unwrap();
         assert_eq!(rx.heading("1.8月16日前报送"), (3, 2));
         assert_eq!(rx.heading("1.5万家机构").0, 0);
+        assert_eq!(rx.heading("四、相关要求").0, 1);
+        assert_eq!(rx.heading("叁、活动要求").0, 1);
     }
 
     #[test]
