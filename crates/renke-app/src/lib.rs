@@ -74,6 +74,10 @@ pub struct WebConfig {
     pub max_body_bytes: usize,
     /// Trust `X-Forwarded-For` / `X-Forwarded-Proto` from a reverse proxy.
     pub trust_proxy: bool,
+    /// A notice's text the import page (导入通知) starts with: the demo's notice to try.
+    /// Not configurable.
+    #[serde(skip)]
+    pub import_example: Option<String>,
 }
 
 impl Default for WebConfig {
@@ -88,6 +92,7 @@ impl Default for WebConfig {
             login_window_minutes: 24 * 60,
             max_body_bytes: 20 * 1024 * 1024,
             trust_proxy: false,
+            import_example: None,
         }
     }
 }

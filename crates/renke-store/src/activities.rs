@@ -490,14 +490,27 @@ pub async fn create(
     created_by: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<i64, StoreError> {
+    let mut tx = db.write().await?;
+    let id = create_in(&mut tx, d, parts, created_by, now).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// [`create`] in transaction `tx`.
+pub async fn create_in(
+    tx: &mut Tx,
+    d: &ActivityDraft,
+    parts: &NewActivity<'_>,
+    created_by: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<i64, StoreError> {
     let venues = parts.venues;
     let sql = format!(
         "INSERT INTO activities ({ACTIVITY_FIELDS}, task_id, campaign_id, owner_org_id, created_by, \
          created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18) RETURNING id"
     );
-    let mut tx = db.write().await?;
-    let id: i64 = on_tx!(&mut tx, |tx| {
+    let id: i64 = on_tx!(tx, |tx| {
         let row = bind_activity_fields(sqlx::query(sqlx::AssertSqlSafe(sql.as_str())), d)
             .bind(parts.task_id)
             .bind(d.campaign_id)
@@ -508,12 +521,12 @@ pub async fn create(
             .await?;
         sqlx::Row::try_get(&row, 0)?
     });
-    insert_organisers(&mut tx, id, &d.organisers).await?;
+    insert_organisers(tx, id, &d.organisers).await?;
     let mut vids = Vec::with_capacity(venues.len());
     for (i, v) in venues.iter().enumerate() {
-        vids.push(crate::venues::insert_venue(&mut tx, id, i as i32, v).await?);
+        vids.push(crate::venues::insert_venue(tx, id, i as i32, v).await?);
     }
-    on_tx!(&mut tx, |tx| {
+    on_tx!(tx, |tx| {
         for (k, org) in parts.branch_orgs.iter().enumerate() {
             sqlx::query(
                 "INSERT INTO activity_venues (activity_id, position, kind, name, org_id) \
@@ -555,8 +568,7 @@ pub async fn create(
             .await?;
         }
     });
-    crate::search::sync_in(&mut tx, crate::search::Source::Activity(id)).await?;
-    tx.commit().await?;
+    crate::search::sync_in(tx, crate::search::Source::Activity(id)).await?;
     Ok(id)
 }
 

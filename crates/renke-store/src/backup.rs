@@ -24,6 +24,7 @@ use std::path::Path;
 pub const TABLES: &[&str] = &[
     "orgs",
     "accounts",
+    "org_aliases",
     "sessions",
     "api_tokens",
     "login_failures",
@@ -36,6 +37,7 @@ pub const TABLES: &[&str] = &[
     "notice_attachments",
     "notice_deliveries",
     "notice_relays",
+    "notice_imports",
     "jobs",
     "tasks",
     "task_recipients",

@@ -1,7 +1,7 @@
 //! Campaigns and their local themes.
 
 use crate::orgs::Page;
-use crate::{Db, StoreError, on_db, on_tx};
+use crate::{Db, StoreError, Tx, on_db, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
 use renke_domain::campaign::CampaignDraft;
 use renke_domain::org::OrgPath;
@@ -86,10 +86,21 @@ pub async fn create(
     c: &CampaignDraft,
     now: DateTime<Utc>,
 ) -> Result<Campaign, StoreError> {
+    let mut tx = db.write().await?;
+    let id = create_in(&mut tx, c, now).await?;
+    tx.commit().await?;
+    get(db, id).await
+}
+
+/// [`create`] in transaction `tx`; returns the new campaign's id.
+pub async fn create_in(
+    tx: &mut Tx,
+    c: &CampaignDraft,
+    now: DateTime<Utc>,
+) -> Result<i64, StoreError> {
     let sql = "INSERT INTO campaigns (title, edition, day, international_theme, domestic_theme, owner_org_id, \
                public, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id";
-    let mut tx = db.write().await?;
-    let id: i64 = on_tx!(&mut tx, |tx| {
+    let id: i64 = on_tx!(tx, |tx| {
         let id: i64 = sqlx::query_scalar(sql)
             .bind(c.title.as_str())
             .bind(c.edition.map(|e| e as i32))
@@ -111,8 +122,7 @@ pub async fn create(
         }
         id
     });
-    tx.commit().await?;
-    get(db, id).await
+    Ok(id)
 }
 
 /// Replaces a campaign's fields and local themes in one transaction.

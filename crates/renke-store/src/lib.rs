@@ -15,6 +15,7 @@ pub mod ceremony;
 mod db;
 pub mod error;
 pub mod files;
+pub mod imports;
 pub mod industry_stats;
 pub mod initiatives;
 pub mod items;

@@ -224,12 +224,26 @@ pub async fn create_relay(
     tasks: &[(i64, renke_domain::task::TaskDraft)],
     now: DateTime<Utc>,
 ) -> Result<Notice, StoreError> {
+    let mut tx = db.write().await?;
+    let (id, _) = create_relay_in(&mut tx, d, created_by, relays, tasks, now).await?;
+    tx.commit().await?;
+    get(db, id).await
+}
+
+/// [`create_relay`] in transaction `tx`; returns the new draft's id and its tasks' ids.
+pub async fn create_relay_in(
+    tx: &mut Tx,
+    d: &NoticeDraft,
+    created_by: i64,
+    relays: Option<i64>,
+    tasks: &[(i64, renke_domain::task::TaskDraft)],
+    now: DateTime<Utc>,
+) -> Result<(i64, Vec<i64>), StoreError> {
     let sql = "INSERT INTO notices (doc_number, title, body, signature, written_on, notes, publication, cc, \
                printed_by, printed_on, proofreader, campaign_id, direction, issuer_org_id, status, version, \
                created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, \
                $14, 'draft', 1, $15, $16, $16) RETURNING id";
-    let mut tx = db.write().await?;
-    let id: i64 = on_tx!(&mut tx, |tx| {
+    let id: i64 = on_tx!(tx, |tx| {
         let row = bind_fields(sqlx::query(sql), d)
             .bind(d.issuer_org_id)
             .bind(created_by)
@@ -246,12 +260,25 @@ pub async fn create_relay(
         }
         id
     });
-    write_parts(&mut tx, id, d).await?;
+    write_parts(tx, id, d).await?;
+    let mut task_ids = Vec::with_capacity(tasks.len());
     for (parent, draft) in tasks {
-        crate::tasks::insert(&mut tx, id, Some(*parent), draft, created_by, now).await?;
+        task_ids.push(crate::tasks::insert(tx, id, Some(*parent), draft, created_by, now).await?);
     }
-    tx.commit().await?;
-    get(db, id).await
+    Ok((id, task_ids))
+}
+
+/// The notices numbered `doc_number` (as stored, `粤市监认监〔2022〕253号`), of any issuer
+/// and state, newest version first.
+pub async fn with_number(db: &Db, doc_number: &str) -> Result<Vec<NoticeRef>, StoreError> {
+    let sql = format!(
+        "SELECT {REF_COLS} FROM notices n JOIN orgs o ON o.id = n.issuer_org_id \
+         WHERE n.doc_number = $1 ORDER BY n.version DESC, n.id DESC"
+    );
+    Ok(on_db!(db, |p| sqlx::query_as(AssertSqlSafe(sql.as_str()))
+        .bind(doc_number)
+        .fetch_all(p)
+        .await)?)
 }
 
 /// A statement on either backend, with its arguments.

@@ -37,7 +37,22 @@ pub struct DemoArgs {
     /// issued); the demo holds what had happened by then. `now` runs on today's time.
     #[arg(long, default_value = DEFAULT_CLOCK)]
     pub clock: String,
+    /// 不载入广东省局转发总局通知的粤市监认监〔2022〕253号及其报送任务和活动，以便演示在
+    /// “导入通知”页导入它
+    /// Leave out Guangdong's 253号 (its relay of SAMR's notice) with its reporting tasks
+    /// and activities, to walk importing it on the import page.
+    #[arg(long)]
+    pub without_253: bool,
 }
+
+/// The demo's notice to try on the import page: SAMR's 2024 notice on the open day of
+/// inspection and testing bodies (市监检测函〔2024〕402号), a real notice as its web page
+/// gives it.
+pub const IMPORT_EXAMPLE: &str =
+    include_str!("../../renke-notice/corpus/dev/samr_open_day_2024_402.txt");
+
+/// The index in `demo::notices::notices()` of Guangdong's 253号.
+const GUANGDONG_NOTICE: usize = 1;
 
 /// The moment `renke demo` starts at unless told otherwise: 2022-06-06 09:00 Beijing time,
 /// three days before 世界认可日 — the notices issued and partly acknowledged, the 6/7 and
@@ -152,7 +167,7 @@ async fn load_reporting(
     db: &Db,
     id_of: &HashMap<&str, i64>,
     campaign_id: i64,
-    notices: &[i64],
+    notices: &[Option<i64>],
     now: DateTime<Utc>,
 ) -> anyhow::Result<(i64, Vec<i64>)> {
     use demo::tasks::Outcome;
@@ -175,12 +190,23 @@ async fn load_reporting(
     )
     .await?;
     let mut all_notices = notices.to_vec();
-    all_notices.push(sh);
+    all_notices.push(Some(sh));
     let mut seeds = demo::notices::notices();
     seeds.push(demo::tasks::shanghai_notice());
-    let mut created: Vec<tasks::Task> = Vec::new();
+    // `None` for a task of a notice left out.
+    let mut created: Vec<Option<tasks::Task>> = Vec::new();
     for t in demo::tasks::tasks() {
-        let parent = t.parent.and_then(|p| created.get(p));
+        let Some(notice) = *all_notices
+            .get(t.notice)
+            .ok_or_else(|| anyhow!("demo task {} names no notice", t.title))?
+        else {
+            created.push(None);
+            continue;
+        };
+        let parent = t
+            .parent
+            .and_then(|p| created.get(p))
+            .and_then(Option::as_ref);
         // A task is set up by its notice's issuer, as the notice is issued.
         let seed = seeds
             .get(t.notice)
@@ -202,18 +228,18 @@ async fn load_reporting(
         let draft = input
             .validate(set_up, parent.and_then(|p| p.deadline))
             .map_err(|e| anyhow!("demo task {} is invalid: {e}", t.title))?;
-        let notice = *all_notices
-            .get(t.notice)
-            .ok_or_else(|| anyhow!("demo task {} names no notice", t.title))?;
         let task = tasks::create(db, notice, parent.map(|p| p.id), &draft, by, set_up)
             .await
             .context("演示报送任务写入失败 cannot store a demo task")?;
-        created.push(task);
+        created.push(Some(task));
     }
     for s in demo::tasks::submissions() {
-        let task = created
+        let Some(task) = created
             .get(s.task)
-            .ok_or_else(|| anyhow!("demo submission names no task"))?;
+            .ok_or_else(|| anyhow!("demo submission names no task"))?
+        else {
+            continue;
+        };
         let by = renke_store::accounts::get_by_login(db, s.by).await?.id;
         let unit = org(s.org)?;
         let content = SubmissionInput {
@@ -279,21 +305,29 @@ async fn load_reporting(
             }
         }
     }
-    Ok((sh, created.iter().map(|t| t.id).collect()))
+    Ok((sh, created.iter().flatten().map(|t| t.id).collect()))
 }
 
 /// The seed notices, issued: SAMR's to every provincial bureau, Guangdong's relaying it to
 /// its city bureaus; some recipients have acknowledged.
+/// `None` for a notice left out (`--without-253`).
 async fn load_notices(
     db: &Db,
     id_of: &HashMap<&str, i64>,
     campaign_id: i64,
     now: DateTime<Utc>,
-) -> anyhow::Result<Vec<i64>> {
-    let mut ids: Vec<i64> = Vec::new();
-    for n in demo::notices::notices() {
-        let relays = n.relays.and_then(|i| ids.get(i).copied());
-        ids.push(store_notice(db, id_of, campaign_id, &n, relays, now).await?);
+    without_253: bool,
+) -> anyhow::Result<Vec<Option<i64>>> {
+    let mut ids: Vec<Option<i64>> = Vec::new();
+    for (i, n) in demo::notices::notices().iter().enumerate() {
+        if without_253 && i == GUANGDONG_NOTICE {
+            ids.push(None);
+            continue;
+        }
+        let relays = n.relays.and_then(|i| ids.get(i).copied().flatten());
+        ids.push(Some(
+            store_notice(db, id_of, campaign_id, n, relays, now).await?,
+        ));
     }
     Ok(ids)
 }
@@ -384,7 +418,7 @@ async fn load_activities(
     db: &Db,
     id_of: &HashMap<&str, i64>,
     campaign_id: i64,
-    notices: &[i64],
+    notices: &[Option<i64>],
     now: DateTime<Utc>,
 ) -> anyhow::Result<usize> {
     use renke_domain::activity::{
@@ -401,7 +435,17 @@ async fn load_activities(
             .ok_or_else(|| anyhow!("demo activity names unknown organisation {code}"))
     };
     let all = demo::activities::activities();
+    let mut stored = 0;
     for a in &all {
+        // The activities of a notice left out are left out with it.
+        let notice_id = match a.notice {
+            Some(i) => match notices.get(i).copied().flatten() {
+                Some(id) => Some(id),
+                None => continue,
+            },
+            None => None,
+        };
+        stored += 1;
         let (schedule_kind, starts_at, ends_at, period_from, period_to, period_label) = match a.when
         {
             DemoWhen::Window(s, e) => ("window", s, e, "", "", ""),
@@ -429,7 +473,7 @@ async fn load_activities(
             audience: a.audience.into(),
             audience_roles: a.audience_roles.iter().map(|r| (*r).to_owned()).collect(),
             public: a.public,
-            notice_id: a.notice.and_then(|i| notices.get(i).copied()),
+            notice_id,
             form_fields: a.form_fields.iter().map(|f| (*f).to_owned()).collect(),
         };
         let draft = input
@@ -523,7 +567,7 @@ async fn load_activities(
             activities::register(db, sid, &reg, None, at).await?;
         }
     }
-    Ok(all.len())
+    Ok(stored)
 }
 
 /// Loads the whole demo dataset into an empty, migrated database: the organisations (with
@@ -534,6 +578,17 @@ pub async fn load_demo(
     db: &Db,
     files: &FileStore,
     now: DateTime<Utc>,
+) -> anyhow::Result<DemoSummary> {
+    load_demo_with(db, files, now, false).await
+}
+
+/// [`load_demo`], leaving out Guangdong's 253号 with its tasks and activities when
+/// `without_253` (`renke demo --without-253`).
+pub async fn load_demo_with(
+    db: &Db,
+    files: &FileStore,
+    now: DateTime<Utc>,
+    without_253: bool,
 ) -> anyhow::Result<DemoSummary> {
     let earliest = earliest_clock()?;
     if now < earliest {
@@ -622,7 +677,7 @@ pub async fn load_demo(
     let campaign = renke_store::campaigns::create(db, &draft, set_up)
         .await
         .context("演示活动写入失败 cannot store the demo campaign")?;
-    let notices = load_notices(db, &id_of, campaign.id, now).await?;
+    let notices = load_notices(db, &id_of, campaign.id, now, without_253).await?;
     let (shanghai_notice, tasks) = load_reporting(db, &id_of, campaign.id, &notices, now).await?;
     let activities = load_activities(db, &id_of, campaign.id, &notices, now).await?;
     // Every step of the rounds lies before the earliest clock (`demo::pt::DONE_BY`), so
@@ -646,7 +701,7 @@ pub async fn load_demo(
         orgs: new_orgs.len(),
         accounts: accounts.len(),
         campaign_id: campaign.id,
-        notices,
+        notices: notices.into_iter().flatten().collect(),
         shanghai_notice,
         tasks,
     })
@@ -743,6 +798,7 @@ pub fn settings(args: &DemoArgs) -> Settings {
         ..Settings::default()
     };
     settings.web.public_url = format!("http://{}", args.listen);
+    settings.web.import_example = Some(IMPORT_EXAMPLE.to_owned());
     settings.database.sqlite_synchronous = renke_store::Synchronous::Normal;
     settings
 }
@@ -784,7 +840,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     let clock = parse_clock(&args.clock)?;
     let files = FileStore::local(&settings.files_dir())
         .with_context(|| format!("files directory {}", settings.files_dir().display()))?;
-    let summary = load_demo(&db, &files, clock.now()).await?;
+    let summary = load_demo_with(&db, &files, clock.now(), args.without_253).await?;
     println!(
         "演示数据已就绪 demo ready: {} 个机构 organisations, {} 个账号 accounts, 活动 campaign #{}",
         summary.orgs, summary.accounts, summary.campaign_id

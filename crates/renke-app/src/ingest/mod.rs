@@ -6,6 +6,12 @@
 //! 市场监管/市场监督管理 swapped, or else with a ranked list of suggestions for the user to
 //! choose from. Nothing is saved here.
 
+mod import;
+
+pub use import::{
+    CampaignChoice, CampaignRef, Confirmed, Created, Imported, OrgMapping, Proposal, import,
+};
+
 use crate::{App, AppError, Caller};
 use renke_domain::error::FieldError;
 use renke_notice::{Notice, Span};
@@ -51,6 +57,8 @@ pub enum MatchKind {
     Exact,
     /// The same name with 市场监管 for 市场监督管理 (or the reverse).
     Variant,
+    /// A name a user of the importing organisation mapped to this entry before.
+    Remembered,
     /// A group of organisations (各地级以上市市场监管局, 省局有关处室), no single entry.
     Group,
     /// Not found: `suggestions` lists the closest names, best first; the user chooses.
@@ -76,6 +84,8 @@ pub struct Draft {
     pub notice: Notice,
     pub spans: Vec<Span>,
     pub orgs: Vec<OrgMatch>,
+    /// What confirming would do.
+    pub proposal: Proposal,
 }
 
 /// Whether `me` may bring notices in: it manages its own organisation (an organiser, an
@@ -122,12 +132,14 @@ pub async fn parse(app: &App, me: &Caller, input: ParseInput) -> Result<Draft, A
     }
     let notice = renke_notice::parse(&text).map_err(|e| AppError::Internal(e.into()))?;
     let spans = renke_notice::spans(&text, &notice);
-    let orgs = match_orgs(app, &notice).await?;
+    let orgs = match_orgs(app, me, &notice).await?;
+    let proposal = import::propose(app, me, &notice, &orgs).await?;
     Ok(Draft {
         text,
         notice,
         spans,
         orgs,
+        proposal,
     })
 }
 
@@ -202,10 +214,10 @@ fn similarity(a: &str, b: &str) -> f64 {
 }
 
 /// Matches every named organisation against the directory.
-async fn match_orgs(app: &App, n: &Notice) -> Result<Vec<OrgMatch>, AppError> {
+async fn match_orgs(app: &App, me: &Caller, n: &Notice) -> Result<Vec<OrgMatch>, AppError> {
     let mut out = Vec::new();
     for (field, name) in named(n) {
-        out.push(match_one(app, field, name).await?);
+        out.push(match_one(app, me, field, name).await?);
     }
     Ok(out)
 }
@@ -215,7 +227,24 @@ fn is_group(name: &str) -> bool {
     name.starts_with('各') || name.contains("有关")
 }
 
-async fn match_one(app: &App, field: String, name: String) -> Result<OrgMatch, AppError> {
+/// Matches one name: a group, a name `me`'s organisation mapped before, the directory's
+/// exact or variant entry, or suggestions.
+async fn match_one(
+    app: &App,
+    me: &Caller,
+    field: String,
+    name: String,
+) -> Result<OrgMatch, AppError> {
+    if let Some(id) = renke_store::imports::alias(&app.db, me.org_id, &canonical(&name)).await? {
+        let o = renke_store::orgs::get(&app.db, id).await?;
+        return Ok(OrgMatch {
+            field,
+            name,
+            kind: MatchKind::Remembered,
+            org: Some((&o).into()),
+            suggestions: Vec::new(),
+        });
+    }
     if is_group(&name) {
         return Ok(OrgMatch {
             field,

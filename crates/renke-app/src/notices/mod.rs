@@ -112,7 +112,7 @@ impl NoticeForm {
 /// Every addressee must lie where the notice's direction allows ([`perm::addresses`]); a
 /// campaign is attached only by whoever manages its owner, or kept from `relayed`, the
 /// notice a relay passes on.
-async fn notice_draft(
+pub(crate) async fn notice_draft(
     app: &App,
     me: &Caller,
     issuer: &Org,

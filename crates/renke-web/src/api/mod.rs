@@ -74,6 +74,7 @@ pub fn openapi_router() -> OpenApiRouter<AppState> {
         .routes(routes!(notices::sent, notices::create))
         .routes(routes!(notices::inbox))
         .routes(routes!(ingest::parse))
+        .routes(routes!(ingest::import))
         .routes(routes!(notices::get, notices::update))
         .routes(routes!(notices::issue))
         .routes(routes!(notices::acknowledge))

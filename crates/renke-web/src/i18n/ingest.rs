@@ -6,8 +6,8 @@ pub(super) const MESSAGES: &[(&str, &str, &str)] = &[
     ("ing.title", "导入通知", "Import a notice"),
     (
         "ing.help",
-        "粘贴收到的通知全文（可含网页上的其他文字），或上传 .txt、.docx、带文字层的 PDF；系统找出通知所在位置并解析出发文机关、文号、主送、活动、报送事项和联系人，与机构目录逐一匹配。此页只显示解析结果，不保存任何内容。",
-        "Paste the notice as received (web-page text around it is fine), or upload a .txt, .docx or a PDF with a text layer; the notice is found and parsed into issuer, number, recipients, activities, deadlines and contacts, each organisation matched against the directory. This page only shows the draft; nothing is saved.",
+        "粘贴收到的通知全文（可含网页上的其他文字），或上传 .txt、.docx、带文字层的 PDF；系统找出通知所在位置并解析出发文机关、文号、主送、活动、报送事项和联系人，与机构目录逐一匹配。确认导入之前不保存任何内容。",
+        "Paste the notice as received (web-page text around it is fine), or upload a .txt, .docx or a PDF with a text layer; the notice is found and parsed into issuer, number, recipients, activities, deadlines and contacts, each organisation matched against the directory. Nothing is saved until you confirm.",
     ),
     ("ing.text", "通知全文", "Notice text"),
     (
@@ -41,6 +41,72 @@ pub(super) const MESSAGES: &[(&str, &str, &str)] = &[
         "ing.no_suggestion",
         "目录中没有相近的单位",
         "Nothing close in the directory",
+    ),
+    ("ing.map_to", "对应单位：", "Directory entry for"),
+    (
+        "ing.map_none",
+        "不对应（不导入此名称）",
+        "None (leave this name out)",
+    ),
+    ("ing.confirm_title", "确认导入", "Confirm the import"),
+    (
+        "ing.confirm_help",
+        "核对标题、文号和日期，为未匹配的单位选择对应单位，选择所属活动后确认。确认后一次性创建：通知（发文机关的草稿，核对后签发）、新活动（如选择新建）、各项活动及其时间地点和联调安排、报送任务及截止时间和联系人。指定的单位对应关系会被记住，下次自动匹配。",
+        "Check the title, number and date, choose the entry for each name not matched, choose the campaign, and confirm. Confirming creates at once: the notice (a draft of its issuer, to review and issue), the campaign if new, the activities with their times, venues and test runs, the reporting tasks with their deadlines, and the contacts. The names you map are remembered for next time.",
+    ),
+    (
+        "ing.duplicate",
+        "这份通知已在平台中，不能重复导入。",
+        "This notice is already in the platform; it cannot be imported twice.",
+    ),
+    ("ing.open_first", "查看已有通知", "Open the notice"),
+    (
+        "ing.will_relay",
+        "将作为以下通知的转发，并转发其报送任务：",
+        "It will be recorded as a relay of this notice, with its reporting tasks:",
+    ),
+    (
+        "ing.campaign_new",
+        "新建活动（主题取自通知）",
+        "A new campaign (themes from the notice)",
+    ),
+    ("ing.campaign_none", "不属于任何活动", "No campaign"),
+    (
+        "ing.campaign_new_title",
+        "新建活动的名称",
+        "New campaign's title",
+    ),
+    (
+        "ing.campaign_new_help",
+        "仅在选择“新建活动”时使用；活动日期取通知中最早的活动日期。",
+        "Used only for a new campaign; its day is the notice's earliest activity date.",
+    ),
+    ("ing.confirm", "确认导入", "Confirm and import"),
+    ("ing.done", "通知已导入", "Notice imported"),
+    (
+        "ing.done_help",
+        "以下内容已创建。通知为草稿：核对后签发，主送单位才会收到。",
+        "The following were created. The notice is a draft: review it and issue it for its recipients to receive it.",
+    ),
+    (
+        "err.already_imported",
+        "这份通知已在平台中（通知编号 {notice_id}），不能重复导入。",
+        "This notice is already in the platform (notice {notice_id}); it cannot be imported twice.",
+    ),
+    (
+        "err.unmatched_org",
+        "“{value}”未在机构目录中找到，请在上方为其选择对应单位。",
+        "“{value}” is not in the directory: choose its entry above.",
+    ),
+    (
+        "err.issuer_not_managed",
+        "发文机关“{value}”不是您管理的单位，只能导入本单位（或下级单位）印发的通知。",
+        "The issuer “{value}” is not an organisation you manage: import notices your organisation (or one below it) issued.",
+    ),
+    (
+        "err.invalid_json",
+        "内容格式不正确（{detail}）。",
+        "The content is not valid ({detail}).",
     ),
     (
         "err.file_type_unsupported",

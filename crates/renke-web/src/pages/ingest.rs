@@ -1,16 +1,19 @@
 //! 导入通知 (`/notices/import`): paste or upload a notice as received and see the draft
 //! beside its source, each field's origin marked and each organisation it names matched
-//! against the directory. Decided by `renke_app::ingest`; nothing is saved.
+//! against the directory; correct it, map the names not found, choose the campaign and
+//! confirm (`/notices/import/confirm`): the notice, campaign, activities and tasks are
+//! created at once. Decided by `renke_app::ingest`.
 
 use crate::AppState;
 use crate::auth::User;
 use crate::error::{AppError, PageError};
 use crate::view::{Chrome, Errors, render};
 use askama::Template;
+use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use renke_app::ingest::{self as svc, Draft, MatchKind, OrgMatch, ParseInput};
+use renke_app::ingest::{self as svc, Confirmed, Draft, Imported, MatchKind, OrgMatch, ParseInput};
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -20,6 +23,55 @@ struct ImportPage {
     text: String,
     errors: Errors,
     draft: Option<Draft>,
+    /// The confirmation's fields as the user left them (the draft's at first).
+    confirm: ConfirmForm,
+}
+
+/// The confirmation as typed: corrections of the head, the campaign, the mappings.
+#[derive(Debug, Clone, Default)]
+struct ConfirmForm {
+    title: String,
+    document_number: String,
+    issue_date: String,
+    /// `new`, `none` or a campaign id.
+    campaign: String,
+    new_campaign_title: String,
+    /// Name → chosen org id (empty: left unmapped).
+    mappings: Vec<(String, String)>,
+}
+
+impl ConfirmForm {
+    /// The draft's values, its proposed campaign and its remembered or empty mappings.
+    fn of(d: &Draft) -> ConfirmForm {
+        let n = &d.notice;
+        ConfirmForm {
+            title: n.title.clone().unwrap_or_default(),
+            document_number: n.document_number.clone().unwrap_or_default(),
+            issue_date: n.issue_date.clone().unwrap_or_default(),
+            campaign: match d.proposal.campaign_id {
+                Some(id) => id.to_string(),
+                None if n.activities.is_empty() => "none".to_owned(),
+                None => "new".to_owned(),
+            },
+            new_campaign_title: d.proposal.new_campaign_title.clone(),
+            mappings: Vec::new(),
+        }
+    }
+
+    /// The org id chosen for `name`, or empty.
+    fn chosen(&self, name: &str) -> &str {
+        self.mappings
+            .iter()
+            .find(|(n, _)| n == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+}
+
+#[derive(Template)]
+#[template(path = "notice_imported.html")]
+struct ImportedPage {
+    c: Chrome,
+    i: Imported,
 }
 
 /// A run of the source text, marked when it is a field's origin.
@@ -64,6 +116,19 @@ impl ImportPage {
         out
     }
 
+    /// The problems of fields the confirmation has no input for (a task's deadline, an
+    /// activity's time, the issuer), listed under it.
+    fn other_errors(&self) -> Vec<(String, String)> {
+        const SHOWN: [&str; 5] = [
+            "title",
+            "document_number",
+            "written_on",
+            "campaign_id",
+            "campaign.title",
+        ];
+        self.errors.matching(|f| !SHOWN.contains(&f))
+    }
+
     /// A list as one line, or a dash.
     fn list(&self, v: &[String]) -> String {
         if v.is_empty() {
@@ -85,6 +150,10 @@ impl ImportPage {
             MatchKind::Variant => (
                 "green",
                 tr.pick("已匹配（简称写法）", "Matched (short form)"),
+            ),
+            MatchKind::Remembered => (
+                "green",
+                tr.pick("已匹配（曾指定）", "Matched (mapped before)"),
             ),
             MatchKind::Group => ("grey", tr.pick("泛称", "Group")),
             MatchKind::Unmatched => ("yellow", tr.pick("未匹配", "Not matched")),
@@ -112,14 +181,15 @@ pub struct ImportForm {
     text: String,
 }
 
-/// `GET /notices/import`: the form.
-pub async fn form(user: User) -> Result<Response, PageError> {
+/// `GET /notices/import`: the form (the demo's pre-filled with a notice to try).
+pub async fn form(State(state): State<AppState>, user: User) -> Result<Response, PageError> {
     let c = Chrome::new(&user.ctx, "notices", user.ctx.tr.t("ing.title"));
     Ok(render(&ImportPage {
         c,
-        text: String::new(),
+        text: state.config.import_example.clone().unwrap_or_default(),
         errors: Errors::default(),
         draft: None,
+        confirm: ConfirmForm::default(),
     }))
 }
 
@@ -140,6 +210,7 @@ pub async fn parse(
             c,
             text: d.text.clone(),
             errors: Errors::default(),
+            confirm: ConfirmForm::of(&d),
             draft: Some(d),
         })),
         Err(AppError::Invalid(inv)) => {
@@ -148,6 +219,94 @@ pub async fn parse(
                 c,
                 text: f.text,
                 draft: None,
+                confirm: ConfirmForm::default(),
+            };
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /notices/import/confirm`: imports the draft as corrected; the list of what was
+/// created, or the draft again with every problem.
+pub async fn confirm(
+    State(state): State<AppState>,
+    user: User,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .find(|(n, _)| n == k)
+            .map_or(String::new(), |(_, v)| v.clone())
+    };
+    let text = get("text");
+    let form = ConfirmForm {
+        title: get("title"),
+        document_number: get("document_number"),
+        issue_date: get("issue_date"),
+        campaign: get("campaign"),
+        new_campaign_title: get("new_campaign_title"),
+        mappings: pairs
+            .iter()
+            .filter_map(|(k, v)| k.strip_prefix("map:").map(|n| (n.to_owned(), v.clone())))
+            .collect(),
+    };
+    let tr = user.ctx.tr;
+    // The draft is the source parsed again (the same text gives the same draft), with the
+    // user's corrections of the head.
+    let draft = svc::parse(
+        &state,
+        &user.account,
+        ParseInput {
+            text: text.clone(),
+            file: None,
+        },
+    )
+    .await?;
+    let mut notice = draft.notice.clone();
+    let opt = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+    notice.title = opt(&form.title);
+    notice.document_number = opt(&form.document_number);
+    notice.issue_date = opt(&form.issue_date);
+    let mappings = form
+        .mappings
+        .iter()
+        .filter_map(|(name, id)| {
+            id.parse().ok().map(|org_id| svc::OrgMapping {
+                name: name.clone(),
+                org_id,
+            })
+        })
+        .collect();
+    let campaign = match form.campaign.as_str() {
+        "new" => svc::CampaignChoice::of(None, Some(&form.new_campaign_title)),
+        "none" | "" => svc::CampaignChoice::None,
+        id => match id.parse() {
+            Ok(id) => svc::CampaignChoice::Existing(id),
+            Err(_) => svc::CampaignChoice::None,
+        },
+    };
+    let confirmed = Confirmed {
+        text,
+        notice,
+        mappings,
+        campaign,
+    };
+    match svc::import(&state, &user.account, confirmed).await {
+        Ok(i) => {
+            let c = Chrome::new(&user.ctx, "notices", tr.t("ing.done"))
+                .with_flash(Some(tr.t("ing.done").to_owned()));
+            Ok(render(&ImportedPage { c, i }))
+        }
+        Err(AppError::Invalid(inv)) => {
+            let c = Chrome::new(&user.ctx, "notices", tr.t("ing.title"));
+            let page = ImportPage {
+                errors: Errors::from_invalid(tr, &inv),
+                c,
+                text: draft.text.clone(),
+                draft: Some(draft),
+                confirm: form,
             };
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
         }

@@ -63,6 +63,7 @@ pub fn routes() -> Router<AppState> {
         .route("/notices", get(notices::list))
         .route("/notices/new", get(notices::new_form).post(notices::create))
         .route("/notices/import", get(ingest::form).post(ingest::parse))
+        .route("/notices/import/confirm", post(ingest::confirm))
         .route("/notices/{id}", get(notices::show))
         .route(
             "/notices/{id}/edit",

@@ -103,6 +103,7 @@ const PATHS: &[(&str, &[&str])] = &[
     ("/api/v1/notices", &["get", "post"]),
     ("/api/v1/notices/inbox", &["get"]),
     ("/api/v1/notices/parse", &["post"]),
+    ("/api/v1/notices/import", &["post"]),
     ("/api/v1/notices/{id}", &["get", "put"]),
     ("/api/v1/notices/{id}/issue", &["post"]),
     ("/api/v1/notices/{id}/acknowledge", &["post"]),

@@ -2,11 +2,14 @@
 //! PDF become the same drafts; each field's span points at its text; the issuer is matched
 //! in the directory and group names are not; a scan, an unknown file type and empty text
 //! are refused by field; only an organiser of the caller's organisation parses. The page
-//! shows the draft beside its marked source.
+//! shows the draft beside its marked source. Confirming creates, in one transaction, the
+//! notice relaying SAMR's 764号 with its task relayed, a new campaign, the four activities;
+//! a second confirmation is refused with the first's id and a refusal leaves nothing; a
+//! name mapped by hand on the page is remembered for the next notice.
 
 use crate::support::{Client, PASSWORD, Resp, TestApp};
 use renke_domain::perm::Role;
-use serde_json::Value;
+use serde_json::{Value, json};
 use std::io::Write;
 
 const SEED_253: &str =
@@ -226,6 +229,240 @@ async fn a_notice_as_received_becomes_a_draft_with_spans_and_matches() {
             .await;
         assert_eq!(p.status, 422, "{l}");
         assert!(p.text.contains("此项为必填项"), "{l}");
+        app.finish().await;
+    }
+}
+
+/// SAMR's 764号, issued to the provincial bureaus with its 开展情况 task (due 06-30):
+/// (notice, task).
+async fn samr_764(app: &TestApp) -> (i64, i64) {
+    let l = app.label();
+    app.account("cn.org", Role::Organiser, "CN").await;
+    let cn = app.login("cn.org", PASSWORD).await;
+    let r = cn
+        .post(
+            "/api/v1/notices",
+            json!({
+                "issuer_code": "CN",
+                "doc_number": "市监认证函〔2022〕764号",
+                "title": "市场监管总局办公厅关于组织开展第十五个“世界认可日”活动的通知",
+                "recipients": [{"org_code": "CN", "children_kind": "regulator", "label": "各省、自治区、直辖市市场监管局"}],
+                "body": "活动开展后及时报送活动开展情况。",
+                "written_on": "2022-04-27",
+                "publication": "active",
+            }),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{l}: {}", r.text);
+    let notice = r.body["id"].as_i64().unwrap();
+    let r = cn
+        .post(
+            &format!("/api/v1/notices/{notice}/tasks"),
+            json!({"kind": "progress", "title": "活动开展情况", "deadline": "2022-06-30"}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{l}: {}", r.text);
+    let task = r.body["id"].as_i64().unwrap();
+    let r = cn
+        .post(&format!("/api/v1/notices/{notice}/issue"), json!({}))
+        .await;
+    assert_eq!(r.status, 200, "{l}: {}", r.text);
+    (notice, task)
+}
+
+/// Rows of (notices, tasks, activities, campaigns).
+async fn counts(app: &TestApp) -> [i64; 4] {
+    let mut out = [0; 4];
+    for (i, table) in ["notices", "tasks", "activities", "campaigns"]
+        .iter()
+        .enumerate()
+    {
+        let sql = format!("SELECT COUNT(*) FROM {table}");
+        out[i] = renke_store::on_db!(app.db(), |p| sqlx::query_scalar(sqlx::AssertSqlSafe(
+            sql.as_str()
+        ))
+        .fetch_one(p)
+        .await)
+        .unwrap();
+    }
+    out
+}
+
+#[tokio::test]
+async fn confirming_a_draft_creates_the_relay_its_task_campaign_and_activities_at_once() {
+    for app in TestApp::spawn_all().await {
+        let l = app.label();
+        let tree = app.tree().await;
+        let (original, original_task) = samr_764(&app).await;
+        app.account("gd.org", Role::Organiser, "GD").await;
+        app.account("gd.staff", Role::Staff, "GD").await;
+        let org = app.login("gd.org", PASSWORD).await;
+        let spec = app.anonymous().get("/api/openapi.json").await.body;
+
+        let draft = parse_text(&org, SEED_253).await;
+        assert_eq!(draft.status, 200, "{l}: {}", draft.text);
+        let p = &draft.body["proposal"];
+        assert_eq!(p["relays_notice_id"], original, "{l}: {p}");
+        assert_eq!(p["duplicate_notice_id"], Value::Null, "{l}");
+        assert_eq!(p["issuer"]["code"], "GD", "{l}");
+        assert_eq!(p["new_campaign_title"], "第十五个“世界认可日”活动", "{l}");
+        let confirm = |campaign: Value| {
+            let mut body = json!({
+                "text": draft.body["text"],
+                "notice": draft.body["notice"],
+            });
+            for (k, v) in campaign.as_object().unwrap() {
+                body[k] = v.clone();
+            }
+            body
+        };
+
+        // Activities need a campaign: refused, nothing written.
+        let before = counts(&app).await;
+        let r = org.post("/api/v1/notices/import", confirm(json!({}))).await;
+        assert_eq!(
+            (r.status, r.field_code("campaign_id").as_deref()),
+            (422, Some("required")),
+            "{l}: {}",
+            r.text
+        );
+        // A staff member does not bring notices in.
+        let staff = app.login("gd.staff", PASSWORD).await;
+        let r = staff
+            .post(
+                "/api/v1/notices/import",
+                confirm(json!({"new_campaign_title": "第十五个世界认可日"})),
+            )
+            .await;
+        assert_eq!(r.status, 403, "{l}: {}", r.text);
+        assert_eq!(counts(&app).await, before, "{l}");
+
+        let r = org
+            .post(
+                "/api/v1/notices/import",
+                confirm(json!({"new_campaign_title": "第十五个“世界认可日”活动"})),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{l}: {}", r.text);
+        crate::api_docs::assert_conforms(&spec, "post", "/api/v1/notices/import", &r);
+        let after = counts(&app).await;
+        assert_eq!(
+            [
+                after[0] - before[0],
+                after[2] - before[2],
+                after[3] - before[3]
+            ],
+            [1, 4, 1],
+            "{l}: one notice, four activities, one campaign"
+        );
+        let notice_id = r.body["notice_id"].as_i64().unwrap();
+        assert_eq!(r.body["relays_notice_id"], original, "{l}");
+        assert_eq!(r.body["campaign_created"], true, "{l}");
+        let n = renke_store::notices::get(app.db(), notice_id)
+            .await
+            .unwrap();
+        assert_eq!(n.relays_id, Some(original), "{l}");
+        assert_eq!(
+            n.doc_number.as_deref(),
+            Some("粤市监认监〔2022〕253号"),
+            "{l}"
+        );
+        assert_eq!(n.issuer_org_id, tree.gd, "{l}");
+        assert!(
+            !n.is_issued(),
+            "{l}: imported as a draft to review and issue"
+        );
+        assert_eq!(n.campaign_id, r.body["campaign_id"].as_i64(), "{l}");
+        // The 6/20 task relays SAMR's 开展情况 task.
+        let tasks = renke_store::tasks::for_notice(app.db(), notice_id)
+            .await
+            .unwrap();
+        let relayed = tasks
+            .iter()
+            .find(|t| t.parent_task_id == Some(original_task))
+            .unwrap_or_else(|| panic!("{l}: no relayed task in {tasks:?}"));
+        assert_eq!(
+            relayed.deadline.map(|d| d.shanghai()).as_deref(),
+            Some("2022-06-20 23:59"),
+            "{l}"
+        );
+        // The activities: on the notice and the campaign, the 6/9 viewing at 10:00.
+        let ids: Vec<i64> = r.body["activity_ids"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_i64().unwrap())
+            .collect();
+        let mut starts = Vec::new();
+        for id in &ids {
+            let a = renke_store::activities::get(app.db(), *id).await.unwrap();
+            assert_eq!(a.row.notice_id, Some(notice_id), "{l}");
+            assert_eq!(Some(a.row.campaign_id), n.campaign_id, "{l}");
+            assert_eq!(a.row.owner_org_id, tree.gd, "{l}");
+            starts.push(a.row.title.clone());
+        }
+        assert!(starts.iter().any(|t| t.contains("收看")), "{l}: {starts:?}");
+
+        // The same document again: refused, naming the first.
+        let r = org
+            .post(
+                "/api/v1/notices/import",
+                confirm(json!({"campaign_id": n.campaign_id})),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.field_code("document_number").as_deref()),
+            (422, Some("already_imported")),
+            "{l}: {}",
+            r.text
+        );
+        assert!(r.text.contains(&notice_id.to_string()), "{l}: {}", r.text);
+        assert_eq!(
+            parse_text(&org, SEED_253).await.body["proposal"]["duplicate_notice_id"],
+            notice_id,
+            "{l}"
+        );
+        assert_eq!(counts(&app).await, after, "{l}");
+
+        // On the page: an issuer not in the directory is refused on its field; mapped by
+        // hand, the notice is imported and the name remembered for the next one.
+        let text = "广东省认证协会关于开展认证培训的通知\n广州市市场监管局：\n请于2022年6月15日前报送参训名单。\n广东省认证协会\n2022年5月10日";
+        let page = org
+            .form(
+                "/notices/import/confirm",
+                &[
+                    ("text", text),
+                    ("title", "广东省认证协会关于开展认证培训的通知"),
+                    ("issue_date", "2022-05-10"),
+                    ("campaign", "none"),
+                ],
+            )
+            .await;
+        assert_eq!(page.status, 422, "{l}: {}", page.text);
+        assert!(page.text.contains("未在机构目录中找到"), "{l}");
+        let gd = tree.gd.to_string();
+        let page = org
+            .form(
+                "/notices/import/confirm",
+                &[
+                    ("text", text),
+                    ("title", "广东省认证协会关于开展认证培训的通知"),
+                    ("issue_date", "2022-05-10"),
+                    ("campaign", "none"),
+                    ("map:广东省认证协会", gd.as_str()),
+                ],
+            )
+            .await;
+        assert_eq!(page.status, 200, "{l}: {}", page.text);
+        assert!(page.text.contains("通知已导入"), "{l}");
+        assert!(page.text.contains("2022-06-15"), "{l}: the task's deadline");
+        let again = parse_text(
+            &org,
+            "广东省认证协会关于召开年会的通知\n深圳市市场监管局：\n正文。",
+        )
+        .await;
+        assert_eq!(org_match(&again, "issuer[0]")["kind"], "remembered", "{l}");
+        assert_eq!(org_match(&again, "issuer[0]")["org"]["code"], "GD", "{l}");
         app.finish().await;
     }
 }

@@ -303,6 +303,7 @@ async fn sqlite_synchronous_reaches_the_connections() {
         listen: "127.0.0.1:0".parse().unwrap(),
         data_dir: dir.path().join("demo"),
         clock: renke::demo::DEFAULT_CLOCK.into(),
+        without_253: false,
     })
     .await
     .unwrap();
