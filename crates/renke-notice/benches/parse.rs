@@ -1,16 +1,33 @@
-//! `cargo bench -p renke-notice`: time to parse 1 MB of notice text (the seeds and cases
-//! repeated), as one text and as many separate notices. Prints wall-clock milliseconds (best of
-//! seven) and, on Linux, the thread's on-CPU milliseconds for the same run, which does not grow
-//! when other processes share the machine. Target: under 100 ms per MB in a release build.
+//! `cargo bench -p renke-notice`: time to parse 1 MB of notice text (the seeds, cases and web
+//! pages of the development corpus repeated), as one text and as many separate notices, and
+//! one text of ¼, 1 and 4 MB to show the time grows with the size and no faster. Prints
+//! wall-clock milliseconds (best of seven) and, on Linux, the thread's on-CPU milliseconds
+//! for the same run, which does not grow when other processes share the machine. Target:
+//! under 100 ms per MB in a release build, and the same per MB at every size.
 
 use std::time::Instant;
 
-const TEXTS: [&str; 4] = [
+const TEXTS: [&str; 7] = [
     include_str!("../tests/cases/seed_000_guangdong_relay.txt"),
     include_str!("../tests/cases/seed_002_shanghai_eight_activities.txt"),
     include_str!("../tests/cases/seed_000_reflowed_broken_lines.txt"),
     include_str!("../tests/cases/organizers_from_labels_only.txt"),
+    include_str!("../corpus/dev/samr_wad_2022_oneline.txt"),
+    include_str!("../corpus/dev/samr_open_day_2021_1453_spun.txt"),
+    include_str!("../corpus/dev/cnca_ccc_catalog_2014_45_garbled.txt"),
 ];
+
+/// `TEXTS` repeated, one after another, to at least `bytes`.
+fn text_of(bytes: usize) -> String {
+    let mut out = String::new();
+    let mut k = 0;
+    while out.len() < bytes {
+        out.push_str(TEXTS[k % TEXTS.len()]);
+        out.push('\n');
+        k += 1;
+    }
+    out
+}
 
 /// Nanoseconds this thread has run on a CPU (`/proc/thread-self/schedstat`), if available.
 fn cpu_ns() -> Option<u64> {
@@ -47,13 +64,7 @@ fn main() {
             std::process::exit(1);
         }
     };
-    let mut big = String::new();
-    let mut k = 0;
-    while big.len() < 1 << 20 {
-        big.push_str(TEXTS[k % TEXTS.len()]);
-        big.push('\n');
-        k += 1;
-    }
+    let big = text_of(1 << 20);
     let mb = big.len() as f64 / f64::from(1u32 << 20);
     let one = measure(|| {
         std::hint::black_box(parser.parse(&big));
@@ -74,6 +85,24 @@ fn main() {
     };
     show("as one text", one);
     show("as separate notices", many);
+    // Linear: the time per MB of one text stays the same from ¼ MB to 4 MB.
+    let mut per_mb = Vec::new();
+    for bytes in [1 << 18, 1 << 20, 1 << 22] {
+        let t = text_of(bytes);
+        let size = t.len() as f64 / f64::from(1u32 << 20);
+        let (wall, cpu) = measure(|| {
+            std::hint::black_box(parser.parse(&t));
+        });
+        let cpu = cpu.map_or_else(String::new, |c| format!(", {:.1} ms/MB on CPU", c / size));
+        println!(
+            "renke-notice parse {size:.2} MB as one text: {wall:.1} ms wall = {:.1} ms/MB{cpu}",
+            wall / size
+        );
+        per_mb.push(wall / size);
+    }
+    let spread = per_mb.iter().copied().fold(f64::MIN, f64::max)
+        / per_mb.iter().copied().fold(f64::MAX, f64::min);
+    println!("largest / smallest ms per MB from ¼ to 4 MB: {spread:.2} (linear: near 1)");
     let worst = one.0.max(many.0);
     println!(
         "target < 100 ms per MB (wall): {}",

@@ -5,8 +5,8 @@ use crate::dates::{DateHit, DateRx, YearCtx, fmt_time};
 use crate::model::{Activity, Contact, Deadline, DebugSession, Notice, Organizers, Relayed, Theme};
 use crate::normalize::{
     TradTable, canon_punct, chinese_date_to_arabic, collapse_spaces, file_stem,
-    fix_entity_mojibake, fold_line, is_debris, is_furniture, is_han, is_web_stamp,
-    strip_noise_runs, strip_stray_marker,
+    fix_entity_mojibake, fold_line, is_debris, is_file_name_line, is_furniture, is_han,
+    is_web_stamp, strip_noise_runs, strip_stray_marker,
 };
 use crate::structure::{DOC_TYPES, Para, StructRx, paren_groups, split_top};
 use regex::Regex;
@@ -94,6 +94,19 @@ const WEB_META: [&str; 17] = [
 ];
 
 /// Labels of a page's time stamp that may follow the title on its line.
+/// Words that qualify a theme's scope (国际 → international, 国内/全国/中国 → domestic, the
+/// rest local).
+const THEME_SCOPES: [&str; 13] = [
+    "国际", "国内", "全国", "中国", "本市", "本省", "我省", "我市", "全省", "全市", "本区", "地方",
+    "本地",
+];
+
+/// Other words for a paper copy than 纸质 (`书面文本与电子版`).
+const PAPER_WORDS: [&str; 4] = ["书面文本", "书面材料", "书面版", "书面稿"];
+
+/// Adverbs between the materials and the verb (`将X直接报送…`), not part of them.
+const VERB_ADVERBS: [&str; 5] = ["直接", "一并", "统一", "及时", "分别"];
+
 const WEB_STAMP: [&str; 5] = ["发布时间", "发布日期", "发表时间", "更新时间", "发文日期"];
 
 pub(crate) struct Extractor {
@@ -103,6 +116,8 @@ pub(crate) struct Extractor {
     docnum_bracket: Regex,
     docnum_in: Regex,
     number_title: Regex,
+    title_number: Regex,
+    iso_stamp: Regex,
     year_in: Regex,
     printed: Regex,
     theme_a: Regex,
@@ -149,6 +164,12 @@ impl Extractor {
             )?,
             docnum_in: Regex::new(r"〔(\d{4})〕|(\d{4})年第")?,
             number_title: Regex::new(r"^(\S{1,20}?\d{4}年第\d{1,4}号公告)(\S*关于\S+)$")?,
+            iso_stamp: Regex::new(
+                r"^\p{Han}{0,4}(?:时间|日期)\s*[:：]\s*\d{4}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$",
+            )?,
+            title_number: Regex::new(
+                r"^(.{4,}?(?:通知|通报|决定|公告|通告|意见|方案|函|批复|办法))\s*[（(]\s*([^（）()\s]{0,40}?(?:〔\d{4}〕\d{1,5}号|\d{4}年第\d{1,4}号(?:公告)?))\s*[）)]$",
+            )?,
             year_in: Regex::new(r"(\d{4})年")?,
             printed: Regex::new(r"^(.*?)(\d{4})年(\d{1,2})月(\d{1,2})日印发$")?,
             theme_a: Regex::new(&format!(
@@ -184,7 +205,7 @@ impl Extractor {
                 Regex::new(r"邀请([^，。；]{2,40}?)(?:走进|参观|参加|参与|出席)")?,
             ],
             phone: Regex::new(
-                r"(?:联系电话|电话|手机|座机)[：:]?\s*(（?\d[\d\-—–（）/]*\d(?:(?:转|或|、|/)\d[\d\-]*)*(?:分机)?)",
+                r"(?:联系电话|电话|手机|座机)[：:]?\s*(（?\d[\d\-—–（）/]*\d(?:(?:转|或|、|/)\d[\d\-]*|\s\d{3}[\d\-]*)*(?:分机)?)",
             )?,
             bare_phone: Regex::new(r"(?:^|[^\d])(0\d{2,3}-\d{7,8}(?:转\d+)?|1[3-9]\d{9})")?,
             email: Regex::new(
@@ -216,6 +237,8 @@ impl Extractor {
 
     fn lines(&self, text: &str) -> Vec<String> {
         let mut out = Vec::new();
+        // a metadata label left empty (`来源:`) has its value on the next line
+        let mut meta_value_next = false;
         for line in text.lines() {
             // table borders of a web page copied as text (`|`, `||||`)
             let line = line.trim_matches(|c: char| c == '|' || c.is_whitespace());
@@ -234,10 +257,24 @@ impl Extractor {
             let l = chinese_date_to_arabic(&l);
             let l = strip_stray_marker(&l);
             let t = l.trim_start();
-            if WEB_META.iter().any(|m| {
-                t.strip_prefix(m)
+            if t.is_empty() {
+                out.push(String::new());
+                continue;
+            }
+            let value_line = std::mem::take(&mut meta_value_next);
+            if let Some(m) = WEB_META.iter().find(|m| {
+                t.strip_prefix(*m)
                     .is_some_and(|r| r.trim_start().starts_with([':', '：']))
             }) {
+                let value = t[m.len()..].trim_start_matches([' ', ':', '：']).trim();
+                meta_value_next = value.is_empty();
+                continue;
+            }
+            // a page's date under a label of its own (`时间:2024-07-03`)
+            if self.iso_stamp.is_match(t.trim_end()) {
+                continue;
+            }
+            if value_line && t.chars().count() <= 30 && !t.contains(['。', '，', '：', ':']) {
                 continue;
             }
             // a page's time stamp glued to the end of a title (`…的通知发表时间:2018-09-04`)
@@ -254,7 +291,7 @@ impl Extractor {
             let l = self.docnum_bracket.replace_all(t, "〔$1〕$2号");
             let l = canon_punct(&l);
             let l = collapse_spaces(&l);
-            if !self.split_number_title(&l, &mut out) {
+            if !self.split_number_title(&l, &mut out) && !self.split_title_number(&l, &mut out) {
                 self.split_run_on(&l, &mut out);
             }
         }
@@ -283,6 +320,30 @@ impl Extractor {
         true
     }
 
+    /// A title with its number after it in parentheses on the same line, as reposts print
+    /// it (`X关于…的通知 (认秘函〔2024〕31号)`, `…的公告 (2022年第28号)`): title and number go
+    /// on lines of their own.
+    fn split_title_number(&self, line: &str, out: &mut Vec<String>) -> bool {
+        let Some(c) = self.title_number.captures(line) else {
+            return false;
+        };
+        let (Some(title), Some(num)) = (c.get(1), c.get(2)) else {
+            return false;
+        };
+        let title = title.as_str().trim();
+        // (never an attachment line `附件：X（number）`, which cites another notice)
+        // (nor the end of a title broken over lines: the whole title is on the line)
+        if title.contains(['：', ':'])
+            || !title.contains("关于")
+            || !looks_like_title(&crate::normalize::squash(title))
+        {
+            return false;
+        }
+        out.push(title.to_string());
+        out.push(num.as_str().to_string());
+        true
+    }
+
     /// A notice pasted as one long line (a web page's text without its breaks): the
     /// salutation, each heading or organiser label after a space, and a closing date start
     /// their own line again; a short heading followed by a space ends its line.
@@ -293,7 +354,19 @@ impl Extractor {
             let h: String = head.split_whitespace().collect();
             if tail.chars().count() > 20 && crate::locate::is_salutation(&self.s, &format!("{h}："))
             {
-                out.push(format!("{}：", head.trim_end()));
+                let head = head.trim_end();
+                // the title before it, after a space (`X关于…的通知 各单位： 为做好…`)
+                match head.rsplit_once(char::is_whitespace) {
+                    Some((title, sal))
+                        if looks_like_title(&crate::normalize::squash(title))
+                            && title.contains("关于")
+                            && !sal.trim().is_empty() =>
+                    {
+                        out.push(title.trim().to_string());
+                        out.push(format!("{}：", sal.trim()));
+                    }
+                    _ => out.push(format!("{head}：")),
+                }
                 rest = tail.trim_start();
             }
         }
@@ -460,7 +533,12 @@ impl Extractor {
         if let Some(p) = own.get(i) {
             let t = p.text.as_str();
             if p.level == 0 && crate::locate::is_salutation(&self.s, t) {
-                n.recipients = split_top(t.trim_end_matches('：'), &['，', '；']);
+                // (a copy's doubled punctuation leaves a group starting with `、`)
+                n.recipients = split_top(t.trim_end_matches('：'), &['，', '；'])
+                    .into_iter()
+                    .map(|r| r.trim_start_matches(['、', '，']).to_string())
+                    .filter(|r| !r.is_empty())
+                    .collect();
                 i += 1;
             }
         }
@@ -476,6 +554,11 @@ impl Extractor {
             && !pre.is_empty()
             && ORG_SUFFIXES.iter().any(|s| pre.ends_with(s))
         {
+            // `X转发Y关于…`: X issues the relay
+            let pre = match pre.split_once("转发") {
+                Some((x, _)) if ORG_SUFFIXES.iter().any(|s| x.ends_with(s)) => x,
+                _ => pre,
+            };
             n.issuer = split_top(pre, &['、']);
         }
 
@@ -633,12 +716,22 @@ impl Extractor {
                 if t[m.end()..].starts_with('的') {
                     continue;
                 }
+                // `2020年全国“质量月”活动的主题是…`: the campaign's scope qualifies its theme
+                let scope = c.get(1).map(|s| s.as_str()).or_else(|| {
+                    let clause = t[..m.start()].rsplit(['，', '。', '；']).next()?;
+                    let clause = clause.trim_start_matches(|c: char| c.is_ascii_digit());
+                    let clause = clause.strip_prefix('年').unwrap_or(clause);
+                    if !clause.ends_with('的') {
+                        return None;
+                    }
+                    THEME_SCOPES.iter().copied().find(|w| clause.starts_with(w))
+                });
                 found.push((
                     pi,
                     m.start(),
                     Theme {
                         text: x.as_str().to_string(),
-                        scope: scope_of(c.get(1).map(|s| s.as_str())),
+                        scope: scope_of(scope),
                     },
                 ));
             }
@@ -1121,7 +1214,7 @@ impl Extractor {
                 asked = format!("{lead}，{task}");
             }
         }
-        if asked.contains("纸质") {
+        if asked.contains("纸质") || PAPER_WORDS.iter().any(|w| asked.contains(w)) {
             d.paper_copy = Some(!self.no_paper.is_match(&asked));
         }
         if let Some(m) = materials {
@@ -1159,6 +1252,14 @@ impl Extractor {
             return (topic, None);
         };
         let tail = &after_date[v.end()..];
+        // `向Y报送X`: Y is whom it goes to, X what
+        if let Some(k) = after_date[..v.start()].rfind('向') {
+            let to = &after_date[k + '向'.len_utf8()..v.start()];
+            if !to.is_empty() && !to.contains(['，', '。']) {
+                let m = tail.split(['，', '。']).next().unwrap_or("");
+                return ((!m.is_empty()).then_some(m).or(topic), Some(to));
+            }
+        }
         // 反馈 names whom it goes to (`反馈国家市场监督管理总局`)
         if v.as_str().ends_with(['至', '到', '给']) || v.as_str() == "反馈" {
             (topic, Some(tail))
@@ -1309,6 +1410,27 @@ impl Extractor {
                     }
                     break;
                 }
+                // the organisation before the label (`北京市标准化研究院联系人：…`), or on a
+                // `单位：` line just above it
+                let org = org.or_else(|| {
+                    let base = if p.level > 0 { &p.content } else { &p.text };
+                    let lead = &base[..self.contact_label.find(base)?.start()];
+                    (is_short_org_line(lead) && ORG_SUFFIXES.iter().any(|s| lead.ends_with(s)))
+                        .then(|| lead.to_string())
+                });
+                let org = org.or_else(|| {
+                    paras[i.saturating_sub(3)..i].iter().rev().find_map(|q| {
+                        // (a 单位 line may be joined to the address lines above it)
+                        let k = q.text.rfind("单位：")?;
+                        let prev = q.text[..k].chars().next_back();
+                        if prev.is_some_and(is_han) {
+                            return None;
+                        }
+                        let v = q.text[k + "单位：".len()..].trim_end_matches('。');
+                        (is_short_org_line(v) && ORG_SUFFIXES.iter().any(|s| v.ends_with(s)))
+                            .then(|| v.to_string())
+                    })
+                });
                 let start = out.len();
                 for name in split_names(&names) {
                     out.push(Contact {
@@ -1512,6 +1634,25 @@ impl Extractor {
                 }
                 continue;
             }
+            // a page's download list: `附件下载` and lines that are file names
+            let download = ["附件下载", "相关附件"]
+                .iter()
+                .find_map(|w| p.text.strip_prefix(w))
+                .map(|r| r.trim_start_matches('：'));
+            if p.level == 0
+                && let Some(rest) = download
+                && (rest.is_empty() || is_file_name_line(rest))
+            {
+                if !rest.is_empty() {
+                    push_attachment(&mut out, rest);
+                }
+                i += 1;
+                while i < paras.len() && is_file_name_line(&paras[i].text) {
+                    push_attachment(&mut out, &paras[i].text);
+                    i += 1;
+                }
+                continue;
+            }
             i += 1;
         }
         out
@@ -1572,13 +1713,28 @@ impl Extractor {
             });
         }
         // `现将通知转发给你们` with the relayed notice only named as the first attachment
-        let relays_body = paras.iter().any(|p| {
-            p.text.contains("转发给你们")
-                || p.text.contains("转发你们")
-                || p.text.contains("现转发")
-        });
-        let first = attachments.first().filter(|_| relays_body)?;
+        // or `接X通知，…` with X's notice as the first attachment
+        let first = attachments.first()?;
         let rt = first.trim_start_matches('《').trim_end_matches('》');
+        let received = issuer_of(rt).is_some_and(|x| {
+            let x = format!("接{x}");
+            paras.iter().any(|p| {
+                p.text.find(&x).is_some_and(|k| {
+                    p.text[k + x.len()..]
+                        .trim_start_matches('的')
+                        .starts_with("通知")
+                })
+            })
+        });
+        let relays_body = received
+            || paras.iter().any(|p| {
+                p.text.contains("转发给你们")
+                    || p.text.contains("转发你们")
+                    || p.text.contains("现转发")
+            });
+        if !relays_body {
+            return None;
+        }
         (rt.contains("关于") && looks_like_title(rt)).then(|| Relayed {
             issuer: issuer_of(rt),
             title: Some(rt.to_string()),
@@ -1840,7 +1996,16 @@ fn material_list(m: &str) -> Vec<String> {
             .map_or(s.len(), |e| k + e + '份'.len_utf8());
         s.replace_range(k..copies, "");
     }
+    let s = strip_copies(&s.replace(['《', '》', '“', '”'], ""));
+    let mut s = s.trim_end().to_string();
+    while let Some(a) = VERB_ADVERBS.iter().find(|a| s.ends_with(*a)) {
+        s.truncate(s.len() - a.len());
+    }
     for w in [
+        "书面文本",
+        "书面材料",
+        "书面版",
+        "书面稿",
         "纸质版",
         "电子版",
         "纸质稿",
@@ -1858,6 +2023,31 @@ fn material_list(m: &str) -> Vec<String> {
         .map(|x| x.trim_matches(['、', '，', ' ']).to_string())
         .filter(|x| x.chars().count() >= 2)
         .collect()
+}
+
+/// Without the number of copies (`标准草案各3份`, `信息表1份`, `各一份`).
+fn strip_copies(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out: Vec<char> = Vec::with_capacity(chars.len());
+    for &c in &chars {
+        if c == '份' {
+            let mut k = out.len();
+            while k > 0
+                && (out[k - 1].is_ascii_digit() || "一二两三四五六七八九十".contains(out[k - 1]))
+            {
+                k -= 1;
+            }
+            if k < out.len() {
+                if k > 0 && out[k - 1] == '各' {
+                    k -= 1;
+                }
+                out.truncate(k);
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out.into_iter().collect()
 }
 
 /// Does a noun phrase end like something handed in (a form, a report, comments …)?
@@ -1896,7 +2086,9 @@ fn is_deadline_at(clause: &str, h: &DateHit) -> bool {
             )
     });
     if is_deadline_tail(skipped) {
-        return true;
+        // `（2024年5月30日之前）` qualifies something, it sets no deadline
+        let rest = skipped.trim_start_matches(['之', '以', '前']);
+        return !(clause[..h.start].ends_with('（') && rest.starts_with('）'));
     }
     let before = &clause[..h.start];
     let tail: String = before
@@ -2077,4 +2269,39 @@ fn split_role(left: &str) -> (Option<String>, Option<String>) {
         }
     }
     ((!left.is_empty()).then(|| left.to_string()), None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn copies_and_paper_words_are_no_materials() {
+        assert_eq!(
+            material_list("标准项目建议书、标准草案各3份及“申报项目信息表”1份"),
+            ["标准项目建议书", "标准草案", "申报项目信息表"]
+        );
+        assert_eq!(
+            material_list("《实验室申报表》书面文本与电子版直接"),
+            ["实验室申报表"]
+        );
+        assert_eq!(strip_copies("省份一览表各一份"), "省份一览表");
+    }
+
+    #[test]
+    fn a_title_with_its_number_in_parentheses_is_split() {
+        let e = Extractor::new().unwrap();
+        let mut out = Vec::new();
+        assert!(e.split_title_number("X局关于开展活动的通知 （认秘函〔2024〕31号）", &mut out));
+        assert_eq!(out, ["X局关于开展活动的通知", "认秘函〔2024〕31号"]);
+        let mut out = Vec::new();
+        assert!(!e.split_title_number(
+            "附件：X局关于开展活动的通知（认秘函〔2024〕31号）",
+            &mut out
+        ));
+        assert!(!e.split_title_number(
+            "“世界认可日”活动的通知（市监认证函〔2022〕764号）",
+            &mut out
+        ));
+    }
 }

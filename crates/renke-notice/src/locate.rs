@@ -203,6 +203,13 @@ pub(crate) fn document_lines(s: &StructRx, lines: &[String]) -> Vec<String> {
             if let Some(last) = title {
                 let first = title_start(lines, last);
                 out.extend(lines[first..=last].iter().cloned());
+                // with the 发文字号 printed right below it
+                if let Some(k) = next_text(lines, last + 1)
+                    && k < start
+                    && s.is_docnum(&text(lines, k))
+                {
+                    out.push(lines[k].clone());
+                }
             }
         }
     }

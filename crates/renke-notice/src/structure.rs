@@ -63,7 +63,7 @@ impl StructRx {
                 r"^(?:(?:主办|承办|协办|指导)(?:单位)?|(?:报名|业务|技术|会务|财务|宣传|政策)?联系人|联系电话|电话|手机|传真|邮箱|电子邮箱|E-mail|Email|地址|地点|时间|附件\d*|抄送|主送|公开方式|公开属性|校对|成文日期|印发日期)[：:]",
             )?,
             docnum: Regex::new(
-                r"^(?:\S{1,20}?〔\d{4}〕\d{1,5}号(?:\s*签发人[：:].*)?|\S{1,20}?(?:公告\d{4}年第\d{1,4}号|\d{4}年第\d{1,4}号公告))$",
+                r"^(?:\S{1,20}?〔\d{4}〕\d{1,5}号(?:\s*签发人[：:].*)?|\S{1,20}?(?:公告\d{4}年第\d{1,4}号|\d{4}年第\d{1,4}号公告)|\d{4}年第\d{1,4}号)$",
             )?,
             date_line: Regex::new(r"^(?:成文日期[：:])?\d{4}年\d{1,2}月\d{1,2}日(?:印发|成文)?$")?,
             dept_contact: Regex::new(
@@ -155,6 +155,10 @@ impl StructRx {
             }
         }
         if self.is_docnum(t) || self.is_date_line(t) || self.is_dept_contact(t) {
+            return true;
+        }
+        // a download link's file name stands on its own line
+        if is_file_name_line(t) {
             return true;
         }
         // an attachment title ends with its document type or its parenthesised number

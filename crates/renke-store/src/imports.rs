@@ -45,16 +45,6 @@ pub async fn record_in(
     Ok(())
 }
 
-/// The text notice `notice_id` was imported from, if it was imported.
-pub async fn source_text(db: &Db, notice_id: i64) -> Result<Option<String>, StoreError> {
-    Ok(on_db!(db, |p| sqlx::query_scalar(
-        "SELECT source_text FROM notice_imports WHERE notice_id = $1"
-    )
-    .bind(notice_id)
-    .fetch_optional(p)
-    .await)?)
-}
-
 /// The organisation `alias` stands for when organisation `scope` imports, if a user of it
 /// mapped that name before.
 pub async fn alias(db: &Db, scope: i64, alias: &str) -> Result<Option<i64>, StoreError> {

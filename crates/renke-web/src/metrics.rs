@@ -14,21 +14,39 @@ use std::time::Instant;
 
 static HANDLE: OnceLock<Option<PrometheusHandle>> = OnceLock::new();
 
-/// The process-wide recorder (metrics are process-wide by nature), installed once.
+/// How often the recorder's upkeep runs: histogram samples are buffered until a scrape or
+/// an upkeep drains them, so without it memory grows with every request while `/metrics`
+/// is not scraped.
+const UPKEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// The process-wide recorder (metrics are process-wide by nature), installed once, with a
+/// task that runs its upkeep every [`UPKEEP_EVERY`].
 fn handle() -> Option<&'static PrometheusHandle> {
     HANDLE
         .get_or_init(|| {
             let buckets = [
                 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
             ];
-            PrometheusBuilder::new()
+            let h = PrometheusBuilder::new()
                 .set_buckets_for_metric(
                     Matcher::Full("http_request_duration_seconds".into()),
                     &buckets,
                 )
                 .ok()?
                 .install_recorder()
-                .ok()
+                .ok()?;
+            // On the server's runtime (the first request's): the process has one.
+            if let Ok(rt) = tokio::runtime::Handle::try_current() {
+                let upkeep = h.clone();
+                rt.spawn(async move {
+                    let mut every = tokio::time::interval(UPKEEP_EVERY);
+                    loop {
+                        every.tick().await;
+                        upkeep.run_upkeep();
+                    }
+                });
+            }
+            Some(h)
         })
         .as_ref()
 }

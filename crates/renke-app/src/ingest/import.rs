@@ -197,9 +197,20 @@ fn group_kind(name: &str) -> Option<OrgKind> {
 }
 
 /// A 主送 group may name several kinds at once (各认证机构、检验检测机构): one entry each.
+/// Bracketed variants are ignored (…市场监管局（厅、委） are regulators).
 fn group_kinds(name: &str) -> Vec<OrgKind> {
+    let mut plain = String::new();
+    let mut depth = 0usize;
+    for c in name.chars() {
+        match c {
+            '（' | '(' => depth += 1,
+            '）' | ')' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => plain.push(c),
+            _ => {}
+        }
+    }
     let mut out = Vec::new();
-    for part in name.split(['、', '，', ',']) {
+    for part in plain.split(['、', '，', ',']) {
         if let Some(k) = group_kind(part.trim())
             && !out.contains(&k)
         {
@@ -792,6 +803,8 @@ pub async fn import(app: &App, me: &Caller, c: Confirmed) -> Result<Imported, Ap
             other => other,
         }
     };
+    // No 主送 found in the directory: say which names, not just "required".
+    let unmatched_recipients = form.recipients.is_empty() && !n.recipients.is_empty();
     let mut draft = None;
     collect(
         notice_draft(app, me, &issuer, &form, original_notice.as_ref())
@@ -804,6 +817,13 @@ pub async fn import(app: &App, me: &Caller, c: Confirmed) -> Result<Imported, Ap
             .await
             .map(|t| tasks_out = Some(t)),
     )?;
+    if unmatched_recipients {
+        errs.0.retain(|e| e.field != "recipients");
+        errs.push(
+            FieldError::new("recipients", "recipients_unmatched")
+                .with("value", n.recipients.join("；")),
+        );
+    }
     let mut acts = Vec::new();
     for (i, a) in n.activities.iter().enumerate() {
         match activity_draft(a, i, &issuer, &names) {
@@ -921,8 +941,11 @@ pub async fn import(app: &App, me: &Caller, c: Confirmed) -> Result<Imported, Ap
         campaign_created,
         relays: original_notice.map(|o| Created {
             id: o.id,
-            title: o.title.clone(),
-            when: o.doc_number.clone(),
+            title: match &o.doc_number {
+                Some(n) => format!("{n} {}", o.title),
+                None => o.title.clone(),
+            },
+            when: Some(o.written_on.to_string()),
         }),
         tasks: task_refs,
         activities: activity_refs,
@@ -949,6 +972,10 @@ mod tests {
             vec![OrgKind::CertificationBody, OrgKind::Lab]
         );
         assert!(group_kinds("各有关单位").is_empty());
+        assert_eq!(
+            group_kinds("各省、自治区、直辖市和新疆生产建设兵团市场监管局（厅、委）"),
+            vec![OrgKind::Regulator]
+        );
     }
 
     #[test]

@@ -99,6 +99,11 @@ pub(super) const MESSAGES: &[(&str, &str, &str)] = &[
         "“{value}” is not in the directory: choose its entry above.",
     ),
     (
+        "err.recipients_unmatched",
+        "主送单位“{value}”均未能对应到机构目录中的单位，通知至少要有一个主送单位：请在上方为其选择对应单位。",
+        "None of the recipients “{value}” is in the directory, and a notice needs one: choose their entries above.",
+    ),
+    (
         "err.issuer_not_managed",
         "发文机关“{value}”不是您管理的单位，只能导入本单位（或下级单位）印发的通知。",
         "The issuer “{value}” is not an organisation you manage: import notices your organisation (or one below it) issued.",

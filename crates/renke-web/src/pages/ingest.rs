@@ -168,8 +168,14 @@ impl ImportPage {
             "issuer" => tr.pick("发文机关", "Issuer"),
             "recipients" => tr.pick("主送", "Recipients"),
             "cc" => tr.pick("抄送", "CC"),
-            "activities" => tr.pick("活动组织单位", "Activity organiser"),
+            "activities" if field.contains(".organi") => {
+                tr.pick("活动组织单位", "Activity organiser")
+            }
+            "activities" => tr.pick("活动", "Activity"),
             "contacts" => tr.pick("联系人单位", "Contact's unit"),
+            "deadlines" => tr.pick("报送事项", "Deadline"),
+            "campaign" => tr.pick("所属活动", "Campaign"),
+            "body" | "text" | "notice" => tr.pick("通知正文", "Notice text"),
             _ => tr.pick("单位", "Organisation"),
         }
     }
