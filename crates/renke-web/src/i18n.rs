@@ -852,6 +852,29 @@ pub fn keys() -> impl Iterator<Item = &'static str> {
 mod tests {
     use super::*;
 
+    /// Every literal key a template asks for (`tr.t("…")`, `tr.tf("…", …)`) is in the
+    /// catalog: a missing one renders as nothing.
+    #[test]
+    fn templates_use_only_known_keys() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        let mut missing = Vec::new();
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            for call in [".t(\"", ".tf(\""] {
+                for (at, _) in text.match_indices(call) {
+                    let rest = &text[at + call.len()..];
+                    let Some(end) = rest.find('"') else { continue };
+                    let key = &rest[..end];
+                    if !CATALOG.contains_key(key) {
+                        missing.push(format!("{}: {key}", path.display()));
+                    }
+                }
+            }
+        }
+        assert!(missing.is_empty(), "unknown message keys: {missing:#?}");
+    }
+
     #[test]
     fn catalog_is_complete_and_unique() {
         assert_eq!(CATALOG.len(), all_messages().count(), "duplicate keys");

@@ -42,6 +42,23 @@ pub enum CampaignChoice {
     New(String),
 }
 
+impl OrgMapping {
+    /// `name` mapped to the organisation with code `code` (as typed in the page's picker);
+    /// an unknown code is refused on the field `map:NAME`.
+    pub async fn by_code(app: &App, name: &str, code: &str) -> Result<OrgMapping, AppError> {
+        match orgs::get_by_code(&app.db, code.trim()).await {
+            Ok(o) => Ok(OrgMapping {
+                name: name.to_owned(),
+                org_id: o.id,
+            }),
+            Err(StoreError::NotFound) => Err(AppError::Invalid(Invalid::one(
+                FieldError::new(format!("map:{name}"), "unknown_value").with("value", code.trim()),
+            ))),
+            Err(e) => Err(e.into()),
+        }
+    }
+}
+
 impl CampaignChoice {
     /// An existing campaign by id, else a new one when titled, else none.
     pub fn of(id: Option<i64>, new_title: Option<&str>) -> CampaignChoice {

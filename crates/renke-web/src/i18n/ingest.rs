@@ -48,6 +48,7 @@ pub(super) const MESSAGES: &[(&str, &str, &str)] = &[
         "不对应（不导入此名称）",
         "None (leave this name out)",
     ),
+    ("ing.map_code", "或输入机构代码：", "Or type its code:"),
     ("ing.confirm_title", "确认导入", "Confirm the import"),
     (
         "ing.confirm_help",

@@ -25,6 +25,8 @@ struct ImportPage {
     draft: Option<Draft>,
     /// The confirmation's fields as the user left them (the draft's at first).
     confirm: ConfirmForm,
+    /// The directory as (code, name), for mapping a name the suggestions miss.
+    orgs: Vec<(String, String)>,
 }
 
 /// The confirmation as typed: corrections of the head, the campaign, the mappings.
@@ -38,6 +40,8 @@ struct ConfirmForm {
     new_campaign_title: String,
     /// Name → chosen org id (empty: left unmapped).
     mappings: Vec<(String, String)>,
+    /// Name → organisation code typed in the picker (wins over the choice above).
+    codes: Vec<(String, String)>,
 }
 
 impl ConfirmForm {
@@ -55,12 +59,21 @@ impl ConfirmForm {
             },
             new_campaign_title: d.proposal.new_campaign_title.clone(),
             mappings: Vec::new(),
+            codes: Vec::new(),
         }
     }
 
     /// The org id chosen for `name`, or empty.
     fn chosen(&self, name: &str) -> &str {
         self.mappings
+            .iter()
+            .find(|(n, _)| n == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    /// The organisation code typed for `name`, or empty.
+    fn code(&self, name: &str) -> &str {
+        self.codes
             .iter()
             .find(|(n, _)| n == name)
             .map_or("", |(_, v)| v.as_str())
@@ -126,7 +139,8 @@ impl ImportPage {
             "campaign_id",
             "campaign.title",
         ];
-        self.errors.matching(|f| !SHOWN.contains(&f))
+        self.errors
+            .matching(|f| !SHOWN.contains(&f) && !f.starts_with("map:"))
     }
 
     /// A list as one line, or a dash.
@@ -196,6 +210,7 @@ pub async fn form(State(state): State<AppState>, user: User) -> Result<Response,
         errors: Errors::default(),
         draft: None,
         confirm: ConfirmForm::default(),
+        orgs: Vec::new(),
     }))
 }
 
@@ -217,6 +232,7 @@ pub async fn parse(
             text: d.text.clone(),
             errors: Errors::default(),
             confirm: ConfirmForm::of(&d),
+            orgs: renke_app::orgs::directory_choices(&state, &user.account, 500).await?,
             draft: Some(d),
         })),
         Err(AppError::Invalid(inv)) => {
@@ -226,6 +242,7 @@ pub async fn parse(
                 text: f.text,
                 draft: None,
                 confirm: ConfirmForm::default(),
+                orgs: Vec::new(),
             };
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
         }
@@ -257,6 +274,14 @@ pub async fn confirm(
             .iter()
             .filter_map(|(k, v)| k.strip_prefix("map:").map(|n| (n.to_owned(), v.clone())))
             .collect(),
+        codes: pairs
+            .iter()
+            .filter_map(|(k, v)| {
+                k.strip_prefix("mapcode:")
+                    .map(|n| (n.to_owned(), v.clone()))
+            })
+            .filter(|(_, v)| !v.trim().is_empty())
+            .collect(),
     };
     let tr = user.ctx.tr;
     // The draft is the source parsed again (the same text gives the same draft), with the
@@ -275,9 +300,11 @@ pub async fn confirm(
     notice.title = opt(&form.title);
     notice.document_number = opt(&form.document_number);
     notice.issue_date = opt(&form.issue_date);
-    let mappings = form
+    // A code typed in the picker wins over the suggestion chosen for the same name.
+    let mut mappings: Vec<svc::OrgMapping> = form
         .mappings
         .iter()
+        .filter(|(name, _)| form.code(name).is_empty())
         .filter_map(|(name, id)| {
             id.parse().ok().map(|org_id| svc::OrgMapping {
                 name: name.clone(),
@@ -285,6 +312,14 @@ pub async fn confirm(
             })
         })
         .collect();
+    let mut code_errors = renke_domain::error::Invalid::default();
+    for (name, code) in &form.codes {
+        match svc::OrgMapping::by_code(&state, name, code).await {
+            Ok(m) => mappings.push(m),
+            Err(AppError::Invalid(e)) => code_errors.0.extend(e.0),
+            Err(e) => return Err(e.into()),
+        }
+    }
     let campaign = match form.campaign.as_str() {
         "new" => svc::CampaignChoice::of(None, Some(&form.new_campaign_title)),
         "none" | "" => svc::CampaignChoice::None,
@@ -299,7 +334,12 @@ pub async fn confirm(
         mappings,
         campaign,
     };
-    match svc::import(&state, &user.account, confirmed).await {
+    let result = if code_errors.is_empty() {
+        svc::import(&state, &user.account, confirmed).await
+    } else {
+        Err(AppError::Invalid(code_errors))
+    };
+    match result {
         Ok(i) => {
             let c = Chrome::new(&user.ctx, "notices", tr.t("ing.done"))
                 .with_flash(Some(tr.t("ing.done").to_owned()));
@@ -313,6 +353,7 @@ pub async fn confirm(
                 text: draft.text.clone(),
                 draft: Some(draft),
                 confirm: form,
+                orgs: renke_app::orgs::directory_choices(&state, &user.account, 500).await?,
             };
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
         }

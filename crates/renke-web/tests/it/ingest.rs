@@ -440,6 +440,25 @@ async fn confirming_a_draft_creates_the_relay_its_task_campaign_and_activities_a
             .await;
         assert_eq!(page.status, 422, "{l}: {}", page.text);
         assert!(page.text.contains("未在机构目录中找到"), "{l}");
+        // A code typed in the picker that names nothing is refused beside the name.
+        let page = org
+            .form(
+                "/notices/import/confirm",
+                &[
+                    ("text", text),
+                    ("title", "广东省认证协会关于开展认证培训的通知"),
+                    ("issue_date", "2022-05-10"),
+                    ("campaign", "none"),
+                    ("mapcode:广东省认证协会", "NO-SUCH"),
+                ],
+            )
+            .await;
+        assert_eq!(page.status, 422, "{l}: {}", page.text);
+        assert!(page.text.contains("NO-SUCH"), "{l}");
+        assert!(
+            page.text.contains("list=\"import-orgs\""),
+            "{l}: the picker"
+        );
         let gd = tree.gd.to_string();
         let page = org
             .form(
