@@ -91,6 +91,19 @@ impl Invalid {
     pub fn into_result(self) -> Result<(), Invalid> {
         if self.0.is_empty() { Ok(()) } else { Err(self) }
     }
+    /// The errors of a part of a larger input: each field becomes `prefix.field`
+    /// (`sessions[2]` + `starts_at` → `sessions[2].starts_at`).
+    pub fn under(self, prefix: &str) -> Invalid {
+        Invalid(
+            self.0
+                .into_iter()
+                .map(|mut e| {
+                    e.field = format!("{prefix}.{}", e.field);
+                    e
+                })
+                .collect(),
+        )
+    }
 }
 
 impl From<FieldError> for Invalid {

@@ -227,13 +227,6 @@ fn ok<T>(r: Result<T, FieldError>, errs: &mut Invalid) -> Option<T> {
     r.map_err(|e| errs.push(e)).ok()
 }
 
-fn prefixed(prefix: &str, inv: Invalid) -> impl Iterator<Item = FieldError> + '_ {
-    inv.0.into_iter().map(move |mut e| {
-        e.field = format!("{prefix}.{}", e.field);
-        e
-    })
-}
-
 fn session_input(f: &SessionForm) -> SessionInput {
     SessionInput {
         title: f.title.clone(),
@@ -341,7 +334,7 @@ pub async fn create_activity(
                 }
                 sessions.push((d, s.venue_index));
             }
-            Err(e) => errs.0.extend(prefixed(&format!("sessions[{i}]"), e)),
+            Err(e) => errs.0.extend(e.under(&format!("sessions[{i}]")).0),
         }
     }
     let mut slots = Vec::new();

@@ -361,19 +361,6 @@ fn contained(part: &str, whole: &str) -> f64 {
     found as f64 / (p.len() - 1) as f64
 }
 
-/// Prefixes every field of `inv` with `prefix` (`activities[2].` + `starts_at`).
-fn prefixed(prefix: &str, inv: Invalid) -> Invalid {
-    Invalid(
-        inv.0
-            .into_iter()
-            .map(|mut e| {
-                e.field = format!("{prefix}{}", e.field);
-                e
-            })
-            .collect(),
-    )
-}
-
 /// The reporting tasks: each deadline relays the original's task it names (by the closest
 /// title among those the issuer may relay), or is a task of the notice's own.
 async fn task_drafts(
@@ -423,7 +410,7 @@ async fn task_drafts(
         };
         match input.validate(now, None) {
             Ok(t) => own.push(t),
-            Err(e) => errs.0.extend(prefixed(&format!("deadlines[{i}]."), e).0),
+            Err(e) => errs.0.extend(e.under(&format!("deadlines[{i}]")).0),
         }
     }
     let relayed = match original {
@@ -548,7 +535,9 @@ fn activity_draft(
         ..ActivityInput::default()
     };
     let prefix = format!("activities[{i}].");
-    let draft = input.validate().map_err(|e| prefixed(&prefix, e))?;
+    let draft = input
+        .validate()
+        .map_err(|e| e.under(&format!("activities[{i}]")))?;
     let when = match (&a.start_time, &a.end_time) {
         (Some(s), Some(e)) => format!("{date} {s}–{e}"),
         (Some(s), None) => format!("{date} {s}"),
@@ -656,7 +645,7 @@ fn campaign_draft(
             .map(|t| (issuer.id, t.text.clone()))
             .collect(),
     };
-    input.validate().map_err(|e| prefixed("campaign.", e))
+    input.validate().map_err(|e| e.under("campaign"))
 }
 
 /// A campaign the notice may be attached to.

@@ -119,6 +119,22 @@ pub async fn parse(app: &App, me: &Caller, input: ParseInput) -> Result<Draft, A
         }
         None => input.text,
     };
+    let notice = read(&text)?;
+    let spans = renke_notice::spans(&text, &notice);
+    let orgs = match_orgs(app, me, &notice).await?;
+    let proposal = import::propose(app, me, &notice, &orgs).await?;
+    Ok(Draft {
+        text,
+        notice,
+        spans,
+        orgs,
+        proposal,
+    })
+}
+
+/// The notice in `text` (pasted or read from a file); `text` is `required` and at most
+/// [`MAX_TEXT_CHARS`] long.
+pub fn read(text: &str) -> Result<Notice, AppError> {
     let n = text.chars().count();
     if text.trim().is_empty() {
         return Err(AppError::field("text", "required"));
@@ -130,17 +146,7 @@ pub async fn parse(app: &App, me: &Caller, input: ParseInput) -> Result<Draft, A
                 .with("actual", n),
         )));
     }
-    let notice = renke_notice::parse(&text).map_err(|e| AppError::Internal(e.into()))?;
-    let spans = renke_notice::spans(&text, &notice);
-    let orgs = match_orgs(app, me, &notice).await?;
-    let proposal = import::propose(app, me, &notice, &orgs).await?;
-    Ok(Draft {
-        text,
-        notice,
-        spans,
-        orgs,
-        proposal,
-    })
+    renke_notice::parse(text).map_err(|e| AppError::Internal(e.into()))
 }
 
 /// The organisations the draft names, each with its field.

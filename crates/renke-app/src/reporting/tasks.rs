@@ -1291,10 +1291,7 @@ pub async fn relay_drafts(
         };
         match input.validate(now, parent.deadline) {
             Ok(d) => out.push((parent.id, d)),
-            Err(e) => errs.0.extend(e.0.into_iter().map(|mut fe| {
-                fe.field = format!("relay_tasks[{i}].{}", fe.field);
-                fe
-            })),
+            Err(e) => errs.0.extend(e.under(&format!("relay_tasks[{i}]")).0),
         }
     }
     if errs.is_empty() {

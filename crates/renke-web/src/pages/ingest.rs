@@ -284,18 +284,9 @@ pub async fn confirm(
             .collect(),
     };
     let tr = user.ctx.tr;
-    // The draft is the source parsed again (the same text gives the same draft), with the
+    // The notice is the source parsed again (the same text gives the same draft), with the
     // user's corrections of the head.
-    let draft = svc::parse(
-        &state,
-        &user.account,
-        ParseInput {
-            text: text.clone(),
-            file: None,
-        },
-    )
-    .await?;
-    let mut notice = draft.notice.clone();
+    let mut notice = svc::read(&text)?;
     let opt = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
     notice.title = opt(&form.title);
     notice.document_number = opt(&form.document_number);
@@ -328,6 +319,7 @@ pub async fn confirm(
             Err(_) => svc::CampaignChoice::None,
         },
     };
+    let text_again = text.clone();
     let confirmed = Confirmed {
         text,
         notice,
@@ -346,6 +338,17 @@ pub async fn confirm(
             Ok(render(&ImportedPage { c, i }))
         }
         Err(AppError::Invalid(inv)) => {
+            // The draft again, beside the problems (matches and proposal only now: the
+            // confirmation that succeeds does not need them).
+            let draft = svc::parse(
+                &state,
+                &user.account,
+                ParseInput {
+                    text: text_again,
+                    file: None,
+                },
+            )
+            .await?;
             let c = Chrome::new(&user.ctx, "notices", tr.t("ing.title"));
             let page = ImportPage {
                 errors: Errors::from_invalid(tr, &inv),

@@ -233,6 +233,18 @@ async fn a_notice_as_received_becomes_a_draft_with_spans_and_matches() {
     }
 }
 
+/// The page's confirmation of `text` with a corrected head, no campaign and `mapping`.
+async fn confirm_page(org: &Client, text: &str, mapping: Option<(&str, &str)>) -> Resp {
+    let mut fields = vec![
+        ("text", text),
+        ("title", "广东省认证协会关于开展认证培训的通知"),
+        ("issue_date", "2022-05-10"),
+        ("campaign", "none"),
+    ];
+    fields.extend(mapping);
+    org.form("/notices/import/confirm", &fields).await
+}
+
 /// SAMR's 764号, issued to the provincial bureaus with its 开展情况 task (due 06-30):
 /// (notice, task).
 async fn samr_764(app: &TestApp) -> (i64, i64) {
@@ -427,32 +439,11 @@ async fn confirming_a_draft_creates_the_relay_its_task_campaign_and_activities_a
         // On the page: an issuer not in the directory is refused on its field; mapped by
         // hand, the notice is imported and the name remembered for the next one.
         let text = "广东省认证协会关于开展认证培训的通知\n广州市市场监管局：\n请于2022年6月15日前报送参训名单。\n广东省认证协会\n2022年5月10日";
-        let page = org
-            .form(
-                "/notices/import/confirm",
-                &[
-                    ("text", text),
-                    ("title", "广东省认证协会关于开展认证培训的通知"),
-                    ("issue_date", "2022-05-10"),
-                    ("campaign", "none"),
-                ],
-            )
-            .await;
+        let page = confirm_page(&org, text, None).await;
         assert_eq!(page.status, 422, "{l}: {}", page.text);
         assert!(page.text.contains("未在机构目录中找到"), "{l}");
         // A code typed in the picker that names nothing is refused beside the name.
-        let page = org
-            .form(
-                "/notices/import/confirm",
-                &[
-                    ("text", text),
-                    ("title", "广东省认证协会关于开展认证培训的通知"),
-                    ("issue_date", "2022-05-10"),
-                    ("campaign", "none"),
-                    ("mapcode:广东省认证协会", "NO-SUCH"),
-                ],
-            )
-            .await;
+        let page = confirm_page(&org, text, Some(("mapcode:广东省认证协会", "NO-SUCH"))).await;
         assert_eq!(page.status, 422, "{l}: {}", page.text);
         assert!(page.text.contains("NO-SUCH"), "{l}");
         assert!(
@@ -460,18 +451,7 @@ async fn confirming_a_draft_creates_the_relay_its_task_campaign_and_activities_a
             "{l}: the picker"
         );
         let gd = tree.gd.to_string();
-        let page = org
-            .form(
-                "/notices/import/confirm",
-                &[
-                    ("text", text),
-                    ("title", "广东省认证协会关于开展认证培训的通知"),
-                    ("issue_date", "2022-05-10"),
-                    ("campaign", "none"),
-                    ("map:广东省认证协会", gd.as_str()),
-                ],
-            )
-            .await;
+        let page = confirm_page(&org, text, Some(("map:广东省认证协会", gd.as_str()))).await;
         assert_eq!(page.status, 200, "{l}: {}", page.text);
         assert!(page.text.contains("通知已导入"), "{l}");
         assert!(page.text.contains("2022-06-15"), "{l}: the task's deadline");
