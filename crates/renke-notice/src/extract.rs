@@ -8,7 +8,7 @@ use crate::normalize::{
     fix_entity_mojibake, fold_line, is_debris, is_file_name_line, is_furniture, is_han,
     is_web_stamp, strip_noise_runs, strip_stray_marker,
 };
-use crate::structure::{DOC_TYPES, Para, StructRx, paren_groups, split_top};
+use crate::structure::{DOC_TYPES, Para, StructRx, last_top_level_open, paren_groups, split_top};
 use regex::Regex;
 
 const ORG_SUFFIXES: [&str; 28] = [
@@ -144,6 +144,7 @@ pub(crate) struct Extractor {
     no_paper: Regex,
     pinyin: Regex,
     run_on_heading: Regex,
+    inline_item: Regex,
 }
 
 /// One activity section item before extraction.
@@ -226,6 +227,7 @@ impl Extractor {
             run_on_heading: Regex::new(
                 r"([^\d\s])\s+((?:[一二三四五六七八九十]{1,3}、|（[一二三四五六七八九十]{1,3}）|（\d{1,2}）|\d{1,2}[、．]|\d{1,2}\.\s?|(?:主办|承办|协办|指导)(?:单位)?：|\d{4}年\d{1,2}月\d{1,2}日$)\s*)",
             )?,
+            inline_item: Regex::new(r"[；;]\s*\d{1,2}[.、．]\s*")?,
             no_paper: Regex::new(r"(?:无需|无须|不需要|不需|不用|不必)(?:报送|提交|寄送|报)?纸质")?,
             submit_verb: Regex::new(
                 r"(报送至|报送到|报送|上报至|上报|提交至|提交到|提交|发送至|发送到|发送|发至|寄送至|寄送|寄至|送至|报至|反馈至|反馈到|反馈给|反馈|传真至|传真到|传真|邮寄至|邮寄到|邮寄)",
@@ -1214,11 +1216,22 @@ impl Extractor {
                 asked = format!("{lead}，{task}");
             }
         }
+        // what is handed in named earlier in the sentence: `提出X，于…前反馈Y`, or a lead
+        // that is only a noun phrase (`各单位开展工作的情况和特色做法，请在…前报送Y`)
+        let mut lead_items: Option<String> = None;
+        if materials.is_none() && !lead.is_empty() {
+            lead_items = proposed_items(lead).or_else(|| {
+                let last = lead.rsplit('，').next().unwrap_or("");
+                (ends_like_material(last) && !has_lead_verb(last)).then(|| last.to_string())
+            });
+        }
         if asked.contains("纸质") || PAPER_WORDS.iter().any(|w| asked.contains(w)) {
             d.paper_copy = Some(!self.no_paper.is_match(&asked));
         }
         if let Some(m) = materials {
             d.materials = material_list(m);
+        } else if let Some(m) = lead_items {
+            d.materials = material_list(&m);
         }
         if let Some(t) = target {
             let t = t
@@ -1226,6 +1239,11 @@ impl Extractor {
                 .next()
                 .unwrap_or("")
                 .trim_start_matches(['至', '到', '给']);
+            // (a note on how to send it: `质量处（电子版发至邮箱）`)
+            let t = match last_top_level_open(t) {
+                Some(k) if k > 0 && t.ends_with('）') => &t[..k],
+                _ => t,
+            };
             let t = t.trim();
             if !t.is_empty() {
                 d.submit_to = Some(t.to_string());
@@ -1256,7 +1274,7 @@ impl Extractor {
         if let Some(k) = after_date[..v.start()].rfind('向') {
             let to = &after_date[k + '向'.len_utf8()..v.start()];
             if !to.is_empty() && !to.contains(['，', '。']) {
-                let m = tail.split(['，', '。']).next().unwrap_or("");
+                let m = with_further_items(tail);
                 return ((!m.is_empty()).then_some(m).or(topic), Some(to));
             }
         }
@@ -1266,6 +1284,8 @@ impl Extractor {
         } else {
             match tail.find(['至', '到']) {
                 Some(k) => (Some(&tail[..k]), Some(&tail[k + '至'.len_utf8()..])),
+                // `报送市局价监科、两反科`: offices are whom it goes to, not what
+                None if names_offices(tail) => (topic, Some(tail)),
                 None => (Some(tail), None),
             }
         }
@@ -1392,7 +1412,11 @@ impl Extractor {
                     Some((o, nm)) if valid_names(nm) => {
                         (Some(o.trim().to_string()), nm.to_string())
                     }
-                    _ => (None, names_part.to_string()),
+                    // `科技司董丽丽`: the office glued to the name
+                    _ => match split_glued_org(names_part) {
+                        Some((o, nm)) => (Some(o.to_string()), nm.to_string()),
+                        None => (None, names_part.to_string()),
+                    },
                 };
                 // more names after a comma (`史小妹，钟志雄`), and a bare number after them
                 let mut more = rest.split('，').skip(1);
@@ -1410,6 +1434,12 @@ impl Extractor {
                     }
                     break;
                 }
+                // the office in parentheses after the name (`张三（认证处）`)
+                let org = org.or_else(|| {
+                    let after = rest[names_part.len()..].strip_prefix('（')?;
+                    let office = &after[..after.find('）')?];
+                    (is_short_org_line(office) && ends_with_org(office)).then(|| office.to_string())
+                });
                 // the organisation before the label (`北京市标准化研究院联系人：…`), or on a
                 // `单位：` line just above it
                 let org = org.or_else(|| {
@@ -1458,8 +1488,36 @@ impl Extractor {
                         self.fill_phone_email(&mut out[start..], &paras[i].text);
                         i += 1;
                     }
+                    // further contacts of the same form on the next lines, without the label
+                    // (`联系人：价监科 罗会琼，电话：…` / `两反科 付慧君，电话：…`)
+                    while i < paras.len() && org.is_some() {
+                        let q = &paras[i];
+                        let has_phone = self.phone.is_match(&q.text);
+                        let Some(group) = has_phone
+                            .then(|| self.entry(&q.raw, &q.text))
+                            .flatten()
+                            .filter(|g| g.iter().all(|c| c.org.is_some()))
+                        else {
+                            break;
+                        };
+                        let from = out.len();
+                        out.extend(group.into_iter().map(|g| Contact {
+                            role: role.clone(),
+                            ..g
+                        }));
+                        self.fill_phone_email(&mut out[from..], &q.text);
+                        i += 1;
+                    }
                     continue;
                 }
+                i += 1;
+                continue;
+            }
+            // `联系电话：认可检测司 82262762`: an office's number without a person
+            if let Some(v) = label_value(&p.text, &["联系电话", "电话"])
+                && let Some(contact) = office_number(&p.raw, v)
+            {
+                out.push(contact);
                 i += 1;
                 continue;
             }
@@ -1528,6 +1586,7 @@ impl Extractor {
             "电子邮箱",
             "E-mail",
             "Email",
+            "电子邮件",
             "传真",
         ]
         .iter()
@@ -1542,7 +1601,7 @@ impl Extractor {
             .phone
             .captures(t)
             .and_then(|c| c.get(1))
-            .map(|m| m.as_str().to_string())
+            .map(|m| with_noted_numbers(m.as_str(), &t[m.end()..]))
             .or_else(|| {
                 self.bare_phone
                     .captures(t)
@@ -1621,15 +1680,64 @@ impl Extractor {
             {
                 let v = c.get(2).map_or("", |x| x.as_str()).trim();
                 if c.get(2).is_none() {
+                    // a bare `附件` line heads a list when two or more short numbered items
+                    // follow it (else it heads the attachment itself)
+                    let list: Vec<&Para> = paras[i + 1..]
+                        .iter()
+                        .take_while(|q| {
+                            q.level == 3
+                                && !q.content.is_empty()
+                                && q.content.chars().count() <= 80
+                                && !q.content.contains('。')
+                        })
+                        .collect();
+                    if list.len() >= 2 {
+                        for q in &list {
+                            push_attachment(&mut out, &q.content);
+                        }
+                        i += list.len();
+                    }
                     i += 1;
                     continue;
                 }
                 let (lvl, mlen) = self.s.heading(v);
                 let v = if lvl == 3 { &v[mlen..] } else { v };
+                // items on one line: `1.X；2.Y`
+                let mut inline = self.inline_item.split(v);
+                let v = inline.next().unwrap_or(v);
                 push_attachment(&mut out, v);
+                for more in inline {
+                    push_attachment(&mut out, more);
+                }
+                let files = is_file_name_line(v);
                 i += 1;
                 while i < paras.len() && paras[i].level == 3 && !paras[i].content.is_empty() {
                     push_attachment(&mut out, &paras[i].content);
+                    i += 1;
+                }
+                // unnumbered further items of the same form: file names after a file name,
+                // titles of documents after a title (not the title of a notice attached in
+                // full, which its salutation follows)
+                while i < paras.len() && paras[i].level == 0 {
+                    let t = paras[i].text.as_str();
+                    if files {
+                        if !is_file_name_line(t) {
+                            break;
+                        }
+                        push_attachment(&mut out, t);
+                        i += 1;
+                        continue;
+                    }
+                    let title = looks_like_title(v)
+                        && looks_like_title(t)
+                        && t.contains("关于")
+                        && !paras
+                            .get(i + 1)
+                            .is_some_and(|q| crate::locate::is_salutation(&self.s, &q.text));
+                    if !title {
+                        break;
+                    }
+                    push_attachment(&mut out, t);
                     i += 1;
                 }
                 continue;
@@ -1686,16 +1794,46 @@ impl Extractor {
                     continue;
                 }
                 let title = t.as_str().to_string();
-                let issuer = issuer_of(&title).or_else(|| {
-                    // `X《关于…》`: the issuer named just before the citation
+                let issuer = relay_issuer(&title).or_else(|| {
+                    // `X《关于…》` or `X《转发…的通知》`: the issuer named just before the
+                    // citation
                     let start = c.get(0).map_or(0, |m| m.start());
-                    org_before(&p.text[..start]).filter(|_| title.starts_with("关于"))
+                    org_before(&p.text[..start])
+                        .filter(|_| title.starts_with("关于") || title.starts_with("转发"))
                 });
                 let num = num.as_str().trim_start_matches(['，', ' ']).to_string();
                 return Some(Relayed {
                     issuer,
                     title: Some(title),
                     document_number: Some(num),
+                });
+            }
+        }
+        // `现将X《关于…》转发给你们` without a number
+        for p in paras {
+            if !p.text.contains("》转发") {
+                continue;
+            }
+            for (k, _) in p.text.match_indices("》转发") {
+                let Some(open) = p.text[..k].rfind('《') else {
+                    continue;
+                };
+                let title = &p.text[open + '《'.len_utf8()..k];
+                // (`将本《通知》转发给…` asks to pass this notice on)
+                if title.contains(['《', '》'])
+                    || !title.contains("关于")
+                    || !looks_like_title(title)
+                {
+                    continue;
+                }
+                let issuer = relay_issuer(title).or_else(|| {
+                    org_before(&p.text[..open])
+                        .filter(|_| title.starts_with("关于") || title.starts_with("转发"))
+                });
+                return Some(Relayed {
+                    issuer,
+                    title: Some(title.to_string()),
+                    document_number: None,
                 });
             }
         }
@@ -1707,7 +1845,7 @@ impl Extractor {
             let e = inner.find('》')?;
             let rt = inner[..e].to_string();
             return Some(Relayed {
-                issuer: issuer_of(&rt),
+                issuer: relay_issuer(&rt),
                 title: Some(rt),
                 document_number: None,
             });
@@ -1736,7 +1874,7 @@ impl Extractor {
             return None;
         }
         (rt.contains("关于") && looks_like_title(rt)).then(|| Relayed {
-            issuer: issuer_of(rt),
+            issuer: relay_issuer(rt),
             title: Some(rt.to_string()),
             document_number: None,
         })
@@ -1776,6 +1914,17 @@ fn push_attachment(out: &mut Vec<String>, v: &str) {
     }
 }
 
+/// The issuer of a relayed document named by its title: the prefix before 关于, where a
+/// title that itself relays (`转发Y关于…的通知`) names no issuer of its own and `X转发Y关于…`
+/// names X.
+fn relay_issuer(title: &str) -> Option<String> {
+    let pre = issuer_of(title)?;
+    match pre.split_once("转发") {
+        None => Some(pre),
+        Some((x, _)) => (!x.is_empty() && ends_with_org(x)).then(|| x.to_string()),
+    }
+}
+
 /// The issuer a title names before 关于.
 fn issuer_of(title: &str) -> Option<String> {
     title
@@ -1796,7 +1945,11 @@ fn org_before(text: &str) -> Option<String> {
         .trim_start_matches("现将")
         .trim_start_matches('将')
         .trim_start_matches('现');
-    (name.chars().count() >= 3 && ends_with_org(name)).then(|| name.to_string())
+    // (`省局`, `市局`: a level's bureau; never `我局`, `本局`)
+    let short_bureau = name.chars().count() == 2
+        && name.ends_with(['局', '委', '厅'])
+        && !name.starts_with(['我', '本', '你', '贵', '该']);
+    ((name.chars().count() >= 3 || short_bureau) && ends_with_org(name)).then(|| name.to_string())
 }
 
 fn scope_of(q: Option<&str>) -> Option<String> {
@@ -1975,7 +2128,66 @@ fn topic_before(before: &str) -> Option<&str> {
             let b = ["截止日期为", "截止时间为", "截止日期是", "截止日期："]
                 .iter()
                 .find_map(|w| before.strip_suffix(w))?;
+            // (`意见反馈截止日期为…`: what is fed back, without the verb)
+            let b = SUBMIT_NOUNS
+                .iter()
+                .find_map(|v| b.strip_suffix(v))
+                .filter(|m| ends_like_material(m))
+                .unwrap_or(b);
             (!b.contains('，') && ends_like_material(b)).then_some(b)
+        })
+}
+
+/// Verbs used as nouns after what is handed in (`意见反馈`, `材料报送`).
+const SUBMIT_NOUNS: [&str; 4] = ["反馈", "报送", "提交", "上报"];
+
+/// Words that make a clause a request rather than the name of what is handed in.
+const LEAD_VERBS: [&str; 6] = ["请", "将", "要求", "应", "须", "需"];
+
+fn has_lead_verb(t: &str) -> bool {
+    LEAD_VERBS.iter().any(|v| t.contains(v))
+}
+
+/// The text after a verb that names what is handed in, with the items that follow it after
+/// a comma (`报送X（见…），以及Y`).
+fn with_further_items(tail: &str) -> &str {
+    let mut end = tail.find(['，', '。']).unwrap_or(tail.len());
+    while tail[end..].starts_with('，') {
+        let rest = &tail[end + '，'.len_utf8()..];
+        if !(rest.starts_with("以及") || rest.starts_with('及')) {
+            break;
+        }
+        end += '，'.len_utf8() + rest.find(['，', '。']).unwrap_or(rest.len());
+    }
+    &tail[..end]
+}
+
+/// What a lead asks to be proposed: `提出X，Y，以及Z` (X, Y and Z).
+fn proposed_items(lead: &str) -> Option<String> {
+    let k = lead.rfind("提出")?;
+    let items: Vec<String> = split_top(&lead[k + "提出".len()..], &['，'])
+        .into_iter()
+        .map(|x| {
+            x.trim_start_matches("以及")
+                .trim_start_matches(['及', '和'])
+                .to_string()
+        })
+        .filter(|x| !x.is_empty())
+        .collect();
+    let all_nouns = items.iter().all(|x| !has_lead_verb(x));
+    (!items.is_empty() && all_nouns).then(|| items.join("、"))
+}
+
+/// Does the text name offices (`市局价监科、两反科`) rather than documents?
+fn names_offices(t: &str) -> bool {
+    let t = t.split(['，', '。', '；']).next().unwrap_or("");
+    let parts = split_top(t, &['、']);
+    !parts.is_empty()
+        && parts.iter().all(|p| {
+            p.chars().count() <= 20
+                && ["处", "科", "室", "司", "局", "中心", "办公室"]
+                    .iter()
+                    .any(|e| p.ends_with(e))
         })
 }
 
@@ -1998,8 +2210,18 @@ fn material_list(m: &str) -> Vec<String> {
     }
     let s = strip_copies(&s.replace(['《', '》', '“', '”'], ""));
     let mut s = s.trim_end().to_string();
-    while let Some(a) = VERB_ADVERBS.iter().find(|a| s.ends_with(*a)) {
+    while let Some(a) = VERB_ADVERBS
+        .iter()
+        .chain(TRAILING_VERBS.iter())
+        .find(|a| s.ends_with(*a))
+    {
         s.truncate(s.len() - a.len());
+    }
+    // `国际、国家标准…材料`: levels of one kind of standard, not two materials
+    for a in STANDARD_LEVELS {
+        for b in STANDARD_LEVELS {
+            s = s.replace(&format!("{a}、{b}"), &format!("{a}{LEVEL_SEP}{b}"));
+        }
     }
     for w in [
         "书面文本",
@@ -2020,10 +2242,23 @@ fn material_list(m: &str) -> Vec<String> {
         .trim_end_matches(['等', '的']);
     split_and(s)
         .into_iter()
-        .map(|x| x.trim_matches(['、', '，', ' ']).to_string())
+        .map(|x| {
+            x.trim_matches(['、', '，', ' '])
+                .trim_start_matches("以及")
+                .replace(LEVEL_SEP, "、")
+        })
         .filter(|x| x.chars().count() >= 2)
         .collect()
 }
+
+/// Verbs left at the end of a material's name (`相关材料汇总报送`).
+const TRAILING_VERBS: [&str; 1] = ["汇总"];
+
+/// Levels of standards, named together before one noun (`国际、国家标准`).
+const STANDARD_LEVELS: [&str; 6] = ["国际", "国家", "行业", "地方", "团体", "企业"];
+
+/// Stands for a `、` that joins two standard levels while materials are split.
+const LEVEL_SEP: char = '\u{E000}';
 
 /// Without the number of copies (`标准草案各3份`, `信息表1份`, `各一份`).
 fn strip_copies(s: &str) -> String {
@@ -2085,6 +2320,8 @@ fn is_deadline_at(clause: &str, h: &DateHit) -> bool {
                 ':' | '时' | '点' | '分' | '半' | '上' | '下' | '午' | '晚' | '中' | '早'
             )
     });
+    // `下班前`: by the end of office hours that day
+    let skipped = skipped.strip_prefix('班').unwrap_or(skipped);
     if is_deadline_tail(skipped) {
         // `（2024年5月30日之前）` qualifies something, it sets no deadline
         let rest = skipped.trim_start_matches(['之', '以', '前']);
@@ -2157,6 +2394,74 @@ fn lcs_len(a: &str, b: &str) -> usize {
     best
 }
 
+/// A number followed by a note and more numbers (`010-65292100（兼传真）、65292803`): the
+/// numbers, without the note.
+fn with_noted_numbers(number: &str, after: &str) -> String {
+    let mut out = number.to_string();
+    let Some(rest) = after.strip_prefix('（') else {
+        return out;
+    };
+    let Some(close) = rest.find('）') else {
+        return out;
+    };
+    let note = &rest[..close];
+    if note.is_empty() || note.chars().count() > 8 || note.contains(|c: char| c.is_ascii_digit()) {
+        return out;
+    }
+    let mut more = &rest[close + '）'.len_utf8()..];
+    while let Some(r) = more.strip_prefix('、') {
+        let n = r
+            .find(|c: char| !(c.is_ascii_digit() || c == '-'))
+            .unwrap_or(r.len());
+        if r[..n].chars().filter(char::is_ascii_digit).count() < 7 {
+            break;
+        }
+        out.push('、');
+        out.push_str(&r[..n]);
+        more = &r[n..];
+    }
+    out
+}
+
+/// An office and a person's name written together (`科技司董丽丽`): split after the last
+/// organisation suffix that leaves a name of two or three characters.
+fn split_glued_org(s: &str) -> Option<(&str, &str)> {
+    if valid_names(s) {
+        return None;
+    }
+    let mut best: Option<usize> = None;
+    for suf in ORG_SUFFIXES {
+        if let Some(k) = s.rfind(suf) {
+            let cut = k + suf.len();
+            let name = &s[cut..];
+            let n = name.chars().count();
+            if s[..cut].chars().count() >= 2
+                && (2..=3).contains(&n)
+                && valid_names(name)
+                && best.is_none_or(|b| cut > b)
+            {
+                best = Some(cut);
+            }
+        }
+    }
+    best.map(|c| (&s[..c], &s[c..]))
+}
+
+/// `联系电话：认可检测司 82262762`: the office and its number, no person named.
+fn office_number(raw: &str, value: &str) -> Option<Contact> {
+    let raw_value = raw.split_once(['：', ':']).map_or("", |x| x.1).trim();
+    let (office, number) = raw_value.rsplit_once(' ')?;
+    let office = office.trim();
+    let number = leading_number_run(number)?;
+    (is_short_org_line(office) && ends_with_org(office) && value.ends_with(number)).then(|| {
+        Contact {
+            org: Some(office.to_string()),
+            phone: Some(number.to_string()),
+            ..Default::default()
+        }
+    })
+}
+
 /// Contacts given as runs of `姓名 电话 [邮箱]` separated by spaces (a table flattened to
 /// one line: `苏志明 010-67105362 suzm@x.cn 曹卫佳 010-67105306 …`); the line starts with
 /// such a run.
@@ -2190,9 +2495,9 @@ fn name_number_entries(raw: &str) -> Option<Vec<Contact>> {
 }
 
 /// How the names of materials end (forms, reports, comments …).
-const MATERIAL_ENDS: [&str; 16] = [
+const MATERIAL_ENDS: [&str; 18] = [
     "情况", "资料", "方案", "总结", "素材", "书", "表", "稿", "草案", "材料", "报告", "意见",
-    "建议", "回执", "名单", "函",
+    "建议", "回执", "名单", "函", "做法", "数据",
 ];
 
 /// Where the names after a `联系人：` label end.
@@ -2303,5 +2608,76 @@ mod tests {
             "“世界认可日”活动的通知（市监认证函〔2022〕764号）",
             &mut out
         ));
+    }
+
+    #[test]
+    fn standard_levels_and_trailing_verbs_stay_in_one_material() {
+        assert_eq!(
+            material_list("本辖区内国际、国家标准制（修）订相关材料汇总"),
+            ["本辖区内国际、国家标准制订相关材料"]
+        );
+        assert_eq!(
+            material_list("本次活动总结和有关统计数据（见附件），以及活动中的图片、视频等资料"),
+            ["本次活动总结", "有关统计数据", "活动中的图片", "视频等资料"]
+        );
+    }
+
+    #[test]
+    fn materials_named_before_the_deadline_clause() {
+        assert_eq!(
+            proposed_items("请研究提出意见建议").as_deref(),
+            Some("意见建议")
+        );
+        assert_eq!(
+            proposed_items("请各单位提出项目名称，必要性和可行性，以及监测计划（含经费）")
+                .as_deref(),
+            Some("项目名称、必要性和可行性、监测计划（含经费）")
+        );
+        assert_eq!(proposed_items("请提出后将材料报送"), None);
+        assert_eq!(topic_before("意见反馈截止日期为"), Some("意见"));
+        assert!(names_offices("市局价监科、两反科"));
+        assert!(!names_offices("活动总结"));
+        assert_eq!(
+            with_further_items("X和Y（见附件1、2），以及Z等资料。其他"),
+            "X和Y（见附件1、2），以及Z等资料"
+        );
+    }
+
+    #[test]
+    fn contact_forms() {
+        assert_eq!(split_glued_org("科技司董丽丽"), Some(("科技司", "董丽丽")));
+        assert_eq!(split_glued_org("王科长"), None);
+        assert_eq!(
+            with_noted_numbers("010-65292100", "（兼传真）、65292803，通信地址"),
+            "010-65292100、65292803"
+        );
+        assert_eq!(
+            with_noted_numbers("010-65292100", "（兼传真）"),
+            "010-65292100"
+        );
+        let c = office_number("联系电话：认可检测司 82262762", "认可检测司82262762");
+        assert_eq!(
+            c.map(|c| (c.org, c.phone)),
+            Some((Some("认可检测司".into()), Some("82262762".into())))
+        );
+        assert!(office_number("联系电话：010-82262762", "010-82262762").is_none());
+    }
+
+    #[test]
+    fn relay_issuers() {
+        assert_eq!(
+            relay_issuer("省局关于开展活动的通知").as_deref(),
+            Some("省局")
+        );
+        assert_eq!(
+            relay_issuer("转发市场监管总局办公厅关于开展活动的通知"),
+            None
+        );
+        assert_eq!(
+            relay_issuer("陕西省质监局转发国家认监委关于开展活动的通知").as_deref(),
+            Some("陕西省质监局")
+        );
+        assert_eq!(org_before("现将省局").as_deref(), Some("省局"));
+        assert_eq!(org_before("现将我局"), None);
     }
 }

@@ -41,7 +41,8 @@ pub(crate) fn document_start(s: &StructRx, lines: &[String]) -> usize {
             is_salutation(s, &text(lines, i))
                 && (next_text(lines, i + 1).is_some() || ends_head(s, lines, i))
         })
-        .or_else(|| last_title_before_body(lines, limit));
+        .or_else(|| last_title_before_body(lines, limit))
+        .or_else(|| number_before_body(s, lines, limit));
     let Some(anchor) = anchor else {
         return 0;
     };
@@ -142,6 +143,16 @@ fn last_title_before_body(lines: &[String], limit: usize) -> Option<usize> {
     })
 }
 
+/// Without a salutation or a title: the last 发文字号 line before the first sentence of the
+/// body (a portal's metadata lines above it are no part of the notice).
+fn number_before_body(s: &StructRx, lines: &[String], limit: usize) -> Option<usize> {
+    let body = (0..limit).find(|&i| {
+        let t = text(lines, i);
+        t.chars().count() > 40 && t.contains('。')
+    })?;
+    (0..body).rev().find(|&i| s.is_docnum(&text(lines, i)))
+}
+
 /// The first line of the head that ends at `anchor` (the salutation, or a title): walks up
 /// over the 发文字号, `…文件` lines, the issuer lines above a number and the title's lines.
 fn head_start(s: &StructRx, lines: &[String], anchor: usize) -> (usize, bool) {
@@ -152,6 +163,13 @@ fn head_start(s: &StructRx, lines: &[String], anchor: usize) -> (usize, bool) {
         // break inside a name
         while let Some(p) = prev_text(lines, start) {
             let t = text(lines, p);
+            // a line starting with 各 begins a group of addressees: the line above belongs
+            // to it only when it ends in a separator (`…市场监管局，` / `各有关单位：`), not
+            // when it is page furniture (`文章播报`)
+            let first_is_group = text(lines, start).starts_with('各');
+            if first_is_group && !t.ends_with(['，', '、', '；']) {
+                break;
+            }
             if continues_salutation(s, &t) {
                 start = p;
             } else {
@@ -323,6 +341,19 @@ mod tests {
         assert_eq!(start("关于开展活动的通知\n各单位：\n正文。"), 0);
         assert_eq!(start("各单位：\n正文。"), 0);
         assert_eq!(start("正文没有标题。"), 0);
+    }
+
+    #[test]
+    fn furniture_above_a_salutation_and_a_number_without_title() {
+        // a read-aloud button is no first line of the 主送
+        assert_eq!(
+            start("文章播报\n各工商所（分局）：\n现将有关事项通知如下。"),
+            1
+        );
+        // portal metadata above a number, with neither title nor 主送
+        let text = "政策级别：国家级\n政策主题：资质\n市监检测函〔2025〕245号\n\
+                    按照有关要求，现将具有检验检测能力的机构名单予以公布，请你们做好检验检测机构的监督管理工作。";
+        assert_eq!(start(text), 2);
     }
 
     #[test]

@@ -157,6 +157,16 @@ impl StructRx {
         if self.is_docnum(t) || self.is_date_line(t) || self.is_dept_contact(t) {
             return true;
         }
+        // a contact line ending with its telephone number (`…，电话：15873471689`)
+        if let Some(k) = t.rfind("电话：").or_else(|| t.rfind("手机："))
+            && t[k..].split_once('：').is_some_and(|(_, n)| {
+                n.chars().filter(char::is_ascii_digit).count() >= 7
+                    && n.chars()
+                        .all(|c| c.is_ascii_digit() || matches!(c, '-' | '—' | '转' | ' '))
+            })
+        {
+            return true;
+        }
         // a download link's file name stands on its own line
         if is_file_name_line(t) {
             return true;
@@ -214,7 +224,7 @@ impl StructRx {
     pub fn paragraphs(&self, lines: &[String]) -> Vec<Para> {
         let mut out: Vec<(String, String)> = Vec::new(); // (raw, squashed)
         let mut open = false;
-        for line in lines {
+        for (k, line) in lines.iter().enumerate() {
             let raw = line.trim();
             if raw.is_empty() {
                 continue;
@@ -223,11 +233,21 @@ impl StructRx {
             if sq.is_empty() {
                 continue;
             }
+            // the signature: an organisation's name on a line of its own right above the
+            // date line (never the end of an attachment title before it)
+            let signature = is_signature_org(&sq)
+                && lines[k + 1..]
+                    .iter()
+                    .map(|l| squash(l.trim()))
+                    .find(|l| !l.is_empty())
+                    .is_some_and(|l| self.is_date_line(&l));
             // a label right after a comma continues the sentence (`…，\n电子邮箱：…`)
             let after_comma = out
                 .last()
                 .is_some_and(|(_, s)| s.ends_with(['，', '、']) && self.is_label(&sq));
-            if open && (after_comma || !self.starts_new(&sq)) {
+            // a line cannot start with a comma: it goes on with the line before
+            let continues = sq.starts_with(['，', '、', '；', '。']) && !out.is_empty();
+            if continues || (open && !signature && (after_comma || !self.starts_new(&sq))) {
                 if let Some((r, s)) = out.last_mut() {
                     let need_space = r.chars().last().is_some_and(|c| c.is_ascii_alphanumeric())
                         && raw
@@ -266,6 +286,32 @@ impl StructRx {
             })
             .collect()
     }
+}
+
+/// Words a signing organisation's name ends with.
+const SIGNATURE_ENDS: [&str; 12] = [
+    "局",
+    "委",
+    "厅",
+    "办",
+    "办公室",
+    "部",
+    "中心",
+    "协会",
+    "学会",
+    "会",
+    "院",
+    "政府",
+];
+
+/// A short line that is only an organisation's name (the signature above a date line).
+fn is_signature_org(t: &str) -> bool {
+    let n = t.chars().count();
+    (3..=30).contains(&n)
+        && t.chars()
+            .all(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c) || matches!(c, '（' | '）'))
+        && !t.contains("关于")
+        && SIGNATURE_ENDS.iter().any(|e| t.ends_with(e))
 }
 
 fn strip_marker_raw(raw: &str, level: u8) -> String {
@@ -380,6 +426,29 @@ mod tests {
         assert_eq!(p[0].level, 2);
         assert_eq!(p[2].level, 3);
         assert_eq!(p[2].content, "组织单位");
+    }
+
+    #[test]
+    fn signature_contact_lines_and_leading_commas() {
+        let rx = StructRx::new().unwrap();
+        let p = rx.paragraphs(&lines(
+            "附件：1.甲\n2.关于乙的说明\n市场监管总局\n2024年11月19日\n\
+             联系人：价监科 罗会琼，电话：17607346536\n两反科 付慧君，电话：15873471689\n\
+             联系电话：020-38835672\n，电子邮箱：a@b.cn",
+        ));
+        let t: Vec<&str> = p.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(
+            t,
+            vec![
+                "附件：1.甲",
+                "2.关于乙的说明",
+                "市场监管总局",
+                "2024年11月19日",
+                "联系人：价监科罗会琼，电话：17607346536",
+                "两反科付慧君，电话：15873471689",
+                "联系电话：020-38835672，电子邮箱：a@b.cn",
+            ]
+        );
     }
 
     #[test]
