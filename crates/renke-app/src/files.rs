@@ -17,25 +17,98 @@ use renke_store::files::{self, Sweep};
 use serde::{Deserialize, Serialize};
 
 /// File settings (section `[files]` of the binary's configuration).
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[derive(Clone, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields, default)]
 pub struct FilesConfig {
     /// The most each organisation may keep in uploaded files, in MB (its submissions' files
     /// and, for an issuer, its notices' attachments).
     pub quota_per_org_mb: u64,
+    /// Where the bytes are kept: `local` (the files directory, `files_dir`) or `s3` (an
+    /// S3-compatible bucket, which every server of a deployment shares).
+    pub store: StoreKind,
+    /// The bucket, with `store = "s3"`.
+    pub s3_bucket: String,
+    /// The S3 endpoint, e.g. `https://obs.cn-north-4.myhuaweicloud.com` or
+    /// `http://127.0.0.1:9000`; unset for Amazon S3 itself.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub s3_endpoint: Option<String>,
+    pub s3_region: String,
+    /// Credentials; when unset, `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub s3_access_key_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub s3_secret_access_key: Option<String>,
+    /// Keys are written under this prefix (several deployments in one bucket).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub s3_prefix: Option<String>,
+}
+
+/// Where uploaded files' bytes are kept (`[files] store`).
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum StoreKind {
+    #[default]
+    Local,
+    S3,
 }
 
 impl Default for FilesConfig {
     fn default() -> Self {
         FilesConfig {
             quota_per_org_mb: 2048,
+            store: StoreKind::Local,
+            s3_bucket: String::new(),
+            s3_endpoint: None,
+            s3_region: "us-east-1".into(),
+            s3_access_key_id: None,
+            s3_secret_access_key: None,
+            s3_prefix: None,
         }
+    }
+}
+
+impl std::fmt::Debug for FilesConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FilesConfig")
+            .field("quota_per_org_mb", &self.quota_per_org_mb)
+            .field("store", &self.store)
+            .field("s3", &self.s3_options())
+            .finish()
     }
 }
 
 impl FilesConfig {
     pub fn quota_bytes(&self) -> u64 {
         self.quota_per_org_mb.saturating_mul(1024 * 1024)
+    }
+
+    /// The S3 settings as the store takes them (secrets hidden when printed).
+    pub fn s3_options(&self) -> files::S3Options {
+        files::S3Options {
+            bucket: self.s3_bucket.clone(),
+            endpoint: self.s3_endpoint.clone(),
+            region: self.s3_region.clone(),
+            access_key_id: self.s3_access_key_id.clone(),
+            secret_access_key: self.s3_secret_access_key.clone(),
+            prefix: self.s3_prefix.clone(),
+        }
+    }
+
+    /// The file store these settings describe; `dir` is the local files directory.
+    pub fn open_store(&self, dir: &std::path::Path) -> Result<files::FileStore, String> {
+        match self.store {
+            StoreKind::Local => files::FileStore::local(dir).map_err(|e| {
+                format!(
+                    "无法使用文件目录 cannot use the files directory {}: {e}",
+                    dir.display()
+                )
+            }),
+            StoreKind::S3 if self.s3_bucket.trim().is_empty() => {
+                Err("[files] store = \"s3\" 需要 s3_bucket needs s3_bucket".to_owned())
+            }
+            StoreKind::S3 => files::FileStore::s3(&self.s3_options())
+                .map_err(|e| format!("无法使用 S3 存储 cannot use the S3 store: {e}")),
+        }
     }
 }
 

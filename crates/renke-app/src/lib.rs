@@ -185,6 +185,42 @@ impl App {
     pub async fn health(&self) -> Result<(), AppError> {
         Ok(self.db.ping().await?)
     }
+
+    /// Whether this server can take traffic (for `/readyz`): the database answers and has
+    /// every migration this binary knows, and the file store answers. Each check is listed
+    /// with what went wrong, if anything.
+    pub async fn readiness(&self) -> Readiness {
+        let database = self.db.ping().await.err().map(|e| e.to_string());
+        let migrations = match self.db.applied_migration().await {
+            Ok(v) if v == self.db.latest_migration() => None,
+            Ok(v) => Some(format!(
+                "数据库版本 {v}，程序需要 {} database at migration {v}, this binary needs {}",
+                self.db.latest_migration(),
+                self.db.latest_migration()
+            )),
+            Err(e) => Some(e.to_string()),
+        };
+        let files = self.files.ping().await.err().map(|e| e.to_string());
+        Readiness {
+            checks: vec![
+                ("database", database),
+                ("migrations", migrations),
+                ("files", files),
+            ],
+        }
+    }
+}
+
+/// The outcome of [`App::readiness`]: each check's name and its problem, `None` when fine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Readiness {
+    pub checks: Vec<(&'static str, Option<String>)>,
+}
+
+impl Readiness {
+    pub fn ready(&self) -> bool {
+        self.checks.iter().all(|(_, problem)| problem.is_none())
+    }
 }
 
 /// Fresh databases for tests (each test its own, on SQLite and, with

@@ -258,6 +258,81 @@ impl Mailer {
     }
 }
 
+/// An e-mail in trouble, as administrators see it: to whom, about what, how often it was
+/// tried, why it failed and when it is tried next (none when given up).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Delivery {
+    pub job_id: i64,
+    pub to: Vec<String>,
+    pub subject: String,
+    /// `failed` (given up) or `queued` (waiting for its retry).
+    pub status: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub next_try: Option<DateTime<Utc>>,
+    pub given_up_at: Option<DateTime<Utc>>,
+}
+
+/// A page of e-mails in trouble and how many there are in all.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Deliveries {
+    pub items: Vec<Delivery>,
+    pub total: i64,
+}
+
+/// Whether `me` sees the e-mails in trouble (and may send one again): administrators.
+pub fn may_see_deliveries(me: &crate::Caller) -> bool {
+    me.actor().is_admin()
+}
+
+/// 邮件投递: the e-mails that failed for good or wait for a retry after an error, newest
+/// first. Administrators only (they hold addresses of every organisation).
+pub async fn troubled(
+    app: &App,
+    me: &crate::Caller,
+    offset: i64,
+    limit: i64,
+) -> Result<Deliveries, AppError> {
+    if !may_see_deliveries(me) {
+        return Err(AppError::Forbidden);
+    }
+    let (rows, total) =
+        renke_store::jobs::troubled(&app.db, KIND, offset.max(0), limit.clamp(1, 200)).await?;
+    let items = rows
+        .into_iter()
+        .map(|r| {
+            // A payload this version cannot read still shows, with its error.
+            let mail: Option<Mail> = serde_json::from_str(&r.payload).ok();
+            let given_up = r.status == "failed";
+            Delivery {
+                job_id: r.id,
+                to: mail.as_ref().map(|m| m.to.clone()).unwrap_or_default(),
+                subject: mail.map(|m| m.subject).unwrap_or_default(),
+                status: r.status,
+                attempts: r.attempts,
+                last_error: r.last_error,
+                next_try: (!given_up).then_some(r.run_at),
+                given_up_at: if given_up { r.finished_at } else { None },
+            }
+        })
+        .collect();
+    Ok(Deliveries { items, total })
+}
+
+/// Sends an e-mail that was given up once more (after the address or the server was
+/// fixed): it is queued now with all its attempts again. Administrators only; an e-mail
+/// that is not given up is `not_found`.
+pub async fn retry(app: &App, me: &crate::Caller, job_id: i64) -> Result<(), AppError> {
+    if !may_see_deliveries(me) {
+        return Err(AppError::Forbidden);
+    }
+    if renke_store::jobs::requeue(&app.db, KIND, job_id, app.clock.now()).await? {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
 impl From<MailError> for AppError {
     fn from(e: MailError) -> Self {
         AppError::Internal(anyhow::anyhow!(e))

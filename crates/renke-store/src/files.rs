@@ -1,5 +1,6 @@
-//! Uploaded files: bytes in an object store (local directory by default, in memory for
-//! tests) under their SHA-256, metadata in the `files` table.
+//! Uploaded files: bytes in an object store (a local directory by default, an S3-compatible
+//! bucket for deployments of several servers, memory for tests) under their SHA-256,
+//! metadata in the `files` table.
 //!
 //! The caller checks the upload against its [`UploadRule`](renke_domain::file::UploadRule)
 //! and the caller's permission first; [`FileStore::stage`] then writes the object before the
@@ -158,6 +159,47 @@ impl FileStore {
         })
     }
 
+    /// Files in an S3-compatible bucket (Amazon S3, MinIO, Ceph, a cloud's object storage),
+    /// under `options.prefix` when one is given. Settings left unset come from the usual
+    /// `AWS_…` environment variables.
+    pub fn s3(options: &S3Options) -> Result<FileStore, StoreError> {
+        let mut b = object_store::aws::AmazonS3Builder::from_env()
+            .with_bucket_name(&options.bucket)
+            .with_region(&options.region);
+        if let Some(endpoint) = &options.endpoint {
+            b = b
+                .with_endpoint(endpoint)
+                .with_allow_http(endpoint.starts_with("http://"));
+        }
+        if let Some(id) = &options.access_key_id {
+            b = b.with_access_key_id(id);
+        }
+        if let Some(secret) = &options.secret_access_key {
+            b = b.with_secret_access_key(secret);
+        }
+        let s3 = b.build().map_err(store_err)?;
+        let store: Arc<dyn ObjectStore> = match options.prefix.as_deref().filter(|p| !p.is_empty())
+        {
+            Some(prefix) => Arc::new(object_store::prefix::PrefixStore::new(s3, prefix)),
+            None => Arc::new(s3),
+        };
+        Ok(FileStore { store })
+    }
+
+    /// Checks that the store answers (for `/readyz`) by listing a prefix nothing is stored
+    /// under: an empty answer is fine; an unreachable server, a missing bucket or refused
+    /// credentials are not.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        match self
+            .store
+            .list_with_delimiter(Some(&ObjectPath::from("readyz")))
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(e) => Err(store_err(e)),
+        }
+    }
+
     /// Stores the bytes of a checked upload (once per content) without recording the file:
     /// the caller inserts the row inside its own transaction (see [`Staged`]), so a refused
     /// write leaves no `files` row; an object whose row never commits is removed by
@@ -210,6 +252,36 @@ impl FileStore {
             .await
             .map_err(store_err)?;
         Ok(got.bytes().await.map_err(store_err)?.to_vec())
+    }
+}
+
+/// Where an S3-compatible store is and how to sign in to it (see [`FileStore::s3`]).
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct S3Options {
+    pub bucket: String,
+    /// E.g. `https://s3.cn-north-1.amazonaws.com.cn` or `http://127.0.0.1:9000`; `None` for
+    /// Amazon S3 in `region`. Requests are path-style (`endpoint/bucket/key`).
+    pub endpoint: Option<String>,
+    pub region: String,
+    pub access_key_id: Option<String>,
+    pub secret_access_key: Option<String>,
+    /// Keys are written under this prefix (several deployments or tests in one bucket).
+    pub prefix: Option<String>,
+}
+
+impl std::fmt::Debug for S3Options {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("S3Options")
+            .field("bucket", &self.bucket)
+            .field("endpoint", &self.endpoint)
+            .field("region", &self.region)
+            .field("access_key_id", &self.access_key_id)
+            .field(
+                "secret_access_key",
+                &self.secret_access_key.as_ref().map(|_| "***"),
+            )
+            .field("prefix", &self.prefix)
+            .finish()
     }
 }
 
@@ -370,4 +442,16 @@ pub async fn get(db: &Db, id: i64) -> Result<StoredFile, StoreError> {
         .fetch_one(p)
         .await)?;
     row.try_into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_local_or_memory_store_answers_its_check_even_empty() {
+        let dir = tempfile::tempdir().unwrap();
+        FileStore::local(dir.path()).unwrap().ping().await.unwrap();
+        FileStore::memory().ping().await.unwrap();
+    }
 }

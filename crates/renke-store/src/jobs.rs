@@ -271,6 +271,51 @@ pub async fn list(
         .await)?)
 }
 
+/// Jobs of `kind` in trouble — given up (`failed`) or waiting to be retried after an
+/// error — newest first, with how many there are.
+pub async fn troubled(
+    db: &Db,
+    kind: &str,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<JobRow>, i64), StoreError> {
+    let filter =
+        "kind = $1 AND (status = 'failed' OR (status = 'queued' AND last_error IS NOT NULL))";
+    let sql = format!(
+        "SELECT id, kind, payload, dedupe_key, status, run_at, attempts, last_error, \
+         finished_at FROM jobs WHERE {filter} ORDER BY id DESC LIMIT $2 OFFSET $3"
+    );
+    let rows = on_db!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+        .bind(kind)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(p)
+        .await)?;
+    let count = format!("SELECT COUNT(*) FROM jobs WHERE {filter}");
+    let total: i64 = on_db!(db, |p| sqlx::query_scalar(sqlx::AssertSqlSafe(
+        count.as_str()
+    ))
+    .bind(kind)
+    .fetch_one(p)
+    .await)?;
+    Ok((rows, total))
+}
+
+/// Puts a job of `kind` that was given up back in the queue, due at `now` with all its
+/// attempts again (its last error kept until it runs). Returns whether there was such a job.
+pub async fn requeue(db: &Db, kind: &str, id: i64, now: DateTime<Utc>) -> Result<bool, StoreError> {
+    let sql = "UPDATE jobs SET status = 'queued', attempts = 0, run_at = $1, finished_at = NULL \
+               WHERE id = $2 AND kind = $3 AND status = 'failed'";
+    let done = on_db!(db, |p| sqlx::query(sql)
+        .bind(now)
+        .bind(id)
+        .bind(kind)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(done == 1)
+}
+
 /// How many jobs are in each status.
 pub async fn counts(db: &Db) -> Result<Vec<(String, i64)>, StoreError> {
     let sql = "SELECT status, COUNT(*) FROM jobs GROUP BY status ORDER BY status";

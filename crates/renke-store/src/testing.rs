@@ -185,6 +185,32 @@ pub async fn backends() -> Vec<TestDb> {
     out
 }
 
+/// The S3-compatible server under test (`.ci/services` starts one): its endpoint and an
+/// existing bucket.
+pub const S3_ENDPOINT_ENV: &str = "RENKE_TEST_S3_ENDPOINT";
+pub const S3_BUCKET_ENV: &str = "RENKE_TEST_S3_BUCKET";
+
+/// A file store in the test S3 server's bucket under a fresh random prefix (so tests never
+/// see each other's objects), when `RENKE_TEST_S3_ENDPOINT` is set; `None` otherwise.
+pub fn s3_store() -> Option<crate::files::FileStore> {
+    let endpoint = std::env::var(S3_ENDPOINT_ENV).ok()?;
+    let bucket = std::env::var(S3_BUCKET_ENV).unwrap_or_else(|_| "renke-test".to_owned());
+    let options = crate::files::S3Options {
+        bucket,
+        endpoint: Some(endpoint),
+        region: "us-east-1".to_owned(),
+        access_key_id: Some("renke-test".to_owned()),
+        secret_access_key: Some("renke-test".to_owned()),
+        prefix: Some(format!("t{:016x}", rand::rng().random::<u64>())),
+    };
+    match crate::files::FileStore::s3(&options) {
+        Ok(store) => Some(store),
+        Err(e) => panic_in_test(&format!(
+            "{S3_ENDPOINT_ENV} is set but the store cannot be built: {e}"
+        )),
+    }
+}
+
 #[allow(clippy::panic)]
 fn panic_in_test(msg: &str) -> ! {
     panic!("{msg}")

@@ -12,6 +12,7 @@ pub mod headers;
 pub mod i18n;
 pub mod metrics;
 pub mod pages;
+pub mod request_id;
 mod state;
 mod view;
 
@@ -23,7 +24,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 
 /// The whole application router. Pages and the API resolve the identity and check CSRF;
-/// static files, the API document, `/healthz` and `/metrics` need neither, so they skip
+/// static files, the API document, `/healthz`, `/readyz` and `/metrics` need neither, so they skip
 /// the session lookup.
 pub fn router(state: AppState) -> Router {
     let (api, api_doc) = api::routes();
@@ -44,6 +45,7 @@ pub fn router(state: AppState) -> Router {
         .merge(app)
         .merge(api::docs_routes(api_doc))
         .route("/healthz", get(health))
+        .route("/readyz", get(ready))
         .route("/metrics", get(metrics::render))
         .route("/static/{*file}", get(pages::assets::serve))
         .route(
@@ -60,6 +62,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             headers::security,
         ))
+        .layer(axum::middleware::from_fn(request_id::tag))
         .with_state(state)
 }
 
@@ -88,4 +91,30 @@ async fn health(
                 .into_response()
         }
     }
+}
+
+/// `/readyz`: whether this server should get traffic — the database answers and is at this
+/// binary's migration, the file store answers. 200 or 503, with each check as JSON
+/// (`"ok"` or the problem).
+async fn ready(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let r = state.readiness().await;
+    let checks: serde_json::Map<String, serde_json::Value> = r
+        .checks
+        .iter()
+        .map(|(name, problem)| {
+            let v = problem.clone().unwrap_or_else(|| "ok".to_owned());
+            ((*name).to_owned(), serde_json::Value::String(v))
+        })
+        .collect();
+    let status = if r.ready() {
+        axum::http::StatusCode::OK
+    } else {
+        tracing::error!(?checks, "not ready");
+        axum::http::StatusCode::SERVICE_UNAVAILABLE
+    };
+    let body = serde_json::json!({ "ready": r.ready(), "checks": checks });
+    (status, axum::Json(body)).into_response()
 }

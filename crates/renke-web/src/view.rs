@@ -83,6 +83,12 @@ impl Chrome {
             .as_ref()
             .is_some_and(renke_app::accounts::may_manage_own_accounts)
     }
+    /// Whether the navigation shows 邮件投递 (e-mails in trouble): to administrators.
+    pub fn shows_deliveries(&self) -> bool {
+        self.account
+            .as_ref()
+            .is_some_and(renke_app::mail::may_see_deliveries)
+    }
     pub fn new(ctx: &Ctx, nav: &'static str, title: impl Into<String>) -> Chrome {
         Chrome {
             tr: ctx.tr,

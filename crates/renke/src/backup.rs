@@ -29,6 +29,7 @@ impl DbArgs {
                 database_url: self.database_url.clone(),
                 data_dir: self.data_dir.clone(),
                 listen: None,
+                no_worker: false,
             },
         )
     }

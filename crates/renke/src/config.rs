@@ -35,10 +35,16 @@ pub struct Settings {
     pub listen: SocketAddr,
     /// Log filter in `tracing` syntax, e.g. `info` or `info,renke_web=debug`.
     pub log: String,
+    /// Log lines as `text` (for a terminal) or `json` (one object a line, for a log
+    /// collector); each line of a request names its request id.
+    pub log_format: LogFormat,
     /// Uploaded files; a relative path is under `data_dir`.
     pub files_dir: PathBuf,
     /// Seconds between two passes of the job worker (e-mail, reminders).
     pub worker_poll_seconds: u64,
+    /// Whether `renke serve` also runs the job worker. Switch it off on web servers when
+    /// `renke worker` processes run the jobs (`renke serve --no-worker` does the same).
+    pub run_worker: bool,
     /// Extra fonts for PDFs, e.g. `/usr/share/fonts`: searched when the bundled Noto CJK
     /// subset lacks a character, and used first for the official families (仿宋_GB2312,
     /// 黑体, 楷体, 小标宋) when present. When unset: the bundled fonts only.
@@ -50,6 +56,15 @@ pub struct Settings {
     pub database: DatabaseConfig,
     pub metrics: MetricsConfig,
     pub files: FilesConfig,
+}
+
+/// How log lines are written (`log_format`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
 }
 
 /// `[server]`: how connections are accepted and how long they may sit idle.
@@ -142,8 +157,10 @@ impl Default for Settings {
             data_dir: PathBuf::from("./renke-data"),
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             log: "info".to_owned(),
+            log_format: LogFormat::Text,
             files_dir: PathBuf::from("files"),
             worker_poll_seconds: 5,
+            run_worker: true,
             font_dir: None,
             web: WebConfig::default(),
             mail: MailConfig::default(),
@@ -165,8 +182,10 @@ impl fmt::Debug for Settings {
             .field("data_dir", &self.data_dir)
             .field("listen", &self.listen)
             .field("log", &self.log)
+            .field("log_format", &self.log_format)
             .field("files_dir", &self.files_dir)
             .field("worker_poll_seconds", &self.worker_poll_seconds)
+            .field("run_worker", &self.run_worker)
             .field("font_dir", &self.font_dir)
             .field("web", &self.web)
             .field("mail", &redacted_mail(&self.mail))
@@ -184,6 +203,8 @@ pub struct Overrides {
     pub database_url: Option<String>,
     pub data_dir: Option<PathBuf>,
     pub listen: Option<SocketAddr>,
+    /// `--no-worker`: this server runs no jobs.
+    pub no_worker: bool,
 }
 
 impl Settings {
@@ -314,11 +335,21 @@ impl Settings {
         if let Some(l) = flags.listen {
             self.listen = l;
         }
+        if flags.no_worker {
+            self.run_worker = false;
+        }
     }
 
     /// The directory uploaded files are kept in.
     pub fn files_dir(&self) -> PathBuf {
         self.data_dir.join(&self.files_dir)
+    }
+
+    /// The file store `[files]` configures: the files directory, or an S3 bucket.
+    pub fn file_store(&self) -> anyhow::Result<renke_store::files::FileStore> {
+        self.files
+            .open_store(&self.files_dir())
+            .map_err(anyhow::Error::msg)
     }
 
     /// The database URL in effect: the configured one, or SQLite inside the data directory.
@@ -534,11 +565,53 @@ mod tests {
         assert_eq!(s.web.session_hours, 8);
         s.apply(&Overrides {
             listen: Some("127.0.0.1:7000".parse().unwrap()),
+            no_worker: false,
             database_url: Some("postgres://renke:secret@db/renke".into()),
             data_dir: None,
         });
         assert_eq!(s.listen.to_string(), "127.0.0.1:7000");
         assert_eq!(s.database_url(), "postgres://renke:secret@db/renke");
+        assert!(s.run_worker, "a server runs its worker by default");
+        s.apply(&Overrides {
+            no_worker: true,
+            ..Overrides::default()
+        });
+        assert!(!s.run_worker, "--no-worker");
+    }
+
+    /// The S3 store and JSON logs are set from the environment as a deployment does, the
+    /// secret never printed; an unknown store or log format is refused naming the variable.
+    #[test]
+    fn s3_files_and_json_logs_from_the_environment() {
+        let mut s = Settings::default();
+        s.apply_env(env(&[
+            ("RENKE_FILES__STORE", "s3"),
+            ("RENKE_FILES__S3_BUCKET", "renke-prod"),
+            ("RENKE_FILES__S3_ENDPOINT", "https://obs.example.cn"),
+            ("RENKE_FILES__S3_ACCESS_KEY_ID", "AKRENKE"),
+            ("RENKE_FILES__S3_SECRET_ACCESS_KEY", "very-secret"),
+            ("RENKE_RUN_WORKER", "false"),
+            ("RENKE_LOG_FORMAT", "json"),
+        ]))
+        .unwrap();
+        assert_eq!(s.files.store, renke_app::files::StoreKind::S3);
+        assert_eq!(s.files.s3_bucket, "renke-prod");
+        assert_eq!(s.log_format, LogFormat::Json);
+        assert!(!s.run_worker);
+        let shown = format!("{s:?}");
+        assert!(
+            shown.contains("renke-prod") && !shown.contains("very-secret"),
+            "{shown}"
+        );
+        assert!(s.file_store().is_ok());
+        let e = Settings::default()
+            .apply_env(env(&[("RENKE_FILES__STORE", "ftp")]))
+            .unwrap_err();
+        assert!(e.to_string().contains("RENKE_FILES__STORE"), "{e}");
+        let mut no_bucket = Settings::default();
+        no_bucket.files.store = renke_app::files::StoreKind::S3;
+        let e = no_bucket.file_store().unwrap_err();
+        assert!(e.to_string().contains("s3_bucket"), "{e}");
     }
 
     #[test]

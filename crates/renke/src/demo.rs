@@ -838,8 +838,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     crate::serve::init_tracing("info");
     let (db, settings) = open(&args).await?;
     let clock = parse_clock(&args.clock)?;
-    let files = FileStore::local(&settings.files_dir())
-        .with_context(|| format!("files directory {}", settings.files_dir().display()))?;
+    let files = settings.file_store()?;
     let summary = load_demo_with(&db, &files, clock.now(), args.without_253).await?;
     println!(
         "演示数据已就绪 demo ready: {} 个机构 organisations, {} 个账号 accounts, 活动 campaign #{}",

@@ -3,7 +3,6 @@
 //! the same every hour; the command is for operators (after a restore, before a backup).
 
 use crate::backup::DbArgs;
-use anyhow::Context;
 use renke_domain::clock::Clock;
 use renke_domain::file::human_size;
 use renke_store::files::Sweep;
@@ -40,18 +39,13 @@ pub async fn run(args: FilesArgs) -> anyhow::Result<()> {
     }
 }
 
-/// Sweeps the configured files directory at `clock`'s time and returns the report.
+/// Sweeps the configured file store at `clock`'s time and returns the report.
 pub async fn gc(args: &GcArgs, clock: Clock) -> anyhow::Result<String> {
     if args.grace_minutes < 0 {
         anyhow::bail!("--grace-minutes 不能为负数 must not be negative");
     }
     let settings = args.db.settings()?;
-    let files = renke_store::files::FileStore::local(&settings.files_dir()).with_context(|| {
-        format!(
-            "无法使用文件目录 cannot use the files directory {}",
-            settings.files_dir().display()
-        )
-    })?;
+    let files = settings.file_store()?;
     let (db, _) = args.db.open().await?;
     let app = renke_app::App::new(db.clone(), clock, settings.web.clone()).with_files(files);
     let done = renke_app::files::sweep(&app, chrono::Duration::minutes(args.grace_minutes)).await?;

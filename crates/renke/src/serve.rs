@@ -1,6 +1,6 @@
 //! `renke serve`: the web server.
 
-use crate::config::{Overrides, Settings};
+use crate::config::{LogFormat, Overrides, Settings};
 use anyhow::Context;
 use renke_app::App;
 use renke_domain::clock::Clock;
@@ -24,6 +24,9 @@ pub struct ServeArgs {
     /// 数据目录 Data directory [default: ./renke-data].
     #[arg(long, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
+    /// 不运行后台任务 Run no jobs here (web servers beside `renke worker` processes).
+    #[arg(long)]
+    pub no_worker: bool,
 }
 
 /// Builds the settings for a command from `--config`, the environment and its flags.
@@ -31,12 +34,25 @@ pub fn settings(config: Option<&std::path::Path>, flags: &Overrides) -> anyhow::
     Settings::load(config, std::env::vars(), flags)
 }
 
-/// Starts logging with `filter` (RUST_LOG, when set, wins). Safe to call twice.
+/// Starts logging with `filter` (RUST_LOG, when set, wins) as text. Safe to call twice.
 pub fn init_tracing(filter: &str) {
+    init_logging(filter, LogFormat::Text);
+}
+
+/// Starts logging with `filter` (RUST_LOG, when set, wins) in `format`. Safe to call twice.
+pub fn init_logging(filter: &str, format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .or_else(|_| tracing_subscriber::EnvFilter::try_new(filter))
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
+    let fmt = tracing_subscriber::fmt().with_env_filter(filter);
+    let _ = match format {
+        LogFormat::Text => fmt.try_init(),
+        LogFormat::Json => fmt
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .try_init(),
+    };
 }
 
 /// `renke serve`.
@@ -54,9 +70,9 @@ pub async fn worker(args: ServeArgs) -> anyhow::Result<()> {
     let name = worker_name();
     tracing::info!(name = %name, "任务进程已启动 worker running");
     let worker = renke_app::jobs::Worker::new(app, name);
-    let run = tokio::spawn(worker.run(Duration::from_secs(s.worker_poll_seconds.max(1))));
-    shutdown_signal().await;
-    run.abort();
+    let every = Duration::from_secs(s.worker_poll_seconds.max(1));
+    // A pass under way when the signal comes is finished (its jobs are not cut halfway).
+    worker.run_until(every, shutdown_signal()).await;
     db.close().await;
     tracing::info!("已停止 stopped");
     Ok(())
@@ -71,9 +87,10 @@ pub async fn open(args: ServeArgs) -> anyhow::Result<(Db, Settings)> {
             database_url: args.database_url,
             data_dir: args.data_dir,
             listen: args.listen,
+            no_worker: args.no_worker,
         },
     )?;
-    init_tracing(&s.log);
+    init_logging(&s.log, s.log_format);
     tracing::info!(settings = ?s, "starting");
     let url = s.database_url();
     // Check the scheme before creating anything on disk.
@@ -92,16 +109,11 @@ pub async fn open(args: ServeArgs) -> anyhow::Result<(Db, Settings)> {
 pub async fn build_app(db: Db, clock: Clock, settings: &Settings) -> anyhow::Result<App> {
     let mailer = renke_app::mail::Mailer::from_config(&settings.mail, &settings.data_dir)
         .context("邮件配置有误 invalid [mail] settings")?;
-    let files = renke_store::files::FileStore::local(&settings.files_dir()).with_context(|| {
-        format!(
-            "无法使用文件目录 cannot use the files directory {}",
-            settings.files_dir().display()
-        )
-    })?;
+    let files = settings.file_store()?;
     let mut app = App::new(db, clock, settings.web.clone())
         .with_mailer(mailer)
         .with_files(files)
-        .with_files_config(settings.files);
+        .with_files_config(settings.files.clone());
     if let Some(dir) = settings.font_dir.clone() {
         // Reads every font file's tables once: blocking I/O, off the runtime.
         let shown = dir.display().to_string();
@@ -134,22 +146,47 @@ pub async fn serve_on(
 ) -> anyhow::Result<()> {
     let purge = tokio::spawn(purge_sessions(db.clone(), clock.clone()));
     let app = build_app(db.clone(), clock, settings).await?;
-    let worker = renke_app::jobs::Worker::new(app.clone(), worker_name());
-    let worker = tokio::spawn(worker.run(std::time::Duration::from_secs(
-        settings.worker_poll_seconds.max(1),
-    )));
+    // One stop signal for the server and its worker: the server finishes the requests in
+    // flight, the worker the pass under way.
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let worker = settings.run_worker.then(|| {
+        let worker = renke_app::jobs::Worker::new(app.clone(), worker_name());
+        let every = Duration::from_secs(settings.worker_poll_seconds.max(1));
+        let mut stopped = stopped.clone();
+        tokio::spawn(worker.run_until(every, async move {
+            let _ = stopped.wait_for(|s| *s).await;
+        }))
+    });
     let state = renke_web::AppState::from(app).with_metrics_token(settings.metrics.token.clone());
     let router = renke_web::router(state);
     let limits = limits(&settings.server);
     warn_if_few_files(limits.max_connections);
-    tracing::info!(listen = %listener.local_addr()?, ?limits, "服务已启动 serving");
-    crate::server::run(listener, router, limits, shutdown).await;
+    tracing::info!(
+        listen = %listener.local_addr()?,
+        ?limits,
+        worker = settings.run_worker,
+        "服务已启动 serving"
+    );
+    crate::server::run(listener, router, limits, async {
+        shutdown.await;
+        let _ = stop.send(true);
+    })
+    .await;
     purge.abort();
-    worker.abort();
+    if let Some(worker) = worker
+        && tokio::time::timeout(WORKER_GRACE, worker).await.is_err()
+    {
+        tracing::warn!(
+            "后台任务未在时限内结束 the worker's pass did not end in time; its jobs are taken over when their lease ends"
+        );
+    }
     db.close().await;
     tracing::info!("已停止 stopped");
     Ok(())
 }
+
+/// How long a stopping server waits for its worker's pass under way.
+const WORKER_GRACE: Duration = Duration::from_secs(30);
 
 /// The server's limits as `[server]` sets them.
 pub fn limits(s: &crate::config::ServerConfig) -> crate::server::Limits {

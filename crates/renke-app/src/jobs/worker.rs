@@ -151,10 +151,20 @@ impl Worker {
 
     /// Runs passes every `every` until the task is dropped or aborted.
     pub async fn run(self, every: std::time::Duration) {
+        self.run_until(every, std::future::pending()).await;
+    }
+
+    /// Runs passes every `every` until `stop` completes; a pass under way then is finished
+    /// first (no job is cut halfway).
+    pub async fn run_until(self, every: std::time::Duration, stop: impl Future<Output = ()>) {
         let mut tick = tokio::time::interval(every);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        tokio::pin!(stop);
         loop {
-            tick.tick().await;
+            tokio::select! {
+                _ = tick.tick() => {}
+                () = &mut stop => return,
+            }
             if let Err(e) = self.run_once().await {
                 tracing::error!(error = %e, "job queue unavailable");
             }

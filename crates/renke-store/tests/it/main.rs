@@ -6,6 +6,7 @@ mod accounts;
 mod activities;
 mod backup;
 mod campaigns;
+mod files_s3;
 mod fixtures;
 mod jobs;
 mod notices;

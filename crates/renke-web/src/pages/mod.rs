@@ -5,6 +5,7 @@ mod activities;
 pub mod assets;
 mod campaigns;
 mod ceremony;
+mod deliveries;
 pub use ceremony::verify_link;
 mod cases;
 mod exports;
@@ -422,6 +423,8 @@ pub fn routes() -> Router<AppState> {
             "/publicity/cases/submissions/{id}/files/{file}",
             get(cases::case_file),
         )
+        .route("/admin/mail", get(deliveries::list))
+        .route("/admin/mail/{id}/retry", post(deliveries::retry))
         .route("/settings", get(settings::show))
         .route("/settings/language", post(settings::language))
         .route("/settings/mail", post(settings::mail))

@@ -289,6 +289,83 @@ async fn health() {
     }
 }
 
+/// `/readyz` answers 200 with each check `ok` when the database is migrated and the file
+/// store answers; with a file store that cannot be reached it answers 503 naming `files`.
+#[tokio::test]
+async fn readiness_names_what_is_not_ready() {
+    for app in TestApp::spawn_all().await {
+        let l = app.label();
+        let r = app.anonymous().get("/readyz").await;
+        assert_eq!(r.status, 200, "{l}: {}", r.text);
+        assert_eq!(
+            r.body,
+            json!({"ready": true, "checks": {"database": "ok", "migrations": "ok", "files": "ok"}}),
+            "{l}"
+        );
+        app.finish().await;
+    }
+    for db in renke_app::testing::backends().await {
+        // Nothing listens on port 1: the store is configured but unreachable.
+        let unreachable = renke_app::FileStore::s3(&renke_store::files::S3Options {
+            bucket: "renke".into(),
+            endpoint: Some("http://127.0.0.1:1".into()),
+            region: "us-east-1".into(),
+            access_key_id: Some("k".into()),
+            secret_access_key: Some("s".into()),
+            prefix: None,
+        })
+        .unwrap();
+        let app =
+            TestApp::spawn_mapped(db, Default::default(), |a| a.with_files(unreachable)).await;
+        let l = app.label();
+        let r = app.anonymous().get("/readyz").await;
+        assert_eq!(r.status, 503, "{l}: {}", r.text);
+        assert_eq!(r.body["ready"], false, "{l}");
+        assert_eq!(r.body["checks"]["database"], "ok", "{l}");
+        assert_ne!(r.body["checks"]["files"], "ok", "{l}: {}", r.text);
+        app.finish().await;
+    }
+}
+
+/// Every response carries an `X-Request-Id`: the one the proxy sent when it is well formed,
+/// else a new one (never a header value that could forge a log line).
+#[tokio::test]
+async fn responses_carry_a_request_id() {
+    let app = TestApp::spawn(
+        renke_app::testing::TestDb::sqlite().await.unwrap(),
+        Default::default(),
+    )
+    .await;
+    let anon = app.anonymous();
+    let id = |r: &crate::support::Resp| {
+        r.headers
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let a = anon.get("/healthz").await;
+    let b = anon.get("/no-such-page").await;
+    let (a, b) = (id(&a).unwrap(), id(&b).unwrap());
+    assert_eq!(a.len(), 16, "{a}");
+    assert_ne!(a, b, "each request its own id");
+    let sent = anon
+        .send(
+            anon.request(Method::GET, "/healthz")
+                .header("x-request-id", "lb-7f3a.42"),
+        )
+        .await;
+    assert_eq!(id(&sent).as_deref(), Some("lb-7f3a.42"));
+    let forged = anon
+        .send(
+            anon.request(Method::GET, "/healthz")
+                .header("x-request-id", "a b\tc"),
+        )
+        .await;
+    let forged = id(&forged).unwrap();
+    assert_eq!(forged.len(), 16, "a malformed id is replaced: {forged}");
+    app.finish().await;
+}
+
 /// Every path the whole router serves, from axum's own listing of its routes: its `Debug`
 /// output names each route as `RouteId(n): "/path"`, the routes first, then the fallbacks
 /// (left out here: they answer 404). Nested routers are flattened into it, so a route added

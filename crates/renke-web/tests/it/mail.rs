@@ -151,3 +151,263 @@ fn bad_mail_settings_are_refused_with_the_reason() {
     .unwrap_err();
     assert!(e.to_string().contains("no address here"), "{e}");
 }
+
+/// The SMTP server `.ci/services` starts (aiosmtpd writing a Maildir), when set.
+fn smtp_server() -> Option<(String, std::path::PathBuf)> {
+    let url = std::env::var("RENKE_TEST_SMTP_URL").ok()?;
+    let maildir = std::env::var("RENKE_TEST_SMTP_MAILDIR").ok()?;
+    Some((url, maildir.into()))
+}
+
+fn smtp_mailer(url: &str) -> Mailer {
+    let dir = tempfile::tempdir().unwrap();
+    Mailer::from_config(
+        &MailConfig {
+            transport: "smtp".into(),
+            smtp_url: Some(url.to_owned()),
+            ..MailConfig::default()
+        },
+        dir.path(),
+    )
+    .unwrap()
+}
+
+/// The message the SMTP server received for `rcpt`, waiting up to five seconds for it.
+async fn received(maildir: &std::path::Path, rcpt: &str) -> String {
+    for _ in 0..50 {
+        if let Ok(entries) = std::fs::read_dir(maildir.join("new")) {
+            for e in entries {
+                let text = std::fs::read_to_string(e.unwrap().path()).unwrap_or_default();
+                if text.contains(&format!("X-RcptTo: {rcpt}")) {
+                    return text;
+                }
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("no message for {rcpt} in {}", maildir.display());
+}
+
+/// A header's value with its folded lines joined, its RFC 2047 encoded words decoded.
+fn header(message: &str, name: &str) -> String {
+    use base64::Engine;
+    let head = message.split("\n\n").next().unwrap().replace("\r\n", "\n");
+    let mut value = None::<String>;
+    for line in head.lines() {
+        match &mut value {
+            Some(v) if line.starts_with([' ', '\t']) => v.push_str(line.trim_start()),
+            Some(_) => break,
+            None => {
+                if let Some(rest) = line.strip_prefix(&format!("{name}: ")) {
+                    value = Some(rest.to_owned());
+                }
+            }
+        }
+    }
+    let raw = value.unwrap_or_else(|| panic!("no {name} header in {message}"));
+    // Encoded words (`=?utf-8?b?…?=`), adjacent or separated by folding white space, which
+    // is then not part of the text; anything else is kept as it is.
+    let mut bytes = Vec::new();
+    let mut rest = raw.as_str();
+    let mut after_word = false;
+    while !rest.is_empty() {
+        let start = rest.to_ascii_lowercase().find("=?utf-8?b?");
+        let (literal, word) = match start {
+            Some(i) => (&rest[..i], Some(&rest[i + "=?utf-8?b?".len()..])),
+            None => (rest, None),
+        };
+        if !(after_word && word.is_some() && literal.trim().is_empty()) {
+            bytes.extend(literal.as_bytes());
+        }
+        let Some(word) = word else { break };
+        let end = word
+            .find("?=")
+            .unwrap_or_else(|| panic!("unterminated word in {raw}"));
+        bytes.extend(
+            base64::engine::general_purpose::STANDARD
+                .decode(&word[..end])
+                .unwrap_or_else(|e| panic!("{e}: {raw}")),
+        );
+        rest = &word[end + 2..];
+        after_word = true;
+    }
+    String::from_utf8(bytes).unwrap()
+}
+
+/// A queued e-mail goes out through a real SMTP server: the worker sends it, the server
+/// receives it for the right recipient, the Chinese subject arrives encoded and decodes to
+/// the original, the body is UTF-8 and the invitation travels as a text/calendar part.
+#[tokio::test]
+async fn mail_reaches_a_real_smtp_server() {
+    let Some((url, maildir)) = smtp_server() else {
+        eprintln!("RENKE_TEST_SMTP_URL unset: SMTP test skipped");
+        return;
+    };
+    for db in renke_app::testing::backends().await {
+        let app =
+            TestApp::spawn_mapped(db, Default::default(), |a| a.with_mailer(smtp_mailer(&url)))
+                .await;
+        let l = app.label();
+        // Unique per run and backend: the server's Maildir may hold earlier runs' messages.
+        let stamp = renke_domain::clock::Clock::System
+            .now()
+            .timestamp_nanos_opt()
+            .unwrap();
+        let rcpt = format!("wangwu-{stamp}-{}@example.cn", l.to_lowercase());
+        let m = invitation(&format!("王五 <{rcpt}>"));
+        let mut tx = app.db().write().await.unwrap();
+        assert!(
+            mail::queue(&mut tx, &m, None, app.clock.now())
+                .await
+                .unwrap()
+        );
+        tx.commit().await.unwrap();
+
+        let pass = app.run_jobs().await;
+        assert_eq!((pass.done, pass.failed), (1, 0), "{l}");
+        let got = received(&maildir, &rcpt).await;
+        assert_eq!(header(&got, "Subject"), m.subject, "{l}: {got}");
+        assert!(header(&got, "To").contains(&rcpt), "{l}");
+        assert!(
+            header(&got, "From").contains("noreply@renke.localhost"),
+            "{l}"
+        );
+        assert!(got.contains("Content-Type: text/calendar"), "{l}: {got}");
+        assert!(
+            got.contains("BEGIN:VCALENDAR"),
+            "{l}: the invitation's content: {got}"
+        );
+        app.finish().await;
+    }
+}
+
+/// An SMTP server that does not answer: the send fails, the job stays queued for a retry a
+/// minute later with the error kept, then two minutes, four…, and is given up after its
+/// last attempt, still showing why.
+#[tokio::test]
+async fn an_unreachable_smtp_server_is_retried_with_backoff() {
+    let app = TestApp::spawn_mapped(
+        renke_app::testing::TestDb::sqlite().await.unwrap(),
+        Default::default(),
+        |a| a.with_mailer(smtp_mailer("smtp://127.0.0.1:1")),
+    )
+    .await;
+    let db = app.db();
+    let mut tx = db.write().await.unwrap();
+    mail::queue(
+        &mut tx,
+        &invitation("zhaoliu@example.cn"),
+        None,
+        app.clock.now(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let mut waits = Vec::new();
+    loop {
+        let before = app.clock.now();
+        let pass = app.run_jobs().await;
+        assert_eq!(pass.failed, 1);
+        let row = jobs::list(db, Some(mail::KIND), 0, 1)
+            .await
+            .unwrap()
+            .remove(0);
+        assert!(
+            row.last_error.as_deref().unwrap_or("").contains("发送失败"),
+            "{:?}",
+            row.last_error
+        );
+        if row.status == "failed" {
+            break;
+        }
+        assert_eq!(row.status, "queued");
+        waits.push((row.run_at - before).num_minutes());
+        app.clock.advance(row.run_at - before);
+    }
+    assert_eq!(waits, vec![1, 2, 4, 8], "backoff between the five attempts");
+    assert!(app.mails().is_empty());
+    app.finish().await;
+}
+
+/// 邮件投递: an administrator sees the e-mail given up with its address, subject and error,
+/// and sends it again (queued with all its attempts); staff may not see the page.
+#[tokio::test]
+async fn administrators_see_undelivered_mail_and_send_it_again() {
+    for app in TestApp::spawn_all().await {
+        let l = app.label();
+        app.tree().await;
+        app.account("gd.admin", renke_domain::perm::Role::Admin, "GD")
+            .await;
+        app.account("gd.staff", renke_domain::perm::Role::Staff, "GD")
+            .await;
+        let db = app.db();
+        let bad = Mail {
+            to: vec!["不是地址".into()],
+            ..invitation("x@example.cn")
+        };
+        jobs::enqueue(
+            db,
+            &bad.to_new_job(app.clock.now()).unwrap(),
+            app.clock.now(),
+        )
+        .await
+        .unwrap();
+        let admin = app.login("gd.admin", crate::support::PASSWORD).await;
+        assert!(
+            admin
+                .get("/admin/mail")
+                .await
+                .text
+                .contains("没有未送达的邮件"),
+            "{l}: nothing has failed yet"
+        );
+        app.run_jobs().await;
+        let page = admin.get("/admin/mail").await;
+        assert_eq!(page.status, 200, "{l}");
+        assert!(page.text.contains("等待重试"), "{l}: {}", page.text);
+        for _ in 0..4 {
+            app.clock.advance(Duration::hours(1));
+            app.run_jobs().await;
+        }
+        let page = admin.get("/admin/mail").await;
+        assert!(page.text.contains("已放弃"), "{l}");
+        assert!(
+            page.text.contains("不是地址"),
+            "{l}: the address and its error"
+        );
+        assert!(page.text.contains(&bad.subject), "{l}");
+        assert!(
+            page.text.contains("href=\"/admin/mail\""),
+            "{l}: in the navigation"
+        );
+
+        let staff = app.login("gd.staff", crate::support::PASSWORD).await;
+        assert_eq!(staff.get("/admin/mail").await.status, 403, "{l}");
+        let staff_home = staff.get("/settings").await;
+        assert!(
+            !staff_home.text.contains("/admin/mail"),
+            "{l}: no link for staff"
+        );
+        let id = jobs::list(db, Some(mail::KIND), 0, 1).await.unwrap()[0].id;
+        let refused = staff.form(&format!("/admin/mail/{id}/retry"), &[]).await;
+        assert_eq!(refused.status, 403, "{l}");
+
+        let again = admin.form(&format!("/admin/mail/{id}/retry"), &[]).await;
+        assert_eq!(again.status, 200, "{l}: {}", again.text);
+        assert!(again.text.contains("已重新排队发送"), "{l}");
+        let row = jobs::list(db, Some(mail::KIND), 0, 1)
+            .await
+            .unwrap()
+            .remove(0);
+        assert_eq!((row.status.as_str(), row.attempts), ("queued", 0), "{l}");
+        // A job not given up cannot be sent again.
+        let twice = admin.form(&format!("/admin/mail/{id}/retry"), &[]).await;
+        assert_eq!(twice.status, 404, "{l}");
+        // Still a bad address: it fails five times more and is given up again.
+        for _ in 0..5 {
+            app.run_jobs().await;
+            app.clock.advance(Duration::hours(1));
+        }
+        app.finish().await;
+    }
+}

@@ -715,6 +715,7 @@ async fn refused_uploads_store_nothing_and_strangers_get_404() {
 async fn uploads_past_the_organisation_quota_are_refused() {
     let files = renke_app::files::FilesConfig {
         quota_per_org_mb: 1,
+        ..Default::default()
     };
     for app in TestApp::spawn_all_on_disk(files).await {
         let l = app.label();

@@ -71,7 +71,7 @@ impl TestApp {
             let dir = tempfile::tempdir().unwrap();
             let store = renke_store::files::FileStore::local(dir.path()).unwrap();
             let mut app = Self::spawn_mapped(db, WebConfig::default(), |a| {
-                a.with_files(store).with_files_config(files)
+                a.with_files(store).with_files_config(files.clone())
             })
             .await;
             app.files_dir = Some(dir);

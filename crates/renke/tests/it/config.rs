@@ -289,6 +289,7 @@ async fn sqlite_synchronous_reaches_the_connections() {
         database_url: None,
         listen: None,
         data_dir: Some(dir.path().join("serve")),
+        no_worker: false,
     })
     .await
     .unwrap();
@@ -322,6 +323,7 @@ async fn sqlite_synchronous_reaches_the_connections() {
         database_url: None,
         listen: None,
         data_dir: Some(dir.path().join("configured")),
+        no_worker: false,
     })
     .await
     .unwrap();
