@@ -46,6 +46,11 @@ pub struct TasksArgs {
     /// normal (as `renke demo`).
     #[arg(long, default_value = "full", value_parser = parse_synchronous)]
     pub sqlite_synchronous: renke_store::Synchronous,
+    /// 压测已在运行的服务器（可重复）Rush these running servers of the same database
+    /// instead of one started in this process, spreading the clients over them in turn
+    /// (e.g. two `renke serve` behind a load balancer, files on their shared store).
+    #[arg(long = "server", value_name = "URL")]
+    pub servers: Vec<String>,
 }
 
 fn parse_synchronous(s: &str) -> Result<renke_store::Synchronous, String> {
@@ -203,24 +208,35 @@ pub async fn run(args: TasksArgs) -> anyhow::Result<()> {
     }
     renke_store::accounts::create_many(&db, &new_accounts, clock.now()).await?;
 
-    // Files go to disk as in production, in a directory removed afterwards.
+    // The servers rushed: the given ones, or one in this process with files on disk as in
+    // production, in a directory removed afterwards.
     let files_dir =
         std::env::temp_dir().join(format!("renke-bench-tasks-files-{}", std::process::id()));
-    let state: renke_web::AppState =
-        renke_app::App::new(db.clone(), clock.clone(), renke_web::WebConfig::default())
-            .with_files(renke_store::files::FileStore::local(&files_dir)?)
-            .into();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    let app = renke_web::router(state);
-    let server = tokio::spawn(async move {
-        let _ = axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await;
-    });
-    let base = Arc::new(format!("http://{addr}"));
+    let (bases, server) = if args.servers.is_empty() {
+        let state: renke_web::AppState =
+            renke_app::App::new(db.clone(), clock.clone(), renke_web::WebConfig::default())
+                .with_files(renke_store::files::FileStore::local(&files_dir)?)
+                .into();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        let app = renke_web::router(state);
+        let server = tokio::spawn(async move {
+            let _ = axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await;
+        });
+        (vec![format!("http://{addr}")], Some(server))
+    } else {
+        let bases: Vec<String> = args
+            .servers
+            .iter()
+            .map(|s| s.trim_end_matches('/').to_owned())
+            .collect();
+        println!("服务器 servers: {}", bases.join(", "));
+        (bases, None)
+    };
     let summary: Arc<String> = Arc::new(
         "认可传递信任，服务绿色发展。"
             .repeat(36)
@@ -232,6 +248,8 @@ pub async fn run(args: TasksArgs) -> anyhow::Result<()> {
     // Log every client in first (argon2 is not what is measured).
     let mut clients = Vec::new();
     for (i, (_, labs)) in bureaus.iter().enumerate() {
+        // Each client stays on one server; the clients take the servers in turn.
+        let base = Arc::new(bases[i % bases.len()].clone());
         let c = reqwest::Client::builder()
             .cookie_store(true)
             .timeout(Duration::from_secs(60))
@@ -247,9 +265,9 @@ pub async fn run(args: TasksArgs) -> anyhow::Result<()> {
         let body: serde_json::Value = r.json().await?;
         let csrf = body["csrf_token"].as_str().unwrap_or("").to_owned();
         let mine: Vec<i64> = labs.iter().take(args.per_client).copied().collect();
-        clients.push((c, csrf, mine));
+        clients.push((base, c, csrf, mine));
     }
-    let total_planned: usize = clients.iter().map(|c| c.2.len()).sum();
+    let total_planned: usize = clients.iter().map(|c| c.3.len()).sum();
     println!(
         "报送高峰 rush: {} clients, {total_planned} submissions of {} characters, each with a {} KB attachment",
         clients.len(),
@@ -267,11 +285,11 @@ pub async fn run(args: TasksArgs) -> anyhow::Result<()> {
     // Open loop: the submissions are numbered round-robin over the clients (clients of
     // smaller bureaus have fewer labs) and submission n is sent at n / rate seconds.
     let mut slots: Vec<Vec<usize>> = vec![Vec::new(); clients.len()];
-    let longest = clients.iter().map(|c| c.2.len()).max().unwrap_or(0);
+    let longest = clients.iter().map(|c| c.3.len()).max().unwrap_or(0);
     let mut n = 0usize;
     for k in 0..longest {
         for (i, c) in clients.iter().enumerate() {
-            if k < c.2.len() {
+            if k < c.3.len() {
                 slots[i].push(n);
                 n += 1;
             }
@@ -285,8 +303,7 @@ pub async fn run(args: TasksArgs) -> anyhow::Result<()> {
     });
     let start = Instant::now();
     let mut handles = Vec::new();
-    for ((c, csrf, mine), slots) in clients.into_iter().zip(slots) {
-        let base = base.clone();
+    for ((base, c, csrf, mine), slots) in clients.into_iter().zip(slots) {
         let summary = summary.clone();
         let attachment = attachment.clone();
         let task_id = task.id;
@@ -404,11 +421,23 @@ pub async fn run(args: TasksArgs) -> anyhow::Result<()> {
             "MISMATCH"
         }
     );
-    server.abort();
+    // The dashboard reads the tallies kept on write: recount them from the recipients.
+    let diffs = renke_store::tallies::check(&db, task.id).await?;
+    println!(
+        "核对 tallies afterwards: {}",
+        if diffs.is_empty() {
+            "match a recount".to_owned()
+        } else {
+            format!("MISMATCH {diffs:?}")
+        }
+    );
+    if let Some(server) = server {
+        server.abort();
+    }
     db.close().await;
     let _ = std::fs::remove_dir_all(&files_dir);
-    if d.total.submitted != ok as i64 || files != files_expected {
-        bail!("submissions or attachments lost or duplicated");
+    if d.total.submitted != ok as i64 || files != files_expected || !diffs.is_empty() {
+        bail!("submissions or attachments lost or duplicated, or tallies off");
     }
     Ok(())
 }

@@ -11,6 +11,7 @@ mod demo;
 mod demo_statistics;
 mod files;
 mod import;
+mod multi_server;
 mod notice_kinds;
 mod server;
 mod support;
