@@ -1025,7 +1025,7 @@ pub async fn files_zip(
         for (name, file_id) in entries {
             let item = async {
                 let f = files::get(&app2.db, file_id).await?;
-                Ok::<_, anyhow::Error>((name, app2.files.read(&f).await?))
+                Ok::<_, anyhow::Error>((name, app2.files.stream(&f).await?))
             }
             .await;
             let failed = item.is_err();

@@ -233,8 +233,8 @@ impl FileStore {
         })
     }
 
-    /// The bytes of a stored file as a stream of chunks, for large files sent as they are
-    /// read.
+    /// The bytes of a stored file as a stream of chunks, sent on (a download, a zip entry)
+    /// as they are read: no file is ever read whole into memory.
     pub async fn stream(&self, file: &StoredFile) -> Result<FileStream, StoreError> {
         let got = self
             .store
@@ -242,16 +242,6 @@ impl FileStore {
             .await
             .map_err(store_err)?;
         Ok(got.into_stream().map(|r| r.map_err(store_err)).boxed())
-    }
-
-    /// The bytes of a stored file.
-    pub async fn read(&self, file: &StoredFile) -> Result<Vec<u8>, StoreError> {
-        let got = self
-            .store
-            .get(&object_path(&file.sha256))
-            .await
-            .map_err(store_err)?;
-        Ok(got.bytes().await.map_err(store_err)?.to_vec())
     }
 }
 

@@ -54,6 +54,18 @@ where
     res
 }
 
+/// A stored file as a download, streamed from the file store with its name, type and
+/// length.
+pub fn stored<E>(
+    file: &renke_app::model::StoredFile,
+    chunks: futures_util::stream::BoxStream<'static, Result<axum::body::Bytes, E>>,
+) -> Response
+where
+    E: Into<axum::BoxError> + 'static,
+{
+    stream(&file.name, file.kind.content_type(), file.size, chunks)
+}
+
 /// A rendered PDF as a download that is not cached.
 pub fn pdf(file: PdfFile) -> Response {
     let mut res = download(&file.filename, "application/pdf", file.bytes);

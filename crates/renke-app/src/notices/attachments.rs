@@ -9,7 +9,7 @@ use crate::error::AppError;
 use renke_domain::file::{UploadRule, clean_name};
 use renke_domain::perm::Action;
 use renke_domain::text::Line;
-use renke_store::files::{self, StoredFile, Upload};
+use renke_store::files::{self, FileStream, StoredFile, Upload};
 use renke_store::notices;
 
 /// What a notice attachment may be: office documents, PDF/OFD, images and archives up to
@@ -72,7 +72,7 @@ pub async fn notice_attachment(
     me: Option<&Caller>,
     id: i64,
     pos: usize,
-) -> Result<(StoredFile, Vec<u8>), AppError> {
+) -> Result<(StoredFile, FileStream), AppError> {
     let n = readable_notice(app, me, id).await?;
     let file_id = n
         .attachment_files
@@ -81,6 +81,6 @@ pub async fn notice_attachment(
         .flatten()
         .ok_or(AppError::NotFound)?;
     let file = files::get(&app.db, file_id).await?;
-    let bytes = app.files.read(&file).await?;
+    let bytes = app.files.stream(&file).await?;
     Ok((file, bytes))
 }

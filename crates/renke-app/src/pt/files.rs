@@ -16,7 +16,7 @@ use renke_domain::file::{FileKind, UploadRule, clean_name};
 use renke_domain::pt::RoundStatus;
 use renke_domain::{FieldError, Invalid};
 use renke_store::StoreError;
-use renke_store::files::{self, Staged, StoredFile, Upload};
+use renke_store::files::{self, FileStream, Staged, StoredFile, Upload};
 use renke_store::pt as store;
 
 /// The most evidence files a follow-up keeps.
@@ -142,16 +142,17 @@ pub async fn instructions_file(
     }
 }
 
-/// The instructions document with its bytes (`NotFound` when the round has none).
+/// The instructions document with its bytes as a stream (`NotFound` when the round has
+/// none).
 pub async fn instructions_download(
     app: &App,
     me: &Caller,
     round_id: i64,
-) -> Result<(StoredFile, Vec<u8>), AppError> {
+) -> Result<(StoredFile, FileStream), AppError> {
     let file = instructions_file(app, me, round_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let bytes = app.files.read(&file).await?;
+    let bytes = app.files.stream(&file).await?;
     Ok((file, bytes))
 }
 
@@ -232,19 +233,19 @@ pub async fn remove_evidence(
     Ok(store::remove_followup_file(&app.db, id, file_id, app.clock.now()).await?)
 }
 
-/// Evidence file `file_id` of follow-up `id` with its bytes, for whoever sees the
-/// follow-up.
+/// Evidence file `file_id` of follow-up `id` with its bytes as a stream, for whoever sees
+/// the follow-up.
 pub async fn evidence_download(
     app: &App,
     me: &Caller,
     id: i64,
     file_id: i64,
-) -> Result<(StoredFile, Vec<u8>), AppError> {
+) -> Result<(StoredFile, FileStream), AppError> {
     let file = evidence(app, me, id)
         .await?
         .into_iter()
         .find(|f| f.id == file_id)
         .ok_or(AppError::NotFound)?;
-    let bytes = app.files.read(&file).await?;
+    let bytes = app.files.stream(&file).await?;
     Ok((file, bytes))
 }

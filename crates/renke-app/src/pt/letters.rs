@@ -381,7 +381,7 @@ pub async fn letters_zip(
                     let name = format!("{}-{}.pdf", l.round_code, l.lab_code);
                     render(&app, move |r| r.pt_letter(&l))
                         .await
-                        .map(|pdf| (name, pdf.bytes))
+                        .map(|pdf| (name, crate::reporting::exports::in_memory(pdf.bytes)))
                         .map_err(|x| anyhow::anyhow!("letter {i}: {x}"))
                 }
             })

@@ -7,6 +7,7 @@ use crate::Caller;
 use crate::error::AppError;
 use renke_domain::clock::local_time;
 use renke_domain::import::Table;
+use renke_store::files::FileStream;
 use renke_store::tasks::{self, ExpectedRow, Filter, Levels, Scope};
 use std::collections::HashMap;
 use std::io::Write;
@@ -127,7 +128,8 @@ struct Folder {
     /// it (see [`Nesting`]).
     path: Vec<String>,
     text: String,
-    files: Vec<(String, Vec<u8>)>,
+    /// Each file's name and its bytes as they come from the store.
+    files: Vec<(String, FileStream)>,
 }
 
 /// Recipients read per query while the zip is written.
@@ -176,9 +178,10 @@ pub async fn materials_zip(
             let _ = folders_tx.send(Err(e)).await;
         }
     });
+    let rt = tokio::runtime::Handle::current();
     tokio::task::spawn_blocking(move || {
         let errors = chunks_tx.clone();
-        if let Err(e) = zip_folders(folders_rx, ChannelWriter::new(chunks_tx)) {
+        if let Err(e) = zip_folders(folders_rx, ChannelWriter::new(chunks_tx), &rt) {
             tracing::warn!(task = task_id, error = %e, "materials zip: writing stopped");
             let _ = errors.blocking_send(Err(std::io::Error::other(e.to_string())));
         }
@@ -189,15 +192,17 @@ pub async fn materials_zip(
     Ok((filename, Box::pin(stream)))
 }
 
-/// A zip of the files that arrive on `files` (name, bytes), streamed as it is written:
-/// the writer runs on a blocking thread and hands the response 64 KB at a time, so neither
-/// the files nor the zip are ever all in memory. An error on `files` ends the body early
-/// with it (the client sees a broken download, never a truncated zip that looks whole).
+/// A zip of the files that arrive on `files` (name, bytes as they are read), streamed as
+/// it is written: the writer runs on a blocking thread, takes each file chunk by chunk and
+/// hands the response 64 KB at a time, so neither the files nor the zip are ever all in
+/// memory. An error on `files` ends the body early with it (the client sees a broken
+/// download, never a truncated zip that looks whole).
 pub(crate) fn zip_stream(
-    mut files: tokio::sync::mpsc::Receiver<anyhow::Result<(String, Vec<u8>)>>,
+    mut files: tokio::sync::mpsc::Receiver<anyhow::Result<(String, FileStream)>>,
     what: &'static str,
 ) -> ByteStream {
     let (chunks_tx, chunks_rx) = tokio::sync::mpsc::channel(ZIP_CHUNKS_QUEUED);
+    let rt = tokio::runtime::Handle::current();
     tokio::task::spawn_blocking(move || {
         let errors = chunks_tx.clone();
         let write = || -> anyhow::Result<()> {
@@ -206,9 +211,9 @@ pub(crate) fn zip_stream(
             let opts =
                 SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
             while let Some(f) = files.blocking_recv() {
-                let (name, bytes) = f?;
+                let (name, mut chunks) = f?;
                 zip.start_file(renke_domain::file::clean_name(&name), opts)?;
-                zip.write_all(&bytes)?;
+                copy_chunks(&mut zip, &mut chunks, &rt)?;
             }
             let mut out = zip.finish()?.into_inner();
             out.flush()?;
@@ -223,6 +228,26 @@ pub(crate) fn zip_stream(
         chunks_rx,
         |mut rx| async move { rx.recv().await.map(|chunk| (chunk, rx)) },
     ))
+}
+
+/// Writes a file's chunks into the zip entry started last, each as it comes from the store
+/// (on the writer's blocking thread, waiting on the runtime `rt` for the next one).
+fn copy_chunks(
+    zip: &mut impl Write,
+    chunks: &mut FileStream,
+    rt: &tokio::runtime::Handle,
+) -> anyhow::Result<()> {
+    use futures_util::StreamExt;
+    while let Some(chunk) = rt.block_on(chunks.next()) {
+        zip.write_all(&chunk?)?;
+    }
+    Ok(())
+}
+
+/// One file of a zip whose bytes are already in memory (a rendered letter), as a stream.
+pub(crate) fn in_memory(bytes: Vec<u8>) -> FileStream {
+    use futures_util::StreamExt;
+    futures_util::stream::once(async move { Ok(bytes::Bytes::from(bytes)) }).boxed()
 }
 
 /// A body produced piece by piece (the materials zip), ending early with an error if
@@ -341,7 +366,7 @@ async fn folder(app: &App, r: &ExpectedRow, path: Vec<String>) -> anyhow::Result
     let mut files = Vec::new();
     for f in tasks::version_files(&app.db, sid, last.version).await? {
         let stored = renke_store::files::get(&app.db, f.file_id).await?;
-        files.push((f.name, app.files.read(&stored).await?));
+        files.push((f.name, app.files.stream(&stored).await?));
     }
     if !files.is_empty() {
         text.push_str("\n【附件】\n");
@@ -399,6 +424,7 @@ impl Write for ChannelWriter {
 fn zip_folders(
     mut folders: tokio::sync::mpsc::Receiver<anyhow::Result<Folder>>,
     out: ChannelWriter,
+    rt: &tokio::runtime::Handle,
 ) -> anyhow::Result<()> {
     use zip::write::SimpleFileOptions;
     let mut zip = zip::ZipWriter::new_stream(out);
@@ -427,10 +453,10 @@ fn zip_folders(
         );
         zip.start_file(format!("{dir}/报送内容.txt"), opts)?;
         zip.write_all(f.text.as_bytes())?;
-        for (name, bytes) in &f.files {
-            let name = unique(format!("{dir}/{}", renke_domain::file::clean_name(name)));
+        for (name, mut chunks) in f.files {
+            let name = unique(format!("{dir}/{}", renke_domain::file::clean_name(&name)));
             zip.start_file(name, opts)?;
-            zip.write_all(bytes)?;
+            copy_chunks(&mut zip, &mut chunks, rt)?;
         }
     }
     let mut out = zip.finish()?.into_inner();

@@ -31,7 +31,7 @@ use renke_domain::task::{
 use renke_domain::{FieldError, Invalid};
 use renke_store::StoreError;
 use renke_store::activities::LinkedActivity;
-use renke_store::files::{self, StoredFile, Upload};
+use renke_store::files::{self, FileStream, StoredFile, Upload};
 use renke_store::notices;
 use renke_store::orgs::{self, Org, Page};
 use renke_store::tasks::{
@@ -770,8 +770,8 @@ pub async fn submission_view(app: &App, me: &Caller, id: i64) -> Result<Submissi
     })
 }
 
-/// File `pos` of version `version` (0: the working copy) of a submission, with its bytes,
-/// for whoever may read that version: the working copy only for its own organisation, a
+/// File `pos` of version `version` (0: the working copy) of a submission, with its bytes
+/// as a stream, for whoever may read that version: the working copy only for its own organisation, a
 /// version sent also for those who collect the task.
 pub async fn submission_file(
     app: &App,
@@ -779,7 +779,7 @@ pub async fn submission_file(
     id: i64,
     version: i32,
     pos: i32,
-) -> Result<(StoredFile, Vec<u8>), AppError> {
+) -> Result<(StoredFile, FileStream), AppError> {
     let v = submission_view(app, me, id).await?;
     let f = v
         .files
@@ -787,7 +787,7 @@ pub async fn submission_file(
         .find(|f| f.version == version && f.position == pos)
         .ok_or(AppError::NotFound)?;
     let file = files::get(&app.db, f.file_id).await?;
-    let bytes = app.files.read(&file).await?;
+    let bytes = app.files.stream(&file).await?;
     Ok((file, bytes))
 }
 

@@ -5,7 +5,7 @@ use super::extract::ApiPath;
 use crate::AppState;
 use crate::auth::{ApiUser, Ctx};
 use crate::error::ErrorBody;
-use crate::pages::{file_response, read_upload};
+use crate::pages::read_upload;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -87,5 +87,5 @@ pub async fn download(
 ) -> ApiResult<Response> {
     let (file, bytes) =
         renke_app::notices::attachments::notice_attachment(&state, ctx.account(), id, pos).await?;
-    Ok(file_response(&file, bytes))
+    Ok(crate::download::stored(&file, bytes))
 }

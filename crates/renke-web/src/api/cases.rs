@@ -474,12 +474,7 @@ pub async fn template(
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Response> {
     let (f, stream) = svc::template(&state, &user.account, id).await?;
-    Ok(crate::download::stream(
-        &f.name,
-        f.kind.content_type(),
-        f.size,
-        stream,
-    ))
+    Ok(crate::download::stored(&f, stream))
 }
 
 /// Write a case for the caller's organisation (multipart: the fields and `file` parts), as
@@ -595,12 +590,7 @@ pub async fn case_file(
     ApiPath((id, file)): ApiPath<(i64, i64)>,
 ) -> ApiResult<Response> {
     let (f, stream) = svc::case_file(&state, ctx.account(), id, file).await?;
-    Ok(crate::download::stream(
-        &f.name,
-        f.kind.content_type(),
-        f.size,
-        stream,
-    ))
+    Ok(crate::download::stored(&f, stream))
 }
 
 /// Open the review after the deadline (the organiser); the panel is told by e-mail.

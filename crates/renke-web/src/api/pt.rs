@@ -2072,7 +2072,7 @@ pub async fn instructions(
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Response> {
     let (file, bytes) = svc::instructions_download(&state, &user.account, id).await?;
-    Ok(crate::pages::file_response(&file, bytes))
+    Ok(crate::download::stored(&file, bytes))
 }
 
 /// The evidence files (证据材料) of a follow-up, for whoever sees it.
@@ -2144,7 +2144,7 @@ pub async fn evidence_file(
     ApiPath((id, file_id)): ApiPath<(i64, i64)>,
 ) -> ApiResult<Response> {
     let (file, bytes) = svc::evidence_download(&state, &user.account, id, file_id).await?;
-    Ok(crate::pages::file_response(&file, bytes))
+    Ok(crate::download::stored(&file, bytes))
 }
 
 /// The lab removes one of its evidence files while answering (open or returned).

@@ -275,12 +275,7 @@ pub async fn file(
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Response> {
     let (f, stream) = svc::file(&state, ctx.account(), id, false).await?;
-    Ok(crate::download::stream(
-        &f.name,
-        f.kind.content_type(),
-        f.size,
-        stream,
-    ))
+    Ok(crate::download::stored(&f, stream))
 }
 
 /// A material's thumbnail (JPEG, at most 320 px a side), for images.
@@ -299,12 +294,7 @@ pub async fn thumbnail(
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Response> {
     let (f, stream) = svc::file(&state, ctx.account(), id, true).await?;
-    Ok(crate::download::stream(
-        &f.name,
-        f.kind.content_type(),
-        f.size,
-        stream,
-    ))
+    Ok(crate::download::stored(&f, stream))
 }
 
 /// A campaign's public download zone: its official material and published materials,

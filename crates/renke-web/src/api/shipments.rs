@@ -383,12 +383,7 @@ pub async fn thumbnail(
 
 async fn photo_of(state: &AppState, user: &ApiUser, id: i64, thumb: bool) -> ApiResult<Response> {
     let (f, stream) = svc::photo(state, &user.account, id, thumb).await?;
-    Ok(crate::download::stream(
-        &f.name,
-        f.kind.content_type(),
-        f.size,
-        stream,
-    ))
+    Ok(crate::download::stored(&f, stream))
 }
 
 /// The caller's materials list (the filters of `GET /api/v1/publicity/materials`, every

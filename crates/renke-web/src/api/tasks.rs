@@ -728,7 +728,7 @@ pub async fn submission_file(
     ApiPath((id, version, pos)): ApiPath<(i64, i32, i32)>,
 ) -> ApiResult<Response> {
     let (file, bytes) = svc::submission_file(&state, &user.account, id, version, pos).await?;
-    Ok(crate::pages::file_response(&file, bytes))
+    Ok(crate::download::stored(&file, bytes))
 }
 
 /// Which organisation compiles; default the caller's own.

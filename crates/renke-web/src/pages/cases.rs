@@ -252,12 +252,7 @@ pub async fn template(
     PagePath(id): PagePath<i64>,
 ) -> Result<Response, PageError> {
     let (f, stream) = svc::template(&state, &user.account, id).await?;
-    Ok(crate::download::stream(
-        &f.name,
-        f.kind.content_type(),
-        f.size,
-        stream,
-    ))
+    Ok(crate::download::stored(&f, stream))
 }
 
 #[derive(Template)]
@@ -459,12 +454,7 @@ pub async fn case_file(
     PagePath((id, file)): PagePath<(i64, i64)>,
 ) -> Result<Response, PageError> {
     let (f, stream) = svc::case_file(&state, ctx.account(), id, file).await?;
-    Ok(crate::download::stream(
-        &f.name,
-        f.kind.content_type(),
-        f.size,
-        stream,
-    ))
+    Ok(crate::download::stored(&f, stream))
 }
 
 #[derive(Template)]

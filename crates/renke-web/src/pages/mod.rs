@@ -32,9 +32,7 @@ mod way_back;
 use crate::AppState;
 use crate::error::AppError;
 use axum::Router;
-use axum::response::Response;
 use axum::routing::{get, post};
-use renke_app::model::StoredFile;
 use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
@@ -544,8 +542,3 @@ pub async fn read_form_with_files<T: serde::de::DeserializeOwned>(
 }
 
 pub use crate::download::download;
-
-/// A stored file as a download.
-pub fn file_response(file: &StoredFile, bytes: Vec<u8>) -> Response {
-    download(&file.name, file.kind.content_type(), bytes)
-}

@@ -197,7 +197,7 @@ pub async fn download_attachment(
 ) -> Result<Response, PageError> {
     let (file, bytes) =
         renke_app::notices::attachments::notice_attachment(&state, ctx.account(), id, pos).await?;
-    Ok(super::file_response(&file, bytes))
+    Ok(crate::download::stored(&file, bytes))
 }
 
 /// The form as posted: lists as lines.

@@ -1403,7 +1403,7 @@ pub async fn instructions(
     PagePath(id): PagePath<i64>,
 ) -> Result<Response, PageError> {
     let (file, bytes) = svc::instructions_download(&state, &user.account, id).await?;
-    Ok(super::file_response(&file, bytes))
+    Ok(crate::download::stored(&file, bytes))
 }
 
 /// `POST /pt/rounds/{id}/instructions`: the provider uploads the instructions document,
@@ -3476,7 +3476,7 @@ pub async fn evidence_file(
     PagePath((id, file_id)): PagePath<(i64, i64)>,
 ) -> Result<Response, PageError> {
     let (file, bytes) = svc::evidence_download(&state, &user.account, id, file_id).await?;
-    Ok(super::file_response(&file, bytes))
+    Ok(crate::download::stored(&file, bytes))
 }
 
 /// `POST /pt/followups/{id}/files/{file_id}/remove`: the lab removes an evidence file.

@@ -315,12 +315,7 @@ pub async fn file(
     PagePath(id): PagePath<i64>,
 ) -> Result<Response, PageError> {
     let (f, stream) = svc::file(&state, ctx.account(), id, false).await?;
-    Ok(crate::download::stream(
-        &f.name,
-        f.kind.content_type(),
-        f.size,
-        stream,
-    ))
+    Ok(crate::download::stored(&f, stream))
 }
 
 /// `GET /publicity/{id}/thumb`: the thumbnail of an image material.
@@ -330,12 +325,7 @@ pub async fn thumb(
     PagePath(id): PagePath<i64>,
 ) -> Result<Response, PageError> {
     let (f, stream) = svc::file(&state, ctx.account(), id, true).await?;
-    Ok(crate::download::stream(
-        &f.name,
-        f.kind.content_type(),
-        f.size,
-        stream,
-    ))
+    Ok(crate::download::stored(&f, stream))
 }
 
 // ---------------------------------------------------------------- the public zone

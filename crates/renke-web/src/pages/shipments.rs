@@ -344,12 +344,7 @@ async fn photo_of(
     thumb: bool,
 ) -> Result<Response, PageError> {
     let (f, stream) = svc::photo(state, &user.account, id, thumb).await?;
-    Ok(crate::download::stream(
-        &f.name,
-        f.kind.content_type(),
-        f.size,
-        stream,
-    ))
+    Ok(crate::download::stored(&f, stream))
 }
 
 /// `GET /publicity/shipments/lines/{id}/photo`: the put-up photo.

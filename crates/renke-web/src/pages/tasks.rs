@@ -586,7 +586,7 @@ pub async fn submission_file(
     PagePath((id, version, pos)): PagePath<(i64, i32, i32)>,
 ) -> Result<Response, PageError> {
     let (file, bytes) = svc::submission_file(&state, &user.account, id, version, pos).await?;
-    Ok(super::file_response(&file, bytes))
+    Ok(crate::download::stored(&file, bytes))
 }
 
 #[derive(Template)]
