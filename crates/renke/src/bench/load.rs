@@ -73,7 +73,7 @@ fn record(stats: &mut Kinds, kind: &'static str, took: Duration, ok: bool) {
     }
 }
 
-fn client() -> anyhow::Result<reqwest::Client> {
+pub(crate) fn client() -> anyhow::Result<reqwest::Client> {
     Ok(reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
@@ -93,7 +93,11 @@ fn csrf_field(html: &str) -> Option<String> {
 }
 
 /// Logs in through the form; returns the client holding the session cookie.
-async fn login(base: &str, login: &str, password: &str) -> anyhow::Result<reqwest::Client> {
+pub(crate) async fn login(
+    base: &str,
+    login: &str,
+    password: &str,
+) -> anyhow::Result<reqwest::Client> {
     let c = client()?;
     let page = c.get(format!("{base}/login")).send().await?;
     if !page.status().is_success() {
@@ -120,7 +124,7 @@ async fn login(base: &str, login: &str, password: &str) -> anyhow::Result<reqwes
     Ok(c)
 }
 
-async fn get_ok(c: &reqwest::Client, url: &str) -> bool {
+pub(crate) async fn get_ok(c: &reqwest::Client, url: &str) -> bool {
     match c.get(url).send().await {
         Ok(r) => {
             let ok = r.status().is_success();

@@ -3,6 +3,7 @@
 
 pub mod r#gen;
 pub mod load;
+pub mod pages;
 pub mod pdf;
 pub mod perm;
 pub mod pt;
@@ -26,6 +27,11 @@ pub enum BenchCommand {
     Gen(r#gen::GenArgs),
     /// 压力测试 Drive a running server with concurrent clients (login, tree page, API read).
     Load(load::LoadArgs),
+    /// 页面并列 Pages side by side against a running server: static file, public campaign
+    /// page, province tree, national root, task dashboard (req/s, p50/p99, ratio to static).
+    Pages(pages::PagesArgs),
+    /// 浸泡 A mixed page load for a set number of requests, the server's memory as it goes.
+    Soak(pages::SoakArgs),
     /// 权限检查耗时 Time the subtree permission check on the paths of the synthetic tree.
     Perm(perm::PermArgs),
     /// 报送任务压测 Issue a task to every lab, time its dashboard and a submission rush.
@@ -72,6 +78,8 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     match args.command {
         BenchCommand::Gen(a) => r#gen::run(a).await,
         BenchCommand::Load(a) => load::run(a).await,
+        BenchCommand::Pages(a) => pages::run_pages(a).await,
+        BenchCommand::Soak(a) => pages::run_soak(a).await,
         BenchCommand::Perm(a) => perm::run(a),
         BenchCommand::Tasks(a) => tasks::run(a).await,
         BenchCommand::Register(a) => register::run(a).await,

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod backup;
+mod bench_pages;
 mod config;
 mod crawl;
 mod demo;
