@@ -60,21 +60,24 @@ async fn queued_mail_is_sent_once_by_the_worker() {
     }
 }
 
+/// Queues an e-mail to an address no transport accepts.
+async fn queue_unsendable(app: &TestApp) -> Mail {
+    let bad = Mail {
+        to: vec!["不是地址".into()],
+        ..invitation("x@example.cn")
+    };
+    let now = app.clock.now();
+    jobs::enqueue(app.db(), &bad.to_new_job(now).unwrap(), now)
+        .await
+        .unwrap();
+    bad
+}
+
 #[tokio::test]
 async fn an_unsendable_mail_is_retried_then_given_up() {
     for app in TestApp::spawn_all().await {
         let db = app.db();
-        let bad = Mail {
-            to: vec!["不是地址".into()],
-            ..invitation("x@example.cn")
-        };
-        jobs::enqueue(
-            db,
-            &bad.to_new_job(app.clock.now()).unwrap(),
-            app.clock.now(),
-        )
-        .await
-        .unwrap();
+        queue_unsendable(&app).await;
         for _ in 0..5 {
             let pass = app.run_jobs().await;
             assert_eq!(pass.failed, 1, "{}", app.label());
@@ -341,17 +344,7 @@ async fn administrators_see_undelivered_mail_and_send_it_again() {
         app.account("gd.staff", renke_domain::perm::Role::Staff, "GD")
             .await;
         let db = app.db();
-        let bad = Mail {
-            to: vec!["不是地址".into()],
-            ..invitation("x@example.cn")
-        };
-        jobs::enqueue(
-            db,
-            &bad.to_new_job(app.clock.now()).unwrap(),
-            app.clock.now(),
-        )
-        .await
-        .unwrap();
+        let bad = queue_unsendable(&app).await;
         let admin = app.login("gd.admin", crate::support::PASSWORD).await;
         assert!(
             admin

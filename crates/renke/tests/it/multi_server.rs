@@ -72,6 +72,10 @@ async fn ready(base: &str, log: &Path) {
     );
 }
 
+async fn json(c: &reqwest::Client, url: &str) -> serde_json::Value {
+    c.get(url).send().await.unwrap().json().await.unwrap()
+}
+
 async fn scalar(db: &renke_store::Db, sql: &'static str, id: i64) -> i64 {
     on_db!(db, |p| sqlx::query_scalar::<_, i64>(sql)
         .bind(id)
@@ -203,14 +207,7 @@ async fn two_servers_and_two_workers_share_one_database_and_one_bucket() {
         .as_str()
         .unwrap()
         .to_owned();
-    let me: serde_json::Value = c
-        .get(format!("{b}/api/v1/me"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let me = json(&c, &format!("{b}/api/v1/me")).await;
     assert_eq!(me["account"]["login"], "bench.admin", "{me}");
     assert_eq!(me["auth"], "session", "{me}");
 
@@ -273,14 +270,7 @@ async fn two_servers_and_two_workers_share_one_database_and_one_bucket() {
     )
     .await;
     assert!(owing > 50, "{owing}");
-    let board: serde_json::Value = c
-        .get(format!("{b}/api/v1/tasks/{task}/dashboard"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let board = json(&c, &format!("{b}/api/v1/tasks/{task}/dashboard")).await;
     assert_eq!(
         board["total"]["missing"], owing,
         "the dashboard agrees: {}",
