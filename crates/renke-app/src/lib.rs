@@ -191,12 +191,11 @@ impl App {
     /// with what went wrong, if anything.
     pub async fn readiness(&self) -> Readiness {
         let database = self.db.ping().await.err().map(|e| e.to_string());
+        let latest = self.db.latest_migration();
         let migrations = match self.db.applied_migration().await {
-            Ok(v) if v == self.db.latest_migration() => None,
+            Ok(v) if v == latest => None,
             Ok(v) => Some(format!(
-                "数据库版本 {v}，程序需要 {} database at migration {v}, this binary needs {}",
-                self.db.latest_migration(),
-                self.db.latest_migration()
+                "数据库版本 {v}，程序需要 {latest} database at migration {v}, this binary needs {latest}"
             )),
             Err(e) => Some(e.to_string()),
         };

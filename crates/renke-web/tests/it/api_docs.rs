@@ -302,6 +302,19 @@ async fn readiness_names_what_is_not_ready() {
             json!({"ready": true, "checks": {"database": "ok", "migrations": "ok", "files": "ok"}}),
             "{l}"
         );
+        // A database behind this binary (its newest migration not applied) is not ready.
+        renke_store::on_db!(app.db(), |p| sqlx::query(
+            "DELETE FROM _sqlx_migrations WHERE version = (SELECT MAX(version) FROM _sqlx_migrations)"
+        )
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))
+        .unwrap();
+        let r = app.anonymous().get("/readyz").await;
+        assert_eq!(r.status, 503, "{l}: {}", r.text);
+        let problem = r.body["checks"]["migrations"].as_str().unwrap();
+        assert!(problem.contains("this binary needs"), "{l}: {problem}");
+        assert_eq!(r.body["checks"]["database"], "ok", "{l}");
         app.finish().await;
     }
     for db in renke_app::testing::backends().await {
