@@ -2,7 +2,7 @@
 //! synthetic dataset: every page answers, the side-by-side table has a row per page with its
 //! ratio to the static yardstick, and the soak reports memory as it goes, with no failure.
 
-use crate::support::{renke, sqlite_url, text};
+use crate::support::{Process, renke, sqlite_url, text};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -50,23 +50,25 @@ async fn bench_pages_and_soak_print_their_figures() {
         .unwrap()
         .port();
     let base = format!("http://127.0.0.1:{port}");
-    let mut server = Command::new(env!("CARGO_BIN_EXE_renke"))
-        .args([
-            "serve",
-            "--database-url",
-            &url,
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-        ])
-        .arg("--data-dir")
-        .arg(dir.path())
-        .env_remove("RENKE_DATABASE_URL")
-        .env_remove("RENKE_DATA_DIR")
-        .env_remove("RENKE_LISTEN")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let server = Process(
+        Command::new(env!("CARGO_BIN_EXE_renke"))
+            .args([
+                "serve",
+                "--database-url",
+                &url,
+                "--listen",
+                &format!("127.0.0.1:{port}"),
+            ])
+            .arg("--data-dir")
+            .arg(dir.path())
+            .env_remove("RENKE_DATABASE_URL")
+            .env_remove("RENKE_DATA_DIR")
+            .env_remove("RENKE_LISTEN")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let up = reqwest::get(format!("{base}/readyz"))
@@ -78,7 +80,7 @@ async fn bench_pages_and_soak_print_their_figures() {
         assert!(Instant::now() < deadline, "the server did not start");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let pid = server.id().to_string();
+    let pid = server.0.id().to_string();
     let province = province.to_string();
     let common: Vec<String> = [
         "--url",
@@ -148,6 +150,5 @@ async fn bench_pages_and_soak_print_their_figures() {
         printed.contains("300 requests in") && printed.contains(", 0 failed"),
         "{printed}"
     );
-    let _ = server.kill();
-    let _ = server.wait();
+    drop(server);
 }

@@ -6,23 +6,13 @@
 //! although both workers scan for it. Skipped unless `RENKE_TEST_POSTGRES_URL` and
 //! `RENKE_TEST_S3_ENDPOINT` are set (CI sets both).
 
-use crate::support::{renke, text};
+use crate::support::{Process, renke, text};
 use renke_domain::clock::Clock;
 use renke_store::on_db;
 use renke_store::testing::{S3_BUCKET_ENV, S3_ENDPOINT_ENV, TestDb};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-/// A `renke` process, killed when dropped (also when the test fails).
-struct Process(Child);
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 /// Starts `renke ARGS` with the S3 store under `prefix`, its output in `log`.
 fn start(args: &[&str], s3: &(String, String, String), log: &Path) -> Process {

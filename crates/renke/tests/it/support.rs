@@ -26,6 +26,16 @@ pub fn renke(args: &[&str], stdin: Option<&str>) -> Output {
     child.wait_with_output().expect("wait for renke")
 }
 
+/// A `renke` process started by a test, killed when dropped (also when the test fails).
+pub struct Process(pub std::process::Child);
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 pub fn text(o: &Output) -> String {
     format!(
         "{}{}",
