@@ -2,9 +2,8 @@
 //! synthetic dataset: every page answers, the side-by-side table has a row per page with its
 //! ratio to the static yardstick, and the soak reports memory as it goes, with no failure.
 
-use crate::support::{Process, renke, sqlite_url, text};
+use crate::support::{Process, becomes_ready, free_port, renke, sqlite_url, text};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
 #[tokio::test]
 async fn bench_pages_and_soak_print_their_figures() {
@@ -44,11 +43,7 @@ async fn bench_pages_and_soak_print_their_figures() {
     let province = renke_store::orgs::get_by_code(&db, "GD").await.unwrap().id;
     db.close().await;
 
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
     let server = Process(
         Command::new(env!("CARGO_BIN_EXE_renke"))
@@ -69,17 +64,7 @@ async fn bench_pages_and_soak_print_their_figures() {
             .spawn()
             .unwrap(),
     );
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let up = reqwest::get(format!("{base}/readyz"))
-            .await
-            .is_ok_and(|r| r.status() == reqwest::StatusCode::OK);
-        if up {
-            break;
-        }
-        assert!(Instant::now() < deadline, "the server did not start");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    assert!(becomes_ready(&base).await, "the server did not start");
     let pid = server.0.id().to_string();
     let province = province.to_string();
     let common: Vec<String> = [

@@ -6,7 +6,7 @@
 //! although both workers scan for it. Skipped unless `RENKE_TEST_POSTGRES_URL` and
 //! `RENKE_TEST_S3_ENDPOINT` are set (CI sets both).
 
-use crate::support::{Process, renke, text};
+use crate::support::{Process, becomes_ready, free_port, renke, text};
 use renke_domain::clock::Clock;
 use renke_store::on_db;
 use renke_store::testing::{S3_BUCKET_ENV, S3_ENDPOINT_ENV, TestDb};
@@ -37,26 +37,10 @@ fn start(args: &[&str], s3: &(String, String, String), log: &Path) -> Process {
     Process(child)
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// Waits until `base/readyz` answers 200 (at most a minute).
+/// Waits until `base` is ready; else fails with the server's log.
 async fn ready(base: &str, log: &Path) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while Instant::now() < deadline {
-        if let Ok(r) = reqwest::get(format!("{base}/readyz")).await
-            && r.status() == 200
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    panic!(
+    assert!(
+        becomes_ready(base).await,
         "{base} not ready: {}",
         std::fs::read_to_string(log).unwrap_or_default()
     );
