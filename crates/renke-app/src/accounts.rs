@@ -117,3 +117,28 @@ pub async fn create_account(
     };
     Ok(accounts::create(&app.db, &new, app.clock.now()).await?)
 }
+
+/// Sets or clears an account's external id (工号), which a first sign-in through the
+/// OpenID provider is matched by (`[oidc] link_to = "external_id"`). Whoever may reset the
+/// account's password may set it; unique among accounts (`external_id_taken`).
+pub async fn set_external_id(
+    app: &App,
+    me: &Caller,
+    account_id: i64,
+    raw: &str,
+) -> Result<Account, AppError> {
+    let target = accounts::get(&app.db, account_id).await?;
+    me.actor().may(Action::ManageAccounts, &target.org_path)?;
+    if !me.role.may_grant(target.role) {
+        return Err(AppError::Forbidden);
+    }
+    let value = Line::parse_opt("external_id", raw, 64)?;
+    renke_store::oidc::set_external_id(
+        &app.db,
+        account_id,
+        value.as_ref().map(Line::as_str),
+        app.clock.now(),
+    )
+    .await?;
+    Ok(accounts::get(&app.db, account_id).await?)
+}

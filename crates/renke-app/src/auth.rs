@@ -131,6 +131,9 @@ pub fn login_wait(
 /// password from another address always works. The account sees the failures it missed
 /// in a message at its next login.
 pub async fn login(app: &App, login: &str, password: &str, ip: &str) -> Result<LoggedIn, AppError> {
+    if !app.auth.password_login {
+        return Err(AppError::Unauthenticated("password_login_disabled"));
+    }
     let now = app.clock.now();
     let cfg = &app.config;
     let name = login.trim().to_ascii_lowercase();
@@ -177,6 +180,20 @@ pub async fn login(app: &App, login: &str, password: &str, ip: &str) -> Result<L
             return Err(AppError::Unauthenticated("bad_credentials"));
         }
     };
+    open_session(app, &account, ip, None).await
+}
+
+/// Opens a session for an account that has proved who it is (password, or an OpenID
+/// provider's ID token, which the session keeps for the provider's logout): the cookie
+/// value, its CSRF token, the login time, and the message about failed logins it missed.
+pub(crate) async fn open_session(
+    app: &App,
+    account: &Account,
+    ip: &str,
+    id_token: Option<&str>,
+) -> Result<LoggedIn, AppError> {
+    let now = app.clock.now();
+    let cfg = &app.config;
     let token = new_token();
     let csrf_token = new_token();
     let expires = now + Duration::hours(cfg.session_hours);
@@ -189,12 +206,13 @@ pub async fn login(app: &App, login: &str, password: &str, ip: &str) -> Result<L
         now,
         expires_at: expires,
         look_back: now - Duration::days(FAILURES_LOOK_BACK_DAYS),
+        id_token,
     };
     sessions::open(&app.db, &session, failures_message).await?;
     Ok(LoggedIn {
         token,
         csrf_token,
-        account,
+        account: account.clone(),
         max_age_secs: cfg.session_hours * 3600,
     })
 }
@@ -221,9 +239,48 @@ fn failures_message(u: &sessions::UnseenFailures) -> NewMessage {
     }
 }
 
-pub async fn logout(app: &App, session_hash: &str) -> Result<(), AppError> {
-    sessions::delete(&app.db, session_hash).await?;
-    Ok(())
+/// Ends a session. For a session an OpenID Connect sign-in opened, answers the provider's
+/// logout address (with the ID token as a hint and Renke's login page to come back to)
+/// when the provider has one, so the browser can end the session there too.
+pub async fn logout(app: &App, session_hash: &str) -> Result<Option<String>, AppError> {
+    let id_token = sessions::delete(&app.db, session_hash).await?;
+    Ok(match (id_token, app.oidc.as_deref()) {
+        (Some(t), Some(p)) => p.end_session_url(app.clock.now(), &t).await,
+        _ => None,
+    })
+}
+
+/// Sign-in settings (section `[auth]` of the binary's configuration).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuthConfig {
+    /// Whether people may log in with a login name and password (the login form, `POST
+    /// /api/v1/session`). Switch it off when everyone signs in through the OpenID
+    /// provider (`[oidc]`).
+    pub password_login: bool,
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        AuthConfig {
+            password_login: true,
+        }
+    }
+}
+
+/// What the login page offers: the password form, and the OpenID provider's button with
+/// its label.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoginOptions {
+    pub password: bool,
+    pub oidc_button: Option<String>,
+}
+
+pub fn login_options(app: &App) -> LoginOptions {
+    LoginOptions {
+        password: app.auth.password_login,
+        oidc_button: app.oidc.as_deref().map(|p| p.button_label().to_owned()),
+    }
 }
 
 #[derive(Debug, Default, Deserialize, schemars::JsonSchema)]

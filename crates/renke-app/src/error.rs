@@ -57,6 +57,7 @@ impl From<StoreError> for AppError {
             StoreError::Conflict { constraint } => match constraint.as_str() {
                 "orgs_code_key" => AppError::field("code", "code_taken"),
                 "accounts_login_key" => AppError::field("login", "login_taken"),
+                "accounts_external_id_key" => AppError::field("external_id", "external_id_taken"),
                 _ => AppError::Internal(anyhow::anyhow!("unexpected conflict on {constraint}")),
             },
             StoreError::MissingReference => AppError::field("org_code", "unknown_org"),

@@ -27,6 +27,7 @@ pub mod jobs;
 pub mod mail;
 pub mod model;
 pub mod notices;
+pub mod oidc;
 pub mod orgs;
 pub mod pdf;
 pub mod pt;
@@ -123,6 +124,10 @@ pub struct App {
     /// A PT evaluation of more submitted results than this runs as a background job with
     /// progress ([`pt::JOB_THRESHOLD`] by default); smaller ones are evaluated at once.
     pub pt_job_threshold: usize,
+    /// Sign-in settings (`[auth]`): whether password login is on.
+    pub auth: auth::AuthConfig,
+    /// The OpenID provider people may sign in through (`[oidc]`); `None`: not configured.
+    pub oidc: Option<Arc<oidc::Provider>>,
 }
 
 impl App {
@@ -137,7 +142,22 @@ impl App {
             pdf: None,
             registrar: Registrar::default(),
             pt_job_threshold: pt::JOB_THRESHOLD,
+            auth: auth::AuthConfig::default(),
+            oidc: None,
         }
+    }
+
+    /// The same state with the sign-in settings `auth` (password login on or off).
+    pub fn with_auth(mut self, auth: auth::AuthConfig) -> Self {
+        self.auth = auth;
+        self
+    }
+
+    /// The same state signing people in through the OpenID provider `config` describes
+    /// (none when its `issuer` is unset); the provider sends them back to `public_url`.
+    pub fn with_oidc(mut self, config: &oidc::OidcConfig) -> Result<Self, String> {
+        self.oidc = oidc::Provider::new(config, &self.config.public_url)?.map(Arc::new);
+        Ok(self)
     }
 
     /// Renders PDFs with `renderer` (e.g. one with a configured font directory).

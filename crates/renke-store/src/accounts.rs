@@ -32,6 +32,8 @@ pub struct Account {
     pub mail_digest: MailDigest,
     pub active: bool,
     pub created_at: DateTime<Utc>,
+    /// The external id (工号) a first OpenID Connect sign-in is matched by, unique when set.
+    pub external_id: Option<String>,
 }
 
 impl Account {
@@ -64,10 +66,11 @@ pub(crate) struct AccountRow {
     mail_digest: String,
     active: bool,
     created_at: DateTime<Utc>,
+    external_id: Option<String>,
 }
 
 pub(crate) const ACCOUNT_COLS: &str = "a.id, a.login, a.display_name, a.org_id, o.name AS org_name, \
-    o.code AS org_code, o.path AS org_path, o.kind AS org_kind, a.role, a.email, a.phone, a.password_hash, a.locale, a.mail_digest, a.active, a.created_at";
+    o.code AS org_code, o.path AS org_path, o.kind AS org_kind, a.role, a.email, a.phone, a.password_hash, a.locale, a.mail_digest, a.active, a.created_at, a.external_id";
 
 impl TryFrom<AccountRow> for Account {
     type Error = StoreError;
@@ -92,6 +95,7 @@ impl TryFrom<AccountRow> for Account {
             locale: r.locale,
             active: r.active,
             created_at: r.created_at,
+            external_id: r.external_id,
         })
     }
 }

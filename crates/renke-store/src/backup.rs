@@ -28,6 +28,7 @@ pub const TABLES: &[&str] = &[
     "sessions",
     "api_tokens",
     "login_failures",
+    "oidc_logins",
     "campaigns",
     "campaign_local_themes",
     "files",

@@ -21,6 +21,7 @@ pub mod initiatives;
 pub mod items;
 pub mod jobs;
 pub mod notices;
+pub mod oidc;
 pub mod orgs;
 pub mod pt;
 pub mod publicity;

@@ -61,15 +61,18 @@ pub async fn exists(db: &Db, token_hash: &str) -> Result<bool, StoreError> {
     Ok(n > 0)
 }
 
-pub async fn delete(db: &Db, token_hash: &str) -> Result<(), StoreError> {
-    on_db!(db, |p| sqlx::query(
-        "DELETE FROM sessions WHERE token_hash = $1"
+/// Ends a session; returns the ID token it was opened with when an OpenID Connect sign-in
+/// opened it (for the provider's logout), `None` otherwise or when there was no session.
+pub async fn delete(db: &Db, token_hash: &str) -> Result<Option<String>, StoreError> {
+    let mut tx = db.write().await?;
+    let id_token: Option<Option<String>> = on_tx!(&mut tx, |c| sqlx::query_scalar(
+        "DELETE FROM sessions WHERE token_hash = $1 RETURNING id_token"
     )
     .bind(token_hash)
-    .execute(p)
-    .await
-    .map(|r| r.rows_affected()))?;
-    Ok(())
+    .fetch_optional(&mut *c)
+    .await)?;
+    tx.commit().await?;
+    Ok(id_token.flatten())
 }
 
 /// Removes sessions that expired before `before`; returns how many.
@@ -262,6 +265,8 @@ pub struct NewSession<'a> {
     pub expires_at: DateTime<Utc>,
     /// How far back unseen failures are looked for.
     pub look_back: DateTime<Utc>,
+    /// The ID token of an OpenID Connect sign-in (the provider's logout is sent it).
+    pub id_token: Option<&'a str>,
 }
 
 /// Opens a session after a successful login: stores it, clears the slowdown of this login
@@ -277,14 +282,15 @@ pub async fn open(
     let unseen_sql = unseen_sql("a.id = $1", "$2");
     let unseen: Option<UnseenRow> = on_tx!(&mut tx, |tx| {
         sqlx::query(
-            "INSERT INTO sessions (token_hash, account_id, csrf_token, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO sessions (token_hash, account_id, csrf_token, created_at, expires_at, id_token) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(s.token_hash)
         .bind(s.account_id)
         .bind(s.csrf_token)
         .bind(s.now)
         .bind(s.expires_at)
+        .bind(s.id_token)
         .execute(&mut *tx)
         .await?;
         // Read before the login time moves: what failed since the previous login.

@@ -51,6 +51,78 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "Your session has expired. Please log in again.",
     ),
     ("auth.logged_out", "您已退出登录。", "You have logged out."),
+    (
+        "auth.oidc_hint",
+        "使用统一身份认证平台的账号登录。",
+        "Sign in with your account on the unified identity platform.",
+    ),
+    (
+        "auth.or_password",
+        "或使用认可平台的登录名和密码：",
+        "Or with a Renke login name and password:",
+    ),
+    ("acct.external_id", "工号", "External ID"),
+    (
+        "acct.external_id_hint",
+        "统一身份认证首次登录时按工号匹配账号；留空则清除。",
+        "A first sign-in through the identity platform finds the account by it; empty clears it.",
+    ),
+    ("acct.external_id_set", "设置工号", "Set external ID"),
+    (
+        "err.password_login_disabled",
+        "已关闭密码登录，请使用统一身份认证平台登录。",
+        "Password login is switched off: sign in through the unified identity platform.",
+    ),
+    (
+        "err.oidc_state_invalid",
+        "登录请求无效或已使用，请从登录页重新登录。",
+        "This sign-in is unknown or was used already. Start again from the login page.",
+    ),
+    (
+        "err.oidc_state_expired",
+        "登录已超时，请从登录页重新登录。",
+        "The sign-in took too long. Start again from the login page.",
+    ),
+    (
+        "err.oidc_access_denied",
+        "统一身份认证平台未授权本次登录。",
+        "The unified identity platform did not allow this sign-in.",
+    ),
+    (
+        "err.oidc_provider_error",
+        "统一身份认证平台返回了错误，请稍后重试。",
+        "The unified identity platform answered with an error. Try again later.",
+    ),
+    (
+        "err.oidc_unavailable",
+        "统一身份认证平台暂时无法访问，请稍后重试或联系管理员。",
+        "The unified identity platform cannot be reached. Try again later or contact your administrator.",
+    ),
+    (
+        "err.oidc_token_invalid",
+        "统一身份认证平台的登录凭证无法验证，请重新登录。",
+        "The identity platform's sign-in could not be verified. Sign in again.",
+    ),
+    (
+        "err.oidc_no_account",
+        "没有与该身份关联的账户，请联系本单位管理员为您的账户设置工号。",
+        "No account is linked to this identity. Ask your organisation's administrator to set your external ID (工号) on your account.",
+    ),
+    (
+        "err.oidc_claim_missing",
+        "统一身份认证平台未提供用于匹配账户的信息（如工号），请联系管理员。",
+        "The identity platform did not send what accounts are matched by (such as a staff number). Contact your administrator.",
+    ),
+    (
+        "err.oidc_account_inactive",
+        "与该身份关联的账户已停用。",
+        "The account linked to this identity is deactivated.",
+    ),
+    (
+        "err.oidc_linked_elsewhere",
+        "该工号对应的账户已关联统一身份认证平台的另一身份，请联系管理员。",
+        "The account with this external ID is linked to another identity on the platform. Contact your administrator.",
+    ),
     ("auth.acting_for", "所属机构", "Acting for"),
     ("auth.role", "角色", "Role"),
     ("pw.title", "修改密码", "Change password"),
@@ -488,6 +560,11 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "err.login_taken",
         "该登录名已被使用。",
         "This login name is already taken.",
+    ),
+    (
+        "err.external_id_taken",
+        "该工号已用于另一个账户。",
+        "This external ID belongs to another account.",
     ),
     (
         "err.unknown_org",

@@ -11,8 +11,10 @@
 //! settings are passed to whatever needs them.
 
 use anyhow::{Context, bail};
+use renke_app::auth::AuthConfig;
 use renke_app::files::FilesConfig;
 use renke_app::mail::MailConfig;
+use renke_app::oidc::OidcConfig;
 use renke_store::Synchronous;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -56,6 +58,8 @@ pub struct Settings {
     pub database: DatabaseConfig,
     pub metrics: MetricsConfig,
     pub files: FilesConfig,
+    pub auth: AuthConfig,
+    pub oidc: OidcConfig,
 }
 
 /// How log lines are written (`log_format`).
@@ -168,6 +172,8 @@ impl Default for Settings {
             database: DatabaseConfig::default(),
             metrics: MetricsConfig::default(),
             files: FilesConfig::default(),
+            auth: AuthConfig::default(),
+            oidc: OidcConfig::default(),
         }
     }
 }
@@ -193,6 +199,8 @@ impl fmt::Debug for Settings {
             .field("database", &self.database)
             .field("metrics", &self.metrics)
             .field("files", &self.files)
+            .field("auth", &self.auth)
+            .field("oidc", &self.oidc)
             .finish()
     }
 }
@@ -268,6 +276,13 @@ impl Settings {
             .is_some_and(|t| t.trim().len() < 16)
         {
             bail!("[metrics] token 须至少 16 个字符 must be at least 16 characters");
+        }
+        self.oidc.check().map_err(anyhow::Error::msg)?;
+        if !self.auth.password_login && !self.oidc.enabled() {
+            bail!(
+                "[auth] password_login = false 需要配置 [oidc] issuer needs [oidc] issuer: \
+                 nobody could log in"
+            );
         }
         Ok(())
     }
@@ -403,6 +418,8 @@ fn section_fields(section: &str) -> Option<&'static [&'static str]> {
         "database" => Some(struct_fields::<DatabaseConfig>()),
         "metrics" => Some(struct_fields::<MetricsConfig>()),
         "files" => Some(struct_fields::<FilesConfig>()),
+        "auth" => Some(struct_fields::<AuthConfig>()),
+        "oidc" => Some(struct_fields::<OidcConfig>()),
         _ => None,
     }
 }
@@ -614,6 +631,42 @@ mod tests {
         assert!(e.to_string().contains("s3_bucket"), "{e}");
     }
 
+    /// OpenID Connect from the environment as a deployment sets it: the secret never
+    /// printed, a broken setting refused naming its key; password login off needs it.
+    #[test]
+    fn oidc_from_the_environment() {
+        let mut s = Settings::default();
+        s.apply_env(env(&[
+            ("RENKE_OIDC__ISSUER", "https://id.example.gov.cn"),
+            ("RENKE_OIDC__CLIENT_ID", "renke"),
+            ("RENKE_OIDC__CLIENT_SECRET", "oidc-very-secret"),
+            ("RENKE_OIDC__LINK_TO", "login"),
+            ("RENKE_OIDC__CREATE_ACCOUNTS", "true"),
+            ("RENKE_OIDC__CREATE_ORG", "440000"),
+            ("RENKE_OIDC__CREATE_ROLE", "staff"),
+            ("RENKE_AUTH__PASSWORD_LOGIN", "false"),
+        ]))
+        .unwrap();
+        s.check().unwrap();
+        assert!(s.oidc.enabled() && !s.auth.password_login);
+        assert_eq!(s.oidc.link_to, renke_app::oidc::LinkTo::Login);
+        assert_eq!(s.oidc.create_org.as_deref(), Some("440000"));
+        let shown = format!("{s:?}");
+        assert!(
+            shown.contains("id.example.gov.cn") && !shown.contains("oidc-very-secret"),
+            "{shown}"
+        );
+        let e = Settings::default()
+            .apply_env(env(&[("RENKE_OIDC__LINK_TO", "email")]))
+            .unwrap_err();
+        assert!(e.to_string().contains("RENKE_OIDC__LINK_TO"), "{e}");
+        let e =
+            Settings::from_toml("[oidc]\nissuer = \"https://id.example.gov.cn\"\n").unwrap_err();
+        assert!(e.to_string().contains("[oidc] client_id"), "{e}");
+        let e = Settings::from_toml("[auth]\npassword_login = false\n").unwrap_err();
+        assert!(e.to_string().contains("[auth] password_login"), "{e}");
+    }
+
     #[test]
     fn unknown_keys_are_refused() {
         assert!(Settings::from_toml("listne = \"x\"").is_err());
@@ -685,7 +738,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(sections, 6);
+        assert_eq!(sections, 8);
         assert!(struct_fields::<Settings>().contains(&"font_dir"));
         assert!(struct_fields::<MailConfig>().contains(&"smtp_url"));
     }

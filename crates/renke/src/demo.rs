@@ -43,7 +43,18 @@ pub struct DemoArgs {
     /// and activities, to walk importing it on the import page.
     #[arg(long)]
     pub without_253: bool,
+    /// 配置文件（如用 [oidc] 演示统一身份认证登录）；演示的目录、数据库、地址仍以上面为准
+    /// A configuration file, e.g. with [oidc] to try sign-in through an OpenID provider;
+    /// the demo's directory, database, address and public URL still apply.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
+
+/// Demo accounts with an external id (工号): a first sign-in through an OpenID provider
+/// whose `staff_no` claim carries it lands on that account (`[oidc] link_to =
+/// "external_id"`; .ci/oidc/provider.mjs gives zhang.wei and li.na these).
+pub const EXTERNAL_IDS: &[(&str, &str)] =
+    &[("gd.organiser", "GD-0001"), ("samr.organiser", "SAMR-0001")];
 
 /// The demo's notice to try on the import page: SAMR's 2024 notice on the open day of
 /// inspection and testing bodies (市监检测函〔2024〕402号), a real notice as its web page
@@ -662,9 +673,19 @@ pub async fn load_demo_with(
             })
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
-    renke_store::accounts::create_many(db, &accounts, set_up)
+    let ids = renke_store::accounts::create_many(db, &accounts, set_up)
         .await
         .context("演示账号写入失败 cannot store the demo accounts")?;
+    for (login, external_id) in EXTERNAL_IDS {
+        let at = accounts
+            .iter()
+            .position(|a| a.login.as_str() == *login)
+            .and_then(|i| ids.get(i))
+            .ok_or_else(|| anyhow!("demo account {login} missing"))?;
+        renke_store::oidc::set_external_id(db, *at, Some(external_id), set_up)
+            .await
+            .context("演示工号写入失败 cannot store the demo external ids")?;
+    }
 
     let input = demo::campaign()
         .to_input(&|code| id_of.get(code).copied())
@@ -790,17 +811,25 @@ pub fn format_table<const N: usize>(header: &[String; N], rows: &[[String; N]]) 
 /// The demo's settings: its data directory and address, and SQLite commits synced at
 /// checkpoints only (`synchronous = NORMAL`): a demo rebuilt on every run need not survive
 /// a power loss.
-pub fn settings(args: &DemoArgs) -> Settings {
+pub fn settings(args: &DemoArgs) -> anyhow::Result<Settings> {
+    let base = match &args.config {
+        Some(file) => Settings::load(
+            Some(file),
+            std::iter::empty(),
+            &crate::config::Overrides::default(),
+        )?,
+        None => Settings::default(),
+    };
     let mut settings = Settings {
         data_dir: args.data_dir.clone(),
         database_url: Some(sqlite_url(&args.data_dir.join("renke.db"))),
         listen: args.listen,
-        ..Settings::default()
+        ..base
     };
     settings.web.public_url = format!("http://{}", args.listen);
     settings.web.import_example = Some(IMPORT_EXAMPLE.to_owned());
     settings.database.sqlite_synchronous = renke_store::Synchronous::Normal;
-    settings
+    Ok(settings)
 }
 
 /// Empties (or makes) the demo directory and opens a fresh, migrated database in it.
@@ -824,7 +853,7 @@ pub async fn open(args: &DemoArgs) -> anyhow::Result<(Db, Settings)> {
         dir.join(MARKER),
         "renke demo directory: deleted and rebuilt by `renke demo`\n",
     )?;
-    let settings = settings(args);
+    let settings = settings(args)?;
     let db = crate::open_migrated(
         &settings.database_url(),
         settings.database.sqlite_synchronous,

@@ -113,7 +113,10 @@ pub async fn build_app(db: Db, clock: Clock, settings: &Settings) -> anyhow::Res
     let mut app = App::new(db, clock, settings.web.clone())
         .with_mailer(mailer)
         .with_files(files)
-        .with_files_config(settings.files.clone());
+        .with_files_config(settings.files.clone())
+        .with_auth(settings.auth.clone())
+        .with_oidc(&settings.oidc)
+        .map_err(anyhow::Error::msg)?;
     if let Some(dir) = settings.font_dir.clone() {
         // Reads every font file's tables once: blocking I/O, off the runtime.
         let shown = dir.display().to_string();

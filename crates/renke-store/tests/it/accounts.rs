@@ -19,6 +19,7 @@ async fn open_session(db: &renke_store::Db, hash: &str, account_id: i64, csrf: &
         now: now(),
         expires_at: now() + Duration::hours(8),
         look_back: now() - Duration::days(30),
+        id_token: None,
     };
     sessions::open(db, &s, |_| unreachable!("no failures were recorded"))
         .await
@@ -194,6 +195,7 @@ async fn failed_logins_are_kept_cleared_per_address_and_told_once() {
             now: later,
             expires_at: later + Duration::hours(8),
             look_back: since,
+            id_token: None,
         };
         let told = sessions::open(db, &s, |u| renke_store::reminders::NewMessage {
             kind: "login_failures",

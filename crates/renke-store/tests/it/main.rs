@@ -10,6 +10,7 @@ mod files_s3;
 mod fixtures;
 mod jobs;
 mod notices;
+mod oidc;
 mod orgs;
 mod pt;
 mod states;

@@ -179,6 +179,8 @@ pub struct AccountDto {
     pub mail_digest: String,
     pub active: bool,
     pub created_at: DateTime<Utc>,
+    /// 工号: the external id a first sign-in through the OpenID provider is matched by.
+    pub external_id: Option<String>,
 }
 
 impl From<Account> for AccountDto {
@@ -197,6 +199,7 @@ impl From<Account> for AccountDto {
             mail_digest: a.mail_digest.as_str().to_owned(),
             active: a.active,
             created_at: a.created_at,
+            external_id: a.external_id,
         }
     }
 }

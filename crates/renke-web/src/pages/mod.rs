@@ -12,6 +12,7 @@ mod exports;
 mod initiatives;
 mod items;
 mod notices;
+mod oidc;
 mod orgs;
 pub use exports::XLSX;
 mod industry_stats;
@@ -40,6 +41,8 @@ pub fn routes() -> Router<AppState> {
         .route("/", get(public::home))
         .route("/campaigns/{id}", get(public::campaign))
         .route("/login", get(session::login_form).post(session::login))
+        .route("/login/oidc", get(oidc::start))
+        .route("/login/oidc/callback", get(oidc::callback))
         .route("/logout", post(session::logout))
         .route("/lang/{code}", get(session::switch_language))
         .route("/home", get(session::dashboard))
@@ -50,6 +53,7 @@ pub fn routes() -> Router<AppState> {
         .route("/orgs/{id}/move", post(orgs::move_org))
         .route("/accounts", get(orgs::accounts).post(orgs::create_account))
         .route("/accounts/{id}/reset", post(orgs::reset_password))
+        .route("/accounts/{id}/external-id", post(orgs::set_external_id))
         .route("/manage/campaigns", get(campaigns::list))
         .route(
             "/manage/campaigns/new",

@@ -460,3 +460,36 @@ pub async fn reset_password(
         Err(e) => Err(e.into()),
     }
 }
+
+#[derive(Deserialize)]
+pub struct ExternalIdForm {
+    #[serde(default)]
+    external_id: String,
+    org: i64,
+}
+
+/// Sets or clears an account's external id (工号), which a first sign-in through the
+/// OpenID provider finds the account by.
+pub async fn set_external_id(
+    State(state): State<AppState>,
+    user: User,
+    PagePath(id): PagePath<i64>,
+    Form(f): Form<ExternalIdForm>,
+) -> Result<Response, PageError> {
+    match renke_app::accounts::set_external_id(&state, &user.account, id, &f.external_id).await {
+        Ok(_) => Ok(Redirect::to(&format!("/accounts?org={}", f.org)).into_response()),
+        Err(AppError::Invalid(inv)) => {
+            let page = accounts_page(
+                &state,
+                &user,
+                f.org,
+                0,
+                AccountInput::default(),
+                Errors::from_invalid(user.ctx.tr, &inv),
+            )
+            .await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}

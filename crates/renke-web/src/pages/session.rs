@@ -25,6 +25,18 @@ struct LoginPage {
     login: String,
     message: String,
     is_error: bool,
+    /// Whether the password form is shown (`[auth] password_login`).
+    password: bool,
+    /// The OpenID provider's button label, when sign-in through it is configured.
+    oidc_button: Option<String>,
+}
+
+impl LoginPage {
+    /// The address of the OpenID sign-in, keeping where to go after.
+    fn oidc_href(&self) -> String {
+        let next = url::form_urlencoded::byte_serialize(self.next.as_bytes()).collect::<String>();
+        format!("/login/oidc?next={next}")
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -41,7 +53,7 @@ pub struct LoginQuery {
 /// (browsers drop a tab from `Location`, so `/\t/evil.example` would become
 /// `//evil.example`, another site), and so is anything that resolves against the public
 /// address to another origin (`//host`, `/\\host`, `https:…`).
-fn safe_next(state: &AppState, next: &str, fallback: &str) -> String {
+pub(crate) fn safe_next(state: &AppState, next: &str, fallback: &str) -> String {
     let plain = next.starts_with('/')
         && !next.starts_with("//")
         && !next.contains('\\')
@@ -82,12 +94,15 @@ pub async fn login_form(
         "logged_out" => ctx.tr.t("auth.logged_out"),
         _ => "",
     };
+    let options = renke_app::auth::login_options(&state);
     let page = LoginPage {
         c: Chrome::new(&ctx, "login", ctx.tr.t("auth.login")),
         next: safe_next(&state, &q.next, "/home"),
         login: String::new(),
         message: message.to_owned(),
         is_error: q.reason == "session_expired",
+        password: options.password,
+        oidc_button: options.oidc_button,
     };
     let mut res = render(&page);
     if let Some(c) = cookie
@@ -122,12 +137,15 @@ pub async fn login(
             res
         }
         Err(e @ (AppError::Unauthenticated(_) | AppError::TooMany { .. })) => {
+            let options = renke_app::auth::login_options(&state);
             let page = LoginPage {
                 c: Chrome::new(&ctx, "login", ctx.tr.t("auth.login")),
                 next: safe_next(&state, &f.next, "/home"),
                 login: f.login.clone(),
                 message: e.message(ctx.tr),
                 is_error: true,
+                password: options.password,
+                oidc_button: options.oidc_button,
             };
             crate::error::with_retry_after(&e, (e.status(), render(&page)).into_response())
         }
@@ -135,11 +153,24 @@ pub async fn login(
     }
 }
 
+/// The page that sends the browser on to the OpenID provider's logout after Renke's own
+/// session ended. A page, not a redirect: the logout form's `form-action 'self'` would
+/// stop a browser from following a redirect to the provider.
+#[derive(Template)]
+#[template(path = "oidc_logout.html")]
+struct ProviderLogout {
+    url: String,
+}
+
 pub async fn logout(State(state): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+    let mut provider = None;
     if let Identity::Session { token_hash, .. } = &ctx.identity {
-        renke_app::auth::logout(&state, token_hash).await?;
+        provider = renke_app::auth::logout(&state, token_hash).await?;
     }
-    let mut res = Redirect::to("/login?reason=logged_out").into_response();
+    let mut res = match provider {
+        Some(url) => render(&ProviderLogout { url }),
+        None => Redirect::to("/login?reason=logged_out").into_response(),
+    };
     if let Ok(v) = set_cookie(&state, SESSION_COOKIE, "", Some(0)).parse() {
         res.headers_mut().append(SET_COOKIE, v);
     }

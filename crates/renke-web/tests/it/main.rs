@@ -19,6 +19,7 @@ mod ingest;
 mod initiatives;
 mod mail;
 mod notices;
+mod oidc;
 mod pages;
 mod pdf;
 mod plan_link;

@@ -144,6 +144,42 @@ impl TestApp {
         }
     }
 
+    /// The real router on the system clock, its `public_url` its own address (an OpenID
+    /// provider sends the browser back there; its ID tokens carry today's time), with the
+    /// application changed by `f` after `public_url` is set.
+    pub async fn spawn_live(
+        db: TestDb,
+        config: WebConfig,
+        f: impl FnOnce(renke_app::App) -> renke_app::App,
+    ) -> TestApp {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let base = format!("http://{addr}");
+        let config = WebConfig {
+            public_url: base.clone(),
+            ..config
+        };
+        let clock = Clock::System;
+        let state: AppState = f(renke_app::App::new(db.db.clone(), clock.clone(), config)).into();
+        let app = renke_web::router(state.clone());
+        let server = tokio::spawn(async move {
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await
+            .unwrap();
+        });
+        TestApp {
+            base,
+            state,
+            clock,
+            db,
+            server,
+            files_dir: None,
+        }
+    }
+
     /// "sqlite" or "postgres", for assertion messages.
     pub fn label(&self) -> &'static str {
         self.db.label()

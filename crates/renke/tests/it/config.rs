@@ -305,6 +305,7 @@ async fn sqlite_synchronous_reaches_the_connections() {
         data_dir: dir.path().join("demo"),
         clock: renke::demo::DEFAULT_CLOCK.into(),
         without_253: false,
+        config: None,
     })
     .await
     .unwrap();
