@@ -276,15 +276,17 @@ pub async fn set_locale(
     locale: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    on_db!(db, |p| sqlx::query(
+    let mut tx = db.write().await?;
+    on_tx!(&mut tx, |c| sqlx::query(
         "UPDATE accounts SET locale = $1, updated_at = $2 WHERE id = $3"
     )
     .bind(locale)
     .bind(now)
     .bind(id)
-    .execute(p)
+    .execute(&mut *c)
     .await
     .map(|r| r.rows_affected()))?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -295,15 +297,17 @@ pub async fn set_mail_digest(
     digest: MailDigest,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    on_db!(db, |p| sqlx::query(
+    let mut tx = db.write().await?;
+    on_tx!(&mut tx, |c| sqlx::query(
         "UPDATE accounts SET mail_digest = $1, updated_at = $2 WHERE id = $3"
     )
     .bind(digest.as_str())
     .bind(now)
     .bind(id)
-    .execute(p)
+    .execute(&mut *c)
     .await
     .map(|r| r.rows_affected()))?;
+    tx.commit().await?;
     Ok(())
 }
 

@@ -1443,13 +1443,15 @@ pub async fn set_participant_attendance(
     attended: bool,
 ) -> Result<(), StoreError> {
     let sql = "UPDATE venue_participants SET attended = $1 WHERE venue_id = $2 AND position = $3";
-    let done = on_db!(db, |p| sqlx::query(sql)
+    let mut tx = db.write().await?;
+    let done = on_tx!(&mut tx, |c| sqlx::query(sql)
         .bind(attended)
         .bind(venue_id)
         .bind(position)
-        .execute(p)
+        .execute(&mut *c)
         .await?
         .rows_affected());
+    tx.commit().await?;
     if done == 0 {
         return Err(StoreError::NotFound);
     }

@@ -22,6 +22,9 @@ use std::path::Path;
 /// Every table holding data, parents before children. A test checks this list against the
 /// schema, so a migration that adds a table must add it here.
 pub const TABLES: &[&str] = &[
+    // The audit trail as it was: restored as is, while the restore itself records nothing
+    // (see `audit::RESTORE`).
+    "audit_log",
     "orgs",
     "accounts",
     "org_aliases",
@@ -94,6 +97,7 @@ pub const TABLES: &[&str] = &[
 
 /// Tables that have an identity column named `id` to resynchronise after a PostgreSQL restore.
 const IDENTITY_TABLES: &[&str] = &[
+    "audit_log",
     "orgs",
     "accounts",
     "api_tokens",
@@ -146,7 +150,8 @@ pub async fn schema_tables(db: &Db) -> Result<Vec<String>, StoreError> {
             sqlx::query_scalar(
                 // search_fts (FTS5) and its own tables follow search_index through triggers.
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
-                 AND name <> '_sqlx_migrations' AND name NOT LIKE 'search_fts%' ORDER BY name",
+                 AND name <> '_sqlx_migrations' AND name NOT LIKE 'search_fts%' \
+                 AND name NOT IN ('audit_context', 'audit_triggers') ORDER BY name",
             )
             .fetch_all(p)
             .await?
@@ -154,7 +159,8 @@ pub async fn schema_tables(db: &Db) -> Result<Vec<String>, StoreError> {
         Db::Pg(p) => {
             sqlx::query_scalar(
                 "SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema() \
-                 AND table_type = 'BASE TABLE' AND table_name <> '_sqlx_migrations' ORDER BY table_name",
+                 AND table_type = 'BASE TABLE' AND table_name <> '_sqlx_migrations' \
+                 AND table_name <> 'audit_triggers' ORDER BY table_name",
             )
             .fetch_all(p)
             .await?
@@ -282,6 +288,9 @@ pub async fn restore(db: &Db, from: &Path) -> Result<(), StoreError> {
                     )));
                 }
                 let mut tx = conn.begin().await?;
+                sqlx::query(crate::audit::RESTORE_SQLITE[0])
+                    .execute(&mut *tx)
+                    .await?;
                 for table in TABLES {
                     sqlx::query(AssertSqlSafe(format!(
                         "INSERT INTO main.{table} SELECT * FROM backup.{table}"
@@ -289,6 +298,9 @@ pub async fn restore(db: &Db, from: &Path) -> Result<(), StoreError> {
                     .execute(&mut *tx)
                     .await?;
                 }
+                sqlx::query(crate::audit::RESTORE_SQLITE[1])
+                    .execute(&mut *tx)
+                    .await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -316,6 +328,9 @@ pub async fn restore(db: &Db, from: &Path) -> Result<(), StoreError> {
             }
             let mut conn = p.acquire().await?;
             let mut tx = conn.begin().await?;
+            sqlx::query(crate::audit::RESTORE_PG)
+                .execute(&mut *tx)
+                .await?;
             loop {
                 line.clear();
                 reader.read_line(&mut line)?;

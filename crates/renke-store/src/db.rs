@@ -214,7 +214,8 @@ impl Db {
         }
     }
 
-    /// Applies every pending migration of this backend.
+    /// Applies every pending migration of this backend, then installs the audit triggers
+    /// for the schema as it stands ([`crate::audit::install`]).
     pub async fn migrate(&self) -> Result<(), StoreError> {
         match self {
             Db::Sqlite(s) => {
@@ -225,7 +226,7 @@ impl Db {
             }
             Db::Pg(p) => sqlx::migrate!("./migrations/postgres").run(p).await?,
         }
-        Ok(())
+        crate::audit::install(self).await
     }
 
     /// The newest migration version this binary knows for the backend.

@@ -303,16 +303,29 @@ pub async fn troubled(
 
 /// Puts a job of `kind` that was given up back in the queue, due at `now` with all its
 /// attempts again (its last error kept until it runs). Returns whether there was such a job.
+/// The job queue is not audited row by row: a person's requeue is recorded as an event.
 pub async fn requeue(db: &Db, kind: &str, id: i64, now: DateTime<Utc>) -> Result<bool, StoreError> {
     let sql = "UPDATE jobs SET status = 'queued', attempts = 0, run_at = $1, finished_at = NULL \
                WHERE id = $2 AND kind = $3 AND status = 'failed'";
-    let done = on_db!(db, |p| sqlx::query(sql)
+    let mut tx = db.write().await?;
+    let done = on_tx!(&mut tx, |c| sqlx::query(sql)
         .bind(now)
         .bind(id)
         .bind(kind)
-        .execute(p)
+        .execute(&mut *c)
         .await
         .map(|r| r.rows_affected()))?;
+    if done == 1 && crate::audit::current().is_some() {
+        let e = crate::audit::Event {
+            op: "update",
+            object_kind: "jobs",
+            object_id: Some(id.to_string()),
+            parent: None,
+            details: serde_json::json!({ "kind": [null, kind], "status": ["failed", "queued"] }),
+        };
+        crate::audit::record_in(&mut tx, None, &e).await?;
+    }
+    tx.commit().await?;
     Ok(done == 1)
 }
 

@@ -457,7 +457,8 @@ pub async fn update(
     let sql = "UPDATE orgs SET name = $1, short_name = $2, name_en = $3, kind = $4, admin_level = $5, \
                cma_level = $6, region = $7, contact_name = $8, contact_phone = $9, contact_email = $10, \
                updated_at = $11 WHERE id = $12";
-    let done = on_db!(db, |p| sqlx::query(sql)
+    let mut tx = db.write().await?;
+    let done = on_tx!(&mut tx, |c| sqlx::query(sql)
         .bind(&u.name)
         .bind(&u.short_name)
         .bind(&u.name_en)
@@ -470,9 +471,10 @@ pub async fn update(
         .bind(&u.contact_email)
         .bind(now)
         .bind(id)
-        .execute(p)
+        .execute(&mut *c)
         .await
         .map(|r| r.rows_affected()))?;
+    tx.commit().await?;
     if done == 0 {
         return Err(StoreError::NotFound);
     }

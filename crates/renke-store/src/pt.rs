@@ -1199,16 +1199,18 @@ pub async fn start_run(
     id: i64,
     now: DateTime<Utc>,
 ) -> Result<Option<EvaluationRun>, StoreError> {
-    let n = on_db!(db, |p| sqlx::query(
+    let mut tx = db.write().await?;
+    let n = on_tx!(&mut tx, |c| sqlx::query(
         "UPDATE pt_evaluation_runs SET status = 'running', \
          stage = CASE WHEN evaluation_id IS NULL THEN 'reading' ELSE stage END, updated_at = $2 \
          WHERE id = $1 AND status IN ('queued', 'running')"
     )
     .bind(id)
     .bind(now)
-    .execute(p)
+    .execute(&mut *c)
     .await?
     .rows_affected());
+    tx.commit().await?;
     if n == 0 {
         return Ok(None);
     }
@@ -1286,17 +1288,19 @@ pub async fn run_written(
 
 /// Marks run `id` done.
 pub async fn finish_run(db: &Db, id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
-    on_db!(db, |p| {
+    let mut tx = db.write().await?;
+    on_tx!(&mut tx, |c| {
         sqlx::query(
         "UPDATE pt_evaluation_runs SET status = 'done', stage = 'done', done = total, updated_at = $2 \
          WHERE id = $1 AND status = 'running'"
     )
     .bind(id)
     .bind(now)
-    .execute(p)
+    .execute(&mut *c)
     .await?
     .rows_affected()
     });
+    tx.commit().await?;
     Ok(())
 }
 

@@ -37,13 +37,15 @@ pub async fn set_plan(
     let json = serde_json::to_string(plan).map_err(|e| StoreError::Payload(e.to_string()))?;
     let sql = "INSERT INTO task_reminder_plans (task_id, plan, updated_at) VALUES ($1, $2, $3) \
                ON CONFLICT (task_id) DO UPDATE SET plan = $2, updated_at = $3";
-    on_db!(db, |p| sqlx::query(sql)
+    let mut tx = db.write().await?;
+    on_tx!(&mut tx, |c| sqlx::query(sql)
         .bind(task_id)
         .bind(&json)
         .bind(now)
-        .execute(p)
+        .execute(&mut *c)
         .await
         .map(|r| r.rows_affected()))?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -349,14 +351,16 @@ pub async fn mark_read(
     let sql = "UPDATE messages SET read_at = COALESCE(read_at, $1), \
                read_by = COALESCE(read_by, $2) WHERE id = $3 AND org_id = $4 \
                AND (account_id IS NULL OR account_id = $2)";
-    let n = on_db!(db, |p| sqlx::query(sql)
+    let mut tx = db.write().await?;
+    let n = on_tx!(&mut tx, |c| sqlx::query(sql)
         .bind(now)
         .bind(by)
         .bind(id)
         .bind(org_id)
-        .execute(p)
+        .execute(&mut *c)
         .await
         .map(|r| r.rows_affected()))?;
+    tx.commit().await?;
     Ok(n == 1)
 }
 
@@ -370,13 +374,15 @@ pub async fn mark_own_read(
 ) -> Result<bool, StoreError> {
     let sql = "UPDATE messages SET read_at = COALESCE(read_at, $1), \
                read_by = COALESCE(read_by, $2) WHERE id = $3 AND account_id = $2";
-    let n = on_db!(db, |p| sqlx::query(sql)
+    let mut tx = db.write().await?;
+    let n = on_tx!(&mut tx, |c| sqlx::query(sql)
         .bind(now)
         .bind(account_id)
         .bind(id)
-        .execute(p)
+        .execute(&mut *c)
         .await
         .map(|r| r.rows_affected()))?;
+    tx.commit().await?;
     Ok(n == 1)
 }
 

@@ -167,13 +167,15 @@ pub async fn revoke_token(
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let sql = "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND account_id = $3 AND revoked_at IS NULL";
-    let done = on_db!(db, |p| sqlx::query(sql)
+    let mut tx = db.write().await?;
+    let done = on_tx!(&mut tx, |c| sqlx::query(sql)
         .bind(now)
         .bind(token_id)
         .bind(account_id)
-        .execute(p)
+        .execute(&mut *c)
         .await
         .map(|r| r.rows_affected()))?;
+    tx.commit().await?;
     if done == 0 {
         Err(StoreError::NotFound)
     } else {

@@ -1,4 +1,5 @@
-//! Write transactions: [`Tx`], opened with [`Db::write`].
+//! Write transactions: [`Tx`], opened with [`Db::write`], on behalf of the running
+//! request's or job's audit context ([`crate::audit`]).
 
 use crate::{Backend, Db, StoreError};
 use std::panic::Location;
@@ -26,6 +27,8 @@ pub enum Tx {
 pub struct BackendTx<DB: sqlx::Database> {
     /// Run statements on `&mut *t.tx` (the transaction's connection).
     pub tx: sqlx::Transaction<'static, DB>,
+    /// Whether the transaction runs on behalf of an audit context ([`crate::audit`]).
+    audited: bool,
     // Dropped after `tx`, whose rollback is then already on its way: the writer turn
     // (SQLite) and the record of the open transaction (debug builds).
     _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
@@ -34,7 +37,9 @@ pub struct BackendTx<DB: sqlx::Database> {
 
 impl<DB: sqlx::Database> BackendTx<DB> {
     async fn commit(self) -> Result<(), StoreError> {
-        let BackendTx { tx, _turn, _open } = self;
+        let BackendTx {
+            tx, _turn, _open, ..
+        } = self;
         tx.commit().await?;
         Ok(())
     }
@@ -42,10 +47,20 @@ impl<DB: sqlx::Database> BackendTx<DB> {
 
 impl Tx {
     /// Commits the transaction.
-    pub async fn commit(self) -> Result<(), StoreError> {
+    pub async fn commit(mut self) -> Result<(), StoreError> {
+        if self.audited() {
+            crate::audit::leave(&mut self).await?;
+        }
         match self {
             Tx::Sqlite(t) => t.commit().await,
             Tx::Pg(t) => t.commit().await,
+        }
+    }
+
+    fn audited(&self) -> bool {
+        match self {
+            Tx::Sqlite(t) => t.audited,
+            Tx::Pg(t) => t.audited,
         }
     }
 
@@ -78,19 +93,30 @@ impl Db {
                 Db::Sqlite(s) => {
                     let turn = Arc::clone(&s.turn).lock_owned().await;
                     let tx = s.writer.begin_with("BEGIN IMMEDIATE").await?;
-                    Ok(Tx::Sqlite(BackendTx {
+                    let mut tx = Tx::Sqlite(BackendTx {
                         tx,
+                        audited: false,
                         _turn: Some(turn),
                         _open: open::Open::new(key, at),
-                    }))
+                    });
+                    if crate::audit::enter(&mut tx).await?
+                        && let Tx::Sqlite(t) = &mut tx
+                    {
+                        t.audited = true;
+                    }
+                    Ok(tx)
                 }
                 Db::Pg(p) => {
                     let tx = p.begin().await?;
-                    Ok(Tx::Pg(BackendTx {
+                    let mut tx = Tx::Pg(BackendTx {
                         tx,
+                        audited: false,
                         _turn: None,
                         _open: open::Open::new(key, at),
-                    }))
+                    });
+                    // The setting ends with the transaction: nothing to take back.
+                    crate::audit::enter(&mut tx).await?;
+                    Ok(tx)
                 }
             }
         }

@@ -193,7 +193,8 @@ pub async fn update_venue(
 ) -> Result<(), StoreError> {
     let sql = "UPDATE activity_venues SET kind = $1, name = $2, org_id = $3, address = $4, room = $5, \
                capacity = $6, url = $7 WHERE id = $8 AND activity_id = $9";
-    let done = on_db!(db, |p| sqlx::query(sql)
+    let mut tx = db.write().await?;
+    let done = on_tx!(&mut tx, |c| sqlx::query(sql)
         .bind(v.kind.as_str())
         .bind(v.name.as_str())
         .bind(v.org_id)
@@ -203,9 +204,10 @@ pub async fn update_venue(
         .bind(v.url.as_ref().map(|s| s.as_str()))
         .bind(venue_id)
         .bind(activity_id)
-        .execute(p)
+        .execute(&mut *c)
         .await?
         .rows_affected());
+    tx.commit().await?;
     if done == 0 {
         return Err(StoreError::NotFound);
     }
@@ -275,13 +277,15 @@ pub async fn remove_participant(
 ) -> Result<(), StoreError> {
     let sql = "DELETE FROM venue_participants WHERE venue_id = $1 AND position = $2 \
                AND venue_id IN (SELECT id FROM activity_venues WHERE activity_id = $3)";
-    let done = on_db!(db, |p| sqlx::query(sql)
+    let mut tx = db.write().await?;
+    let done = on_tx!(&mut tx, |c| sqlx::query(sql)
         .bind(venue_id)
         .bind(position)
         .bind(activity_id)
-        .execute(p)
+        .execute(&mut *c)
         .await?
         .rows_affected());
+    tx.commit().await?;
     if done == 0 {
         return Err(StoreError::NotFound);
     }
@@ -292,12 +296,14 @@ pub async fn remove_participant(
 /// it. NotFound for a slot of another activity.
 pub async fn remove_debug_slot(db: &Db, activity_id: i64, slot_id: i64) -> Result<(), StoreError> {
     let sql = "DELETE FROM debug_slots WHERE id = $1 AND activity_id = $2";
-    let done = on_db!(db, |p| sqlx::query(sql)
+    let mut tx = db.write().await?;
+    let done = on_tx!(&mut tx, |c| sqlx::query(sql)
         .bind(slot_id)
         .bind(activity_id)
-        .execute(p)
+        .execute(&mut *c)
         .await?
         .rows_affected());
+    tx.commit().await?;
     if done == 0 {
         return Err(StoreError::NotFound);
     }

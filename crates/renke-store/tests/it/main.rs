@@ -4,6 +4,7 @@
 
 mod accounts;
 mod activities;
+mod audit;
 mod backup;
 mod campaigns;
 mod files_s3;
