@@ -209,6 +209,7 @@ pub(crate) async fn open_session(
         id_token,
     };
     sessions::open(&app.db, &session, failures_message).await?;
+    crate::audit::session_event(app, "login", Some(&Caller::from(account.clone()))).await?;
     Ok(LoggedIn {
         token,
         csrf_token,
@@ -244,6 +245,7 @@ fn failures_message(u: &sessions::UnseenFailures) -> NewMessage {
 /// when the provider has one, so the browser can end the session there too.
 pub async fn logout(app: &App, session_hash: &str) -> Result<Option<String>, AppError> {
     let id_token = sessions::delete(&app.db, session_hash).await?;
+    crate::audit::session_event(app, "logout", None).await?;
     Ok(match (id_token, app.oidc.as_deref()) {
         (Some(t), Some(p)) => p.end_session_url(app.clock.now(), &t).await,
         _ => None,

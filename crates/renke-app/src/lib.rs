@@ -12,6 +12,7 @@
 
 pub mod accounts;
 pub mod activities;
+pub mod audit;
 pub mod auth;
 mod caller;
 pub mod campaigns;
@@ -75,6 +76,8 @@ pub struct WebConfig {
     pub max_body_bytes: usize,
     /// Trust `X-Forwarded-For` / `X-Forwarded-Proto` from a reverse proxy.
     pub trust_proxy: bool,
+    /// Days the audit trail (审计日志) keeps its entries; older ones are purged hourly.
+    pub audit_retention_days: i64,
     /// A notice's text the import page (导入通知) starts with: the demo's notice to try.
     /// Not configurable.
     #[serde(skip)]
@@ -93,6 +96,7 @@ impl Default for WebConfig {
             login_window_minutes: 24 * 60,
             max_body_bytes: 20 * 1024 * 1024,
             trust_proxy: false,
+            audit_retention_days: 3 * 365,
             import_example: None,
         }
     }

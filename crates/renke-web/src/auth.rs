@@ -84,11 +84,7 @@ pub(crate) fn cookie<'a>(parts: &'a axum::http::HeaderMap, name: &str) -> Option
 }
 
 /// Resolves the identity and language of every request once.
-pub async fn load_identity(
-    State(state): State<AppState>,
-    mut req: Request,
-    next: Next,
-) -> Response {
+pub async fn load_identity(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let headers = req.headers();
     // Personal API tokens open the API only: on a page the header is not looked at, so a
     // leaked token never reaches the HTML forms.
@@ -145,12 +141,40 @@ pub async fn load_identity(
         .path_and_query()
         .map(|p| p.as_str().to_owned())
         .unwrap_or_else(|| "/".into());
+    // The audit trail's context: who, from where, in which request, doing what (the
+    // route). Every write transaction the request opens records it.
+    let (mut parts, body) = req.into_parts();
+    let ClientIp(address) = match ClientIp::from_request_parts(&mut parts, &state).await {
+        Ok(ip) => ip,
+        Err(never) => match never {},
+    };
+    let action = format!(
+        "{} {}",
+        parts.method,
+        parts
+            .extensions
+            .get::<axum::extract::MatchedPath>()
+            .map_or_else(|| parts.uri.path(), |m| m.as_str())
+    );
+    let request_id = parts
+        .headers
+        .get(crate::request_id::HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let audit = renke_app::audit::context(
+        identity.account(),
+        Some(address),
+        request_id,
+        action,
+        state.clock.now(),
+    );
+    let mut req = Request::from_parts(parts, body);
     req.extensions_mut().insert(Ctx {
         identity,
         tr: Tr::new(locale),
         uri,
     });
-    next.run(req).await
+    renke_app::audit::scope(audit, next.run(req)).await
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Ctx {

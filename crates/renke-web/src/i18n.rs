@@ -567,6 +567,16 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "This external ID belongs to another account.",
     ),
     (
+        "err.unknown_account",
+        "没有登录名为“{value}”的账户",
+        "No account has the login name {value}",
+    ),
+    (
+        "err.until_before_from",
+        "截止日期早于起始日期。",
+        "The end date is before the start date.",
+    ),
+    (
         "err.unknown_org",
         "没有名称或编码为“{value}”的机构",
         "No organisation has the name or code {value}",

@@ -89,6 +89,12 @@ impl Chrome {
             .as_ref()
             .is_some_and(renke_app::mail::may_see_deliveries)
     }
+    /// Whether the navigation shows 审计日志 (the audit trail): to administrators.
+    pub fn shows_audit(&self) -> bool {
+        self.account
+            .as_ref()
+            .is_some_and(renke_app::audit::may_search)
+    }
     pub fn new(ctx: &Ctx, nav: &'static str, title: impl Into<String>) -> Chrome {
         Chrome {
             tr: ctx.tr,

@@ -277,6 +277,9 @@ impl Settings {
         {
             bail!("[metrics] token 须至少 16 个字符 must be at least 16 characters");
         }
+        if self.web.audit_retention_days < 1 {
+            bail!("[web] audit_retention_days 须至少为 1 must be at least 1");
+        }
         self.oidc.check().map_err(anyhow::Error::msg)?;
         if !self.auth.password_login && !self.oidc.enabled() {
             bail!(

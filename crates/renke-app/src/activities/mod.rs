@@ -780,6 +780,15 @@ pub async fn registrations(
     let (s, a) = session_and_activity(app, session_id).await?;
     me.actor().may(Action::Act, &owner_path(&a.row)?)?;
     let regs = activities::registrations(&app.db, session_id).await?;
+    // The list holds people's phone numbers: who read it is recorded.
+    crate::audit::read(
+        app,
+        "activity_sessions",
+        session_id,
+        Some(("activities", a.row.id)),
+        serde_json::json!({ "registrations": regs.len() }),
+    )
+    .await?;
     Ok((s, a, regs))
 }
 

@@ -64,6 +64,46 @@ impl Worker {
     /// a minute), queues the files sweep when its hour has come, then runs every job due now,
     /// in batches, until none is left.
     pub async fn run_once(&self) -> Result<Pass, StoreError> {
+        let ctx = crate::audit::job_context("scan", self.app.clock.now());
+        let mut pass = crate::audit::scope(ctx, self.scan()).await?;
+        loop {
+            let now = self.app.clock.now();
+            let batch = jobs::claim(
+                &self.app.db,
+                &self.name,
+                BATCH,
+                now,
+                Duration::minutes(LEASE_MINUTES),
+            )
+            .await?;
+            if batch.is_empty() {
+                return Ok(pass);
+            }
+            for job in batch {
+                let now = self.app.clock.now();
+                // The job's changes are recorded as its kind's (audit trail).
+                let ctx = crate::audit::job_context(&job.kind, now);
+                let ran =
+                    crate::audit::scope(ctx, self.jobs.run(&self.app, &job.kind, &job.payload))
+                        .await;
+                match ran {
+                    Ok(()) => {
+                        jobs::complete(&self.app.db, job.id, &self.name, now).await?;
+                        pass.done += 1;
+                    }
+                    Err(error) => {
+                        tracing::warn!(job = job.id, kind = %job.kind, %error, "job failed");
+                        jobs::fail(&self.app.db, &job, &self.name, &error, now).await?;
+                        pass.failed += 1;
+                    }
+                }
+            }
+        }
+    }
+
+    /// The part of a pass before the jobs: reminders, submissions told of, digests, links,
+    /// the hourly files sweep and the audit trail's purge.
+    async fn scan(&self) -> Result<Pass, StoreError> {
         let mut pass = Pass::default();
         let scan = self.scan_due();
         if scan {
@@ -83,35 +123,16 @@ impl Worker {
         if self.sweep_due() {
             let now = self.app.clock.now();
             jobs::enqueue(&self.app.db, &crate::files::SweepFiles::due(now)?, now).await?;
-        }
-        loop {
-            let now = self.app.clock.now();
-            let batch = jobs::claim(
-                &self.app.db,
-                &self.name,
-                BATCH,
-                now,
-                Duration::minutes(LEASE_MINUTES),
-            )
-            .await?;
-            if batch.is_empty() {
-                return Ok(pass);
-            }
-            for job in batch {
-                let now = self.app.clock.now();
-                match self.jobs.run(&self.app, &job.kind, &job.payload).await {
-                    Ok(()) => {
-                        jobs::complete(&self.app.db, job.id, &self.name, now).await?;
-                        pass.done += 1;
-                    }
-                    Err(error) => {
-                        tracing::warn!(job = job.id, kind = %job.kind, %error, "job failed");
-                        jobs::fail(&self.app.db, &job, &self.name, &error, now).await?;
-                        pass.failed += 1;
-                    }
-                }
+            match crate::audit::purge(&self.app).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(
+                    purged = n,
+                    "审计日志 audit entries past their retention purged"
+                ),
+                Err(error) => tracing::warn!(%error, "audit purge failed"),
             }
         }
+        Ok(pass)
     }
 
     /// Reminders and e-mail digests are scanned at most once a minute per worker; jobs on

@@ -376,6 +376,8 @@ pub struct NoticeView {
     pub may_relay: bool,
     pub may_correct: bool,
     pub may_see_status: bool,
+    /// 历史: the issuer's managers read the notice's audit trail.
+    pub may_see_history: bool,
 }
 
 pub async fn notice_view(app: &App, me: Option<&Caller>, id: i64) -> Result<NoticeView, AppError> {
@@ -405,6 +407,7 @@ pub async fn notice_view(app: &App, me: Option<&Caller>, id: i64) -> Result<Noti
     let manage_own = me.is_some_and(|a| a.actor().may(Action::Manage, &a.org_path).is_ok());
     let corrected = versions.iter().any(|v| v.version > notice.version);
     Ok(NoticeView {
+        may_see_history: manage,
         may_edit: manage && !notice.is_issued(),
         may_correct: manage && notice.is_issued() && !corrected,
         may_see_status: notice.is_issued()

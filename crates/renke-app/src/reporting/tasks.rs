@@ -319,6 +319,8 @@ pub struct TaskView {
     pub is_recipient: bool,
     pub may_submit: bool,
     pub may_see_dashboard: bool,
+    /// 历史: the collector's managers read the task's audit trail.
+    pub may_see_history: bool,
     /// Whether the account's organisation relays this task below and may compile a roll-up
     /// into its answer, or collects this task at the top and may compile its summary.
     pub may_compile: bool,
@@ -409,6 +411,7 @@ pub async fn task_view(app: &App, me: &Caller, id: i64) -> Result<TaskView, AppE
         returned,
         may_submit: acting && is_recipient && open || sums_up,
         may_see_dashboard: collects(me, &task.submit_to_path),
+        may_see_history: me.actor().may(Action::Manage, &task.submit_to_path).is_ok(),
         may_compile: sums_up
             || acting
                 && is_recipient
@@ -788,6 +791,15 @@ pub async fn submission_file(
         .ok_or(AppError::NotFound)?;
     let file = files::get(&app.db, f.file_id).await?;
     let bytes = app.files.stream(&file).await?;
+    // A submission's files are the reporting organisation's: who read them is recorded.
+    crate::audit::read(
+        app,
+        "files",
+        file.id,
+        Some(("submissions", id)),
+        serde_json::json!({ "name": file.name, "version": version, "position": pos }),
+    )
+    .await?;
     Ok((file, bytes))
 }
 

@@ -3,6 +3,7 @@
 
 mod activities;
 pub mod assets;
+mod audit;
 mod campaigns;
 mod ceremony;
 mod deliveries;
@@ -425,6 +426,9 @@ pub fn routes() -> Router<AppState> {
             "/publicity/cases/submissions/{id}/files/{file}",
             get(cases::case_file),
         )
+        .route("/admin/audit", get(audit::search))
+        .route("/admin/audit/export", get(audit::export))
+        .route("/history/{kind}/{id}", get(audit::history))
         .route("/admin/mail", get(deliveries::list))
         .route("/admin/mail/{id}/retry", post(deliveries::retry))
         .route("/settings", get(settings::show))

@@ -10,6 +10,7 @@ mod api_docs;
 mod api_orgs;
 mod api_perm;
 mod attachments;
+mod audit;
 mod cases;
 mod digest;
 mod exports;
