@@ -1,6 +1,7 @@
 //! `renke bench`: national-scale synthetic data, a load driver for a running server, a
 //! micro-benchmark of the permission check, and PDF rendering times.
 
+pub mod audit;
 pub mod r#gen;
 pub mod load;
 pub mod pages;
@@ -46,6 +47,9 @@ pub enum BenchCommand {
     /// 检索 Index 100,000 notices and materials; time two-word queries (p50/p99) and the
     /// indexing per item, on SQLite and (`--postgres-url`) PostgreSQL side by side.
     Search(search::SearchBenchArgs),
+    /// 审计成本 What the audit trail costs a write: the same writes with and without its
+    /// triggers, alternated (SQLite; `--postgres-url` PostgreSQL too).
+    Audit(audit::AuditBenchArgs),
 }
 
 /// The `p`-th percentile (0–100) of sorted durations, by nearest rank; zero when empty.
@@ -86,6 +90,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         BenchCommand::Pdf(a) => pdf::run(a),
         BenchCommand::Pt(a) => pt::run(a).await,
         BenchCommand::Search(a) => search::run(a).await,
+        BenchCommand::Audit(a) => audit::run(a).await,
     }
 }
 
