@@ -35,6 +35,13 @@ impl Labels {
             None => "System".into(),
         }
     }
+    pub(crate) fn role(&self, code: &str) -> String {
+        match renke_domain::perm::Role::from_code(code) {
+            Some(r) if self.zh => r.zh().to_owned(),
+            Some(r) => r.en().to_owned(),
+            None => code.to_owned(),
+        }
+    }
     pub(crate) fn action(&self, r: &Row) -> String {
         r.entry.action.clone().unwrap_or_default()
     }
