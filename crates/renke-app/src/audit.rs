@@ -79,6 +79,15 @@ pub fn kind_label(kind: &str, zh: bool) -> String {
         .unwrap_or_else(|| kind.to_owned())
 }
 
+/// The label of a role's code in the language of `zh`; an unknown code as it is.
+pub fn role_label(code: &str, zh: bool) -> String {
+    match renke_domain::perm::Role::from_code(code) {
+        Some(r) if zh => r.zh().to_owned(),
+        Some(r) => r.en().to_owned(),
+        None => code.to_owned(),
+    }
+}
+
 /// The label of an entry's operation (zh, en).
 pub fn op_label(op: &str) -> (&'static str, &'static str) {
     match op {

@@ -36,11 +36,7 @@ impl Labels {
         }
     }
     pub(crate) fn role(&self, code: &str) -> String {
-        match renke_domain::perm::Role::from_code(code) {
-            Some(r) if self.zh => r.zh().to_owned(),
-            Some(r) => r.en().to_owned(),
-            None => code.to_owned(),
-        }
+        audit::role_label(code, self.zh)
     }
     pub(crate) fn action(&self, r: &Row) -> String {
         r.entry.action.clone().unwrap_or_default()
