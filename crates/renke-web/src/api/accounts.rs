@@ -1,6 +1,6 @@
 //! Accounts, created and reset by administrators and organisers.
 
-use super::dto::{AccountDto, AccountQuery, PageDto, PageQuery, ResetPasswordBody};
+use super::dto::{AccountDto, AccountQuery, ExternalIdBody, PageDto, PageQuery, ResetPasswordBody};
 use super::extract::{ApiJson, ApiPath, ApiQuery};
 use super::schema::form;
 use super::{ApiResult, no_content};
@@ -83,4 +83,31 @@ pub async fn reset_password(
 ) -> ApiResult<StatusCode> {
     renke_app::auth::reset_password(&state, &user.account, id, &body.password).await?;
     Ok(no_content())
+}
+
+/// Set or clear an account's external id (工号), which a first sign-in through the unified
+/// identity platform is matched by (`[oidc] link_claim`); the caller must be allowed to
+/// manage the account and grant its role.
+#[utoipa::path(
+    put, path = "/api/v1/accounts/{id}/external-id", tag = "accounts",
+    params(("id" = i64, Path, description = "账号编号 Account id")),
+    request_body = ExternalIdBody,
+    responses(
+        (status = 200, description = "已保存 Saved", body = AccountDto),
+        (status = 401, description = "未登录 Not logged in", body = ErrorBody),
+        (status = 403, description = "无权管理该账号 Not allowed", body = ErrorBody),
+        (status = 404, description = "没有这个账号 No such account", body = ErrorBody),
+        (status = 422, description = "`external_id_taken` (another account has it), `too_long`", body = ErrorBody),
+    ),
+    security(("session" = []), ("bearer" = [])),
+)]
+pub async fn set_external_id(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<ExternalIdBody>,
+) -> ApiResult<Json<AccountDto>> {
+    let raw = body.external_id.unwrap_or_default();
+    let a = renke_app::accounts::set_external_id(&state, &user.account, id, &raw).await?;
+    Ok(Json(a.into()))
 }

@@ -354,6 +354,15 @@ pub struct MoveBody {
     pub parent_code: String,
 }
 
+/// An account's external id (工号) in the unified identity platform; empty or absent
+/// clears it.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ExternalIdBody {
+    /// 工号, e.g. `GD-0001`; at most 64 characters.
+    #[serde(default)]
+    pub external_id: Option<String>,
+}
+
 /// A new password set by an administrator or organiser.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ResetPasswordBody {

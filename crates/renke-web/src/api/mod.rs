@@ -68,6 +68,7 @@ pub fn openapi_router() -> OpenApiRouter<AppState> {
         .routes(routes!(orgs::move_org))
         .routes(routes!(accounts::list, accounts::create))
         .routes(routes!(accounts::reset_password))
+        .routes(routes!(accounts::set_external_id))
         .routes(routes!(campaigns::list, campaigns::create))
         .routes(routes!(campaigns::get, campaigns::update))
         .routes(routes!(campaigns::current_public))

@@ -21,6 +21,7 @@ const PATHS: &[(&str, &[&str])] = &[
     ("/api/v1/orgs/{id}/move", &["post"]),
     ("/api/v1/accounts", &["get", "post"]),
     ("/api/v1/accounts/{id}/password", &["post"]),
+    ("/api/v1/accounts/{id}/external-id", &["put"]),
     ("/api/v1/campaigns", &["get", "post"]),
     ("/api/v1/campaigns/{id}", &["get", "put"]),
     ("/api/v1/public/campaign", &["get"]),

@@ -486,3 +486,94 @@ async fn password_login_can_be_switched_off() {
         app.finish().await;
     }
 }
+
+/// A provider that does not answer: the sign-in button leads to a page saying so (in the
+/// browser's language), nothing is half-done, and password login goes on working.
+#[tokio::test]
+async fn an_unreachable_provider_is_reported_and_passwords_still_work() {
+    // A port nothing listens on: bound, then let go.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    for db in renke_app::testing::backends().await {
+        let oidc = config(&format!("http://127.0.0.1:{port}"));
+        let app = spawn(db, &oidc, AuthConfig::default()).await;
+        let l = app.label();
+        app.tree().await;
+        app.account("gd.staff", Role::Staff, "GD").await;
+        let (status, body) = page(&app, &browser(), "/login/oidc?next=%2Fhome").await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{l}");
+        assert!(body.contains("统一身份认证平台暂时无法访问"), "{l}: {body}");
+        let (_, body) = page(&app, &browser_in("en"), "/login/oidc").await;
+        assert!(
+            body.contains("The unified identity platform cannot be reached"),
+            "{l}: {body}"
+        );
+        let r = app
+            .anonymous()
+            .post(
+                "/api/v1/session",
+                serde_json::json!({ "login": "gd.staff", "password": PASSWORD }),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{l}: password login still works");
+        app.finish().await;
+    }
+}
+
+/// The 工号 is set over the API too: by whoever may manage the account, unique, cleared
+/// by an empty value. The provider is never contacted here.
+#[tokio::test]
+async fn the_external_id_is_set_over_the_api() {
+    for db in renke_app::testing::backends().await {
+        let app = spawn(
+            db,
+            &config("https://id.example.gov.cn"),
+            AuthConfig::default(),
+        )
+        .await;
+        let l = app.label();
+        app.tree().await;
+        app.account("gd.admin", Role::Admin, "GD").await;
+        let staff = app.account("gd.staff", Role::Staff, "GD").await;
+        let other = app.account("gd.other", Role::Staff, "GD").await;
+        let admin = app.login("gd.admin", PASSWORD).await;
+        let path = |id: i64| format!("/api/v1/accounts/{id}/external-id");
+        let r = admin
+            .put(
+                &path(staff),
+                serde_json::json!({ "external_id": " T-2002 " }),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{l}: {}", r.text);
+        assert_eq!(r.body["external_id"], "T-2002", "{l}: trimmed");
+        let r = admin
+            .put(&path(other), serde_json::json!({ "external_id": "T-2002" }))
+            .await;
+        assert_eq!(r.status, 422, "{l}");
+        assert_eq!(
+            r.body["fields"][0]["field"], "external_id",
+            "{l}: {}",
+            r.body
+        );
+        assert_eq!(r.body["fields"][0]["code"], "external_id_taken", "{l}");
+        let r = app
+            .login("gd.staff", PASSWORD)
+            .await
+            .put(&path(other), serde_json::json!({ "external_id": "T-3003" }))
+            .await;
+        assert_eq!(r.status, 403, "{l}: staff manage no accounts");
+        let r = admin
+            .put(&path(staff), serde_json::json!({ "external_id": "" }))
+            .await;
+        assert_eq!(r.status, 200, "{l}");
+        assert!(r.body["external_id"].is_null(), "{l}: cleared: {}", r.body);
+        let r = admin
+            .put(&path(other), serde_json::json!({ "external_id": "T-2002" }))
+            .await;
+        assert_eq!(r.status, 200, "{l}: free again");
+        app.finish().await;
+    }
+}
