@@ -19,7 +19,7 @@ use crate::{App, Caller};
 use renke_domain::cases::{
     self as rules, CallInput, Eligibility, Sheet, Standing, SubmissionState as S,
 };
-use renke_domain::file::{UploadRule, clean_name};
+use renke_domain::file::UploadRule;
 use renke_domain::org::OrgPath;
 use renke_domain::{FieldError, Invalid};
 use renke_store::cases::{self as store, CallScope, Cases, NewCall, NewCase};
@@ -70,13 +70,12 @@ async fn stage_files(
     }
     let mut checked = Vec::with_capacity(uploads.len());
     for up in uploads {
-        let name = clean_name(&up.name);
-        let kind = upload_rule().check("file", &name, &up.bytes)?;
+        let (name, kind) = up.check(&upload_rule(), "file")?;
         checked.push((name, kind, up));
     }
-    let incoming: usize = uploads.iter().map(|u| u.bytes.len()).sum();
+    let incoming: u64 = uploads.iter().map(|u| u.content.len()).sum();
     if incoming > 0 {
-        crate::files::check_quota(app, "file", org_id, incoming as u64).await?;
+        crate::files::check_quota(app, "file", org_id, incoming).await?;
     }
     let now = app.clock.now();
     let mut staged = Vec::with_capacity(checked.len());
@@ -87,7 +86,7 @@ async fn stage_files(
                     &Upload {
                         name: &name,
                         kind,
-                        bytes: &up.bytes,
+                        content: &up.content,
                         org_id,
                         uploaded_by: Some(me.id),
                     },

@@ -19,7 +19,7 @@ use serde::Deserialize;
 pub use renke_store::ceremony::{CeremonyActivity, CertificateRow, Verified};
 
 /// Largest certificate list file, in bytes.
-pub const IMPORT_MAX_BYTES: usize = 5 * 1024 * 1024;
+pub const IMPORT_MAX_BYTES: u64 = 5 * 1024 * 1024;
 
 /// A certificate as typed.
 #[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
@@ -146,18 +146,8 @@ pub async fn import(
 ) -> Result<usize, AppError> {
     keeper(app, me, activity_id).await?;
     let file = file.ok_or_else(|| AppError::field("file", "required"))?;
-    if file.bytes.len() > IMPORT_MAX_BYTES {
-        return Err(AppError::Invalid(Invalid::one(
-            FieldError::new("file", "file_too_large")
-                .with("name", &file.name)
-                .with(
-                    "size",
-                    renke_domain::file::human_size(file.bytes.len() as u64),
-                )
-                .with("limit", "5 MB"),
-        )));
-    }
-    let table = renke_render::table::read_table(&file.bytes, &file.name).map_err(|e| {
+    let bytes = file.read_whole("file", IMPORT_MAX_BYTES).await?;
+    let table = renke_render::table::read_table(&bytes, &file.name).map_err(|e| {
         AppError::Invalid(Invalid::one(
             FieldError::new("file", "unreadable_table").with("message", e),
         ))

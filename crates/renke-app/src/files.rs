@@ -16,6 +16,8 @@ use renke_domain::file::human_size;
 use renke_store::files::{self, Sweep};
 use serde::{Deserialize, Serialize};
 
+pub use renke_store::spool::{SpoolWriter, Spooled};
+
 /// File settings (section `[files]` of the binary's configuration).
 #[derive(Clone, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields, default)]
@@ -111,6 +113,10 @@ impl FilesConfig {
         }
     }
 }
+
+/// The largest upload read whole into memory (a workbook to import, a notice to parse);
+/// uploads kept as files are streamed and only bounded by their rules.
+pub const WHOLE_MAX_BYTES: u64 = 20 * 1024 * 1024;
 
 /// How old leftovers must be before a sweep removes them: an upload in flight (its bytes
 /// staged, its transaction not yet committed) is never that old.

@@ -116,7 +116,7 @@ pub async fn import(
         return Err(AppError::Forbidden);
     }
     let year = dom::parse_year("year", &f.year);
-    let Some(up) = file.filter(|u| !u.bytes.is_empty()) else {
+    let Some(up) = file.filter(|u| !u.content.is_empty()) else {
         let mut errs = renke_domain::Invalid::default();
         if let Err(e) = year {
             errs.push(e);
@@ -125,7 +125,8 @@ pub async fn import(
         return Err(AppError::Invalid(errs));
     };
     let year = year?;
-    let table = renke_render::table::read_table(&up.bytes, &up.name).map_err(|e| {
+    let bytes = up.read_whole("file", crate::files::WHOLE_MAX_BYTES).await?;
+    let table = renke_render::table::read_table(&bytes, &up.name).map_err(|e| {
         AppError::from(FieldError::new("file", "unreadable_table").with("message", e))
     })?;
     let rows = dom::parse_table(&table, &districts(app, &owner).await?)?;

@@ -72,8 +72,11 @@ pub struct WebConfig {
     pub login_max_delay_per_ip_seconds: i64,
     /// How long a failed login counts towards a slowdown, in minutes.
     pub login_window_minutes: i64,
-    /// Largest request body accepted, in bytes.
+    /// Largest request body accepted, in bytes (forms, JSON).
     pub max_body_bytes: usize,
+    /// Largest upload form (`multipart/form-data`) accepted, in bytes: its files are
+    /// streamed to a temporary file and on to the file store, not held in memory.
+    pub max_upload_bytes: usize,
     /// Trust `X-Forwarded-For` / `X-Forwarded-Proto` from a reverse proxy.
     pub trust_proxy: bool,
     /// Days the audit trail (审计日志) keeps its entries; older ones are purged hourly.
@@ -95,6 +98,7 @@ impl Default for WebConfig {
             login_max_delay_per_ip_seconds: 60,
             login_window_minutes: 24 * 60,
             max_body_bytes: 20 * 1024 * 1024,
+            max_upload_bytes: 256 * 1024 * 1024,
             trust_proxy: false,
             audit_retention_days: 3 * 365,
             import_example: None,

@@ -12,7 +12,7 @@ use crate::App;
 use crate::Caller;
 use crate::error::AppError;
 use crate::reporting::tasks::UploadedFile;
-use renke_domain::file::{FileKind, UploadRule, clean_name};
+use renke_domain::file::{FileKind, UploadRule};
 use renke_domain::org::OrgPath;
 use renke_domain::publicity::{MaterialInput, MaterialKind, MaterialState, MaterialStep};
 use renke_domain::{FieldError, Invalid};
@@ -20,6 +20,7 @@ use renke_store::campaigns::Campaign;
 use renke_store::files::{self, FileStream, StoredFile, Upload};
 use renke_store::orgs::Page;
 use renke_store::publicity::{self as store, Filter, NewMaterial, Scope};
+use renke_store::spool::Spooled;
 use serde::Deserialize;
 
 pub use renke_store::publicity::Material;
@@ -226,15 +227,15 @@ pub async fn submit(
     let mut staged_file = None;
     let mut staged_thumb = None;
     if let Some(up) = file {
-        let name = clean_name(&up.name);
-        let kind = upload_rule(text.kind).check("file", &name, &up.bytes)?;
+        let (name, kind) = up.check(&upload_rule(text.kind), "file")?;
         let thumb = if matches!(kind, FileKind::Jpg | FileKind::Png) {
-            Some(thumbnail(up.bytes.clone(), name.clone()).await?)
+            let image = up.content.bytes().await?.to_vec();
+            Some(Spooled::from(thumbnail(image, name.clone()).await?))
         } else {
             None
         };
-        let incoming = up.bytes.len() + thumb.as_ref().map_or(0, Vec::len);
-        crate::files::check_quota(app, "file", unit_id, incoming as u64).await?;
+        let incoming = up.content.len() + thumb.as_ref().map_or(0, Spooled::len);
+        crate::files::check_quota(app, "file", unit_id, incoming).await?;
         let now = app.clock.now();
         staged_file = Some(
             app.files
@@ -242,7 +243,7 @@ pub async fn submit(
                     &Upload {
                         name: &name,
                         kind,
-                        bytes: &up.bytes,
+                        content: &up.content,
                         org_id: unit_id,
                         uploaded_by: Some(me.id),
                     },
@@ -258,7 +259,7 @@ pub async fn submit(
                         &Upload {
                             name: &format!("{stem}-thumb.jpg"),
                             kind: FileKind::Jpg,
-                            bytes: t,
+                            content: t,
                             org_id: unit_id,
                             uploaded_by: Some(me.id),
                         },

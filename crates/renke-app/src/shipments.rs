@@ -11,7 +11,7 @@ use crate::Caller;
 use crate::error::AppError;
 use crate::publicity::{form_campaign, parse_id, thumbnail};
 use crate::reporting::tasks::UploadedFile;
-use renke_domain::file::{FileKind, UploadRule, clean_name};
+use renke_domain::file::{FileKind, UploadRule};
 use renke_domain::import::Table;
 use renke_domain::org::{OrgKind, OrgPath};
 use renke_domain::perm::ships_to;
@@ -20,6 +20,7 @@ use renke_domain::{FieldError, Invalid};
 use renke_store::files::{self, FileStream, StoredFile, Upload};
 use renke_store::orgs::{self, Page};
 use renke_store::shipments::{self as store, NewShipment, Photo, Senders};
+use renke_store::spool::Spooled;
 use serde::Deserialize;
 
 pub use renke_store::shipments::{Pending, Shipment, ShipmentLine};
@@ -444,10 +445,10 @@ async fn stage_photo(
     org_id: i64,
     up: &UploadedFile,
 ) -> Result<(files::Staged, files::Staged), AppError> {
-    let name = clean_name(&up.name);
-    let kind = photo_rule().check("file", &name, &up.bytes)?;
-    let thumb = thumbnail(up.bytes.clone(), name.clone()).await?;
-    crate::files::check_quota(app, "file", org_id, (up.bytes.len() + thumb.len()) as u64).await?;
+    let (name, kind) = up.check(&photo_rule(), "file")?;
+    let image = up.content.bytes().await?.to_vec();
+    let thumb = Spooled::from(thumbnail(image, name.clone()).await?);
+    crate::files::check_quota(app, "file", org_id, up.content.len() + thumb.len()).await?;
     let now = app.clock.now();
     let stem = name.rsplit_once('.').map_or(name.as_str(), |(s, _)| s);
     let thumb_name = format!("{stem}-thumb.jpg");
@@ -457,7 +458,7 @@ async fn stage_photo(
             &Upload {
                 name: &name,
                 kind,
-                bytes: &up.bytes,
+                content: &up.content,
                 org_id,
                 uploaded_by: Some(me.id),
             },
@@ -470,7 +471,7 @@ async fn stage_photo(
             &Upload {
                 name: &thumb_name,
                 kind: FileKind::Jpg,
-                bytes: &thumb,
+                content: &thumb,
                 org_id,
                 uploaded_by: Some(me.id),
             },

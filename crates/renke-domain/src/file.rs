@@ -64,8 +64,9 @@ impl FileKind {
         }
     }
 
-    /// Whether `bytes` start the way files of this kind start.
-    pub fn matches(self, bytes: &[u8]) -> bool {
+    /// Whether `bytes` start the way files of this kind start. `bytes` may be the first
+    /// part of a longer file (`whole` false): a text file's last character may then be cut.
+    pub fn matches(self, bytes: &[u8], whole: bool) -> bool {
         match self {
             FileKind::Pdf => bytes.starts_with(b"%PDF-"),
             FileKind::Doc | FileKind::Xls | FileKind::Ppt => bytes.starts_with(OLE),
@@ -75,11 +76,18 @@ impl FileKind {
             }
             FileKind::Jpg => bytes.starts_with(&[0xFF, 0xD8, 0xFF]),
             FileKind::Png => bytes.starts_with(b"\x89PNG\r\n\x1a\n"),
-            FileKind::Txt => std::str::from_utf8(bytes).is_ok(),
+            FileKind::Txt => match std::str::from_utf8(bytes) {
+                Ok(_) => true,
+                Err(e) => !whole && e.error_len().is_none(),
+            },
             FileKind::Mp4 => bytes.get(4..8) == Some(b"ftyp"),
         }
     }
 }
+
+/// How many leading bytes of an upload are kept to recognise its kind (and, for a text
+/// file, its encoding) when the rest is not in memory.
+pub const SNIFF_LEN: usize = 64 * 1024;
 
 /// What an upload must meet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -132,7 +140,19 @@ impl UploadRule {
     /// `file_empty`, `file_too_large` (limit, size), `file_type_refused` (name, allowed) or
     /// `file_content_mismatch` (name, kind).
     pub fn check(&self, field: &str, name: &str, bytes: &[u8]) -> Result<FileKind, FieldError> {
-        let size = bytes.len() as u64;
+        self.check_received(field, name, bytes.len() as u64, bytes)
+    }
+
+    /// [`UploadRule::check`] of an upload known by its size and its first bytes (`head`: at
+    /// least [`SNIFF_LEN`] of them, or all of a shorter file), as a streamed upload is known
+    /// without reading it again.
+    pub fn check_received(
+        &self,
+        field: &str,
+        name: &str,
+        size: u64,
+        head: &[u8],
+    ) -> Result<FileKind, FieldError> {
         if size == 0 {
             return Err(FieldError::new(field, "file_empty").with("name", name));
         }
@@ -151,7 +171,7 @@ impl UploadRule {
         if !self.kinds.is_empty() && !self.kinds.contains(&kind) {
             return Err(refused());
         }
-        if !kind.matches(bytes) {
+        if !kind.matches(head, head.len() as u64 >= size) {
             return Err(FieldError::new(field, "file_content_mismatch")
                 .with("name", name)
                 .with("kind", kind.as_str()));
@@ -279,6 +299,27 @@ mod tests {
             r.check("f", "empty.pdf", b"").unwrap_err().code,
             "file_empty"
         );
+    }
+
+    #[test]
+    fn a_received_head_is_judged_as_the_start_of_the_file() {
+        let r = UploadRule::documents(1);
+        // "认可" cut after its fourth byte: the start of a longer UTF-8 text, or a broken text
+        // when those four bytes are the whole file.
+        let cut = &"认可".as_bytes()[..4];
+        assert_eq!(r.check_received("f", "a.txt", 100, cut), Ok(FileKind::Txt));
+        assert_eq!(
+            r.check_received("f", "a.txt", 4, cut).unwrap_err().code,
+            "file_content_mismatch"
+        );
+        assert_eq!(
+            r.check_received("f", "a.txt", 100, &[0xFF, 0xFE])
+                .unwrap_err()
+                .code,
+            "file_content_mismatch"
+        );
+        let e = r.check_received("f", "a.pdf", 2 << 20, PDF).unwrap_err();
+        assert_eq!((e.code, e.param("size")), ("file_too_large", Some("2 MB")));
     }
 
     #[test]

@@ -10,6 +10,7 @@
 //! was refused after staging) — is removed by [`FileStore::sweep`] once older than a grace
 //! period.
 
+use crate::spool::Spooled;
 use crate::{Db, StoreError, Tx, on_db, on_tx};
 use chrono::{DateTime, Utc};
 use futures_util::StreamExt;
@@ -17,11 +18,10 @@ use object_store::ObjectStore;
 use object_store::path::Path as ObjectPath;
 use renke_domain::file::FileKind;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use std::sync::Arc;
 
 /// A stored file's bytes, chunk by chunk.
-pub type FileStream = futures_util::stream::BoxStream<'static, Result<bytes::Bytes, StoreError>>;
+pub type FileStream = crate::spool::ByteStream;
 
 /// Where file bytes are kept.
 #[derive(Clone)]
@@ -93,7 +93,7 @@ pub struct Upload<'a> {
     /// A cleaned file name (see `renke_domain::file::clean_name`).
     pub name: &'a str,
     pub kind: FileKind,
-    pub bytes: &'a [u8],
+    pub content: &'a Spooled,
     /// The organisation the file belongs to (the uploader's).
     pub org_id: i64,
     pub uploaded_by: Option<i64>,
@@ -206,31 +206,66 @@ impl FileStore {
     /// [`FileStore::sweep`] once older than its grace period. Content already stored is
     /// written again when its object is older than [`RESTAGE_AFTER`] at `now`, so an
     /// upload in flight never has an object a sweep would take for old.
+    ///
+    /// The bytes go to the store chunk by chunk: a large upload (spooled to a temporary
+    /// file) becomes a multipart upload of [`PART_BYTES`] parts, never a whole file in memory.
     pub async fn stage(
         &self,
         upload: &Upload<'_>,
         now: DateTime<Utc>,
     ) -> Result<Staged, StoreError> {
-        let sha256 = hex::encode(Sha256::digest(upload.bytes));
+        let content = upload.content;
+        let sha256 = content.sha256().to_owned();
         let path = object_path(&sha256);
         let fresh = matches!(
             self.store.head(&path).await,
             Ok(m) if m.last_modified > now - RESTAGE_AFTER
         );
         if !fresh {
-            self.store
-                .put(&path, upload.bytes.to_vec().into())
-                .await
-                .map_err(store_err)?;
+            self.write(path, content).await?;
         }
         Ok(Staged {
             name: upload.name.to_owned(),
             kind: upload.kind,
-            size: upload.bytes.len() as i64,
+            size: content.len() as i64,
             sha256,
             org_id: upload.org_id,
             uploaded_by: upload.uploaded_by,
         })
+    }
+
+    /// Writes `content` at `path`: one request when it is smaller than a part, else a
+    /// multipart upload (two parts in flight at most), aborted when a chunk fails.
+    async fn write(&self, path: ObjectPath, content: &Spooled) -> Result<(), StoreError> {
+        use tokio::io::AsyncWriteExt;
+        let mut writer =
+            object_store::buffered::BufWriter::with_capacity(self.store.clone(), path, PART_BYTES)
+                .with_max_concurrency(2);
+        let mut chunks = content.chunks();
+        let mut written = async {
+            while let Some(chunk) = chunks.next().await {
+                writer.put(chunk?).await.map_err(store_err)?;
+            }
+            Ok::<_, StoreError>(())
+        }
+        .await;
+        if written.is_ok() {
+            written = writer.shutdown().await.map_err(StoreError::Io);
+        }
+        if written.is_err() {
+            // What was sent so far is left for the store to forget (a local staging file, an
+            // S3 multipart upload); the error is the caller's.
+            let _ = writer.abort().await;
+        }
+        written
+    }
+
+    /// What the store says of the object holding the content `sha256` (size, time, ETag).
+    pub async fn object_meta(&self, sha256: &str) -> Result<object_store::ObjectMeta, StoreError> {
+        self.store
+            .head(&object_path(sha256))
+            .await
+            .map_err(store_err)
     }
 
     /// The bytes of a stored file as a stream of chunks, sent on (a download, a zip entry)
@@ -291,6 +326,9 @@ pub struct Sweep {
     pub rows: u64,
     pub objects: Vec<RemovedObject>,
 }
+
+/// The size of the parts a large upload is sent to the store in (S3's smallest part).
+pub const PART_BYTES: usize = 5 * 1024 * 1024;
 
 /// How old a stored object may be before staging the same content writes it again (far
 /// below any sweep's grace period).

@@ -31,6 +31,7 @@ mod rows;
 pub mod search;
 pub mod sessions;
 pub mod shipments;
+pub mod spool;
 mod states;
 pub mod tallies;
 pub mod tasks;

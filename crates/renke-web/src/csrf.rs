@@ -105,18 +105,15 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
         return refuse(&path, "csrf_missing");
     }
     let (mut parts, body) = req.into_parts();
-    let bytes = match to_bytes(body, state.config.max_body_bytes).await {
-        Ok(b) => b,
-        Err(_) => return PageError(AppError::field("body", "too_long")).into_response(),
-    };
-    let presented = match boundary {
-        // An upload form: parsed here once, `_csrf` is one of its parts, and the parsed form
-        // goes on to the handler's reader in the request's extensions.
-        Some(boundary) => match form::parse(bytes.clone(), boundary).await {
+    let (presented, body) = match boundary {
+        // An upload form: parsed here once, as it arrives (files spooled, never whole in
+        // memory), `_csrf` is one of its parts, and the parsed form goes on to the handler's
+        // reader in the request's extensions.
+        Some(boundary) => match form::parse(body, boundary).await {
             Ok(parsed) => {
                 let presented = parsed.text(FIELD);
                 parts.extensions.insert(parsed);
-                presented
+                (presented, Body::empty())
             }
             // Broken after a valid `_csrf` (forms put it first): the form's own error, as
             // its reader would answer.
@@ -124,20 +121,24 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
                 Some(t) if constant_time_eq(&t, &expected) => {
                     return fail(&path, AppError::field("file", "upload_unreadable"));
                 }
-                presented => presented,
+                presented => (presented, Body::empty()),
             },
         },
-        None => url::form_urlencoded::parse(&bytes)
-            .find(|(k, _)| k == FIELD)
-            .map(|(_, v)| v.into_owned()),
+        None => {
+            let bytes = match to_bytes(body, state.config.max_body_bytes).await {
+                Ok(b) => b,
+                Err(_) => return PageError(AppError::field("body", "too_long")).into_response(),
+            };
+            let presented = url::form_urlencoded::parse(&bytes)
+                .find(|(k, _)| k == FIELD)
+                .map(|(_, v)| v.into_owned());
+            (presented, Body::from(bytes))
+        }
     };
     match presented {
         None => refuse(&path, "csrf_missing"),
         Some(t) if !constant_time_eq(&t, &expected) => refuse(&path, "csrf_mismatch"),
-        Some(_) => {
-            next.run(Request::from_parts(parts, Body::from(bytes)))
-                .await
-        }
+        Some(_) => next.run(Request::from_parts(parts, body)).await,
     }
 }
 

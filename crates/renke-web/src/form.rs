@@ -6,27 +6,35 @@
 //! `X-CSRF-Token` header) do they parse the body themselves, with the same [`parse`].
 
 use crate::error::AppError;
-use axum::body::{Bytes, to_bytes};
+use axum::body::Body;
 use axum::extract::Request;
 use axum::http::HeaderMap;
 use axum::http::header::CONTENT_TYPE;
+use renke_app::files::{SpoolWriter, Spooled};
+use renke_app::reporting::tasks::UploadedFile;
+
+/// The largest text field of a multipart form (files have no such limit here: they are
+/// spooled, and bounded by the request's limit and their rules).
+pub const TEXT_MAX_BYTES: usize = 1024 * 1024;
 
 /// One part of a multipart form.
 #[derive(Debug, Clone)]
 pub struct FormPart {
     /// The part's field name.
     pub name: String,
-    /// The file name of a file part (empty for a file input left empty); `None` for a text
-    /// field.
-    pub file_name: Option<String>,
-    pub bytes: Bytes,
+    pub value: Value,
 }
 
-impl FormPart {
-    /// The part as text (UTF-8, as our pages send it).
-    pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.bytes).into_owned()
-    }
+/// What a part holds.
+#[derive(Debug, Clone)]
+pub enum Value {
+    Text(String),
+    /// A file part: its name as sent (empty for a file input left empty) and its bytes as
+    /// received (in memory when small, else in a temporary file).
+    File {
+        name: String,
+        content: Spooled,
+    },
 }
 
 /// A parsed multipart form: every part, in the order sent.
@@ -36,12 +44,29 @@ pub struct MultipartForm {
 }
 
 impl MultipartForm {
-    /// The text of the first part named `name`.
+    /// The text of the first text part named `name`.
     pub fn text(&self, name: &str) -> Option<String> {
+        self.parts.iter().find_map(|p| match &p.value {
+            Value::Text(t) if p.name == name => Some(t.clone()),
+            _ => None,
+        })
+    }
+
+    /// The files sent in parts named `name`, in order; a file input left empty is skipped.
+    pub fn files(&self, name: &str) -> Vec<UploadedFile> {
         self.parts
             .iter()
-            .find(|p| p.name == name)
-            .map(FormPart::text)
+            .filter(|p| p.name == name)
+            .filter_map(|p| match &p.value {
+                Value::File { name, content } if !(name.is_empty() && content.is_empty()) => {
+                    Some(UploadedFile {
+                        name: name.clone(),
+                        content: content.clone(),
+                    })
+                }
+                _ => None,
+            })
+            .collect()
     }
 }
 
@@ -63,30 +88,62 @@ pub fn boundary(headers: &HeaderMap) -> Option<String> {
     multer::parse_boundary(content_type).ok()
 }
 
-/// Parses a whole multipart body. This is the one function that parses one.
-pub async fn parse(body: Bytes, boundary: String) -> Result<MultipartForm, Unreadable> {
+/// Parses a multipart body as it arrives: text fields (up to [`TEXT_MAX_BYTES`] each) into
+/// memory, file parts chunk by chunk into a [`SpoolWriter`], so a large file never sits in
+/// memory whole. This is the one function that parses one.
+pub async fn parse(body: Body, boundary: String) -> Result<MultipartForm, Unreadable> {
     #[cfg(test)]
     let _ = tests::PARSES.try_with(|n| n.set(n.get() + 1));
-    let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(body) });
-    let mut multipart = multer::Multipart::new(stream, boundary);
+    let mut multipart = multer::Multipart::new(body.into_data_stream(), boundary);
     let mut form = MultipartForm::default();
     loop {
-        match multipart.next_field().await {
-            Ok(Some(field)) => {
-                let name = field.name().unwrap_or_default().to_owned();
-                let file_name = field.file_name().map(str::to_owned);
-                match field.bytes().await {
-                    Ok(bytes) => form.parts.push(FormPart {
-                        name,
-                        file_name,
-                        bytes,
-                    }),
-                    Err(_) => return Err(Unreadable(form)),
-                }
-            }
+        let mut field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
             Ok(None) => return Ok(form),
             Err(_) => return Err(Unreadable(form)),
-        }
+        };
+        let name = field.name().unwrap_or_default().to_owned();
+        let value = match field.file_name().map(str::to_owned) {
+            Some(file_name) => {
+                let mut spool = SpoolWriter::new();
+                loop {
+                    match field.chunk().await {
+                        Ok(Some(chunk)) => {
+                            if let Err(e) = spool.write(&chunk).await {
+                                tracing::warn!(error = %e, "an upload could not be spooled");
+                                return Err(Unreadable(form));
+                            }
+                        }
+                        Ok(None) => break,
+                        Err(_) => return Err(Unreadable(form)),
+                    }
+                }
+                match spool.finish().await {
+                    Ok(content) => Value::File {
+                        name: file_name,
+                        content,
+                    },
+                    Err(e) => {
+                        tracing::warn!(error = %e, "an upload could not be spooled");
+                        return Err(Unreadable(form));
+                    }
+                }
+            }
+            None => {
+                let mut text = Vec::new();
+                loop {
+                    match field.chunk().await {
+                        Ok(Some(chunk)) if text.len() + chunk.len() <= TEXT_MAX_BYTES => {
+                            text.extend_from_slice(&chunk);
+                        }
+                        Ok(None) => break,
+                        Ok(Some(_)) | Err(_) => return Err(Unreadable(form)),
+                    }
+                }
+                Value::Text(String::from_utf8_lossy(&text).into_owned())
+            }
+        };
+        form.parts.push(FormPart { name, value });
     }
 }
 
@@ -103,10 +160,7 @@ pub async fn multipart_form(mut req: Request) -> Result<Option<MultipartForm>, A
     let unreadable = || AppError::field("file", "upload_unreadable");
     let boundary = boundary(req.headers()).ok_or_else(unreadable)?;
     // The body's size is bounded by the router's limit layer.
-    let bytes = to_bytes(req.into_body(), usize::MAX)
-        .await
-        .map_err(|_| unreadable())?;
-    parse(bytes, boundary)
+    parse(req.into_body(), boundary)
         .await
         .map(Some)
         .map_err(|_| unreadable())
@@ -120,7 +174,7 @@ mod tests {
     use crate::auth::{Ctx, Identity};
     use crate::i18n::{Locale, Tr};
     use axum::Router;
-    use axum::body::Body;
+    use axum::body::{Bytes, to_bytes};
     use axum::routing::post;
     use std::cell::Cell;
     use tower::ServiceExt;
@@ -163,11 +217,12 @@ mod tests {
         );
         async fn upload(req: Request) -> String {
             let up = crate::pages::read_upload(req).await.unwrap();
+            let bytes = up.file.content.bytes().await.unwrap();
             format!(
                 "{} {} {}",
-                up.name,
+                up.file.name,
                 up.title,
-                String::from_utf8(up.bytes).unwrap()
+                String::from_utf8(bytes.to_vec()).unwrap()
             )
         }
         async fn form(req: Request) -> String {
@@ -242,6 +297,52 @@ mod tests {
         db.cleanup().await;
     }
 
+    /// A multipart body of one text field and one file part, sent in 64 KB chunks.
+    fn chunked(title: &[u8], file: &[u8]) -> Body {
+        let mut body =
+            format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\n")
+                .into_bytes();
+        body.extend_from_slice(title);
+        body.extend_from_slice(
+            format!(
+                "\r\n--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; \
+                 filename=\"大.pdf\"\r\nContent-Type: application/pdf\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(file);
+        body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+        let chunks: Vec<Result<Bytes, std::io::Error>> = body
+            .chunks(64 * 1024)
+            .map(|c| Ok(Bytes::copy_from_slice(c)))
+            .collect();
+        Body::from_stream(futures_util::stream::iter(chunks))
+    }
+
+    #[tokio::test]
+    async fn a_large_file_part_is_spooled_not_kept_in_memory() {
+        let file: Vec<u8> = (0..3 * 1024 * 1024u32).map(|i| (i % 251) as u8).collect();
+        let form = parse(chunked("活动方案".as_bytes(), &file), BOUNDARY.into())
+            .await
+            .unwrap();
+        assert_eq!(form.text("title").as_deref(), Some("活动方案"));
+        let files = form.files("file");
+        assert_eq!(files.len(), 1);
+        assert_eq!(files[0].name, "大.pdf");
+        assert!(
+            !files[0].content.in_memory(),
+            "3 MB goes to a temporary file"
+        );
+        assert_eq!(files[0].content.bytes().await.unwrap(), file);
+        // A text field has a limit of its own.
+        let long = vec![b'x'; TEXT_MAX_BYTES + 1];
+        assert!(
+            parse(chunked(&long, b"%PDF-"), BOUNDARY.into())
+                .await
+                .is_err()
+        );
+    }
+
     #[tokio::test]
     async fn a_reader_parses_a_body_the_guard_did_not_read() {
         let req = axum::http::Request::post("/upload")
@@ -258,7 +359,7 @@ mod tests {
             })
             .await;
         assert_eq!(
-            (up.name.as_str(), up.bytes.as_slice(), parses),
+            (up.file.name.as_str(), up.file.content.head(), parses),
             ("a.txt", &b"hello"[..], 1)
         );
     }

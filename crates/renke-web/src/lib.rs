@@ -53,10 +53,18 @@ pub fn router(state: AppState) -> Router {
             get(pages::assets::checkin_worker),
         )
         .layer(axum::middleware::from_fn(metrics::track))
-        // One limit for every body: the configured one (uploads included), not axum's
-        // 2 MB extractor default.
-        .layer(RequestBodyLimitLayer::new(state.config.max_body_bytes))
-        .layer(axum::extract::DefaultBodyLimit::disable())
+        // Every body up to the larger limit, upload forms' (read as they arrive by
+        // `form::parse`); what an extractor reads whole (a form, JSON) up to
+        // `max_body_bytes`, as the CSRF guard reads a form.
+        .layer(RequestBodyLimitLayer::new(
+            state
+                .config
+                .max_upload_bytes
+                .max(state.config.max_body_bytes),
+        ))
+        .layer(axum::extract::DefaultBodyLimit::max(
+            state.config.max_body_bytes,
+        ))
         .layer(CatchPanicLayer::new())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -28,7 +28,7 @@ const SUGGESTIONS: usize = 5;
 #[derive(Debug, Clone, Default)]
 pub struct ParseInput {
     pub text: String,
-    pub file: Option<(String, Vec<u8>)>,
+    pub file: Option<crate::reporting::tasks::UploadedFile>,
 }
 
 /// A directory entry a name was matched to, or may be.
@@ -101,7 +101,11 @@ pub async fn parse(app: &App, me: &Caller, input: ParseInput) -> Result<Draft, A
         return Err(AppError::Forbidden);
     }
     let text = match input.file {
-        Some((name, bytes)) => {
+        Some(file) => {
+            let bytes = file
+                .read_whole("file", crate::files::WHOLE_MAX_BYTES)
+                .await?;
+            let name = file.name;
             tokio::task::spawn_blocking(move || renke_render::text::extract(&name, &bytes))
                 .await
                 .map_err(|e| AppError::Internal(e.into()))?

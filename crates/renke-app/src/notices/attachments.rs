@@ -6,7 +6,8 @@ use super::readable_notice;
 use crate::App;
 use crate::Caller;
 use crate::error::AppError;
-use renke_domain::file::{UploadRule, clean_name};
+use crate::reporting::tasks::UploadedFile;
+use renke_domain::file::UploadRule;
 use renke_domain::perm::Action;
 use renke_domain::text::Line;
 use renke_store::files::{self, FileStream, StoredFile, Upload};
@@ -24,9 +25,8 @@ pub async fn attach_to_notice(
     app: &App,
     me: &Caller,
     id: i64,
-    name: &str,
+    file: &UploadedFile,
     title: &str,
-    bytes: &[u8],
 ) -> Result<i32, AppError> {
     let n = notices::get(&app.db, id).await?;
     if me.actor().may(Action::Manage, &n.issuer_path).is_err() {
@@ -40,8 +40,7 @@ pub async fn attach_to_notice(
     if n.is_issued() {
         return Err(AppError::Conflict("notice_issued"));
     }
-    let name = clean_name(name);
-    let kind = notice_rule().check("file", &name, bytes)?;
+    let (name, kind) = file.check(&notice_rule(), "file")?;
     let title = if title.trim().is_empty() {
         name.rsplit_once('.')
             .map_or(name.as_str(), |(stem, _)| stem)
@@ -49,14 +48,14 @@ pub async fn attach_to_notice(
         title
     };
     let title = Line::parse("title", title, 200)?;
-    crate::files::check_quota(app, "file", n.issuer_org_id, bytes.len() as u64).await?;
+    crate::files::check_quota(app, "file", n.issuer_org_id, file.content.len()).await?;
     let staged = app
         .files
         .stage(
             &Upload {
                 name: &name,
                 kind,
-                bytes,
+                content: &file.content,
                 org_id: n.issuer_org_id,
                 uploaded_by: Some(me.id),
             },

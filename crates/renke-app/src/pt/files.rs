@@ -12,7 +12,7 @@ use super::{path, readable_round, round_status};
 use crate::error::AppError;
 use crate::reporting::tasks::UploadedFile;
 use crate::{App, Caller};
-use renke_domain::file::{FileKind, UploadRule, clean_name};
+use renke_domain::file::{FileKind, UploadRule};
 use renke_domain::pt::RoundStatus;
 use renke_domain::{FieldError, Invalid};
 use renke_store::StoreError;
@@ -60,9 +60,7 @@ fn check(
     field: &str,
     file: &UploadedFile,
 ) -> Result<(String, FileKind), FieldError> {
-    let name = clean_name(&file.name);
-    let kind = rule.check(field, &name, &file.bytes)?;
-    Ok((name, kind))
+    file.check(rule, field)
 }
 
 /// Checks an instructions document on `field`, for a form that reports every problem at
@@ -83,14 +81,14 @@ pub(crate) async fn stage(
     org_id: i64,
     checked: &[((String, FileKind), &UploadedFile)],
 ) -> Result<Vec<Staged>, AppError> {
-    let incoming = checked.iter().map(|(_, f)| f.bytes.len() as u64).sum();
+    let incoming = checked.iter().map(|(_, f)| f.content.len()).sum();
     crate::files::check_quota(app, field, org_id, incoming).await?;
     let mut out = Vec::with_capacity(checked.len());
     for ((name, kind), f) in checked {
         let upload = Upload {
             name,
             kind: *kind,
-            bytes: &f.bytes,
+            content: &f.content,
             org_id,
             uploaded_by: Some(me.id),
         };

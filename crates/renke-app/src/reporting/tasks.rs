@@ -22,7 +22,7 @@ use crate::notices::readable_notice;
 use crate::orgs::org_by_code;
 use chrono::{DateTime, Utc};
 use renke_domain::error::{LIST_MAX, check_list_lengths};
-use renke_domain::file::{FileKind, UploadRule, clean_name};
+use renke_domain::file::{FileKind, UploadRule, clean_name, human_size};
 use renke_domain::perm::{self, Action};
 use renke_domain::task::{
     AttachmentRule, Deadline, SubmissionContent, SubmissionInput, Summary, TaskInput, TaskKind,
@@ -34,6 +34,7 @@ use renke_store::activities::LinkedActivity;
 use renke_store::files::{self, FileStream, StoredFile, Upload};
 use renke_store::notices;
 use renke_store::orgs::{self, Org, Page};
+use renke_store::spool::Spooled;
 use renke_store::tasks::{
     self, Collecting, Dashboard, Decision, Due, ExpectedRow, FileChanges, Filter, Levels, Scope,
     Source, Submission, SubmissionFile, Task, Version, Write,
@@ -427,11 +428,45 @@ pub async fn task_view(app: &App, me: &Caller, id: i64) -> Result<TaskView, AppE
     })
 }
 
-/// A file sent with a submission, as uploaded.
+/// A file sent with a form (a submission's, a material, an import), as uploaded: its name
+/// as the browser gave it, and its bytes as received (in memory, or in a temporary file when
+/// large).
 #[derive(Debug, Clone)]
 pub struct UploadedFile {
     pub name: String,
-    pub bytes: Vec<u8>,
+    pub content: Spooled,
+}
+
+impl UploadedFile {
+    /// A file of these bytes (demo data, tests).
+    pub fn new(name: impl Into<String>, bytes: impl Into<Spooled>) -> UploadedFile {
+        UploadedFile {
+            name: name.into(),
+            content: bytes.into(),
+        }
+    }
+
+    /// The whole file in memory, for a file read as a whole (a workbook to import, a notice
+    /// to parse), refused on `field` beyond `limit` bytes (`file_too_large`) before it is
+    /// read.
+    pub async fn read_whole(&self, field: &str, limit: u64) -> Result<bytes::Bytes, AppError> {
+        if self.content.len() > limit {
+            return Err(FieldError::new(field, "file_too_large")
+                .with("name", clean_name(&self.name))
+                .with("limit", human_size(limit))
+                .with("size", human_size(self.content.len()))
+                .into());
+        }
+        Ok(self.content.bytes().await?)
+    }
+
+    /// Checks the file against `rule` on `field` by its size and first bytes: its cleaned
+    /// name and kind.
+    pub fn check(&self, rule: &UploadRule, field: &str) -> Result<(String, FileKind), FieldError> {
+        let name = clean_name(&self.name);
+        let kind = rule.check_received(field, &name, self.content.len(), self.content.head())?;
+        Ok((name, kind))
+    }
 }
 
 /// What a task's attachments must meet: its size limit, and its types (those we know; a
@@ -466,9 +501,8 @@ fn check_files(task: &Task, files: &[UploadedFile], errs: &mut Invalid) -> Vec<(
     let rule = upload_rule(task);
     let mut ok = Vec::new();
     for f in files {
-        let name = clean_name(&f.name);
-        match rule.check("file", &name, &f.bytes) {
-            Ok(kind) => ok.push((name, kind)),
+        match f.check(&rule, "file") {
+            Ok(checked) => ok.push(checked),
             Err(e) => errs.push(e),
         }
     }
@@ -557,7 +591,7 @@ pub async fn save_submission(
         Some(c) if errs.is_empty() => c,
         _ => return Err(AppError::Invalid(errs)),
     };
-    let incoming: u64 = files.iter().map(|f| f.bytes.len() as u64).sum();
+    let incoming: u64 = files.iter().map(|f| f.content.len()).sum();
     if incoming > 0 {
         crate::files::check_quota(app, "file", org.id, incoming).await?;
     }
@@ -569,7 +603,7 @@ pub async fn save_submission(
                     &Upload {
                         name,
                         kind: *kind,
-                        bytes: &f.bytes,
+                        content: &f.content,
                         org_id: org.id,
                         uploaded_by: Some(me.id),
                     },

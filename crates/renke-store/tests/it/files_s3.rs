@@ -6,18 +6,28 @@ use chrono::Duration;
 use futures_util::StreamExt;
 use renke_domain::clock::Clock;
 use renke_domain::file::FileKind;
-use renke_store::files::{FileStore, S3Options, Staged, Upload};
+use renke_store::files::{FileStore, PART_BYTES, S3Options, Staged, Upload};
+use renke_store::spool::{SpoolWriter, Spooled};
 use renke_store::testing::{TestDb, s3_store};
 use renke_store::{Db, on_db};
 
-fn upload(bytes: &[u8]) -> Upload<'_> {
+fn upload(content: &Spooled) -> Upload<'_> {
     Upload {
         name: "材料.pdf",
         kind: FileKind::Pdf,
-        bytes,
+        content,
         org_id: 1,
         uploaded_by: None,
     }
+}
+
+/// `bytes` received as an upload is: chunk by chunk, past memory into a temporary file.
+async fn received(bytes: &[u8]) -> Spooled {
+    let mut w = SpoolWriter::keeping(64 * 1024);
+    for chunk in bytes.chunks(256 * 1024) {
+        w.write(chunk).await.unwrap();
+    }
+    w.finish().await.unwrap()
 }
 
 async fn insert_row(db: &Db, s: &Staged) -> i64 {
@@ -47,15 +57,28 @@ async fn files_round_trip_through_a_real_s3_server() {
     // Organisations for the rows' foreign key.
     crate::fixtures::tree(db).await;
 
-    // 6 MB, more than one chunk of any transport.
-    let big: Vec<u8> = (0..6 * 1024 * 1024u32).map(|i| (i % 251) as u8).collect();
+    // 12 MB, received into a temporary file: it goes up in three parts (a multipart upload,
+    // whose ETag S3 gives as `"<md5>-<parts>"`), not as one buffer.
+    let big: Vec<u8> = (0..12 * 1024 * 1024u32).map(|i| (i % 251) as u8).collect();
+    let content = received(&big).await;
+    assert!(!content.in_memory());
     let kept = store
-        .stage(&upload(&big), Clock::System.now())
+        .stage(&upload(&content), Clock::System.now())
         .await
         .unwrap();
     assert_eq!(kept.size, big.len() as i64);
+    let meta = store.object_meta(&kept.sha256).await.unwrap();
+    assert_eq!(meta.size, big.len() as u64);
+    let e_tag = meta.e_tag.unwrap_or_default();
+    assert!(
+        e_tag.trim_matches('"').ends_with("-3"),
+        "three parts of {PART_BYTES} bytes at most: {e_tag}"
+    );
     let orphan = store
-        .stage(&upload(b"%PDF-1.7 refused write"), Clock::System.now())
+        .stage(
+            &upload(&Spooled::from(&b"%PDF-1.7 refused write"[..])),
+            Clock::System.now(),
+        )
         .await
         .unwrap();
     let id = insert_row(db, &kept).await;

@@ -58,9 +58,8 @@ pub async fn upload(
         &state,
         &user.account,
         id,
-        &up.name,
+        &up.file,
         &up.title,
-        &up.bytes,
     )
     .await?;
     Ok((StatusCode::CREATED, Json(AttachedDto { position })))

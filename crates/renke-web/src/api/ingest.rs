@@ -193,7 +193,7 @@ pub async fn parse(
     let (f, files): (ParseForm, _) = crate::pages::read_form_with_files(req).await?;
     let input = ParseInput {
         text: f.text,
-        file: files.into_iter().next().map(|u| (u.name, u.bytes)),
+        file: files.into_iter().next(),
     };
     let d = svc::parse(&state, &user.account, input).await?;
     Ok(Json(DraftDto::of(d)?))

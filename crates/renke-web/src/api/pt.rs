@@ -1956,17 +1956,8 @@ pub async fn import_results(
     ApiPath(id): ApiPath<i64>,
     req: axum::extract::Request,
 ) -> ApiResult<Json<LoadedDto>> {
-    let form = crate::form::multipart_form(req)
-        .await?
-        .ok_or_else(|| AppError::field("file", "upload_unreadable"))?;
-    let file = form
-        .parts
-        .iter()
-        .find(|p| p.name == "file")
-        .ok_or_else(|| AppError::field("file", "required"))?;
-    let name = file.file_name.clone().unwrap_or_default();
-    let note = form.text("note").unwrap_or_default();
-    let stored = svc::import_results(&state, &user.account, id, &file.bytes, &name, &note).await?;
+    let (name, bytes, note) = crate::pages::pt::read_import(req).await?;
+    let stored = svc::import_results(&state, &user.account, id, &bytes, &name, &note).await?;
     Ok(Json(LoadedDto { stored }))
 }
 

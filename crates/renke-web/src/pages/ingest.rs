@@ -224,7 +224,7 @@ pub async fn parse(
     let c = Chrome::new(&user.ctx, "notices", user.ctx.tr.t("ing.title"));
     let input = ParseInput {
         text: f.text.clone(),
-        file: files.into_iter().next().map(|u| (u.name, u.bytes)),
+        file: files.into_iter().next(),
     };
     match svc::parse(&state, &user.account, input).await {
         Ok(d) => Ok(render(&ImportPage {

@@ -19,7 +19,7 @@ pub use exports::XLSX;
 mod industry_stats;
 mod ingest;
 mod pdf;
-mod pt;
+pub(crate) mod pt;
 mod public;
 mod publicity;
 mod reminders;
@@ -448,11 +448,12 @@ pub struct Paging {
 
 pub const PAGE_SIZE: i64 = 50;
 
+pub use renke_app::reporting::tasks::UploadedFile;
+
 /// An uploaded file from a multipart form: the `file` part, and an optional `title`.
 pub struct UploadForm {
-    pub name: String,
+    pub file: UploadedFile,
     pub title: String,
-    pub bytes: Vec<u8>,
 }
 
 /// Reads an upload form (the one the CSRF guard parsed, or else the request's body); a
@@ -461,25 +462,15 @@ pub async fn read_upload(req: axum::extract::Request) -> Result<UploadForm, AppE
     let form = crate::form::multipart_form(req)
         .await?
         .ok_or_else(|| AppError::field("file", "upload_unreadable"))?;
-    let mut up = UploadForm {
-        name: String::new(),
-        title: String::new(),
-        bytes: Vec::new(),
-    };
-    for part in &form.parts {
-        match part.name.as_str() {
-            "file" => {
-                up.name = part.file_name.clone().unwrap_or_default();
-                up.bytes = part.bytes.to_vec();
-            }
-            "title" => up.title = part.text(),
-            _ => {}
-        }
-    }
-    if up.name.is_empty() && up.bytes.is_empty() {
-        return Err(AppError::field("file", "required"));
-    }
-    Ok(up)
+    let file = form
+        .files("file")
+        .into_iter()
+        .next()
+        .ok_or_else(|| AppError::field("file", "required"))?;
+    Ok(UploadForm {
+        file,
+        title: form.text("title").unwrap_or_default(),
+    })
 }
 
 /// A form posted urlencoded, or as multipart with files in its `file` parts (the one the
@@ -487,7 +478,7 @@ pub async fn read_upload(req: axum::extract::Request) -> Result<UploadForm, AppE
 /// `_csrf` was checked by the guard): the text fields as `T`, and the files.
 pub async fn read_form_with_files<T: serde::de::DeserializeOwned>(
     req: axum::extract::Request,
-) -> Result<(T, Vec<renke_app::reporting::tasks::UploadedFile>), AppError> {
+) -> Result<(T, Vec<UploadedFile>), AppError> {
     use axum::extract::FromRequest;
     let mut pairs: Vec<(String, String)> = Vec::new();
     let mut files = Vec::new();
@@ -500,22 +491,11 @@ pub async fn read_form_with_files<T: serde::de::DeserializeOwned>(
         let form = crate::form::multipart_form(req)
             .await?
             .ok_or_else(|| AppError::field("file", "upload_unreadable"))?;
+        files = form.files("file");
         for part in form.parts {
-            match part.name.as_str() {
-                "" | "_csrf" => {}
-                "file" => {
-                    let file_name = part.file_name.unwrap_or_default();
-                    if !(file_name.is_empty() && part.bytes.is_empty()) {
-                        files.push(renke_app::reporting::tasks::UploadedFile {
-                            name: file_name,
-                            bytes: part.bytes.to_vec(),
-                        });
-                    }
-                }
-                _ => {
-                    let text = part.text();
-                    pairs.push((part.name, text));
-                }
+            match (part.name.as_str(), part.value) {
+                ("" | "_csrf" | "file", _) | (_, crate::form::Value::File { .. }) => {}
+                (_, crate::form::Value::Text(text)) => pairs.push((part.name, text)),
             }
         }
     } else {

@@ -172,9 +172,8 @@ pub async fn upload_attachment(
         &state,
         &user.account,
         id,
-        &up.name,
+        &up.file,
         &up.title,
-        &up.bytes,
     )
     .await
     {

@@ -1415,15 +1415,9 @@ pub async fn upload_instructions(
     req: axum::extract::Request,
 ) -> Result<Response, PageError> {
     let r = match super::read_upload(req).await {
-        Ok(up) => {
-            let file = renke_app::reporting::tasks::UploadedFile {
-                name: up.name,
-                bytes: up.bytes,
-            };
-            svc::attach_instructions(&state, &user.account, id, &file)
-                .await
-                .map(|_| format!("/pt/rounds/{id}?done=instructions_uploaded#instructions"))
-        }
+        Ok(up) => svc::attach_instructions(&state, &user.account, id, &up.file)
+            .await
+            .map(|_| format!("/pt/rounds/{id}?done=instructions_uploaded#instructions")),
         Err(e) => Err(e),
     };
     after(&state, &user, id, "instructions", Vec::new(), &["file"], r).await
@@ -2061,23 +2055,23 @@ fn is_import_field(f: &str) -> bool {
     matches!(f, "file" | "note") || is_row_field(f)
 }
 
-/// The spreadsheet (file name, bytes) and the note of an import form (multipart; `_csrf`
-/// was checked by the guard).
-async fn read_import(req: axum::extract::Request) -> Result<(String, Vec<u8>, String), AppError> {
+/// The spreadsheet (file name, bytes) and the note of a results import form (multipart;
+/// `_csrf` was checked by the guard, or the API's caller has a token).
+pub(crate) async fn read_import(
+    req: axum::extract::Request,
+) -> Result<(String, axum::body::Bytes, String), AppError> {
     let form = crate::form::multipart_form(req)
         .await?
         .ok_or_else(|| AppError::field("file", "upload_unreadable"))?;
     let file = form
-        .parts
-        .iter()
-        .find(|p| p.name == "file")
-        .filter(|p| !(p.bytes.is_empty() && p.file_name.as_deref().unwrap_or("").is_empty()))
+        .files("file")
+        .into_iter()
+        .next()
         .ok_or_else(|| AppError::field("file", "required"))?;
-    Ok((
-        file.file_name.clone().unwrap_or_default(),
-        file.bytes.to_vec(),
-        form.text("note").unwrap_or_default(),
-    ))
+    let bytes = file
+        .read_whole("file", renke_app::files::WHOLE_MAX_BYTES)
+        .await?;
+    Ok((file.name, bytes, form.text("note").unwrap_or_default()))
 }
 
 /// `GET /pt/rounds/{id}/results.xlsx`: the results spreadsheet to fill in (the provider:

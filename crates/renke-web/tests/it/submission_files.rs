@@ -805,7 +805,7 @@ async fn the_hourly_sweep_removes_old_unused_files_and_keeps_the_rest() {
                         &renke_store::files::Upload {
                             name: "x.pdf",
                             kind: renke_domain::file::FileKind::Pdf,
-                            bytes: &bytes,
+                            content: &bytes.into(),
                             org_id: 1,
                             uploaded_by: None,
                         },

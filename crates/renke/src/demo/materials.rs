@@ -177,10 +177,7 @@ pub(super) async fn load(
             official: "1".into(),
             ..MaterialForm::default()
         };
-        let file = UploadedFile {
-            name: format!("{title}.png"),
-            bytes: picture(w, h, (RED, GOLD))?,
-        };
+        let file = UploadedFile::new(format!("{title}.png"), picture(w, h, (RED, GOLD))?);
         pty::submit(&app, &samr, &f, Some(&file))
             .await
             .map_err(|e| anyhow!("演示宣传资料 demo material {title}: {e:?}"))?;
@@ -194,12 +191,10 @@ pub(super) async fn load(
         official: "1".into(),
         ..MaterialForm::default()
     };
-    let file = UploadedFile {
-        name: "宣传标语.txt".into(),
-        bytes: "主题：传递质量信任 服务绿色发展\n认可检测 传递信任\n"
-            .as_bytes()
-            .to_vec(),
-    };
+    let file = UploadedFile::new(
+        "宣传标语.txt",
+        "主题：传递质量信任 服务绿色发展\n认可检测 传递信任\n".as_bytes(),
+    );
     pty::submit(&app, &samr, &slogan, Some(&file))
         .await
         .map_err(|e| anyhow!("演示宣传资料 demo slogan: {e:?}"))?;
@@ -220,14 +215,14 @@ pub(super) async fn load(
             ..MaterialForm::default()
         };
         let file = match (m.picture, m.text) {
-            (Some(colours), _) => Some(UploadedFile {
-                name: format!("{}.png", m.title),
-                bytes: picture(960, 640, colours)?,
-            }),
-            (None, Some(text)) => Some(UploadedFile {
-                name: format!("{}.txt", m.title),
-                bytes: text.as_bytes().to_vec(),
-            }),
+            (Some(colours), _) => Some(UploadedFile::new(
+                format!("{}.png", m.title),
+                picture(960, 640, colours)?,
+            )),
+            (None, Some(text)) => Some(UploadedFile::new(
+                format!("{}.txt", m.title),
+                text.as_bytes(),
+            )),
             (None, None) => None,
         };
         let made = pty::submit(&app, &me, &f, file.as_ref())

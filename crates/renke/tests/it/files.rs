@@ -71,7 +71,7 @@ async fn files_gc_removes_old_unnamed_files_and_prints_them() {
                     &Upload {
                         name: "a.pdf",
                         kind: FileKind::Pdf,
-                        bytes: &bytes,
+                        content: &bytes.into(),
                         org_id: 1,
                         uploaded_by: None,
                     },

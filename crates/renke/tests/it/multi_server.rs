@@ -10,6 +10,7 @@ use crate::support::{Process, becomes_ready, free_port, renke, text};
 use renke_domain::clock::Clock;
 use renke_store::on_db;
 use renke_store::testing::{S3_BUCKET_ENV, S3_ENDPOINT_ENV, TestDb};
+use sha2::Digest;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -56,6 +57,71 @@ async fn scalar(db: &renke_store::Db, sql: &'static str, id: i64) -> i64 {
         .fetch_one(p)
         .await)
     .unwrap()
+}
+
+/// The first lab that has sent nothing for task `$1`.
+const UNSENT_LAB: &str = "SELECT MIN(o.id) FROM orgs o WHERE o.kind = 'lab' \
+     AND NOT EXISTS (SELECT 1 FROM submissions s WHERE s.task_id = $1 AND s.org_id = o.id)";
+
+/// A summary of the length the bench's task asks for.
+fn summary_text() -> String {
+    "认可传递信任，服务绿色发展。"
+        .repeat(36)
+        .chars()
+        .take(500)
+        .collect()
+}
+
+/// Sends a submission of `lab` for `task` with one file through server `via.0`, then asks
+/// server `via.1` for the file (answered 200).
+async fn send_then_fetch(
+    c: &reqwest::Client,
+    via: (&str, &str),
+    csrf: &str,
+    task: i64,
+    lab: i64,
+    name: &str,
+    bytes: Vec<u8>,
+) -> reqwest::Response {
+    let form = reqwest::multipart::Form::new()
+        .text("org_id", lab.to_string())
+        .text("summary", summary_text())
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes)
+                .file_name(name.to_owned())
+                .mime_str("application/pdf")
+                .unwrap(),
+        );
+    let sent = c
+        .post(format!("{}/api/v1/tasks/{task}/submission", via.0))
+        .header("x-csrf-token", csrf)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sent.status(), 200);
+    let sent: serde_json::Value = sent.json().await.unwrap();
+    let got = c
+        .get(format!(
+            "{}/api/v1/submissions/{}/files/{}/0",
+            via.1, sent["id"], sent["version"]
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(got.status(), 200);
+    got
+}
+
+/// The peak memory (VmHWM) of process `pid`, in KB.
+fn peak_kb(pid: u32) -> i64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap()
 }
 
 #[tokio::test]
@@ -186,52 +252,50 @@ async fn two_servers_and_two_workers_share_one_database_and_one_bucket() {
     assert_eq!(me["auth"], "session", "{me}");
 
     // A file sent through A downloads through B, the same bytes (from the shared bucket).
-    let lab = scalar(
-        &t.db,
-        "SELECT MIN(o.id) FROM orgs o WHERE o.kind = 'lab' \
-         AND NOT EXISTS (SELECT 1 FROM submissions s WHERE s.task_id = $1 AND s.org_id = o.id)",
-        task,
-    )
-    .await;
+    let lab = scalar(&t.db, UNSENT_LAB, task).await;
     let mut pdf = format!("%PDF-1.7\n% sent through A {stamp}\n").into_bytes();
     pdf.resize(40 * 1024, b' ');
-    let summary: String = "认可传递信任，服务绿色发展。"
-        .repeat(36)
-        .chars()
-        .take(500)
-        .collect();
-    let form = reqwest::multipart::Form::new()
-        .text("org_id", lab.to_string())
-        .text("summary", summary)
-        .part(
-            "file",
-            reqwest::multipart::Part::bytes(pdf.clone())
-                .file_name("活动总结.pdf")
-                .mime_str("application/pdf")
-                .unwrap(),
-        );
-    let sent = c
-        .post(format!("{a}/api/v1/tasks/{task}/submission"))
-        .header("x-csrf-token", &csrf)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(sent.status(), 200);
-    let sent: serde_json::Value = sent.json().await.unwrap();
-    let (id, version) = (
-        sent["id"].as_i64().unwrap(),
-        sent["version"].as_i64().unwrap(),
-    );
-    let got = c
-        .get(format!("{b}/api/v1/submissions/{id}/files/{version}/0"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(got.status(), 200);
+    let got = send_then_fetch(&c, (&a, &b), &csrf, task, lab, "活动总结.pdf", pdf.clone()).await;
     assert!(
         got.bytes().await.unwrap().as_ref() == pdf.as_slice(),
         "the same bytes through B"
+    );
+
+    // A large file (80 MB: above the 20 MB limit of other bodies, a task may take 200 MB)
+    // streams through A into the bucket and from the bucket through B: neither server's
+    // peak memory grows by anything near its size.
+    on_db!(&t.db, |p| sqlx::query(
+        "UPDATE tasks SET attachment_max_bytes = 209715200 WHERE id = $1"
+    )
+    .bind(task)
+    .execute(p)
+    .await
+    .map(|r| r.rows_affected()))
+    .unwrap();
+    let mut big = format!("%PDF-1.7\n% large, sent through A {stamp}\n").into_bytes();
+    big.extend((0..80 * 1024 * 1024u32).map(|i| (i % 251) as u8));
+    let big_sha = hex::encode(sha2::Sha256::digest(&big));
+    let lab2 = scalar(&t.db, UNSENT_LAB, task).await;
+    let (pid_a, pid_b) = (servers[0].0.id(), servers[1].0.id());
+    let (peak_a, peak_b) = (peak_kb(pid_a), peak_kb(pid_b));
+    let mut got = send_then_fetch(&c, (&a, &b), &csrf, task, lab2, "活动影像.pdf", big).await;
+    let mut hasher = sha2::Sha256::new();
+    while let Some(chunk) = got.chunk().await.unwrap() {
+        hasher.update(&chunk);
+    }
+    assert_eq!(
+        hex::encode(hasher.finalize()),
+        big_sha,
+        "the same bytes through B"
+    );
+    let grew = (peak_kb(pid_a) - peak_a, peak_kb(pid_b) - peak_b);
+    eprintln!(
+        "80 MB upload: peak memory grew by {} KB on A, {} KB on B",
+        grew.0, grew.1
+    );
+    assert!(
+        grew.0 < 40 * 1024 && grew.1 < 40 * 1024,
+        "an 80 MB file held in memory? peak grew by {grew:?} KB (A, B)"
     );
 
     // Two workers, one reminder slot: the deadline has passed (as if time had gone by), both
