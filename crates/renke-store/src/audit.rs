@@ -99,6 +99,34 @@ pub struct Context {
     pub action: String,
 }
 
+/// The columns a [`Context`] fills, in `audit_log` and SQLite's `audit_context` alike, in
+/// the order [`Context::bind`] binds them.
+const CONTEXT_COLUMNS: &str = "at, account_id, login, org_id, role, address, request_id, action";
+
+impl Context {
+    /// Binds the context's [`CONTEXT_COLUMNS`] to `q`, on either database.
+    fn bind<'q, DB>(
+        &self,
+        q: sqlx::query::Query<'q, DB, DB::Arguments>,
+    ) -> sqlx::query::Query<'q, DB, DB::Arguments>
+    where
+        DB: sqlx::Database,
+        DateTime<Utc>: for<'t> sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+        Option<i64>: for<'t> sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+        Option<String>: for<'t> sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+        String: for<'t> sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+    {
+        q.bind(self.at)
+            .bind(self.account_id)
+            .bind(self.login.clone())
+            .bind(self.org_id)
+            .bind(self.role.clone())
+            .bind(self.address.clone())
+            .bind(self.request_id.clone())
+            .bind(self.action.clone())
+    }
+}
+
 tokio::task_local! {
     static CONTEXT: Context;
 }
@@ -128,20 +156,13 @@ pub(crate) async fn enter(tx: &mut Tx) -> Result<bool, StoreError> {
                 .await?;
         }
         Tx::Sqlite(t) => {
-            sqlx::query(
-                "INSERT INTO audit_context (at, account_id, login, org_id, role, address, \
-                 request_id, action) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            )
-            .bind(ctx.at)
-            .bind(ctx.account_id)
-            .bind(&ctx.login)
-            .bind(ctx.org_id)
-            .bind(&ctx.role)
-            .bind(&ctx.address)
-            .bind(&ctx.request_id)
-            .bind(&ctx.action)
-            .execute(&mut *t.tx)
-            .await?;
+            let sql = format!(
+                "INSERT INTO audit_context ({CONTEXT_COLUMNS}) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+            );
+            ctx.bind(sqlx::query(AssertSqlSafe(sql)))
+                .execute(&mut *t.tx)
+                .await?;
         }
     }
     Ok(true)
@@ -195,19 +216,12 @@ pub async fn record_in(
         Backend::Postgres => "CAST($14 AS JSONB)",
     };
     let sql = format!(
-        "INSERT INTO audit_log (at, account_id, login, org_id, role, address, request_id, \
-         action, op, object_kind, object_id, parent_kind, parent_id, changes) \
+        "INSERT INTO audit_log ({CONTEXT_COLUMNS}, \
+         op, object_kind, object_id, parent_kind, parent_id, changes) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, {changes})"
     );
-    on_tx!(tx, |c_| sqlx::query(AssertSqlSafe(sql.as_str()))
-        .bind(c.at)
-        .bind(c.account_id)
-        .bind(&c.login)
-        .bind(c.org_id)
-        .bind(&c.role)
-        .bind(&c.address)
-        .bind(&c.request_id)
-        .bind(&c.action)
+    on_tx!(tx, |c_| c
+        .bind(sqlx::query(AssertSqlSafe(sql.as_str())))
         .bind(e.op)
         .bind(e.object_kind)
         .bind(&e.object_id)
