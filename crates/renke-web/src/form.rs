@@ -13,9 +13,14 @@ use axum::http::header::CONTENT_TYPE;
 use renke_app::files::{SpoolWriter, Spooled};
 use renke_app::reporting::tasks::UploadedFile;
 
-/// The largest text field of a multipart form (files have no such limit here: they are
-/// spooled, and bounded by the request's limit and their rules).
-pub const TEXT_MAX_BYTES: usize = 1024 * 1024;
+/// The largest text field of a multipart form (a notice's pasted text the largest of them;
+/// files have no such limit here: they are spooled, and bounded by the request's limit and
+/// their rules).
+pub const TEXT_MAX_BYTES: usize = 4 * 1024 * 1024;
+
+/// The most text a multipart form may carry in all its text fields together: what is held
+/// in memory is bounded as an urlencoded form's is, however many fields are sent.
+pub const TEXTS_MAX_BYTES: usize = 8 * 1024 * 1024;
 
 /// One part of a multipart form.
 #[derive(Debug, Clone)]
@@ -88,14 +93,16 @@ pub fn boundary(headers: &HeaderMap) -> Option<String> {
     multer::parse_boundary(content_type).ok()
 }
 
-/// Parses a multipart body as it arrives: text fields (up to [`TEXT_MAX_BYTES`] each) into
-/// memory, file parts chunk by chunk into a [`SpoolWriter`], so a large file never sits in
-/// memory whole. This is the one function that parses one.
+/// Parses a multipart body as it arrives: text fields (up to [`TEXT_MAX_BYTES`] each and
+/// [`TEXTS_MAX_BYTES`] together) into memory, file parts chunk by chunk into a
+/// [`SpoolWriter`], so a large file never sits in memory whole. This is the one function
+/// that parses one.
 pub async fn parse(body: Body, boundary: String) -> Result<MultipartForm, Unreadable> {
     #[cfg(test)]
     let _ = tests::PARSES.try_with(|n| n.set(n.get() + 1));
     let mut multipart = multer::Multipart::new(body.into_data_stream(), boundary);
     let mut form = MultipartForm::default();
+    let mut texts = 0;
     loop {
         let mut field = match multipart.next_field().await {
             Ok(Some(field)) => field,
@@ -133,7 +140,11 @@ pub async fn parse(body: Body, boundary: String) -> Result<MultipartForm, Unread
                 let mut text = Vec::new();
                 loop {
                     match field.chunk().await {
-                        Ok(Some(chunk)) if text.len() + chunk.len() <= TEXT_MAX_BYTES => {
+                        Ok(Some(chunk))
+                            if text.len() + chunk.len() <= TEXT_MAX_BYTES
+                                && texts + chunk.len() <= TEXTS_MAX_BYTES =>
+                        {
+                            texts += chunk.len();
                             text.extend_from_slice(&chunk);
                         }
                         Ok(None) => break,
@@ -334,13 +345,26 @@ mod tests {
             "3 MB goes to a temporary file"
         );
         assert_eq!(files[0].content.bytes().await.unwrap(), file);
-        // A text field has a limit of its own.
+        // A text field has a limit of its own, and all of them together another.
         let long = vec![b'x'; TEXT_MAX_BYTES + 1];
         assert!(
             parse(chunked(&long, b"%PDF-"), BOUNDARY.into())
                 .await
                 .is_err()
         );
+        let many = |n: usize| {
+            let field = |i: usize| {
+                format!(
+                    "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"f{i}\"\r\n\r\n{}\r\n",
+                    "x".repeat(TEXT_MAX_BYTES - 64)
+                )
+            };
+            let body: String = (0..n).map(field).collect();
+            Body::from(body + &format!("--{BOUNDARY}--\r\n"))
+        };
+        assert!(parse(many(2), BOUNDARY.into()).await.is_ok(), "two fit");
+        let n = TEXTS_MAX_BYTES / (TEXT_MAX_BYTES - 64) + 1;
+        assert!(parse(many(n), BOUNDARY.into()).await.is_err(), "{n} do not");
     }
 
     #[tokio::test]
