@@ -11,11 +11,12 @@ use crate::assigned::{
 use crate::data::mean_sd;
 use crate::estimators::{made, median, niqr, quartiles};
 use crate::qn::{QnVariant, q_hampel, qn};
-use crate::scores::{Boundaries, Class, en, percent_difference, z, z_prime, zeta};
+use crate::scores::{Boundaries, Class, Scorer, en, zeta};
 use crate::sigma_pt::{MassFraction, from_robust_sd, horwitz, prescribed};
 use crate::{PtError, QuartileRule};
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// One participant's result: value and, optionally, its expanded uncertainty U with coverage
 /// factor k.
@@ -27,8 +28,9 @@ use std::collections::BTreeMap;
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ParticipantResult {
-    /// Participant code.
-    pub participant: String,
+    /// Participant code, shared with its score (a round of 10,000 copies no strings).
+    #[serde(serialize_with = "as_str")]
+    pub participant: Arc<str>,
     /// Reported value.
     pub value: f64,
     /// Expanded uncertainty U.
@@ -43,11 +45,11 @@ impl ParticipantResult {
     /// # Examples
     /// ```
     /// let r = renke_pt::evaluate::ParticipantResult::new("A", 1.0);
-    /// assert_eq!(r.participant, "A");
+    /// assert_eq!(&*r.participant, "A");
     /// ```
     pub fn new(participant: &str, value: f64) -> Self {
         ParticipantResult {
-            participant: participant.to_string(),
+            participant: participant.into(),
             value,
             uncertainty: None,
             k: None,
@@ -332,8 +334,9 @@ pub struct Statistics {
 /// One participant's scores.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ParticipantScore {
-    /// Participant code.
-    pub participant: String,
+    /// Participant code (the same allocation as its [`ParticipantResult`]'s).
+    #[serde(serialize_with = "as_str")]
+    pub participant: Arc<str>,
     /// Value as evaluated (log10 when transformed).
     pub value: f64,
     /// D = x − x_pt.
@@ -393,6 +396,10 @@ pub struct Evaluation {
     pub warnings: Vec<String>,
     /// Assigned-value record (with Algorithm A trace when used).
     pub assigned_detail: AssignedValue,
+}
+
+fn as_str<S: serde::Serializer>(s: &Arc<str>, to: S) -> Result<S::Ok, S::Error> {
+    to.serialize_str(s)
 }
 
 fn opt<T>(r: Result<T, PtError>, what: &str, warnings: &mut Vec<String>) -> Option<T> {
@@ -545,10 +552,12 @@ pub fn evaluate(results: &[ParticipantResult], o: &EvaluateOptions) -> Result<Ev
     let sigma_pt = sigma.value;
     let check = check_uncertainty(assigned.u_x_pt, sigma_pt)?;
     let big_u_pt = 2.0 * assigned.u_x_pt;
+    // The values are finite (checked above), so each score is arithmetic on checked inputs.
+    let scorer = Scorer::new(assigned.x_pt, sigma_pt, assigned.u_x_pt)?;
     let mut participants = Vec::with_capacity(results.len());
     for (r, x) in results.iter().zip(&values) {
-        let zs = z(*x, assigned.x_pt, sigma_pt)?;
-        let zp = z_prime(*x, assigned.x_pt, sigma_pt, assigned.u_x_pt)?;
+        let zs = scorer.z(*x);
+        let zp = scorer.z_prime(*x);
         let (zeta_v, en_v) = match (r.uncertainty, o.log10) {
             (Some(big_u), false) => {
                 let k = r.k.unwrap_or(o.k_default);
@@ -569,8 +578,8 @@ pub fn evaluate(results: &[ParticipantResult], o: &EvaluateOptions) -> Result<Ev
         participants.push(ParticipantScore {
             participant: r.participant.clone(),
             value: *x,
-            d: x - assigned.x_pt,
-            d_percent: percent_difference(*x, assigned.x_pt).ok(),
+            d: scorer.d(*x),
+            d_percent: scorer.d_percent(*x),
             z: zs,
             z_prime: zp,
             zeta: zeta_v,

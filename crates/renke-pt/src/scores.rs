@@ -53,8 +53,8 @@ pub fn percent_allowed(x: f64, x_pt: f64, delta_e: f64) -> Result<f64, PtError> 
 /// # Ok::<(), renke_pt::PtError>(())
 /// ```
 pub fn z(x: f64, x_pt: f64, sigma_pt: f64) -> Result<f64, PtError> {
-    positive(sigma_pt, "sigma_pt")?;
-    Ok(difference(x, x_pt)? / sigma_pt)
+    let x = finite(x, "x")?;
+    Ok(Scorer::new(x_pt, sigma_pt, 0.0)?.z(x))
 }
 
 /// z′ = (x − x_pt)/√(σpt² + u²(x_pt)), 9.5.1 Formula (15).
@@ -66,9 +66,49 @@ pub fn z(x: f64, x_pt: f64, sigma_pt: f64) -> Result<f64, PtError> {
 /// # Ok::<(), renke_pt::PtError>(())
 /// ```
 pub fn z_prime(x: f64, x_pt: f64, sigma_pt: f64, u_x_pt: f64) -> Result<f64, PtError> {
-    positive(sigma_pt, "sigma_pt")?;
-    non_negative(u_x_pt, "u_x_pt")?;
-    Ok(difference(x, x_pt)? / sigma_pt.hypot(u_x_pt))
+    let x = finite(x, "x")?;
+    Ok(Scorer::new(x_pt, sigma_pt, u_x_pt)?.z_prime(x))
+}
+
+/// The scores of many results against one x_pt, σpt and u(x_pt): the inputs checked and the
+/// denominators computed once, then each result's D, D%, z and z′ by arithmetic alone (the
+/// formulas of [`difference`], [`percent_difference`], [`z`] and [`z_prime`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Scorer {
+    x_pt: f64,
+    sigma_pt: f64,
+    /// √(σpt² + u²(x_pt)), Formula (15).
+    z_prime_den: f64,
+}
+
+impl Scorer {
+    pub(crate) fn new(x_pt: f64, sigma_pt: f64, u_x_pt: f64) -> Result<Self, PtError> {
+        let sigma_pt = positive(sigma_pt, "sigma_pt")?;
+        let u_x_pt = non_negative(u_x_pt, "u_x_pt")?;
+        Ok(Scorer {
+            x_pt: finite(x_pt, "x_pt")?,
+            sigma_pt,
+            z_prime_den: sigma_pt.hypot(u_x_pt),
+        })
+    }
+
+    /// D = x − x_pt, for a finite x (the caller has checked it).
+    pub(crate) fn d(&self, x: f64) -> f64 {
+        x - self.x_pt
+    }
+
+    /// D%, None for x_pt = 0.
+    pub(crate) fn d_percent(&self, x: f64) -> Option<f64> {
+        (self.x_pt != 0.0).then(|| 100.0 * (x - self.x_pt) / self.x_pt)
+    }
+
+    pub(crate) fn z(&self, x: f64) -> f64 {
+        self.d(x) / self.sigma_pt
+    }
+
+    pub(crate) fn z_prime(&self, x: f64) -> f64 {
+        self.d(x) / self.z_prime_den
+    }
 }
 
 /// ζ = (x − x_pt)/√(u²(x) + u²(x_pt)), 9.6.1 Formula (19), standard uncertainties.

@@ -598,7 +598,7 @@ fn quantitative(
     let input: Vec<ParticipantResult> = scored
         .iter()
         .map(|s| ParticipantResult {
-            participant: s.code.clone(),
+            participant: s.code.as_str().into(),
             value: s.entry.value().unwrap_or_default(),
             uncertainty: s.entry.u,
             k: s.entry.k,

@@ -179,7 +179,7 @@ pub fn read_results(path: &Path) -> anyhow::Result<Vec<renke_pt::evaluate::Parti
         }
         if let Some(value) = value {
             out.push(renke_pt::evaluate::ParticipantResult {
-                participant: name,
+                participant: name.into(),
                 value,
                 uncertainty,
                 k,
