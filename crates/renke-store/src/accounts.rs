@@ -125,27 +125,45 @@ pub async fn create_many(
     accounts: &[NewAccount],
     now: DateTime<Utc>,
 ) -> Result<Vec<i64>, StoreError> {
-    let sql = "INSERT INTO accounts (login, display_name, org_id, role, email, phone, password_hash, \
-               created_at, updated_at) \
-               SELECT $1, $2, o.id, $4, $5, $6, $7, $8, $8 FROM orgs o WHERE o.code = $3 RETURNING id";
-    let mut ids = Vec::with_capacity(accounts.len());
+    const COLUMNS: [&str; 10] = [
+        "id",
+        "login",
+        "display_name",
+        "org_id",
+        "role",
+        "email",
+        "phone",
+        "password_hash",
+        "created_at",
+        "updated_at",
+    ];
     let mut tx = db.write().await?;
-    on_tx!(&mut tx, |tx| {
-        for a in accounts {
-            let id: Option<i64> = sqlx::query_scalar(sql)
-                .bind(a.login.as_str())
-                .bind(&a.display_name)
-                .bind(&a.org_code)
-                .bind(a.role.as_str())
-                .bind(&a.email)
-                .bind(&a.phone)
-                .bind(&a.password_hash)
-                .bind(now)
-                .fetch_optional(&mut *tx)
-                .await?;
-            ids.push(id.ok_or(StoreError::MissingReference)?);
-        }
-    });
+    let mut codes: Vec<&str> = accounts.iter().map(|a| a.org_code.as_str()).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    let orgs = crate::orgs::ids_by_code(&mut tx, &codes).await?;
+    let ids = crate::bulk::reserve_ids(&mut tx, "accounts", accounts.len()).await?;
+    let mut rows = Vec::with_capacity(accounts.len());
+    for (a, id) in accounts.iter().zip(&ids) {
+        let org_id = orgs
+            .get(a.org_code.as_str())
+            .copied()
+            .ok_or(StoreError::MissingReference)?;
+        use crate::bulk::Cell::{Int, Text, Time};
+        rows.push(vec![
+            Int(Some(*id)),
+            Text(Some(a.login.as_str())),
+            Text(Some(&a.display_name)),
+            Int(Some(org_id)),
+            Text(Some(a.role.as_str())),
+            Text(a.email.as_deref()),
+            Text(a.phone.as_deref()),
+            Text(Some(&a.password_hash)),
+            Time(now),
+            Time(now),
+        ]);
+    }
+    crate::bulk::insert(&mut tx, "accounts", &COLUMNS, &rows).await?;
     tx.commit().await?;
     crate::db::analyze_after_bulk(db, "accounts", ids.len() as u64).await;
     Ok(ids)

@@ -10,6 +10,7 @@ pub mod accounts;
 pub mod activities;
 pub mod audit;
 pub mod backup;
+pub mod bulk;
 pub mod campaigns;
 pub mod cases;
 pub mod ceremony;

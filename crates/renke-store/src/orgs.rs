@@ -180,74 +180,132 @@ pub async fn create(db: &Db, org: &NewOrg, now: DateTime<Utc>) -> Result<Org, St
 }
 
 /// Creates many organisations in one transaction: all or none. Parents must come before
-/// their children (or already exist). Returns the new ids in input order. A bulk import
-/// refreshes PostgreSQL's statistics afterwards (`db::analyze_after_bulk`).
+/// their children (or already exist). Returns the new ids in input order. The ids are
+/// reserved first, so every path is complete before the rows are written in bulk
+/// ([`crate::bulk`]); a bulk import refreshes PostgreSQL's statistics afterwards
+/// (`db::analyze_after_bulk`).
 pub async fn create_many(
     db: &Db,
     orgs: &[NewOrg],
     now: DateTime<Utc>,
 ) -> Result<Vec<i64>, StoreError> {
-    let mut known: HashMap<String, (i64, String)> = HashMap::new();
-    let mut ids = Vec::with_capacity(orgs.len());
+    const COLUMNS: [&str; 17] = [
+        "id",
+        "code",
+        "parent_id",
+        "path",
+        "depth",
+        "name",
+        "short_name",
+        "name_en",
+        "kind",
+        "admin_level",
+        "cma_level",
+        "region",
+        "contact_name",
+        "contact_phone",
+        "contact_email",
+        "created_at",
+        "updated_at",
+    ];
     let mut tx = db.write().await?;
-    on_tx!(&mut tx, |tx| {
-        for o in orgs {
-            let parent = match &o.parent {
-                None => None,
-                Some(code) => match known.get(code.as_str()) {
-                    Some(p) => Some(p.clone()),
-                    None => {
-                        let row: Option<(i64, String)> =
-                            sqlx::query_as("SELECT id, path FROM orgs WHERE code = $1")
-                                .bind(code.as_str())
-                                .fetch_optional(&mut *tx)
-                                .await?;
-                        Some(row.ok_or(StoreError::MissingReference)?)
-                    }
-                },
-            };
-            let depth = parent
-                .as_ref()
-                .map_or(0, |(_, p)| p.matches('/').count() as i32 - 1);
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO orgs (code, parent_id, path, depth, name, short_name, name_en, kind, admin_level, \
-                 cma_level, region, contact_name, contact_phone, contact_email, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) RETURNING id",
-            )
-            .bind(o.code.as_str())
-            .bind(parent.as_ref().map(|(id, _)| *id))
-            .bind(format!("#{}", o.code))
-            .bind(depth)
-            .bind(&o.name)
-            .bind(&o.short_name)
-            .bind(&o.name_en)
-            .bind(o.kind.as_str())
-            .bind(o.admin_level.map(|l| l.as_str()))
-            .bind(o.cma_level.map(|l| l.as_str()))
-            .bind(o.region.as_str())
-            .bind(&o.contact_name)
-            .bind(&o.contact_phone)
-            .bind(&o.contact_email)
-            .bind(now)
-            .fetch_one(&mut *tx)
-            .await?;
-            let seg = OrgPath::segment(id);
-            let path = match &parent {
-                Some((_, p)) => format!("{p}{seg}/"),
-                None => format!("/{seg}/"),
-            };
-            sqlx::query("UPDATE orgs SET path = $1 WHERE id = $2")
-                .bind(&path)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-            known.insert(o.code.as_str().to_owned(), (id, path));
-            ids.push(id);
-        }
-    });
+    let ids = crate::bulk::reserve_ids(&mut tx, "orgs", orgs.len()).await?;
+    // Each organisation's id and path, by code: this batch's, and parents already stored.
+    let mut known: HashMap<&str, (i64, String)> = HashMap::with_capacity(orgs.len());
+    for (o, id) in orgs.iter().zip(&ids) {
+        let parent = match o.parent.as_ref().map(|c| c.as_str()) {
+            None => None,
+            Some(code) => {
+                if !known.contains_key(code) {
+                    let row: Option<(i64, String)> = on_tx!(&mut tx, |tx| {
+                        sqlx::query_as("SELECT id, path FROM orgs WHERE code = $1")
+                            .bind(code)
+                            .fetch_optional(&mut *tx)
+                            .await?
+                    });
+                    known.insert(code, row.ok_or(StoreError::MissingReference)?);
+                }
+                known.get(code).map(|(id, path)| (*id, path.as_str()))
+            }
+        };
+        let seg = OrgPath::segment(*id);
+        let path = match parent {
+            Some((_, p)) => format!("{p}{seg}/"),
+            None => format!("/{seg}/"),
+        };
+        known.insert(o.code.as_str(), (*id, path));
+    }
+    let mut rows = Vec::with_capacity(orgs.len());
+    for (o, id) in orgs.iter().zip(&ids) {
+        let path = known
+            .get(o.code.as_str())
+            .map(|(_, p)| p.as_str())
+            .ok_or(StoreError::MissingReference)?;
+        let parent_id = match &o.parent {
+            Some(code) => Some(
+                known
+                    .get(code.as_str())
+                    .map(|(id, _)| *id)
+                    .ok_or(StoreError::MissingReference)?,
+            ),
+            None => None,
+        };
+        use crate::bulk::Cell::{Int, Text, Time};
+        rows.push(vec![
+            Int(Some(*id)),
+            Text(Some(o.code.as_str())),
+            Int(parent_id),
+            Text(Some(path)),
+            Int(Some(path.matches('/').count() as i64 - 2)),
+            Text(Some(&o.name)),
+            Text(o.short_name.as_deref()),
+            Text(o.name_en.as_deref()),
+            Text(Some(o.kind.as_str())),
+            Text(o.admin_level.map(|l| l.as_str())),
+            Text(o.cma_level.map(|l| l.as_str())),
+            Text(Some(o.region.as_str())),
+            Text(o.contact_name.as_deref()),
+            Text(o.contact_phone.as_deref()),
+            Text(o.contact_email.as_deref()),
+            Time(now),
+            Time(now),
+        ]);
+    }
+    crate::bulk::insert(&mut tx, "orgs", &COLUMNS, &rows).await?;
     tx.commit().await?;
     crate::db::analyze_after_bulk(db, "orgs", ids.len() as u64).await;
     Ok(ids)
+}
+
+/// The ids of the organisations with these codes, in a transaction (codes not found are
+/// absent from the map).
+pub(crate) async fn ids_by_code<'a>(
+    tx: &mut crate::Tx,
+    codes: &[&'a str],
+) -> Result<HashMap<&'a str, i64>, StoreError> {
+    let mut found = HashMap::with_capacity(codes.len());
+    // Within SQLite's parameter limit, and short enough for either database to plan well.
+    for chunk in codes.chunks(500) {
+        let list: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT code, id FROM orgs WHERE code IN ({})",
+            list.join(", ")
+        );
+        let rows: Vec<(String, i64)> = on_tx!(&mut *tx, |tx| {
+            let mut q = sqlx::query_as(AssertSqlSafe(sql.as_str()));
+            for c in chunk {
+                q = q.bind(*c);
+            }
+            q.fetch_all(&mut *tx).await?
+        });
+        let asked: HashMap<&str, &'a str> = chunk.iter().map(|c| (*c, *c)).collect();
+        for (code, id) in rows {
+            if let Some(c) = asked.get(code.as_str()) {
+                found.insert(*c, id);
+            }
+        }
+    }
+    Ok(found)
 }
 
 pub async fn get(db: &Db, id: i64) -> Result<Org, StoreError> {

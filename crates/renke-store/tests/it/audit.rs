@@ -65,11 +65,11 @@ async fn every_change_is_recorded_with_who_made_it() {
         )
         .await
         .unwrap();
-        // Inserted, then given its path (newest first).
+        // Inserted once, with its path (its id is reserved before the row is written).
         let loaded = system.len();
         assert_eq!(
             system.iter().map(|e| e.op.as_str()).collect::<Vec<_>>(),
-            ["update", "insert"],
+            ["insert"],
             "{label}"
         );
         assert!(
@@ -77,8 +77,9 @@ async fn every_change_is_recorded_with_who_made_it() {
                 .iter()
                 .all(|e| e.account_id.is_none() && e.action.is_none())
         );
-        let inserted: Value = serde_json::from_str(&system[1].changes).unwrap();
+        let inserted: Value = serde_json::from_str(&system[0].changes).unwrap();
         assert_eq!(inserted["code"], json!([null, "GD"]), "{label}");
+        assert_eq!(inserted["path"], json!([null, gd.path.as_str()]), "{label}");
 
         // An account created on someone's behalf: who, and no password hash.
         let new = NewAccount {

@@ -190,3 +190,97 @@ async fn a_bulk_import_refreshes_the_planner_statistics() {
         t.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn a_bulk_batch_takes_stored_and_new_parents_and_keeps_every_character() {
+    use renke_domain::account::Login;
+    use renke_domain::perm::Role;
+    use renke_store::accounts::{self, NewAccount};
+    for t in backends().await {
+        let db = &t.db;
+        tree(db).await;
+        let sz = orgs::get_by_code(db, "GD-SZ").await.unwrap();
+        // A new city and 600 labs under it and under a stored city: more rows than one
+        // SQLite statement takes, parents from the batch and from the database.
+        let mut rows = vec![regulator(
+            "GD-ZH",
+            Some("GD"),
+            "珠海市市场监督管理局",
+            AdminLevel::Municipal,
+        )];
+        for i in 0..600 {
+            let parent = if i % 2 == 0 { "GD-SZ" } else { "GD-ZH" };
+            let mut lab = NewOrg::new(
+                code(&format!("LAB-{i:04}")),
+                Some(code(parent)),
+                format!("检测实验室{i}"),
+                OrgKind::Lab,
+            );
+            lab.contact_phone = (i % 3 == 0).then(|| format!("0756-{i:07}"));
+            rows.push(lab);
+        }
+        let odd = "名称\t制表\\反斜杠\n换行\r回车 'quote' \"dq\" \\N";
+        rows[1].name = odd.into();
+        rows[1].short_name = Some("短名".into());
+        let ids = orgs::create_many(db, &rows, now()).await.unwrap();
+        assert_eq!(ids.len(), 601, "{}", t.label());
+        assert!(ids.windows(2).all(|w| w[0] < w[1]), "{}", t.label());
+        let zh = orgs::get(db, ids[0]).await.unwrap();
+        let gd = orgs::get_by_code(db, "GD").await.unwrap();
+        assert_eq!(zh.path, gd.path.child(ids[0]), "{}", t.label());
+        assert_eq!((zh.depth, zh.parent_id), (2, Some(gd.id)));
+        let first = orgs::get(db, ids[1]).await.unwrap();
+        assert_eq!(first.name, odd, "{}", t.label());
+        assert_eq!(first.short_name.as_deref(), Some("短名"));
+        assert_eq!(first.contact_phone.as_deref(), Some("0756-0000000"));
+        assert_eq!(first.name_en, None);
+        assert_eq!((first.parent_id, first.depth), (Some(sz.id), 3));
+        assert_eq!(first.path, sz.path.child(ids[1]), "{}", t.label());
+        assert_eq!(first.created_at, now());
+        let second = orgs::get(db, ids[2]).await.unwrap();
+        assert_eq!(second.path, zh.path.child(ids[2]), "{}", t.label());
+        assert_eq!(orgs::subtree_count(db, &zh.path).await.unwrap(), 301);
+        assert_eq!(orgs::subtree_count(db, &sz.path).await.unwrap(), 302);
+
+        // Accounts in bulk find their organisations by code; an unknown code writes nothing.
+        let new: Vec<NewAccount> = (0..700)
+            .map(|i| NewAccount {
+                login: Login::parse("login", &format!("bulk{i:04}")).unwrap(),
+                display_name: format!("用户{i}\t甲"),
+                org_code: format!("LAB-{:04}", i % 600),
+                role: Role::Staff,
+                email: (i == 5).then(|| "a@example.cn".to_owned()),
+                phone: None,
+                password_hash: "hash".into(),
+            })
+            .collect();
+        let ids = accounts::create_many(db, &new, now()).await.unwrap();
+        assert_eq!(ids.len(), 700);
+        let a = accounts::get(db, ids[5]).await.unwrap();
+        assert_eq!(a.display_name, "用户5\t甲", "{}", t.label());
+        assert_eq!(a.org_code, "LAB-0005");
+        assert_eq!(a.email.as_deref(), Some("a@example.cn"));
+        let mut bad = vec![new[0].clone()];
+        bad[0].login = Login::parse("login", "bulknew").unwrap();
+        bad.push(NewAccount {
+            login: Login::parse("login", "bulklost").unwrap(),
+            org_code: "NOPE".into(),
+            ..new[1].clone()
+        });
+        assert!(matches!(
+            accounts::create_many(db, &bad, now()).await,
+            Err(StoreError::MissingReference)
+        ));
+        assert!(accounts::get_by_login(db, "bulknew").await.is_err());
+
+        // The yardstick of `bench gen` writes the same rows into a copy, then drops it.
+        let (n, _) = renke_store::bulk::rewrite_time(db, "orgs").await.unwrap();
+        assert_eq!(n, 607, "{}", t.label());
+        let (n, _) = renke_store::bulk::rewrite_time(db, "accounts")
+            .await
+            .unwrap();
+        assert_eq!(n, 700, "{}", t.label());
+        assert_eq!(orgs::count(db).await.unwrap(), 607);
+        t.cleanup().await;
+    }
+}
