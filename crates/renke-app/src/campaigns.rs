@@ -61,6 +61,14 @@ pub async fn current_public_campaign(app: &App) -> Result<Option<Campaign>, AppE
     Ok(campaigns::current_public(&app.db, today).await?)
 }
 
+/// How many times what anonymous visitors see has changed, and when last (for caches of the
+/// public pages). Open to anyone: it says only that something public changed.
+pub async fn public_changes(
+    app: &App,
+) -> Result<renke_store::public_changes::PublicChanges, AppError> {
+    Ok(renke_store::public_changes::current(&app.db).await?)
+}
+
 /// Campaign form input; local themes as (org code, theme) pairs.
 #[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct CampaignForm {

@@ -38,6 +38,10 @@ pub const UNAUDITED: &[(&str, &str)] = &[
         "rate limiting; failed logins are in the log",
     ),
     ("jobs", "the job queue: each job's effects are audited"),
+    (
+        "public_changes",
+        "a count of changes to audited rows, for the public page cache",
+    ),
     ("search_index", "derived from audited rows"),
     ("task_tallies", "derived from audited rows"),
     ("tasks_rebuilt", "derived from audited rows"),

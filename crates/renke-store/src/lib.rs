@@ -26,6 +26,7 @@ pub mod notices;
 pub mod oidc;
 pub mod orgs;
 pub mod pt;
+pub mod public_changes;
 pub mod publicity;
 pub mod reminders;
 mod rows;

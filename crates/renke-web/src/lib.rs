@@ -11,6 +11,7 @@ pub mod form;
 pub mod headers;
 pub mod i18n;
 pub mod metrics;
+pub mod page_cache;
 pub mod pages;
 pub mod request_id;
 mod state;
@@ -36,6 +37,10 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             csrf::guard,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            page_cache::serve,
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -12,6 +12,8 @@ pub struct AppState {
     pub app: App,
     /// The bearer token `/metrics` asks for; `None`: `/metrics` is not served (404).
     pub metrics_token: Option<Arc<str>>,
+    /// Copies of the pages anonymous visitors see ([`crate::page_cache`]).
+    pub pages: Arc<crate::page_cache::PageCache>,
 }
 
 impl Deref for AppState {
@@ -26,6 +28,7 @@ impl From<App> for AppState {
         AppState {
             app,
             metrics_token: None,
+            pages: Arc::default(),
         }
     }
 }

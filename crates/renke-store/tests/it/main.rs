@@ -14,6 +14,7 @@ mod notices;
 mod oidc;
 mod orgs;
 mod pt;
+mod public_changes;
 mod states;
 mod testing;
 mod tx;

@@ -21,6 +21,7 @@ mod initiatives;
 mod mail;
 mod notices;
 mod oidc;
+mod page_cache;
 mod pages;
 mod pdf;
 mod plan_link;

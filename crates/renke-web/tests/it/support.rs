@@ -180,6 +180,31 @@ impl TestApp {
         }
     }
 
+    /// Another server over the same database, with its own state (caches included) and
+    /// the same clock: two servers behind a load balancer. An anonymous client of it.
+    pub async fn second_server(&self) -> Client {
+        let state = AppState::new(
+            self.db.db.clone(),
+            self.clock.clone(),
+            (*self.state.config).clone(),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let app = renke_web::router(state);
+        tokio::spawn(async move {
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await
+            .unwrap();
+        });
+        Client {
+            base: format!("http://{addr}"),
+            ..self.anonymous()
+        }
+    }
+
     /// "sqlite" or "postgres", for assertion messages.
     pub fn label(&self) -> &'static str {
         self.db.label()
