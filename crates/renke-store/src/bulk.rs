@@ -120,13 +120,15 @@ async fn insert_into(
 
 /// The yardstick of `renke bench gen`: `table`'s rows written again, as they are, into an
 /// empty copy of the table with the same indexes, by the same bulk path (multi-row `INSERT`s
-/// on SQLite, `COPY` on PostgreSQL) — what a bulk import costs without the platform's own
+/// on SQLite, `COPY` on PostgreSQL) in transactions of `batch` rows as the import's — what a bulk import costs without the platform's own
 /// work (reading parents, computing paths, reserving ids, building the rows). Returns the
 /// rows and the time of the write alone; the copy is dropped after.
 pub async fn rewrite_time(
     db: &crate::Db,
     table: &'static str,
+    batch: usize,
 ) -> Result<(usize, std::time::Duration), StoreError> {
+    let batch = batch.max(1);
     let scratch = format!("bench_raw_{table}");
     let (rows, took) = match db {
         crate::Db::Sqlite(crate::Sqlite { pool, .. }) => {
@@ -162,10 +164,14 @@ pub async fn rewrite_time(
                     sqlx::query(AssertSqlSafe(sql)).execute(&mut *t.tx).await?;
                 }
             }
+            tx.commit().await?;
             let names: Vec<&str> = columns.iter().map(String::as_str).collect();
             let t = std::time::Instant::now();
-            insert_into(&mut tx, &scratch, &names, &cells).await?;
-            tx.commit().await?;
+            for chunk in cells.chunks(batch) {
+                let mut tx = db.write().await?;
+                insert_into(&mut tx, &scratch, &names, chunk).await?;
+                tx.commit().await?;
+            }
             (cells.len(), t.elapsed())
         }
         crate::Db::Pg(pool) => {
@@ -184,16 +190,27 @@ pub async fn rewrite_time(
             )))
             .execute(&mut *conn)
             .await?;
+            // Whole rows, `batch` to a transaction.
+            let lines: Vec<&[u8]> = text.split_inclusive(|b| *b == b'\n').collect();
             let t = std::time::Instant::now();
-            let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-            let mut sink = tx
-                .copy_in_raw(&format!("COPY {scratch} FROM STDIN"))
-                .await?;
-            for chunk in text.chunks(COPY_CHUNK) {
-                sink.send(chunk.to_vec()).await?;
+            for chunk in lines.chunks(batch) {
+                let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+                let mut sink = tx
+                    .copy_in_raw(&format!("COPY {scratch} FROM STDIN"))
+                    .await?;
+                let mut buf = Vec::with_capacity(COPY_CHUNK + 4096);
+                for line in chunk {
+                    buf.extend_from_slice(line);
+                    if buf.len() >= COPY_CHUNK {
+                        sink.send(std::mem::take(&mut buf)).await?;
+                    }
+                }
+                if !buf.is_empty() {
+                    sink.send(buf).await?;
+                }
+                sink.finish().await?;
+                tx.commit().await?;
             }
-            sink.finish().await?;
-            tx.commit().await?;
             (rows, t.elapsed())
         }
     };

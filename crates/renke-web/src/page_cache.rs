@@ -3,9 +3,9 @@
 //! (`/activities`).
 //!
 //! A copy is made the first time a page is asked for and kept with the database's count of
-//! public changes at that moment (`renke_store::public_changes`: triggers bump it in the
-//! transaction of every write to a table those pages read). A copy made at an older count
-//! is never served. A server learns the count from the database: at once after a write
+//! public changes at that moment (`renke_app::campaigns::public_changes`: triggers bump it
+//! in the transaction of every write to a table those pages read). A copy made at an older
+//! count is never served. A server learns the count from the database: at once after a write
 //! request of its own, otherwise when its last look is older than [`LOOK_EVERY`] — so
 //! servers sharing a database serve a change within that interval, with nothing kept in
 //! step between them but the database.

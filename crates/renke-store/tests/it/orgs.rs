@@ -274,9 +274,11 @@ async fn a_bulk_batch_takes_stored_and_new_parents_and_keeps_every_character() {
         assert!(accounts::get_by_login(db, "bulknew").await.is_err());
 
         // The yardstick of `bench gen` writes the same rows into a copy, then drops it.
-        let (n, _) = renke_store::bulk::rewrite_time(db, "orgs").await.unwrap();
+        let (n, _) = renke_store::bulk::rewrite_time(db, "orgs", 500)
+            .await
+            .unwrap();
         assert_eq!(n, 607, "{}", t.label());
-        let (n, _) = renke_store::bulk::rewrite_time(db, "accounts")
+        let (n, _) = renke_store::bulk::rewrite_time(db, "accounts", 300)
             .await
             .unwrap();
         assert_eq!(n, 700, "{}", t.label());

@@ -140,8 +140,8 @@ pub async fn run(args: GenArgs) -> anyhow::Result<()> {
     );
     // The yardstick: the same rows written again by the database's bulk path into empty
     // copies of the tables (same indexes), without the platform's work around it.
-    let (org_rows, org_raw) = renke_store::bulk::rewrite_time(&db, "orgs").await?;
-    let (acc_rows, acc_raw) = renke_store::bulk::rewrite_time(&db, "accounts").await?;
+    let (org_rows, org_raw) = renke_store::bulk::rewrite_time(&db, "orgs", batch).await?;
+    let (acc_rows, acc_raw) = renke_store::bulk::rewrite_time(&db, "accounts", batch).await?;
     let (org_raw, acc_raw) = (org_raw.as_secs_f64(), acc_raw.as_secs_f64());
     println!(
         "原始批量写入 raw bulk write of the same rows: {org_rows} organisations {org_raw:.2} s, \
