@@ -317,7 +317,10 @@ async fn two_servers_and_two_workers_share_one_database_and_one_bucket() {
     on_db!(&t.db, |p| sqlx::query(
         "UPDATE tasks SET deadline = $1 WHERE id = $2"
     )
-    .bind(Clock::System.now() - chrono::Duration::hours(30))
+    // Two days ago, at any hour: the first daily overdue reminder (09:00 Shanghai the day
+    // after the deadline) is at most 33 hours after it, the escalation 3 days. At 30 hours
+    // the test failed whenever it ran before 09:00 Shanghai with a deadline after midnight.
+    .bind(Clock::System.now() - chrono::Duration::hours(48))
     .bind(task)
     .execute(p)
     .await
@@ -361,7 +364,21 @@ async fn two_servers_and_two_workers_share_one_database_and_one_bucket() {
         task,
     )
     .await;
-    assert_eq!(reminders, owing, "one reminder per unit that owes");
+    let worker_logs = || {
+        ["w1", "w2"]
+            .iter()
+            .map(|w| {
+                std::fs::read_to_string(dir.path().join(format!("{w}.log"))).unwrap_or_default()
+            })
+            .collect::<Vec<_>>()
+            .join("\n----\n")
+    };
+    assert_eq!(
+        reminders,
+        owing,
+        "one reminder per unit that owes; the workers said:\n{}",
+        worker_logs()
+    );
     assert_eq!(reminders_after, owing, "and no second one");
     let messages = scalar(
         &t.db,
