@@ -122,9 +122,10 @@ async fn insert_into(
 
 /// The yardstick of `renke bench gen`: `table`'s rows written again, as they are, into an
 /// empty copy of the table with the same indexes, by the same bulk path (multi-row `INSERT`s
-/// on SQLite, `COPY` on PostgreSQL) in transactions of `batch` rows as the import's — what a bulk import costs without the platform's own
-/// work (reading parents, computing paths, reserving ids, building the rows). Returns the
-/// rows and the time of the write alone; the copy is dropped after.
+/// on SQLite, `COPY` on PostgreSQL), in transactions of `batch` rows as the import's: what a
+/// bulk import costs without the platform's own work (reading parents, computing paths,
+/// reserving ids, building the rows, the triggers). Returns the rows and the time of the
+/// write alone; the copy is dropped after.
 pub async fn rewrite_time(
     db: &crate::Db,
     table: &'static str,
