@@ -62,15 +62,6 @@ pub(crate) async fn reserve_ids(
 /// Writes `rows` (each with one cell per column, in `columns`' order) into `table`.
 pub(crate) async fn insert(
     tx: &mut Tx,
-    table: &'static str,
-    columns: &[&'static str],
-    rows: &[Vec<Cell<'_>>],
-) -> Result<(), StoreError> {
-    insert_into(tx, table, columns, rows).await
-}
-
-async fn insert_into(
-    tx: &mut Tx,
     table: &str,
     columns: &[&str],
     rows: &[Vec<Cell<'_>>],
@@ -172,7 +163,7 @@ pub async fn rewrite_time(
             let t = std::time::Instant::now();
             for chunk in cells.chunks(batch) {
                 let mut tx = db.write().await?;
-                insert_into(&mut tx, &scratch, &names, chunk).await?;
+                insert(&mut tx, &scratch, &names, chunk).await?;
                 tx.commit().await?;
             }
             (cells.len(), t.elapsed())
