@@ -3,7 +3,8 @@
 //! one text of ¼, 1 and 4 MB to show the time grows with the size and no faster. Prints
 //! wall-clock milliseconds (best of seven) and, on Linux, the thread's on-CPU milliseconds
 //! for the same run, which does not grow when other processes share the machine. Target:
-//! under 100 ms per MB in a release build, and the same per MB at every size.
+//! under 100 ms per MB in a release build, and the same per MB at every size. Also prints
+//! what compiling the patterns costs (`Parser::new`), the fixed cost of every parse.
 
 use std::time::Instant;
 
@@ -85,6 +86,12 @@ fn main() {
     };
     show("as one text", one);
     show("as separate notices", many);
+    // The fixed cost of every command that parses: compiling the patterns.
+    let (wall, cpu) = measure(|| {
+        std::hint::black_box(renke_notice::Parser::new().is_ok());
+    });
+    let cpu = cpu.map_or_else(String::new, |c| format!(", {c:.1} ms on CPU"));
+    println!("renke-notice Parser::new (the patterns compiled): {wall:.1} ms wall{cpu}");
     // Linear: the time per MB of one text stays the same from ¼ MB to 4 MB.
     let mut per_mb = Vec::new();
     for bytes in [1 << 18, 1 << 20, 1 << 22] {
