@@ -44,6 +44,7 @@ pub const UNAUDITED: &[(&str, &str)] = &[
     ),
     ("search_index", "derived from audited rows"),
     ("task_tallies", "derived from audited rows"),
+    ("org_counts", "derived from audited rows"),
     ("tasks_rebuilt", "derived from audited rows"),
     ("notices_rebuilt", "derived from audited rows"),
 ];

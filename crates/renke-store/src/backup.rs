@@ -28,6 +28,7 @@ pub const TABLES: &[&str] = &[
     // (see `audit::RESTORE`).
     "audit_log",
     "orgs",
+    "org_counts",
     "accounts",
     "org_aliases",
     "sessions",

@@ -272,8 +272,25 @@ pub async fn create_many(
         ]);
     }
     crate::bulk::insert(&mut tx, "orgs", &COLUMNS, &rows).await?;
+    // Each new organisation is one more child of its parent and one more in the subtree of
+    // each of its ancestors.
+    let mut deltas = Counts::new();
+    for o in orgs {
+        let path = known
+            .get(o.code.as_str())
+            .and_then(|(_, p)| OrgPath::from_stored(p.clone()))
+            .ok_or(StoreError::MissingReference)?;
+        let ancestors: Vec<i64> = path.ids().collect();
+        if let [above @ .., parent, _] = ancestors.as_slice() {
+            for a in above.iter().chain([parent]) {
+                deltas.entry(*a).or_default().1 += 1;
+            }
+            deltas.entry(*parent).or_default().0 += 1;
+        }
+    }
+    add_counts(&mut tx, &deltas).await?;
     tx.commit().await?;
-    crate::db::analyze_after_bulk(db, "orgs", ids.len() as u64).await;
+    crate::db::analyze_after_bulk(db, "orgs, org_counts", ids.len() as u64).await;
     Ok(ids)
 }
 
@@ -284,9 +301,12 @@ pub(crate) async fn ids_by_code<'a>(
     codes: &[&'a str],
 ) -> Result<HashMap<&'a str, i64>, StoreError> {
     let mut found = HashMap::with_capacity(codes.len());
+    let backend = tx.backend();
     // Within SQLite's parameter limit, and short enough for either database to plan well.
     for chunk in codes.chunks(500) {
-        let list: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let list: Vec<String> = (1..=chunk.len())
+            .map(|i| crate::rows::param(backend, i))
+            .collect();
         let sql = format!(
             "SELECT code, id FROM orgs WHERE code IN ({})",
             list.join(", ")
@@ -336,7 +356,9 @@ pub async fn existing_codes(db: &Db) -> Result<std::collections::HashSet<String>
 
 /// The roots of the tree (organisations without a parent).
 pub async fn roots(db: &Db) -> Result<Vec<OrgNode>, StoreError> {
-    Ok(nodes(db, "o.parent_id IS NULL", None, 0, 500).await?.items)
+    Ok(nodes(db, "o.parent_id IS NULL", None, None, 0, 500)
+        .await?
+        .items)
 }
 
 /// The direct children of `parent_id` with their own child counts, regulators and
@@ -347,21 +369,86 @@ pub async fn children(
     offset: i64,
     limit: i64,
 ) -> Result<Page<OrgNode>, StoreError> {
-    nodes(db, "o.parent_id = $1", Some(parent_id), offset, limit).await
+    nodes(db, "o.parent_id = $1", Some(parent_id), None, offset, limit).await
+}
+
+/// [`children`] of an organisation read with [`placed`], whose kept child count is the
+/// page's total (one statement fewer).
+pub async fn children_of(
+    db: &Db,
+    parent: &Placed,
+    offset: i64,
+    limit: i64,
+) -> Result<Page<OrgNode>, StoreError> {
+    let id = parent.org.id;
+    let total = Some(parent.child_count);
+    nodes(db, "o.parent_id = $1", Some(id), total, offset, limit).await
+}
+
+/// An organisation with the chain above it and its kept counts, read by [`placed`].
+#[derive(Debug, Clone)]
+pub struct Placed {
+    pub org: Org,
+    /// From the root down to the organisation itself.
+    pub chain: Vec<Org>,
+    pub child_count: i64,
+    pub subtree_count: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct PlacedRow {
+    #[sqlx(flatten)]
+    org: OrgRow,
+    child_count: i64,
+    subtree_count: i64,
+}
+
+/// Organisation `id` with its ancestors and its kept counts, in one statement (the chain
+/// is followed up the parent links: one index lookup per level).
+pub async fn placed(db: &Db, id: i64) -> Result<Placed, StoreError> {
+    let sql = format!(
+        "WITH RECURSIVE chain(id, n) AS (SELECT CAST($1 AS BIGINT), 0 UNION ALL \
+         SELECT o.parent_id, c.n + 1 FROM orgs o JOIN chain c ON o.id = c.id \
+         WHERE o.parent_id IS NOT NULL AND c.n < 64) \
+         SELECT {COLS}, COALESCE(k.child_count, 0) AS child_count, \
+         COALESCE(k.subtree_count, 1) AS subtree_count \
+         FROM chain c JOIN orgs o ON o.id = c.id LEFT JOIN org_counts k ON k.org_id = o.id \
+         ORDER BY o.depth"
+    );
+    let rows: Vec<PlacedRow> = on_db!(db, |p| sqlx::query_as(AssertSqlSafe(sql.as_str()))
+        .bind(id)
+        .fetch_all(p)
+        .await)?;
+    let (child_count, subtree_count) = match rows.last() {
+        Some(r) if r.org.id == id => (r.child_count, r.subtree_count),
+        _ => return Err(StoreError::NotFound),
+    };
+    let chain: Vec<Org> = rows
+        .into_iter()
+        .map(|r| r.org.try_into())
+        .collect::<Result<_, StoreError>>()?;
+    let org = chain.last().cloned().ok_or(StoreError::NotFound)?;
+    Ok(Placed {
+        org,
+        chain,
+        child_count,
+        subtree_count,
+    })
 }
 
 async fn nodes(
     db: &Db,
     filter: &str,
     arg: Option<i64>,
+    known_total: Option<i64>,
     offset: i64,
     limit: i64,
 ) -> Result<Page<OrgNode>, StoreError> {
     let limit = limit.clamp(1, 500);
     let offset = offset.max(0);
     let sql = format!(
-        "SELECT {COLS}, (SELECT COUNT(*) FROM orgs c WHERE c.parent_id = o.id) AS child_count \
-         FROM orgs o WHERE {filter} ORDER BY o.kind <> 'regulator', o.kind <> 'department', o.code \
+        "SELECT {COLS}, COALESCE(k.child_count, 0) AS child_count \
+         FROM orgs o LEFT JOIN org_counts k ON k.org_id = o.id WHERE {filter} ORDER BY o.kind <> 'regulator', o.kind <> 'department', o.code \
          LIMIT {limit} OFFSET {offset}"
     );
     let count_sql = format!("SELECT COUNT(*) FROM orgs o WHERE {filter}");
@@ -372,7 +459,11 @@ async fn nodes(
             q = q.bind(a);
             c = c.bind(a);
         }
-        (c.fetch_one(p).await?, q.fetch_all(p).await?)
+        let total = match known_total {
+            Some(t) => t,
+            None => c.fetch_one(p).await?,
+        };
+        (total, q.fetch_all(p).await?)
     });
     let items = rows
         .into_iter()
@@ -409,14 +500,67 @@ pub async fn ancestors(db: &Db, path: &OrgPath) -> Result<Vec<Org>, StoreError> 
     convert(rows)
 }
 
-/// Number of organisations in the subtree rooted at `path`, the root included.
+/// Number of organisations in the subtree rooted at `path`, the root included (kept on
+/// write: see [`add_counts`]).
 pub async fn subtree_count(db: &Db, path: &OrgPath) -> Result<i64, StoreError> {
-    let sql = "SELECT COUNT(*) FROM orgs WHERE path >= $1 AND path < $2";
+    let id = path.ids().last().ok_or(StoreError::NotFound)?;
+    let sql = "SELECT COALESCE((SELECT subtree_count FROM org_counts WHERE org_id = $1), 1)";
     Ok(on_db!(db, |p| sqlx::query_scalar(sql)
-        .bind(path.as_str())
-        .bind(path.upper_bound())
+        .bind(id)
         .fetch_one(p)
         .await)?)
+}
+
+/// Changes to the kept counts: organisation id → (children, organisations in its subtree).
+type Counts = std::collections::BTreeMap<i64, (i64, i64)>;
+
+/// Adds `deltas` to the counts kept in `org_counts` (a row for each organisation that has
+/// or had children; none for a leaf, which counts 0 children and a subtree of 1), in id
+/// order, so that concurrent writers lock shared ancestors in the same order.
+async fn add_counts(tx: &mut crate::Tx, deltas: &Counts) -> Result<(), StoreError> {
+    let changed: Vec<(i64, i64, i64)> = deltas
+        .iter()
+        .filter(|(_, d)| **d != (0, 0))
+        .map(|(id, (c, s))| (*id, *c, 1 + *s))
+        .collect();
+    let backend = tx.backend();
+    for chunk in changed.chunks(crate::rows::ROWS_PER_INSERT) {
+        // A new row is a leaf that gains children: 1 + its new descendants.
+        let sql = format!(
+            "INSERT INTO org_counts (org_id, child_count, subtree_count) VALUES {} \
+             ON CONFLICT (org_id) DO UPDATE SET \
+             child_count = org_counts.child_count + excluded.child_count, \
+             subtree_count = org_counts.subtree_count + excluded.subtree_count - 1",
+            crate::rows::placeholders(backend, chunk.len(), 3)
+        );
+        on_tx!(&mut *tx, |c| {
+            let mut q = sqlx::query(AssertSqlSafe(sql.as_str()));
+            for (id, children, subtree) in chunk {
+                q = q.bind(*id).bind(*children).bind(*subtree);
+            }
+            q.execute(&mut *c).await?;
+        });
+    }
+    Ok(())
+}
+
+/// Organisations whose kept counts differ from a recount: (id, kept, counted), each count
+/// as (children, subtree). Empty when the counts are right.
+pub async fn count_mismatches(db: &Db) -> Result<Vec<(i64, (i64, i64), (i64, i64))>, StoreError> {
+    let sql = "SELECT id, kept_children, kept_subtree, children, subtree FROM ( \
+         SELECT o.id, COALESCE(k.child_count, 0) AS kept_children, \
+         COALESCE(k.subtree_count, 1) AS kept_subtree, \
+         (SELECT COUNT(*) FROM orgs c WHERE c.parent_id = o.id) AS children, \
+         (SELECT COUNT(*) FROM orgs d WHERE d.path >= o.path \
+           AND d.path < substr(o.path, 1, length(o.path) - 1) || '0') AS subtree \
+         FROM orgs o LEFT JOIN org_counts k ON k.org_id = o.id) x \
+         WHERE kept_children <> children OR kept_subtree <> subtree ORDER BY id";
+    let rows: Vec<(i64, i64, i64, i64, i64)> =
+        on_db!(db, |p| sqlx::query_as(sql).fetch_all(p).await)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, kc, ks, c, s)| (id, (kc, ks), (c, s)))
+        .collect())
 }
 
 /// Filters for listing or searching organisations.
@@ -549,7 +693,7 @@ pub async fn move_subtree(
 ) -> Result<Org, StoreError> {
     let mut tx = db.write().await?;
     crate::tallies::lock(&mut tx, crate::tallies::Lock::Exclusive).await?;
-    let tasks: Vec<i64> = on_tx!(&mut tx, |tx| {
+    let (deltas, tasks): (Counts, Vec<i64>) = on_tx!(&mut tx, |tx| {
         let (old, old_depth): (String, i32) =
             sqlx::query_as("SELECT path, depth FROM orgs WHERE id = $1")
                 .bind(id)
@@ -566,6 +710,27 @@ pub async fn move_subtree(
         let new = format!("{parent_path}{}/", OrgPath::segment(id));
         let old_p =
             OrgPath::from_stored(old.clone()).ok_or_else(|| StoreError::Corrupt(old.clone()))?;
+        let parent_p = OrgPath::from_stored(parent_path.clone())
+            .ok_or_else(|| StoreError::Corrupt(parent_path.clone()))?;
+        // The subtree leaves its old ancestors' counts for its new ones'.
+        let size: i64 = sqlx::query_scalar(
+            "SELECT COALESCE((SELECT subtree_count FROM org_counts WHERE org_id = $1), 1)",
+        )
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let mut deltas = Counts::new();
+        let before: Vec<i64> = old_p.ids().filter(|a| *a != id).collect();
+        for a in &before {
+            deltas.entry(*a).or_default().1 -= size;
+        }
+        if let Some(p) = before.last() {
+            deltas.entry(*p).or_default().0 -= 1;
+        }
+        for a in parent_p.ids() {
+            deltas.entry(a).or_default().1 += size;
+        }
+        deltas.entry(new_parent_id).or_default().0 += 1;
         sqlx::query(
             "UPDATE orgs SET path = $1 || substr(path, $2), depth = depth + $3, updated_at = $4 \
              WHERE path >= $5 AND path < $6",
@@ -585,15 +750,17 @@ pub async fn move_subtree(
             .await?;
         // The recipients in the subtree now lie under other organisations.
         let new_p = OrgPath::from_stored(new.clone()).ok_or_else(|| StoreError::Corrupt(new))?;
-        sqlx::query_scalar(
+        let tasks = sqlx::query_scalar(
             "SELECT DISTINCT t.id FROM orgs o JOIN notice_deliveries d ON d.org_id = o.id \
              JOIN tasks t ON t.notice_id = d.notice_id WHERE o.path >= $1 AND o.path < $2",
         )
         .bind(new_p.as_str())
         .bind(new_p.upper_bound())
         .fetch_all(&mut *tx)
-        .await?
+        .await?;
+        (deltas, tasks)
     });
+    add_counts(&mut tx, &deltas).await?;
     for task_id in tasks {
         crate::tallies::refresh(&mut tx, task_id).await?;
     }

@@ -964,11 +964,15 @@ pub async fn dashboard(
     if !collects(me, &top_path) {
         return Err(AppError::Forbidden);
     }
-    let node = orgs::get(&app.db, node.unwrap_or(top_id)).await?;
+    // The unit with its ancestors (the breadcrumbs) in one statement.
+    let orgs::Placed {
+        org: node,
+        chain: mut breadcrumbs,
+        ..
+    } = orgs::placed(&app.db, node.unwrap_or(top_id)).await?;
     if !node.path.is_within(&top_path) {
         return Err(AppError::Forbidden);
     }
-    let mut breadcrumbs = orgs::ancestors(&app.db, &node.path).await?;
     breadcrumbs.retain(|a| a.id != node.id && a.path.is_within(&top_path));
     let now = app.clock.now();
     let dashboard = tasks::dashboard(&app.db, scope, levels, node.id, &node.path, now).await?;

@@ -88,6 +88,75 @@ async fn moves_a_subtree_and_refuses_cycles() {
 }
 
 #[tokio::test]
+async fn child_and_subtree_counts_are_kept_on_every_write() {
+    for t in backends().await {
+        let db = &t.db;
+        let l = t.label();
+        tree(db).await;
+        assert_eq!(orgs::count_mismatches(db).await.unwrap(), [], "{l}");
+        // A batch whose parents are partly stored, partly in the batch, three levels deep.
+        let rows = vec![
+            regulator(
+                "GD-ZH",
+                Some("GD"),
+                "珠海市市场监督管理局",
+                AdminLevel::Municipal,
+            ),
+            regulator("GD-ZH-XZ", Some("GD-ZH"), "香洲区", AdminLevel::District),
+            regulator("GD-ZH-XZ-1", Some("GD-ZH-XZ"), "所一", AdminLevel::District),
+            regulator("GD-SZ-FT-1", Some("GD-SZ-FT"), "所二", AdminLevel::District),
+        ];
+        orgs::create_many(db, &rows, now()).await.unwrap();
+        assert_eq!(orgs::count_mismatches(db).await.unwrap(), [], "{l}");
+        let gd = orgs::get_by_code(db, "GD").await.unwrap();
+        assert_eq!(orgs::subtree_count(db, &gd.path).await.unwrap(), 8, "{l}");
+        let ft = orgs::get_by_code(db, "GD-SZ-FT").await.unwrap();
+        assert_eq!(orgs::subtree_count(db, &ft.path).await.unwrap(), 2, "{l}");
+        // A refused batch changes no count.
+        let bad = vec![
+            regulator("GD-ZH-2", Some("GD-ZH"), "新", AdminLevel::District),
+            regulator("GD", Some("N"), "重复", AdminLevel::Provincial),
+        ];
+        assert!(orgs::create_many(db, &bad, now()).await.is_err());
+        assert_eq!(orgs::subtree_count(db, &gd.path).await.unwrap(), 8, "{l}");
+        // Moves: under a leaf (which gains its first child), back, under the same parent,
+        // and across provinces.
+        let zh = orgs::get_by_code(db, "GD-ZH").await.unwrap();
+        let leaf = orgs::get_by_code(db, "GD-SZ-FT-1").await.unwrap();
+        orgs::move_subtree(db, zh.id, leaf.id, now()).await.unwrap();
+        assert_eq!(orgs::count_mismatches(db).await.unwrap(), [], "{l}");
+        let leaf = orgs::get(db, leaf.id).await.unwrap();
+        assert_eq!(orgs::subtree_count(db, &leaf.path).await.unwrap(), 4, "{l}");
+        orgs::move_subtree(db, zh.id, gd.id, now()).await.unwrap();
+        orgs::move_subtree(db, zh.id, gd.id, now()).await.unwrap();
+        assert_eq!(orgs::count_mismatches(db).await.unwrap(), [], "{l}");
+        let sh = orgs::get_by_code(db, "SH").await.unwrap();
+        orgs::move_subtree(db, zh.id, sh.id, now()).await.unwrap();
+        assert_eq!(orgs::count_mismatches(db).await.unwrap(), [], "{l}");
+        assert_eq!(orgs::subtree_count(db, &gd.path).await.unwrap(), 5, "{l}");
+        let kids = orgs::children(db, sh.id, 0, 50).await.unwrap().items;
+        let zh_node = kids.iter().find(|k| k.org.code == "GD-ZH").unwrap();
+        assert_eq!(zh_node.child_count, 1, "{l}");
+        // The tree page's read: the chain and the counts in one statement.
+        let xz1 = orgs::get_by_code(db, "GD-ZH-XZ-1").await.unwrap();
+        let placed = orgs::placed(db, xz1.id).await.unwrap();
+        let codes: Vec<_> = placed.chain.iter().map(|o| o.code.as_str()).collect();
+        assert_eq!(codes, ["N", "SH", "GD-ZH", "GD-ZH-XZ", "GD-ZH-XZ-1"], "{l}");
+        assert_eq!(placed.org.code, "GD-ZH-XZ-1");
+        assert_eq!((placed.child_count, placed.subtree_count), (0, 1), "{l}");
+        let placed = orgs::placed(db, gd.id).await.unwrap();
+        assert_eq!((placed.child_count, placed.subtree_count), (2, 5), "{l}");
+        let page = orgs::children_of(db, &placed, 0, 1).await.unwrap();
+        assert_eq!((page.total, page.items.len()), (2, 1), "{l}");
+        assert!(matches!(
+            orgs::placed(db, 999_999).await,
+            Err(StoreError::NotFound)
+        ));
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
 async fn searches_by_partial_chinese_name_within_a_subtree() {
     for t in backends().await {
         let db = &t.db;
