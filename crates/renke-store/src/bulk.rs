@@ -123,16 +123,8 @@ pub async fn rewrite_time(
     batch: usize,
 ) -> Result<(usize, std::time::Duration), StoreError> {
     let batch = batch.max(1);
-    let scratch = format!("bench_raw_{table}");
     let (rows, took) = match db {
         crate::Db::Sqlite(crate::Sqlite { pool, .. }) => {
-            let ddl: Vec<String> = sqlx::query_scalar(
-                "SELECT sql FROM sqlite_master WHERE tbl_name = $1 AND sql IS NOT NULL \
-                 AND type IN ('table', 'index') ORDER BY type DESC",
-            )
-            .bind(table)
-            .fetch_all(pool)
-            .await?;
             let columns: Vec<String> =
                 sqlx::query_scalar("SELECT name FROM pragma_table_info($1) ORDER BY cid")
                     .bind(table)
@@ -147,18 +139,7 @@ pub async fn rewrite_time(
                 .iter()
                 .map(|r| r.iter().map(Owned::cell).collect())
                 .collect();
-            let mut tx = db.write().await?;
-            if let Tx::Sqlite(t) = &mut tx {
-                for (i, sql) in ddl.iter().enumerate() {
-                    // CREATE TABLE orgs (…) / CREATE INDEX orgs_x ON orgs (…)
-                    let sql = sql
-                        .replacen(&format!(" {table} "), &format!(" {scratch} "), 1)
-                        .replacen(&format!(" {table}("), &format!(" {scratch}("), 1)
-                        .replacen("INDEX ", &format!("INDEX bench_raw_{i}_"), 1);
-                    sqlx::query(AssertSqlSafe(sql)).execute(&mut *t.tx).await?;
-                }
-            }
-            tx.commit().await?;
+            let scratch = create_scratch(db, table).await?;
             let names: Vec<&str> = columns.iter().map(String::as_str).collect();
             let t = std::time::Instant::now();
             for chunk in cells.chunks(batch) {
@@ -179,11 +160,7 @@ pub async fn rewrite_time(
             }
             drop(out);
             let rows = text.iter().filter(|b| **b == b'\n').count();
-            sqlx::query(AssertSqlSafe(format!(
-                "CREATE TABLE {scratch} (LIKE {table} INCLUDING ALL)"
-            )))
-            .execute(&mut *conn)
-            .await?;
+            let scratch = create_scratch(db, table).await?;
             // Whole rows, `batch` to a transaction.
             let lines: Vec<&[u8]> = text.split_inclusive(|b| *b == b'\n').collect();
             let t = std::time::Instant::now();
@@ -208,13 +185,122 @@ pub async fn rewrite_time(
             (rows, t.elapsed())
         }
     };
+    drop_scratch(db, table).await?;
+    Ok((rows, took))
+}
+
+/// An empty copy of `table` named `bench_raw_{table}`, with the same columns (in the same
+/// order) and indexes, for the yardsticks; dropped by [`drop_scratch`].
+async fn create_scratch(db: &crate::Db, table: &str) -> Result<String, StoreError> {
+    let scratch = format!("bench_raw_{table}");
+    let mut tx = db.write().await?;
+    match &mut tx {
+        Tx::Sqlite(t) => {
+            let ddl: Vec<String> = sqlx::query_scalar(
+                "SELECT sql FROM sqlite_master WHERE tbl_name = $1 AND sql IS NOT NULL \
+                 AND type IN ('table', 'index') ORDER BY type DESC",
+            )
+            .bind(table)
+            .fetch_all(&mut *t.tx)
+            .await?;
+            for (i, sql) in ddl.iter().enumerate() {
+                // CREATE TABLE orgs (…) / CREATE INDEX orgs_x ON orgs (…)
+                let sql = sql
+                    .replacen(&format!(" {table} "), &format!(" {scratch} "), 1)
+                    .replacen(&format!(" {table}("), &format!(" {scratch}("), 1)
+                    .replacen("INDEX ", &format!("INDEX {scratch}_{i}_"), 1);
+                sqlx::query(AssertSqlSafe(sql)).execute(&mut *t.tx).await?;
+            }
+        }
+        Tx::Pg(t) => {
+            sqlx::query(AssertSqlSafe(format!(
+                "CREATE TABLE {scratch} (LIKE {table} INCLUDING ALL)"
+            )))
+            .execute(&mut *t.tx)
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(scratch)
+}
+
+async fn drop_scratch(db: &crate::Db, table: &str) -> Result<(), StoreError> {
     crate::on_db!(db, |p| sqlx::query(AssertSqlSafe(format!(
-        "DROP TABLE {scratch}"
+        "DROP TABLE IF EXISTS bench_raw_{table}"
     )))
     .execute(p)
     .await
     .map(|r| r.rows_affected()))?;
-    Ok((rows, took))
+    Ok(())
+}
+
+/// The tables a submission's sending writes rows into, each with the rows of one
+/// submission (`$1`), for [`SubmissionsRewrite`].
+const SUBMISSION_ROWS: [(&str, &str); 4] = [
+    (
+        "files",
+        "id IN (SELECT file_id FROM submission_files WHERE submission_id = $1)",
+    ),
+    ("submissions", "id = $1"),
+    ("submission_versions", "submission_id = $1"),
+    ("submission_files", "submission_id = $1"),
+];
+
+/// The yardstick of `renke bench tasks`' rush: the rows the rush wrote for a task's
+/// submissions (each submission's row, its versions, its lists of files and the files'
+/// records) written again, as they are, into empty copies of their tables with the same
+/// indexes, one transaction per submission as the platform commits them. What those rows
+/// cost the database without the platform's own work (HTTP, sessions, checks, tallies,
+/// triggers, reading back). The caller times [`SubmissionsRewrite::write`] over
+/// [`SubmissionsRewrite::ids`] from as many writers as it likes, then calls
+/// [`SubmissionsRewrite::finish`].
+pub struct SubmissionsRewrite {
+    ids: Vec<i64>,
+}
+
+impl SubmissionsRewrite {
+    /// Copies the tables (empty) and lists the submissions of `task_id`.
+    pub async fn prepare(db: &crate::Db, task_id: i64) -> Result<Self, StoreError> {
+        for (table, _) in SUBMISSION_ROWS {
+            drop_scratch(db, table).await?;
+            create_scratch(db, table).await?;
+        }
+        let ids = crate::on_db!(db, |p| sqlx::query_scalar(
+            "SELECT id FROM submissions WHERE task_id = $1 AND version > 0 ORDER BY id"
+        )
+        .bind(task_id)
+        .fetch_all(p)
+        .await)?;
+        Ok(Self { ids })
+    }
+
+    /// The submissions sent, to pass to [`SubmissionsRewrite::write`] one by one.
+    pub fn ids(&self) -> &[i64] {
+        &self.ids
+    }
+
+    /// One submission's rows, in one transaction.
+    pub async fn write(&self, db: &crate::Db, submission_id: i64) -> Result<(), StoreError> {
+        let mut tx = db.write().await?;
+        for (table, rows) in SUBMISSION_ROWS {
+            let sql = format!("INSERT INTO bench_raw_{table} SELECT * FROM {table} WHERE {rows}");
+            crate::on_tx!(&mut tx, |t| sqlx::query(AssertSqlSafe(sql.as_str()))
+                .bind(submission_id)
+                .execute(&mut *t)
+                .await
+                .map(|r| r.rows_affected()))?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Drops the copies.
+    pub async fn finish(self, db: &crate::Db) -> Result<(), StoreError> {
+        for (table, _) in SUBMISSION_ROWS {
+            drop_scratch(db, table).await?;
+        }
+        Ok(())
+    }
 }
 
 /// A value read back for [`rewrite_time`].

@@ -6,6 +6,7 @@ mod accounts;
 mod activities;
 mod audit;
 mod backup;
+mod bulk;
 mod campaigns;
 mod files_s3;
 mod fixtures;

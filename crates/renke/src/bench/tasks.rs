@@ -434,10 +434,76 @@ pub async fn run(args: TasksArgs) -> anyhow::Result<()> {
     if let Some(server) = server {
         server.abort();
     }
+    if ok > 0 {
+        raw_rush(
+            &db,
+            task.id,
+            &attachment,
+            ok as f64 / wall.as_secs_f64().max(1e-9),
+        )
+        .await?;
+    }
     db.close().await;
     let _ = std::fs::remove_dir_all(&files_dir);
     if d.total.submitted != ok as i64 || files != files_expected || !diffs.is_empty() {
         bail!("submissions or attachments lost or duplicated, or tallies off");
+    }
+    Ok(())
+}
+
+/// Writers of the rush's yardstick.
+const RAW_WRITERS: usize = 4;
+
+/// The rush's yardstick, printed beside it: the rows the rush wrote (each submission's row,
+/// version, file lists and file records) written again into empty copies of their tables,
+/// one transaction per submission, and each submission's attachment written again to a
+/// file, by [`RAW_WRITERS`] writers at once — the database and disk work of the rush
+/// without the platform's. `rate` is the rush's submissions/s.
+async fn raw_rush(
+    db: &renke_store::Db,
+    task_id: i64,
+    attachment: &Arc<Vec<u8>>,
+    rate: f64,
+) -> anyhow::Result<()> {
+    let rewrite = Arc::new(renke_store::bulk::SubmissionsRewrite::prepare(db, task_id).await?);
+    let dir = std::env::temp_dir().join(format!("renke-bench-raw-files-{}", std::process::id()));
+    tokio::fs::create_dir_all(&dir).await?;
+    let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let start = Instant::now();
+    let mut writers = Vec::new();
+    for _ in 0..RAW_WRITERS {
+        let (db, rewrite, next, dir) = (db.clone(), rewrite.clone(), next.clone(), dir.clone());
+        let attachment = attachment.clone();
+        writers.push(tokio::spawn(async move {
+            loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(id) = rewrite.ids().get(i) else {
+                    return anyhow::Ok(());
+                };
+                if !attachment.is_empty() {
+                    tokio::fs::write(dir.join(id.to_string()), attachment.as_slice()).await?;
+                }
+                rewrite.write(&db, *id).await?;
+            }
+        }));
+    }
+    for w in writers {
+        w.await??;
+    }
+    let took = start.elapsed();
+    let n = rewrite.ids().len();
+    let raw_rate = n as f64 / took.as_secs_f64().max(1e-9);
+    println!(
+        "原始写入 raw write of the same rows and files ({RAW_WRITERS} writers, a transaction per submission): {n} in {} = {raw_rate:.0}/s",
+        secs(took)
+    );
+    println!(
+        "相对原始速度 rush / raw: {:.2} (target ≥ 0.5)",
+        rate / raw_rate.max(1e-9)
+    );
+    let _ = tokio::fs::remove_dir_all(&dir).await;
+    if let Ok(rewrite) = Arc::try_unwrap(rewrite) {
+        rewrite.finish(db).await?;
     }
     Ok(())
 }
