@@ -2,6 +2,7 @@
 //! micro-benchmark of the permission check, and PDF rendering times.
 
 pub mod audit;
+pub mod cli;
 pub mod r#gen;
 pub mod load;
 pub mod pages;
@@ -47,6 +48,9 @@ pub enum BenchCommand {
     /// 检索 Index 100,000 notices and materials; time two-word queries (p50/p99) and the
     /// indexing per item, on SQLite and (`--postgres-url`) PostgreSQL side by side.
     Search(search::SearchBenchArgs),
+    /// 命令行开销 The command line's own cost: start-up, and `renke notice parse` of 1 MB,
+    /// each a fresh process.
+    Cli(cli::CliArgs),
     /// 审计成本 What the audit trail costs a write: the same writes with and without its
     /// triggers, alternated (SQLite; `--postgres-url` PostgreSQL too).
     Audit(audit::AuditBenchArgs),
@@ -91,6 +95,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         BenchCommand::Pt(a) => pt::run(a).await,
         BenchCommand::Search(a) => search::run(a).await,
         BenchCommand::Audit(a) => audit::run(a).await,
+        BenchCommand::Cli(a) => cli::run(a),
     }
 }
 
