@@ -103,6 +103,10 @@ pub struct ChainEntry {
     pub notice: NoticeRef,
     #[serde(skip)]
     pub issuer_path: String,
+    /// The notice's 公开方式 code (who may read it without an account: see
+    /// `renke_domain::notice::Publication`).
+    #[serde(skip)]
+    pub publication: String,
     pub depth: i32,
 }
 
@@ -933,7 +937,7 @@ pub async fn chain_up(db: &Db, id: i64) -> Result<Vec<ChainEntry>, StoreError> {
            UNION ALL \
            SELECT r.original_id, u.depth + 1 FROM notice_relays r JOIN up u ON r.notice_id = u.id \
            WHERE u.depth < 16) \
-         SELECT {REF_COLS}, o.path AS issuer_path, u.depth FROM up u JOIN notices n ON n.id = u.id \
+         SELECT {REF_COLS}, o.path AS issuer_path, n.publication, u.depth FROM up u JOIN notices n ON n.id = u.id \
          JOIN orgs o ON o.id = n.issuer_org_id ORDER BY u.depth"
     );
     Ok(on_db!(db, |p| sqlx::query_as(AssertSqlSafe(sql.as_str()))
@@ -950,7 +954,7 @@ pub async fn chain_down(db: &Db, id: i64) -> Result<Vec<ChainEntry>, StoreError>
            UNION ALL \
            SELECT r.notice_id, d.depth + 1 FROM notice_relays r JOIN down d ON r.original_id = d.id \
            WHERE d.depth < 16) \
-         SELECT {REF_COLS}, o.path AS issuer_path, d.depth FROM down d JOIN notices n ON n.id = d.id \
+         SELECT {REF_COLS}, o.path AS issuer_path, n.publication, d.depth FROM down d JOIN notices n ON n.id = d.id \
          JOIN orgs o ON o.id = n.issuer_org_id ORDER BY o.path, d.depth, n.id"
     );
     Ok(on_db!(db, |p| sqlx::query_as(AssertSqlSafe(sql.as_str()))

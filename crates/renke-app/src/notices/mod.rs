@@ -385,13 +385,17 @@ pub async fn notice_view(app: &App, me: Option<&Caller>, id: i64) -> Result<Noti
     let mut chain_up = notices::chain_up(&app.db, id).await?;
     chain_up.retain(|c| c.notice.is_issued());
     chain_up.reverse();
+    // The relays below: issued ones, and drafts to whoever manages their issuer; a visitor
+    // without an account sees the public ones only (above, the notices relayed are part of
+    // the relay itself: its first attachment).
     let mut chain_down = notices::chain_down(&app.db, id).await?;
-    chain_down.retain(|c| {
-        c.notice.is_issued()
-            || me.is_some_and(|a| {
-                OrgPath::from_stored(c.issuer_path.clone())
+    chain_down.retain(|c| match me {
+        None => c.notice.is_issued() && c.publication == Publication::Active.as_str(),
+        Some(a) => {
+            c.notice.is_issued()
+                || OrgPath::from_stored(c.issuer_path.clone())
                     .is_some_and(|p| a.actor().may(Action::Manage, &p).is_ok())
-            })
+        }
     });
     let original = chain_up.last().map(|c| c.notice.clone());
     let mut versions = notices::versions(&app.db, id).await?;

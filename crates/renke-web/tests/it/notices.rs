@@ -406,6 +406,42 @@ async fn public_page_lists_issued_public_notices_only() {
         );
         assert!(!n.text.contains("<script>alert"));
         assert!(n.text.contains("主动公开"));
+        // Its relays below: a visitor sees the public one, not the other.
+        let gd = app.login("gd.org", PASSWORD).await;
+        let mut open = gd_relay();
+        open["doc_number"] = json!("粤市监认监（2022）254号");
+        open["publication"] = json!("active");
+        let mut relays = Vec::new();
+        for body in [gd_relay(), open] {
+            let r = gd
+                .post(&format!("/api/v1/notices/{issued_id}/relay"), body)
+                .await;
+            assert_eq!(r.status, 201, "{}: {}", app.label(), r.text);
+            let relay = r.body["id"].as_i64().unwrap();
+            let issue = gd
+                .post(&format!("/api/v1/notices/{relay}/issue"), json!({}))
+                .await;
+            assert_eq!(issue.status, 200, "{}", issue.text);
+            relays.push(relay);
+        }
+        let (closed, open) = (relays[0], relays[1]);
+        let n = anon.get(&format!("/notices/{issued_id}")).await;
+        assert!(
+            n.text.contains("粤市监认监〔2022〕254号"),
+            "{}",
+            app.label()
+        );
+        assert!(n.text.contains(&format!("/notices/{open}\"")));
+        assert!(
+            !n.text.contains("粤市监认监〔2022〕253号")
+                && !n.text.contains(&format!("/notices/{closed}\"")),
+            "{}: a relay not public is not shown to visitors",
+            app.label()
+        );
+        // Staff who may read both see both.
+        let mine = gd.get(&format!("/notices/{issued_id}")).await;
+        assert!(mine.text.contains(&format!("/notices/{closed}\"")));
+        assert!(mine.text.contains(&format!("/notices/{open}\"")));
         app.finish().await;
     }
 }
