@@ -482,24 +482,6 @@ async fn nodes(
     })
 }
 
-/// The chain from the root down to (and including) `org`.
-pub async fn ancestors(db: &Db, path: &OrgPath) -> Result<Vec<Org>, StoreError> {
-    let ids: Vec<i64> = path.ids().collect();
-    let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
-    let sql = format!(
-        "SELECT {COLS} FROM orgs o WHERE o.id IN ({}) ORDER BY o.depth",
-        placeholders.join(", ")
-    );
-    let rows: Vec<OrgRow> = on_db!(db, |p| {
-        let mut q = sqlx::query_as(AssertSqlSafe(sql.as_str()));
-        for id in &ids {
-            q = q.bind(*id);
-        }
-        q.fetch_all(p).await
-    })?;
-    convert(rows)
-}
-
 /// Number of organisations in the subtree rooted at `path`, the root included (kept on
 /// write: see [`add_counts`]).
 pub async fn subtree_count(db: &Db, path: &OrgPath) -> Result<i64, StoreError> {
