@@ -256,6 +256,8 @@ const SUBMISSION_ROWS: [(&str, &str); 4] = [
 /// [`SubmissionsRewrite::finish`].
 pub struct SubmissionsRewrite {
     ids: Vec<i64>,
+    /// One `INSERT … SELECT` per table of [`SUBMISSION_ROWS`], made once.
+    statements: Vec<String>,
 }
 
 impl SubmissionsRewrite {
@@ -271,7 +273,13 @@ impl SubmissionsRewrite {
         .bind(task_id)
         .fetch_all(p)
         .await)?;
-        Ok(Self { ids })
+        let statements = SUBMISSION_ROWS
+            .iter()
+            .map(|(table, rows)| {
+                format!("INSERT INTO bench_raw_{table} SELECT * FROM {table} WHERE {rows}")
+            })
+            .collect();
+        Ok(Self { ids, statements })
     }
 
     /// The submissions sent, to pass to [`SubmissionsRewrite::write`] one by one.
@@ -282,8 +290,7 @@ impl SubmissionsRewrite {
     /// One submission's rows, in one transaction.
     pub async fn write(&self, db: &crate::Db, submission_id: i64) -> Result<(), StoreError> {
         let mut tx = db.write().await?;
-        for (table, rows) in SUBMISSION_ROWS {
-            let sql = format!("INSERT INTO bench_raw_{table} SELECT * FROM {table} WHERE {rows}");
+        for sql in &self.statements {
             crate::on_tx!(&mut tx, |t| sqlx::query(AssertSqlSafe(sql.as_str()))
                 .bind(submission_id)
                 .execute(&mut *t)

@@ -2,15 +2,14 @@
 //! copies of their tables, then the copies dropped — on every backend.
 
 use crate::fixtures::{now, tree};
-use crate::notices::{account, input};
+use crate::notices::{account, summary_task};
 use renke_domain::file::FileKind;
-use renke_domain::notice::RecipientSpec;
-use renke_domain::task::{SubmissionInput, TaskInput};
+use renke_domain::task::SubmissionInput;
 use renke_store::bulk::SubmissionsRewrite;
 use renke_store::files::Staged;
 use renke_store::tasks::{self, FileChanges, Write};
 use renke_store::testing::backends;
-use renke_store::{Db, notices, on_db, orgs};
+use renke_store::{Db, on_db, orgs};
 
 async fn count(db: &Db, sql: &'static str) -> i64 {
     on_db!(db, |p| sqlx::query_scalar(sql).fetch_one(p).await).unwrap()
@@ -24,34 +23,9 @@ async fn the_rush_yardstick_writes_each_sent_submission_s_rows_again_and_drops_i
         tree(db).await;
         let n = orgs::get_by_code(db, "N").await.unwrap();
         let samr = account(db, "samr", "N").await;
-        let to = |code: &str| {
-            let db = db.clone();
-            let code = code.to_owned();
-            async move { orgs::get_by_code(&db, &code).await.unwrap().id }
-        };
-        let (gd, gz) = (to("GD").await, to("GD-GZ").await);
-        let spec = |org_id| RecipientSpec {
-            org_id,
-            children_kind: None,
-            label: None,
-        };
-        let d = input(n.id, "市监认证函〔2022〕802号", vec![spec(gd), spec(gz)]);
-        let notice = notices::create(db, &d.validate().unwrap(), samr, None, now())
-            .await
-            .unwrap();
-        notices::issue(db, notice.id, samr, now()).await.unwrap();
-        let task = TaskInput {
-            kind: "summary".into(),
-            title: "活动总结".into(),
-            deadline: "2022-06-20 17:00".into(),
-            submit_to_org_id: n.id,
-            ..Default::default()
-        }
-        .validate(now(), None)
-        .unwrap();
-        let task = tasks::create(db, notice.id, None, &task, samr, now())
-            .await
-            .unwrap();
+        let gd = orgs::get_by_code(db, "GD").await.unwrap().id;
+        let gz = orgs::get_by_code(db, "GD-GZ").await.unwrap().id;
+        let task = summary_task(db, n.id, samr, "市监认证函〔2022〕802号", &[gd, gz]).await;
         let content = SubmissionInput {
             summary: "已组织开展。".into(),
             ..Default::default()

@@ -25,6 +25,42 @@ pub(crate) async fn account(db: &renke_store::Db, login: &str, org: &str) -> i64
     accounts::create(db, &a, now()).await.unwrap().id
 }
 
+/// A notice from `issuer` to `recipients`, issued by `by`, with a summary task due
+/// 2022-06-20 17:00 sent back to the issuer.
+pub(crate) async fn summary_task(
+    db: &renke_store::Db,
+    issuer: i64,
+    by: i64,
+    doc: &str,
+    recipients: &[i64],
+) -> tasks::Task {
+    let specs = recipients
+        .iter()
+        .map(|org_id| RecipientSpec {
+            org_id: *org_id,
+            children_kind: None,
+            label: None,
+        })
+        .collect();
+    let d = input(issuer, doc, specs);
+    let notice = notices::create(db, &d.validate().unwrap(), by, None, now())
+        .await
+        .unwrap();
+    notices::issue(db, notice.id, by, now()).await.unwrap();
+    let task = TaskInput {
+        kind: "summary".into(),
+        title: "活动总结".into(),
+        deadline: "2022-06-20 17:00".into(),
+        submit_to_org_id: issuer,
+        ..Default::default()
+    }
+    .validate(now(), None)
+    .unwrap();
+    tasks::create(db, notice.id, None, &task, by, now())
+        .await
+        .unwrap()
+}
+
 pub(crate) fn input(issuer: i64, doc: &str, recipients: Vec<RecipientSpec>) -> NoticeInput {
     NoticeInput {
         issuer_org_id: issuer,

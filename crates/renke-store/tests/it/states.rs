@@ -4,13 +4,12 @@
 
 use crate::activities::{activity_with_session, register};
 use crate::fixtures::{now, tree};
-use crate::notices::{account, input};
-use renke_domain::notice::RecipientSpec;
-use renke_domain::task::{SubmissionInput, TaskInput};
+use crate::notices::{account, summary_task};
+use renke_domain::task::SubmissionInput;
 use renke_store::activities::{self, RegisterOutcome};
 use renke_store::tasks::{self, Decision, Write};
 use renke_store::testing::backends;
-use renke_store::{Db, StoreError, notices, on_db, orgs};
+use renke_store::{Db, StoreError, on_db, orgs};
 
 /// Runs `sql` with one bound id, behind the store's back.
 async fn poke(db: &Db, sql: &'static str, id: i64) {
@@ -39,28 +38,7 @@ async fn an_unknown_submission_status_or_outcome_is_corrupt() {
         let gd = orgs::get_by_code(db, "GD").await.unwrap();
         let samr = account(db, "samr", "N").await;
         let gd_user = account(db, "gd_user", "GD").await;
-        let to_gd = RecipientSpec {
-            org_id: gd.id,
-            children_kind: None,
-            label: None,
-        };
-        let d = input(n.id, "市监认证函〔2022〕801号", vec![to_gd]);
-        let notice = notices::create(db, &d.validate().unwrap(), samr, None, now())
-            .await
-            .unwrap();
-        notices::issue(db, notice.id, samr, now()).await.unwrap();
-        let task = TaskInput {
-            kind: "summary".into(),
-            title: "活动总结".into(),
-            deadline: "2022-06-20 17:00".into(),
-            submit_to_org_id: n.id,
-            ..Default::default()
-        }
-        .validate(now(), None)
-        .unwrap();
-        let task = tasks::create(db, notice.id, None, &task, samr, now())
-            .await
-            .unwrap();
+        let task = summary_task(db, n.id, samr, "市监认证函〔2022〕801号", &[gd.id]).await;
         let content = SubmissionInput {
             summary: "已组织开展。".into(),
             ..Default::default()
